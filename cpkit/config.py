@@ -1,0 +1,171 @@
+"""The council's settings and the reporting period, in one place.
+
+A council keeps what does not change from year to year in a YAML file (``cpkit.yaml``): its name and
+codes, which placement providers count as in-house, the small-number rule, the words the narrative
+uses for changes. The reporting year and period type come from the command line or the notebook's
+parameters. Anything not in the file takes the default below, which is also what the shipped sample
+uses, so the kit runs with no config file at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+
+PeriodKind = Literal["calendar", "financial"]
+
+
+class ConfigError(ValueError):
+    """A setting is missing, misspelt or out of range (the message names the file and key)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: both ends inclusive, as councils and the DfE state them.
+
+    ``financial`` is 1 April of ``year - 1`` to 31 March of ``year`` (the DfE's "year ending 31 March
+    ``year``"); ``calendar`` is 1 January to 31 December of ``year``.
+    """
+
+    year: int
+    kind: PeriodKind
+    start: date
+    end: date
+
+    @classmethod
+    def from_year(cls, year: int, kind: str = "financial") -> Period:
+        if kind == "financial":
+            return cls(year, "financial", date(year - 1, 4, 1), date(year, 3, 31))
+        if kind == "calendar":
+            return cls(year, "calendar", date(year, 1, 1), date(year, 12, 31))
+        raise ConfigError(f"period must be 'calendar' or 'financial', not {kind!r}")
+
+    @property
+    def label(self) -> str:
+        """How a council paper names the period: "2024-25" or "2025"."""
+        if self.kind == "financial":
+            return f"{self.year - 1}-{str(self.year)[-2:]}"
+        return str(self.year)
+
+    @property
+    def long_label(self) -> str:
+        """"1 April 2024 to 31 March 2025" style."""
+        return f"{_day(self.start)} to {_day(self.end)}"
+
+    @property
+    def months(self) -> tuple[str, str]:
+        """First and last month as "YYYY-MM", the form ``monthly_movements`` takes."""
+        return self.start.strftime("%Y-%m"), self.end.strftime("%Y-%m")
+
+    def previous(self) -> Period:
+        """The same kind of period one year earlier."""
+        return Period.from_year(self.year - 1, self.kind)
+
+    @property
+    def start_ts(self) -> pd.Timestamp:
+        return pd.Timestamp(self.start)
+
+    @property
+    def end_ts(self) -> pd.Timestamp:
+        return pd.Timestamp(self.end)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+@dataclass
+class NarrativeThresholds:
+    """Relative changes (as fractions) below which a change is "stable", up to which it is "slight"."""
+
+    stable: float = 0.01
+    slight: float = 0.05
+
+
+@dataclass
+class StabilitySettings:
+    """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
+
+    # Count a change of placement with the same carer (RNE T or U) as a new placement.
+    count_same_carer_changes: bool = True
+    # Count temporary moves (PLACE T0-T4) as placements.
+    count_temporary_moves: bool = False
+
+
+@dataclass
+class Config:
+    """Everything a council sets once. Defaults describe the synthetic sample council."""
+
+    la_name: str = "Sample Council"
+    la_code: str = "E06000999"  # new nine-character code
+    la_old_code: str = "999"  # three-digit code used in DfE files
+    region: str = "Yorkshire and The Humber"
+    # Postcode districts/areas treated as inside the council boundary when the postcode directory cannot
+    # place a postcode in the council's district code (the directory is used first).
+    la_district_codes: list[str] = field(default_factory=lambda: ["E08000019"])
+    population_0_17: int | None = 64000  # ONS mid-year estimate, for rates per 10,000
+    inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
+    small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
+    suppression_symbol: str = "<5"
+    narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+    stability: StabilitySettings = field(default_factory=StabilitySettings)
+    statistical_neighbours: list[str] = field(default_factory=list)  # new LA codes; empty = DfE model
+    neighbour_model: str = "2025"
+    benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
+    kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
+    action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
+    sample: bool = False  # set by the sample's own config: shows the "Synthetic sample data" banner
+    source: str | None = None  # the file this config was read from, for messages
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:
+        """Read a YAML config (unknown keys are an error, not ignored), then apply overrides."""
+        raw: dict[str, Any] = {}
+        if path is not None:
+            path = Path(path)
+            if not path.exists():
+                raise ConfigError(f"{path}: config file not found")
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+        raw.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._from_mapping(raw, source=str(path) if path else None)
+
+    @classmethod
+    def _from_mapping(cls, raw: dict[str, Any], source: str | None) -> Config:
+        where = source or "config"
+        nested = {"narrative": NarrativeThresholds, "stability": StabilitySettings}
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in nested and isinstance(value, dict):
+                sub_known = {f.name for f in dataclasses.fields(nested[key])}
+                bad = sorted(set(value) - sub_known)
+                if bad:
+                    raise ConfigError(f"{where}: unknown setting(s) {key}.{', '.join(bad)}")
+                value = nested[key](**value)
+            values[key] = value
+        values["source"] = source
+        config = cls(**values)
+        if config.small_number_threshold < 1:
+            raise ConfigError(f"{where}: small_number_threshold must be 1 or more")
+        return config
+
+    def path_in(self, data_dir: str | Path, setting: str | None, default: str) -> Path:
+        """Resolve a file setting relative to the data folder (absolute paths stay as they are)."""
+        return Path(data_dir) / (setting or default)
+
+
+def find_config(data_dir: str | Path) -> Path | None:
+    """The config beside the data (``<data_dir>/cpkit.yaml``), if the council keeps one there."""
+    candidate = Path(data_dir) / "cpkit.yaml"
+    return candidate if candidate.exists() else None
