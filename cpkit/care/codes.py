@@ -1,0 +1,101 @@
+"""Code groupings the DfE uses to report SSDA903 codes, kept as data so they can be checked and changed.
+
+Sources: the DfE "Children looked after in England including adoptions" national tables and methodology
+(placement groups as in LAIT measures 396-401; reasons ceased), the SSDA903 return guidance for the codes
+(summarised in ``shared/reference/ssda903.md``).
+"""
+
+from __future__ import annotations
+
+# Placement groups at 31 March (LAIT 396-401 and the DfE national tables). ``cpkit.care.placements``
+# puts any code not listed here in "Other placements" and says so in its output.
+PLACEMENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "Foster placements": ("U1", "U2", "U3", "U4", "U5", "U6"),  # LAIT 396
+    "Secure homes and children's homes": ("K1", "K2"),  # LAIT 397
+    "Supported accommodation and independent living": ("K3", "H5", "P2"),  # LAIT 398
+    "Placed with parents or other person with parental responsibility": ("P1",),  # LAIT 401
+    "Placed for adoption": ("A3", "A4", "A5", "A6"),
+    # Residential care homes, NHS/health, family centre or mother and baby unit, YOI or prison,
+    # residential schools (the national tables list schools separately; LAIT 399 folds them in).
+    "Other residential settings": ("R1", "R2", "R3", "R5", "S1"),  # LAIT 399
+    # Residential employment, temporary moves, other (Z1, split into Z11-Z14 from 2025-26).
+    "Other placements": ("P3", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"),  # LAIT 400
+}
+PLACEMENT_GROUP_IDS: dict[str, str] = {
+    "Foster placements": "placed_foster_pct",
+    "Secure homes and children's homes": "placed_homes_pct",
+    "Supported accommodation and independent living": "placed_supported_pct",
+    "Placed with parents or other person with parental responsibility": "placed_parents_pct",
+    "Placed for adoption": "placed_adoption_pct",
+    "Other residential settings": "placed_other_residential_pct",
+    "Other placements": "placed_other_pct",
+}
+OTHER_PLACEMENTS = "Other placements"
+
+FOSTER_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Foster placements"]
+# Placed for adoption with the child's current foster carer: not a new placement (LAIT 372, 393).
+ADOPTION_WITH_CURRENT_CARER: tuple[str, ...] = ("A3", "A5")
+ADOPTION_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Placed for adoption"]
+TEMPORARY_PLACEMENTS: tuple[str, ...] = ("T0", "T1", "T2", "T3", "T4")
+
+# Reasons for new episode that mean a new placement (P and B: new carer; T and U: same carer).
+NEW_CARER_RNE: tuple[str, ...] = ("P", "B")
+SAME_CARER_RNE: tuple[str, ...] = ("T", "U")
+
+# Reasons ceased, grouped as the DfE reports them (national tables, "reason episode ceased").
+REC_GROUPS: dict[str, tuple[str, ...]] = {
+    "Adopted": ("E11", "E12"),
+    "Special guardianship order": ("E43", "E44", "E45", "E46", "E47", "E48"),
+    "Returned home to parents or relatives": ("E4A", "E4B", "E13"),
+    "Residence or child arrangements order": ("E41",),
+    "Independent living": ("E5", "E6"),
+    "Aged 18 or over, stayed with carers or moved to adult care": ("E17", "E15", "E7"),
+    "Care taken over by another local authority": ("E3",),
+    "Custody, remand ended or moved abroad": ("E9", "E14", "E16"),
+    "Died": ("E2",),
+    "Other": ("E8",),
+}
+OTHER_REASON = "Other"
+ADOPTED_REC: tuple[str, ...] = REC_GROUPS["Adopted"]
+SGO_REC: tuple[str, ...] = REC_GROUPS["Special guardianship order"]
+RETURNED_HOME_REC: tuple[str, ...] = REC_GROUPS["Returned home to parents or relatives"]
+
+CATEGORY_OF_NEED: dict[str, str] = {
+    "N1": "Abuse or neglect",
+    "N2": "Child's disability",
+    "N3": "Parental illness or disability",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
+}
+LEGAL_STATUS: dict[str, str] = {
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    "D1": "Freeing order",
+    "E1": "Placement order",
+    "J1": "Remand",
+    "J2": "Police protection (PACE)",
+    "J3": "Youth rehabilitation order with residence",
+    "L1": "Police protection",
+    "L2": "Emergency protection order",
+    "L3": "Child assessment order",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Short breaks (episodes recorded)",
+    "V4": "Short breaks (agreements recorded)",
+}
+# Placement order (or the freeing order it replaced): the start of the A2 clock.
+PLACEMENT_ORDER_LS: tuple[str, ...] = ("E1", "D1")
+
+# Age bands at a date, as in the DfE national tables: (label, lowest age, highest age) inclusive.
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("Under 1", 0, 0),
+    ("1 to 4", 1, 4),
+    ("5 to 9", 5, 9),
+    ("10 to 15", 10, 15),
+    ("16 to 17", 16, 17),
+)
+AGE_18_PLUS = "18 and over"
+WHITE_BRITISH = "WBRI"
+NOT_RECORDED = "Not recorded"

@@ -1,0 +1,92 @@
+"""Where children in care live on a day: placement type mix and the council's in-house share.
+
+Counts are of children in care at the end of the day (LAIT 332 rule), by the PLACE code of their open
+episode, grouped as the DfE reports them at 31 March (LAIT 396-401 and the national tables; the grouping
+is ``cpkit.care.codes.PLACEMENT_GROUPS``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cpkit.care.codes import OTHER_PLACEMENTS, PLACEMENT_GROUPS
+from cpkit.care.common import count_share, pct
+from cpkit.care.episodes import DateLike, as_timestamp, in_care_on
+from cpkit.config import Config
+from cpkit.ssda903.model import Data903
+
+_PLACE_TO_GROUP = {code: group for group, codes in PLACEMENT_GROUPS.items() for code in codes}
+
+
+def placement_group(place: pd.Series) -> pd.Series:
+    """The DfE placement group of each PLACE code; blank or unrecognised codes go to Other placements."""
+    return place.map(_PLACE_TO_GROUP).fillna(OTHER_PLACEMENTS).astype("str")
+
+
+def placement_mix(data: Data903, day: DateLike, include_short_breaks: bool = False) -> pd.DataFrame:
+    """Children in care at ``day`` by DfE placement group: columns placement_group, children, pct.
+
+    Foster U1-U6 (LAIT 396); secure and children's homes K1/K2 (397); supported accommodation and
+    independent living K3/H5/P2 (398); placed with parents P1 (401); placed for adoption A3-A6; other
+    residential settings R1/R2/R3/R5/S1 (399); other placements P3, T0-T4, Z1/Z11-Z14 and any unrecognised
+    or blank code (400). ``unrecognised`` counts the children in the last group for that reason.
+    """
+    on = in_care_on(data, day, include_short_breaks)
+    out = count_share(placement_group(on["PLACE"]), list(PLACEMENT_GROUPS), "placement_group")
+    unknown = int((~on["PLACE"].isin(_PLACE_TO_GROUP)).sum())
+    out["unrecognised"] = np.where(out["placement_group"] == OTHER_PLACEMENTS, unknown, 0)
+    return out
+
+
+def inhouse_share(
+    data: Data903, day: DateLike, config: Config | None = None, include_short_breaks: bool = False
+) -> pd.DataFrame:
+    """Children in care at ``day`` placed with the council's own provision, overall and per placement group.
+
+    In-house = PLACE_PROVIDER in ``config.inhouse_providers`` (default PR1, "own provision"). The
+    denominator is every child in care that day, including those placed with parents (PR0) and those with
+    no provider recorded (counted in ``provider_not_recorded``), so shares on two dates compare like with
+    like. Columns: placement_group ("All placements" first), children, inhouse, provider_not_recorded, pct.
+    """
+    config = config or Config()
+    on = in_care_on(data, day, include_short_breaks)
+    frame = pd.DataFrame(
+        {
+            "placement_group": placement_group(on["PLACE"]),
+            "inhouse": on["PLACE_PROVIDER"].isin(config.inhouse_providers),
+            "missing": on["PLACE_PROVIDER"].isna(),
+        }
+    )
+    grouped = frame.groupby("placement_group").agg(
+        children=("inhouse", "size"), inhouse=("inhouse", "sum"), provider_not_recorded=("missing", "sum")
+    )
+    grouped = grouped.reindex(list(PLACEMENT_GROUPS), fill_value=0)
+    total = pd.DataFrame(grouped.sum()).T.set_axis(["All placements"])
+    out = pd.concat([total, grouped]).astype("int64").rename_axis("placement_group").reset_index()
+    out["pct"] = [pct(n, d) for n, d in zip(out["inhouse"], out["children"], strict=True)]
+    return out
+
+
+def inhouse_comparison(
+    data: Data903, first: DateLike, second: DateLike, config: Config | None = None
+) -> pd.DataFrame:
+    """The in-house share on two days, for the "moving from 42% to 47%" sentence.
+
+    One row per day (date, children, inhouse, pct) and a ``change_pp`` column on the second row: the change
+    in percentage points from the first day.
+    """
+    rows = []
+    for day in (first, second):
+        total = inhouse_share(data, day, config).iloc[0]
+        rows.append(
+            {
+                "date": as_timestamp(day),
+                "children": int(total["children"]),
+                "inhouse": int(total["inhouse"]),
+                "pct": float(total["pct"]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["change_pp"] = [np.nan, out["pct"].iloc[1] - out["pct"].iloc[0]]
+    return out

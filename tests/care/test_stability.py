@@ -1,0 +1,92 @@
+"""Three or more placements (LAIT 372) and long-term stability (LAIT 393), on hand-built episodes."""
+
+from __future__ import annotations
+
+from cpkit.care.stability import (
+    long_term_stability,
+    long_term_stability_children,
+    placement_counts,
+    three_plus_placements,
+)
+from cpkit.config import Config, StabilitySettings
+from tests.care.conftest import build
+
+START, END = "2024-04-01", "2025-03-31"
+# CHILD, DECOM, DEC, RNE, LS, CIN, PLACE, REC
+ROWS = [
+    # S1: open at the start, two moves: 3.
+    ("S1", "01/01/2024", "01/06/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S1", "01/06/2024", "01/09/2024", "P", "C2", "N1", "K2", "X1"),
+    ("S1", "01/09/2024", None, "P", "C2", "N1", "U4", None),
+    # S2: first placement ended 31/03/2024, before the year: 2.
+    ("S2", "01/01/2024", "31/03/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S2", "31/03/2024", "01/05/2024", "P", "C2", "N1", "U5", "X1"),
+    ("S2", "01/05/2024", None, "P", "C2", "N1", "U6", None),
+    # S3: a week's holiday (T2) and back to the same carer: 1 (3 if temporary moves count).
+    ("S3", "01/05/2024", "01/07/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S3", "01/07/2024", "08/07/2024", "P", "C2", "N1", "T2", "X1"),
+    ("S3", "08/07/2024", None, "P", "C2", "N1", "U4", None),
+    # S4: placed for adoption with the current foster carer (A5): 1.
+    ("S4", "01/05/2024", "01/10/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S4", "01/10/2024", None, "T", "E1", "N1", "A5", None),
+    # S5: a placement lasting no time is not counted: U4, (K2 0 days), U4 = 2.
+    ("S5", "01/05/2024", "01/06/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S5", "01/06/2024", "01/06/2024", "P", "C2", "N1", "K2", "X1"),
+    ("S5", "01/06/2024", None, "P", "C2", "N1", "U4", None),
+    # S6: new carer then same-carer change (T): 3 (2 if same-carer changes do not count).
+    ("S6", "01/05/2024", "01/06/2024", "S", "C2", "N1", "U4", "X1"),
+    ("S6", "01/06/2024", "01/07/2024", "P", "C2", "N1", "U5", "X1"),
+    ("S6", "01/07/2024", None, "T", "C2", "N1", "U5", None),
+    # S7: leaves and returns, placements in both periods count: 3.
+    ("S7", "01/05/2024", "01/06/2024", "S", "V2", "N1", "U4", "E13"),
+    ("S7", "01/09/2024", "01/10/2024", "S", "V2", "N1", "U4", "X1"),
+    ("S7", "01/10/2024", None, "P", "V2", "N1", "K2", None),
+    # S8: not in care at the end; S9: short breaks only.
+    ("S8", "01/05/2024", "01/06/2024", "S", "V2", "N1", "U4", "E13"),
+    ("S8", "01/06/2024", "01/07/2024", "S", "V2", "N1", "U4", "E13"),
+    ("S9", "01/01/2025", None, "S", "V3", "N2", "U4", None),
+]
+
+
+def test_placement_counts_default_settings():
+    got = placement_counts(build(ROWS), START, END).set_index("CHILD")["placements"].to_dict()
+    assert got == {"S1": 3, "S2": 2, "S3": 1, "S4": 1, "S5": 2, "S6": 3, "S7": 3}
+
+
+def test_three_plus_default():
+    # S1, S6, S7 of the seven children in care at 31 March.
+    assert three_plus_placements(build(ROWS), START, END) == {"numerator": 3, "denominator": 7,
+                                                             "pct": 300 / 7}
+
+
+def test_three_plus_settings():
+    data = build(ROWS)
+    temp = Config(stability=StabilitySettings(count_temporary_moves=True))
+    assert three_plus_placements(data, START, END, temp)["numerator"] == 4  # S3 now 3
+    same = Config(stability=StabilitySettings(count_same_carer_changes=False))
+    assert three_plus_placements(data, START, END, same)["numerator"] == 2  # S6 now 2
+
+
+# Long-term stability at 31/03/2025: period start <= 30/09/2022, placement start <= 31/03/2023.
+LT_ROWS = [
+    ("L1", "01/01/2022", None, "S", "C2", "N1", "U4", None),  # stable
+    ("L2", "01/01/2022", "01/06/2023", "S", "C2", "N1", "U4", "X1"),  # moved within two years
+    ("L2", "01/06/2023", None, "P", "C2", "N1", "U5", None),
+    ("L3", "01/01/2022", "01/02/2024", "S", "C2", "N1", "U4", "X1"),  # adopted by the foster carer: stable
+    ("L3", "01/02/2024", None, "T", "E1", "N1", "A5", None),
+    ("L4", "01/01/2020", None, "S", "C2", "N1", "U4", None),  # 16 on the day: out
+    ("L5", "01/10/2022", None, "S", "C2", "N1", "U4", None),  # in care one day short of 2.5 years: out
+    ("L6", "30/09/2022", None, "S", "C2", "N1", "U4", None),  # exactly 2.5 years: in, stable
+    ("L7", "01/01/2022", "01/05/2023", "S", "C1", "N1", "U4", "X1"),  # legal status change only: stable
+    ("L7", "01/05/2023", None, "L", "C2", "N1", "U4", None),
+]
+LT_HEADER = [(c, "M", "01/01/2015", "WBRI") for c in ("L1", "L2", "L3", "L5", "L6", "L7")] + [
+    ("L4", "M", "31/03/2009", "WBRI")
+]
+
+
+def test_long_term_stability():
+    data = build(LT_ROWS, LT_HEADER)
+    kids = long_term_stability_children(data, END).set_index("CHILD")["stable"].to_dict()
+    assert kids == {"L1": True, "L2": False, "L3": True, "L6": True, "L7": True}
+    assert long_term_stability(data, END) == {"numerator": 4, "denominator": 5, "pct": 80.0}

@@ -1,0 +1,151 @@
+"""Stock breakdowns, entries and exits, placement mix and in-house share, on hand-built episodes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cpkit.care.flows import children_ceased, entries_by_category_of_need, exits_by_reason
+from cpkit.care.placements import inhouse_comparison, inhouse_share, placement_mix
+from cpkit.care.stock import (
+    ethnic_minority_by_age,
+    stock_by_age,
+    stock_by_category_of_need,
+    stock_by_legal_status,
+    stock_by_sex,
+    uasc_on,
+)
+from cpkit.config import Config
+from tests.care.conftest import build
+
+DAY = "2025-03-31"
+# CHILD, DECOM, DEC, RNE, LS, CIN, PLACE, REC
+STOCK_ROWS = [
+    ("a", "01/07/2024", None, "S", "C2", "N1", "U4", None),
+    ("b", "01/01/2024", None, "S", "V2", "N4", "K2", None),
+    ("c", "01/01/2024", None, "S", "C1", "N1", "U4", None),
+    ("d", "01/01/2024", None, "S", "E1", "N2", "A4", None),
+    ("e", "01/01/2024", "31/03/2025", "S", "C2", "N1", "U4", "E13"),  # leaves on the day: not counted
+    ("f", "01/01/2024", None, "S", "V3", "N2", "U4", None),  # short breaks: excluded
+    ("g", "01/01/2024", None, "S", "J1", "N6", "R5", None),
+    ("h", "01/01/2024", None, "S", "V2", "N8", "K3", None),
+]
+PROVIDERS = ["PR1", "PR4", "PR1", "PR4", "PR4", "PR1", "PR4", None]
+# CHILD, SEX, DOB, ETHNIC
+HEADER = [
+    ("a", "F", "01/06/2024", "WBRI"),  # 0 on the day
+    ("b", "M", "31/03/2021", "MWBC"),  # 4th birthday on the day: 4
+    ("c", "1", "01/04/2015", "WBRI"),  # 10th birthday the day after: 9; old-style sex code 1
+    ("d", "F", "31/03/2009", None),  # 16th birthday on the day: 16
+    ("e", "F", "01/01/2012", "BAFR"),
+    ("f", "M", "01/01/2012", "WBRI"),
+    ("g", "M", "01/05/2011", "AOTH"),  # 13
+    ("h", "2", "01/01/2008", "WBRI"),  # 17
+]
+UASC = pd.DataFrame(
+    {"CHILD": ["g", "h"], "SEX": ["M", "F"], "DOB": ["01/05/2011", "01/01/2008"], "DUC": ["01/04/2025", "31/03/2025"]}
+)
+
+
+@pytest.fixture
+def stock_data():
+    return build(STOCK_ROWS, HEADER, episode_extra={"PLACE_PROVIDER": PROVIDERS}, uasc=UASC)
+
+
+def as_dict(frame: pd.DataFrame, key: str, value: str = "children") -> dict:
+    return dict(zip(frame[key], frame[value], strict=True))
+
+
+def test_stock_by_age(stock_data):
+    # In care: a b c d g h (e left on the day, f is V3). Bands: a<1, b 1-4, c 5-9, g 10-15, d h 16-17.
+    got = as_dict(stock_by_age(stock_data, DAY), "age_band")
+    assert got == {"Under 1": 1, "1 to 4": 1, "5 to 9": 1, "10 to 15": 1, "16 to 17": 2,
+                   "18 and over": 0, "Not recorded": 0}
+
+
+def test_stock_by_sex_maps_old_codes(stock_data):
+    # a F, b M, c 1->M, d F, g M, h 2->F.
+    assert as_dict(stock_by_sex(stock_data, DAY), "sex") == {"M": 3, "F": 3, "U": 0}
+
+
+def test_ethnic_minority_share_by_age(stock_data):
+    # Known: a WBRI, b MWBC, c WBRI, g AOTH, h WBRI; d not recorded. Minority b, g: 2 of 5 known = 40%.
+    got = ethnic_minority_by_age(stock_data, DAY).set_index("age_band")
+    assert got.loc["All ages", ["children", "ethnic_minority", "not_recorded"]].tolist() == [6, 2, 1]
+    assert got.loc["All ages", "pct"] == pytest.approx(40.0)
+    assert got.loc["1 to 4", "pct"] == pytest.approx(100.0)
+    # 16-17: d (not recorded) and h (WBRI): 0 of 1 known.
+    assert got.loc["16 to 17", ["children", "ethnic_minority", "not_recorded"]].tolist() == [2, 0, 1]
+    assert got.loc["16 to 17", "pct"] == pytest.approx(0.0)
+
+
+def test_legal_status_and_need(stock_data):
+    ls = as_dict(stock_by_legal_status(stock_data, DAY), "legal_status")
+    assert {k: v for k, v in ls.items() if v} == {"C1": 1, "C2": 1, "E1": 1, "J1": 1, "V2": 2}
+    cin = as_dict(stock_by_category_of_need(stock_data, DAY), "category_of_need")
+    assert {k: v for k, v in cin.items() if v} == {"N1": 2, "N2": 1, "N4": 1, "N6": 1, "N8": 1}
+
+
+def test_uasc_uses_duc(stock_data):
+    # g's DUC is after the day: UASC; h's DUC is the day itself: no longer UASC.
+    got = as_dict(uasc_on(stock_data, DAY), "uasc")
+    assert got == {"UASC": 1, "Not UASC": 5}
+
+
+def test_placement_mix(stock_data):
+    got = as_dict(placement_mix(stock_data, DAY), "placement_group")
+    assert got["Foster placements"] == 2  # a, c
+    assert got["Secure homes and children's homes"] == 1  # b K2
+    assert got["Supported accommodation and independent living"] == 1  # h K3
+    assert got["Placed for adoption"] == 1  # d A4
+    assert got["Other residential settings"] == 1  # g R5
+    assert got["Other placements"] == 0
+
+
+def test_unrecognised_place_goes_to_other_and_is_counted():
+    data = build([("x", "01/01/2024", None, "S", "C2", "N1", "Q9", None)])
+    mix = placement_mix(data, DAY).set_index("placement_group")
+    assert mix.loc["Other placements", ["children", "unrecognised"]].tolist() == [1, 1]
+
+
+def test_inhouse_share_and_comparison(stock_data):
+    # 31/03/2025: a PR1, b PR4, c PR1, d PR4, g PR4, h blank -> 2 of 6 = 33.3%, 1 not recorded.
+    share = inhouse_share(stock_data, DAY).set_index("placement_group")
+    assert share.loc["All placements", ["children", "inhouse", "provider_not_recorded"]].tolist() == [6, 2, 1]
+    assert share.loc["Foster placements", "pct"] == pytest.approx(100.0)
+    # 30/06/2024: b c d e g h in care (a not yet, f V3); in-house c only -> 1 of 6.
+    comp = inhouse_comparison(stock_data, "2024-06-30", DAY)
+    assert comp["inhouse"].tolist() == [1, 2]
+    assert comp["change_pp"].iloc[1] == pytest.approx(100 / 3 - 100 / 6)
+    # A council whose own provision is coded PR1 and PR2: b? no (PR4); still 2 of 6.
+    other = inhouse_share(stock_data, DAY, Config(inhouse_providers=["PR4"])).iloc[0]
+    assert other["inhouse"] == 3
+
+
+# CHILD, DECOM, DEC, RNE, LS, CIN, PLACE, REC
+FLOW_ROWS = [
+    ("p", "01/05/2024", "01/06/2024", "S", "V2", "N1", "U4", "E13"),  # leaves and returns
+    ("p", "01/09/2024", "01/12/2024", "S", "C2", "N5", "U4", "E11"),
+    ("q", "01/01/2024", "10/04/2024", "S", "C2", "N4", "U4", "E45"),  # entered before the year
+    ("r", "01/04/2024", None, "S", "V2", "N2", "U4", None),  # starts on the first day
+    ("s", "01/04/2024", "01/06/2024", "S", "V3", "N2", "U4", "X1"),  # V3 then a care order
+    ("s", "01/06/2024", None, "L", "C2", "N2", "U4", None),
+    ("t", "31/03/2024", "31/03/2025", "S", "V2", "N1", "U4", "E4A"),  # starts the day before, leaves on the last
+    ("u", "01/02/2024", "01/05/2024", "S", "V2", "N1", "U4", "E99"),  # unknown reason
+]
+
+
+def test_entries_by_category_of_need():
+    # Started in 2024-25: p (first start N1; counted once), r N2, s N2 (V3 -> C2 on 01/06). t started 31/03/2024.
+    got = as_dict(entries_by_category_of_need(build(FLOW_ROWS), "2024-04-01", "2025-03-31"), "category_of_need")
+    assert {k: v for k, v in got.items() if v} == {"N1": 1, "N2": 2}
+
+
+def test_exits_by_reason_uses_last_exit():
+    # Ceased: p last exit E11 (adopted, not E13), q E45 SGO, t E4A returned home, u E99 other. r, s open.
+    data = build(FLOW_ROWS)
+    got = as_dict(exits_by_reason(data, "2024-04-01", "2025-03-31"), "reason")
+    assert {k: v for k, v in got.items() if v} == {
+        "Adopted": 1, "Special guardianship order": 1, "Returned home to parents or relatives": 1, "Other": 1,
+    }
+    assert children_ceased(data, "2024-04-01", "2025-03-31").set_index("CHILD").loc["p", "end_reason"] == "E11"
