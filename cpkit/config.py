@@ -55,7 +55,7 @@ class Period:
 
     @property
     def long_label(self) -> str:
-        """"1 April 2024 to 31 March 2025" style."""
+        """ "1 April 2024 to 31 March 2025" style."""
         return f"{_day(self.start)} to {_day(self.end)}"
 
     @property
@@ -144,7 +144,9 @@ class Config:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         values: dict[str, Any] = {}
         for key, value in raw.items():
             if key in nested and isinstance(value, dict):

@@ -1,0 +1,25 @@
+"""Presentation: how figures leave the kit for people. Charts with alt text, accessible tables,
+small-number suppression and narrative sentences. Measures never import from here."""
+
+from cpkit.present.charts import chart_style, show_chart
+from cpkit.present.markdown import show_commentary, show_markdown
+from cpkit.present.narrative import Narrative, change_phrase, fmt_count, fmt_number, fmt_pct, n_of_m
+from cpkit.present.suppression import suppress_counts, suppress_value
+from cpkit.present.tables import show_table, table_html
+
+__all__ = [
+    "Narrative",
+    "change_phrase",
+    "chart_style",
+    "fmt_count",
+    "fmt_number",
+    "fmt_pct",
+    "n_of_m",
+    "show_chart",
+    "show_commentary",
+    "show_markdown",
+    "show_table",
+    "suppress_counts",
+    "suppress_value",
+    "table_html",
+]

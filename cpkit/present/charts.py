@@ -1,0 +1,81 @@
+"""Charts for the report: the kit's one way to show a figure, which refuses a chart without alt text.
+
+A chart is shown as an HTML ``<figure>`` holding the PNG as a data URI, its alt text and a caption, so the
+page works from an email attachment with no network and screen reader users get the chart's message.
+The alt text should state the message generated from the numbers ("Children in care rose from 452 to
+471"), not describe the picture.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib
+
+matplotlib.use("Agg")  # report runs are headless; the backend must not need a display
+
+import matplotlib.pyplot as plt  # noqa: E402
+from IPython.display import HTML, display  # noqa: E402
+
+_PLACEHOLDER_ALTS = {
+    "",
+    "chart",
+    "image",
+    "figure",
+    "plot",
+    "graph",
+    "no description has been provided for this image",
+}
+MIN_ALT_WORDS = 4
+
+
+class AltTextError(ValueError):
+    """A chart was shown without a meaningful text alternative."""
+
+
+def _check_alt(alt: str) -> str:
+    text = " ".join((alt or "").split())
+    if text.lower() in _PLACEHOLDER_ALTS or len(text.split()) < MIN_ALT_WORDS:
+        raise AltTextError(
+            f"chart alt text {alt!r} is not meaningful: state the chart's message in a sentence "
+            "(e.g. 'Children in care rose from 452 in April to 471 in March')"
+        )
+    return text
+
+
+def figure_html(fig: plt.Figure, alt: str, caption: str | None = None, dpi: int = 96) -> str:
+    """The figure as a self-contained ``<figure>`` element (PNG data URI, alt text, caption)."""
+    text = _check_alt(alt)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure class="cp-figure"><img src="data:image/png;base64,{data}" alt="{html.escape(text)}" />'
+        f"{cap}</figure>"
+    )
+
+
+def show_chart(fig: plt.Figure, alt: str, caption: str | None = None) -> None:
+    """Display a matplotlib figure in the notebook and the report, with alt text and a caption."""
+    display(HTML(figure_html(fig, alt, caption)))
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """The UK Analysis Function chart style (afcharts) for the charts drawn inside the block."""
+    with plt.style.context("afcharts.afcharts"):
+        yield
+
+
+def af_colours(n: int) -> list[str]:
+    """``n`` colours from the Analysis Function categorical palette (accessible contrast)."""
+    from afcharts.af_colours import get_af_colours
+
+    palette = "categorical" if n > 2 else "duo"
+    return list(get_af_colours(palette, colour_format="hex", number_of_colours=max(n, 2)))[:n]

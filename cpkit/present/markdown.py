@@ -1,0 +1,36 @@
+"""Prose in the report: generated paragraphs and the analyst's own commentary."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+
+def show_markdown(text: str) -> None:
+    """Display generated prose (Markdown) as part of the section."""
+    display(Markdown(text))
+
+
+def commentary_path(data_dir: str | Path, year: int, section: str) -> Path:
+    """Where an analyst keeps commentary: ``<data_dir>/commentary/<year>/<section>.md``."""
+    return Path(data_dir) / "commentary" / str(year) / f"{section}.md"
+
+
+def show_commentary(data_dir: str | Path, year: int, section: str) -> bool:
+    """Show the analyst's commentary for this section and year in a marked box, if there is one."""
+    path = commentary_path(data_dir, year, section)
+    if not path.exists():
+        return False
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    body = markdown2html_mistune(path.read_text(encoding="utf-8"))
+    display(
+        HTML(
+            '<aside class="cp-commentary" aria-label="Analyst commentary">'
+            f'<p class="cp-commentary-title">Commentary from the analyst ({html.escape(str(year))})</p>'
+            f"{body}</aside>"
+        )
+    )
+    return True

@@ -1,0 +1,73 @@
+"""Accessible HTML tables: a caption, real header cells with scope, no empty corner cell.
+
+pandas' own HTML has an empty corner header cell and no caption (both accessibility failures), so the kit
+writes the few lines of HTML itself. Values are formatted here and nowhere else, so a table in the report
+and in the Excel download read the same.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from IPython.display import HTML, display
+
+Formatter = Callable[[object], str]
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value.day} {value.strftime('%b %Y')}"
+    return str(value)
+
+
+def table_html(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    row_header: bool = True,
+    formats: Mapping[str, Formatter] | None = None,
+    note: str | None = None,
+    classes: Mapping[str, Mapping[int, str]] | None = None,
+) -> str:
+    """HTML for ``df`` with ``caption``; the first column is the row header when ``row_header``.
+
+    ``formats`` maps column names to functions giving the cell text; ``classes`` maps a column to
+    {row position: CSS class} (used for RAG colours, which always sit beside a text label); ``note`` is a
+    line under the table (definitions, exclusions, suppression).
+    """
+    if not caption or not caption.strip():
+        raise ValueError("every table needs a caption that says what it shows")
+    formats = formats or {}
+    classes = classes or {}
+    cols = [str(c) for c in df.columns]
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in cols)
+    rows = []
+    for i, record in enumerate(df.itertuples(index=False)):
+        cells = []
+        for j, (col, value) in enumerate(zip(df.columns, record, strict=True)):
+            text = html.escape(formats.get(col, _fmt)(value))
+            css = classes.get(col, {}).get(i)
+            attr = f' class="{css}"' if css else ""
+            if j == 0 and row_header:
+                cells.append(f'<th scope="row"{attr}>{text}</th>')
+            else:
+                cells.append(f"<td{attr}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    foot = f'<p class="cp-table-note">{html.escape(note)}</p>' if note else ""
+    return (
+        f'<div class="cp-table"><table><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
+    )
+
+
+def show_table(df: pd.DataFrame, caption: str, **kwargs: object) -> None:
+    """Display ``df`` as an accessible table (see ``table_html`` for the options)."""
+    display(HTML(table_html(df, caption, **kwargs)))  # type: ignore[arg-type]

@@ -1,0 +1,80 @@
+"""What a section notebook needs, from its parameters: settings, period, data, narrative.
+
+Every section notebook starts with ``ctx = open_section(...)`` on its parameters, so the notebooks hold no
+set-up logic and an analyst running one by hand in JupyterLab gets the same result as the runner (which
+passes a cache of the cleaned tables so nine sections do not parse the same files nine times).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from cpkit.config import Config, Period, find_config
+from cpkit.present.narrative import Narrative
+from cpkit.ssda903.model import Data903
+
+SSDA903_DIR = "ssda903"
+
+
+@dataclass
+class SectionContext:
+    """Settings, period and (lazily) the council's cleaned data for one section run."""
+
+    section: str
+    config: Config
+    period: Period
+    data_dir: Path
+    cache_dir: Path | None = None
+    narrative: Narrative = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.narrative = Narrative.for_data(self.data_dir, self.config)
+
+    @cached_property
+    def data(self) -> Data903:
+        """The cleaned SSDA903 tables: from the run's cache when there is one, else read from the data folder."""
+        if self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir():
+            from cpkit.report.cache import read_903
+
+            return read_903(self.cache_dir / SSDA903_DIR)
+        from cpkit.ssda903 import load_903
+
+        return load_903(self.data_dir / SSDA903_DIR)
+
+    def file(self, setting: str | None, default: str) -> Path:
+        """A council file named in config (relative to the data folder) or its default name."""
+        return self.config.path_in(self.data_dir, setting, default)
+
+    def show_commentary(self) -> bool:
+        """The analyst's commentary for this section and year, in a marked box, if any."""
+        from cpkit.present.markdown import show_commentary
+
+        return show_commentary(self.data_dir, self.period.year, self.section)
+
+
+def open_section(
+    section: str,
+    *,
+    year: int,
+    period: str,
+    data_dir: str,
+    la_name: str = "",
+    la_code: str = "",
+    config_file: str = "",
+    cache_dir: str = "",
+) -> SectionContext:
+    """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
+    data = Path(data_dir).resolve()
+    if not data.is_dir():
+        raise FileNotFoundError(f"data folder not found: {data}")
+    cfg_path = Path(config_file) if config_file else find_config(data)
+    config = Config.load(cfg_path, la_name=la_name or None, la_code=la_code or None)
+    return SectionContext(
+        section=section,
+        config=config,
+        period=Period.from_year(int(year), period),
+        data_dir=data,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+    )

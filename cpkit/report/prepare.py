@@ -1,0 +1,53 @@
+"""Before any section runs: read and check the council's data once, and record what was read.
+
+Blocking data problems stop the run here, with a message saying how many and where, before nine
+notebooks each fail on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from cpkit.config import Config, Period
+from cpkit.report.context import SSDA903_DIR
+
+
+class DataProblem(RuntimeError):
+    """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
+
+
+def file_checksums(data_dir: Path) -> list[dict[str, object]]:
+    """Every input file under the data folder with its size and SHA-256, for the manifest."""
+    rows = []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        rows.append({"file": str(path.relative_to(data_dir)), "bytes": path.stat().st_size, "sha256": digest})
+    return rows
+
+
+def prepare_data(
+    data_dir: Path, cache_dir: Path, period: Period, config: Config
+) -> tuple[Path, list[dict[str, object]]]:
+    """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    source = data_dir / SSDA903_DIR
+    if source.is_dir():
+        from cpkit.report.cache import save_903
+        from cpkit.ssda903 import check_903, load_903
+        from cpkit.ssda903.checks import blocking, summarise
+
+        data = load_903(source)
+        problems = check_903(data, year=period.year)
+        if blocking(problems):
+            counts = summarise(problems)
+            errors = counts[counts["severity"] == "error"]
+            listing = "\n".join(
+                f"- {r.table}: {r.rule} ({r.count} row(s))" for r in errors.itertuples(index=False)
+            )
+            raise DataProblem(
+                f"the SSDA903 data in {source} has problems that stop the report:\n{listing}\n"
+                f"Run `cpkit check --data {data_dir} --year {period.year}` to see each row."
+            )
+        save_903(data, cache_dir / SSDA903_DIR)
+    return cache_dir, file_checksums(data_dir)

@@ -1,0 +1,104 @@
+"""Writing the shareable report folder: one page per section, the contents page and the manifest.
+
+The contents page says in one line what each section shows and records how the report was made (date,
+parameters, cpkit version, the input files' checksums) so a figure can be traced to its inputs. Only
+file names relative to the data folder appear: nothing there identifies a child.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from cpkit.config import Config, Period
+from cpkit.report.execute import SectionRun
+from cpkit.report.render import page_from_html, render_file
+from cpkit.report.sections import Section
+
+
+def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, object]:
+    """What the template's header and footer show."""
+    return {
+        "la_name": config.la_name,
+        "period_label": period.label,
+        "sample": config.sample,
+        "nav": nav,
+        "footer": f"{config.la_name} Corporate Parenting report {period.label} ({period.long_label}). "
+        f"Produced with cpkit {version('cpkit')}.",
+    }
+
+
+def write_site(
+    staging: Path,
+    sections: list[Section],
+    runs: list[SectionRun],
+    config: Config,
+    period: Period,
+    parameters: dict[str, object],
+    inputs: list[dict[str, object]],
+) -> Path:
+    """Render every section page, then the contents page and ``manifest.json``, into ``staging``."""
+    staging.mkdir(parents=True)
+    meta = page_meta(config, period)
+    by_name = {r.name: r for r in runs}
+    for section in sections:
+        page = render_file(
+            by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
+        )
+        (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
+    manifest = {
+        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpkit_version": version("cpkit"),
+        "period": {
+            "year": period.year,
+            "kind": period.kind,
+            "start": str(period.start),
+            "end": str(period.end),
+        },
+        "parameters": {k: v for k, v in parameters.items() if k not in ("cache_dir",)},
+        "sections": [
+            {"name": s.name, "title": s.title, "seconds": round(by_name[s.name].seconds, 1)} for s in sections
+        ],
+        "inputs": inputs,
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    index = page_from_html(
+        _contents(sections, config, period, manifest),
+        f"Corporate Parenting report {period.label}: {config.la_name}",
+        {**meta, "nav": False},
+    )
+    (staging / "index.html").write_text(index, encoding="utf-8")
+    return staging
+
+
+def _contents(sections: list[Section], config: Config, period: Period, manifest: dict) -> list[str]:
+    title = html.escape(f"{config.la_name}: Corporate Parenting report {period.label}")
+    items = "".join(
+        f'<li><a href="{s.name}.html">{html.escape(s.title)}</a>: {html.escape(s.summary)}</li>'
+        for s in sections
+    )
+    params = manifest["parameters"]
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(str(i["file"]))}</th><td>{i["bytes"]:,}</td>'
+        f"<td><code>{html.escape(str(i['sha256'])[:16])}</code></td></tr>"
+        for i in manifest["inputs"]
+    )
+    return [
+        f"<h1>{title}</h1>"
+        f"<p>This report covers {html.escape(period.long_label)}. Each section below is a page of its own.</p>"
+        f'<h2>Contents</h2><ol class="cp-contents">{items}</ol>',
+        "<h2>How this report was made</h2>"
+        '<dl class="cp-manifest">'
+        f"<dt>Produced</dt><dd>{html.escape(manifest['created'])}</dd>"
+        f"<dt>cpkit version</dt><dd>{html.escape(manifest['cpkit_version'])}</dd>"
+        f"<dt>Reporting year and period</dt><dd>{params['year']} ({html.escape(str(params['period']))}: "
+        f"{html.escape(period.long_label)})</dd>"
+        f"<dt>Council</dt><dd>{html.escape(str(params['la_name']))} ({html.escape(str(params['la_code']))})</dd>"
+        "</dl>"
+        '<div class="cp-table"><table><caption>Input files and their SHA-256 checksums (first 16 characters; '
+        'the full values are in manifest.json)</caption><thead><tr><th scope="col">File</th>'
+        f'<th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>{rows}</tbody></table></div>',
+    ]

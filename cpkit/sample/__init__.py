@@ -1,0 +1,33 @@
+"""The synthetic sample the kit ships, so everything runs out of the box.
+
+``write_sample`` writes every input a council would have, for the fictional "Sample Council": SSDA903
+returns (one folder per collection year), the action plan tracker, local KPIs, DfE-layout benchmark
+files, and a ``cpkit.yaml`` that marks the data as synthetic (the report then shows a banner).
+The same seed gives the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SAMPLE_CONFIG = """\
+# Settings for the synthetic sample council. A real council keeps its own copy of this file beside its
+# data (see README: "Settings"). `sample: true` puts a "Synthetic sample data" banner on every page.
+la_name: Sample Council
+la_code: E06000999
+la_old_code: "999"
+region: Yorkshire and The Humber
+sample: true
+"""
+
+
+def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
+    """Write the whole sample into ``out_dir``; return the files written."""
+    from cpkit.sample.ssda903 import write_903_sample
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = list(write_903_sample(out_dir / "ssda903", seed=seed))
+    config = out_dir / "cpkit.yaml"
+    config.write_text(SAMPLE_CONFIG, encoding="utf-8")
+    written.append(config)
+    return written
