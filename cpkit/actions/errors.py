@@ -1,0 +1,5 @@
+"""The one error the action plan reader raises for input it cannot use."""
+
+
+class ActionPlanError(ValueError):
+    """The tracker cannot be read (missing, wrong type, no recognisable header); the message names the file."""
