@@ -1,0 +1,59 @@
+# cpkit: two commands do everything on a fresh clone (Python 3.11 and make are all it needs).
+#   make report   set up .venv, then build the report for YEAR (default 2025) from the shipped sample
+#   make test     set up .venv, then lint and run the whole test suite (what CI runs)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cpkit-installed
+YEAR ?= 2025
+PERIOD ?= financial
+
+.PHONY: report test lint lab sample browser bench clean help
+
+help:
+	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
+	@echo "make test                                 lint and run every test (what CI runs)"
+	@echo "make lab                                  open the notebooks in JupyterLab"
+	@echo "make sample                               regenerate data/sample/ (seed 2025)"
+	@echo "make bench                                run the speed and memory benchmarks"
+
+# The environment is rebuilt when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/cpkit report --year $(YEAR) --period $(PERIOD)
+
+# Chromium drives the accessibility (axe-core) tests. It comes from Debian's packages, never from a
+# download of Playwright's own browser. Where it cannot be installed the axe tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null) \
+	      || echo "Chromium could not be installed: accessibility tests will be skipped"; \
+	  else echo "Chromium is not installed and cannot be installed here: accessibility tests will be skipped"; fi; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check cpkit tests benchmarks
+	$(BIN)/ruff format --check cpkit tests benchmarks
+
+test: $(STAMP) browser
+	$(BIN)/ruff check cpkit tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+sample: $(STAMP)
+	$(BIN)/cpkit sample --out data/sample --seed 2025
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_903.py
+	$(BIN)/python benchmarks/bench_release.py
+
+clean:
+	rm -rf $(VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache

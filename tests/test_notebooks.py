@@ -1,0 +1,40 @@
+"""Every section notebook is committed clean and declares the parameters the runner passes."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill as pm
+import pytest
+
+from cpkit.report.sections import SECTIONS
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+RUNNER_PARAMETERS = {"year", "period", "data_dir", "la_name", "la_code", "config_file", "cache_dir"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(str(path), as_version=4)
+    for i, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} cell {i} has outputs"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", "kernelspec must be python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_one_documented_parameters_cell(path):
+    nb = nbformat.read(str(path), as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: exactly one cell must be tagged 'parameters'"
+    params = pm.inspect_notebook(str(path))
+    assert RUNNER_PARAMETERS <= set(params), f"{path.name} lacks {RUNNER_PARAMETERS - set(params)}"
+    for name, spec in params.items():
+        assert spec["inferred_type_name"] != "None", f"{path.name}: parameter {name} needs a type annotation"
+        assert spec["help"], f"{path.name}: parameter {name} needs a comment saying what it is"
+
+
+def test_every_registered_section_has_its_notebook():
+    for section in SECTIONS:
+        assert section.notebook.exists(), section.notebook
