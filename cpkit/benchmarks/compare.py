@@ -1,0 +1,141 @@
+"""A council's published figures beside England, its region and its statistical neighbours.
+
+Follows the DfE LAIT conventions so the kit's figures match what councils see in LAIT: the neighbour
+average is the unweighted mean of the neighbours' published values (suppressed ones skipped, and the
+count of neighbours used shown); councils are ranked on the published (rounded) values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from cpkit.benchmarks.mapping import measure_info
+from cpkit.benchmarks.neighbours import clean_code, is_new_code
+from cpkit.benchmarks.read import BenchmarkError
+
+LA = "Local authority"
+# Councils recoded since 2019 keep their old 3-digit code, which is how their earlier years are found.
+RECODED = {"E06000065": "815", "E10000023": "815", "E06000066": "933", "E10000027": "933"}
+QUARTILES = ("A", "B", "C", "D")
+
+COLUMNS = [
+    "measure", "label", "unit", "polarity", "year", "la_value", "la_numerator", "la_denominator", "la_status",
+    "england", "region", "neighbour_avg", "neighbour_n", "neighbours_listed", "rank", "ranked", "quartile",
+    "rank_order", "previous_value", "change", "release",
+]
+
+
+def _council_ids(bench: pd.DataFrame) -> pd.Series:
+    """One id per council row: its old 3-digit code (stable through recoding), else its new code."""
+    old, new = bench["old_la_code"].fillna(""), bench["new_la_code"].fillna("")
+    return old.where(old != "", new)
+
+
+def _resolve(code: str, la_rows: pd.DataFrame) -> str:
+    """The council id (old code) for an old or new code; a code no release knows is kept as it is."""
+    code = clean_code(code)
+    if not is_new_code(code):
+        return code
+    match = la_rows.loc[la_rows["new_la_code"] == code, "_id"]
+    if len(match):
+        return str(match.iloc[0])
+    return RECODED.get(code, code)
+
+
+def _value_at(rows: pd.DataFrame, column: str = "value") -> pd.Series:
+    return rows.drop_duplicates("measure").set_index("measure")[column]
+
+
+def _ranks(current: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
+    """Rank of every council per measure, 1 = best by polarity (highest first for neutral measures).
+
+    Ties share the best rank of their block ("min" / competition ranking: 1, 2, 2, 4), as LAIT does;
+    quartile A is the best quarter: ceil(4 x rank / councils ranked).
+    """
+    rows = current[current["value"].notna()].copy()
+    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0)
+    rows["_key"] = rows["value"] * sign
+    rows["rank"] = rows.groupby("measure")["_key"].rank(method="min").astype(int)
+    rows["ranked"] = rows.groupby("measure")["_key"].transform("size").astype(int)
+    quart = np.ceil(4 * rows["rank"] / rows["ranked"]).clip(1, 4).astype(int)
+    rows["quartile"] = [QUARTILES[q - 1] for q in quart]
+    return rows[["_id", "measure", "rank", "ranked", "quartile"]]
+
+
+def compare(
+    bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per published measure of ``year``: the council beside England, region and neighbours.
+
+    ``la`` and ``neighbours`` take old (370) or new (E08000016) codes. A council absent from a year (not
+    yet created, like Cumberland before 2024, or not published) gets missing values with la_status
+    "absent", not an error. ``change`` is this year's value minus last year's, in the measure's unit.
+    ``rank_order`` says whether rank 1 is the best ("best first") or, for measures with no good direction,
+    simply the highest ("highest first").
+    """
+    if bench.empty:
+        raise BenchmarkError("the benchmark table is empty: no DfE release files were read")
+    bench = bench.assign(_id=_council_ids(bench))
+    la_rows = bench[bench["geographic_level"] == LA]
+    la_id = _resolve(la, la_rows)
+    neighbour_ids = list(dict.fromkeys(_resolve(c, la_rows) for c in (neighbours or [])))
+    info = measure_info()
+    polarity = info["polarity"]
+
+    current = bench[bench["year"] == year]
+    previous = bench[bench["year"] == year - 1]
+    cur_la = current[current["geographic_level"] == LA]
+    own = cur_la[cur_la["_id"] == la_id].drop_duplicates("measure").set_index("measure")
+    own_prev = _value_at(previous[(previous["geographic_level"] == LA) & (previous["_id"] == la_id)])
+    region_code = _region_of(la_rows, la_id, year)
+    national = _value_at(current[current["geographic_level"] == "National"])
+    regional = _value_at(current[(current["geographic_level"] == "Regional")
+                                 & (current["region_code"] == region_code)])
+    near = cur_la[cur_la["_id"].isin(neighbour_ids)].groupby("measure")["value"]
+    ranks = _ranks(cur_la, polarity)
+    own_rank = ranks[ranks["_id"] == la_id].drop_duplicates("measure").set_index("measure")
+
+    measures = sorted(current["measure"].unique())
+    out = pd.DataFrame({"measure": measures})
+    out["label"] = out["measure"].map(info["label"]).fillna(out["measure"])
+    out["unit"] = out["measure"].map(info["unit"])
+    out["polarity"] = out["measure"].map(polarity).fillna("neutral")
+    out["year"] = year
+    for col in ("value", "numerator", "denominator"):
+        out[f"la_{col}"] = out["measure"].map(own[col]).astype(float)
+    statuses = dict(zip(own.index, own["status"], strict=True))
+    out["la_status"] = [statuses.get(m, "absent") for m in out["measure"]]
+    out["england"] = out["measure"].map(national).astype(float)
+    out["region"] = out["measure"].map(regional).astype(float)
+    out["neighbour_avg"] = out["measure"].map(near.mean()).astype(float)
+    out["neighbour_n"] = out["measure"].map(near.count()).fillna(0).astype(int)
+    out["neighbours_listed"] = len(neighbour_ids)
+    out["rank"] = out["measure"].map(own_rank["rank"]).astype("Int64")
+    out["ranked"] = out["measure"].map(ranks.groupby("measure")["ranked"].first()).fillna(0).astype(int)
+    out["quartile"] = out["measure"].map(own_rank["quartile"])
+    out["rank_order"] = np.where(out["polarity"] == "neutral", "highest first", "best first")
+    out["previous_value"] = out["measure"].map(own_prev).astype(float)
+    out["change"] = out["la_value"] - out["previous_value"]
+    out["release"] = out["measure"].map(own["release"])
+    out.attrs.update(la=la, la_id=la_id, region_code=region_code, neighbours=neighbour_ids)
+    return out[COLUMNS]
+
+
+def _region_of(la_rows: pd.DataFrame, la_id: str, year: int) -> str | None:
+    """The council's region code, from the year asked for if it is there, else the nearest year."""
+    rows = la_rows[(la_rows["_id"] == la_id) & (la_rows["region_code"].fillna("") != "")]
+    if rows.empty:
+        return None
+    nearest = rows.loc[(rows["year"] - year).abs().idxmin()]
+    return str(nearest["region_code"])
+
+
+def quartile_number(letter: str | float) -> float:
+    """LAIT's A-D as 1-4 (1 best), for charts that want a number."""
+    if not isinstance(letter, str):
+        return math.nan
+    return float(QUARTILES.index(letter) + 1)
