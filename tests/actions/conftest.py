@@ -35,9 +35,9 @@ def write_docx(path: Path, rows: Rows) -> Path:
     document.add_paragraph("Corporate Parenting Board: action plan")
     width = max(len(r) for r in rows)
     table = document.add_table(rows=len(rows), cols=width)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    for row, table_row in zip(rows, table.rows, strict=True):
+        for text, cell in zip(row, table_row.cells, strict=False):
+            cell.text = text
     document.save(str(path))
     return path
 
@@ -93,3 +93,10 @@ HAND_WORKED: Rows = [
 @pytest.fixture
 def hand_worked() -> Rows:
     return [list(r) for r in HAND_WORKED]
+
+
+@pytest.fixture(scope="session")
+def hand_worked_files(tmp_path_factory) -> dict[str, Path]:
+    """The HAND_WORKED tracker written once as .xlsx, .csv and .docx."""
+    folder = tmp_path_factory.mktemp("hand_worked")
+    return {suffix: write(folder / f"tracker{suffix}", HAND_WORKED) for suffix, write in WRITERS.items()}
