@@ -1,0 +1,175 @@
+"""Local KPIs: the figures the SSDA903 return cannot give (reviews on time, visits, PEPs, attendance...).
+
+Councils keep these in a spreadsheet; the kit reads a tidy CSV or xlsx with one row per indicator and
+period, and checks it hard because a typo here goes straight into a Board paper: every problem is reported
+with the file, row and column, all at once, so the file can be fixed in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from cpkit.config import Period
+
+
+class KpiError(ValueError):
+    """The KPI file has rows the report cannot use (the message lists each file, row and column)."""
+
+
+REQUIRED = ["indicator", "period", "value", "unit", "polarity", "theme"]
+OPTIONAL = ["numerator", "denominator", "target", "source"]
+UNITS = {"number", "percent", "rate_per_10k", "days", "score", "miles"}
+POLARITIES = {"high", "low", "neutral"}
+THEMES = {
+    "children in care", "placements", "health", "education", "care leavers", "fostering", "adoption",
+    "participation",
+}
+_MAX_LISTED = 25
+
+_FINANCIAL = re.compile(r"^(\d{4})-(\d{2})$")  # 2024-25
+_QUARTER = re.compile(r"^(\d{4})-(\d{2}) ?Q([1-4])$")  # 2024-25 Q1 (financial quarters: Q1 = April-June)
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")  # 2025-03 (checked before _FINANCIAL)
+_CALENDAR = re.compile(r"^(\d{4})$")  # 2025
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """First and last day of a KPI period: "2024-25", "2024-25 Q3", "2025-03" or "2025".
+
+    "2025-03" is read as March 2025 (a month) and "2024-25" as the financial year: the two-digit part of a
+    financial year is always the next year's, which no month number between 01 and 12 can be after 2012.
+    """
+    text = str(text).strip()
+    if m := _QUARTER.match(text):
+        start_year, q = int(m.group(1)), int(m.group(3))
+        _check_next(start_year, m.group(2), text)
+        first_month = 4 + 3 * (q - 1)
+        year = start_year + (first_month > 12)
+        month = (first_month - 1) % 12 + 1
+        return date(year, month, 1), _month_end(year, month + 2)
+    if m := _FINANCIAL.match(text):
+        start_year = int(m.group(1))
+        if int(m.group(2)) == (start_year + 1) % 100:
+            return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+    if m := _MONTH.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        return date(year, month, 1), _month_end(year, month)
+    if m := _CALENDAR.match(text):
+        year = int(m.group(1))
+        return date(year, 1, 1), date(year, 12, 31)
+    raise ValueError(f"{text!r} is not a period: use 2024-25 (financial year), 2024-25 Q1, 2025-03 or 2025")
+
+
+def _check_next(start_year: int, two_digits: str, text: str) -> None:
+    if int(two_digits) != (start_year + 1) % 100:
+        raise ValueError(f"{text!r}: the years of a financial year must follow each other (2024-25)")
+
+
+def _month_end(year: int, month: int) -> date:
+    return (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise KpiError(f"{path}: KPI file not found")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(path, dtype=str)
+    elif path.suffix.lower() == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    else:
+        raise KpiError(f"{path}: KPI file must be .csv or .xlsx")
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise KpiError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED + OPTIONAL)}")
+    for col in OPTIONAL:
+        if col not in frame.columns:
+            frame[col] = ""
+    return frame.fillna("").map(lambda v: str(v).strip())
+
+
+def _number(text: str) -> float | None:
+    if text == "":
+        return None
+    return float(text.replace(",", "").rstrip("%"))
+
+
+def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
+    """The KPI file as a tidy table, checked row by row; ``KpiError`` lists every problem found.
+
+    With ``period`` (the report's), every row must fall in that period or the one before it (last year's
+    figures are the comparison); a row from any other year is an error rather than being quietly ignored.
+    Adds period_start, period_end and ``current`` (True for rows in the reporting period).
+    """
+    path = Path(path)
+    frame = _read(path)
+    problems: list[str] = []
+    records = []
+    window = (period.previous().start, period.end) if period else None
+    for i, row in enumerate(frame.to_dict("records")):
+        where = f"{path}: row {i + 2}"
+        rec = dict(row)
+        bad = _check_row(row, rec, where, window)
+        problems.extend(bad)
+        records.append(rec)
+    dupes = frame[frame.duplicated(["indicator", "period"], keep=False)]
+    for i in dupes.index:
+        problems.append(f"{path}: row {i + 2}, column 'period': {frame.at[i, 'indicator']!r} appears more than "
+                        f"once for {frame.at[i, 'period']!r}")
+    if problems:
+        listed = problems[:_MAX_LISTED]
+        more = f"\n... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+        raise KpiError(f"{len(problems)} problem(s) in the KPI file:\n" + "\n".join(listed) + more)
+    out = pd.DataFrame(records)
+    for col in ("value", "numerator", "denominator", "target"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    out["current"] = (out["period_start"] >= period.start) & (out["period_end"] <= period.end) if period else True
+    cols = ["indicator", "theme", "period", "period_start", "period_end", "value", "numerator", "denominator",
+            "target", "unit", "polarity", "source", "current"]
+    return out[cols + [c for c in out.columns if c not in cols]]
+
+
+def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
+               window: tuple[date, date] | None) -> list[str]:
+    """Problems with one row (an empty list if none); fills ``rec`` with parsed values."""
+    problems = []
+    if not row["indicator"]:
+        problems.append(f"{where}, column 'indicator': blank")
+    unit, polarity, theme = row["unit"].lower(), row["polarity"].lower(), row["theme"].lower()
+    rec.update(unit=unit, polarity=polarity, theme=theme)
+    if unit not in UNITS:
+        problems.append(f"{where}, column 'unit': {row['unit']!r} is not one of {', '.join(sorted(UNITS))}")
+    if polarity not in POLARITIES:
+        problems.append(f"{where}, column 'polarity': {row['polarity']!r} is not one of high, low, neutral")
+    if theme not in THEMES:
+        problems.append(f"{where}, column 'theme': {row['theme']!r} is not one of {', '.join(sorted(THEMES))}")
+    try:
+        start, end = parse_period(row["period"])
+        rec.update(period_start=start, period_end=end)
+        if window and not (window[0] <= start and end <= window[1]):
+            problems.append(f"{where}, column 'period': {row['period']!r} is outside the reporting year and the "
+                            f"year before ({window[0]:%d %B %Y} to {window[1]:%d %B %Y})")
+    except ValueError as exc:
+        rec.update(period_start=None, period_end=None)
+        problems.append(f"{where}, column 'period': {exc}")
+    for col in ("value", "numerator", "denominator", "target"):
+        try:
+            rec[col] = _number(row[col])
+        except ValueError:
+            rec[col] = None
+            problems.append(f"{where}, column {col!r}: {row[col]!r} is not a number")
+            continue
+        if rec[col] is not None and rec[col] < 0:
+            problems.append(f"{where}, column {col!r}: {row[col]!r} is negative")
+        if unit == "percent" and col in ("value", "target") and rec[col] is not None and rec[col] > 100:
+            problems.append(f"{where}, column {col!r}: {row[col]!r} is a percentage over 100")
+    if row["value"] == "":
+        problems.append(f"{where}, column 'value': missing (a KPI with no figure cannot be reported; "
+                        "leave the row out or give the figure)")
+    num, den = rec["numerator"], rec["denominator"]
+    if isinstance(num, float) and isinstance(den, float) and num > den and unit == "percent":
+        problems.append(f"{where}, column 'numerator': {num:g} is more than the denominator {den:g}")
+    return problems

@@ -1,0 +1,92 @@
+"""Local KPI files: one hand-built file per validation rule, each with the problem it must report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpkit.config import Period
+from cpkit.kpis import KpiError, load_kpis, parse_period
+
+HEADER = "indicator,theme,period,value,numerator,denominator,target,polarity,unit,source"
+GOOD = "Reviews on time,children in care,2024-25,92.5,185,200,95,high,percent,LCS report"
+
+
+def write(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "kpis.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_good_file_reads_with_numbers_and_dates(tmp_path):
+    path = write(tmp_path, GOOD, "Foster carer households,fostering,2023-24,118,,,125,high,number,Fostering")
+    got = load_kpis(path, Period.from_year(2025))
+    first = got.iloc[0]
+    assert (first.value, first.numerator, first.denominator, first.target) == (92.5, 185, 200, 95)
+    assert (first.period_start, first.period_end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert got["current"].tolist() == [True, False]  # 2023-24 is last year's comparator
+    assert pd.isna(got.iloc[1].numerator)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Reviews on time,children in care,2024-25,92,,,,high,percentage,LCS", r"row 2, column 'unit': 'percentage'"),
+        ("Reviews on time,children in care,2021-22,92,,,,high,percent,LCS", r"row 2, column 'period'.*outside"),
+        ("Reviews on time,children in care,2024-25,102,,,,high,percent,LCS", r"row 2, column 'value'.*over 100"),
+        ("Reviews on time,children in care,2024-25,,,,95,high,percent,LCS", r"row 2, column 'value': missing"),
+        ("Reviews on time,children in care,2024-25,92,,,,up,percent,LCS", r"row 2, column 'polarity': 'up'"),
+        ("Reviews on time,social work,2024-25,92,,,,high,percent,LCS", r"row 2, column 'theme': 'social work'"),
+        ("Reviews on time,children in care,2024/25,92,,,,high,percent,LCS", r"row 2, column 'period'.*not a period"),
+        ("Reviews on time,children in care,2024-25,9o,,,,high,percent,LCS", r"row 2, column 'value': '9o'"),
+        ("Reviews on time,children in care,2024-25,92,210,200,,high,percent,LCS", r"more than the denominator"),
+    ],
+)
+def test_each_rule_names_file_row_and_column(tmp_path, row, message):
+    path = write(tmp_path, row)
+    with pytest.raises(KpiError, match=message) as info:
+        load_kpis(path, Period.from_year(2025))
+    assert str(path) in str(info.value)
+
+
+def test_all_problems_are_listed_together(tmp_path):
+    path = write(tmp_path, GOOD, "PEPs up to date,education,2024-25,,,,,sideways,pct,VS")
+    with pytest.raises(KpiError) as info:
+        load_kpis(path)
+    text = str(info.value)
+    assert text.startswith("3 problem(s)") and "row 3, column 'unit'" in text and "row 3, column 'polarity'" in text
+
+
+def test_duplicate_indicator_and_period(tmp_path):
+    with pytest.raises(KpiError, match="appears more than once"):
+        load_kpis(write(tmp_path, GOOD, GOOD))
+
+
+def test_missing_column_is_named(tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text("indicator,period,value\nX,2025,1\n", encoding="utf-8")
+    with pytest.raises(KpiError, match="missing column\\(s\\) unit, polarity, theme"):
+        load_kpis(path)
+
+
+def test_xlsx_reads_the_same(tmp_path):
+    frame = pd.read_csv(write(tmp_path, GOOD), dtype=str)
+    frame.to_excel(tmp_path / "kpis.xlsx", index=False)
+    assert load_kpis(tmp_path / "kpis.xlsx").iloc[0].value == 92.5
+
+
+def test_periods():
+    assert parse_period("2024-25 Q1") == (date(2024, 4, 1), date(2024, 6, 30))
+    assert parse_period("2024-25 Q4") == (date(2025, 1, 1), date(2025, 3, 31))
+    assert parse_period("2025-02") == (date(2025, 2, 1), date(2025, 2, 28))
+    assert parse_period("2025") == (date(2025, 1, 1), date(2025, 12, 31))
+    with pytest.raises(ValueError):
+        parse_period("2024-26")
+
+
+def test_without_period_every_year_is_accepted(tmp_path):
+    path = write(tmp_path, GOOD.replace("2024-25", "2019-20"))
+    assert load_kpis(path).iloc[0].current
