@@ -1,0 +1,272 @@
+"""Write the synthetic SSDA903 sample: one folder of DfE-layout CSVs per collection year.
+
+``write_903_sample`` simulates one council's children in care over the whole span
+(``cpkit.sample.care``), then cuts the histories into the returns the council would have sent:
+each year's Episodes hold the episodes open on 1 April or starting in the year, with DEC and REC
+blank when the episode was still open on 31 March, so stacking the years duplicates the episodes
+that span years, as real stacks do. The other tables follow the DfE's cohorts (OC2: looked after
+continuously for 12 months at 31 March; OC3: care leavers with their 17th to 21st birthday in the
+year; AD1: adopted in the year; ...). All fields are text, dates dd/mm/YYYY, rows sorted, so the
+same seed gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cpkit.sample.care import CareSimulation, Child, Episode
+from cpkit.sample.dice import Dice
+from cpkit.sample.people import age_on, birthday
+from cpkit.sample.postcodes import PostcodePool
+from cpkit.ssda903.tables import TABLE_COLUMNS
+
+FILE_NAMES: dict[str, str] = {
+    "header": "header.csv",
+    "episodes": "episodes.csv",
+    "uasc": "uasc.csv",
+    "oc2": "oc2.csv",
+    "oc3": "oc3.csv",
+    "ad1": "ad1.csv",
+    "placed_adoption": "placed_adoption.csv",
+    "missing": "missing.csv",
+}
+SIMULATION_LEAD_YEARS = 19  # so that the oldest child in care on the first day entered at birth
+FIRST_MF_YEAR = 2025  # SEX is coded M/F from the 2024-25 return, 1/2 before
+
+
+def write_903_sample(out_dir: Path, seed: int = 2025, first_year: int = 2019, last_year: int = 2025) -> list[Path]:
+    """Write returns ``first_year`` to ``last_year`` (2025 = 2024-25) under ``out_dir/<year>/``.
+
+    Returns the files written, in order. Same arguments, same bytes.
+    """
+    if first_year > last_year:
+        raise ValueError(f"first_year {first_year} is after last_year {last_year}")
+    simulation = CareSimulation(
+        seed, start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1), end=date(last_year, 3, 31), pool=PostcodePool()
+    )
+    children = sorted(simulation.run(), key=lambda c: c.child_id)
+    written: list[Path] = []
+    for year in range(first_year, last_year + 1):
+        folder = Path(out_dir) / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, rows in build_return(children, year, seed).items():
+            path = folder / FILE_NAMES[name]
+            _write_csv(path, TABLE_COLUMNS[name], rows)
+            written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 3, 31)
+
+
+def build_return(children: list[Child], year: int, seed: int) -> dict[str, list[dict[str, str]]]:
+    """One collection year's tables as rows of text, in file order."""
+    y = Year(year)
+    dice = Dice(seed * 10_000 + year)  # the year's own draws (health, care leavers), independent of others
+    tables: dict[str, list[dict[str, str]]] = {name: [] for name in FILE_NAMES}
+    for child in children:
+        episodes = [e for e in child.episodes if e.decom <= y.end and (e.dec is None or e.dec >= y.start)]
+        if episodes:
+            tables["episodes"] += [_episode_row(child, e, y) for e in episodes]
+            tables["header"].append(_header_row(child, y))
+            if child.uasc:
+                duc = birthday(child.dob, 18)
+                tables["uasc"].append(
+                    {"CHILD": child.child_id, "SEX": _sex(child, y), "DOB": _d(child.dob),
+                     "DUC": _d(duc) if duc <= y.end else ""}
+                )
+            tables["placed_adoption"] += _placed_adoption_rows(child, y)
+            tables["ad1"] += _ad1_rows(child, episodes, y)
+            tables["missing"] += [
+                {"CHILD": child.child_id, "DOB": _d(child.dob), "MISSING": kind, "MIS_START": _d(start),
+                 "MIS_END": _d(end) if end <= y.end else ""}
+                for kind, start, end in sorted(child.missing, key=lambda m: m[1])
+                if y.start <= start <= y.end
+            ]
+        if not child.short_breaks:
+            if _in_oc2_cohort(child, y):
+                tables["oc2"].append(_oc2_row(child, y, dice))
+            tables["oc3"] += _oc3_rows(child, y, dice)
+    return tables
+
+
+# ---- rows -------------------------------------------------------------------------------------------
+def _d(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day is not None else ""
+
+
+def _sex(child: Child, y: Year) -> str:
+    if y.year >= FIRST_MF_YEAR:
+        return "M" if child.sex == 1 else "F"
+    return str(child.sex)
+
+
+def _header_row(child: Child, y: Year) -> dict[str, str]:
+    age = age_on(child.dob, y.end)
+    unique_pupil = "UN1" if child.upn_unknown_when_young and age < 5 else child.upn
+    mother = mc_dob = ""
+    if child.sex == 2 and age >= 12:
+        is_mother = child.mc_dob is not None and child.mc_dob <= y.end
+        mother, mc_dob = ("1", _d(child.mc_dob)) if is_mother else ("0", "")
+    return {
+        "CHILD": child.child_id, "SEX": _sex(child, y), "DOB": _d(child.dob), "ETHNIC": child.ethnic,
+        "UPN": unique_pupil, "MOTHER": mother, "MC_DOB": mc_dob,
+    }
+
+
+def _episode_row(child: Child, e: Episode, y: Year) -> dict[str, str]:
+    closed = e.dec is not None and e.dec <= y.end
+    p = e.placement
+    return {
+        "CHILD": child.child_id, "DECOM": _d(e.decom), "RNE": e.rne, "LS": e.ls, "CIN": e.cin,
+        "PLACE": p.place, "PLACE_PROVIDER": p.provider, "DEC": _d(e.dec) if closed else "",
+        "REC": e.rec if closed else "", "REASON_PLACE_CHANGE": e.reason_change, "HOME_POST": e.home_post,
+        "PL_POST": p.postcode, "URN": p.urn,
+    }
+
+
+def _placed_adoption_rows(child: Child, y: Year) -> list[dict[str, str]]:
+    a = child.adoption
+    if a is None or a.decision > y.end or (a.ceased is not None and a.ceased < y.start):
+        return []
+    ceased = a.ceased is not None and a.ceased <= y.end
+    return [{
+        "CHILD": child.child_id, "DOB": _d(child.dob), "DATE_PLACED": _d(a.decision),
+        "DATE_PLACED_CEASED": _d(a.ceased) if ceased else "", "REASON_PLACED_CEASED": a.ceased_reason if ceased else "",
+    }]
+
+
+def _ad1_rows(child: Child, episodes: list[Episode], y: Year) -> list[dict[str, str]]:
+    a = child.adoption
+    adopted = any(e.rec in ("E11", "E12") and e.dec is not None and e.dec <= y.end for e in episodes)
+    if a is None or not adopted:
+        return []
+    nb, sex_adoptr, ls_adoptr = a.adopters
+    return [{
+        "CHILD": child.child_id, "DOB": _d(child.dob), "DATE_INT": _d(a.decision), "DATE_MATCH": _d(a.match),
+        "FOSTER_CARE": str(a.foster_care), "NB_ADOPTR": nb, "SEX_ADOPTR": sex_adoptr, "LS_ADOPTR": ls_adoptr,
+    }]
+
+
+def _spell_on(child: Child, day: date) -> tuple[date, Episode] | None:
+    """(start of the period of care, episode) for the episode open at the end of ``day``."""
+    start = None
+    for e in child.episodes:
+        if e.rne == "S":
+            start = e.decom
+        if e.decom <= day and (e.dec is None or e.dec > day):
+            return start, e
+    return None
+
+
+def _in_oc2_cohort(child: Child, y: Year) -> bool:
+    """Looked after on 31 March and continuously since at least 1 April of the previous year."""
+    found = _spell_on(child, y.end)
+    return found is not None and found[0] <= y.start and found[1].ls not in ("V3", "V4")
+
+
+def _oc2_row(child: Child, y: Year, dice: Dice) -> dict[str, str]:
+    age = age_on(child.dob, y.end)
+    flag = lambda p: "1" if dice.chance(p) else "0"  # noqa: E731
+    sdq_score = sdq_reason = ""
+    if 4 <= age <= 16:
+        if dice.chance(0.8):
+            base = Dice(int(child.child_id)).normal(14.0, 6.0)  # the child's own level, year after year
+            sdq_score = str(int(min(40, max(0, round(base + dice.normal(0, 2.5))))))
+        else:
+            sdq_reason = dice.pick({"SDQ2": 18, "SDQ3": 14, "SDQ4": 48, "SDQ5": 20})
+    else:
+        sdq_reason = "SDQ1"
+    misuse = flag(0.05) if age >= 10 else "0"
+    received = offered = ""
+    if misuse == "1":
+        received = flag(0.6)
+        offered = "1" if received == "1" else flag(0.85)
+    return {
+        "CHILD": child.child_id, "DOB": _d(child.dob), "SDQ_SCORE": sdq_score, "SDQ_REASON": sdq_reason,
+        "CONVICTED": flag(0.03) if age >= 10 else "0", "HEALTH_CHECK": flag(0.88) if age < 5 else "",
+        "IMMUNISATIONS": flag(0.85), "TEETH_CHECK": flag(0.80), "HEALTH_ASSESSMENT": flag(0.90),
+        "SUBSTANCE_MISUSE": misuse, "INTERVENTION_RECEIVED": received, "INTERVENTION_OFFERED": offered,
+    }
+
+
+# Care leavers' activity and accommodation (England, 2023-2025: about 55% in education, employment or
+# training; about 88% in suitable accommodation).
+ACTIV_17_18 = {"F1": 1, "F2": 38, "P2": 5, "F4": 4, "P4": 1, "F5": 7, "P5": 4, "G4": 8, "G5": 26, "G6": 6}
+ACTIV_19_21 = {"F1": 7, "P1": 1, "F2": 14, "P2": 3, "F4": 4, "P4": 1, "F5": 15, "P5": 10, "G4": 10, "G5": 27,
+               "G6": 8}
+ACCOM_17_18 = {"D1": 28, "B1": 14, "E1": 9, "U1": 12, "T1": 4, "K1": 3, "C1": 3, "Y1": 5, "G1": 1, "X2": 3,
+               "S2": 1, "W2": 1, "B2": 3, "D2": 3, "R2": 2, "V2": 1}
+ACCOM_19_21 = {"U1": 44, "B1": 13, "D1": 9, "E1": 5, "T1": 3, "K1": 3, "Y1": 4, "G1": 1, "X2": 3, "S2": 2,
+               "W2": 1, "B2": 3, "U2": 4, "R2": 3, "V2": 1}
+
+
+def _oc3_rows(child: Child, y: Year, dice: Dice) -> list[dict[str, str]]:
+    rows = []
+    for years in (17, 18, 19, 20, 21):
+        day = birthday(child.dob, years)
+        if not (y.start <= day <= y.end) or not _eligible_care_leaver(child, day):
+            continue
+        young = years <= 18
+        in_touch = dice.pick(
+            {"YES": 94, "NO": 2, "REFU": 2, "NREQ": 1, "RHOM": 1} if young
+            else {"YES": 88, "NO": 4, "REFU": 3, "NREQ": 3, "RHOM": 1.6, "DIED": 0.4}
+        )
+        activ = accom = "0"
+        if in_touch == "YES":
+            activ = dice.pick(ACTIV_17_18 if young else ACTIV_19_21)
+            staying_put = years <= 20 and any(e.rec == "E17" for e in child.episodes) and dice.chance(0.65)
+            accom = "Z1" if staying_put else dice.pick(ACCOM_17_18 if young else ACCOM_19_21)
+        rows.append({"CHILD": child.child_id, "DOB": _d(child.dob), "IN_TOUCH": in_touch, "ACTIV": activ,
+                     "ACCOM": accom})
+    return rows
+
+
+def _eligible_care_leaver(child: Child, day: date) -> bool:
+    """Left care before ``day``, having been looked after 13 weeks or more since the 14th birthday,
+    some of it after the 16th birthday (the DfE's "eligible"/"former relevant" child)."""
+    fourteen, sixteen = birthday(child.dob, 14), birthday(child.dob, 16)
+    days, after_sixteen = 0, False
+    for e in child.episodes:
+        if e.ls in ("V3", "V4"):
+            continue
+        if e.decom <= day and (e.dec is None or e.dec > day):
+            return False  # still looked after on the birthday
+        if e.decom > day or e.dec is None:
+            continue
+        days += max(0, (min(e.dec, day) - max(e.decom, fourteen)).days)
+        after_sixteen = after_sixteen or e.dec > sixteen
+    return days >= 91 and after_sixteen
+
+
+def _write_csv(path: Path, columns: Iterable[str], rows: list[dict[str, str]]) -> None:
+    columns = list(columns)
+    key_date = next((c for c in ("DECOM", "MIS_START", "DATE_PLACED") if c in columns), None)
+
+    def sort_key(row: dict[str, str]) -> tuple:
+        day = row.get(key_date, "") if key_date else ""
+        parsed = date(int(day[6:]), int(day[3:5]), int(day[:2])) if day else date.min
+        return (row["CHILD"], parsed, tuple(row[c] for c in columns))
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in sorted(rows, key=sort_key):
+            writer.writerow([row[c] for c in columns])
+
+
+__all__ = ["FILE_NAMES", "build_return", "write_903_sample"]
