@@ -32,6 +32,13 @@ def _latest(table: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates("CHILD", keep="last").set_index("CHILD")
 
 
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` (dates indexed by CHILD or period) for each key, as datetimes even when empty."""
+    values = values[~values.index.duplicated(keep="first")]
+    found = values.reindex(keys.to_numpy()).set_axis(keys.index)
+    return found.astype("datetime64[ns]")
+
+
 def adopted_children(
     data: Data903, start: DateLike, end: DateLike, config: Config | None = None
 ) -> pd.DataFrame:
@@ -49,14 +56,16 @@ def adopted_children(
     ad1 = _latest(data.ad1)
 
     out = adopted.rename(columns={"start": "entered", "end": "adopted"}).reset_index(drop=True)
-    out["placed"] = out["CHILD"].map(placed).fillna(out["period"].map(first_adoptive["DECOM"]))
+    out["placed"] = _lookup(out["CHILD"], placed).fillna(
+        _lookup(out["period"], first_adoptive["DECOM"])
+    )
     by_carer = out["CHILD"].map(ad1["FOSTER_CARE"]).eq("1").fillna(False).to_numpy(dtype=bool)
-    carer_start = out["period"].map(first_adoptive["placement_start"])
+    carer_start = _lookup(out["period"], first_adoptive["placement_start"])
     out["placed_a10"] = out["placed"].where(
         ~by_carer, carer_start.where(carer_start < out["placed"], out["placed"])
     )
-    out["order"] = out["period"].map(order)
-    out["match"] = out["CHILD"].map(ad1["DATE_MATCH"])
+    out["order"] = _lookup(out["period"], order)
+    out["match"] = _lookup(out["CHILD"], ad1["DATE_MATCH"])
     out["days_a1"] = (out["placed"] - out["entered"]).dt.days
     out["days_a10"] = (out["placed_a10"] - out["entered"]).dt.days
     out["days_a2"] = (out["match"] - out["order"]).dt.days.clip(lower=0)
