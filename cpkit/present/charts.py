@@ -19,7 +19,8 @@ import matplotlib
 matplotlib.use("Agg")  # report runs are headless; the backend must not need a display
 
 import matplotlib.pyplot as plt  # noqa: E402
-from IPython.display import HTML, display  # noqa: E402
+import pandas as pd  # noqa: E402
+from IPython.display import display  # noqa: E402
 
 _PLACEHOLDER_ALTS = {
     "",
@@ -61,9 +62,15 @@ def figure_html(fig: plt.Figure, alt: str, caption: str | None = None, dpi: int 
     )
 
 
-def show_chart(fig: plt.Figure, alt: str, caption: str | None = None) -> None:
-    """Display a matplotlib figure in the notebook and the report, with alt text and a caption."""
-    display(HTML(figure_html(fig, alt, caption)))
+def show_chart(fig: plt.Figure, alt: str, caption: str | None = None, data: pd.DataFrame | None = None) -> None:
+    """Display a matplotlib figure with alt text and a caption; ``data`` (the published figures behind the
+    chart, already suppressed) goes into the report's Excel download."""
+    bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption)}
+    if data is not None:
+        from cpkit.present.tables import DATA_MIME, table_payload
+
+        bundle[DATA_MIME] = table_payload(data, f"Data for the chart: {caption or alt}")
+    display(bundle, raw=True)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable, Mapping
 
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import display
 
 Formatter = Callable[[object], str]
 
@@ -68,6 +68,23 @@ def table_html(
     )
 
 
+# The published data of a table or chart travels beside its HTML in this MIME type, which pages ignore;
+# the report's Excel download collects it from the executed notebooks (``cpkit.report.workbook``).
+DATA_MIME = "application/vnd.cpkit.table+json"
+
+
+def table_payload(df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None) -> dict:
+    """The table as published (formatted, suppressed text), for the data download."""
+    formats = formats or {}
+    rows = [
+        [formats.get(col, _fmt)(value) for col, value in zip(df.columns, record, strict=True)]
+        for record in df.itertuples(index=False)
+    ]
+    return {"caption": caption, "columns": [str(c) for c in df.columns], "rows": rows}
+
+
 def show_table(df: pd.DataFrame, caption: str, **kwargs: object) -> None:
     """Display ``df`` as an accessible table (see ``table_html`` for the options)."""
-    display(HTML(table_html(df, caption, **kwargs)))  # type: ignore[arg-type]
+    html_text = table_html(df, caption, **kwargs)  # type: ignore[arg-type]
+    payload = table_payload(df, caption, kwargs.get("formats"))  # type: ignore[arg-type]
+    display({"text/html": html_text, DATA_MIME: payload}, raw=True)

@@ -2,6 +2,6 @@
 
 from cpkit.report.context import SectionContext, open_section
 from cpkit.report.runner import ReportFailed, build_report
-from cpkit.report.sections import SECTIONS, Section
+from cpkit.report.sections import Section, discover
 
-__all__ = ["SECTIONS", "ReportFailed", "Section", "SectionContext", "build_report", "open_section"]
+__all__ = ["ReportFailed", "Section", "SectionContext", "build_report", "discover", "open_section"]

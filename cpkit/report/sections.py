@@ -1,11 +1,21 @@
-"""The report's sections, in order. The runner knows notebooks by name and parameters only."""
+"""The report's sections, found from the notebooks themselves.
+
+Every ``notebooks/NN_name.ipynb`` is a section, in the order of its number; its notebook metadata
+``cpkit.title`` and ``cpkit.summary`` give the heading and the line the contents page says about it, and
+``cpkit.last: true`` makes it run after all the others (the executive summary). Adding a section is
+adding a notebook; the runner knows notebooks by name and parameters only.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+_NAME = re.compile(r"^\d{2}_[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -23,18 +33,24 @@ class Section:
         return self.path or NOTEBOOKS_DIR / f"{self.name}.ipynb"
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "01_children_in_care",
-        "Children in care",
-        "How many children are in care, month by month, and how many came into and left care.",
-    ),
-)
+def section_from_notebook(path: Path) -> Section:
+    """Read a section's title and summary from its notebook's metadata (an error if they are missing)."""
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("cpkit", {})
+    missing = [k for k in ("title", "summary") if not meta.get(k)]
+    if missing:
+        raise ValueError(f"{path}: notebook metadata cpkit.{' and cpkit.'.join(missing)} must be set")
+    return Section(path.stem, meta["title"], meta["summary"], bool(meta.get("last", False)), path)
+
+
+@lru_cache(maxsize=1)
+def discover(folder: Path = NOTEBOOKS_DIR) -> tuple[Section, ...]:
+    """Every section notebook in ``folder`` (named ``NN_name.ipynb``), in report order."""
+    return tuple(section_from_notebook(p) for p in sorted(folder.glob("*.ipynb")) if _NAME.match(p.stem))
 
 
 def select(names: list[str] | None, registry: tuple[Section, ...] | None = None) -> list[Section]:
     """The sections asked for (all by default), in report order; an unknown name is an error."""
-    registry = registry or SECTIONS
+    registry = registry or discover()
     if not names:
         return list(registry)
     by_name = {s.name: s for s in registry}

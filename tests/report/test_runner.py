@@ -79,7 +79,7 @@ def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad
 
 
 def test_failure_through_the_command_line_exits_non_zero(tmp_path, bad, monkeypatch, capsys):
-    monkeypatch.setattr(sections_mod, "SECTIONS", (bad,))
+    monkeypatch.setattr(sections_mod, "discover", lambda: (bad,))
     code = cli.main(["report", "--year", "2025", "--data", str(tmp_path), "--out", str(tmp_path / "r"),
                      "--quiet", "--jobs", "1"])
     assert code == 1
