@@ -15,7 +15,8 @@ from cpkit.actions.dates import ENTRY_KINDS, find_dates
 
 
 class Update(TypedDict):
-    date: date | None
+    date: date | None  # first day the written date covers
+    written: str  # the date as written ("Jan-26"), "" for undated text
     text: str
 
 
@@ -34,11 +35,11 @@ def split_updates(progress: str) -> list[Update]:
     head = progress[: starts[0].start] if starts else progress
     head = head.strip(_SEPARATORS)
     if head:
-        entries.append(Update(date=None, text=head))
+        entries.append(Update(date=None, written="", text=head))
     for k, d in enumerate(starts):
         end = starts[k + 1].start if k + 1 < len(starts) else len(progress)
         text = progress[d.end:end].strip(_SEPARATORS)
-        entries.append(Update(date=d.first, text=text))
+        entries.append(Update(date=d.first, written=progress[d.start:d.end], text=text))
     return entries
 
 
@@ -48,7 +49,7 @@ def latest_update(updates: list[Update]) -> Update | None:
     if dated:
         return max(reversed(dated), key=lambda u: u["date"])
     if updates:
-        return Update(date=None, text="\n".join(u["text"] for u in updates))
+        return Update(date=None, written="", text="\n".join(u["text"] for u in updates))
     return None
 
 

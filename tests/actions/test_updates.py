@@ -21,13 +21,13 @@ def test_running_log_is_split_into_dated_entries():
 
 def test_dates_inside_a_sentence_do_not_start_entries():
     updates = split_updates("Event booked for 12/3/2025 at the town hall")
-    assert updates == [{"date": None, "text": "Event booked for 12/3/2025 at the town hall"}]
+    assert updates == [{"date": None, "written": "", "text": "Event booked for 12/3/2025 at the town hall"}]
     assert latest_update(updates)["date"] is None
 
 
 def test_newest_first_logs_still_give_the_latest():
     updates = split_updates("Mar-25: done\nJan-25: started")
-    assert latest_update(updates) == {"date": date(2025, 3, 1), "text": "done"}
+    assert latest_update(updates) == {"date": date(2025, 3, 1), "written": "Mar-25", "text": "done"}
 
 
 def test_empty_progress_has_no_updates():

@@ -1,0 +1,260 @@
+"""The action plan section of the report: progress chart with alt text, narrative, tables.
+
+Status is always written as text; colour only repeats it. Table cells carry the CSS classes
+``rag rag-complete`` / ``rag-in-progress`` / ``rag-delayed`` / ``rag-awaiting-start`` / ``rag-unknown``
+(the report's stylesheet gives them light fills under dark text). The chart uses the Analysis Function
+palette, labels each segment with its count in a colour of enough contrast, and names the statuses
+in a legend; its alt text is generated from the same counts.
+
+"New" actions: marked new in the tracker, or whose first dated update falls in the reporting period
+(see :func:`cpkit.actions.summary.new_actions`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from cpkit.actions.read import effective_due
+from cpkit.actions.statuses import STATUSES
+from cpkit.actions.summary import NOT_MAPPED, new_actions, summary
+
+# Analysis Function categorical colours (dark blue, turquoise, orange) and a neutral grey.
+CHART_COLOURS = {"complete": "#12436D", "in progress": "#28A197", "delayed": "#F46A25",
+                 "awaiting start": "#BFBFBF", NOT_MAPPED: "#FFFFFF"}
+DARK_TEXT, LIGHT_TEXT = "#0B0C0C", "#FFFFFF"
+
+
+@dataclass
+class Table:
+    """What ``cpkit.present.show_table`` needs: the frame, caption, RAG classes by column and a note."""
+
+    frame: pd.DataFrame
+    caption: str
+    classes: dict[str, dict[int, str]] = field(default_factory=dict)
+    note: str | None = None
+
+
+def _day(d: date | pd.Timestamp) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def status_label(status: object, note: str = "", written: str = "") -> str:
+    """The status as the report prints it: "In progress (at risk)"; unreadable ones say what was written."""
+    if not isinstance(status, str):
+        return f"Not recognised: {written}" if written else "No status given"
+    label = status[0].upper() + status[1:]
+    return f"{label} ({note})" if note else label
+
+
+def status_class(status: object) -> str:
+    """CSS classes for a status cell (the colour beside the text, never instead of it)."""
+    name = status.replace(" ", "-") if isinstance(status, str) else "unknown"
+    return f"rag rag-{name}"
+
+
+def _text_colour(hex_colour: str) -> str:
+    """Dark or white text, whichever has the higher WCAG contrast on the fill."""
+    def lum(h: str) -> float:
+        rgb = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    fill = lum(hex_colour)
+    on_white = (1.05) / (fill + 0.05)
+    on_dark = (fill + 0.05) / (lum(DARK_TEXT) + 0.05)
+    return LIGHT_TEXT if on_white > on_dark else DARK_TEXT
+
+
+def _status_counts(counts: pd.Series, columns: list[str]) -> str:
+    parts = [f"{int(counts[c])} {c}" for c in columns if int(counts[c])]
+    return _join(parts) if parts else "no actions"
+
+
+def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
+    """Bars by priority, stacked by status (colour, count label, legend); and alt text from the numbers."""
+    from cpkit.present.charts import chart_style
+
+    table = summary(plan, total=False)
+    statuses = [c for c in table.columns if c in STATUSES or c == NOT_MAPPED]
+    labels = [textwrap.fill(_priority_name(r.priority, r.priority_title), 34) for r in table.itertuples()]
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(8, 0.7 * len(table) + 1.8), layout="constrained")
+        left = pd.Series(0, index=table.index)
+        y = list(range(len(table)))[::-1]
+        for status in statuses:
+            colour = CHART_COLOURS[status]
+            values = table[status]
+            bars = ax.barh(y, values, left=left, color=colour, edgecolor=DARK_TEXT, linewidth=0.6,
+                           label=status[0].upper() + status[1:])
+            ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
+                         color=_text_colour(colour), fontsize=10)
+            left = left + values
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("Number of actions")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(statuses), 3), frameon=False)
+    totals = summary(plan).iloc[-1]
+    by_priority = "; ".join(f"{_priority_name(row['priority'], row['priority_title'])}: "
+                            f"{_status_counts(row, statuses)}" for _, row in table.iterrows())
+    alt = (f"Bar chart of progress of the {_count(int(totals['total']), 'action')} across "
+           f"{_count(len(table), 'priority', 'priorities')}: {_status_counts(totals, statuses)}. "
+           f"By priority, {by_priority}.")
+    return fig, alt
+
+
+def _priority_name(number: object, title: str) -> str:
+    if pd.isna(number):
+        return title or "No priority"
+    return f"Priority {int(number)}: {title}" if title else f"Priority {int(number)}"
+
+
+def _how_long(due: pd.Timestamp, as_of: pd.Timestamp) -> str:
+    gap = relativedelta(as_of.date(), due.date())
+    months = gap.years * 12 + gap.months
+    if months >= 1:
+        return _count(months, "month")
+    days = (as_of - due).days
+    return _count(days, "day")
+
+
+def narrative(plan: pd.DataFrame, start: date | str, end: date | str,
+              as_of: date | str | pd.Timestamp) -> list[str]:
+    """The section's paragraphs (Markdown): counts, delayed actions and by how long, overdue, new."""
+    as_of_ts = pd.Timestamp(as_of).normalize()
+    totals = summary(plan).iloc[-1]
+    counts = [f"{int(totals[s])} {'are ' if i == 0 else ''}{s}" for i, s in enumerate(STATUSES)]
+    n_priorities = plan["priority"].nunique()
+    text = [f"There were {_count(len(plan), 'action')} across {_count(n_priorities, 'priority', 'priorities')}; "
+            f"{_join(counts)}."]
+    unknown = int(plan["status"].isna().sum())
+    if unknown:
+        text[0] = text[0][:-1] + f"; {_count(unknown, 'action has', 'actions have')} no status that could be read."
+    at_risk = int(((plan["status"] == "in progress") & plan["status_note"].str.contains("at risk")).sum())
+    if at_risk:
+        text.append(f"Of the actions in progress, {_count(at_risk, 'is', 'are')} rated amber (at risk of delay).")
+    delayed = plan[plan["status"] == "delayed"]
+    if len(delayed):
+        lines = [f"{_count(len(delayed), 'action is', 'actions are')} delayed:"]
+        lines += [f"- {_action_name(row)}: {_delay_phrase(row, as_of_ts)}." for _, row in delayed.iterrows()]
+        text.append("\n".join(lines))
+    else:
+        text.append("No action is marked delayed.")
+    late = plan[plan["overdue"] & (plan["status"] != "delayed")]
+    if len(late):
+        names = [f"{_action_name(row)} (due {_day(due)})"
+                 for (_, row), due in zip(late.iterrows(), effective_due(late), strict=True)]
+        other = "other " if len(delayed) else ""
+        text.append(f"{len(late)} {other}{'action is' if len(late) == 1 else 'actions are'} past "
+                    f"{'its' if len(late) == 1 else 'their'} due date at {_day(as_of_ts)} but not marked "
+                    f"delayed: {_join(names)}.")
+    new = plan[new_actions(plan, start, end)]
+    if len(new):
+        text.append(f"{_count(len(new), 'action is', 'actions are')} new between {_day(pd.Timestamp(start))} and "
+                    f"{_day(pd.Timestamp(end))} (marked new, or first updated then): "
+                    f"{_join([_action_name(r) for _, r in new.iterrows()])}.")
+    return [t[0].upper() + t[1:] for t in text]
+
+
+def _action_name(row: pd.Series) -> str:
+    return f"{row['ref']} {row['action']}".strip() if row["ref"] else row["action"]
+
+
+def _delay_phrase(row: pd.Series, as_of: pd.Timestamp) -> str:
+    due, revised = row["due"], row["revised_due"]
+    if pd.isna(due):
+        return f"no due date given (lead: {row['lead'] or 'not named'})"
+    phrase = f"due {_day(due)}"
+    current = due if pd.isna(revised) else revised
+    if not pd.isna(revised):
+        phrase += f", revised to {_day(revised)}"
+    if current < as_of:
+        phrase += f", {_how_long(current, as_of)} overdue at {_day(as_of)}"
+    else:
+        phrase += ", not yet past its due date"
+    return phrase
+
+
+def _latest(row: pd.Series) -> str:
+    """The latest entry with its date as written ("Feb-25: ..."): a month-only date is not given a day."""
+    dated = [u for u in row["updates"] if u["date"] is not None]
+    if not dated:
+        return row["latest_update"]
+    latest = max(reversed(dated), key=lambda u: u["date"])
+    return f"{latest['written']}: {latest['text']}"
+
+
+def _due_cell(row: pd.Series) -> str:
+    if pd.isna(row["due"]):
+        return row["due_text"] or "Not given"
+    out = f"{row['due'].day} {row['due'].strftime('%b %Y')}"
+    if not pd.isna(row["revised_due"]):
+        out += f", revised {row['revised_due'].day} {row['revised_due'].strftime('%b %Y')}"
+    return out
+
+
+def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table:
+    """Delayed and overdue actions with lead, due date, how late, status and latest update."""
+    as_of_ts = pd.Timestamp(as_of).normalize()
+    rows = plan[(plan["status"] == "delayed") | plan["overdue"]].reset_index(drop=True)
+    due = effective_due(rows)
+    frame = pd.DataFrame({
+        "Ref": rows["ref"], "Action": rows["action"], "Lead": rows["lead"].replace("", "Not named"),
+        "Due": [_due_cell(r) for _, r in rows.iterrows()],
+        "Overdue by": [_how_long(d, as_of_ts) if not pd.isna(d) and d < as_of_ts else "Not overdue" for d in due],
+        "Status": [status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()],
+        "Latest update": [_latest(r) for _, r in rows.iterrows()],
+    })
+    classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
+    return Table(frame, f"Delayed and overdue actions at {_day(as_of_ts)}", classes)
+
+
+def _log(updates: list[dict]) -> str:
+    """The progress log on one line, dates as written: "3/7/25: text. Jan-26: text." (no line breaks in
+    report tables)."""
+    parts = []
+    for u in updates:
+        text = u["text"].replace("\n", " ")
+        text = text if text.endswith((".", "!", "?")) or not text else text + "."
+        parts.append(f"{u['written']}: {text}" if u["written"] else text)
+    return " ".join(parts)
+
+
+def appendix_tables(plan: pd.DataFrame) -> list[Table]:
+    """The whole plan, one table per priority, sub-objectives named in the note under it."""
+    tables = []
+    for number, rows in plan.groupby("priority", dropna=False, sort=True):
+        rows = rows.reset_index(drop=True)
+        title = next((t for t in rows["priority_title"] if t), "")
+        frame = pd.DataFrame({
+            "Ref": rows["ref"], "Action": rows["action"], "Progress": [_log(u) for u in rows["updates"]],
+            "Lead": rows["lead"], "By when": rows["due_text"],
+            "Status": [status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()],
+        })
+        objectives = [o for o in dict.fromkeys(rows["objective"]) if o]
+        note = ("Sub-objectives: " + "; ".join(objectives) + ".") if objectives else None
+        classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
+        tables.append(Table(frame, f"Action plan, {_priority_name(number, title)}", classes, note))
+    return tables
+
+
+def problems_note(plan: pd.DataFrame) -> str:
+    """One sentence on what the loader set aside, so the reader knows nothing was dropped unseen."""
+    aside = plan.attrs.get("set_aside", {})
+    structure = sum(aside.get(k, 0) for k in ("priority title", "sub-objective", "champions and leads"))
+    other = sum(v for k, v in aside.items() if k not in ("priority title", "sub-objective", "champions and leads"))
+    return (f"The tracker's {structure} heading rows (priorities, sub-objectives, champions) were used to "
+            f"group the actions; {other} other rows (titles, blank rows, repeated headers, notes) were set aside.")
