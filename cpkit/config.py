@@ -106,9 +106,10 @@ class Config:
     la_code: str = "E06000999"  # new nine-character code
     la_old_code: str = "999"  # three-digit code used in DfE files
     region: str = "Yorkshire and The Humber"
-    # Postcode districts/areas treated as inside the council boundary when the postcode directory cannot
-    # place a postcode in the council's district code (the directory is used first).
-    la_district_codes: list[str] = field(default_factory=lambda: ["E08000019"])
+    # Local authority district codes (ONS) that count as inside the council boundary: a placement postcode
+    # whose district in the postcode directory is one of these is "inside". List old and new codes where a
+    # boundary change recoded the council (the sample's area is Sheffield: E08000019, E08000039 since 2023).
+    la_district_codes: list[str] = field(default_factory=lambda: ["E08000019", "E08000039"])
     population_0_17: int | None = 64000  # ONS mid-year estimate, for rates per 10,000
     inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
