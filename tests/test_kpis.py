@@ -90,3 +90,16 @@ def test_periods():
 def test_without_period_every_year_is_accepted(tmp_path):
     path = write(tmp_path, GOOD.replace("2024-25", "2019-20"))
     assert load_kpis(path).iloc[0].current
+
+
+def test_shipped_sample_passes_every_check(root):
+
+    got = load_kpis(root / "data" / "sample" / "kpis.csv", Period.from_year(2025))
+    assert set(got["theme"]) >= {"education", "health", "care leavers", "fostering"}
+    assert got["current"].sum() == len(got) / 2  # 2024-25 and 2023-24, one row each per indicator
+
+
+def test_sample_is_deterministic(tmp_path, root):
+    from cpkit.sample.kpis import write_kpis
+
+    assert write_kpis(tmp_path / "k.csv").read_bytes() == (root / "data" / "sample" / "kpis.csv").read_bytes()
