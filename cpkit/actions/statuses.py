@@ -76,7 +76,7 @@ def classify_status(text: str, mapping: StatusMapping | None = None) -> StatusRe
         return StatusReading(None, text, "")
     note = _LEADING_JOIN.sub("", rest).strip().rstrip(")].!,;:").strip()
     extra = mapping.notes.get(phrase)
-    if extra:
+    if extra and extra.lower() not in note.lower():
         note = f"{extra}; {note}" if note else extra
     return StatusReading(mapping.phrases[phrase], note, phrase)
 
