@@ -40,7 +40,8 @@ class Table:
     note: str | None = None
 
 
-def _day(d: date | pd.Timestamp) -> str:
+def long_date(d: date | pd.Timestamp) -> str:
+    """"31 March 2025": how the narrative writes a date."""
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
@@ -155,16 +156,16 @@ def narrative(plan: pd.DataFrame, start: date | str, end: date | str,
         text.append("No action is marked delayed.")
     late = plan[plan["overdue"] & (plan["status"] != "delayed")]
     if len(late):
-        names = [f"{_action_name(row)} (due {_day(due)})"
+        names = [f"{_action_name(row)} (due {long_date(due)})"
                  for (_, row), due in zip(late.iterrows(), effective_due(late), strict=True)]
         other = "other " if len(delayed) else ""
         text.append(f"{len(late)} {other}{'action is' if len(late) == 1 else 'actions are'} past "
-                    f"{'its' if len(late) == 1 else 'their'} due date at {_day(as_of_ts)} but not marked "
+                    f"{'its' if len(late) == 1 else 'their'} due date at {long_date(as_of_ts)} but not marked "
                     f"delayed: {_join(names)}.")
     new = plan[new_actions(plan, start, end)]
     if len(new):
-        text.append(f"{_count(len(new), 'action is', 'actions are')} new between {_day(pd.Timestamp(start))} and "
-                    f"{_day(pd.Timestamp(end))} (marked new, or first updated then): "
+        text.append(f"{_count(len(new), 'action is', 'actions are')} new between {long_date(pd.Timestamp(start))} and "
+                    f"{long_date(pd.Timestamp(end))} (marked new, or first updated then): "
                     f"{_join([_action_name(r) for _, r in new.iterrows()])}.")
     return [t[0].upper() + t[1:] for t in text]
 
@@ -177,12 +178,12 @@ def _delay_phrase(row: pd.Series, as_of: pd.Timestamp) -> str:
     due, revised = row["due"], row["revised_due"]
     if pd.isna(due):
         return f"no due date given (lead: {row['lead'] or 'not named'})"
-    phrase = f"due {_day(due)}"
+    phrase = f"due {long_date(due)}"
     current = due if pd.isna(revised) else revised
     if not pd.isna(revised):
-        phrase += f", revised to {_day(revised)}"
+        phrase += f", revised to {long_date(revised)}"
     if current < as_of:
-        phrase += f", {_how_long(current, as_of)} overdue at {_day(as_of)}"
+        phrase += f", {_how_long(current, as_of)} overdue at {long_date(as_of)}"
     else:
         phrase += ", not yet past its due date"
     return phrase
@@ -219,7 +220,7 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
         "Latest update": [_latest(r) for _, r in rows.iterrows()],
     })
     classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
-    return Table(frame, f"Delayed and overdue actions at {_day(as_of_ts)}", classes)
+    return Table(frame, f"Delayed and overdue actions at {long_date(as_of_ts)}", classes)
 
 
 def _log(updates: list[dict]) -> str:
