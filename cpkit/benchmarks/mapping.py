@@ -81,7 +81,8 @@ def _table(name: str, spec: dict[str, Any]) -> Table:
 @lru_cache(maxsize=1)
 def _mapping() -> dict[str, Any]:
     text = resources.files("cpkit.benchmarks").joinpath("mapping.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML was built with it
+    return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are the safe ones
 
 
 @lru_cache(maxsize=1)
