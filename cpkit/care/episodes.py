@@ -23,7 +23,9 @@ Every care measure starts here so that "in care", "started" and "ceased" mean th
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,8 @@ DateLike = str | date | pd.Timestamp
 # An open episode's end, as a number: later than any real date.
 _OPEN = np.iinfo("int64").max
 
-_cache: dict[tuple[int, bool], tuple[weakref.ref, pd.DataFrame]] = {}
+T = TypeVar("T")
+_cache: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
 
 
 def as_timestamp(value: DateLike) -> pd.Timestamp:
@@ -44,6 +47,21 @@ def as_timestamp(value: DateLike) -> pd.Timestamp:
     if isinstance(value, str) and "/" in value:
         return pd.Timestamp(pd.to_datetime(value, format="%d/%m/%Y"))
     return pd.Timestamp(value).normalize()
+
+
+def memo(frame: pd.DataFrame, name: str, build: Callable[[], T]) -> T:
+    """Compute ``build()`` once per (``frame`` object, ``name``): the measures share derived tables.
+
+    Keyed by the frame's identity and checked through a weak reference, so a new or replaced Episodes
+    table is never served a stale result. Callers must not modify what they get back.
+    """
+    key = (id(frame), name)
+    hit = _cache.get(key)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    result = build()
+    _cache[key] = (weakref.ref(frame), result)
+    return result
 
 
 def care_episodes(data: Data903, include_short_breaks: bool = False) -> pd.DataFrame:
@@ -55,13 +73,11 @@ def care_episodes(data: Data903, include_short_breaks: bool = False) -> pd.DataF
     episode ending before it starts is treated as lasting no time. The result is cached per Episodes
     frame, so measures may call this freely; do not modify what it returns.
     """
-    key = (id(data.episodes), include_short_breaks)
-    hit = _cache.get(key)
-    if hit is not None and hit[0]() is data.episodes:
-        return hit[1]
-    result = _build_care_episodes(data.episodes, include_short_breaks)
-    _cache[key] = (weakref.ref(data.episodes), result)
-    return result
+    return memo(
+        data.episodes,
+        f"care_episodes:{include_short_breaks}",
+        lambda: _build_care_episodes(data.episodes, include_short_breaks),
+    )
 
 
 def _build_care_episodes(episodes: pd.DataFrame, include_short_breaks: bool) -> pd.DataFrame:
@@ -104,7 +120,14 @@ def periods_of_care(data: Data903, include_short_breaks: bool = False) -> pd.Dat
     ``end_reason`` is the REC of the episode that ends the period (the one reaching its end date), and
     ``first_rne``/``first_cin``/``first_ls`` describe its first episode (the DfE's entry characteristics).
     """
-    eps = care_episodes(data, include_short_breaks)
+    return memo(
+        data.episodes,
+        f"periods_of_care:{include_short_breaks}",
+        lambda: _build_periods(care_episodes(data, include_short_breaks)),
+    )
+
+
+def _build_periods(eps: pd.DataFrame) -> pd.DataFrame:
     cols = ["CHILD", "period", "start", "end", "end_reason", "first_rne", "first_cin", "first_ls", "episodes"]
     if eps.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
@@ -190,10 +213,13 @@ def continuity_issues(data: Data903, include_short_breaks: bool = False) -> pd.D
     continues = continues | (ends & same_period_next & eps["DECOM"].shift(-1).eq(eps["DEC"]))
     reasons = {
         "X1 but no episode starts that day": ends & eps["REC"].eq("X1") & ~continues,
-        "REC other than X1 but an episode starts that day": ends & eps["REC"].notna() & eps["REC"].ne("X1")
+        "REC other than X1 but an episode starts that day": ends
+        & eps["REC"].notna()
+        & eps["REC"].ne("X1")
         & continues,
         "REC set but DEC blank": eps["DEC"].isna() & eps["REC"].notna(),
-        "period starts without RNE S": eps["DECOM"].eq(eps["period_start"]) & eps["RNE"].ne("S")
+        "period starts without RNE S": eps["DECOM"].eq(eps["period_start"])
+        & eps["RNE"].ne("S")
         & ~eps["period"].eq(eps["period"].shift(1)),
     }
     cols = ["CHILD", "DECOM", "DEC", "RNE", "REC", "source_file", "source_row"]

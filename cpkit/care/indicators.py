@@ -21,7 +21,7 @@ from cpkit.care.episodes import cla_on, in_care_on
 from cpkit.care.flows import children_ceased, children_started
 from cpkit.care.health import health_outcomes
 from cpkit.care.leavers import leaver_outcomes
-from cpkit.care.location import FAR, headline_location, new_placement_distances
+from cpkit.care.location import FAR, headline_location, new_placement_distances, postcode_lookup
 from cpkit.care.missing import missing_summary
 from cpkit.care.placements import inhouse_share, placement_mix
 from cpkit.care.stability import long_term_stability, three_plus_placements
@@ -151,6 +151,8 @@ def _location(data: Data903, period: Period, config: Config, lookup: pd.DataFram
     if eps["HOME_POST"].isna().all() and eps["PL_POST"].isna().all():
         return [Headline(k, math.nan, reason="no home or placement postcodes in Episodes") for k in keys]
     try:
+        if lookup is None:
+            lookup = postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
         figs = headline_location(data, period.end, config, lookup)
         new = new_placement_distances(data, period.start, period.end, config, lookup)
     except (ImportError, OSError) as exc:  # the postcode directory could not be read

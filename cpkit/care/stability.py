@@ -10,7 +10,7 @@ import pandas as pd
 
 from cpkit.care.codes import ADOPTION_WITH_CURRENT_CARER, NEW_CARER_RNE, SAME_CARER_RNE, TEMPORARY_PLACEMENTS
 from cpkit.care.common import age_on, pct, with_header
-from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, in_care_mask
+from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, in_care_mask, memo
 from cpkit.config import Config, StabilitySettings
 from cpkit.ssda903.model import Data903
 
@@ -28,6 +28,11 @@ def placement_starts(eps: pd.DataFrame, settings: StabilitySettings | None = Non
       the placement the child had before (same PLACE, provider and postcode).
     """
     settings = settings or StabilitySettings()
+    name = f"placement_starts:{settings.count_same_carer_changes}:{settings.count_temporary_moves}"
+    return memo(eps, name, lambda: _placement_starts(eps, settings))
+
+
+def _placement_starts(eps: pd.DataFrame, settings: StabilitySettings) -> pd.Series:
     rne = eps["RNE"]
     first = ~eps["period"].eq(eps["period"].shift(1))
     change_rne = list(NEW_CARER_RNE) + (list(SAME_CARER_RNE) if settings.count_same_carer_changes else [])
