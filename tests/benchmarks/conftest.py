@@ -29,3 +29,11 @@ def write_csv(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def real_bench(dfe_dir):
+    """All three real releases read once for the whole session (about three seconds)."""
+    from cpkit.benchmarks import load_benchmarks
+
+    return load_benchmarks(dfe_dir)

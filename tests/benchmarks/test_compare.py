@@ -14,8 +14,8 @@ BARNSLEY_SN = ["372", "384", "357", "371", "332", "894", "840", "390", "807", "3
 
 
 @pytest.fixture(scope="module")
-def bench(dfe_dir):
-    return load_benchmarks(dfe_dir)
+def bench(real_bench):
+    return real_bench
 
 
 @pytest.fixture(scope="module")

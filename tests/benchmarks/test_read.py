@@ -14,8 +14,8 @@ pytestmark = pytest.mark.dfe
 
 
 @pytest.fixture(scope="module")
-def bench(dfe_dir):
-    return load_benchmarks(dfe_dir)
+def bench(real_bench):
+    return real_bench
 
 
 def one(bench, measure, year, old_code=None, level="Local authority", region=None):
