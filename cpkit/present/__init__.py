@@ -5,7 +5,7 @@ from cpkit.present.charts import chart_style, show_chart
 from cpkit.present.markdown import show_commentary, show_markdown
 from cpkit.present.narrative import Narrative, change_phrase, fmt_count, fmt_number, fmt_pct, n_of_m
 from cpkit.present.suppression import suppress_counts, suppress_value
-from cpkit.present.tables import show_table, table_html
+from cpkit.present.tables import show_appendix, show_table, table_html
 
 __all__ = [
     "Narrative",
@@ -15,6 +15,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "n_of_m",
+    "show_appendix",
     "show_chart",
     "show_commentary",
     "show_markdown",

@@ -88,3 +88,26 @@ def show_table(df: pd.DataFrame, caption: str, **kwargs: object) -> None:
     html_text = table_html(df, caption, **kwargs)  # type: ignore[arg-type]
     payload = table_payload(df, caption, kwargs.get("formats"))  # type: ignore[arg-type]
     display({"text/html": html_text, DATA_MIME: payload}, raw=True)
+
+
+def show_appendix(title: str, tables: list, level: int = 2) -> None:
+    """Show tables as an appendix: one ``<section class="cp-appendix">`` with its own heading.
+
+    ``tables`` are objects with ``frame``, ``caption`` and optionally ``classes``, ``note``. The single
+    annual-report document moves every appendix section after the last section; each table's published
+    data still goes to the Excel download (one empty-HTML output per table carrying the data).
+    """
+    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    parts = [
+        table_html(t.frame, t.caption, classes=getattr(t, "classes", None), note=getattr(t, "note", None))
+        for t in tables
+    ]
+    display(
+        {
+            "text/html": f'<section class="cp-appendix" aria-labelledby="{slug}">'
+            f'<h{level} id="{slug}">{html.escape(title)}</h{level}>{"".join(parts)}</section>'
+        },
+        raw=True,
+    )
+    for t in tables:
+        display({"text/html": "", DATA_MIME: table_payload(t.frame, t.caption)}, raw=True)
