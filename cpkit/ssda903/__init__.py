@@ -1,5 +1,7 @@
 """Reading, cleaning and checking the SSDA903 (children looked after) return."""
 
+from cpkit.ssda903.checks import blocking, check_903, rule_description, summarise
 from cpkit.ssda903.model import Data903
+from cpkit.ssda903.read import load_903
 
-__all__ = ["Data903"]
+__all__ = ["Data903", "blocking", "check_903", "load_903", "rule_description", "summarise"]

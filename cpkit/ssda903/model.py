@@ -59,12 +59,8 @@ def basic_clean(name: str, frame: pd.DataFrame, file: str = "<memory>") -> pd.Da
                 out[col] = pd.to_datetime(out[col], format="%d/%m/%Y", errors="raise")
             out[col] = out[col].astype("datetime64[ns]")
         else:
-            s = out[col].astype("object").where(out[col].notna(), None)
-            s = s.map(lambda v: None if v is None else str(v).strip())
-            s = s.where(s != "", None)
-            if col not in TEXT_COLUMNS:
-                s = s.map(lambda v: None if v is None else v.upper())
-            out[col] = s
+            upper = col not in TEXT_COLUMNS
+            out[col] = pd.Series([_clean_cell(v, upper) for v in out[col]], index=out.index, dtype="object")
     if SOURCE_FILE not in out.columns:
         out[SOURCE_FILE] = file
     if SOURCE_ROW not in out.columns:
@@ -72,6 +68,16 @@ def basic_clean(name: str, frame: pd.DataFrame, file: str = "<memory>") -> pd.Da
     out[RETURN_YEAR] = (out[RETURN_YEAR] if RETURN_YEAR in out.columns else pd.NA)
     out[RETURN_YEAR] = out[RETURN_YEAR].astype("Int64")
     return out[list(TABLE_COLUMNS[name]) + list(PROVENANCE)].reset_index(drop=True)
+
+
+def _clean_cell(value: object, upper: bool) -> str | None:
+    """Stripped text (upper-cased for codes); blank and missing become None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    return text.upper() if upper else text
 
 
 @dataclass

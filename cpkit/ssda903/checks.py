@@ -1,0 +1,247 @@
+"""``check_903``: every data quality problem in a council's SSDA903 data, one row per problem.
+
+The result has the columns file, table, row, column, value, rule, severity, message (see
+``cpkit.ssda903.issues``). It holds what reading found plus the checks below. ``value`` can be a
+child's identifier or a postcode: it is for the officer fixing the data and must never be rendered;
+the report's data quality section shows ``summarise(problems)`` (counts) and ``rule_description``.
+
+Codes are checked against the list for the row's return year; where a row has none: for an
+episode, the year its DEC falls in (a code was valid when the episode ended), capped at ``year``;
+otherwise ``year``. With no year at all, a code only has to be one the return has ever used.
+All checks are vectorised; a million episodes take a few seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cpkit.ssda903 import codes as codelists
+from cpkit.ssda903.issues import make_issues, tidy_issues
+from cpkit.ssda903.model import Data903
+from cpkit.ssda903.normalise import collection_year
+from cpkit.ssda903.rules import RULES, rule_description
+from cpkit.ssda903.schemas import FORMATS, NOT_BLANK, failure_cases
+from cpkit.ssda903.tables import DFE_NAMES, RETURN_YEAR, SOURCE_FILE, SOURCE_ROW, TABLE_COLUMNS
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Tables without which the report cannot be produced.
+ESSENTIAL_TABLES = ("header", "episodes")
+
+
+def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
+    """All problems: reading issues plus the checks on the cleaned tables, errors first."""
+    found = [data.issues]
+    for name in ESSENTIAL_TABLES:
+        if not data.has(name):
+            found.append(make_issues(file=None, table=name, row=None, column=None, value=None,
+                                     rule="missing_table", message=f"no usable {name} rows were found"))
+    for name, table in data.tables.items():
+        if len(table):
+            found.append(_schema_problems(name, table, data.issues))
+            found.append(_code_problems(name, table, year))
+    found += _episode_problems(data.episodes)
+    found += _child_problems(data.episodes, data.header)
+    found.append(_missing_episode_problems(data.missing))
+    out = tidy_issues(found)
+    order = out["severity"].map(SEVERITY_ORDER).fillna(3)
+    out = out.assign(_o=order).sort_values(["_o", "table", "file", "row"], kind="stable", na_position="first")
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
+def isin(values: pd.Series, others: pd.Series) -> pd.Series:
+    """``values.isin(others)`` for long text columns (pandas' own walks ``others`` in Python)."""
+    found = pc.is_in(pa.array(values.to_numpy(dtype=object), type=pa.string()),
+                     value_set=pa.array(others.dropna().unique().astype(object), type=pa.string()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+
+
+def blocking(problems: pd.DataFrame) -> bool:
+    """True if any problem is an error, which stops the report being produced."""
+    return bool((problems["severity"] == "error").any())
+
+
+def summarise(problems: pd.DataFrame) -> pd.DataFrame:
+    """Counts by table, rule and severity with each rule's plain-English description (no values)."""
+    cols = ["table", "rule", "severity", "count", "description"]
+    if problems.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else "str") for c in cols})
+    counts = (
+        problems.groupby(["table", "rule", "severity"], dropna=False).size().rename("count").reset_index()
+    )
+    counts["description"] = counts["rule"].map(
+        lambda r: rule_description(r) if r in RULES else str(r)
+    )
+    counts["_o"] = counts["severity"].map(SEVERITY_ORDER).fillna(3)
+    counts = counts.sort_values(["_o", "count", "table"], ascending=[True, False, True], kind="stable")
+    return counts[cols].reset_index(drop=True)
+
+
+def _issues(table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None, value: object,
+            rule: str, message: object, severity: str | None = None) -> pd.DataFrame:
+    """Issues for the rows of a cleaned table where ``mask`` holds, named by their source file and row."""
+    if not mask.any():
+        return tidy_issues([])
+    rows = frame.loc[mask, [SOURCE_FILE, SOURCE_ROW]]
+    if isinstance(value, pd.Series):
+        value = value[mask]
+        if pd.api.types.is_datetime64_any_dtype(value):
+            value = value.dt.strftime("%d/%m/%Y")
+    if isinstance(message, pd.Series) and len(message) == len(mask):
+        message = message[mask]
+    return make_issues(file=rows[SOURCE_FILE], table=table, row=rows[SOURCE_ROW], column=column,
+                       value=value, rule=rule, message=message, severity=severity)
+
+
+def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) -> pd.DataFrame:
+    """Blank required values and bad formats, from the pandera schema in ``schemas``."""
+    cases = failure_cases(name, table[list(TABLE_COLUMNS[name])])
+    cases = cases[cases["check"].isin(["not_nullable", *(f[0] for f in FORMATS.values())])]
+    if cases.empty:
+        return tidy_issues([])
+    idx = cases["index"].astype("int64").to_numpy()
+    blank = (cases["check"] == "not_nullable").to_numpy()
+    column = cases["column"].astype("str").to_numpy()
+    severity = [
+        NOT_BLANK[name].get(c, "warning") if b else FORMATS[c][2] for c, b in zip(column, blank, strict=True)
+    ]
+    out = pd.DataFrame({
+        "file": table[SOURCE_FILE].to_numpy()[idx],
+        "table": name,
+        "row": table[SOURCE_ROW].to_numpy()[idx],
+        "column": column,
+        "value": pd.Series(cases["failure_case"].to_numpy(), dtype="object").where(~blank, None).to_numpy(),
+        "rule": pd.Series(cases["check"].to_numpy()).where(~blank, "missing_value").to_numpy(),
+        "severity": severity,
+    })
+    out["message"] = out["column"] + pd.Series(
+        ["is blank" if b else "is not in the expected form" for b in blank], dtype="str"
+    ).radd(" ").to_numpy()
+    # A column the file did not have is reported once (missing_column), not once per row.
+    absent = read_issues.loc[read_issues["rule"] == "missing_column", ["file", "column"]]
+    if len(absent):
+        gone = pd.MultiIndex.from_frame(absent.astype("str"))
+        here = pd.MultiIndex.from_arrays([out["file"].astype("str"), out["column"].astype("str")])
+        out = out[~(here.isin(gone) & (out["rule"] == "missing_value").to_numpy())]
+    out["table"] = DFE_NAMES[name]
+    return tidy_issues([out])
+
+
+def _effective_year(name: str, table: pd.DataFrame, year: int | None) -> pd.Series:
+    eff = table[RETURN_YEAR].astype("Int64")
+    if name == "episodes":
+        ended = collection_year(table["DEC"])
+        if year is not None:
+            ended = ended.clip(upper=year)
+        eff = eff.fillna(ended)
+    if year is not None:
+        eff = eff.fillna(year)
+    return eff
+
+
+def _code_problems(name: str, table: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """Codes the return never used (error) and codes not valid in the row's year (warning)."""
+    found = []
+    eff = None
+    for col in TABLE_COLUMNS[name]:
+        listname = codelists.list_for_column(col)
+        if listname is None:
+            continue
+        values = table[col]
+        present = values.notna()
+        if not present.any():
+            continue
+        unknown = present & ~values.isin(codelists.known_codes(listname))
+        found.append(_issues(name, table, unknown, col, values, "unknown_code",
+                             f"{col} is not a code of the {codelists.code_list(listname).label} list"))
+        eff = _effective_year(name, table, year) if eff is None else eff
+        wrong_year = pd.Series(False, index=table.index)
+        for y in eff.dropna().unique():
+            valid = codelists.valid_codes(listname, int(y))
+            wrong_year |= (eff == y).fillna(False) & present & ~unknown & ~values.isin(valid)
+        if wrong_year.any():
+            message = f"{col} code not valid in the return for the year ending March " + eff[wrong_year].astype("str")
+            found.append(_issues(name, table, wrong_year, col, values, "code_out_of_year", message))
+    return tidy_issues(found)
+
+
+def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
+    """Rules within the Episodes table: dates, pairing of DEC/REC, overlaps, duplicates, X1 links."""
+    if e.empty:
+        return []
+    t = "episodes"
+    out = [
+        _issues(t, e, e["DEC"] < e["DECOM"], "DEC", e["DEC"], "episode_ends_before_start",
+                "DEC is before DECOM"),
+        _issues(t, e, e["DEC"].notna() & e["REC"].isna(), "REC", None, "dec_without_rec",
+                "the episode has a DEC but no REC"),
+        _issues(t, e, e["REC"].notna() & e["DEC"].isna(), "DEC", e["REC"], "rec_without_dec",
+                "the episode has a REC but no DEC"),
+        _issues(t, e, (e["PLACE_PROVIDER"] == "PR0") & (e["PLACE"] != "P1"), "PLACE_PROVIDER",
+                e["PLACE"], "provider_place_mismatch", "PLACE_PROVIDER is PR0 but PLACE is not P1"),
+    ]
+    years = e[RETURN_YEAR].dropna().unique()
+    ends = pd.Series([pd.Timestamp(int(y), 3, 31) for y in years], index=years, dtype="datetime64[ns]")
+    year_end = e[RETURN_YEAR].map(ends).astype("datetime64[ns]")
+    for col in ("DECOM", "DEC"):
+        late = (e[col] > year_end).fillna(False)
+        out.append(_issues(t, e, late, col, e[col], "date_after_return_year",
+                           f"{col} is after 31 March of the return's year"))
+
+    # Episodes in order of child then start date (integer child codes: sorting text is slow).
+    child_code, _ = pd.factorize(e["CHILD"])
+    order = np.lexsort((e["DECOM"].to_numpy(), child_code))
+    s = e[["CHILD", "DECOM", "DEC", "REC", SOURCE_FILE, SOURCE_ROW]].take(order)
+    child = pd.Series(child_code[order], index=s.index)
+    same_child = child.eq(child.shift())
+    same_start = same_child & s["DECOM"].eq(s["DECOM"].shift())
+    prev_dec = s["DEC"].shift()
+    overlap = same_child & ~same_start & (prev_dec.isna() | (prev_dec > s["DECOM"]))
+    prev_file, prev_row = s[SOURCE_FILE].shift(), s[SOURCE_ROW].shift()
+
+    def previous(mask: pd.Series) -> pd.Series:
+        return " (" + prev_file[mask].astype("str") + " row " + prev_row[mask].astype("Int64").astype("str") + ")"
+
+    out.append(_issues(t, s, same_start, "DECOM", s["DECOM"], "duplicate_episode",
+                       "another episode of this child starts the same day" + previous(same_start)))
+    out.append(_issues(t, s, overlap, "DECOM", s["DECOM"], "overlapping_episodes",
+                       "starts before the child's previous episode ended" + previous(overlap)))
+    next_same_day = child.eq(child.shift(-1)) & s["DEC"].eq(s["DECOM"].shift(-1))
+    x1_alone = (s["REC"] == "X1") & s["DEC"].notna() & ~next_same_day
+    out.append(_issues(t, s, x1_alone, "REC", s["REC"], "x1_without_next",
+                       "REC is X1 but no episode of this child starts on its DEC"))
+    return out
+
+
+def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
+    """Rules across Episodes and Header: every child in both, and episodes within childhood."""
+    if e.empty or h.empty:
+        return []
+    out = []
+    first_episode = ~e["CHILD"].duplicated()
+    no_header = first_episode & ~isin(e["CHILD"], h["CHILD"])
+    out.append(_issues("episodes", e, no_header, "CHILD", e["CHILD"], "child_not_in_header",
+                       "this child has episodes but no Header row"))
+    out.append(_issues("header", h, ~isin(h["CHILD"], e["CHILD"]), "CHILD", h["CHILD"],
+                       "child_without_episodes", "this child has a Header row but no episodes"))
+    dob = e["CHILD"].map(h.drop_duplicates("CHILD").set_index("CHILD")["DOB"])
+    start = e["DECOM"]
+    before = (start < dob).fillna(False)
+    out.append(_issues("episodes", e, before, "DECOM", start, "episode_before_birth",
+                       "DECOM is before the child's DOB"))
+    had_birthday = (start.dt.month * 100 + start.dt.day) >= (dob.dt.month * 100 + dob.dt.day)
+    age = start.dt.year - dob.dt.year - (~had_birthday).astype("int64")
+    adult = (age >= 18).fillna(False)
+    out.append(_issues("episodes", e, adult, "DECOM", start, "started_after_18",
+                       "the episode starts on or after the child's 18th birthday"))
+    return out
+
+
+def _missing_episode_problems(m: pd.DataFrame) -> pd.DataFrame:
+    if m.empty:
+        return tidy_issues([])
+    reversed_ = (m["MIS_END"] < m["MIS_START"]).fillna(False)
+    return _issues("missing", m, reversed_, "MIS_END", m["MIS_END"], "missing_ends_before_start",
+                   "MIS_END is before MIS_START")
