@@ -24,11 +24,15 @@ sample: true
 def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     """Write the whole sample into ``out_dir``; return the files written."""
     from cpkit.sample.action_plan import write_action_plan
+    from cpkit.sample.benchmarks import write_benchmarks
+    from cpkit.sample.kpis import write_kpis
     from cpkit.sample.ssda903 import write_903_sample
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = list(write_903_sample(out_dir / "ssda903", seed=seed))
     written.append(write_action_plan(out_dir / "action_plan.xlsx", seed=seed))
+    written.append(write_kpis(out_dir / "kpis.csv", seed=seed))
+    written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed))
     config = out_dir / "cpkit.yaml"
     config.write_text(SAMPLE_CONFIG, encoding="utf-8")
     written.append(config)
