@@ -14,9 +14,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from cpkit.config import Config, Period
+from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.execute import SectionRun
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section
+from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
 
 
 def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, object]:
@@ -44,11 +46,16 @@ def write_site(
     staging.mkdir(parents=True)
     meta = page_meta(config, period)
     by_name = {r.name: r for r in runs}
+    pages = []
     for section in sections:
         page = render_file(
             by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
         )
         (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
+        pages.append((section, page))
+    document, numbered = build_document(pages, config, period, meta)
+    (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
+    build_workbook(staging / WORKBOOK_NAME, sections, runs, numbered, config, period)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -66,7 +73,7 @@ def write_site(
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     index = page_from_html(
-        _contents(sections, config, period, manifest),
+        _contents(sections, config, period, manifest, staging),
         f"Corporate Parenting report {period.label}: {config.la_name}",
         {**meta, "nav": False},
     )
@@ -74,7 +81,23 @@ def write_site(
     return staging
 
 
-def _contents(sections: list[Section], config: Config, period: Period, manifest: dict) -> list[str]:
+def _downloads(staging: Path) -> str:
+    """Links to the whole report as one file and to its data, with their sizes."""
+    size = {
+        name: max(1, round((staging / name).stat().st_size / 1024)) for name in (DOCUMENT_NAME, WORKBOOK_NAME)
+    }
+    return (
+        '<h2>The whole report</h2><ul class="cp-downloads">'
+        f'<li><a href="{DOCUMENT_NAME}">The whole report as one document</a> (HTML, {size[DOCUMENT_NAME]:,} KB): '
+        "a single file to attach to committee papers; it opens in any browser with no network.</li>"
+        f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
+        f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li></ul>"
+    )
+
+
+def _contents(
+    sections: list[Section], config: Config, period: Period, manifest: dict, staging: Path
+) -> list[str]:
     title = html.escape(f"{config.la_name}: Corporate Parenting report {period.label}")
     items = "".join(
         f'<li><a href="{s.name}.html">{html.escape(s.title)}</a>: {html.escape(s.summary)}</li>'
@@ -89,7 +112,7 @@ def _contents(sections: list[Section], config: Config, period: Period, manifest:
     return [
         f"<h1>{title}</h1>"
         f"<p>This report covers {html.escape(period.long_label)}. Each section below is a page of its own.</p>"
-        f'<h2>Contents</h2><ol class="cp-contents">{items}</ol>',
+        f'<h2>Contents</h2><ol class="cp-contents">{items}</ol>' + _downloads(staging),
         "<h2>How this report was made</h2>"
         '<dl class="cp-manifest">'
         f"<dt>Produced</dt><dd>{html.escape(manifest['created'])}</dd>"

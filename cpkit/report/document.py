@@ -1,0 +1,242 @@
+"""The single shareable document: every section page joined into ``annual-report.html``.
+
+Councils circulate the annual report as one attachment to committee papers, so the document must stand
+alone: no script, no external resource, images as data URIs, one ``<h1>``, headings in order, ids unique
+across sections (each section's ids get the section's name as a prefix), links between pages turned into
+links within the document. Figures and tables are numbered in reading order ("Figure 2: ", "Table 3: ")
+after the appendix has been moved to the end, and the numbering is returned so the Excel download can use
+the same numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from cpkit.config import Config, Period
+from cpkit.report.render import page_from_html
+from cpkit.report.sections import Section
+
+DOCUMENT_NAME = "annual-report.html"
+APPENDIX_CLASS = "cp-appendix"
+CHART_DATA_PREFIX = "Data for the chart: "  # how ``show_chart`` captions a chart's published data
+_HEADINGS = [f"h{i}" for i in range(1, 7)]
+_ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
+_EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A numbered figure or table of the document, as the Excel download needs to find it."""
+
+    kind: str  # "Figure" or "Table"
+    number: int
+    section: str  # the section's name (its notebook stem)
+    caption: str  # the caption as the section wrote it, without the number
+    source: str  # what the published data calls it: the table's caption, or the figure's caption or alt
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
+def build_document(
+    pages: list[tuple[Section, str]], config: Config, period: Period, meta: dict[str, Any]
+) -> tuple[str, list[Numbered]]:
+    """The whole report as one HTML page from the rendered section pages, and its numbered items."""
+    names = {s.name for s, _ in pages}
+    parts: list[Tag] = []
+    appendix: list[Tag] = []
+    soup = BeautifulSoup("", "html.parser")
+    for section, page in pages:
+        part, moved = _section_part(soup, section, page, names)
+        parts.append(part)
+        appendix.extend(moved)
+    container = soup.new_tag("div")
+    for part in parts:
+        container.append(part)
+    if appendix:
+        container.append(_appendix_part(soup, appendix))
+    numbered = _number(soup, container)
+    _dedupe_ids(container)
+    title = f"{config.la_name}: Corporate Parenting annual report {period.label}"
+    fragments = [_cover(config, period), _toc(pages, bool(appendix)), container.decode_contents()]
+    return page_from_html(fragments, title, {**meta, "nav": False}), numbered
+
+
+def _cover(config: Config, period: Period) -> str:
+    return (
+        '<div class="cp-cover">'
+        f'<p class="cp-cover-council">{html.escape(config.la_name)}</p>'
+        f"<h1>Corporate Parenting annual report {html.escape(period.label)}</h1>"
+        f'<p class="cp-cover-period">{html.escape(period.long_label)}</p>'
+        + (
+            '<p class="cp-note">Synthetic sample data: the figures describe no real children.</p>'
+            if config.sample
+            else ""
+        )
+        + "</div>"
+    )
+
+
+def _toc(pages: list[tuple[Section, str]], appendix: bool) -> str:
+    items = "".join(f'<li><a href="#{s.name}">{html.escape(s.title)}</a></li>' for s, _ in pages)
+    if appendix:
+        items += '<li><a href="#appendix">Appendix</a></li>'
+    return (
+        '<nav class="cp-toc" aria-labelledby="toc-heading"><h2 id="toc-heading">Contents</h2>'
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def _section_part(soup: BeautifulSoup, section: Section, page: str, names: set[str]) -> tuple[Tag, list[Tag]]:
+    """One section's content from its page, headings one level down, ids prefixed, appendix lifted out."""
+    main = BeautifulSoup(page, "html.parser").find("main")
+    if main is None:
+        raise ValueError(f"section {section.name}: rendered page has no <main>")
+    for anchor in main.select("a.anchor-link"):  # nbconvert's pilcrow links: noise in a document
+        anchor.decompose()
+    _prefix_ids(main, section.name, names)
+    _make_self_contained(soup, main)
+    for level in range(6, 0, -1):
+        for heading in main.find_all(f"h{level}"):
+            heading.name = f"h{min(level + 1, 6)}"
+    part = soup.new_tag(
+        "section",
+        attrs={"class": "cp-doc-section", "aria-labelledby": section.name, "data-section": section.name},
+    )
+    first = main.find(_HEADINGS)
+    if first is not None and first.name == "h2":
+        first["id"] = section.name  # the section's own title becomes its anchor
+    else:
+        heading = soup.new_tag("h2", attrs={"id": section.name})
+        heading.string = section.title
+        main.insert(0, heading)
+    moved = []
+    for element in main.find_all(class_=APPENDIX_CLASS):
+        if element.find_parent(class_=APPENDIX_CLASS) is not None:
+            continue  # moves with its enclosing appendix element
+        element["id"] = element.get("id") or f"{section.name}-appendix-{len(moved) + 1}"
+        element["data-section"] = section.name
+        note = soup.new_tag("p", attrs={"class": "cp-note"})
+        link = soup.new_tag("a", attrs={"href": f"#{element['id']}"})
+        link.string = str(element.get("aria-label") or f"Appendix: {section.title}")
+        note.append("See ")
+        note.append(link)
+        note.append(".")
+        element.replace_with(note)
+        moved.append(element)
+    for child in list(main.contents):
+        part.append(child.extract())
+    return part, moved
+
+
+def _appendix_part(soup: BeautifulSoup, elements: list[Tag]) -> Tag:
+    """The appendix after the last section: each moved element under an ``<h3>``."""
+    part = soup.new_tag(
+        "section", attrs={"class": "cp-doc-section cp-doc-appendix", "aria-labelledby": "appendix"}
+    )
+    heading = soup.new_tag("h2", attrs={"id": "appendix"})
+    heading.string = "Appendix"
+    part.append(heading)
+    for element in elements:
+        headings = element.find_all(_HEADINGS)
+        if not headings:
+            title = soup.new_tag("h3")
+            title.string = str(element.get("aria-label") or "Appendix")
+            element.insert(0, title)
+        else:
+            shift = 3 - int(headings[0].name[1])
+            for h in headings:
+                h.name = f"h{max(3, min(6, int(h.name[1]) + shift))}"
+        part.append(element)
+    return part
+
+
+def _prefix_ids(main: Tag, prefix: str, names: set[str]) -> None:
+    """Prefix every id with the section's name and follow the links and references that use them."""
+    for element in main.find_all(id=True):
+        element["id"] = f"{prefix}-{element['id']}"
+    for element in main.find_all(lambda t: any(t.has_attr(a) for a in _ID_REFS)):
+        for attr in _ID_REFS:
+            if element.has_attr(attr):
+                value = element[attr]
+                refs = value if isinstance(value, list) else str(value).split()
+                element[attr] = " ".join(f"{prefix}-{r}" for r in refs)
+    for link in main.find_all("a", href=True):
+        href = str(link["href"])
+        page, _, fragment = href.partition("#")
+        if not page:
+            link["href"] = f"#{prefix}-{fragment}"
+        elif page == "index.html":
+            link["href"] = "#toc-heading"
+        elif page.endswith(".html") and page[:-5] in names:
+            link["href"] = f"#{page[:-5]}-{fragment}" if fragment else f"#{page[:-5]}"
+
+
+def _make_self_contained(soup: BeautifulSoup, main: Tag) -> None:
+    """Nothing may be fetched when the attachment is opened: external links become text with their
+    address, images that are not data URIs become their alt text, scripts go."""
+    for element in main.find_all(["script", "link", "iframe", "object", "embed"]):
+        element.decompose()
+    for link in main.find_all("a", href=True):
+        href = str(link["href"])
+        if _EXTERNAL.match(href) or href.startswith("mailto:"):
+            text = link.get_text(" ", strip=True)
+            link.replace_with(text if href.endswith(text) else f"{text} ({href})")
+    for img in main.find_all("img"):
+        if not str(img.get("src", "")).startswith("data:"):
+            span = soup.new_tag("span")
+            span.string = f"[Image not included: {img.get('alt') or 'no description'}]"
+            img.replace_with(span)
+
+
+def _number(soup: BeautifulSoup, container: Tag) -> list[Numbered]:
+    """Prefix "Figure N: " to each figure's caption and "Table N: " to each table's, in reading order.
+
+    A figure without a caption gets one from its alt text; a table without a caption is left unnumbered
+    (the accessibility tests fail it anyway).
+    """
+    counts = {"Figure": 0, "Table": 0}
+    numbered = []
+    for element in container.find_all(["figure", "table"]):
+        owner = element.find_parent(attrs={"data-section": True})
+        section = str(owner["data-section"]) if owner is not None else ""
+        if element.name == "figure":
+            kind, caption = "Figure", element.find("figcaption")
+            img = element.find("img")
+            alt = " ".join(str(img.get("alt", "")).split()) if img is not None else ""
+            if caption is None:
+                caption = soup.new_tag("figcaption")
+                caption.string = alt or "Figure"
+                element.append(caption)
+                text = ""
+            else:
+                text = " ".join(caption.get_text().split())
+            source = text or alt
+        else:
+            kind, caption = "Table", element.find("caption")
+            if caption is None:
+                continue
+            text = source = " ".join(caption.get_text().split())
+        counts[kind] += 1
+        caption.insert(0, f"{kind} {counts[kind]}: ")
+        numbered.append(Numbered(kind, counts[kind], section, text or source, source))
+    return numbered
+
+
+def _dedupe_ids(container: Tag) -> None:
+    """Ids must be unique in the whole document (a section may repeat one; the cover uses a few)."""
+    seen = {"content", "toc-heading"}
+    for element in container.find_all(id=True):
+        base = str(element["id"])
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}-{n}"
+        element["id"] = candidate
+        seen.add(candidate)
