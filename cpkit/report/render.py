@@ -29,6 +29,7 @@ def _exporter():  # noqa: ANN202 - nbconvert's exporter type
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.exclude_anchor_links = True  # "¶" links on every heading are noise for officers
     return exporter
 
 
