@@ -409,14 +409,14 @@ def ethnic_minority_chart(
 ) -> tuple[plt.Figure, str, pd.DataFrame]:
     """Paired bars: share from ethnic minority backgrounds per age band, a year ago and now; alt text; data."""
     bands = tables["current"]["age_band"].tolist()
-    t = config.small_number_threshold
+    data = ethnic_minority_table(tables, period, config)
     values = {}
-    for k, frame in tables.items():
-        f = frame.set_index("age_band").reindex(bands, fill_value=0)
-        hidden = f["ethnic_minority"].map(lambda n: is_small(n, t)) | (f["children"] - f["not_recorded"]).map(
-            lambda n: is_small(n, t)
-        )
-        values[k] = f["pct"].where(~hidden).tolist()
+    # A share hidden in the published table (including secondary suppression) has no bar either.
+    for k, label in zip(("previous", "current"), end_labels(period), strict=True):
+        pct = tables[k].set_index("age_band")["pct"].reindex(bands)
+        values[k] = [
+            None if shown == PCT_SYMBOL else v for v, shown in zip(pct, data[f"%, {label}"], strict=True)
+        ]
     labels = end_labels(period)
     fig = paired_bar_chart(
         bands,
@@ -435,7 +435,6 @@ def ethnic_minority_chart(
     if shown:
         hi, lo = max(shown, key=shown.get), min(shown, key=shown.get)
         alt += f", highest for {hi.lower()} ({fmt_pct(shown[hi])}) and lowest for {lo.lower()} ({fmt_pct(shown[lo])})"
-    data = ethnic_minority_table(tables, period, config)
     return fig, alt + ".", data
 
 
@@ -567,7 +566,7 @@ def paired_bar_chart(
     y = np.arange(len(categories))
     height = 0.38
     with chart_style():
-        fig, ax = plt.subplots(figsize=(8, 0.75 * len(categories) + 1.6))
+        fig, ax = plt.subplots(figsize=(9, 0.8 * len(categories) + 1.8))
         top = max([v for v in list(previous) + list(current) if v is not None and not pd.isna(v)] + [1])
         for offset, values, label, colour, hatch in (
             (-height / 2, previous, labels[0], colours[1], "//"),
@@ -587,7 +586,7 @@ def paired_bar_chart(
                     va="center",
                     fontsize=9,
                 )
-        ax.set_yticks(y, categories)
+        ax.set_yticks(y, [textwrap.fill(c, 26) for c in categories])
         ax.invert_yaxis()
         ax.set_xlim(0, top * 1.2)
         ax.set_xlabel(xlabel)
@@ -595,3 +594,73 @@ def paired_bar_chart(
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)
         fig.tight_layout()
     return fig
+
+
+def measure_table(
+    rows: list[tuple[str, str | None, Figure, Figure]],
+    when: tuple[str, str],
+    config: Config,
+    benchmarks: pd.DataFrame | None = None,
+    averages: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One row per measure: last year, this year, change, this year's counts, and England and neighbours.
+
+    ``rows`` are (label, benchmark measure id or None, previous figure, current figure). Labels in
+    ``averages`` are averages (value to one decimal, "Out of" the children it averages over), not shares.
+    ``benchmarks`` (from ``cpkit.sections.placements.benchmark_figures``) adds the published England and
+    statistical-neighbour figures for the measure; its ``attrs["year"]`` names their year.
+    """
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    out: dict[str, list[str]] = {k: [] for k in ("Measure", when[0], when[1], "Change (points)")}
+    out[f"Number, {when[1]}"], out[f"Out of, {when[1]}"] = [], []
+    bench_cols = {}
+    if benchmarks is not None:
+        year = benchmarks.attrs.get("label", "")
+        bench_cols = {"england": f"England, {year}", "neighbour_avg": f"Statistical neighbours, {year}"}
+        for col in bench_cols.values():
+            out[col] = []
+    for label, bench_id, prev, cur in rows:
+        average = label in averages
+        out["Measure"].append(label)
+        for col, fig in ((when[0], prev), (when[1], cur)):
+            if average:
+                cell = (
+                    ""
+                    if not fig["denominator"]
+                    else (sym if is_small(fig["denominator"], t) else f"{fig['pct']:.1f}")
+                )
+            else:
+                cell = share_text(fig, config)
+            out[col].append(cell)
+        if average:
+            both = (
+                prev["denominator"]
+                and cur["denominator"]
+                and not (is_small(prev["denominator"], t) or is_small(cur["denominator"], t))
+            )
+            out["Change (points)"].append(f"{cur['pct'] - prev['pct']:+.1f}" if both else "")
+            out[f"Number, {when[1]}"].append("")
+        else:
+            out["Change (points)"].append(change_text(prev, cur, config))
+            out[f"Number, {when[1]}"].append(suppress_value(cur["numerator"], t, sym))
+        out[f"Out of, {when[1]}"].append(suppress_value(cur["denominator"], t, sym))
+        for key, col in bench_cols.items():
+            value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan
+            out[col].append("" if pd.isna(value) else (f"{value:.1f}" if average else fmt_pct(value)))
+    return pd.DataFrame(out)
+
+
+def coverage_warning(data: Data903, period: Period) -> str:
+    """A warning when the returns supplied end before the period does (e.g. a calendar year to December
+    with returns only to March), so readers know the later months are not in the figures; else ""."""
+    years = data.episodes["return_year"].dropna()
+    if years.empty:
+        return ""
+    data_end = date(int(years.max()), 3, 31)
+    if data_end >= period.end:
+        return ""
+    return (
+        f"**Note:** the SSDA903 returns supplied run to {day_label(data_end)}, before the end of this period "
+        f"({day_label(period.end)}). Figures for later dates show the position recorded at {day_label(data_end)} "
+        "and counts over the period miss anything after it."
+    )

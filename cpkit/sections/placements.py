@@ -1,0 +1,413 @@
+"""Section 2, placements and sufficiency: placement types, in-house share, stability, distance from home.
+
+Stock measures are taken at the end of the period and at the same day a year earlier; stability covers
+the period and the one before (LAIT 372, 393). Where the DfE's published figures are in
+``<data_dir>/benchmarks`` (``cpkit.benchmarks``), England and statistical-neighbour figures sit beside
+the council's (``benchmark_figures``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from cpkit.care import (
+    inhouse_share,
+    location_summary,
+    long_term_stability,
+    placement_mix,
+    three_plus_placements,
+)
+from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.present.suppression import suppress_counts
+from cpkit.sections.children_in_care import (
+    PCT_SYMBOL,
+    Figure,
+    breakdown_table,
+    compare_share,
+    date_phrases,
+    day_label,
+    end_labels,
+    hidden,
+    measure_table,
+    paired_bar_chart,
+    share_text,
+    year_phrases,
+)
+from cpkit.ssda903.model import Data903
+
+log = logging.getLogger(__name__)
+BENCHMARKS_DIR = "benchmarks"
+
+
+# --- Benchmarks ---------------------------------------------------------------------------------------
+
+
+def benchmark_year(period: Period, years: list[int]) -> int | None:
+    """The DfE year to compare with: the period's year for a financial period, else the latest year ending
+    31 March on or before the period's end (the DfE publishes years ending 31 March only)."""
+    usable = [y for y in years if y <= period.year]
+    return max(usable) if usable else None
+
+
+def benchmark_figures(data_dir: str | Path, config: Config, period: Period) -> pd.DataFrame | None:
+    """England and statistical-neighbour figures per measure id, or None when there are none to show.
+
+    Reads the DfE release CSVs in ``config.benchmarks_dir`` or ``<data_dir>/benchmarks`` with
+    ``cpkit.benchmarks`` and compares the council (``config.la_code``) with its neighbours
+    (``statistical_neighbours``). Index: measure; columns england, neighbour_avg, neighbour_n;
+    ``attrs["year"]`` the DfE year used and ``attrs["label"]`` how tables name it ("2024-25").
+    """
+    folder = Path(data_dir) / (config.benchmarks_dir or BENCHMARKS_DIR)
+    if not folder.is_dir():
+        return None
+    try:
+        from cpkit.benchmarks import BenchmarkError, compare, load_benchmarks, statistical_neighbours
+    except ImportError:
+        return None
+    try:
+        bench = load_benchmarks(folder)
+        year = benchmark_year(period, sorted(int(y) for y in bench["year"].dropna().unique()))
+        if year is None:
+            return None
+        try:
+            neighbours = statistical_neighbours(config, folder)
+        except BenchmarkError as exc:
+            log.warning("no statistical neighbours: %s", exc)
+            neighbours = []
+        table = compare(bench, config.la_code, year, neighbours)
+    except (BenchmarkError, OSError, ValueError) as exc:
+        log.warning("benchmarks not used: %s", exc)
+        return None
+    out = table.set_index("measure")[["england", "neighbour_avg", "neighbour_n"]]
+    out.attrs.update(year=year, label=Period.from_year(year).label, neighbours=len(neighbours))
+    return out
+
+
+def benchmark_note(benchmarks: pd.DataFrame | None, period: Period) -> str:
+    """Where the England and neighbour figures come from, and which year they are."""
+    if benchmarks is None:
+        return ""
+    label = benchmarks.attrs["label"]
+    text = (
+        f" England and statistical-neighbour figures are the DfE's published figures for the year ending "
+        f"31 March {benchmarks.attrs['year']} ({label}); the neighbour figure is the average of the "
+        f"{benchmarks.attrs['neighbours']} statistical neighbours' published values."
+    )
+    if period.kind == "calendar" or benchmarks.attrs["year"] != period.year:
+        text += f" They are the latest published and do not cover exactly the same period as {period.label}."
+    return text
+
+
+# --- Placement types ------------------------------------------------------------------------------------
+
+
+def mix(data: Data903, period: Period) -> dict[str, pd.DataFrame]:
+    """Children in care by DfE placement group at the end of the previous and this period."""
+    return {
+        "previous": placement_mix(data, period.previous().end),
+        "current": placement_mix(data, period.end),
+    }
+
+
+def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
+    return breakdown_table(tables, "placement_group", None, end_labels(period), config, "Placement type")
+
+
+def _group_figure(frame: pd.DataFrame, group: str) -> Figure:
+    f = frame.set_index("placement_group")
+    den = int(f["children"].sum())
+    num = int(f.loc[group, "children"]) if group in f.index else 0
+    return {"numerator": num, "denominator": den, "pct": 100.0 * num / den if den else float("nan")}
+
+
+def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
+    """The largest placement type, and foster and children's home shares against a year earlier."""
+    cur = tables["current"]
+    total = int(cur["children"].sum())
+    out = []
+    if total:
+        top = cur.sort_values("children", ascending=False, kind="stable").iloc[0]
+        out.append(
+            narrative.say(
+                "placements.mix_top",
+                date=day_label(period.end),
+                group=str(top["placement_group"]).lower(),
+                n_of_m=narrative.n_of_m(int(top["children"]), total),
+            )
+        )
+    for group, words in (
+        ("Foster placements", "The share of children in care living in foster placements"),
+        ("Secure homes and children's homes", "The share living in secure or children's homes"),
+    ):
+        figs = {k: _group_figure(v, group) for k, v in tables.items()}
+        out.append(compare_share(narrative, words, figs["previous"], figs["current"], date_phrases(period)))
+    return out
+
+
+def mix_chart(
+    tables: dict[str, pd.DataFrame], period: Period, config: Config
+) -> tuple[plt.Figure, str, pd.DataFrame]:
+    """Paired bars of the share in each placement type a year ago and now; alt text; the chart's data."""
+    data = mix_table(tables, period, config)
+    rows = data[data["Placement type"] != "Total"]
+    groups = rows["Placement type"].tolist()
+    labels = end_labels(period)
+    # Values hidden in the published table (including secondary suppression) have no bar either.
+    values = {
+        k: [
+            None if shown == PCT_SYMBOL else _group_figure(tables[k], g)["pct"]
+            for g, shown in zip(groups, rows[f"%, {label}"], strict=True)
+        ]
+        for k, label in zip(("previous", "current"), labels, strict=True)
+    }
+    fig = paired_bar_chart(
+        groups,
+        values["previous"],
+        values["current"],
+        labels,
+        xlabel="Children in care (%)",
+        title=f"Where children in care were living, {config.la_name}",
+    )
+    ranked = sorted(
+        ((v, g) for g, v in zip(groups, values["current"], strict=True) if v is not None), reverse=True
+    )
+    parts = [f"{g.lower()} {fmt_pct(v)}" for v, g in ranked[:3]]
+    alt = (
+        f"Bar chart of the share of children in care in each type of placement at {labels[0]} and {labels[1]}. "
+        f"At {labels[1]} the largest were " + ", ".join(parts) + "."
+    )
+    return fig, alt, data
+
+
+# --- In-house share ------------------------------------------------------------------------------------
+
+
+def inhouse(data: Data903, period: Period, config: Config) -> dict[str, pd.DataFrame]:
+    """The in-house share by placement group at the start and end of this period and of the previous one.
+
+    The start of a period is the end of the day before it (the end of the previous period).
+    """
+    prev = period.previous()
+    days = {
+        "previous_start": prev.start - timedelta(days=1),
+        "start": period.start - timedelta(days=1),
+        "end": period.end,
+    }
+    out = {k: inhouse_share(data, d, config) for k, d in days.items()}
+    for k, d in days.items():
+        out[k].attrs["day"] = d
+    return out
+
+
+def _total(frame: pd.DataFrame) -> Figure:
+    row = frame.iloc[0]
+    return {"numerator": int(row["inhouse"]), "denominator": int(row["children"]), "pct": float(row["pct"])}
+
+
+def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
+    """ "... moving from 42% at 31 March 2024 to 47% at 31 March 2025", and the same over the year before."""
+    out = []
+    for first, second, key in (
+        ("start", "end", "inhouse_move"),
+        ("previous_start", "start", "inhouse_before"),
+    ):
+        a, b = _total(tables[first]), _total(tables[second])
+        days = (day_label(tables[first].attrs["day"]), day_label(tables[second].attrs["day"]))
+        t = narrative.config.small_number_threshold
+        if hidden(a, t) or hidden(b, t):
+            out.append(
+                narrative.say(
+                    "placements.inhouse_hidden",
+                    start=days[0],
+                    end=days[1],
+                    then=narrative.n_of_m(a["numerator"], a["denominator"]),
+                    now=narrative.n_of_m(b["numerator"], b["denominator"]),
+                )
+            )
+            continue
+        out.append(
+            narrative.say(
+                f"placements.{key}",
+                change=narrative.change(round(a["pct"], 1), round(b["pct"], 1)),
+                start_pct=fmt_pct(a["pct"]),
+                end_pct=fmt_pct(b["pct"]),
+                start=days[0],
+                end=days[1],
+                previous=period.previous().label,
+                n_of_m=narrative.n_of_m(b["numerator"], b["denominator"]),
+            )
+        )
+    return out
+
+
+def inhouse_table(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
+    """Children and in-house placements per placement type at the start and end of the period."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    start, end = tables["start"], tables["end"]
+    keep = (start["children"] > 0) | (end["children"] > 0)
+    out = pd.DataFrame({"Placement type": start.loc[keep, "placement_group"].to_numpy()})
+    for key in ("start", "end"):
+        frame = tables[key][keep].reset_index(drop=True)
+        day = day_label(tables[key].attrs["day"])
+        pub = suppress_counts(frame, ["children", "inhouse"], t, sym, axis="column")
+        out[f"Children, {day}"] = pub["children"].to_numpy()
+        out[f"In-house, {day}"] = pub["inhouse"].to_numpy()
+        out[f"% in-house, {day}"] = [
+            PCT_SYMBOL if sym in (a, b) else share_text({"numerator": n, "denominator": m, "pct": p}, config)
+            for a, b, n, m, p in zip(
+                pub["children"],
+                pub["inhouse"],
+                frame["inhouse"],
+                frame["children"],
+                frame["pct"],
+                strict=True,
+            )
+        ]
+    return out
+
+
+# --- Stability -----------------------------------------------------------------------------------------
+
+
+def stability(data: Data903, period: Period, config: Config) -> dict[str, dict[str, Figure]]:
+    """Three or more placements in the period (LAIT 372) and long-term stability (LAIT 393), both years."""
+    out: dict[str, dict[str, Figure]] = {}
+    for key, p in (("previous", period.previous()), ("current", period)):
+        out[key] = {
+            "placements_3plus_pct": three_plus_placements(data, p.start, p.end, config),
+            "long_term_stability_pct": long_term_stability(data, p.end, config),
+        }
+    return out
+
+
+STABILITY_LABELS = {
+    "placements_3plus_pct": "Children in care with 3 or more placements during the year (LAIT 372)",
+    "long_term_stability_pct": "Children in care 2.5 years or more in the same placement for 2 years (LAIT 393)",
+}
+
+
+def stability_table(
+    figs: dict[str, dict[str, Figure]], period: Period, config: Config, benchmarks: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    rows = [
+        (label, key, figs["previous"][key], figs["current"][key]) for key, label in STABILITY_LABELS.items()
+    ]
+    return measure_table(rows, (period.previous().label, period.label), config, benchmarks)
+
+
+def stability_sentences(
+    figs: dict[str, dict[str, Figure]],
+    period: Period,
+    narrative: Narrative,
+    benchmarks: pd.DataFrame | None = None,
+) -> list[str]:
+    out = []
+    for key, words in (
+        (
+            "placements_3plus_pct",
+            "The share of children in care with three or more placements during the year",
+        ),
+        (
+            "long_term_stability_pct",
+            "The share of children in care for two and a half years or more who had been in the same placement for at least two years",
+        ),
+    ):
+        out.append(
+            compare_share(narrative, words, figs["previous"][key], figs["current"][key], year_phrases(period))
+        )
+        out.extend(benchmark_sentence(benchmarks, key, narrative))
+    return out
+
+
+def benchmark_sentence(benchmarks: pd.DataFrame | None, key: str, narrative: Narrative) -> list[str]:
+    """ "England's figure for 2024-25 was 10%; the statistical neighbour average was 11%." (if published)."""
+    if benchmarks is None or key not in benchmarks.index or pd.isna(benchmarks.loc[key, "england"]):
+        return []
+    row = benchmarks.loc[key]
+    if pd.isna(row["neighbour_avg"]):
+        return [
+            narrative.say(
+                "placements.england_only", year=benchmarks.attrs["label"], england=fmt_pct(row["england"])
+            )
+        ]
+    return [
+        narrative.say(
+            "placements.benchmark",
+            year=benchmarks.attrs["label"],
+            england=fmt_pct(row["england"]),
+            neighbours=fmt_pct(row["neighbour_avg"]),
+        )
+    ]
+
+
+# --- Location ------------------------------------------------------------------------------------------
+
+
+def location(
+    data: Data903, period: Period, config: Config, lookup: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame] | str:
+    """Children in care by boundary x distance band at the end of both periods, or why it cannot be shown."""
+    eps = data.episodes
+    if eps["HOME_POST"].isna().all() and eps["PL_POST"].isna().all():
+        return "the SSDA903 episodes hold no home or placement postcodes"
+    try:
+        return {
+            "previous": location_summary(data, period.previous().end, config, lookup),
+            "current": location_summary(data, period.end, config, lookup),
+        }
+    except (ImportError, OSError) as exc:
+        return f"the postcode directory could not be read ({exc})"
+
+
+def location_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
+    """Boundary (rows) x distance band (columns) with a total column, this year; small counts suppressed."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    grid = tables["current"].pivot(index="boundary", columns="band", values="children")
+    grid = grid.reindex(index=[INSIDE, OUTSIDE, NOT_KNOWN], columns=[NEAR, FAR, NOT_KNOWN], fill_value=0)
+    grid = grid.astype("int64")
+    grid["Total"] = grid.sum(axis=1)
+    grid = grid.rename(columns={NOT_KNOWN: "Distance not known"}).reset_index()
+    grid["boundary"] = grid["boundary"].replace({NOT_KNOWN: "Placement postcode not known"})
+    counts = [NEAR, FAR, "Distance not known"]
+    pub = suppress_counts(grid, counts, t, sym, total_column="Total", axis="row")
+    return pub.rename(columns={"boundary": f"Where placed, {day_label(period.end)}"})
+
+
+def _location_figure(frame: pd.DataFrame, boundary: str, band: str | None = None) -> Figure:
+    mask = frame["boundary"].eq(boundary)
+    if band is not None:
+        mask &= frame["band"].eq(band)
+    num, den = int(frame.loc[mask, "children"].sum()), int(frame["children"].sum())
+    return {"numerator": num, "denominator": den, "pct": 100.0 * num / den if den else float("nan")}
+
+
+def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Figure]]:
+    """Placed inside the boundary, and outside and over 20 miles (LAIT 87), both years."""
+    return {
+        k: {
+            "placed_inside_pct": _location_figure(v, INSIDE),
+            "placed_outside_over20_pct": _location_figure(v, OUTSIDE, FAR),
+        }
+        for k, v in tables.items()
+    }
+
+
+def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
+    figs = location_figures(tables)
+    return [
+        compare_share(narrative, words, figs["previous"][key], figs["current"][key], date_phrases(period))
+        for key, words in (
+            ("placed_inside_pct", "The share of children in care placed inside the council's boundary"),
+            (
+                "placed_outside_over20_pct",
+                "The share placed outside the boundary and more than 20 miles from home",
+            ),
+        )
+    ]
