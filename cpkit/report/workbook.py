@@ -19,6 +19,7 @@ import nbformat
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpkit.config import Config, Period
@@ -96,8 +97,10 @@ def build_workbook(
     contents.title = CONTENTS
     names: set[str] = {CONTENTS}
     listed = []
-    for i, (table, item) in enumerate(entries, start=1):
-        name = _sheet_name(item.label if item else f"Data {i}", names)
+    unnumbered = 0
+    for table, item in entries:
+        unnumbered += item is None
+        name = _sheet_name(item.label if item else f"Data {unnumbered}", names)
         number = item.label if item else ""
         caption = item.caption if item else table.caption
         if item and item.kind == "Figure":
@@ -204,9 +207,9 @@ def _contents_sheet(
         ws.cell(6, j, heading).font = _BOLD
     for i, (name, number, caption, section) in enumerate(listed, start=7):
         link = ws.cell(i, 1, name)
-        link.hyperlink = f"#'{name}'!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")  # within the workbook
         link.style = "Hyperlink"
-        ws.cell(i, 2, number)
+        ws.cell(i, 2, number or "not in the document")
         ws.cell(i, 3, caption)
         ws.cell(i, 4, section)
     ws.freeze_panes = "A7"
