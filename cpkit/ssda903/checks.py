@@ -182,9 +182,9 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
         _issues(t, e, (e["PLACE_PROVIDER"] == "PR0") & (e["PLACE"] != "P1"), "PLACE_PROVIDER",
                 e["PLACE"], "provider_place_mismatch", "PLACE_PROVIDER is PR0 but PLACE is not P1"),
     ]
-    years = e[RETURN_YEAR].dropna().unique()
-    ends = pd.Series([pd.Timestamp(int(y), 3, 31) for y in years], index=years, dtype="datetime64[ns]")
-    year_end = e[RETURN_YEAR].map(ends).astype("datetime64[ns]")
+    year_end = pd.Series(pd.NaT, index=e.index, dtype="datetime64[ns]")
+    for y in e[RETURN_YEAR].dropna().unique():
+        year_end[(e[RETURN_YEAR] == y).fillna(False)] = pd.Timestamp(int(y), 3, 31)
     for col in ("DECOM", "DEC"):
         late = (e[col] > year_end).fillna(False)
         out.append(_issues(t, e, late, col, e[col], "date_after_return_year",
