@@ -512,7 +512,7 @@ def change_text(previous: Figure, current: Figure, config: Config, unit: str = "
     t = config.small_number_threshold
     if hidden(previous, t) or hidden(current, t):
         return "" if not (previous.get("denominator") and current.get("denominator")) else PCT_SYMBOL
-    return f"{float(current['pct']) - float(previous['pct']):+.1f}"
+    return f"{round(float(current['pct']) - float(previous['pct']), 1) + 0.0:+.1f}"
 
 
 def breakdown_table(
@@ -638,7 +638,7 @@ def measure_table(
                 and cur["denominator"]
                 and not (is_small(prev["denominator"], t) or is_small(cur["denominator"], t))
             )
-            out["Change (points)"].append(f"{cur['pct'] - prev['pct']:+.1f}" if both else "")
+            out["Change (points)"].append(f"{round(cur['pct'] - prev['pct'], 1) + 0.0:+.1f}" if both else "")
             out[f"Number, {when[1]}"].append("")
         else:
             out["Change (points)"].append(change_text(prev, cur, config))

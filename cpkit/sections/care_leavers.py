@@ -1,0 +1,222 @@
+"""Section 5, care leavers (OC3): how many, in touch, suitable accommodation, EET and NEET, staying put.
+
+Like health, care leaver figures belong to a collection year (the year ending 31 March): a calendar-year
+report uses the return for the year ending 31 March of its year (``cpkit.sections.health.return_year``).
+Young people who died or returned home for six months or more are left out, as the DfE does.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from cpkit.care import care_leavers, leaver_outcomes, leavers_breakdown
+from cpkit.care.common import rows_for_year
+from cpkit.care.leavers import NEET
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.present.suppression import suppress_counts
+from cpkit.sections.children_in_care import (
+    PCT_SYMBOL,
+    Figure,
+    compare_counts,
+    compare_share,
+    measure_table,
+    paired_bar_chart,
+)
+from cpkit.sections.health import return_label, return_year, when
+from cpkit.ssda903.model import Data903
+
+AGE_GROUPS = ("17-18", "19-21")
+MEASURES = {
+    "in_touch": "In touch with the council",
+    "suitable_accom": "In suitable accommodation",
+    "eet": "In education, employment or training (EET)",
+    "neet": "Not in education, employment or training (NEET)",
+}
+EXCLUDED = "Excluded (died or returned home)"
+
+
+def outcomes(data: Data903, period: Period) -> dict[str, dict[str, Figure] | None]:
+    """OC3 measures for the return year and the one before (None for a year with no OC3 rows)."""
+    year = return_year(period)
+    return {
+        k: leaver_outcomes(data, y) if not rows_for_year(data.oc3, y).empty else None
+        for k, y in (("previous", year - 1), ("current", year))
+    }
+
+
+def numbers(data: Data903, period: Period) -> pd.DataFrame:
+    """Care leavers counted (exclusions left out) by age group, last year and this year: counts, no ids."""
+    year = return_year(period)
+    rows = {}
+    for k, y in (("previous", year - 1), ("current", year)):
+        cl = care_leavers(data, y)
+        counted = cl[~cl["excluded"]]
+        rows[k] = {g: int((counted["age_group"] == g).sum()) for g in AGE_GROUPS}
+        rows[k]["excluded"] = int(cl["excluded"].sum())
+    return pd.DataFrame(rows)
+
+
+_EMPTY: Figure = {"numerator": 0, "denominator": 0, "pct": float("nan")}
+
+
+def _fig(figs: dict[str, Figure] | None, key: str) -> Figure:
+    return figs.get(key, _EMPTY) if figs is not None else _EMPTY
+
+
+def numbers_table(counts: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """Care leavers by age group with a total, both years, under the small-number rule."""
+    w = when(period)
+    frame = counts.loc[list(AGE_GROUPS)].copy()
+    frame.loc["Total"] = frame.sum()
+    frame = frame.rename(columns={"previous": w[0], "current": w[1]}).reset_index(names="Age group")
+    frame["Age group"] = frame["Age group"].replace({"17-18": "Aged 17 to 18", "19-21": "Aged 19 to 21"})
+    return suppress_counts(
+        frame, list(w), config.small_number_threshold, config.suppression_symbol, axis="column"
+    )
+
+
+def outcomes_table(
+    figs: dict[str, dict[str, Figure] | None],
+    period: Period,
+    config: Config,
+    benchmarks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """In touch, suitable accommodation, EET, NEET per age group; higher education 19-21; staying put 18."""
+    rows = []
+    for ages in ("17_18", "19_21"):
+        words = ages.replace("_", " to ")
+        for key, label in MEASURES.items():
+            mid = f"leavers_{key}_{ages}_pct"
+            rows.append(
+                (f"{label}, aged {words}", mid, _fig(figs["previous"], mid), _fig(figs["current"], mid))
+            )
+    he = "leavers_higher_education_19_21_pct"
+    rows.append(
+        ("In higher education, aged 19 to 21", he, _fig(figs["previous"], he), _fig(figs["current"], he))
+    )
+    sp = "leavers_staying_put_18_pct"
+    rows.append(
+        (
+            "Staying put with former foster carers, aged 18 (of those who left foster care at 18)",
+            sp,
+            _fig(figs["previous"], sp),
+            _fig(figs["current"], sp),
+        )
+    )
+    return measure_table(rows, when(period), config, benchmarks)
+
+
+def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFrame:
+    """This year's care leavers by activity (EET, each NEET reason, not known) and age group, with totals."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    year = return_year(period)
+    b = leavers_breakdown(data, year)
+    b = b[b["age_group"].isin(AGE_GROUPS) & b["activity"].ne(EXCLUDED)]
+    order = ["EET", *NEET.values(), "Activity not known"]
+    grid = b.pivot_table(index="activity", columns="age_group", values="young_people", aggfunc="sum")
+    grid = grid.reindex(index=order, columns=list(AGE_GROUPS), fill_value=0).fillna(0).astype("int64")
+    grid.loc["Total"] = grid.sum()
+    label = {"EET": "In education, employment or training", "Activity not known": "Not known or not in touch"}
+    out = pd.DataFrame({"Activity": [label.get(a, a) for a in grid.index]})
+    for g in AGE_GROUPS:
+        total = int(grid.loc["Total", g])
+        pub = suppress_counts(grid[[g]].reset_index(drop=True), [g], t, sym, axis="column")
+        out[f"Aged {g.replace('-', ' to ')}"] = pub[g].to_numpy()
+        out[f"%, aged {g.replace('-', ' to ')}"] = [
+            PCT_SYMBOL if shown == sym else (fmt_pct(100 * n / total) if total else "")
+            for shown, n in zip(pub[g], grid[g], strict=True)
+        ]
+    return out
+
+
+def sentences(
+    counts: pd.DataFrame, figs: dict[str, dict[str, Figure] | None], period: Period, narrative: Narrative
+) -> list[str]:
+    """Numbers against last year, then in touch, suitable accommodation and EET for each age group."""
+    w = when(period)
+    phrases = (f"in {w[0]}", f"in {w[1]}")
+    out = [
+        compare_counts(
+            narrative,
+            f"The number of care leavers aged {g.replace('-', ' to ')} the council reported on",
+            int(counts.loc[g, "previous"]),
+            int(counts.loc[g, "current"]),
+            phrases,
+        )
+        for g in AGE_GROUPS
+    ]
+    for ages in ("19_21", "17_18"):
+        words = ages.replace("_", " to ")
+        for key, text in (
+            ("in_touch", f"The share of care leavers aged {words} in touch with the council"),
+            ("suitable_accom", f"The share aged {words} in suitable accommodation"),
+            ("eet", f"The share aged {words} in education, employment or training"),
+        ):
+            mid = f"leavers_{key}_{ages}_pct"
+            out.append(
+                compare_share(
+                    narrative, text, _fig(figs["previous"], mid), _fig(figs["current"], mid), phrases
+                )
+            )
+    sp = "leavers_staying_put_18_pct"
+    if _fig(figs["current"], sp)["denominator"]:
+        out.append(
+            compare_share(
+                narrative,
+                "The share of 18 year olds who left foster care at 18 and stayed put with their carers",
+                _fig(figs["previous"], sp),
+                _fig(figs["current"], sp),
+                phrases,
+            )
+        )
+    return out
+
+
+def outcomes_chart(
+    table: pd.DataFrame, figs: dict[str, dict[str, Figure] | None], period: Period, config: Config
+) -> tuple[plt.Figure, str]:
+    """Paired bars of in touch, suitable accommodation and EET for care leavers aged 19 to 21; alt text."""
+    w = when(period)
+    keys = [f"leavers_{k}_19_21_pct" for k in ("in_touch", "suitable_accom", "eet")]
+    labels = [MEASURES[k] for k in ("in_touch", "suitable_accom", "eet")]
+    rows = table.set_index("Measure")
+    values = {}
+    for k, col in (("previous", w[0]), ("current", w[1])):
+        values[k] = [
+            None
+            if rows.loc[f"{label}, aged 19 to 21", col] in (PCT_SYMBOL, "")
+            else _fig(figs[k], key)["pct"]
+            for key, label in zip(keys, labels, strict=True)
+        ]
+    fig = paired_bar_chart(
+        labels,
+        values["previous"],
+        values["current"],
+        w,
+        xlabel="Care leavers aged 19 to 21 (%)",
+        title=f"Care leavers aged 19 to 21, {config.la_name}",
+    )
+    parts = [
+        f"{label[0].lower()}{label[1:]} {fmt_pct(v)}"
+        for label, v in zip(labels, values["current"], strict=True)
+        if v is not None
+    ]
+    alt = (
+        f"Bar chart of outcomes for care leavers aged 19 to 21 in {w[0]} and {w[1]}. In {w[1]}: "
+        + "; ".join(parts)
+        + "."
+    )
+    return fig, alt
+
+
+def return_note(period: Period) -> str:
+    """Which return year the figures come from, for a calendar-year report; else ""."""
+    if period.kind == "financial":
+        return ""
+    y = return_year(period)
+    return (
+        f"Care leaver figures are collected for years ending 31 March, so this {period.label} report uses the "
+        f"return for the year ending 31 March {y} ({return_label(y)}) and compares it with {return_label(y - 1)}."
+    )
