@@ -64,15 +64,25 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         out = values.astype("datetime64[ns]")
         return out, pd.Series(False, index=values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = _parse_distinct(list(uniques))
-    taken = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT", "ns"))
+    if values.dtype == "str":  # CSV: all text, no per-value type tests needed
+        text = pd.Series(uniques, dtype="str")
+        parsed = _parse_text(text)
+        blank_u = (text.str.strip() == "").to_numpy()
+    else:
+        parsed = _parse_distinct(list(uniques))
+        blank_u = np.array([isinstance(v, str) and not v.strip() for v in uniques], dtype=bool)
+    known = codes >= 0
+    safe = np.where(known, codes, 0)
+    nat = np.datetime64("NaT", "ns")
+    taken = np.where(known, parsed[safe] if len(parsed) else nat, nat)
     dates = pd.Series(taken.astype("datetime64[ns]"), index=values.index)
-    bad = dates.isna() & ~blank_mask(values)
-    return dates, bad
+    blank = ~known | (blank_u[safe] if len(blank_u) else True)
+    bad = dates.isna().to_numpy() & ~blank
+    return dates, pd.Series(bad, index=values.index)
 
 
 def _parse_distinct(values: list[object]) -> np.ndarray:
-    """Parse distinct raw values (text, numbers or datetimes) into a datetime64[ns] array."""
+    """Parse distinct raw values (text, numbers or datetimes, from xlsx) into a datetime64[ns] array."""
     out = np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     text_pos: list[int] = []
     text: list[str] = []
@@ -86,20 +96,25 @@ def _parse_distinct(values: list[object]) -> np.ndarray:
             text_pos.append(i)
             text.append(v)
     if text:
-        s = pd.Series(text, dtype="str").str.strip().str.replace(_TIME_SUFFIX, "", regex=True)
-        result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-        for fmt in DATE_FORMATS:
-            todo = result.isna()
-            if not todo.any():
-                break
-            result[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
-        serial = result.isna() & s.str.match(_SERIAL)
-        if serial.any():
-            n = pd.to_numeric(s[serial]).astype("int64")
-            n = n[(n >= EXCEL_SERIAL_MIN) & (n <= EXCEL_SERIAL_MAX)]
-            result[n.index] = _EXCEL_EPOCH + pd.to_timedelta(n, unit="D")
-        out[np.array(text_pos)] = result.to_numpy(dtype="datetime64[ns]")
+        out[np.array(text_pos)] = _parse_text(pd.Series(text, dtype="str"))
     return out
+
+
+def _parse_text(text: pd.Series) -> np.ndarray:
+    """Parse distinct date texts: each accepted format in turn, then Excel serial numbers."""
+    s = text.str.strip().str.replace(_TIME_SUFFIX, "", regex=True)
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        todo = result.isna()
+        if not todo.any():
+            break
+        result[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    serial = (result.isna() & s.str.match(_SERIAL)).fillna(False)
+    if serial.any():
+        n = pd.to_numeric(s[serial]).astype("int64")
+        n = n[(n >= EXCEL_SERIAL_MIN) & (n <= EXCEL_SERIAL_MAX)]
+        result[n.index] = _EXCEL_EPOCH + pd.to_timedelta(n, unit="D")
+    return result.to_numpy(dtype="datetime64[ns]")
 
 
 def collection_year(dates: pd.Series) -> pd.Series:

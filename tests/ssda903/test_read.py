@@ -177,10 +177,12 @@ def test_recognise_needs_a_clear_winner():
     assert recognise(["CHILD", "DOB"]) is None
 
 
-def stacked(tmp_path):
+@pytest.fixture(scope="module")
+def stacked(tmp_path_factory):
     """Two returns. Episode C1/01/05/2023 is open in 2023-24 and closed in 2024-25 (the later carries
     DEC/REC); the 2024-25 header changes C1's ethnicity; OC3 rows are per year; an exact copy of an
     OC3 row in 2024-25 is the only within-year duplicate."""
+    tmp_path = tmp_path_factory.mktemp("stack")
     write(tmp_path / "2023-24" / "header.csv", csv(HEADER, "C1,1,01/06/2006,WOTH,,,", "C2,2,01/01/2010,WBRI,,,"))
     write(tmp_path / "2023-24" / "episodes.csv", csv(
         EPISODES,
@@ -195,11 +197,11 @@ def stacked(tmp_path):
     oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
     write(tmp_path / "2023-24" / "oc3.csv", csv(oc3, "C9,01/06/2005,YES,F2,U1"))
     write(tmp_path / "2024-25" / "oc3.csv", csv(oc3, "C9,01/06/2005,YES,F2,U1", "C9,01/06/2005,YES,F2,U1"))
-    return load_903(tmp_path)
+    return tmp_path, load_903(tmp_path)
 
 
-def test_stacking_keeps_the_latest_version_of_each_episode(tmp_path):
-    data = stacked(tmp_path)
+def test_stacking_keeps_the_latest_version_of_each_episode(stacked):
+    _, data = stacked
     e = data.episodes.sort_values("CHILD")
     assert e["CHILD"].tolist() == ["C1", "C2"]
     c1 = e.iloc[0]
@@ -207,8 +209,8 @@ def test_stacking_keeps_the_latest_version_of_each_episode(tmp_path):
     assert e.iloc[1]["return_year"] == 2024  # only in the older return: kept
 
 
-def test_stacking_header_latest_row_per_child_and_per_year_tables(tmp_path):
-    data = stacked(tmp_path)
+def test_stacking_header_latest_row_per_child_and_per_year_tables(stacked):
+    _, data = stacked
     h = data.header.set_index("CHILD")
     assert h.loc["C1", "ETHNIC"] == "WBRI" and h.loc["C1", "return_year"] == 2025
     assert h.loc["C2", "return_year"] == 2024
@@ -216,8 +218,8 @@ def test_stacking_header_latest_row_per_child_and_per_year_tables(tmp_path):
     assert sorted(data.oc3["return_year"].tolist()) == [2024, 2025]
 
 
-def test_stacking_counts_every_removed_row(tmp_path):
-    data = stacked(tmp_path)
+def test_stacking_counts_every_removed_row(stacked):
+    tmp_path, data = stacked
     reasons = data.set_aside.sort_values(["table", "row"])[["table", "row", "reason"]].values.tolist()
     sep = "/" if "/" in str(tmp_path) else "\\"
     assert reasons == [
