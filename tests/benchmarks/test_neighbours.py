@@ -64,6 +64,6 @@ def test_recoded_and_new_councils_are_in_the_2025_model(sn_dir):
 
 def test_polarity_checked_against_the_lait_dictionary(dfe_dir):
     got = lait_polarity_differences(dfe_dir / "lait" / "lait_data_dictionary_children_looked_after.csv")
-    # In touch (kit: high) mirrors LAIT 317 "not in touch" (low); placed with parents is neutral in the
-    # registry but "High" in LAIT: flagged for the lead to decide.
-    assert set(got["measure"]) == {"leavers_in_touch_17_18_pct", "leavers_in_touch_19_21_pct", "placed_parents_pct"}
+    # In touch (kit: high) mirrors LAIT 317 "not in touch" (low): the only intended difference. (Placed with
+    # parents follows LAIT 401's "High" in the registry.)
+    assert set(got["measure"]) == {"leavers_in_touch_17_18_pct", "leavers_in_touch_19_21_pct"}
