@@ -1,0 +1,175 @@
+"""Education section: the RAG-against-target rule, direction of travel, and the table and sentences on a
+hand-built KPI file whose answers are worked out below; plus a papermill run on the sample."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill as pm
+import pytest
+
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative
+from cpkit.sections import education as ed
+from tests.conftest import ROOT
+
+P2025 = Period.from_year(2025)
+CONFIG = Config()
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "polarity", "unit", "expected"),
+    [
+        (95.0, 95.0, "high", "percent", ed.MET),  # exactly on target is met
+        (96.0, 95.0, "high", "percent", ed.MET),
+        (90.0, 95.0, "high", "percent", ed.NEAR),  # 5 points short: still within 5 points
+        (89.9, 95.0, "high", "percent", ed.MISSED),
+        (17.0, 18.0, "low", "percent", ed.MET),  # low is good: under target is met
+        (22.7, 18.0, "low", "percent", ed.NEAR),  # 4.7 points over
+        (23.1, 18.0, "low", "percent", ed.MISSED),  # 5.1 points over
+        (20.5, 22.0, "high", "score", ed.NEAR),  # score points count like percentage points
+        (2.0, 0.0, "low", "number", ed.MISSED),  # counts: within 5% of a target of 0 is 0
+        (96.0, 100.0, "high", "number", ed.NEAR),  # 4 short of 100: within 5%
+        (94.0, 100.0, "high", "number", ed.MISSED),
+        (50.0, 40.0, "neutral", "percent", None),  # no RAG for a neutral measure
+        (50.0, None, "high", "percent", None),  # nor without a target
+    ],
+)
+def test_rag_against_target(value, target, polarity, unit, expected):
+    assert ed.rag(value, target, polarity, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "polarity", "expected"),
+    [
+        (50.0, 60.0, "high", ed.IMPROVED),
+        (50.0, 60.0, "low", ed.WORSE),
+        (50.0, 40.0, "low", ed.IMPROVED),
+        (50.0, 50.4, "high", ed.SAME),  # 0.8% relative change is under the 1% "stable" threshold
+        (50.0, 60.0, "neutral", "Higher"),
+        (None, 60.0, "high", ""),
+    ],
+)
+def test_direction_follows_polarity(old, new, polarity, expected):
+    assert ed.direction(old, new, polarity, CONFIG) == expected
+
+
+KPI_CSV = """indicator,theme,period,value,numerator,denominator,target,polarity,unit,source
+Attendance,education,2023-24,93.6,191,204,93,high,percent,VS
+Attendance,education,2024-25,87.4,167,191,93,high,percent,VS
+Suspensions,education,2023-24,8.5,17,199,9,low,percent,VS
+Suspensions,education,2024-25,8.0,16,200,9,low,percent,VS
+Exclusions,education,2023-24,2,,,0,low,number,VS
+Exclusions,education,2024-25,6,,,0,low,number,VS
+KS2,education,2024-25,30.0,3,10,40,high,percent,VS
+Attainment 8,education,2023-24,20.0,,,,high,score,VS
+Reviews on time,children in care,2024-25,90,90,100,95,high,percent,IRO
+"""
+
+
+@pytest.fixture()
+def kpis(tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text(KPI_CSV, encoding="utf-8")
+    return ed.read_education(path, P2025)
+
+
+def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
+    figures = ed.education_figures(kpis, P2025, CONFIG)
+    # Attainment 8 has no 2024-25 figure and the reviews KPI is another theme: neither is reported.
+    assert list(figures["indicator"]) == ["Attendance", "Suspensions", "Exclusions", "KS2"]
+    assert ed.missing_this_year(kpis) == ["Attainment 8"]
+    table, classes = ed.education_table(figures, P2025, CONFIG)
+    att = table.iloc[0]
+    assert (att["2023-24"], att["2024-25"], att["Change"]) == ("93.6%", "87.4%", "-6.2 points")
+    assert (att["Direction of travel"], att["Against target"]) == ("Worse", "Missed")  # 5.6 points short
+    sus = table.iloc[1]
+    assert (sus["Direction of travel"], sus["Against target"]) == ("Improved", "Met")
+    exc = table.iloc[2]  # 2 last year is a small count: hidden, so no change or direction is given
+    assert (exc["2023-24"], exc["2024-25"], exc["Change"], exc["Direction of travel"]) == ("<5", "6", "", "")
+    assert exc["Against target"] == "Missed"
+    ks2 = table.iloc[3]  # 3 of 10: the numerator is small, so the percentage is hidden
+    assert (ks2["2024-25"], ks2["Direction of travel"], ks2["Against target"]) == (
+        "<5",
+        "No figure last year",
+        "Missed",
+    )
+    assert classes == {
+        "Against target": {0: "rag rag-missed", 1: "rag rag-met", 2: "rag rag-missed", 3: "rag rag-missed"}
+    }
+
+    sentences = ed.education_sentences(figures, P2025, Narrative(config=CONFIG))
+    assert sentences[0] == (
+        "Of the 4 education measures with a target, 1 met it in 2024-25, 0 were within 5 "
+        "points of it and 3 missed it."
+    )
+    assert sentences[1] == (
+        "Attendance fell, from 93.6% in 2023-24 to 87.4% in 2024-25, a decline. The target was 93.0%: missed."
+    )
+    assert sentences[2].startswith(
+        "Suspensions fell slightly, from 8.5% in 2023-24 to 8.0% in 2024-25, an improvement."
+    )
+    assert sentences[3] == "Exclusions: 6 in 2024-25, compared with <5 in 2023-24. The target was 0: missed."
+    assert sentences[4].startswith("KS2: <5 in 2024-25 (no figure for the year before).")
+
+
+def test_chart_alt_states_the_message(kpis):
+    figures = ed.education_figures(kpis, P2025, CONFIG)
+    fig, alt = ed.education_chart(figures, P2025)
+    assert "3 education percentages" in alt
+    assert "1 of the 3 with a target met it" in alt
+    assert "Suspensions improved most, from 8.5% to 8.0%" in alt
+    assert "Attendance worsened most, from 93.6% to 87.4%" in alt
+
+
+def test_no_file_and_no_education_rows(tmp_path):
+    assert ed.read_education(tmp_path / "absent.csv", P2025) is None
+    path = tmp_path / "kpis.csv"
+    path.write_text(
+        KPI_CSV.splitlines()[0]
+        + "\nReviews on time,children in care,2024-25,90,90,100,95,high,percent,IRO\n",
+        encoding="utf-8",
+    )
+    kpis = ed.read_education(path, P2025)
+    assert ed.education_figures(kpis, P2025, CONFIG).empty
+    assert ed.education_chart(ed.education_figures(kpis, P2025, CONFIG), P2025) is None
+
+
+def _outputs(path) -> str:
+    nb = nbformat.read(str(path), as_version=4)
+    return "".join(
+        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_sample(tmp_path):
+    out = tmp_path / "04_education.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "04_education.ipynb"),
+        str(out),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        parameters={"year": 2025},
+        progress_bar=False,
+    )
+    html = _outputs(out)
+    assert "Of the 7 education measures with a target, 1 met it in 2024-25" in html
+    assert 'class="rag rag-missed">Missed' in html
+    assert 'alt="Bar chart of 5 education percentages' in html
+
+
+@pytest.mark.slow
+def test_notebook_says_so_when_there_are_no_education_figures(tmp_path):
+    out = tmp_path / "04_education.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "04_education.ipynb"),
+        str(out),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        parameters={"year": 2025, "data_dir": str(tmp_path)},
+        progress_bar=False,
+    )
+    assert "No local KPI file was found (kpis.csv)" in _outputs(out)

@@ -1,0 +1,53 @@
+"""Each care section notebook runs top to bottom on the sample, for 2024 and 2025, and prints no child ids."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import papermill as pm
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_DIR
+
+NOTEBOOKS = ["01_children_in_care", "02_placements", "03_health", "05_care_leavers"]
+
+
+@pytest.fixture(scope="module")
+def child_ids() -> set[str]:
+    ids: set[str] = set()
+    for path in (SAMPLE_DIR / "ssda903").rglob("header.csv"):
+        ids.update(line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:])
+    return ids
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_on_the_sample(name, year, sample_cache, child_ids, tmp_path):
+    out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
+        parameters={
+            "year": year,
+            "period": "financial",
+            "data_dir": str(SAMPLE_DIR),
+            "cache_dir": str(sample_cache),
+        },
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        start_timeout=120,
+    )
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    html = " ".join(
+        "".join(o.get("data", {}).get("text/html", "")) + "".join(o.get("data", {}).get("text/markdown", ""))
+        for o in outputs
+    )
+    assert "<table>" in html and "<figure" in html
+    assert str(year) in html
+    html_text = re.sub(r'src="data:image/png;base64,[^"]+"', "", html)
+    leaked = {tok for tok in re.findall(r"\b\d{6,}\b", html_text) if tok in child_ids}
+    assert not leaked, f"child ids in the output: {sorted(leaked)[:5]}"
