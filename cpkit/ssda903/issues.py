@@ -9,6 +9,7 @@ and a message.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import pandas as pd
 
@@ -52,16 +53,27 @@ def make_issues(
     return tidy_issues([frame])
 
 
+_TEXT_FIELDS = ("file", "table", "column", "value", "rule", "severity", "message")
+
+
+@cache
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "str") for c in columns})
+
+
 def tidy_issues(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate issue frames into one with the standard columns and dtypes."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        out = pd.DataFrame({c: pd.Series(dtype="str") for c in ISSUE_COLUMNS})
-    else:
-        out = pd.concat([f[ISSUE_COLUMNS] for f in frames], ignore_index=True)
-    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
-    for c in ("file", "table", "column", "value", "rule", "severity", "message"):
-        out[c] = out[c].astype("str")
+        return _empty(tuple(ISSUE_COLUMNS)).copy()
+    out = frames[0][ISSUE_COLUMNS] if len(frames) == 1 else pd.concat([f[ISSUE_COLUMNS] for f in frames],
+                                                                          ignore_index=True)
+    out = out.reset_index(drop=True)
+    if out["row"].dtype != "Int64":
+        out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    for c in _TEXT_FIELDS:
+        if out[c].dtype != "str":
+            out[c] = out[c].astype("str")
     return out
 
 
@@ -77,8 +89,9 @@ def make_set_aside(*, file: object, table: str, row: object, reason: object) -> 
 def tidy_set_aside(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        out = pd.DataFrame({c: pd.Series(dtype="str") for c in SET_ASIDE_COLUMNS})
-    else:
-        out = pd.concat([f[SET_ASIDE_COLUMNS] for f in frames], ignore_index=True)
+        return _empty(tuple(SET_ASIDE_COLUMNS)).copy()
+    out = pd.concat([f[SET_ASIDE_COLUMNS] for f in frames], ignore_index=True)
     out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    for c in ("file", "table", "reason"):
+        out[c] = out[c].astype("str")
     return out

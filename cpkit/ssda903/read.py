@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -230,10 +231,15 @@ def _heading_issues(table: str, raw: RawFrame) -> list[pd.DataFrame]:
     return out
 
 
+@cache
+def _empty_table(name: str) -> pd.DataFrame:
+    return empty_table(name)
+
+
 def _concat(name: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        return empty_table(name)
+        return _empty_table(name).copy()
     out = pd.concat(frames, ignore_index=True)
     cols = list(TABLE_COLUMNS[name]) + list(PROVENANCE)
     out = out[cols]
