@@ -193,7 +193,7 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
     # Episodes in order of child then start date (integer child codes: sorting text is slow).
     child_code, _ = pd.factorize(e["CHILD"])
     order = np.lexsort((e["DECOM"].to_numpy(), child_code))
-    s = e[["CHILD", "DECOM", "DEC", "REC", SOURCE_FILE, SOURCE_ROW]].take(order)
+    s = e[["CHILD", "DECOM", "DEC", "REC", "RNE", SOURCE_FILE, SOURCE_ROW]].take(order)
     child = pd.Series(child_code[order], index=s.index)
     same_child = child.eq(child.shift())
     same_start = same_child & s["DECOM"].eq(s["DECOM"].shift())
@@ -208,6 +208,14 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
                        "another episode of this child starts the same day" + previous(same_start)))
     out.append(_issues(t, s, overlap, "DECOM", s["DECOM"], "overlapping_episodes",
                        "starts before the child's previous episode ended" + previous(overlap)))
+    # X1 means the child stays in care: the next episode continues (RNE not S); after any other
+    # ending, or a gap, the child starts a new period of care (RNE S).
+    prev_rec = s["REC"].shift()
+    continuing = same_child & prev_dec.eq(s["DECOM"]) & prev_rec.eq("X1")
+    new_period = same_child & ~continuing & ~same_start & prev_dec.notna() & (prev_dec <= s["DECOM"])
+    rne_wrong = (continuing & s["RNE"].eq("S")) | (new_period & s["RNE"].notna() & s["RNE"].ne("S"))
+    out.append(_issues(t, s, rne_wrong.fillna(False), "RNE", s["RNE"], "rne_mismatch",
+                       "RNE does not fit how the child's previous episode ended" + previous(rne_wrong.fillna(False))))
     next_same_day = child.eq(child.shift(-1)) & s["DEC"].eq(s["DECOM"].shift(-1))
     x1_alone = (s["REC"] == "X1") & s["DEC"].notna() & ~next_same_day
     out.append(_issues(t, s, x1_alone, "REC", s["REC"], "x1_without_next",

@@ -70,6 +70,9 @@ _RULES = [
     Rule("x1_without_next", "warning",
          "An episode ended with reason X1 (a new episode starts the same day) but no episode starts "
          "that day."),
+    Rule("rne_mismatch", "warning",
+         "An episode's reason for starting does not fit how the child's previous episode ended (a new "
+         "period of care should start with S; an episode following an X1 ending should not)."),
     Rule("provider_place_mismatch", "warning",
          "The placement provider is 'parent' (PR0) but the placement is not with parents (P1)."),
     Rule("date_after_return_year", "warning",

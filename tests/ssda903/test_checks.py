@@ -191,3 +191,18 @@ def test_checks_accept_hand_built_data():
                                "CIN": ["N1"], "PLACE": ["U4"], "PLACE_PROVIDER": ["PR1"]}),
     )
     assert check_903(data, 2025).empty
+
+
+def test_reason_for_new_episode_fits_the_previous_ending(tmp_path):
+    episodes = csv(
+        EPISODES,
+        "C1,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",    # row 2
+        "C1,01/06/2024,S,C2,N1,U6,PR1,01/07/2024,E13,,,,",   # row 3: S after X1 -> wrong
+        "C1,01/09/2024,P,C2,N1,U6,PR1,,,,,,",                # row 4: back in care after a gap, not S -> wrong
+        "C2,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",    # row 5
+        "C2,01/06/2024,P,C2,N1,U6,PR1,,,CARPL,,,",           # row 6: fine
+    )
+    header = csv(HEADER, "C1,M,01/06/2012,WBRI,,,", "C2,M,01/06/2012,WBRI,,,")
+    p = problems_for(tmp_path, header=header, episodes=episodes)
+    assert only(p, "rne_mismatch")[["row", "column", "severity"]].values.tolist() == [
+        [3, "RNE", "warning"], [4, "RNE", "warning"]]
