@@ -106,7 +106,7 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
         "Attendance fell, from 93.6% in 2023-24 to 87.4% in 2024-25, a decline. The target was 93.0%: missed."
     )
     assert sentences[2].startswith(
-        "Suspensions fell slightly, from 8.5% in 2023-24 to 8.0% in 2024-25, an improvement."
+        "Suspensions fell, from 8.5% in 2023-24 to 8.0% in 2024-25, an improvement."
     )
     assert sentences[3] == "Exclusions: 6 in 2024-25, compared with <5 in 2023-24. The target was 0: missed."
     assert sentences[4].startswith("KS2: <5 in 2024-25 (no figure for the year before).")

@@ -1,0 +1,355 @@
+"""Section 4, education of children in care: the Virtual School's local KPIs against last year and target.
+
+The SSDA903 return says little about school, so this section reads the council's KPI file
+(``cpkit.kpis.load_kpis``, theme ``education``). Each indicator's latest figure this year is set beside
+last year's, with a direction of travel that follows the indicator's polarity, and against its target
+with a RAG written as text:
+
+- **Met**: at or better than the target (at or above for "high is good", at or below for "low is good");
+- **Within 5 points**: short of the target by no more than 5 percentage points (percentages) or 5 points
+  (scores); for counts, days, rates and distances, by no more than 5% of the target;
+- **Missed**: further short than that. No RAG without a target or for a neutral indicator.
+
+The table, the chart and the sentences are all built from ``education_figures``, so they agree.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.kpis import load_kpis
+from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.narrative import Narrative, change_kind
+from cpkit.present.suppression import is_small, suppress_value
+
+THEME = "education"
+NEAR_POINTS = 5.0  # "within 5 points" for percentages and scores
+NEAR_SHARE = 0.05  # for other units: within 5% of the target
+POINT_UNITS = {"percent", "score"}
+
+MET, NEAR, MISSED = "Met", "Within 5 points", "Missed"
+RAG_CLASSES = {MET: "rag rag-met", NEAR: "rag rag-near", MISSED: "rag rag-missed"}
+IMPROVED, WORSE, SAME = "Improved", "Worse", "About the same"
+
+
+def rag(value: float | None, target: float | None, polarity: str, unit: str) -> str | None:
+    """Met / Within 5 points / Missed against ``target`` (see the module docstring); None if no RAG applies."""
+    if (
+        value is None
+        or target is None
+        or pd.isna(value)
+        or pd.isna(target)
+        or polarity not in ("high", "low")
+    ):
+        return None
+    shortfall = (target - value) if polarity == "high" else (value - target)
+    if shortfall <= 0:
+        return MET
+    margin = NEAR_POINTS if unit in POINT_UNITS else NEAR_SHARE * abs(target)
+    return NEAR if shortfall <= margin + 1e-9 else MISSED
+
+
+def direction(previous: float | None, current: float | None, polarity: str, config: Config) -> str:
+    """Improved / Worse / About the same by polarity (Higher / Lower for neutral indicators); "" if unknown.
+
+    "About the same" uses the narrative's ``stable`` threshold, so the table and the sentence agree.
+    """
+    if previous is None or current is None or pd.isna(previous) or pd.isna(current):
+        return ""
+    kind = change_kind(previous, current, config.narrative)
+    if kind == "stable":
+        return SAME
+    rose = kind.endswith("rise")
+    if polarity == "neutral":
+        return "Higher" if rose else "Lower"
+    return IMPROVED if rose == (polarity == "high") else WORSE
+
+
+def read_education(path: Path, period: Period) -> pd.DataFrame | None:
+    """The KPI file's education rows, or None when there is no KPI file (a broken file still raises)."""
+    if not Path(path).exists():
+        return None
+    kpis = load_kpis(path, period)
+    return kpis[kpis["theme"] == THEME].reset_index(drop=True)
+
+
+def _latest(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, the row ending latest; of those, the longest (the whole year before its Q4)."""
+    if rows.empty:
+        return rows
+    ordered = rows.sort_values(["period_end", "period_start"], ascending=[False, True], kind="stable")
+    return ordered.drop_duplicates("indicator").set_index("indicator")
+
+
+def education_figures(kpis: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """One row per education indicator with a figure this period: last year, this year, change, RAG.
+
+    Columns: indicator, unit, polarity, previous, current, target, numerator, denominator, the periods
+    the two figures are for, change, direction, rag, ``previous_hidden`` and ``current_hidden`` (the
+    small-number rule hides that figure) and ``hidden`` (either is hidden, so no change or direction).
+    """
+    prev = period.previous()
+    current = _latest(kpis[kpis["current"]])
+    in_prev = (kpis["period_start"] >= prev.start) & (kpis["period_end"] <= prev.end)
+    previous = _latest(kpis[in_prev & ~kpis["current"]])
+    order = [i for i in kpis["indicator"].drop_duplicates() if i in current.index]
+    rows = []
+    for name in order:
+        cur = current.loc[name]
+        old = previous.loc[name] if name in previous.index else None
+        unit, polarity = cur["unit"], cur["polarity"]
+        prev_value = None if old is None else float(old["value"])
+        prev_hidden, cur_hidden = old is not None and _hidden(old, config), _hidden(cur, config)
+        hidden = prev_hidden or cur_hidden
+        rows.append(
+            {
+                "indicator": name,
+                "unit": unit,
+                "polarity": polarity,
+                "previous": prev_value,
+                "current": float(cur["value"]),
+                "target": None if pd.isna(cur["target"]) else float(cur["target"]),
+                "numerator": cur["numerator"],
+                "denominator": cur["denominator"],
+                "previous_period": None if old is None else _period_note(old, prev),
+                "current_period": _period_note(cur, period),
+                "change": None if prev_value is None else float(cur["value"]) - prev_value,
+                "direction": "" if hidden else direction(prev_value, float(cur["value"]), polarity, config),
+                "rag": rag(float(cur["value"]), cur["target"], polarity, unit),
+                "hidden": hidden,
+                "previous_hidden": prev_hidden,
+                "current_hidden": cur_hidden,
+            }
+        )
+    cols = [
+        "indicator",
+        "unit",
+        "polarity",
+        "previous",
+        "current",
+        "target",
+        "numerator",
+        "denominator",
+        "previous_period",
+        "current_period",
+        "change",
+        "direction",
+        "rag",
+        "hidden",
+        "previous_hidden",
+        "current_hidden",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def missing_this_year(kpis: pd.DataFrame) -> list[str]:
+    """Education indicators with a figure last year but none this year (named in a note, not dropped unseen)."""
+    now = set(kpis.loc[kpis["current"], "indicator"])
+    return [i for i in kpis.loc[~kpis["current"], "indicator"].drop_duplicates() if i not in now]
+
+
+def _hidden(row: pd.Series, config: Config) -> bool:
+    """A count (unit number) or a share whose numerator or denominator the small-number rule hides."""
+    t = config.small_number_threshold
+    if row["unit"] == "number":
+        return is_small(row["value"], t)
+    return is_small(row["numerator"], t) or is_small(row["denominator"], t)
+
+
+def _period_note(row: pd.Series, period: Period) -> str | None:
+    """The KPI row's period when it is not the whole reporting period (say a quarter), else None."""
+    whole = row["period_start"] == period.start and row["period_end"] == period.end
+    return None if whole else str(row["period"])
+
+
+def value_text(value: float | None, unit: str, config: Config, hidden: bool = False) -> str:
+    """A KPI value as printed: "87.4%", "20.5", "2" (counts under the small-number rule)."""
+    if value is None or pd.isna(value):
+        return ""
+    if hidden:
+        return config.suppression_symbol
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "number":
+        return suppress_value(value, config.small_number_threshold, config.suppression_symbol)
+    return f"{value:,.1f}"
+
+
+def change_text(change: float | None, unit: str, hidden: bool) -> str:
+    """ "-6.2 points" for percentages, "+0.3" otherwise; blank when unknown or hidden."""
+    if change is None or pd.isna(change) or hidden:
+        return ""
+    if unit == "percent":
+        return f"{change:+.1f} points"
+    return f"{change:+,.0f}" if unit == "number" else f"{change:+,.1f}"
+
+
+def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tuple[pd.DataFrame, dict]:
+    """The published table and its RAG classes (``show_table(..., classes=)``): the RAG is text too."""
+    then, now = period.previous().label, period.label
+    out: dict[str, list[str]] = {
+        k: []
+        for k in ("Indicator", then, now, "Change", "Direction of travel", f"Target, {now}", "Against target")
+    }
+    for f in figures.itertuples(index=False):
+        out["Indicator"].append(f.indicator)
+        prev_cell = value_text(f.previous, f.unit, config, f.previous_hidden)
+        out[then].append(_with_period(prev_cell, f.previous_period))
+        out[now].append(
+            _with_period(value_text(f.current, f.unit, config, f.current_hidden), f.current_period)
+        )
+        out["Change"].append(change_text(f.change, f.unit, f.hidden))
+        out["Direction of travel"].append(
+            f.direction or ("No figure last year" if pd.isna(f.previous) else "")
+        )
+        out[f"Target, {now}"].append(value_text(f.target, f.unit, config) if pd.notna(f.target) else "")
+        out["Against target"].append(f.rag or "No target")
+    table = pd.DataFrame(out)
+    classes = {
+        "Against target": {i: RAG_CLASSES[r] for i, r in enumerate(figures["rag"]) if r in RAG_CLASSES}
+    }
+    return table, classes
+
+
+def _with_period(cell: str, note: str | None) -> str:
+    return f"{cell} ({note})" if cell and note else cell
+
+
+def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrative) -> list[str]:
+    """A summary against target, then one sentence per indicator, from ``education_figures``."""
+    config = narrative.config
+    then, now = f"in {period.previous().label}", f"in {period.label}"
+    rags = figures["rag"].dropna()
+    sentences = []
+    if len(rags):
+        sentences.append(
+            narrative.say(
+                "education.targets",
+                total=len(rags),
+                now=now,
+                met=int((rags == MET).sum()),
+                near=int((rags == NEAR).sum()),
+                missed=int((rags == MISSED).sum()),
+            )
+        )
+    for f in figures.itertuples(index=False):
+        cur = value_text(f.current, f.unit, config, f.current_hidden)
+        if pd.isna(f.previous):
+            text = narrative.say("education.new", measure=f.indicator, now=cur, current=now)
+        elif f.hidden:
+            text = narrative.say(
+                "education.hidden",
+                measure=f.indicator,
+                now=cur,
+                current=now,
+                then=value_text(f.previous, f.unit, config, f.previous_hidden),
+                previous=then,
+            )
+        else:
+            words = narrative.templates["education"]["directions"]
+            text = narrative.say(
+                "education.flat" if f.direction == SAME else "education.compare",
+                measure=f.indicator,
+                change=narrative.change(f.previous, f.current),
+                then=value_text(f.previous, f.unit, config),
+                previous=then,
+                now=cur,
+                current=now,
+                direction=words.get(f.direction, ""),
+            )
+        if isinstance(f.rag, str):
+            text += " " + narrative.say(
+                "education.against_target",
+                target=value_text(f.target, f.unit, config),
+                outcome=narrative.templates["education"]["outcomes"][f.rag],
+            )
+        sentences.append(text)
+    return sentences
+
+
+def chart_data(figures: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """The percentages the chart draws, as published (the other units have scales of their own)."""
+    pct = figures[figures["unit"] == "percent"]
+    table, _ = education_table(pct, period, config)
+    return table[
+        ["Indicator", period.previous().label, period.label, f"Target, {period.label}", "Against target"]
+    ]
+
+
+def education_chart(figures: pd.DataFrame, period: Period) -> tuple[plt.Figure, str] | None:
+    """Bars for last year (hatched) and this year (solid) of each percentage KPI, targets marked with a line.
+
+    None when there is no percentage to draw. Hidden figures get no bar. The alt text states how many
+    met their target and the largest improvement and decline.
+    """
+    pct = figures[figures["unit"] == "percent"].reset_index(drop=True)
+    if pct.empty:
+        return None
+    then, now = period.previous().label, period.label
+    colours = af_colours(2)
+    y = np.arange(len(pct))
+    h = 0.38
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.9 * len(pct) + 1.8))
+        for offset, col, label, colour, hatch in (
+            (-h / 2, "previous", then, colours[1], "//"),
+            (h / 2, "current", now, colours[0], None),
+        ):
+            hides = pct[f"{col}_hidden"]
+            values = [
+                0.0 if (v is None or pd.isna(v) or hid) else v for v, hid in zip(pct[col], hides, strict=True)
+            ]
+            bars = ax.barh(y + offset, values, h, label=label, color=colour, hatch=hatch, edgecolor="white")
+            for bar, v, hid, t in zip(bars, pct[col], hides, pct["target"], strict=True):
+                text = "" if v is None or pd.isna(v) else ("c" if hid else f"{v:.1f}%")
+                x = max(bar.get_width(), 0 if t is None or pd.isna(t) else t)  # clear of the target line
+                ax.annotate(
+                    text,
+                    (x, bar.get_y() + h / 2),
+                    xytext=(5, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=9,
+                )
+        for i, t in enumerate(pct["target"]):
+            if t is not None and not pd.isna(t):
+                ax.plot(
+                    [t, t],
+                    [i - h, i + h],
+                    color="#0b0c0c",
+                    linewidth=2.5,
+                    label="Target" if i == pct["target"].first_valid_index() else None,
+                )
+        ax.set_yticks(y, [textwrap.fill(s, 30) for s in pct["indicator"]])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 112)
+        ax.set_xlabel("Per cent")
+        ax.set_title(f"Education of children in care, {then} and {now}", loc="left", fontsize=12)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3, frameon=False)
+        fig.tight_layout()
+    return fig, chart_alt(pct, period)
+
+
+def chart_alt(pct: pd.DataFrame, period: Period) -> str:
+    """The chart's message in words: targets met, and the biggest improvement and decline."""
+    then, now = period.previous().label, period.label
+    rags = pct["rag"].dropna()
+    parts = [
+        f"Bar chart of {len(pct)} education percentages for children in care in {then} and {now}, "
+        "with each target marked."
+    ]
+    if len(rags):
+        parts.append(f"In {now}, {int((rags == MET).sum())} of the {len(rags)} with a target met it.")
+    shown = pct[~pct["hidden"] & pct["direction"].isin([IMPROVED, WORSE])]
+    gain = np.where(shown["polarity"] == "low", -shown["change"], shown["change"])
+    for word, label, pick in ((IMPROVED, "improved most", np.argmax), (WORSE, "worsened most", np.argmin)):
+        if (shown["direction"] == word).any():
+            r = shown.iloc[int(pick(gain))]
+            parts.append(f"{r['indicator']} {label}, from {r['previous']:.1f}% to {r['current']:.1f}%.")
+    return " ".join(parts)
