@@ -1,0 +1,371 @@
+"""Section 8, data quality: what the checks found, counted, in words an officer can act on.
+
+Five sources, each turned into a table of counts with a plain-English description and what to do:
+``check_903`` problems by table and rule (what blocks the report and what is a warning), rows the reader
+set aside (``Data903.set_aside`` reasons, grouped), episodes whose codes disagree with their dates
+(``continuity_issues``), OC2 rows outside the 12-month cohort (``oc2_mismatches``) and the action plan
+tracker's problems (``cpkit.actions.problems``).
+
+Nothing here shows a value, a child identifier or a row: the problem frames carry them for the officer
+fixing the data (``cpkit check --out``), and the report shows only counts, through the small-number rule
+(the tracker's counts are of actions, not children, so they are shown as they are).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative
+from cpkit.present.suppression import suppress_value
+from cpkit.ssda903.checks import summarise
+
+EFFECT = {"error": "Blocks the report", "warning": "Warning", "info": "For information"}
+CHECK_COMMAND = "cpkit check --data <folder> --out problems.csv"
+
+CASE_TEAM = "Ask the case system team to "
+# What to do about each check_903 rule; a rule not listed gets DEFAULT_ACTION.
+RULE_ACTIONS: dict[str, str] = {
+    "file_unrecognised": "Check the file is an SSDA903 table export with the return's column headings, or move it out of the data folder.",
+    "file_unreadable": "Re-save the file as CSV (UTF-8) or as an Excel workbook and run the report again.",
+    "file_skipped": "None needed; move other files out of the SSDA903 folder to keep it tidy.",
+    "empty_file": "Check the extract ran for the whole year: a table with no rows is usually a failed export.",
+    "encoding_fallback": "None needed; save future extracts as CSV UTF-8 to be sure names and characters read correctly.",
+    "extra_columns": "None needed; the extra columns were ignored.",
+    "missing_column": CASE_TEAM + "include every column of the table in the extract.",
+    "missing_table": CASE_TEAM + "supply the missing table: the report cannot be produced without it.",
+    "blank_rows": "None needed; the blank rows were skipped.",
+    "unparseable_date": CASE_TEAM
+    + "correct the dates to dd/mm/yyyy in the case management system and re-extract.",
+    "missing_key_date": CASE_TEAM
+    + "record the missing dates: until then those rows are left out of every figure.",
+    "extra_fields": "Check the files for stray commas (often in free text) and re-export them.",
+    "missing_child": CASE_TEAM
+    + "fill in the child identifier: rows without one are left out of every figure.",
+    "duplicate_row": CASE_TEAM + "find why the extract repeats rows; the copies were not counted twice.",
+    "duplicate_child": CASE_TEAM
+    + "merge the duplicate child records so each child has one Header row a year.",
+    "old_code_set": CASE_TEAM + "map sex to M and F in the extract (the kit read 1 and 2 as M and F).",
+    "missing_value": CASE_TEAM + "fill in the blank values the return requires.",
+    "unknown_code": CASE_TEAM + "correct the codes to ones in the DfE's SSDA903 guidance for that year.",
+    "code_out_of_year": CASE_TEAM + "update the codes to those the return allowed in that year.",
+    "postcode_format": CASE_TEAM
+    + "record full postcodes: distance-from-home figures leave these placements out.",
+    "upn_format": "Ask the Virtual School and the case system team to correct the unique pupil numbers.",
+    "urn_format": CASE_TEAM + "correct the Ofsted unique reference numbers of these placements.",
+    "sdq_score_range": "Ask the health team to correct the SDQ scores to whole numbers from 0 to 40.",
+    "episode_ends_before_start": CASE_TEAM + "correct the start or end dates of these episodes.",
+    "overlapping_episodes": CASE_TEAM + "correct the dates so each child has one episode at a time.",
+    "duplicate_episode": CASE_TEAM + "remove or correct the duplicate episodes.",
+    "child_not_in_header": CASE_TEAM + "add the missing Header rows (date of birth, sex, ethnicity).",
+    "child_without_episodes": CASE_TEAM + "check these children should be in the return; remove them if not.",
+    "dec_without_rec": CASE_TEAM + "record the reason each of these episodes ended.",
+    "rec_without_dec": CASE_TEAM
+    + "record the end date, or remove the reason for ending if the episode is open.",
+    "episode_before_birth": CASE_TEAM + "correct the child's date of birth or the episode's start date.",
+    "started_after_18": CASE_TEAM + "check the date of birth and the episode's start date.",
+    "x1_without_next": CASE_TEAM + "add the episode that follows, or change the reason the episode ended.",
+    "rne_mismatch": CASE_TEAM
+    + "correct the reason for new episode (S for the first episode of a period of care).",
+    "provider_place_mismatch": CASE_TEAM + "correct the placement type or the provider.",
+    "date_after_return_year": CASE_TEAM + "check the dates: the year's return should not hold later events.",
+    "missing_ends_before_start": CASE_TEAM
+    + "correct the start or end dates of these missing or away episodes.",
+}
+DEFAULT_ACTION = CASE_TEAM + "correct these records in the case management system and send a new extract."
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A group of similar free-text reasons: how the report names it and what to do about it."""
+
+    pattern: str
+    label: str
+    action: str
+    expected: bool = False  # the kit's normal working, not a fault
+
+
+SET_ASIDE_KINDS = [
+    Kind(
+        r"superseded by the \d{4} return",
+        "Replaced by the same row in a later year's return",
+        "None needed: each return repeats children and open episodes, and the latest return is used.",
+        True,
+    ),
+    Kind(r"^exact copy of", "Exact copy of another row in the same return", RULE_ACTIONS["duplicate_row"]),
+    Kind(r"^blank row$", "Completely blank row", "None needed.", True),
+    Kind(r"^no child identifier", "No child identifier", RULE_ACTIONS["missing_child"]),
+    Kind(
+        r"^(\w+) is not a readable date$",
+        r"Key date (\1) not a readable date",
+        RULE_ACTIONS["unparseable_date"],
+    ),
+    Kind(r"^(\w+) is blank$", r"Key date (\1) blank", RULE_ACTIONS["missing_key_date"]),
+    Kind(
+        r"^more fields than column headings$",
+        "More fields than column headings",
+        RULE_ACTIONS["extra_fields"],
+    ),
+    Kind(
+        r"^another Header row for this child",
+        "A later, different Header row for the child in the same return",
+        RULE_ACTIONS["duplicate_child"],
+    ),
+]
+OTHER_KIND = Kind("", "Other reason", f"See the full list from {CHECK_COMMAND}.")
+
+CONTINUITY_ACTIONS = {
+    "X1 but no episode starts that day": (
+        "Episode ended with X1 (care continues) but no episode starts that day; counted as leaving care",
+        CASE_TEAM + "add the episode that follows, or record the real reason care ended.",
+    ),
+    "REC other than X1 but an episode starts that day": (
+        "Episode ended with a leaving-care reason but another starts that day; counted as continuing care",
+        CASE_TEAM + "change the reason to X1 if care continued, or correct the next episode's start date.",
+    ),
+    "REC set but DEC blank": (
+        "Reason for ending recorded without an end date; counted as still open",
+        RULE_ACTIONS["rec_without_dec"],
+    ),
+    "period starts without RNE S": (
+        "A period of care starts with a reason for new episode other than S; counted as starting care",
+        RULE_ACTIONS["rne_mismatch"],
+    ),
+}
+OC2_ACTIONS = {
+    "OC2 row for a child not looked after continuously for 12 months": (
+        "OC2 (health) row for a child not looked after continuously for 12 months; left out of the health figures",
+        CASE_TEAM
+        + "check these children's episode dates (a gap takes a child out of the cohort) or remove the rows.",
+    ),
+    "in the 12-month cohort but no OC2 row": (
+        "Child looked after for 12 months with no OC2 (health) row; counted with no checks recorded",
+        CASE_TEAM + "add the OC2 rows (health and dental checks, immunisations, SDQ) for these children.",
+    ),
+}
+TRACKER_ACTIONS = {
+    "missing lead": "Ask the tracker's keeper to name a lead officer for each action.",
+    "missing due date": "Ask the lead officers to give each open action a due date.",
+    "unparseable due date": "Write due dates as a date or a month and year (March 2025).",
+    "unmapped status": "Use the RAG key's words: complete, in progress, delayed, awaiting start.",
+    "missing status": "Use the RAG key's words: complete, in progress, delayed, awaiting start.",
+    "missing ref": "Give every action a reference number (2.1, 4.3).",
+    "duplicate ref": "Give each action its own reference number.",
+    "ref out of sequence": "Check the reference numbers follow the priority they sit under.",
+    "repaired ref": "Correct the reference as written (the kit read it as intended).",
+    "overdue but not marked delayed": "Mark the action delayed, or record a revised date, at the next meeting.",
+    "row set aside": "None needed if the row is a note; move progress notes into the action's update cell.",
+}
+
+
+def _count(n: int, config: Config) -> str:
+    return suppress_value(n, config.small_number_threshold, config.suppression_symbol)
+
+
+# --- check_903 problems ---------------------------------------------------------------------------------
+
+
+def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Problems counted by table and rule, errors first: what was found, its effect, what to do."""
+    s = summarise(problems)
+    table = (
+        s["table"].astype("object").where(~s["table"].isin(["None", "nan", ""]) & s["table"].notna(), "Files")
+    )
+    return pd.DataFrame(
+        {
+            "Table": table.to_numpy(),
+            "What was found": s["description"].to_numpy(),
+            "Effect": s["severity"].map(EFFECT).fillna("For information").to_numpy(),
+            "Count": [_count(n, config) for n in s["count"]],
+            "What to do": [RULE_ACTIONS.get(r, DEFAULT_ACTION) for r in s["rule"]],
+        }
+    )
+
+
+def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str]:
+    """How many problems block the report and how many are warnings, and what that means."""
+    if problems.empty:
+        return [narrative.say("data_quality.no_problems")]
+    sev = problems["severity"]
+    errors, warnings, info = (
+        int((sev == "error").sum()),
+        int((sev == "warning").sum()),
+        int((sev == "info").sum()),
+    )
+    out = [
+        narrative.say(
+            "data_quality.problems",
+            errors=narrative.count(errors),
+            warnings=narrative.count(warnings),
+            info=narrative.count(info),
+        )
+    ]
+    out.append(narrative.say("data_quality.blocking" if errors else "data_quality.not_blocking"))
+    return out
+
+
+# --- rows set aside while reading -----------------------------------------------------------------------
+
+
+def set_aside_kind(reason: str) -> tuple[str, Kind]:
+    """The group a set-aside reason belongs to and its label (reasons can name a file and row: not shown)."""
+    for kind in SET_ASIDE_KINDS:
+        m = re.search(kind.pattern, str(reason))
+        if m:
+            return m.expand(kind.label), kind
+    return OTHER_KIND.label, OTHER_KIND
+
+
+def set_aside_table(set_aside: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Rows set aside counted by table and reason group; faults first, the kit's normal working last."""
+    cols = ["Table", "Why the rows were set aside", "Rows", "What to do"]
+    if set_aside.empty:
+        return pd.DataFrame(columns=cols)
+    kinds = [set_aside_kind(r) for r in set_aside["reason"]]
+    frame = pd.DataFrame(
+        {
+            "table": set_aside["table"].astype("str").to_numpy(),
+            "label": [k[0] for k in kinds],
+            "action": [k[1].action for k in kinds],
+            "expected": [k[1].expected for k in kinds],
+        }
+    )
+    counts = (
+        frame.groupby(["expected", "table", "label", "action"], sort=False).size().rename("n").reset_index()
+    )
+    counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "Table": counts["table"].to_numpy(),
+            cols[1]: counts["label"].to_numpy(),
+            "Rows": [_count(n, config) for n in counts["n"]],
+            "What to do": counts["action"].to_numpy(),
+        }
+    )
+
+
+def set_aside_sentences(set_aside: pd.DataFrame, narrative: Narrative) -> list[str]:
+    """Rows set aside: how many were the kit's normal working and how many need fixing."""
+    if set_aside.empty:
+        return [narrative.say("data_quality.none_set_aside")]
+    expected = sum(set_aside_kind(r)[1].expected for r in set_aside["reason"])
+    faults = len(set_aside) - expected
+    out = [
+        narrative.say(
+            "data_quality.set_aside",
+            total=narrative.count(len(set_aside)),
+            expected=narrative.count(expected),
+            faults=narrative.count(faults),
+        )
+    ]
+    if faults:
+        out.append(narrative.say("data_quality.set_aside_fix"))
+    return out
+
+
+# --- episodes whose codes disagree with their dates; OC2 outside the cohort ----------------------------
+
+
+def in_period(episodes: pd.DataFrame, period: Period) -> pd.Series:
+    """Episodes open at some time in the period."""
+    return (episodes["DECOM"] <= period.end_ts) & (
+        episodes["DEC"].isna() | (episodes["DEC"] >= period.start_ts)
+    )
+
+
+def continuity_table(issues: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """Episodes by reason their codes disagree with their dates: in the period and in all years supplied."""
+    now = in_period(issues, period) if len(issues) else pd.Series(dtype=bool)
+    rows = []
+    for reason, (label, action) in CONTINUITY_ACTIONS.items():
+        mask = issues["reason"] == reason if len(issues) else pd.Series(dtype=bool)
+        if mask.any():
+            rows.append(
+                {
+                    "What was found": label,
+                    f"Episodes open in {period.label}": _count(int((mask & now).sum()), config),
+                    "Episodes, all years supplied": _count(int(mask.sum()), config),
+                    "What to do": action,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "What was found",
+            f"Episodes open in {period.label}",
+            "Episodes, all years supplied",
+            "What to do",
+        ],
+    )
+
+
+def continuity_sentences(issues: pd.DataFrame, period: Period, narrative: Narrative) -> list[str]:
+    if issues.empty:
+        return [narrative.say("data_quality.no_continuity")]
+    now = int(in_period(issues, period).sum())
+    return [
+        narrative.say(
+            "data_quality.continuity",
+            total=narrative.count(len(issues)),
+            now=narrative.count(now),
+            period=period.label,
+        )
+    ]
+
+
+def oc2_table(mismatches: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """OC2 rows outside the cohort and cohort children without OC2 rows, counted."""
+    rows = []
+    for reason, (label, action) in OC2_ACTIONS.items():
+        n = int((mismatches["reason"] == reason).sum()) if len(mismatches) else 0
+        if n:
+            rows.append({"What was found": label, "Children": _count(n, config), "What to do": action})
+    return pd.DataFrame(rows, columns=["What was found", "Children", "What to do"])
+
+
+def oc2_sentences(mismatches: pd.DataFrame, year: int, narrative: Narrative) -> list[str]:
+    counts = mismatches["reason"].value_counts() if len(mismatches) else pd.Series(dtype="int64")
+    outside = int(counts.get(next(iter(OC2_ACTIONS)), 0))
+    missing = int(counts.get(list(OC2_ACTIONS)[1], 0))
+    if not outside and not missing:
+        return [narrative.say("data_quality.oc2_match", year=year)]
+    return [
+        narrative.say(
+            "data_quality.oc2", year=year, outside=narrative.count(outside), missing=narrative.count(missing)
+        )
+    ]
+
+
+# --- the action plan tracker ---------------------------------------------------------------------------
+
+
+def tracker_kind(problem: str) -> str:
+    """ "row set aside (note)" -> "row set aside": one line per kind, whatever the loader's reason."""
+    return "row set aside" if str(problem).startswith("row set aside") else str(problem)
+
+
+def tracker_table(problems: pd.DataFrame) -> pd.DataFrame:
+    """The tracker's problems counted by kind (of actions, not children: no suppression), with what to do."""
+    cols = ["Problem", "Actions or rows", "What to do"]
+    if problems.empty:
+        return pd.DataFrame(columns=cols)
+    counts = problems["problem"].map(tracker_kind).value_counts(sort=True)
+    return pd.DataFrame(
+        {
+            "Problem": [k[0].upper() + k[1:] for k in counts.index],
+            "Actions or rows": counts.to_numpy(),
+            "What to do": [
+                TRACKER_ACTIONS.get(k, "Ask the tracker's keeper to correct it.") for k in counts.index
+            ],
+        }
+    )
+
+
+def tracker_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str]:
+    if problems.empty:
+        return [narrative.say("data_quality.tracker_clean")]
+    kinds = problems["problem"].map(tracker_kind)
+    return [narrative.say("data_quality.tracker", total=len(problems), kinds=kinds.nunique())]

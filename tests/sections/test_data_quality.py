@@ -1,0 +1,214 @@
+"""Data quality section: counts and sentences on a hand-built Data903 with known problems (answers worked
+out in the comments), never a child's identifier; plus a papermill run on the sample."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from cpkit.care.episodes import continuity_issues
+from cpkit.care.health import oc2_mismatches
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative
+from cpkit.sections import data_quality as dq
+from cpkit.ssda903.checks import check_903
+from cpkit.ssda903.model import Data903
+from tests.conftest import ROOT, SAMPLE_DIR
+
+P2025 = Period.from_year(2025)
+EXACT = Config(small_number_threshold=1)  # shows every count, so the worked answers can be compared
+DEFAULT = Config()
+IDS = ["CH9001", "CH9002", "CH9003", "CH9004"]
+
+
+def _episode(child, decom, dec=None, rec=None, rne="S"):
+    return {
+        "CHILD": child,
+        "DECOM": decom,
+        "RNE": rne,
+        "LS": "C2",
+        "CIN": "N1",
+        "PLACE": "U1",
+        "PLACE_PROVIDER": "PR1",
+        "DEC": dec,
+        "REC": rec,
+        "return_year": 2025,
+    }
+
+
+@pytest.fixture()
+def data() -> Data903:
+    header = pd.DataFrame(
+        {
+            "CHILD": ["CH9001", "CH9002", "CH9004"],
+            "SEX": ["F", "M", "F"],
+            "DOB": ["01/01/2012", "01/01/2010", "01/01/2011"],
+            "ETHNIC": ["WBRI"] * 3,
+            "return_year": [2025] * 3,
+        }
+    )
+    episodes = pd.DataFrame(
+        [
+            _episode("CH9001", "01/04/2023"),  # in care throughout: in the 12-month OC2 cohort, no OC2 row
+            _episode("CH9002", "01/05/2024", "01/08/2024", "X1"),  # X1 but nothing starts that day
+            _episode("CH9003", "01/06/2024"),  # no Header row
+            _episode("CH9004", "01/07/2024", None, "E11"),  # REC without DEC
+        ]
+    )
+    oc2 = pd.DataFrame(
+        {"CHILD": ["CH9002"], "DOB": ["01/01/2010"], "return_year": [2025]}
+    )  # not in the cohort
+    d = Data903.from_frames(header=header, episodes=episodes, oc2=oc2)
+    d.set_aside = pd.DataFrame(
+        {
+            "file": ["e.csv"] * 7,
+            "table": ["Episodes"] * 6 + ["Header"],
+            "row": range(2, 9),
+            "reason": ["episode superseded by the 2025 return"] * 3
+            + ["exact copy of e.csv row 3", "DECOM is blank", "DECOM is blank", "something new"],
+        }
+    )
+    return d
+
+
+def _rows(table: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    return table[table[column] == value]
+
+
+def test_check_903_problems_counted_with_effect_and_action(data):
+    table = dq.problems_table(check_903(data, 2025), EXACT)
+    rec = _rows(table, "What was found", "An episode has a reason for ending but no end date.")
+    assert rec[["Table", "Effect", "Count"]].values.tolist() == [["Episodes", "Blocks the report", "1"]]
+    assert rec["What to do"].iloc[0] == dq.RULE_ACTIONS["rec_without_dec"]
+    no_header = table[
+        table["What was found"].str.startswith("A child has episodes of care but no Header row")
+    ]
+    assert no_header[["Effect", "Count"]].values.tolist() == [["Blocks the report", "1"]]
+    x1 = table[table["What was found"].str.startswith("An episode ended with reason X1")]
+    assert x1[["Effect", "Count"]].values.tolist() == [["Warning", "1"]]
+    assert list(table["Effect"]) == sorted(
+        table["Effect"], key=["Blocks the report", "Warning", "For information"].index
+    )  # errors first
+    # Under the small-number rule every one of these single counts is hidden.
+    assert set(dq.problems_table(check_903(data, 2025), DEFAULT)["Count"]) == {"<5"}
+
+
+def test_problem_sentences():
+    problems = pd.DataFrame({"severity": ["error"] * 6 + ["warning"] * 2})
+    said = dq.problems_sentences(problems, Narrative(config=DEFAULT))
+    assert said[0] == (
+        "The checks on the SSDA903 data found 6 problems that block the report, fewer than 5 "
+        "warnings and 0 notes for information."
+    )
+    assert said[1].startswith("A problem that blocks the report means")
+    clean = dq.problems_sentences(problems.iloc[0:0], Narrative(config=DEFAULT))
+    assert clean == ["The checks on the SSDA903 data found no problems."]
+
+
+def test_set_aside_grouped_by_reason_faults_first(data):
+    table = dq.set_aside_table(data.set_aside, EXACT)
+    assert table[["Table", "Why the rows were set aside", "Rows"]].values.tolist() == [
+        ["Episodes", "Key date (DECOM) blank", "2"],
+        ["Episodes", "Exact copy of another row in the same return", "1"],  # the file and row are not shown
+        ["Header", "Other reason", "1"],
+        ["Episodes", "Replaced by the same row in a later year's return", "3"],  # normal working: last
+    ]
+    said = dq.set_aside_sentences(data.set_aside, Narrative(config=EXACT))
+    assert said[0].startswith("7 input rows were set aside while reading: 3 because the kit works that way")
+    assert said[0].endswith("and 4 because of a fault in the data.")
+
+
+def test_continuity_counts_in_the_period_and_all_years(data):
+    issues = continuity_issues(data)
+    table = dq.continuity_table(issues, P2025, EXACT)
+    # CH9002's X1 with nothing following, and CH9004's REC without DEC; both open during 2024-25.
+    assert table.iloc[:, 1:3].values.tolist() == [["1", "1"], ["1", "1"]]
+    assert table["What was found"].str.startswith("Episode ended with X1").iloc[0]
+    said = dq.continuity_sentences(issues, P2025, Narrative(config=EXACT))
+    assert said == [
+        "2 episodes have codes that disagree with their dates (2 of them open during 2024-25). "
+        "The figures follow the dates, as the DfE's do; the table says how each is counted."
+    ]
+
+
+def test_oc2_outside_and_missing(data):
+    mismatches = oc2_mismatches(data, 2025)
+    table = dq.oc2_table(mismatches, EXACT)
+    assert table["Children"].tolist() == ["1", "1"]  # CH9002's row outside; CH9001 in the cohort without one
+    said = dq.oc2_sentences(mismatches, 2025, Narrative(config=DEFAULT))
+    assert said == [
+        "For the year ending 31 March 2025, fewer than 5 OC2 (health) rows are for children outside "
+        "the 12-month cohort and fewer than 5 children in the cohort have no OC2 row."
+    ]
+
+
+def test_tracker_problems_counted_by_kind():
+    problems = pd.DataFrame(
+        {
+            "problem": [
+                "missing lead",
+                "missing lead",
+                "row set aside (note)",
+                "row set aside (blank)",
+                "duplicate ref",
+            ]
+        }
+    )
+    table = dq.tracker_table(problems)
+    assert table[["Problem", "Actions or rows"]].values.tolist() == [
+        ["Missing lead", 2],
+        ["Row set aside", 2],
+        ["Duplicate ref", 1],
+    ]
+    assert dq.tracker_sentences(problems, Narrative()) == [
+        "The action plan tracker has 5 entries to tidy, of 3 kinds."
+    ]
+
+
+def test_no_child_identifier_reaches_any_output(data):
+    narrative = Narrative(config=EXACT)
+    issues, mismatches = continuity_issues(data), oc2_mismatches(data, 2025)
+    tables = [
+        dq.problems_table(check_903(data, 2025), EXACT),
+        dq.set_aside_table(data.set_aside, EXACT),
+        dq.continuity_table(issues, P2025, EXACT),
+        dq.oc2_table(mismatches, EXACT),
+    ]
+    text = " ".join(t.to_csv() for t in tables) + " ".join(
+        dq.set_aside_sentences(data.set_aside, narrative)
+        + dq.continuity_sentences(issues, P2025, narrative)
+        + dq.oc2_sentences(mismatches, 2025, narrative)
+    )
+    assert not any(i in text for i in IDS)
+    assert "e.csv" not in text
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_sample(sample_cache, tmp_path):
+    out = tmp_path / "08_data_quality.ipynb"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "08_data_quality.ipynb"),
+        str(out),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        parameters={"year": 2025, "cache_dir": str(sample_cache)},
+        progress_bar=False,
+    )
+    nb = nbformat.read(str(out), as_version=4)
+    html = "".join(
+        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert "input rows were set aside while reading" in html
+    assert "Input rows set aside while reading, by table and reason" in html
+    assert "Action plan tracker problems by kind, 2024-25" in html
+    ids = set()
+    for path in (SAMPLE_DIR / "ssda903").rglob("header.csv"):
+        ids.update(line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:])
+    assert not ids & set(re.findall(r"\b\d{6,}\b", html))
