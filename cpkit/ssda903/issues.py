@@ -78,12 +78,13 @@ def tidy_issues(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 def make_set_aside(*, file: object, table: str, row: object, reason: object) -> pd.DataFrame:
-    """Set-aside rows from scalars or aligned Series; ``table`` is the kit's name."""
+    """Set-aside rows from scalars or aligned Series (aligned by position); ``table`` is the kit's name."""
     parts = {"file": file, "table": DFE_NAMES.get(table, table), "row": row, "reason": reason}
-    index = next((v.index for v in parts.values() if isinstance(v, pd.Series)), pd.RangeIndex(1))
-    return pd.DataFrame(
-        {k: (v.to_numpy() if isinstance(v, pd.Series) else [v] * len(index)) for k, v in parts.items()}
-    )
+    n = next((len(v) for v in parts.values() if isinstance(v, pd.Series)), 1)
+    return pd.DataFrame({
+        k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else pd.Series([v] * n, dtype="str"))
+        for k, v in parts.items()
+    })
 
 
 def tidy_set_aside(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -91,7 +92,9 @@ def tidy_set_aside(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return _empty(tuple(SET_ASIDE_COLUMNS)).copy()
     out = pd.concat([f[SET_ASIDE_COLUMNS] for f in frames], ignore_index=True)
-    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    if out["row"].dtype != "Int64":
+        out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
     for c in ("file", "table", "reason"):
-        out[c] = out[c].astype("str")
+        if out[c].dtype != "str":
+            out[c] = out[c].astype("str")
     return out
