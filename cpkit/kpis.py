@@ -100,8 +100,11 @@ def _number(text: str) -> float | None:
 def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
     """The KPI file as a tidy table, checked row by row; ``KpiError`` lists every problem found.
 
-    With ``period`` (the report's), every row must fall in that period or the one before it (last year's
-    figures are the comparison); a row from any other year is an error rather than being quietly ignored.
+    With ``period`` (the report's), the rows used are those in that period or the one before it (last
+    year's figures are the comparison). A KPI file grows year by year, so rows wholly before or after that
+    window belong to other reports: they are set aside, counted and listed in ``attrs["set_aside"]`` (row,
+    period, reason), never silently dropped. A row that straddles the window's edge (a calendar-year figure
+    in a financial-year report, say) is an error: it cannot be compared like for like.
     Adds period_start, period_end and ``current`` (True for rows in the reporting period).
     """
     path = Path(path)
@@ -124,12 +127,22 @@ def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
         more = f"\n... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
         raise KpiError(f"{len(problems)} problem(s) in the KPI file:\n" + "\n".join(listed) + more)
     out = pd.DataFrame(records)
+    set_aside: list[dict[str, object]] = []
+    if window is not None:
+        outside = (out["period_end"] < window[0]) | (out["period_start"] > window[1])
+        set_aside = [
+            {"row": i + 2, "period": out.at[i, "period"], "reason": "another year's figure (not this report's)"}
+            for i in out.index[outside]
+        ]
+        out = out[~outside].reset_index(drop=True)
     for col in ("value", "numerator", "denominator", "target"):
         out[col] = pd.to_numeric(out[col]).astype(float)
     out["current"] = (out["period_start"] >= period.start) & (out["period_end"] <= period.end) if period else True
     cols = ["indicator", "theme", "period", "period_start", "period_end", "value", "numerator", "denominator",
             "target", "unit", "polarity", "source", "current"]
-    return out[cols + [c for c in out.columns if c not in cols]]
+    result = out[cols + [c for c in out.columns if c not in cols]]
+    result.attrs["set_aside"] = set_aside
+    return result
 
 
 def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
@@ -149,9 +162,10 @@ def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
     try:
         start, end = parse_period(row["period"])
         rec.update(period_start=start, period_end=end)
-        if window and not (window[0] <= start and end <= window[1]):
-            problems.append(f"{where}, column 'period': {row['period']!r} is outside the reporting year and the "
-                            f"year before ({window[0]:%d %B %Y} to {window[1]:%d %B %Y})")
+        wholly_outside = window and (end < window[0] or start > window[1])
+        if window and not wholly_outside and not (window[0] <= start and end <= window[1]):
+            problems.append(f"{where}, column 'period': {row['period']!r} straddles the edge of the reporting year "
+                            f"and the year before ({window[0]:%d %B %Y} to {window[1]:%d %B %Y})")
     except ValueError as exc:
         rec.update(period_start=None, period_end=None)
         problems.append(f"{where}, column 'period': {exc}")
