@@ -44,6 +44,14 @@ class RawFrame:
     ragged_rows: tuple[tuple[int, int], ...] = ()  # (row, fields) of rows with extra filled fields
 
 
+class EmptyFileError(ValueError):
+    """A file with nothing in it (not even headings): reported, not an error."""
+
+    def __init__(self, file: Path, sha256: str) -> None:
+        super().__init__(f"{file} is empty")
+        self.sha256 = sha256
+
+
 def return_year_from_name(name: str) -> int | None:
     """The return year a folder name stands for, or None: "2024-25", "2024_25", "202425", "2025" -> 2025."""
     m = _YEAR_NAME.match(name)
@@ -88,6 +96,8 @@ def read_file(file: Path, root: Path | None) -> list[RawFrame]:
     """Read one CSV file or workbook into raw frames (one per sheet). Raises ValueError if unreadable."""
     content = file.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
+    if not content.strip():
+        raise EmptyFileError(file, digest)
     year = _year_for(file, root)
     suffix = file.suffix.lower()
     if suffix in CSV_SUFFIXES:

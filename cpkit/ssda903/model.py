@@ -2,7 +2,8 @@
 
 Conventions every table follows once cleaned (measures rely on these and nothing else):
 - columns are the return's names (``cpkit.ssda903.tables.TABLE_COLUMNS``) plus ``source_file``,
-  ``source_row`` (1-based data row in that file, so a problem can be traced to its row) and
+  ``source_row`` (the row as a person counts it in that file, so a problem can be traced to it: the
+  heading row is row 1, so ``load_903`` gives the first data row 2; ``from_frames`` numbers 1..n) and
   ``return_year`` (nullable Int64: the collection year the row came from, 2025 for 2024-25);
 - date columns are ``datetime64[ns]``, blank as ``NaT``;
 - code columns are stripped, upper-case strings, blank as missing (``pd.NA``/``NaN``);

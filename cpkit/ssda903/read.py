@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cpkit.ssda903 import normalise
-from cpkit.ssda903.files import RawFrame, discover, read_file
+from cpkit.ssda903.files import EmptyFileError, RawFrame, discover, read_file
 from cpkit.ssda903.issues import (
     HEADING_ROW,
     make_issues,
@@ -74,6 +74,11 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
     for file, root in discover(paths):
         try:
             raws = read_file(file, root)
+        except EmptyFileError as err:
+            sources.append({"path": str(file), "table": None, "rows": 0, "sha256": err.sha256})
+            issues.append(make_issues(file=str(file), table=None, row=None, column=None, value=None,
+                                      rule="empty_file", message=str(err)))
+            continue
         except TypeError:
             issues.append(make_issues(file=str(file), table=None, row=None, column=None, value=None,
                                       rule="file_skipped", message=f"{file} is not a CSV or xlsx file; skipped"))

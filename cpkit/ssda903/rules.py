@@ -25,7 +25,7 @@ _RULES = [
          "A file or spreadsheet tab did not have the columns of any SSDA903 table, so it was not read."),
     Rule("file_unreadable", "error", "A file could not be opened as a CSV file or an Excel workbook."),
     Rule("file_skipped", "info", "A file in the data folder was not a CSV file or an Excel workbook."),
-    Rule("empty_file", "info", "A file had column headings but no rows."),
+    Rule("empty_file", "info", "A file was empty or had column headings but no rows."),
     Rule("encoding_fallback", "info",
          "A file was not saved as UTF-8 text; it was read as Windows (Excel) text instead."),
     Rule("extra_columns", "info",

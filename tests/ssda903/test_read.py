@@ -256,3 +256,15 @@ def test_a_list_of_inputs_and_a_missing_path(tmp_path):
     assert len(data.header) == 1 and len(data.episodes) == 2 and str(e) in set(data.sources["path"])
     with pytest.raises(FileNotFoundError, match="nowhere"):
         load_903(tmp_path / "nowhere")
+
+
+def test_empty_files_and_other_files_are_reported_not_errors(tmp_path):
+    write(tmp_path / "empty.csv", "")
+    write(tmp_path / "headings_only.csv", HEADER)  # no newline, no rows
+    write(tmp_path / "readme.md", "notes")
+    write(tmp_path / "~$lock.xlsx", "")  # Excel's lock file: ignored
+    data = load_903(tmp_path)
+    found = data.issues.set_index("rule")["severity"].sort_index().to_dict()
+    assert found == {"empty_file": "info", "file_skipped": "info"}
+    assert (data.issues["rule"] == "empty_file").sum() == 2
+    assert data.sources["rows"].tolist() == [0, 0] and data.header.empty
