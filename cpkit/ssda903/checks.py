@@ -36,8 +36,17 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
     found = [data.issues]
     for name in ESSENTIAL_TABLES:
         if not data.has(name):
-            found.append(make_issues(file=None, table=name, row=None, column=None, value=None,
-                                     rule="missing_table", message=f"no usable {name} rows were found"))
+            found.append(
+                make_issues(
+                    file=None,
+                    table=name,
+                    row=None,
+                    column=None,
+                    value=None,
+                    rule="missing_table",
+                    message=f"no usable {name} rows were found",
+                )
+            )
     for name, table in data.tables.items():
         if len(table):
             found.append(_schema_problems(name, table, data.issues))
@@ -53,8 +62,10 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
 
 def isin(values: pd.Series, others: pd.Series) -> pd.Series:
     """``values.isin(others)`` for long text columns (pandas' own walks ``others`` in Python)."""
-    found = pc.is_in(pa.array(values.to_numpy(dtype=object), type=pa.string()),
-                     value_set=pa.array(others.dropna().unique().astype(object), type=pa.string()))
+    found = pc.is_in(
+        pa.array(values.to_numpy(dtype=object), type=pa.string()),
+        value_set=pa.array(others.dropna().unique().astype(object), type=pa.string()),
+    )
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
 
 
@@ -71,16 +82,22 @@ def summarise(problems: pd.DataFrame) -> pd.DataFrame:
     counts = (
         problems.groupby(["table", "rule", "severity"], dropna=False).size().rename("count").reset_index()
     )
-    counts["description"] = counts["rule"].map(
-        lambda r: rule_description(r) if r in RULES else str(r)
-    )
+    counts["description"] = counts["rule"].map(lambda r: rule_description(r) if r in RULES else str(r))
     counts["_o"] = counts["severity"].map(SEVERITY_ORDER).fillna(3)
     counts = counts.sort_values(["_o", "count", "table"], ascending=[True, False, True], kind="stable")
     return counts[cols].reset_index(drop=True)
 
 
-def _issues(table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None, value: object,
-            rule: str, message: object, severity: str | None = None) -> pd.DataFrame:
+def _issues(
+    table: str,
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str | None,
+    value: object,
+    rule: str,
+    message: object,
+    severity: str | None = None,
+) -> pd.DataFrame:
     """Issues for the rows of a cleaned table where ``mask`` holds, named by their source file and row."""
     if not mask.any():
         return tidy_issues([])
@@ -91,8 +108,16 @@ def _issues(table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None
             value = value.dt.strftime("%d/%m/%Y")
     if isinstance(message, pd.Series) and len(message) == len(mask):
         message = message[mask]
-    return make_issues(file=rows[SOURCE_FILE], table=table, row=rows[SOURCE_ROW], column=column,
-                       value=value, rule=rule, message=message, severity=severity)
+    return make_issues(
+        file=rows[SOURCE_FILE],
+        table=table,
+        row=rows[SOURCE_ROW],
+        column=column,
+        value=value,
+        rule=rule,
+        message=message,
+        severity=severity,
+    )
 
 
 def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) -> pd.DataFrame:
@@ -107,18 +132,25 @@ def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) 
     severity = [
         NOT_BLANK[name].get(c, "warning") if b else FORMATS[c][2] for c, b in zip(column, blank, strict=True)
     ]
-    out = pd.DataFrame({
-        "file": table[SOURCE_FILE].to_numpy()[idx],
-        "table": name,
-        "row": table[SOURCE_ROW].to_numpy()[idx],
-        "column": column,
-        "value": pd.Series(cases["failure_case"].to_numpy(), dtype="object").where(~blank, None).to_numpy(),
-        "rule": pd.Series(cases["check"].to_numpy()).where(~blank, "missing_value").to_numpy(),
-        "severity": severity,
-    })
-    out["message"] = out["column"] + pd.Series(
-        ["is blank" if b else "is not in the expected form" for b in blank], dtype="str"
-    ).radd(" ").to_numpy()
+    out = pd.DataFrame(
+        {
+            "file": table[SOURCE_FILE].to_numpy()[idx],
+            "table": name,
+            "row": table[SOURCE_ROW].to_numpy()[idx],
+            "column": column,
+            "value": pd.Series(cases["failure_case"].to_numpy(), dtype="object")
+            .where(~blank, None)
+            .to_numpy(),
+            "rule": pd.Series(cases["check"].to_numpy()).where(~blank, "missing_value").to_numpy(),
+            "severity": severity,
+        }
+    )
+    out["message"] = (
+        out["column"]
+        + pd.Series(["is blank" if b else "is not in the expected form" for b in blank], dtype="str")
+        .radd(" ")
+        .to_numpy()
+    )
     # A column the file did not have is reported once (missing_column), not once per row.
     absent = read_issues.loc[read_issues["rule"] == "missing_column", ["file", "column"]]
     if len(absent):
@@ -154,15 +186,26 @@ def _code_problems(name: str, table: pd.DataFrame, year: int | None) -> pd.DataF
         if not present.any():
             continue
         unknown = present & ~values.isin(codelists.known_codes(listname))
-        found.append(_issues(name, table, unknown, col, values, "unknown_code",
-                             f"{col} is not a code of the {codelists.code_list(listname).label} list"))
+        found.append(
+            _issues(
+                name,
+                table,
+                unknown,
+                col,
+                values,
+                "unknown_code",
+                f"{col} is not a code of the {codelists.code_list(listname).label} list",
+            )
+        )
         eff = _effective_year(name, table, year) if eff is None else eff
         wrong_year = pd.Series(False, index=table.index)
         for y in eff.dropna().unique():
             valid = codelists.valid_codes(listname, int(y))
             wrong_year |= (eff == y).fillna(False) & present & ~unknown & ~values.isin(valid)
         if wrong_year.any():
-            message = f"{col} code not valid in the return for the year ending March " + eff[wrong_year].astype("str")
+            message = f"{col} code not valid in the return for the year ending March " + eff[
+                wrong_year
+            ].astype("str")
             found.append(_issues(name, table, wrong_year, col, values, "code_out_of_year", message))
     return tidy_issues(found)
 
@@ -173,22 +216,53 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
         return []
     t = "episodes"
     out = [
-        _issues(t, e, e["DEC"] < e["DECOM"], "DEC", e["DEC"], "episode_ends_before_start",
-                "DEC is before DECOM"),
-        _issues(t, e, e["DEC"].notna() & e["REC"].isna(), "REC", None, "dec_without_rec",
-                "the episode has a DEC but no REC"),
-        _issues(t, e, e["REC"].notna() & e["DEC"].isna(), "DEC", e["REC"], "rec_without_dec",
-                "the episode has a REC but no DEC"),
-        _issues(t, e, (e["PLACE_PROVIDER"] == "PR0") & (e["PLACE"] != "P1"), "PLACE_PROVIDER",
-                e["PLACE"], "provider_place_mismatch", "PLACE_PROVIDER is PR0 but PLACE is not P1"),
+        _issues(
+            t, e, e["DEC"] < e["DECOM"], "DEC", e["DEC"], "episode_ends_before_start", "DEC is before DECOM"
+        ),
+        _issues(
+            t,
+            e,
+            e["DEC"].notna() & e["REC"].isna(),
+            "REC",
+            None,
+            "dec_without_rec",
+            "the episode has a DEC but no REC",
+        ),
+        _issues(
+            t,
+            e,
+            e["REC"].notna() & e["DEC"].isna(),
+            "DEC",
+            e["REC"],
+            "rec_without_dec",
+            "the episode has a REC but no DEC",
+        ),
+        _issues(
+            t,
+            e,
+            (e["PLACE_PROVIDER"] == "PR0") & (e["PLACE"] != "P1"),
+            "PLACE_PROVIDER",
+            e["PLACE"],
+            "provider_place_mismatch",
+            "PLACE_PROVIDER is PR0 but PLACE is not P1",
+        ),
     ]
     year_end = pd.Series(pd.NaT, index=e.index, dtype="datetime64[ns]")
     for y in e[RETURN_YEAR].dropna().unique():
         year_end[(e[RETURN_YEAR] == y).fillna(False)] = pd.Timestamp(int(y), 3, 31)
     for col in ("DECOM", "DEC"):
         late = (e[col] > year_end).fillna(False)
-        out.append(_issues(t, e, late, col, e[col], "date_after_return_year",
-                           f"{col} is after 31 March of the return's year"))
+        out.append(
+            _issues(
+                t,
+                e,
+                late,
+                col,
+                e[col],
+                "date_after_return_year",
+                f"{col} is after 31 March of the return's year",
+            )
+        )
 
     # Episodes in order of child then start date (integer child codes: sorting text is slow).
     child_code, _ = pd.factorize(e["CHILD"])
@@ -202,24 +276,66 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
     prev_file, prev_row = s[SOURCE_FILE].shift(), s[SOURCE_ROW].shift()
 
     def previous(mask: pd.Series) -> pd.Series:
-        return " (" + prev_file[mask].astype("str") + " row " + prev_row[mask].astype("Int64").astype("str") + ")"
+        return (
+            " ("
+            + prev_file[mask].astype("str")
+            + " row "
+            + prev_row[mask].astype("Int64").astype("str")
+            + ")"
+        )
 
-    out.append(_issues(t, s, same_start, "DECOM", s["DECOM"], "duplicate_episode",
-                       "another episode of this child starts the same day" + previous(same_start)))
-    out.append(_issues(t, s, overlap, "DECOM", s["DECOM"], "overlapping_episodes",
-                       "starts before the child's previous episode ended" + previous(overlap)))
+    out.append(
+        _issues(
+            t,
+            s,
+            same_start,
+            "DECOM",
+            s["DECOM"],
+            "duplicate_episode",
+            "another episode of this child starts the same day" + previous(same_start),
+        )
+    )
+    out.append(
+        _issues(
+            t,
+            s,
+            overlap,
+            "DECOM",
+            s["DECOM"],
+            "overlapping_episodes",
+            "starts before the child's previous episode ended" + previous(overlap),
+        )
+    )
     # X1 means the child stays in care: the next episode continues (RNE not S); after any other
     # ending, or a gap, the child starts a new period of care (RNE S).
     prev_rec = s["REC"].shift()
     continuing = same_child & prev_dec.eq(s["DECOM"]) & prev_rec.eq("X1")
     new_period = same_child & ~continuing & ~same_start & prev_dec.notna() & (prev_dec <= s["DECOM"])
     rne_wrong = (continuing & s["RNE"].eq("S")) | (new_period & s["RNE"].notna() & s["RNE"].ne("S"))
-    out.append(_issues(t, s, rne_wrong.fillna(False), "RNE", s["RNE"], "rne_mismatch",
-                       "RNE does not fit how the child's previous episode ended" + previous(rne_wrong.fillna(False))))
+    out.append(
+        _issues(
+            t,
+            s,
+            rne_wrong.fillna(False),
+            "RNE",
+            s["RNE"],
+            "rne_mismatch",
+            "RNE does not fit how the child's previous episode ended" + previous(rne_wrong.fillna(False)),
+        )
+    )
     next_same_day = child.eq(child.shift(-1)) & s["DEC"].eq(s["DECOM"].shift(-1))
     x1_alone = (s["REC"] == "X1") & s["DEC"].notna() & ~next_same_day
-    out.append(_issues(t, s, x1_alone, "REC", s["REC"], "x1_without_next",
-                       "REC is X1 but no episode of this child starts on its DEC"))
+    out.append(
+        _issues(
+            t,
+            s,
+            x1_alone,
+            "REC",
+            s["REC"],
+            "x1_without_next",
+            "REC is X1 but no episode of this child starts on its DEC",
+        )
+    )
     return out
 
 
@@ -230,20 +346,50 @@ def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
     out = []
     first_episode = ~e["CHILD"].duplicated()
     no_header = first_episode & ~isin(e["CHILD"], h["CHILD"])
-    out.append(_issues("episodes", e, no_header, "CHILD", e["CHILD"], "child_not_in_header",
-                       "this child has episodes but no Header row"))
-    out.append(_issues("header", h, ~isin(h["CHILD"], e["CHILD"]), "CHILD", h["CHILD"],
-                       "child_without_episodes", "this child has a Header row but no episodes"))
+    out.append(
+        _issues(
+            "episodes",
+            e,
+            no_header,
+            "CHILD",
+            e["CHILD"],
+            "child_not_in_header",
+            "this child has episodes but no Header row",
+        )
+    )
+    out.append(
+        _issues(
+            "header",
+            h,
+            ~isin(h["CHILD"], e["CHILD"]),
+            "CHILD",
+            h["CHILD"],
+            "child_without_episodes",
+            "this child has a Header row but no episodes",
+        )
+    )
     dob = e["CHILD"].map(h.drop_duplicates("CHILD").set_index("CHILD")["DOB"])
     start = e["DECOM"]
     before = (start < dob).fillna(False)
-    out.append(_issues("episodes", e, before, "DECOM", start, "episode_before_birth",
-                       "DECOM is before the child's DOB"))
+    out.append(
+        _issues(
+            "episodes", e, before, "DECOM", start, "episode_before_birth", "DECOM is before the child's DOB"
+        )
+    )
     had_birthday = (start.dt.month * 100 + start.dt.day) >= (dob.dt.month * 100 + dob.dt.day)
     age = start.dt.year - dob.dt.year - (~had_birthday).astype("int64")
     adult = (age >= 18).fillna(False)
-    out.append(_issues("episodes", e, adult, "DECOM", start, "started_after_18",
-                       "the episode starts on or after the child's 18th birthday"))
+    out.append(
+        _issues(
+            "episodes",
+            e,
+            adult,
+            "DECOM",
+            start,
+            "started_after_18",
+            "the episode starts on or after the child's 18th birthday",
+        )
+    )
     return out
 
 
@@ -251,5 +397,12 @@ def _missing_episode_problems(m: pd.DataFrame) -> pd.DataFrame:
     if m.empty:
         return tidy_issues([])
     reversed_ = (m["MIS_END"] < m["MIS_START"]).fillna(False)
-    return _issues("missing", m, reversed_, "MIS_END", m["MIS_END"], "missing_ends_before_start",
-                   "MIS_END is before MIS_START")
+    return _issues(
+        "missing",
+        m,
+        reversed_,
+        "MIS_END",
+        m["MIS_END"],
+        "missing_ends_before_start",
+        "MIS_END is before MIS_START",
+    )

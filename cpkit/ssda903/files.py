@@ -179,8 +179,9 @@ def _csv_tolerant(data: bytes, width: int) -> tuple[pd.DataFrame, np.ndarray, tu
 
 def _read_xlsx(file: Path, content: bytes, digest: str, year: int | None) -> list[RawFrame]:
     try:
-        sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, header=None, dtype=object,
-                               engine="openpyxl")
+        sheets = pd.read_excel(
+            io.BytesIO(content), sheet_name=None, header=None, dtype=object, engine="openpyxl"
+        )
     except Exception as err:  # openpyxl raises many types for a corrupt workbook
         raise ValueError(f"{file}: could not be opened as an Excel workbook ({err})") from err
     out = []
@@ -190,7 +191,7 @@ def _read_xlsx(file: Path, content: bytes, digest: str, year: int | None) -> lis
         if not filled.any():
             continue
         # The headings are the first row with anything in it (a sheet may start lower down).
-        grid = grid.loc[filled.idxmax():]
+        grid = grid.loc[filled.idxmax() :]
         headings = [_cell_text(v) for v in grid.iloc[0].tolist()]
         body = grid.iloc[1:].reset_index(drop=True)
         body.columns = [f"c{i}" for i in range(len(headings))]
@@ -219,8 +220,15 @@ def _cell_value(v: object) -> object:
 
 
 def _finish(
-    label: str, file: Path, digest: str, year: int | None, headings: list[str], frame: pd.DataFrame,
-    rows: np.ndarray, encoding: str, ragged: tuple,
+    label: str,
+    file: Path,
+    digest: str,
+    year: int | None,
+    headings: list[str],
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    encoding: str,
+    ragged: tuple,
 ) -> RawFrame:
     names = [h.strip().lstrip("\ufeff").strip().upper() for h in headings]
     frame.columns = names
@@ -232,5 +240,14 @@ def _finish(
         blank = frame[""].astype("str").str.strip().fillna("") == ""
         if bool(blank.all()):
             frame = frame.drop(columns=[""])
-    return RawFrame(label, file, digest, frame.reset_index(drop=True), np.asarray(rows, dtype="int64"),
-                    year, encoding, dupes, ragged)
+    return RawFrame(
+        label,
+        file,
+        digest,
+        frame.reset_index(drop=True),
+        np.asarray(rows, dtype="int64"),
+        year,
+        encoding,
+        dupes,
+        ragged,
+    )

@@ -66,8 +66,11 @@ def tidy_issues(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return _empty(tuple(ISSUE_COLUMNS)).copy()
-    out = frames[0][ISSUE_COLUMNS] if len(frames) == 1 else pd.concat([f[ISSUE_COLUMNS] for f in frames],
-                                                                          ignore_index=True)
+    out = (
+        frames[0][ISSUE_COLUMNS]
+        if len(frames) == 1
+        else pd.concat([f[ISSUE_COLUMNS] for f in frames], ignore_index=True)
+    )
     out = out.reset_index(drop=True)
     if out["row"].dtype != "Int64":
         out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
@@ -81,10 +84,12 @@ def make_set_aside(*, file: object, table: str, row: object, reason: object) -> 
     """Set-aside rows from scalars or aligned Series (aligned by position); ``table`` is the kit's name."""
     parts = {"file": file, "table": DFE_NAMES.get(table, table), "row": row, "reason": reason}
     n = next((len(v) for v in parts.values() if isinstance(v, pd.Series)), 1)
-    return pd.DataFrame({
-        k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else pd.Series([v] * n, dtype="str"))
-        for k, v in parts.items()
-    })
+    return pd.DataFrame(
+        {
+            k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else pd.Series([v] * n, dtype="str"))
+            for k, v in parts.items()
+        }
+    )
 
 
 def tidy_set_aside(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:

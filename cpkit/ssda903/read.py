@@ -76,27 +76,67 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
             raws = read_file(file, root)
         except EmptyFileError as err:
             sources.append({"path": str(file), "table": None, "rows": 0, "sha256": err.sha256})
-            issues.append(make_issues(file=str(file), table=None, row=None, column=None, value=None,
-                                      rule="empty_file", message=str(err)))
+            issues.append(
+                make_issues(
+                    file=str(file),
+                    table=None,
+                    row=None,
+                    column=None,
+                    value=None,
+                    rule="empty_file",
+                    message=str(err),
+                )
+            )
             continue
         except TypeError:
-            issues.append(make_issues(file=str(file), table=None, row=None, column=None, value=None,
-                                      rule="file_skipped", message=f"{file} is not a CSV or xlsx file; skipped"))
+            issues.append(
+                make_issues(
+                    file=str(file),
+                    table=None,
+                    row=None,
+                    column=None,
+                    value=None,
+                    rule="file_skipped",
+                    message=f"{file} is not a CSV or xlsx file; skipped",
+                )
+            )
             continue
         except (ValueError, OSError, UnicodeError) as err:
-            issues.append(make_issues(file=str(file), table=None, row=None, column=None, value=None,
-                                      rule="file_unreadable", message=str(err)))
+            issues.append(
+                make_issues(
+                    file=str(file),
+                    table=None,
+                    row=None,
+                    column=None,
+                    value=None,
+                    rule="file_unreadable",
+                    message=str(err),
+                )
+            )
             continue
         for raw in raws:
             table = recognise(list(raw.data.columns))
-            sources.append({"path": raw.label, "table": DFE_NAMES.get(table) if table else None,
-                            "rows": len(raw.data), "sha256": raw.sha256})
+            sources.append(
+                {
+                    "path": raw.label,
+                    "table": DFE_NAMES.get(table) if table else None,
+                    "rows": len(raw.data),
+                    "sha256": raw.sha256,
+                }
+            )
             if table is None:
                 found = ", ".join(c for c in raw.data.columns if c) or "(none)"
-                issues.append(make_issues(
-                    file=raw.label, table=None, row=HEADING_ROW, column=found, value=None,
-                    rule="file_unrecognised",
-                    message=f"{raw.label}: its columns ({found}) match no SSDA903 table; not read"))
+                issues.append(
+                    make_issues(
+                        file=raw.label,
+                        table=None,
+                        row=HEADING_ROW,
+                        column=found,
+                        value=None,
+                        rule="file_unrecognised",
+                        message=f"{raw.label}: its columns ({found}) match no SSDA903 table; not read",
+                    )
+                )
                 continue
             frame, found_issues, found_aside = clean_frame(table, raw)
             pieces[table].append(frame)
@@ -117,8 +157,12 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
         set_aside=tidy_set_aside(set_aside),
         sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64"}),
     )
-    log.info("read %d files: %s rows set aside, %s issues", len(data.sources), len(data.set_aside),
-             len(data.issues))
+    log.info(
+        "read %d files: %s rows set aside, %s issues",
+        len(data.sources),
+        len(data.set_aside),
+        len(data.issues),
+    )
     return data
 
 
@@ -168,24 +212,49 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     for col, bad in bad_dates.items():
         if bad.any():
             keep = " (the row was set aside)" if col == key else ""
-            issues.append(make_issues(
-                file=label, table=table, row=rows[bad], column=col, value=data[col][bad].astype("str"),
-                rule="unparseable_date", severity="error" if col in CRITICAL_DATES else "warning",
-                message=f"{col} is not a date in the form dd/mm/yyyy{keep}"))
+            issues.append(
+                make_issues(
+                    file=label,
+                    table=table,
+                    row=rows[bad],
+                    column=col,
+                    value=data[col][bad].astype("str"),
+                    rule="unparseable_date",
+                    severity="error" if col in CRITICAL_DATES else "warning",
+                    message=f"{col} is not a date in the form dd/mm/yyyy{keep}",
+                )
+            )
     if "SEX" in data.columns and raw.return_year is not None and raw.return_year >= SEX_LETTERS_FROM:
         old = data["SEX"].astype("str").str.strip().isin(["1", "2"])
         if old.any():
-            issues.append(make_issues(
-                file=label, table=table, row=rows[old], column="SEX", value=data["SEX"][old].astype("str"),
-                rule="old_code_set", message="SEX 1/2 in a return that uses M/F; read as M/F"))
+            issues.append(
+                make_issues(
+                    file=label,
+                    table=table,
+                    row=rows[old],
+                    column="SEX",
+                    value=data["SEX"][old].astype("str"),
+                    rule="old_code_set",
+                    message="SEX 1/2 in a return that uses M/F; read as M/F",
+                )
+            )
 
     reason = pd.Series(None, index=data.index, dtype="str")
     reason[blank_row] = "blank row"
     no_child = frame["CHILD"].isna() & reason.isna()
     reason[no_child] = "no child identifier (CHILD)"
     if "CHILD" in data.columns and no_child.any():
-        issues.append(make_issues(file=label, table=table, row=rows[no_child], column="CHILD", value=None,
-                                  rule="missing_child", message="CHILD is blank; the row was set aside"))
+        issues.append(
+            make_issues(
+                file=label,
+                table=table,
+                row=rows[no_child],
+                column="CHILD",
+                value=None,
+                rule="missing_child",
+                message="CHILD is blank; the row was set aside",
+            )
+        )
     if key is not None and key in data.columns:
         no_key = frame[key].isna() & reason.isna()
         unreadable = no_key & bad_dates[key]
@@ -193,23 +262,58 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         blank_key = no_key & ~bad_dates[key]
         reason[blank_key] = f"{key} is blank"
         if blank_key.any():
-            issues.append(make_issues(file=label, table=table, row=rows[blank_key], column=key, value=None,
-                                      rule="missing_key_date", message=f"{key} is blank; the row was set aside"))
+            issues.append(
+                make_issues(
+                    file=label,
+                    table=table,
+                    row=rows[blank_key],
+                    column=key,
+                    value=None,
+                    rule="missing_key_date",
+                    message=f"{key} is blank; the row was set aside",
+                )
+            )
     if raw.ragged_rows:
         ragged = pd.Series(dict(raw.ragged_rows))
         hit = rows.isin(ragged.index) & reason.isna()
         reason[hit] = "more fields than column headings"
         if hit.any():
-            issues.append(make_issues(
-                file=label, table=table, row=rows[hit], column=None, value=None, rule="extra_fields",
-                message="the row has more filled fields than the file has headings; "
-                "set aside (a stray comma?)"))
+            issues.append(
+                make_issues(
+                    file=label,
+                    table=table,
+                    row=rows[hit],
+                    column=None,
+                    value=None,
+                    rule="extra_fields",
+                    message="the row has more filled fields than the file has headings; "
+                    "set aside (a stray comma?)",
+                )
+            )
     if blank_row.any():
-        issues.append(make_issues(file=label, table=table, row=None, column=None, value=None,
-                                  rule="blank_rows", message=f"{int(blank_row.sum())} blank rows skipped"))
+        issues.append(
+            make_issues(
+                file=label,
+                table=table,
+                row=None,
+                column=None,
+                value=None,
+                rule="blank_rows",
+                message=f"{int(blank_row.sum())} blank rows skipped",
+            )
+        )
     if len(data) == 0 or bool(blank_row.all()):
-        issues.append(make_issues(file=label, table=table, row=None, column=None, value=None,
-                                  rule="empty_file", message=f"{label} has headings but no rows"))
+        issues.append(
+            make_issues(
+                file=label,
+                table=table,
+                row=None,
+                column=None,
+                value=None,
+                rule="empty_file",
+                message=f"{label} has headings but no rows",
+            )
+        )
     dropped = reason.notna()
     aside = make_set_aside(file=label, table=table, row=rows[dropped], reason=reason[dropped])
     return frame[~dropped], tidy_issues(issues), aside
@@ -223,17 +327,44 @@ def _heading_issues(table: str, raw: RawFrame) -> list[pd.DataFrame]:
     for col in expected:
         if col not in cols:
             severity = "error" if col in REQUIRED[table] else "warning"
-            out.append(make_issues(file=label, table=table, row=HEADING_ROW, column=col, value=None,
-                                   rule="missing_column", severity=severity,
-                                   message=f"{label} has no {col} column; read as blank"))
+            out.append(
+                make_issues(
+                    file=label,
+                    table=table,
+                    row=HEADING_ROW,
+                    column=col,
+                    value=None,
+                    rule="missing_column",
+                    severity=severity,
+                    message=f"{label} has no {col} column; read as blank",
+                )
+            )
     extra = [c for c in cols if c not in expected] + [f"{c} (repeated)" for c in raw.duplicate_headings]
     if extra:
         names = ", ".join(c or "(no heading)" for c in extra)
-        out.append(make_issues(file=label, table=table, row=HEADING_ROW, column=names, value=None,
-                               rule="extra_columns", message=f"{label}: extra columns ignored: {names}"))
+        out.append(
+            make_issues(
+                file=label,
+                table=table,
+                row=HEADING_ROW,
+                column=names,
+                value=None,
+                rule="extra_columns",
+                message=f"{label}: extra columns ignored: {names}",
+            )
+        )
     if raw.encoding == "cp1252":
-        out.append(make_issues(file=label, table=table, row=None, column=None, value=None,
-                               rule="encoding_fallback", message=f"{label} read as Windows-1252 text"))
+        out.append(
+            make_issues(
+                file=label,
+                table=table,
+                row=None,
+                column=None,
+                value=None,
+                rule="encoding_fallback",
+                message=f"{label} read as Windows-1252 text",
+            )
+        )
     return out
 
 
@@ -278,7 +409,9 @@ def dedupe(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     copy = np.zeros(n, dtype=bool)
     if candidate.any():
         sub = frame.loc[candidate, cols]
-        full_key = pd.Series(pd.util.hash_pandas_object(sub, index=False).to_numpy() ^ year[candidate].astype("uint64"))
+        full_key = pd.Series(
+            pd.util.hash_pandas_object(sub, index=False).to_numpy() ^ year[candidate].astype("uint64")
+        )
         pos = np.flatnonzero(candidate)
         is_copy = full_key.duplicated(keep="first").to_numpy()
         if is_copy.any():
@@ -286,12 +419,24 @@ def dedupe(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             first_pos = pd.Series(pos[~is_copy], index=full_key[~is_copy].to_numpy())
             first_pos = first_pos[~first_pos.index.duplicated()]
             original = first_pos.reindex(full_key[is_copy].to_numpy()).to_numpy()
-            where = ("exact copy of " + frame[SOURCE_FILE].iloc[original].astype("str").to_numpy()
-                     + " row " + frame[SOURCE_ROW].iloc[original].astype("str").to_numpy())
+            where = (
+                "exact copy of "
+                + frame[SOURCE_FILE].iloc[original].astype("str").to_numpy()
+                + " row "
+                + frame[SOURCE_ROW].iloc[original].astype("str").to_numpy()
+            )
             reason[copy] = where
-            issues.append(make_issues(
-                file=frame.loc[copy, SOURCE_FILE], table=name, row=frame.loc[copy, SOURCE_ROW], column=None,
-                value=None, rule="duplicate_row", message=pd.Series(where + "; set aside", dtype="str")))
+            issues.append(
+                make_issues(
+                    file=frame.loc[copy, SOURCE_FILE],
+                    table=name,
+                    row=frame.loc[copy, SOURCE_ROW],
+                    column=None,
+                    value=None,
+                    rule="duplicate_row",
+                    message=pd.Series(where + "; set aside", dtype="str"),
+                )
+            )
 
     if name in ("episodes", "header"):
         key = child.astype("int64")
@@ -310,16 +455,27 @@ def dedupe(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             twice[np.flatnonzero(live)] = pd.Series(child[live]).duplicated(keep="last").to_numpy()
             if twice.any():
                 reason[twice] = "another Header row for this child later in the same return"
-                issues.append(make_issues(
-                    file=frame.loc[twice, SOURCE_FILE], table=name, row=frame.loc[twice, SOURCE_ROW],
-                    column="CHILD", value=frame.loc[twice, "CHILD"], rule="duplicate_child",
-                    message="this child has a later, different Header row in the same return; this row was "
-                    "set aside"))
+                issues.append(
+                    make_issues(
+                        file=frame.loc[twice, SOURCE_FILE],
+                        table=name,
+                        row=frame.loc[twice, SOURCE_ROW],
+                        column="CHILD",
+                        value=frame.loc[twice, "CHILD"],
+                        rule="duplicate_child",
+                        message="this child has a later, different Header row in the same return; this row was "
+                        "set aside",
+                    )
+                )
     dropped = np.not_equal(reason, None)
     if not dropped.any():
         return frame.reset_index(drop=True), tidy_issues(issues), tidy_set_aside([])
-    aside = make_set_aside(file=frame.loc[dropped, SOURCE_FILE], table=name, row=frame.loc[dropped, SOURCE_ROW],
-                           reason=pd.Series(reason[dropped], dtype="str"))
+    aside = make_set_aside(
+        file=frame.loc[dropped, SOURCE_FILE],
+        table=name,
+        row=frame.loc[dropped, SOURCE_ROW],
+        reason=pd.Series(reason[dropped], dtype="str"),
+    )
     kept = frame.loc[~dropped].reset_index(drop=True)
     return kept, tidy_issues(issues), aside
 

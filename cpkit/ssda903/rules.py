@@ -21,62 +21,113 @@ class Rule:
 
 _RULES = [
     # What reading the files found.
-    Rule("file_unrecognised", "warning",
-         "A file or spreadsheet tab did not have the columns of any SSDA903 table, so it was not read."),
+    Rule(
+        "file_unrecognised",
+        "warning",
+        "A file or spreadsheet tab did not have the columns of any SSDA903 table, so it was not read.",
+    ),
     Rule("file_unreadable", "error", "A file could not be opened as a CSV file or an Excel workbook."),
     Rule("file_skipped", "info", "A file in the data folder was not a CSV file or an Excel workbook."),
     Rule("empty_file", "info", "A file was empty or had column headings but no rows."),
-    Rule("encoding_fallback", "info",
-         "A file was not saved as UTF-8 text; it was read as Windows (Excel) text instead."),
-    Rule("extra_columns", "info",
-         "A file had columns beside those of its SSDA903 table; the extra columns were ignored."),
+    Rule(
+        "encoding_fallback",
+        "info",
+        "A file was not saved as UTF-8 text; it was read as Windows (Excel) text instead.",
+    ),
+    Rule(
+        "extra_columns",
+        "info",
+        "A file had columns beside those of its SSDA903 table; the extra columns were ignored.",
+    ),
     Rule("missing_column", "error", "A file lacked a column that its SSDA903 table needs."),
     Rule("missing_table", "error", "One of the SSDA903 tables the report needs was not among the files."),
     Rule("blank_rows", "info", "Some rows of a file were completely blank and were skipped."),
     Rule("unparseable_date", "error", "A date could not be read as a date (the kit expects dd/mm/yyyy)."),
-    Rule("missing_key_date", "error",
-         "A row had no readable date for the event it records (such as the date an episode started), "
-         "so it was set aside."),
-    Rule("extra_fields", "error", "A row had more filled fields than the file has column headings "
-         "(often a stray comma), so it was set aside."),
+    Rule(
+        "missing_key_date",
+        "error",
+        "A row had no readable date for the event it records (such as the date an episode started), "
+        "so it was set aside.",
+    ),
+    Rule(
+        "extra_fields",
+        "error",
+        "A row had more filled fields than the file has column headings "
+        "(often a stray comma), so it was set aside.",
+    ),
     Rule("missing_child", "error", "A row had no child identifier, so it was set aside."),
-    Rule("duplicate_row", "warning", "A row appeared more than once in the same year's return; "
-         "the copies were set aside."),
-    Rule("duplicate_child", "error",
-         "A child had more than one different Header row in the same return; only the last was kept."),
-    Rule("old_code_set", "warning",
-         "Sex was recorded as 1 or 2, codes the return replaced with M and F from 2024-25."),
+    Rule(
+        "duplicate_row",
+        "warning",
+        "A row appeared more than once in the same year's return; the copies were set aside.",
+    ),
+    Rule(
+        "duplicate_child",
+        "error",
+        "A child had more than one different Header row in the same return; only the last was kept.",
+    ),
+    Rule(
+        "old_code_set",
+        "warning",
+        "Sex was recorded as 1 or 2, codes the return replaced with M and F from 2024-25.",
+    ),
     # What the checks on the cleaned tables find.
     Rule("missing_value", "error", "A value the return requires was left blank."),
     Rule("unknown_code", "error", "A value is not a code the SSDA903 return uses in that column."),
-    Rule("code_out_of_year", "warning",
-         "A code was used in a year when the return did not allow it (it was withdrawn or not yet "
-         "introduced)."),
+    Rule(
+        "code_out_of_year",
+        "warning",
+        "A code was used in a year when the return did not allow it (it was withdrawn or not yet "
+        "introduced).",
+    ),
     Rule("postcode_format", "warning", "A postcode is not in the form of a full UK postcode."),
     Rule("upn_format", "warning", "A unique pupil number is not 13 characters in the expected form."),
-    Rule("urn_format", "warning", "A placement's Ofsted unique reference number is not in the expected form."),
-    Rule("sdq_score_range", "error", "A strengths and difficulties (SDQ) score is not a whole number from 0 to 40."),
+    Rule(
+        "urn_format", "warning", "A placement's Ofsted unique reference number is not in the expected form."
+    ),
+    Rule(
+        "sdq_score_range",
+        "error",
+        "A strengths and difficulties (SDQ) score is not a whole number from 0 to 40.",
+    ),
     Rule("episode_ends_before_start", "error", "An episode of care ends before the date it started."),
-    Rule("overlapping_episodes", "error",
-         "A child's episode of care starts before their previous episode has ended."),
+    Rule(
+        "overlapping_episodes",
+        "error",
+        "A child's episode of care starts before their previous episode has ended.",
+    ),
     Rule("duplicate_episode", "error", "A child has more than one episode starting on the same date."),
-    Rule("child_not_in_header", "error",
-         "A child has episodes of care but no Header row, so their age, sex and ethnicity are unknown."),
+    Rule(
+        "child_not_in_header",
+        "error",
+        "A child has episodes of care but no Header row, so their age, sex and ethnicity are unknown.",
+    ),
     Rule("child_without_episodes", "warning", "A child has a Header row but no episodes of care."),
     Rule("dec_without_rec", "error", "An episode has an end date but no reason for ending."),
     Rule("rec_without_dec", "error", "An episode has a reason for ending but no end date."),
     Rule("episode_before_birth", "error", "An episode of care starts before the child's date of birth."),
     Rule("started_after_18", "warning", "An episode of care starts on or after the child's 18th birthday."),
-    Rule("x1_without_next", "warning",
-         "An episode ended with reason X1 (a new episode starts the same day) but no episode starts "
-         "that day."),
-    Rule("rne_mismatch", "warning",
-         "An episode's reason for starting does not fit how the child's previous episode ended (a new "
-         "period of care should start with S; an episode following an X1 ending should not)."),
-    Rule("provider_place_mismatch", "warning",
-         "The placement provider is 'parent' (PR0) but the placement is not with parents (P1)."),
-    Rule("date_after_return_year", "warning",
-         "An episode date falls after the end of the year its return covers."),
+    Rule(
+        "x1_without_next",
+        "warning",
+        "An episode ended with reason X1 (a new episode starts the same day) but no episode starts that day.",
+    ),
+    Rule(
+        "rne_mismatch",
+        "warning",
+        "An episode's reason for starting does not fit how the child's previous episode ended (a new "
+        "period of care should start with S; an episode following an X1 ending should not).",
+    ),
+    Rule(
+        "provider_place_mismatch",
+        "warning",
+        "The placement provider is 'parent' (PR0) but the placement is not with parents (P1).",
+    ),
+    Rule(
+        "date_after_return_year",
+        "warning",
+        "An episode date falls after the end of the year its return covers.",
+    ),
     Rule("missing_ends_before_start", "warning", "A missing or away episode ends before it started."),
 ]
 

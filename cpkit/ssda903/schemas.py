@@ -36,8 +36,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # DEC and REC may be blank (an open episode): their pairing is a rule of its own in ``checks``.
 NOT_BLANK: dict[str, dict[str, str]] = {
     "header": {"CHILD": "error", "SEX": "error", "DOB": "error", "ETHNIC": "warning"},
-    "episodes": {"CHILD": "error", "DECOM": "error", "RNE": "error", "LS": "error", "CIN": "error",
-                 "PLACE": "error", "PLACE_PROVIDER": "warning"},
+    "episodes": {
+        "CHILD": "error",
+        "DECOM": "error",
+        "RNE": "error",
+        "LS": "error",
+        "CIN": "error",
+        "PLACE": "error",
+        "PLACE_PROVIDER": "warning",
+    },
     "reviews": {"CHILD": "error", "REVIEW": "error"},
     "uasc": {"CHILD": "error", "DOB": "error"},
     "oc2": {"CHILD": "error"},

@@ -51,8 +51,8 @@ def test_missing_column_is_not_repeated_for_every_row(tmp_path):
 def test_unknown_code_and_code_out_of_year(tmp_path):
     episodes = csv(
         EPISODES,
-        "C1,01/05/2024,S,C2,N1,H5,PR1,01/08/2024,X1,,,,",    # H5 withdrawn from 2024-25: warning
-        "C1,01/08/2024,P,C9,N1,U6,PR4,01/02/2025,E4A,,,,",   # C9 was never a legal status: error
+        "C1,01/05/2024,S,C2,N1,H5,PR1,01/08/2024,X1,,,,",  # H5 withdrawn from 2024-25: warning
+        "C1,01/08/2024,P,C9,N1,U6,PR4,01/02/2025,E4A,,,,",  # C9 was never a legal status: error
     )
     p = problems_for(tmp_path, episodes=episodes)
     old = only(p, "code_out_of_year")
@@ -69,18 +69,23 @@ def test_h5_is_fine_in_its_own_year_and_year_argument_used_without_return_year(t
     p = problems_for(tmp_path, header=header, episodes=episodes, folder="any", year=2025)
     assert "code_out_of_year" not in set(p["rule"])
     # An open H5 episode counts in the reporting year, when H5 no longer exists.
-    p = problems_for(tmp_path / "b", header=header, folder="any", year=2025,
-                     episodes=csv(EPISODES, "C1,01/05/2023,S,C2,N1,H5,PR1,,,,,,"))
+    p = problems_for(
+        tmp_path / "b",
+        header=header,
+        folder="any",
+        year=2025,
+        episodes=csv(EPISODES, "C1,01/05/2023,S,C2,N1,H5,PR1,,,,,,"),
+    )
     assert only(p, "code_out_of_year")["row"].tolist() == [2]
 
 
 def test_episode_ends_before_start_dec_rec_pairing_and_provider(tmp_path):
     episodes = csv(
         EPISODES,
-        "C1,01/05/2024,S,C2,N1,U4,PR1,01/04/2024,E4A,,,,",   # row 2: ends before it starts
-        "C2,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,,,,,",      # row 3: DEC without REC
-        "C3,01/05/2024,S,C2,N1,P1,PR0,,E13,,,,",             # row 4: REC without DEC
-        "C4,01/05/2024,S,C2,N1,U4,PR0,,,,,,",                # row 5: PR0 but not P1
+        "C1,01/05/2024,S,C2,N1,U4,PR1,01/04/2024,E4A,,,,",  # row 2: ends before it starts
+        "C2,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,,,,,",  # row 3: DEC without REC
+        "C3,01/05/2024,S,C2,N1,P1,PR0,,E13,,,,",  # row 4: REC without DEC
+        "C4,01/05/2024,S,C2,N1,U4,PR0,,,,,,",  # row 5: PR0 but not P1
     )
     header = csv(HEADER, *[f"C{i},M,01/06/2012,WBRI,,," for i in range(1, 5)])
     p = problems_for(tmp_path, header=header, episodes=episodes)
@@ -93,12 +98,12 @@ def test_episode_ends_before_start_dec_rec_pairing_and_provider(tmp_path):
 def test_overlapping_and_duplicate_episodes(tmp_path):
     episodes = csv(
         EPISODES,
-        "C1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,X1,,,,",   # row 2
-        "C1,01/08/2024,P,C2,N1,U6,PR1,,,CARPL,,,",          # row 3: starts before row 2 ends
-        "C2,01/05/2024,S,C2,N1,U4,PR1,,,,,,",               # row 4: open...
-        "C2,01/05/2024,S,C2,N1,U6,PR1,,,,,,",               # row 5: ...and a second start that day
-        "C3,01/05/2024,S,C2,N1,U4,PR1,,,,,,",               # row 6: open, then
-        "C3,01/07/2024,P,C2,N1,U6,PR1,,,CARPL,,,",          # row 7: a new one: overlaps the open one
+        "C1,01/05/2024,S,C2,N1,U4,PR1,01/09/2024,X1,,,,",  # row 2
+        "C1,01/08/2024,P,C2,N1,U6,PR1,,,CARPL,,,",  # row 3: starts before row 2 ends
+        "C2,01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # row 4: open...
+        "C2,01/05/2024,S,C2,N1,U6,PR1,,,,,,",  # row 5: ...and a second start that day
+        "C3,01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # row 6: open, then
+        "C3,01/07/2024,P,C2,N1,U6,PR1,,,CARPL,,,",  # row 7: a new one: overlaps the open one
     )
     header = csv(HEADER, *[f"C{i},M,01/06/2012,WBRI,,," for i in range(1, 4)])
     p = problems_for(tmp_path, header=header, episodes=episodes)
@@ -109,18 +114,27 @@ def test_overlapping_and_duplicate_episodes(tmp_path):
 
 
 def test_children_missing_from_header_or_episodes_and_ages(tmp_path):
-    header = csv(HEADER, "C1,M,01/06/2012,WBRI,,,", "C2,F,01/06/2000,WBRI,,,", "C3,F,01/06/2025,WBRI,,,",
-                 "C4,M,01/06/2012,WBRI,,,")
+    header = csv(
+        HEADER,
+        "C1,M,01/06/2012,WBRI,,,",
+        "C2,F,01/06/2000,WBRI,,,",
+        "C3,F,01/06/2025,WBRI,,,",
+        "C4,M,01/06/2012,WBRI,,,",
+    )
     episodes = csv(
         EPISODES,
         "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",
         "C2,01/06/2018,S,C2,N1,U4,PR1,01/06/2024,E17,,,,",  # 18th birthday 01/06/2018: starts at 18
-        "C3,01/05/2024,S,C2,N1,U4,PR1,,,,,,",                # before birth
-        "C5,01/05/2024,S,C2,N1,U4,PR1,,,,,,",                # no header row
+        "C3,01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # before birth
+        "C5,01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # no header row
     )
     p = problems_for(tmp_path, header=header, episodes=episodes)
-    assert only(p, "child_not_in_header")[["row", "value", "table"]].values.tolist() == [[5, "C5", "Episodes"]]
-    assert only(p, "child_without_episodes")[["row", "value", "table"]].values.tolist() == [[5, "C4", "Header"]]
+    assert only(p, "child_not_in_header")[["row", "value", "table"]].values.tolist() == [
+        [5, "C5", "Episodes"]
+    ]
+    assert only(p, "child_without_episodes")[["row", "value", "table"]].values.tolist() == [
+        [5, "C4", "Header"]
+    ]
     assert only(p, "episode_before_birth")["row"].tolist() == [4]
     assert only(p, "started_after_18")["row"].tolist() == [3]
 
@@ -137,12 +151,17 @@ def test_date_after_return_year_and_missing_episode_dates(tmp_path):
 def test_format_rules_and_sdq_range(tmp_path):
     header = csv(HEADER, "C1,M,01/06/2012,WBRI,12345,,")
     episodes = csv(EPISODES, "C1,01/05/2024,S,C2,N1,U4,PR1,,,,NOT A POSTCODE,S2 2BB,SC1")
-    oc2 = csv("CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
-              "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED",
-              "C1,01/06/2012,41,,0,,1,1,1,0,,", "C1,01/06/2012,12,,0,,1,2,1,0,,")
+    oc2 = csv(
+        "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+        "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED",
+        "C1,01/06/2012,41,,0,,1,1,1,0,,",
+        "C1,01/06/2012,12,,0,,1,2,1,0,,",
+    )
     p = problems_for(tmp_path, header=header, episodes=episodes, oc2=oc2)
     assert only(p, "upn_format")[["column", "row"]].values.tolist() == [["UPN", 2]]
-    assert only(p, "postcode_format")[["column", "value"]].values.tolist() == [["HOME_POST", "NOT A POSTCODE"]]
+    assert only(p, "postcode_format")[["column", "value"]].values.tolist() == [
+        ["HOME_POST", "NOT A POSTCODE"]
+    ]
     assert only(p, "urn_format")["value"].tolist() == ["SC1"]
     assert only(p, "sdq_score_range")[["row", "severity"]].values.tolist() == [[2, "error"]]
     assert only(p, "unknown_code")[["row", "column", "table"]].values.tolist() == [[3, "TEETH_CHECK", "OC2"]]
@@ -155,8 +174,12 @@ def test_missing_essential_table(tmp_path):
 
 
 def test_reading_issues_are_included_and_errors_come_first(tmp_path):
-    episodes = csv(EPISODES, "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,", "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",
-                   "C1,xx,S,C2,N1,U4,PR1,,,,,,")
+    episodes = csv(
+        EPISODES,
+        "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",
+        "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",
+        "C1,xx,S,C2,N1,U4,PR1,,,,,,",
+    )
     p = problems_for(tmp_path, episodes=episodes)
     assert {"duplicate_row", "unparseable_date"} <= set(p["rule"])
     sev = p["severity"].tolist()
@@ -169,7 +192,8 @@ def test_summarise_counts_and_never_shows_values(tmp_path):
     s = summarise(p)
     assert list(s.columns) == ["table", "rule", "severity", "count", "description"]
     assert s[["table", "rule", "severity", "count"]].values.tolist() == [
-        ["Header", "child_without_episodes", "warning", 2]]
+        ["Header", "child_without_episodes", "warning", 2]
+    ]
     assert s["description"].iloc[0] == rule_description("child_without_episodes")
     assert "C2" not in s.to_string()
     assert summarise(p.iloc[0:0]).empty
@@ -187,8 +211,17 @@ def test_checks_accept_hand_built_data():
 
     data = Data903.from_frames(
         header=pd.DataFrame({"CHILD": ["1"], "SEX": ["F"], "DOB": ["01/01/2015"], "ETHNIC": ["WBRI"]}),
-        episodes=pd.DataFrame({"CHILD": ["1"], "DECOM": ["01/05/2024"], "RNE": ["S"], "LS": ["C2"],
-                               "CIN": ["N1"], "PLACE": ["U4"], "PLACE_PROVIDER": ["PR1"]}),
+        episodes=pd.DataFrame(
+            {
+                "CHILD": ["1"],
+                "DECOM": ["01/05/2024"],
+                "RNE": ["S"],
+                "LS": ["C2"],
+                "CIN": ["N1"],
+                "PLACE": ["U4"],
+                "PLACE_PROVIDER": ["PR1"],
+            }
+        ),
     )
     assert check_903(data, 2025).empty
 
@@ -196,13 +229,15 @@ def test_checks_accept_hand_built_data():
 def test_reason_for_new_episode_fits_the_previous_ending(tmp_path):
     episodes = csv(
         EPISODES,
-        "C1,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",    # row 2
-        "C1,01/06/2024,S,C2,N1,U6,PR1,01/07/2024,E13,,,,",   # row 3: S after X1 -> wrong
-        "C1,01/09/2024,P,C2,N1,U6,PR1,,,,,,",                # row 4: back in care after a gap, not S -> wrong
-        "C2,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",    # row 5
-        "C2,01/06/2024,P,C2,N1,U6,PR1,,,CARPL,,,",           # row 6: fine
+        "C1,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",  # row 2
+        "C1,01/06/2024,S,C2,N1,U6,PR1,01/07/2024,E13,,,,",  # row 3: S after X1 -> wrong
+        "C1,01/09/2024,P,C2,N1,U6,PR1,,,,,,",  # row 4: back in care after a gap, not S -> wrong
+        "C2,01/05/2024,S,C2,N1,U4,PR1,01/06/2024,X1,,,,",  # row 5
+        "C2,01/06/2024,P,C2,N1,U6,PR1,,,CARPL,,,",  # row 6: fine
     )
     header = csv(HEADER, "C1,M,01/06/2012,WBRI,,,", "C2,M,01/06/2012,WBRI,,,")
     p = problems_for(tmp_path, header=header, episodes=episodes)
     assert only(p, "rne_mismatch")[["row", "column", "severity"]].values.tolist() == [
-        [3, "RNE", "warning"], [4, "RNE", "warning"]]
+        [3, "RNE", "warning"],
+        [4, "RNE", "warning"],
+    ]

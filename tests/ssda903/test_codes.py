@@ -2,8 +2,22 @@ from cpkit.ssda903 import codes
 
 
 def test_every_list_the_return_needs_is_there_with_labels():
-    needed = {"RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE", "SEX", "FLAG",
-              "SDQ_REASON", "IN_TOUCH", "ACTIV", "ACCOM", "ETHNIC"}
+    needed = {
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "SEX",
+        "FLAG",
+        "SDQ_REASON",
+        "IN_TOUCH",
+        "ACTIV",
+        "ACCOM",
+        "ETHNIC",
+    }
     assert needed <= set(codes.code_lists())
     for name in needed:
         for code in codes.code_list(name).codes.values():

@@ -6,18 +6,20 @@ from cpkit.ssda903.normalise import clean_code, collection_year, parse_dates
 
 
 def test_dates_in_every_form_councils_export():
-    raw = pd.Series([
-        "01/04/2024",           # DfE form
-        "2024-04-02",           # ISO
-        "2024-04-03 00:00:00",  # ISO with time (database export)
-        "04/04/2024 13:45",     # dd/mm/yyyy with time
-        " 45387 ",              # Excel serial 45387 = 5 April 2024 (45292 is 1 Jan 2024, + 95 days)
-        "",                     # blank: missing, not bad
-        None,
-        "31/02/2024",           # no such day
-        "01/04/24",             # two-digit year refused
-        "next week",
-    ])
+    raw = pd.Series(
+        [
+            "01/04/2024",  # DfE form
+            "2024-04-02",  # ISO
+            "2024-04-03 00:00:00",  # ISO with time (database export)
+            "04/04/2024 13:45",  # dd/mm/yyyy with time
+            " 45387 ",  # Excel serial 45387 = 5 April 2024 (45292 is 1 Jan 2024, + 95 days)
+            "",  # blank: missing, not bad
+            None,
+            "31/02/2024",  # no such day
+            "01/04/24",  # two-digit year refused
+            "next week",
+        ]
+    )
     dates, bad = parse_dates(raw)
     expected = ["2024-04-01", "2024-04-02", "2024-04-03", "2024-04-04", "2024-04-05"]
     assert list(dates[:5]) == [pd.Timestamp(d) for d in expected]
@@ -27,10 +29,13 @@ def test_dates_in_every_form_councils_export():
 
 
 def test_dates_from_xlsx_objects():
-    raw = pd.Series([dt.datetime(2024, 4, 1, 9, 30), pd.Timestamp("2024-04-02"), 45387, 45387.0, 12.5, None],
-                    dtype=object)
+    raw = pd.Series(
+        [dt.datetime(2024, 4, 1, 9, 30), pd.Timestamp("2024-04-02"), 45387, 45387.0, 12.5, None], dtype=object
+    )
     dates, bad = parse_dates(raw)
-    assert list(dates[:4]) == [pd.Timestamp(d) for d in ("2024-04-01", "2024-04-02", "2024-04-05", "2024-04-05")]
+    assert list(dates[:4]) == [
+        pd.Timestamp(d) for d in ("2024-04-01", "2024-04-02", "2024-04-05", "2024-04-05")
+    ]
     assert bad.tolist() == [False, False, False, False, True, False]
 
 

@@ -54,23 +54,33 @@ def test_missing_column_reported_with_severity_by_need(tmp_path):
 
 
 def test_row_numbers_count_the_heading_as_row_1_and_survive_blank_rows(tmp_path):
-    write(tmp_path / "e.csv", csv(
-        EPISODES,
-        "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",   # row 2
-        "",                                       # row 3: empty line
-        ",,,,,,,,,,,,",                           # row 4: commas only
-        "C2,31/13/2024,S,C2,N1,U4,PR1,,,,,,",   # row 5: impossible DECOM -> set aside
-        "C3,,S,C2,N1,U4,PR1,,,,,,",             # row 6: blank DECOM -> set aside
-        ",01/05/2024,S,C2,N1,U4,PR1,,,,,,",     # row 7: no CHILD -> set aside
-        "C4,02/05/2024,S,C2,N1,U4,PR1,,,,,,",   # row 8
-    ))
+    write(
+        tmp_path / "e.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # row 2
+            "",  # row 3: empty line
+            ",,,,,,,,,,,,",  # row 4: commas only
+            "C2,31/13/2024,S,C2,N1,U4,PR1,,,,,,",  # row 5: impossible DECOM -> set aside
+            "C3,,S,C2,N1,U4,PR1,,,,,,",  # row 6: blank DECOM -> set aside
+            ",01/05/2024,S,C2,N1,U4,PR1,,,,,,",  # row 7: no CHILD -> set aside
+            "C4,02/05/2024,S,C2,N1,U4,PR1,,,,,,",  # row 8
+        ),
+    )
     data = load_903(tmp_path)
     assert data.episodes["source_row"].tolist() == [2, 8]
     aside = data.set_aside.set_index("row")["reason"]
-    assert aside.to_dict() == {3: "blank row", 4: "blank row", 5: "DECOM is not a readable date",
-                               6: "DECOM is blank", 7: "no child identifier (CHILD)"}
+    assert aside.to_dict() == {
+        3: "blank row",
+        4: "blank row",
+        5: "DECOM is not a readable date",
+        6: "DECOM is blank",
+        7: "no child identifier (CHILD)",
+    }
     bad = issues_of(data, "unparseable_date")
-    assert bad[["row", "column", "value", "severity"]].values.tolist() == [[5, "DECOM", "31/13/2024", "error"]]
+    assert bad[["row", "column", "value", "severity"]].values.tolist() == [
+        [5, "DECOM", "31/13/2024", "error"]
+    ]
     assert issues_of(data, "missing_key_date")["row"].tolist() == [6]
     assert issues_of(data, "missing_child")["row"].tolist() == [7]
     assert "2 blank rows" in issues_of(data, "blank_rows")["message"].iloc[0]
@@ -91,7 +101,8 @@ def test_messy_values_normalised_in_one_place(tmp_path):
     assert h["DOB"].tolist() == [pd.Timestamp("2012-06-01"), pd.Timestamp("2023-03-15")]
     e = data.episodes
     assert e[["CHILD", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER"]].values.tolist() == [
-        ["C1", "S", "C2", "N1", "U4", "PR1"]]
+        ["C1", "S", "C2", "N1", "U4", "PR1"]
+    ]
     assert e["HOME_POST"].tolist() == ["s1 1aa"]  # text kept as given, only stripped
     assert e["DEC"].isna().all() and e["REC"].isna().all()
     assert str(e["DECOM"].dtype) == "datetime64[ns]" and str(e["return_year"].dtype) == "Int64"
@@ -120,7 +131,10 @@ def test_utf8_bom_is_not_part_of_the_first_heading(tmp_path):
 
 def test_short_and_long_rows(tmp_path):
     # Row 2 lacks trailing empty cells (padded); row 3 has a stray filled extra field (set aside).
-    write(tmp_path / "h.csv", csv(HEADER, "C1,F,01/06/2012,WBRI", "C2,F,01/06/2012,WBRI,,,,oops", "C3,M,01/01/2013,WBRI,,,"))
+    write(
+        tmp_path / "h.csv",
+        csv(HEADER, "C1,F,01/06/2012,WBRI", "C2,F,01/06/2012,WBRI,,,,oops", "C3,M,01/01/2013,WBRI,,,"),
+    )
     data = load_903(tmp_path)
     assert data.header["CHILD"].tolist() == ["C1", "C3"]
     assert data.set_aside[["row", "reason"]].values.tolist() == [[3, "more fields than column headings"]]
@@ -140,10 +154,10 @@ def test_xlsx_workbook_with_a_sheet_per_table(tmp_path):
     ws.title = "Header"
     ws.append(HEADER.split(","))
     ws.append(["C1", "m", pd.Timestamp("2012-06-01").to_pydatetime(), "WBRI", None, None, None])
-    ws.append([None] * 7)                       # blank row 3
-    ws.append([1234, 2, 41061, "WBRI"])         # numeric CHILD, SEX 2, DOB as a serial number
+    ws.append([None] * 7)  # blank row 3
+    ws.append([1234, 2, 41061, "WBRI"])  # numeric CHILD, SEX 2, DOB as a serial number
     ep = wb.create_sheet("Sheet2")
-    ep.append([])                               # headings start on row 2
+    ep.append([])  # headings start on row 2
     ep.append(EPISODES.split(","))
     ep.append(["C1", "01/05/2024", "S", "C2", "N1", "U4", "PR1", None, None, None, None, None, None])
     wb.create_sheet("Notes").append(["anything", "else"])
@@ -164,9 +178,19 @@ def test_xlsx_workbook_with_a_sheet_per_table(tmp_path):
     assert set(data.sources["path"]) == {f"{path} [Header]", f"{path} [Sheet2]", f"{path} [Notes]"}
 
 
-@pytest.mark.parametrize("name,year", [("2025", 2025), ("2024-25", 2025), ("2024_25", 2025), ("202425", 2025),
-                                       ("2024-2025", 2025), ("returns 2023-24", 2024), ("ssda903", None),
-                                       ("2024-26", None)])
+@pytest.mark.parametrize(
+    "name,year",
+    [
+        ("2025", 2025),
+        ("2024-25", 2025),
+        ("2024_25", 2025),
+        ("202425", 2025),
+        ("2024-2025", 2025),
+        ("returns 2023-24", 2024),
+        ("ssda903", None),
+        ("2024-26", None),
+    ],
+)
 def test_year_folder_names(name, year):
     assert return_year_from_name(name) == year
 
@@ -183,17 +207,25 @@ def stacked(tmp_path_factory):
     DEC/REC); the 2024-25 header changes C1's ethnicity; OC3 rows are per year; an exact copy of an
     OC3 row in 2024-25 is the only within-year duplicate."""
     tmp_path = tmp_path_factory.mktemp("stack")
-    write(tmp_path / "2023-24" / "header.csv", csv(HEADER, "C1,1,01/06/2006,WOTH,,,", "C2,2,01/01/2010,WBRI,,,"))
-    write(tmp_path / "2023-24" / "episodes.csv", csv(
-        EPISODES,
-        "C1,01/05/2023,S,C2,N1,U4,PR1,,,,,,",
-        "C2,01/06/2023,S,V2,N1,U4,PR1,01/07/2023,E13,,,,",
-    ))
+    write(
+        tmp_path / "2023-24" / "header.csv", csv(HEADER, "C1,1,01/06/2006,WOTH,,,", "C2,2,01/01/2010,WBRI,,,")
+    )
+    write(
+        tmp_path / "2023-24" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,C2,N1,U4,PR1,,,,,,",
+            "C2,01/06/2023,S,V2,N1,U4,PR1,01/07/2023,E13,,,,",
+        ),
+    )
     write(tmp_path / "2024-25" / "header.csv", csv(HEADER, "C1,M,01/06/2006,WBRI,,,"))
-    write(tmp_path / "2024-25" / "episodes.csv", csv(
-        EPISODES,
-        "C1,01/05/2023,S,C2,N1,U4,PR1,01/06/2024,E17,,,,",
-    ))
+    write(
+        tmp_path / "2024-25" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,C2,N1,U4,PR1,01/06/2024,E17,,,,",
+        ),
+    )
     oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
     write(tmp_path / "2023-24" / "oc3.csv", csv(oc3, "C9,01/06/2005,YES,F2,U1"))
     write(tmp_path / "2024-25" / "oc3.csv", csv(oc3, "C9,01/06/2005,YES,F2,U1", "C9,01/06/2005,YES,F2,U1"))
@@ -231,8 +263,16 @@ def test_stacking_counts_every_removed_row(stacked):
 
 
 def test_duplicate_header_rows_within_one_return(tmp_path):
-    write(tmp_path / "h.csv", csv(HEADER, "C1,M,01/06/2012,WBRI,,,", "C1,F,01/06/2012,WBRI,,,",
-                                  "C2,M,01/06/2012,WBRI,,,", "C2,M,01/06/2012,WBRI,,,"))
+    write(
+        tmp_path / "h.csv",
+        csv(
+            HEADER,
+            "C1,M,01/06/2012,WBRI,,,",
+            "C1,F,01/06/2012,WBRI,,,",
+            "C2,M,01/06/2012,WBRI,,,",
+            "C2,M,01/06/2012,WBRI,,,",
+        ),
+    )
     data = load_903(tmp_path)
     assert data.header[["CHILD", "SEX"]].values.tolist() == [["C1", "F"], ["C2", "M"]]
     assert issues_of(data, "duplicate_child")[["row", "severity"]].values.tolist() == [[2, "error"]]
@@ -240,11 +280,14 @@ def test_duplicate_header_rows_within_one_return(tmp_path):
 
 
 def test_one_file_of_all_episodes_since_some_date(tmp_path):
-    write(tmp_path / "all_episodes.csv", csv(
-        EPISODES,
-        "C1,01/05/2015,S,C2,N1,U4,PR1,01/05/2016,X1,,,,",
-        "C1,01/05/2016,P,C2,N1,U6,PR1,,,CARPL,,,",
-    ))
+    write(
+        tmp_path / "all_episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2015,S,C2,N1,U4,PR1,01/05/2016,X1,,,,",
+            "C1,01/05/2016,P,C2,N1,U6,PR1,,,CARPL,,,",
+        ),
+    )
     data = load_903(tmp_path)
     assert len(data.episodes) == 2 and data.episodes["return_year"].isna().all() and data.set_aside.empty
 
