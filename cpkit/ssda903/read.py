@@ -273,6 +273,8 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
                     message=f"{key} is blank; the row was set aside",
                 )
             )
+    elif key is not None:  # the file has no key date column at all (reported once, as missing_column)
+        reason[reason.isna()] = f"no {key} column in the file"
     if raw.ragged_rows:
         ragged = pd.Series(dict(raw.ragged_rows))
         hit = rows.isin(ragged.index) & reason.isna()

@@ -311,3 +311,12 @@ def test_empty_files_and_other_files_are_reported_not_errors(tmp_path):
     assert found == {"empty_file": "info", "file_skipped": "info"}
     assert (data.issues["rule"] == "empty_file").sum() == 2
     assert data.sources["rows"].tolist() == [0, 0] and data.header.empty
+
+
+def test_rows_of_a_file_without_its_key_date_column_are_set_aside(tmp_path):
+    write(tmp_path / "e.csv", csv(EPISODES.replace("DECOM,", ""), "C1,S,C2,N1,U4,PR1,,,,,,"))
+    data = load_903(tmp_path)
+    assert data.episodes.empty
+    assert data.set_aside[["row", "reason"]].values.tolist() == [[2, "no DECOM column in the file"]]
+    missing = data.issues[data.issues["rule"] == "missing_column"]
+    assert missing[["column", "severity", "row"]].values.tolist() == [["DECOM", "error", 1]]
