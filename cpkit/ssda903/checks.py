@@ -60,7 +60,7 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
-def isin(values: pd.Series, others: pd.Series) -> pd.Series:
+def _isin(values: pd.Series, others: pd.Series) -> pd.Series:
     """``values.isin(others)`` for long text columns (pandas' own walks ``others`` in Python)."""
     found = pc.is_in(
         pa.array(values.to_numpy(dtype=object), type=pa.string()),
@@ -126,7 +126,7 @@ def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) 
     cases = cases[cases["check"].isin(["not_nullable", *(f[0] for f in FORMATS.values())])]
     if cases.empty:
         return tidy_issues([])
-    idx = cases["index"].astype("int64").to_numpy()
+    idx = table.index.get_indexer(cases["index"].to_numpy())  # pandera reports index labels
     blank = (cases["check"] == "not_nullable").to_numpy()
     column = cases["column"].astype("str").to_numpy()
     severity = [
@@ -345,7 +345,7 @@ def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
         return []
     out = []
     first_episode = ~e["CHILD"].duplicated()
-    no_header = first_episode & ~isin(e["CHILD"], h["CHILD"])
+    no_header = first_episode & ~_isin(e["CHILD"], h["CHILD"])
     out.append(
         _issues(
             "episodes",
@@ -361,7 +361,7 @@ def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
         _issues(
             "header",
             h,
-            ~isin(h["CHILD"], e["CHILD"]),
+            ~_isin(h["CHILD"], e["CHILD"]),
             "CHILD",
             h["CHILD"],
             "child_without_episodes",
