@@ -72,11 +72,19 @@ def direction(previous: float | None, current: float | None, polarity: str, conf
 
 
 def read_education(path: Path, period: Period) -> pd.DataFrame | None:
-    """The KPI file's education rows, or None when there is no KPI file (a broken file still raises)."""
+    """The KPI file's education rows for the period and the one before, with ``current`` set for the period.
+
+    None when there is no KPI file; a file with bad rows still raises ``KpiError``. The file is read
+    without ``load_kpis``' period window because a council's KPI sheet usually runs over many years:
+    other years' rows are left out here rather than stopping the section.
+    """
     if not Path(path).exists():
         return None
-    kpis = load_kpis(path, period)
-    return kpis[kpis["theme"] == THEME].reset_index(drop=True)
+    kpis = load_kpis(path)
+    kpis = kpis[kpis["theme"] == THEME]
+    kpis = kpis[(kpis["period_start"] >= period.previous().start) & (kpis["period_end"] <= period.end)]
+    current = (kpis["period_start"] >= period.start) & (kpis["period_end"] <= period.end)
+    return kpis.assign(current=current.astype(bool)).reset_index(drop=True)
 
 
 def _latest(rows: pd.DataFrame) -> pd.DataFrame:

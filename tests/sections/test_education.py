@@ -62,6 +62,8 @@ Exclusions,education,2023-24,2,,,0,low,number,VS
 Exclusions,education,2024-25,6,,,0,low,number,VS
 KS2,education,2024-25,30.0,3,10,40,high,percent,VS
 Attainment 8,education,2023-24,20.0,,,,high,score,VS
+Attainment 8,education,2021-22,19.0,,,,high,score,VS
+Attendance,education,2025-26 Q1,90.0,90,100,93,high,percent,VS
 Reviews on time,children in care,2024-25,90,90,100,95,high,percent,IRO
 """
 
@@ -75,7 +77,8 @@ def kpis(tmp_path):
 
 def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
     figures = ed.education_figures(kpis, P2025, CONFIG)
-    # Attainment 8 has no 2024-25 figure and the reviews KPI is another theme: neither is reported.
+    # Attainment 8 has no 2024-25 figure and the reviews KPI is another theme: neither is reported; rows
+    # for other years (2021-22, 2025-26 Q1) are left out.
     assert list(figures["indicator"]) == ["Attendance", "Suspensions", "Exclusions", "KS2"]
     assert ed.missing_this_year(kpis) == ["Attainment 8"]
     table, classes = ed.education_table(figures, P2025, CONFIG)
@@ -119,6 +122,19 @@ def test_chart_alt_states_the_message(kpis):
     assert "1 of the 3 with a target met it" in alt
     assert "Suspensions improved most, from 8.5% to 8.0%" in alt
     assert "Attendance worsened most, from 93.6% to 87.4%" in alt
+
+
+def test_a_quarter_is_used_when_the_year_has_no_whole_year_figure(tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text(
+        KPI_CSV.splitlines()[0] + "\nPEPs,education,2024-25 Q2,90,90,100,95,high,percent,VS\n"
+        "PEPs,education,2024-25 Q3,92,92,100,95,high,percent,VS\n",
+        encoding="utf-8",
+    )
+    figures = ed.education_figures(ed.read_education(path, P2025), P2025, CONFIG)
+    table, _ = ed.education_table(figures, P2025, CONFIG)
+    assert table.loc[0, "2024-25"] == "92.0% (2024-25 Q3)"  # the latest quarter, named
+    assert table.loc[0, "Against target"] == ed.NEAR
 
 
 def test_no_file_and_no_education_rows(tmp_path):
