@@ -241,3 +241,15 @@ def test_reason_for_new_episode_fits_the_previous_ending(tmp_path):
         [3, "RNE", "warning"],
         [4, "RNE", "warning"],
     ]
+
+
+def test_sex_u_only_from_2024_25(tmp_path):
+    # 2023-24 return: 1 -> M is fine, U did not exist yet; in 2024-25 U is fine.
+    write(
+        tmp_path / "2023-24" / "header.csv", csv(HEADER, "C1,1,01/06/2012,WBRI,,,", "C2,U,01/06/2012,WBRI,,,")
+    )
+    write(tmp_path / "2024-25" / "header.csv", csv(HEADER, "C3,U,01/06/2012,WBRI,,,"))
+    p = check_903(load_903(tmp_path))
+    found = only(p, "code_out_of_year")
+    assert found[["row", "column", "value"]].values.tolist() == [[3, "SEX", "U"]]
+    assert found["file"].iloc[0].endswith("2023-24/header.csv")
