@@ -158,8 +158,8 @@ def cell_value(text: object) -> object:
     if _NUMBER.match(value):
         number = float(value.replace(",", ""))
         return int(number) if "." not in value else number
-    if _PERCENT.match(value):
-        return float(value[:-1]) / 100
+    if m := _PERCENT.match(value):
+        return round(float(value[:-1]) / 100, len(m.group(1) or "") + 2)  # 0.227, not 0.22699999999999998
     return text
 
 

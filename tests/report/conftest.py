@@ -1,17 +1,16 @@
 """Reports built once per test session with every section notebook, for the document, workbook,
 privacy and accessibility tests.
 
-``sample_report`` is the shipped sample's 2025 report. ``small_council`` is a council of about thirty
-children cut out of the sample (every SSDA903 table of every year filtered to the same children), built
-for 2024 and then 2025 into one output folder: small enough that the small-number rule must bite, and the
-two builds show that one year's report leaves another's alone. Tests using them carry
-``@pytest.mark.xdist_group(...)`` so each report is built by one worker only under ``--dist loadgroup``.
+``sample_report`` is the shipped sample's 2025 report. ``small_council`` is the 2025 report of a council
+of about thirty children cut out of the sample (every SSDA903 table of every year filtered to the same
+children, the other input files as they are): small enough that the small-number rule must bite. Tests
+using them carry ``@pytest.mark.xdist_group(...)`` so each report is built by one worker only under
+``--dist loadgroup``.
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,17 +27,6 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``reports/2025/`` built from ``data/sample`` with all sections."""
     out = tmp_path_factory.mktemp("sample") / "reports"
     return build_report(ReportRequest(year=2025, out_dir=out, progress=False, jobs=2))
-
-
-@dataclass
-class SmallCouncil:
-    data_dir: Path
-    out_dir: Path
-    children: list[str]
-    first_build: dict[str, bytes]  # reports/2024/ right after it was built, before 2025 was built
-
-    def report(self, year: int) -> Path:
-        return self.out_dir / str(year)
 
 
 def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDREN) -> list[str]:
@@ -65,23 +53,27 @@ def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDR
 
 
 @pytest.fixture(scope="session")
-def small_council(tmp_path_factory: pytest.TempPathFactory) -> SmallCouncil:
-    base = tmp_path_factory.mktemp("small")
-    data = base / "data"
-    children = make_small_council(SAMPLE_DIR, data)
-    out = base / "reports"
+def small_council_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small council's data folder (no report built)."""
+    data = tmp_path_factory.mktemp("small") / "data"
+    make_small_council(SAMPLE_DIR, data)
+    return data
 
-    def build(year: int) -> Path:
-        return build_report(
-            ReportRequest(
-                year=year, data_dir=data, out_dir=out, la_name=SMALL_COUNCIL_NAME, progress=False, jobs=2
-            )
+
+@pytest.fixture(scope="session")
+def small_council(small_council_data: Path) -> Path:
+    """``reports/2025/`` of the small council, with all sections."""
+    out = small_council_data.parent / "reports"
+    return build_report(
+        ReportRequest(
+            year=2025,
+            data_dir=small_council_data,
+            out_dir=out,
+            la_name=SMALL_COUNCIL_NAME,
+            progress=False,
+            jobs=2,
         )
-
-    first = build(2024)
-    snapshot = {p.name: p.read_bytes() for p in first.iterdir()}
-    build(2025)
-    return SmallCouncil(data, out, children, snapshot)
+    )
 
 
 def report_pages(report: Path) -> list[Path]:

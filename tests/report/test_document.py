@@ -6,6 +6,7 @@ sample report with every section notebook.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from bs4 import BeautifulSoup
 from cpkit.config import Config, Period
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.render import page_from_html
+from cpkit.report.runner import ReportRequest, build_report
 from cpkit.report.sections import Section, discover
 from cpkit.report.site import page_meta
+from cpkit.report.workbook import WORKBOOK_NAME
 
 PERIOD = Period.from_year(2025)
 SIZE_BUDGET = 2 * 1024 * 1024  # bytes: an email attachment most mail systems accept
@@ -197,3 +200,37 @@ def test_sample_document_numbers_every_figure_and_table_of_the_section_pages(sam
     ]
     images = [img["src"] for img in soup.find_all("img")]
     assert images and all(src.startswith("data:image/") for src in images)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("small_council")
+def test_each_year_gets_its_own_folder_and_a_later_build_leaves_an_earlier_one_alone(
+    small_council_data, tmp_path
+):
+    """2024 then 2025 into one output folder: two complete, independent reports. One section is enough to
+    show it (the folder handling does not depend on which sections run) and keeps the test quick."""
+    first = discover()[0].name
+    out = tmp_path / "reports"
+
+    def build(year: int) -> Path:
+        request = ReportRequest(
+            year=year, data_dir=small_council_data, out_dir=out, sections=[first], progress=False, jobs=1
+        )
+        return build_report(request)
+
+    older = build(2024)
+    before = {p.name: p.read_bytes() for p in older.iterdir()}
+    newer = build(2025)
+    assert (older, newer) == (out / "2024", out / "2025")
+    assert {p.name: p.read_bytes() for p in older.iterdir()} == before, (
+        "building 2025 changed the 2024 report"
+    )
+    for year, folder in ((2024, older), (2025, newer)):
+        assert {f"{first}.html", "index.html", DOCUMENT_NAME, WORKBOOK_NAME, "manifest.json"} <= {
+            p.name for p in folder.iterdir()
+        }
+        assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["period"]["year"] == year
+        label = Period.from_year(year).label
+        assert f"annual report {label}" in _soup(folder / DOCUMENT_NAME).title.get_text()
+    assert (out / "_analyst" / "2024" / f"{first}.ipynb").exists() and (out / "_analyst" / "2025").is_dir()
+    assert sorted(p.name for p in out.iterdir()) == ["2024", "2025", "_analyst"], "no staging folder left"
