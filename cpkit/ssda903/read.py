@@ -76,43 +76,13 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
             raws = read_file(file, root)
         except EmptyFileError as err:
             sources.append({"path": str(file), "table": None, "rows": 0, "sha256": err.sha256})
-            issues.append(
-                make_issues(
-                    file=str(file),
-                    table=None,
-                    row=None,
-                    column=None,
-                    value=None,
-                    rule="empty_file",
-                    message=str(err),
-                )
-            )
+            issues.append(_file_issue(file, "empty_file", str(err)))
             continue
         except TypeError:
-            issues.append(
-                make_issues(
-                    file=str(file),
-                    table=None,
-                    row=None,
-                    column=None,
-                    value=None,
-                    rule="file_skipped",
-                    message=f"{file} is not a CSV or xlsx file; skipped",
-                )
-            )
+            issues.append(_file_issue(file, "file_skipped", f"{file} is not a CSV or xlsx file; skipped"))
             continue
         except (ValueError, OSError, UnicodeError) as err:
-            issues.append(
-                make_issues(
-                    file=str(file),
-                    table=None,
-                    row=None,
-                    column=None,
-                    value=None,
-                    rule="file_unreadable",
-                    message=str(err),
-                )
-            )
+            issues.append(_file_issue(file, "file_unreadable", str(err)))
             continue
         for raw in raws:
             table = recognise(list(raw.data.columns))
@@ -164,6 +134,11 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
         len(data.issues),
     )
     return data
+
+
+def _file_issue(file: Path, rule: str, message: str) -> pd.DataFrame:
+    """A problem with a whole file (no table, row or column to name)."""
+    return make_issues(file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message)
 
 
 def recognise(columns: Sequence[str]) -> str | None:
