@@ -21,6 +21,16 @@ sample: true
 """
 
 
+def _own_indicators(ssda903_dir: Path) -> dict[int, object]:
+    """The sample council's own indicators for each benchmark year, from the returns just written."""
+    from cpkit.care import indicators
+    from cpkit.config import Config
+    from cpkit.ssda903 import load_903
+
+    data = load_903(ssda903_dir)
+    return {year: indicators(data, year, "financial", Config(), postcode_lookup=None) for year in range(2021, 2026)}
+
+
 def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     """Write the whole sample into ``out_dir``; return the files written."""
     from cpkit.sample.action_plan import write_action_plan
@@ -32,7 +42,7 @@ def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     written = list(write_903_sample(out_dir / "ssda903", seed=seed))
     written.append(write_action_plan(out_dir / "action_plan.xlsx", seed=seed))
     written.append(write_kpis(out_dir / "kpis.csv", seed=seed))
-    written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed))
+    written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed, own=_own_indicators(out_dir / "ssda903")))
     config = out_dir / "cpkit.yaml"
     config.write_text(SAMPLE_CONFIG, encoding="utf-8")
     written.append(config)

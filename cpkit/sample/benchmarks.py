@@ -10,10 +10,12 @@ category the release no longer uses, and a council created in 2023 (no rows befo
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 # England, year ending 31 March 2025, rounded (explore-education-statistics CLA release).
 CLA_RATE, START_RATE, CEASE_RATE = 67, 26, 28
@@ -240,10 +242,14 @@ def _pct(n: float, den: float) -> str:
     return str(int(np.floor(n / den * 100 + 0.5)))
 
 
-def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 20) -> list[Path]:
+def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 20,
+                     own: Mapping[int, pd.DataFrame] | None = None) -> list[Path]:
     """Write the sample release (2025 layout, years 2021-2025) and a neighbour model; return the paths.
 
     ``councils_count`` other councils besides the sample one (the benchmark script asks for ~155).
+    ``own`` maps a year to the sample council's ``cpkit.care.indicators`` table for that year: where given,
+    the sample council's published counts are its own, as a real council's published figures come from its
+    return, so the scorecard's "own data against published" check agrees on the shipped sample.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -254,6 +260,8 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
     lines: dict[str, list[list[str]]] = {k: [] for k in LAYOUTS}
     for year in YEARS:
         figures = {c.new_code: _council_figures(draws[c.new_code], year) for c in everyone if year >= c.first_year}
+        if own is not None and year in own:
+            _align_with_own(figures["E06000999"], own[year])
         if year == 2025 and len(everyone) > 3:  # a neighbour with a suppressed conviction count, on purpose
             _force_small(figures[everyone[3].new_code]["health"], "Convicted", 3)
         areas = [(c, figures[c.new_code]) for c in everyone if c.new_code in figures]
@@ -282,6 +290,59 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
         paths.append(_write(out_dir / name, header, lines[kind]))
     paths.append(write_neighbour_model(out_dir / "sn_model_2025_wide.csv", everyone, rng))
     return paths
+
+
+# (file kind, label columns...) -> (measure id, "numerator" | "denominator") in cpkit.care.indicators
+_OWN_COUNTS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("numbers", "Children looked after on 31 March each year"): ("cla_at_end", "numerator"),
+    ("numbers", "Children starting to be looked after each year"): ("cla_started", "numerator"),
+    ("numbers", "Children ceasing to be looked after each year"): ("cla_ceased", "numerator"),
+    ("stability", "CLA on 31 March", "With 3 or more placements during the year"): ("placements_3plus_pct", "numerator"),
+    ("stability", "CLA on 31 March", "Total children"): ("placements_3plus_pct", "denominator"),
+    ("stability", "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+     "Living with the same carer for at least 2 years"): ("long_term_stability_pct", "numerator"),
+    ("stability", "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+     "Total children"): ("long_term_stability_pct", "denominator"),
+    ("health", "Health assessments: Children looked after all ages", "Had their annual health assessment"):
+        ("health_assessment_pct", "numerator"),
+    ("health", "Health assessments: Children looked after all ages", "Had their teeth checked by a dentist"):
+        ("teeth_check_pct", "numerator"),
+    ("health", "Health assessments: Children looked after all ages", "Had their immunisations up to date"):
+        ("immunisations_pct", "numerator"),
+    ("health", "Health assessments: Children looked after all ages", "Total all ages"):
+        ("health_assessment_pct", "denominator"),
+    ("health", "Development assessments: Children looked after ages 0 to 4 years",
+     "Development assessments up to date"): ("health_surveillance_pct", "numerator"),
+    ("health", "Development assessments: Children looked after ages 0 to 4 years", "Total ages 0 to 4 years"):
+        ("health_surveillance_pct", "denominator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score was received"): ("sdq_received_pct", "numerator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "Total ages 5 to 16 years"): ("sdq_received_pct", "denominator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is normal"): ("sdq_normal_pct", "numerator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is borderline"): ("sdq_borderline_pct", "numerator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is a cause for concern"):
+        ("sdq_concern_pct", "numerator"),
+    ("health", "Convictions: Children looked after Ages 10 to 17 years",
+     "Convicted or subject to youth cautions, or youth conditional cautions during the year"):
+        ("convicted_pct", "numerator"),
+    ("health", "Convictions: Children looked after Ages 10 to 17 years", "Total ages 10 to 17 years"):
+        ("convicted_pct", "denominator"),
+}
+
+
+def _align_with_own(figures: dict[str, list[tuple]], own: pd.DataFrame) -> None:
+    """Replace the sample council's drawn counts with its own computed ones, where the kit computes them."""
+    values = own.set_index("indicator")
+    for kind, rows in figures.items():
+        for i, row in enumerate(rows):
+            key = (kind, *row[:-1])
+            if key in _OWN_COUNTS:
+                measure, part = _OWN_COUNTS[key]
+                n = values.at[measure, part]
+                if pd.notna(n):
+                    rows[i] = (*row[:-1], int(n))
+    average = values.at["sdq_average", "value"]
+    if pd.notna(average):
+        figures["_sdq_average"] = [(round(float(average), 1),)]
 
 
 def _force_small(rows: list[tuple], starts: str, n: int) -> None:
