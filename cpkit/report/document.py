@@ -69,17 +69,13 @@ def build_document(
 
 
 def _cover(config: Config, period: Period) -> str:
+    """Council, title, period; the template's header above it carries the synthetic-data banner."""
     return (
         '<div class="cp-cover">'
         f'<p class="cp-cover-council">{html.escape(config.la_name)}</p>'
         f"<h1>Corporate Parenting annual report {html.escape(period.label)}</h1>"
         f'<p class="cp-cover-period">{html.escape(period.long_label)}</p>'
-        + (
-            '<p class="cp-note">Synthetic sample data: the figures describe no real children.</p>'
-            if config.sample
-            else ""
-        )
-        + "</div>"
+        "</div>"
     )
 
 
