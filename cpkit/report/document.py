@@ -120,7 +120,11 @@ def _section_part(soup: BeautifulSoup, section: Section, page: str, names: set[s
         element["data-section"] = section.name
         note = soup.new_tag("p", attrs={"class": "cp-note"})
         link = soup.new_tag("a", attrs={"href": f"#{element['id']}"})
-        link.string = str(element.get("aria-label") or f"Appendix: {section.title}")
+        title = element.find(_HEADINGS)
+        link.string = str(
+            element.get("aria-label")
+            or (title.get_text(strip=True) if title else f"Appendix: {section.title}")
+        )
         note.append("See ")
         note.append(link)
         note.append(".")

@@ -148,7 +148,9 @@ def test_the_appendix_moves_after_the_last_section_and_is_linked_from_where_it_w
     beta = soup.find(id="02_beta").parent
     assert beta.find(class_="cp-appendix") is None
     pointer = beta.find("a", href=f"#{moved['id']}")
-    assert pointer is not None, "the section says where its appendix went"
+    assert pointer is not None and pointer.get_text() == "The full action plan", (
+        "the section says where its appendix went"
+    )
 
 
 # --- the sample report, with every section notebook ---------------------------------------------------
