@@ -4,13 +4,19 @@ privacy and accessibility tests.
 ``sample_report`` is the shipped sample's 2025 report. ``small_council`` is the 2025 report of a council
 of about thirty children cut out of the sample (every SSDA903 table of every year filtered to the same
 children, the other input files as they are): small enough that the small-number rule must bite. Tests
-using them carry ``@pytest.mark.xdist_group(...)`` so each report is built by one worker only under
-``--dist loadgroup``.
+using them carry ``@pytest.mark.xdist_group(...)`` so that ``--dist loadgroup`` sends them to one worker.
+That grouping is silently lost with pytest 9 and pytest-xdist 3.8 (xdist renames ``item._nodeid``, which
+pytest 9 no longer reads), so each report is also built once for all workers: the first worker to need it
+builds it into the workers' shared temporary folder under a file lock, the others wait and reuse it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -22,11 +28,45 @@ SMALL_COUNCIL_CHILDREN = 30
 SMALL_COUNCIL_NAME = "Small Test Council"
 
 
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between test workers (none where ``fcntl`` is missing: each worker then builds)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
+    """``build(folder)`` once per test run, shared by all xdist workers; its result path is reused."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(factory.mktemp(name))
+    shared = factory.getbasetemp().parent / name
+    shared.mkdir(exist_ok=True)
+    with _lock(shared / ".lock"):
+        done = shared / "built.txt"
+        if done.exists():
+            return Path(done.read_text(encoding="utf-8"))
+        result = build(Path(tempfile.mkdtemp(dir=shared)))  # a fresh folder: a failed attempt may remain
+        done.write_text(str(result), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``reports/2025/`` built from ``data/sample`` with all sections."""
-    out = tmp_path_factory.mktemp("sample") / "reports"
-    return build_report(ReportRequest(year=2025, out_dir=out, progress=False, jobs=2))
+
+    def build(folder: Path) -> Path:
+        return build_report(ReportRequest(year=2025, out_dir=folder / "reports", progress=False, jobs=2))
+
+    return built_once(tmp_path_factory, "sample_report", build)
 
 
 def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDREN) -> list[str]:
@@ -55,25 +95,30 @@ def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDR
 @pytest.fixture(scope="session")
 def small_council_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small council's data folder (no report built)."""
-    data = tmp_path_factory.mktemp("small") / "data"
-    make_small_council(SAMPLE_DIR, data)
-    return data
+
+    def make(folder: Path) -> Path:
+        make_small_council(SAMPLE_DIR, folder / "data")
+        return folder / "data"
+
+    return built_once(tmp_path_factory, "small_council_data", make)
 
 
 @pytest.fixture(scope="session")
-def small_council(small_council_data: Path) -> Path:
+def small_council(tmp_path_factory: pytest.TempPathFactory, small_council_data: Path) -> Path:
     """``reports/2025/`` of the small council, with all sections."""
-    out = small_council_data.parent / "reports"
-    return build_report(
-        ReportRequest(
+
+    def build(folder: Path) -> Path:
+        request = ReportRequest(
             year=2025,
             data_dir=small_council_data,
-            out_dir=out,
+            out_dir=folder / "reports",
             la_name=SMALL_COUNCIL_NAME,
             progress=False,
             jobs=2,
         )
-    )
+        return build_report(request)
+
+    return built_once(tmp_path_factory, "small_council", build)
 
 
 def report_pages(report: Path) -> list[Path]:
