@@ -63,3 +63,9 @@ def select(names: list[str] | None, registry: tuple[Section, ...] | None = None)
             raise ValueError(f"unknown section {name!r}; sections are: {known}")
         chosen.append(section)
     return [s for s in registry if s in chosen]
+
+
+def reading_order(sections: list[Section]) -> list[Section]:
+    """The order readers meet the sections: a summary that runs last, because it is written from the
+    others, comes first, as the executive summary does in a council's annual report."""
+    return [s for s in sections if s.last] + [s for s in sections if not s.last]

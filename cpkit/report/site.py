@@ -17,7 +17,7 @@ from cpkit.config import Config, Period
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.execute import SectionRun
 from cpkit.report.render import page_from_html, render_file
-from cpkit.report.sections import Section
+from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
 
 
@@ -44,6 +44,7 @@ def write_site(
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``."""
     staging.mkdir(parents=True)
+    sections = reading_order(sections)
     meta = page_meta(config, period)
     by_name = {r.name: r for r in runs}
     pages = []

@@ -75,6 +75,17 @@ def _flow(n: int, hide: bool, threshold: int, symbol: str) -> str:
     return suppress_value(n, threshold, symbol)
 
 
+def stock_chart_data(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The figures behind the month-by-month chart, as published (for the Excel download)."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    return pd.DataFrame(
+        {
+            "Month": [month_label(m) for m in movements["month"]],
+            "Children in care at the end of the month": [suppress_value(n, t, sym) for n in movements["end"]],
+        }
+    )
+
+
 def stock_chart(movements: pd.DataFrame, la_name: str) -> tuple[plt.Figure, str]:
     """Line chart of children in care at the end of each month, and alt text stating its message."""
     labels = [month_label(m) for m in movements["month"]]

@@ -17,7 +17,7 @@ from cpkit.config import Config, Period
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.render import page_from_html
 from cpkit.report.runner import ReportRequest, build_report
-from cpkit.report.sections import Section, discover
+from cpkit.report.sections import Section, discover, reading_order
 from cpkit.report.site import page_meta
 from cpkit.report.workbook import WORKBOOK_NAME
 
@@ -167,7 +167,8 @@ def test_sample_document_holds_every_section_and_stays_self_contained(sample_rep
     text = path.read_text(encoding="utf-8")
     soup = BeautifulSoup(text, "html.parser")
     assert path.stat().st_size < SIZE_BUDGET, f"{path.stat().st_size:,} bytes is over the 2 MB budget"
-    sections = discover()
+    sections = reading_order(list(discover()))
+    assert sections[0].name == "09_executive_summary", "the summary opens the document, as in councils' reports"
     assert [a["href"] for a in soup.find("nav", class_="cp-toc").find_all("a")][: len(sections)] == [
         f"#{s.name}" for s in sections
     ]
