@@ -92,12 +92,19 @@ def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDR
     return children
 
 
+# The analyst's own words for one section, kept beside the data as a council would keep them.
+COMMENTARY = "Admissions rose in **August** after the sibling group placement review.\n"
+
+
 @pytest.fixture(scope="session")
 def small_council_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small council's data folder (no report built)."""
 
     def make(folder: Path) -> Path:
         make_small_council(SAMPLE_DIR, folder / "data")
+        note = folder / "data" / "commentary" / "2025" / "01_children_in_care.md"
+        note.parent.mkdir(parents=True)
+        note.write_text(COMMENTARY, encoding="utf-8")
         return folder / "data"
 
     return built_once(tmp_path_factory, "small_council_data", make)
