@@ -15,7 +15,7 @@ from cpkit.care.common import rows_for_year
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.present.suppression import is_small
-from cpkit.sections.children_in_care import (
+from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
     breakdown_table,

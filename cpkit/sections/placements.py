@@ -26,7 +26,7 @@ from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.present.suppression import suppress_counts
-from cpkit.sections.children_in_care import (
+from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
     breakdown_table,

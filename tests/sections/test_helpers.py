@@ -6,7 +6,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
-from cpkit.sections.children_in_care import (
+from cpkit.sections.common import (
     breakdown_table,
     compare_counts,
     compare_share,

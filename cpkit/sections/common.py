@@ -1,0 +1,272 @@
+"""Helpers shared by the care sections: two-year comparisons, tables and charts under the small-number rule.
+
+Each care section sets this year against the last (``Period.previous``); these functions turn a pair of
+figures into the sentence, the table row and the chart bar, so every section words and hides figures the
+same way.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.present.suppression import is_small, suppress_counts, suppress_value
+from cpkit.ssda903.model import Data903
+
+Figure = dict[str, float]  # numerator, denominator, pct: the care library's headline shape
+PCT_SYMBOL = "c"  # suppress_pct's symbol for a hidden percentage (the DfE's "confidential")
+
+
+def day_label(d: date) -> str:
+    """date(2025, 3, 31) -> "31 March 2025"."""
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def year_phrases(period: Period) -> tuple[str, str]:
+    """ "in 2023-24", "in 2024-25": how a sentence names the two periods compared."""
+    return f"in {period.previous().label}", f"in {period.label}"
+
+
+def date_phrases(period: Period) -> tuple[str, str]:
+    """ "at 31 March 2024", "at 31 March 2025": how a sentence names the two days compared."""
+    return f"at {day_label(period.previous().end)}", f"at {day_label(period.end)}"
+
+
+def period_labels(period: Period) -> tuple[str, str]:
+    return period.previous().label, period.label
+
+
+def end_labels(period: Period) -> tuple[str, str]:
+    return day_label(period.previous().end), day_label(period.end)
+
+
+def hidden(fig: Figure, threshold: int) -> bool:
+    """True when a share cannot be published: its numerator or denominator is suppressed, or it has none."""
+    den = fig.get("denominator", 0)
+    return (
+        not den
+        or pd.isna(den)
+        or pd.isna(fig.get("pct"))
+        or is_small(fig.get("numerator"), threshold)
+        or is_small(den, threshold)
+    )
+
+
+def compare_share(
+    narrative: Narrative, measure: str, previous: Figure, current: Figure, when: tuple[str, str]
+) -> str:
+    """ "{measure} rose, from 38 of 90 (42%) in 2023-24 to 45 of 96 (47%) in 2024-25."
+
+    The direction word compares the two percentages (``Narrative.change``); when either year's share is
+    hidden by the small-number rule no direction is given, so it cannot be worked back.
+    """
+    t = narrative.config.small_number_threshold
+    then = narrative.n_of_m(int(previous["numerator"]), int(previous["denominator"]))
+    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]))
+    if hidden(previous, t) or hidden(current, t):
+        return narrative.say(
+            "children_in_care.compare_hidden",
+            measure=measure,
+            then=then,
+            now=now,
+            previous=when[0],
+            current=when[1],
+        )
+    change = narrative.change(round(float(previous["pct"]), 1), round(float(current["pct"]), 1))
+    return narrative.say(
+        "children_in_care.compare",
+        measure=measure,
+        change=change,
+        then=then,
+        now=now,
+        previous=when[0],
+        current=when[1],
+    )
+
+
+def compare_counts(
+    narrative: Narrative, measure: str, previous: int, current: int, when: tuple[str, str]
+) -> str:
+    """ "{measure} rose, from 183 in 2023-24 to 200 in 2024-25" (no direction if either count is hidden)."""
+    t = narrative.config.small_number_threshold
+    values = dict(
+        then=narrative.count(previous), now=narrative.count(current), previous=when[0], current=when[1]
+    )
+    if is_small(previous, t) or is_small(current, t):
+        return narrative.say("children_in_care.compare_hidden", measure=measure, **values)
+    return narrative.say(
+        "children_in_care.compare", measure=measure, change=narrative.change(previous, current), **values
+    )
+
+
+def share_text(fig: Figure, config: Config, decimals: int = 0) -> str:
+    """A share as published: "47%", or the hidden symbol when its counts are suppressed."""
+    if hidden(fig, config.small_number_threshold):
+        return "" if not fig.get("denominator") else PCT_SYMBOL
+    return fmt_pct(float(fig["pct"]), decimals)
+
+
+def change_text(previous: Figure, current: Figure, config: Config, unit: str = "pp") -> str:
+    """The change between two shares in percentage points ("+4.2"), hidden if either share is."""
+    t = config.small_number_threshold
+    if hidden(previous, t) or hidden(current, t):
+        return "" if not (previous.get("denominator") and current.get("denominator")) else PCT_SYMBOL
+    return f"{round(float(current['pct']) - float(previous['pct']), 1) + 0.0:+.1f}"
+
+
+def breakdown_table(
+    tables: dict[str, pd.DataFrame],
+    key: str,
+    labels: dict[str, str] | None,
+    when: tuple[str, str],
+    config: Config,
+    name: str,
+) -> pd.DataFrame:
+    """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
+
+    Groups with no children in either year are left out. Counts pass ``suppress_counts(axis="column")``
+    so a hidden cell cannot be worked back from the total; a % is hidden wherever its count is.
+    """
+    prev = tables["previous"].set_index(key)["children"]
+    cur = tables["current"].set_index(key)["children"]
+    groups = list(dict.fromkeys(list(cur.index) + list(prev.index)))
+    frame = pd.DataFrame({"p": prev.reindex(groups, fill_value=0), "c": cur.reindex(groups, fill_value=0)})
+    frame = frame[(frame["p"] > 0) | (frame["c"] > 0)]
+    frame.loc["Total"] = frame.sum()
+    frame = frame.astype("int64")
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    pub = suppress_counts(frame, ["p", "c"], t, sym, axis="column")
+    out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
+    for col, label in (("p", when[0]), ("c", when[1])):
+        total = int(frame.loc["Total", col])
+        out[f"Children, {label}"] = pub[col].to_numpy()
+        out[f"%, {label}"] = [
+            PCT_SYMBOL if shown == sym else (fmt_pct(100 * n / total) if total else "")
+            for shown, n in zip(pub[col], frame[col], strict=True)
+        ]
+    return out
+
+
+def paired_bar_chart(
+    categories: list[str],
+    previous: list[float | None],
+    current: list[float | None],
+    labels: tuple[str, str],
+    xlabel: str,
+    title: str,
+    value_format: str = "{:.0f}%",
+) -> plt.Figure:
+    """Horizontal bars, last year hatched and this year solid, each labelled with its value.
+
+    Years are told apart by hatching, legend and position as well as colour; a hidden (suppressed)
+    value has no bar and is labelled "c".
+    """
+    colours = af_colours(2)
+    y = np.arange(len(categories))
+    height = 0.38
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.8 * len(categories) + 1.8))
+        top = max([v for v in list(previous) + list(current) if v is not None and not pd.isna(v)] + [1])
+        for offset, values, label, colour, hatch in (
+            (-height / 2, previous, labels[0], colours[1], "//"),
+            (height / 2, current, labels[1], colours[0], None),
+        ):
+            clean = [0 if v is None or pd.isna(v) else v for v in values]
+            bars = ax.barh(
+                y + offset, clean, height, label=label, color=colour, hatch=hatch, edgecolor="white"
+            )
+            for bar, v in zip(bars, values, strict=True):
+                text = PCT_SYMBOL if v is None or pd.isna(v) else value_format.format(v)
+                ax.annotate(
+                    f"{text} ({label})" if len(categories) == 1 else text,
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=9,
+                )
+        ax.set_yticks(y, [textwrap.fill(c, 26) for c in categories])
+        ax.invert_yaxis()
+        ax.set_xlim(0, top * 1.2)
+        ax.set_xlabel(xlabel)
+        ax.set_title(textwrap.fill(title, 60), loc="left", fontsize=12)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)
+        fig.tight_layout()
+    return fig
+
+
+def measure_table(
+    rows: list[tuple[str, str | None, Figure, Figure]],
+    when: tuple[str, str],
+    config: Config,
+    benchmarks: pd.DataFrame | None = None,
+    averages: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """One row per measure: last year, this year, change, this year's counts, and England and neighbours.
+
+    ``rows`` are (label, benchmark measure id or None, previous figure, current figure). Labels in
+    ``averages`` are averages (value to one decimal, "Out of" the children it averages over), not shares.
+    ``benchmarks`` (from ``cpkit.sections.placements.benchmark_figures``) adds the published England and
+    statistical-neighbour figures for the measure; its ``attrs["year"]`` names their year.
+    """
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    out: dict[str, list[str]] = {k: [] for k in ("Measure", when[0], when[1], "Change (points)")}
+    out[f"Number, {when[1]}"], out[f"Out of, {when[1]}"] = [], []
+    bench_cols = {}
+    if benchmarks is not None:
+        year = benchmarks.attrs.get("label", "")
+        bench_cols = {"england": f"England, {year}", "neighbour_avg": f"Statistical neighbours, {year}"}
+        for col in bench_cols.values():
+            out[col] = []
+    for label, bench_id, prev, cur in rows:
+        average = label in averages
+        out["Measure"].append(label)
+        for col, fig in ((when[0], prev), (when[1], cur)):
+            if average:
+                cell = (
+                    ""
+                    if not fig["denominator"]
+                    else (sym if is_small(fig["denominator"], t) else f"{fig['pct']:.1f}")
+                )
+            else:
+                cell = share_text(fig, config)
+            out[col].append(cell)
+        if average:
+            both = (
+                prev["denominator"]
+                and cur["denominator"]
+                and not (is_small(prev["denominator"], t) or is_small(cur["denominator"], t))
+            )
+            out["Change (points)"].append(f"{round(cur['pct'] - prev['pct'], 1) + 0.0:+.1f}" if both else "")
+            out[f"Number, {when[1]}"].append("")
+        else:
+            out["Change (points)"].append(change_text(prev, cur, config))
+            out[f"Number, {when[1]}"].append(suppress_value(cur["numerator"], t, sym))
+        out[f"Out of, {when[1]}"].append(suppress_value(cur["denominator"], t, sym))
+        for key, col in bench_cols.items():
+            value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan
+            out[col].append("" if pd.isna(value) else (f"{value:.1f}" if average else fmt_pct(value)))
+    return pd.DataFrame(out)
+
+
+def coverage_warning(data: Data903, period: Period) -> str:
+    """A warning when the returns supplied end before the period does (e.g. a calendar year to December
+    with returns only to March), so readers know the later months are not in the figures; else ""."""
+    years = data.episodes["return_year"].dropna()
+    if years.empty:
+        return ""
+    data_end = date(int(years.max()), 3, 31)
+    if data_end >= period.end:
+        return ""
+    return (
+        f"**Note:** the SSDA903 returns supplied run to {day_label(data_end)}, before the end of this period "
+        f"({day_label(period.end)}). Figures for later dates show the position recorded at {day_label(data_end)} "
+        "and counts over the period miss anything after it."
+    )
