@@ -288,7 +288,7 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
         header = [*GEO, *labels, *(["population_estimate"] if kind == "numbers" else []), count_col,
                   pct_col or "rate_per_10000"]
         paths.append(_write(out_dir / name, header, lines[kind]))
-    paths.append(write_neighbour_model(out_dir / "sn_model_2025_wide.csv", everyone, rng))
+    paths.append(write_neighbour_model(out_dir / "synthetic_sn_model_2025.csv", everyone, rng))
     return paths
 
 
