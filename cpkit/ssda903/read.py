@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +138,9 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
 
 def _file_issue(file: Path, rule: str, message: str) -> pd.DataFrame:
     """A problem with a whole file (no table, row or column to name)."""
-    return make_issues(file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message)
+    return make_issues(
+        file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message
+    )
 
 
 def recognise(columns: Sequence[str]) -> str | None:
@@ -160,6 +162,8 @@ def recognise(columns: Sequence[str]) -> str | None:
 def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Normalise one raw frame of a known table: (clean rows, issues, set-aside rows)."""
     label, data = raw.label, raw.data
+    # every problem in this frame is about this file and table; row, column and value default to none
+    issue = partial(make_issues, file=label, table=table, row=None, column=None, value=None)
     rows = pd.Series(raw.rows, index=data.index)
     issues: list[pd.DataFrame] = _heading_issues(table, raw)
     out: dict[str, pd.Series] = {}
@@ -188,9 +192,7 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         if bad.any():
             keep = " (the row was set aside)" if col == key else ""
             issues.append(
-                make_issues(
-                    file=label,
-                    table=table,
+                issue(
                     row=rows[bad],
                     column=col,
                     value=data[col][bad].astype("str"),
@@ -203,9 +205,7 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         old = data["SEX"].astype("str").str.strip().isin(["1", "2"])
         if old.any():
             issues.append(
-                make_issues(
-                    file=label,
-                    table=table,
+                issue(
                     row=rows[old],
                     column="SEX",
                     value=data["SEX"][old].astype("str"),
@@ -220,12 +220,9 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     reason[no_child] = "no child identifier (CHILD)"
     if "CHILD" in data.columns and no_child.any():
         issues.append(
-            make_issues(
-                file=label,
-                table=table,
+            issue(
                 row=rows[no_child],
                 column="CHILD",
-                value=None,
                 rule="missing_child",
                 message="CHILD is blank; the row was set aside",
             )
@@ -238,12 +235,9 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         reason[blank_key] = f"{key} is blank"
         if blank_key.any():
             issues.append(
-                make_issues(
-                    file=label,
-                    table=table,
+                issue(
                     row=rows[blank_key],
                     column=key,
-                    value=None,
                     rule="missing_key_date",
                     message=f"{key} is blank; the row was set aside",
                 )
@@ -256,12 +250,8 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         reason[hit] = "more fields than column headings"
         if hit.any():
             issues.append(
-                make_issues(
-                    file=label,
-                    table=table,
+                issue(
                     row=rows[hit],
-                    column=None,
-                    value=None,
                     rule="extra_fields",
                     message="the row has more filled fields than the file has headings; "
                     "set aside (a stray comma?)",
@@ -269,24 +259,14 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             )
     if blank_row.any():
         issues.append(
-            make_issues(
-                file=label,
-                table=table,
-                row=None,
-                column=None,
-                value=None,
+            issue(
                 rule="blank_rows",
                 message=f"{int(blank_row.sum())} blank rows skipped",
             )
         )
     if len(data) == 0 or bool(blank_row.all()):
         issues.append(
-            make_issues(
-                file=label,
-                table=table,
-                row=None,
-                column=None,
-                value=None,
+            issue(
                 rule="empty_file",
                 message=f"{label} has headings but no rows",
             )
