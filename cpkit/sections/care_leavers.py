@@ -22,7 +22,7 @@ from cpkit.sections.common import (
     compare_counts,
     compare_share,
     measure_table,
-    paired_bar_chart,
+    percent_chart,
 )
 from cpkit.sections.health import return_label, return_year, when
 from cpkit.ssda903.model import Data903
@@ -190,23 +190,14 @@ def outcomes_chart(
             else _fig(figs[k], key)["pct"]
             for key, label in zip(keys, labels, strict=True)
         ]
-    fig = paired_bar_chart(
+    fig, alt = percent_chart(
         labels,
         values["previous"],
         values["current"],
         w,
         xlabel="Care leavers aged 19 to 21 (%)",
         title=f"Care leavers aged 19 to 21, {config.la_name}",
-    )
-    parts = [
-        f"{label[0].lower()}{label[1:]} {fmt_pct(v)}"
-        for label, v in zip(labels, values["current"], strict=True)
-        if v is not None
-    ]
-    alt = (
-        f"Bar chart of outcomes for care leavers aged 19 to 21 in {w[0]} and {w[1]}. In {w[1]}: "
-        + "; ".join(parts)
-        + "."
+        subject="outcomes for care leavers aged 19 to 21",
     )
     return fig, alt
 

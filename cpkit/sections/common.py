@@ -270,3 +270,24 @@ def coverage_warning(data: Data903, period: Period) -> str:
         f"({day_label(period.end)}). Figures for later dates show the position recorded at {day_label(data_end)} "
         "and counts over the period miss anything after it."
     )
+
+
+def percent_chart(
+    labels: list[str],
+    previous: list[float | None],
+    current: list[float | None],
+    years: tuple[str, str],
+    *,
+    xlabel: str,
+    title: str,
+    subject: str,
+) -> tuple[plt.Figure, str]:
+    """Paired bars of two years' percentages, and alt text giving this year's figures (hidden ones left out)."""
+    fig = paired_bar_chart(labels, previous, current, years, xlabel=xlabel, title=title)
+    parts = [
+        f"{label[0].lower()}{label[1:]} {fmt_pct(v)}"
+        for label, v in zip(labels, current, strict=True)
+        if v is not None
+    ]
+    alt = f"Bar chart of {subject} in {years[0]} and {years[1]}. In {years[1]}: " + "; ".join(parts) + "."
+    return fig, alt

@@ -13,7 +13,7 @@ import pandas as pd
 from cpkit.care import health_outcomes, oc2_cohort
 from cpkit.care.common import rows_for_year
 from cpkit.config import Config, Period
-from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
+from cpkit.present.narrative import Narrative, fmt_number
 from cpkit.present.suppression import is_small
 from cpkit.sections.common import (
     PCT_SYMBOL,
@@ -22,7 +22,7 @@ from cpkit.sections.common import (
     compare_counts,
     compare_share,
     measure_table,
-    paired_bar_chart,
+    percent_chart,
 )
 from cpkit.ssda903.model import Data903
 
@@ -183,21 +183,13 @@ def checks_chart(
             None if shown in (PCT_SYMBOL, "") else _fig(figs[k], key)["pct"]
             for key, shown in zip(CHECKS, table[col], strict=True)
         ]
-    fig = paired_bar_chart(
+    fig, alt = percent_chart(
         labels,
         values["previous"],
         values["current"],
         w,
         xlabel="Children in the cohort (%)",
         title=f"Health checks of children looked after for 12 months or more, {config.la_name}",
-    )
-    parts = [
-        f"{label[0].lower()}{label[1:]} {fmt_pct(v)}"
-        for label, v in zip(labels, values["current"], strict=True)
-        if v is not None
-    ]
-    alt = (
-        f"Bar chart of health checks of children looked after for 12 months or more in {w[0]} and {w[1]}. "
-        f"In {w[1]}: " + "; ".join(parts) + "."
+        subject="health checks of children looked after for 12 months or more",
     )
     return fig, alt
