@@ -1,18 +1,13 @@
 """The section notebook runs on the sample and shows its chart, narrative and tables."""
 
-import nbformat
-import papermill as pm
 import pytest
+
+from ..notebook_runs import run_section, shown
 
 
 @pytest.mark.slow
 def test_action_plan_notebook_runs_on_the_sample(root, tmp_path):
-    out = tmp_path / "06_action_plan.ipynb"
-    pm.execute_notebook(str(root / "notebooks" / "06_action_plan.ipynb"), str(out), kernel_name="python3",
-                        cwd=str(root / "notebooks"), progress_bar=False)
-    nb = nbformat.read(str(out), as_version=4)
-    html = "".join(o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
-                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    html = shown(run_section("06_action_plan", tmp_path))
     assert "There were 40 actions across 6 priorities" in html
     assert 'alt="Bar chart of progress of the 40 actions across 6 priorities' in html
     assert "Delayed and overdue actions at 31 March 2025" in html

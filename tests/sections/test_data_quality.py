@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
 
 from cpkit.care.episodes import continuity_issues
@@ -17,7 +15,9 @@ from cpkit.present.narrative import Narrative
 from cpkit.sections import data_quality as dq
 from cpkit.ssda903.checks import check_903
 from cpkit.ssda903.model import Data903
-from tests.conftest import ROOT, SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR
+
+from ..notebook_runs import run_section, shown
 
 P2025 = Period.from_year(2025)
 EXACT = Config(small_number_threshold=1)  # shows every count, so the worked answers can be compared
@@ -189,22 +189,7 @@ def test_no_child_identifier_reaches_any_output(data):
 
 @pytest.mark.slow
 def test_notebook_runs_on_the_sample(sample_cache, tmp_path):
-    out = tmp_path / "08_data_quality.ipynb"
-    pm.execute_notebook(
-        str(ROOT / "notebooks" / "08_data_quality.ipynb"),
-        str(out),
-        kernel_name="python3",
-        cwd=str(ROOT / "notebooks"),
-        parameters={"year": 2025, "cache_dir": str(sample_cache)},
-        progress_bar=False,
-    )
-    nb = nbformat.read(str(out), as_version=4)
-    html = "".join(
-        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
+    html = shown(run_section("08_data_quality", tmp_path, year=2025, cache_dir=str(sample_cache)))
     assert "input rows were set aside while reading" in html
     assert "Input rows set aside while reading, by table and reason" in html
     assert "Action plan tracker problems by kind, 2024-25" in html

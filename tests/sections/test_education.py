@@ -3,14 +3,13 @@ hand-built KPI file whose answers are worked out below; plus a papermill run on 
 
 from __future__ import annotations
 
-import nbformat
-import papermill as pm
 import pytest
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
 from cpkit.sections import education as ed
-from tests.conftest import ROOT
+
+from ..notebook_runs import run_section, shown
 
 P2025 = Period.from_year(2025)
 CONFIG = Config()
@@ -150,28 +149,9 @@ def test_no_file_and_no_education_rows(tmp_path):
     assert ed.education_chart(ed.education_figures(kpis, P2025, CONFIG), P2025) is None
 
 
-def _outputs(path) -> str:
-    nb = nbformat.read(str(path), as_version=4)
-    return "".join(
-        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
-
-
 @pytest.mark.slow
 def test_notebook_runs_on_the_sample(tmp_path):
-    out = tmp_path / "04_education.ipynb"
-    pm.execute_notebook(
-        str(ROOT / "notebooks" / "04_education.ipynb"),
-        str(out),
-        kernel_name="python3",
-        cwd=str(ROOT / "notebooks"),
-        parameters={"year": 2025},
-        progress_bar=False,
-    )
-    html = _outputs(out)
+    html = shown(run_section("04_education", tmp_path, year=2025))
     assert "Of the 7 education measures with a target, 1 met it in 2024-25" in html
     assert 'class="rag rag-missed">Missed' in html
     assert 'alt="Bar chart of 5 education percentages' in html
@@ -179,13 +159,5 @@ def test_notebook_runs_on_the_sample(tmp_path):
 
 @pytest.mark.slow
 def test_notebook_says_so_when_there_are_no_education_figures(tmp_path):
-    out = tmp_path / "04_education.ipynb"
-    pm.execute_notebook(
-        str(ROOT / "notebooks" / "04_education.ipynb"),
-        str(out),
-        kernel_name="python3",
-        cwd=str(ROOT / "notebooks"),
-        parameters={"year": 2025, "data_dir": str(tmp_path)},
-        progress_bar=False,
-    )
-    assert "No local KPI file was found (kpis.csv)" in _outputs(out)
+    out = run_section("04_education", tmp_path / "out", year=2025, data_dir=str(tmp_path))
+    assert "No local KPI file was found (kpis.csv)" in shown(out)

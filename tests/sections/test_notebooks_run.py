@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-import papermill as pm
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR
+
+from ..notebook_runs import run_section
 
 NOTEBOOKS = ["01_children_in_care", "02_placements", "03_health", "05_care_leavers"]
 
@@ -24,20 +25,8 @@ def child_ids() -> set[str]:
 @pytest.mark.parametrize("year", [2024, 2025])
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_on_the_sample(name, year, sample_cache, child_ids, tmp_path):
-    out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"),
-        str(out),
-        parameters={
-            "year": year,
-            "period": "financial",
-            "data_dir": str(SAMPLE_DIR),
-            "cache_dir": str(sample_cache),
-        },
-        kernel_name="python3",
-        cwd=str(ROOT / "notebooks"),
-        progress_bar=False,
-        start_timeout=120,
+    out = run_section(
+        name, tmp_path, year=year, period="financial", data_dir=str(SAMPLE_DIR), cache_dir=str(sample_cache)
     )
     nb = json.loads(out.read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
 from cpkit.sections import scorecard as sc
+
+from ..notebook_runs import run_section, shown
 
 NAN = math.nan
 
@@ -194,22 +194,7 @@ def test_small_numbers_are_hidden_everywhere():
 @pytest.mark.slow
 @pytest.mark.parametrize(("year", "period"), [(2025, "financial"), (2024, "calendar")])
 def test_scorecard_notebook_runs_on_the_sample(root, tmp_path, year, period):
-    out = tmp_path / "07.ipynb"
-    pm.execute_notebook(
-        str(root / "notebooks" / "07_scorecard.ipynb"),
-        str(out),
-        kernel_name="python3",
-        parameters={"year": year, "period": period},
-        cwd=str(root / "notebooks"),
-        progress_bar=False,
-    )
-    nb = nbformat.read(str(out), as_version=4)
-    html = "".join(
-        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
+    html = shown(run_section("07_scorecard", tmp_path, year=year, period=period))
     assert "<caption>Scorecard, " in html and 'alt="Dot chart of ' in html
     assert "Own data" in html and "Placements: " in html
     if period == "calendar":

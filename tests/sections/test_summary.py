@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
 from cpkit.sections import scorecard as sc
 from cpkit.sections import summary as su
+
+from ..notebook_runs import run_section, shown
 
 
 def _card() -> sc.Scorecard:
@@ -108,22 +109,7 @@ def test_action_position_counts_and_delayed_priorities():
 
 @pytest.mark.slow
 def test_summary_notebook_runs_on_the_sample(root, tmp_path):
-    out = tmp_path / "09.ipynb"
-    pm.execute_notebook(
-        str(root / "notebooks" / "09_executive_summary.ipynb"),
-        str(out),
-        kernel_name="python3",
-        parameters={"year": 2025},
-        cwd=str(root / "notebooks"),
-        progress_bar=False,
-    )
-    nb = nbformat.read(str(out), as_version=4)
-    html = "".join(
-        o.get("data", {}).get("text/html", "") + o.get("data", {}).get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
+    html = shown(run_section("09_executive_summary", tmp_path, year=2025))
     assert "<caption>Largest changes between 2023-24 and 2024-25</caption>" in html
     assert (
         "The action plan has 40 actions: 12 complete, 16 in progress, 7 delayed and 4 awaiting start." in html
