@@ -291,3 +291,10 @@ def percent_chart(
     ]
     alt = f"Bar chart of {subject} in {years[0]} and {years[1]}. In {years[1]}: " + "; ".join(parts) + "."
     return fig, alt
+
+
+def benchmark_year(period: Period, years: list[int]) -> int | None:
+    """The DfE year to compare with: the latest year ending 31 March on or before the period's end (the DfE
+    publishes years ending 31 March only, so a calendar 2025 report compares with the year to March 2025)."""
+    usable = [y for y in years if Period.from_year(y).end <= period.end]
+    return max(usable) if usable else None

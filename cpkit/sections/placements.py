@@ -29,6 +29,7 @@ from cpkit.present.suppression import suppress_counts
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
+    benchmark_year,
     breakdown_table,
     compare_share,
     date_phrases,
@@ -47,13 +48,6 @@ BENCHMARKS_DIR = "benchmarks"
 
 
 # --- Benchmarks ---------------------------------------------------------------------------------------
-
-
-def benchmark_year(period: Period, years: list[int]) -> int | None:
-    """The DfE year to compare with: the period's year for a financial period, else the latest year ending
-    31 March on or before the period's end (the DfE publishes years ending 31 March only)."""
-    usable = [y for y in years if y <= period.year]
-    return max(usable) if usable else None
 
 
 def benchmark_figures(data_dir: str | Path, config: Config, period: Period) -> pd.DataFrame | None:

@@ -24,6 +24,7 @@ from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.narrative import Narrative, fmt_number
 from cpkit.present.suppression import is_small
+from cpkit.sections.common import benchmark_year
 
 log = logging.getLogger(__name__)
 
@@ -358,12 +359,6 @@ class Scorecard:
     def bench_label(self) -> str:
         """ "2024-25": the DfE year the published figures are for."""
         return Period.from_year(self.bench_year).label if self.bench_year else ""
-
-
-def benchmark_year(period: Period, years: list[int]) -> int | None:
-    """The DfE year (ending 31 March) to compare with: the latest one ending on or before the period ends."""
-    usable = [y for y in years if Period.from_year(y).end <= period.end]
-    return max(usable) if usable else None
 
 
 def gather(ctx: object) -> Scorecard:
