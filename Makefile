@@ -43,6 +43,7 @@ lint: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check cpkit tests benchmarks
+	$(BIN)/ruff format --check cpkit tests benchmarks
 	$(BIN)/python -m pytest -n 2
 
 lab: $(STAMP)

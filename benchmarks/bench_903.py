@@ -70,7 +70,9 @@ def main() -> None:
     t3 = time.perf_counter()
     print(f"episodes: {len(data.episodes):,}  children: {data.episodes['CHILD'].nunique():,}")
     print(f"read ({reader}): {t1 - t0:.1f} s")
-    print(f"indicators: {t2 - t1:.1f} s ({table['value'].notna().sum()} of {len(table)} measures with a value)")
+    print(
+        f"indicators: {t2 - t1:.1f} s ({table['value'].notna().sum()} of {len(table)} measures with a value)"
+    )
     print(f"monthly_movements (cached episodes): {t3 - t2:.2f} s")
     print(f"total: {t3 - t0:.1f} s   peak RSS: {peak_rss_mb():,.0f} MB")
     print(moves.head(3).to_string(index=False))

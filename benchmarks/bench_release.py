@@ -36,7 +36,9 @@ def main() -> None:
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
         print(f"load_benchmarks: {len(bench):,} rows in {loaded:.2f} s")
         print(f"compare: {len(table)} measures in {compared:.2f} s")
-        print(f"peak memory (process maximum resident set size, includes generating): {peak_kb / 1024:.0f} MB")
+        print(
+            f"peak memory (process maximum resident set size, includes generating): {peak_kb / 1024:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

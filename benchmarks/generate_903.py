@@ -69,23 +69,60 @@ def generate(folder: Path, children: int = 80_000, mean_episodes: float = 13.2, 
         }
     )[keep]
     eps.to_csv(folder / "episodes.csv", index=False)
-    header = pd.DataFrame({"CHILD": ids, "SEX": rng.choice(["M", "F"], children), "DOB": _fmt(dob.to_numpy()),
-                           "ETHNIC": rng.choice(["WBRI", "WOTH", "MWBC", "BAFR", "AOTH"], children),
-                           "UPN": "", "MOTHER": "", "MC_DOB": ""})
+    header = pd.DataFrame(
+        {
+            "CHILD": ids,
+            "SEX": rng.choice(["M", "F"], children),
+            "DOB": _fmt(dob.to_numpy()),
+            "ETHNIC": rng.choice(["WBRI", "WOTH", "MWBC", "BAFR", "AOTH"], children),
+            "UPN": "",
+            "MOTHER": "",
+            "MC_DOB": "",
+        }
+    )
     header.to_csv(folder / "header.csv", index=False)
     pick = rng.choice(children, children // 10, replace=False)
     pd.DataFrame({"CHILD": ids[pick], "SEX": "M", "DOB": header["DOB"].to_numpy()[pick], "DUC": ""}).to_csv(
-        folder / "uasc.csv", index=False)
-    oc2 = pd.DataFrame({"CHILD": ids[pick], "DOB": header["DOB"].to_numpy()[pick],
-                        "SDQ_SCORE": rng.integers(0, 40, len(pick)), "SDQ_REASON": "",
-                        **{c: rng.integers(0, 2, len(pick)) for c in (
-                            "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
-                            "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")}})
+        folder / "uasc.csv", index=False
+    )
+    oc2 = pd.DataFrame(
+        {
+            "CHILD": ids[pick],
+            "DOB": header["DOB"].to_numpy()[pick],
+            "SDQ_SCORE": rng.integers(0, 40, len(pick)),
+            "SDQ_REASON": "",
+            **{
+                c: rng.integers(0, 2, len(pick))
+                for c in (
+                    "CONVICTED",
+                    "HEALTH_CHECK",
+                    "IMMUNISATIONS",
+                    "TEETH_CHECK",
+                    "HEALTH_ASSESSMENT",
+                    "SUBSTANCE_MISUSE",
+                    "INTERVENTION_RECEIVED",
+                    "INTERVENTION_OFFERED",
+                )
+            },
+        }
+    )
     oc2.to_csv(folder / "oc2.csv", index=False)
-    pd.DataFrame({"CHILD": ids[pick], "DOB": header["DOB"].to_numpy()[pick],
-                  "IN_TOUCH": rng.choice(["YES", "NO", "REFU"], len(pick)),
-                  "ACTIV": rng.choice(["F1", "F2", "G5", "P4"], len(pick)),
-                  "ACCOM": rng.choice(["U1", "B2", "Z1"], len(pick))}).to_csv(folder / "oc3.csv", index=False)
-    pd.DataFrame({"CHILD": ids[pick], "DOB": header["DOB"].to_numpy()[pick], "MISSING": "M",
-                  "MIS_START": "01/06/2024", "MIS_END": "02/06/2024"}).to_csv(folder / "missing.csv", index=False)
+    pd.DataFrame(
+        {
+            "CHILD": ids[pick],
+            "DOB": header["DOB"].to_numpy()[pick],
+            "IN_TOUCH": rng.choice(["YES", "NO", "REFU"], len(pick)),
+            "ACTIV": rng.choice(["F1", "F2", "G5", "P4"], len(pick)),
+            "ACCOM": rng.choice(["U1", "B2", "Z1"], len(pick)),
+        }
+    ).to_csv(folder / "oc3.csv", index=False)
+    pd.DataFrame(
+        {
+            "CHILD": ids[pick],
+            "DOB": header["DOB"].to_numpy()[pick],
+            "MISSING": "M",
+            "MIS_START": "01/06/2024",
+            "MIS_END": "02/06/2024",
+        }
+    ).to_csv(folder / "missing.csv", index=False)
     return int(keep.sum())

@@ -25,7 +25,13 @@ OPTIONAL = ["numerator", "denominator", "target", "source"]
 UNITS = {"number", "percent", "rate_per_10k", "days", "score", "miles"}
 POLARITIES = {"high", "low", "neutral"}
 THEMES = {
-    "children in care", "placements", "health", "education", "care leavers", "fostering", "adoption",
+    "children in care",
+    "placements",
+    "health",
+    "education",
+    "care leavers",
+    "fostering",
+    "adoption",
     "participation",
 }
 _MAX_LISTED = 25
@@ -84,7 +90,9 @@ def _read(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise KpiError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED + OPTIONAL)}")
+        raise KpiError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED + OPTIONAL)}"
+        )
     for col in OPTIONAL:
         if col not in frame.columns:
             frame[col] = ""
@@ -120,8 +128,10 @@ def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
         records.append(rec)
     dupes = frame[frame.duplicated(["indicator", "period"], keep=False)]
     for i in dupes.index:
-        problems.append(f"{path}: row {i + 2}, column 'period': {frame.at[i, 'indicator']!r} appears more than "
-                        f"once for {frame.at[i, 'period']!r}")
+        problems.append(
+            f"{path}: row {i + 2}, column 'period': {frame.at[i, 'indicator']!r} appears more than "
+            f"once for {frame.at[i, 'period']!r}"
+        )
     if problems:
         listed = problems[:_MAX_LISTED]
         more = f"\n... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
@@ -131,22 +141,42 @@ def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
     if window is not None:
         outside = (out["period_end"] < window[0]) | (out["period_start"] > window[1])
         set_aside = [
-            {"row": i + 2, "period": out.at[i, "period"], "reason": "another year's figure (not this report's)"}
+            {
+                "row": i + 2,
+                "period": out.at[i, "period"],
+                "reason": "another year's figure (not this report's)",
+            }
             for i in out.index[outside]
         ]
         out = out[~outside].reset_index(drop=True)
     for col in ("value", "numerator", "denominator", "target"):
         out[col] = pd.to_numeric(out[col]).astype(float)
-    out["current"] = (out["period_start"] >= period.start) & (out["period_end"] <= period.end) if period else True
-    cols = ["indicator", "theme", "period", "period_start", "period_end", "value", "numerator", "denominator",
-            "target", "unit", "polarity", "source", "current"]
+    out["current"] = (
+        (out["period_start"] >= period.start) & (out["period_end"] <= period.end) if period else True
+    )
+    cols = [
+        "indicator",
+        "theme",
+        "period",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "unit",
+        "polarity",
+        "source",
+        "current",
+    ]
     result = out[cols + [c for c in out.columns if c not in cols]]
     result.attrs["set_aside"] = set_aside
     return result
 
 
-def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
-               window: tuple[date, date] | None) -> list[str]:
+def _check_row(
+    row: dict[str, str], rec: dict[str, object], where: str, window: tuple[date, date] | None
+) -> list[str]:
     """Problems with one row (an empty list if none); fills ``rec`` with parsed values."""
     problems = []
     if not row["indicator"]:
@@ -158,14 +188,18 @@ def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
     if polarity not in POLARITIES:
         problems.append(f"{where}, column 'polarity': {row['polarity']!r} is not one of high, low, neutral")
     if theme not in THEMES:
-        problems.append(f"{where}, column 'theme': {row['theme']!r} is not one of {', '.join(sorted(THEMES))}")
+        problems.append(
+            f"{where}, column 'theme': {row['theme']!r} is not one of {', '.join(sorted(THEMES))}"
+        )
     try:
         start, end = parse_period(row["period"])
         rec.update(period_start=start, period_end=end)
         wholly_outside = window and (end < window[0] or start > window[1])
         if window and not wholly_outside and not (window[0] <= start and end <= window[1]):
-            problems.append(f"{where}, column 'period': {row['period']!r} straddles the edge of the reporting year "
-                            f"and the year before ({window[0]:%d %B %Y} to {window[1]:%d %B %Y})")
+            problems.append(
+                f"{where}, column 'period': {row['period']!r} straddles the edge of the reporting year "
+                f"and the year before ({window[0]:%d %B %Y} to {window[1]:%d %B %Y})"
+            )
     except ValueError as exc:
         rec.update(period_start=None, period_end=None)
         problems.append(f"{where}, column 'period': {exc}")
@@ -181,8 +215,10 @@ def _check_row(row: dict[str, str], rec: dict[str, object], where: str,
         if unit == "percent" and col in ("value", "target") and rec[col] is not None and rec[col] > 100:
             problems.append(f"{where}, column {col!r}: {row[col]!r} is a percentage over 100")
     if row["value"] == "":
-        problems.append(f"{where}, column 'value': missing (a KPI with no figure cannot be reported; "
-                        "leave the row out or give the figure)")
+        problems.append(
+            f"{where}, column 'value': missing (a KPI with no figure cannot be reported; "
+            "leave the row out or give the figure)"
+        )
     num, den = rec["numerator"], rec["denominator"]
     if isinstance(num, float) and isinstance(den, float) and num > den and unit == "percent":
         problems.append(f"{where}, column 'numerator': {num:g} is more than the denominator {den:g}")

@@ -34,15 +34,36 @@ def test_good_file_reads_with_numbers_and_dates(tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("Reviews on time,children in care,2024-25,92,,,,high,percentage,LCS", r"row 2, column 'unit': 'percentage'"),
-        ("Reviews on time,children in care,2025,92,,,,high,percent,LCS", r"row 2, column 'period'.*straddles"),
-        ("Reviews on time,children in care,2024-25,102,,,,high,percent,LCS", r"row 2, column 'value'.*over 100"),
-        ("Reviews on time,children in care,2024-25,,,,95,high,percent,LCS", r"row 2, column 'value': missing"),
+        (
+            "Reviews on time,children in care,2024-25,92,,,,high,percentage,LCS",
+            r"row 2, column 'unit': 'percentage'",
+        ),
+        (
+            "Reviews on time,children in care,2025,92,,,,high,percent,LCS",
+            r"row 2, column 'period'.*straddles",
+        ),
+        (
+            "Reviews on time,children in care,2024-25,102,,,,high,percent,LCS",
+            r"row 2, column 'value'.*over 100",
+        ),
+        (
+            "Reviews on time,children in care,2024-25,,,,95,high,percent,LCS",
+            r"row 2, column 'value': missing",
+        ),
         ("Reviews on time,children in care,2024-25,92,,,,up,percent,LCS", r"row 2, column 'polarity': 'up'"),
-        ("Reviews on time,social work,2024-25,92,,,,high,percent,LCS", r"row 2, column 'theme': 'social work'"),
-        ("Reviews on time,children in care,2024/25,92,,,,high,percent,LCS", r"row 2, column 'period'.*not a period"),
+        (
+            "Reviews on time,social work,2024-25,92,,,,high,percent,LCS",
+            r"row 2, column 'theme': 'social work'",
+        ),
+        (
+            "Reviews on time,children in care,2024/25,92,,,,high,percent,LCS",
+            r"row 2, column 'period'.*not a period",
+        ),
         ("Reviews on time,children in care,2024-25,9o,,,,high,percent,LCS", r"row 2, column 'value': '9o'"),
-        ("Reviews on time,children in care,2024-25,92,210,200,,high,percent,LCS", r"more than the denominator"),
+        (
+            "Reviews on time,children in care,2024-25,92,210,200,,high,percent,LCS",
+            r"more than the denominator",
+        ),
     ],
 )
 def test_each_rule_names_file_row_and_column(tmp_path, row, message):
@@ -54,8 +75,12 @@ def test_each_rule_names_file_row_and_column(tmp_path, row, message):
 
 def test_other_years_rows_are_set_aside_and_counted_not_errors(tmp_path):
     # A KPI file grows each year: the 2024 report must still run on a file that already holds 2024-25 rows.
-    path = write(tmp_path, GOOD, "Foster carer households,fostering,2021-22,118,,,125,high,number,Fostering",
-                 "Foster carer households,fostering,2025-26,120,,,125,high,number,Fostering")
+    path = write(
+        tmp_path,
+        GOOD,
+        "Foster carer households,fostering,2021-22,118,,,125,high,number,Fostering",
+        "Foster carer households,fostering,2025-26,120,,,125,high,number,Fostering",
+    )
     got = load_kpis(path, Period.from_year(2025))
     assert sorted(got["period"]) == ["2024-25"]
     assert [(r["row"], r["period"]) for r in got.attrs["set_aside"]] == [(3, "2021-22"), (4, "2025-26")]
@@ -66,7 +91,11 @@ def test_all_problems_are_listed_together(tmp_path):
     with pytest.raises(KpiError) as info:
         load_kpis(path)
     text = str(info.value)
-    assert text.startswith("3 problem(s)") and "row 3, column 'unit'" in text and "row 3, column 'polarity'" in text
+    assert (
+        text.startswith("3 problem(s)")
+        and "row 3, column 'unit'" in text
+        and "row 3, column 'polarity'" in text
+    )
 
 
 def test_duplicate_indicator_and_period(tmp_path):

@@ -12,6 +12,14 @@ from cpkit.actions.statuses import STATUSES, classify_status
 from cpkit.actions.summary import new_actions, problems, summary
 
 __all__ = [
-    "COLUMNS", "STATUSES", "ActionPlanError", "classify_status", "effective_due", "is_overdue",
-    "load_action_plan", "new_actions", "problems", "summary",
+    "COLUMNS",
+    "STATUSES",
+    "ActionPlanError",
+    "classify_status",
+    "effective_due",
+    "is_overdue",
+    "load_action_plan",
+    "new_actions",
+    "problems",
+    "summary",
 ]

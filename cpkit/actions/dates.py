@@ -39,13 +39,31 @@ def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
 
-MON = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?" \
-      r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+MON = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 YEAR = r"20\d{2}|'?\d{2}"
 TERM_END_MONTH = {"autumn": 12, "spring": 3, "summer": 7}
 TERM_START_MONTH = {"autumn": 9, "spring": 1, "summer": 4}
-ONGOING = ("ongoing", "on going", "continuous", "continual", "annually", "annual", "monthly", "quarterly",
-           "termly", "weekly", "as required", "as needed", "bau", "business as usual", "rolling", "n a")
+ONGOING = (
+    "ongoing",
+    "on going",
+    "continuous",
+    "continual",
+    "annually",
+    "annual",
+    "monthly",
+    "quarterly",
+    "termly",
+    "weekly",
+    "as required",
+    "as needed",
+    "bau",
+    "business as usual",
+    "rolling",
+    "n a",
+)
 _SPAN_JOINERS = {"-", "\u2013", "\u2014", "to", "until", "till", "through"}
 
 
@@ -131,23 +149,64 @@ def _year_only(m: re.Match[str]) -> tuple[date, date] | None:
 _F = re.IGNORECASE
 # Most specific first: a span claimed by an earlier pattern is not read again by a later one.
 _PATTERNS = [
-    ("quarter", re.compile(r"\b(?:q|quarter\s*)(?P<q>[1-4])\s*(?:of\s+)?(?:fy\s*)?(?P<y1>20\d{2}|\d{2})"
-                           r"\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b", _F), _quarter),
-    ("quarter", re.compile(r"\b(?:fy\s*)?(?P<y1>20\d{2})\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\s*,?\s*(?:q|quarter\s*)"
-                           r"(?P<q>[1-4])\b", _F), _quarter),
+    (
+        "quarter",
+        re.compile(
+            r"\b(?:q|quarter\s*)(?P<q>[1-4])\s*(?:of\s+)?(?:fy\s*)?(?P<y1>20\d{2}|\d{2})"
+            r"\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b",
+            _F,
+        ),
+        _quarter,
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"\b(?:fy\s*)?(?P<y1>20\d{2})\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\s*,?\s*(?:q|quarter\s*)"
+            r"(?P<q>[1-4])\b",
+            _F,
+        ),
+        _quarter,
+    ),
     ("quarter", re.compile(r"\b(?:q|quarter\s*)(?P<q>[1-4])\s+(?P<y1>20\d{2})\b", _F), _quarter),
-    ("term", re.compile(r"\b(?P<term>autumn|spring|summer)(?:\s+term)?\s*(?P<y1>20\d{2})"
-                        r"(?:\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b)?", _F), _term),
+    (
+        "term",
+        re.compile(
+            r"\b(?P<term>autumn|spring|summer)(?:\s+term)?\s*(?P<y1>20\d{2})"
+            r"(?:\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b)?",
+            _F,
+        ),
+        _term,
+    ),
     ("numeric", re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>20\d{2}|\d{2})\b"), _numeric),
-    ("day month", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MON})\.?,?\s+"
-                             rf"(?P<y>{YEAR})\b", _F), _day_month),
-    ("month day", re.compile(rf"\b(?P<mon>{MON})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th|,)\s*,?\s*(?P<y>20\d{{2}})\b",
-                             _F), _day_month),
-    ("month range", re.compile(rf"\b(?P<mon1>{MON})\.?\s*(?:/|-|\u2013|to|&|and)\s*(?P<mon2>{MON})\.?"
-                               rf"[\s\-'/,]*(?P<y>{YEAR})\b", _F), _month_range),
+    (
+        "day month",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MON})\.?,?\s+"
+            rf"(?P<y>{YEAR})\b",
+            _F,
+        ),
+        _day_month,
+    ),
+    (
+        "month day",
+        re.compile(rf"\b(?P<mon>{MON})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th|,)\s*,?\s*(?P<y>20\d{{2}})\b", _F),
+        _day_month,
+    ),
+    (
+        "month range",
+        re.compile(
+            rf"\b(?P<mon1>{MON})\.?\s*(?:/|-|\u2013|to|&|and)\s*(?P<mon2>{MON})\.?"
+            rf"[\s\-'/,]*(?P<y>{YEAR})\b",
+            _F,
+        ),
+        _month_range,
+    ),
     ("month", re.compile(rf"\b(?P<mon>{MON})\.?[\s\-'/,]*(?P<y>{YEAR})\b", _F), _month_year),
-    ("financial year", re.compile(r"\b(?:fy\s*)?(?P<y1>20\d{2})\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b", _F),
-     _financial_year),
+    (
+        "financial year",
+        re.compile(r"\b(?:fy\s*)?(?P<y1>20\d{2})\s*[/-]\s*(?P<y2>20\d{2}|\d{2})\b", _F),
+        _financial_year,
+    ),
     ("year", re.compile(r"\b(?P<y>20\d{2})\b"), _year_only),
 ]
 
@@ -202,7 +261,7 @@ def parse_due(text: str) -> DueReading:
     first, last = dates[0], dates[-1]
     if len(dates) == 1:
         return DueReading(first.last, None, "date", hint)
-    joiner = normalise(text[dates[-2].end: last.start]) or text[dates[-2].end: last.start].strip()
+    joiner = normalise(text[dates[-2].end : last.start]) or text[dates[-2].end : last.start].strip()
     if joiner in _SPAN_JOINERS:
         return DueReading(last.last, None, "date", hint)
     revised = last.last if last.last != first.last else None

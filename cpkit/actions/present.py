@@ -25,8 +25,13 @@ from cpkit.actions.statuses import STATUSES
 from cpkit.actions.summary import NOT_MAPPED, new_actions, summary
 
 # Analysis Function categorical colours (dark blue, turquoise, orange) and a neutral grey.
-CHART_COLOURS = {"complete": "#12436D", "in progress": "#28A197", "delayed": "#F46A25",
-                 "awaiting start": "#BFBFBF", NOT_MAPPED: "#FFFFFF"}
+CHART_COLOURS = {
+    "complete": "#12436D",
+    "in progress": "#28A197",
+    "delayed": "#F46A25",
+    "awaiting start": "#BFBFBF",
+    NOT_MAPPED: "#FFFFFF",
+}
 DARK_TEXT, LIGHT_TEXT = "#0B0C0C", "#FFFFFF"
 
 
@@ -41,7 +46,7 @@ class Table:
 
 
 def long_date(d: date | pd.Timestamp) -> str:
-    """"31 March 2025": how the narrative writes a date."""
+    """ "31 March 2025": how the narrative writes a date."""
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
@@ -69,8 +74,9 @@ def status_class(status: object) -> str:
 
 def _text_colour(hex_colour: str) -> str:
     """Dark or white text, whichever has the higher WCAG contrast on the fill."""
+
     def lum(h: str) -> float:
-        rgb = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -99,21 +105,37 @@ def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
         for status in statuses:
             colour = CHART_COLOURS[status]
             values = table[status]
-            bars = ax.barh(y, values, left=left, color=colour, edgecolor=DARK_TEXT, linewidth=0.6,
-                           label=status[0].upper() + status[1:])
-            ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
-                         color=_text_colour(colour), fontsize=10)
+            bars = ax.barh(
+                y,
+                values,
+                left=left,
+                color=colour,
+                edgecolor=DARK_TEXT,
+                linewidth=0.6,
+                label=status[0].upper() + status[1:],
+            )
+            ax.bar_label(
+                bars,
+                labels=[str(v) if v else "" for v in values],
+                label_type="center",
+                color=_text_colour(colour),
+                fontsize=10,
+            )
             left = left + values
         ax.set_yticks(y, labels)
         ax.set_xlabel("Number of actions")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(statuses), 3), frameon=False)
     totals = summary(plan).iloc[-1]
-    by_priority = "; ".join(f"{_priority_name(row['priority'], row['priority_title'])}: "
-                            f"{_status_counts(row, statuses)}" for _, row in table.iterrows())
-    alt = (f"Bar chart of progress of the {_count(int(totals['total']), 'action')} across "
-           f"{_count(len(table), 'priority', 'priorities')}: {_status_counts(totals, statuses)}. "
-           f"By priority, {by_priority}.")
+    by_priority = "; ".join(
+        f"{_priority_name(row['priority'], row['priority_title'])}: {_status_counts(row, statuses)}"
+        for _, row in table.iterrows()
+    )
+    alt = (
+        f"Bar chart of progress of the {_count(int(totals['total']), 'action')} across "
+        f"{_count(len(table), 'priority', 'priorities')}: {_status_counts(totals, statuses)}. "
+        f"By priority, {by_priority}."
+    )
     return fig, alt
 
 
@@ -132,21 +154,28 @@ def _how_long(due: pd.Timestamp, as_of: pd.Timestamp) -> str:
     return _count(days, "day")
 
 
-def narrative(plan: pd.DataFrame, start: date | str, end: date | str,
-              as_of: date | str | pd.Timestamp) -> list[str]:
+def narrative(
+    plan: pd.DataFrame, start: date | str, end: date | str, as_of: date | str | pd.Timestamp
+) -> list[str]:
     """The section's paragraphs (Markdown): counts, delayed actions and by how long, overdue, new."""
     as_of_ts = pd.Timestamp(as_of).normalize()
     totals = summary(plan).iloc[-1]
     counts = [f"{int(totals[s])} {'are ' if i == 0 else ''}{s}" for i, s in enumerate(STATUSES)]
     n_priorities = plan["priority"].nunique()
-    text = [f"There were {_count(len(plan), 'action')} across {_count(n_priorities, 'priority', 'priorities')}; "
-            f"{_join(counts)}."]
+    text = [
+        f"There were {_count(len(plan), 'action')} across {_count(n_priorities, 'priority', 'priorities')}; "
+        f"{_join(counts)}."
+    ]
     unknown = int(plan["status"].isna().sum())
     if unknown:
-        text[0] = text[0][:-1] + f"; {_count(unknown, 'action has', 'actions have')} no status that could be read."
+        text[0] = (
+            text[0][:-1] + f"; {_count(unknown, 'action has', 'actions have')} no status that could be read."
+        )
     at_risk = int(((plan["status"] == "in progress") & plan["status_note"].str.contains("at risk")).sum())
     if at_risk:
-        text.append(f"Of the actions in progress, {_count(at_risk, 'is', 'are')} rated amber (at risk of delay).")
+        text.append(
+            f"Of the actions in progress, {_count(at_risk, 'is', 'are')} rated amber (at risk of delay)."
+        )
     delayed = plan[plan["status"] == "delayed"]
     if len(delayed):
         lines = [f"{_count(len(delayed), 'action is', 'actions are')} delayed:"]
@@ -156,17 +185,23 @@ def narrative(plan: pd.DataFrame, start: date | str, end: date | str,
         text.append("No action is marked delayed.")
     late = plan[plan["overdue"] & (plan["status"] != "delayed")]
     if len(late):
-        names = [f"{_action_name(row)} (due {long_date(due)})"
-                 for (_, row), due in zip(late.iterrows(), effective_due(late), strict=True)]
+        names = [
+            f"{_action_name(row)} (due {long_date(due)})"
+            for (_, row), due in zip(late.iterrows(), effective_due(late), strict=True)
+        ]
         other = "other " if len(delayed) else ""
-        text.append(f"{len(late)} {other}{'action is' if len(late) == 1 else 'actions are'} past "
-                    f"{'its' if len(late) == 1 else 'their'} due date at {long_date(as_of_ts)} but not marked "
-                    f"delayed: {_join(names)}.")
+        text.append(
+            f"{len(late)} {other}{'action is' if len(late) == 1 else 'actions are'} past "
+            f"{'its' if len(late) == 1 else 'their'} due date at {long_date(as_of_ts)} but not marked "
+            f"delayed: {_join(names)}."
+        )
     new = plan[new_actions(plan, start, end)]
     if len(new):
-        text.append(f"{_count(len(new), 'action is', 'actions are')} new between {long_date(pd.Timestamp(start))} and "
-                    f"{long_date(pd.Timestamp(end))} (marked new, or first updated then): "
-                    f"{_join([_action_name(r) for _, r in new.iterrows()])}.")
+        text.append(
+            f"{_count(len(new), 'action is', 'actions are')} new between {long_date(pd.Timestamp(start))} and "
+            f"{long_date(pd.Timestamp(end))} (marked new, or first updated then): "
+            f"{_join([_action_name(r) for _, r in new.iterrows()])}."
+        )
     return [t[0].upper() + t[1:] for t in text]
 
 
@@ -212,13 +247,21 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
     as_of_ts = pd.Timestamp(as_of).normalize()
     rows = plan[(plan["status"] == "delayed") | plan["overdue"]].reset_index(drop=True)
     due = effective_due(rows)
-    frame = pd.DataFrame({
-        "Ref": rows["ref"], "Action": rows["action"], "Lead": rows["lead"].replace("", "Not named"),
-        "Due": [_due_cell(r) for _, r in rows.iterrows()],
-        "Overdue by": [_how_long(d, as_of_ts) if not pd.isna(d) and d < as_of_ts else "Not overdue" for d in due],
-        "Status": [status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()],
-        "Latest update": [_latest(r) for _, r in rows.iterrows()],
-    })
+    frame = pd.DataFrame(
+        {
+            "Ref": rows["ref"],
+            "Action": rows["action"],
+            "Lead": rows["lead"].replace("", "Not named"),
+            "Due": [_due_cell(r) for _, r in rows.iterrows()],
+            "Overdue by": [
+                _how_long(d, as_of_ts) if not pd.isna(d) and d < as_of_ts else "Not overdue" for d in due
+            ],
+            "Status": [
+                status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()
+            ],
+            "Latest update": [_latest(r) for _, r in rows.iterrows()],
+        }
+    )
     classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
     return Table(frame, f"Delayed and overdue actions at {long_date(as_of_ts)}", classes)
 
@@ -240,11 +283,18 @@ def appendix_tables(plan: pd.DataFrame) -> list[Table]:
     for number, rows in plan.groupby("priority", dropna=False, sort=True):
         rows = rows.reset_index(drop=True)
         title = next((t for t in rows["priority_title"] if t), "")
-        frame = pd.DataFrame({
-            "Ref": rows["ref"], "Action": rows["action"], "Progress": [_log(u) for u in rows["updates"]],
-            "Lead": rows["lead"], "By when": rows["due_text"],
-            "Status": [status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()],
-        })
+        frame = pd.DataFrame(
+            {
+                "Ref": rows["ref"],
+                "Action": rows["action"],
+                "Progress": [_log(u) for u in rows["updates"]],
+                "Lead": rows["lead"],
+                "By when": rows["due_text"],
+                "Status": [
+                    status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()
+                ],
+            }
+        )
         objectives = [o for o in dict.fromkeys(rows["objective"]) if o]
         note = ("Sub-objectives: " + "; ".join(objectives) + ".") if objectives else None
         classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
@@ -256,6 +306,10 @@ def problems_note(plan: pd.DataFrame) -> str:
     """One sentence on what the loader set aside, so the reader knows nothing was dropped unseen."""
     aside = plan.attrs.get("set_aside", {})
     structure = sum(aside.get(k, 0) for k in ("priority title", "sub-objective", "champions and leads"))
-    other = sum(v for k, v in aside.items() if k not in ("priority title", "sub-objective", "champions and leads"))
-    return (f"The tracker's {structure} heading rows (priorities, sub-objectives, champions) were used to "
-            f"group the actions; {other} other rows (titles, blank rows, repeated headers, notes) were set aside.")
+    other = sum(
+        v for k, v in aside.items() if k not in ("priority title", "sub-objective", "champions and leads")
+    )
+    return (
+        f"The tracker's {structure} heading rows (priorities, sub-objectives, champions) were used to "
+        f"group the actions; {other} other rows (titles, blank rows, repeated headers, notes) were set aside."
+    )

@@ -38,11 +38,29 @@ from cpkit.actions.structure import Structure, read_structure
 from cpkit.actions.updates import first_update_date, latest_update, split_updates
 
 COLUMNS = [
-    "priority", "priority_title", "objective", "ref", "action", "progress", "updates", "lead", "due",
-    "due_text", "revised_due", "status", "status_note", "overdue",
+    "priority",
+    "priority_title",
+    "objective",
+    "ref",
+    "action",
+    "progress",
+    "updates",
+    "lead",
+    "due",
+    "due_text",
+    "revised_due",
+    "status",
+    "status_note",
+    "overdue",
     # Beyond the issue's list: what summaries, problems and the report need to explain themselves.
-    "latest_update", "latest_update_date", "first_update_date", "new_marker", "ref_as_written",
-    "status_text", "due_kind", "location",
+    "latest_update",
+    "latest_update_date",
+    "first_update_date",
+    "new_marker",
+    "ref_as_written",
+    "status_text",
+    "due_kind",
+    "location",
 ]
 # "(new)", "[new]", "New:" or NEW in capitals marks an action added this year.
 _NEW_MARKER = re.compile(r"\((?i:new)\)|\[(?i:new)\]|^(?i:new)\s*[:\-\u2013]|\bNEW\b")
@@ -81,14 +99,16 @@ def load_action_plan(path: str | Path, as_of: date | str | pd.Timestamp | None =
     reading = _read_rows(path, grids)
     actions, context = _actions(reading)
     plan = _frame(actions, as_of_ts)
-    plan.attrs.update({
-        "source": str(path),
-        "as_of": as_of_ts.date().isoformat(),
-        "set_aside": dict(reading.set_aside),
-        "set_aside_rows": reading.set_aside_rows,
-        "ref_repairs": context["repairs"],
-        "champions": context["champions"],
-    })
+    plan.attrs.update(
+        {
+            "source": str(path),
+            "as_of": as_of_ts.date().isoformat(),
+            "set_aside": dict(reading.set_aside),
+            "set_aside_rows": reading.set_aside_rows,
+            "ref_repairs": context["repairs"],
+            "champions": context["champions"],
+        }
+    )
     return plan
 
 
@@ -120,8 +140,10 @@ def _read_rows(path: Path, grids: list[Grid]) -> _Reading:
             fields = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
             reading.rows.append(_Row(where, fields, read_structure(cells, fields)))
     if not found_any:
-        raise ActionPlanError(f"{path}: no header row recognised (it needs an action column and two of ref, "
-                              f"progress, lead, by when, RAG status); columns found: {_columns_found(grids)}")
+        raise ActionPlanError(
+            f"{path}: no header row recognised (it needs an action column and two of ref, "
+            f"progress, lead, by when, RAG status); columns found: {_columns_found(grids)}"
+        )
     return reading
 
 
@@ -137,8 +159,12 @@ def _is_heading_candidate(row: _Row) -> bool:
     """Ref and text with nothing else: a sub-objective if actions below extend its ref, else an action."""
     f = row.fields
     parts = ref_parts(tidy_ref(f.get("ref", "")))
-    return (row.structure is None and parts is not None and bool(f.get("action"))
-            and not any(f.get(k) for k in ("progress", "lead", "due", "status")))
+    return (
+        row.structure is None
+        and parts is not None
+        and bool(f.get("action"))
+        and not any(f.get(k) for k in ("progress", "lead", "due", "status"))
+    )
 
 
 def _actions(reading: _Reading) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -152,7 +178,7 @@ def _actions(reading: _Reading) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         structure = row.structure
         if structure is None and _is_heading_candidate(row):
             ref = refs_below[i]
-            nxt = next((r for r in refs_below[i + 1:] if r), "")
+            nxt = next((r for r in refs_below[i + 1 :] if r), "")
             if nxt.startswith(ref + "."):
                 structure = Structure("sub-objective", f"{ref} {row.fields['action']}", ref)
         if structure is not None:
@@ -166,13 +192,22 @@ def _actions(reading: _Reading) -> tuple[list[dict[str, Any]], dict[str, Any]]:
                 champions[priority] = "; ".join(filter(None, [champions.get(priority), structure.text]))
             continue
         f = row.fields
-        actions.append({
-            "title_priority": priority, "priority_title": _title_of(f) if f.get("priority") else title,
-            "objective": f.get("objective") or objective, "ref_as_written": f.get("ref", ""),
-            "ref": tidy_ref(f.get("ref", "")), "action": f.get("action", ""), "progress": f.get("progress", ""),
-            "lead": f.get("lead", ""), "due_text": f.get("due", ""), "status_text": f.get("status", ""),
-            "column_priority": f.get("priority", ""), "location": row.where,
-        })
+        actions.append(
+            {
+                "title_priority": priority,
+                "priority_title": _title_of(f) if f.get("priority") else title,
+                "objective": f.get("objective") or objective,
+                "ref_as_written": f.get("ref", ""),
+                "ref": tidy_ref(f.get("ref", "")),
+                "action": f.get("action", ""),
+                "progress": f.get("progress", ""),
+                "lead": f.get("lead", ""),
+                "due_text": f.get("due", ""),
+                "status_text": f.get("status", ""),
+                "column_priority": f.get("priority", ""),
+                "location": row.where,
+            }
+        )
     repairs = _repair(actions)
     for a in actions:
         a["objective"] = _objective_for(a["ref"], a["objective"])
@@ -198,8 +233,10 @@ def _repair(actions: list[dict[str, Any]]) -> list[dict[str, str]]:
     fixed, repairs = repair_refs([a["ref"] for a in actions], priorities)
     for a, ref in zip(actions, fixed, strict=True):
         a["ref"] = ref
-    return [{"location": actions[r.index]["location"], "written": r.written, "repaired": r.repaired}
-            for r in repairs]
+    return [
+        {"location": actions[r.index]["location"], "written": r.written, "repaired": r.repaired}
+        for r in repairs
+    ]
 
 
 def _priority(action: dict[str, Any]) -> int | None:
@@ -223,17 +260,31 @@ def _frame(actions: list[dict[str, Any]], as_of: pd.Timestamp) -> pd.DataFrame:
         updates = split_updates(a["progress"])
         latest = latest_update(updates)
         marker = any(_NEW_MARKER.search(a[k]) for k in ("action", "ref_as_written", "status_text"))
-        records.append({
-            "priority": _priority(a), "priority_title": a["priority_title"], "objective": a["objective"],
-            "ref": a["ref"], "action": a["action"], "progress": a["progress"], "updates": updates,
-            "lead": a["lead"], "due": due.due, "due_text": a["due_text"], "revised_due": due.revised,
-            "status": status.status, "status_note": status.note,
-            "latest_update": latest["text"] if latest else "",
-            "latest_update_date": latest["date"] if latest else None,
-            "first_update_date": first_update_date(updates), "new_marker": marker,
-            "ref_as_written": a["ref_as_written"], "status_text": a["status_text"], "due_kind": due.kind,
-            "location": a["location"],
-        })
+        records.append(
+            {
+                "priority": _priority(a),
+                "priority_title": a["priority_title"],
+                "objective": a["objective"],
+                "ref": a["ref"],
+                "action": a["action"],
+                "progress": a["progress"],
+                "updates": updates,
+                "lead": a["lead"],
+                "due": due.due,
+                "due_text": a["due_text"],
+                "revised_due": due.revised,
+                "status": status.status,
+                "status_note": status.note,
+                "latest_update": latest["text"] if latest else "",
+                "latest_update_date": latest["date"] if latest else None,
+                "first_update_date": first_update_date(updates),
+                "new_marker": marker,
+                "ref_as_written": a["ref_as_written"],
+                "status_text": a["status_text"],
+                "due_kind": due.kind,
+                "location": a["location"],
+            }
+        )
     plan = pd.DataFrame.from_records(records, columns=[c for c in COLUMNS if c != "overdue"])
     plan["priority"] = plan["priority"].astype("Int64")
     for col in ("due", "revised_due", "latest_update_date", "first_update_date"):
@@ -252,4 +303,6 @@ def is_overdue(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> pd.Serie
     """Not complete and due (revised date if any) before ``as_of``; no date is never overdue."""
     as_of_ts = pd.Timestamp(as_of).normalize()
     due = effective_due(plan)
-    return (due < as_of_ts).fillna(False).astype(bool) & (plan["status"] != "complete").fillna(True).astype(bool)
+    return (due < as_of_ts).fillna(False).astype(bool) & (plan["status"] != "complete").fillna(True).astype(
+        bool
+    )

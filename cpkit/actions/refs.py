@@ -17,7 +17,7 @@ _LEADING_REF = re.compile(r"^\s*(\d+(?:\.\d+)+)\.?\s+(?=\S)")
 
 
 def tidy_ref(text: str) -> str:
-    """"1.2." -> "1.2", "1, 2" -> "1.2", "Action 3.1" -> "3.1"; anything else unchanged."""
+    """ "1.2." -> "1.2", "1, 2" -> "1.2", "Action 3.1" -> "3.1"; anything else unchanged."""
     m = _REF.match(text.strip())
     if not m:
         return text.strip()
@@ -34,7 +34,7 @@ def ref_parts(ref: str) -> tuple[int, ...] | None:
 def leading_ref(text: str) -> tuple[str, str] | None:
     """Split "2.1 To improve ..." into ("2.1", "To improve ..."); None when the text has no dotted ref."""
     m = _LEADING_REF.match(text)
-    return (m.group(1), text[m.end():].strip()) if m else None
+    return (m.group(1), text[m.end() :].strip()) if m else None
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,12 @@ class RefRepair:
     repaired: str
 
 
-def _in_sequence(parts: tuple[int, ...], priority: int | None, before: tuple[int, ...] | None,
-                 after: tuple[int, ...] | None) -> bool:
+def _in_sequence(
+    parts: tuple[int, ...],
+    priority: int | None,
+    before: tuple[int, ...] | None,
+    after: tuple[int, ...] | None,
+) -> bool:
     """Starts with the priority's number and sorts strictly between its neighbours (a repair must not
     make a duplicate)."""
     if priority is not None and parts[0] != priority:
@@ -76,8 +80,11 @@ def _sequence(parsed: Sequence[tuple[int, ...] | None], priorities: Sequence[int
     and 3.2.1)."""
     keep: set[int] = set()
     for priority in dict.fromkeys(priorities):
-        idx = [i for i, p in enumerate(parsed)
-               if p is not None and priorities[i] == priority and (priority is None or p[0] == priority)]
+        idx = [
+            i
+            for i, p in enumerate(parsed)
+            if p is not None and priorities[i] == priority and (priority is None or p[0] == priority)
+        ]
         if not idx:
             continue
         depths = [len(parsed[i]) for i in idx]  # type: ignore[arg-type]
@@ -108,9 +115,11 @@ def out_of_sequence(refs: Sequence[str], priorities: Sequence[int | None]) -> li
     return [i for i, p in enumerate(parsed) if p is not None and i not in keep]
 
 
-def _neighbours(parsed: Sequence[tuple[int, ...] | None], priorities: Sequence[int | None], keep: set[int],
-                i: int) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+def _neighbours(
+    parsed: Sequence[tuple[int, ...] | None], priorities: Sequence[int | None], keep: set[int], i: int
+) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
     """The nearest in-order refs above and below row i in the same priority."""
+
     def fits(j: int) -> bool:
         return j in keep and priorities[j] == priorities[i]
 

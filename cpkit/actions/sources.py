@@ -35,8 +35,10 @@ def read_grids(path: Path) -> list[Grid]:
     readers = {".xlsx": _xlsx, ".xlsm": _xlsx, ".csv": _csv, ".docx": _docx}
     reader = readers.get(path.suffix.lower())
     if reader is None:
-        raise ActionPlanError(f"{path}: cannot read {path.suffix or 'files without an extension'}; "
-                              f"use {', '.join(sorted(readers))}")
+        raise ActionPlanError(
+            f"{path}: cannot read {path.suffix or 'files without an extension'}; "
+            f"use {', '.join(sorted(readers))}"
+        )
     if not path.exists():
         raise ActionPlanError(f"{path}: file not found")
     try:

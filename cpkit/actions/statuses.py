@@ -90,5 +90,5 @@ def _leading_phrase(text: str, mapping: StatusMapping) -> tuple[str | None, str]
         if len(candidate) == 1 and len(words) > 1:
             continue  # a lone letter ("A", "G") is a RAG code only when it is the whole cell
         if candidate in mapping.phrases:
-            best = (candidate, text[words[n - 1].end():])
+            best = (candidate, text[words[n - 1].end() :])
     return best

@@ -65,6 +65,6 @@ def _single_text(text: str) -> Structure:
 
 
 def _title(text: str) -> str:
-    """"Priority 3 - Suitable accommodation" -> "Suitable accommodation"."""
+    """ "Priority 3 - Suitable accommodation" -> "Suitable accommodation"."""
     m = _PRIORITY.match(text)
     return (m["title"] if m and (m["a"] or m["b"]) else text).strip()

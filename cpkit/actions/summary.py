@@ -26,13 +26,20 @@ def summary(plan: pd.DataFrame, total: bool = True) -> pd.DataFrame:
     if plan["priority"].isna().any():  # actions with no priority at all still count
         counts.loc[pd.NA] = status[keys.isna()].value_counts().reindex(columns, fill_value=0)
     counts.columns.name = None
-    titles = plan.dropna(subset=["priority"]).groupby("priority")["priority_title"].agg(
-        lambda s: next((t for t in s if t), ""))
+    titles = (
+        plan.dropna(subset=["priority"])
+        .groupby("priority")["priority_title"]
+        .agg(lambda s: next((t for t in s if t), ""))
+    )
     out = counts.reset_index(names="priority")
     out.insert(1, "priority_title", out["priority"].map(titles).fillna(""))
     out["total"] = out[columns].sum(axis=1)
     if total:
-        row = {"priority": pd.NA, "priority_title": "All priorities", **out[columns + ["total"]].sum().to_dict()}
+        row = {
+            "priority": pd.NA,
+            "priority_title": "All priorities",
+            **out[columns + ["total"]].sum().to_dict(),
+        }
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     out["priority"] = out["priority"].astype("Int64")
     return out
@@ -63,8 +70,15 @@ def problems(plan: pd.DataFrame) -> pd.DataFrame:
     def add(mask: pd.Series, column: str, problem: str, detail: pd.Series | str = "") -> None:
         for i in plan.index[mask.fillna(False).astype(bool)]:
             text = detail.loc[i] if isinstance(detail, pd.Series) else detail
-            found.append({"location": plan.at[i, "location"], "ref": plan.at[i, "ref"], "column": column,
-                          "problem": problem, "detail": str(text)})
+            found.append(
+                {
+                    "location": plan.at[i, "location"],
+                    "ref": plan.at[i, "ref"],
+                    "column": column,
+                    "problem": problem,
+                    "detail": str(text),
+                }
+            )
 
     open_ = plan["status"] != "complete"
     add(plan["lead"] == "", "lead", "missing lead")
@@ -76,18 +90,39 @@ def problems(plan: pd.DataFrame) -> pd.DataFrame:
     add((plan["ref"] != "") & plan["ref"].duplicated(keep=False), "ref", "duplicate ref", plan["ref"])
     priorities = [None if pd.isna(p) else int(p) for p in plan["priority"]]
     positions = out_of_sequence(list(plan["ref"]), priorities)
-    add(pd.Series(plan.index.isin(plan.index[positions]), index=plan.index), "ref", "ref out of sequence",
-        plan["ref"])
+    add(
+        pd.Series(plan.index.isin(plan.index[positions]), index=plan.index),
+        "ref",
+        "ref out of sequence",
+        plan["ref"],
+    )
     overdue_detail = "due " + plan["due_text"] + "; status " + plan["status"].fillna("not recognised")
-    add(plan["overdue"] & (plan["status"] != "delayed"), "status", "overdue but not marked delayed",
-        overdue_detail)
+    add(
+        plan["overdue"] & (plan["status"] != "delayed"),
+        "status",
+        "overdue but not marked delayed",
+        overdue_detail,
+    )
     for repair in plan.attrs.get("ref_repairs", []):
-        found.append({"location": repair["location"], "ref": repair["repaired"], "column": "ref",
-                      "problem": "repaired ref", "detail": f"written {repair['written']!r}, read as "
-                                                          f"{repair['repaired']!r}"})
+        found.append(
+            {
+                "location": repair["location"],
+                "ref": repair["repaired"],
+                "column": "ref",
+                "problem": "repaired ref",
+                "detail": f"written {repair['written']!r}, read as {repair['repaired']!r}",
+            }
+        )
     for row in plan.attrs.get("set_aside_rows", []):
-        found.append({"location": row["location"], "ref": "", "column": "",
-                      "problem": f"row set aside ({row['reason']})", "detail": row["text"]})
+        found.append(
+            {
+                "location": row["location"],
+                "ref": "",
+                "column": "",
+                "problem": f"row set aside ({row['reason']})",
+                "detail": row["text"],
+            }
+        )
     out = pd.DataFrame(found, columns=[c for c in PROBLEM_COLUMNS if c != "file"])
     out.insert(0, "file", Path(plan.attrs.get("source", "")).name)
     return out

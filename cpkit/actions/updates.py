@@ -28,8 +28,9 @@ _SEPARATORS = " \t\n:-\u2013\u2014)\u2022*"
 def split_updates(progress: str) -> list[Update]:
     """The log as (date, text) entries in the order written; undated text keeps date None."""
     starts = [
-        d for d in find_dates(progress, ENTRY_KINDS)
-        if _BEFORE_ENTRY.search(progress[: d.start]) and _AFTER_DATE.match(progress[d.end:])
+        d
+        for d in find_dates(progress, ENTRY_KINDS)
+        if _BEFORE_ENTRY.search(progress[: d.start]) and _AFTER_DATE.match(progress[d.end :])
     ]
     entries: list[Update] = []
     head = progress[: starts[0].start] if starts else progress
@@ -38,8 +39,8 @@ def split_updates(progress: str) -> list[Update]:
         entries.append(Update(date=None, written="", text=head))
     for k, d in enumerate(starts):
         end = starts[k + 1].start if k + 1 < len(starts) else len(progress)
-        text = progress[d.end:end].strip(_SEPARATORS)
-        entries.append(Update(date=d.first, written=progress[d.start:d.end], text=text))
+        text = progress[d.end : end].strip(_SEPARATORS)
+        entries.append(Update(date=d.first, written=progress[d.start : d.end], text=text))
     return entries
 
 

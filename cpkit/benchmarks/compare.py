@@ -23,9 +23,27 @@ RECODED = {"E06000065": "815", "E10000023": "815", "E06000066": "933", "E1000002
 QUARTILES = ("A", "B", "C", "D")
 
 COLUMNS = [
-    "measure", "label", "unit", "polarity", "year", "la_value", "la_numerator", "la_denominator", "la_status",
-    "england", "region", "neighbour_avg", "neighbour_n", "neighbours_listed", "rank", "ranked", "quartile",
-    "rank_order", "previous_value", "change", "release",
+    "measure",
+    "label",
+    "unit",
+    "polarity",
+    "year",
+    "la_value",
+    "la_numerator",
+    "la_denominator",
+    "la_status",
+    "england",
+    "region",
+    "neighbour_avg",
+    "neighbour_n",
+    "neighbours_listed",
+    "rank",
+    "ranked",
+    "quartile",
+    "rank_order",
+    "previous_value",
+    "change",
+    "release",
 ]
 
 
@@ -66,9 +84,7 @@ def _ranks(current: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
     return rows[["_id", "measure", "rank", "ranked", "quartile"]]
 
 
-def compare(
-    bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] | None = None
-) -> pd.DataFrame:
+def compare(bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per published measure of ``year``: the council beside England, region and neighbours.
 
     ``la`` and ``neighbours`` take old (370) or new (E08000016) codes. A council absent from a year (not
@@ -93,8 +109,9 @@ def compare(
     own_prev = _value_at(previous[(previous["geographic_level"] == LA) & (previous["_id"] == la_id)])
     region_code = _region_of(la_rows, la_id, year)
     national = _value_at(current[current["geographic_level"] == "National"])
-    regional = _value_at(current[(current["geographic_level"] == "Regional")
-                                 & (current["region_code"] == region_code)])
+    regional = _value_at(
+        current[(current["geographic_level"] == "Regional") & (current["region_code"] == region_code)]
+    )
     near = cur_la[cur_la["_id"].isin(neighbour_ids)].groupby("measure")["value"]
     ranks = _ranks(cur_la, polarity)
     own_rank = ranks[ranks["_id"] == la_id].drop_duplicates("measure").set_index("measure")

@@ -68,14 +68,21 @@ def _table(name: str, spec: dict[str, Any]) -> Table:
             for group, g in groups.items():
                 for item in items:
                     records.append((group, item, kind, outputs[kind].format(g=g), num, of))
-    rules = pd.DataFrame(records, columns=["group", "item", "kind", "measure", "num_item", "of_item"], dtype=object)
+    rules = pd.DataFrame(
+        records, columns=["group", "item", "kind", "measure", "num_item", "of_item"], dtype=object
+    )
     derived = {
-        mid: {"group": normalise_label(d["group"]), "items": [normalise_label(i) for i in d["items"]],
-              "of": normalise_label(d["of"])}
+        mid: {
+            "group": normalise_label(d["group"]),
+            "items": [normalise_label(i) for i in d["items"]],
+            "of": normalise_label(d["of"]),
+        }
         for mid, d in (spec.get("derived") or {}).items()
     }
     keys = frozenset(zip(rules["group"], rules["item"], strict=True))
-    return Table(name, int(spec.get("lag", 0)), int(spec.get("priority", 0)), groups, totals, rules, derived, keys)
+    return Table(
+        name, int(spec.get("lag", 0)), int(spec.get("priority", 0)), groups, totals, rules, derived, keys
+    )
 
 
 @lru_cache(maxsize=1)
@@ -141,11 +148,14 @@ def lait_polarity_differences(dictionary: str | Path) -> pd.DataFrame:
     """
     lait = pd.read_csv(dictionary, dtype=str, encoding="latin-1")
     lait = lait[lait["Measure_code"].notna()]
-    lait_pol = lait.assign(p=lait["Polarity"].str.strip().str.lower().map(_LAIT_POLARITY)).dropna(subset=["p"])
+    lait_pol = lait.assign(p=lait["Polarity"].str.strip().str.lower().map(_LAIT_POLARITY)).dropna(
+        subset=["p"]
+    )
     # Within a code the counts are neutral ("-") and the rates carry the direction: take the direction.
     by_code = lait_pol.groupby("Measure_code").agg(
         lait_polarity=("p", lambda s: "/".join(sorted(set(s) - {"neutral"})) or "neutral"),
-        lait_measures=("Measure_short", "; ".join))
+        lait_measures=("Measure_short", "; ".join),
+    )
     mine = _measure_table()
     mine = mine[(mine["lait"] != "") & mine["in_registry"]]
     joined = mine.join(by_code, on="lait", how="inner")

@@ -23,7 +23,7 @@ def is_new_code(code: str) -> bool:
 
 
 def clean_code(code: object) -> str:
-    """"370", 370, 370.0 and " E08000016 " all come back as the code as the DfE writes it."""
+    """ "370", 370, 370.0 and " E08000016 " all come back as the code as the DfE writes it."""
     text = str(code).strip()
     if re.fullmatch(r"\d{3}\.0", text):
         text = text[:3]
@@ -32,7 +32,9 @@ def clean_code(code: object) -> str:
     return text
 
 
-def _long(frame: pd.DataFrame, la_col: str, sn_cols: list[str], close_cols: list[str], path: Path) -> pd.DataFrame:
+def _long(
+    frame: pd.DataFrame, la_col: str, sn_cols: list[str], close_cols: list[str], path: Path
+) -> pd.DataFrame:
     rows = []
     for _, rec in frame.iterrows():
         la = str(rec[la_col]).strip()
@@ -56,10 +58,12 @@ def read_neighbour_model(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raw = pd.read_excel(path, header=None, dtype=str)
-        header_row = next((i for i in range(min(10, len(raw))) if "SN1" in raw.iloc[i].astype(str).tolist()), None)
+        header_row = next(
+            (i for i in range(min(10, len(raw))) if "SN1" in raw.iloc[i].astype(str).tolist()), None
+        )
         if header_row is None:
             raise BenchmarkError(f"{path}: no header row with SN1 in the first 10 rows")
-        frame = raw.iloc[header_row + 1:].copy()
+        frame = raw.iloc[header_row + 1 :].copy()
         frame.columns = [str(c).strip() for c in raw.iloc[header_row]]
     else:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)

@@ -24,8 +24,16 @@ class BenchmarkError(ValueError):
 
 
 GEOGRAPHY = [
-    "time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
-    "region_name", "old_la_code", "la_name", "new_la_code",
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "la_name",
+    "new_la_code",
 ]
 NUMBER_COLUMNS = ("number", "children_count", "care_leaver_count")
 PERCENT_COLUMNS = ("percentage", "children_percent", "care_leaver_percent")
@@ -35,8 +43,20 @@ FIGURE_COLUMNS = set(NUMBER_COLUMNS + PERCENT_COLUMNS + RATE_COLUMNS + POPULATIO
 SUPPRESSION_CODES = ("c", "k", "x", "z", "u", "low")
 
 COLUMNS = [
-    "measure", "year", "geographic_level", "new_la_code", "old_la_code", "region_code", "area_name",
-    "value", "numerator", "denominator", "status", "release", "superseded", "source",
+    "measure",
+    "year",
+    "geographic_level",
+    "new_la_code",
+    "old_la_code",
+    "region_code",
+    "area_name",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "release",
+    "superseded",
+    "source",
 ]
 _AREA = ["geographic_level", "country_code", "region_code", "old_la_code", "new_la_code"]
 
@@ -50,6 +70,12 @@ def _parse_figures(raw: pd.Series, path: Path, column: str) -> tuple[np.ndarray,
     text = raw.str.strip()
     lower = text.str.lower()
     values = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    # Durations in the adoption-timing files are "YY:MM" (years and months, as the data guidance says):
+    # read as a number of months so that "01:02" is 14, not an error or a clock time.
+    duration = text.str.fullmatch(r"\d{1,3}:\d{2}")
+    if duration.any():
+        parts = text[duration].str.split(":", expand=True).astype(int)
+        values[duration] = parts[0] * 12 + parts[1]
     status = np.where(values.notna(), "ok", np.where(lower.isin(SUPPRESSION_CODES), lower, "missing"))
     bad = values.isna() & ~lower.isin(SUPPRESSION_CODES) & (text != "")
     if bad.any():
@@ -84,7 +110,12 @@ def _frame(path: Path) -> tuple[pd.DataFrame, Table] | None:
     raw.columns = [c.strip() for c in raw.columns]
     number_col = _first(raw.columns, NUMBER_COLUMNS)
     labels = _label_columns(raw.columns)
-    if "time_period" not in raw.columns or "geographic_level" not in raw.columns or not number_col or not labels:
+    if (
+        "time_period" not in raw.columns
+        or "geographic_level" not in raw.columns
+        or not number_col
+        or not labels
+    ):
         return None
     for col in GEOGRAPHY:
         if col not in raw.columns:
@@ -96,12 +127,14 @@ def _frame(path: Path) -> tuple[pd.DataFrame, Table] | None:
     group = norm[labels[0]] if len(labels) > 1 else pd.Series("", index=raw.index)
     for col in labels[1:-1]:
         group = group + " | " + norm[col]
-    frame = pd.DataFrame({
-        "time_period": raw["time_period"].str.strip(),
-        **{c: raw[c].str.strip() for c in GEOGRAPHY[2:]},
-        "group": group,
-        "item": norm[labels[-1]],
-    })
+    frame = pd.DataFrame(
+        {
+            "time_period": raw["time_period"].str.strip(),
+            **{c: raw[c].str.strip() for c in GEOGRAPHY[2:]},
+            "group": group,
+            "item": norm[labels[-1]],
+        }
+    )
     years = pd.to_numeric(frame["time_period"], errors="coerce")
     if years.isna().any():
         first = int(np.flatnonzero(years.isna().to_numpy())[0])
@@ -145,7 +178,9 @@ def _default_totals(frame: pd.DataFrame, table: Table, path: Path) -> pd.Series:
     counts = present.groupby("group")["item"].nunique()
     if (counts > 1).any():
         group = counts[counts > 1].index[0]
-        raise BenchmarkError(f"{path}: group {group!r} has more than one total row; say which in mapping.yaml")
+        raise BenchmarkError(
+            f"{path}: group {group!r} has more than one total row; say which in mapping.yaml"
+        )
     return present.set_index("group")["item"]
 
 
@@ -169,8 +204,11 @@ def _measures_from_file(path: Path, root: Path) -> tuple[pd.DataFrame, Table, pd
     num = rows["num"].to_numpy(dtype=float)
     of_number = _lookup(frame, rows, "of_item")
     value = np.select([is_count | is_value, is_pct, is_rate], [num, rows["pct"], rows["rate"]], np.nan)
-    status = np.select([is_count | is_value, is_pct, is_rate],
-                       [rows["num_status"], rows["pct_status"], rows["rate_status"]], "missing")
+    status = np.select(
+        [is_count | is_value, is_pct, is_rate],
+        [rows["num_status"], rows["pct_status"], rows["rate_status"]],
+        "missing",
+    )
     numerator = np.select([is_pct, is_rate, is_value], [num, num, _lookup(frame, rows, "num_item")], np.nan)
     denominator = np.select([is_pct, is_rate, is_value], [of_number, rows["pop"], of_number], np.nan)
     # A percentage column absent from the file altogether: the share is worked out from the counts.
@@ -189,8 +227,11 @@ def _measures_from_file(path: Path, root: Path) -> tuple[pd.DataFrame, Table, pd
 
 def _area_name(rows: pd.DataFrame) -> np.ndarray:
     level = rows["geographic_level"].to_numpy()
-    return np.where(level == "National", rows["country_name"],
-                    np.where(level == "Regional", rows["region_name"], rows["la_name"]))
+    return np.where(
+        level == "National",
+        rows["country_name"],
+        np.where(level == "Regional", rows["region_name"], rows["la_name"]),
+    )
 
 
 def _derived(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -208,11 +249,17 @@ def _derived(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         names = ["country_name", "region_name", "la_name"]
         total = sub.loc[sub["item"] == spec["of"], [*keys, *names, "num", "num_status"]]
         grouped = wanted.assign(bad=wanted["num_status"].where(wanted["num_status"] != "ok")).groupby(keys)
-        got = pd.DataFrame({
-            "numerator": grouped["num"].sum(min_count=len(spec["items"])),
-            "parts": grouped["num"].count(),
-            "bad": grouped["bad"].first(),
-        }).reset_index().merge(total, on=keys, how="inner")
+        got = (
+            pd.DataFrame(
+                {
+                    "numerator": grouped["num"].sum(min_count=len(spec["items"])),
+                    "parts": grouped["num"].count(),
+                    "bad": grouped["bad"].first(),
+                }
+            )
+            .reset_index()
+            .merge(total, on=keys, how="inner")
+        )
         got["numerator"] = got["numerator"].where(got["parts"] == len(spec["items"]))
         got["denominator"] = got["num"]
         got["value"] = (got["numerator"] / got["denominator"] * 100).round(1)
@@ -266,8 +313,12 @@ def load_benchmarks(folder: str | Path) -> pd.DataFrame:
         for rec in missed.itertuples(index=False):
             label = f"{rec.group} | {rec.item}" if rec.group else rec.item
             unmapped.append(f"{rec.source}: {label!r} ({rec.rows} rows)")
-            log.warning("%s: label %r is not in cpkit/benchmarks/mapping.yaml; %d rows left out",
-                        rec.source, label, rec.rows)
+            log.warning(
+                "%s: label %r is not in cpkit/benchmarks/mapping.yaml; %d rows left out",
+                rec.source,
+                label,
+                rec.rows,
+            )
     if not parts:
         bench = pd.DataFrame(columns=COLUMNS)
     else:
@@ -281,8 +332,11 @@ def _newest_only(rows: pd.DataFrame, release_year: dict[str, int]) -> pd.DataFra
     """One row per figure: the newest release's (then the higher-priority table's); older ones noted."""
     rows["_release_year"] = rows["release"].map(release_year).fillna(0).astype(int)
     la = rows["geographic_level"] == "Local authority"
-    area = np.where(la, rows["old_la_code"].where(rows["old_la_code"] != "", rows["new_la_code"]),
-                    np.where(rows["geographic_level"] == "Regional", rows["region_code"], rows["country_code"]))
+    area = np.where(
+        la,
+        rows["old_la_code"].where(rows["old_la_code"] != "", rows["new_la_code"]),
+        np.where(rows["geographic_level"] == "Regional", rows["region_code"], rows["country_code"]),
+    )
     rows["_area"] = area
     rows = rows.sort_values(["_release_year", "_priority"], ascending=False, kind="stable")
     key = ["measure", "year", "geographic_level", "_area"]
@@ -295,6 +349,7 @@ def _newest_only(rows: pd.DataFrame, release_year: dict[str, int]) -> pd.DataFra
 
 def _superseded_notes(kept: pd.DataFrame, dropped: pd.DataFrame, key: list[str]) -> list[str]:
     """Per kept figure, the older releases that gave it too: "ees_2024_release=70; ees_2023_release=71"."""
+
     def keys(frame: pd.DataFrame) -> list[tuple]:
         return list(zip(*(frame[c].tolist() for c in key), strict=True))
 
@@ -302,8 +357,9 @@ def _superseded_notes(kept: pd.DataFrame, dropped: pd.DataFrame, key: list[str])
     kept_release = dict(zip(kept_keys, kept["release"].tolist(), strict=True))
     notes: dict[tuple, list[str]] = {}
     values, statuses = dropped["value"].tolist(), dropped["status"].tolist()
-    for k, release, value, status in zip(keys(dropped), dropped["release"].tolist(), values, statuses,
-                                         strict=True):
+    for k, release, value, status in zip(
+        keys(dropped), dropped["release"].tolist(), values, statuses, strict=True
+    ):
         if release != kept_release[k]:  # a lower-priority table of the same release is not a revision
             notes.setdefault(k, []).append(f"{release}={status if np.isnan(value) else f'{value:g}'}")
     return ["; ".join(notes.get(k, ())) for k in kept_keys]

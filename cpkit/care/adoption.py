@@ -56,9 +56,7 @@ def adopted_children(
     ad1 = _latest(data.ad1)
 
     out = adopted.rename(columns={"start": "entered", "end": "adopted"}).reset_index(drop=True)
-    out["placed"] = _lookup(out["CHILD"], placed).fillna(
-        _lookup(out["period"], first_adoptive["DECOM"])
-    )
+    out["placed"] = _lookup(out["CHILD"], placed).fillna(_lookup(out["period"], first_adoptive["DECOM"]))
     by_carer = out["CHILD"].map(ad1["FOSTER_CARE"]).eq("1").fillna(False).to_numpy(dtype=bool)
     carer_start = _lookup(out["period"], first_adoptive["placement_start"])
     out["placed_a10"] = out["placed"].where(

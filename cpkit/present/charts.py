@@ -62,7 +62,9 @@ def figure_html(fig: plt.Figure, alt: str, caption: str | None = None, dpi: int 
     )
 
 
-def show_chart(fig: plt.Figure, alt: str, caption: str | None = None, data: pd.DataFrame | None = None) -> None:
+def show_chart(
+    fig: plt.Figure, alt: str, caption: str | None = None, data: pd.DataFrame | None = None
+) -> None:
     """Display a matplotlib figure with alt text and a caption; ``data`` (the published figures behind the
     chart, already suppressed) goes into the report's Excel download."""
     bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption)}

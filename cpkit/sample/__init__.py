@@ -28,7 +28,10 @@ def _own_indicators(ssda903_dir: Path) -> dict[int, object]:
     from cpkit.ssda903 import load_903
 
     data = load_903(ssda903_dir)
-    return {year: indicators(data, year, "financial", Config(), postcode_lookup=None) for year in range(2021, 2026)}
+    return {
+        year: indicators(data, year, "financial", Config(), postcode_lookup=None)
+        for year in range(2021, 2026)
+    }
 
 
 def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
@@ -42,7 +45,9 @@ def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     written = list(write_903_sample(out_dir / "ssda903", seed=seed))
     written.append(write_action_plan(out_dir / "action_plan.xlsx", seed=seed))
     written.append(write_kpis(out_dir / "kpis.csv", seed=seed))
-    written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed, own=_own_indicators(out_dir / "ssda903")))
+    written.extend(
+        write_benchmarks(out_dir / "benchmarks", seed=seed, own=_own_indicators(out_dir / "ssda903"))
+    )
     config = out_dir / "cpkit.yaml"
     config.write_text(SAMPLE_CONFIG, encoding="utf-8")
     written.append(config)

@@ -17,85 +17,194 @@ from datetime import date, datetime
 from pathlib import Path
 
 PRIORITIES = [
-    ("1. Priority 1 - Promoting success and aspiration", "Cllr A Patel, Cllr R Hughes", [
-        ("To celebrate the achievements of children in care", [
-            "Hold an annual celebration event for children in care and care leavers",
-            "Introduce achievement awards in every school with a child in care",
-            "Publish a termly newsletter of success stories written with young people"]),
-        ("To widen access to leisure, culture and sport", [
-            "Offer free leisure passes to all children in care and care leavers",
-            "Agree a 'first look' scheme for council work experience places",
-            "Fund music and arts tuition through the Virtual School",
-            "Give care leavers free entry to council museums and events"])]),
-    ("Priority 2: Leaving care and preparing for adulthood", "Cllr S Begum", [
-        ("To improve the quality of pathway plans", [
-            "Audit pathway plans and act on the findings",
-            "Train personal advisers in co-produced pathway planning",
-            "Introduce independence skills sessions from age 15",
-            "Start pathway planning at 15 and a half with the young person"]),
-        ("To support care leavers with money and housing", [
-            "Extend the council tax exemption to care leavers up to 25",
-            "Set up a care leavers' hub with partner agencies",
-            "Review the local offer with the care leavers' forum",
-            "Create a rent guarantor scheme for care leavers"])]),
-    ("3. Priority 3 - Accommodation and placement sufficiency", "Cllr J Okafor, Cllr M Price", [
-        ("To increase local homes for children in care", [
-            "Open a new two-bed children's home in the borough",
-            "Recruit 20 more in-house foster carers",
-            "Commission supported lodgings for 16 and 17 year olds",
-            "Refresh the sufficiency strategy with young people",
-            "Reduce the number of children placed more than 20 miles away",
-            "Develop a staying close offer for young people leaving residential care"])]),
-    ("4. Priority 4 - Health and emotional wellbeing", "Cllr L Grant", [
-        ("To improve timeliness of health assessments", [
-            "Agree a joint protocol with the ICB for initial health assessments",
-            "Track review health assessments monthly at the Board",
-            "Offer every child in care a dental check within 3 months"]),
-        ("To improve access to emotional wellbeing support", [
-            "Embed a CAMHS worker in the children in care team",
-            "Use SDQ scores to trigger a wellbeing review",
-            "Introduce care-experienced peer mentors"])]),
-    ("Priority 5 - Education, employment and training", "Cllr D Shah", [
-        ("", [
-            "Ensure every child in care has a PEP reviewed each term",
-            "Reduce suspensions of children in care",
-            "Offer ring-fenced apprenticeships in the council to care leavers",
-            "Provide a bursary for care leavers in higher education",
-            "Track the attendance of children in care placed out of area",
-            "Offer every care leaver a careers adviser",
-            "Run a summer school for children in care in year 10"])]),
-    ("6. Priority 6 - Fostering", "Cllr A Patel", [
-        ("", [
-            "Launch a foster carer recruitment campaign",
-            "Review the foster carer fee and allowance scheme",
-            "Introduce the Mockingbird model of fostering",
-            "Offer foster carers training in trauma-informed care",
-            "Set up a foster carer buddy scheme",
-            "Streamline the fostering assessment process"])]),
+    (
+        "1. Priority 1 - Promoting success and aspiration",
+        "Cllr A Patel, Cllr R Hughes",
+        [
+            (
+                "To celebrate the achievements of children in care",
+                [
+                    "Hold an annual celebration event for children in care and care leavers",
+                    "Introduce achievement awards in every school with a child in care",
+                    "Publish a termly newsletter of success stories written with young people",
+                ],
+            ),
+            (
+                "To widen access to leisure, culture and sport",
+                [
+                    "Offer free leisure passes to all children in care and care leavers",
+                    "Agree a 'first look' scheme for council work experience places",
+                    "Fund music and arts tuition through the Virtual School",
+                    "Give care leavers free entry to council museums and events",
+                ],
+            ),
+        ],
+    ),
+    (
+        "Priority 2: Leaving care and preparing for adulthood",
+        "Cllr S Begum",
+        [
+            (
+                "To improve the quality of pathway plans",
+                [
+                    "Audit pathway plans and act on the findings",
+                    "Train personal advisers in co-produced pathway planning",
+                    "Introduce independence skills sessions from age 15",
+                    "Start pathway planning at 15 and a half with the young person",
+                ],
+            ),
+            (
+                "To support care leavers with money and housing",
+                [
+                    "Extend the council tax exemption to care leavers up to 25",
+                    "Set up a care leavers' hub with partner agencies",
+                    "Review the local offer with the care leavers' forum",
+                    "Create a rent guarantor scheme for care leavers",
+                ],
+            ),
+        ],
+    ),
+    (
+        "3. Priority 3 - Accommodation and placement sufficiency",
+        "Cllr J Okafor, Cllr M Price",
+        [
+            (
+                "To increase local homes for children in care",
+                [
+                    "Open a new two-bed children's home in the borough",
+                    "Recruit 20 more in-house foster carers",
+                    "Commission supported lodgings for 16 and 17 year olds",
+                    "Refresh the sufficiency strategy with young people",
+                    "Reduce the number of children placed more than 20 miles away",
+                    "Develop a staying close offer for young people leaving residential care",
+                ],
+            )
+        ],
+    ),
+    (
+        "4. Priority 4 - Health and emotional wellbeing",
+        "Cllr L Grant",
+        [
+            (
+                "To improve timeliness of health assessments",
+                [
+                    "Agree a joint protocol with the ICB for initial health assessments",
+                    "Track review health assessments monthly at the Board",
+                    "Offer every child in care a dental check within 3 months",
+                ],
+            ),
+            (
+                "To improve access to emotional wellbeing support",
+                [
+                    "Embed a CAMHS worker in the children in care team",
+                    "Use SDQ scores to trigger a wellbeing review",
+                    "Introduce care-experienced peer mentors",
+                ],
+            ),
+        ],
+    ),
+    (
+        "Priority 5 - Education, employment and training",
+        "Cllr D Shah",
+        [
+            (
+                "",
+                [
+                    "Ensure every child in care has a PEP reviewed each term",
+                    "Reduce suspensions of children in care",
+                    "Offer ring-fenced apprenticeships in the council to care leavers",
+                    "Provide a bursary for care leavers in higher education",
+                    "Track the attendance of children in care placed out of area",
+                    "Offer every care leaver a careers adviser",
+                    "Run a summer school for children in care in year 10",
+                ],
+            )
+        ],
+    ),
+    (
+        "6. Priority 6 - Fostering",
+        "Cllr A Patel",
+        [
+            (
+                "",
+                [
+                    "Launch a foster carer recruitment campaign",
+                    "Review the foster carer fee and allowance scheme",
+                    "Introduce the Mockingbird model of fostering",
+                    "Offer foster carers training in trauma-informed care",
+                    "Set up a foster carer buddy scheme",
+                    "Streamline the fostering assessment process",
+                ],
+            )
+        ],
+    ),
 ]
-LEADS = ["Head of Service, Children in Care", "Virtual School Head", "Designated Nurse, Children in Care",
-         "Service Manager, Leaving Care", "Head of Fostering", "Placements Commissioning Manager",
-         "Participation Lead", "Head of Housing Options", "Principal Social Worker"]
+LEADS = [
+    "Head of Service, Children in Care",
+    "Virtual School Head",
+    "Designated Nurse, Children in Care",
+    "Service Manager, Leaving Care",
+    "Head of Fostering",
+    "Placements Commissioning Manager",
+    "Participation Lead",
+    "Head of Housing Options",
+    "Principal Social Worker",
+]
 STATUS_WORDS = {
-    "complete": ["Complete", "Complete - now business as usual", "Complete. (Review if issues arise)",
-                 "Complete but ongoing monitoring required", "Blue", "COMPLETED"],
-    "in progress": ["On track", "Green", "In progress", "Amber", "Amber - waiting for funding decision", "green"],
+    "complete": [
+        "Complete",
+        "Complete - now business as usual",
+        "Complete. (Review if issues arise)",
+        "Complete but ongoing monitoring required",
+        "Blue",
+        "COMPLETED",
+    ],
+    "in progress": [
+        "On track",
+        "Green",
+        "In progress",
+        "Amber",
+        "Amber - waiting for funding decision",
+        "green",
+    ],
     "delayed": ["Delayed", "Red", "RED - recruitment delays"],
     "awaiting start": ["Not started", "Awaiting start", "Not Started"],
 }
-UPDATES = ["Working group met and agreed terms of reference.", "Draft shared with the Children in Care Council.",
-           "Update given to the Board; comments received.", "Funding agreed by the Cabinet Member.",
-           "Young people helped shape the approach.", "Progress slower than planned due to staffing.",
-           "Data now reported monthly to the Board.", "Pilot running with first cohort.",
-           "Feedback from care leavers is positive.", "Partners signed up to the plan."]
+UPDATES = [
+    "Working group met and agreed terms of reference.",
+    "Draft shared with the Children in Care Council.",
+    "Update given to the Board; comments received.",
+    "Funding agreed by the Cabinet Member.",
+    "Young people helped shape the approach.",
+    "Progress slower than planned due to staffing.",
+    "Data now reported monthly to the Board.",
+    "Pilot running with first cohort.",
+    "Feedback from care leavers is positive.",
+    "Partners signed up to the plan.",
+]
 FIXED_TIME = datetime(2025, 4, 1, 9, 0, 0)
 
 
 def _due_text(rng: random.Random, status: str) -> object:
-    past = ["October 2024", "Dec 24", "26th December 2024", "Q3 2024/25", "End of September 2024",
-            "End of spring term 2025", datetime(2024, 11, 29)]
-    future = ["End of May 2025", "Q1 2025/26", "October 2025", "End of summer term 2025", "March 2026",
-              "Oct/Nov 2025 Spring 2026", datetime(2025, 6, 30), "Ongoing"]
+    past = [
+        "October 2024",
+        "Dec 24",
+        "26th December 2024",
+        "Q3 2024/25",
+        "End of September 2024",
+        "End of spring term 2025",
+        datetime(2024, 11, 29),
+    ]
+    future = [
+        "End of May 2025",
+        "Q1 2025/26",
+        "October 2025",
+        "End of summer term 2025",
+        "March 2026",
+        "Oct/Nov 2025 Spring 2026",
+        datetime(2025, 6, 30),
+        "Ongoing",
+    ]
     if status in ("complete", "delayed"):
         return rng.choice(past)
     if status == "in progress" and rng.random() < 0.15:
@@ -113,8 +222,12 @@ def _progress(rng: random.Random, new: bool) -> str:
         month = start.month - 1 + 3 * k
         d = date(start.year + month // 12, month % 12 + 1, rng.randint(1, 28))
         style = rng.randrange(4)
-        written = [f"{d.day}/{d.month}/{d:%y}", f"{d.day}.{d.month}.{d:%y}", f"{d:%b-%y}:",
-                   f"{d.day:02d}/{d.month:02d}/{d.year}"][style]
+        written = [
+            f"{d.day}/{d.month}/{d:%y}",
+            f"{d.day}.{d.month}.{d:%y}",
+            f"{d:%b-%y}:",
+            f"{d.day:02d}/{d.month:02d}/{d.year}",
+        ][style]
         entries.append(f"{written} {rng.choice(UPDATES)}")
     if rng.random() < 0.25:  # a SharePoint export
         return "<ul>" + "".join(f"<li>{e.replace('&', '&amp;')}</li>" for e in entries) + "</ul>"
@@ -124,9 +237,12 @@ def _progress(rng: random.Random, new: bool) -> str:
 def _rows(rng: random.Random) -> list[list[object]]:
     header = ["Ref", "Action", "Progress Update", "Lead Officer", "By When", "RAG Status"]
     repeat = ["No.", "ACTIONS", "Progress update", "Lead", "Deadline", "RAG"]
-    rows: list[list[object]] = [["Sample Council Corporate Parenting Board - Action Plan 2024-2027"],
-                                ["Progress at March 2025. Key: Blue = complete, Green = on track, Amber = at risk,"
-                                 " Red = delayed"], [], header]
+    rows: list[list[object]] = [
+        ["Sample Council Corporate Parenting Board - Action Plan 2024-2027"],
+        ["Progress at March 2025. Key: Blue = complete, Green = on track, Amber = at risk, Red = delayed"],
+        [],
+        header,
+    ]
     statuses = list(STATUS_WORDS)
     for p, (title, champions, objectives) in enumerate(PRIORITIES, start=1):
         if p == 4:

@@ -19,8 +19,11 @@ import pandas as pd
 
 # England, year ending 31 March 2025, rounded (explore-education-statistics CLA release).
 CLA_RATE, START_RATE, CEASE_RATE = 67, 26, 28
-HEALTH = {"had their annual health assessment": 0.90, "had their teeth checked by a dentist": 0.81,
-          "had their immunisations up to date": 0.84}
+HEALTH = {
+    "had their annual health assessment": 0.90,
+    "had their teeth checked by a dentist": 0.81,
+    "had their immunisations up to date": 0.84,
+}
 ACTIVITY = {  # shares of care leavers, 17-18 and 19-21
     "Higher education i.e. studies beyond A level": (0.03, 0.06),
     "Education other than higher education": (0.48, 0.21),
@@ -31,24 +34,46 @@ ACTIVITY = {  # shares of care leavers, 17-18 and 19-21
     "Not in education, training or employment, owing to other reasons": (0.25, 0.27),
     "Total information not known": (0.06, 0.06),
 }
-ACCOMMODATION = {"Accommodation considered suitable": (0.91, 0.89),
-                 "Accommodation considered unsuitable": (0.03, 0.05), "No information": (0.06, 0.06)}
-LOCATION = {"Placed inside LA boundary less than 20 miles from home": 0.46,
-            "Placed inside LA boundary more than 20 miles from home": 0.05,
-            "Placed outside LA boundary less than 20 miles from home": 0.20,
-            "Placed outside LA boundary more than 20 miles from home": 0.16,
-            "Distance not known or not recorded": 0.13}
-REASONS = {"Change to/implementation of care plan": 0.34, "Allegation (s47)": 0.01,
-           "Standards of care concern": 0.01, "Approval removed": 0.005,
-           "Carer requests placement ends due to child's behaviour": 0.08,
-           "Carer requests placement end other than due to child's behaviour": 0.07,
-           "Child requests placement to end": 0.03, "Responsible/area authority requests placement ends": 0.02,
-           "Change in the status of a placement only": 0.18, "Custody arrangement": 0.005,
-           "Resignation or closure of provision": 0.01, "Other": 0.24}
+ACCOMMODATION = {
+    "Accommodation considered suitable": (0.91, 0.89),
+    "Accommodation considered unsuitable": (0.03, 0.05),
+    "No information": (0.06, 0.06),
+}
+LOCATION = {
+    "Placed inside LA boundary less than 20 miles from home": 0.46,
+    "Placed inside LA boundary more than 20 miles from home": 0.05,
+    "Placed outside LA boundary less than 20 miles from home": 0.20,
+    "Placed outside LA boundary more than 20 miles from home": 0.16,
+    "Distance not known or not recorded": 0.13,
+}
+REASONS = {
+    "Change to/implementation of care plan": 0.34,
+    "Allegation (s47)": 0.01,
+    "Standards of care concern": 0.01,
+    "Approval removed": 0.005,
+    "Carer requests placement ends due to child's behaviour": 0.08,
+    "Carer requests placement end other than due to child's behaviour": 0.07,
+    "Child requests placement to end": 0.03,
+    "Responsible/area authority requests placement ends": 0.02,
+    "Change in the status of a placement only": 0.18,
+    "Custody arrangement": 0.005,
+    "Resignation or closure of provision": 0.01,
+    "Other": 0.24,
+}
 YEARS = (2021, 2022, 2023, 2024, 2025)
 REGIONS = {"E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber"}
-GEO = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
-       "region_name", "old_la_code", "la_name", "new_la_code"]
+GEO = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "la_name",
+    "new_la_code",
+]
 ENGLAND_CHILDREN = 12_183_016
 
 
@@ -71,8 +96,16 @@ def councils(count: int = 20) -> list[Council]:
         name = f"Neighbour {_letters(i)}"
         first = 2023 if i == count - 1 else 2021  # the last one is a council created in April 2023
         old = 951 + i if i < 48 else 100 + i  # 951-998, then 148 upwards: no clash with the sample's 999
-        out.append(Council(f"E06{901 + i:06d}", f"{old:03d}", name, regions[i % 3] if i >= 10 else "E12000003", int(rng.integers(30000, 120000)),
-                           first))
+        out.append(
+            Council(
+                f"E06{901 + i:06d}",
+                f"{old:03d}",
+                name,
+                regions[i % 3] if i >= 10 else "E12000003",
+                int(rng.integers(30000, 120000)),
+                first,
+            )
+        )
     return out
 
 
@@ -105,41 +138,62 @@ def _council_figures(d: _Draw, year: int) -> dict[str, list[tuple]]:
     """Rows (labels..., count) per file for one council and year, plus the population and SDQ average."""
     c = d.council
     trend = 1 + 0.01 * (year - 2025)
-    cla = int(d.rng.poisson(c.children / 10000 * CLA_RATE * trend * np.exp(d.tilt.setdefault("size", d.rng.normal(0, .2)))))
+    cla = int(
+        d.rng.poisson(
+            c.children / 10000 * CLA_RATE * trend * np.exp(d.tilt.setdefault("size", d.rng.normal(0, 0.2)))
+        )
+    )
     out: dict[str, list[tuple]] = {}
-    out["numbers"] = [("Children looked after on 31 March each year", cla),
-                      ("Children starting to be looked after each year", int(d.rng.poisson(c.children / 1e4 * START_RATE))),
-                      ("Children ceasing to be looked after each year", int(d.rng.poisson(c.children / 1e4 * CEASE_RATE)))]
+    out["numbers"] = [
+        ("Children looked after on 31 March each year", cla),
+        ("Children starting to be looked after each year", int(d.rng.poisson(c.children / 1e4 * START_RATE))),
+        ("Children ceasing to be looked after each year", int(d.rng.poisson(c.children / 1e4 * CEASE_RATE))),
+    ]
     two_years, long_term = d.count(cla, "2y", 0.73), d.count(cla, "lt", 0.35)
     g1, g2 = "CLA on 31 March", "CLA 2 years on 31 March"
     g3 = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
-    out["stability"] = [(g1, "With 3 or more placements during the year", d.count(cla, "p3", 0.10)),
-                        (g1, "Total children", cla),
-                        (g2, "With 3 or more placements during the previous 2 years", d.count(two_years, "p3y", .23)),
-                        (g2, "Total children", two_years),
-                        (g3, "Living with the same carer for at least 2 years", d.count(long_term, "lts", 0.69)),
-                        (g3, "Total children", long_term)]
+    out["stability"] = [
+        (g1, "With 3 or more placements during the year", d.count(cla, "p3", 0.10)),
+        (g1, "Total children", cla),
+        (g2, "With 3 or more placements during the previous 2 years", d.count(two_years, "p3y", 0.23)),
+        (g2, "Total children", two_years),
+        (g3, "Living with the same carer for at least 2 years", d.count(long_term, "lts", 0.69)),
+        (g3, "Total children", long_term),
+    ]
     oc2 = d.count(cla, "oc2", 0.72)
-    under5, age5_16, age10_17 = d.count(oc2, "u5", .11), d.count(oc2, "516", .74), d.count(oc2, "1017", .70)
+    under5, age5_16, age10_17 = (
+        d.count(oc2, "u5", 0.11),
+        d.count(oc2, "516", 0.74),
+        d.count(oc2, "1017", 0.70),
+    )
     received = d.count(age5_16, "sdqr", 0.78)
-    bands = d.split(received, "sdq", {"normal": .45, "borderline": .13, "concern": .42})
+    bands = d.split(received, "sdq", {"normal": 0.45, "borderline": 0.13, "concern": 0.42})
     substance = d.count(oc2, "sub", 0.03)
-    ha, dev = "Health assessments: Children looked after all ages", "Development assessments: Children looked after ages 0 to 4 years"
+    ha, dev = (
+        "Health assessments: Children looked after all ages",
+        "Development assessments: Children looked after ages 0 to 4 years",
+    )
     sdq, conv = "Ages 5 to 16 years with SDQ score", "Convictions: Children looked after Ages 10 to 17 years"
     sm = "Substance misuse: Children looked after all ages"
     out["health"] = [
         *((ha, item.capitalize(), d.count(oc2, item, share)) for item, share in HEALTH.items()),
         (ha, "Total all ages", oc2),
-        (dev, "Development assessments up to date", d.count(under5, "dev", .88)), (dev, "Total ages 0 to 4 years", under5),
-        (sdq, "SDQ score was received", received), (sdq, "SDQ score is normal", bands["normal"]),
-        (sdq, "SDQ score is borderline", bands["borderline"]), (sdq, "SDQ score is a cause for concern", bands["concern"]),
+        (dev, "Development assessments up to date", d.count(under5, "dev", 0.88)),
+        (dev, "Total ages 0 to 4 years", under5),
+        (sdq, "SDQ score was received", received),
+        (sdq, "SDQ score is normal", bands["normal"]),
+        (sdq, "SDQ score is borderline", bands["borderline"]),
+        (sdq, "SDQ score is a cause for concern", bands["concern"]),
         (sdq, "Total ages 5 to 16 years", age5_16),
-        (conv, "Convicted or subject to youth cautions, or youth conditional cautions during the year",
-         d.count(age10_17, "conv", .02)),
+        (
+            conv,
+            "Convicted or subject to youth cautions, or youth conditional cautions during the year",
+            d.count(age10_17, "conv", 0.02),
+        ),
         (conv, "Total ages 10 to 17 years", age10_17),
         (sm, "Identified as having a substance misuse problem", substance),
-        (sm, "Received an intervention for their substance misuse problem", d.count(substance, "subr", .41)),
-        (sm, "Offered intervention but refused it", d.count(substance, "subx", .44)),
+        (sm, "Received an intervention for their substance misuse problem", d.count(substance, "subr", 0.41)),
+        (sm, "Offered intervention but refused it", d.count(substance, "subx", 0.44)),
         (sm, "Total all ages", oc2),
     ]
     # SDQ average: bands' midpoints, kept between 12 and 18.
@@ -151,60 +205,108 @@ def _council_figures(d: _Draw, year: int) -> dict[str, list[tuple]]:
         eet = sum(v for k, v in acts.items() if not k.startswith(("Not in", "Total")))
         neet = sum(v for k, v in acts.items() if k.startswith("Not in"))
         out["activity"] += [(age, k, v) for k, v in acts.items()] + [
-            (age, "In training or employment", None), (age, "Total in education, employment or training", eet),
-            (age, "Total not in education, employment or training", neet), (age, "Total", leavers)]
+            (age, "In training or employment", None),
+            (age, "Total in education, employment or training", eet),
+            (age, "Total not in education, employment or training", neet),
+            (age, "Total", leavers),
+        ]
         acc = d.split(leavers, f"acc{i}", {k: v[i] for k, v in ACCOMMODATION.items()})
         out["accommodation"] += [(age, k, v) for k, v in acc.items()] + [(age, "Suitability total", leavers)]
     placements, changes = d.count(cla * 1.3, "np", 0.85), d.count(cla, "pc", 0.72)
     loc, why = "Location of new placements during the year", "Reason for placement change during the year"
-    out["new_placements"] = ([(loc, k, v) for k, v in d.split(placements, "loc", LOCATION).items()]
-                             + [(loc, "Total new placements", placements)]
-                             + [(why, k, v) for k, v in d.split(changes, "why", REASONS).items()]
-                             + [(why, "Total placements changing", changes)])
+    out["new_placements"] = (
+        [(loc, k, v) for k, v in d.split(placements, "loc", LOCATION).items()]
+        + [(loc, "Total new placements", placements)]
+        + [(why, k, v) for k, v in d.split(changes, "why", REASONS).items()]
+        + [(why, "Total placements changing", changes)]
+    )
     school, school2 = d.count(cla, "sch", 0.55), d.count(cla, "sch2", 0.40)
     out["school_moves"] = []
-    for move, (any_share, two_share) in (("Any moves", (.20, .35)), ("Mid-year moves", (.10, .15))):
+    for move, (any_share, two_share) in (("Any moves", (0.20, 0.35)), ("Mid-year moves", (0.10, 0.15))):
         word = "moves" if move == "Any moves" else "mid-year moves"
         out["school_moves"] += [
             (g1, move, f"With one or more {word} during the year", d.count(school, f"sm{move}", any_share)),
             (g1, move, "Total children", school),
-            (g2, move, f"With one or more {word} during the previous 2 years", d.count(school2, f"sm2{move}", two_share)),
-            (g2, move, "Total children", school2)]
-    out["social_workers"] = [(g1, "3 or more social workers during the year", d.count(cla, "sw", .27)),
-                             (g1, "Total children", cla)]
+            (
+                g2,
+                move,
+                f"With one or more {word} during the previous 2 years",
+                d.count(school2, f"sm2{move}", two_share),
+            ),
+            (g2, move, "Total children", school2),
+        ]
+    out["social_workers"] = [
+        (g1, "3 or more social workers during the year", d.count(cla, "sw", 0.27)),
+        (g1, "Total children", cla),
+    ]
     out["_sdq_average"] = [(sdq_avg,)]
     return out
 
 
 LAYOUTS = {  # file: (file name, label columns, count column, percent column)
     "numbers": ("cla_number_and_rate_per_10k_children.csv", ["population_type"], "children_count", None),
-    "stability": ("la_cla_placement_stability.csv", ["cla_group", "placement_stability"], "children_count",
-                  "children_percent"),
-    "health": ("la_conviction_health_outcome_cla.csv", ["characteristic", "breakdown"], "children_count",
-               "children_percent"),
-    "activity": ("la_care_leavers_activity.csv", ["care_leaver_age", "breakdown"], "care_leaver_count",
-                 "care_leaver_percent"),
-    "accommodation": ("la_care_leavers_accommodation_suitability.csv", ["care_leaver_age", "breakdown"],
-                      "care_leaver_count", "care_leaver_percent"),
-    "new_placements": ("la_cla_during_year_new_placements.csv", ["characteristic", "breakdown"], "children_count",
-                       "children_percent"),
-    "school_moves": ("la_cla_school_moves.csv", ["cla_group", "move_measure", "school_stability"], "number",
-                     "percentage"),
+    "stability": (
+        "la_cla_placement_stability.csv",
+        ["cla_group", "placement_stability"],
+        "children_count",
+        "children_percent",
+    ),
+    "health": (
+        "la_conviction_health_outcome_cla.csv",
+        ["characteristic", "breakdown"],
+        "children_count",
+        "children_percent",
+    ),
+    "activity": (
+        "la_care_leavers_activity.csv",
+        ["care_leaver_age", "breakdown"],
+        "care_leaver_count",
+        "care_leaver_percent",
+    ),
+    "accommodation": (
+        "la_care_leavers_accommodation_suitability.csv",
+        ["care_leaver_age", "breakdown"],
+        "care_leaver_count",
+        "care_leaver_percent",
+    ),
+    "new_placements": (
+        "la_cla_during_year_new_placements.csv",
+        ["characteristic", "breakdown"],
+        "children_count",
+        "children_percent",
+    ),
+    "school_moves": (
+        "la_cla_school_moves.csv",
+        ["cla_group", "move_measure", "school_stability"],
+        "number",
+        "percentage",
+    ),
     "social_workers": ("la_cla_swcount.csv", ["cla_group", "sw_stability"], "number", "percentage"),
 }
 LAGGED = {"school_moves", "social_workers"}  # time_period one year before the release
-TOTALS = {"Total children", "Total all ages", "Total ages 0 to 4 years", "Total ages 5 to 16 years",
-          "Total ages 10 to 17 years", "Total", "Suitability total", "Total new placements",
-          "Total placements changing"}
-DENOMINATOR = {"SDQ score is normal": "SDQ score was received", "SDQ score is borderline": "SDQ score was received",
-               "SDQ score is a cause for concern": "SDQ score was received",
-               "Received an intervention for their substance misuse problem":
-                   "Identified as having a substance misuse problem",
-               "Offered intervention but refused it": "Identified as having a substance misuse problem"}
+TOTALS = {
+    "Total children",
+    "Total all ages",
+    "Total ages 0 to 4 years",
+    "Total ages 5 to 16 years",
+    "Total ages 10 to 17 years",
+    "Total",
+    "Suitability total",
+    "Total new placements",
+    "Total placements changing",
+}
+DENOMINATOR = {
+    "SDQ score is normal": "SDQ score was received",
+    "SDQ score is borderline": "SDQ score was received",
+    "SDQ score is a cause for concern": "SDQ score was received",
+    "Received an intervention for their substance misuse problem": "Identified as having a substance misuse problem",
+    "Offered intervention but refused it": "Identified as having a substance misuse problem",
+}
 
 
-def _rows_for_area(kind: str, rows: list[tuple], geo: list[str], exact: bool, children: float,
-                   sdq_average: float) -> list[list[str]]:
+def _rows_for_area(
+    kind: str, rows: list[tuple], geo: list[str], exact: bool, children: float, sdq_average: float
+) -> list[list[str]]:
     """CSV rows of one area and year: DfE rounding and suppression applied to counts and percentages."""
     totals = {}
     for row in rows:
@@ -230,7 +332,9 @@ def _rows_for_area(kind: str, rows: list[tuple], geo: list[str], exact: bool, ch
         else:
             out.append([*geo, *labels, _count(n, exact), pct])
     if kind == "health":
-        out.insert(0, [*geo, "Ages 5 to 16 years with SDQ score", "SDQ average score", f"{sdq_average:g}", "z"])
+        out.insert(
+            0, [*geo, "Ages 5 to 16 years with SDQ score", "SDQ average score", f"{sdq_average:g}", "z"]
+        )
     return out
 
 
@@ -242,8 +346,13 @@ def _pct(n: float, den: float) -> str:
     return str(int(np.floor(n / den * 100 + 0.5)))
 
 
-def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 20,
-                     own: Mapping[int, pd.DataFrame] | None = None) -> list[Path]:
+def write_benchmarks(
+    out_dir: Path,
+    seed: int = 2025,
+    *,
+    councils_count: int = 20,
+    own: Mapping[int, pd.DataFrame] | None = None,
+) -> list[Path]:
     """Write the sample release (2025 layout, years 2021-2025) and a neighbour model; return the paths.
 
     ``councils_count`` other councils besides the sample one (the benchmark script asks for ~155).
@@ -256,10 +365,14 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
     rng = np.random.default_rng(seed)
     everyone = councils(councils_count)
     draws = {c.new_code: _Draw(rng, c) for c in everyone}
-    draws["E06000999"].tilt["size"] = 0.05  # the sample council sits near England's rate, as the SSDA903 sample does
+    draws["E06000999"].tilt["size"] = (
+        0.05  # the sample council sits near England's rate, as the SSDA903 sample does
+    )
     lines: dict[str, list[list[str]]] = {k: [] for k in LAYOUTS}
     for year in YEARS:
-        figures = {c.new_code: _council_figures(draws[c.new_code], year) for c in everyone if year >= c.first_year}
+        figures = {
+            c.new_code: _council_figures(draws[c.new_code], year) for c in everyone if year >= c.first_year
+        }
         if own is not None and year in own:
             _align_with_own(figures["E06000999"], own[year])
         if year == 2025 and len(everyone) > 3:  # a neighbour with a suppressed conviction count, on purpose
@@ -272,9 +385,21 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
             for c, fig in areas:
                 if int(period) < c.first_year:
                     continue  # a lagged file's year before the council existed
-                geo = [period, "Reporting year", "Local authority", "E92000001", "England", c.region,
-                       REGIONS[c.region], c.old_code, c.name, c.new_code]
-                lines[kind] += _rows_for_area(kind, fig[kind], geo, True, c.children, fig["_sdq_average"][0][0])
+                geo = [
+                    period,
+                    "Reporting year",
+                    "Local authority",
+                    "E92000001",
+                    "England",
+                    c.region,
+                    REGIONS[c.region],
+                    c.old_code,
+                    c.name,
+                    c.new_code,
+                ]
+                lines[kind] += _rows_for_area(
+                    kind, fig[kind], geo, True, c.children, fig["_sdq_average"][0][0]
+                )
             for code, name, members, children in _aggregates(everyone, figures):
                 level = "National" if code == "E92000001" else "Regional"
                 region = ["", ""] if level == "National" else [code, name]
@@ -285,8 +410,13 @@ def write_benchmarks(out_dir: Path, seed: int = 2025, *, councils_count: int = 2
                 lines[kind] += _rows_for_area(kind, summed, geo, False, children, round(avg, 1))
     paths = []
     for kind, (name, labels, count_col, pct_col) in LAYOUTS.items():
-        header = [*GEO, *labels, *(["population_estimate"] if kind == "numbers" else []), count_col,
-                  pct_col or "rate_per_10000"]
+        header = [
+            *GEO,
+            *labels,
+            *(["population_estimate"] if kind == "numbers" else []),
+            count_col,
+            pct_col or "rate_per_10000",
+        ]
         paths.append(_write(out_dir / name, header, lines[kind]))
     paths.append(write_neighbour_model(out_dir / "synthetic_sn_model_2025.csv", everyone, rng))
     return paths
@@ -297,35 +427,74 @@ _OWN_COUNTS: dict[tuple[str, ...], tuple[str, str]] = {
     ("numbers", "Children looked after on 31 March each year"): ("cla_at_end", "numerator"),
     ("numbers", "Children starting to be looked after each year"): ("cla_started", "numerator"),
     ("numbers", "Children ceasing to be looked after each year"): ("cla_ceased", "numerator"),
-    ("stability", "CLA on 31 March", "With 3 or more placements during the year"): ("placements_3plus_pct", "numerator"),
+    ("stability", "CLA on 31 March", "With 3 or more placements during the year"): (
+        "placements_3plus_pct",
+        "numerator",
+    ),
     ("stability", "CLA on 31 March", "Total children"): ("placements_3plus_pct", "denominator"),
-    ("stability", "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
-     "Living with the same carer for at least 2 years"): ("long_term_stability_pct", "numerator"),
-    ("stability", "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
-     "Total children"): ("long_term_stability_pct", "denominator"),
-    ("health", "Health assessments: Children looked after all ages", "Had their annual health assessment"):
-        ("health_assessment_pct", "numerator"),
-    ("health", "Health assessments: Children looked after all ages", "Had their teeth checked by a dentist"):
-        ("teeth_check_pct", "numerator"),
-    ("health", "Health assessments: Children looked after all ages", "Had their immunisations up to date"):
-        ("immunisations_pct", "numerator"),
-    ("health", "Health assessments: Children looked after all ages", "Total all ages"):
-        ("health_assessment_pct", "denominator"),
-    ("health", "Development assessments: Children looked after ages 0 to 4 years",
-     "Development assessments up to date"): ("health_surveillance_pct", "numerator"),
-    ("health", "Development assessments: Children looked after ages 0 to 4 years", "Total ages 0 to 4 years"):
-        ("health_surveillance_pct", "denominator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score was received"): ("sdq_received_pct", "numerator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "Total ages 5 to 16 years"): ("sdq_received_pct", "denominator"),
+    (
+        "stability",
+        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+        "Living with the same carer for at least 2 years",
+    ): ("long_term_stability_pct", "numerator"),
+    (
+        "stability",
+        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
+        "Total children",
+    ): ("long_term_stability_pct", "denominator"),
+    ("health", "Health assessments: Children looked after all ages", "Had their annual health assessment"): (
+        "health_assessment_pct",
+        "numerator",
+    ),
+    (
+        "health",
+        "Health assessments: Children looked after all ages",
+        "Had their teeth checked by a dentist",
+    ): ("teeth_check_pct", "numerator"),
+    ("health", "Health assessments: Children looked after all ages", "Had their immunisations up to date"): (
+        "immunisations_pct",
+        "numerator",
+    ),
+    ("health", "Health assessments: Children looked after all ages", "Total all ages"): (
+        "health_assessment_pct",
+        "denominator",
+    ),
+    (
+        "health",
+        "Development assessments: Children looked after ages 0 to 4 years",
+        "Development assessments up to date",
+    ): ("health_surveillance_pct", "numerator"),
+    (
+        "health",
+        "Development assessments: Children looked after ages 0 to 4 years",
+        "Total ages 0 to 4 years",
+    ): ("health_surveillance_pct", "denominator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score was received"): (
+        "sdq_received_pct",
+        "numerator",
+    ),
+    ("health", "Ages 5 to 16 years with SDQ score", "Total ages 5 to 16 years"): (
+        "sdq_received_pct",
+        "denominator",
+    ),
     ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is normal"): ("sdq_normal_pct", "numerator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is borderline"): ("sdq_borderline_pct", "numerator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is a cause for concern"):
-        ("sdq_concern_pct", "numerator"),
-    ("health", "Convictions: Children looked after Ages 10 to 17 years",
-     "Convicted or subject to youth cautions, or youth conditional cautions during the year"):
-        ("convicted_pct", "numerator"),
-    ("health", "Convictions: Children looked after Ages 10 to 17 years", "Total ages 10 to 17 years"):
-        ("convicted_pct", "denominator"),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is borderline"): (
+        "sdq_borderline_pct",
+        "numerator",
+    ),
+    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is a cause for concern"): (
+        "sdq_concern_pct",
+        "numerator",
+    ),
+    (
+        "health",
+        "Convictions: Children looked after Ages 10 to 17 years",
+        "Convicted or subject to youth cautions, or youth conditional cautions during the year",
+    ): ("convicted_pct", "numerator"),
+    ("health", "Convictions: Children looked after Ages 10 to 17 years", "Total ages 10 to 17 years"): (
+        "convicted_pct",
+        "denominator",
+    ),
 }
 
 

@@ -42,18 +42,61 @@ from cpkit.sample.postcodes import Postcode, PostcodePool
 # Routes out of care, by age at entry: the leaving mix then matches England's reasons ceased
 # (returned home about a third, special guardianship ~12%, adoption ~8%, 18th birthday ~20%).
 ROUTES: dict[str, dict[str, float]] = {
-    "0": {"adoption": 38, "sgo": 22, "home_short": 9, "home_long": 13, "long_term": 10, "relatives": 2, "other": 6},
-    "1-4": {"adoption": 22, "sgo": 22, "home_short": 15, "home_long": 17, "long_term": 15, "relatives": 3, "other": 6},
-    "5-9": {"adoption": 2, "sgo": 16, "home_short": 27, "home_long": 19, "long_term": 24, "relatives": 4, "other": 8},
+    "0": {
+        "adoption": 38,
+        "sgo": 22,
+        "home_short": 9,
+        "home_long": 13,
+        "long_term": 10,
+        "relatives": 2,
+        "other": 6,
+    },
+    "1-4": {
+        "adoption": 22,
+        "sgo": 22,
+        "home_short": 15,
+        "home_long": 17,
+        "long_term": 15,
+        "relatives": 3,
+        "other": 6,
+    },
+    "5-9": {
+        "adoption": 2,
+        "sgo": 16,
+        "home_short": 27,
+        "home_long": 19,
+        "long_term": 24,
+        "relatives": 4,
+        "other": 8,
+    },
     "10-15": {"sgo": 4, "home_short": 41, "home_long": 15, "long_term": 22, "relatives": 5, "other": 13},
     "16-17": {"home_short": 40, "long_term": 45, "relatives": 5, "other": 10},
 }
 CIN_NON_UASC: dict[str, float] = {
-    "N1": 70, "N2": 3, "N3": 3, "N4": 8, "N5": 10, "N6": 2, "N7": 0.5, "N8": 3.5,
+    "N1": 70,
+    "N2": 3,
+    "N3": 3,
+    "N4": 8,
+    "N5": 10,
+    "N6": 2,
+    "N7": 0.5,
+    "N8": 3.5,
 }
 # Monthly seasonality of entries (fewer in August and December, as in real councils).
-SEASON = {1: 1.05, 2: 1.0, 3: 1.05, 4: 1.0, 5: 1.05, 6: 1.0, 7: 1.05, 8: 0.85, 9: 1.07, 10: 1.05,
-          11: 1.0, 12: 0.83}
+SEASON = {
+    1: 1.05,
+    2: 1.0,
+    3: 1.05,
+    4: 1.0,
+    5: 1.05,
+    6: 1.0,
+    7: 1.05,
+    8: 0.85,
+    9: 1.07,
+    10: 1.05,
+    11: 1.0,
+    12: 0.83,
+}
 
 
 @dataclass
@@ -117,7 +160,11 @@ class CareSimulation:
     # ---- entry streams -------------------------------------------------------------------------
     def run(self) -> list[Child]:
         arrivals: list[tuple[date, int, str]] = []  # (day, order, stream): merged so ids follow time
-        for stream, rate in (("local", _local_rate), ("uasc", _uasc_rate), ("short_breaks", _short_break_rate)):
+        for stream, rate in (
+            ("local", _local_rate),
+            ("uasc", _uasc_rate),
+            ("short_breaks", _short_break_rate),
+        ):
             day = self.start
             while True:
                 day = day + _days(self.dice.exponential(30.44 / (rate(day) * SEASON[day.month])))
@@ -175,11 +222,15 @@ class CareSimulation:
         dice = self.dice
         age = age_on(child.dob, start)
         eighteen = birthday(child.dob, 18)
-        band = "0" if age < 1 else "1-4" if age < 5 else "5-9" if age < 10 else "10-15" if age < 16 else "16-17"
+        band = (
+            "0" if age < 1 else "1-4" if age < 5 else "5-9" if age < 10 else "10-15" if age < 16 else "16-17"
+        )
         route = "uasc" if child.uasc else dice.pick(ROUTES[band])
         ls = self._first_legal_status(route, age)
         if route in ("home_short", "relatives", "other") and ls in ("L1", "L2"):
-            duration = dice.integer(1, 3 if ls == "L1" else 8) if dice.chance(0.5) else dice.lognormal(60, 1.0)
+            duration = (
+                dice.integer(1, 3 if ls == "L1" else 8) if dice.chance(0.5) else dice.lognormal(60, 1.0)
+            )
         else:
             duration = {
                 "home_short": lambda: dice.lognormal(50, 1.1),
@@ -266,16 +317,32 @@ class CareSimulation:
         adoption.match = hearing + _days(dice.lognormal(110, 0.5))
         adoption.placed = adoption.match + timedelta(days=dice.integer(0, 28))
         adoption.adopters = dice.pick(
-            {"2|MF|L11": 52, "2|MF|L3": 12, "1|F1|L0": 14, "1|M1|L0": 2, "2|FF|L12": 6, "2|MM|L12": 6,
-             "2|FF|L2": 3, "2|MM|L4": 2, "2|FF|L4": 3}
+            {
+                "2|MF|L11": 52,
+                "2|MF|L3": 12,
+                "1|F1|L0": 14,
+                "1|M1|L0": 2,
+                "2|FF|L12": 6,
+                "2|MM|L12": 6,
+                "2|FF|L2": 3,
+                "2|MM|L4": 2,
+                "2|FF|L4": 3,
+            }
         ).split("|")
         adoption.adopters = tuple(adoption.adopters)
         end = adoption.placed + _days(dice.lognormal(280, 0.35))
         return adoption, end, "adoption"
 
     def _placements(
-        self, child: Child, start: date, end: date, home: Postcode, route: str, ls: str,
-        legal: dict[date, str], adoption: Adoption | None,
+        self,
+        child: Child,
+        start: date,
+        end: date,
+        home: Postcode,
+        route: str,
+        ls: str,
+        legal: dict[date, str],
+        adoption: Adoption | None,
     ) -> dict[date, tuple[Placement, str, str]]:
         """Placement changes: day -> (placement, "P" new carer or "T" same carer, reason)."""
         dice, places = self.dice, self.places
@@ -287,7 +354,9 @@ class CareSimulation:
             first_type = "U6" if dice.chance(0.35) else ("K3" if start >= K3_REGISTRATION else "H5")
         if ls in ("J1", "J2"):
             first_type = dice.pick({"K2": 40, "U6": 25, "K1": 20, "R5": 15})
-        changes: dict[date, tuple[Placement, str, str]] = {start: (places.make(first_type, start, home), "P", "")}
+        changes: dict[date, tuple[Placement, str, str]] = {
+            start: (places.make(first_type, start, home), "P", "")
+        }
         current = changes[start][0]
         stop = adoption.placed if adoption is not None and adoption.placed is not None else end
         moves: list[date] = []
@@ -311,9 +380,20 @@ class CareSimulation:
                     continue
                 new_type = places.choose_type({"16-17": {"SUP": 1}}, 16, day, "")
             else:
-                new_type = places.choose_type(NEXT_PLACEMENT, age_on(child.dob, day), day, self._ls_on(ls, legal, day))
-            if current.place in ("U6", "U3") and new_type in FOSTER and dice.chance(0.3) and route != "home_short":
-                new, how, reason = places.retype(current, "U4" if current.place == "U6" else "U1"), "T", "PLACE"
+                new_type = places.choose_type(
+                    NEXT_PLACEMENT, age_on(child.dob, day), day, self._ls_on(ls, legal, day)
+                )
+            if (
+                current.place in ("U6", "U3")
+                and new_type in FOSTER
+                and dice.chance(0.3)
+                and route != "home_short"
+            ):
+                new, how, reason = (
+                    places.retype(current, "U4" if current.place == "U6" else "U1"),
+                    "T",
+                    "PLACE",
+                )
             else:
                 new, how, reason = places.make(new_type, day, home), "P", dice.pick(REASON_PLACE_CHANGE)
                 if new_type == "R5":
@@ -349,7 +429,13 @@ class CareSimulation:
         return ls
 
     def _episodes(
-        self, start: date, end: date, ls: str, cin: str, home: Postcode, legal: dict[date, str],
+        self,
+        start: date,
+        end: date,
+        ls: str,
+        cin: str,
+        home: Postcode,
+        legal: dict[date, str],
         changes: dict[date, tuple[Placement, str, str]],
     ) -> list[Episode]:
         """Merge legal and placement changes into episodes chained by X1 on the same day."""
@@ -417,7 +503,9 @@ class CareSimulation:
         dice = self.dice
         taken = {m[1] for m in child.missing}
         for ep in episodes:
-            factor = {"K2": 2.0, "K1": 0.2, "H5": 1.5, "K3": 1.5, "P2": 1.2, "R5": 0.0}.get(ep.placement.place, 0.6)
+            factor = {"K2": 2.0, "K1": 0.2, "H5": 1.5, "K3": 1.5, "P2": 1.2, "R5": 0.0}.get(
+                ep.placement.place, 0.6
+            )
             first = max(ep.decom, birthday(child.dob, 10))
             day = first + _days(dice.exponential(365 / (rate * factor))) if factor else ep.dec
             while day < ep.dec:
@@ -443,8 +531,12 @@ class CareSimulation:
         dice = self.dice
         age_days = dice.integer(5 * 365, 15 * 365)
         child = Child(
-            child_id=self.ids.new(), sex=1 if dice.chance(0.65) else 2, dob=dob_for(day, age_days),
-            ethnic=ethnicity(dice, False), upn=upn(dice), short_breaks=True,
+            child_id=self.ids.new(),
+            sex=1 if dice.chance(0.65) else 2,
+            dob=dob_for(day, age_days),
+            ethnic=ethnicity(dice, False),
+            upn=upn(dice),
+            short_breaks=True,
         )
         self.children.append(child)
         ls = "V3" if dice.chance(0.8) else "V4"

@@ -16,9 +16,26 @@ ENTRY_AGE_BANDS: dict[str, float] = {"0": 20, "1-4": 17, "5-9": 17, "10-15": 32,
 _BAND_RANGE = {"0": (0, 0), "1-4": (1, 4), "5-9": (5, 9), "10-15": (10, 15), "16-17": (16, 17)}
 
 ETHNIC_NON_UASC: dict[str, float] = {
-    "WBRI": 80.0, "WIRI": 0.4, "WIRT": 0.4, "WOTH": 2.8, "WROM": 0.6, "MWBC": 4.0, "MWBA": 0.9,
-    "MWAS": 1.1, "MOTH": 2.6, "AIND": 0.4, "APKN": 1.8, "ABAN": 0.3, "AOTH": 0.5, "BCRB": 0.9,
-    "BAFR": 1.4, "BOTH": 0.4, "CHNE": 0.2, "OOTH": 0.9, "REFU": 0.3, "NOBT": 0.2,
+    "WBRI": 80.0,
+    "WIRI": 0.4,
+    "WIRT": 0.4,
+    "WOTH": 2.8,
+    "WROM": 0.6,
+    "MWBC": 4.0,
+    "MWBA": 0.9,
+    "MWAS": 1.1,
+    "MOTH": 2.6,
+    "AIND": 0.4,
+    "APKN": 1.8,
+    "ABAN": 0.3,
+    "AOTH": 0.5,
+    "BCRB": 0.9,
+    "BAFR": 1.4,
+    "BOTH": 0.4,
+    "CHNE": 0.2,
+    "OOTH": 0.9,
+    "REFU": 0.3,
+    "NOBT": 0.2,
 }
 # Unaccompanied children mostly come from Afghanistan, Eritrea, Sudan, Iran/Iraq (Kurdish), Albania.
 ETHNIC_UASC: dict[str, float] = {"AOTH": 34, "BAFR": 30, "OOTH": 20, "WOTH": 10, "BOTH": 6}

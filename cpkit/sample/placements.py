@@ -45,14 +45,28 @@ NEXT_PLACEMENT: dict[str, dict[str, float]] = {
     "16-17": {"U6": 20, "U4": 8, "U3": 5, "P1": 3, "K2": 16, "SUP": 46, "K1": 1, "R5": 1, "Z1": 1},
 }
 REASON_PLACE_CHANGE: dict[str, float] = {
-    "CARPL": 42, "CREQB": 14, "CREQO": 10, "CHILD": 8, "LAREQ": 8, "ALLEG": 3, "STAND": 3,
-    "APPRR": 2, "OTHER": 10,
+    "CARPL": 42,
+    "CREQB": 14,
+    "CREQO": 10,
+    "CHILD": 8,
+    "LAREQ": 8,
+    "ALLEG": 3,
+    "STAND": 3,
+    "APPRR": 2,
+    "OTHER": 10,
 }
 # Share of new non-kinship foster placements with the council's own carers, by collection year of
 # the placement's start: the in-house share dips as carers retire, then recovers after a
 # recruitment drive, so the report has a trend to describe.
 INHOUSE_FOSTER_SHARE: dict[int, float] = {
-    2017: 0.40, 2018: 0.39, 2019: 0.38, 2020: 0.35, 2021: 0.31, 2022: 0.28, 2023: 0.29, 2024: 0.34,
+    2017: 0.40,
+    2018: 0.39,
+    2019: 0.38,
+    2020: 0.35,
+    2021: 0.31,
+    2022: 0.28,
+    2023: 0.29,
+    2024: 0.34,
     2025: 0.39,
 }
 # Where placements are, relative to the council: inside, outside within 20 miles of home, further.
@@ -134,7 +148,9 @@ class Settings:
     def _add(self, place: str, provider: str, count: int, prefix: str, band_key: str) -> None:
         homes = []
         for i in range(count):
-            urn = f"{prefix}{i + 1:0{8 - len(prefix)}d}" if prefix.startswith("SC") else f"{prefix}{i + 1:03d}"
+            urn = (
+                f"{prefix}{i + 1:0{8 - len(prefix)}d}" if prefix.startswith("SC") else f"{prefix}{i + 1:03d}"
+            )
             band = self._dice.pick(_BANDS[band_key])
             homes.append((urn, self._pool.placement(self._dice, self._centre, band).code))
         self.homes[(place, provider)] = homes
@@ -199,9 +215,13 @@ class PlacementMaker:
             return Placement(place, provider, postcode, urn, self.carer())
         else:  # H5, P2, R1, R2, R5, P3, Z1: no URN
             provider = {
-                "H5": {"PR4": 70, "PR5": 20, "PR1": 10}, "P2": {"PR1": 60, "PR4": 40},
-                "R1": {"PR4": 70, "PR3": 30}, "R2": {"PR3": 100}, "R5": {"PR3": 100},
-                "Z1": {"PR4": 50, "PR1": 30, "PR5": 20}, "P3": {"PR4": 100},
+                "H5": {"PR4": 70, "PR5": 20, "PR1": 10},
+                "P2": {"PR1": 60, "PR4": 40},
+                "R1": {"PR4": 70, "PR3": 30},
+                "R2": {"PR3": 100},
+                "R5": {"PR3": 100},
+                "Z1": {"PR4": 50, "PR1": 30, "PR5": 20},
+                "P3": {"PR4": 100},
             }[place]
             provider = dice.pick(provider)
             band = "supported" if place in SUPPORTED else "other"

@@ -38,7 +38,9 @@ SIMULATION_LEAD_YEARS = 19  # so that the oldest child in care on the first day 
 FIRST_MF_YEAR = 2025  # SEX is coded M/F from the 2024-25 return, 1/2 before
 
 
-def write_903_sample(out_dir: Path, seed: int = 2025, first_year: int = 2019, last_year: int = 2025) -> list[Path]:
+def write_903_sample(
+    out_dir: Path, seed: int = 2025, first_year: int = 2019, last_year: int = 2025
+) -> list[Path]:
     """Write returns ``first_year`` to ``last_year`` (2025 = 2024-25) under ``out_dir/<year>/``.
 
     Returns the files written, in order. Same arguments, same bytes.
@@ -46,7 +48,10 @@ def write_903_sample(out_dir: Path, seed: int = 2025, first_year: int = 2019, la
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
     simulation = CareSimulation(
-        seed, start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1), end=date(last_year, 3, 31), pool=PostcodePool()
+        seed,
+        start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
+        end=date(last_year, 3, 31),
+        pool=PostcodePool(),
     )
     children = sorted(simulation.run(), key=lambda c: c.child_id)
     written: list[Path] = []
@@ -86,14 +91,23 @@ def build_return(children: list[Child], year: int, seed: int) -> dict[str, list[
             if child.uasc:
                 duc = birthday(child.dob, 18)
                 tables["uasc"].append(
-                    {"CHILD": child.child_id, "SEX": _sex(child, y), "DOB": _d(child.dob),
-                     "DUC": _d(duc) if duc <= y.end else ""}
+                    {
+                        "CHILD": child.child_id,
+                        "SEX": _sex(child, y),
+                        "DOB": _d(child.dob),
+                        "DUC": _d(duc) if duc <= y.end else "",
+                    }
                 )
             tables["placed_adoption"] += _placed_adoption_rows(child, y)
             tables["ad1"] += _ad1_rows(child, episodes, y)
             tables["missing"] += [
-                {"CHILD": child.child_id, "DOB": _d(child.dob), "MISSING": kind, "MIS_START": _d(start),
-                 "MIS_END": _d(end) if end <= y.end else ""}
+                {
+                    "CHILD": child.child_id,
+                    "DOB": _d(child.dob),
+                    "MISSING": kind,
+                    "MIS_START": _d(start),
+                    "MIS_END": _d(end) if end <= y.end else "",
+                }
                 for kind, start, end in sorted(child.missing, key=lambda m: m[1])
                 if y.start <= start <= y.end
             ]
@@ -123,8 +137,13 @@ def _header_row(child: Child, y: Year) -> dict[str, str]:
         is_mother = child.mc_dob is not None and child.mc_dob <= y.end
         mother, mc_dob = ("1", _d(child.mc_dob)) if is_mother else ("0", "")
     return {
-        "CHILD": child.child_id, "SEX": _sex(child, y), "DOB": _d(child.dob), "ETHNIC": child.ethnic,
-        "UPN": unique_pupil, "MOTHER": mother, "MC_DOB": mc_dob,
+        "CHILD": child.child_id,
+        "SEX": _sex(child, y),
+        "DOB": _d(child.dob),
+        "ETHNIC": child.ethnic,
+        "UPN": unique_pupil,
+        "MOTHER": mother,
+        "MC_DOB": mc_dob,
     }
 
 
@@ -132,10 +151,19 @@ def _episode_row(child: Child, e: Episode, y: Year) -> dict[str, str]:
     closed = e.dec is not None and e.dec <= y.end
     p = e.placement
     return {
-        "CHILD": child.child_id, "DECOM": _d(e.decom), "RNE": e.rne, "LS": e.ls, "CIN": e.cin,
-        "PLACE": p.place, "PLACE_PROVIDER": p.provider, "DEC": _d(e.dec) if closed else "",
-        "REC": e.rec if closed else "", "REASON_PLACE_CHANGE": e.reason_change, "HOME_POST": e.home_post,
-        "PL_POST": p.postcode, "URN": p.urn,
+        "CHILD": child.child_id,
+        "DECOM": _d(e.decom),
+        "RNE": e.rne,
+        "LS": e.ls,
+        "CIN": e.cin,
+        "PLACE": p.place,
+        "PLACE_PROVIDER": p.provider,
+        "DEC": _d(e.dec) if closed else "",
+        "REC": e.rec if closed else "",
+        "REASON_PLACE_CHANGE": e.reason_change,
+        "HOME_POST": e.home_post,
+        "PL_POST": p.postcode,
+        "URN": p.urn,
     }
 
 
@@ -144,10 +172,15 @@ def _placed_adoption_rows(child: Child, y: Year) -> list[dict[str, str]]:
     if a is None or a.decision > y.end or (a.ceased is not None and a.ceased < y.start):
         return []
     ceased = a.ceased is not None and a.ceased <= y.end
-    return [{
-        "CHILD": child.child_id, "DOB": _d(child.dob), "DATE_PLACED": _d(a.decision),
-        "DATE_PLACED_CEASED": _d(a.ceased) if ceased else "", "REASON_PLACED_CEASED": a.ceased_reason if ceased else "",
-    }]
+    return [
+        {
+            "CHILD": child.child_id,
+            "DOB": _d(child.dob),
+            "DATE_PLACED": _d(a.decision),
+            "DATE_PLACED_CEASED": _d(a.ceased) if ceased else "",
+            "REASON_PLACED_CEASED": a.ceased_reason if ceased else "",
+        }
+    ]
 
 
 def _ad1_rows(child: Child, episodes: list[Episode], y: Year) -> list[dict[str, str]]:
@@ -156,10 +189,18 @@ def _ad1_rows(child: Child, episodes: list[Episode], y: Year) -> list[dict[str, 
     if a is None or not adopted:
         return []
     nb, sex_adoptr, ls_adoptr = a.adopters
-    return [{
-        "CHILD": child.child_id, "DOB": _d(child.dob), "DATE_INT": _d(a.decision), "DATE_MATCH": _d(a.match),
-        "FOSTER_CARE": str(a.foster_care), "NB_ADOPTR": nb, "SEX_ADOPTR": sex_adoptr, "LS_ADOPTR": ls_adoptr,
-    }]
+    return [
+        {
+            "CHILD": child.child_id,
+            "DOB": _d(child.dob),
+            "DATE_INT": _d(a.decision),
+            "DATE_MATCH": _d(a.match),
+            "FOSTER_CARE": str(a.foster_care),
+            "NB_ADOPTR": nb,
+            "SEX_ADOPTR": sex_adoptr,
+            "LS_ADOPTR": ls_adoptr,
+        }
+    ]
 
 
 def _spell_on(child: Child, day: date) -> tuple[date, Episode] | None:
@@ -197,22 +238,72 @@ def _oc2_row(child: Child, y: Year, dice: Dice) -> dict[str, str]:
         received = flag(0.6)
         offered = "1" if received == "1" else flag(0.85)
     return {
-        "CHILD": child.child_id, "DOB": _d(child.dob), "SDQ_SCORE": sdq_score, "SDQ_REASON": sdq_reason,
-        "CONVICTED": flag(0.03) if age >= 10 else "0", "HEALTH_CHECK": flag(0.88) if age < 5 else "",
-        "IMMUNISATIONS": flag(0.85), "TEETH_CHECK": flag(0.80), "HEALTH_ASSESSMENT": flag(0.90),
-        "SUBSTANCE_MISUSE": misuse, "INTERVENTION_RECEIVED": received, "INTERVENTION_OFFERED": offered,
+        "CHILD": child.child_id,
+        "DOB": _d(child.dob),
+        "SDQ_SCORE": sdq_score,
+        "SDQ_REASON": sdq_reason,
+        "CONVICTED": flag(0.03) if age >= 10 else "0",
+        "HEALTH_CHECK": flag(0.88) if age < 5 else "",
+        "IMMUNISATIONS": flag(0.85),
+        "TEETH_CHECK": flag(0.80),
+        "HEALTH_ASSESSMENT": flag(0.90),
+        "SUBSTANCE_MISUSE": misuse,
+        "INTERVENTION_RECEIVED": received,
+        "INTERVENTION_OFFERED": offered,
     }
 
 
 # Care leavers' activity and accommodation (England, 2023-2025: about 55% in education, employment or
 # training; about 88% in suitable accommodation).
 ACTIV_17_18 = {"F1": 1, "F2": 38, "P2": 5, "F4": 4, "P4": 1, "F5": 7, "P5": 4, "G4": 8, "G5": 26, "G6": 6}
-ACTIV_19_21 = {"F1": 7, "P1": 1, "F2": 14, "P2": 3, "F4": 4, "P4": 1, "F5": 15, "P5": 10, "G4": 10, "G5": 27,
-               "G6": 8}
-ACCOM_17_18 = {"D1": 28, "B1": 14, "E1": 9, "U1": 12, "T1": 4, "K1": 3, "C1": 3, "Y1": 5, "G1": 1, "X2": 3,
-               "S2": 1, "W2": 1, "B2": 3, "D2": 3, "R2": 2, "V2": 1}
-ACCOM_19_21 = {"U1": 44, "B1": 13, "D1": 9, "E1": 5, "T1": 3, "K1": 3, "Y1": 4, "G1": 1, "X2": 3, "S2": 2,
-               "W2": 1, "B2": 3, "U2": 4, "R2": 3, "V2": 1}
+ACTIV_19_21 = {
+    "F1": 7,
+    "P1": 1,
+    "F2": 14,
+    "P2": 3,
+    "F4": 4,
+    "P4": 1,
+    "F5": 15,
+    "P5": 10,
+    "G4": 10,
+    "G5": 27,
+    "G6": 8,
+}
+ACCOM_17_18 = {
+    "D1": 28,
+    "B1": 14,
+    "E1": 9,
+    "U1": 12,
+    "T1": 4,
+    "K1": 3,
+    "C1": 3,
+    "Y1": 5,
+    "G1": 1,
+    "X2": 3,
+    "S2": 1,
+    "W2": 1,
+    "B2": 3,
+    "D2": 3,
+    "R2": 2,
+    "V2": 1,
+}
+ACCOM_19_21 = {
+    "U1": 44,
+    "B1": 13,
+    "D1": 9,
+    "E1": 5,
+    "T1": 3,
+    "K1": 3,
+    "Y1": 4,
+    "G1": 1,
+    "X2": 3,
+    "S2": 2,
+    "W2": 1,
+    "B2": 3,
+    "U2": 4,
+    "R2": 3,
+    "V2": 1,
+}
 
 
 def _oc3_rows(child: Child, y: Year, dice: Dice) -> list[dict[str, str]]:
@@ -223,7 +314,8 @@ def _oc3_rows(child: Child, y: Year, dice: Dice) -> list[dict[str, str]]:
             continue
         young = years <= 18
         in_touch = dice.pick(
-            {"YES": 94, "NO": 2, "REFU": 2, "NREQ": 1, "RHOM": 1} if young
+            {"YES": 94, "NO": 2, "REFU": 2, "NREQ": 1, "RHOM": 1}
+            if young
             else {"YES": 88, "NO": 4, "REFU": 3, "NREQ": 3, "RHOM": 1.6, "DIED": 0.4}
         )
         activ = accom = "0"
@@ -231,8 +323,15 @@ def _oc3_rows(child: Child, y: Year, dice: Dice) -> list[dict[str, str]]:
             activ = dice.pick(ACTIV_17_18 if young else ACTIV_19_21)
             staying_put = years <= 20 and any(e.rec == "E17" for e in child.episodes) and dice.chance(0.65)
             accom = "Z1" if staying_put else dice.pick(ACCOM_17_18 if young else ACCOM_19_21)
-        rows.append({"CHILD": child.child_id, "DOB": _d(child.dob), "IN_TOUCH": in_touch, "ACTIV": activ,
-                     "ACCOM": accom})
+        rows.append(
+            {
+                "CHILD": child.child_id,
+                "DOB": _d(child.dob),
+                "IN_TOUCH": in_touch,
+                "ACTIV": activ,
+                "ACCOM": accom,
+            }
+        )
     return rows
 
 

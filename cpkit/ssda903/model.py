@@ -66,7 +66,7 @@ def basic_clean(name: str, frame: pd.DataFrame, file: str = "<memory>") -> pd.Da
         out[SOURCE_FILE] = file
     if SOURCE_ROW not in out.columns:
         out[SOURCE_ROW] = range(1, len(out) + 1)
-    out[RETURN_YEAR] = (out[RETURN_YEAR] if RETURN_YEAR in out.columns else pd.NA)
+    out[RETURN_YEAR] = out[RETURN_YEAR] if RETURN_YEAR in out.columns else pd.NA
     out[RETURN_YEAR] = out[RETURN_YEAR].astype("Int64")
     return out[list(TABLE_COLUMNS[name]) + list(PROVENANCE)].reset_index(drop=True)
 

@@ -35,8 +35,16 @@ def test_free_text_due_dates(text, due, revised):
     assert (reading.kind, reading.due, reading.revised) == ("date", due, revised)
 
 
-@pytest.mark.parametrize(("text", "kind"), [("", "missing"), ("Ongoing", "ongoing"), ("annually", "ongoing"),
-                                            ("TBC", "unparseable"), ("31/02/2025", "unparseable")])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", "missing"),
+        ("Ongoing", "ongoing"),
+        ("annually", "ongoing"),
+        ("TBC", "unparseable"),
+        ("31/02/2025", "unparseable"),
+    ],
+)
 def test_cells_without_a_date(text, kind):
     reading = parse_due(text)
     assert (reading.kind, reading.due) == (kind, None)

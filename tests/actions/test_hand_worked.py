@@ -23,8 +23,18 @@ def plan(request, hand_worked_files):
 
 
 def test_one_row_per_action_with_refs_in_order(plan):
-    assert list(plan["ref"]) == ["1.1.1", "1.1.2", "1.2", "2.1.1", "2.1.2", "2.1.3", "2.1.3", "2.2.1", "2.2.2",
-                                 "2.2.3"]
+    assert list(plan["ref"]) == [
+        "1.1.1",
+        "1.1.2",
+        "1.2",
+        "2.1.1",
+        "2.1.2",
+        "2.1.3",
+        "2.1.3",
+        "2.2.1",
+        "2.2.2",
+        "2.2.3",
+    ]
     assert list(plan["priority"]) == [1, 1, 1, 2, 2, 2, 2, 2, 2, 2]
     assert plan["priority_title"].iloc[0] == "Promoting success and aspiration"
     assert plan["priority_title"].iloc[3] == "Leaving care and preparing for adulthood"
@@ -35,8 +45,16 @@ def test_one_row_per_action_with_refs_in_order(plan):
 
 def test_counts_by_priority_and_status(plan):
     s = summary(plan)
-    assert s.columns.tolist() == ["priority", "priority_title", "complete", "in progress", "delayed",
-                                  "awaiting start", "status not recognised", "total"]
+    assert s.columns.tolist() == [
+        "priority",
+        "priority_title",
+        "complete",
+        "in progress",
+        "delayed",
+        "awaiting start",
+        "status not recognised",
+        "total",
+    ]
     assert s.iloc[0, 2:].tolist() == [1, 2, 0, 0, 0, 3]
     assert s.iloc[1, 2:].tolist() == [1, 1, 2, 2, 1, 7]
     assert s.iloc[2, 1:].tolist() == ["All priorities", 2, 3, 2, 2, 1, 10]
@@ -47,7 +65,9 @@ def test_dates_and_statuses(plan):
     assert by_ref.loc["1.1.2", "due"] == pd.Timestamp(2024, 12, 31)
     assert by_ref.loc["2.1.2", "due"] == pd.Timestamp(2024, 11, 30)
     assert by_ref.loc["2.1.2", "revised_due"] == pd.Timestamp(2025, 3, 31)
-    assert by_ref.loc["2.2.1", "status"] == "complete" and by_ref.loc["2.2.1", "due"] == pd.Timestamp(2024, 11, 30)
+    assert by_ref.loc["2.2.1", "status"] == "complete" and by_ref.loc["2.2.1", "due"] == pd.Timestamp(
+        2024, 11, 30
+    )
     assert by_ref.loc["1.2", "status_note"] == "at risk"
     assert by_ref.loc["1.1.1", "status_note"] == "now business as usual"
     assert pd.isna(by_ref.loc["2.2.2", "status"])
@@ -59,31 +79,42 @@ def test_html_and_update_logs(plan):
     assert row["action"] == "Launch a celebration fund"
     assert row["progress"] == "\u2022 Jan-25: Criteria drafted\n\u2022 Feb-25: Panel agreed & launched"
     assert [(u["date"], u["text"]) for u in row["updates"]] == [
-        (date(2025, 1, 1), "Criteria drafted"), (date(2025, 2, 1), "Panel agreed & launched")]
+        (date(2025, 1, 1), "Criteria drafted"),
+        (date(2025, 2, 1), "Panel agreed & launched"),
+    ]
     assert row["latest_update"] == "Panel agreed & launched"
 
 
 def test_rows_set_aside_are_counted(plan):
-    assert plan.attrs["set_aside"] == {"before header": 1, "blank": 2, "header": 1, "repeated header": 1,
-                                       "priority title": 2, "champions and leads": 1, "sub-objective": 2,
-                                       "note": 1}
+    assert plan.attrs["set_aside"] == {
+        "before header": 1,
+        "blank": 2,
+        "header": 1,
+        "repeated header": 1,
+        "priority title": 2,
+        "champions and leads": 1,
+        "sub-objective": 2,
+        "note": 1,
+    }
     assert plan.attrs["champions"] == {1: "Champions: Cllr A Smith; Leads: J Bloggs"}
     assert [r["written"] + ">" + r["repaired"] for r in plan.attrs["ref_repairs"]] == ["21.2>2.1.2"]
 
 
 def test_problems_list(plan):
     found = problems(plan)
-    assert sorted(zip(found["ref"], found["problem"], strict=True)) == sorted([
-        ("1.2", "missing lead"),
-        ("2.1.3", "missing due date"),
-        ("2.2.3", "unparseable due date"),
-        ("2.2.2", "unmapped status"),
-        ("2.1.3", "duplicate ref"),
-        ("2.1.3", "duplicate ref"),
-        ("1.1.2", "overdue but not marked delayed"),
-        ("2.1.2", "repaired ref"),
-        ("", "row set aside (note)"),
-    ])
+    assert sorted(zip(found["ref"], found["problem"], strict=True)) == sorted(
+        [
+            ("1.2", "missing lead"),
+            ("2.1.3", "missing due date"),
+            ("2.2.3", "unparseable due date"),
+            ("2.2.2", "unmapped status"),
+            ("2.1.3", "duplicate ref"),
+            ("2.1.3", "duplicate ref"),
+            ("1.1.2", "overdue but not marked delayed"),
+            ("2.1.2", "repaired ref"),
+            ("", "row set aside (note)"),
+        ]
+    )
     assert found["location"].str.endswith("row 15").any()  # the repaired ref names its row
     assert set(found["file"]) == {plan.attrs["source"].rsplit("/", 1)[-1]}
 

@@ -23,8 +23,10 @@ def plan(hand_worked_files):
 def test_chart_alt_text_states_the_counts(plan):
     fig, alt = progress_chart(plan)
     plt.close(fig)
-    assert alt.startswith("Bar chart of progress of the 10 actions across 2 priorities: 2 complete, "
-                          "3 in progress, 2 delayed, 2 awaiting start and 1 status not recognised.")
+    assert alt.startswith(
+        "Bar chart of progress of the 10 actions across 2 priorities: 2 complete, "
+        "3 in progress, 2 delayed, 2 awaiting start and 1 status not recognised."
+    )
     assert "Priority 1: Promoting success and aspiration: 1 complete and 2 in progress" in alt
 
 
@@ -34,17 +36,26 @@ def test_chart_segments_carry_their_counts(plan):
     plt.close(fig)
     assert sorted(labels) == sorted(["1", "2", "1", "1", "2", "2", "1"])
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
-        "Complete", "In progress", "Delayed", "Awaiting start", "Status not recognised"]
+        "Complete",
+        "In progress",
+        "Delayed",
+        "Awaiting start",
+        "Status not recognised",
+    ]
 
 
 def test_narrative(plan):
     text = narrative(plan, "2024-04-01", AS_OF, AS_OF)
-    assert text[0] == ("There were 10 actions across 2 priorities; 2 are complete, 3 in progress, 2 delayed and "
-                       "2 awaiting start; 1 action has no status that could be read.")
+    assert text[0] == (
+        "There were 10 actions across 2 priorities; 2 are complete, 3 in progress, 2 delayed and "
+        "2 awaiting start; 1 action has no status that could be read."
+    )
     assert text[1] == "Of the actions in progress, 1 is rated amber (at risk of delay)."
     assert "- 2.1.1 Audit pathway plans: due 31 December 2024, 3 months overdue at 31 March 2025." in text[2]
-    assert text[3].startswith("1 other action is past its due date at 31 March 2025 but not marked delayed: "
-                              "1.1.2 Launch a celebration fund (due 31 December 2024)")
+    assert text[3].startswith(
+        "1 other action is past its due date at 31 March 2025 but not marked delayed: "
+        "1.1.2 Launch a celebration fund (due 31 December 2024)"
+    )
     assert text[4].startswith("3 actions are new between 1 April 2024 and 31 March 2025")
 
 
@@ -59,8 +70,10 @@ def test_delayed_table_has_status_text_and_colour_class(plan):
 
 def test_appendix_one_table_per_priority(plan):
     tables = appendix_tables(plan)
-    assert [t.caption for t in tables] == ["Action plan, Priority 1: Promoting success and aspiration",
-                                           "Action plan, Priority 2: Leaving care and preparing for adulthood"]
+    assert [t.caption for t in tables] == [
+        "Action plan, Priority 1: Promoting success and aspiration",
+        "Action plan, Priority 2: Leaving care and preparing for adulthood",
+    ]
     assert tables[0].frame["Progress"].iloc[0] == "3/7/23: Venue booked. 15.10.24: Event held, 80 attended."
     assert tables[1].frame["Status"].tolist()[5] == "Not recognised: Purple"
     assert tables[0].note == "Sub-objectives: 1.1 To celebrate achievements."
@@ -69,7 +82,9 @@ def test_appendix_one_table_per_priority(plan):
 def test_status_labels_and_classes():
     assert status_label("in progress", "at risk") == "In progress (at risk)"
     assert status_label(None, "", "") == "No status given"
-    assert status_class("awaiting start") == "rag rag-awaiting-start" and status_class(None) == "rag rag-unknown"
+    assert (
+        status_class("awaiting start") == "rag rag-awaiting-start" and status_class(None) == "rag rag-unknown"
+    )
 
 
 def test_segment_text_contrast():

@@ -10,10 +10,24 @@ ACTION = ["1.1", "Recruit foster carers", "Jan-25: campaign launched", "J Bloggs
 
 @pytest.mark.parametrize(
     ("cell", "field"),
-    [("RAG Status", "status"), ("RAG", "status"), ("status", "status"), ("RAG (B/G/A/R)", "status"),
-     ("By When", "due"), ("Due", "due"), ("DEADLINE", "due"), ("Lead Officer", "lead"), ("Lead", "lead"),
-     ("Ref", "ref"), ("Ref.", "ref"), ("No.", "ref"), ("Progress Update", "progress"), ("Actions", "action"),
-     ("Notes to self", None), ("", None)],
+    [
+        ("RAG Status", "status"),
+        ("RAG", "status"),
+        ("status", "status"),
+        ("RAG (B/G/A/R)", "status"),
+        ("By When", "due"),
+        ("Due", "due"),
+        ("DEADLINE", "due"),
+        ("Lead Officer", "lead"),
+        ("Lead", "lead"),
+        ("Ref", "ref"),
+        ("Ref.", "ref"),
+        ("No.", "ref"),
+        ("Progress Update", "progress"),
+        ("Actions", "action"),
+        ("Notes to self", None),
+        ("", None),
+    ],
 )
 def test_header_wording_and_case(cell, field):
     assert field_for(cell) == field
@@ -27,20 +41,30 @@ def test_a_row_needs_an_action_column_and_two_more_to_be_a_header():
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".docx"])
 def test_header_below_a_title_in_any_order_and_wording(make_tracker, suffix):
-    rows = [["Action plan 2024-25"], ["RAG", "No.", "Actions", "Update", "Lead", "Deadline"],
-            ["Green", "1.1", "Recruit foster carers", "", "J Bloggs", "March 2025"]]
+    rows = [
+        ["Action plan 2024-25"],
+        ["RAG", "No.", "Actions", "Update", "Lead", "Deadline"],
+        ["Green", "1.1", "Recruit foster carers", "", "J Bloggs", "March 2025"],
+    ]
     plan = load_action_plan(make_tracker(rows, suffix), as_of="2025-01-01")
     assert plan[["ref", "action", "lead", "status"]].values.tolist() == [
-        ["1.1", "Recruit foster carers", "J Bloggs", "in progress"]]
+        ["1.1", "Recruit foster carers", "J Bloggs", "in progress"]
+    ]
     assert plan.attrs["set_aside"] == {"before header": 1, "header": 1}
 
 
 def test_repeated_header_with_new_column_order_is_followed(make_tracker):
-    rows = [["Ref", "Action", "Lead", "Status"], ["1.1", "First", "A", "Green"],
-            ["Status", "Lead", "Action", "Ref."], ["Red", "B", "Second", "1.2"]]
+    rows = [
+        ["Ref", "Action", "Lead", "Status"],
+        ["1.1", "First", "A", "Green"],
+        ["Status", "Lead", "Action", "Ref."],
+        ["Red", "B", "Second", "1.2"],
+    ]
     plan = load_action_plan(make_tracker(rows, ".csv"), as_of="2025-01-01")
-    assert plan[["ref", "lead", "status"]].values.tolist() == [["1.1", "A", "in progress"],
-                                                               ["1.2", "B", "delayed"]]
+    assert plan[["ref", "lead", "status"]].values.tolist() == [
+        ["1.1", "A", "in progress"],
+        ["1.2", "B", "delayed"],
+    ]
     assert plan.attrs["set_aside"]["repeated header"] == 1
 
 
@@ -65,27 +89,37 @@ def test_unreadable_inputs(tmp_path):
 
 
 def test_structure_rows_name_the_actions_below(make_tracker):
-    rows = [["Ref", "Action", "Progress", "Lead", "By When", "Status"],
-            ["Priority 3: Suitable accommodation and placement sufficiency"],
-            ["Champions: Cllr B Jones, Cllr C Patel. Leads: Head of Placements"],
-            ["3.1 To increase in-house foster placements"],
-            ["3.1.1", "Open a new children's home", "", "K Ali", "Q4 2025/26", "On track"],
-            ["3.2", "To reduce distance from home", "", "", "", ""],
-            ["3.2.1", "Review out-of-area placements", "", "K Ali", "Dec 25", "Amber"],
-            ["3.3", "Commission supported lodgings", "", "", "", ""]]
+    rows = [
+        ["Ref", "Action", "Progress", "Lead", "By When", "Status"],
+        ["Priority 3: Suitable accommodation and placement sufficiency"],
+        ["Champions: Cllr B Jones, Cllr C Patel. Leads: Head of Placements"],
+        ["3.1 To increase in-house foster placements"],
+        ["3.1.1", "Open a new children's home", "", "K Ali", "Q4 2025/26", "On track"],
+        ["3.2", "To reduce distance from home", "", "", "", ""],
+        ["3.2.1", "Review out-of-area placements", "", "K Ali", "Dec 25", "Amber"],
+        ["3.3", "Commission supported lodgings", "", "", "", ""],
+    ]
     plan = load_action_plan(make_tracker(rows), as_of="2025-01-01")
     assert plan["ref"].tolist() == ["3.1.1", "3.2.1", "3.3"]  # 3.3 has no sub-actions: it is an action
     assert set(plan["priority"]) == {3}
     assert set(plan["priority_title"]) == {"Suitable accommodation and placement sufficiency"}
-    assert plan["objective"].tolist() == ["3.1 To increase in-house foster placements",
-                                          "3.2 To reduce distance from home", ""]
+    assert plan["objective"].tolist() == [
+        "3.1 To increase in-house foster placements",
+        "3.2 To reduce distance from home",
+        "",
+    ]
     assert plan.attrs["set_aside"]["sub-objective"] == 2
     assert "Cllr B Jones" in plan.attrs["champions"][3]
 
 
 def test_ref_typo_is_repaired_and_reported(make_tracker):
-    rows = [["Ref", "Action", "Lead", "RAG"], ["3. Priority 3 - Accommodation"],
-            ["3.1.3", "A", "X", "Green"], ["31.4", "B", "X", "Green"], ["3.2.1", "C", "X", "Green"]]
+    rows = [
+        ["Ref", "Action", "Lead", "RAG"],
+        ["3. Priority 3 - Accommodation"],
+        ["3.1.3", "A", "X", "Green"],
+        ["31.4", "B", "X", "Green"],
+        ["3.2.1", "C", "X", "Green"],
+    ]
     plan = load_action_plan(make_tracker(rows, ".csv"), as_of="2025-01-01")
     assert plan["ref"].tolist() == ["3.1.3", "3.1.4", "3.2.1"]
     assert plan["ref_as_written"].tolist()[1] == "31.4"
@@ -93,9 +127,15 @@ def test_ref_typo_is_repaired_and_reported(make_tracker):
 
 
 def test_html_cells_from_sharepoint(make_tracker):
-    rows = [["Ref", "Action", "Progress Update", "RAG Status"],
-            ["1.1", "<div>Hold <i>awards</i> &amp; events</div>",
-             "<p>3/7/25 Venue booked</p><p>15.7.25 Invitations sent</p>", "<p>Complete&nbsp;- BAU</p>"]]
+    rows = [
+        ["Ref", "Action", "Progress Update", "RAG Status"],
+        [
+            "1.1",
+            "<div>Hold <i>awards</i> &amp; events</div>",
+            "<p>3/7/25 Venue booked</p><p>15.7.25 Invitations sent</p>",
+            "<p>Complete&nbsp;- BAU</p>",
+        ],
+    ]
     row = load_action_plan(make_tracker(rows, ".csv")).iloc[0]
     assert row["action"] == "Hold awards & events"
     assert row["progress"] == "3/7/25 Venue booked\n15.7.25 Invitations sent"
@@ -159,14 +199,20 @@ def test_docx_tables_split_across_pages_and_merged_titles(tmp_path):
     document.save(str(path))
     plan = load_action_plan(path)
     assert plan[["ref", "priority", "priority_title", "status"]].values.tolist() == [
-        ["2.1", 2, "Leaving care", "delayed"], ["2.2", 2, "Leaving care", "awaiting start"]]
+        ["2.1", 2, "Leaving care", "delayed"],
+        ["2.2", 2, "Leaving care", "awaiting start"],
+    ]
     assert plan["location"].tolist() == ["table 1 row 3", "table 2 row 1"]
 
 
 def test_lone_text_that_is_not_structure_is_set_aside_and_listed(make_tracker):
-    rows = [["Ref", "Action", "Lead", "RAG"], ["Updated by the Board secretary in March"],
-            ["1.1", "First", "A", "Green"]]
+    rows = [
+        ["Ref", "Action", "Lead", "RAG"],
+        ["Updated by the Board secretary in March"],
+        ["1.1", "First", "A", "Green"],
+    ]
     plan = load_action_plan(make_tracker(rows, ".csv"))
     assert len(plan) == 1
-    assert plan.attrs["set_aside_rows"] == [{"location": "row 2", "reason": "note",
-                                              "text": "Updated by the Board secretary in March"}]
+    assert plan.attrs["set_aside_rows"] == [
+        {"location": "row 2", "reason": "note", "text": "Updated by the Board secretary in March"}
+    ]

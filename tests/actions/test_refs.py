@@ -2,8 +2,13 @@ from cpkit.actions.refs import leading_ref, out_of_sequence, repair_refs, tidy_r
 
 
 def test_tidy_ref_forms():
-    assert [tidy_ref(r) for r in ["1.2.", " 4.3.1 ", "1, 2", "Action 3.1", "A1"]] == \
-        ["1.2", "4.3.1", "1.2", "3.1", "A1"]
+    assert [tidy_ref(r) for r in ["1.2.", " 4.3.1 ", "1, 2", "Action 3.1", "A1"]] == [
+        "1.2",
+        "4.3.1",
+        "1.2",
+        "3.1",
+        "A1",
+    ]
 
 
 def test_dot_typo_between_neighbours_is_repaired():

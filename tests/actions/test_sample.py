@@ -1,17 +1,23 @@
 from cpkit.actions import load_action_plan, problems, summary
 from cpkit.sample.action_plan import write_action_plan
 
-TITLES = ["Promoting success and aspiration", "Leaving care and preparing for adulthood",
-          "Accommodation and placement sufficiency", "Health and emotional wellbeing",
-          "Education, employment and training", "Fostering"]
+TITLES = [
+    "Promoting success and aspiration",
+    "Leaving care and preparing for adulthood",
+    "Accommodation and placement sufficiency",
+    "Health and emotional wellbeing",
+    "Education, employment and training",
+    "Fostering",
+]
 
 
 def test_same_seed_same_bytes_and_the_shipped_file_is_current(tmp_path, root):
     a = write_action_plan(tmp_path / "a.xlsx")
     b = write_action_plan(tmp_path / "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
-    assert (root / "data" / "sample" / "action_plan.xlsx").read_bytes() == a.read_bytes(), \
+    assert (root / "data" / "sample" / "action_plan.xlsx").read_bytes() == a.read_bytes(), (
         "data/sample/action_plan.xlsx is stale: regenerate it with write_action_plan"
+    )
     assert write_action_plan(tmp_path / "c.xlsx", seed=7).read_bytes() != a.read_bytes()
 
 

@@ -36,13 +36,16 @@ def test_unrecognised_status_is_not_guessed(text):
 
 
 def test_blank_status_is_unmapped_with_no_note():
-    assert classify_status("  ") .status is None
+    assert classify_status("  ").status is None
 
 
 def test_a_council_can_supply_its_own_words(tmp_path):
     path = tmp_path / "statuses.yaml"
-    path.write_text("order: [complete, in progress, delayed, awaiting start]\n"
-                    "phrases:\n  complete: [signed off]\n  delayed: [purple]\n", encoding="utf-8")
+    path.write_text(
+        "order: [complete, in progress, delayed, awaiting start]\n"
+        "phrases:\n  complete: [signed off]\n  delayed: [purple]\n",
+        encoding="utf-8",
+    )
     mapping = StatusMapping.from_yaml(path)
     assert classify_status("Signed off by Board", mapping).status == "complete"
     assert classify_status("Purple", mapping).status == "delayed"

@@ -4,8 +4,10 @@ from cpkit.actions.updates import first_update_date, latest_update, split_update
 
 
 def test_running_log_is_split_into_dated_entries():
-    log = ("Scoping done.\n3/7/25 Meeting held with providers.\n15.7.25 - Draft plan shared; feedback due.\n"
-           "Jan-26: Plan agreed at Board. Feb-26: first cohort started.\n20/10/2025 Note added late")
+    log = (
+        "Scoping done.\n3/7/25 Meeting held with providers.\n15.7.25 - Draft plan shared; feedback due.\n"
+        "Jan-26: Plan agreed at Board. Feb-26: first cohort started.\n20/10/2025 Note added late"
+    )
     updates = split_updates(log)
     assert [(u["date"], u["text"]) for u in updates] == [
         (None, "Scoping done."),

@@ -48,8 +48,10 @@ def test_suppressed_neighbours_are_skipped_and_the_count_drops(barnsley_2025):
 @pytest.mark.dfe
 def test_new_code_gives_the_same_answer_as_the_old(bench, barnsley_2025):
     new = compare(bench, "E08000016", 2025, ["E08000018", *BARNSLEY_SN[1:]]).set_index("measure")
-    assert new.loc["placements_3plus_pct", "neighbour_avg"] == barnsley_2025.loc["placements_3plus_pct",
-                                                                                 "neighbour_avg"]
+    assert (
+        new.loc["placements_3plus_pct", "neighbour_avg"]
+        == barnsley_2025.loc["placements_3plus_pct", "neighbour_avg"]
+    )
     assert new.loc["cla_at_end", "la_value"] == 366
 
 
@@ -65,8 +67,11 @@ def test_council_missing_from_the_files_gives_missing_values(bench):
 def test_ties_share_the_best_rank(bench):
     # Health assessments 2025: ties are ranked "min" (1, 2, 2, 4): check on the published values directly.
     got = compare(bench, "370", 2025).set_index("measure")
-    values = bench[(bench["measure"] == "health_assessment_pct") & (bench["year"] == 2025)
-                   & (bench["geographic_level"] == "Local authority")]["value"].dropna()
+    values = bench[
+        (bench["measure"] == "health_assessment_pct")
+        & (bench["year"] == 2025)
+        & (bench["geographic_level"] == "Local authority")
+    ]["value"].dropna()
     better = (values > got.loc["health_assessment_pct", "la_value"]).sum()
     assert got.loc["health_assessment_pct", "rank"] == better + 1
     assert got.loc["health_assessment_pct", "neighbour_n"] == 0  # no neighbours given

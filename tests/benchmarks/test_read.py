@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from cpkit.benchmarks import BenchmarkError, load_benchmarks
@@ -19,7 +20,9 @@ def bench(real_bench):
 
 
 def one(bench, measure, year, old_code=None, level="Local authority", region=None):
-    rows = bench[(bench["measure"] == measure) & (bench["year"] == year) & (bench["geographic_level"] == level)]
+    rows = bench[
+        (bench["measure"] == measure) & (bench["year"] == year) & (bench["geographic_level"] == level)
+    ]
     if old_code is not None:
         rows = rows[rows["old_la_code"] == old_code]
     if region is not None:
@@ -37,7 +40,8 @@ def test_every_id_the_mapping_produces_is_defined():
 
 def test_labels_of_three_releases_normalise_to_one_key():
     assert normalise_label("Children looked after at 31 March each year") == normalise_label(
-        "Children looked after on 31 March each year")
+        "Children looked after on 31 March each year"
+    )
     assert normalise_label("Aged 17 to 18") == normalise_label("17 to 18 years") == "17 to 18 years"
     assert normalise_label("Accommodation considered not suitable") == "accommodation considered unsuitable"
 
@@ -71,8 +75,14 @@ def test_newest_release_wins_and_says_what_it_replaced(bench):
 def test_same_measure_id_in_each_release_despite_new_column_and_label_names(dfe_dir):
     # 2023: "number"/"age"="Aged 17 to 18"/"Accommodation considered not suitable"/"at 31 March";
     # 2025: "care_leaver_count"/"care_leaver_age"="17 to 18 years"/"...unsuitable"/"on 31 March".
-    wanted = {"cla_at_end", "long_term_stability_pct", "leavers_eet_17_18_pct",
-              "leavers_unsuitable_accom_17_18_pct", "sdq_average", "health_assessment_pct"}
+    wanted = {
+        "cla_at_end",
+        "long_term_stability_pct",
+        "leavers_eet_17_18_pct",
+        "leavers_unsuitable_accom_17_18_pct",
+        "sdq_average",
+        "health_assessment_pct",
+    }
     barnsley_2023 = {}
     for release in ("ees_2023_release", "ees_2024_release", "ees_2025_release"):
         got = load_benchmarks(dfe_dir / release)
@@ -127,27 +137,41 @@ def test_non_release_files_are_skipped_and_listed(bench):
 
 
 def test_each_suppression_code_and_blank(write_csv, tmp_path):
-    rows = [f"{geo(2025, 'Local authority', f'E0600090{i}', f'95{i}', f'N{i}')},{LOOKED_AFTER},1000,{v},{v}"
-            for i, v in enumerate(["c", "k", "x", "z", "u", "low", "", "12"])]
+    rows = [
+        f"{geo(2025, 'Local authority', f'E0600090{i}', f'95{i}', f'N{i}')},{LOOKED_AFTER},1000,{v},{v}"
+        for i, v in enumerate(["c", "k", "x", "z", "u", "low", "", "12"])
+    ]
     write_csv("r/numbers.csv", NUMBERS_HEADER, rows)
     got = load_benchmarks(tmp_path / "r")
     at_end = got[got["measure"] == "cla_at_end"].set_index("old_la_code")
-    assert at_end["status"].to_dict() == {"950": "c", "951": "k", "952": "x", "953": "z", "954": "u",
-                                          "955": "low", "956": "missing", "957": "ok"}
+    assert at_end["status"].to_dict() == {
+        "950": "c",
+        "951": "k",
+        "952": "x",
+        "953": "z",
+        "954": "u",
+        "955": "low",
+        "956": "missing",
+        "957": "ok",
+    }
     assert at_end["value"].isna().sum() == 7 and at_end.loc["957", "value"] == 12
 
 
 def test_bad_cell_names_file_row_and_column(write_csv, tmp_path):
-    rows = [f"{geo(2025, 'National')},{LOOKED_AFTER},1000,80,67",
-            f"{geo(2025, 'Regional')},{LOOKED_AFTER},1000,n/a,60"]
+    rows = [
+        f"{geo(2025, 'National')},{LOOKED_AFTER},1000,80,67",
+        f"{geo(2025, 'Regional')},{LOOKED_AFTER},1000,n/a,60",
+    ]
     path = write_csv("r/numbers.csv", NUMBERS_HEADER, rows)
     with pytest.raises(BenchmarkError, match=rf"{path}: row 3, column 'children_count': 'n/a'"):
         load_benchmarks(tmp_path / "r")
 
 
 def test_unknown_label_is_reported_not_silently_dropped(write_csv, tmp_path):
-    rows = [f"{geo(2025, 'National')},{LOOKED_AFTER},1000,80,67",
-            f"{geo(2025, 'National')},Children looked after in a new way,1000,5,1"]
+    rows = [
+        f"{geo(2025, 'National')},{LOOKED_AFTER},1000,80,67",
+        f"{geo(2025, 'National')},Children looked after in a new way,1000,5,1",
+    ]
     write_csv("r/numbers.csv", NUMBERS_HEADER, rows)
     got = load_benchmarks(tmp_path / "r")
     assert got.attrs["unmapped"] == ["numbers.csv: 'children looked after in a new way' (1 rows)"]
@@ -157,3 +181,18 @@ def test_unknown_label_is_reported_not_silently_dropped(write_csv, tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(BenchmarkError, match="benchmark folder not found"):
         load_benchmarks(tmp_path / "nowhere")
+
+
+def test_adoption_timing_durations_are_months_not_errors(tmp_path):
+    """The national adoption-timing file gives durations as "YY:MM" (years:months, per its data guidance)."""
+    from cpkit.benchmarks.read import _parse_figures
+
+    raw = pd.Series(["00:10", "01:02", "c", "12"])
+    values, status = _parse_figures(raw, tmp_path / "timings.csv", "number")
+    assert list(values[[0, 1, 3]]) == [10, 14, 12] and math.isnan(values[2])
+    assert list(status) == ["ok", "ok", "c", "ok"]
+
+
+def test_release_with_the_national_adoption_timings_loads(dfe_dir):
+    got = load_benchmarks(dfe_dir / "ees_2025_release_full")
+    assert len(got) > 0

@@ -42,8 +42,12 @@ def episodes_frame(rows: list[tuple], **extra: list) -> pd.DataFrame:
     return frame
 
 
-def build(rows: list[tuple], header: list[tuple] | None = None, episode_extra: dict | None = None,
-          **tables: pd.DataFrame) -> Data903:
+def build(
+    rows: list[tuple],
+    header: list[tuple] | None = None,
+    episode_extra: dict | None = None,
+    **tables: pd.DataFrame,
+) -> Data903:
     """A Data903 from episode rows; header rows as (CHILD, SEX, DOB, ETHNIC), default for every child."""
     eps = episodes_frame(rows, **(episode_extra or {}))
     if header is None:

@@ -68,10 +68,12 @@ def test_short_breaks_on_request(data):
 
 def test_x1_without_next_episode_counts_as_leaving():
     # X1 on 10/04 but the next episode starts 12/04: the dates say the child was out of care on 10-11 April.
-    data = build([
-        ("K", "01/03/2024", "10/04/2024", "S", "C2", "N1", "U4", "X1"),
-        ("K", "12/04/2024", None, "P", "C2", "N1", "U4", None),
-    ])
+    data = build(
+        [
+            ("K", "01/03/2024", "10/04/2024", "S", "C2", "N1", "U4", "X1"),
+            ("K", "12/04/2024", None, "P", "C2", "N1", "U4", None),
+        ]
+    )
     got = monthly_movements(data, "2024-04", "2024-04")
     assert got.iloc[0][["start", "end", "admissions", "ceased"]].tolist() == [1, 1, 1, 1]
     reasons = set(continuity_issues(data)["reason"])

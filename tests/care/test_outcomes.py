@@ -27,12 +27,26 @@ HEALTH_ROWS = [
     ("h8", "01/01/2020", "01/02/2025", "S", "C2", "N1", "U4", "E13"),  # left: out
 ]
 HEALTH_HEADER = [
-    ("h1", "M", "01/01/2015", "WBRI"), ("h2", "F", "01/06/2021", "WBRI"), ("h3", "F", "01/01/2012", "WBRI"),
-    ("h4", "F", "01/01/2009", "WBRI"), ("h5", "M", "01/01/2013", "WBRI"), ("h6", "M", "01/01/2011", "WBRI"),
-    ("h7", "F", "31/03/2008", "WBRI"), ("h8", "M", "01/01/2012", "WBRI"),
+    ("h1", "M", "01/01/2015", "WBRI"),
+    ("h2", "F", "01/06/2021", "WBRI"),
+    ("h3", "F", "01/01/2012", "WBRI"),
+    ("h4", "F", "01/01/2009", "WBRI"),
+    ("h5", "M", "01/01/2013", "WBRI"),
+    ("h6", "M", "01/01/2011", "WBRI"),
+    ("h7", "F", "31/03/2008", "WBRI"),
+    ("h8", "M", "01/01/2012", "WBRI"),
 ]
-OC2_COLS = ["CHILD", "DOB", "SDQ_SCORE", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
-            "HEALTH_ASSESSMENT", "return_year"]
+OC2_COLS = [
+    "CHILD",
+    "DOB",
+    "SDQ_SCORE",
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "return_year",
+]
 OC2 = pd.DataFrame(
     [
         ("h1", "01/01/2015", "12", "0", None, "0", "1", "1", 2025),
@@ -98,7 +112,11 @@ def test_leaver_outcomes():
     # 17-18: c1 c2 c3. In touch c1 c2; suitable c1 (Z1); EET c1; NEET c2.
     assert out["leavers_in_touch_17_18_pct"]["numerator"] == 2
     assert out["leavers_in_touch_17_18_pct"]["denominator"] == 3
-    assert [out[f"leavers_{k}_17_18_pct"]["numerator"] for k in ("suitable_accom", "eet", "neet")] == [1, 1, 1]
+    assert [out[f"leavers_{k}_17_18_pct"]["numerator"] for k in ("suitable_accom", "eet", "neet")] == [
+        1,
+        1,
+        1,
+    ]
     # 19-21: c4 c6 (c5 died, c8 returned home, c7 is 22). c4 in touch, suitable, EET, higher education.
     for key in ("in_touch", "suitable_accom", "eet", "higher_education"):
         assert out[f"leavers_{key}_19_21_pct"] == {"numerator": 1, "denominator": 2, "pct": 50.0}
@@ -130,8 +148,10 @@ LOC_ROWS = [
     ("l4", "01/01/2024", None, "S", "C2", "N1", "U4", None),
     ("l5", "01/01/2024", None, "S", "C2", "N1", "U4", None),
 ]
-LOC_EXTRA = {"HOME_POST": ["AA1 1AA", "AA1 1AA", "AA1 1AA", None, "AA1 1AA"],
-             "PL_POST": ["aa1 1ab", "BB1 1AA", "BB1 1AB", "BB1 1AA", "CC1 1CC"]}
+LOC_EXTRA = {
+    "HOME_POST": ["AA1 1AA", "AA1 1AA", "AA1 1AA", None, "AA1 1AA"],
+    "PL_POST": ["aa1 1ab", "BB1 1AA", "BB1 1AB", "BB1 1AA", "CC1 1CC"],
+}
 LA = Config(la_district_codes=["LA"])
 
 
@@ -140,10 +160,20 @@ def test_distances_and_boundary():
     loc = placement_locations(data, "2025-03-31", LA, LOOKUP).set_index("CHILD")
     # 5000 m = 3.1 miles; 40000 m = 24.9; 32186 m = 20.0 (not over 20); unknown postcodes: not known.
     assert loc["miles"].loc[["l1", "l2", "l3"]].tolist() == [3.1, 24.9, 20.0]
-    assert loc["band"].tolist() == ["20 miles or less", "Over 20 miles", "20 miles or less", "Not known",
-                                    "Not known"]
-    assert loc["boundary"].tolist() == ["Inside boundary", "Outside boundary", "Outside boundary",
-                                        "Outside boundary", "Not known"]
+    assert loc["band"].tolist() == [
+        "20 miles or less",
+        "Over 20 miles",
+        "20 miles or less",
+        "Not known",
+        "Not known",
+    ]
+    assert loc["boundary"].tolist() == [
+        "Inside boundary",
+        "Outside boundary",
+        "Outside boundary",
+        "Outside boundary",
+        "Not known",
+    ]
     summary = location_summary(data, "2025-03-31", LA, LOOKUP).set_index(["boundary", "band"])
     assert summary.loc[("Outside boundary", "Over 20 miles"), "children"] == 1
     assert summary["children"].sum() == 5
@@ -153,8 +183,10 @@ def test_distances_and_boundary():
 
 def test_real_postcode_directory():
     # S1 1AA (435732, 387312) to S10 2TN (434120, 387290): 1612.2 m = 1.0 miles.
-    data = build([("p1", "01/01/2024", None, "S", "C2", "N1", "U4", None)],
-                 episode_extra={"HOME_POST": ["S1 1AA"], "PL_POST": ["S10 2TN"]})
+    data = build(
+        [("p1", "01/01/2024", None, "S", "C2", "N1", "U4", None)],
+        episode_extra={"HOME_POST": ["S1 1AA"], "PL_POST": ["S10 2TN"]},
+    )
     loc = placement_locations(data, "2025-03-31", Config(la_district_codes=["E08000039"]))
     assert loc[["miles", "boundary"]].iloc[0].tolist() == [1.0, "Inside boundary"]
 
@@ -171,8 +203,14 @@ ADOPTION_ROWS = [
     ("ad3", "01/01/2023", "01/05/2024", "S", "C2", "N1", "U4", "E45"),
     ("ad4", "01/01/2023", "01/05/2024", "S", "C2", "N1", "U4", "E4A"),
 ]
-AD1 = pd.DataFrame({"CHILD": ["ad1", "ad2"], "DOB": ["01/01/2020", "01/01/2020"],
-                    "DATE_MATCH": ["01/02/2024", "01/09/2023"], "FOSTER_CARE": ["0", "1"]})
+AD1 = pd.DataFrame(
+    {
+        "CHILD": ["ad1", "ad2"],
+        "DOB": ["01/01/2020", "01/01/2020"],
+        "DATE_MATCH": ["01/02/2024", "01/09/2023"],
+        "FOSTER_CARE": ["0", "1"],
+    }
+)
 PLACED = pd.DataFrame({"CHILD": ["ad1"], "DOB": ["01/01/2020"], "DATE_PLACED": ["01/03/2024"]})
 
 
@@ -192,12 +230,19 @@ def test_adoption_timings():
 
 def test_missing():
     data = build(
-        [("m1", "01/01/2024", None, "S", "C2", "N1", "U4", None),
-         ("m2", "01/01/2024", None, "S", "C2", "N1", "U4", None),
-         ("m3", "01/01/2024", "01/04/2024", "S", "C2", "N1", "U4", "E13")],  # in care on the first day
-        missing=pd.DataFrame({"CHILD": ["m1", "m2", "m2", "m4"], "DOB": ["01/01/2015"] * 4,
-                              "MISSING": ["M", "A", "M", "M"],
-                              "MIS_START": ["01/05/2024", "01/05/2024", "01/03/2024", "01/05/2024"]}),
+        [
+            ("m1", "01/01/2024", None, "S", "C2", "N1", "U4", None),
+            ("m2", "01/01/2024", None, "S", "C2", "N1", "U4", None),
+            ("m3", "01/01/2024", "01/04/2024", "S", "C2", "N1", "U4", "E13"),
+        ],  # in care on the first day
+        missing=pd.DataFrame(
+            {
+                "CHILD": ["m1", "m2", "m2", "m4"],
+                "DOB": ["01/01/2015"] * 4,
+                "MISSING": ["M", "A", "M", "M"],
+                "MIS_START": ["01/05/2024", "01/05/2024", "01/03/2024", "01/05/2024"],
+            }
+        ),
     )
     # m2's M incident is before the year; m4 was not looked after.
     out = missing_summary(data, "2024-04-01", "2025-03-31")

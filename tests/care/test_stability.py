@@ -55,8 +55,11 @@ def test_placement_counts_default_settings():
 
 def test_three_plus_default():
     # S1, S6, S7 of the seven children in care at 31 March.
-    assert three_plus_placements(build(ROWS), START, END) == {"numerator": 3, "denominator": 7,
-                                                             "pct": 300 / 7}
+    assert three_plus_placements(build(ROWS), START, END) == {
+        "numerator": 3,
+        "denominator": 7,
+        "pct": 300 / 7,
+    }
 
 
 def test_three_plus_settings():

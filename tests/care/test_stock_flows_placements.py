@@ -43,7 +43,12 @@ HEADER = [
     ("h", "2", "01/01/2008", "WBRI"),  # 17
 ]
 UASC = pd.DataFrame(
-    {"CHILD": ["g", "h"], "SEX": ["M", "F"], "DOB": ["01/05/2011", "01/01/2008"], "DUC": ["01/04/2025", "31/03/2025"]}
+    {
+        "CHILD": ["g", "h"],
+        "SEX": ["M", "F"],
+        "DOB": ["01/05/2011", "01/01/2008"],
+        "DUC": ["01/04/2025", "31/03/2025"],
+    }
 )
 
 
@@ -59,8 +64,15 @@ def as_dict(frame: pd.DataFrame, key: str, value: str = "children") -> dict:
 def test_stock_by_age(stock_data):
     # In care: a b c d g h (e left on the day, f is V3). Bands: a<1, b 1-4, c 5-9, g 10-15, d h 16-17.
     got = as_dict(stock_by_age(stock_data, DAY), "age_band")
-    assert got == {"Under 1": 1, "1 to 4": 1, "5 to 9": 1, "10 to 15": 1, "16 to 17": 2,
-                   "18 and over": 0, "Not recorded": 0}
+    assert got == {
+        "Under 1": 1,
+        "1 to 4": 1,
+        "5 to 9": 1,
+        "10 to 15": 1,
+        "16 to 17": 2,
+        "18 and over": 0,
+        "Not recorded": 0,
+    }
 
 
 def test_stock_by_sex_maps_old_codes(stock_data):
@@ -130,14 +142,25 @@ FLOW_ROWS = [
     ("r", "01/04/2024", None, "S", "V2", "N2", "U4", None),  # starts on the first day
     ("s", "01/04/2024", "01/06/2024", "S", "V3", "N2", "U4", "X1"),  # V3 then a care order
     ("s", "01/06/2024", None, "L", "C2", "N2", "U4", None),
-    ("t", "31/03/2024", "31/03/2025", "S", "V2", "N1", "U4", "E4A"),  # starts the day before, leaves on the last
+    (
+        "t",
+        "31/03/2024",
+        "31/03/2025",
+        "S",
+        "V2",
+        "N1",
+        "U4",
+        "E4A",
+    ),  # starts the day before, leaves on the last
     ("u", "01/02/2024", "01/05/2024", "S", "V2", "N1", "U4", "E99"),  # unknown reason
 ]
 
 
 def test_entries_by_category_of_need():
     # Started in 2024-25: p (first start N1; counted once), r N2, s N2 (V3 -> C2 on 01/06). t started 31/03/2024.
-    got = as_dict(entries_by_category_of_need(build(FLOW_ROWS), "2024-04-01", "2025-03-31"), "category_of_need")
+    got = as_dict(
+        entries_by_category_of_need(build(FLOW_ROWS), "2024-04-01", "2025-03-31"), "category_of_need"
+    )
     assert {k: v for k, v in got.items() if v} == {"N1": 1, "N2": 2}
 
 
@@ -146,6 +169,11 @@ def test_exits_by_reason_uses_last_exit():
     data = build(FLOW_ROWS)
     got = as_dict(exits_by_reason(data, "2024-04-01", "2025-03-31"), "reason")
     assert {k: v for k, v in got.items() if v} == {
-        "Adopted": 1, "Special guardianship order": 1, "Returned home to parents or relatives": 1, "Other": 1,
+        "Adopted": 1,
+        "Special guardianship order": 1,
+        "Returned home to parents or relatives": 1,
+        "Other": 1,
     }
-    assert children_ceased(data, "2024-04-01", "2025-03-31").set_index("CHILD").loc["p", "end_reason"] == "E11"
+    assert (
+        children_ceased(data, "2024-04-01", "2025-03-31").set_index("CHILD").loc["p", "end_reason"] == "E11"
+    )

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import nbformat as nbf
 
-PARAMETERS = '''year: int = 2025  # reporting year
+PARAMETERS = """year: int = 2025  # reporting year
 period: str = "financial"  # financial or calendar
 data_dir: str = "."  # data folder
 la_name: str = "Test Council"  # council name
 la_code: str = "E06000999"  # council code
 config_file: str = ""  # settings file
-cache_dir: str = ""  # prepared tables'''
+cache_dir: str = ""  # prepared tables"""
 
-GOOD_BODY = '''import sys, warnings
+GOOD_BODY = """import sys, warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 from cpkit.present import show_chart, show_markdown, show_table
@@ -26,7 +26,7 @@ fig, ax = plt.subplots()
 ax.bar(["a", "b"], [1, 2])
 show_chart(fig, "Bar chart: b is twice a in the test data", caption="Test figure")
 show_table(pd.DataFrame({"Group": ["a", "b"], "Count": [10, 20]}), caption="Test table")
-pd.DataFrame({"x": [1]})  # a bare expression: its plain-text repr must not reach the page'''
+pd.DataFrame({"x": [1]})  # a bare expression: its plain-text repr must not reach the page"""
 
 
 def write_notebook(path: Path, body: str, parameters: str = PARAMETERS, title: str = "Test section") -> Path:

@@ -168,7 +168,9 @@ def test_sample_document_holds_every_section_and_stays_self_contained(sample_rep
     soup = BeautifulSoup(text, "html.parser")
     assert path.stat().st_size < SIZE_BUDGET, f"{path.stat().st_size:,} bytes is over the 2 MB budget"
     sections = reading_order(list(discover()))
-    assert sections[0].name == "09_executive_summary", "the summary opens the document, as in councils' reports"
+    assert sections[0].name == "09_executive_summary", (
+        "the summary opens the document, as in councils' reports"
+    )
     assert [a["href"] for a in soup.find("nav", class_="cp-toc").find_all("a")][: len(sections)] == [
         f"#{s.name}" for s in sections
     ]

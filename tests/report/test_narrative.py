@@ -24,7 +24,9 @@ def test_the_2025_report_compares_with_2024(sample_report):
 
 
 def test_analyst_commentary_appears_in_a_marked_box_in_its_section(small_council):
-    page = BeautifulSoup((small_council / "01_children_in_care.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (small_council / "01_children_in_care.html").read_text(encoding="utf-8"), "html.parser"
+    )
     box = page.find("aside", class_="cp-commentary")
     assert box is not None and "Commentary from the analyst" in box.get_text()
     assert "sibling group placement review" in box.get_text() and box.find("strong").get_text() == "August"

@@ -21,20 +21,33 @@ def _request(tmp_path: Path, registry: tuple[Section, ...], **kw) -> ReportReque
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     (data / "note.txt").write_text("an input file", encoding="utf-8")
-    return ReportRequest(year=2025, data_dir=data, out_dir=tmp_path / "reports", registry=registry,
-                         jobs=2, progress=False, **kw)
+    return ReportRequest(
+        year=2025,
+        data_dir=data,
+        out_dir=tmp_path / "reports",
+        registry=registry,
+        jobs=2,
+        progress=False,
+        **kw,
+    )
 
 
 @pytest.fixture
 def good(tmp_path: Path) -> Section:
-    return Section("01_good", "Good section", "Shows a chart and a table.",
-                   path=write_notebook(tmp_path / "nb" / "01_good.ipynb", GOOD_BODY, title="Good section"))
+    return Section(
+        "01_good",
+        "Good section",
+        "Shows a chart and a table.",
+        path=write_notebook(tmp_path / "nb" / "01_good.ipynb", GOOD_BODY, title="Good section"),
+    )
 
 
 @pytest.fixture
 def bad(tmp_path: Path) -> Section:
     body = "x = 1\nraise ValueError('boom in the test section')"
-    return Section("02_bad", "Bad section", "Fails.", path=write_notebook(tmp_path / "nb" / "02_bad.ipynb", body))
+    return Section(
+        "02_bad", "Bad section", "Fails.", path=write_notebook(tmp_path / "nb" / "02_bad.ipynb", body)
+    )
 
 
 def test_report_pages_meet_the_html_contract(tmp_path, good):
@@ -49,8 +62,15 @@ def test_report_pages_meet_the_html_contract(tmp_path, good):
         assert "<script" not in html.lower()
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "no external URL may be loaded"
     # no code, no printed output, no warnings, no plain-text reprs, no parameter cell
-    for marker in ("STDOUT-MARKER", "STDERR-MARKER", "WARNING-MARKER", "show_chart(", "import ", "cache_dir",
-                   "Traceback"):
+    for marker in (
+        "STDOUT-MARKER",
+        "STDERR-MARKER",
+        "WARNING-MARKER",
+        "show_chart(",
+        "import ",
+        "cache_dir",
+        "Traceback",
+    ):
         assert marker not in page, marker
     assert "The year is 2025 and the council is Test Council." in page
     imgs = re.findall(r"<img [^>]*>", page)
@@ -70,7 +90,11 @@ def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad
     with pytest.raises(ReportFailed) as err:
         build_report(_request(tmp_path, (good, bad)))
     message = str(err.value)
-    assert "02_bad" in message and "cell 3 (x = 1)" in message and "ValueError: boom in the test section" in message
+    assert (
+        "02_bad" in message
+        and "cell 3 (x = 1)" in message
+        and "ValueError: boom in the test section" in message
+    )
     assert {p.name: p.read_bytes() for p in first.iterdir()} == before
     assert not (first / "02_bad.html").exists()
     kept = tmp_path / "reports" / "_analyst" / "2025" / "02_bad.ipynb"
@@ -80,8 +104,20 @@ def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad
 
 def test_failure_through_the_command_line_exits_non_zero(tmp_path, bad, monkeypatch, capsys):
     monkeypatch.setattr(sections_mod, "discover", lambda: (bad,))
-    code = cli.main(["report", "--year", "2025", "--data", str(tmp_path), "--out", str(tmp_path / "r"),
-                     "--quiet", "--jobs", "1"])
+    code = cli.main(
+        [
+            "report",
+            "--year",
+            "2025",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "r"),
+            "--quiet",
+            "--jobs",
+            "1",
+        ]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "02_bad" in err and "boom in the test section" in err

@@ -23,13 +23,56 @@ LS = {"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V
 RNE = {"S", "L", "P", "T", "B", "U"}
 CIN = {f"N{i}" for i in range(1, 9)}
 PLACE_ALWAYS = {
-    "A3", "A4", "A5", "A6", "K1", "K2", "P1", "P3", "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2", "T3",
-    "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1",
+    "A3",
+    "A4",
+    "A5",
+    "A6",
+    "K1",
+    "K2",
+    "P1",
+    "P3",
+    "R1",
+    "R2",
+    "R3",
+    "R5",
+    "S1",
+    "T0",
+    "T1",
+    "T2",
+    "T3",
+    "T4",
+    "U1",
+    "U2",
+    "U3",
+    "U4",
+    "U5",
+    "U6",
+    "Z1",
 }
 PROVIDERS = {"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"}
 REC = {
-    "X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46", "E47", "E48",
-    "E4A", "E4B", "E5", "E6", "E7", "E8", "E9",
+    "X1",
+    "E11",
+    "E12",
+    "E13",
+    "E14",
+    "E15",
+    "E16",
+    "E17",
+    "E2",
+    "E3",
+    "E41",
+    "E45",
+    "E46",
+    "E47",
+    "E48",
+    "E4A",
+    "E4B",
+    "E5",
+    "E6",
+    "E7",
+    "E8",
+    "E9",
 }
 REASONS = {"CARPL", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"}
 
@@ -53,7 +96,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tables() -> dict[int, dict[str, list[dict[str, str]]]]:
-    return {y: {name: _read(COMMITTED / str(y) / file)[1] for name, file in FILE_NAMES.items()} for y in YEARS}
+    return {
+        y: {name: _read(COMMITTED / str(y) / file)[1] for name, file in FILE_NAMES.items()} for y in YEARS
+    }
 
 
 def test_regenerating_with_the_default_seed_gives_the_committed_files_byte_for_byte(generated: Path) -> None:
@@ -137,13 +182,17 @@ def test_episodes_do_not_overlap_and_x1_chains_same_day(tables) -> None:
 def test_about_470_children_in_care_at_31_march_2025_and_10_to_25_admissions_a_month(tables) -> None:
     end = date(2025, 3, 31)
     in_care = {
-        r["CHILD"] for r in tables[2025]["episodes"]
+        r["CHILD"]
+        for r in tables[2025]["episodes"]
         if r["LS"] not in ("V3", "V4") and _day(r["DECOM"]) <= end and not r["DEC"]
     }
     assert 440 <= len(in_care) <= 500
     for year, t in tables.items():
-        starts = [r for r in t["episodes"] if r["RNE"] == "S" and r["LS"] not in ("V3", "V4")
-                  and _day(r["DECOM"]) >= date(year - 1, 4, 1)]
+        starts = [
+            r
+            for r in t["episodes"]
+            if r["RNE"] == "S" and r["LS"] not in ("V3", "V4") and _day(r["DECOM"]) >= date(year - 1, 4, 1)
+        ]
         ceased = [r for r in t["episodes"] if r["REC"] not in ("", "X1") and r["LS"] not in ("V3", "V4")]
         assert 10 <= len(starts) / 12 <= 25, year
         assert 10 <= len(ceased) / 12 <= 25, year
@@ -160,8 +209,12 @@ def test_mixes_look_like_england(tables) -> None:
     assert 0.68 <= share(open_, lambda r: header[r["CHILD"]]["ETHNIC"] == "WBRI") <= 0.82
     uasc = {r["CHILD"] for r in tables[2025]["uasc"] if not r["DUC"]}
     assert 0.05 <= share(open_, lambda r: r["CHILD"] in uasc) <= 0.1
-    ceased = [r for y in YEARS for r in tables[y]["episodes"] if r["REC"] not in ("", "X1") and r["LS"] not in
-              ("V3", "V4")]
+    ceased = [
+        r
+        for y in YEARS
+        for r in tables[y]["episodes"]
+        if r["REC"] not in ("", "X1") and r["LS"] not in ("V3", "V4")
+    ]
     assert 0.25 <= share(ceased, lambda r: r["REC"] in ("E4A", "E4B")) <= 0.45
     assert 0.05 <= share(ceased, lambda r: r["REC"] in ("E11", "E12")) <= 0.11
     # the in-house share of fostering moves between years
