@@ -1,16 +1,24 @@
 """``cpkit``: the one command-line entry point. Thin: it parses flags and calls the package.
 
-Exit codes: 0 success; 1 the work failed (a section, the data, a file) with a message on stderr;
-2 the command line was wrong.
+Exit codes: 0 success; 1 the work failed (a section, the data, a file, the settings) with a message on
+stderr naming the file and what to do, and no traceback (``CpkitError``); 2 the command line was wrong.
+An unexpected error (a bug) also exits 1 with one line; ``--verbose`` shows its traceback and the kit's
+debug log.
+
+``--data`` means the same for every command: the council's data folder, holding ``cpkit.yaml``, the
+SSDA903 returns under ``ssda903/``, the action plan, KPIs and DfE files.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
-from cpkit.config import ConfigError
+from cpkit.errors import CpkitError
+
+log = logging.getLogger("cpkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -33,6 +41,7 @@ def _report(args: argparse.Namespace) -> int:
             la_code=args.la_code,
             timeout=args.timeout,
             progress=not args.quiet,
+            strict=args.strict,
         )
     )
     print(f"Report written: {path / 'index.html'}")
@@ -48,66 +57,66 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cpkit.ssda903 import check_903, load_903
-    from cpkit.ssda903.checks import blocking, summarise
+    from cpkit.check import check_data, print_findings
 
-    data = load_903(Path(args.data))
-    problems = check_903(data, year=args.year)
+    findings = check_data(Path(args.data), args.year, args.period, config_file=args.config)
     if args.out:
-        problems.to_csv(args.out, index=False)
-    if problems.empty:
-        print(f"No problems found in {args.data}.")
-        return 0
-    print(summarise(problems).to_string(index=False))
-    shown = problems.head(args.limit)
-    print(f"\nFirst {len(shown)} of {len(problems)} problem(s) (file, row, column):")
-    for p in shown.itertuples(index=False):
-        print(f"  {p.severity:7} {p.file}, row {p.row}, column {p.column}: {p.message}")
-    if not data.set_aside.empty:
-        print(f"\n{len(data.set_aside)} input row(s) set aside while reading (see --out for the list).")
-    if blocking(problems):
-        print(
-            "\nError-severity problems block the report: fix them and run the check again.", file=sys.stderr
-        )
-        return 1
-    return 0
+        findings.ssda903.to_csv(args.out, index=False)
+    return print_findings(findings, limit=args.limit, strict=args.strict)
 
 
 def _indicators(args: argparse.Namespace) -> int:
     from cpkit.care import indicators, write_indicators
-    from cpkit.config import Config, find_config
-    from cpkit.ssda903 import load_903
+    from cpkit.config import Config
+    from cpkit.report.prepare import load_returns
 
     data_dir = Path(args.data)
-    config = Config.load(Path(args.config) if args.config else find_config(data_dir))
-    source = data_dir / "ssda903" if (data_dir / "ssda903").is_dir() else data_dir
-    table = indicators(load_903(source), args.year, args.period, config)
+    config = Config.for_data(data_dir, args.config)
+    data = load_returns(data_dir, args.year, args.period)
+    table = indicators(data, args.year, args.period, config)
     write_indicators(table, Path(args.out))
     print(f"{len(table)} indicators written to {args.out}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cpkit", description="Corporate Parenting analysis kit.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    rep = sub.add_parser(
-        "report",
-        help="build the annual report for a year",
-        description="Run every report section for a reporting year with papermill and render "
-        "HTML for officers into OUT/<year>/ (replaced only when the whole run succeeds).",
+def _data_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        default=str(SAMPLE),
+        help="the council's data folder: cpkit.yaml, ssda903/ (the returns), action plan, KPIs, "
+        "benchmarks/ (default: the shipped sample)",
     )
-    rep.add_argument("--year", type=int, required=True, help="reporting year: the year the period ends in")
-    rep.add_argument(
+    parser.add_argument("--config", default=None, help="council settings YAML (default: <data>/cpkit.yaml)")
+
+
+def _period_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--period",
         choices=["financial", "calendar"],
         default="financial",
         help="financial: 1 April of year-1 to 31 March of year (the DfE's year); calendar: Jan-Dec "
         "of year (default: financial)",
     )
-    rep.add_argument(
-        "--data", default=str(SAMPLE), help="the council's data folder (default: the shipped sample)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="log what the kit does (debug level)")
+    parser = argparse.ArgumentParser(
+        prog="cpkit", description="Corporate Parenting analysis kit.", parents=[common]
     )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    rep = sub.add_parser(
+        "report",
+        parents=[common],
+        help="build the annual report for a year",
+        description="Run every report section for a reporting year with papermill and render "
+        "HTML for officers into OUT/<year>/ (replaced only when the whole run succeeds).",
+    )
+    rep.add_argument("--year", type=int, required=True, help="reporting year: the year the period ends in")
+    _period_arg(rep)
+    _data_arg(rep)
     rep.add_argument(
         "--out", default=str(ROOT / "reports"), help="where report folders go (default: reports/)"
     )
@@ -120,19 +129,23 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--jobs", type=int, default=None, help="sections run in parallel (default: number of cores)"
     )
-    rep.add_argument(
-        "--config", default=None, help="council settings YAML (default: <data>/cpkit.yaml if present)"
-    )
     rep.add_argument("--la-name", default=None, help="council name (overrides the config)")
     rep.add_argument(
         "--la-code", default=None, help="council's nine-character ONS code (overrides the config)"
     )
     rep.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)")
+    rep.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any error-severity data problem (default: set such rows aside, count and show them, "
+        "and fail only when the report year's tables or required columns are missing or unreadable)",
+    )
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=_report)
 
     smp = sub.add_parser(
         "sample",
+        parents=[common],
         help="write the synthetic sample data",
         description="Write synthetic SSDA903 returns, action plan, KPIs and benchmarks.",
     )
@@ -142,39 +155,66 @@ def build_parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser(
         "check",
-        help="check SSDA903 files and list every problem",
-        description="Read SSDA903 files and report each problem with file, row and column. "
-        "Exits 1 when any problem blocks the report.",
+        parents=[common],
+        help="check the council's data and list every problem",
+        description="Check the council's data folder as the report would: the settings, the SSDA903 returns "
+        "(each problem with file, row and column), rows set aside, episode continuity, OC2, the action "
+        "plan tracker and the KPI file. Exits 1 when a problem would stop the report (any error with "
+        "--strict).",
     )
-    chk.add_argument("--data", required=True, help="folder (or .xlsx) of SSDA903 tables")
-    chk.add_argument("--year", type=int, default=None, help="collection year the codes are checked against")
-    chk.add_argument("--out", default=None, help="write every problem to this CSV")
+    _data_arg(chk)
+    chk.add_argument(
+        "--year", type=int, default=None, help="reporting year (default: the latest return in the data)"
+    )
+    _period_arg(chk)
+    chk.add_argument("--out", default=None, help="write every SSDA903 problem to this CSV")
     chk.add_argument("--limit", type=int, default=50, help="problems to print (default 50)")
+    chk.add_argument("--strict", action="store_true", help="exit 1 on any error-severity problem")
     chk.set_defaults(func=_check)
 
     ind = sub.add_parser(
         "indicators",
+        parents=[common],
         help="write every headline indicator to CSV or Excel",
         description="Compute the headline indicators from SSDA903 data and write a tidy table.",
     )
     ind.add_argument("--year", type=int, required=True, help="reporting year")
-    ind.add_argument("--period", choices=["financial", "calendar"], default="financial")
-    ind.add_argument("--data", default=str(SAMPLE), help="data folder (default: the shipped sample)")
-    ind.add_argument("--config", default=None, help="council settings YAML")
+    _period_arg(ind)
+    _data_arg(ind)
     ind.add_argument("--out", required=True, help="output file, .csv or .xlsx")
     ind.set_defaults(func=_indicators)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from cpkit.report.prepare import DataProblem
-    from cpkit.report.runner import ReportFailed
+def configure_logging(verbose: bool) -> None:
+    """The kit's log on stderr: warnings by default, everything with ``--verbose``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("cpkit: %(levelname)s: %(name)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    log.propagate = False
 
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 for --help, 2 for a wrong command line (it printed why)
+        return int(exc.code or 0)
+    configure_logging(args.verbose)
     try:
         return args.func(args)
-    except (ReportFailed, DataProblem, ConfigError, FileNotFoundError, ValueError) as exc:
+    except CpkitError as exc:
+        log.debug("failed", exc_info=True)
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, and the traceback when asked for
+        if args.verbose:
+            raise
+        print(
+            f"cpkit {args.command}: unexpected error {type(exc).__name__}: {exc} "
+            "(run again with --verbose for the traceback, and report it)",
+            file=sys.stderr,
+        )
         return 1
 
 

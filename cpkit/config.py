@@ -3,13 +3,12 @@
 A council keeps what does not change from year to year in a YAML file (``cpkit.yaml``): its name and
 codes, which placement providers count as in-house, the small-number rule, the words the narrative
 uses for changes. The reporting year and period type come from the command line or the notebook's
-parameters. Anything not in the file takes the default below, which is also what the shipped sample
-uses, so the kit runs with no config file at all.
+parameters. The settings that make figures a council's own (name, codes, population, district codes)
+are required; the rest have defaults below. ``cpkit.config_checks`` checks every value.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,10 +17,12 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
+from cpkit.errors import CpkitError
+
 PeriodKind = Literal["calendar", "financial"]
 
 
-class ConfigError(ValueError):
+class ConfigError(CpkitError, ValueError):
     """A setting is missing, misspelt or out of range (the message names the file and key)."""
 
 
@@ -100,75 +101,112 @@ class StabilitySettings:
 
 @dataclass
 class Config:
-    """Everything a council sets once. Defaults describe the synthetic sample council."""
+    """Everything a council sets once.
 
-    la_name: str = "Sample Council"
-    la_code: str = "E06000999"  # new nine-character code
-    la_old_code: str = "999"  # three-digit code used in DfE files
-    region: str = "Yorkshire and The Humber"
+    ``Config.load`` (what every command and notebook uses) requires the settings in ``REQUIRED`` and
+    checks each setting's type and range. Built directly (``Config(...)``, as tests and library callers
+    do) nothing is checked, and the required settings default to blank: no council ever inherits another
+    council's name, codes, population or districts (the sample's own values live in its ``cpkit.yaml``).
+    """
+
+    la_name: str = ""
+    la_code: str = ""  # new nine-character ONS code (E06000123)
+    la_old_code: str = ""  # three-digit code used in DfE files ("123")
+    region: str = ""  # the region as the DfE files name it; blank: taken from them
     # Local authority district codes (ONS) that count as inside the council boundary: a placement postcode
     # whose district in the postcode directory is one of these is "inside". List old and new codes where a
-    # boundary change recoded the council (the sample's area is Sheffield: E08000019, E08000039 since 2023).
-    la_district_codes: list[str] = field(default_factory=lambda: ["E08000019", "E08000039"])
-    population_0_17: int | None = 64000  # ONS mid-year estimate, for rates per 10,000
+    # boundary change recoded the council (Sheffield: E08000019, and E08000039 since 2023).
+    la_district_codes: list[str] = field(default_factory=list)
+    population_0_17: int | None = None  # ONS mid-year estimate of children aged 0 to 17, for rates per 10,000
     inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
     stability: StabilitySettings = field(default_factory=StabilitySettings)
-    statistical_neighbours: list[str] = field(default_factory=list)  # new LA codes; empty = DfE model
+    statistical_neighbours: list[str] = field(default_factory=list)  # LA codes; empty = the DfE model
     neighbour_model: str = "2025"
     benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
     kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
     action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
     sample: bool = False  # set by the sample's own config: shows the "Synthetic sample data" banner
-    source: str | None = None  # the file this config was read from, for messages
+    source: str | None = None  # the file this config was read from, for messages (not a setting)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:
-        """Read a YAML config (unknown keys are an error, not ignored), then apply overrides."""
-        raw: dict[str, Any] = {}
-        if path is not None:
-            path = Path(path)
-            if not path.exists():
-                raise ConfigError(f"{path}: config file not found")
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            if not isinstance(raw, dict):
-                raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    def load(cls, path: str | Path | None, **overrides: Any) -> Config:
+        """Read and check a council's ``cpkit.yaml``, then apply overrides (the command line's).
+
+        Unknown keys, missing required settings and values of the wrong type or out of range are all
+        reported at once in a ``ConfigError`` naming the file and each key. There is no settings-free
+        mode: without a file the report would carry nobody's name, codes or population.
+        """
+        if path is None:
+            raise ConfigError(
+                "no settings file: put the council's cpkit.yaml in its data folder or pass --config "
+                "(README: 'Settings'; data/sample/cpkit.yaml is an example)"
+            )
+        path = Path(path)
+        raw = read_yaml(path)
         raw.update({k: v for k, v in overrides.items() if v is not None})
-        return cls._from_mapping(raw, source=str(path) if path else None)
+        return cls._from_mapping(raw, source=str(path))
+
+    @classmethod
+    def for_data(
+        cls, data_dir: str | Path, config_file: str | Path | None = None, **overrides: Any
+    ) -> Config:
+        """The settings for a data folder: ``config_file`` if given, else ``<data_dir>/cpkit.yaml``."""
+        if config_file:
+            return cls.load(config_file, **overrides)
+        found = find_config(data_dir)
+        if found is None:
+            raise ConfigError(
+                f"{Path(data_dir) / CONFIG_NAME}: settings file not found. Every council keeps its settings "
+                "(name, codes, population, district codes) in cpkit.yaml in its data folder, or names the "
+                "file with --config (README: 'Settings'; data/sample/cpkit.yaml is an example)"
+            )
+        return cls.load(found, **overrides)
 
     @classmethod
     def _from_mapping(cls, raw: dict[str, Any], source: str | None) -> Config:
-        where = source or "config"
-        nested = {"narrative": NarrativeThresholds, "stability": StabilitySettings}
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-        values: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key in nested and isinstance(value, dict):
-                sub_known = {f.name for f in dataclasses.fields(nested[key])}
-                bad = sorted(set(value) - sub_known)
-                if bad:
-                    raise ConfigError(f"{where}: unknown setting(s) {key}.{', '.join(bad)}")
-                value = nested[key](**value)
-            values[key] = value
-        values["source"] = source
-        config = cls(**values)
-        if config.small_number_threshold < 1:
-            raise ConfigError(f"{where}: small_number_threshold must be 1 or more")
-        return config
+        from cpkit.config_checks import check_settings
+
+        values = check_settings(raw, where=source or CONFIG_NAME)
+        values["narrative"] = NarrativeThresholds(**values.get("narrative", {}))
+        values["stability"] = StabilitySettings(**values.get("stability", {}))
+        return cls(**values, source=source)
 
     def path_in(self, data_dir: str | Path, setting: str | None, default: str) -> Path:
         """Resolve a file setting relative to the data folder (absolute paths stay as they are)."""
         return Path(data_dir) / (setting or default)
 
 
+CONFIG_NAME = "cpkit.yaml"
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The settings file as a mapping; a one-line ``ConfigError`` naming the file when it cannot be."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: settings file not found")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        ) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected settings as 'key: value' lines, found a {type(raw).__name__}")
+    return dict(raw)
+
+
 def find_config(data_dir: str | Path) -> Path | None:
     """The config beside the data (``<data_dir>/cpkit.yaml``), if the council keeps one there."""
-    candidate = Path(data_dir) / "cpkit.yaml"
+    candidate = Path(data_dir) / CONFIG_NAME
     return candidate if candidate.exists() else None

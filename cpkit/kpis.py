@@ -7,6 +7,7 @@ with the file, row and column, all at once, so the file can be fixed in one pass
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,18 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Period
+from cpkit.errors import CpkitError
 
 
-class KpiError(ValueError):
-    """The KPI file has rows the report cannot use (the message lists each file, row and column)."""
+class KpiError(CpkitError, ValueError):
+    """The KPI file has rows the report cannot use (the message lists each file, row and column).
+
+    ``count`` is how many problems were found, so a report can say how many without quoting the file.
+    """
+
+    def __init__(self, message: str, count: int = 1) -> None:
+        super().__init__(message)
+        self.count = count
 
 
 REQUIRED = ["indicator", "period", "value", "unit", "polarity", "theme"]
@@ -79,30 +88,70 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _read(path: Path) -> pd.DataFrame:
+    """The file's cells as stripped text; ``KpiError`` naming the file for anything unreadable.
+
+    A CSV may be comma-, semicolon- or tab-separated (Excel in many locales saves with semicolons): the
+    separator is the one of those the heading row holds most of.
+    """
     if not path.exists():
         raise KpiError(f"{path}: KPI file not found")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str)
-    elif path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    else:
-        raise KpiError(f"{path}: KPI file must be .csv or .xlsx")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str)
+        elif suffix == ".csv":
+            text = path.read_bytes().decode("utf-8-sig")
+            if not text.strip():
+                raise KpiError(
+                    f"{path}: the KPI file is empty; it needs a heading row ({', '.join(REQUIRED)})"
+                )
+            heading = text.splitlines()[0]
+            sep = max([",", ";", "\t"], key=heading.count)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        else:
+            raise KpiError(f"{path}: KPI file must be .csv or .xlsx")
+    except UnicodeDecodeError as exc:
+        raise KpiError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise KpiError(f"{path}: cannot be read as a table ({first})") from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise KpiError(
-            f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED + OPTIONAL)}"
+            f"{path}: row 1: missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED + OPTIONAL)}"
         )
+    if frame.empty:
+        raise KpiError(f"{path}: the KPI file has headings but no rows")
     for col in OPTIONAL:
         if col not in frame.columns:
             frame[col] = ""
     return frame.fillna("").map(lambda v: str(v).strip())
 
 
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?%?$")  # 1,234 or 12,345.6: thousands separators
+
+
 def _number(text: str) -> float | None:
+    """A figure as written in a spreadsheet: "85", "85.5", "85%", "1,234"; never a decimal comma.
+
+    "8,5" is refused rather than read as 85 (the thousands separator) or 8.5 (a guess): the file says
+    which it means by writing 8.5.
+    """
     if text == "":
         return None
-    return float(text.replace(",", "").rstrip("%"))
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            raise ValueError(
+                f"{text!r} has a comma that is not a thousands separator: write decimals with a point (8.5)"
+            )
+        text = text.replace(",", "")
+    return float(text.rstrip("%"))
+
+
+# How far a value may be from what its numerator and denominator give (rounding to whole numbers).
+_TOLERANCE = 0.5
+_SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
 
 
 def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
@@ -135,7 +184,9 @@ def load_kpis(path: str | Path, period: Period | None = None) -> pd.DataFrame:
     if problems:
         listed = problems[:_MAX_LISTED]
         more = f"\n... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
-        raise KpiError(f"{len(problems)} problem(s) in the KPI file:\n" + "\n".join(listed) + more)
+        raise KpiError(
+            f"{len(problems)} problem(s) in the KPI file:\n" + "\n".join(listed) + more, count=len(problems)
+        )
     out = pd.DataFrame(records)
     set_aside: list[dict[str, object]] = []
     if window is not None:
@@ -206,9 +257,10 @@ def _check_row(
     for col in ("value", "numerator", "denominator", "target"):
         try:
             rec[col] = _number(row[col])
-        except ValueError:
+        except ValueError as exc:
             rec[col] = None
-            problems.append(f"{where}, column {col!r}: {row[col]!r} is not a number")
+            reason = str(exc) if "comma" in str(exc) else f"{row[col]!r} is not a number"
+            problems.append(f"{where}, column {col!r}: {reason}")
             continue
         if rec[col] is not None and rec[col] < 0:
             problems.append(f"{where}, column {col!r}: {row[col]!r} is negative")
@@ -222,4 +274,14 @@ def _check_row(
     num, den = rec["numerator"], rec["denominator"]
     if isinstance(num, float) and isinstance(den, float) and num > den and unit == "percent":
         problems.append(f"{where}, column 'numerator': {num:g} is more than the denominator {den:g}")
+    elif isinstance(num, float) and isinstance(den, float) and den == 0 and unit in _SCALE:
+        problems.append(f"{where}, column 'denominator': 0, so there is no {unit} to give")
+    elif isinstance(num, float) and isinstance(den, float) and unit in _SCALE:
+        implied = num / den * _SCALE[unit]
+        value = rec["value"]
+        if isinstance(value, float) and abs(value - implied) > _TOLERANCE:
+            problems.append(
+                f"{where}, column 'value': {value:g} contradicts numerator {num:g} / denominator {den:g} "
+                f"= {implied:.1f}; correct whichever is wrong"
+            )
     return problems

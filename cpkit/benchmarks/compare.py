@@ -75,7 +75,7 @@ def _ranks(current: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
     quartile A is the best quarter: ceil(4 x rank / councils ranked).
     """
     rows = current[current["value"].notna()].copy()
-    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0)
+    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0).astype(float)  # float when empty too
     rows["_key"] = rows["value"] * sign
     rows["rank"] = rows.groupby("measure")["_key"].rank(method="min").astype(int)
     rows["ranked"] = rows.groupby("measure")["_key"].transform("size").astype(int)

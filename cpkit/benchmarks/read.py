@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from cpkit.benchmarks.mapping import Table, normalise_label, tables
+from cpkit.errors import CpkitError
 
 log = logging.getLogger(__name__)
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(CpkitError, ValueError):
     """A benchmark file cannot be read as published (the message names the file, row and column)."""
 
 

@@ -153,3 +153,50 @@ def headline_location(
         "placed_inside_pct": {"numerator": inside, "denominator": den, "pct": pct(inside, den)},
         "placed_outside_over20_pct": {"numerator": far_out, "denominator": den, "pct": pct(far_out, den)},
     }
+
+
+# Above this share of children with no usable placement postcode, the boundary and distance shares are
+# mostly about "not known" and the report says so (a boundary share of 0% with 97% not known misleads).
+MOSTLY_UNKNOWN = 0.5
+
+
+def unknown_placements(summary: pd.DataFrame) -> tuple[int, int]:
+    """(children whose placement postcode is blank or not in the ONS directory, all children) from a
+    ``location_summary`` frame."""
+    total = int(summary["children"].sum())
+    unknown = int(summary.loc[summary["boundary"].eq(NOT_KNOWN), "children"].sum())
+    return unknown, total
+
+
+def unknown_postcode_sentence(summary: pd.DataFrame, day_text: str) -> str:
+    """A warning sentence when most placement postcodes are unknown; "" otherwise.
+
+    Postcodes of the right shape that the ONS postcode directory does not hold (made up, mistyped or
+    retired) count as not known, like blank ones: only the directory can place them.
+    """
+    unknown, total = unknown_placements(summary)
+    if not total or unknown / total <= MOSTLY_UNKNOWN:
+        return ""
+    return (
+        f"Where children live is mostly not known: for {unknown / total:.0%} of the children in care at "
+        f"{day_text} the placement postcode was blank or not found in the ONS postcode directory, so the "
+        "shares inside and outside the boundary are of all children and leave those out. The data team "
+        "should check the postcodes (`cpkit check` counts them)."
+    )
+
+
+def unknown_postcode_warning(
+    data: Data903, day: DateLike, config: Config, lookup: pd.DataFrame | None = None
+) -> str:
+    """For ``cpkit check``: how many placement postcodes of children in care at ``day`` are unknown."""
+    summary = location_summary(data, day, config, lookup)
+    unknown, total = unknown_placements(summary)
+    if not unknown:
+        return ""
+    text = (
+        f"{unknown} of {total} children in care at {as_timestamp(day):%d %B %Y} have a placement postcode "
+        "that is blank or not in the ONS postcode directory (counted as not known)"
+    )
+    if unknown / total > MOSTLY_UNKNOWN:
+        text += ": most are unknown, so the report's boundary and distance figures say little"
+    return text

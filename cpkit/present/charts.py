@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import matplotlib
 
+from cpkit.errors import CpkitError
+
 matplotlib.use("Agg")  # report runs are headless; the backend must not need a display
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -34,7 +36,7 @@ _PLACEHOLDER_ALTS = {
 MIN_ALT_WORDS = 4
 
 
-class AltTextError(ValueError):
+class AltTextError(CpkitError, ValueError):
     """A chart was shown without a meaningful text alternative."""
 
 

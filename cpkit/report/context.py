@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cpkit.config import Config, Period, find_config
+from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
 
@@ -69,8 +69,7 @@ def open_section(
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise FileNotFoundError(f"data folder not found: {data}")
-    cfg_path = Path(config_file) if config_file else find_config(data)
-    config = Config.load(cfg_path, la_name=la_name or None, la_code=la_code or None)
+    config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
     return SectionContext(
         section=section,
         config=config,

@@ -1,20 +1,192 @@
-"""Before any section runs: read and check the council's data once, and record what was read.
+"""Before any section runs: read and check the council's data once, decide whether the report can be
+built, and record what was read.
 
-Blocking data problems stop the run here, with a message saying how many and where, before nine
-notebooks each fail on them.
+The blocking policy (README: "When the report fails"), so a council's report is built from imperfect
+data but never published wrong without a word:
+
+- **Blocks** (``DataProblem``, exit 1, a message naming the file and the fix): a table the report needs
+  for the report year (Header and Episodes of that year's return) is missing, empty or unreadable (a
+  file that is not CSV, a semicolon file the reader cannot split, headings only); no return for the
+  year at all (``--year`` beyond the last return); or a file of the report year's return lacks one of its
+  table's columns (a misspelt ``PLACE_PROVIDER`` heading would otherwise publish 0% in-house).
+- **Does not block**: error-severity problems in rows (they are counted and listed by ``cpkit check``
+  and the data quality section; rows that cannot be placed in time are set aside by the reader), and
+  any problem in an earlier year's return. A council that wants every error fixed first runs with
+  ``--strict``, which blocks on any error-severity problem.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import logging
+import re
 from pathlib import Path
 
+import pandas as pd
+
 from cpkit.config import Config, Period
+from cpkit.errors import CpkitError
 from cpkit.report.context import SSDA903_DIR
+from cpkit.ssda903.model import Data903
+
+# The tables without which the report year's figures would be zeros rather than facts.
+NEEDED_TABLES = {"header": "Header", "episodes": "Episodes"}
+_FILE_RULES = ("file_unrecognised", "file_unreadable", "empty_file")
+_SHOWN = 10
+log = logging.getLogger(__name__)
 
 
-class DataProblem(RuntimeError):
+class DataProblem(CpkitError, RuntimeError):
     """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
+
+
+def ssda903_dir(data_dir: Path) -> Path:
+    """The SSDA903 returns of a council's data folder (``--data`` is always the council's folder)."""
+    source = Path(data_dir) / SSDA903_DIR
+    if not source.is_dir():
+        raise DataProblem(
+            f"{source}: folder not found. --data is the council's data folder, holding cpkit.yaml and the "
+            f"SSDA903 returns under {SSDA903_DIR}/ (one folder per collection year, e.g. {SSDA903_DIR}/2025/; "
+            "README: 'The data folder')"
+        )
+    return source
+
+
+def load_returns(data_dir: Path, year: int, period: str = "financial", strict: bool = False) -> Data903:
+    """Read the council's returns and refuse them (``DataProblem``) if the report year cannot be built."""
+    from cpkit.ssda903 import check_903, load_903
+
+    source = ssda903_dir(data_dir)
+    data = load_903(source)
+    problems = check_903(data, year=year) if strict else data.issues
+    reasons = blockers(data, problems, Period.from_year(year, period), strict=strict)
+    if reasons:
+        raise DataProblem(blocker_message(reasons, data_dir, year))
+    return data
+
+
+def blocker_message(reasons: list[str], data_dir: Path, year: int) -> str:
+    listing = "\n".join(f"- {r}" for r in reasons[:_SHOWN])
+    more = f"\n- ... and {len(reasons) - _SHOWN} more" if len(reasons) > _SHOWN else ""
+    return (
+        f"the data cannot give a report for {year}:\n{listing}{more}\n"
+        f"Fix these and run `cpkit check --data {data_dir} --year {year}` to see every problem."
+    )
+
+
+def return_years(data: Data903, table: str) -> list[int]:
+    years = data.tables[table]["return_year"].dropna().unique()
+    return sorted(int(y) for y in years)
+
+
+def _file_years(data: Data903) -> dict[str, int]:
+    """The return year of every file that gave rows (from its rows' ``return_year``)."""
+    out: dict[str, int] = {}
+    for frame in data.tables.values():
+        if len(frame):
+            known = frame.dropna(subset=["return_year"]).drop_duplicates("source_file")
+            out.update(zip(known["source_file"].astype(str), known["return_year"].astype(int), strict=True))
+    return out
+
+
+def _names_year(path: str, year: int) -> bool:
+    """True if a file's path names the collection year (``2025``, ``2024-25``, ``2024_25``) as a part."""
+    marks = {
+        str(year),
+        f"{year - 1}-{year % 100:02d}",
+        f"{year - 1}_{year % 100:02d}",
+        f"{year - 1}{year % 100:02d}",
+    }
+    return any(m in re.split(r"[/\\\s.]", path) or m in Path(path).stem for m in marks)
+
+
+def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool = False) -> list[str]:
+    """Why the report for ``period`` cannot be built from ``data`` (empty when it can); see the module doc."""
+    year = period.year
+    reasons: list[str] = []
+    years_known = any(return_years(data, t) for t in data.tables)
+    file_years = _file_years(data)
+    issues = data.issues
+
+    def this_years(file: str) -> bool:
+        return file_years.get(file) == year or (file not in file_years and _names_year(file, year))
+
+    bad_files = issues[issues["rule"].isin(_FILE_RULES)]
+    current_bad = [r for r in bad_files.itertuples(index=False) if not years_known or this_years(str(r.file))]
+    if years_known and not current_bad and not any(year in return_years(data, t) for t in NEEDED_TABLES):
+        found = sorted({y for t in NEEDED_TABLES for y in return_years(data, t)})
+        reasons.append(
+            f"no SSDA903 return for the year ending 31 March {year} (the returns found are for {_years(found)}). "
+            f"Add that year's files under {SSDA903_DIR}/{year}/, or choose a year the data covers with --year"
+        )
+    for table, label in NEEDED_TABLES.items():
+        frame = data.tables[table]
+        if years_known:
+            has_year = bool((frame["return_year"] == year).any())
+            found = return_years(data, table)
+        else:
+            has_year = len(frame) > 0 and _reaches(frame, period)
+            found = []
+        if has_year or reasons[:1] and reasons[0].startswith("no SSDA903 return"):
+            continue
+        if current_bad:
+            why = "; ".join(
+                str(r.message) if str(r.file) in str(r.message) else f"{r.file}: {r.message}"
+                for r in current_bad
+            )
+            reasons.append(
+                f"no {label} rows for the return year ending 31 March {year}. A file could not be read: {why}. "
+                "Save it as a comma-separated CSV (or .xlsx) with the DfE's column headings on the first row"
+            )
+        elif found:
+            reasons.append(
+                f"no {label} table in the return for the year ending 31 March {year} (the returns found are for "
+                f"{_years(found)}). Add that year's {label} file under {SSDA903_DIR}/{year}/, or choose a year "
+                "the data covers with --year"
+            )
+        else:
+            reasons.append(
+                f"no {label} table for {period.label} among the SSDA903 files. Add the {label} file of the "
+                f"return for the year ending 31 March {year}"
+            )
+    missing = issues[issues["rule"] == "missing_column"]
+    for r in missing.itertuples(index=False):
+        if years_known and not this_years(str(r.file)):
+            continue
+        hint = _close_heading(issues, str(r.file), str(r.column))
+        reasons.append(
+            f"{r.file} (row 1) has no {r.column} column, so the figures that use it would be wrong rather "
+            f"than unknown{hint}. Correct the heading to {r.column} and run again"
+        )
+    if strict:
+        errors = problems[problems["severity"] == "error"]
+        for (file, rule), rows in errors.groupby(["file", "rule"], dropna=False, sort=True):
+            first = rows.iloc[0]
+            where = f"row {first['row']}, column {first['column']}" if pd.notna(first["row"]) else "the file"
+            reasons.append(
+                f"--strict: {file}: {len(rows)} {rule} error(s), first at {where}: {first['message']}"
+            )
+    return list(dict.fromkeys(reasons))
+
+
+def _reaches(frame: pd.DataFrame, period: Period) -> bool:
+    """Without return years: the episodes reach the period (some date on or after its first day)."""
+    dates = [frame[c] for c in ("DECOM", "DEC") if c in frame.columns]
+    latest = max((d.max() for d in dates if d.notna().any()), default=pd.NaT)
+    return pd.notna(latest) and latest >= period.start_ts
+
+
+def _close_heading(issues: pd.DataFrame, file: str, column: str) -> str:
+    """ " (the file has PLACE_PROVDER: a misspelling?)" when an extra heading of the file is close."""
+    extra = issues[(issues["rule"] == "extra_columns") & (issues["file"] == file)]
+    names = [n.strip() for text in extra["column"].astype(str) for n in re.split(r"[,;]", text) if n.strip()]
+    close = difflib.get_close_matches(column, names, n=1, cutoff=0.75)
+    return f" (the file has {close[0]}: a misspelling?)" if close else ""
+
+
+def _years(years: list[int]) -> str:
+    return f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
 
 
 def file_checksums(data_dir: Path) -> list[dict[str, object]]:
@@ -27,27 +199,18 @@ def file_checksums(data_dir: Path) -> list[dict[str, object]]:
 
 
 def prepare_data(
-    data_dir: Path, cache_dir: Path, period: Period, config: Config
+    data_dir: Path, cache_dir: Path, period: Period, config: Config, strict: bool = False
 ) -> tuple[Path, list[dict[str, object]]]:
-    """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    source = data_dir / SSDA903_DIR
-    if source.is_dir():
-        from cpkit.report.cache import save_903
-        from cpkit.ssda903 import check_903, load_903
-        from cpkit.ssda903.checks import blocking, summarise
+    """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums.
 
-        data = load_903(source)
-        problems = check_903(data, year=period.year)
-        if blocking(problems):
-            counts = summarise(problems)
-            errors = counts[counts["severity"] == "error"]
-            listing = "\n".join(
-                f"- {r.table}: {r.rule} ({r.count} row(s))" for r in errors.itertuples(index=False)
-            )
-            raise DataProblem(
-                f"the SSDA903 data in {source} has problems that stop the report:\n{listing}\n"
-                f"Run `cpkit check --data {data_dir} --year {period.year}` to see each row."
-            )
-        save_903(data, cache_dir / SSDA903_DIR)
+    ``DataProblem`` when the report cannot be built (see the module doc for what blocks).
+    """
+    from cpkit.config_checks import check_codes
+    from cpkit.report.cache import save_903
+
+    for warning in check_codes(config, data_dir):
+        log.warning(warning)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    data = load_returns(data_dir, period.year, period.kind, strict=strict)
+    save_903(data, cache_dir / SSDA903_DIR)
     return cache_dir, file_checksums(data_dir)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpkit.config import Config, Period, find_config
+from cpkit.errors import CpkitError
 from cpkit.report.execute import SectionRun, run_section
 from cpkit.report.sections import Section, select
 
@@ -27,7 +28,7 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
 
 
-class ReportFailed(RuntimeError):
+class ReportFailed(CpkitError, RuntimeError):
     """The run did not produce a report; the message says which section, cell and exception."""
 
     def __init__(self, message: str, runs: list[SectionRun] | None = None) -> None:
@@ -50,6 +51,7 @@ class ReportRequest:
     la_code: str | None = None
     timeout: int | None = 600  # seconds per cell
     progress: bool = True
+    strict: bool = False  # fail on any error-severity data problem (``cpkit.report.prepare``)
     registry: tuple[Section, ...] | None = None  # the sections to choose from (default: the report's)
 
 
@@ -59,7 +61,7 @@ def build_report(request: ReportRequest) -> Path:
     if not data_dir.is_dir():
         raise ReportFailed(f"data folder not found: {data_dir}")
     config_file = request.config_file or find_config(data_dir)
-    config = Config.load(config_file, la_name=request.la_name, la_code=request.la_code)
+    config = Config.for_data(data_dir, config_file, la_name=request.la_name, la_code=request.la_code)
     period = Period.from_year(request.year, request.period)
     sections = select(request.sections, request.registry)
     out_dir = Path(request.out_dir).resolve()
@@ -71,7 +73,7 @@ def build_report(request: ReportRequest) -> Path:
     try:
         from cpkit.report.prepare import prepare_data
 
-        cache_dir, inputs = prepare_data(data_dir, work / "cache", period, config)
+        cache_dir, inputs = prepare_data(data_dir, work / "cache", period, config, strict=request.strict)
         parameters = {
             "year": period.year,
             "period": period.kind,

@@ -17,20 +17,31 @@ la_name: Sample Council
 la_code: E06000999
 la_old_code: "999"
 region: Yorkshire and The Humber
+# The sample's postcodes are Sheffield's: E08000019, and E08000039 since the 2023 boundary change.
+la_district_codes: [E08000019, E08000039]
+population_0_17: 64000
 sample: true
 """
+
+
+def sample_config() -> object:
+    """The sample council's settings (the ``cpkit.yaml`` written beside its data), checked as any council's."""
+    import yaml
+
+    from cpkit.config import Config
+
+    return Config._from_mapping(yaml.safe_load(SAMPLE_CONFIG), source="the sample's cpkit.yaml")
 
 
 def _own_indicators(ssda903_dir: Path) -> dict[int, object]:
     """The sample council's own indicators for each benchmark year, from the returns just written."""
     from cpkit.care import indicators
-    from cpkit.config import Config
     from cpkit.ssda903 import load_903
 
     data = load_903(ssda903_dir)
+    config = sample_config()
     return {
-        year: indicators(data, year, "financial", Config(), postcode_lookup=None)
-        for year in range(2021, 2026)
+        year: indicators(data, year, "financial", config, postcode_lookup=None) for year in range(2021, 2026)
     }
 
 

@@ -22,7 +22,7 @@ from cpkit.care import (
     placement_mix,
     three_plus_placements,
 )
-from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE
+from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE, unknown_postcode_sentence
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.present.suppression import suppress_counts
@@ -395,6 +395,7 @@ def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Fig
 
 def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
     figs = location_figures(tables)
+    warning = unknown_postcode_sentence(tables["current"], day_label(period.end))
     return [
         compare_share(narrative, words, figs["previous"][key], figs["current"][key], date_phrases(period))
         for key, words in (
@@ -404,4 +405,4 @@ def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrativ
                 "The share placed outside the boundary and more than 20 miles from home",
             ),
         )
-    ]
+    ] + ([warning] if warning else [])

@@ -625,7 +625,8 @@ def chart_rows(card: Scorecard, config: Config) -> pd.DataFrame:
     keep = (f["source"] == SSDA903) & (f["unit"] == "percent") & f["polarity"].isin(["high", "low"])
     keep &= f["england"].notna()
     rows = f[keep]
-    rows = rows[[visible(r, config) for _, r in rows.iterrows()]]
+    # a boolean Series, not a list: an empty list would select no columns (KeyError with no England rows)
+    rows = rows[pd.Series([visible(r, config) for _, r in rows.iterrows()], index=rows.index, dtype=bool)]
     return pd.DataFrame(
         {
             "Measure": [upper_first(x) for x in rows["short"]],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cpkit.benchmarks import compare, load_benchmarks, statistical_neighbours
-from cpkit.config import Config
+from cpkit.sample import sample_config
 from cpkit.sample.benchmarks import councils, write_benchmarks
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "benchmarks"
@@ -46,9 +46,9 @@ def test_sample_reads_with_every_label_known(bench):
 
 
 def test_sample_council_against_its_ten_neighbours(bench):
-    neighbours = statistical_neighbours(Config(), SAMPLE)
+    neighbours = statistical_neighbours(sample_config(), SAMPLE)
     assert len(neighbours) == 10
-    got = compare(bench, Config().la_code, 2025, neighbours).set_index("measure")
+    got = compare(bench, sample_config().la_code, 2025, neighbours).set_index("measure")
     row = got.loc["placements_3plus_pct"]
     assert row.neighbour_n == 10 and not math.isnan(row.la_value)
     # "Neighbour C" has a suppressed conviction count in 2025, so at most nine neighbours are averaged.

@@ -3,12 +3,15 @@ hand-built KPI file whose answers are worked out below; plus a papermill run on 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
 from cpkit.sections import education as ed
 
+from ..conftest import SAMPLE_DIR
 from ..notebook_runs import run_section, shown
 
 P2025 = Period.from_year(2025)
@@ -159,5 +162,6 @@ def test_notebook_runs_on_the_sample(tmp_path):
 
 @pytest.mark.slow
 def test_notebook_says_so_when_there_are_no_education_figures(tmp_path):
+    shutil.copy(SAMPLE_DIR / "cpkit.yaml", tmp_path / "cpkit.yaml")  # a council's settings, no KPI file
     out = run_section("04_education", tmp_path / "out", year=2025, data_dir=str(tmp_path))
     assert "No local KPI file was found (kpis.csv)" in shown(out)

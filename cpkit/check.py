@@ -1,0 +1,172 @@
+"""``cpkit check``: everything the report's data quality section tells the data team, before a report.
+
+``check_data`` reads the council's data folder exactly as ``cpkit report`` does (the settings, the
+SSDA903 returns, the action plan and the KPI file) and gathers every finding the data quality section
+shows: the SSDA903 problems with file, row and column, the rows set aside while reading, episodes whose
+codes disagree with their dates, OC2 rows against the 12-month cohort, the tracker's problems, the KPI
+file's problems, placement postcodes the ONS directory does not know, and what would stop the report
+(``cpkit.report.prepare.blockers``). ``print_findings`` writes them for a data officer; the exit code is
+1 when the report would fail (or, with ``--strict``, on any error).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.errors import CpkitError
+
+
+@dataclass
+class Findings:
+    """What ``cpkit check`` found, one frame or list per kind (the data quality section's order)."""
+
+    data_dir: Path
+    year: int
+    ssda903: pd.DataFrame
+    set_aside: pd.DataFrame
+    continuity: pd.DataFrame
+    oc2: pd.DataFrame
+    blockers: list[str]
+    strict_blockers: list[str]
+    tracker: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)  # optional inputs missing or unreadable, settings warnings
+
+
+def _latest_year(data: object) -> int:
+    from cpkit.report.prepare import return_years
+
+    years = return_years(data, "episodes")  # type: ignore[arg-type]
+    if not years:
+        raise CpkitError("no return year can be told from the SSDA903 files: give --year")
+    return years[-1]
+
+
+def check_data(
+    data_dir: Path, year: int | None, period: str = "financial", config_file: str | None = None
+) -> Findings:
+    """Every finding for the council's data folder and reporting year (the latest return if ``None``)."""
+    from cpkit.care.episodes import continuity_issues
+    from cpkit.care.health import oc2_mismatches
+    from cpkit.config_checks import check_codes
+    from cpkit.report.prepare import blockers, ssda903_dir
+    from cpkit.ssda903 import check_903, load_903
+
+    config = Config.for_data(data_dir, config_file)
+    notes = check_codes(config, data_dir)
+    data = load_903(ssda903_dir(data_dir))
+    year = year or _latest_year(data)
+    when = Period.from_year(year, period)
+    problems = check_903(data, year=year)
+    findings = Findings(
+        data_dir=data_dir,
+        year=year,
+        ssda903=problems,
+        set_aside=data.set_aside,
+        continuity=continuity_issues(data),
+        oc2=oc2_mismatches(data, year) if data.has("oc2") else pd.DataFrame(columns=["CHILD", "reason"]),
+        blockers=blockers(data, data.issues, when),
+        strict_blockers=blockers(data, problems, when, strict=True),
+        notes=notes,
+    )
+    findings.tracker = _tracker(data_dir, config, when, findings.notes)
+    _kpis(data_dir, config, when, findings.notes)
+    _postcodes(data, when, config, findings.notes)
+    return findings
+
+
+def _tracker(data_dir: Path, config: Config, period: Period, notes: list[str]) -> pd.DataFrame | None:
+    from cpkit.actions import ActionPlanError, load_action_plan, problems
+
+    path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
+    if not path.exists():
+        notes.append(
+            f"{path}: no action plan tracker, so the report's action plan section says it is missing"
+        )
+        return None
+    try:
+        return problems(load_action_plan(path, as_of=period.end_ts))
+    except ActionPlanError as exc:
+        notes.append(f"action plan not read: {exc}")
+        return None
+
+
+def _kpis(data_dir: Path, config: Config, period: Period, notes: list[str]) -> None:
+    from cpkit.kpis import KpiError, load_kpis
+
+    path = config.path_in(data_dir, config.kpi_file, "kpis.csv")
+    if not path.exists():
+        notes.append(f"{path}: no local KPI file, so the education section and local measures are left out")
+        return
+    try:
+        load_kpis(path, period)
+    except KpiError as exc:
+        notes.append(f"KPI file not used: {exc}")
+
+
+def _postcodes(data: object, period: Period, config: Config, notes: list[str]) -> None:
+    from cpkit.care.location import unknown_postcode_warning
+
+    try:
+        warning = unknown_postcode_warning(data, period.end, config)  # type: ignore[arg-type]
+    except ImportError:  # the postcode directory package is not installed
+        return
+    if warning:
+        notes.append(warning)
+
+
+def _lines(frame: pd.DataFrame, columns: list[str], limit: int) -> list[str]:
+    return ["  " + ", ".join(f"{c} {row[c]}" for c in columns) for _, row in frame.head(limit).iterrows()]
+
+
+def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: object = None) -> int:
+    """Write the findings for a data officer; return the exit code (1 if the report would fail)."""
+    from cpkit.ssda903.checks import summarise
+
+    out = out or sys.stdout
+    say = lambda text="": print(text, file=out)  # noqa: E731
+    say(f"Checked {f.data_dir} for the report year ending 31 March {f.year}.")
+    if f.ssda903.empty:
+        say("SSDA903: no problems found.")
+    else:
+        say(f"SSDA903: {len(f.ssda903)} problem(s), by table and rule:")
+        say(summarise(f.ssda903).to_string(index=False))
+        shown = f.ssda903.head(limit)
+        say(f"\nFirst {len(shown)} of {len(f.ssda903)} problem(s) (file, row, column):")
+        for p in shown.itertuples(index=False):
+            say(f"  {p.severity:7} {p.file}, row {p.row}, column {p.column}: {p.message}")
+    if len(f.set_aside):
+        say(f"\n{len(f.set_aside)} input row(s) set aside while reading, by reason:")
+        counts = f.set_aside.groupby(["table", "reason"]).size().rename("rows").reset_index()
+        say(counts.to_string(index=False))
+    if len(f.continuity):
+        say(f"\n{len(f.continuity)} episode(s) whose codes disagree with their dates (all years):")
+        say(f.continuity.groupby("reason").size().rename("episodes").reset_index().to_string(index=False))
+        say("\n".join(_lines(f.continuity, ["source_file", "source_row", "reason"], limit)))
+    if len(f.oc2):
+        say(f"\n{len(f.oc2)} OC2 row(s) and children that disagree with the 12-month cohort for {f.year}:")
+        say(f.oc2.groupby("reason").size().rename("children").reset_index().to_string(index=False))
+    if f.tracker is not None and len(f.tracker):
+        say(f"\n{len(f.tracker)} action plan tracker problem(s):")
+        say("\n".join(_lines(f.tracker, ["location", "ref", "column", "problem"], limit)))
+    for note in f.notes:
+        say(f"\nNote: {note}")
+    stops = f.strict_blockers if strict else f.blockers
+    if stops:
+        say(
+            "",
+        )
+        print("These stop the report" + (" (--strict)" if strict else "") + ":", file=sys.stderr)
+        for reason in stops:
+            print(f"- {reason}", file=sys.stderr)
+        return 1
+    if not strict and len(f.strict_blockers) > len(f.blockers):
+        say(
+            "\nNothing stops the report: rows with errors are counted and shown in its data quality section "
+            "(run with --strict to require them fixed)."
+        )
+    return 0
