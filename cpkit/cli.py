@@ -100,11 +100,17 @@ def _period_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --verbose before or after the command; SUPPRESS so the command's parser does not reset it to False
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-v", "--verbose", action="store_true", help="log what the kit does (debug level)")
-    parser = argparse.ArgumentParser(
-        prog="cpkit", description="Corporate Parenting analysis kit.", parents=[common]
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log what the kit does (debug)",
     )
+    parser = argparse.ArgumentParser(prog="cpkit", description="Corporate Parenting analysis kit.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the kit does (debug level)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     rep = sub.add_parser(

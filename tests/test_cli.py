@@ -35,13 +35,17 @@ def test_report_help_documents_every_flag():
     assert "calendar" in result.stdout and "financial" in result.stdout
 
 
-def test_check_names_file_row_and_column_and_fails_on_blocking_problems(tmp_path, capsys):
-    folder = tmp_path / "2025"
-    folder.mkdir()
+def _council(tmp_path, episodes: str) -> object:
+    """A council data folder: the sample's settings and a one-year return with these episodes."""
+    data = tmp_path / "council"
+    folder = data / "ssda903" / "2025"
+    folder.mkdir(parents=True)
+    (data / "cpkit.yaml").write_text(
+        (SAMPLE_DIR / "cpkit.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (folder / "episodes.csv").write_text(
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
-        "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n"
-        "1002,31/13/2024,S,C2,N1,U1,PR1,,,,,,\n",
+        + episodes,
         encoding="utf-8",
     )
     (folder / "header.csv").write_text(
@@ -49,18 +53,67 @@ def test_check_names_file_row_and_column_and_fails_on_blocking_problems(tmp_path
         "1002,F,01/01/2011,WBRI,A999000000002,,\n",
         encoding="utf-8",
     )
-    code = cli.main(["check", "--data", str(tmp_path), "--year", "2025", "--out", str(tmp_path / "p.csv")])
+    return data
+
+
+def test_check_names_file_row_and_column_and_fails_only_with_strict_on_row_errors(tmp_path, capsys):
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n1002,31/13/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    code = cli.main(["check", "--data", str(data), "--year", "2025", "--out", str(tmp_path / "p.csv")])
     out = capsys.readouterr().out
-    assert code == 1
-    assert (
-        "episodes.csv" in out and "DECOM" in out and "row 3" in out
-    )  # header is row 1: the bad row is row 3
+    # a row error does not stop the report: it is listed, and the report would be built
+    assert code == 0
+    assert "episodes.csv" in out and "DECOM" in out and "row 3" in out  # header is row 1: the bad row is 3
     problems = pd.read_csv(tmp_path / "p.csv")
     assert (problems["column"] == "DECOM").any()
+    assert cli.main(["check", "--data", str(data), "--year", "2025", "--strict"]) == 1
+    assert "--strict" in capsys.readouterr().err
+
+
+def test_check_lists_what_the_data_quality_section_shows(tmp_path, capsys):
+    # 1001's episode ends X1 with nothing starting that day (a continuity problem); no tracker, no KPI file
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,01/06/2024,X1,,,,\n")
+    assert cli.main(["check", "--data", str(data), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "X1 but no episode starts that day" in out
+    assert "no action plan tracker" in out and "no local KPI file" in out
+
+
+def test_check_fails_when_the_report_year_has_no_return(tmp_path, capsys):
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    assert cli.main(["check", "--data", str(data), "--year", "2026"]) == 1
+    assert "no SSDA903 return for the year ending 31 March 2026" in capsys.readouterr().err
+
+
+def test_data_means_the_council_folder_for_every_command(tmp_path, capsys):
+    # the SSDA903 folder itself is not a council's data folder: one line says what --data is
+    for command in (["check"], ["indicators", "--out", str(tmp_path / "x.csv")]):
+        code = cli.main([*command, "--data", str(SAMPLE_DIR / "ssda903"), "--year", "2025"])
+        err = capsys.readouterr().err
+        assert code == 1 and "Traceback" not in err, err
+        assert "cpkit.yaml" in err  # the settings are looked for in the council folder
 
 
 def test_check_passes_on_the_sample():
-    assert cli.main(["check", "--data", str(SAMPLE_DIR / "ssda903"), "--year", "2025"]) == 0
+    assert cli.main(["check", "--data", str(SAMPLE_DIR), "--year", "2025"]) == 0
+
+
+def test_a_settings_error_is_one_line_with_exit_1_and_usage_errors_exit_2(tmp_path, capsys):
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    (data / "cpkit.yaml").write_text("la_name: [Anytown\n", encoding="utf-8")
+    assert cli.main(["check", "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not valid YAML" in err and str(data / "cpkit.yaml") in err
+    assert cli.main(["report"]) == 2  # --year missing: argparse's usage message
+    assert cli.main(["report", "--year", "2025", "--period", "weekly"]) == 2
+
+
+def test_verbose_logs_at_debug_level(tmp_path, capsys):
+    import logging
+
+    assert cli.main(["--verbose", "check", "--data", str(SAMPLE_DIR), "--year", "2025"]) == 0
+    assert logging.getLogger("cpkit").level == logging.DEBUG
+    assert cli.main(["check", "--data", str(SAMPLE_DIR), "--year", "2025"]) == 0
+    assert logging.getLogger("cpkit").level == logging.WARNING
 
 
 def test_indicators_writes_every_measure_to_csv(tmp_path):

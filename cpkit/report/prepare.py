@@ -76,8 +76,29 @@ def blocker_message(reasons: list[str], data_dir: Path, year: int) -> str:
 
 
 def return_years(data: Data903, table: str) -> list[int]:
-    years = data.tables[table]["return_year"].dropna().unique()
-    return sorted(int(y) for y in years)
+    """The collection years a table was supplied for: its rows' ``return_year`` and, for files whose rows a
+    later return superseded (an episode restated next year keeps the later version), the year the file's
+    path names (``ssda903/2025/``, ``2024-25``)."""
+    years = {int(y) for y in data.tables[table]["return_year"].dropna().unique()}
+    sources = data.sources
+    if len(sources) and {"path", "table", "rows"} <= set(sources.columns):
+        read = sources[
+            (sources["table"] == NEEDED_TABLES.get(table, table)) & (sources["rows"].fillna(0) > 0)
+        ]
+        years |= {y for y in (path_year(str(p)) for p in read["path"]) if y is not None}
+    return sorted(years)
+
+
+def path_year(path: str) -> int | None:
+    """The collection year a file's name or folder names (``2025``, ``2024-25``, ``2024_25``); only those
+    two parts, so a year in a folder further up (``/data/2025-report/``) is not taken for every file's."""
+    for part in reversed(re.split(r"[/\\]", path)[-2:]):
+        if m := re.search(r"(?<!\d)(20\d\d)[-_]?(\d\d)(?!\d)", part):
+            if (int(m.group(1)) + 1) % 100 == int(m.group(2)):
+                return int(m.group(1)) + 1
+        if m := re.search(r"(?<!\d)(20\d\d)(?!\d)", part):
+            return int(m.group(1))
+    return None
 
 
 def _file_years(data: Data903) -> dict[str, int]:
@@ -91,14 +112,7 @@ def _file_years(data: Data903) -> dict[str, int]:
 
 
 def _names_year(path: str, year: int) -> bool:
-    """True if a file's path names the collection year (``2025``, ``2024-25``, ``2024_25``) as a part."""
-    marks = {
-        str(year),
-        f"{year - 1}-{year % 100:02d}",
-        f"{year - 1}_{year % 100:02d}",
-        f"{year - 1}{year % 100:02d}",
-    }
-    return any(m in re.split(r"[/\\\s.]", path) or m in Path(path).stem for m in marks)
+    return path_year(path) == year
 
 
 def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool = False) -> list[str]:
@@ -123,8 +137,8 @@ def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool
     for table, label in NEEDED_TABLES.items():
         frame = data.tables[table]
         if years_known:
-            has_year = bool((frame["return_year"] == year).any())
             found = return_years(data, table)
+            has_year = year in found
         else:
             has_year = len(frame) > 0 and _reaches(frame, period)
             found = []
