@@ -89,6 +89,9 @@ class NarrativeThresholds:
     slight: float = 0.05
 
 
+INHOUSE_DENOMINATORS = ("excluding_parents", "all")
+
+
 @dataclass
 class StabilitySettings:
     """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
@@ -119,6 +122,9 @@ class Config:
     la_district_codes: list[str] = field(default_factory=list)
     population_0_17: int | None = None  # ONS mid-year estimate of children aged 0 to 17, for rates per 10,000
     inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
+    # Who the in-house share is a share of: "excluding_parents" (children placed with parents, P1/PR0, left
+    # out: a provider does not apply to them) or "all" children in care (see cpkit.care.placements).
+    inhouse_denominator: str = "excluding_parents"
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cpkit.config import CONFIG_NAME, Config, ConfigError, NarrativeThresholds, StabilitySettings
+from cpkit.config import (
+    CONFIG_NAME,
+    INHOUSE_DENOMINATORS,
+    Config,
+    ConfigError,
+    NarrativeThresholds,
+    StabilitySettings,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,6 +214,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the ONS mid-year estimate of children aged 0 to 17, for rates per 10,000",
     ),
     Setting("inhouse_providers", list_of(pattern(PROVIDER, "a PLACE_PROVIDER code PR0 to PR5"), min_len=1)),
+    Setting("inhouse_denominator", one_of(frozenset(INHOUSE_DENOMINATORS))),
     Setting("small_number_threshold", integer(*THRESHOLD_RANGE)),
     Setting("suppression_symbol", text(max_len=5)),
     Setting("statistical_neighbours", list_of(_neighbour)),
