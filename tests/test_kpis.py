@@ -141,3 +141,82 @@ def test_sample_is_deterministic(tmp_path, root):
     from cpkit.sample.kpis import write_kpis
 
     assert write_kpis(tmp_path / "k.csv").read_bytes() == (root / "data" / "sample" / "kpis.csv").read_bytes()
+
+
+# --- Decimal commas, contradictions, periods and unreadable files (issue 10) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        # "8,5" would be 85 with the comma dropped as a thousands separator: refused, not guessed
+        (
+            '"Missing episodes per child",children in care,2024-25,"8,5",,,,low,number,LCS',
+            r"row 2, column 'value': '8,5' has a comma that is not a thousands separator",
+        ),
+        (
+            'Reviews on time,children in care,2024-25,92.5,185,200,"9,5",high,percent,LCS',
+            r"row 2, column 'target': '9,5' has a comma",
+        ),
+        # 185 / 200 = 92.5%: a value of 82.5 contradicts its own numerator and denominator
+        (
+            "Reviews on time,children in care,2024-25,82.5,185,200,95,high,percent,LCS",
+            r"row 2, column 'value': 82.5 contradicts numerator 185 / denominator 200 = 92.5",
+        ),
+        # 30 per 10,000 of 52,000 would be 156 children, not 200 (200 / 52000 x 10000 = 38.5)
+        (
+            "Rate starting care,children in care,2024-25,30,200,52000,,neutral,rate_per_10k,LCS",
+            r"row 2, column 'value': 30 contradicts numerator 200 / denominator 52000 = 38.5",
+        ),
+        (
+            "Reviews on time,children in care,2024-25,0,0,0,95,high,percent,LCS",
+            r"row 2, column 'denominator': 0",
+        ),
+        # a typo in the period is an error, never a row quietly left out of the year
+        (
+            "Reviews on time,children in care,2O24-25,92.5,185,200,95,high,percent,LCS",
+            r"row 2, column 'period'.*not a period",
+        ),
+        (
+            "Reviews on time,children in care,2024-52,92.5,185,200,95,high,percent,LCS",
+            r"row 2, column 'period'.*not a period",
+        ),
+    ],
+)
+def test_commas_contradictions_and_period_typos_are_errors(tmp_path, row, message):
+    with pytest.raises(KpiError, match=message):
+        load_kpis(write(tmp_path, row), Period.from_year(2025))
+
+
+def test_rounding_is_not_a_contradiction_and_thousands_separators_are_read(tmp_path):
+    # 185 / 200 = 92.5% written as 93 (rounded to whole numbers); 1,234 is one thousand two hundred and 34
+    path = write(
+        tmp_path,
+        "Reviews on time,children in care,2024-25,93,185,200,95,high,percent,LCS",
+        'Visits,children in care,2024-25,"1,234",,,,high,number,LCS',
+    )
+    got = load_kpis(path, Period.from_year(2025)).set_index("indicator")
+    assert got.at["Reviews on time", "value"] == 93 and got.at["Visits", "value"] == 1234
+
+
+def test_a_semicolon_file_is_read(tmp_path):
+    path = tmp_path / "kpis.csv"
+    path.write_text(HEADER.replace(",", ";") + "\n" + GOOD.replace(",", ";") + "\n", encoding="utf-8")
+    assert load_kpis(path, Period.from_year(2025)).iloc[0].value == 92.5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the KPI file is empty"),
+        (HEADER.encode() + b"\n", "has headings but no rows"),
+        (b"indicator;period\nA;2024-25\n", "row 1: missing column"),
+        ("indicator,theme\nLooked after – à,x\n".encode("cp1252"), "not UTF-8"),
+    ],
+)
+def test_an_unreadable_file_names_it_without_a_pandas_traceback(tmp_path, content, message):
+    path = tmp_path / "kpis.csv"
+    path.write_bytes(content)
+    with pytest.raises(KpiError) as err:
+        load_kpis(path, Period.from_year(2025))
+    assert str(path) in str(err.value) and message in str(err.value)

@@ -226,5 +226,29 @@ def prepare_data(
         log.warning(warning)
     cache_dir.mkdir(parents=True, exist_ok=True)
     data = load_returns(data_dir, period.year, period.kind, strict=strict)
+    if strict:
+        _strict_optional_inputs(data_dir, config, period)
     save_903(data, cache_dir / SSDA903_DIR)
     return cache_dir, file_checksums(data_dir)
+
+
+def _strict_optional_inputs(data_dir: Path, config: Config, period: Period) -> None:
+    """With ``--strict``, a KPI file or tracker that is there but has errors fails the run too."""
+    from cpkit.actions import ActionPlanError, load_action_plan
+    from cpkit.kpis import KpiError, load_kpis
+
+    reasons = []
+    kpis = config.path_in(data_dir, config.kpi_file, "kpis.csv")
+    if kpis.exists():
+        try:
+            load_kpis(kpis, period)
+        except KpiError as exc:
+            reasons.append(f"--strict: {exc}")
+    tracker = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
+    if tracker.exists():
+        try:
+            load_action_plan(tracker, as_of=period.end_ts)
+        except ActionPlanError as exc:
+            reasons.append(f"--strict: {exc}")
+    if reasons:
+        raise DataProblem(blocker_message(reasons, data_dir, period.year))

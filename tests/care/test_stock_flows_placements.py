@@ -201,7 +201,7 @@ def test_inhouse_denominator_setting():
 def test_inhouse_denominator_is_checked_when_the_config_is_read(tmp_path):
     path = tmp_path / "cpkit.yaml"
     path.write_text("inhouse_denominator: everyone\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="inhouse_denominator must be one of excluding_parents, all"):
+    with pytest.raises(ConfigError, match="inhouse_denominator: expected one of all, excluding_parents"):
         Config.load(path)
 
 

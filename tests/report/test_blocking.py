@@ -153,3 +153,50 @@ def test_earlier_year_errors_do_not_block_but_strict_does(sample_copy, tmp_path,
     assert report(sample_copy, tmp_path / "strict", "--sections", "08_data_quality", "--strict") == 1
     err = capsys.readouterr().err
     assert "--strict" in err and str(Path("2023") / "episodes.csv") in err
+
+
+def _drop_rows(folder: Path, keep) -> None:
+    """Rewrite every DfE release CSV in ``folder`` keeping the rows ``keep(row)`` accepts."""
+    import csv
+
+    for path in folder.glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows or "geographic_level" not in rows[0]:
+            continue  # the neighbour model
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(r for r in rows if keep(r))
+
+
+@pytest.mark.slow
+def test_missing_optional_inputs_give_sections_that_say_so(sample_copy, tmp_path):
+    # No action plan tracker; a KPI file with a decimal comma; DfE files with no England rows at all and no
+    # council rows for 2025 (as before the DfE's autumn release). Each crashed a section before.
+    (sample_copy / "action_plan.xlsx").unlink()
+    kpis = sample_copy / "kpis.csv"
+    lines = kpis.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    fields = lines[1].split(",")
+    fields[header.index("value")] = '"8,5"'
+    kpis.write_text("\n".join([lines[0], ",".join(fields), *lines[2:]]) + "\n", encoding="utf-8")
+    _drop_rows(
+        sample_copy / "benchmarks",
+        lambda r: (
+            r["geographic_level"] != "National"
+            and not (r["geographic_level"] == "Local authority" and r["time_period"] == "2025")
+        ),
+    )
+    assert report(sample_copy, tmp_path / "out", "--jobs", "2") == 0
+    pages = tmp_path / "out" / "2025"
+
+    def page(name: str) -> str:
+        return " ".join((pages / f"{name}.html").read_text(encoding="utf-8").split())
+
+    assert "action plan tracker (action_plan.xlsx) was not found or could not be read" in page(
+        "06_action_plan"
+    )
+    assert "local KPI file (kpis.csv) could not be used (1 problem(s))" in page("04_education")
+    assert "no published England figures to compare with" in page("07_scorecard")
+    assert "its progress is not summarised here" in page("09_executive_summary")

@@ -1,0 +1,79 @@
+"""Placement postcodes the ONS directory does not hold count as not known, and most unknown is said aloud.
+
+Hand-made: four children in care at 31 March 2025, all with home postcode S1 1AA. A small look-up stands
+in for the ONS directory (the tests never load the real one): S1 1AA and S2 2BB are in district E08000019,
+so child 1 (placed at S2 2BB) is inside the boundary; children 2 and 3 have postcodes of the right shape
+that the directory does not hold (ZZ9 9ZZ, S99 9XX); child 4 has none. So 3 of 4 placement postcodes are
+not known: 75%, over the one-half line (``MOSTLY_UNKNOWN``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpkit.care.location import (
+    INSIDE,
+    NOT_KNOWN,
+    location_summary,
+    unknown_placements,
+    unknown_postcode_sentence,
+    unknown_postcode_warning,
+)
+from cpkit.config import Config
+
+from .conftest import build
+
+LOOKUP = pd.DataFrame(
+    {
+        "postcode": ["S11AA", "S22BB"],
+        "easting": [435000.0, 436000.0],
+        "northing": [387000.0, 388000.0],
+        "district": ["E08000019", "E08000019"],
+    }
+)
+CONFIG = Config(la_district_codes=["E08000019"])
+DAY = "31/03/2025"
+
+
+def data():
+    rows = [(c, "01/04/2024", None, "S", "C2", "N1", "U1", None) for c in ("1", "2", "3", "4")]
+    return build(
+        rows,
+        episode_extra={"HOME_POST": ["S1 1AA"] * 4, "PL_POST": ["S2 2BB", "ZZ9 9ZZ", "S99 9XX", None]},
+    )
+
+
+def test_postcodes_not_in_the_directory_count_as_not_known():
+    summary = location_summary(data(), DAY, CONFIG, LOOKUP)
+    by_boundary = summary.groupby("boundary")["children"].sum()
+    assert by_boundary[INSIDE] == 1 and by_boundary[NOT_KNOWN] == 3
+    assert unknown_placements(summary) == (3, 4)
+
+
+def test_most_unknown_gives_a_warning_sentence_and_a_check_note():
+    summary = location_summary(data(), DAY, CONFIG, LOOKUP)
+    sentence = unknown_postcode_sentence(summary, "31 March 2025")
+    assert "for 75% of the children in care at 31 March 2025" in sentence
+    note = unknown_postcode_warning(data(), DAY, CONFIG, LOOKUP)
+    assert note.startswith("3 of 4 children in care at 31 March 2025") and "most are unknown" in note
+
+
+def test_a_few_unknown_give_no_warning_sentence():
+    # with S99 9XX and ZZ9 9ZZ in the directory only child 4 (no postcode) is unknown: 1 of 4, 25%
+    more = pd.concat(
+        [
+            LOOKUP,
+            pd.DataFrame(
+                {
+                    "postcode": ["ZZ99ZZ", "S999XX"],
+                    "easting": [1.0, 2.0],
+                    "northing": [1.0, 2.0],
+                    "district": ["E07000001", "E08000019"],
+                }
+            ),
+        ]
+    )
+    summary = location_summary(data(), DAY, CONFIG, more)
+    assert unknown_placements(summary) == (1, 4)
+    assert unknown_postcode_sentence(summary, "31 March 2025") == ""
+    assert "most are unknown" not in unknown_postcode_warning(data(), DAY, CONFIG, more)
