@@ -22,8 +22,8 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small
 from cpkit.present.narrative import Narrative, fmt_number
-from cpkit.present.suppression import is_small
 from cpkit.sections.common import benchmark_year
 
 log = logging.getLogger(__name__)
