@@ -185,6 +185,9 @@ class Config:
         return Path(data_dir) / (setting or default)
 
 
+MIN_SMALL_NUMBER_THRESHOLD = 3  # cpkit.present.disclosure.MIN_THRESHOLD; the DfE's own practice is 5
+
+
 CONFIG_NAME = "cpkit.yaml"
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from cpkit.config import (
     CONFIG_NAME,
     INHOUSE_DENOMINATORS,
+    MIN_SMALL_NUMBER_THRESHOLD,
     Config,
     ConfigError,
     NarrativeThresholds,
@@ -57,8 +58,9 @@ PROVIDER = re.compile(r"^PR[0-5]$")
 # Rates per 10,000 need the 0-17 population of one English council: the smallest (Isles of Scilly, City of
 # London) have a few hundred children, the largest county under 400,000.
 POPULATION_RANGE = (100, 1_000_000)
-# Suppressing counts 1..threshold-1: 1 would publish every count (no suppression); the DfE hides below 5.
-THRESHOLD_RANGE = (2, 20)
+# Suppressing counts 1..threshold-1: below 3 a report would publish counts of 1 or 2, which identify
+# children (``cpkit.present.disclosure``); the DfE hides below 5; above 20 most of a council's tables vanish.
+THRESHOLD_RANGE = (MIN_SMALL_NUMBER_THRESHOLD, 20)
 
 
 class Bad(ValueError):
@@ -170,6 +172,33 @@ def optional(inner: Check) -> Check:
     return check
 
 
+def threshold(value: Any) -> int:
+    """The small-number threshold: a council may make the disclosure rule stricter, never weaker."""
+    lo, hi = THRESHOLD_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise Bad(
+            f"must be a whole number of at least {lo} (counts from 1 to the threshold less one are hidden; the "
+            f"DfE uses 5) and at most {hi}, not {value!r}"
+        )
+    return value
+
+
+def symbol(value: Any) -> str:
+    """The symbol for a hidden small count: text no one can read as a count, and not the secondary [c]."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or value.strip().lstrip("+-").replace(",", "").isdigit()
+        or value.strip() == "[c]"
+        or len(value) > 10
+    ):
+        raise Bad(
+            "must be text that cannot be read as a count and is not [c] (the symbol for a figure hidden to "
+            f'protect another), at most 10 characters, such as "<5" or "[low]"; not {value!r}'
+        )
+    return value
+
+
 def model_year(value: Any) -> str:
     """``2025`` (a DfE model year, as a number or text) or a path to a model file."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -215,8 +244,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("inhouse_providers", list_of(pattern(PROVIDER, "a PLACE_PROVIDER code PR0 to PR5"), min_len=1)),
     Setting("inhouse_denominator", one_of(frozenset(INHOUSE_DENOMINATORS))),
-    Setting("small_number_threshold", integer(*THRESHOLD_RANGE)),
-    Setting("suppression_symbol", text(max_len=5)),
+    Setting("small_number_threshold", threshold),
+    Setting("suppression_symbol", symbol),
     Setting("statistical_neighbours", list_of(_neighbour)),
     Setting("neighbour_model", model_year),
     Setting("benchmarks_dir", optional(text(500))),
@@ -258,6 +287,12 @@ def _table(owner: type, declared: tuple[Setting, ...]) -> dict[str, Check]:
     return checks
 
 
+def _problem(key: str, exc: Bad) -> str:
+    """ "population_0_17 must be ...", "la_code: expected ..."."""
+    text = str(exc)
+    return f"{key} {text}" if text.startswith("must") else f"{key}: {text}"
+
+
 def check_settings(raw: dict[str, Any], where: str) -> dict[str, Any]:
     """Checked and normalised values from a settings mapping, or one ``ConfigError`` listing every problem."""
     checks = _table(Config, SETTINGS)
@@ -275,7 +310,7 @@ def check_settings(raw: dict[str, Any], where: str) -> dict[str, Any]:
             try:
                 values[key] = checks[key](value)
             except Bad as exc:
-                problems.append(f"{key}: {exc}")
+                problems.append(_problem(key, exc))
     for key, declared in NESTED.items():
         if key not in raw or raw[key] is None:
             continue
@@ -293,7 +328,7 @@ def check_settings(raw: dict[str, Any], where: str) -> dict[str, Any]:
             try:
                 sub[name] = sub_checks[name](value)
             except Bad as exc:
-                problems.append(f"{key}.{name}: {exc}")
+                problems.append(_problem(f"{key}.{name}", exc))
         values[key] = sub
     narrative = {**dataclasses.asdict(NarrativeThresholds()), **values.get("narrative", {})}
     if narrative["stable"] >= narrative["slight"]:

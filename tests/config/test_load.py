@@ -46,9 +46,22 @@ def test_the_sample_settings_load():
 
 # (case, settings text after MINIMAL, the key the message must name, words the message must hold)
 REFUSED = [
-    ("threshold 1 publishes every count", "small_number_threshold: 1", "small_number_threshold", "from 2"),
+    (
+        "threshold 1 publishes every count",
+        "small_number_threshold: 1",
+        "small_number_threshold",
+        "at least 3",
+    ),
+    (
+        "threshold 2 publishes counts of 2",
+        "small_number_threshold: 2",
+        "small_number_threshold",
+        "at least 3",
+    ),
+    ("threshold 50 hides most tables", "small_number_threshold: 50", "small_number_threshold", "at most 20"),
     ("threshold yes is a boolean", "small_number_threshold: yes", "small_number_threshold", "True"),
     ("threshold as text", "small_number_threshold: 'five'", "small_number_threshold", "whole number"),
+    ("symbol read as a count", "suppression_symbol: '5'", "suppression_symbol", "cannot be read as a count"),
     ("population with a comma is text", "population_0_17: 52,000", "population_0_17", "whole number"),
     ("population of zero", "population_0_17: 0", "population_0_17", "from 100"),
     ("population as a fraction", "population_0_17: 5200.5", "population_0_17", "whole number"),
@@ -75,7 +88,7 @@ REFUSED = [
     ),
     ("misspelt key", "la_nmae: Anytown", "la_nmae", "unknown setting"),
     ("sample as text", "sample: 'true'", "sample", "true or false"),
-    ("long suppression symbol", "suppression_symbol: 'fewer than five'", "suppression_symbol", "at most 5"),
+    ("long suppression symbol", "suppression_symbol: 'fewer than five'", "suppression_symbol", "at most 10"),
     ("source is not a setting", "source: other.yaml", "source", "unknown setting"),
 ]
 
