@@ -109,14 +109,16 @@ def _kpis(data_dir: Path, config: Config, period: Period, notes: list[str]) -> N
 
 
 def _postcodes(data: object, period: Period, config: Config, notes: list[str]) -> None:
-    from cpkit.care.location import unknown_postcode_warning
+    from cpkit.care.location import home_district_warning, unknown_postcode_warning
 
     try:
-        warning = unknown_postcode_warning(data, period.end, config)  # type: ignore[arg-type]
+        found = [
+            unknown_postcode_warning(data, period.end, config),  # type: ignore[arg-type]
+            home_district_warning(data, period.end, config),  # type: ignore[arg-type]
+        ]
     except ImportError:  # the postcode directory package is not installed
         return
-    if warning:
-        notes.append(warning)
+    notes.extend(w for w in found if w)
 
 
 def _lines(frame: pd.DataFrame, columns: list[str], limit: int) -> list[str]:

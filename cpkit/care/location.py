@@ -200,3 +200,28 @@ def unknown_postcode_warning(
     if unknown / total > MOSTLY_UNKNOWN:
         text += ": most are unknown, so the report's boundary and distance figures say little"
     return text
+
+
+def home_district_warning(
+    data: Data903, day: DateLike, config: Config, lookup: pd.DataFrame | None = None, least: int = 10
+) -> str:
+    """For ``cpkit check``: a warning when no child's home postcode lies in ``config.la_district_codes``.
+
+    Most children in a council's care come from its own area, so with ``least`` or more home postcodes
+    found in the directory and none inside the districts, the district codes are almost surely another
+    council's (the "inside the boundary" share would be wrong without a word).
+    """
+    on = in_care_on(data, day)
+    home = normalise_postcode(on["HOME_POST"]).dropna()
+    if lookup is None:
+        lookup = postcode_lookup(home.unique())
+    districts = lookup.drop_duplicates("postcode").set_index("postcode")["district"].reindex(home.to_numpy())
+    districts = districts.dropna()
+    if len(districts) < least or districts.isin(config.la_district_codes).any():
+        return ""
+    common = districts.value_counts().index[0]
+    return (
+        f"none of the {len(districts)} home postcodes found of children in care at {as_timestamp(day):%d %B %Y} "
+        f"lie in la_district_codes ({', '.join(config.la_district_codes)}); most are in {common}. Check "
+        "la_district_codes in cpkit.yaml: they decide which placements count as inside the boundary"
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 from cpkit.care.location import (
     INSIDE,
     NOT_KNOWN,
+    home_district_warning,
     location_summary,
     unknown_placements,
     unknown_postcode_sentence,
@@ -77,3 +78,15 @@ def test_a_few_unknown_give_no_warning_sentence():
     assert unknown_placements(summary) == (1, 4)
     assert unknown_postcode_sentence(summary, "31 March 2025") == ""
     assert "most are unknown" not in unknown_postcode_warning(data(), DAY, CONFIG, more)
+
+
+def test_district_codes_of_another_council_are_warned():
+    # ten children from S1 1AA (district E08000019); settings naming E06000123 instead
+    rows = [(str(c), "01/04/2024", None, "S", "C2", "N1", "U1", None) for c in range(10)]
+    many = build(rows, episode_extra={"HOME_POST": ["S1 1AA"] * 10, "PL_POST": ["S2 2BB"] * 10})
+    wrong = Config(la_district_codes=["E06000123"])
+    warning = home_district_warning(many, DAY, wrong, LOOKUP)
+    assert "none of the 10 home postcodes" in warning and "most are in E08000019" in warning
+    assert home_district_warning(many, DAY, CONFIG, LOOKUP) == ""
+    # fewer than ten found: too few to judge
+    assert home_district_warning(data(), DAY, wrong, LOOKUP) == ""
