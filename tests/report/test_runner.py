@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from cpkit.report import sections as sections_mod
 from cpkit.report.runner import ReportFailed, ReportRequest, build_report
 from cpkit.report.sections import Section
 
+from ..conftest import SAMPLE_DIR
 from .notebooks import GOOD_BODY, write_notebook
 
 pytestmark = pytest.mark.slow
@@ -21,6 +23,18 @@ def _request(tmp_path: Path, registry: tuple[Section, ...], **kw) -> ReportReque
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     (data / "note.txt").write_text("an input file", encoding="utf-8")
+    # a council's settings and the smallest return the report year needs (one child, Header and Episodes)
+    shutil.copy(SAMPLE_DIR / "cpkit.yaml", data / "cpkit.yaml")
+    returns = data / "ssda903" / "2025"
+    returns.mkdir(parents=True, exist_ok=True)
+    (returns / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1001,M,01/01/2010,WBRI,A999000000001,,\n", encoding="utf-8"
+    )
+    (returns / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
     return ReportRequest(
         year=2025,
         data_dir=data,
@@ -104,13 +118,14 @@ def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad
 
 def test_failure_through_the_command_line_exits_non_zero(tmp_path, bad, monkeypatch, capsys):
     monkeypatch.setattr(sections_mod, "discover", lambda: (bad,))
+    data = _request(tmp_path, ()).data_dir  # a council folder: settings and the year's return
     code = cli.main(
         [
             "report",
             "--year",
             "2025",
             "--data",
-            str(tmp_path),
+            str(data),
             "--out",
             str(tmp_path / "r"),
             "--quiet",
