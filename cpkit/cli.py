@@ -56,10 +56,18 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    """``--data``: the council's data folder, for every command."""
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CpkitError(f"{data}: data folder not found (--data is the council's folder holding cpkit.yaml)")
+    return data
+
+
 def _check(args: argparse.Namespace) -> int:
     from cpkit.check import check_data, print_findings
 
-    findings = check_data(Path(args.data), args.year, args.period, config_file=args.config)
+    findings = check_data(_data_dir(args), args.year, args.period, config_file=args.config)
     if args.out:
         findings.ssda903.to_csv(args.out, index=False)
     return print_findings(findings, limit=args.limit, strict=args.strict)
@@ -70,7 +78,7 @@ def _indicators(args: argparse.Namespace) -> int:
     from cpkit.config import Config
     from cpkit.report.prepare import load_returns
 
-    data_dir = Path(args.data)
+    data_dir = _data_dir(args)
     config = Config.for_data(data_dir, args.config)
     data = load_returns(data_dir, args.year, args.period)
     table = indicators(data, args.year, args.period, config)
