@@ -8,7 +8,8 @@ data but never published wrong without a word:
   for the report year (Header and Episodes of that year's return) is missing, empty or unreadable (a
   file that is not CSV, a semicolon file the reader cannot split, headings only); no return for the
   year at all (``--year`` beyond the last return); or a file of the report year's return lacks one of its
-  table's columns (a misspelt ``PLACE_PROVIDER`` heading would otherwise publish 0% in-house).
+  table's columns that a figure reads (a misspelt ``PLACE_PROVIDER`` heading would otherwise publish
+  0% in-house; the ``UNREAD_COLUMNS`` no figure reads are listed, not blocking).
 - **Does not block**: error-severity problems in rows (they are counted and listed by ``cpkit check``
   and the data quality section; rows that cannot be placed in time are set aside by the reader), and
   any problem in an earlier year's return. A council that wants every error fixed first runs with
@@ -33,6 +34,17 @@ from cpkit.ssda903.model import Data903
 # The tables without which the report year's figures would be zeros rather than facts.
 NEEDED_TABLES = {"header": "Header", "episodes": "Episodes"}
 _FILE_RULES = ("file_unrecognised", "file_unreadable", "empty_file")
+# Columns of the return that no figure of the report reads (checked by ``cpkit check`` and the DfE's
+# validator, but a file without them gives the same report): their absence is listed, not blocking.
+# A column a measure starts to read must leave this set.
+UNREAD_COLUMNS = frozenset(
+    {
+        "UPN", "MOTHER", "MC_DOB", "REASON_PLACE_CHANGE", "URN", "REVIEW", "REVIEW_CODE", "SDQ_REASON",
+        "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED", "DATE_INT", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR",
+        "DATE_PLACED_CEASED", "REASON_PLACED_CEASED", "PREV_PERM", "LA_PERM", "DATE_PERM", "MIS_END",
+        "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON",
+    }
+)  # fmt: skip
 _SHOWN = 10
 log = logging.getLogger(__name__)
 
@@ -166,7 +178,7 @@ def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool
             )
     missing = issues[issues["rule"] == "missing_column"]
     for r in missing.itertuples(index=False):
-        if years_known and not this_years(str(r.file)):
+        if (years_known and not this_years(str(r.file))) or str(r.column) in UNREAD_COLUMNS:
             continue
         hint = _close_heading(issues, str(r.file), str(r.column))
         reasons.append(

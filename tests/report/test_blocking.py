@@ -68,6 +68,13 @@ def test_a_misspelt_column_in_the_current_year_blocks_and_suggests_the_heading(t
     assert str(Path("2025") / "episodes.csv") in message
 
 
+def test_a_missing_column_no_figure_reads_does_not_block(tmp_path):
+    # URN (the placement's Ofsted number) is in the return but no figure of the report reads it
+    rows = EPISODES.replace(",URN", "") + "1001,01/04/2023,S,C2,N1,U1,PR1,,,,,\n"
+    data = load_returns(council(tmp_path, episodes={2025: rows}), 2025)
+    assert data.issues.loc[data.issues["rule"] == "missing_column", "column"].tolist() == ["URN"]
+
+
 def test_problems_in_an_earlier_year_do_not_block(tmp_path):
     # 2024: a misspelt heading and an unreadable date; neither is the report year's
     bad = (
