@@ -22,6 +22,7 @@ import pandas as pd
 from cpkit.care.codes import FOSTER_PLACEMENTS
 from cpkit.care.common import age_on, pct, rows_for_year, with_header
 from cpkit.care.episodes import care_episodes
+from cpkit.ssda903.codes import suitable_accommodation
 from cpkit.ssda903.model import Data903
 
 EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
@@ -94,7 +95,8 @@ def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
             out[key] = {"numerator": num, "denominator": den, "pct": pct(num, den)}
 
         put(f"leavers_in_touch_{suffix}_pct", rows["IN_TOUCH"].eq("YES"))
-        put(f"leavers_suitable_accom_{suffix}_pct", rows["ACCOM"].str.endswith("1"))
+        # Only the DfE's suitable codes: S1/X1 (no fixed abode, custody) are never suitable.
+        put(f"leavers_suitable_accom_{suffix}_pct", rows["ACCOM"].isin(suitable_accommodation()))
         put(f"leavers_eet_{suffix}_pct", rows["ACTIV"].isin(EET))
         put(f"leavers_neet_{suffix}_pct", rows["ACTIV"].isin(list(NEET)))
         if suffix == "19_21":

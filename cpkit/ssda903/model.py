@@ -27,7 +27,9 @@ from cpkit.ssda903.tables import (
     TEXT_COLUMNS,
 )
 
-ISSUE_COLUMNS = ["file", "table", "row", "column", "value", "rule", "severity", "message"]
+# ``year``: the return year a problem concerns (2025 for the 2024-25 return; missing when unknown), so
+# a problem in a return submitted years ago can be told from one in the report year's.
+ISSUE_COLUMNS = ["file", "table", "row", "column", "value", "rule", "severity", "message", "year"]
 SET_ASIDE_COLUMNS = ["file", "table", "row", "reason"]
 SOURCE_COLUMNS = ["path", "table", "rows", "sha256"]
 
