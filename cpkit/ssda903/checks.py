@@ -25,6 +25,7 @@ from cpkit.ssda903.normalise import collection_year
 from cpkit.ssda903.rules import RULES, rule_description
 from cpkit.ssda903.schemas import FORMATS, NOT_BLANK, failure_cases
 from cpkit.ssda903.tables import DFE_NAMES, RETURN_YEAR, SOURCE_FILE, SOURCE_ROW, TABLE_COLUMNS
+from cpkit.ssda903.validator import merge_findings
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Tables without which the report cannot be produced.
@@ -54,7 +55,7 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
     found += _episode_problems(data.episodes, _closed_by_stacking(data))
     found += _child_problems(data.episodes, data.header)
     found.append(_missing_episode_problems(data.missing))
-    out = tidy_issues(found)
+    out = merge_findings(tidy_issues(found))
     order = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.assign(_o=order).sort_values(["_o", "table", "file", "row"], kind="stable", na_position="first")
     return out.drop(columns="_o").reset_index(drop=True)
@@ -70,8 +71,12 @@ def _isin(values: pd.Series, others: pd.Series) -> pd.Series:
 
 
 def blocking(problems: pd.DataFrame) -> bool:
-    """True if any problem is an error, which stops the report being produced."""
-    return bool((problems["severity"] == "error").any())
+    """True if any of the kit's own problems is an error, which stops the report being produced.
+
+    The DfE validation rules' findings (``dfe_*``) are listed for the data team but do not decide
+    whether the report's figures stand: the kit's own checks do (``cpkit.ssda903.validator``)."""
+    own = ~problems["rule"].astype("str").str.startswith("dfe_")
+    return bool(((problems["severity"] == "error") & own).any())
 
 
 def summarise(problems: pd.DataFrame) -> pd.DataFrame:

@@ -96,6 +96,9 @@ class Data903:
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SET_ASIDE_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    # The episodes as each return held them, before the stacking rules (``cpkit.ssda903.stack``)
+    # merged the returns: what the DfE's validation rules are run on. None when not read from files.
+    returns_episodes: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in TABLE_COLUMNS:

@@ -121,10 +121,12 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
         set_aside.append(found_aside)
 
     tables: dict[str, pd.DataFrame] = {}
+    returns_episodes = None
     for name, frames in pieces.items():
         stacked = _concat(name, frames)
         kept, dedupe_issues, dedupe_aside = dedupe(name, stacked)
         if name == "episodes":
+            returns_episodes = kept
             kept, stack_issues, stack_aside = stack_episodes(kept)
             dedupe_issues = tidy_issues([dedupe_issues, stack_issues])
             dedupe_aside = tidy_set_aside([dedupe_aside, stack_aside])
@@ -137,6 +139,7 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
         issues=tidy_issues(issues),
         set_aside=tidy_set_aside(set_aside),
         sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64"}),
+        returns_episodes=returns_episodes,
     )
     log.info(
         "read %d files: %s rows set aside, %s issues",
