@@ -36,7 +36,6 @@ def prepare_data(
         from cpkit.report.cache import save_903
         from cpkit.ssda903 import check_903, load_903
         from cpkit.ssda903.checks import blocking, summarise
-
         from cpkit.ssda903.validator import add_dfe_findings
 
         data = load_903(source, la_code=[config.la_code, config.la_old_code])

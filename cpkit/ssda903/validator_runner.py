@@ -59,7 +59,7 @@ def main(job_path: str, out_path: str) -> int:
         for col in [c for c in frame.columns if c.startswith("ERR_")]:
             code = col[4:]
             hit = frame[frame[col] == True]  # noqa: E712 (object column of True/NaN)
-            for table, row in zip(hit["Table"], hit["RowID"]):
+            for table, row in zip(hit["Table"], hit["RowID"], strict=True):
                 results.append(
                     {
                         "year": year,
