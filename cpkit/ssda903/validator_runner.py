@@ -59,7 +59,7 @@ def main(job_path: str, out_path: str) -> int:
         for col in [c for c in frame.columns if c.startswith("ERR_")]:
             code = col[4:]
             hit = frame[frame[col] == True]  # noqa: E712 (object column of True/NaN)
-            for table, row in zip(hit["Table"], hit["RowID"], strict=True):
+            for table, row in zip(hit["Table"], hit["RowID"]):  # noqa: B905 (runs on Python 3.9 too)
                 results.append(
                     {
                         "year": year,
