@@ -222,7 +222,7 @@ def _code_problems(name: str, table: pd.DataFrame, year: int | None) -> pd.DataF
 
 
 def _closed_by_stacking(data: Data903) -> pd.Series:
-    """Episodes the stacking rules closed (``episode_not_restated``): their blank REC is listed there."""
+    """Episodes the stacking rules closed (``episode_not_restated``): a blank REC is explained there."""
     i = data.issues
     closed = i.loc[i["rule"] == "episode_not_restated", ["file", "row"]]
     e = data.episodes

@@ -15,10 +15,12 @@ each boundary between a return P and the next return Y present in the stack (old
    they are matched (in order of start, one to one), not read as two overlapping episodes. The start
    stays the one P gave (P covers the day the episode began, so each return's 31 March count stands);
    the rest is Y's. Listed as ``episode_start_amended``.
-3. Not restated: an episode P had open at the end of its year that Y does not restate means Y says the
-   child was not looked after on 1 April: it is closed the day after P's year ended (DEC = 1 April P,
-   reason not known) and listed as ``episode_not_restated``. The child counts in P's 31 March figure,
-   as in P, and not in Y's, as in Y.
+3. Not restated: an episode P had open at the end of its year that Y does not restate. Where the
+   child has a later episode starting by 1 April P (an end date left blank, the next episode told by
+   both returns), it ends when that began, care continuing (REC X1). Otherwise Y says the child was not
+   looked after on 1 April: it is closed the day after P's year ended (DEC = 1 April P, reason not
+   known; counted as leaving care that day). Both are listed as ``episode_not_restated``. The child
+   counts in P's 31 March figure, as in P, and not in Y's, as in Y.
 4. Back-dated: an episode Y has open at the start of its year with no match in P, but starting in
    P's year or before, while P did not have the child in care at the end of its year: P covers that
    time, so the episode is read as starting on 1 April P (``episode_start_moved``).
@@ -191,20 +193,44 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         paired_s = set(amended["index_s"]) if len(amended) else set()
         paired_r = set(amended["index_r"]) if len(amended) else set()
 
-        # 3. Open at P's end, not restated by Y: closed the day after P's year ended.
+        # 3. Open at P's end, not restated by Y: it ends when the child's next episode began (care
+        # continued: an end date left blank by mistake), else the day after P's year ended.
         gone = s_left[~s_left.index.isin(paired_s)]
         gone = gone[gone["DECOM"] < g]
         if len(gone):
-            e.loc[gone.index, "DEC"] = g
-            e.loc[gone.index, "REC"] = None
-            note(
-                gone.index,
-                "episode_not_restated",
-                "DEC",
-                f"open at the end of its return's year but not in {label}: read as ended on "
-                f"{g:%d/%m/%Y} (reason not known)",
-                y,
+            live_now = e[~dropped & ~e.index.isin(gone.index)]
+            nxt = (
+                gone[["CHILD", "DECOM"]]
+                .reset_index()
+                .merge(live_now[["CHILD", "DECOM"]], on="CHILD", suffixes=("", "_next"))
             )
+            nxt = nxt[(nxt["DECOM_next"] > nxt["DECOM"]) & (nxt["DECOM_next"] <= g)]
+            nxt = nxt.groupby("index")["DECOM_next"].min()
+            continued = gone.index.intersection(nxt.index)
+            ended = gone.index.difference(continued)
+            if len(continued):
+                e.loc[continued, "DEC"] = nxt.loc[continued].to_numpy()
+                e.loc[continued, "REC"] = "X1"
+                when = pd.Series(nxt.loc[continued].dt.strftime("%d/%m/%Y").to_numpy(), index=continued)
+                note(
+                    continued,
+                    "episode_not_restated",
+                    "DEC",
+                    f"open at the end of its return's year but not in {label}, which has the child's "
+                    "next episode: read as ending (X1) when that began, " + when,
+                    y,
+                )
+            if len(ended):
+                e.loc[ended, "DEC"] = g
+                e.loc[ended, "REC"] = None
+                note(
+                    ended,
+                    "episode_not_restated",
+                    "DEC",
+                    f"open at the end of its return's year but not in {label}: read as ended on "
+                    f"{g:%d/%m/%Y} (reason not known)",
+                    y,
+                )
         # P's rows starting within Y's year that Y does not have: Y covers that time.
         late = s[(s["DECOM"] >= c) & ~s.index.isin(matched_s)]
         if len(late):

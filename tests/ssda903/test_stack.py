@@ -174,3 +174,22 @@ def test_cs_demand_model_samples_stack_equals_each_return(samples, layout, tmp_p
         assert cla_on(data, day) == cla_on(load_903(files), day), day
     # The samples disagree between years (fake data): each disagreement is listed.
     assert len(_rules(data, "episode_not_restated")) > 0
+
+
+def test_an_episode_left_open_by_mistake_ends_when_the_next_began(tmp_path):
+    # 2024 return: C7 has an episode from 01/06/2023 with no end date and a K2 episode from 01/01/2024
+    # (the first end date was never entered). 2025 restates only the K2 episode: the first ended,
+    # care continuing, on 01/01/2024 (X1), so C7 is looked after without a break (counts 1 and 1).
+    write(tmp_path / "2024" / "header.csv", _header("C7"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "C7,01/06/2023,S,C2,N1,U4,PR1,,,,,,", "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C7"))
+    write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"))
+    data = load_903(tmp_path)
+    e = data.episodes.sort_values("DECOM")
+    assert e[["DEC", "REC"]].fillna("-").values.tolist() == [[pd.Timestamp("2024-01-01"), "X1"], ["-", "-"]]
+    assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
+    note = data.issues[data.issues["rule"] == "episode_not_restated"]
+    assert note["row"].tolist() == [2] and note["message"].iloc[0].endswith("01/01/2024")
