@@ -88,7 +88,9 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
 
     raws, council_issues = split_councils(raws, la_code)
     issues += council_issues
-    issues += settle_years(raws)
+    settled = settle_years(raws)
+    issues += settled
+    issues = _settle_file_years(issues, settled)
 
     for raw in raws:
         table = recognise(list(raw.data.columns))
@@ -155,6 +157,22 @@ def _file_issue(file: Path, rule: str, message: str, year: int | None = None) ->
     return make_issues(
         file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message, year=year
     )
+
+
+def _settle_file_years(issues: list[pd.DataFrame], settled: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Empty or unreadable files named with a bare year that ``settle_years`` moved on get its year too."""
+    moved = {(f, int(y) - 1) for s in settled for f, y in zip(s["file"], s["year"], strict=True)}
+    if not moved:
+        return issues
+    out = []
+    for frame in issues:
+        if len(frame) and frame["rule"].isin(["empty_file", "file_unreadable"]).any():
+            frame = frame.copy()
+            parent = frame["file"].map(lambda f: str(Path(str(f)).parent))
+            hit = [(p, y) in moved for p, y in zip(parent, frame["year"].fillna(-1).astype(int), strict=True)]
+            frame.loc[hit, "year"] = frame.loc[hit, "year"] + 1
+        out.append(frame)
+    return out
 
 
 # A bare year names the return ending in it when at most this share of its episodes start after

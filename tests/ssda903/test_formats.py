@@ -174,6 +174,14 @@ def test_bare_year_in_file_names_is_settled_by_the_dates(tmp_path):
     assert len(note) == 1 and "2019-20 return" in note["message"].iloc[0]
 
 
+def test_an_empty_file_named_with_a_bare_year_gets_the_settled_year(tmp_path):
+    write(tmp_path / "2019-episodes.csv", csv(EPISODES, "C1,01/05/2019,S,C2,N1,U4,PR1,,,,,,"))
+    write(tmp_path / "2019-ad1.csv", "\n")  # as the cs-demand-model samples ship it
+    data = load_903(tmp_path)
+    empty = data.issues[data.issues["rule"] == "empty_file"]
+    assert empty[["severity", "year"]].values.tolist() == [["error", 2020]]
+
+
 LIIA = "LA," + EPISODES + ",YEAR"
 
 
