@@ -19,6 +19,7 @@ What happens to each row, so nothing is lost without a trace:
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Sequence
 from functools import cache, partial
@@ -360,16 +361,20 @@ def _heading_issues(table: str, raw: RawFrame) -> list[pd.DataFrame]:
     note = partial(make_issues, file=label, table=table, value=None, year=raw.return_year)
     out = []
     expected = TABLE_COLUMNS[table]
+    unknown = [c for c in cols if c and c not in expected]
     for col in expected:
         if col not in cols:
             severity = "error" if col in REQUIRED[table] else "warning"
+            # a heading that is nearly this column's name is most likely it, misspelt
+            near = difflib.get_close_matches(col, unknown, n=1, cutoff=0.8)
+            hint = f" (is {near[0]!r} it, misspelt? rename the heading)" if near else ""
             out.append(
                 note(
                     row=raw.heading_row,
                     column=col,
                     rule="missing_column",
                     severity=severity,
-                    message=f"{label} has no {col} column; read as blank",
+                    message=f"{label} has no {col} column{hint}; read as blank",
                 )
             )
     extra = [c for c in cols if c not in expected] + [f"{c} (repeated)" for c in raw.duplicate_headings]

@@ -240,3 +240,15 @@ def test_codes_a_spreadsheet_wrote_as_decimals(tmp_path):
     assert data.header["MOTHER"].tolist() == ["1", "0"]
     problems = check_903(data, year=2025)
     assert not (problems["column"] == "MOTHER").any()
+
+
+def test_a_misspelt_heading_is_named_as_the_likely_column(tmp_path):
+    write(
+        tmp_path / "e.csv",
+        csv(EPISODES.replace("PLACE_PROVIDER", "PLACE_PROVIDR"), "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,"),
+    )
+    data = load_903(tmp_path)
+    missing = data.issues[data.issues["rule"] == "missing_column"]
+    assert missing["column"].tolist() == ["PLACE_PROVIDER"]
+    assert "'PLACE_PROVIDR' it, misspelt?" in missing["message"].iloc[0]
+    assert data.episodes["PLACE_PROVIDER"].isna().all()  # not known, never guessed
