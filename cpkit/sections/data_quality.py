@@ -237,7 +237,8 @@ def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str
         return [narrative.say("data_quality.no_problems")]
     sev = problems["severity"]
     # The DfE's errors are listed but do not block (cpkit.ssda903.checks.blocking): counted as warnings.
-    dfe = problems["rule"].astype("str").str.startswith("dfe_")
+    rule = problems["rule"] if "rule" in problems.columns else pd.Series("", index=problems.index)
+    dfe = rule.astype("str").str.startswith("dfe_")
     errors, warnings, info = (
         int(((sev == "error") & ~dfe).sum()),
         int(((sev == "warning") | ((sev == "error") & dfe)).sum()),
