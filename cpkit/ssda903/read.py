@@ -176,8 +176,8 @@ def _settle_file_years(issues: list[pd.DataFrame], settled: list[pd.DataFrame]) 
     return out
 
 
-# A bare year names the return ending in it when at most this share of its episodes start after
-# 31 March of that year (a few mistyped dates); otherwise the return starting in it.
+# A bare year names the return ending in it when at most this share of its episodes start or end
+# after 31 March of that year (a few mistyped dates); otherwise the return starting in it.
 LATE_START_SHARE = 0.1
 
 
@@ -187,8 +187,8 @@ def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
     Councils and tools use a bare year both for the year a return ends in (cpkit's convention: the
     2025 folder holds the 2024-25 return) and the year it starts in (the cs-demand-model samples'
     ``2017-episodes.csv`` holds April 2017 to March 2018). A return for the year ending 31 March Y has
-    no episode starting after that day, so when more than ``LATE_START_SHARE`` of the episodes named
-    Y start later, the files named Y (same folder) are the return ending in Y + 1. Names without
+    no episode starting or ending after that day, so when more than ``LATE_START_SHARE`` of the
+    episodes named Y start or end later, the files named Y (same folder) are the return ending in Y + 1. Names without
     episodes follow the decision of the others; each decision is noted (rule ``year_from_dates``).
     """
     groups: dict[tuple[str, int], list[RawFrame]] = {}
@@ -197,12 +197,14 @@ def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
             groups.setdefault((str(raw.path.parent), raw.return_year), []).append(raw)
     decided: dict[tuple[str, int], bool] = {}
     for key, members in groups.items():
-        starts = [
-            normalise.parse_dates(r.data["DECOM"])[0]
-            for r in members
-            if "DECOM" in r.data.columns and recognise(list(r.data.columns)) == "episodes"
-        ]
-        dates = pd.concat(starts).dropna() if starts else pd.Series(dtype="datetime64[ns]")
+        # each episode's latest date (its end, else its start): none falls after the year it ends in
+        latest = []
+        for r in members:
+            if "DECOM" in r.data.columns and recognise(list(r.data.columns)) == "episodes":
+                start = normalise.parse_dates(r.data["DECOM"])[0]
+                end = normalise.parse_dates(r.data["DEC"])[0] if "DEC" in r.data.columns else start
+                latest.append(end.fillna(start).where(end.isna() | (end >= start), start))
+        dates = pd.concat(latest).dropna() if latest else pd.Series(dtype="datetime64[ns]")
         if len(dates):
             decided[key] = bool((dates > pd.Timestamp(key[1], 3, 31)).mean() > LATE_START_SHARE)
     votes = list(decided.values())

@@ -252,3 +252,18 @@ def test_a_misspelt_heading_is_named_as_the_likely_column(tmp_path):
     assert missing["column"].tolist() == ["PLACE_PROVIDER"]
     assert "'PLACE_PROVIDR' it, misspelt?" in missing["message"].iloc[0]
     assert data.episodes["PLACE_PROVIDER"].isna().all()  # not known, never guessed
+
+
+def test_a_bare_year_of_long_running_episodes_is_settled_by_their_end_dates(tmp_path):
+    # Named 2019, holding April 2019 to March 2020: all three episodes started before April 2019 (a
+    # stable cohort), but two ended within 2019-20, after 31 March 2019: 2 of 3 > 10%, so 2019-20.
+    write(
+        tmp_path / "2019" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2017,S,C2,N1,U4,PR1,01/06/2019,E4A,,,,",
+            "C2,01/05/2017,S,C2,N1,U4,PR1,01/02/2020,E4A,,,,",
+            "C3,01/05/2017,S,C2,N1,U4,PR1,,,,,,",
+        ),
+    )
+    assert load_903(tmp_path).episodes["return_year"].tolist() == [2020] * 3
