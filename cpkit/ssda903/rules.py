@@ -191,6 +191,12 @@ _RULES = [
         "kit's own checks were made.",
     ),
     Rule("dfe_validator_failed", "warning", "The DfE's validation rules were started but did not finish."),
+    Rule(
+        "dfe_validator_known_wrong",
+        "info",
+        "Some findings of the DfE's validation rules were not listed because the validator rejects codes "
+        "the DfE's guide allows that year (its known faults).",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
