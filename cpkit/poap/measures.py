@@ -113,7 +113,7 @@ def _adopted(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Conf
 
 
 def _a1(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
-    fig = adoption_timings(data, start, end, config)["adoption_a1_days"]
+    fig = adoption_timings(data, start, end)["adoption_a1_days"]
     return Figure(fig["pct"], fig["numerator"], fig["denominator"])
 
 
@@ -123,7 +123,7 @@ def _three_plus(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: C
 
 
 def _long_term(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
-    fig = long_term_stability(data, end, config)
+    fig = long_term_stability(data, end)
     return _share(fig["numerator"], fig["denominator"])
 
 

@@ -58,13 +58,7 @@ def write_903_sample(
     last_day = date(last_year, 3, 31)
     if extract_date is not None and (extract_date <= last_day or extract_dir is None):
         raise ValueError(f"an extract needs a folder and a date after {last_day}, not {extract_date}")
-    simulation = CareSimulation(
-        seed,
-        start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
-        end=extract_date or last_day,
-        pool=PostcodePool(),
-    )
-    children = sorted(simulation.run(), key=lambda c: c.child_id)
+    children = simulate(seed, first_year, last_year, extract_date)
     cuts = [(Year(year), Path(out_dir) / str(year)) for year in range(first_year, last_year + 1)]
     if extract_date is not None and extract_dir is not None:
         cuts.append((Year(last_year + 1, extract_date), Path(extract_dir)))
@@ -78,6 +72,20 @@ def write_903_sample(
             _write_csv(path, TABLE_COLUMNS[name], rows)
             written.append(path)
     return written
+
+
+def simulate(
+    seed: int = 2025, first_year: int = 2019, last_year: int = 2025, until: date | None = None
+) -> list[Child]:
+    """The simulated children behind returns ``first_year`` to ``last_year`` (and an in-year extract to
+    ``until``, when given), sorted by id (deterministic: the same arguments give the same children)."""
+    simulation = CareSimulation(
+        seed,
+        start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
+        end=until or date(last_year, 3, 31),
+        pool=PostcodePool(),
+    )
+    return sorted(simulation.run(), key=lambda c: c.child_id)
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,9 @@ class Year:
         return self.cut is not None
 
 
-def build_return(children: list[Child], y: Year, seed: int) -> dict[str, list[dict[str, str]]]:
-    """One collection year's tables (or an in-year extract's) as rows of text, in file order."""
+def build_return(children: list[Child], year: int | Year, seed: int) -> dict[str, list[dict[str, str]]]:
+    """One collection year's tables (or, for a ``Year`` with a cut, an in-year extract's) as rows of text."""
+    y = year if isinstance(year, Year) else Year(year)
     dice = Dice(seed * 10_000 + y.year)  # the year's own draws (health, care leavers), independent of others
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in FILE_NAMES}
     for child in children:
