@@ -187,11 +187,23 @@ def ssda903_figures(data: Data903, period: Period, config: Config, first_day: pd
                     "value": f.value,
                     "numerator": f.numerator,
                     "denominator": f.denominator,
+                    "unit": m.unit,
+                    "average_of": m.average_of,
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["measure", "quarter", "quarter_end", "value", "numerator", "denominator"]
-    )
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+
+
+TREND_COLUMNS = [
+    "measure",
+    "quarter",
+    "quarter_end",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "average_of",
+]
 
 
 def kpi_quarter_label(period: Period) -> str:
@@ -201,9 +213,8 @@ def kpi_quarter_label(period: Period) -> str:
 
 def kpi_figures(kpis: pd.DataFrame | None, period: Period) -> pd.DataFrame:
     """The KPI file's quarterly rows for the last eight quarters to ``period`` (same shape as SSDA903's)."""
-    cols = ["measure", "quarter", "quarter_end", "value", "numerator", "denominator"]
     if kpis is None or kpis.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=TREND_COLUMNS)
     wanted = {kpi_quarter_label(q): q for q in quarters_back(period)}
     rows = kpis[kpis["period"].isin(list(wanted))]
     return pd.DataFrame(
@@ -214,6 +225,8 @@ def kpi_figures(kpis: pd.DataFrame | None, period: Period) -> pd.DataFrame:
             "value": pd.to_numeric(rows["value"], errors="coerce").to_numpy(),
             "numerator": pd.to_numeric(rows["numerator"], errors="coerce").to_numpy(),
             "denominator": pd.to_numeric(rows["denominator"], errors="coerce").to_numpy(),
+            "unit": rows["unit"].to_numpy(),
+            "average_of": False,
         },
-        columns=cols,
+        columns=TREND_COLUMNS,
     )

@@ -19,10 +19,77 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.poap import measures as m
 from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
-from cpkit.present.suppression import is_small
+from cpkit.present.disclosure import Ledger, Rule
 from cpkit.ssda903.model import Data903
 
 TREND_QUARTERS = 8
+
+
+class Published:
+    """The one disclosure decision for every figure on the page (``cpkit.present.disclosure``).
+
+    Each figure is a (measure, quarter) of the trends table, so the value in the "this quarter" column,
+    the same figure in the eight-quarter trend and in the data download are one figure with one status.
+    Counts are protected together in a ``Ledger`` with the relations a reader could use: the year to date
+    is the sum of its quarters, and a rate per 10,000 reveals the count it is made from. Shares are hidden
+    when their numerator, denominator or complement is small, averages when their group is.
+    """
+
+    def __init__(self, trends: pd.DataFrame, config: Config) -> None:
+        self.rule = Rule.of(config)
+        self.ledger = Ledger(self.rule)
+        self.figures = {(r["measure"], r["quarter"]): r for r in trends.to_dict("records")}
+        for key, r in self.figures.items():
+            if r["unit"] == "number" and pd.notna(r["value"]):
+                self.ledger.add(key, r["value"])
+            elif r["unit"] == "rate_per_10k" and pd.notna(r["numerator"]):
+                self.ledger.add((f"{key[0]} count", key[1]), r["numerator"])
+                if ("cla_at_end", key[1]) in self.ledger.values:
+                    self.ledger.relate({(f"{key[0]} count", key[1]): 1, ("cla_at_end", key[1]): -1})
+        self._year_to_date_relations()
+        self.ledger.resolve()
+
+    def _year_to_date_relations(self) -> None:
+        """entered_ytd at quarter k = entered_quarter over quarters 1..k of the same financial year."""
+        for (measure, quarter), _ in self.figures.items():
+            if measure != "entered_ytd" or (measure, quarter) not in self.ledger.values:
+                continue
+            q, fy = quarter.split(" ")
+            parts = [("entered_quarter", f"Q{k} {fy}") for k in range(1, int(q[1]) + 1)]
+            if all(p in self.ledger.values for p in parts):
+                self.ledger.total((measure, quarter), parts)
+
+    def shown(self, measure: str, quarter: str) -> bool:
+        """True when the figure is published as a number (it exists and the rule does not hide it)."""
+        r = self.figures.get((measure, quarter))
+        if r is None or pd.isna(r["value"]):
+            return False
+        if r["unit"] == "number":
+            return not self.ledger.hidden((measure, quarter))
+        if r["unit"] == "rate_per_10k":
+            return not self.ledger.hidden((f"{measure} count", quarter))
+        if r["average_of"]:
+            return not (
+                pd.isna(r["denominator"]) or not r["denominator"] or self.rule.is_small(r["denominator"])
+            )
+        if pd.isna(r["numerator"]) and pd.isna(r["denominator"]):
+            return True  # a share given without its counts (a KPI row): nothing to work back
+        return not self.rule.share_hidden(r["numerator"], r["denominator"])
+
+    def text(self, measure: str, quarter: str) -> str:
+        """The figure as published: the number, the small-count symbol, [c], or "not available"."""
+        r = self.figures.get((measure, quarter))
+        if r is None or pd.isna(r["value"]):
+            return "not available"
+        if self.shown(measure, quarter):
+            return fmt(r["value"], r["unit"])
+        if r["unit"] == "number":
+            return self.ledger.text((measure, quarter))
+        return self.rule.secondary
+
+    def value(self, measure: str, quarter: str) -> float | None:
+        """The true value where it is published, else None (for charts, directions, RAG)."""
+        return float(self.figures[(measure, quarter)]["value"]) if self.shown(measure, quarter) else None
 
 
 @dataclass
@@ -33,75 +100,32 @@ class Page:
     extract: Extract | None
     last_day: date
     rows: pd.DataFrame  # one per indicator (columns: see ``ROW_COLUMNS``)
-    trends: pd.DataFrame  # measure x quarter values (true numbers, for the chart after suppression)
+    trends: pd.DataFrame  # measure x quarter (true numbers; publish through ``published``)
+    published: Published
     exceptions: pd.DataFrame  # action plan exceptions in the quarter
     bench_year: int | None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def quarter(self) -> str:
+        return self.period.label
 
-ROW_COLUMNS = [
-    "measure",
-    "label",
-    "source",
-    "unit",
-    "polarity",
-    "value",
-    "numerator",
-    "denominator",
-    "previous_value",
-    "previous_numerator",
-    "previous_denominator",
-    "target",
-    "england",
-    "neighbours",
-    "average_of",
-]
+    @property
+    def last_year(self) -> str:
+        return self.period.previous().label
 
 
-def _hidden(value: float, numerator: float, denominator: float, unit: str, average_of: bool, t: int) -> bool:
-    """True when the small-number rule hides this figure (or there is none)."""
-    if value is None or pd.isna(value):
-        return True
-    if unit == "number":
-        return is_small(value, t)
-    if average_of:  # an average over a handful of children can be worked back to them
-        return pd.isna(denominator) or denominator < t
-    return is_small(numerator, t) or is_small(denominator, t)
-
-
-def published_value(row: pd.Series | dict, which: str, config: Config) -> str:
-    """A row's ``which`` ("" for this quarter, "previous_" for last year) figure as published text."""
-    value, num, den = (
-        row[f"{which}value" if which else "value"],
-        row[f"{which}numerator"],
-        row[f"{which}denominator"],
-    )
-    t = config.small_number_threshold
-    if value is None or pd.isna(value):
-        return "not available"
-    if _hidden(value, num, den, row["unit"], row["average_of"], t):
-        return config.suppression_symbol if row["unit"] == "number" else "[c]"
-    return fmt(value, row["unit"])
+ROW_COLUMNS = ["measure", "label", "source", "unit", "polarity", "target", "england", "neighbours"]
 
 
 def fmt(value: float, unit: str) -> str:
     if unit == "percent":
         return f"{value:.0f}%"
-    if unit in ("rate_per_10k",):
+    if unit == "rate_per_10k":
         return f"{value:.0f}"
     if unit == "days":
         return f"{value:,.0f} days"
     return f"{value:,.0f}"
-
-
-def is_shown(row: pd.Series | dict, which: str, config: Config) -> bool:
-    value = row[f"{which}value" if which else "value"]
-    if value is None or pd.isna(value):
-        return False
-    return not _hidden(
-        value, row[f"{which}numerator"], row[f"{which}denominator"], row["unit"], row["average_of"],
-        config.small_number_threshold,
-    )  # fmt: skip
 
 
 def build_page(
@@ -128,23 +152,27 @@ def build_page(
         kpis = _load_kpis(data_dir, config, notes)
     local = m.kpi_figures(kpis, period)
     trends = pd.concat([own.assign(source="SSDA903"), local.assign(source="KPI file")], ignore_index=True)
-    previous = Period.in_year(period.year - 1, period.quarter or 0, "quarter")
     bench, bench_year = _benchmarks(data_dir, config, notes)
     rows = []
     for measure in m.QUARTER_MEASURES:
-        this = m.figure(measure, data, period, config)
-        start, _ = m.window(measure, previous)
-        last = m.figure(measure, data, previous, config) if start >= first_day else m.Figure(math.nan)
         england = neighbours = math.nan
         if bench is not None and measure.published in bench.index:
             england = bench.at[measure.published, "england"]
             neighbours = bench.at[measure.published, "neighbour_avg"]
+        target = config.targets.get(measure.id, math.nan)
         rows.append(
-            _row(measure.id, measure.label, "SSDA903", measure.unit, measure.polarity, this, last,
-                 config.targets.get(measure.id, math.nan),
-                 england, neighbours, measure.average_of)
-        )  # fmt: skip
-    rows += _kpi_rows(kpis, period, previous)
+            [
+                measure.id,
+                measure.label,
+                "SSDA903",
+                measure.unit,
+                measure.polarity,
+                target,
+                england,
+                neighbours,
+            ]
+        )
+    rows += _kpi_rows(kpis, period)
     if not len(local):
         notes.append(
             "No quarterly rows in the KPI file for this quarter: health checks, plans, visits, PEPs, care "
@@ -165,57 +193,23 @@ def build_page(
         last_day,
         pd.DataFrame(rows, columns=ROW_COLUMNS),
         trends,
+        Published(trends, config),
         exceptions,
         bench_year,
         notes,
     )
 
 
-def _row(mid, label, source, unit, polarity, this, last, target, england, neighbours, average_of) -> dict:  # noqa: ANN001
-    return {
-        "measure": mid,
-        "label": label,
-        "source": source,
-        "unit": unit,
-        "polarity": polarity,
-        "value": this.value,
-        "numerator": this.numerator,
-        "denominator": this.denominator,
-        "previous_value": last.value,
-        "previous_numerator": last.numerator,
-        "previous_denominator": last.denominator,
-        "target": target,
-        "england": england,
-        "neighbours": neighbours,
-        "average_of": average_of,
-    }
-
-
-def _kpi_rows(kpis: pd.DataFrame | None, period: Period, previous: Period) -> list[dict]:
+def _kpi_rows(kpis: pd.DataFrame | None, period: Period) -> list[list[object]]:
+    """One row per KPI with a figure for the quarter (its unit, polarity and target from that row)."""
     if kpis is None or kpis.empty:
         return []
-    this_label, last_label = m.kpi_quarter_label(period), m.kpi_quarter_label(previous)
-    out = []
-    for name, rows in kpis.groupby("indicator", sort=False):
-        by_period = rows.set_index("period")
-        if this_label not in by_period.index:
-            continue
-        now = by_period.loc[this_label]
-        last = by_period.loc[last_label] if last_label in by_period.index else None
-
-        def fig(r: pd.Series | None) -> m.Figure:
-            if r is None:
-                return m.Figure(math.nan)
-            return m.Figure(
-                *(pd.to_numeric(r[c], errors="coerce") for c in ("value", "numerator", "denominator"))
-            )
-
-        target = pd.to_numeric(now.get("target"), errors="coerce")
-        out.append(
-            _row(name, name, "KPI file", now["unit"], now["polarity"], fig(now), fig(last), target,
-                 math.nan, math.nan, False)
-        )  # fmt: skip
-    return out
+    now = kpis[kpis["period"] == m.kpi_quarter_label(period)]
+    return [
+        [r["indicator"], r["indicator"], "KPI file", r["unit"], r["polarity"],
+         pd.to_numeric(r.get("target"), errors="coerce"), math.nan, math.nan]
+        for r in now.to_dict("records")
+    ]  # fmt: skip
 
 
 def _load_kpis(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame | None:

@@ -1,6 +1,6 @@
 """The quarter's page as officers read it: one table of indicators with trends, and the exceptions list.
 
-Everything published passes the small-number rule in ``cpkit.poap.page`` (``published_value``): a change,
+Everything published passes the small-number rule through ``Page.published`` (``cpkit.poap.page``): a change,
 a direction and a RAG are shown only when both the figures they rest on are; each quarter of the eight-quarter
 trend is suppressed on its own, and a suppressed quarter is a gap in the sparkline, named as such in its text
 alternative. RAG and direction are always written as words; the colour only repeats them.
@@ -13,32 +13,27 @@ import html
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.poap.page import Page, fmt, is_shown, published_value
+from cpkit.poap.page import Page, fmt
 from cpkit.sections.education import MET, MISSED, NEAR, RAG_CLASSES, direction, rag
 
 SPARK_W, SPARK_H = 96, 22
 
 
-def _change(row: pd.Series, config: Config) -> str:
-    if not (is_shown(row, "", config) and is_shown(row, "previous_", config)):
-        return ""
-    diff = row["value"] - row["previous_value"]
-    if row["unit"] == "percent":
-        return f"{diff:+.0f} pts"
-    return f"{diff:+,.0f}"
+def _change(page: Page, row: dict) -> str:
+    now, then = (
+        page.published.value(row["measure"], page.quarter),
+        page.published.value(row["measure"], page.last_year),
+    )
+    if now is None or then is None:
+        return ""  # a change is shown only when both its ends are
+    diff = now - then
+    return f"{diff:+.0f} pts" if row["unit"] == "percent" else f"{diff:+,.0f}"
 
 
-def _trend_values(
-    page: Page, measure: str, unit: str, average_of: bool, config: Config
-) -> list[tuple[str, float | None]]:
-    """(quarter, value shown or None when hidden) for the last eight quarters, oldest first."""
+def _trend(page: Page, measure: str) -> list[tuple[str, float | None]]:
+    """(quarter, value where published else None) for the last eight quarters, oldest first."""
     rows = page.trends[page.trends["measure"] == measure].sort_values("quarter_end")
-    out = []
-    for r in rows.itertuples(index=False):
-        rec = {"value": r.value, "numerator": r.numerator, "denominator": r.denominator, "unit": unit,
-               "average_of": average_of}  # fmt: skip
-        out.append((r.quarter, float(r.value) if is_shown(rec, "", config) else None))
-    return out
+    return [(q, page.published.value(measure, q)) for q in rows["quarter"]]
 
 
 def sparkline(points: list[tuple[str, float | None]], unit: str, label: str) -> str:
@@ -49,29 +44,30 @@ def sparkline(points: list[tuple[str, float | None]], unit: str, label: str) -> 
     lo, hi = min(known), max(known)
     span = (hi - lo) or 1.0
     step = (SPARK_W - 4) / max(1, len(points) - 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{2 + i * step:.1f},{SPARK_H - 2 - (v - lo) / span * (SPARK_H - 4):.1f}"
+
     segments, current = [], []
     for i, (_, v) in enumerate(points):
-        if v is None:
+        if v is None:  # a withheld quarter is a gap, not a guess
             if current:
                 segments.append(current)
             current = []
-            continue
-        x = 2 + i * step
-        y = SPARK_H - 2 - (v - lo) / span * (SPARK_H - 4)
-        current.append(f"{x:.1f},{y:.1f}")
+        else:
+            current.append(xy(i, v))
     if current:
         segments.append(current)
     lines = "".join(
-        f'<polyline points="{" ".join(s)}" fill="none" stroke="#12436D" stroke-width="1.5"/>'
-        for s in segments
+        f'<polyline points="{" ".join(seg)}" fill="none" stroke="#12436D" stroke-width="1.5"/>'
+        for seg in segments
     )
     last = points[-1][1]
     dot = ""
     if last is not None:
-        x = 2 + (len(points) - 1) * step
-        y = SPARK_H - 2 - (last - lo) / span * (SPARK_H - 4)
-        dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="#12436D"/>'
-    words = ", ".join(f"{q} {fmt(v, unit) if v is not None else 'suppressed'}" for q, v in points)
+        x, y = xy(len(points) - 1, last).split(",")
+        dot = f'<circle cx="{x}" cy="{y}" r="2" fill="#12436D"/>'
+    words = ", ".join(f"{q} {fmt(v, unit) if v is not None else 'withheld'}" for q, v in points)
     text = html.escape(f"{label}, last eight quarters: {words}")
     return (
         f'<svg class="cp-spark" role="img" aria-label="{text}" width="{SPARK_W}" height="{SPARK_H}" '
@@ -83,70 +79,64 @@ def indicator_table(
     page: Page, config: Config
 ) -> tuple[pd.DataFrame, dict[str, dict[int, str]], pd.DataFrame]:
     """The page's table (with sparkline markup), its RAG cell classes, and the same table as plain data."""
-    q, last = page.period.label, page.period.previous().label
+    q, last = page.quarter, page.last_year
+    pub = page.published
     rows, data_rows, classes = [], [], {"Against target": {}}
     for i, row in enumerate(page.rows.to_dict("records")):
-        shown_now, shown_then = is_shown(row, "", config), is_shown(row, "previous_", config)
-        trend = _trend_values(page, row["measure"], row["unit"], row["average_of"], config)
-        way = (
-            direction(row["previous_value"], row["value"], row["polarity"], config)
-            if shown_now and shown_then
-            else ""
-        )
-        target = row["target"]
-        judged = rag(row["value"], target, row["polarity"], row["unit"]) if shown_now else None
+        mid = row["measure"]
+        now, then = pub.value(mid, q), pub.value(mid, last)
+        way = direction(then, now, row["polarity"], config) if now is not None and then is not None else ""
+        judged = rag(now, row["target"], row["polarity"], row["unit"]) if now is not None else None
         if judged:
             classes["Against target"][i] = RAG_CLASSES[judged]
-        england = fmt(row["england"], row["unit"]) if pd.notna(row["england"]) else ""
-        neighbours = fmt(row["neighbours"], row["unit"]) if pd.notna(row["neighbours"]) else ""
+        trend = _trend(page, mid)
         common = {
             "Indicator": row["label"],
-            q: published_value(row, "", config),
-            last: published_value(row, "previous_", config),
-            "Change": _change(row, config),
+            q: pub.text(mid, q),
+            last: pub.text(mid, last),
+            "Change": _change(page, row),
             "Direction": way,
         }
         tail = {
-            "England": england,
-            "Neighbours": neighbours,
-            "Target": fmt(target, row["unit"]) if pd.notna(target) else "",
+            "England": fmt(row["england"], row["unit"]) if pd.notna(row["england"]) else "",
+            "Neighbours": fmt(row["neighbours"], row["unit"]) if pd.notna(row["neighbours"]) else "",
+            "Target": fmt(row["target"], row["unit"]) if pd.notna(row["target"]) else "",
             "Against target": judged or "",
             "Source": row["source"],
         }
         rows.append({**common, "Last 8 quarters": sparkline(trend, row["unit"], row["label"]), **tail})
-        data_rows.append(
-            {**common, **{qq: (fmt(v, row["unit"]) if v is not None else "[c]") for qq, v in trend}, **tail}
-        )
+        data_rows.append({**common, **{qq: pub.text(mid, qq) for qq, _ in trend}, **tail})
     return pd.DataFrame(rows), classes, pd.DataFrame(data_rows)
 
 
 def headline_sentences(page: Page, config: Config) -> list[str]:
-    """Two or three sentences on the quarter's main movements, from the same published figures."""
-    by_id = page.rows.set_index("measure")
+    """Sentences on the quarter's main movements, from the same published figures (a withheld figure is
+    worded without its number, and no direction is given for it)."""
+    pub, q, last = page.published, page.quarter, page.last_year
     out = []
-    q, last = page.period.label, page.period.previous().label
     for mid, phrase in (
         ("entered_quarter", "children entered care"),
         ("cla_at_end", "children were in care at the end of the quarter"),
     ):
-        if mid not in by_id.index:
-            continue
-        row = by_id.loc[mid].to_dict() | {"measure": mid}
-        now, then = published_value(row, "", config), published_value(row, "previous_", config)
-        out.append(f"In {q}, {now} {phrase}, against {then} in {last}.")
-    met = sum(
-        1
-        for row in page.rows.to_dict("records")
-        if is_shown(row, "", config) and rag(row["value"], row["target"], row["polarity"], row["unit"]) == MET
-    )
-    judged = sum(
-        1
-        for row in page.rows.to_dict("records")
-        if is_shown(row, "", config)
-        and rag(row["value"], row["target"], row["polarity"], row["unit"]) in (MET, NEAR, MISSED)
-    )
+        now, then = pub.value(mid, q), pub.value(mid, last)
+        if now is None:
+            out.append(
+                f"In {q}, the number of {phrase.split(' ', 1)[0]} who {phrase.split(' ', 1)[1]} is withheld under the small-number rule."
+            )
+        elif then is None:
+            out.append(f"In {q}, {fmt(now, 'number')} {phrase}.")
+        else:
+            out.append(f"In {q}, {fmt(now, 'number')} {phrase}, against {fmt(then, 'number')} in {last}.")
+    judged = [
+        rag(pub.value(r["measure"], q), r["target"], r["polarity"], r["unit"])
+        for r in page.rows.to_dict("records")
+        if pub.value(r["measure"], q) is not None
+    ]
+    judged = [j for j in judged if j in (MET, NEAR, MISSED)]
     if judged:
-        out.append(f"{met} of the {judged} indicators with a local target met it this quarter.")
+        out.append(
+            f"{judged.count(MET)} of the {len(judged)} indicators with a local target met it this quarter."
+        )
     return out
 
 
@@ -162,11 +152,10 @@ def show_indicator_table(page: Page, config: Config) -> None:
     from cpkit.present.tables import DATA_MIME, table_html, table_payload
 
     frame, classes, data = indicator_table(page, config)
-    caption = f"Key indicators, {page.period.label} against {page.period.previous().label}"
+    caption = f"Key indicators, {page.quarter} against {page.last_year}"
     note = (
-        f"{config.suppression_symbol} and [c]: figures withheld under the small-number rule (counts from 1 to "
-        f"{config.small_number_threshold - 1}, and shares or averages resting on them); a change or direction "
-        "is shown only when both figures are. Against target is in words; the colour repeats it."
+        f"{page.published.rule.note()} A change or direction is shown only when both its figures are. "
+        "Against target is in words; the colour repeats it."
     )
     display(
         {
