@@ -70,8 +70,11 @@ def _sample(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from cpkit.ssda903 import check_903, load_903
     from cpkit.ssda903.checks import blocking, summarise
+    from cpkit.ssda903.validator import add_dfe_findings
 
     data = load_903(Path(args.data))
+    # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
+    data = add_dfe_findings(data, [args.year] if args.year else None)
     problems = check_903(data, year=args.year)
     if args.out:
         problems.to_csv(args.out, index=False)
@@ -101,7 +104,9 @@ def _indicators(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     config = Config.load(Path(args.config) if args.config else find_config(data_dir))
     source = data_dir / "ssda903" if (data_dir / "ssda903").is_dir() else data_dir
-    table = indicators(load_903(source), args.year, args.period, config)
+    table = indicators(
+        load_903(source, la_code=[config.la_code, config.la_old_code]), args.year, args.period, config
+    )
     write_indicators(table, Path(args.out))
     print(f"{len(table)} indicators written to {args.out}")
     return 0

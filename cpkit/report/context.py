@@ -41,7 +41,7 @@ class SectionContext:
             return read_903(self.cache_dir / SSDA903_DIR)
         from cpkit.ssda903 import load_903
 
-        return load_903(self.data_dir / SSDA903_DIR)
+        return load_903(self.data_dir / SSDA903_DIR, la_code=[self.config.la_code, self.config.la_old_code])
 
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""
