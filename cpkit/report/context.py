@@ -64,6 +64,7 @@ def open_section(
     la_code: str = "",
     config_file: str = "",
     cache_dir: str = "",
+    quarter: int = 0,
 ) -> SectionContext:
     """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
     data = Path(data_dir).resolve()
@@ -74,7 +75,7 @@ def open_section(
     return SectionContext(
         section=section,
         config=config,
-        period=Period.from_year(int(year), period),
+        period=Period.from_year(int(year), period, int(quarter) or None),
         data_dir=data,
         cache_dir=Path(cache_dir) if cache_dir else None,
     )
