@@ -189,7 +189,10 @@ def test_an_episode_left_open_by_mistake_ends_when_the_next_began(tmp_path):
     write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"))
     data = load_903(tmp_path)
     e = data.episodes.sort_values("DECOM")
-    assert e[["DEC", "REC"]].fillna("-").values.tolist() == [[pd.Timestamp("2024-01-01"), "X1"], ["-", "-"]]
+    assert e[["DEC", "REC"]].astype("object").fillna("-").values.tolist() == [
+        [pd.Timestamp("2024-01-01"), "X1"],
+        ["-", "-"],
+    ]
     assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
     note = data.issues[data.issues["rule"] == "episode_not_restated"]
     assert note["row"].tolist() == [2] and note["message"].iloc[0].endswith("01/01/2024")
