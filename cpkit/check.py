@@ -2,7 +2,7 @@
 
 ``check_data`` reads the council's data folder exactly as ``cpkit report`` does (the settings, the
 SSDA903 returns, the action plan and the KPI file) and gathers every finding the data quality section
-shows: the SSDA903 problems with file, row and column, the rows set aside while reading, episodes whose
+shows: the SSDA903 problems with file, row and column (the kit's checks and the DfE validator's rules), the rows set aside while reading, episodes whose
 codes disagree with their dates, OC2 rows against the 12-month cohort, the tracker's problems, the KPI
 file's problems, placement postcodes the ONS directory does not know, and what would stop the report
 (``cpkit.report.prepare.blockers``). ``print_findings`` writes them for a data officer; the exit code is
@@ -55,11 +55,14 @@ def check_data(
     from cpkit.config_checks import check_codes
     from cpkit.report.prepare import blockers, ssda903_dir
     from cpkit.ssda903 import check_903, load_903
+    from cpkit.ssda903.validator import add_dfe_findings
 
     config = Config.for_data(data_dir, config_file)
     notes = check_codes(config, data_dir)
-    data = load_903(ssda903_dir(data_dir))
+    data = load_903(ssda903_dir(data_dir), la_code=[config.la_code, config.la_old_code])
     year = year or _latest_year(data)
+    # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
+    data = add_dfe_findings(data, [year], la_code=config.la_code)
     when = Period.from_year(year, period)
     problems = check_903(data, year=year)
     findings = Findings(

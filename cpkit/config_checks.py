@@ -199,6 +199,23 @@ def symbol(value: Any) -> str:
     return value
 
 
+def targets(value: Any) -> dict[str, float]:
+    """Local targets by measure id (``{cla_at_end: 420}``): ids the registry knows, numbers as numbers."""
+    from cpkit.measures import registry
+
+    if not isinstance(value, dict):
+        raise Bad(f"expected measure ids with numbers, like {{cla_at_end: 420}}, got {_shown(value)}")
+    known = {m.id for m in registry()}
+    out = {}
+    for key, number in value.items():
+        if key not in known:
+            raise Bad(f"{key!r} is not a measure id of cpkit/measures.yaml")
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise Bad(f"{key}: expected a number, got {_shown(number)}")
+        out[str(key)] = float(number)
+    return out
+
+
 def model_year(value: Any) -> str:
     """``2025`` (a DfE model year, as a number or text) or a path to a model file."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -251,6 +268,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("benchmarks_dir", optional(text(500))),
     Setting("kpi_file", optional(text(500))),
     Setting("action_plan_file", optional(text(500))),
+    Setting("targets", targets),
     Setting("sample", boolean()),
 )
 NESTED: dict[str, tuple[Setting, ...]] = {

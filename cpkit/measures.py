@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from cpkit.errors import CpkitError
+
 THEMES: tuple[str, ...] = ("children_in_care", "placements", "health", "care_leavers", "adoption")
 UNITS: tuple[str, ...] = ("number", "percent", "rate_per_10k", "days", "score", "miles")
 POLARITIES: tuple[str, ...] = ("high", "low", "neutral")
@@ -40,7 +42,7 @@ TABLES: tuple[str, ...] = (
 )
 
 
-class RegistryError(ValueError):
+class RegistryError(CpkitError, ValueError):
     """``measures.yaml`` is malformed: the message names the file, the measure and the field."""
 
 

@@ -65,16 +65,35 @@ def ssda903_dir(data_dir: Path) -> Path:
     return source
 
 
-def load_returns(data_dir: Path, year: int, period: str = "financial", strict: bool = False) -> Data903:
-    """Read the council's returns and refuse them (``DataProblem``) if the report year cannot be built."""
+def load_returns(
+    data_dir: Path,
+    period: Period | int,
+    config: Config | None = None,
+    strict: bool = False,
+    dfe: bool = False,
+) -> Data903:
+    """Read the council's returns and refuse them (``DataProblem``) if the report cannot be built.
+
+    ``config`` chooses the council in a regional file holding several (``la_code``); ``dfe`` adds the
+    DfE validator's findings on the report year's return. An in-year period (the quarterly page) reads
+    its own extract, so the returns are its history and no year is required of them.
+    """
+    from cpkit.config import IN_YEAR_KINDS
     from cpkit.ssda903 import check_903, load_903
 
+    period = Period.from_year(period) if isinstance(period, int) else period
     source = ssda903_dir(data_dir)
-    data = load_903(source)
-    problems = check_903(data, year=year) if strict else data.issues
-    reasons = blockers(data, problems, Period.from_year(year, period), strict=strict)
+    data = load_903(source, la_code=[config.la_code, config.la_old_code] if config else None)
+    if dfe:
+        from cpkit.ssda903.validator import add_dfe_findings
+
+        data = add_dfe_findings(data, [period.year], la_code=config.la_code if config else None)
+    if period.kind in IN_YEAR_KINDS:
+        return data
+    problems = check_903(data, year=period.year) if strict else data.issues
+    reasons = blockers(data, problems, period, strict=strict)
     if reasons:
-        raise DataProblem(blocker_message(reasons, data_dir, year))
+        raise DataProblem(blocker_message(reasons, data_dir, period.year))
     return data
 
 
@@ -229,7 +248,8 @@ def prepare_data(
 ) -> tuple[Path, list[dict[str, object]]]:
     """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums.
 
-    ``DataProblem`` when the report cannot be built (see the module doc for what blocks).
+    ``DataProblem`` when the report cannot be built (see the module doc for what blocks). The DfE's own
+    validation rules run on the report year's return and their findings join the listed problems.
     """
     from cpkit.config_checks import check_codes
     from cpkit.report.cache import save_903
@@ -237,7 +257,7 @@ def prepare_data(
     for warning in check_codes(config, data_dir):
         log.warning(warning)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    data = load_returns(data_dir, period.year, period.kind, strict=strict)
+    data = load_returns(data_dir, period, config, strict=strict, dfe=True)
     if strict:
         _strict_optional_inputs(data_dir, config, period)
     save_903(data, cache_dir / SSDA903_DIR)

@@ -90,6 +90,8 @@ REFUSED = [
     ("sample as text", "sample: 'true'", "sample", "true or false"),
     ("long suppression symbol", "suppression_symbol: 'fewer than five'", "suppression_symbol", "at most 10"),
     ("source is not a setting", "source: other.yaml", "source", "unknown setting"),
+    ("target of an unknown measure", "targets: {children_in_car: 420}", "targets", "not a measure id"),
+    ("target as text", "targets: {cla_at_end: 'about 420'}", "targets", "expected a number"),
 ]
 
 
@@ -133,6 +135,7 @@ ACCEPTED = [
         ["370", "E08000016"],
     ),
     ("threshold 10", "small_number_threshold: 10", "small_number_threshold", 10),
+    ("a local target", "targets: {cla_at_end: 420}", "targets", {"cla_at_end": 420.0}),
 ]
 
 
