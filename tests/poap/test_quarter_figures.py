@@ -57,7 +57,10 @@ EXTRACT = [
     "C,31/12/2025,S,C1,N1,K2,PR4,,,,,,",
     "H,01/11/2025,S,V3,N2,R1,PR4,,,,,,",
 ]
-CONFIG = "la_name: Hand Council\nla_code: E06000998\nla_old_code: '998'\npopulation_0_17: 10000\n"
+CONFIG = (
+    "la_name: Hand Council\nla_code: E06000998\nla_old_code: '998'\npopulation_0_17: 10000\n"
+    "la_district_codes: [E06000998]\n"  # required (cpkit/config_checks.py); no placement postcodes here
+)
 
 
 def _write(path: Path, header: str, rows: list[str]) -> None:
