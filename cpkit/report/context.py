@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period, find_config

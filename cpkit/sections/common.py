@@ -79,7 +79,7 @@ def compare_share(
             previous=when[0],
             current=when[1],
         )
-    change = narrative.change(round(float(previous["pct"]), 1), round(float(current["pct"]), 1))
+    change = narrative.change(float(previous["pct"]), float(current["pct"]), 0)
     return narrative.say(
         "children_in_care.compare",
         measure=measure,
@@ -102,7 +102,7 @@ def compare_counts(
     if is_small(previous, t) or is_small(current, t):
         return narrative.say("children_in_care.compare_hidden", measure=measure, **values)
     return narrative.say(
-        "children_in_care.compare", measure=measure, change=narrative.change(previous, current), **values
+        "children_in_care.compare", measure=measure, change=narrative.change(previous, current, 0), **values
     )
 
 

@@ -159,7 +159,7 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
             out.append(
                 narrative.say(
                     "health.sdq_average",
-                    change=narrative.change(round(prev["pct"], 1), round(cur["pct"], 1)),
+                    change=narrative.change(prev["pct"], cur["pct"], 1),
                     then=fmt_number(prev["pct"], 1),
                     now=fmt_number(cur["pct"], 1),
                     previous=w[0],

@@ -229,7 +229,7 @@ def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
         out.append(
             narrative.say(
                 f"placements.{key}",
-                change=narrative.change(round(a["pct"], 1), round(b["pct"], 1)),
+                change=narrative.change(a["pct"], b["pct"], 0),
                 start_pct=fmt_pct(a["pct"]),
                 end_pct=fmt_pct(b["pct"]),
                 start=days[0],
