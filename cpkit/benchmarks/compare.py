@@ -91,8 +91,10 @@ def _ranks(current: pd.DataFrame, polarity: pd.Series, units: pd.Series) -> pd.D
     """
     rankable = current["measure"].map(units).isin(RANKED_UNITS)
     rows = current[current["value"].notna() & rankable].copy()
-    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0)
-    rows["_key"] = rows["value"] * sign
+    if rows.empty:  # e.g. a year whose files hold counts only
+        return pd.DataFrame(columns=["_id", "measure", "rank", "ranked", "quartile"])
+    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0).astype(float)
+    rows["_key"] = rows["value"].astype(float) * sign
     rows["rank"] = rows.groupby("measure")["_key"].rank(method="min").astype(int)
     rows["ranked"] = rows.groupby("measure")["_key"].transform("size").astype(int)
     quart = np.ceil(4 * rows["rank"] / rows["ranked"]).clip(1, 4).astype(int)

@@ -10,6 +10,7 @@ import pytest
 
 from cpkit.config import Config, Period
 from cpkit.figures import Figures, build_figures, load_figures, report_years, save_figures
+from cpkit.figures.build import dfe_year
 from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
 from tests.care.conftest import build
 
@@ -139,3 +140,11 @@ def test_report_before_the_release_sits_beside_the_latest_published_year(data, d
     row = build_figures(data, Period.from_year(2025), CONFIG, data_dir).get("cla_at_end")
     assert (row["value"], row["published_year"], row["england"]) == (3, 2024, 81000)
     assert (row["dfe_value"], row["published"], row["own_vs_published"]) == (2, 4, "differs")
+
+
+def test_dfe_year_is_the_latest_published_by_the_end_of_the_period():
+    assert dfe_year(Period.from_year(2025), [2023, 2024, 2025]) == 2025
+    # A calendar 2025 report (to 31 December 2025) with the 2025 release not yet out: the year to March 2024.
+    assert dfe_year(Period.from_year(2025, "calendar"), [2023, 2024]) == 2024
+    # Nothing published by March 2022.
+    assert dfe_year(Period.from_year(2022), [2023]) is None

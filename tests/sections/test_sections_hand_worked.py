@@ -91,12 +91,6 @@ def test_profile_and_placement_mix_at_the_end_of_both_years():
     assert mix.loc["Secure homes and children's homes", "%, 31 March 2025"] == "33%"
 
 
-def test_benchmark_year_for_calendar_reports_is_the_latest_published():
-    assert common.benchmark_year(Period.from_year(2025), [2023, 2024, 2025]) == 2025
-    assert common.benchmark_year(Period.from_year(2025, "calendar"), [2023, 2024]) == 2024
-    assert common.benchmark_year(Period.from_year(2022), [2023]) is None
-
-
 def test_health_uses_the_return_year_ending_in_the_period_year():
     assert health.return_year(Period.from_year(2025, "calendar")) == 2025
     assert "year ending 31 March 2025 (2024-25)" in health.year_note(Period.from_year(2025, "calendar"))
