@@ -16,7 +16,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
-from cpkit.sections import care_leavers, common, health, placements
+from cpkit.sections import care_leavers, health, placements
 from cpkit.sections import children_in_care as cic
 from tests.care.conftest import build
 
