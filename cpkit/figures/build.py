@@ -269,7 +269,13 @@ def combine(frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame
     """Own and published figures by measure and year, tidied, with the judgement columns."""
     frame = frame.copy()
     frame["source"] = SSDA903
-    frame["decimals"] = [judgement.decimals_for(u) for u in frame["unit"]]
+    from cpkit.measures import registry
+
+    decimals = {m.id: m.decimals for m in registry()}  # the registry's printed precision, else by unit
+    frame["decimals"] = [
+        judgement.decimals_for(u, decimals.get(m))
+        for m, u in zip(frame["measure"], frame["unit"], strict=True)
+    ]
     frame["period"] = [Period.from_year(int(y), period.kind).label for y in frame["year"]]
     frame["report_year"] = frame["year"] == period.year
     text = {"published_status", "rank_order", "rank_text", "quartile", "quartile_note"}

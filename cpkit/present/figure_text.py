@@ -13,9 +13,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cpkit.config import Config
+from cpkit.present.disclosure import is_small
 from cpkit.present.judgement import published_decimals
 from cpkit.present.narrative import fmt_number
-from cpkit.present.suppression import is_small
 
 SUFFIX = {"percent": "%"}
 QUARTILE_WORDS = {"A": "A (best)", "B": "B", "C": "C", "D": "D (worst)"}

@@ -26,8 +26,8 @@ from cpkit.config import Config, Period
 from cpkit.kpis import load_kpis
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small, suppress_value
 from cpkit.present.narrative import Narrative
-from cpkit.present.suppression import is_small, suppress_value
 
 THEME = "education"
 

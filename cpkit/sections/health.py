@@ -12,8 +12,8 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
+from cpkit.present.disclosure import is_small
 from cpkit.present.narrative import Narrative, fmt_number
-from cpkit.present.suppression import is_small
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,

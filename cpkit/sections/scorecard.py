@@ -14,6 +14,7 @@ import pandas as pd
 
 from cpkit.config import Config
 from cpkit.figures.headline import Headline, gather, row_standing
+from cpkit.present.disclosure import rule_note
 from cpkit.present.figure_text import (
     fmt_published,
     fmt_value,
@@ -125,10 +126,7 @@ def table_note(card: Headline, config: Config) -> str:
             "published figure, both are shown, each with its source; a gap usually means the return was amended "
             "after submission or the local extract differs from it."
         )
-    parts.append(
-        f"Counts from 1 to {config.small_number_threshold - 1}, and percentages or averages of such small "
-        f"groups, are shown as {config.suppression_symbol}."
-    )
+    parts.append(rule_note(config))
     return " ".join(parts + card.notes)
 
 
