@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from cpkit.config import Config, Period
+from cpkit.config import IN_YEAR_KINDS, Config, Period
 from cpkit.report.context import SSDA903_DIR
 
 
@@ -58,7 +58,8 @@ def prepare_data(
                 f"Run `cpkit check --data {data_dir} --year {period.year}` to see each row."
             )
         save_903(data, cache_dir / SSDA903_DIR)
-    from cpkit.figures import build_figures, save_figures
+    if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
+        from cpkit.figures import build_figures, save_figures
 
-    save_figures(build_figures(data, period, config, data_dir), cache_dir)
+        save_figures(build_figures(data, period, config, data_dir), cache_dir)
     return cache_dir, file_checksums(data_dir)
