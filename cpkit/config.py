@@ -148,6 +148,21 @@ INHOUSE_DENOMINATORS = ("excluding_parents", "all")
 
 
 @dataclass
+class JudgementSettings:
+    """Thresholds of the one judgement rule (``cpkit.present.judgement``) besides ``narrative``'s.
+
+    RAG Amber: short of the target by up to ``amber_points`` points (percentages, scores) or
+    ``amber_share`` of the target (other units). "Similar" to England or neighbours: within
+    ``similar_points`` points or ``similar_share`` of their figure.
+    """
+
+    amber_points: float = 5.0
+    amber_share: float = 0.05
+    similar_points: float = 1.0
+    similar_share: float = 0.02
+
+
+@dataclass
 class StabilitySettings:
     """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
 
@@ -183,6 +198,7 @@ class Config:
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+    judgement: JudgementSettings = field(default_factory=JudgementSettings)
     stability: StabilitySettings = field(default_factory=StabilitySettings)
     statistical_neighbours: list[str] = field(default_factory=list)  # LA codes; empty = the DfE model
     neighbour_model: str = "2025"
@@ -235,6 +251,7 @@ class Config:
 
         values = check_settings(raw, where=source or CONFIG_NAME)
         values["narrative"] = NarrativeThresholds(**values.get("narrative", {}))
+        values["judgement"] = JudgementSettings(**values.get("judgement", {}))
         values["stability"] = StabilitySettings(**values.get("stability", {}))
         return cls(**values, source=source)
 

@@ -27,6 +27,7 @@ from cpkit.config import (
     MIN_SMALL_NUMBER_THRESHOLD,
     Config,
     ConfigError,
+    JudgementSettings,
     NarrativeThresholds,
     StabilitySettings,
 )
@@ -123,6 +124,15 @@ def fraction() -> Check:
             raise Bad(f"expected a fraction between 0 and 1 (0.05 for 5%), got {_shown(value)}")
         if not 0 < value < 1:
             raise Bad(f"must be between 0 and 1 (0.05 for 5%), got {value}")
+        return float(value)
+
+    return check
+
+
+def points() -> Check:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise Bad(f"expected percentage points from 0 to 100, got {_shown(value)}")
         return float(value)
 
     return check
@@ -273,12 +283,23 @@ SETTINGS: tuple[Setting, ...] = (
 )
 NESTED: dict[str, tuple[Setting, ...]] = {
     "narrative": (Setting("stable", fraction()), Setting("slight", fraction())),
+    # the judgement rule's thresholds: points are percentage points (0 to 100), shares fractions
+    "judgement": (
+        Setting("amber_points", points()),
+        Setting("amber_share", fraction()),
+        Setting("similar_points", points()),
+        Setting("similar_share", fraction()),
+    ),
     "stability": (
         Setting("count_same_carer_changes", boolean()),
         Setting("count_temporary_moves", boolean()),
     ),
 }
-_NESTED_TYPES = {"narrative": NarrativeThresholds, "stability": StabilitySettings}
+_NESTED_TYPES = {
+    "narrative": NarrativeThresholds,
+    "judgement": JudgementSettings,
+    "stability": StabilitySettings,
+}
 REQUIRED = tuple(s.key for s in SETTINGS if s.required)
 
 

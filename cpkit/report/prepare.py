@@ -14,6 +14,10 @@ data but never published wrong without a word:
   and the data quality section; rows that cannot be placed in time are set aside by the reader), and
   any problem in an earlier year's return. A council that wants every error fixed first runs with
   ``--strict``, which blocks on any error-severity problem.
+
+The figures table (``cpkit.figures``: every measure for the report year and up to four earlier ones,
+own and published, with the judgement) is built here and cached beside the SSDA903 tables, so every
+section reads the same numbers and none recomputes them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpkit.config import Config, Period
+from cpkit.config import IN_YEAR_KINDS, Config, Period
 from cpkit.errors import CpkitError
 from cpkit.report.context import SSDA903_DIR
 from cpkit.ssda903.model import Data903
@@ -78,7 +82,6 @@ def load_returns(
     DfE validator's findings on the report year's return. An in-year period (the quarterly page) reads
     its own extract, so the returns are its history and no year is required of them.
     """
-    from cpkit.config import IN_YEAR_KINDS
     from cpkit.ssda903 import check_903, load_903
 
     period = Period.from_year(period) if isinstance(period, int) else period
@@ -261,6 +264,10 @@ def prepare_data(
     if strict:
         _strict_optional_inputs(data_dir, config, period)
     save_903(data, cache_dir / SSDA903_DIR)
+    if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
+        from cpkit.figures import build_figures, save_figures
+
+        save_figures(build_figures(data, period, config, data_dir), cache_dir)
     return cache_dir, file_checksums(data_dir)
 
 
