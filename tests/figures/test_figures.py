@@ -8,13 +8,14 @@ import math
 import pandas as pd
 import pytest
 
-from cpkit.config import Config, Period
+from cpkit.config import Period
 from cpkit.figures import Figures, build_figures, load_figures, report_years, save_figures
 from cpkit.figures.build import dfe_year
+from cpkit.sample import sample_config
 from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
 from tests.care.conftest import build
 
-CONFIG = Config()  # la_old_code 999, population_0_17 64,000
+CONFIG = sample_config()  # the sample council: la_old_code 999, population_0_17 64,000
 
 # Two returns (2023-24 and 2024-25). A in care throughout; B from January 2024, adopted June 2024; C from
 # May 2024; D from February 2025.

@@ -10,6 +10,8 @@ import pytest
 from cpkit.config import Config
 from cpkit.present import judgement as j
 
+from ..conftest import SAMPLE_DIR
+
 T = j.Thresholds()  # stable 1%, slight 5%, amber 5 points / 5%, similar 1 point / 2%
 
 
@@ -134,8 +136,9 @@ def test_differs_from_published(own, published, expected):
 
 def test_thresholds_are_settings(tmp_path):
     path = tmp_path / "cpkit.yaml"
+    council = (SAMPLE_DIR / "cpkit.yaml").read_text(encoding="utf-8")  # the settings every council must give
     path.write_text(
-        "narrative: {stable: 0.02, slight: 0.1}\njudgement: {amber_points: 3, similar_points: 2}\n",
+        council + "narrative: {stable: 0.02, slight: 0.1}\njudgement: {amber_points: 3, similar_points: 2}\n",
         encoding="utf-8",
     )
     t = j.Thresholds.from_config(Config.load(path))
@@ -144,6 +147,6 @@ def test_thresholds_are_settings(tmp_path):
     assert j.direction(85, 86, "high", 0, t).verdict == "same"
     assert j.rag(91, 95, "high", "percent", thresholds=t) == "Red"
     # A misspelt judgement key is an error naming it.
-    path.write_text("judgement: {amber_point: 3}\n", encoding="utf-8")
+    path.write_text(council + "judgement: {amber_point: 3}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="judgement.amber_point"):
         Config.load(path)
