@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from cpkit.config import Period
+from cpkit.config import Config, Period
 from cpkit.figures import Figures, build_figures, load_figures, report_years, save_figures
 from cpkit.figures.build import dfe_year
 from cpkit.sample import sample_config
