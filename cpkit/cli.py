@@ -54,7 +54,9 @@ def _check(args: argparse.Namespace) -> int:
     data = load_903(Path(args.data))
     problems = check_903(data, year=args.year)
     if args.out:
-        problems.to_csv(args.out, index=False)
+        from cpkit.present.sanitise import safe_frame
+
+        safe_frame(problems).to_csv(args.out, index=False)  # values from the files are text, never formulas
     if problems.empty:
         print(f"No problems found in {args.data}.")
         return 0

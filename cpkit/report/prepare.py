@@ -6,8 +6,9 @@ notebooks each fail on them.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.report.context import SSDA903_DIR
@@ -17,20 +18,13 @@ class DataProblem(RuntimeError):
     """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
 
 
-def file_checksums(data_dir: Path) -> list[dict[str, object]]:
-    """Every input file under the data folder with its size and SHA-256, for the manifest."""
-    rows = []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows.append({"file": str(path.relative_to(data_dir)), "bytes": path.stat().st_size, "sha256": digest})
-    return rows
-
-
 def prepare_data(
     data_dir: Path, cache_dir: Path, period: Period, config: Config
-) -> tuple[Path, list[dict[str, object]]]:
-    """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums."""
+) -> tuple[Path, pd.DataFrame]:
+    """Load, check and cache the SSDA903 tables; return the cache folder and the files read
+    (``Data903.sources``, from which the manifest lists those that gave a table)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    sources = pd.DataFrame(columns=["path", "table"])
     source = data_dir / SSDA903_DIR
     if source.is_dir():
         from cpkit.report.cache import save_903
@@ -50,4 +44,5 @@ def prepare_data(
                 f"Run `cpkit check --data {data_dir} --year {period.year}` to see each row."
             )
         save_903(data, cache_dir / SSDA903_DIR)
-    return cache_dir, file_checksums(data_dir)
+        sources = data.sources
+    return cache_dir, sources
