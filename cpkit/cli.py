@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ReportFailed, DataProblem, ConfigError, FileNotFoundError, ValueError) as exc:
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number
 
 
 if __name__ == "__main__":

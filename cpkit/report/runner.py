@@ -11,8 +11,8 @@ Stopping cleanly matters as much, because the staging folder's cache holds child
 - SIGTERM (a scheduler's stop) and SIGINT (Ctrl-C) end the section workers and their kernels, remove
   the staging folder with its cache, leave the previous report and the analyst's notebooks as they were,
   and raise :class:`ReportInterrupted` (the command exits 128 + the signal's number, with a message).
-  Executed notebooks are written into the staging folder and moved to ``_analyst/<year>/`` only when
-  every section has finished, so an interrupted run leaves none of its own behind.
+  Executed notebooks are written into the staging folder and moved to ``_analyst/<year>/`` only when the
+  report is swapped in (or a section failed), so an interrupted run leaves none of its own behind.
 - A lock file (``<out>/.<year>.lock``: process id, host, start time) stops a second run on the same
   report folder with a message saying which run holds it. A lock left by a process that no longer runs
   (a ``kill -9``, a power cut) is taken over, and staging folders such runs left behind are removed.
@@ -43,8 +43,8 @@ from datetime import datetime
 from pathlib import Path
 
 from cpkit.config import Config, Period, find_config
-from cpkit.report.execute import SectionRun, run_section
 from cpkit.report import sections as section_registry
+from cpkit.report.execute import SectionRun, run_section
 from cpkit.report.sections import Section, select
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,10 +166,10 @@ def _build(
         )
         with _environment(env):
             runs = _execute_all(sections, parameters, work / "notebooks", request)
-        runs = _keep_for_analyst(runs, analyst_dir)
         failed = [r for r in runs if not r.ok]
-        if failed:
-            raise ReportFailed(_failure_message(failed, analyst_dir), runs)
+        if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
+            runs = _keep_for_analyst(runs, analyst_dir)
+            raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
         used |= provenance.logged_reads(log_dir)
         inputs = provenance.manifest_inputs(used, data_dir, settings)
         from cpkit.report.site import write_site
@@ -183,7 +183,9 @@ def _build(
             "sections": "some" if partial else "all",
         }
         write_site(staging, sections, runs, config, period, shared, inputs)
-        return _swap_in(staging, final, work)
+        report = _swap_in(staging, final, work)
+        _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
+        return report
     except (ReportInterrupted, KeyboardInterrupt):
         end_child_processes()  # before the staging folder goes: kernels must not write into it again
         raise
@@ -192,8 +194,8 @@ def _build(
 
 
 def _keep_for_analyst(runs: list[SectionRun], analyst_dir: Path) -> list[SectionRun]:
-    """Move the executed notebooks from the staging folder to ``_analyst/<year>/`` (after every section
-    has finished, so an interrupted run leaves the previous ones as they were)."""
+    """Move the executed notebooks from the staging folder to ``_analyst/<year>/``: once the report is
+    swapped in, or when a section failed; a run stopped or failing otherwise leaves the previous ones."""
     analyst_dir.mkdir(parents=True, exist_ok=True)
     kept = []
     for run in runs:
