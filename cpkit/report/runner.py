@@ -16,9 +16,12 @@ Stopping cleanly matters as much, because the staging folder's cache holds child
 - A lock file (``<out>/.<year>.lock``: process id, host, start time) stops a second run on the same
   report folder with a message saying which run holds it. A lock left by a process that no longer runs
   (a ``kill -9``, a power cut) is taken over, and staging folders such runs left behind are removed.
-- ``--sections`` (some sections only) never replaces the full report: the partial report is built and
-  swapped in whole as its own folder, ``<out>/<year>-partial/``, marked as partial on its contents page
-  and in its manifest.
+- ``--sections`` (some sections only) never replaces the full report with a partial one: the sections
+  (and the summary, written from the others) are rebuilt into a copy of the full report, beside the other
+  sections' pages re-rendered from the executed notebooks it was built from, and the copy is swapped in
+  whole. With no full report to rebuild (none yet, or its notebooks changed since), the sections are
+  built as their own report in ``<out>/<year>-partial/``, marked as partial on its contents page and in
+  its manifest.
 - A full disk or a read-only output folder is a one-line :class:`ReportFailed` message, not a traceback.
 """
 
@@ -50,7 +53,7 @@ from cpkit.report.sections import Section, select
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
-PARTIAL_SUFFIX = "-partial"  # --sections builds <out>/<year>-partial/, never <out>/<year>/
+PARTIAL_SUFFIX = "-partial"  # --sections with no full report to rebuild: <out>/<year>-partial/
 STOP_GRACE = 5.0  # seconds workers and kernels get to end after SIGTERM before SIGKILL
 
 
@@ -101,8 +104,10 @@ class ReportRequest:
 def build_report(request: ReportRequest) -> Path:
     """Build ``<out_dir>/<year>/`` from the data; return its path or raise ``ReportFailed``.
 
-    With ``sections`` naming fewer than all the sections, the report is built as
-    ``<out_dir>/<year>-partial/`` and the full report is left alone.
+    With ``sections`` naming fewer than all the sections, those sections (and the summary, which is
+    written from the others) are rebuilt into a copy of the full report, which is then swapped in whole;
+    where there is no full report to rebuild (see :func:`_plan`), they are built as
+    ``<out_dir>/<year>-partial/`` and ``<out_dir>/<year>/`` is left alone.
     """
     data_dir = Path(request.data_dir).resolve()
     if not data_dir.is_dir():
@@ -111,20 +116,75 @@ def build_report(request: ReportRequest) -> Path:
     config = Config.load(config_file, la_name=request.la_name, la_code=request.la_code)
     period = Period.from_year(request.year, request.period)
     registry = request.registry or section_registry.discover()
-    sections = select(request.sections, registry)
-    partial = {s.name for s in sections} != {s.name for s in registry}
+    chosen = select(request.sections, registry)
     out_dir = Path(request.out_dir).resolve()
-    final = out_dir / f"{period.year}{PARTIAL_SUFFIX if partial else ''}"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with RunLock(out_dir / f".{period.year}.lock"), _stop_on_signals():
             _remove_leftovers(out_dir, period.year)
-            return _build(request, data_dir, config_file, config, period, sections, out_dir, final, partial)
+            plan = _plan(chosen, list(registry), out_dir, period)
+            return _build(request, data_dir, config_file, config, period, plan, out_dir)
     except OSError as exc:
         message = _output_problem(exc, out_dir)
         if message is None:
             raise
         raise ReportFailed(message) from None
+
+
+@dataclass
+class _Plan:
+    """What a run executes and where its report goes."""
+
+    run: list[Section]  # executed now
+    reused: list[SectionRun]  # kept from the full report being rebuilt (their executed notebooks)
+    sections: list[Section]  # every section of the report written
+    final: Path
+    partial: bool  # the report holds some sections only (``<year>-partial``)
+    previous_inputs: list[dict[str, object]]  # the rebuilt report's inputs (for the reused sections)
+
+
+BUILT_FROM = ".report.json"  # in _analyst/<year>/: the executed notebooks the report was built from
+
+
+def _plan(chosen: list[Section], registry: list[Section], out_dir: Path, period: Period) -> _Plan:
+    """All sections: a full report. Some: rebuild them (and the summary) into the full report when it
+    exists, was built from every current section, and its executed notebooks in ``_analyst/<year>/``
+    are the very ones it was built from (checked by SHA-256: a failed run since may have replaced one);
+    otherwise a report of those sections alone in ``<year>-partial/``."""
+    final = out_dir / str(period.year)
+    if {s.name for s in chosen} == {s.name for s in registry}:
+        return _Plan(chosen, [], chosen, final, False, [])
+    run = [s for s in registry if s in chosen or s.last]  # the summary reads the others: rebuilt too
+    reused = _reusable(final, out_dir / ANALYST_DIR / str(period.year), registry, run)
+    if reused is None:
+        return _Plan(chosen, [], chosen, out_dir / f"{period.year}{PARTIAL_SUFFIX}", True, [])
+    runs, inputs = reused
+    return _Plan(run, runs, registry, final, False, inputs)
+
+
+def _reusable(
+    report: Path, analyst_dir: Path, registry: list[Section], run: list[Section]
+) -> tuple[list[SectionRun], list[dict[str, object]]] | None:
+    """The sections not being run, from the full report's executed notebooks; ``None`` if not usable."""
+    from cpkit.report.provenance import sha256_of
+
+    try:
+        manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+        built_from = json.loads((analyst_dir / BUILT_FROM).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    listed = {s.get("name"): s for s in manifest.get("sections", []) if isinstance(s, dict)}
+    if manifest.get("partial") is not False or set(listed) != {s.name for s in registry}:
+        return None
+    runs = []
+    for section in registry:
+        if section in run:
+            continue
+        notebook = analyst_dir / section.notebook.name
+        if not notebook.is_file() or sha256_of(notebook) != built_from.get(section.name):
+            return None
+        runs.append(SectionRun(section.name, notebook, True, float(listed[section.name].get("seconds", 0))))
+    return runs, list(manifest.get("inputs", []))
 
 
 def _build(
@@ -133,10 +193,8 @@ def _build(
     config_file: Path | None,
     config: Config,
     period: Period,
-    sections: list[Section],
+    plan: _Plan,
     out_dir: Path,
-    final: Path,
-    partial: bool,
 ) -> Path:
     """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes."""
     analyst_dir = out_dir / ANALYST_DIR / str(period.year)
@@ -158,20 +216,26 @@ def _build(
             "config_file": str(Path(config_file).resolve()) if config_file else "",
             "cache_dir": str(cache_dir),
         }
-        check_parameters(sections, parameters)
+        check_parameters(plan.run, parameters)
         log_dir = work / "reads"
         log_dir.mkdir()
         env = provenance.log_environment(
             log_dir, provenance.reading_roots(data_dir, settings), skip=[out_dir, work]
         )
         with _environment(env):
-            runs = _execute_all(sections, parameters, work / "notebooks", request)
+            runs = _execute_all(plan.run, parameters, work / "notebooks", request)
         failed = [r for r in runs if not r.ok]
         if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
             runs = _keep_for_analyst(runs, analyst_dir)
             raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
         used |= provenance.logged_reads(log_dir)
         inputs = provenance.manifest_inputs(used, data_dir, settings)
+        if plan.reused:  # the kept sections' inputs stay listed; those read again now are updated
+            fresh = {i["file"] for i in inputs}
+            inputs = sorted(
+                [*inputs, *(i for i in plan.previous_inputs if i.get("file") not in fresh)],
+                key=lambda i: str(i["file"]),
+            )
         from cpkit.report.site import write_site
 
         staging = work / "site"
@@ -180,11 +244,15 @@ def _build(
             "period": period.kind,
             "la_name": config.la_name,
             "la_code": config.la_code,
-            "sections": "some" if partial else "all",
+            "sections": "some" if plan.partial else "all",
         }
-        write_site(staging, sections, runs, config, period, shared, inputs)
-        report = _swap_in(staging, final, work)
-        _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
+        if plan.reused:
+            shared["rebuilt"] = [s.name for s in plan.run]
+        write_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
+        report = _swap_in(staging, plan.final, work)
+        kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
+        if not plan.partial:
+            _record_built_from([*kept, *plan.reused], analyst_dir)
         return report
     except (ReportInterrupted, KeyboardInterrupt):
         end_child_processes()  # before the staging folder goes: kernels must not write into it again
@@ -204,6 +272,14 @@ def _keep_for_analyst(runs: list[SectionRun], analyst_dir: Path) -> list[Section
             os.replace(run.output, target)
         kept.append(replace(run, output=target))
     return kept
+
+
+def _record_built_from(runs: list[SectionRun], analyst_dir: Path) -> None:
+    """Note which executed notebooks the full report was built from, for a later ``--sections`` rebuild."""
+    from cpkit.report.provenance import sha256_of
+
+    record = {r.name: sha256_of(r.output) for r in runs}
+    (analyst_dir / BUILT_FROM).write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def _output_problem(exc: OSError, out_dir: Path) -> str | None:

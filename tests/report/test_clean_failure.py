@@ -128,15 +128,20 @@ def test_a_signal_mid_run_leaves_nothing_but_the_previous_report(tmp_path, signu
     assert not still_running(descendants), "workers or kernels outlived the run"
 
 
-def _sections(tmp_path: Path) -> tuple[Section, Section]:
+def _sections(tmp_path: Path) -> tuple[Section, Section, Section]:
     good = write_notebook(tmp_path / "nb" / "01_good.ipynb", GOOD_BODY, title="Good section")
     other = write_notebook(
         tmp_path / "nb" / "02_other.ipynb",
         "from cpkit.present import show_markdown\nshow_markdown('Other section.')",
     )
+    summary = write_notebook(
+        tmp_path / "nb" / "09_summary.ipynb",
+        "from cpkit.present import show_markdown\nshow_markdown('Summary of the others.')",
+    )
     return (
         Section("01_good", "Good section", "Shows a chart and a table.", path=good),
         Section("02_other", "Other section", "Says one thing.", path=other),
+        Section("09_summary", "Summary", "Sums up.", last=True, path=summary),
     )
 
 
@@ -154,24 +159,48 @@ def _request(tmp_path: Path, registry: tuple[Section, ...], **kw) -> ReportReque
     )
 
 
-def test_sections_build_apart_and_never_replace_the_full_report(tmp_path):
+def _manifest(report: Path) -> dict:
+    return json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_sections_with_no_full_report_yet_are_built_apart(tmp_path):
     registry = _sections(tmp_path)
-    full = build_report(_request(tmp_path, registry))
-    before = snapshot(full)
     partial = build_report(_request(tmp_path, registry, sections=["good"]))
     assert partial == tmp_path / "reports" / "2025-partial"
-    assert snapshot(full) == before, "the full report must be left exactly as it was"
-    manifest = json.loads((partial / "manifest.json").read_text(encoding="utf-8"))
+    assert not (tmp_path / "reports" / "2025").exists()
+    manifest = _manifest(partial)
     assert manifest["partial"] is True and [s["name"] for s in manifest["sections"]] == ["01_good"]
     assert (partial / "01_good.html").exists() and not (partial / "02_other.html").exists()
     assert "Some sections only." in (partial / "index.html").read_text(encoding="utf-8")
-    assert json.loads((full / "manifest.json").read_text(encoding="utf-8"))["partial"] is False
-    # and a second partial run replaces the partial folder whole, still not the full report
-    again = build_report(_request(tmp_path, registry, sections=["02_other"]))
-    assert (
-        again == partial and not (partial / "01_good.html").exists() and (partial / "02_other.html").exists()
-    )
-    assert snapshot(full) == before
+
+
+def test_sections_are_rebuilt_into_the_full_report_which_stays_whole(tmp_path):
+    registry = _sections(tmp_path)
+    full = build_report(_request(tmp_path, registry))
+    analyst = tmp_path / "reports" / "_analyst" / "2025"
+    before = snapshot(analyst)
+    other_page = (full / "02_other.html").read_bytes()
+
+    again = build_report(_request(tmp_path, registry, sections=["good"]))
+    assert again == full and not (tmp_path / "reports" / "2025-partial").exists()
+    manifest = _manifest(full)
+    assert manifest["partial"] is False
+    assert [s["name"] for s in manifest["sections"]] == ["09_summary", "01_good", "02_other"]
+    # the chosen section and the summary (written from the others) were run again; the other was not
+    assert manifest["parameters"]["rebuilt"] == ["01_good", "09_summary"]
+    after = snapshot(analyst)
+    assert after["02_other.ipynb"] == before["02_other.ipynb"]
+    assert after["01_good.ipynb"] != before["01_good.ipynb"]
+    assert (full / "02_other.html").read_bytes() == other_page  # re-rendered from the same notebook
+    index = (full / "index.html").read_text(encoding="utf-8")
+    assert "Some sections only." not in index and 'href="02_other.html"' in index
+
+    # a failed run since has replaced an executed notebook: the full report can no longer be rebuilt
+    # from what it was made of, so the sections are built apart and the full report is left alone
+    (analyst / "02_other.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    whole = snapshot(full)
+    partial = build_report(_request(tmp_path, registry, sections=["good"]))
+    assert partial == tmp_path / "reports" / "2025-partial" and snapshot(full) == whole
 
 
 def test_a_live_lock_refuses_the_run_and_names_its_holder(tmp_path):
