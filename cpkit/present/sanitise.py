@@ -144,6 +144,20 @@ def plain_text(text: str) -> str:
     return html.escape(text)  # still changing after five rounds: show it, never run it
 
 
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&!|~:])")  # links, images, emphasis, code, tags, autolinks
+_MARKDOWN_LINE_START = re.compile(r"^(\s*\d*)(#|>|[+-](?=\s)|(?<=\d)[.)](?=\s))")  # headings, quotes, lists
+
+
+def escape_markdown(text: str) -> str:
+    """Input text to put inside generated Markdown, on one line: the characters that would make a link,
+    an image, emphasis, code, a tag or an autolink (``https://``) are backslash-escaped, as is a heading,
+    quote or list marker at its start, so a tracker's ``[link](https://...)``, ``![image](...)`` or
+    ``<b>`` shows as written. Line breaks become spaces (a sentence names an action on one line)."""
+    text = " ".join(str(text).split("\n"))
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+
+
 def safe_cell(value: object) -> object:
     """``value`` made safe for a spreadsheet or CSV cell: text that could start a formula is quoted."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

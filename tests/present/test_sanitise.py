@@ -1,8 +1,21 @@
-"""Formula injection (OWASP CSV injection): text from input never becomes a live formula."""
+"""Text from input is data: HTML cleaned to an allow-list, Markdown escaped, no live formula (OWASP CSV injection)."""
 
+import io
+
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
+from openpyxl import Workbook, load_workbook
 
-from cpkit.present.sanitise import safe_cell
+from cpkit.present.sanitise import (
+    clean_commentary_html,
+    clean_page_html,
+    escape_markdown,
+    no_formulas,
+    plain_text,
+    safe_cell,
+    safe_frame,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,20 +40,6 @@ def test_ordinary_values_unchanged(value):
 
 
 # ---- HTML: what a page may hold --------------------------------------------------------------------------
-
-import io  # noqa: E402
-
-import pandas as pd  # noqa: E402
-from bs4 import BeautifulSoup  # noqa: E402
-from openpyxl import Workbook, load_workbook  # noqa: E402
-
-from cpkit.present.sanitise import (  # noqa: E402
-    clean_commentary_html,
-    clean_page_html,
-    no_formulas,
-    plain_text,
-    safe_frame,
-)
 
 PNG = "data:image/png;base64,iVBORw0KGgo="
 
@@ -192,3 +191,22 @@ def test_no_formulas_stores_formula_looking_text_as_text():
     assert back["A2"].value == "-2+3" and back["A2"].data_type == "s"
     assert back["A3"].value == 42 and back["A3"].data_type == "n"
     assert back["A1"].quotePrefix  # Excel shows it as text, and keeps it text when edited
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Offer passes [details](https://evil.example/phish) and ![pixel](https://evil.example/p.png)",
+        "**Urgent** _now_ <b>bold</b> `code` # not a heading",
+        "1. not a list item; see www.example.org or lead@council.example at 10:30",
+        "a & b &lt;script&gt; C:\\folder | pipe ~ tilde",
+    ],
+)
+def test_escaped_tracker_text_reads_as_written_in_markdown(text):
+    # The narrative is Markdown: tracker words put into it must come out as the same words, with no
+    # link, image, emphasis or tag made of them.
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    soup = _soup(markdown2html_mistune(escape_markdown(text)))
+    assert soup.get_text().strip() == text
+    assert soup.find(["a", "img", "strong", "em", "b", "code", "h1", "ol", "script"]) is None

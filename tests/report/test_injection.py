@@ -36,7 +36,7 @@ TRACKER_ACTION = (
     '<img src="https://evil.example/t.png" onerror="alert(2)"> [see](javascript:alert(3))</p>'
 )
 TRACKER_ACTION_2 = (
-    "Offer free leisure passes ![pixel](https://evil.example/m.png) "
+    "Offer free leisure passes ![pixel](https://evil.example/m.png) [details](https://evil.example/phish) "
     '&lt;iframe src="https://evil.example/f"&gt;&lt;/iframe&gt;&lt;a href="javascript:alert(8)"&gt;passes&lt;/a&gt;'
 )
 COMMENTARY = """Placements rose after the sibling review. See [the DfE statistics](https://www.gov.uk/government/collections/statistics-looked-after-children).
