@@ -340,18 +340,23 @@ def _stop_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def end_child_processes(grace: float = STOP_GRACE) -> None:
-    """SIGTERM every descendant of this process (section workers and their kernels, which run in
-    sessions of their own), then SIGKILL those still running after ``grace`` seconds."""
+def end_child_processes(roots: list[int] | None = None, grace: float = STOP_GRACE) -> None:
+    """SIGTERM the processes ``roots`` and their descendants (default: every descendant of this process),
+    that is the section workers and their kernels, which run in sessions of their own; then SIGKILL
+    those still running after ``grace`` seconds."""
     from multiprocessing import resource_tracker
 
     import psutil
 
     tracker = getattr(resource_tracker._resource_tracker, "_pid", None)  # multiprocessing's own helper
-    try:
-        children = [c for c in psutil.Process().children(recursive=True) if c.pid != tracker]
-    except psutil.Error:
-        return
+    children = []
+    for root in [None] if roots is None else roots:
+        try:
+            process = psutil.Process(root)
+            children += ([] if root is None else [process]) + process.children(recursive=True)
+        except psutil.Error:
+            continue
+    children = [c for c in children if c.pid != tracker]
     for child in children:
         try:
             child.terminate()
@@ -531,8 +536,9 @@ def _run_batch(
     except BaseException:
         # stopped (a signal) or broken: end the workers and their kernels now rather than wait for
         # the sections to finish, as leaving the pool's block would
+        workers = list(getattr(pool, "_processes", None) or {})  # pid -> process; taken before shutdown
         pool.shutdown(wait=False, cancel_futures=True)
-        end_child_processes()
+        end_child_processes(workers)
         raise
     pool.shutdown(wait=True)
     return runs
