@@ -10,9 +10,10 @@ real HTML5 parser, maintained, fast), with allow-lists kept here:
 
 - tags: structure, tables, lists, figures and text-level markup only; ``script``, ``style``,
   ``template``, ``iframe``, ``object``, ``embed`` and their content are dropped, as are forms and media;
-- attributes: ``class``, ``id``, ``lang``, ``title``, ``role``, ``aria-*``, table ``scope``/spans, ``href``
-  and image ``src``/``alt`` only; no event handler (``onclick``...) and no ``style`` (CSS can load
-  remote resources);
+- attributes: ``class``, ``id``, ``lang``, ``title``, ``role``, ``aria-*``, ``data-*`` (the document marks
+  sections with it; nothing reads it without script), table ``scope``/spans, ``href`` and image
+  ``src``/``alt`` only; no event handler (``onclick``...) and no ``style`` (CSS can load remote
+  resources);
 - links: ``https:``, ``mailto:``, links within the report (relative or ``#``); never ``javascript:``,
   ``data:`` or ``http:``; every link gets ``rel="noopener noreferrer"``;
 - images: only the kit's own embedded charts (``data:image/png;base64,...``); nothing a page would
@@ -45,11 +46,15 @@ if TYPE_CHECKING:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_TEXT_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "hr", "span", "sub", "sup"}
+_TEXT_TAGS = {
+    *("p", "br", "hr", "span", "strong", "em", "b", "i", "u", "s", "mark", "small", "sub", "sup", "wbr"),
+    *("code", "pre", "kbd", "samp", "var", "blockquote", "q", "cite", "dfn", "abbr", "del", "ins", "time"),
+}
 _LIST_TAGS = {"ul", "ol", "li", "dl", "dt", "dd"}
 _TABLE_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_STRUCTURE = {"div", "section", "aside", "figure", "figcaption", "nav", "details", "summary", "abbr", "small"}
+_STRUCTURE = {"div", "section", "article", "aside", "header", "footer", "figure", "figcaption", "nav"}
+_STRUCTURE |= {"details", "summary"}
 # Dropped with everything inside them (a script's code must not be left as visible text either).
 _DROPPED_WITH_CONTENT = {
     "script",
@@ -74,7 +79,9 @@ _ATTRIBUTES = {
     "th": {"scope", "colspan", "rowspan", "headers"},
     "td": {"colspan", "rowspan", "headers"},
     "ol": {"start"},
-    "abbr": {"title"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
 }
 _EMBEDDED_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -106,7 +113,7 @@ def _clean(fragment: str, tags: frozenset[str], images: bool) -> str:
         tags=set(tags),
         clean_content_tags=_DROPPED_WITH_CONTENT,
         attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
-        generic_attribute_prefixes={"aria-"},
+        generic_attribute_prefixes={"aria-", "data-"},  # data-* is inert without script
         attribute_filter=_make_filter(images),
         url_schemes={"https", "mailto", "data"},  # data: only survives the filter on an embedded image
         link_rel="noopener noreferrer",
