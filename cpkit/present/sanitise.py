@@ -16,8 +16,8 @@ real HTML5 parser, maintained, fast), with allow-lists kept here:
   resources);
 - links: ``https:``, ``mailto:``, links within the report (relative or ``#``); never ``javascript:``,
   ``data:`` or ``http:``; every link gets ``rel="noopener noreferrer"``;
-- images: only the kit's own embedded charts (``data:image/png;base64,...``); nothing a page would
-  fetch from elsewhere.
+- images: only the kit's own embedded charts (``data:image/png;base64,...``) and inline SVG shapes
+  (sparklines) without links, references or ``url(...)``; nothing a page would fetch from elsewhere.
 
 Analyst commentary is cleaned more strictly (:func:`clean_commentary_html`: no images at all) and tracker
 cells become plain text (:func:`plain_text`): markup that only appears once entities are decoded
@@ -55,20 +55,20 @@ _TABLE_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _STRUCTURE = {"div", "section", "article", "aside", "header", "footer", "figure", "figcaption", "nav"}
 _STRUCTURE |= {"details", "summary"}
-# Dropped with everything inside them (a script's code must not be left as visible text either).
-_DROPPED_WITH_CONTENT = {
-    "script",
-    "style",
-    "template",
-    "iframe",
-    "object",
-    "embed",
-    "noscript",
-    "svg",
-    "math",
+# Inline drawings (the Performance on a Page's sparklines): shapes only; no <use>, <image>, <a>,
+# <foreignObject> or animation, and no attribute that could point elsewhere (href, url(...)).
+_SVG_TAGS = {"svg", "g", "title", "desc", "polyline", "polygon", "line", "circle", "ellipse", "rect", "path"}
+_SVG_ATTRIBUTES = {
+    *("width", "height", "viewBox", "preserveAspectRatio", "points", "d", "transform"),
+    *("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry"),
+    *("fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap", "opacity"),
 }
+# Dropped with everything inside them (a script's code must not be left as visible text either).
+_DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "embed", "noscript"})
 
-PAGE_TAGS = frozenset(_TEXT_TAGS | _LIST_TAGS | _TABLE_TAGS | _HEADINGS | _STRUCTURE | {"a", "img"})
+PAGE_TAGS = frozenset(
+    _TEXT_TAGS | _LIST_TAGS | _TABLE_TAGS | _HEADINGS | _STRUCTURE | _SVG_TAGS | {"a", "img"}
+)
 COMMENTARY_TAGS = frozenset(_TEXT_TAGS | _LIST_TAGS | _TABLE_TAGS | _HEADINGS | {"a"})
 
 _GENERIC_ATTRIBUTES = {"class", "id", "lang", "title", "role"}
@@ -82,6 +82,7 @@ _ATTRIBUTES = {
     "col": {"span"},
     "colgroup": {"span"},
     "time": {"datetime"},
+    **{tag: _SVG_ATTRIBUTES for tag in _SVG_TAGS},
 }
 _EMBEDDED_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -98,6 +99,8 @@ def _link_allowed(value: str) -> bool:
 
 def _make_filter(images: bool):  # noqa: ANN202 - nh3's callback type
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if "url(" in value.replace(" ", "").lower():
+            return None  # an SVG paint or a CSS value fetching something
         if attribute == "href":
             return value if _link_allowed(value) else None
         if tag == "img" and attribute == "src":
@@ -111,8 +114,8 @@ def _clean(fragment: str, tags: frozenset[str], images: bool) -> str:
     return nh3.clean(
         fragment,
         tags=set(tags),
-        clean_content_tags=_DROPPED_WITH_CONTENT,
-        attributes={k: set(v) for k, v in _ATTRIBUTES.items()},
+        clean_content_tags=set(_DROPPED_WITH_CONTENT | ({"svg", "math"} - tags)),
+        attributes={k: set(v) for k, v in _ATTRIBUTES.items() if k == "*" or k in tags},
         generic_attribute_prefixes={"aria-", "data-"},  # data-* is inert without script
         attribute_filter=_make_filter(images),
         url_schemes={"https", "mailto", "data"},  # data: only survives the filter on an embedded image
@@ -143,7 +146,7 @@ def plain_text(text: str) -> str:
         if "<" not in text:
             return text
         cleaned = html.unescape(
-            nh3.clean(text, tags=set(), clean_content_tags=_DROPPED_WITH_CONTENT, strip_comments=True)
+            nh3.clean(text, tags=set(), clean_content_tags=set(_DROPPED_WITH_CONTENT), strip_comments=True)
         )
         if cleaned == text:
             return text

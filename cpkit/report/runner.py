@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from cpkit.config import Config, Period, find_config
+from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.report import sections as section_registry
 from cpkit.report.execute import SectionRun, run_section
 from cpkit.report.sections import Section, select
@@ -99,6 +99,7 @@ class ReportRequest:
     timeout: int | None = 600  # seconds per cell
     progress: bool = True
     registry: tuple[Section, ...] | None = None  # the sections to choose from (default: the report's)
+    quarter: int | None = None  # with period "quarter": the quarterly Performance on a Page
 
 
 def build_report(request: ReportRequest) -> Path:
@@ -114,15 +115,18 @@ def build_report(request: ReportRequest) -> Path:
         raise ReportFailed(f"data folder not found: {data_dir}")
     config_file = request.config_file or find_config(data_dir)
     config = Config.load(config_file, la_name=request.la_name, la_code=request.la_code)
-    period = Period.from_year(request.year, request.period)
-    registry = request.registry or section_registry.discover()
-    chosen = select(request.sections, registry)
+    period = Period.from_year(request.year, request.period, request.quarter)
+    if period.kind in IN_YEAR_KINDS:  # the quarterly Performance on a Page: one notebook of its own
+        registry = [section_registry.poap_section()]
+    else:
+        registry = list(request.registry or section_registry.discover())
+    chosen = select(request.sections, tuple(registry)) if period.kind not in IN_YEAR_KINDS else registry
     out_dir = Path(request.out_dir).resolve()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        with RunLock(out_dir / f".{period.year}.lock"), _stop_on_signals():
-            _remove_leftovers(out_dir, period.year)
-            plan = _plan(chosen, list(registry), out_dir, period)
+        with RunLock(out_dir / f".{period.folder}.lock"), _stop_on_signals():
+            _remove_leftovers(out_dir, period.folder)
+            plan = _plan(chosen, registry, out_dir, period)
             return _build(request, data_dir, config_file, config, period, plan, out_dir)
     except OSError as exc:
         message = _output_problem(exc, out_dir)
@@ -151,13 +155,13 @@ def _plan(chosen: list[Section], registry: list[Section], out_dir: Path, period:
     exists, was built from every current section, and its executed notebooks in ``_analyst/<year>/``
     are the very ones it was built from (checked by SHA-256: a failed run since may have replaced one);
     otherwise a report of those sections alone in ``<year>-partial/``."""
-    final = out_dir / str(period.year)
+    final = out_dir / period.folder
     if {s.name for s in chosen} == {s.name for s in registry}:
         return _Plan(chosen, [], chosen, final, False, [])
     run = [s for s in registry if s in chosen or s.last]  # the summary reads the others: rebuilt too
-    reused = _reusable(final, out_dir / ANALYST_DIR / str(period.year), registry, run)
+    reused = _reusable(final, out_dir / ANALYST_DIR / period.folder, registry, run)
     if reused is None:
-        return _Plan(chosen, [], chosen, out_dir / f"{period.year}{PARTIAL_SUFFIX}", True, [])
+        return _Plan(chosen, [], chosen, out_dir / f"{period.folder}{PARTIAL_SUFFIX}", True, [])
     runs, inputs = reused
     return _Plan(run, runs, registry, final, False, inputs)
 
@@ -197,8 +201,8 @@ def _build(
     out_dir: Path,
 ) -> Path:
     """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes."""
-    analyst_dir = out_dir / ANALYST_DIR / str(period.year)
-    work = Path(tempfile.mkdtemp(prefix=f".{period.year}-building-", dir=out_dir))
+    analyst_dir = out_dir / ANALYST_DIR / period.folder
+    work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
     try:
         from cpkit.report import provenance
         from cpkit.report.prepare import prepare_data
@@ -216,6 +220,9 @@ def _build(
             "config_file": str(Path(config_file).resolve()) if config_file else "",
             "cache_dir": str(cache_dir),
         }
+        in_year = period.kind in IN_YEAR_KINDS
+        if in_year:
+            parameters["quarter"] = period.quarter
         check_parameters(plan.run, parameters)
         log_dir = work / "reads"
         log_dir.mkdir()
@@ -236,6 +243,7 @@ def _build(
                 [*inputs, *(i for i in plan.previous_inputs if i.get("file") not in fresh)],
                 key=lambda i: str(i["file"]),
             )
+        from cpkit.report.poap_site import write_poap_site
         from cpkit.report.site import write_site
 
         staging = work / "site"
@@ -246,9 +254,13 @@ def _build(
             "la_code": config.la_code,
             "sections": "some" if plan.partial else "all",
         }
+        if in_year:
+            shared["quarter"] = period.quarter
         if plan.reused:
             shared["rebuilt"] = [s.name for s in plan.run]
-        write_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
+        (write_poap_site if in_year else write_site)(
+            staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs
+        )
         report = _swap_in(staging, plan.final, work)
         kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
         if not plan.partial:
@@ -447,10 +459,10 @@ def _age(path: Path) -> float:
         return 0.0
 
 
-def _remove_leftovers(out_dir: Path, year: int) -> None:
+def _remove_leftovers(out_dir: Path, folder: str) -> None:
     """Staging folders of runs that were killed outright (their cache holds child-level tables); safe to
-    remove because the caller holds the lock for this year."""
-    for stale in out_dir.glob(f".{year}-building-*"):
+    remove because the caller holds the lock for this report folder."""
+    for stale in out_dir.glob(f".{folder}-building-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 

@@ -106,7 +106,7 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _assert_inert(page: str, name: str) -> None:
     soup = BeautifulSoup(page, "html.parser")
-    for tag in ("script", "iframe", "frame", "object", "embed", "link", "base", "form", "svg"):
+    for tag in ("script", "iframe", "frame", "object", "embed", "link", "base", "form", "use", "image"):
         assert soup.find(tag) is None, f"{name}: <{tag}> in the page"
     for style in soup.find_all("style"):  # the template's own stylesheet, in <head>, and nothing else
         assert style.find_parent("head") is not None and "url(" not in style.get_text(), name
