@@ -7,10 +7,11 @@ outside the folder; so the record is of use, not of presence:
 
 - the SSDA903 files the reader took a table from (``Data903.sources``);
 - the settings file;
-- every file a section notebook's kernel opened for reading under the data folder or a path a setting
-  names (``kpi_file``, ``action_plan_file``, ``benchmarks_dir``): the runner asks the kernels to log
-  their reads (:func:`log_reads_from_env`, a Python audit hook on ``open``, installed when ``cpkit`` is
-  imported with :data:`LOG_ENV` set) into the run's staging folder.
+- every other file the run opened for reading under the data folder or a path a setting names
+  (``kpi_file``, ``action_plan_file``, ``benchmarks_dir``): while it prepares the data (the figures
+  table reads the benchmarks and KPIs) the runner logs its own reads (:func:`recording`), and it asks the
+  section kernels to log theirs (:func:`log_reads_from_env`, switched on when ``cpkit`` is imported with
+  :data:`LOG_ENV` set), all into the run's staging folder, through one Python audit hook on ``open``.
 
 A file inside the data folder is named by its path relative to it (``ssda903/2025/episodes.csv``); a
 file outside it by the setting that pointed to it (``kpi_file``, ``benchmarks_dir/la_cla.csv``,
@@ -24,7 +25,8 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -79,41 +81,69 @@ def log_environment(log_dir: Path, roots: Iterable[Path], skip: Iterable[Path]) 
     }
 
 
+_STATE: dict[str, object] | None = None  # where reads are being logged in this process, if anywhere
+_HOOKED = False
+
+
+def _hook(event: str, args: tuple) -> None:
+    """The audit hook: cheap for every event that is not an ``open`` for reading while logging is on."""
+    state = _STATE
+    if event != "open" or state is None:
+        return
+    path, mode = args[0], args[1]
+    if not isinstance(path, (str, bytes, os.PathLike)) or (mode is not None and not _reads(mode)):
+        return
+    try:
+        full = os.path.abspath(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return
+    seen: set[str] = state["seen"]  # type: ignore[assignment]
+    skip: tuple[str, ...] = state["skip"]  # type: ignore[assignment]
+    if full in seen or not full.startswith(state["roots"]) or (skip and full.startswith(skip)):  # type: ignore[arg-type]
+        return
+    seen.add(full)
+    try:
+        with open(state["file"], "a", encoding="utf-8") as out:  # type: ignore[arg-type]  # not under a root
+            out.write(full + "\n")
+    except OSError:
+        pass
+
+
+def _start(log_file: Path, roots: Iterable[str], skip: Iterable[str]) -> dict[str, object] | None:
+    global _STATE, _HOOKED
+    previous = _STATE
+    _STATE = {"file": str(log_file), "roots": tuple(roots), "skip": tuple(skip), "seen": set()}
+    if not _HOOKED:
+        sys.addaudithook(_hook)  # cannot be removed: it does nothing while _STATE is None
+        _HOOKED = True
+    return previous
+
+
+@contextmanager
+def recording(log_dir: Path, roots: Iterable[Path], skip: Iterable[Path]) -> Iterator[None]:
+    """Log the files this process opens for reading under ``roots`` into ``log_dir`` while inside the
+    block (the runner's own reading: the SSDA903 returns, the figures' inputs)."""
+    global _STATE
+    previous = _start(log_dir / f"{os.getpid()}-runner.txt", [str(r) for r in roots], [str(s) for s in skip])
+    try:
+        yield
+    finally:
+        _STATE = previous
+
+
 def log_reads_from_env() -> bool:
     """In a section kernel started by the runner: log every file opened for reading under the roots.
 
     A Python audit hook sees every ``open()`` (pandas, openpyxl, python-docx and YAML all read through
     it). The hook does as little as possible for the many events that are not a read under a root. It
-    cannot be removed, so it is installed only when the runner asked for it (:data:`LOG_ENV`).
+    is switched on only when the runner asked for it (:data:`LOG_ENV`).
     """
     log_dir = os.environ.get(LOG_ENV)
     if not log_dir:
         return False
-    roots = tuple(r for r in os.environ.get(ROOTS_ENV, "").split(os.pathsep) if r)
-    skip = tuple(s for s in os.environ.get(SKIP_ENV, "").split(os.pathsep) if s)
-    log_file = Path(log_dir) / f"{os.getpid()}.txt"
-    seen: set[str] = set()
-
-    def hook(event: str, args: tuple) -> None:
-        if event != "open":
-            return
-        path, mode = args[0], args[1]
-        if not isinstance(path, (str, bytes, os.PathLike)) or (mode is not None and not _reads(mode)):
-            return
-        try:
-            full = os.path.abspath(os.fsdecode(path))
-        except (TypeError, ValueError):
-            return
-        if full in seen or not full.startswith(roots) or (skip and full.startswith(skip)):
-            return
-        seen.add(full)
-        try:
-            with open(log_file, "a", encoding="utf-8") as out:  # not under a root: no recursion
-                out.write(full + "\n")
-        except OSError:
-            pass
-
-    sys.addaudithook(hook)
+    roots = [r for r in os.environ.get(ROOTS_ENV, "").split(os.pathsep) if r]
+    skip = [s for s in os.environ.get(SKIP_ENV, "").split(os.pathsep) if s]
+    _start(Path(log_dir) / f"{os.getpid()}.txt", roots, skip)
     return True
 
 
@@ -123,11 +153,17 @@ def _reads(mode: object) -> bool:
     return "r" in str(mode) and "+" not in str(mode)
 
 
-def logged_reads(log_dir: Path) -> set[Path]:
-    """Every path the kernels logged."""
+def logged_reads(
+    log_dir: Path, ssda903_dir: Path | None = None, tables: set[Path] | None = None
+) -> set[Path]:
+    """Every path the runner and the kernels logged; under ``ssda903_dir`` only the files in ``tables``
+    (the reader opens every file there to recognise it; only those that gave a table were used)."""
     found: set[Path] = set()
     for log in log_dir.glob("*.txt"):
         found |= {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
+    if ssda903_dir is not None:
+        folder = ssda903_dir.resolve()
+        found = {p for p in found if not _within(p.resolve(), folder) or p.resolve() in (tables or set())}
     return found
 
 

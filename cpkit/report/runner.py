@@ -47,6 +47,7 @@ from pathlib import Path
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.report import sections as section_registry
+from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import SectionRun, run_section
 from cpkit.report.sections import Section, select
 
@@ -209,7 +210,11 @@ def _build(
 
         settings = provenance.setting_paths(data_dir, config, config_file)
         used: set[Path] = {settings[provenance.CONFIG_LABEL]} if config_file else set()
-        cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config)
+        log_dir = work / "reads"
+        log_dir.mkdir()
+        roots = provenance.reading_roots(data_dir, settings)
+        with provenance.recording(log_dir, roots, skip=[out_dir, work]):
+            cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config)
         used |= provenance.ssda903_files(ssda903)
         parameters = {
             "year": period.year,
@@ -224,18 +229,14 @@ def _build(
         if in_year:
             parameters["quarter"] = period.quarter
         check_parameters(plan.run, parameters)
-        log_dir = work / "reads"
-        log_dir.mkdir()
-        env = provenance.log_environment(
-            log_dir, provenance.reading_roots(data_dir, settings), skip=[out_dir, work]
-        )
+        env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
         with _environment(env):
             runs = _execute_all(plan.run, parameters, work / "notebooks", request)
         failed = [r for r in runs if not r.ok]
         if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
             runs = _keep_for_analyst(runs, analyst_dir)
             raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
-        used |= provenance.logged_reads(log_dir)
+        used |= provenance.logged_reads(log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(ssda903))
         inputs = provenance.manifest_inputs(used, data_dir, settings)
         if plan.reused:  # the kept sections' inputs stay listed; those read again now are updated
             fresh = {i["file"] for i in inputs}
