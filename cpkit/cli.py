@@ -89,7 +89,11 @@ def _check(args: argparse.Namespace) -> int:
 
     findings = check_data(_data_dir(args), args.year, args.period, config_file=args.config)
     if args.out:
-        findings.ssda903.to_csv(args.out, index=False)
+        from cpkit.present.sanitise import safe_frame
+
+        safe_frame(findings.ssda903).to_csv(
+            args.out, index=False
+        )  # values from the files are text, never formulas
     return print_findings(findings, limit=args.limit, strict=args.strict)
 
 
@@ -266,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         # CpkitError: the kit's own; a missing file or a refused value elsewhere also carries its message
         log.debug("failed", exc_info=True)
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number
     except Exception as exc:  # a bug: one line, and the traceback when asked for
         if args.verbose:
             raise

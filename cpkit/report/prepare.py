@@ -23,7 +23,6 @@ section reads the same numbers and none recomputes them.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import logging
 import re
 from pathlib import Path
@@ -237,18 +236,9 @@ def _years(years: list[int]) -> str:
     return f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def file_checksums(data_dir: Path) -> list[dict[str, object]]:
-    """Every input file under the data folder with its size and SHA-256, for the manifest."""
-    rows = []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows.append({"file": str(path.relative_to(data_dir)), "bytes": path.stat().st_size, "sha256": digest})
-    return rows
-
-
 def prepare_data(
     data_dir: Path, cache_dir: Path, period: Period, config: Config, strict: bool = False
-) -> tuple[Path, list[dict[str, object]]]:
+) -> tuple[Path, pd.DataFrame]:
     """Load, check and cache the SSDA903 tables; return the cache folder and the input checksums.
 
     ``DataProblem`` when the report cannot be built (see the module doc for what blocks). The DfE's own
@@ -268,7 +258,7 @@ def prepare_data(
         from cpkit.figures import build_figures, save_figures
 
         save_figures(build_figures(data, period, config, data_dir), cache_dir)
-    return cache_dir, file_checksums(data_dir)
+    return cache_dir, data.sources
 
 
 def _strict_optional_inputs(data_dir: Path, config: Config, period: Period) -> None:
