@@ -7,12 +7,17 @@ import csv
 from cpkit import cli
 from cpkit.present.sanitise import FORMULA_STARTS
 
+from .conftest import SAMPLE_DIR
+
 ATTACK = "=cmd|' /C calc'!A0"
 
 
 def test_problems_csv_holds_no_formula(tmp_path, capsys):
-    folder = tmp_path / "2025"
-    folder.mkdir()
+    folder = tmp_path / "ssda903" / "2025"  # --data is the council's folder: settings and returns
+    folder.mkdir(parents=True)
+    (tmp_path / "cpkit.yaml").write_text(
+        (SAMPLE_DIR / "cpkit.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (folder / "episodes.csv").write_text(
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
         f'1001,"{ATTACK}",S,C2,N1,U1,PR1,,,,,,\n'

@@ -39,3 +39,24 @@ def write_notebook(path: Path, body: str, parameters: str = PARAMETERS, title: s
     path.parent.mkdir(parents=True, exist_ok=True)
     nbf.write(nb, str(path))
     return path
+
+
+def write_council(data: Path) -> Path:
+    """A council data folder as every report needs: its settings and the smallest return (one child)."""
+    import shutil
+
+    from ..conftest import SAMPLE_DIR
+
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLE_DIR / "cpkit.yaml", data / "cpkit.yaml")
+    returns = data / "ssda903" / "2025"
+    returns.mkdir(parents=True, exist_ok=True)
+    (returns / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1001,M,01/01/2010,WBRI,A999000000001,,\n", encoding="utf-8"
+    )
+    (returns / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    return data

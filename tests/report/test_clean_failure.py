@@ -23,7 +23,7 @@ from cpkit.report import sections as sections_mod
 from cpkit.report.runner import ReportLocked, ReportRequest, build_report
 from cpkit.report.sections import Section
 
-from .notebooks import GOOD_BODY, write_notebook
+from .notebooks import GOOD_BODY, write_council, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -146,8 +146,7 @@ def _sections(tmp_path: Path) -> tuple[Section, Section, Section]:
 
 
 def _request(tmp_path: Path, registry: tuple[Section, ...], **kw) -> ReportRequest:
-    data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
+    data = write_council(tmp_path / "data")  # a council's settings and the year's return
     return ReportRequest(
         year=2025,
         data_dir=data,
@@ -272,7 +271,7 @@ def test_read_only_output_is_a_one_line_message(tmp_path):
     out = tmp_path / "reports"
     before = previous_report(out)
     command = report_command(out, "--data", str(tmp_path / "data"))
-    (tmp_path / "data").mkdir()
+    write_council(tmp_path / "data")
     if os.geteuid() != 0:  # an ordinary user: permissions are enough
         out.chmod(0o555)
         try:
@@ -329,8 +328,8 @@ def test_a_full_disk_while_writing_pages_through_the_command_line(tmp_path, monk
             raise OSError(28, "No space left on device", str(self))
         return real_write_text(self, *args, **kwargs)
 
+    write_council(tmp_path / "data")
     monkeypatch.setattr(Path, "write_text", full)
-    (tmp_path / "data").mkdir()
     code = cli.main(
         ["report", "--year", "2025", "--data", str(tmp_path / "data"), "--out", str(out), "--quiet"]
     )
