@@ -18,6 +18,8 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
+from cpkit.forecast.settings import ForecastSettings, parse_forecast_settings
+
 PeriodKind = Literal["calendar", "financial"]
 
 
@@ -121,6 +123,7 @@ class Config:
     benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
     kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
     action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)  # cpkit.forecast.settings
     sample: bool = False  # set by the sample's own config: shows the "Synthetic sample data" banner
     source: str | None = None  # the file this config was read from, for messages
 
@@ -156,6 +159,11 @@ class Config:
                 if bad:
                     raise ConfigError(f"{where}: unknown setting(s) {key}.{', '.join(bad)}")
                 value = nested[key](**value)
+            if key == "forecast":
+                try:
+                    value = parse_forecast_settings(value)
+                except ValueError as exc:
+                    raise ConfigError(f"{where}: {exc}") from None
             values[key] = value
         values["source"] = source
         config = cls(**values)
