@@ -55,6 +55,7 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_903.py
 	$(BIN)/python benchmarks/bench_release.py
+	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
 	rm -rf $(VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ Back test (issue 14): for each year Y with at least two earlier returns, fit on 
 Y-1 (read with ``cpkit.ssda903.load_903`` from those years' folders only), forecast 31 March Y, and compare
 with the year-Y return (read alone) per DfE placement group: mean absolute percentage error (MAPE, over
 groups with children at 31 March Y) and the share of actuals inside the 80% interval. Beside it, two
-baselines on the same returns: "same as last year" (the number at 31 March Y-1) and Social Finance's
+baselines on the same returns: "same as last year" (the number at 31 March Y-1 in the year Y-1 return) and Social Finance's
 ``cs-demand-model`` (its own Markov model with its own age brackets, given the DfE placement groups as its
 categories and the same reference window). On two data sets: the kit's sample (``data/sample/ssda903``) and
 the cs-demand-model package's five fake returns (``cs_demand_model_samples/combined``, files named
@@ -144,7 +144,8 @@ def backtest_set(
         fit_folder = subset(folder, [y for y in years if y < year], tmp, f"fit_{label}_{year}")
         fit = load_903(fit_folder)
         actual = load_903(folder / str(year))
-        table = backtest(actual, year, settings, fit_data=fit)
+        last = load_903(folder / str(year - 1))
+        table = backtest(actual, year, settings, fit_data=fit, last_year=last)
         table.insert(0, "year", year)
         table["csdm"] = float("nan")
         if python is not None:

@@ -76,12 +76,15 @@ def backtest(
     year: int,
     settings: ForecastSettings | None = None,
     fit_data: Data903 | None = None,
+    last_year: Data903 | None = None,
 ) -> pd.DataFrame:
     """Forecast 31 March ``year`` from what was known at 31 March ``year - 1``; compare with ``data``.
 
     ``data``: the returns holding 31 March ``year`` (the actual). ``fit_data``: the returns up to
     ``year - 1`` (default: ``as_at(data, 31 March year - 1)``). Columns ``BACKTEST_COLUMNS``; one row per
-    placement group and one for all placements.
+    placement group and one for all placements. ``last_year``: the return holding 31 March ``year - 1`` for
+    the "same as last year" baseline (default ``fit_data``; give the year's own return where stacking keeps
+    children an older return lost, so the baseline is that return's own count).
     """
     settings = dataclasses.replace(settings or ForecastSettings(), horizon_months=12, scenarios=())
     as_of, target = pd.Timestamp(year - 1, 3, 31), pd.Timestamp(year, 3, 31)
@@ -89,7 +92,7 @@ def backtest(
     result = forecast(fit_data, as_of, settings)
     at = result.at(target).set_index("placement_group")
     act = stock_by_group(data, target)
-    last = stock_by_group(fit_data, as_of)
+    last = stock_by_group(last_year if last_year is not None else fit_data, as_of)
     table = pd.DataFrame({"actual": act, "same_as_last_year": last})
     table.loc[ALL_PLACEMENTS] = table.sum()
     for col in ("lo80", "hi80", "lo95", "hi95"):

@@ -51,10 +51,10 @@ class Fitted:
     entry_child: np.ndarray
     entry_age: np.ndarray
     entry_group: np.ndarray
-    prior_months: float = 6.0
+    prior_months: float = 24.0
 
 
-def fit(history: StateHistory, first_pair: int = 0, prior_months: float = 6.0) -> Fitted:
+def fit(history: StateHistory, first_pair: int = 0, prior_months: float = 24.0) -> Fitted:
     """Count moves and entries over the month pairs (t, t+1) with t from ``first_pair`` to the last but one."""
     st, age = history.state, history.age.astype(np.int64)
     n_children, n_months = st.shape
@@ -206,6 +206,8 @@ def _simulate_block(
     step_downs_per_year: float,
     homes_now: float,
 ) -> np.ndarray:
+    """``n`` simulated futures. The children in care across all of them are kept as flat arrays (simulation,
+    group, age), so each month costs in proportion to the children in care, not to every child ever seen."""
     weights = rng.poisson(1.0, size=(n, fitted.n_children)).astype(float)
     cum = np.empty((n, B, G, G))  # cumulative probabilities of the first G destinations
     lam = np.empty(n)
@@ -215,49 +217,49 @@ def _simulate_block(
         cum[s] = np.cumsum(mat, axis=-1)[..., :G]
         lam[s], dist = entry_profile(fitted, weights[s])
         pools.append(dist.reshape(-1))
-    lam *= 1.0 + entries_change
-    arrivals = rng.poisson(np.repeat(lam[:, None], horizon, axis=1))  # [sim, month]
-    slots = arrivals.max(axis=0)
-    first_slot = len(start_age) + np.concatenate([[0], np.cumsum(slots)[:-1]])
-    width = len(start_age) + int(slots.sum())
-    state = np.full((n, width), -2, dtype=np.int8)  # -2: not yet in care, OUT: left
-    age = np.zeros((n, width), dtype=np.int16)
-    state[:, : len(start_age)] = start_group
-    age[:, : len(start_age)] = start_age
-    entrant_cell = np.zeros((n, int(slots.sum())), dtype=np.int64)
-    for s in range(n):
-        if arrivals[s].sum() and pools[s].sum() > 0:
-            entrant_cell[s] = rng.choice(len(pools[s]), size=entrant_cell.shape[1], p=pools[s])
-    stay = np.concatenate([np.zeros((n, B, G, 1)), cum], axis=-1)
-    stay = np.diagonal(np.diff(stay, axis=-1)[..., :G], axis1=2, axis2=3).copy()  # [sim, band, group]
+    probs = np.diff(np.concatenate([np.zeros((n, B, G, 1)), cum], axis=-1), axis=-1)
+    stay = np.diagonal(probs, axis1=2, axis2=3).reshape(-1)  # [sim, band, group] flattened
+    cum_flat = cum.reshape(-1, G)
+    arrivals = rng.poisson(np.repeat((lam * (1.0 + entries_change))[:, None], horizon, axis=1))  # [sim, month]
+    # Every entrant's (age, group) cell, drawn per simulation from its own resampled entrants; then by month.
+    e_sim = np.repeat(np.arange(n), arrivals.sum(axis=1))
+    e_month = np.concatenate([np.repeat(np.arange(horizon), arrivals[s]) for s in range(n)])
+    e_cell = np.concatenate(
+        [
+            rng.choice(len(pools[s]), size=int(arrivals[s].sum()), p=pools[s])
+            if arrivals[s].sum() and pools[s].sum() > 0
+            else np.zeros(0, np.int64)
+            for s in range(n)
+        ]
+    ).astype(np.int64)
+    order = np.argsort(e_month, kind="stable")
+    e_sim, e_cell = e_sim[order], e_cell[order]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(e_month, minlength=horizon))])
+
+    sim = np.repeat(np.arange(n), len(start_age))
+    group = np.tile(start_group.astype(np.int64), n)
+    age = np.tile(start_age.astype(np.int64), n)
     out = np.zeros((n, horizon, G, B), dtype=np.int32)
-    sims = np.arange(n)[:, None]
     for m in range(horizon):
-        s_idx, c_idx = np.nonzero(state >= 0)
-        g = state[s_idx, c_idx].astype(np.int64)
-        band = BAND_OF_AGE[age[s_idx, c_idx]].astype(np.int64)
         # Most children stay where they are: test that first with one number per child, then place only
         # the movers by inverse CDF over the other destinations (their own group's stretch skipped).
-        u = rng.random(len(s_idx))
-        p_stay = stay[s_idx, band, g]
+        row = (sim * B + BAND_OF_AGE[age]) * G + group
+        u = rng.random(len(row))
+        p_stay = stay[row]
         moves = np.nonzero(u >= p_stay)[0]
-        sm, bm, gm = s_idx[moves], band[moves], g[moves]
-        x = u[moves] - p_stay[moves]
-        below = np.where(gm > 0, cum[sm, bm, gm, np.maximum(gm - 1, 0)], 0.0)
-        x = np.where(x < below, x, x + p_stay[moves])
-        dest = (x[:, None] >= cum[sm, bm, gm]).sum(axis=1)  # G means out of care
-        state[s_idx[moves], c_idx[moves]] = np.where(dest == G, OUT, dest).astype(np.int8)
-        age += 1
-        state[(state >= 0) & (age >= LEAVE_AGE_MONTHS)] = OUT
-        if slots[m]:
-            cols = first_slot[m] + np.arange(slots[m])
-            arrive = np.arange(slots[m])[None, :] < arrivals[:, m][:, None]
-            cell = entrant_cell[:, cols - len(start_age)]
-            new_state = np.where(arrive, cell % G, -2).astype(np.int8)
-            state[:, cols] = new_state
-            age[:, cols] = np.where(arrive, cell // G, 0).astype(np.int16)
-        s_in, c_in = np.nonzero(state >= 0)
-        key = (sims[s_in, 0] * G + state[s_in, c_in]) * B + BAND_OF_AGE[age[s_in, c_in]]
+        if len(moves):
+            rm, gm = row[moves], group[moves]
+            x = u[moves] - p_stay[moves]
+            below = np.where(gm > 0, cum_flat[rm, np.maximum(gm - 1, 0)], 0.0)
+            x = np.where(x < below, x, x + p_stay[moves])
+            group[moves] = (x[:, None] >= cum_flat[rm]).sum(axis=1)  # G means out of care
+        age = age + 1
+        keep = (group < G) & (age < LEAVE_AGE_MONTHS)  # left care, or turned 18
+        lo, hi = bounds[m], bounds[m + 1]
+        sim = np.concatenate([sim[keep], e_sim[lo:hi]])
+        group = np.concatenate([group[keep], e_cell[lo:hi] % G])
+        age = np.concatenate([age[keep], e_cell[lo:hi] // G])
+        key = (sim * G + group) * B + BAND_OF_AGE[age]
         out[:, m] = np.bincount(key, minlength=n * G * B).reshape(n, G, B)
     return out
 

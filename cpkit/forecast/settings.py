@@ -57,8 +57,9 @@ class ForecastSettings:
     simulations: int = 500
     seed: int = 14
     # Pseudo child-months of the placement group's all-ages rates added to each age band's own: a band with
-    # few children borrows strength from the group instead of jumping to 0% or 100%.
-    prior_months: float = 6.0
+    # few children borrows strength from the group instead of jumping to 0% or 100%. 24 (two child-years)
+    # was chosen from the back tests in benchmarks/bench_forecast.py (0, 6 and 24 tried; see README).
+    prior_months: float = 24.0
     scenarios: tuple[Scenario, ...] = field(default_factory=tuple)
 
 
@@ -147,6 +148,6 @@ def parse_forecast_settings(raw: Any) -> ForecastSettings:
             _number(raw.get("simulations", 500), "forecast.simulations", 50, 20000, integer=True)
         ),
         seed=int(_number(raw.get("seed", 14), "forecast.seed", 0, 2**32 - 1, integer=True)),
-        prior_months=_number(raw.get("prior_months", 6.0), "forecast.prior_months", 0, 1000),
+        prior_months=_number(raw.get("prior_months", 24.0), "forecast.prior_months", 0, 1000),
         scenarios=scenarios,
     )
