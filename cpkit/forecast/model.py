@@ -220,7 +220,9 @@ def _simulate_block(
     probs = np.diff(np.concatenate([np.zeros((n, B, G, 1)), cum], axis=-1), axis=-1)
     stay = np.diagonal(probs, axis1=2, axis2=3).reshape(-1)  # [sim, band, group] flattened
     cum_flat = cum.reshape(-1, G)
-    arrivals = rng.poisson(np.repeat((lam * (1.0 + entries_change))[:, None], horizon, axis=1))  # [sim, month]
+    arrivals = rng.poisson(
+        np.repeat((lam * (1.0 + entries_change))[:, None], horizon, axis=1)
+    )  # [sim, month]
     # Every entrant's (age, group) cell, drawn per simulation from its own resampled entrants; then by month.
     e_sim = np.repeat(np.arange(n), arrivals.sum(axis=1))
     e_month = np.concatenate([np.repeat(np.arange(horizon), arrivals[s]) for s in range(n)])
