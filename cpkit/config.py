@@ -90,6 +90,9 @@ class NarrativeThresholds:
     slight: float = 0.05
 
 
+INHOUSE_DENOMINATORS = ("excluding_parents", "all")
+
+
 @dataclass
 class StabilitySettings:
     """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
@@ -114,6 +117,9 @@ class Config:
     la_district_codes: list[str] = field(default_factory=lambda: ["E08000019", "E08000039"])
     population_0_17: int | None = 64000  # ONS mid-year estimate, for rates per 10,000
     inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
+    # Who the in-house share is a share of: "excluding_parents" (children placed with parents, P1/PR0, left
+    # out: a provider does not apply to them) or "all" children in care (see cpkit.care.placements).
+    inhouse_denominator: str = "excluding_parents"
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
@@ -167,13 +173,43 @@ class Config:
             values[key] = value
         values["source"] = source
         config = cls(**values)
-        if config.small_number_threshold < 1:
-            raise ConfigError(f"{where}: small_number_threshold must be 1 or more")
+        _check_disclosure(config, where)
+        if config.inhouse_denominator not in INHOUSE_DENOMINATORS:
+            raise ConfigError(
+                f"{where}: inhouse_denominator must be one of {', '.join(INHOUSE_DENOMINATORS)}, "
+                f"not {config.inhouse_denominator!r}"
+            )
         return config
 
     def path_in(self, data_dir: str | Path, setting: str | None, default: str) -> Path:
         """Resolve a file setting relative to the data folder (absolute paths stay as they are)."""
         return Path(data_dir) / (setting or default)
+
+
+MIN_SMALL_NUMBER_THRESHOLD = 3  # cpkit.present.disclosure.MIN_THRESHOLD; the DfE's own practice is 5
+
+
+def _check_disclosure(config: Config, where: str) -> None:
+    """The small-number rule a council may set: a whole-number threshold of at least 3 (a report that
+    published counts of 1 or 2 would identify children), and a symbol that is not a number."""
+    t = config.small_number_threshold
+    if isinstance(t, bool) or not isinstance(t, int) or t < MIN_SMALL_NUMBER_THRESHOLD:
+        raise ConfigError(
+            f"{where}: small_number_threshold must be a whole number of at least "
+            f"{MIN_SMALL_NUMBER_THRESHOLD} (counts from 1 to the threshold less one are hidden; the DfE "
+            f"uses 5), not {t!r}"
+        )
+    symbol = config.suppression_symbol
+    if (
+        not isinstance(symbol, str)
+        or not symbol.strip()
+        or symbol.strip().lstrip("+-").replace(",", "").isdigit()
+        or symbol.strip() == "[c]"  # the secondary symbol: a small count must read differently
+    ):
+        raise ConfigError(
+            f"{where}: suppression_symbol must be text that cannot be read as a count and is not [c] (the "
+            f'symbol for a figure hidden to protect another), such as "<5" or "[low]"; not {symbol!r}'
+        )
 
 
 def find_config(data_dir: str | Path) -> Path | None:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import rule_note
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import CHART_DATA_PREFIX, Numbered
 from cpkit.report.execute import SectionRun
@@ -68,15 +69,9 @@ def published_tables(notebook: Path, section: str) -> list[DataTable]:
 
 
 def small_number_note(config: Config) -> str:
-    """The suppression rule in words, as the Contents sheet and every data sheet state it."""
-    if config.small_number_threshold <= 1:
-        return "No counts are suppressed in this report (the small-number threshold is 1)."
-    top = config.small_number_threshold - 1
-    return (
-        f'Small-number rule: counts from 1 to {top} are shown as "{config.suppression_symbol}", and a '
-        'percentage based on such a count as "c", so that no child can be identified; where a total is '
-        "shown, the next smallest count may be hidden too."
-    )
+    """The suppression rule in words, as the Contents sheet and every data sheet state it (one wording,
+    ``cpkit.present.disclosure.Rule.note``)."""
+    return "Small-number rule: " + rule_note(config)
 
 
 def build_workbook(

@@ -24,7 +24,7 @@ from cpkit.forecast import Forecast
 from cpkit.forecast.backtest import accuracy, as_at, backtest
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.suppression import is_small, suppress_counts
+from cpkit.present.disclosure import is_small, suppress_counts
 from cpkit.sections.common import day_label
 from cpkit.ssda903.model import Data903
 

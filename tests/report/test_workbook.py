@@ -86,7 +86,8 @@ def test_sheets_follow_the_document_numbering_with_a_contents_sheet_first(workbo
     assert workbook.sheetnames == ["Contents", "Figure 1", "Table 1", "Table 2", "Data 1"]
     contents = workbook["Contents"]
     text = " ".join(str(c) for row in contents.iter_rows(values_only=True) for c in row if c)
-    assert 'counts from 1 to 4 are shown as "<5"' in text and "1 April 2024 to 31 March 2025" in text
+    assert "<5 is a count from 1 to 4" in text and "[c] is a figure hidden" in text
+    assert "1 April 2024 to 31 March 2025" in text
     listed = [r for r in contents.iter_rows(min_row=7, values_only=True)]
     assert listed == [
         ("Figure 1", "Figure 1", "Children in care (the data behind the chart)", "Alpha"),
