@@ -211,6 +211,11 @@ def method_text(result: Forecast) -> str:
             "next one; they are treated as no longer in care after that return and their later months are "
             "not used for the rates."
         )
+    if notes.get("no_dob"):
+        text += (
+            f" {notes['no_dob']} children with no date of birth in the Header are left out (their age band "
+            "cannot be known); the data quality section lists them."
+        )
     return text
 
 
