@@ -117,7 +117,6 @@ def test_the_placements_section_shows_the_forecast_on_the_sample(sample_cache, t
         cache_dir=str(sample_cache),
     )
     page = shown(out)
-    assert "Sufficiency forecast" not in page  # headings are markdown cells, not outputs
     assert "By March 2027 the council should expect" in page
     assert "children in foster care, against 313 now." in page  # 313 in foster care at 31 March 2025
     assert "Step\\-down programme" in page or "Step-down programme" in page
