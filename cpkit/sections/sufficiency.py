@@ -131,6 +131,9 @@ def group_sentences(result: Forecast, config: Config) -> list[str]:
     end = horizon_end(result)
     at = result.at(end).set_index("placement_group")
     now = result.now()
+    # "Now" as the table publishes it, so a sentence never shows a count the table hides (secondary too).
+    table = forecast_table(result, config).set_index("Placement type")
+    published = table[f"Children, {day_label(result.as_of)}"]
     when = end.strftime("%B %Y")
     out = []
     for group in [ALL_PLACEMENTS, *[g for g in GROUP_WORDS if g != ALL_PLACEMENTS]]:
@@ -139,9 +142,16 @@ def group_sentences(result: Forecast, config: Config) -> list[str]:
         row, n_now = at.loc[group], float(now.get(group, 0))
         if n_now == 0 and _n(row["hi80"]) == 0:
             continue
+        shown = str(published.get(group, ""))
+        if shown.replace(",", "").isdigit():
+            now_text = f"against {_now(n_now, t)} now"
+        elif is_small(n_now, t):
+            now_text = f"against fewer than {t} now"
+        else:
+            now_text = "(today's number is not shown: with the total it would reveal a small count)"
         out.append(
             f"By {when} the council should expect {_range(row['lo80'], row['hi80'], t)} children "
-            f"{GROUP_WORDS[group]}, against {_now(n_now, t)} now."
+            f"{GROUP_WORDS[group]}{',' if now_text.startswith('against') else ''} {now_text}."
         )
     return out
 
@@ -187,15 +197,18 @@ def scenario_sentences(result: Forecast, config: Config) -> list[str]:
     return out
 
 
-def method_text(result: Forecast) -> str:
+def method_text(result: Forecast, config: Config) -> str:
     """How the forecast is made, in plain words, with the window and the numbers it rests on."""
     s, notes = result.settings, result.notes
+    t = config.small_number_threshold
+    entries = notes["entries_per_month"]
+    entries_text = f"fewer than {t}" if entries < t - 0.5 else f"about {entries:.0f}"
     start = day_label(pd.Timestamp(notes["window_start"]))
     text = (
         f"The forecast follows every child in the council's returns from {start} to "
         f"{day_label(result.as_of)} ({notes['window_months']} months) month by month: how often children of "
         "each age band moved from one type of placement to another or left care, and how many children "
-        f"entered care each month (about {notes['entries_per_month']:.0f} on average), at what age and into "
+        f"entered care each month ({entries_text} on average), at what age and into "
         "which type of placement. It then carries today's children forward a month at a time at those rates, "
         "adds new entrants, moves children into the next age band on their birthday and ends care at 18. "
         f"To show how sure it is, it repeats this {s.simulations:,} times, each time re-estimating the rates "
@@ -207,13 +220,13 @@ def method_text(result: Forecast) -> str:
     )
     if notes.get("lost"):
         text += (
-            f" {notes['lost']} children had an open episode in an earlier return but were missing from the "
+            f" {_now(notes['lost'], t).capitalize()} children had an open episode in an earlier return but were missing from the "
             "next one; they are treated as no longer in care after that return and their later months are "
             "not used for the rates."
         )
     if notes.get("no_dob"):
         text += (
-            f" {notes['no_dob']} children with no date of birth in the Header are left out (their age band "
+            f" {_now(notes['no_dob'], t).capitalize()} children with no date of birth in the Header are left out (their age band "
             "cannot be known); the data quality section lists them."
         )
     return text
@@ -302,7 +315,9 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
     pub = suppress_counts(frame, ["actual", "same_as_last_year"], t, sym, axis="column")
     pub["forecast"] = suppress_counts(frame, ["forecast"], t, sym)["forecast"]
     pub["range"] = [_range(lo, hi, t) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
-    pub["inside"] = np.where(table["inside_80"], "Yes", "No")
+    # Whether a hidden actual fell inside a published range would narrow it down: hidden with it.
+    shown = pub["actual"].astype(str).str.replace(",", "").str.isdigit()
+    pub["inside"] = np.where(shown, np.where(table["inside_80"], "Yes", "No"), pub["actual"])
     y = period.year
     return pub[["placement_group", "same_as_last_year", "forecast", "range", "actual", "inside"]].rename(
         columns={
@@ -327,13 +342,16 @@ def _chartable(result: Forecast, t: int) -> list[str]:
     return out
 
 
-def chart(result: Forecast, config: Config) -> tuple[plt.Figure, str, pd.DataFrame]:
+def chart(result: Forecast, config: Config) -> tuple[plt.Figure, str, pd.DataFrame] | None:
     """History and forecast (central line, 80% and 95% bands, scenario lines) per main placement group.
 
-    Returns the figure, its alt text and the chart's data as published (small counts suppressed).
+    Returns the figure, its alt text and the chart's data as published (small counts suppressed); None
+    when every group's monthly history has a count the small-number rule hides (no line can be drawn).
     """
     t = config.small_number_threshold
     groups = _chartable(result, t)
+    if not groups:
+        return None
     proj = result.projection[result.projection["age_band"] == ALL_AGES]
     scenarios = [s for s in result.settings.scenarios if not s.new_home_beds]
     colours = af_colours(max(2, len(scenarios) + 1))

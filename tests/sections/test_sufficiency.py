@@ -75,7 +75,9 @@ def test_one_sentence_per_group_from_the_80_percent_range_with_small_numbers_hid
     text = sufficiency.group_sentences(hand_forecast(), Config())
     assert text == [
         "By March 2027 the council should expect 190 to 230 children in care, against 199 now.",
-        "By March 2027 the council should expect 180 to 215 children in foster care, against 196 now.",
+        # 196 now is hidden in the table (with the 199 total it would give away the 3 in homes), so here too
+        "By March 2027 the council should expect 180 to 215 children in foster care "
+        "(today's number is not shown: with the total it would reveal a small count).",
         # range 2-7 reaches below 5 and the 3 now is a small count: neither is shown
         "By March 2027 the council should expect up to 7 children in secure or children's homes, "
         "against fewer than 5 now.",
@@ -123,3 +125,27 @@ def test_the_placements_section_shows_the_forecast_on_the_sample(sample_cache, t
     assert "How accurate is it?" in page and "80% range" in page
     assert page.count("<figure") >= 2  # the placement mix chart and the forecast chart
     assert "Line charts of the number of children in care each month" in page
+
+
+def test_backtest_table_hides_whether_a_hidden_actual_fell_inside_the_range():
+    """Actual 3 in homes is hidden (<5); with the 203 total the next smallest, foster's 200, is hidden too
+    ([c]); saying either was inside its range would narrow it down, so that cell is hidden with it."""
+    from cpkit.config import Period
+
+    table = pd.DataFrame(
+        {
+            "placement_group": [FOSTER, HOMES, ALL_PLACEMENTS],
+            "actual": [200, 3, 203],
+            "forecast": [190.2, 4.4, 194.6],
+            "lo80": [180.0, 2.0, 184.0],
+            "hi80": [210.0, 8.0, 214.0],
+            "lo95": [170.0, 1.0, 174.0],
+            "hi95": [220.0, 10.0, 224.0],
+            "inside_80": [True, True, True],
+            "same_as_last_year": [195, 6, 201],
+        }
+    )
+    out = sufficiency.backtest_table(table, Period.from_year(2025), Config()).set_index("Placement type")
+    assert list(out["Actual, 31 March 2025"]) == ["[c]", "<5", "203"]
+    assert list(out["Inside the 80% range"]) == ["[c]", "<5", "Yes"]
+    assert list(out["Forecast for 31 March 2025"]) == ["190", "<5", "195"]
