@@ -42,8 +42,8 @@ _RULES = [
     Rule(
         "year_from_dates",
         "info",
-        "Files named with a single year held the return starting in that year (their episodes run "
-        "April to March), so they were read as the return for the year ending the next March.",
+        "The return year was read from the episodes' dates: files named with a single year that held "
+        "the return starting in that year, or files whose names hold no year at all.",
     ),
     Rule(
         "council_not_in_file",
