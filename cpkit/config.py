@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from cpkit.errors import CpkitError
+from cpkit.forecast.settings import ForecastSettings
 
 PeriodKind = Literal["calendar", "financial", "quarter", "ytd", "rolling12"]
 IN_YEAR_KINDS = ("quarter", "ytd", "rolling12")  # periods of the Board's quarterly Performance on a Page
@@ -205,6 +206,7 @@ class Config:
     benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
     kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
     action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)  # cpkit.forecast.settings
     # Local targets for measures the SSDA903 data give, by measure id, for the quarterly page's RAG: e.g.
     # {cla_at_end: 420} is the budgeted number of children in care. KPI-file measures carry their own.
     targets: dict[str, float] = field(default_factory=dict)

@@ -226,6 +226,16 @@ def targets(value: Any) -> dict[str, float]:
     return out
 
 
+def forecast(value: Any) -> Any:
+    """The sufficiency forecast's settings, checked by their own parser (``cpkit.forecast.settings``)."""
+    from cpkit.forecast.settings import parse_forecast_settings
+
+    try:
+        return parse_forecast_settings(value)
+    except ValueError as exc:
+        raise Bad(str(exc)) from None
+
+
 def model_year(value: Any) -> str:
     """``2025`` (a DfE model year, as a number or text) or a path to a model file."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -279,6 +289,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("kpi_file", optional(text(500))),
     Setting("action_plan_file", optional(text(500))),
     Setting("targets", targets),
+    Setting("forecast", forecast),
     Setting("sample", boolean()),
 )
 NESTED: dict[str, tuple[Setting, ...]] = {
