@@ -9,10 +9,13 @@ import pytest
 from cpkit.config import Config, ConfigError
 from cpkit.forecast.settings import ForecastSettings, Scenario, parse_forecast_settings
 
+from ..conftest import SAMPLE_DIR
+
 
 def load(tmp_path, text: str) -> Config:
     path = tmp_path / "cpkit.yaml"
-    path.write_text(text, encoding="utf-8")
+    council = (SAMPLE_DIR / "cpkit.yaml").read_text(encoding="utf-8")  # the settings every council must give
+    path.write_text(council + text, encoding="utf-8")
     return Config.load(path)
 
 
