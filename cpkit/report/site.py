@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from cpkit.config import Config, Period
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.execute import SectionRun
+from cpkit.report.pdf import PDF_NAME, PdfUnavailable, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
@@ -56,6 +58,10 @@ def write_site(
         pages.append((section, page))
     document, numbered = build_document(pages, config, period, meta)
     (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
+    try:
+        write_pdf(document, staging / PDF_NAME)
+    except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
+        logging.getLogger(__name__).warning("%s", error)
     build_workbook(staging / WORKBOOK_NAME, sections, runs, numbered, config, period)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -85,12 +91,20 @@ def write_site(
 def _downloads(staging: Path) -> str:
     """Links to the whole report as one file and to its data, with their sizes."""
     size = {
-        name: max(1, round((staging / name).stat().st_size / 1024)) for name in (DOCUMENT_NAME, WORKBOOK_NAME)
+        name: max(1, round((staging / name).stat().st_size / 1024))
+        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME)
+        if (staging / name).exists()
     }
+    pdf = (
+        f'<li><a href="{PDF_NAME}">The whole report as a PDF</a> (A4, {size[PDF_NAME]:,} KB): for publishing '
+        "with the committee papers.</li>"
+        if PDF_NAME in size
+        else ""
+    )
     return (
         '<h2>The whole report</h2><ul class="cp-downloads">'
         f'<li><a href="{DOCUMENT_NAME}">The whole report as one document</a> (HTML, {size[DOCUMENT_NAME]:,} KB): '
-        "a single file to attach to committee papers; it opens in any browser with no network.</li>"
+        f"a single file to attach to committee papers; it opens in any browser with no network.</li>{pdf}"
         f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
         f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li></ul>"
     )
