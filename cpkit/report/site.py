@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cpkit.config import Config, Period
 from cpkit.report.document import DOCUMENT_NAME, build_document
+from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
 from cpkit.report.pdf import PDF_NAME, PdfUnavailable, write_pdf
 from cpkit.report.render import page_from_html, render_file
@@ -58,6 +59,7 @@ def write_site(
         pages.append((section, page))
     document, numbered = build_document(pages, config, period, meta)
     (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
+    write_docx(document, staging / DOCX_NAME)
     try:
         write_pdf(document, staging / PDF_NAME)
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
@@ -92,7 +94,7 @@ def _downloads(staging: Path) -> str:
     """Links to the whole report as one file and to its data, with their sizes."""
     size = {
         name: max(1, round((staging / name).stat().st_size / 1024))
-        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME)
+        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME, DOCX_NAME)
         if (staging / name).exists()
     }
     pdf = (
@@ -105,6 +107,8 @@ def _downloads(staging: Path) -> str:
         '<h2>The whole report</h2><ul class="cp-downloads">'
         f'<li><a href="{DOCUMENT_NAME}">The whole report as one document</a> (HTML, {size[DOCUMENT_NAME]:,} KB): '
         f"a single file to attach to committee papers; it opens in any browser with no network.</li>{pdf}"
+        f'<li><a href="{DOCX_NAME}">The whole report as a Word document</a> ({size[DOCX_NAME]:,} KB): for '
+        "officers to edit and paste into the council's committee template.</li>"
         f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
         f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li></ul>"
     )
