@@ -77,6 +77,7 @@ figcaption { break-before: avoid; }
 .cp-landscape table { font-size: 7.5pt; }
 .cp-transposed-note { font-size: 8pt; color: #505a5f; }
 .cp-commentary, .cp-authored-box { break-inside: avoid; }
+.cp-authored + .cp-authored { break-before: auto; margin-top: 1.5em; }
 a { color: #0b0c0c; text-decoration: none; }
 """
 

@@ -15,6 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from cpkit.config import Config, Period
+from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
@@ -57,14 +58,23 @@ def write_site(
         )
         (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
         pages.append((section, page))
-    document, numbered = build_document(pages, config, period, meta)
+    authored = _authored(Path(str(parameters["data_dir"])), config, period)
+    document, numbered = build_document(pages, config, period, meta, authored)
     (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
     write_docx(document, staging / DOCX_NAME)
     try:
         write_pdf(document, staging / PDF_NAME)
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
         logging.getLogger(__name__).warning("%s", error)
-    build_workbook(staging / WORKBOOK_NAME, sections, runs, numbered, config, period)
+    build_workbook(
+        staging / WORKBOOK_NAME,
+        sections,
+        runs,
+        numbered,
+        config,
+        period,
+        contact=authored.cover.get("contact"),
+    )
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -88,6 +98,21 @@ def write_site(
     )
     (staging / "index.html").write_text(index, encoding="utf-8")
     return staging
+
+
+def _authored(data_dir: Path, config: Config, period: Period) -> Authored:
+    """The Board's own sections for this year; the tracker's priorities, champions and leads when it can be
+    read (its problems are the action plan section's to report, not this one's)."""
+    tracker = None
+    path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
+    if path.is_file():
+        from cpkit.actions import load_action_plan
+
+        try:
+            tracker = tracker_people(load_action_plan(path, as_of=period.end))
+        except Exception as error:  # noqa: BLE001 - the action plan section has already reported it
+            logging.getLogger(__name__).warning("priorities table: the tracker could not be read (%s)", error)
+    return load_authored(data_dir, period.year, tracker)
 
 
 def _downloads(staging: Path) -> str:
