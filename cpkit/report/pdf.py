@@ -36,7 +36,7 @@ PDF_NAME = "annual-report.pdf"
 # goes landscape at 7.5 pt (about 180 characters), where its long text wraps further within the cells.
 PORTRAIT_CHARS = 100
 CELL_PADDING_CHARS = 3
-WRAP_AT = 40  # long text wraps: a column is never counted wider than this many characters
+WRAP_AT = 25  # long text wraps: a column is never counted wider than this many characters
 MIN_WORD = 12  # ... but never narrower than its longest word (up to this many characters)
 MAX_LANDSCAPE_COLUMNS = 16  # more columns than this are transposed even if the text would fit
 
@@ -55,6 +55,9 @@ PRINT_CSS = """
 html { font-size: 10.5pt; }
 body { max-width: none; margin: 0; padding: 0; line-height: 1.4; font-size: 10.5pt; }
 .cp-skip, nav[aria-label="Report sections"] { display: none; }
+nav.cp-toc { display: block; break-after: page; }
+nav.cp-toc ol { padding-left: 1.5em; }
+nav.cp-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
 .cp-masthead { string-set: masthead content(); }
 .cp-banner { string-set: sample "Synthetic sample data: describes no real children"; }
 .cp-doc-section > h2:first-of-type, .cp-doc-appendix > h2 { string-set: section content(); }
