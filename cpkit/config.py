@@ -88,6 +88,9 @@ class NarrativeThresholds:
     slight: float = 0.05
 
 
+INHOUSE_DENOMINATORS = ("excluding_parents", "all")
+
+
 @dataclass
 class StabilitySettings:
     """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
@@ -112,6 +115,9 @@ class Config:
     la_district_codes: list[str] = field(default_factory=lambda: ["E08000019", "E08000039"])
     population_0_17: int | None = 64000  # ONS mid-year estimate, for rates per 10,000
     inhouse_providers: list[str] = field(default_factory=lambda: ["PR1"])
+    # Who the in-house share is a share of: "excluding_parents" (children placed with parents, P1/PR0, left
+    # out: a provider does not apply to them) or "all" children in care (see cpkit.care.placements).
+    inhouse_denominator: str = "excluding_parents"
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
@@ -161,6 +167,11 @@ class Config:
         config = cls(**values)
         if config.small_number_threshold < 1:
             raise ConfigError(f"{where}: small_number_threshold must be 1 or more")
+        if config.inhouse_denominator not in INHOUSE_DENOMINATORS:
+            raise ConfigError(
+                f"{where}: inhouse_denominator must be one of {', '.join(INHOUSE_DENOMINATORS)}, "
+                f"not {config.inhouse_denominator!r}"
+            )
         return config
 
     def path_in(self, data_dir: str | Path, setting: str | None, default: str) -> Path:

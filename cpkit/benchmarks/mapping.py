@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from cpkit.measures import RegistryError, registry
+
 KINDS = ("count", "pct", "rate", "value")
 
 _REPLACEMENTS = [
@@ -98,29 +100,43 @@ def tables() -> tuple[Table, ...]:
     return tuple(_table(name, spec) for name, spec in _mapping()["tables"].items())
 
 
-@lru_cache(maxsize=1)
 def _kit_measures() -> dict[str, dict[str, Any]]:
-    text = resources.files("cpkit").joinpath("measures.yaml").read_text(encoding="utf-8")
-    out: dict[str, dict[str, Any]] = {}
-    for theme, measures in (yaml.safe_load(text) or {}).items():
-        for mid, info in measures.items():
-            out[mid] = {**info, "theme": theme, "in_registry": True}
-    return out
+    """The registry's measures (``cpkit.measures``), as the fields the published figures carry."""
+    return {
+        m.id: {
+            "label": m.label,
+            "short_label": m.short_label,
+            "unit": m.unit,
+            "decimals": m.decimals,
+            "polarity": m.polarity,
+            "lait": m.lait,
+            "theme": m.theme,
+            "in_registry": True,
+        }
+        for m in registry()
+    }
 
 
 @lru_cache(maxsize=1)
 def _measure_table() -> pd.DataFrame:
     info = dict(_kit_measures())
     for mid, extra in _mapping()["measures"].items():
-        info.setdefault(mid, {**extra, "theme": "", "lait": "", "in_registry": False})
+        if mid in info:  # one home per measure: the registry's entry would silently win
+            raise RegistryError(
+                f"cpkit/benchmarks/mapping.yaml: measure {mid!r} is also in cpkit/measures.yaml"
+            )
+        decimals = 1 if extra["unit"] == "score" else 0
+        default = {"short_label": extra["label"], "decimals": decimals, "theme": "", "lait": ""}
+        info.setdefault(mid, {**default, **extra, "in_registry": False})
     frame = pd.DataFrame.from_dict(info, orient="index")
     frame.index.name = "measure"
-    cols = ["label", "unit", "polarity", "lait", "theme", "in_registry"]
+    cols = ["label", "short_label", "unit", "decimals", "polarity", "lait", "theme", "in_registry"]
     return frame.reindex(columns=cols).fillna({"lait": "", "theme": ""})
 
 
 def measure_info() -> pd.DataFrame:
-    """Label, unit, polarity, LAIT code, theme of every measure id (registry first, then the mapping's own).
+    """Label, short label, unit, decimals, polarity, LAIT code, theme of every measure id (registry first,
+    then the mapping's own published-only measures).
 
     ``in_registry`` says whether the id is in ``cpkit/measures.yaml``, i.e. whether the council's own SSDA903
     figure can stand beside it.

@@ -3,14 +3,19 @@
 DfE adoption scorecard definitions (SSDA903 guidance; ``shared/reference/ssda903.md``):
 - adopted: children ceasing to be looked after with REC E11/E12 in the period;
 - A1: average days from entering care (the start of the period of care that ended in adoption) to
-  moving in with the adoptive family (PlacedAdoption DATE_PLACED, else the first A3-A6 episode);
-- A10: A1 with the clock stopped when the child moved in with the foster carers who adopted them
-  (AD1 FOSTER_CARE = 1: the start of the placement that became the adoptive one, see
-  ``cpkit.care.stability.placement_starts``);
-- A2: average days from placement order (first LS E1 or D1 in that period) to the match with the
-  adoptive family (AD1 DATE_MATCH), zero where the match came first. Children without the dates needed
-  are left out of that average and counted in ``missing_dates``.
-The scorecard reports three-year averages; ``adoption_timings`` takes any window.
+  moving in with the adoptive family: the start of the first placed-for-adoption episode (PLACE A3-A6)
+  of that period. PlacedAdoption ``DATE_PLACED`` is *not* used: it is the date of the decision that the
+  child should be placed for adoption, not the day the child moved;
+- A10: A1 with the clock stopped on the day the child moved in with the foster carers who went on to
+  adopt them (AD1 ``FOSTER_CARE`` = 1): the start of the carer's placement that the adoptive placement
+  continued, found by walking back from the first A3-A6 episode through same-carer changes (RNE T, U, L;
+  ``cpkit.care.stability.carer_starts``). Without FOSTER_CARE = 1, A10 = A1;
+- A2: average days from placement order (the first episode of that period under LS E1 or D1) to the
+  match with the adoptive family (AD1 ``DATE_MATCH``), zero where the match came first.
+Children without the dates needed (no A3-A6 episode, no placement order, no AD1 row) are left out of that
+average and counted in ``missing_dates``. The scorecard reports three-year averages
+(``three_year_window``); ``adoption_timings`` takes any window. AD1 is read from the latest return
+holding the child.
 """
 
 from __future__ import annotations
@@ -22,8 +27,7 @@ import pandas as pd
 from cpkit.care.codes import ADOPTED_REC, ADOPTION_PLACEMENTS, PLACEMENT_ORDER_LS
 from cpkit.care.episodes import DateLike, as_timestamp, care_episodes
 from cpkit.care.flows import children_ceased
-from cpkit.care.stability import placement_starts
-from cpkit.config import Config
+from cpkit.care.stability import carer_starts
 from cpkit.ssda903.model import Data903
 
 
@@ -39,29 +43,25 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return found.astype("datetime64[ns]")
 
 
-def adopted_children(
-    data: Data903, start: DateLike, end: DateLike, config: Config | None = None
-) -> pd.DataFrame:
-    """Children adopted in [start, end], one row each with entered, placed, placed_a10, order, match dates
-    and days_a1, days_a10, days_a2."""
+def adopted_children(data: Data903, start: DateLike, end: DateLike) -> pd.DataFrame:
+    """Children adopted in [start, end], one row each: CHILD, period, entered, adopted, placed (first A3-A6
+    episode), carer_start (start of that placement's carer), foster_care (AD1 FOSTER_CARE = 1),
+    placed_a10, order, match, days_a1, days_a10, days_a2."""
     ceased = children_ceased(data, start, end)
     adopted = ceased[ceased["end_reason"].isin(ADOPTED_REC)][["CHILD", "period", "start", "end"]]
     eps = care_episodes(data)
-    flag = placement_starts(eps, (config or Config()).stability)
-    eps = eps.assign(placement_start=eps["DECOM"].where(flag).groupby(eps["period"]).ffill())
+    flag = carer_starts(eps)
+    eps = eps.assign(carer_start=eps["DECOM"].where(flag).groupby(eps["period"]).ffill())
     eps = eps[eps["period"].isin(set(adopted["period"]))]
     first_adoptive = eps[eps["PLACE"].isin(ADOPTION_PLACEMENTS)].drop_duplicates("period").set_index("period")
     order = eps[eps["LS"].isin(PLACEMENT_ORDER_LS)].drop_duplicates("period").set_index("period")["DECOM"]
-    placed = _latest(data.placed_adoption)["DATE_PLACED"]
     ad1 = _latest(data.ad1)
 
     out = adopted.rename(columns={"start": "entered", "end": "adopted"}).reset_index(drop=True)
-    out["placed"] = _lookup(out["CHILD"], placed).fillna(_lookup(out["period"], first_adoptive["DECOM"]))
-    by_carer = out["CHILD"].map(ad1["FOSTER_CARE"]).eq("1").fillna(False).to_numpy(dtype=bool)
-    carer_start = _lookup(out["period"], first_adoptive["placement_start"])
-    out["placed_a10"] = out["placed"].where(
-        ~by_carer, carer_start.where(carer_start < out["placed"], out["placed"])
-    )
+    out["placed"] = _lookup(out["period"], first_adoptive["DECOM"])
+    out["carer_start"] = _lookup(out["period"], first_adoptive["carer_start"])
+    out["foster_care"] = out["CHILD"].map(ad1["FOSTER_CARE"]).eq("1").fillna(False).astype(bool)
+    out["placed_a10"] = out["placed"].where(~out["foster_care"], out["carer_start"])
     out["order"] = _lookup(out["period"], order)
     out["match"] = _lookup(out["CHILD"], ad1["DATE_MATCH"])
     out["days_a1"] = (out["placed"] - out["entered"]).dt.days
@@ -70,11 +70,10 @@ def adopted_children(
     return out
 
 
-def adoption_timings(
-    data: Data903, start: DateLike, end: DateLike, config: Config | None = None
-) -> dict[str, dict[str, float]]:
-    """A1, A10 and A2 over children adopted in [start, end]: value (average days), children, missing_dates."""
-    kids = adopted_children(data, start, end, config)
+def adoption_timings(data: Data903, start: DateLike, end: DateLike) -> dict[str, dict[str, float]]:
+    """A1, A10 and A2 over children adopted in [start, end]: numerator (total days), denominator
+    (children with the dates), pct (the average days), missing_dates."""
+    kids = adopted_children(data, start, end)
     out = {}
     for key, col in (
         ("adoption_a1_days", "days_a1"),

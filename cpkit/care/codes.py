@@ -12,14 +12,16 @@ from __future__ import annotations
 PLACEMENT_GROUPS: dict[str, tuple[str, ...]] = {
     "Foster placements": ("U1", "U2", "U3", "U4", "U5", "U6"),  # LAIT 396
     "Secure homes and children's homes": ("K1", "K2"),  # LAIT 397
-    "Supported accommodation and independent living": ("K3", "H5", "P2"),  # LAIT 398
+    # The DfE: "Living independently includes children in residential employment" (P3), CLA release
+    # data guidance, placement type footnote 3.
+    "Supported accommodation and independent living": ("K3", "H5", "P2", "P3"),  # LAIT 398
     "Placed with parents or other person with parental responsibility": ("P1",),  # LAIT 401
     "Placed for adoption": ("A3", "A4", "A5", "A6"),
-    # Residential care homes, NHS/health, family centre or mother and baby unit, YOI or prison,
-    # residential schools (the national tables list schools separately; LAIT 399 folds them in).
-    "Other residential settings": ("R1", "R2", "R3", "R5", "S1"),  # LAIT 399
-    # Residential employment, temporary moves, other (Z1, split into Z11-Z14 from 2025-26).
-    "Other placements": ("P3", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"),  # LAIT 400
+    # Residential care homes, NHS/health, family centre or mother and baby unit, YOI or prison.
+    "Other residential settings": ("R1", "R2", "R3", "R5"),  # LAIT 399
+    # The DfE: "Other includes placement in residential schools (S1) and other placements" (same footnote):
+    # residential schools, temporary moves, other (Z1, split into Z11-Z14 from 2025-26).
+    "Other placements": ("S1", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"),  # LAIT 400
 }
 PLACEMENT_GROUP_IDS: dict[str, str] = {
     "Foster placements": "placed_foster_pct",
@@ -38,9 +40,11 @@ ADOPTION_WITH_CURRENT_CARER: tuple[str, ...] = ("A3", "A5")
 ADOPTION_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Placed for adoption"]
 TEMPORARY_PLACEMENTS: tuple[str, ...] = ("T0", "T1", "T2", "T3", "T4")
 
-# Reasons for new episode that mean a new placement (P and B: new carer; T and U: same carer).
+# Reasons for new episode that mean a new placement (P and B: new carer; T and U: same carer). RNE S
+# starts a period of care (and so a carer); RNE L changes the legal status only.
 NEW_CARER_RNE: tuple[str, ...] = ("P", "B")
 SAME_CARER_RNE: tuple[str, ...] = ("T", "U")
+LEGAL_ONLY_RNE: tuple[str, ...] = ("L",)
 
 # Reasons ceased, grouped as the DfE reports them (national tables, "reason episode ceased").
 REC_GROUPS: dict[str, tuple[str, ...]] = {

@@ -4,7 +4,8 @@ Cohort (DfE; LAIT 3, 162, 202, 239): children looked after at 31 March of the re
 looked after continuously for at least 12 months; continuity is broken if during the year (1 April to
 31 March) any episode starts with RNE S, ceases with REC other than X1, or is under legal status V3/V4.
 The cohort is computed from Episodes (a period of care started on or before 31 March of the year before,
-still open at the end of 31 March, and no V3/V4 episode overlapping the year).
+still open at the end of 31 March, and no V3/V4 episode overlapping the year). Only what happened between
+1 April and 31 March counts: with stacked returns, a child who left care after that 31 March stays in.
 
 OC2 rows are those of the return year (``return_year``). OC2 rows for children not in the computed cohort
 are left out of the figures and listed by ``oc2_mismatches``; cohort children with no OC2 row stay in the
@@ -34,8 +35,12 @@ def oc2_cohort(data: Data903, year: int) -> pd.DataFrame:
     on = eps[in_care_mask(eps, end) & (eps["period_start"] < start)]
     all_eps = care_episodes(data, include_short_breaks=True)
     overlaps = (all_eps["DECOM"] <= end) & (all_eps["DEC"].isna() | (all_eps["DEC"] >= start))
-    started = all_eps["RNE"].eq("S") & (all_eps["DECOM"] >= start)
-    ceased = all_eps["DEC"].notna() & (all_eps["DEC"] >= start) & all_eps["REC"].ne("X1")
+    # Both tests are bounded by the year: a child who left care (or came back) after this 31 March, as a
+    # later return in a stack shows, was still continuously looked after in this year.
+    started = all_eps["RNE"].eq("S") & all_eps["DECOM"].between(start, end)
+    ceased = all_eps["DEC"].between(start, end) & all_eps["REC"].ne("X1")
+    # A period of care that *ends* here with REC X1 and no next episode is a ceasing too (``care_episodes``
+    # goes by the dates), but the cohort already requires the child in care at the end of 31 March.
     broken = overlaps & (all_eps["LS"].isin(SHORT_BREAK_LS) | started | ceased)
     children = pd.Index(on["CHILD"].unique()).difference(pd.Index(all_eps.loc[broken, "CHILD"].unique()))
     cohort = with_header(pd.DataFrame({"CHILD": children.to_numpy()}), data, ("DOB",))

@@ -1,18 +1,23 @@
-"""All headline care measures for a period in one tidy table, ids and metadata from ``cpkit/measures.yaml``.
+"""All headline care measures for a period in one tidy table; ids and metadata from the measure registry.
 
-One row per measure in the registry's children_in_care, placements, health, care_leavers and adoption
-sections. A measure the data cannot support (no OC2 rows for the year, no postcodes...) keeps its row with
-value NaN and the reason, so a scorecard never silently loses a line.
+One row per measure in ``cpkit.measures.registry()`` (``cpkit/measures.yaml``). Each measure is computed
+by exactly one *step* below, registered with ``@step("id", ...)``: a step computes the measures that share
+a cohort (the OC2 cohort's health figures, the placement mix...) and returns one ``Headline`` per id it
+declares. Adding a measure is one registry entry plus one step (or one more id in an existing step);
+``tests/care/test_indicators.py`` checks that every registry id has exactly one step.
+
+A measure the data cannot support (a table it needs is absent, no OC2 rows for the year, no postcodes...)
+keeps its row with value NaN and the reason, so a scorecard never silently loses a line.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from cpkit.care.adoption import adoption_timings, three_year_window
 from cpkit.care.codes import PLACEMENT_GROUP_IDS, RETURNED_HOME_REC, SGO_REC
@@ -27,6 +32,7 @@ from cpkit.care.placements import inhouse_share, placement_mix
 from cpkit.care.stability import long_term_stability, three_plus_placements
 from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
+from cpkit.measures import THEMES, registry
 from cpkit.ssda903.model import Data903
 
 COLUMNS = [
@@ -41,65 +47,79 @@ COLUMNS = [
     "polarity",
     "definition",
     "reason",
+    "short_label",
+    "decimals",
 ]
-THEMES = ("children_in_care", "placements", "health", "care_leavers", "adoption")
-MEASURES_FILE = Path(__file__).resolve().parents[1] / "measures.yaml"
-
-DEFINITIONS: dict[str, str] = {
-    "cla_at_end": "DfE LAIT 332; children in care at the end of the period's last day; V3/V4 excluded",
-    "cla_rate_10k": "DfE LAIT 124; cla_at_end per 10,000 of config.population_0_17",
-    "cla_started": "DfE LAIT 376; children with a period of care starting in the period, counted once",
-    "cla_started_rate_10k": "DfE LAIT 376; cla_started per 10,000 of config.population_0_17",
-    "cla_ceased": "DfE LAIT 392; children whose period of care ended (REC not X1) in the period, once",
-    "cla_ceased_rate_10k": "DfE LAIT 392; cla_ceased per 10,000 of config.population_0_17",
-    "uasc_at_end": "DfE LAIT 334; children in care at the end with a UASC row, DUC blank or later",
-    "uasc_pct": "DfE; uasc_at_end / cla_at_end",
-    "inhouse_pct": "Local; PLACE_PROVIDER in config.inhouse_providers / children in care at the end",
-    "placements_3plus_pct": "DfE LAIT 372; SSDA903 guidance; settings config.stability",
-    "long_term_stability_pct": "DfE LAIT 393; under 16, in care 2.5 years+, same placement 2 years+",
-    "placed_inside_pct": "Local; placement postcode in config.la_district_codes (ONS postcode directory)",
-    "placed_outside_over20_pct": "DfE LAIT 87; outside the boundary and over 20 miles (straight line)",
-    "new_placements_over20_pct": "Local; placements starting in the period over 20 miles from home",
-    "missing_pct": "DfE LAIT 161; children looked after in the period with a missing (M) incident",
-    "health_assessment_pct": "DfE LAIT 3; OC2 cohort (looked after 12 months+ at 31 March)",
-    "teeth_check_pct": "DfE LAIT 3; OC2 cohort (looked after 12 months+ at 31 March)",
-    "immunisations_pct": "DfE LAIT 3; OC2 cohort (looked after 12 months+ at 31 March)",
-    "health_surveillance_pct": "DfE; OC2 cohort aged under 5, HEALTH_CHECK",
-    "sdq_received_pct": "DfE; OC2 cohort aged 5-16 with an SDQ score",
-    "sdq_average": "DfE LAIT 162; mean SDQ score, OC2 cohort aged 5-16",
-    "sdq_normal_pct": "DfE; SDQ 0-13 of those scored, OC2 cohort aged 5-16",
-    "sdq_borderline_pct": "DfE; SDQ 14-16 of those scored, OC2 cohort aged 5-16",
-    "sdq_concern_pct": "DfE; SDQ 17-40 of those scored, OC2 cohort aged 5-16",
-    "convicted_pct": "DfE LAIT 202; OC2 cohort aged 10-17, CONVICTED",
-    "substance_misuse_pct": "DfE LAIT 239; OC2 cohort, SUBSTANCE_MISUSE",
-    "adopted": "DfE; children ceasing with REC E11/E12 in the period",
-    "ceased_adopted_pct": "DfE; adopted / cla_ceased (last exit in the period)",
-    "ceased_sgo_pct": "DfE LAIT 390; REC E43-E48 / cla_ceased",
-    "ceased_returned_home_pct": "DfE LAIT 273b; REC E4A/E4B/E13 / cla_ceased",
-    "adoption_a1_days": "DfE adoption scorecard A1; three years to the period end",
-    "adoption_a10_days": "DfE adoption scorecard A10; three years to the period end",
-    "adoption_a2_days": "DfE adoption scorecard A2; three years to the period end",
+# How a message names each SSDA903 table.
+TABLE_NAMES = {
+    "header": "Header",
+    "episodes": "Episodes",
+    "uasc": "UASC",
+    "oc2": "OC2",
+    "oc3": "OC3",
+    "ad1": "AD1",
+    "placed_adoption": "PlacedAdoption",
+    "missing": "Missing",
+    "reviews": "Reviews",
+    "prev_perm": "PrevPerm",
+    "sw_episodes": "SWEpisodes",
 }
-for _group, _id in PLACEMENT_GROUP_IDS.items():
-    DEFINITIONS[_id] = f"DfE LAIT 396-401 groups; {_group} at the end of the period"
-for _id in ("in_touch", "suitable_accom", "eet", "neet"):
-    for _ages in ("17_18", "19_21"):
-        DEFINITIONS[f"leavers_{_id}_{_ages}_pct"] = "DfE LAIT 112/113/221/317; OC3, DIED and RHOM excluded"
-DEFINITIONS["leavers_higher_education_19_21_pct"] = "DfE LAIT 220; OC3 aged 19-21, ACTIV F1/P1"
-DEFINITIONS["leavers_staying_put_18_pct"] = "DfE LAIT 354; OC3 aged 18 who ceased in foster care at 18"
+
+__all__ = ["COLUMNS", "STEPS", "THEMES", "Inputs", "indicators", "load_measures", "step", "write_indicators"]
 
 
-def load_measures(path: Path = MEASURES_FILE) -> pd.DataFrame:
-    """The measure registry as a table: indicator, theme, label, unit, polarity, lait."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+@dataclass(frozen=True)
+class Inputs:
+    """What every step may use: the data, the collection year, the period and the settings."""
+
+    data: Data903
+    year: int
+    period: Period
+    config: Config
+    lookup: pd.DataFrame | None
+
+
+StepFunction = Callable[[Inputs], list[Headline]]
+STEPS: list[tuple[tuple[str, ...], StepFunction]] = []
+
+
+def step(*ids: str) -> Callable[[StepFunction], StepFunction]:
+    """Register a function as the one that computes the measures ``ids`` (one ``Headline`` per id)."""
+
+    def register(fn: StepFunction) -> StepFunction:
+        STEPS.append((ids, fn))
+        return fn
+
+    return register
+
+
+def load_measures() -> pd.DataFrame:
+    """The measure registry (``cpkit.measures.registry``) as a table, one row per measure in report order.
+
+    Columns: indicator, theme, label, short_label, unit, decimals, polarity, lait, definition, source,
+    tables (comma separated).
+    """
     rows = [
-        {"indicator": key, "theme": theme, **meta} for theme in THEMES for key, meta in raw[theme].items()
+        {
+            "indicator": m.id,
+            "theme": m.theme,
+            "label": m.label,
+            "short_label": m.short_label,
+            "unit": m.unit,
+            "decimals": m.decimals,
+            "polarity": m.polarity,
+            "lait": m.lait,
+            "definition": m.definition,
+            "source": m.source,
+            "tables": ",".join(m.tables),
+        }
+        for m in registry()
     ]
     return pd.DataFrame(rows)
 
 
-def _share(key: str, fig: dict[str, float]) -> Headline:
-    return Headline(key, fig["pct"], fig["numerator"], fig["denominator"])
+def _share(key: str, fig: dict[str, float], reason: str = "") -> Headline:
+    return Headline(key, fig["pct"], fig["numerator"], fig["denominator"], reason=reason)
 
 
 def _rate(key: str, count: int, population: int | None) -> Headline:
@@ -108,53 +128,74 @@ def _rate(key: str, count: int, population: int | None) -> Headline:
     return Headline(key, count * 10_000 / population, count, population)
 
 
-def _stock(data: Data903, period: Period, config: Config, lookup: pd.DataFrame | None) -> list[Headline]:
-    end, start = period.end, period.start
-    n = cla_on(data, end)
-    started = len(children_started(data, start, end))
-    ceased = children_ceased(data, start, end)
-    on = in_care_on(data, end)
-    uasc = int(uasc_flags(data, on["CHILD"], end).sum())
-    out = [
+# ---- children in care ------------------------------------------------------------------------------------
+@step(
+    "cla_at_end",
+    "cla_rate_10k",
+    "cla_started",
+    "cla_started_rate_10k",
+    "cla_ceased",
+    "cla_ceased_rate_10k",
+)
+def _stock_and_flows(i: Inputs) -> list[Headline]:
+    n = cla_on(i.data, i.period.end)
+    started = len(children_started(i.data, i.period.start, i.period.end))
+    ceased = len(children_ceased(i.data, i.period.start, i.period.end))
+    pop = i.config.population_0_17
+    return [
         Headline("cla_at_end", n, n),
-        _rate("cla_rate_10k", n, config.population_0_17),
+        _rate("cla_rate_10k", n, pop),
         Headline("cla_started", started, started),
-        _rate("cla_started_rate_10k", started, config.population_0_17),
-        Headline("cla_ceased", len(ceased), len(ceased)),
-        _rate("cla_ceased_rate_10k", len(ceased), config.population_0_17),
-        Headline("uasc_at_end", uasc, uasc),
-        Headline("uasc_pct", pct(uasc, n), uasc, n),
+        _rate("cla_started_rate_10k", started, pop),
+        Headline("cla_ceased", ceased, ceased),
+        _rate("cla_ceased_rate_10k", ceased, pop),
     ]
-    mix = placement_mix(data, end).set_index("placement_group")
-    for group, key in PLACEMENT_GROUP_IDS.items():
-        out.append(Headline(key, mix.loc[group, "pct"] if n else math.nan, mix.loc[group, "children"], n))
-    inh = inhouse_share(data, end, config).iloc[0]
-    out.append(Headline("inhouse_pct", inh["pct"], inh["inhouse"], inh["children"]))
-    out.append(_share("placements_3plus_pct", three_plus_placements(data, start, end, config)))
-    out.append(_share("long_term_stability_pct", long_term_stability(data, end, config)))
-    out.extend(_location(data, period, config, lookup))
-    if data.has("missing"):
-        out.append(_share("missing_pct", missing_summary(data, start, end)["missing_pct"]))
-    else:
-        out.append(Headline("missing_pct", math.nan, reason="no Missing table in the data"))
-    # Exits by destination, of children ceasing (their last exit in the period).
-    reasons = ceased["end_reason"]
-    for key, codes in (("ceased_sgo_pct", SGO_REC), ("ceased_returned_home_pct", RETURNED_HOME_REC)):
-        k = int(reasons.isin(codes).sum())
-        out.append(Headline(key, pct(k, len(ceased)), k, len(ceased)))
-    return out
 
 
-def _location(data: Data903, period: Period, config: Config, lookup: pd.DataFrame | None) -> list[Headline]:
+@step("uasc_at_end", "uasc_pct")
+def _uasc(i: Inputs) -> list[Headline]:
+    on = in_care_on(i.data, i.period.end)
+    uasc = int(uasc_flags(i.data, on["CHILD"], i.period.end).sum())
+    return [Headline("uasc_at_end", uasc, uasc), Headline("uasc_pct", pct(uasc, len(on)), uasc, len(on))]
+
+
+# ---- placements -------------------------------------------------------------------------------------------
+@step(*PLACEMENT_GROUP_IDS.values())
+def _placement_groups(i: Inputs) -> list[Headline]:
+    mix = placement_mix(i.data, i.period.end).set_index("placement_group")
+    n = int(mix["children"].sum())
+    return [
+        Headline(key, mix.loc[group, "pct"] if n else math.nan, mix.loc[group, "children"], n)
+        for group, key in PLACEMENT_GROUP_IDS.items()
+    ]
+
+
+@step("inhouse_pct")
+def _inhouse(i: Inputs) -> list[Headline]:
+    inh = inhouse_share(i.data, i.period.end, i.config).iloc[0]
+    return [Headline("inhouse_pct", inh["pct"], inh["inhouse"], inh["children"])]
+
+
+@step("placements_3plus_pct", "long_term_stability_pct")
+def _stability(i: Inputs) -> list[Headline]:
+    return [
+        _share("placements_3plus_pct", three_plus_placements(i.data, i.period.start, i.period.end, i.config)),
+        _share("long_term_stability_pct", long_term_stability(i.data, i.period.end)),
+    ]
+
+
+@step("placed_inside_pct", "placed_outside_over20_pct", "new_placements_over20_pct")
+def _location(i: Inputs) -> list[Headline]:
     keys = ("placed_inside_pct", "placed_outside_over20_pct", "new_placements_over20_pct")
-    eps = data.episodes
+    eps = i.data.episodes
     if eps["HOME_POST"].isna().all() and eps["PL_POST"].isna().all():
         return [Headline(k, math.nan, reason="no home or placement postcodes in Episodes") for k in keys]
+    lookup = i.lookup
     try:
         if lookup is None:
             lookup = postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
-        figs = headline_location(data, period.end, config, lookup)
-        new = new_placement_distances(data, period.start, period.end, config, lookup)
+        figs = headline_location(i.data, i.period.end, i.config, lookup)
+        new = new_placement_distances(i.data, i.period.start, i.period.end, i.config, lookup)
     except (ImportError, OSError) as exc:  # the postcode directory could not be read
         return [Headline(k, math.nan, reason=f"postcode directory unavailable: {exc}") for k in keys]
     far = int((new["band"] == FAR).sum())
@@ -165,32 +206,84 @@ def _location(data: Data903, period: Period, config: Config, lookup: pd.DataFram
     ]
 
 
-def _health(data: Data903, year: int) -> list[Headline]:
-    keys = [k for k, v in DEFINITIONS.items() if "OC2" in v]
-    if rows_for_year(data.oc2, year).empty:
-        return [Headline(k, math.nan, reason=f"no OC2 rows for return year {year}") for k in keys]
-    return [_share(k, f) for k, f in health_outcomes(data, year).items()]
+@step("missing_pct")
+def _missing(i: Inputs) -> list[Headline]:
+    return [_share("missing_pct", missing_summary(i.data, i.period.start, i.period.end)["missing_pct"])]
 
 
-def _leavers(data: Data903, year: int) -> list[Headline]:
-    keys = [k for k in DEFINITIONS if k.startswith("leavers_")]
-    if rows_for_year(data.oc3, year).empty:
-        return [Headline(k, math.nan, reason=f"no OC3 rows for return year {year}") for k in keys]
-    return [_share(k, f) for k, f in leaver_outcomes(data, year).items()]
+# ---- health and care leavers (the collection year's OC2 / OC3 rows) ------------------------------------
+_HEALTH = (
+    "health_assessment_pct",
+    "teeth_check_pct",
+    "immunisations_pct",
+    "health_surveillance_pct",
+    "sdq_received_pct",
+    "sdq_average",
+    "sdq_normal_pct",
+    "sdq_borderline_pct",
+    "sdq_concern_pct",
+    "convicted_pct",
+    "substance_misuse_pct",
+)
+_LEAVERS = (
+    "leavers_in_touch_17_18_pct",
+    "leavers_in_touch_19_21_pct",
+    "leavers_suitable_accom_17_18_pct",
+    "leavers_suitable_accom_19_21_pct",
+    "leavers_eet_17_18_pct",
+    "leavers_eet_19_21_pct",
+    "leavers_higher_education_19_21_pct",
+    "leavers_neet_17_18_pct",
+    "leavers_neet_19_21_pct",
+    "leavers_staying_put_18_pct",
+    "leavers_staying_put_19_20_pct",
+)
 
 
-def _adoption(data: Data903, period: Period, config: Config) -> list[Headline]:
-    ceased = children_ceased(data, period.start, period.end)
+@step(*_HEALTH)
+def _health(i: Inputs) -> list[Headline]:
+    if rows_for_year(i.data.oc2, i.year).empty:
+        return [Headline(k, math.nan, reason=f"no OC2 rows for return year {i.year}") for k in _HEALTH]
+    figs = health_outcomes(i.data, i.year)
+    return [_share(k, figs[k]) for k in _HEALTH]
+
+
+@step(*_LEAVERS)
+def _leavers(i: Inputs) -> list[Headline]:
+    if rows_for_year(i.data.oc3, i.year).empty:
+        return [Headline(k, math.nan, reason=f"no OC3 rows for return year {i.year}") for k in _LEAVERS]
+    figs = leaver_outcomes(i.data, i.year)
+    return [_share(k, figs[k]) for k in _LEAVERS]
+
+
+# ---- exits and adoption -----------------------------------------------------------------------------------
+@step("adopted", "ceased_adopted_pct", "ceased_sgo_pct", "ceased_returned_home_pct")
+def _exits(i: Inputs) -> list[Headline]:
+    """Exits by destination, of children ceasing in the period (each by their last exit)."""
+    ceased = children_ceased(i.data, i.period.start, i.period.end)
+    n = len(ceased)
     adopted = int(ceased["reason_group"].eq("Adopted").sum())
-    out = [
-        Headline("adopted", adopted, adopted),
-        Headline("ceased_adopted_pct", pct(adopted, len(ceased)), adopted, len(ceased)),
-    ]
-    start3, end3 = three_year_window(period.end)
-    for key, fig in adoption_timings(data, start3, end3, config).items():
-        reason = "" if fig["denominator"] else "no adoptions with the dates needed in the three years"
-        out.append(Headline(key, fig["pct"], fig["numerator"], fig["denominator"], reason=reason))
+    out = [Headline("adopted", adopted, adopted), Headline("ceased_adopted_pct", pct(adopted, n), adopted, n)]
+    for key, codes in (("ceased_sgo_pct", SGO_REC), ("ceased_returned_home_pct", RETURNED_HOME_REC)):
+        k = int(ceased["end_reason"].isin(codes).sum())
+        out.append(Headline(key, pct(k, n), k, n))
     return out
+
+
+@step("adoption_a1_days", "adoption_a10_days", "adoption_a2_days")
+def _adoption_timings(i: Inputs) -> list[Headline]:
+    start3, end3 = three_year_window(i.period.end)
+    out = []
+    for key, fig in adoption_timings(i.data, start3, end3).items():
+        reason = "" if fig["denominator"] else "no adoptions with the dates needed in the three years"
+        out.append(_share(key, fig, reason))
+    return out
+
+
+# ---- the table --------------------------------------------------------------------------------------------
+def _missing_tables(data: Data903, tables: tuple[str, ...]) -> list[str]:
+    # Header is only descriptive (DOB for ages): measures run without it and say so through their values.
+    return [TABLE_NAMES[t] for t in tables if t != "header" and not data.has(t)]
 
 
 def indicators(
@@ -200,46 +293,47 @@ def indicators(
     config: Config | None = None,
     postcode_lookup: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every headline care measure for ``year`` as one tidy table (columns ``COLUMNS``).
+    """Every headline care measure for ``year`` as one tidy table (columns ``COLUMNS``), registry order.
 
     Stock figures are at the end of the period (31 March, or 31 December for ``calendar``); flows and
     stability cover the period; health (OC2) and care leavers (OC3) use the return for collection year
     ``year`` (the year ending 31 March ``year``) whatever the period kind, as the DfE collects them; the
     adoption timings are three-year averages to the period end. ``postcode_lookup`` replaces the ONS
-    postcode directory (see ``cpkit.care.location``).
+    postcode directory (see ``cpkit.care.location``). A measure whose tables (registry ``tables``) are not
+    in the data is NaN with the reason, without running its step.
     """
     config = config or Config()
-    p = Period.from_year(year, period)
-    steps: list[Callable[[], list[Headline]]] = [
-        lambda: _stock(data, p, config, postcode_lookup),
-        lambda: _health(data, year),
-        lambda: _leavers(data, year),
-        lambda: _adoption(data, p, config),
-    ]
-    if not data.has("episodes"):
-        steps = steps[1:3]
-    results = {h.indicator: h for step in steps for h in step()}
+    inputs = Inputs(data, year, Period.from_year(year, period), config, postcode_lookup)
+    measures = {m.id: m for m in registry()}
+    results: dict[str, Headline] = {}
+    for ids, fn in STEPS:
+        absent = {k: _missing_tables(data, measures[k].tables) for k in ids if k in measures}
+        if any(not tables for tables in absent.values()):  # the step can give at least one of its measures
+            results.update({h.indicator: h for h in fn(inputs)})
+        for k, tables in absent.items():
+            if tables:
+                reason = f"no {', '.join(tables)} table in the data"
+                results[k] = Headline(k, math.nan, reason=reason)
     rows = []
-    for m in load_measures().itertuples(index=False):
-        h = results.get(m.indicator)
-        if h is None:
-            reason = "no Episodes in the data" if not data.has("episodes") else "not computed by cpkit.care"
-            h = Headline(m.indicator, math.nan, reason=reason)
+    for m in measures.values():
+        h = results.get(m.id) or Headline(m.id, math.nan, reason="not computed by cpkit.care")
         value = float(h.value)
         reason = h.reason or ("" if not math.isnan(value) else "no children in the denominator")
         rows.append(
             {
-                "indicator": m.indicator,
+                "indicator": m.id,
                 "label": m.label,
                 "theme": m.theme,
-                "period": p.label,
+                "period": inputs.period.label,
                 "value": value,
                 "numerator": float(h.numerator),
                 "denominator": float(h.denominator),
                 "unit": m.unit,
                 "polarity": m.polarity,
-                "definition": DEFINITIONS.get(m.indicator, ""),
+                "definition": m.definition,
                 "reason": reason,
+                "short_label": m.short_label,
+                "decimals": m.decimals,
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)

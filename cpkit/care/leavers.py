@@ -8,7 +8,8 @@ as "Other ages" and left out of the headline figures.
 
 Exclusions: young people who have died (IN_TOUCH DIED) or returned home for six months or more (RHOM)
 are left out of every denominator, as the DfE does. REFU (refuses contact) and NREQ (no longer requires
-services) stay in and count as not in touch. Suitable accommodation = ACCOM ending in 1; EET = ACTIV
+services) stay in and count as not in touch. Suitable accommodation = ACCOM ending in 1, of those whose
+suitability can be known (ACCOM G, H and R left out of that denominator, as the DfE does); EET = ACTIV
 F1-F5/P1-P5; NEET = G4 (illness or disability), G5 (other), G6 (pregnancy or parenting); higher
 education = F1/P1.
 """
@@ -29,6 +30,8 @@ EET = ("F1", "F2", "F3", "F4", "F5", "P1", "P2", "P3", "P4", "P5")
 NEET = {"G4": "NEET: illness or disability", "G5": "NEET: other", "G6": "NEET: pregnancy or parenting"}
 HIGHER_EDUCATION = ("F1", "P1")
 AGE_GROUPS = {17: "17-18", 18: "17-18", 19: "19-21", 20: "19-21", 21: "19-21"}
+# ACCOM first letters whose suitability cannot be known: G abroad, H deported, R residence not known.
+SUITABILITY_UNKNOWABLE = ("G", "H", "R")
 
 
 def care_leavers(data: Data903, year: int) -> pd.DataFrame:
@@ -62,15 +65,16 @@ def leavers_breakdown(data: Data903, year: int) -> pd.DataFrame:
     return out
 
 
-def staying_put(data: Data903, year: int) -> dict[str, float]:
-    """Care leavers aged 18 who ceased in foster care on their 18th birthday and are staying put (LAIT 354).
+def staying_put(data: Data903, year: int, ages: tuple[int, ...] = (18,)) -> dict[str, float]:
+    """Care leavers who ceased in foster care on their 18th birthday and are staying put (LAIT 354).
 
-    Denominator: OC3 young people aged 18 at 31 March (not excluded) whose period of care ended on their
-    18th birthday in a foster placement (U1-U6); numerator: those whose ACCOM is Z (with former foster
-    carers).
+    The DfE publishes two groups, aged 18 and aged 19 to 20 (``ages``), each: denominator, OC3 young
+    people of those ages (at 31 March; not excluded) whose period of care ended on their 18th birthday in
+    a foster placement (U1-U6); numerator, those whose ACCOM is Z (with former foster carers). For ages
+    19-20 the 18th birthday was in an earlier year, so its return must be loaded.
     """
     cl = care_leavers(data, year)
-    cl = cl[(cl["age"] == 18).fillna(False).to_numpy(dtype=bool) & ~cl["excluded"]]
+    cl = cl[cl["age"].isin(ages).fillna(False).to_numpy(dtype=bool) & ~cl["excluded"]]
     eps = care_episodes(data)
     ends = eps[eps["DEC"].notna() & eps["REC"].ne("X1") & eps["PLACE"].isin(FOSTER_PLACEMENTS)]
     ends = with_header(ends[["CHILD", "DEC"]], data, ("DOB",))
@@ -82,7 +86,14 @@ def staying_put(data: Data903, year: int) -> dict[str, float]:
 
 
 def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
-    """Headline OC3 measures by age group, keyed by the registry ids (``leavers_*``)."""
+    """Headline OC3 measures by age group, keyed by the registry ids (``leavers_*``).
+
+    Suitable accommodation's denominator also leaves out young people abroad, deported or whose residence
+    is not known (ACCOM G, H, R): "the suitability of the accommodation will be unknown" (CLA release data
+    guidance, care leavers by whether their accommodation is suitable, footnote 2); those with no
+    information because the council is not in touch, they refused contact or no longer require services
+    (ACCOM 0 or blank) stay in, as the DfE's "No information".
+    """
     cl = care_leavers(data, year)
     out: dict[str, dict[str, float]] = {}
     for suffix, group in (("17_18", "17-18"), ("19_21", "19-21")):
@@ -94,10 +105,16 @@ def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
             out[key] = {"numerator": num, "denominator": den, "pct": pct(num, den)}
 
         put(f"leavers_in_touch_{suffix}_pct", rows["IN_TOUCH"].eq("YES"))
-        put(f"leavers_suitable_accom_{suffix}_pct", rows["ACCOM"].str.endswith("1"))
+        knowable = ~rows["ACCOM"].str[:1].isin(SUITABILITY_UNKNOWABLE).fillna(False)
+        put(
+            f"leavers_suitable_accom_{suffix}_pct",
+            rows["ACCOM"].str.endswith("1") & knowable,
+            int(knowable.sum()),
+        )
         put(f"leavers_eet_{suffix}_pct", rows["ACTIV"].isin(EET))
         put(f"leavers_neet_{suffix}_pct", rows["ACTIV"].isin(list(NEET)))
         if suffix == "19_21":
             put("leavers_higher_education_19_21_pct", rows["ACTIV"].isin(HIGHER_EDUCATION))
-    out["leavers_staying_put_18_pct"] = staying_put(data, year)
+    out["leavers_staying_put_18_pct"] = staying_put(data, year, (18,))
+    out["leavers_staying_put_19_20_pct"] = staying_put(data, year, (19, 20))
     return out

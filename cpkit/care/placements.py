@@ -13,9 +13,12 @@ import pandas as pd
 from cpkit.care.codes import OTHER_PLACEMENTS, PLACEMENT_GROUPS
 from cpkit.care.common import count_share, pct
 from cpkit.care.episodes import DateLike, as_timestamp, in_care_on
-from cpkit.config import Config
+from cpkit.config import Config, ConfigError
 from cpkit.ssda903.model import Data903
 
+PARENTS_PLACE: tuple[str, ...] = PLACEMENT_GROUPS[
+    "Placed with parents or other person with parental responsibility"
+]
 _PLACE_TO_GROUP = {code: group for group, codes in PLACEMENT_GROUPS.items() for code in codes}
 
 
@@ -28,9 +31,12 @@ def placement_mix(data: Data903, day: DateLike, include_short_breaks: bool = Fal
     """Children in care at ``day`` by DfE placement group: columns placement_group, children, pct.
 
     Foster U1-U6 (LAIT 396); secure and children's homes K1/K2 (397); supported accommodation and
-    independent living K3/H5/P2 (398); placed with parents P1 (401); placed for adoption A3-A6; other
-    residential settings R1/R2/R3/R5/S1 (399); other placements P3, T0-T4, Z1/Z11-Z14 and any unrecognised
-    or blank code (400). ``unrecognised`` counts the children in the last group for that reason.
+    independent living K3/H5/P2 and residential employment P3 (398); placed with parents P1 (401); placed
+    for adoption A3-A6; other residential settings R1/R2/R3/R5 (399); other placements: residential schools
+    S1, T0-T4, Z1/Z11-Z14 and any unrecognised or blank code (400), as the DfE groups them (CLA release
+    data guidance: "living independently includes children in residential employment. Other includes
+    placement in residential schools and other placements"). ``unrecognised`` counts the children in the
+    last group for that reason.
     """
     on = in_care_on(data, day, include_short_breaks)
     out = count_share(placement_group(on["PLACE"]), list(PLACEMENT_GROUPS), "placement_group")
@@ -45,12 +51,27 @@ def inhouse_share(
     """Children in care at ``day`` placed with the council's own provision, overall and per placement group.
 
     In-house = PLACE_PROVIDER in ``config.inhouse_providers`` (default PR1, "own provision"). The
-    denominator is every child in care that day, including those placed with parents (PR0) and those with
-    no provider recorded (counted in ``provider_not_recorded``), so shares on two dates compare like with
-    like. Columns: placement_group ("All placements" first), children, inhouse, provider_not_recorded, pct.
+    denominator follows ``config.inhouse_denominator``:
+
+    - ``excluding_parents`` (default): children placed with parents (PLACE P1, provider PR0) are left out,
+      since the DfE says a placement provider "is not applicable for children placed with parents" (CLA
+      release data guidance, placement provider footnote 3); a council cannot provide those placements
+      itself, so counting them would move its in-house share with the number placed at home. This is how
+      councils using the DfE provider tables and LAIT-style in-house measures count it.
+    - ``all``: every child in care that day.
+
+    Children with no provider recorded stay in (``provider_not_recorded`` counts them), so shares on two
+    dates compare like with like. Columns: placement_group ("All placements" first), children, inhouse,
+    provider_not_recorded, pct.
     """
     config = config or Config()
     on = in_care_on(data, day, include_short_breaks)
+    if config.inhouse_denominator == "excluding_parents":
+        on = on[~(on["PLACE"].isin(PARENTS_PLACE) | on["PLACE_PROVIDER"].eq("PR0"))]
+    elif config.inhouse_denominator != "all":
+        raise ConfigError(
+            f"inhouse_denominator must be 'excluding_parents' or 'all', not {config.inhouse_denominator!r}"
+        )
     frame = pd.DataFrame(
         {
             "placement_group": placement_group(on["PLACE"]),

@@ -1,14 +1,23 @@
 """Placement stability: three or more placements in the year (LAIT 372) and long-term stability (LAIT 393).
 
-Both rest on one question, "does this episode start a new placement?", answered by ``placement_starts``
-with the choices the DfE leaves to the council in ``config.stability``.
+The 3+ placements measure rests on "does this episode start a new placement?", answered by
+``placement_starts`` with the choices the DfE leaves to the council in ``config.stability``. Long-term
+stability asks a different question, "since when has the child lived with this carer?" (``carer_starts``,
+``carer_since``), which the DfE defines exactly, so it takes no settings.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cpkit.care.codes import ADOPTION_WITH_CURRENT_CARER, NEW_CARER_RNE, SAME_CARER_RNE, TEMPORARY_PLACEMENTS
+from cpkit.care.codes import (
+    ADOPTION_PLACEMENTS,
+    ADOPTION_WITH_CURRENT_CARER,
+    LEGAL_ONLY_RNE,
+    NEW_CARER_RNE,
+    SAME_CARER_RNE,
+    TEMPORARY_PLACEMENTS,
+)
 from cpkit.care.common import age_on, pct, with_header
 from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, in_care_mask, memo
 from cpkit.config import Config, StabilitySettings
@@ -99,38 +108,81 @@ def three_plus_placements(
     return {"numerator": num, "denominator": den, "pct": pct(num, den)}
 
 
-def long_term_stability_children(data: Data903, day: DateLike, config: Config | None = None) -> pd.DataFrame:
+def carer_starts(eps: pd.DataFrame) -> pd.Series:
+    """True where an episode (from ``care_episodes``) starts the child's time with a new carer.
+
+    The carer changes with the first episode of a period of care (RNE S, or whatever the first episode
+    says: the dates decide periods) and with RNE P or B (placement and carer change); RNE T and U (a change
+    of placement with the same carer, e.g. U6 to U4 when the carers are approved long-term) and L (legal
+    status only) keep the carer. A blank or unrecognised RNE changes the carer only if PLACE changes.
+    This is the DfE's "same carer" (CLA release data guidance, placement stability notes) and does not
+    depend on the 3+ placements settings.
+    """
+    return memo(eps, "carer_starts", lambda: _carer_starts(eps))
+
+
+def _carer_starts(eps: pd.DataFrame) -> pd.Series:
+    rne = eps["RNE"]
+    first = ~eps["period"].eq(eps["period"].shift(1))
+    known = list(NEW_CARER_RNE) + list(SAME_CARER_RNE) + list(LEGAL_ONLY_RNE) + ["S"]
+    unknown_change = ~rne.isin(known) & eps["PLACE"].ne(eps["PLACE"].shift(1))
+    return (first | rne.isin(NEW_CARER_RNE) | unknown_change).astype(bool)
+
+
+def carer_since(eps: pd.DataFrame) -> pd.Series:
+    """For each episode, the day the child started living with the carer of that episode.
+
+    For an episode in a placement for adoption (A3-A6), the day the placement *before* the adoptive
+    placement started instead, whoever its carer: the DfE counts "their adoptive placement and their
+    previous placement combined" (LAIT 393). The adoptive placement starts at the first of a run of A3-A6
+    episodes; if it is the first placement of the period, its own start.
+    """
+    starts = carer_starts(eps)
+    since = eps["DECOM"].where(starts).groupby(eps["period"]).ffill()
+    adoptive = eps["PLACE"].isin(ADOPTION_PLACEMENTS)
+    same_period_prev = eps["period"].eq(eps["period"].shift(1))
+    run_start = adoptive & ~(adoptive.shift(1, fill_value=False) & same_period_prev)
+    # The carer start of the episode just before the adoptive placement (its own carer start if none).
+    before = since.shift(1).where(same_period_prev)
+    combined = before.where(run_start).fillna(since.where(run_start))
+    combined = combined.where(run_start).groupby(eps["period"]).ffill()
+    return since.where(~adoptive, combined).astype("datetime64[ns]")
+
+
+def long_term_stability_children(data: Data903, day: DateLike) -> pd.DataFrame:
     """Children in LAIT 393's denominator at ``day`` and whether they are in its numerator.
 
-    Denominator: children in care at the end of ``day``, aged under 16 at the day, looked after
-    continuously for 2.5 years or more (period of care starting on or before the day 30 months earlier).
-    Numerator (``stable``): their current placement started on or before the day two years earlier; a
-    move to placed for adoption with the same carers continues the placement (the DfE's "adoptive
-    placement together with their previous placement"). Columns: CHILD, period_start, placement_start,
-    age, stable.
+    Denominator: children in care at the end of ``day``, aged under 16 that day, looked after
+    continuously for 2.5 years or more: their period of care started on or before the day 30 months
+    earlier (30 September two and a half years before a 31 March). Numerator (``stable``): living with
+    the same carer for 2 years or more: the carer's placement started on or before the day two years
+    earlier (31 March two years before), the carer kept through RNE T, U and L (``carer_starts``); a child
+    placed for adoption counts the adoptive placement together with the placement before it
+    (``carer_since``). Source: CLA release data guidance, placement stability footnotes 2 and 3. Columns:
+    CHILD, period_start, carer_since, age, stable.
     """
     d = as_timestamp(day)
     eps = care_episodes(data)
-    flag = placement_starts(eps, (config or Config()).stability)
-    placement_start = eps["DECOM"].where(flag).groupby(eps["period"]).ffill()
-    eps = eps.assign(placement_start=placement_start)
+    eps = eps.assign(carer_since=carer_since(eps))
     on = eps[in_care_mask(eps, d)].drop_duplicates("CHILD", keep="last")
-    on = with_header(on[["CHILD", "period_start", "placement_start"]], data, ("DOB",))
+    on = with_header(on[["CHILD", "period_start", "carer_since"]], data, ("DOB",))
     on["age"] = age_on(on["DOB"], d)
     eligible = (on["age"] < 16).fillna(False) & (on["period_start"] <= d - pd.DateOffset(months=30))
     out = on[eligible.to_numpy(dtype=bool)].drop(columns="DOB").reset_index(drop=True)
-    out["stable"] = (out["placement_start"] <= d - pd.DateOffset(years=2)).to_numpy(dtype=bool)
+    out["stable"] = (out["carer_since"] <= d - pd.DateOffset(years=2)).to_numpy(dtype=bool)
     return out
 
 
-def long_term_stability(data: Data903, day: DateLike, config: Config | None = None) -> dict[str, float]:
+def long_term_stability(data: Data903, day: DateLike) -> dict[str, float]:
     """LAIT 393 at ``day``: numerator, denominator and pct (see ``long_term_stability_children``)."""
-    kids = long_term_stability_children(data, day, config)
+    kids = long_term_stability_children(data, day)
     num, den = int(kids["stable"].sum()), len(kids)
     return {"numerator": num, "denominator": den, "pct": pct(num, den)}
 
 
 __all__ = [
+    "carer_since",
+    "carer_starts",
     "long_term_stability",
     "long_term_stability_children",
     "placement_counts",

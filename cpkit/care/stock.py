@@ -86,12 +86,18 @@ def stock_by_category_of_need(
 def uasc_flags(data: Data903, children: pd.Series, day: DateLike) -> pd.Series:
     """True for each child who was an unaccompanied asylum-seeking child at the end of ``day``.
 
-    A child is UASC on the day if they have a UASC table row whose DUC (date UASC status ceased) is
-    blank or after the day (DfE; LAIT 334).
+    A child is UASC on the day if the *latest* return holding the child (in Header or UASC) has a UASC row
+    for them whose DUC (date UASC status ceased) is blank or after the day (DfE; LAIT 334). Earlier
+    returns in a stack are history: a UASC row the latest return no longer carries, or one it has since
+    given a DUC, does not make the child UASC. A table with no ``return_year`` is one return.
     """
     d = as_timestamp(day)
     uasc = data.uasc
-    current = uasc.loc[uasc["DUC"].isna() | (uasc["DUC"] > d), "CHILD"]
+    latest = pd.concat([data.header[["CHILD", "return_year"]], uasc[["CHILD", "return_year"]]])
+    latest = latest.dropna(subset=["return_year"]).groupby("CHILD")["return_year"].max()
+    ry = uasc["CHILD"].map(latest)
+    from_latest = ry.isna() | uasc["return_year"].isna() | uasc["return_year"].eq(ry).fillna(False)
+    current = uasc.loc[from_latest & (uasc["DUC"].isna() | (uasc["DUC"] > d)), "CHILD"]
     return children.isin(set(current)).to_numpy()
 
 

@@ -21,17 +21,17 @@ sample: true
 """
 
 
-def _own_indicators(ssda903_dir: Path) -> dict[int, object]:
-    """The sample council's own indicators for each benchmark year, from the returns just written."""
-    from cpkit.care import indicators
-    from cpkit.config import Config
-    from cpkit.ssda903 import load_903
+def _ground_truth(seed: int) -> dict[int, dict[tuple[str, ...], float]]:
+    """The sample council's published figures for each benchmark year, from the simulation itself.
 
-    data = load_903(ssda903_dir)
-    return {
-        year: indicators(data, year, "financial", Config(), postcode_lookup=None)
-        for year in range(2021, 2026)
-    }
+    Worked out by the generator from the simulated children and the OC2/OC3 rows it wrote, never by
+    ``cpkit.care``, so the scorecard's own-against-published check compares two independent computations.
+    """
+    from cpkit.sample.benchmarks import YEARS, ground_truth
+    from cpkit.sample.ssda903 import simulate
+
+    children = simulate(seed)
+    return {year: ground_truth(children, year, seed) for year in YEARS}
 
 
 def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
@@ -45,9 +45,7 @@ def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     written = list(write_903_sample(out_dir / "ssda903", seed=seed))
     written.append(write_action_plan(out_dir / "action_plan.xlsx", seed=seed))
     written.append(write_kpis(out_dir / "kpis.csv", seed=seed))
-    written.extend(
-        write_benchmarks(out_dir / "benchmarks", seed=seed, own=_own_indicators(out_dir / "ssda903"))
-    )
+    written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed, truth=_ground_truth(seed)))
     config = out_dir / "cpkit.yaml"
     config.write_text(SAMPLE_CONFIG, encoding="utf-8")
     written.append(config)

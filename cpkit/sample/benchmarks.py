@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 # England, year ending 31 March 2025, rounded (explore-education-statistics CLA release).
 CLA_RATE, START_RATE, CEASE_RATE = 67, 26, 28
@@ -75,6 +75,16 @@ GEO = [
     "new_la_code",
 ]
 ENGLAND_CHILDREN = 12_183_016
+LONG_TERM = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+HEALTH_GROUPS = (
+    "Health assessments: Children looked after all ages",
+    "Development assessments: Children looked after ages 0 to 4 years",
+    "Ages 5 to 16 years with SDQ score",
+    "Convictions: Children looked after Ages 10 to 17 years",
+    "Substance misuse: Children looked after all ages",
+)
+NUMBERS_CLA = "Children looked after on 31 March each year"
+CONVICTED = "Convicted or subject to youth cautions, or youth conditional cautions during the year"
 
 
 @dataclass(frozen=True)
@@ -145,13 +155,12 @@ def _council_figures(d: _Draw, year: int) -> dict[str, list[tuple]]:
     )
     out: dict[str, list[tuple]] = {}
     out["numbers"] = [
-        ("Children looked after on 31 March each year", cla),
+        (NUMBERS_CLA, cla),
         ("Children starting to be looked after each year", int(d.rng.poisson(c.children / 1e4 * START_RATE))),
         ("Children ceasing to be looked after each year", int(d.rng.poisson(c.children / 1e4 * CEASE_RATE))),
     ]
     two_years, long_term = d.count(cla, "2y", 0.73), d.count(cla, "lt", 0.35)
-    g1, g2 = "CLA on 31 March", "CLA 2 years on 31 March"
-    g3 = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+    g1, g2, g3 = "CLA on 31 March", "CLA 2 years on 31 March", LONG_TERM
     out["stability"] = [
         (g1, "With 3 or more placements during the year", d.count(cla, "p3", 0.10)),
         (g1, "Total children", cla),
@@ -169,12 +178,7 @@ def _council_figures(d: _Draw, year: int) -> dict[str, list[tuple]]:
     received = d.count(age5_16, "sdqr", 0.78)
     bands = d.split(received, "sdq", {"normal": 0.45, "borderline": 0.13, "concern": 0.42})
     substance = d.count(oc2, "sub", 0.03)
-    ha, dev = (
-        "Health assessments: Children looked after all ages",
-        "Development assessments: Children looked after ages 0 to 4 years",
-    )
-    sdq, conv = "Ages 5 to 16 years with SDQ score", "Convictions: Children looked after Ages 10 to 17 years"
-    sm = "Substance misuse: Children looked after all ages"
+    ha, dev, sdq, conv, sm = HEALTH_GROUPS
     out["health"] = [
         *((ha, item.capitalize(), d.count(oc2, item, share)) for item, share in HEALTH.items()),
         (ha, "Total all ages", oc2),
@@ -185,11 +189,7 @@ def _council_figures(d: _Draw, year: int) -> dict[str, list[tuple]]:
         (sdq, "SDQ score is borderline", bands["borderline"]),
         (sdq, "SDQ score is a cause for concern", bands["concern"]),
         (sdq, "Total ages 5 to 16 years", age5_16),
-        (
-            conv,
-            "Convicted or subject to youth cautions, or youth conditional cautions during the year",
-            d.count(age10_17, "conv", 0.02),
-        ),
+        (conv, CONVICTED, d.count(age10_17, "conv", 0.02)),
         (conv, "Total ages 10 to 17 years", age10_17),
         (sm, "Identified as having a substance misuse problem", substance),
         (sm, "Received an intervention for their substance misuse problem", d.count(substance, "subr", 0.41)),
@@ -351,14 +351,14 @@ def write_benchmarks(
     seed: int = 2025,
     *,
     councils_count: int = 20,
-    own: Mapping[int, pd.DataFrame] | None = None,
+    truth: Mapping[int, Mapping[tuple[str, ...], float]] | None = None,
 ) -> list[Path]:
     """Write the sample release (2025 layout, years 2021-2025) and a neighbour model; return the paths.
 
     ``councils_count`` other councils besides the sample one (the benchmark script asks for ~155).
-    ``own`` maps a year to the sample council's ``cpkit.care.indicators`` table for that year: where given,
-    the sample council's published counts are its own, as a real council's published figures come from its
-    return, so the scorecard's "own data against published" check agrees on the shipped sample.
+    ``truth`` maps a year to the sample council's ground-truth figures (``ground_truth``): where given, the
+    sample council's published counts are those, worked out by the generator from what it simulated,
+    independently of the kit's measures, as the DfE works out a council's figures from its return.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -370,11 +370,14 @@ def write_benchmarks(
     )
     lines: dict[str, list[list[str]]] = {k: [] for k in LAYOUTS}
     for year in YEARS:
-        figures = {
-            c.new_code: _council_figures(draws[c.new_code], year) for c in everyone if year >= c.first_year
-        }
-        if own is not None and year in own:
-            _align_with_own(figures["E06000999"], own[year])
+        known = truth.get(year) if truth is not None else None
+        figures = {}
+        for c in everyone:
+            if year < c.first_year:
+                continue
+            figures[c.new_code] = _council_figures(draws[c.new_code], year)
+            if known is not None and c.new_code == "E06000999":
+                _use_truth(figures[c.new_code], known)
         if year == 2025 and len(everyone) > 3:  # a neighbour with a suppressed conviction count, on purpose
             _force_small(figures[everyone[3].new_code]["health"], "Convicted", 3)
         areas = [(c, figures[c.new_code]) for c in everyone if c.new_code in figures]
@@ -420,98 +423,6 @@ def write_benchmarks(
         paths.append(_write(out_dir / name, header, lines[kind]))
     paths.append(write_neighbour_model(out_dir / "synthetic_sn_model_2025.csv", everyone, rng))
     return paths
-
-
-# (file kind, label columns...) -> (measure id, "numerator" | "denominator") in cpkit.care.indicators
-_OWN_COUNTS: dict[tuple[str, ...], tuple[str, str]] = {
-    ("numbers", "Children looked after on 31 March each year"): ("cla_at_end", "numerator"),
-    ("numbers", "Children starting to be looked after each year"): ("cla_started", "numerator"),
-    ("numbers", "Children ceasing to be looked after each year"): ("cla_ceased", "numerator"),
-    ("stability", "CLA on 31 March", "With 3 or more placements during the year"): (
-        "placements_3plus_pct",
-        "numerator",
-    ),
-    ("stability", "CLA on 31 March", "Total children"): ("placements_3plus_pct", "denominator"),
-    (
-        "stability",
-        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
-        "Living with the same carer for at least 2 years",
-    ): ("long_term_stability_pct", "numerator"),
-    (
-        "stability",
-        "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years",
-        "Total children",
-    ): ("long_term_stability_pct", "denominator"),
-    ("health", "Health assessments: Children looked after all ages", "Had their annual health assessment"): (
-        "health_assessment_pct",
-        "numerator",
-    ),
-    (
-        "health",
-        "Health assessments: Children looked after all ages",
-        "Had their teeth checked by a dentist",
-    ): ("teeth_check_pct", "numerator"),
-    ("health", "Health assessments: Children looked after all ages", "Had their immunisations up to date"): (
-        "immunisations_pct",
-        "numerator",
-    ),
-    ("health", "Health assessments: Children looked after all ages", "Total all ages"): (
-        "health_assessment_pct",
-        "denominator",
-    ),
-    (
-        "health",
-        "Development assessments: Children looked after ages 0 to 4 years",
-        "Development assessments up to date",
-    ): ("health_surveillance_pct", "numerator"),
-    (
-        "health",
-        "Development assessments: Children looked after ages 0 to 4 years",
-        "Total ages 0 to 4 years",
-    ): ("health_surveillance_pct", "denominator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score was received"): (
-        "sdq_received_pct",
-        "numerator",
-    ),
-    ("health", "Ages 5 to 16 years with SDQ score", "Total ages 5 to 16 years"): (
-        "sdq_received_pct",
-        "denominator",
-    ),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is normal"): ("sdq_normal_pct", "numerator"),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is borderline"): (
-        "sdq_borderline_pct",
-        "numerator",
-    ),
-    ("health", "Ages 5 to 16 years with SDQ score", "SDQ score is a cause for concern"): (
-        "sdq_concern_pct",
-        "numerator",
-    ),
-    (
-        "health",
-        "Convictions: Children looked after Ages 10 to 17 years",
-        "Convicted or subject to youth cautions, or youth conditional cautions during the year",
-    ): ("convicted_pct", "numerator"),
-    ("health", "Convictions: Children looked after Ages 10 to 17 years", "Total ages 10 to 17 years"): (
-        "convicted_pct",
-        "denominator",
-    ),
-}
-
-
-def _align_with_own(figures: dict[str, list[tuple]], own: pd.DataFrame) -> None:
-    """Replace the sample council's drawn counts with its own computed ones, where the kit computes them."""
-    values = own.set_index("indicator")
-    for kind, rows in figures.items():
-        for i, row in enumerate(rows):
-            key = (kind, *row[:-1])
-            if key in _OWN_COUNTS:
-                measure, part = _OWN_COUNTS[key]
-                n = values.at[measure, part]
-                if pd.notna(n):
-                    rows[i] = (*row[:-1], int(n))
-    average = values.at["sdq_average", "value"]
-    if pd.notna(average):
-        figures["_sdq_average"] = [(round(float(average), 1),)]
 
 
 def _force_small(rows: list[tuple], starts: str, n: int) -> None:
@@ -571,3 +482,208 @@ def write_neighbour_model(path: Path, everyone: list[Council], rng: np.random.Ge
             row += [n.old_code, "Very close" if k < 4 else "Close "]
         rows.append(row)
     return _write(path, header, rows)
+
+
+# ---- the sample council's published figures: the generator's own ground truth ----------------------------
+# The DfE publishes a council's figures from its return, worked out by the DfE's own code. For the sample,
+# "the DfE" is this generator: it counts from the simulated children (their carers, placements and dates as
+# simulated, not as coded in the CSVs) and from the OC2/OC3 rows it wrote, and never calls cpkit.care. So
+# the scorecard's "own data against published" check compares two independent computations, and shows
+# the small differences a real council sees (the generator's cohorts are drawn a little differently from
+# the DfE rules the kit follows, e.g. the OC2 cohort from 1 April rather than 31 March a year earlier).
+SHORT_BREAKS = ("V3", "V4")
+ADOPTION_PLACES = ("A3", "A4", "A5", "A6")
+EET_GROUPS = {
+    "F1": "Higher education i.e. studies beyond A level",
+    "P1": "Higher education i.e. studies beyond A level",
+    "F2": "Education other than higher education",
+    "P2": "Education other than higher education",
+    "F4": "In an apprenticeship",
+    "P4": "In an apprenticeship",
+    "F5": "In training or employment (excl. apprenticeship)",
+    "P5": "In training or employment (excl. apprenticeship)",
+}
+NEET_GROUPS = {
+    "G4": "Not in education, training or employment, owing to illness or disability",
+    "G6": "Not in education, training or employment, owing to pregnancy or parenting",
+    "G5": "Not in education, training or employment, owing to other reasons",
+}
+
+
+def _years_before(day: date, years: int, months: int = 0) -> date:
+    """The same day ``years`` years and ``months`` months earlier (30 September for 31 March - 30 months)."""
+    month = day.month - months
+    year = day.year - years + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - date.resolution).day
+    return date(year, month, min(day.day, last))
+
+
+def _age(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def _open_on(episodes: list, day: date) -> int | None:
+    """Index of the episode open at the end of ``day`` (not a short break), or None."""
+    for i, e in enumerate(episodes):
+        if e.ls not in SHORT_BREAKS and e.decom <= day and (e.dec is None or e.dec > day):
+            return i
+    return None
+
+
+def _period_start(episodes: list, i: int) -> date:
+    while i > 0 and episodes[i - 1].dec == episodes[i].decom and episodes[i - 1].ls not in SHORT_BREAKS:
+        i -= 1
+    return episodes[i].decom
+
+
+def _carer_since(episodes: list, i: int) -> date:
+    """When the child started living with the carer of episode ``i`` (the simulated carer id), the
+    adoptive placement counted together with the placement before it."""
+    if episodes[i].placement.place in ADOPTION_PLACES:
+        while (
+            i > 0
+            and episodes[i - 1].placement.place in ADOPTION_PLACES
+            and episodes[i - 1].dec == episodes[i].decom
+        ):
+            i -= 1
+        if i > 0 and episodes[i - 1].dec == episodes[i].decom:
+            i -= 1
+    carer = episodes[i].placement.carer
+    while i > 0 and episodes[i - 1].dec == episodes[i].decom and episodes[i - 1].placement.carer == carer:
+        i -= 1
+    return episodes[i].decom
+
+
+def _placements_in_year(episodes: list, start: date, end: date) -> int:
+    """Distinct placements (a new Placement, not the move to adoption with the same carer) of a day or
+    more overlapping the year, in the child's period of care."""
+    count, previous = 0, None
+    for e in episodes:
+        if e.ls in SHORT_BREAKS or e.decom > end or (e.dec is not None and e.dec < start):
+            previous = e.placement
+            continue
+        same = previous is not None and (
+            e.placement == previous
+            or (e.placement.place in ("A3", "A5") and e.placement.carer == previous.carer)
+        )
+        if not same and (e.dec is None or e.dec > e.decom):
+            count += 1
+        previous = e.placement
+    return count
+
+
+def ground_truth(children: list, year: int, seed: int) -> dict[tuple[str, ...], float]:
+    """The sample council's figures for collection ``year`` as the DfE would publish them, keyed like the
+    rows of ``_council_figures`` ((file kind, labels...) -> count; ("_sdq_average",) -> the average)."""
+    from cpkit.sample.ssda903 import build_return
+
+    end, start = date(year, 3, 31), date(year - 1, 4, 1)
+    cla = started = ceased = p3 = lts = lts_den = 0
+    for c in children:
+        eps = [e for e in c.episodes if e.ls not in SHORT_BREAKS]
+        started += any(e.rne == "S" and start <= e.decom <= end for e in eps)
+        ceased += any(e.dec is not None and start <= e.dec <= end and e.rec not in ("", "X1") for e in eps)
+        i = _open_on(eps, end)
+        if i is None:
+            continue
+        cla += 1
+        p3 += _placements_in_year(eps, start, end) >= 3
+        if _age(c.dob, end) < 16 and _period_start(eps, i) <= _years_before(end, 2, 6):
+            lts_den += 1
+            lts += _carer_since(eps, i) <= _years_before(end, 2)
+    g1, g3 = "CLA on 31 March", LONG_TERM
+    out: dict[tuple[str, ...], float] = {
+        ("numbers", "Children looked after on 31 March each year"): cla,
+        ("numbers", "Children starting to be looked after each year"): started,
+        ("numbers", "Children ceasing to be looked after each year"): ceased,
+        ("stability", g1, "With 3 or more placements during the year"): p3,
+        ("stability", g1, "Total children"): cla,
+        ("stability", g3, "Living with the same carer for at least 2 years"): lts,
+        ("stability", g3, "Total children"): lts_den,
+    }
+    tables = build_return(sorted(children, key=lambda c: c.child_id), year, seed)
+    out.update(_health_truth(tables["oc2"], end))
+    out.update(_leavers_truth(tables["oc3"], end))
+    return out
+
+
+def _health_truth(rows: list[dict[str, str]], end: date) -> dict[tuple[str, ...], float]:
+    ha, dev, sdq, conv, sm = HEALTH_GROUPS
+    ages = [_age(date(int(r["DOB"][6:]), int(r["DOB"][3:5]), int(r["DOB"][:2])), end) for r in rows]
+    flag = lambda r, k: r[k] == "1"  # noqa: E731
+    u5 = [r for r, a in zip(rows, ages, strict=True) if a < 5]
+    s516 = [r for r, a in zip(rows, ages, strict=True) if 5 <= a <= 16]
+    c1017 = [r for r, a in zip(rows, ages, strict=True) if 10 <= a <= 17]
+    scores = [int(r["SDQ_SCORE"]) for r in s516 if r["SDQ_SCORE"] != ""]
+    misuse = [r for r in rows if flag(r, "SUBSTANCE_MISUSE")]
+    out = {
+        ("health", ha, "Had their annual health assessment"): sum(flag(r, "HEALTH_ASSESSMENT") for r in rows),
+        ("health", ha, "Had their teeth checked by a dentist"): sum(flag(r, "TEETH_CHECK") for r in rows),
+        ("health", ha, "Had their immunisations up to date"): sum(flag(r, "IMMUNISATIONS") for r in rows),
+        ("health", ha, "Total all ages"): len(rows),
+        ("health", dev, "Development assessments up to date"): sum(flag(r, "HEALTH_CHECK") for r in u5),
+        ("health", dev, "Total ages 0 to 4 years"): len(u5),
+        ("health", sdq, "SDQ score was received"): len(scores),
+        ("health", sdq, "SDQ score is normal"): sum(s <= 13 for s in scores),
+        ("health", sdq, "SDQ score is borderline"): sum(14 <= s <= 16 for s in scores),
+        ("health", sdq, "SDQ score is a cause for concern"): sum(s >= 17 for s in scores),
+        ("health", sdq, "Total ages 5 to 16 years"): len(s516),
+        ("health", conv, CONVICTED): sum(flag(r, "CONVICTED") for r in c1017),
+        ("health", conv, "Total ages 10 to 17 years"): len(c1017),
+        ("health", sm, "Identified as having a substance misuse problem"): len(misuse),
+        ("health", sm, "Received an intervention for their substance misuse problem"): sum(
+            flag(r, "INTERVENTION_RECEIVED") for r in misuse
+        ),
+        ("health", sm, "Offered intervention but refused it"): sum(
+            flag(r, "INTERVENTION_OFFERED") and not flag(r, "INTERVENTION_RECEIVED") for r in misuse
+        ),
+        ("health", sm, "Total all ages"): len(rows),
+    }
+    if scores:
+        out[("_sdq_average",)] = round(sum(scores) / len(scores), 1)
+    return out
+
+
+def _leavers_truth(rows: list[dict[str, str]], end: date) -> dict[tuple[str, ...], float]:
+    out: dict[tuple[str, ...], float] = {}
+    for label, low, high in (("17 to 18 years", 17, 18), ("19 to 21 years", 19, 21)):
+        group = [
+            r
+            for r in rows
+            if low <= _age(date(int(r["DOB"][6:]), int(r["DOB"][3:5]), int(r["DOB"][:2])), end) <= high
+            and r["IN_TOUCH"] not in ("DIED", "RHOM")
+        ]
+        acts = {k: 0 for k in ACTIVITY}
+        for r in group:
+            acts[
+                EET_GROUPS.get(r["ACTIV"]) or NEET_GROUPS.get(r["ACTIV"]) or "Total information not known"
+            ] += 1
+        for k, v in acts.items():
+            out[("activity", label, k)] = v
+        out[("activity", label, "Total in education, employment or training")] = sum(
+            acts[k] for k in set(EET_GROUPS.values())
+        )
+        out[("activity", label, "Total not in education, employment or training")] = sum(
+            acts[k] for k in NEET_GROUPS.values()
+        )
+        out[("activity", label, "Total")] = len(group)
+        knowable = [r for r in group if r["ACCOM"][:1] not in ("G", "H", "R")]
+        suitable = sum(r["ACCOM"].endswith("1") for r in knowable)
+        unsuitable = sum(r["ACCOM"].endswith("2") for r in knowable)
+        out[("accommodation", label, "Accommodation considered suitable")] = suitable
+        out[("accommodation", label, "Accommodation considered unsuitable")] = unsuitable
+        out[("accommodation", label, "No information")] = len(knowable) - suitable - unsuitable
+        out[("accommodation", label, "Suitability total")] = len(knowable)
+    return out
+
+
+def _use_truth(figures: dict[str, list[tuple]], truth: Mapping[tuple[str, ...], float]) -> None:
+    """Put the sample council's ground-truth counts in place of the drawn ones, row by row."""
+    for kind, rows in figures.items():
+        for i, row in enumerate(rows):
+            key = (kind, *row[:-1])
+            if key in truth and row[-1] is not None:
+                rows[i] = (*row[:-1], int(truth[key]))
+    if ("_sdq_average",) in truth:
+        figures["_sdq_average"] = [(truth[("_sdq_average",)],)]

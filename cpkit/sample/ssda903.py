@@ -47,13 +47,7 @@ def write_903_sample(
     """
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
-    simulation = CareSimulation(
-        seed,
-        start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
-        end=date(last_year, 3, 31),
-        pool=PostcodePool(),
-    )
-    children = sorted(simulation.run(), key=lambda c: c.child_id)
+    children = simulate(seed, first_year, last_year)
     written: list[Path] = []
     for year in range(first_year, last_year + 1):
         folder = Path(out_dir) / str(year)
@@ -63,6 +57,17 @@ def write_903_sample(
             _write_csv(path, TABLE_COLUMNS[name], rows)
             written.append(path)
     return written
+
+
+def simulate(seed: int = 2025, first_year: int = 2019, last_year: int = 2025) -> list[Child]:
+    """The simulated children behind returns ``first_year`` to ``last_year``, sorted by id (deterministic)."""
+    simulation = CareSimulation(
+        seed,
+        start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
+        end=date(last_year, 3, 31),
+        pool=PostcodePool(),
+    )
+    return sorted(simulation.run(), key=lambda c: c.child_id)
 
 
 @dataclass(frozen=True)

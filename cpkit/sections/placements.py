@@ -276,7 +276,7 @@ def stability(data: Data903, period: Period, config: Config) -> dict[str, dict[s
     for key, p in (("previous", period.previous()), ("current", period)):
         out[key] = {
             "placements_3plus_pct": three_plus_placements(data, p.start, p.end, config),
-            "long_term_stability_pct": long_term_stability(data, p.end, config),
+            "long_term_stability_pct": long_term_stability(data, p.end),
         }
     return out
 

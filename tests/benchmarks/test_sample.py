@@ -21,22 +21,9 @@ def bench():
 
 def test_generator_writes_every_shipped_file(tmp_path):
     # Byte-for-byte identity of the shipped files is checked with the whole sample (tests/test_cli.py), since
-    # the sample council's own counts come from its SSDA903 returns.
+    # the sample council's published counts come from the simulation behind its SSDA903 returns.
     written = write_benchmarks(tmp_path)
     assert sorted(p.name for p in written) == sorted(p.name for p in SAMPLE.iterdir())
-
-
-def test_sample_councils_published_counts_are_its_own(bench):
-    # A council's published figures come from its return: on the sample the two must agree exactly.
-    from cpkit.care import indicators
-    from cpkit.ssda903 import load_903
-
-    own = indicators(load_903(SAMPLE.parent / "ssda903"), 2025).set_index("indicator")
-    published = bench[(bench["old_la_code"] == "999") & (bench["year"] == 2025)].set_index("measure")
-    assert published.at["cla_at_end", "value"] == own.at["cla_at_end", "value"] == 468
-    for measure in ("placements_3plus_pct", "long_term_stability_pct", "health_assessment_pct"):
-        assert published.at[measure, "numerator"] == own.at[measure, "numerator"], measure
-        assert published.at[measure, "denominator"] == own.at[measure, "denominator"], measure
 
 
 def test_sample_reads_with_every_label_known(bench):

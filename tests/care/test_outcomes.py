@@ -211,7 +211,9 @@ AD1 = pd.DataFrame(
         "FOSTER_CARE": ["0", "1"],
     }
 )
-PLACED = pd.DataFrame({"CHILD": ["ad1"], "DOB": ["01/01/2020"], "DATE_PLACED": ["01/03/2024"]})
+# DATE_PLACED is the date of the *decision* to place for adoption (01/11/2023), not the move (01/03/2024):
+# the timings must not use it.
+PLACED = pd.DataFrame({"CHILD": ["ad1"], "DOB": ["01/01/2020"], "DATE_PLACED": ["01/11/2023"]})
 
 
 def test_adoption_timings():
@@ -248,3 +250,61 @@ def test_missing():
     out = missing_summary(data, "2024-04-01", "2025-03-31")
     assert out["missing_pct"]["numerator"] == 1 and out["missing_pct"]["denominator"] == 3
     assert out["away_pct"]["numerator"] == 1
+
+
+def test_a10_needs_the_same_carers():
+    # ad5 has FOSTER_CARE 1 but moved to the adopters with a change of carer (RNE P): the adoptive
+    # placement did not continue a foster placement, so the clock stops at the move, A10 = A1:
+    # 01/01/2023 -> 01/07/2024 = 365 + 182 = 547 days.
+    rows = [
+        ("ad5", "01/01/2023", "01/07/2024", "S", "C2", "N1", "U4", "X1"),
+        ("ad5", "01/07/2024", "01/12/2024", "P", "E1", "N1", "A6", "E11"),
+    ]
+    ad1 = pd.DataFrame(
+        {"CHILD": ["ad5"], "DOB": ["01/01/2020"], "DATE_MATCH": ["01/06/2024"], "FOSTER_CARE": ["1"]}
+    )
+    kids = adopted_children(build(rows, ad1=ad1), "2024-04-01", "2025-03-31").set_index("CHILD")
+    assert kids.loc["ad5", ["days_a1", "days_a10"]].tolist() == [547, 547]
+    # Placement order (E1) from 01/07/2024, matched 01/06/2024, before it: A2 = 0.
+    assert kids.loc["ad5", "days_a2"] == 0
+
+
+def test_oc2_cohort_keeps_a_child_who_left_after_31_march():
+    # Stacked returns up to 2025, asked for 2024 (cohort at 31/03/2024, year 01/04/2023-31/03/2024).
+    # k1 left on 01/06/2024 (E4A), after that 31 March: in. k2 left on 01/02/2024 and came back
+    # 15/02/2024: ceased in the year, out. k3 started on 31/03/2023: in.
+    rows = [
+        ("k1", "01/01/2021", "01/06/2024", "S", "C2", "N1", "U4", "E4A"),
+        ("k2", "01/01/2021", "01/02/2024", "S", "C2", "N1", "U4", "E13"),
+        ("k2", "15/02/2024", None, "S", "C2", "N1", "U4", None),
+        ("k3", "31/03/2023", None, "S", "C2", "N1", "U4", None),
+    ]
+    oc2 = pd.DataFrame(
+        {"CHILD": ["k1", "k3"], "DOB": "01/01/2015", "HEALTH_ASSESSMENT": ["1", "0"], "return_year": 2024}
+    )
+    data = build(rows, oc2=oc2)
+    assert sorted(oc2_cohort(data, 2024)["CHILD"]) == ["k1", "k3"]
+    # The calendar 2024 report takes the same collection year's cohort: 1 of 2.
+    from cpkit.care import indicators
+
+    row = indicators(data, 2024, "calendar").set_index("indicator").loc["health_assessment_pct"]
+    assert (row["numerator"], row["denominator"]) == (1, 2)
+
+
+def test_suitable_accommodation_leaves_out_abroad_deported_unknown():
+    # 19-21 at 31/03/2025: G1 abroad, H2 deported, R1 residence not known: out of the suitability
+    # denominator; U1 suitable, B2 unsuitable, 0 not in touch (no information): 1 of 3.
+    oc3 = pd.DataFrame(
+        {
+            "CHILD": [f"c{i}" for i in range(6)],
+            "DOB": "01/05/2005",
+            "IN_TOUCH": ["YES", "YES", "YES", "YES", "YES", "NO"],
+            "ACTIV": ["F2", "F2", "F2", "F2", "G5", "0"],
+            "ACCOM": ["G1", "H2", "R1", "U1", "B2", "0"],
+            "return_year": 2025,
+        }
+    )
+    out = leaver_outcomes(build([], oc3=oc3), 2025)
+    assert out["leavers_suitable_accom_19_21_pct"] == {"numerator": 1, "denominator": 3, "pct": 100 / 3}
+    # The other measures keep all six.
+    assert out["leavers_in_touch_19_21_pct"]["denominator"] == 6

@@ -82,14 +82,45 @@ LT_ROWS = [
     ("L6", "30/09/2022", None, "S", "C2", "N1", "U4", None),  # exactly 2.5 years: in, stable
     ("L7", "01/01/2022", "01/05/2023", "S", "C1", "N1", "U4", "X1"),  # legal status change only: stable
     ("L7", "01/05/2023", None, "L", "C2", "N1", "U4", None),
+    # L8: U6 -> U4 with the same carer (RNE T) on 01/02/2024: the carer is kept, stable since 01/01/2022,
+    # even though the default 3+ placements settings count T as a new placement.
+    ("L8", "01/01/2022", "01/02/2024", "S", "C2", "N1", "U6", "X1"),
+    ("L8", "01/02/2024", None, "T", "C2", "N1", "U4", None),
+    # L9: new carer on 31/03/2023 (the cut-off day itself): stable. L10: on 01/04/2023: not.
+    ("L9", "01/01/2022", "31/03/2023", "S", "C2", "N1", "U6", "X1"),
+    ("L9", "31/03/2023", None, "P", "C2", "N1", "U4", None),
+    ("L10", "01/01/2022", "01/04/2023", "S", "C2", "N1", "U6", "X1"),
+    ("L10", "01/04/2023", None, "P", "C2", "N1", "U4", None),
+    # L11: placed for adoption with *new* adopters (A6, RNE B) on 01/06/2024; the placement before it
+    # started 01/03/2023 (new carer): combined since 01/03/2023 <= 31/03/2023: stable, whoever the carer.
+    ("L11", "01/01/2022", "01/03/2023", "S", "C2", "N1", "U6", "X1"),
+    ("L11", "01/03/2023", "01/06/2024", "P", "C2", "N1", "U4", "X1"),
+    ("L11", "01/06/2024", None, "B", "E1", "N1", "A6", None),
+    # L12: the same, but the placement before the adoptive one started 01/05/2023: not stable.
+    ("L12", "01/01/2022", "01/05/2023", "S", "C2", "N1", "U6", "X1"),
+    ("L12", "01/05/2023", "01/06/2024", "P", "C2", "N1", "U4", "X1"),
+    ("L12", "01/06/2024", None, "B", "E1", "N1", "A6", None),
 ]
-LT_HEADER = [(c, "M", "01/01/2015", "WBRI") for c in ("L1", "L2", "L3", "L5", "L6", "L7")] + [
-    ("L4", "M", "31/03/2009", "WBRI")
-]
+LT_HEADER = [
+    (c, "M", "01/01/2015", "WBRI")
+    for c in ("L1", "L2", "L3", "L5", "L6", "L7", "L8", "L9", "L10", "L11", "L12")
+] + [("L4", "M", "31/03/2009", "WBRI")]
 
 
 def test_long_term_stability():
     data = build(LT_ROWS, LT_HEADER)
     kids = long_term_stability_children(data, END).set_index("CHILD")["stable"].to_dict()
-    assert kids == {"L1": True, "L2": False, "L3": True, "L6": True, "L7": True}
-    assert long_term_stability(data, END) == {"numerator": 4, "denominator": 5, "pct": 80.0}
+    assert kids == {
+        "L1": True,
+        "L2": False,
+        "L3": True,
+        "L6": True,
+        "L7": True,
+        "L8": True,
+        "L9": True,
+        "L10": False,
+        "L11": True,
+        "L12": False,
+    }
+    # 7 stable of 10 (L4 is 16, L5 started a day late).
+    assert long_term_stability(data, END) == {"numerator": 7, "denominator": 10, "pct": 70.0}

@@ -15,8 +15,8 @@ from cpkit.care.stock import (
     stock_by_sex,
     uasc_on,
 )
-from cpkit.config import Config
-from tests.care.conftest import build
+from cpkit.config import Config, ConfigError
+from tests.care.conftest import build, clean
 
 DAY = "2025-03-31"
 # CHILD, DECOM, DEC, RNE, LS, CIN, PLACE, REC
@@ -177,3 +177,74 @@ def test_exits_by_reason_uses_last_exit():
     assert (
         children_ceased(data, "2024-04-01", "2025-03-31").set_index("CHILD").loc["p", "end_reason"] == "E11"
     )
+
+
+def test_inhouse_denominator_setting():
+    # At 31/03/2025: i1 U4 PR1, i2 K2 PR4, i3 P1 PR0 (with parents), i4 U4 PR1.
+    rows = [
+        ("i1", "01/01/2024", None, "S", "C2", "N1", "U4", None),
+        ("i2", "01/01/2024", None, "S", "C2", "N1", "K2", None),
+        ("i3", "01/01/2024", None, "S", "C2", "N1", "P1", None),
+        ("i4", "01/01/2024", None, "S", "C2", "N1", "U4", None),
+    ]
+    data = build(rows, episode_extra={"PLACE_PROVIDER": ["PR1", "PR4", "PR0", "PR1"]})
+    # Default excluding_parents: i3 left out: 2 of 3.
+    default = inhouse_share(data, DAY).iloc[0]
+    assert (default["inhouse"], default["children"]) == (2, 3)
+    # "all": 2 of 4.
+    every = inhouse_share(data, DAY, Config(inhouse_denominator="all")).iloc[0]
+    assert (every["inhouse"], every["children"]) == (2, 4)
+    with pytest.raises(ConfigError, match="inhouse_denominator"):
+        inhouse_share(data, DAY, Config(inhouse_denominator="parents"))
+
+
+def test_inhouse_denominator_is_checked_when_the_config_is_read(tmp_path):
+    path = tmp_path / "cpkit.yaml"
+    path.write_text("inhouse_denominator: everyone\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="inhouse_denominator must be one of excluding_parents, all"):
+        Config.load(path)
+
+
+def test_p3_and_s1_in_the_dfe_groups():
+    # The DfE: residential employment (P3) goes with independent living, residential schools (S1) with
+    # other placements (CLA release data guidance, placement type note 3).
+    rows = [
+        ("g1", "01/01/2024", None, "S", "C2", "N1", "P3", None),
+        ("g2", "01/01/2024", None, "S", "C2", "N1", "S1", None),
+    ]
+    mix = as_dict(placement_mix(build(rows), DAY), "placement_group")
+    assert mix["Supported accommodation and independent living"] == 1
+    assert mix["Other placements"] == 1
+    assert mix["Other residential settings"] == 0
+
+
+def test_uasc_from_the_latest_return():
+    # u1: UASC in the 2024 return (DUC blank), the 2025 return gives DUC 01/06/2024.
+    # u2: a UASC row in the 2024 return only; the 2025 return holds the child without one (corrected).
+    rows = [
+        ("u1", "01/06/2023", None, "S", "V2", "N1", "K2", None),
+        ("u2", "01/06/2023", None, "S", "V2", "N1", "K2", None),
+    ]
+    header = pd.DataFrame(
+        {
+            "CHILD": ["u1", "u2", "u1", "u2"],
+            "SEX": "M",
+            "DOB": "01/01/2008",
+            "ETHNIC": "OOTH",
+            "return_year": [2024, 2024, 2025, 2025],
+        }
+    )
+    uasc = pd.DataFrame(
+        {
+            "CHILD": ["u1", "u2", "u1"],
+            "SEX": "M",
+            "DOB": "01/01/2008",
+            "DUC": [None, None, "01/06/2024"],
+            "return_year": [2024, 2024, 2025],
+        }
+    )
+    data = build(rows, uasc=uasc)
+    data.tables["header"] = clean("header", header)
+    # 31/03/2024: u1 (DUC after the day); not u2. 31/03/2025: neither.
+    assert as_dict(uasc_on(data, "2024-03-31"), "uasc")["UASC"] == 1
+    assert as_dict(uasc_on(data, DAY), "uasc")["UASC"] == 0

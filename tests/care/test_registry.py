@@ -1,0 +1,109 @@
+"""The measure registry: typed, checked at load, one step per measure, shared with the published figures."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cpkit.benchmarks.mapping import measure_info
+from cpkit.care.indicators import STEPS, load_measures
+from cpkit.measures import Measure, RegistryError, measure, parse_registry, registry
+
+GOOD = """\
+measures:
+  - id: cla_at_end
+    label: Children looked after at the end of the period
+    short_label: children in care
+    theme: children_in_care
+    definition: Children in care at the end of the period.
+    source: CLA release
+    lait: "332"
+    unit: number
+    decimals: 0
+    polarity: neutral
+    tables: [episodes]
+"""
+
+
+def test_good_entry_gives_a_frozen_typed_measure():
+    (m,) = parse_registry(GOOD)
+    assert m == Measure(
+        id="cla_at_end",
+        label="Children looked after at the end of the period",
+        short_label="children in care",
+        theme="children_in_care",
+        definition="Children in care at the end of the period.",
+        source="CLA release",
+        lait="332",
+        unit="number",
+        decimals=0,
+        polarity="neutral",
+        tables=("episodes",),
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.label = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("unit: number", "unit: percentage"), "unknown unit 'percentage'"),
+        (("polarity: neutral", "polarity: up"), "unknown polarity 'up'"),
+        (("theme: children_in_care", "theme: money"), "unknown theme 'money'"),
+        (("tables: [episodes]", "tables: [episodes, oc9]"), "unknown table(s) oc9"),
+        (("    decimals: 0\n", ""), "missing field(s): decimals"),
+        (("    short_label: children in care\n", ""), "missing field(s): short_label"),
+        (("decimals: 0", "decimals: one"), "decimals must be a whole number"),
+        (("label: Children", "label: ''\n    colour: Children"), "unknown field(s): colour"),
+    ],
+)
+def test_bad_entries_are_refused_naming_measure_and_field(edit, message):
+    with pytest.raises(RegistryError) as err:
+        parse_registry(GOOD.replace(*edit), "my.yaml")
+    assert message in str(err.value)
+    assert str(err.value).startswith("my.yaml: measure 'cla_at_end'")
+
+
+def test_duplicate_id_is_refused():
+    twice = GOOD + GOOD.split("measures:\n")[1]
+    with pytest.raises(RegistryError, match="'cla_at_end': id given more than once"):
+        parse_registry(twice)
+
+
+def test_not_a_list_is_refused():
+    with pytest.raises(RegistryError, match="top-level 'measures:' list"):
+        parse_registry("children_in_care:\n  cla_at_end: {label: x}\n")
+
+
+def test_every_registry_measure_has_exactly_one_step():
+    claimed = [k for ids, _ in STEPS for k in ids]
+    assert len(claimed) == len(set(claimed)), "a measure is computed by two steps"
+    assert set(claimed) == {m.id for m in registry()}
+
+
+def test_kit_registry_loads_in_theme_order_and_is_the_table_view():
+    ids = [m.id for m in registry()]
+    assert ids == load_measures()["indicator"].tolist()
+    themes = [m.theme for m in registry()]
+    assert themes == sorted(
+        themes, key=["children_in_care", "placements", "health", "care_leavers", "adoption"].index
+    )
+    assert measure("sdq_average").decimals == 1 and measure("sdq_average").unit == "score"
+    with pytest.raises(KeyError, match="no measure 'nope'"):
+        measure("nope")
+
+
+def test_published_figures_take_the_registry_metadata():
+    info = measure_info()
+    m = measure("long_term_stability_pct")
+    row = info.loc["long_term_stability_pct"]
+    assert (row["label"], row["short_label"], row["polarity"], row["lait"], bool(row["in_registry"])) == (
+        m.label,
+        m.short_label,
+        m.polarity,
+        "393",
+        True,
+    )
+    # A published-only measure is not in the registry and gets a default short label.
+    assert not info.loc["placements_3plus_2years_pct", "in_registry"]
