@@ -165,8 +165,7 @@ class Config:
             values[key] = value
         values["source"] = source
         config = cls(**values)
-        if config.small_number_threshold < 1:
-            raise ConfigError(f"{where}: small_number_threshold must be 1 or more")
+        _check_disclosure(config, where)
         if config.inhouse_denominator not in INHOUSE_DENOMINATORS:
             raise ConfigError(
                 f"{where}: inhouse_denominator must be one of {', '.join(INHOUSE_DENOMINATORS)}, "
@@ -177,6 +176,32 @@ class Config:
     def path_in(self, data_dir: str | Path, setting: str | None, default: str) -> Path:
         """Resolve a file setting relative to the data folder (absolute paths stay as they are)."""
         return Path(data_dir) / (setting or default)
+
+
+MIN_SMALL_NUMBER_THRESHOLD = 3  # cpkit.present.disclosure.MIN_THRESHOLD; the DfE's own practice is 5
+
+
+def _check_disclosure(config: Config, where: str) -> None:
+    """The small-number rule a council may set: a whole-number threshold of at least 3 (a report that
+    published counts of 1 or 2 would identify children), and a symbol that is not a number."""
+    t = config.small_number_threshold
+    if isinstance(t, bool) or not isinstance(t, int) or t < MIN_SMALL_NUMBER_THRESHOLD:
+        raise ConfigError(
+            f"{where}: small_number_threshold must be a whole number of at least "
+            f"{MIN_SMALL_NUMBER_THRESHOLD} (counts from 1 to the threshold less one are hidden; the DfE "
+            f"uses 5), not {t!r}"
+        )
+    symbol = config.suppression_symbol
+    if (
+        not isinstance(symbol, str)
+        or not symbol.strip()
+        or symbol.strip().lstrip("+-").replace(",", "").isdigit()
+        or symbol.strip() == "[c]"  # the secondary symbol: a small count must read differently
+    ):
+        raise ConfigError(
+            f"{where}: suppression_symbol must be text that cannot be read as a count and is not [c] (the "
+            f'symbol for a figure hidden to protect another), such as "<5" or "[low]"; not {symbol!r}'
+        )
 
 
 def find_config(data_dir: str | Path) -> Path | None:

@@ -7,7 +7,8 @@ missing field, an unknown unit, polarity, theme or table, or an id given twice s
 the measure and the field, rather than a scorecard silently losing a line.
 
 Adding a measure is one YAML entry here and one function in ``cpkit.care`` that returns its ``Headline``
-(see ``cpkit.care.indicators.COMPUTE``); nothing finds a measure by searching its definition text.
+(registered with ``@step("id")`` in ``cpkit.care.indicators``); nothing finds a measure by searching its
+definition text.
 """
 
 from __future__ import annotations

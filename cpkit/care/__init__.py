@@ -24,6 +24,8 @@ from cpkit.care.missing import missing_summary
 from cpkit.care.movements import monthly_movements
 from cpkit.care.placements import inhouse_comparison, inhouse_share, placement_mix
 from cpkit.care.stability import (
+    carer_since,
+    carer_starts,
     long_term_stability,
     long_term_stability_children,
     placement_counts,
@@ -46,6 +48,8 @@ __all__ = [
     "adoption_timings",
     "care_episodes",
     "care_leavers",
+    "carer_since",
+    "carer_starts",
     "ceased_in",
     "children_ceased",
     "children_on",

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from cpkit.config import Config, NarrativeThresholds
-from cpkit.present.suppression import is_small
+from cpkit.present.disclosure import Rule
 
 
 def fmt_number(x: float | int, decimals: int = 0) -> str:
@@ -33,19 +33,13 @@ def fmt_pct(x: float | None, decimals: int = 0) -> str:
 
 
 def fmt_count(n: int | float, threshold: int = 5) -> str:
-    """A count for a sentence, with the small-number rule: 3 -> "fewer than 5"."""
-    if is_small(n, threshold):
-        return f"fewer than {threshold}"
-    return fmt_number(n)
+    """A count for a sentence, with the small-number rule: 3 -> "fewer than 5" (``Rule.words``)."""
+    return Rule(threshold).words(n)
 
 
 def n_of_m(n: int, m: int, threshold: int = 5, decimals: int = 0) -> str:
-    """ "38 of 45 (84%)"; the share is dropped when either count is suppressed."""
-    if m == 0:
-        return "none of 0"
-    if is_small(n, threshold) or is_small(m, threshold):
-        return f"{fmt_count(n, threshold)} of {fmt_count(m, threshold)}"
-    return f"{fmt_number(n)} of {fmt_number(m)} ({fmt_pct(100 * n / m, decimals)})"
+    """ "38 of 45 (84%)", worded without any figure the small-number rule hides (``Rule.n_of_m``)."""
+    return Rule(threshold).n_of_m(n, m, decimals)
 
 
 def change_kind(old: float, new: float, thresholds: NarrativeThresholds) -> str:
@@ -105,5 +99,6 @@ class Narrative:
     def count(self, n: int | float) -> str:
         return fmt_count(n, self.config.small_number_threshold)
 
-    def n_of_m(self, n: int, m: int) -> str:
-        return n_of_m(n, m, self.config.small_number_threshold)
+    def n_of_m(self, n: int, m: int, *, hidden: bool = False) -> str:
+        """ "38 of 90 (42%)"; ``hidden``: a table hides ``n`` to protect another figure (``Rule.n_of_m``)."""
+        return Rule.of(self.config).n_of_m(n, m, hidden=hidden)

@@ -35,6 +35,7 @@ import nbformat
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, rule_note
 from cpkit.present.sanitise import safe_cell
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import CHART_DATA_PREFIX, Numbered
@@ -45,7 +46,7 @@ WORKBOOK_NAME = "annual-report-data.xlsx"
 COVER, CONTENTS, NOTES = "Cover", "Contents", "Notes"
 MAX_SHEET_NAME = 31  # Excel's limit
 NOT_AVAILABLE = "[x]"
-CONFIDENTIAL = "[c]"
+CONFIDENTIAL = SECONDARY_SYMBOL  # the GSS shorthand, as the disclosure module writes it
 LOW = "[low]"
 GROUP_COLUMN = "Group"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -101,24 +102,19 @@ def published_tables(notebook: Path, section: str) -> list[DataTable]:
 
 
 def small_number_note(config: Config) -> str:
-    """The suppression rule in words, as the cover and the notes state it."""
-    if config.small_number_threshold <= 1:
-        return "No counts are suppressed in this report (the small-number threshold is 1)."
-    top = config.small_number_threshold - 1
-    return (
-        f'Small-number rule: counts from 1 to {top} are shown as "{config.suppression_symbol}", and a '
-        f"figure hidden so that no child can be identified (a percentage based on such a count, or a cell "
-        f'that could be worked out from a total) as "{CONFIDENTIAL}".'
-    )
+    """The suppression rule in words, as the cover and the notes state it (one wording,
+    ``cpkit.present.disclosure.Rule.note``)."""
+    return "Small-number rule: " + rule_note(config)
 
 
 def shorthand(config: Config) -> list[str]:
-    """What each symbol in a cell means (the cover's key)."""
-    top = max(config.small_number_threshold - 1, 1)
+    """What each symbol in a cell means (the cover's key); the two suppression symbols are the disclosure
+    module's (``cpkit.present.disclosure.Rule``)."""
+    rule = Rule.of(config)
     return [
-        f"{config.suppression_symbol}: a count from 1 to {top}, not shown so that no child can be identified.",
-        f"{CONFIDENTIAL}: confidential: a figure hidden so that no child can be identified (a percentage "
-        "based on a small count, or a cell that could otherwise be worked out from the others).",
+        f"{rule.symbol}: a count from 1 to {rule.threshold - 1}, not shown so that no child can be identified.",
+        f"{rule.secondary}: confidential: a figure hidden so that a small count cannot be worked out from the "
+        "others, or a percentage, average or change based on a hidden or small count.",
         f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
         f"{LOW}: a figure that rounds to zero but is not zero.",
     ]
@@ -286,7 +282,8 @@ def build_workbook(
     by_name = {r.name: r for r in runs}
     titles = {s.name: s.title for s in sections}
     tables = [t for s in sections for t in published_tables(by_name[s.name].output, s.name)]
-    symbols = {config.suppression_symbol, CONFIDENTIAL, NOT_AVAILABLE, LOW}
+    rule = Rule.of(config)
+    symbols = {rule.symbol, rule.secondary, CONFIDENTIAL, NOT_AVAILABLE, LOW}
     sheets: dict[str, object] = {}
     taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
     unnumbered = 0

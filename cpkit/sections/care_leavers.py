@@ -14,8 +14,8 @@ from cpkit.care import care_leavers, leaver_outcomes, leavers_breakdown
 from cpkit.care.common import rows_for_year
 from cpkit.care.leavers import NEET
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import suppress_counts
 from cpkit.present.narrative import Narrative, fmt_pct
-from cpkit.present.suppression import suppress_counts
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,

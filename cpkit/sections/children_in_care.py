@@ -25,8 +25,8 @@ from cpkit.care import (
 )
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small, suppress_counts, suppress_pct, suppress_value
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
-from cpkit.present.suppression import is_small, suppress_counts, suppress_pct, suppress_value
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,

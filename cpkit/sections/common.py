@@ -16,12 +16,12 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, is_small, suppress_frame, suppress_value
 from cpkit.present.narrative import Narrative, fmt_pct
-from cpkit.present.suppression import is_small, suppress_counts, suppress_value
 from cpkit.ssda903.model import Data903
 
 Figure = dict[str, float]  # numerator, denominator, pct: the care library's headline shape
-PCT_SYMBOL = "c"  # suppress_pct's symbol for a hidden percentage (the DfE's "confidential")
+PCT_SYMBOL = SECONDARY_SYMBOL  # a hidden percentage, change or average: "[c]" (cpkit.present.disclosure)
 
 
 def day_label(d: date) -> str:
@@ -48,14 +48,14 @@ def end_labels(period: Period) -> tuple[str, str]:
 
 
 def hidden(fig: Figure, threshold: int) -> bool:
-    """True when a share cannot be published: its numerator or denominator is suppressed, or it has none."""
+    """True when a share cannot be published: its numerator, denominator or complement is a small count
+    (``Rule.share_hidden``), or it has none."""
     den = fig.get("denominator", 0)
     return (
         not den
         or pd.isna(den)
         or pd.isna(fig.get("pct"))
-        or is_small(fig.get("numerator"), threshold)
-        or is_small(den, threshold)
+        or Rule(threshold).share_hidden(fig.get("numerator"), den)
     )
 
 
@@ -131,8 +131,10 @@ def breakdown_table(
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
-    Groups with no children in either year are left out. Counts pass ``suppress_counts(axis="column")``
-    so a hidden cell cannot be worked back from the total; a % is hidden wherever its count is.
+    Groups with no children in either year are left out. Counts pass ``suppress_frame`` with the total
+    row, so a hidden cell cannot be worked back from the total; a % is hidden wherever its count is.
+    ``attrs["hidden"]`` maps (group, "previous"/"current") to the cell's status, so a sentence about the
+    same figure can be worded without it.
     """
     prev = tables["previous"].set_index(key)["children"]
     cur = tables["current"].set_index(key)["children"]
@@ -141,16 +143,19 @@ def breakdown_table(
     frame = frame[(frame["p"] > 0) | (frame["c"] > 0)]
     frame.loc["Total"] = frame.sum()
     frame = frame.astype("int64")
-    t, sym = config.small_number_threshold, config.suppression_symbol
-    pub = suppress_counts(frame, ["p", "c"], t, sym, axis="column")
+    rule = Rule.of(config)
+    pub, flags = suppress_frame(frame, ["p", "c"], rule, total_row="Total")
     out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
     for col, label in (("p", when[0]), ("c", when[1])):
         total = int(frame.loc["Total", col])
         out[f"Children, {label}"] = pub[col].to_numpy()
         out[f"%, {label}"] = [
-            PCT_SYMBOL if shown == sym else (fmt_pct(100 * n / total) if total else "")
-            for shown, n in zip(pub[col], frame[col], strict=True)
+            PCT_SYMBOL if flag else (fmt_pct(100 * n / total) if total else "")
+            for flag, n in zip(flags[col], frame[col], strict=True)
         ]
+    out.attrs["hidden"] = {  # (group, "previous"/"current") -> status, for sentences about the same figures
+        (g, k): flags.at[g, col] for g in frame.index for col, k in (("p", "previous"), ("c", "current"))
+    }
     return out
 
 
@@ -225,18 +230,12 @@ def measure_table(
         bench_cols = {"england": f"England, {year}", "neighbour_avg": f"Statistical neighbours, {year}"}
         for col in bench_cols.values():
             out[col] = []
+    rule = Rule.of(config)
     for label, bench_id, prev, cur in rows:
         average = label in averages
         out["Measure"].append(label)
         for col, fig in ((when[0], prev), (when[1], cur)):
-            if average:
-                cell = (
-                    ""
-                    if not fig["denominator"]
-                    else (sym if is_small(fig["denominator"], t) else f"{fig['pct']:.1f}")
-                )
-            else:
-                cell = share_text(fig, config)
+            cell = rule.average(fig["pct"], fig["denominator"]) if average else share_text(fig, config)
             out[col].append(cell)
         if average:
             both = (
@@ -248,7 +247,9 @@ def measure_table(
             out[f"Number, {when[1]}"].append("")
         else:
             out["Change (points)"].append(change_text(prev, cur, config))
-            out[f"Number, {when[1]}"].append(suppress_value(cur["numerator"], t, sym))
+            # "Number" beside "Out of" gives the complement: hidden ([c]) when that is a small count
+            complement = cur["denominator"] - cur["numerator"] if cur["denominator"] else 0
+            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], rule.is_small(complement)))
         out[f"Out of, {when[1]}"].append(suppress_value(cur["denominator"], t, sym))
         for key, col in bench_cols.items():
             value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan

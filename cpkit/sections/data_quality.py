@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import suppress_value
 from cpkit.present.narrative import Narrative
-from cpkit.present.suppression import suppress_value
 from cpkit.ssda903.checks import summarise
 
 EFFECT = {"error": "Blocks the report", "warning": "Warning", "info": "For information"}

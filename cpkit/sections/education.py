@@ -25,8 +25,8 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.kpis import load_kpis
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small, suppress_value
 from cpkit.present.narrative import Narrative, change_kind
-from cpkit.present.suppression import is_small, suppress_value
 
 THEME = "education"
 NEAR_POINTS = 5.0  # "within 5 points" for percentages and scores

@@ -13,8 +13,8 @@ import pandas as pd
 from cpkit.care import health_outcomes, oc2_cohort
 from cpkit.care.common import rows_for_year
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import is_small
 from cpkit.present.narrative import Narrative, fmt_number
-from cpkit.present.suppression import is_small
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,

@@ -24,8 +24,8 @@ from cpkit.care import (
 )
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import Ledger, suppress_counts
 from cpkit.present.narrative import Narrative, fmt_pct
-from cpkit.present.suppression import suppress_counts
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
@@ -241,28 +241,47 @@ def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
     return out
 
 
+def inhouse_ledger(tables: dict[str, pd.DataFrame], config: Config) -> Ledger:
+    """The in-house table's figures protected together: per placement type and day, children and
+    in-house add up to "All placements", and children - in-house (not in-house, never shown but easy to
+    work out) is protected like any other count."""
+    ledger = Ledger(config)
+    for key in ("start", "end"):
+        frame = tables[key].set_index("placement_group")
+        for col in ("children", "inhouse", "other"):
+            for g in frame.index:
+                n = frame.at[g, "children"] - frame.at[g, "inhouse"] if col == "other" else frame.at[g, col]
+                ledger.add((key, col, g), n, implicit=col == "other")
+            ledger.total((key, col, "All placements"), [(key, col, g) for g in frame.index[1:]])
+        for g in frame.index:
+            ledger.relate({(key, "children", g): 1, (key, "inhouse", g): -1, (key, "other", g): -1})
+    return ledger.resolve()
+
+
 def inhouse_table(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
     """Children and in-house placements per placement type at the start and end of the period."""
-    t, sym = config.small_number_threshold, config.suppression_symbol
+    ledger = inhouse_ledger(tables, config)
     start, end = tables["start"], tables["end"]
     keep = (start["children"] > 0) | (end["children"] > 0)
-    out = pd.DataFrame({"Placement type": start.loc[keep, "placement_group"].to_numpy()})
+    groups = start.loc[keep, "placement_group"].tolist()
+    out = pd.DataFrame({"Placement type": groups})
     for key in ("start", "end"):
-        frame = tables[key][keep].reset_index(drop=True)
+        frame = tables[key].set_index("placement_group")
         day = day_label(tables[key].attrs["day"])
-        pub = suppress_counts(frame, ["children", "inhouse"], t, sym, axis="column")
-        out[f"Children, {day}"] = pub["children"].to_numpy()
-        out[f"In-house, {day}"] = pub["inhouse"].to_numpy()
+        out[f"Children, {day}"] = [ledger.text((key, "children", g)) for g in groups]
+        out[f"In-house, {day}"] = [ledger.text((key, "inhouse", g)) for g in groups]
         out[f"% in-house, {day}"] = [
-            PCT_SYMBOL if sym in (a, b) else share_text({"numerator": n, "denominator": m, "pct": p}, config)
-            for a, b, n, m, p in zip(
-                pub["children"],
-                pub["inhouse"],
-                frame["inhouse"],
-                frame["children"],
-                frame["pct"],
-                strict=True,
+            PCT_SYMBOL
+            if ledger.hidden((key, "children", g)) or ledger.hidden((key, "inhouse", g))
+            else share_text(
+                {
+                    "numerator": frame.at[g, "inhouse"],
+                    "denominator": frame.at[g, "children"],
+                    "pct": frame.at[g, "pct"],
+                },
+                config,
             )
+            for g in groups
         ]
     return out
 

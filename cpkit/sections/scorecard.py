@@ -22,8 +22,8 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small, rule_note
 from cpkit.present.narrative import Narrative, fmt_number
-from cpkit.present.suppression import is_small
 from cpkit.sections.common import benchmark_year
 
 log = logging.getLogger(__name__)
@@ -530,10 +530,7 @@ def table_note(card: Scorecard, config: Config) -> str:
             "published figure, both are shown; a gap usually means the return was amended after submission or "
             "the local extract differs from it."
         )
-    parts.append(
-        f"Counts from 1 to {config.small_number_threshold - 1}, and percentages or averages of such small "
-        f"groups, are shown as {config.suppression_symbol}."
-    )
+    parts.append(rule_note(config))
     return " ".join(parts + card.notes)
 
 

@@ -2,8 +2,8 @@
 
 ``data/`` holds three returns (2023, 2024, 2025) of a made-up council, written the way returns are: each
 year's episodes are those open on 1 April or starting in the year, with DEC and REC blank while still
-open, so stacking repeats the episodes that span years. ``expected_indicators.csv`` gives, per measure and
-year, the value, numerator and denominator worked out by hand (the ``working`` column says how). The cases:
+open, so stacking repeats the episodes that span years. ``expected_indicators.csv`` gives, per measure, year and
+period kind (financial, or calendar for 2024), the value, numerator and denominator worked out by hand (the ``working`` column says how). The cases:
 a child who left care after 31 March of the year asked for (1006, 2001), a U6 to U4 change with the same
 carer (1001), periods of care starting on 30 September and 1 October 2022 (1002, 1003), carers changing
 on 31 March and 1 April 2023 (1004, 1005), foster-to-adopt (1007) and adoption by new adopters (1008,
@@ -28,14 +28,20 @@ from cpkit.config import Config
 from cpkit.ssda903 import load_903
 
 HERE = Path(__file__).resolve().parent
-EXPECTED = pd.read_csv(HERE / "expected_indicators.csv", dtype={"measure": str, "year": int})
+EXPECTED = pd.read_csv(
+    HERE / "expected_indicators.csv",
+    dtype={"measure": str, "year": int, "period": str},
+    keep_default_na=False,
+    na_values={"value": [""], "numerator": [""], "denominator": [""]},
+)
 
 
 @pytest.fixture(scope="module")
-def computed() -> dict[int, pd.DataFrame]:
+def computed() -> dict[tuple[int, str], pd.DataFrame]:
     data = load_903(HERE / "data")
     assert data.issues.empty, data.issues
-    return {y: indicators(data, y, config=Config()).set_index("indicator") for y in (2024, 2025)}
+    wanted = set(zip(EXPECTED["year"], EXPECTED["period"], strict=True))
+    return {(y, p): indicators(data, y, p, config=Config()).set_index("indicator") for y, p in wanted}
 
 
 def _same(got: float, want: float) -> bool:
@@ -44,15 +50,17 @@ def _same(got: float, want: float) -> bool:
     return math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
 
 
-@pytest.mark.parametrize("row", EXPECTED.to_dict("records"), ids=lambda r: f"{r['measure']}-{r['year']}")
+@pytest.mark.parametrize(
+    "row", EXPECTED.to_dict("records"), ids=lambda r: f"{r['measure']}-{r['year']}-{r['period']}"
+)
 def test_indicator_matches_hand_worked(computed, row):
-    got = computed[row["year"]].loc[row["measure"]]
+    got = computed[(row["year"], row["period"])].loc[row["measure"]]
     for column in ("value", "numerator", "denominator"):
         assert _same(float(got[column]), float(row[column])), (
-            f"{row['measure']} {row['year']} {column}: got {got[column]}, hand-worked {row[column]} "
+            f"{row['measure']} {row['year']} {row['period']} {column}: got {got[column]}, hand-worked {row[column]} "
             f"({row['working']})"
         )
 
 
 def test_every_expected_measure_is_in_the_registry(computed):
-    assert set(EXPECTED["measure"]) <= set(computed[2025].index)
+    assert set(EXPECTED["measure"]) <= set(computed[(2025, "financial")].index)

@@ -140,7 +140,8 @@ def test_cover_contents_and_notes_come_first(workbook):
         "Source: the council's SSDA903 returns",  # source
         "performance@test.example",  # contact
         "Published: 14 July 2025",  # date
-        'counts from 1 to 4 are shown as "<5"',  # the small-number rule
+        "<5 is a count from 1 to 4",  # the small-number rule (cpkit.present.disclosure's words)
+        "[c] is a figure hidden",
         "[c]: confidential",
         "[x]: not available",
         "[low]:",

@@ -47,10 +47,11 @@ def test_breakdown_table_hides_a_second_cell_so_the_first_cannot_be_worked_back(
     out = breakdown_table(
         {"previous": prev, "current": cur}, "g", {"a": "Alpha"}, ("2024", "2025"), Config(), "Group"
     )
-    # d has no children in either year: left out; b (3) is hidden and so is the next smallest, c (7).
+    # d has no children in either year: left out; b (3) is hidden and so is the next smallest, c (7), with
+    # its own symbol: 7 is not a small count. A reader gets b + c = 10 with b 1..4 and c 0 or 5+: b 1..4.
     assert out["Group"].tolist() == ["Alpha", "b", "c", "Total"]
-    assert out["Children, 2024"].tolist() == ["10", "<5", "<5", "20"]
-    assert out["%, 2024"].tolist() == ["50%", "c", "c", "100%"]
+    assert out["Children, 2024"].tolist() == ["10", "<5", "[c]", "20"]
+    assert out["%, 2024"].tolist() == ["50%", "[c]", "[c]", "100%"]
     assert out["Children, 2025"].tolist() == ["12", "6", "8", "26"]
     assert out["%, 2025"].tolist() == ["46%", "23%", "31%", "100%"]
 
@@ -71,10 +72,11 @@ def test_measure_table_suppresses_small_shares_and_averages():
     bench.attrs["label"] = "2024-25"
     out = measure_table(rows, ("2023-24", "2024-25"), Config(), bench, averages=("Average",))
     share, avg = out.iloc[0], out.iloc[1]
-    assert (share["2023-24"], share["2024-25"], share["Change (points)"]) == ("20%", "c", "c")
+    assert (share["2023-24"], share["2024-25"], share["Change (points)"]) == ("20%", "[c]", "[c]")
     assert (share["Number, 2024-25"], share["Out of, 2024-25"]) == ("<5", "40")
     assert (share["England, 2024-25"], share["Statistical neighbours, 2024-25"]) == ("10%", "12%")
-    assert (avg["2023-24"], avg["2024-25"], avg["Change (points)"]) == ("<5", "14.0", "")
+    # an average of 4 children is not a count: hidden as [c], never "<5"
+    assert (avg["2023-24"], avg["2024-25"], avg["Change (points)"]) == ("[c]", "14.0", "")
 
 
 def test_coverage_warning_when_the_returns_end_before_the_period():

@@ -75,7 +75,7 @@ def test_inhouse_share_moves_from_start_to_end_of_the_period():
 def test_inhouse_table_suppresses_small_counts_by_default():
     table = placements.inhouse_table(placements.inhouse(data(), PERIOD, Config()), Config())
     assert set(table["Children, 31 March 2025"]) <= {"<5", "0"}
-    assert set(table["% in-house, 31 March 2025"]) <= {"c", ""}
+    assert set(table["% in-house, 31 March 2025"]) <= {"[c]", ""}
 
 
 def test_profile_and_placement_mix_at_the_end_of_both_years():
@@ -111,9 +111,10 @@ def test_health_uses_the_return_year_ending_in_the_period_year():
         },
     }
     bands = health.sdq_band_table(figs, PERIOD, Config())
-    # Borderline (3) is hidden, so the next smallest (concern, 5) is hidden too; no score = 30 - 20 = 10.
-    assert bands["Children, 2024-25"].tolist() == ["12", "<5", "<5", "10", "30"]
-    assert bands["%, 2024-25"].tolist() == ["40%", "c", "c", "33%", "100%"]
+    # Borderline (3) is hidden, so the next smallest (concern, 5) is hidden too, as [c] (it is not small):
+    # 3 + 5 = 8 with borderline 1..4 and concern 0 or 5+ leaves borderline 1..3. No score = 30 - 20 = 10.
+    assert bands["Children, 2024-25"].tolist() == ["12", "<5", "[c]", "10", "30"]
+    assert bands["%, 2024-25"].tolist() == ["40%", "[c]", "[c]", "33%", "100%"]
 
 
 def test_care_leaver_numbers_table_totals_and_suppression():
@@ -123,5 +124,5 @@ def test_care_leaver_numbers_table_totals_and_suppression():
     out = care_leavers.numbers_table(counts, PERIOD, Config())
     assert out["Age group"].tolist() == ["Aged 17 to 18", "Aged 19 to 21", "Total"]
     assert out["2023-24"].tolist() == ["6", "20", "26"]
-    # 3 is hidden; the next smallest in the column (21) too, so 24 - 21 cannot give it away.
-    assert out["2024-25"].tolist() == ["<5", "<5", "24"]
+    # 3 is hidden; the next smallest in the column (21) too, as [c], so 24 - 21 cannot give it away.
+    assert out["2024-25"].tolist() == ["<5", "[c]", "24"]

@@ -1,0 +1,583 @@
+"""Disclosure control: the one rule every figure passes through where it leaves the kit for people.
+
+Measures compute with true numbers; this module decides what may be published, in tables, sentences,
+chart labels and plotted values, alt text and the Excel download. The rule (also in the README and in
+every report note, ``Rule.note``):
+
+- **Primary suppression.** A count from 1 to ``threshold - 1`` (a council's ``small_number_threshold``,
+  default 5; ``cpkit.yaml`` cannot set it below 3) is shown as the council's ``suppression_symbol``
+  (default ``<5``). Zero is shown: it identifies no child.
+- **Secondary suppression.** Where a hidden count could be worked back from the figures that are shown
+  (a total, a net change, the period total beside monthly cells, a change between years, the same
+  figure in another table of the section), more figures are hidden, each shown as ``[c]`` (the GSS
+  shorthand for confidential). A ``[c]`` count is never a small number: every count from 1 to
+  ``threshold - 1`` is already primary, so a reader knows ``[c]`` hides 0 or a count of ``threshold``
+  or more, and the ``<5`` symbol is never printed over a cell that is 5 or more.
+- **Derived figures.** A percentage is hidden (``[c]``) when its numerator, its denominator or its
+  complement (the denominator less the numerator: "75% of 8" reveals 2) is a small count; an average
+  when the group it averages over is small; a change between two figures when either is hidden.
+- **Sentences** never print a hidden count or anything it could be worked out from: they are worded
+  without it ("fewer than 5", or no number at all) and give no direction of change.
+
+``protect`` chooses the secondary cells for any set of figures tied by linear relations (a total is the
+sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself), and
+``disclosed`` audits a choice: a hidden count is disclosed when the relations and what a reader knows of
+each symbol (``<5`` is 1 to ``threshold - 1``; ``[c]`` is 0 or at least ``threshold`` for a count, any
+value for a signed figure such as a net change) pin it to one value. The audit combines linear algebra
+(a hidden value fixed by the relations alone) with interval bounds (a value fixed by the relations and
+the symbols' ranges, for example "<5" + "[c]" = 6 forces 1 + 5). It is exact for one relation and a
+strong check for several; it does not search integer combinations across many relations at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SECONDARY_SYMBOL = "[c]"
+DEFAULT_THRESHOLD = 5
+DEFAULT_SYMBOL = "<5"
+MIN_THRESHOLD = 3  # cpkit.yaml cannot go below this; the DfE's own practice is stricter (fewer than 5)
+
+PRIMARY, SECONDARY, IMPLICIT = "primary", "secondary", "implicit"
+Status = str  # "" (shown), PRIMARY, SECONDARY, or IMPLICIT (never shown, but a reader can derive it)
+Equation = Mapping[Hashable, int]  # sum(coefficient * value) == 0
+
+
+def _missing(x: object) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The small-number rule in force for a run: threshold and the two symbols."""
+
+    threshold: int = DEFAULT_THRESHOLD
+    symbol: str = DEFAULT_SYMBOL
+    secondary: str = SECONDARY_SYMBOL
+
+    @classmethod
+    def of(cls, config: Any) -> Rule:
+        """The rule a ``cpkit.config.Config`` sets (``small_number_threshold``, ``suppression_symbol``)."""
+        if isinstance(config, Rule):
+            return config
+        return cls(int(config.small_number_threshold), str(config.suppression_symbol))
+
+    # --- single figures ----------------------------------------------------------------------------
+
+    def is_small(self, n: object) -> bool:
+        """True for a count the rule hides: 1 <= n < threshold."""
+        if _missing(n):
+            return False
+        return 0 < float(n) < self.threshold  # type: ignore[arg-type]
+
+    def count(self, n: object, hidden: bool = False) -> str:
+        """A count as published: "12", "0", the symbol for a small count, ``[c]`` when ``hidden``
+        (secondary), "" when missing."""
+        if _missing(n):
+            return ""
+        if self.is_small(n):
+            return self.symbol
+        if hidden:
+            return self.secondary
+        return f"{int(round(float(n))):,}"  # type: ignore[arg-type]
+
+    def share_hidden(self, numerator: object, denominator: object) -> bool:
+        """True when a share n/m cannot be published: n, m or m - n is a small count, or m is 0/missing."""
+        if _missing(denominator) or not float(denominator):  # type: ignore[arg-type]
+            return True
+        if _missing(numerator):
+            return self.is_small(denominator)
+        n, m = float(numerator), float(denominator)  # type: ignore[arg-type]
+        return self.is_small(n) or self.is_small(m) or self.is_small(m - n)
+
+    def pct(self, pct: object, numerator: object, denominator: object, decimals: int = 0) -> str:
+        """A percentage as published: "47%", ``[c]`` when ``share_hidden``, "" when missing."""
+        if _missing(pct):
+            return ""
+        if self.share_hidden(numerator, denominator):
+            return self.secondary
+        return f"{float(pct):.{decimals}f}%"  # type: ignore[arg-type]
+
+    def average(self, value: object, group: object, decimals: int = 1) -> str:
+        """An average over ``group`` children: hidden (``[c]``) when the group is a small count."""
+        if _missing(value) or _missing(group) or not float(group):  # type: ignore[arg-type]
+            return ""
+        return self.secondary if self.is_small(group) else f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
+
+    def words(self, n: object) -> str:
+        """A count for a sentence: "fewer than 5" for a small one, else the number ("1,234")."""
+        if self.is_small(n):
+            return f"fewer than {self.threshold}"
+        return f"{float(n):,.0f}"  # type: ignore[arg-type]
+
+    def n_of_m(self, n: object, m: object, decimals: int = 0, *, hidden: bool = False) -> str:
+        """ "38 of 90 (42%)" for a sentence, worded without any figure the rule hides.
+
+        A small part: "fewer than 5 of 90"; a small group: "fewer than 5" (the part is not given);
+        a small complement ("38 of 40" would say 2 did not): "all but fewer than 5 of 40"; ``hidden``
+        (a table hides the part to protect another figure): "some of the 90", no share.
+        """
+        if _missing(m) or not float(m):  # type: ignore[arg-type]
+            return "none of 0"
+        n_, m_ = float(n), float(m)  # type: ignore[arg-type]
+        if self.is_small(m_):
+            return f"{self.words(n_) if not n_ else 'fewer than ' + str(self.threshold)} of {self.words(m_)}"
+        if hidden and n_:
+            return f"some of the {self.words(m_)}"
+        if self.is_small(n_):
+            return f"fewer than {self.threshold} of {self.words(m_)}"
+        if self.is_small(m_ - n_):
+            return f"all but fewer than {self.threshold} of {self.words(m_)}"
+        return f"{self.words(n_)} of {self.words(m_)} ({100 * n_ / m_:.{decimals}f}%)"
+
+    def is_hidden_text(self, text: object) -> bool:
+        """True for a published cell that hides its figure (either symbol)."""
+        return isinstance(text, str) and text.strip() in (self.symbol, self.secondary)
+
+    # --- notes -------------------------------------------------------------------------------------
+
+    def note(self) -> str:
+        """The rule in words, for every table note, the README and the workbook (says which symbol is which)."""
+        top = self.threshold - 1
+        return (
+            f"{self.symbol} is a count from 1 to {top}, hidden so that no child can be identified; "
+            f"{self.secondary} is a figure hidden so that such a count cannot be worked out from the "
+            f"others (a {self.secondary} count is 0 or {self.threshold} or more), or a percentage, "
+            "average or change based on a hidden or small count."
+        )
+
+
+def rule_note(config: Any) -> str:
+    """``Rule.of(config).note()``: the sentence every table note ends with."""
+    return Rule.of(config).note()
+
+
+# --- Protecting figures tied by relations ----------------------------------------------------------
+
+
+def protect(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation] = (),
+    rule: Rule | None = None,
+    *,
+    signed: Iterable[Hashable] = (),
+    hide: Iterable[Hashable] = (),
+    implicit: Iterable[Hashable] = (),
+) -> dict[Hashable, Status]:
+    """Which figures to hide, and why: PRIMARY (a small count), SECONDARY (to protect another) or "".
+
+    ``values`` are true figures keyed by any id; ``equations`` the relations a reader can use
+    (``{"total": 1, "a": -1, "b": -1}`` for total = a + b). Keys in ``signed`` are not counts (a net
+    change): never primary, and a hidden one could be any value. ``hide`` forces keys to be hidden
+    (secondary unless small), e.g. a figure another table already hides. Keys in ``implicit`` are never
+    shown but follow from what is (children not placed in-house = children - in-house): IMPLICIT, and
+    protected like a primary cell when small. Secondary cells are added one
+    at a time, the smallest count first, from the relations of a cell still disclosed, until
+    ``disclosed`` finds none.
+    """
+    rule = rule or Rule()
+    signed = set(signed)
+    status: dict[Hashable, Status] = {
+        k: (PRIMARY if k not in signed and rule.is_small(v) else "") for k, v in values.items()
+    }
+    for k in implicit:
+        if k in status:
+            status[k] = IMPLICIT
+    must = {k for k in hide if k in status}
+    for k in must:
+        if not status[k]:
+            status[k] = SECONDARY
+    for _ in range(len(values) + 1):
+        open_cells = disclosed(values, equations, status, rule, signed=signed, protect=must)
+        if not open_cells:
+            return status
+        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must)
+        if pick is None:
+            return status  # nothing left to hide near the disclosed cells; the caller's audit will say
+        status[pick] = SECONDARY
+    return status
+
+
+def _next_to_hide(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation],
+    status: Mapping[Hashable, Status],
+    open_cells: Sequence[Hashable],
+    signed: set[Hashable],
+    rule: Rule,
+    must: set[Hashable],
+) -> Hashable | None:
+    """The shown cell to hide next. Candidates are the shown cells of the relations that hold a disclosed
+    cell, or hold a hidden cell linked to it through other relations (hiding a stock figure moves the
+    question to the next month's relation): a non-zero count before a signed figure before a zero, the
+    smallest first (so a total, usually the largest, goes last), the nearest relation on a tie; of those,
+    the first that leaves fewer small counts open."""
+    reached = set(open_cells)
+    distance: dict[int, int] = {}
+    frontier = set(open_cells)
+    step = 0
+    while frontier:
+        new: set[Hashable] = set()
+        for i, eq in enumerate(equations):
+            if i in distance or not frontier & set(eq):
+                continue
+            distance[i] = step
+            new |= {k for k in eq if status.get(k) and k not in reached}
+        reached |= new
+        frontier = new
+        step += 1
+    order = {k: i for i, k in enumerate(values)}
+    best: dict[Hashable, tuple[int, float, int, int]] = {}
+    for i, d in distance.items():
+        for k in equations[i]:
+            if k in status and not status[k]:
+                v = float(values[k])
+                kind = 0 if (k not in signed and v > 0) else (1 if k in signed else 2)
+                key = (kind, abs(v), d, order[k])
+                best[k] = min(best.get(k, key), key)
+    ranked = sorted(best, key=best.__getitem__)
+    if not ranked:
+        return None
+    # the first in that order that leaves fewer small counts open; else simply the first
+    now = len(open_cells)
+    for k in ranked:
+        trial = {**status, k: SECONDARY}
+        if len(disclosed(values, equations, trial, rule, signed=signed, protect=must)) < now:
+            return k
+    return ranked[0]
+
+
+def bounds(
+    values: Mapping[Hashable, float],
+    status: Mapping[Hashable, Status],
+    rule: Rule,
+    signed: Iterable[Hashable] = (),
+) -> dict[Hashable, tuple[float, float]]:
+    """What a reader knows of each figure before using the relations: its value if shown; 1 to
+    threshold - 1 for the small-count symbol; 0 or more for a hidden count (a hidden count of
+    ``threshold`` or more and a hidden zero share the symbol, so only 0 is a safe lower bound for an
+    interval); anything for a hidden signed figure."""
+    signed = set(signed)
+    out: dict[Hashable, tuple[float, float]] = {}
+    for k, v in values.items():
+        s = status.get(k, "")
+        if not s:
+            out[k] = (float(v), float(v))
+        elif s == PRIMARY:
+            out[k] = (1.0, float(rule.threshold - 1))
+        elif k in signed:
+            out[k] = (-math.inf, math.inf)
+        elif s == IMPLICIT:
+            out[k] = (0.0, math.inf)
+        else:
+            out[k] = (0.0, math.inf)
+    return out
+
+
+def disclosed(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation],
+    status: Mapping[Hashable, Status],
+    rule: Rule | None = None,
+    *,
+    signed: Iterable[Hashable] = (),
+    protect: Iterable[Hashable] = (),
+) -> list[Hashable]:
+    """Small counts (PRIMARY), and the figures in ``protect``, that a reader could work out exactly from
+    the shown figures, the relations and the symbols. (Another ``[c]`` figure worked out is no harm in
+    itself: it is not a small count; if it leads to one, that one is reported.)
+
+    Two tests: the relations alone fix the value (its unit vector lies in the row space of the relations
+    restricted to hidden figures), or interval bounds tightened through the relations meet. For a
+    ``[c]`` count the bounds use "0 or ``threshold`` and more": a range whose only room left is below the
+    threshold means the cell is 0, and so it is pinned.
+    """
+    rule = rule or Rule()
+    signed = set(signed)
+    hidden = [k for k, s in status.items() if s and k in values]
+    if not hidden:
+        return []
+    keep = set(protect)
+    found = set(_fixed_by_relations(hidden, equations))
+    found |= set(_pinned_by_bounds(values, equations, status, rule, signed))
+    return [
+        k
+        for k in hidden
+        if k in found
+        and (status[k] == PRIMARY or k in keep or (status[k] == IMPLICIT and rule.is_small(values[k])))
+    ]
+
+
+def _fixed_by_relations(hidden: list[Hashable], equations: Sequence[Equation]) -> list[Hashable]:
+    index = {k: i for i, k in enumerate(hidden)}
+    rows = []
+    for eq in equations:
+        row = np.zeros(len(hidden))
+        for k, c in eq.items():
+            if k in index:
+                row[index[k]] += c
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return []
+    # x_j is fixed by A x = b exactly when every solution of A x = 0 has x_j = 0: the null space of A
+    # (the right singular vectors beyond its rank) has nothing in coordinate j.
+    a = np.array(rows)
+    _, sing, vt = np.linalg.svd(a)
+    rank = int((sing > 1e-9 * max(1.0, sing.max(initial=0.0))).sum())
+    null = vt[rank:]
+    return [k for k, i in index.items() if null.shape[0] == 0 or np.abs(null[:, i]).max() < 1e-9]
+
+
+def _pinned_by_bounds(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation],
+    status: Mapping[Hashable, Status],
+    rule: Rule,
+    signed: set[Hashable],
+) -> list[Hashable]:
+    b = bounds(values, status, rule, signed)
+    t = float(rule.threshold)
+
+    def tighten(k: Hashable, lo: float, hi: float) -> bool:
+        old_lo, old_hi = b[k]
+        if math.isfinite(lo):
+            lo = math.ceil(lo - 1e-9)
+        if math.isfinite(hi):
+            hi = math.floor(hi + 1e-9)
+        lo, hi = max(old_lo, lo), min(old_hi, hi)
+        if status.get(k) == SECONDARY and k not in signed:
+            # a hidden count is 0 or >= threshold: a range inside 1..threshold-1 holds no value
+            if lo > 0 and lo < t:
+                lo = t if hi >= t else lo
+            if hi < t and hi > 0:
+                hi = 0.0 if lo <= 0 else hi
+        if (lo, hi) != (old_lo, old_hi) and lo <= hi:
+            b[k] = (lo, hi)
+            return True
+        return False
+
+    for _ in range(50):
+        changed = False
+        for eq in equations:
+            for k, c in eq.items():
+                if not c or not status.get(k) or k not in b:
+                    continue
+                # c*x_k = -sum(others): bounds of the others' sum
+                lo_sum = hi_sum = 0.0
+                for j, cj in eq.items():
+                    if j == k:
+                        continue
+                    lo_j, hi_j = b[j]
+                    lo_sum += cj * (lo_j if cj > 0 else hi_j)
+                    hi_sum += cj * (hi_j if cj > 0 else lo_j)
+                lo, hi = sorted((-hi_sum / c, -lo_sum / c))
+                if not (math.isnan(lo) or math.isnan(hi)):
+                    changed |= tighten(k, lo, hi)
+        if not changed:
+            break
+    return [k for k, s in status.items() if s and k in b and b[k][0] == b[k][1]]
+
+
+class Ledger:
+    """The figures of one section (or one group of tables and sentences) protected together.
+
+    Every table, sentence and chart of the group reads its figures' status from here, so a figure hidden
+    in one table is hidden wherever else it appears, and the secondary cells are chosen against all the
+    relations at once (``protect``). Add figures with ``add`` (the same key twice is the same figure),
+    relations with ``total`` / ``relate``, then call ``resolve``.
+    """
+
+    def __init__(self, rule: Rule | Any | None = None) -> None:
+        self.rule = Rule.of(rule) if rule is not None else Rule()
+        self.values: dict[Hashable, float] = {}
+        self.equations: list[dict[Hashable, int]] = []
+        self.signed: set[Hashable] = set()
+        self.implicit: set[Hashable] = set()
+        self.forced: set[Hashable] = set()
+        self.status: dict[Hashable, Status] = {}
+
+    def add(self, key: Hashable, value: float, *, signed: bool = False, implicit: bool = False) -> Hashable:
+        if key in self.values and float(self.values[key]) != float(value):
+            raise ValueError(
+                f"figure {key!r} added twice with different values ({self.values[key]}, {value})"
+            )
+        self.values[key] = float(value)
+        if signed:
+            self.signed.add(key)
+        if implicit:
+            self.implicit.add(key)
+        self.status = {}
+        return key
+
+    def total(self, total: Hashable, parts: Iterable[Hashable]) -> None:
+        """``total`` = the sum of ``parts`` (each already added)."""
+        eq: dict[Hashable, int] = {total: 1}
+        for p in parts:
+            eq[p] = eq.get(p, 0) - 1
+        self.relate(eq)
+
+    def relate(self, equation: Mapping[Hashable, int]) -> None:
+        """sum(coefficient * figure) = 0."""
+        self.equations.append(dict(equation))
+        self.status = {}
+
+    def hide(self, key: Hashable) -> None:
+        self.forced.add(key)
+        self.status = {}
+
+    def resolve(self) -> Ledger:
+        self.status = protect(
+            self.values,
+            self.equations,
+            self.rule,
+            signed=self.signed,
+            hide=self.forced,
+            implicit=self.implicit,
+        )
+        return self
+
+    def _status(self, key: Hashable) -> Status:
+        if not self.status:
+            self.resolve()
+        return self.status.get(key, "")
+
+    def hidden(self, key: Hashable) -> bool:
+        return bool(self._status(key))
+
+    def text(self, key: Hashable) -> str:
+        """The figure as a table cell: the number, the small-count symbol or ``[c]``."""
+        value = self.values[key]
+        if key in self.signed:
+            return self.rule.secondary if self.hidden(key) else (f"{value:+,.0f}" if value else "0")
+        return self.rule.count(value, self._status(key) == SECONDARY)
+
+    def open(self) -> list[Hashable]:
+        """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide)."""
+        if not self.status:
+            self.resolve()
+        return disclosed(
+            self.values, self.equations, self.status, self.rule, signed=self.signed, protect=self.forced
+        )
+
+
+# --- Tables ----------------------------------------------------------------------------------------
+
+
+def line_equations(
+    keys: Sequence[Sequence[Hashable]], totals: Sequence[Hashable] | None = None
+) -> list[dict[Hashable, int]]:
+    """total = sum(parts) for each line: ``keys[i]`` the parts of line i, ``totals[i]`` its total."""
+    out = []
+    for i, parts in enumerate(keys):
+        if totals is None or totals[i] is None:
+            continue
+        eq: dict[Hashable, int] = {totals[i]: 1}
+        for p in parts:
+            eq[p] = eq.get(p, 0) - 1
+        out.append(eq)
+    return out
+
+
+def suppress_frame(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    rule: Rule | Any | None = None,
+    *,
+    total_row: Hashable | None = None,
+    total_column: str | None = None,
+    hide: Iterable[tuple[Hashable, str]] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts in ``columns`` as published text, and the status of each (PRIMARY / SECONDARY / "").
+
+    ``total_row`` (an index label) is the sum of the other rows in each column; ``total_column`` the sum
+    of ``columns`` in each row (it may be one of them or not). Both may be given (a grid with margins).
+    """
+    rule = Rule.of(rule) if rule is not None else Rule()
+    cols = list(columns)
+    if total_column is not None and total_column not in cols:
+        cols.append(total_column)
+    num = df[cols].apply(pd.to_numeric, errors="coerce")
+    values = {(r, c): float(num.at[r, c]) for r in num.index for c in cols if not _missing(num.at[r, c])}
+    eqs: list[dict[Hashable, int]] = []
+    if total_row is not None:
+        for c in cols:
+            parts = [(r, c) for r in num.index if r != total_row and (r, c) in values]
+            if (total_row, c) in values:
+                eqs += line_equations([parts], [(total_row, c)])
+    if total_column is not None:
+        for r in num.index:
+            parts = [(r, c) for c in cols if c != total_column and (r, c) in values]
+            if (r, total_column) in values:
+                eqs += line_equations([parts], [(r, total_column)])
+    status = protect(values, eqs, rule, hide=hide)
+    out = df.copy()
+    flags = pd.DataFrame("", index=df.index, columns=cols)
+    for c in cols:
+        out[c] = [
+            rule.count(num.at[r, c], status.get((r, c)) == SECONDARY) if (r, c) in values else ""
+            for r in num.index
+        ]
+        flags[c] = [status.get((r, c), "") for r in num.index]
+    return out, flags
+
+
+def suppress_counts(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    threshold: int = DEFAULT_THRESHOLD,
+    symbol: str = DEFAULT_SYMBOL,
+    *,
+    total_column: str | None = None,
+    axis: str = "row",
+) -> pd.DataFrame:
+    """Return a copy with ``columns`` as published text, with secondary suppression.
+
+    ``axis="row"``: each row's cells in ``columns`` add up to ``total_column`` (when given).
+    ``axis="column"``: the last row is the total of each column. (The older interface of
+    ``suppress_frame``; secondary cells show ``[c]``.)
+    """
+    rule = Rule(threshold, symbol)
+    frame = df.reset_index(drop=True)
+    if axis == "column":
+        out, _ = suppress_frame(frame, columns, rule, total_row=frame.index[-1] if len(frame) else None)
+    else:
+        out, _ = suppress_frame(frame, columns, rule, total_column=total_column)
+    out.index = df.index
+    return out
+
+
+# --- Back-compatible single-figure helpers (the older ``cpkit.present.suppression`` interface) ------
+
+
+def is_small(n: object, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True for a count that the rule hides: 1 <= n < threshold."""
+    return Rule(threshold).is_small(n)
+
+
+def suppress_value(n: object, threshold: int = DEFAULT_THRESHOLD, symbol: str = DEFAULT_SYMBOL) -> str:
+    """A single count as published text."""
+    return Rule(threshold, symbol).count(n)
+
+
+def suppress_pct(
+    pct: object,
+    numerator: object,
+    denominator: object,
+    threshold: int = DEFAULT_THRESHOLD,
+    symbol: str = DEFAULT_SYMBOL,
+    decimals: int = 0,
+) -> str:
+    """A percentage as published text: ``[c]`` when its numerator, denominator or complement is small."""
+    return Rule(threshold, symbol).pct(pct, numerator, denominator, decimals)

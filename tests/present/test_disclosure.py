@@ -1,0 +1,247 @@
+"""The disclosure-control rule, case by case, each worked by hand (threshold 5, "<5" and "[c]").
+
+The working for each case is in its comment: what a reader knows of each symbol ("<5" is 1 to 4; a
+hidden count shown "[c]" is 0 or 5 and more), what the relations give, and why the chosen cells stop
+the small count being worked out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from cpkit.config import Config
+from cpkit.present.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    Rule,
+    disclosed,
+    protect,
+    suppress_counts,
+    suppress_frame,
+)
+
+RULE = Rule(5, "<5")
+P, S = PRIMARY, SECONDARY
+
+
+@pytest.mark.parametrize(
+    ("n", "hidden", "text"),
+    [
+        (0, False, "0"),  # zero identifies no child: shown
+        (1, False, "<5"),
+        (4, False, "<5"),
+        (4.0, True, "<5"),  # a small count is primary even when asked to hide it as secondary
+        (5, False, "5"),
+        (7, True, "[c]"),  # a secondary cell of 5 or more never shows "<5"
+        (1234, False, "1,234"),
+        (None, False, ""),
+        (float("nan"), False, ""),
+    ],
+)
+def test_a_count_as_published(n, hidden, text):
+    assert RULE.count(n, hidden) == text
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "hidden"),
+    [
+        (38, 90, False),  # 38 of 90, 52 not: nothing small
+        (3, 40, True),  # numerator small
+        (4, 4, True),  # denominator small
+        (6, 8, True),  # "75% of 8": the complement is 2
+        (38, 40, True),  # 95% of 40: 2 did not (complement)
+        (35, 40, False),  # complement 5
+        (0, 10, False),  # none of 10: complement 10
+        (10, 10, False),  # all of 10: complement 0
+        (0, 0, True),  # no denominator: no share to show
+    ],
+)
+def test_a_share_is_hidden_when_numerator_denominator_or_complement_is_small(n, m, hidden):
+    assert RULE.share_hidden(n, m) is hidden
+    pct = 100 * n / m if m else float("nan")
+    assert RULE.pct(pct, n, m) == ("[c]" if hidden and m else ("" if not m else f"{pct:.0f}%"))
+
+
+def test_an_average_of_a_small_group_is_hidden():
+    assert RULE.average(14.25, 4) == "[c]"
+    assert RULE.average(14.25, 5) == "14.2"  # 14.25 rounds half to even at one place
+    assert RULE.average(14.0, 0) == ""
+
+
+def test_words_for_a_sentence():
+    assert RULE.words(3) == "fewer than 5"
+    assert RULE.words(1234) == "1,234"
+
+
+def test_the_note_names_both_symbols_and_what_each_means():
+    note = Rule(5, "<5").note()
+    assert "<5 is a count from 1 to 4" in note and "[c]" in note and "5 or more" in note
+    assert (
+        Rule.of(Config(small_number_threshold=10, suppression_symbol="[low]"))
+        .note()
+        .startswith("[low] is a count from 1 to 9")
+    )
+
+
+# --- protect: one line with a published total -------------------------------------------------------
+# Cells are named; "T" is the total; each case lists the true values and the expected status.
+
+LINE_CASES = [
+    # 10 + 3 + 7 + 0 = 20. 3 is primary; alone in the line it would be 20 - 10 - 7 - 0 = 3, so the smallest
+    # other non-zero count (7) is hidden as [c]. Reader: p + s = 10, p in 1..4, s 0 or >= 5: p 1..4, s 6..9.
+    ({"a": 10, "b": 3, "c": 7, "d": 0, "T": 20}, {"b": P, "c": S}),
+    # 1 + 5 + 10 = 16. Hiding the smallest other cell (5) is not enough: p + s = 6 with p in 1..4 and s 0
+    # or >= 5 forces s = 5, p = 1. So 10 is hidden instead: p + s = 11 leaves p 1..4 (s 7..10).
+    ({"a": 1, "b": 5, "c": 10, "T": 16}, {"a": P, "c": S}),
+    # 1 + 1 + 20 = 22: two small counts summing to 2 must both be 1, so a third cell (20) is hidden.
+    ({"a": 1, "b": 1, "c": 20, "T": 22}, {"a": P, "b": P, "c": S}),
+    # 4 + 4 + 30 = 38: two small counts summing to 8 must both be 4 (the most "<5" allows): hide 30.
+    ({"a": 4, "b": 4, "c": 30, "T": 38}, {"a": P, "b": P, "c": S}),
+    # 2 + 3 + 20 = 25: two small counts summing to 5 could be 1+4, 2+3, 3+2, 4+1: nothing more hidden.
+    ({"a": 2, "b": 3, "c": 20, "T": 25}, {"a": P, "b": P}),
+    # 3 + 0 + 0 = 3: the total is itself small, so primary; a = T is all a reader learns (1 to 4).
+    ({"a": 3, "b": 0, "c": 0, "T": 3}, {"a": P, "T": P}),
+    # 12 + 6 + 8 = 26: nothing small, nothing hidden.
+    ({"a": 12, "b": 6, "c": 8, "T": 26}, {}),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), LINE_CASES)
+def test_protect_one_line(values, expected):
+    parts = [k for k in values if k != "T"]
+    eq = {"T": 1, **{k: -1 for k in parts}}
+    status = protect(values, [eq], RULE)
+    assert {k: s for k, s in status.items() if s} == expected
+    assert disclosed(values, [eq], status, RULE) == []
+
+
+def test_the_audit_finds_what_a_single_primary_leaves_open():
+    values = {"a": 10, "b": 3, "c": 7, "T": 20}
+    eq = {"T": 1, "a": -1, "b": -1, "c": -1}
+    assert disclosed(values, [eq], {"b": P}, RULE) == ["b"]  # 20 - 10 - 7 = 3
+    # 1 + 5 hidden, the rest shown: p + s = 6 forces p = 1 (s cannot be 1 to 4)
+    values = {"a": 1, "b": 5, "c": 10, "T": 16}
+    eq = {"T": 1, "a": -1, "b": -1, "c": -1}
+    assert disclosed(values, [eq], {"a": P, "b": S}, RULE) == ["a"]
+
+
+def test_net_change_month_is_protected_through_the_stock():
+    # start 10 + admissions 2 - ceased 0 = end 12; net = 2. With the stock shown, admissions - ceased = 2
+    # and ceased can only be 0 (5 or more would need admissions of 7 or more), so admissions = 2. Hiding
+    # the net change or ceased does not help: the stock must be hidden too. Start and end are the same
+    # figure as the month before's end and the month after's start, so they are one cell each here.
+    values = {"start": 10, "adm": 2, "ceased": 0, "end": 12, "net": 2}
+    eqs = [
+        {"end": 1, "start": -1, "adm": -1, "ceased": 1},
+        {"net": 1, "adm": -1, "ceased": 1},
+    ]
+    status = protect(values, eqs, RULE, signed={"net"})
+    assert status["adm"] == P
+    assert disclosed(values, eqs, status, RULE, signed={"net"}) == []
+    assert status["start"] == S or status["end"] == S  # a stock figure is hidden
+    assert status["net"] == S  # net = end - start would otherwise give it back
+
+
+def test_the_period_total_beside_monthly_cells():
+    # Five months of 1 admission each and seven of 0; "5 periods started" in a sentence: each hidden month
+    # is at least 1 and they add to 5, so each is 1. The total must go (it is the only shown cell left).
+    months = {f"m{i}": (1 if i < 5 else 0) for i in range(12)}
+    values = {**months, "year": 5}
+    eq = {"year": 1, **{k: -1 for k in months}}
+    status = protect(values, [eq], RULE)
+    assert all(status[f"m{i}"] == P for i in range(5))
+    assert status["year"] == S
+    assert disclosed(values, [eq], status, RULE) == []
+
+
+def test_a_grid_with_both_margins():
+    # rows r1, r2, total; columns x, y, total.
+    #        x    y   T
+    # r1    3   10   13
+    # r2    8    9   17
+    # T    11   19   30
+    # 3 is primary. Row r1 needs a second hidden cell, column x too. Hiding 8 (smallest in column x) and
+    # then 10 or 9 (row r2 then has 8 alone) closes the rectangle 3, 10, 8, 9: each row and column has two.
+    rows, cols = ["r1", "r2", "T"], ["x", "y", "T"]
+    grid = {("r1", "x"): 3, ("r1", "y"): 10, ("r2", "x"): 8, ("r2", "y"): 9}
+    values = dict(grid)
+    for r in rows[:2]:
+        values[(r, "T")] = sum(grid[(r, c)] for c in cols[:2])
+    for c in cols[:2]:
+        values[("T", c)] = sum(grid[(r, c)] for r in rows[:2])
+    values[("T", "T")] = 30
+    eqs = [{(r, "T"): 1, (r, "x"): -1, (r, "y"): -1} for r in rows]
+    eqs += [{("T", c): 1, ("r1", c): -1, ("r2", c): -1} for c in cols]
+    status = protect(values, eqs, RULE)
+    assert status[("r1", "x")] == P
+    assert disclosed(values, eqs, status, RULE) == []
+    hidden = {k for k, s in status.items() if s}
+    assert {("r1", "x"), ("r1", "y"), ("r2", "x"), ("r2", "y")} <= hidden
+    assert not {k for k in hidden if "T" in k}  # the margins stay
+
+
+def test_forced_hiding_protects_a_figure_another_table_hid():
+    values = {"a": 20, "b": 30, "T": 50}
+    status = protect(values, [{"T": 1, "a": -1, "b": -1}], RULE, hide=["a"])
+    # a is hidden elsewhere; alone in its line it would be 50 - 30, so b goes too
+    assert status == {"a": S, "b": S, "T": ""}
+
+
+def test_suppress_frame_column_totals_and_statuses():
+    df = pd.DataFrame({"g": ["a", "b", "c", "Total"], "n": [10, 3, 7, 20]})
+    out, flags = suppress_frame(df, ["n"], RULE, total_row=3)
+    assert out["n"].tolist() == ["10", "<5", "[c]", "20"]
+    assert flags["n"].tolist() == ["", P, S, ""]
+
+
+def test_suppress_counts_keeps_the_older_interface():
+    df = pd.DataFrame({"where": ["in", "out"], "near": [3, 10], "far": [6, 2], "Total": [9, 12]})
+    out = suppress_counts(df, ["near", "far"], 5, "<5", total_column="Total", axis="row")
+    # row in: 3 + 6 = 9: 3 primary, 6 hidden ([c]); row out: 10 + 2 = 12: 2 primary, 10 hidden
+    assert out[["near", "far", "Total"]].values.tolist() == [["<5", "[c]", "9"], ["[c]", "<5", "12"]]
+
+
+def test_inf_bounds_do_not_break_the_audit():
+    values = {"a": 3, "net": -4, "b": 7}
+    eqs = [{"net": 1, "a": -1, "b": 1}]
+    status = {"a": P, "net": S, "b": S}
+    assert disclosed(values, eqs, status, RULE, signed={"net"}) == []
+    assert math.isinf(float("inf"))
+
+
+# --- the rule a council may set in cpkit.yaml ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("small_number_threshold: 2\n", "small_number_threshold must be a whole number of at least 3"),
+        ("small_number_threshold: 1\n", "small_number_threshold must be a whole number of at least 3"),
+        ("small_number_threshold: yes\n", "small_number_threshold must be a whole number of at least 3"),
+        ("small_number_threshold: 4.5\n", "small_number_threshold must be a whole number of at least 3"),
+        ('suppression_symbol: "5"\n', "suppression_symbol must be text that cannot be read as a count"),
+        ('suppression_symbol: "[c]"\n', "is not [c]"),
+        ('suppression_symbol: ""\n', "suppression_symbol must be text"),
+    ],
+)
+def test_cpkit_yaml_cannot_weaken_the_rule(tmp_path, text, message):
+    from cpkit.config import ConfigError
+
+    path = tmp_path / "cpkit.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        Config.load(path)
+    assert message in str(err.value) and "cpkit.yaml" in str(err.value)
+    assert ("small_number_threshold" in text) == ("small_number_threshold" in str(err.value))
+
+
+def test_cpkit_yaml_may_make_the_rule_stricter(tmp_path):
+    path = tmp_path / "cpkit.yaml"
+    path.write_text('small_number_threshold: 10\nsuppression_symbol: "[low]"\n', encoding="utf-8")
+    rule = Rule.of(Config.load(path))
+    assert (rule.threshold, rule.symbol, rule.count(9), rule.count(10)) == (10, "[low]", "[low]", "10")
+    path.write_text("small_number_threshold: 3\n", encoding="utf-8")
+    assert Rule.of(Config.load(path)).count(3) == "3"
