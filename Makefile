@@ -9,7 +9,15 @@ STAMP := $(VENV)/.cpkit-installed
 YEAR ?= 2025
 PERIOD ?= financial
 
-.PHONY: report test lint lab sample browser pdf-libs bench clean help
+# The DfE's SSDA903 validation rules (csc-validator-be-903) pin pandas<2 and numpy<1.25, so they get
+# their own environment, run by cpkit.ssda903.validator in a subprocess. numpy 1.24 has no wheels
+# after Python 3.11. Where it cannot be set up, `cpkit check` and the report say so and carry on.
+VALIDATOR_PYTHON ?= $(shell command -v python3.11 || command -v python3.10 || command -v python3.9)
+VALIDATOR_VENV := .venv-validator
+VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
+VALIDATOR_PACKAGE := csc-validator-be-903==0.1.17
+
+.PHONY: report test lint lab sample browser pdf-libs bench clean help validator
 
 help:
 	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
@@ -17,6 +25,7 @@ help:
 	@echo "make lab                                  open the notebooks in JupyterLab"
 	@echo "make sample                               regenerate data/sample/ (seed 2025)"
 	@echo "make bench                                run the speed and memory benchmarks"
+	@echo "make validator                            set up .venv-validator with the DfE's SSDA903 validation rules"
 
 # The environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -25,7 +34,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	@touch $(STAMP)
 
-report: $(STAMP) pdf-libs
+validator: $(VALIDATOR_STAMP)
+
+$(VALIDATOR_STAMP):
+	@if [ -z "$(VALIDATOR_PYTHON)" ]; then \
+	  echo "No Python 3.9-3.11 found for the DfE validation rules: cpkit will say they were not run"; \
+	else \
+	  ( $(VALIDATOR_PYTHON) -m venv $(VALIDATOR_VENV) \
+	    && $(VALIDATOR_VENV)/bin/python -m pip install --quiet '$(VALIDATOR_PACKAGE)' \
+	    && $(VALIDATOR_VENV)/bin/python -c 'import lac_validator.rules.lac2025_26' \
+	    && touch $(VALIDATOR_STAMP) ) \
+	  || { rm -rf $(VALIDATOR_VENV); echo "The DfE validation rules could not be installed: cpkit will say they were not run"; }; \
+	fi
+
+report: $(STAMP) validator pdf-libs
 	$(BIN)/cpkit report --year $(YEAR) --period $(PERIOD)
 
 # WeasyPrint (annual-report.pdf) needs Pango from the system. Installed with apt where it can be; where it
@@ -50,7 +72,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 
-test: $(STAMP) browser pdf-libs
+test: $(STAMP) browser validator pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 	$(BIN)/python -m pytest -n 2
@@ -66,4 +88,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_release.py
 
 clean:
-	rm -rf $(VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache

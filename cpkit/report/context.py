@@ -41,7 +41,7 @@ class SectionContext:
             return read_903(self.cache_dir / SSDA903_DIR)
         from cpkit.ssda903 import load_903
 
-        return load_903(self.data_dir / SSDA903_DIR)
+        return load_903(self.data_dir / SSDA903_DIR, la_code=[self.config.la_code, self.config.la_old_code])
 
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""
@@ -64,6 +64,7 @@ def open_section(
     la_code: str = "",
     config_file: str = "",
     cache_dir: str = "",
+    quarter: int = 0,
 ) -> SectionContext:
     """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
     data = Path(data_dir).resolve()
@@ -74,7 +75,7 @@ def open_section(
     return SectionContext(
         section=section,
         config=config,
-        period=Period.from_year(int(year), period),
+        period=Period.from_year(int(year), period, int(quarter) or None),
         data_dir=data,
         cache_dir=Path(cache_dir) if cache_dir else None,
     )

@@ -36,8 +36,11 @@ def prepare_data(
         from cpkit.report.cache import save_903
         from cpkit.ssda903 import check_903, load_903
         from cpkit.ssda903.checks import blocking, summarise
+        from cpkit.ssda903.validator import add_dfe_findings
 
-        data = load_903(source)
+        data = load_903(source, la_code=[config.la_code, config.la_old_code])
+        # the DfE's own validation rules on the report year's return (listed, not blocking)
+        data = add_dfe_findings(data, [period.year], la_code=config.la_code)
         problems = check_903(data, year=period.year)
         if blocking(problems):
             counts = summarise(problems)
