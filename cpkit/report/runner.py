@@ -71,7 +71,8 @@ def build_report(request: ReportRequest) -> Path:
         sections = select(request.sections, request.registry)
         from cpkit.report.authored import load_authored
 
-        load_authored(data_dir, period.year)  # a mistake in the Board's own files stops the run before it starts
+        # a mistake in the Board's own files stops the run before any section runs
+        load_authored(data_dir, period.year)
     out_dir = Path(request.out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     analyst_dir = out_dir / ANALYST_DIR / period.folder
