@@ -93,6 +93,7 @@ RULE_ACTIONS: dict[str, str] = {
     + "check these episodes: they belong to an earlier return's year, which does not have them.",
     "dfe_validator_unavailable": "Run `make validator` to set up the DfE's validation rules, then check again.",
     "dfe_validator_failed": "Run `cpkit check` again; if it fails again, report it with the message shown.",
+    "dfe_validator_known_wrong": "None needed; the codes are valid in the DfE's guide for the year.",
 }
 # The DfE's own rules (dfe_<number>): what to do is in the DfE's wording of each rule.
 DFE_ACTION = (

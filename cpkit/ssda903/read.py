@@ -90,7 +90,7 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
     raws, council_issues = split_councils(raws, la_code)
     issues += council_issues
     settled = settle_years(raws)
-    issues += settled
+    issues += settled + infer_missing_years(raws)
     issues = _settle_file_years(issues, settled)
 
     for raw in raws:
@@ -160,6 +160,59 @@ def _file_issue(file: Path, rule: str, message: str, year: int | None = None) ->
     )
 
 
+# A file (or folder of files) with no year in any name is read as one return when at least this
+# many of its episodes have an end date and this share of them fall in one collection year.
+INFER_MIN_ENDS, INFER_SHARE = 10, 0.95
+
+
+def infer_missing_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
+    """Give a return year to files whose names hold none, when their episodes show one return.
+
+    A return for the year ending 31 March Y holds episodes ending in that year only (an XML return
+    such as the DfE-rules validator's ``fake_903.xml`` names no year). When at least
+    ``INFER_MIN_ENDS`` episodes have an end date and ``INFER_SHARE`` of them, and of the starts, are
+    in or before that year, the files (same XML file, or same folder) are read as return Y (noted as
+    ``year_from_dates``). A history of many years (one file of all episodes) stays without a year.
+    """
+    groups: dict[str, list[RawFrame]] = {}
+    for raw in raws:
+        if raw.return_year is None:
+            key = str(raw.path) if raw.encoding == "xml" else str(raw.path.parent)
+            groups.setdefault(key, []).append(raw)
+    out = []
+    for key, members in groups.items():
+        ends, starts = [], []
+        for r in members:
+            if recognise(list(r.data.columns)) == "episodes" and {"DECOM", "DEC"} <= set(r.data.columns):
+                ends.append(normalise.parse_dates(r.data["DEC"])[0].dropna())
+                starts.append(normalise.parse_dates(r.data["DECOM"])[0].dropna())
+        if not ends:
+            continue
+        end_years = normalise.collection_year(pd.concat(ends))
+        if len(end_years) < INFER_MIN_ENDS:
+            continue
+        year = int(end_years.mode().iloc[0])
+        start_ok = (pd.concat(starts) <= pd.Timestamp(year, 3, 31)).mean()
+        if (end_years == year).mean() < INFER_SHARE or start_ok < INFER_SHARE:
+            continue
+        for r in members:
+            r.return_year = year
+        out.append(
+            make_issues(
+                file=key,
+                table=None,
+                row=None,
+                column=None,
+                value=None,
+                rule="year_from_dates",
+                message=f"no year in the file or folder names; the episodes end in the year ending March "
+                f"{year}, so read as the {year - 1}-{year % 100:02d} return",
+                year=year,
+            )
+        )
+    return out
+
+
 def _settle_file_years(issues: list[pd.DataFrame], settled: list[pd.DataFrame]) -> list[pd.DataFrame]:
     """Empty or unreadable files named with a bare year that ``settle_years`` moved on get its year too."""
     moved = {(f, int(y) - 1) for s in settled for f, y in zip(s["file"], s["year"], strict=True)}
@@ -176,8 +229,8 @@ def _settle_file_years(issues: list[pd.DataFrame], settled: list[pd.DataFrame]) 
     return out
 
 
-# A bare year names the return ending in it when at most this share of its episodes start after
-# 31 March of that year (a few mistyped dates); otherwise the return starting in it.
+# A bare year names the return ending in it when at most this share of its episodes start or end
+# after 31 March of that year (a few mistyped dates); otherwise the return starting in it.
 LATE_START_SHARE = 0.1
 
 
@@ -187,8 +240,8 @@ def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
     Councils and tools use a bare year both for the year a return ends in (cpkit's convention: the
     2025 folder holds the 2024-25 return) and the year it starts in (the cs-demand-model samples'
     ``2017-episodes.csv`` holds April 2017 to March 2018). A return for the year ending 31 March Y has
-    no episode starting after that day, so when more than ``LATE_START_SHARE`` of the episodes named
-    Y start later, the files named Y (same folder) are the return ending in Y + 1. Names without
+    no episode starting or ending after that day, so when more than ``LATE_START_SHARE`` of the
+    episodes named Y start or end later, the files named Y (same folder) are the return ending in Y + 1. Names without
     episodes follow the decision of the others; each decision is noted (rule ``year_from_dates``).
     """
     groups: dict[tuple[str, int], list[RawFrame]] = {}
@@ -197,12 +250,14 @@ def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
             groups.setdefault((str(raw.path.parent), raw.return_year), []).append(raw)
     decided: dict[tuple[str, int], bool] = {}
     for key, members in groups.items():
-        starts = [
-            normalise.parse_dates(r.data["DECOM"])[0]
-            for r in members
-            if "DECOM" in r.data.columns and recognise(list(r.data.columns)) == "episodes"
-        ]
-        dates = pd.concat(starts).dropna() if starts else pd.Series(dtype="datetime64[ns]")
+        # each episode's latest date (its end, else its start): none falls after the year it ends in
+        latest = []
+        for r in members:
+            if "DECOM" in r.data.columns and recognise(list(r.data.columns)) == "episodes":
+                start = normalise.parse_dates(r.data["DECOM"])[0]
+                end = normalise.parse_dates(r.data["DEC"])[0] if "DEC" in r.data.columns else start
+                latest.append(end.fillna(start).where(end.isna() | (end >= start), start))
+        dates = pd.concat(latest).dropna() if latest else pd.Series(dtype="datetime64[ns]")
         if len(dates):
             decided[key] = bool((dates > pd.Timestamp(key[1], 3, 31)).mean() > LATE_START_SHARE)
     votes = list(decided.values())

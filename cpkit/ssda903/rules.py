@@ -42,8 +42,8 @@ _RULES = [
     Rule(
         "year_from_dates",
         "info",
-        "Files named with a single year held the return starting in that year (their episodes run "
-        "April to March), so they were read as the return for the year ending the next March.",
+        "The return year was read from the episodes' dates: files named with a single year that held "
+        "the return starting in that year, or files whose names hold no year at all.",
     ),
     Rule(
         "council_not_in_file",
@@ -191,6 +191,12 @@ _RULES = [
         "kit's own checks were made.",
     ),
     Rule("dfe_validator_failed", "warning", "The DfE's validation rules were started but did not finish."),
+    Rule(
+        "dfe_validator_known_wrong",
+        "info",
+        "Some findings of the DfE's validation rules were not listed because the validator rejects codes "
+        "the DfE's guide allows that year (its known faults).",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -12,7 +12,7 @@ each boundary between a return P and the next return Y present in the stack (old
    Any other field that differs is listed (``episode_amended``).
 2. Amended start: an episode P had open at the end of its year and an episode Y has open at the start
    of its year, for the same child, with different DECOMs, are one episode whose start was changed:
-   they are matched (in order of start, one to one), not read as two overlapping episodes. The start
+   they are matched (latest with latest, one to one), not read as two overlapping episodes. The start
    stays the one P gave (P covers the day the episode began, so each return's 31 March count stands);
    the rest is Y's. Listed as ``episode_start_amended``.
 3. Not restated: an episode P had open at the end of its year that Y does not restate. Where the
@@ -155,11 +155,13 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         else:
             matched_s, matched_r = set(), set()
 
-        # 2. Amended start: open at P's end and at Y's start, paired in order of start.
+        # 2. Amended start: open at P's end and at Y's start, paired latest with latest.
         s_left = s_open[~s_open.index.isin(matched_s)]
         r_pre = r[(r["DECOM"] < c) & (r["DEC"].isna() | (r["DEC"] >= c)) & ~r.index.isin(matched_r)]
-        a = s_left.assign(_k=s_left.sort_values("DECOM").groupby("CHILD").cumcount())
-        b = r_pre.assign(_k=r_pre.sort_values("DECOM").groupby("CHILD").cumcount())
+        # Latest with latest: where P left an older episode open by mistake as well, the episode Y
+        # restates is P's latest one.
+        a = s_left.assign(_k=s_left.sort_values("DECOM").groupby("CHILD").cumcount(ascending=False))
+        b = r_pre.assign(_k=r_pre.sort_values("DECOM").groupby("CHILD").cumcount(ascending=False))
         amended = (
             a[["CHILD", "_k", "DECOM"]]
             .reset_index()

@@ -144,6 +144,8 @@ def test_xml_that_is_not_a_return_is_an_error(tmp_path):
 def test_the_validators_fake_return_csv_and_xml():
     csv_data = load_903(sorted(FAKE.glob("*.csv")))
     xml_data = load_903(FAKE / "fake_903.xml")
+    # No year in any name: 325 of the XML's 326 end dates fall in 2017-18, so it is that return.
+    assert set(xml_data.episodes["return_year"]) == {2018} and set(csv_data.header["return_year"]) == {2018}
     # fake_903.xml: 253 CHILD elements, 459 EPISODE elements, 1206 AREVIEW (counted with ElementTree).
     assert len(xml_data.header) == 253 and len(xml_data.episodes) == 459 and len(xml_data.reviews) == 1206
     assert len(csv_data.episodes) > 0 and len(csv_data.sw_episodes) == 1  # the BOM file is read
@@ -252,3 +254,32 @@ def test_a_misspelt_heading_is_named_as_the_likely_column(tmp_path):
     assert missing["column"].tolist() == ["PLACE_PROVIDER"]
     assert "'PLACE_PROVIDR' it, misspelt?" in missing["message"].iloc[0]
     assert data.episodes["PLACE_PROVIDER"].isna().all()  # not known, never guessed
+
+
+def test_a_bare_year_of_long_running_episodes_is_settled_by_their_end_dates(tmp_path):
+    # Named 2019, holding April 2019 to March 2020: all three episodes started before April 2019 (a
+    # stable cohort), but two ended within 2019-20, after 31 March 2019: 2 of 3 > 10%, so 2019-20.
+    write(
+        tmp_path / "2019" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2017,S,C2,N1,U4,PR1,01/06/2019,E4A,,,,",
+            "C2,01/05/2017,S,C2,N1,U4,PR1,01/02/2020,E4A,,,,",
+            "C3,01/05/2017,S,C2,N1,U4,PR1,,,,,,",
+        ),
+    )
+    assert load_903(tmp_path).episodes["return_year"].tolist() == [2020] * 3
+
+
+def test_a_return_without_a_year_in_its_name_gets_one_from_its_dates(tmp_path):
+    # 12 episodes ending in 2024-25 (10 or more, all in one year): the 2024-25 return.
+    ends = [f"C{i},01/03/2024,S,C2,N1,U4,PR1,{i + 1:02d}/05/2024,E4A,,,," for i in range(12)]
+    write(tmp_path / "ret" / "episodes.csv", csv(EPISODES, *ends))
+    write(tmp_path / "ret" / "header.csv", csv(HEADER, "C0,M,01/06/2012,WBRI,,,"))
+    # a history of several years stays without a year
+    history = [f"H{i},01/03/{2015 + i},S,C2,N1,U4,PR1,01/05/{2015 + i},E4A,,,," for i in range(12)]
+    write(tmp_path / "hist" / "all.csv", csv(EPISODES, *history))
+    data = load_903(tmp_path)
+    years = data.episodes.groupby(data.episodes["CHILD"].str[0])["return_year"].unique()
+    assert years["C"].tolist() == [2025] and pd.isna(years["H"]).all()
+    assert data.header["return_year"].tolist() == [2025]

@@ -189,7 +189,31 @@ def test_an_episode_left_open_by_mistake_ends_when_the_next_began(tmp_path):
     write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"))
     data = load_903(tmp_path)
     e = data.episodes.sort_values("DECOM")
-    assert e[["DEC", "REC"]].fillna("-").values.tolist() == [[pd.Timestamp("2024-01-01"), "X1"], ["-", "-"]]
+    assert e[["DEC", "REC"]].astype("object").fillna("-").values.tolist() == [
+        [pd.Timestamp("2024-01-01"), "X1"],
+        ["-", "-"],
+    ]
     assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
     note = data.issues[data.issues["rule"] == "episode_not_restated"]
     assert note["row"].tolist() == [2] and note["message"].iloc[0].endswith("01/01/2024")
+
+
+def test_an_amended_start_pairs_with_the_latest_open_episode(tmp_path):
+    # 2024: C8 left an episode from 01/06/2022 open by mistake and has K2 from 01/10/2023, open.
+    # 2025 restates the K2 episode with its start corrected to 02/10/2023. The K2 episodes are one
+    # (starting 01/10/2023, as 2024 said); the 2022 episode ends, care continuing, when that began.
+    write(tmp_path / "2024" / "header.csv", _header("C8"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "C8,01/06/2022,S,C2,N1,U4,PR1,,,,,,", "C8,01/10/2023,P,C2,N1,K2,PR4,,,CREQB,,,"),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C8"))
+    write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C8,02/10/2023,P,C2,N1,K2,PR4,,,CREQB,,,"))
+    data = load_903(tmp_path)
+    e = data.episodes.sort_values("DECOM")
+    assert e[["DECOM", "PLACE", "REC"]].astype("object").fillna("-").values.tolist() == [
+        [pd.Timestamp("2022-06-01"), "U4", "X1"],
+        [pd.Timestamp("2023-10-01"), "K2", "-"],
+    ]
+    assert e["DEC"].iloc[0] == pd.Timestamp("2023-10-01")
+    assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1

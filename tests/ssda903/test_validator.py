@@ -56,7 +56,9 @@ def test_dfe_findings_are_listed_but_do_not_block():
 def _return(root: Path) -> Path:
     """Two returns by hand. 2023-24: C1 open from 01/05/2023. 2024-25: C1 open from 03/05/2023 (a
     start the 2024 return does not have: the DfE's rule 562), C2 moved for provider closure (CLOSE,
-    valid), C3 with a reason for placement change that is no code (XXXX: the DfE's rule 1009)."""
+    valid) into registered supported accommodation (K3: valid from 2023-24, which the validator's
+    2024-25 list has in lower case), C3 with a reason for placement change that is no code (XXXX:
+    the DfE's rule 1009)."""
     header = csv(HEADER, "C1,1,01/06/2010,WBRI,A123456789012,,")
     write(root / "2023-24" / "header.csv", header)
     write(root / "2023-24" / "episodes.csv", csv(EPISODES, "C1,01/05/2023,S,C2,N1,U4,PR1,,,,,,"))
@@ -75,7 +77,7 @@ def _return(root: Path) -> Path:
             EPISODES,
             "C1,03/05/2023,S,C2,N1,U4,PR1,,,,,,",  # row 2
             "C2,01/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,CLOSE,,,",  # row 3
-            "C2,01/07/2024,P,C2,N1,U6,PR4,,,,,,",  # row 4
+            "C2,01/07/2024,P,C2,N1,K3,PR4,,,,,,",  # row 4: K3, which the validator's 2024-25 pack rejects
             "C3,01/05/2024,S,C2,N1,U4,PR1,01/07/2024,X1,XXXX,,,",  # row 5
             "C3,01/07/2024,P,C2,N1,U6,PR4,,,,,,",  # row 6
         ),
@@ -115,6 +117,9 @@ def test_the_dfe_rules_on_a_hand_made_return(tmp_path, monkeypatch):
     assert ("dfe_1009", 5) in where and ("dfe_1009", 3) not in where  # XXXX flagged, CLOSE not
     assert ("dfe_562", 2) in where  # C1's start is not the 2024 return's last episode start
     assert ("dfe_502", 2) in where  # the same, seen from the 2024 return's open episode
+    # the validator's fault on K3 is not passed on, and a note says so
+    assert ("dfe_146", 4) not in where
+    assert (problems["rule"] == "dfe_validator_known_wrong").sum() == 1
     assert (dfe["year"] == 2025).all() and dfe["message"].str.startswith("DfE rule ").all()
     # the kit's unknown_code on the same cell gave way to the DfE's 1009
     assert not ((problems["rule"] == "unknown_code") & (problems["column"] == "REASON_PLACE_CHANGE")).any()
