@@ -147,6 +147,21 @@ INHOUSE_DENOMINATORS = ("excluding_parents", "all")
 
 
 @dataclass
+class JudgementSettings:
+    """Thresholds of the one judgement rule (``cpkit.present.judgement``) besides ``narrative``'s.
+
+    RAG Amber: short of the target by up to ``amber_points`` points (percentages, scores) or
+    ``amber_share`` of the target (other units). "Similar" to England or neighbours: within
+    ``similar_points`` points or ``similar_share`` of their figure.
+    """
+
+    amber_points: float = 5.0
+    amber_share: float = 0.05
+    similar_points: float = 1.0
+    similar_share: float = 0.02
+
+
+@dataclass
 class StabilitySettings:
     """Choices the DfE's 3+ placements definition leaves open (see ``cpkit.care.stability``)."""
 
@@ -176,6 +191,7 @@ class Config:
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+    judgement: JudgementSettings = field(default_factory=JudgementSettings)
     stability: StabilitySettings = field(default_factory=StabilitySettings)
     statistical_neighbours: list[str] = field(default_factory=list)  # new LA codes; empty = DfE model
     neighbour_model: str = "2025"
@@ -205,7 +221,11 @@ class Config:
     @classmethod
     def _from_mapping(cls, raw: dict[str, Any], source: str | None) -> Config:
         where = source or "config"
-        nested = {"narrative": NarrativeThresholds, "stability": StabilitySettings}
+        nested = {
+            "narrative": NarrativeThresholds,
+            "judgement": JudgementSettings,
+            "stability": StabilitySettings,
+        }
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period, find_config
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
+
+if TYPE_CHECKING:
+    from cpkit.figures import Figures
 
 SSDA903_DIR = "ssda903"
 
@@ -42,6 +46,21 @@ class SectionContext:
         from cpkit.ssda903 import load_903
 
         return load_903(self.data_dir / SSDA903_DIR, la_code=[self.config.la_code, self.config.la_old_code])
+
+    @cached_property
+    def figures(self) -> Figures:
+        """The run's figures table (``cpkit.figures``): from the cache the prepare step wrote, or, for a
+        notebook run by hand without one, built here from the data folder."""
+        from cpkit.figures import build_figures, load_figures
+
+        if self.cache_dir is not None:
+            found = load_figures(self.cache_dir)
+            if found is not None:
+                return found
+        has_903 = (self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir()) or (
+            self.data_dir / SSDA903_DIR
+        ).is_dir()
+        return build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
 
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""

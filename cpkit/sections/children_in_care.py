@@ -123,7 +123,7 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
     """The section's sentences: change over the period, flows, busiest month, the short-breaks rule."""
     first, last = int(movements["start"].iloc[0]), int(movements["end"].iloc[-1])
     diff = last - first
-    change = narrative.change(first, last)
+    change = narrative.change(first, last, 0)
     if change == narrative.templates["change"]["stable"]:
         opening = narrative.say(
             "children_in_care.stock_flat",
