@@ -202,6 +202,7 @@ def test_sample_document_holds_the_authored_sections_in_order(sample_report: Pat
         "The year ahead",
         "Risk management",
         "Scorecard",
+        "Five-year trends",
         "Data quality",
         "Contact",
         "Appendix",
