@@ -263,9 +263,19 @@ def _build(
             shared["quarter"] = period.quarter
         if plan.reused:
             shared["rebuilt"] = [s.name for s in plan.run]
-        (write_poap_site if in_year else write_site)(
-            staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs
-        )
+        if in_year:
+            write_poap_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
+        else:  # the data folder gives the Board's own sections (board/)
+            write_site(
+                staging,
+                plan.sections,
+                [*runs, *plan.reused],
+                config,
+                period,
+                shared,
+                inputs,
+                data_dir=data_dir,
+            )
         report = _swap_in(staging, plan.final, work)
         kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
         if not plan.partial:

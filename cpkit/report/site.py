@@ -47,8 +47,12 @@ def write_site(
     period: Period,
     parameters: dict[str, object],
     inputs: list[dict[str, object]],
+    data_dir: Path | None = None,
 ) -> Path:
-    """Render every section page, then the contents page and ``manifest.json``, into ``staging``."""
+    """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
+
+    ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``);
+    without it the document has the data sections only."""
     staging.mkdir(parents=True)
     sections = reading_order(sections)
     meta = page_meta(config, period)
@@ -60,7 +64,7 @@ def write_site(
         )
         (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
         pages.append((section, page))
-    authored = _authored(Path(str(parameters["data_dir"])), config, period)
+    authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
     document, numbered = build_document(pages, config, period, meta, authored)
     (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
     write_docx(document, staging / DOCX_NAME)
