@@ -165,9 +165,17 @@ def _date(text: str) -> tuple[datetime, str] | None:
     return None
 
 
+_NO_LINK = "]\u200b("  # gptables makes "[text](url)" a live link: a zero-width space keeps input text as text
+
+
+def _inert(text: str) -> str:
+    """Input text as gptables must write it: never a link ("[see](javascript:...)" stays words)."""
+    return text.replace("](", _NO_LINK)
+
+
 def _typed(text: str, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
     """One cell's value and number format (None: Excel's General)."""
-    value = str(text).strip()
+    value = _inert(str(text).strip())
     if value == "":
         return NOT_AVAILABLE, None
     if value in _LEGACY_CONFIDENTIAL:
@@ -236,7 +244,7 @@ def tidy(columns: list[str], rows: list[list[str]], symbols: set[str]) -> TidyTa
     columns, rows, grouped = _groups(list(columns), [list(r) for r in rows])
     columns, rows = _split_counts(columns, rows)
     columns = _points_headers(columns, rows)
-    names = _unique([str(c).strip() or f"Column {j + 1}" for j, c in enumerate(columns)])
+    names = _unique([_inert(str(c).strip()) or f"Column {j + 1}" for j, c in enumerate(columns)])
     text_columns = [bool(_TEXT_COLUMN.match(c)) for c in names]
     data: list[list[object]] = []
     formats: dict[tuple[int, int], str] = {}
@@ -365,7 +373,7 @@ def build_workbook(
 
 def _no_refs(text: str) -> str:
     """gptables reads "$$name$$" as a note reference: text from input must not be able to make one."""
-    return text.replace("$$", "$ $")
+    return _inert(text.replace("$$", "$ $"))
 
 
 def _cover_intro(config: Config, period: Period, published: date) -> list[str]:
