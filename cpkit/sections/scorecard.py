@@ -22,7 +22,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import is_small, rule_note
+from cpkit.present.disclosure import Rule, rule_note
 from cpkit.present.narrative import Narrative, fmt_number
 from cpkit.sections.common import benchmark_year
 
@@ -187,26 +187,40 @@ def fmt_value(value: float, unit: str, decimals: int = 0) -> str:
     return f"{fmt_number(float(value), decimals)}{SUFFIX.get(unit, '')}"
 
 
-def is_hidden(numerator: float, denominator: float, config: Config) -> bool:
-    """The small-number rule for one figure: hidden when the count or the group it is out of is small."""
-    t = config.small_number_threshold
-    return is_small(numerator, t) or is_small(denominator, t)
+def is_hidden(
+    numerator: float, denominator: float, config: Config, value: float = np.nan, unit: str = ""
+) -> bool:
+    """The small-number rule for one figure (``cpkit.present.disclosure``): a count (unit "number", the
+    value itself, as a KPI file gives exclusions) from 1 to threshold - 1; a percentage whose numerator,
+    denominator or complement ("75% of 8": 2 did not) is small; any other figure whose count or group is
+    small."""
+    rule = Rule.of(config)
+    if unit == "number" and rule.is_small(value):
+        return True
+    if pd.isna(denominator):
+        return rule.is_small(numerator)
+    if unit == "percent":
+        return rule.share_hidden(numerator, denominator)
+    return rule.is_small(numerator) or rule.is_small(denominator)
 
 
 def shown(row: pd.Series | dict, config: Config, which: str = "") -> str:
-    """A row's value (``which`` "" this year, "previous_" last year, "check_" the published year) as text."""
+    """A row's value (``which`` "" this year, "previous_" last year, "check_" the published year) as text:
+    a small count as the small-count symbol, any other hidden figure as ``[c]``."""
     value = row[f"{which}value"]
     if pd.isna(value):
         return ""
-    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config):
-        return config.suppression_symbol
+    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, row["unit"]):
+        rule = Rule.of(config)
+        return rule.symbol if row["unit"] == "number" and rule.is_small(value) else rule.secondary
     return fmt_value(value, row["unit"], int(row["decimals"]))
 
 
 def visible(row: pd.Series | dict, config: Config, which: str = "") -> bool:
     """True when the figure exists and the small-number rule lets it be printed."""
-    return not pd.isna(row[f"{which}value"]) and not is_hidden(
-        row[f"{which}numerator"], row[f"{which}denominator"], config
+    value = row[f"{which}value"]
+    return not pd.isna(value) and not is_hidden(
+        row[f"{which}numerator"], row[f"{which}denominator"], config, value, row["unit"]
     )
 
 
