@@ -200,7 +200,9 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
                 pct=fmt_pct(100 * diff / first_n, 1) if first_n else "n/a",
             )
     admissions, ceased = int(movements["admissions"].sum()), int(movements["ceased"].sum())
-    if ledger.hidden("admissions") or ledger.hidden("ceased"):
+    if _words(ledger, "admissions", narrative) == _words(ledger, "ceased", narrative) == NOT_SHOWN:
+        flows = narrative.say("children_in_care.flows_not_shown")
+    elif ledger.hidden("admissions") or ledger.hidden("ceased"):
         flows = narrative.say(
             "children_in_care.flows_hidden",
             admissions=_words(ledger, "admissions", narrative),
