@@ -9,7 +9,15 @@ STAMP := $(VENV)/.cpkit-installed
 YEAR ?= 2025
 PERIOD ?= financial
 
-.PHONY: report test lint lab sample browser bench clean help
+# The DfE's SSDA903 validation rules (csc-validator-be-903) pin pandas<2 and numpy<1.25, so they get
+# their own environment, run by cpkit.ssda903.validator in a subprocess. numpy 1.24 has no wheels
+# after Python 3.11. Where it cannot be set up, `cpkit check` and the report say so and carry on.
+VALIDATOR_PYTHON ?= $(shell command -v python3.11 || command -v python3.10 || command -v python3.9)
+VALIDATOR_VENV := .venv-validator
+VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
+VALIDATOR_PACKAGE := csc-validator-be-903==0.1.17
+
+.PHONY: report test lint lab sample browser bench clean help validator
 
 help:
 	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
@@ -17,6 +25,7 @@ help:
 	@echo "make lab                                  open the notebooks in JupyterLab"
 	@echo "make sample                               regenerate data/sample/ (seed 2025)"
 	@echo "make bench                                run the speed and memory benchmarks"
+	@echo "make validator                            set up .venv-validator with the DfE's SSDA903 validation rules"
 
 # The environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -25,7 +34,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	@touch $(STAMP)
 
-report: $(STAMP)
+validator: $(VALIDATOR_STAMP)
+
+$(VALIDATOR_STAMP):
+	@if [ -z "$(VALIDATOR_PYTHON)" ]; then \
+	  echo "No Python 3.9-3.11 found for the DfE validation rules: cpkit will say they were not run"; \
+	else \
+	  ( $(VALIDATOR_PYTHON) -m venv $(VALIDATOR_VENV) \
+	    && $(VALIDATOR_VENV)/bin/python -m pip install --quiet '$(VALIDATOR_PACKAGE)' \
+	    && $(VALIDATOR_VENV)/bin/python -c 'import lac_validator.rules.lac2025_26' \
+	    && touch $(VALIDATOR_STAMP) ) \
+	  || { rm -rf $(VALIDATOR_VENV); echo "The DfE validation rules could not be installed: cpkit will say they were not run"; }; \
+	fi
+
+report: $(STAMP) validator
 	$(BIN)/cpkit report --year $(YEAR) --period $(PERIOD)
 
 # Chromium drives the accessibility (axe-core) tests. It comes from Debian's packages, never from a
@@ -41,7 +63,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 
-test: $(STAMP) browser
+test: $(STAMP) browser validator
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 	$(BIN)/python -m pytest -n 2
@@ -55,6 +77,8 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_903.py
 	$(BIN)/python benchmarks/bench_release.py
+	$(BIN)/python benchmarks/bench_stack.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
-	rm -rf $(VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache

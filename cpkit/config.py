@@ -18,7 +18,8 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-PeriodKind = Literal["calendar", "financial"]
+PeriodKind = Literal["calendar", "financial", "quarter", "ytd", "rolling12"]
+IN_YEAR_KINDS = ("quarter", "ytd", "rolling12")  # periods of the Board's quarterly Performance on a Page
 
 
 class ConfigError(ValueError):
@@ -30,27 +31,73 @@ class Period:
     """A reporting period: both ends inclusive, as councils and the DfE state them.
 
     ``financial`` is 1 April of ``year - 1`` to 31 March of ``year`` (the DfE's "year ending 31 March
-    ``year``"); ``calendar`` is 1 January to 31 December of ``year``.
+    ``year``"); ``calendar`` is 1 January to 31 December of ``year``. The in-year periods of the quarterly
+    Performance on a Page name a quarter of the financial year ending in ``year`` (Q1 April-June ... Q4
+    January-March, as councils and the DfE number them): ``quarter`` is that quarter, ``ytd`` the
+    financial year to its end, ``rolling12`` the twelve months to its end. Every kind's ``previous()`` is
+    the same period one year earlier, the comparison a Board paper makes.
     """
 
     year: int
     kind: PeriodKind
     start: date
     end: date
+    quarter: int | None = None  # 1-4 for the in-year kinds
 
     @classmethod
-    def from_year(cls, year: int, kind: str = "financial") -> Period:
+    def from_year(cls, year: int, kind: str = "financial", quarter: int | None = None) -> Period:
+        if kind in IN_YEAR_KINDS:
+            return cls.in_year(year, int(quarter) if quarter is not None else 0, kind)
         if kind == "financial":
             return cls(year, "financial", date(year - 1, 4, 1), date(year, 3, 31))
         if kind == "calendar":
             return cls(year, "calendar", date(year, 1, 1), date(year, 12, 31))
-        raise ConfigError(f"period must be 'calendar' or 'financial', not {kind!r}")
+        raise ConfigError(
+            f"period must be 'financial', 'calendar', 'quarter', 'ytd' or 'rolling12', not {kind!r}"
+        )
+
+    @classmethod
+    def in_year(cls, year: int, quarter: int, kind: str = "quarter") -> Period:
+        """Quarter ``quarter`` of the financial year ending in ``year``, its year to date or rolling year."""
+        if quarter not in (1, 2, 3, 4):
+            raise ConfigError(f"quarter must be 1, 2, 3 or 4 (of the financial year), not {quarter!r}")
+        first_month = 4 + 3 * (quarter - 1)  # April, July, October, January (13)
+        q_year = year - 1 if first_month <= 12 else year
+        q_month = (first_month - 1) % 12 + 1
+        q_start = date(q_year, q_month, 1)
+        end = (pd.Timestamp(q_start) + pd.offsets.MonthEnd(3)).date()
+        if kind == "quarter":
+            start = q_start
+        elif kind == "ytd":
+            start = date(year - 1, 4, 1)
+        elif kind == "rolling12":
+            start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+        else:
+            raise ConfigError(f"in-year period must be 'quarter', 'ytd' or 'rolling12', not {kind!r}")
+        return cls(year, kind, start, end, quarter)  # type: ignore[arg-type]
+
+    @property
+    def financial_label(self) -> str:
+        return f"{self.year - 1}-{str(self.year)[-2:]}"
 
     @property
     def label(self) -> str:
-        """How a council paper names the period: "2024-25" or "2025"."""
+        """How a council paper names the period: "2024-25", "2025", "Q3 2025-26", "2025-26 to Q3"."""
         if self.kind == "financial":
-            return f"{self.year - 1}-{str(self.year)[-2:]}"
+            return self.financial_label
+        if self.kind == "quarter":
+            return f"Q{self.quarter} {self.financial_label}"
+        if self.kind == "ytd":
+            return f"{self.financial_label} to Q{self.quarter}"
+        if self.kind == "rolling12":
+            return f"12 months to {_day(self.end)}"
+        return str(self.year)
+
+    @property
+    def folder(self) -> str:
+        """The report folder's name: "2025" for a year, "2025-26-Q3" for a quarter's page."""
+        if self.kind in IN_YEAR_KINDS:
+            return f"{self.financial_label}-Q{self.quarter}"
         return str(self.year)
 
     @property
@@ -65,7 +112,15 @@ class Period:
 
     def previous(self) -> Period:
         """The same kind of period one year earlier."""
-        return Period.from_year(self.year - 1, self.kind)
+        return Period.from_year(self.year - 1, self.kind, self.quarter)
+
+    def quarter_before(self) -> Period:
+        """The same kind of period ending one quarter earlier (in-year kinds only)."""
+        if self.quarter is None:
+            raise ConfigError(f"{self.label} is not an in-year period")
+        if self.quarter == 1:
+            return Period.in_year(self.year - 1, 4, self.kind)
+        return Period.in_year(self.year, self.quarter - 1, self.kind)
 
     @property
     def start_ts(self) -> pd.Timestamp:
@@ -89,6 +144,21 @@ class NarrativeThresholds:
 
 
 INHOUSE_DENOMINATORS = ("excluding_parents", "all")
+
+
+@dataclass
+class JudgementSettings:
+    """Thresholds of the one judgement rule (``cpkit.present.judgement``) besides ``narrative``'s.
+
+    RAG Amber: short of the target by up to ``amber_points`` points (percentages, scores) or
+    ``amber_share`` of the target (other units). "Similar" to England or neighbours: within
+    ``similar_points`` points or ``similar_share`` of their figure.
+    """
+
+    amber_points: float = 5.0
+    amber_share: float = 0.05
+    similar_points: float = 1.0
+    similar_share: float = 0.02
 
 
 @dataclass
@@ -121,12 +191,16 @@ class Config:
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
+    judgement: JudgementSettings = field(default_factory=JudgementSettings)
     stability: StabilitySettings = field(default_factory=StabilitySettings)
     statistical_neighbours: list[str] = field(default_factory=list)  # new LA codes; empty = DfE model
     neighbour_model: str = "2025"
     benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
     kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
     action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
+    # Local targets for measures the SSDA903 data give, by measure id, for the quarterly page's RAG: e.g.
+    # {cla_at_end: 420} is the budgeted number of children in care. KPI-file measures carry their own.
+    targets: dict[str, float] = field(default_factory=dict)
     sample: bool = False  # set by the sample's own config: shows the "Synthetic sample data" banner
     source: str | None = None  # the file this config was read from, for messages
 
@@ -147,7 +221,11 @@ class Config:
     @classmethod
     def _from_mapping(cls, raw: dict[str, Any], source: str | None) -> Config:
         where = source or "config"
-        nested = {"narrative": NarrativeThresholds, "stability": StabilitySettings}
+        nested = {
+            "narrative": NarrativeThresholds,
+            "judgement": JudgementSettings,
+            "stability": StabilitySettings,
+        }
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The DfE validation rules take tens of seconds a run: report runs in tests skip them (their own
+# tests in tests/ssda903/test_validator.py switch them on).
+os.environ.setdefault("CPKIT_DFE_RULES", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"

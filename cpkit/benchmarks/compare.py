@@ -3,6 +3,16 @@
 Follows the DfE LAIT conventions so the kit's figures match what councils see in LAIT: the neighbour
 average is the unweighted mean of the neighbours' published values (suppressed ones skipped, and the
 count of neighbours used shown); councils are ranked on the published (rounded) values.
+
+Ranks and quartiles are given only where they mean something:
+
+- only for rates and percentages (``RANKED_UNITS``): a count of children in care ranks councils by size,
+  not by how well they do;
+- only out of the councils actually present in the files for that measure and year (``ranked``), so the
+  text says "ranked 12 of 151 councils", never a rank out of an assumed 153;
+- a quartile only when at least ``MIN_COUNCILS_FOR_QUARTILE`` councils are ranked: a quartile of the
+  handful of councils in a benchmark folder is not the national quartile LAIT shows, so below that the
+  quartile is left empty and ``quartile_note`` says why.
 """
 
 from __future__ import annotations
@@ -21,6 +31,8 @@ LA = "Local authority"
 # Councils recoded since 2019 keep their old 3-digit code, which is how their earlier years are found.
 RECODED = {"E06000065": "815", "E10000023": "815", "E06000066": "933", "E10000027": "933"}
 QUARTILES = ("A", "B", "C", "D")
+RANKED_UNITS = frozenset({"percent", "rate_per_10k"})
+MIN_COUNCILS_FOR_QUARTILE = 100
 
 COLUMNS = [
     "measure",
@@ -41,6 +53,8 @@ COLUMNS = [
     "ranked",
     "quartile",
     "rank_order",
+    "rank_text",
+    "quartile_note",
     "previous_value",
     "change",
     "release",
@@ -68,19 +82,24 @@ def _value_at(rows: pd.DataFrame, column: str = "value") -> pd.Series:
     return rows.drop_duplicates("measure").set_index("measure")[column]
 
 
-def _ranks(current: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
-    """Rank of every council per measure, 1 = best by polarity (highest first for neutral measures).
+def _ranks(current: pd.DataFrame, polarity: pd.Series, units: pd.Series) -> pd.DataFrame:
+    """Rank of every council per rate or percentage, 1 = best by polarity (highest first for neutral ones).
 
     Ties share the best rank of their block ("min" / competition ranking: 1, 2, 2, 4), as LAIT does;
-    quartile A is the best quarter: ceil(4 x rank / councils ranked).
+    quartile A is the best quarter: ceil(4 x rank / councils ranked), and none below
+    ``MIN_COUNCILS_FOR_QUARTILE`` councils ranked.
     """
-    rows = current[current["value"].notna()].copy()
-    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0)
-    rows["_key"] = rows["value"] * sign
+    rankable = current["measure"].map(units).isin(RANKED_UNITS)
+    rows = current[current["value"].notna() & rankable].copy()
+    if rows.empty:  # e.g. a year whose files hold counts only
+        return pd.DataFrame(columns=["_id", "measure", "rank", "ranked", "quartile"])
+    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0).astype(float)
+    rows["_key"] = rows["value"].astype(float) * sign
     rows["rank"] = rows.groupby("measure")["_key"].rank(method="min").astype(int)
     rows["ranked"] = rows.groupby("measure")["_key"].transform("size").astype(int)
     quart = np.ceil(4 * rows["rank"] / rows["ranked"]).clip(1, 4).astype(int)
     rows["quartile"] = [QUARTILES[q - 1] for q in quart]
+    rows.loc[rows["ranked"] < MIN_COUNCILS_FOR_QUARTILE, "quartile"] = None
     return rows[["_id", "measure", "rank", "ranked", "quartile"]]
 
 
@@ -113,7 +132,7 @@ def compare(bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] |
         current[(current["geographic_level"] == "Regional") & (current["region_code"] == region_code)]
     )
     near = cur_la[cur_la["_id"].isin(neighbour_ids)].groupby("measure")["value"]
-    ranks = _ranks(cur_la, polarity)
+    ranks = _ranks(cur_la, polarity, info["unit"])
     own_rank = ranks[ranks["_id"] == la_id].drop_duplicates("measure").set_index("measure")
 
     measures = sorted(current["measure"].unique())
@@ -135,11 +154,36 @@ def compare(bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] |
     out["ranked"] = out["measure"].map(ranks.groupby("measure")["ranked"].first()).fillna(0).astype(int)
     out["quartile"] = out["measure"].map(own_rank["quartile"])
     out["rank_order"] = np.where(out["polarity"] == "neutral", "highest first", "best first")
+    out["rank_text"] = [rank_text(r, n) for r, n in zip(out["rank"], out["ranked"], strict=True)]
+    out["quartile_note"] = [
+        quartile_note(u, r, n) for u, r, n in zip(out["unit"], out["rank"], out["ranked"], strict=True)
+    ]
     out["previous_value"] = out["measure"].map(own_prev).astype(float)
     out["change"] = out["la_value"] - out["previous_value"]
     out["release"] = out["measure"].map(own["release"])
     out.attrs.update(la=la, la_id=la_id, region_code=region_code, neighbours=neighbour_ids)
     return out[COLUMNS]
+
+
+def rank_text(rank: object, ranked: int) -> str:
+    """ "ranked 12 of 151 councils", or "" where the council has no rank."""
+    if rank is None or pd.isna(rank) or not ranked:
+        return ""
+    return f"ranked {int(rank)} of {int(ranked)} councils"
+
+
+def quartile_note(unit: object, rank: object, ranked: int) -> str:
+    """Why a measure has no quartile ("" where it has one or the council is not ranked for another reason)."""
+    if unit not in RANKED_UNITS:
+        return "not ranked: only rates and percentages are ranked (a count or an average ranks councils by size or mix, not performance)"
+    if rank is None or pd.isna(rank):
+        return ""
+    if ranked < MIN_COUNCILS_FOR_QUARTILE:
+        return (
+            f"no quartile: only {int(ranked)} councils are in the published files supplied "
+            f"(quartiles need {MIN_COUNCILS_FOR_QUARTILE} or more, as in the full DfE release)"
+        )
+    return ""
 
 
 def _region_of(la_rows: pd.DataFrame, la_id: str, year: int) -> str | None:

@@ -23,6 +23,7 @@ import pandas as pd
 from cpkit.care.codes import FOSTER_PLACEMENTS
 from cpkit.care.common import age_on, pct, rows_for_year, with_header
 from cpkit.care.episodes import care_episodes
+from cpkit.ssda903.codes import suitable_accommodation
 from cpkit.ssda903.model import Data903
 
 EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
@@ -106,9 +107,10 @@ def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
 
         put(f"leavers_in_touch_{suffix}_pct", rows["IN_TOUCH"].eq("YES"))
         knowable = ~rows["ACCOM"].str[:1].isin(SUITABILITY_UNKNOWABLE).fillna(False)
+        # Only the DfE's suitable codes: S1/X1 (no fixed abode, custody) are never suitable.
         put(
             f"leavers_suitable_accom_{suffix}_pct",
-            rows["ACCOM"].str.endswith("1") & knowable,
+            rows["ACCOM"].isin(suitable_accommodation()) & knowable,
             int(knowable.sum()),
         )
         put(f"leavers_eet_{suffix}_pct", rows["ACTIV"].isin(EET))

@@ -42,15 +42,15 @@ def n_of_m(n: int, m: int, threshold: int = 5, decimals: int = 0) -> str:
     return Rule(threshold).n_of_m(n, m, decimals)
 
 
-def change_kind(old: float, new: float, thresholds: NarrativeThresholds) -> str:
-    """One of stable, slight_rise, rise, slight_fall, fall, by the relative change."""
-    if old == 0:
-        return "stable" if new == 0 else "rise"
-    rel = (new - old) / abs(old)
-    if abs(rel) < thresholds.stable:
-        return "stable"
-    size = "slight_" if abs(rel) <= thresholds.slight else ""
-    return f"{size}{'rise' if rel > 0 else 'fall'}"
+def change_kind(old: float, new: float, thresholds: NarrativeThresholds, decimals: int = 6) -> str:
+    """One of stable, slight_rise, rise, slight_fall, fall: the one judgement rule
+    (``cpkit.present.judgement.change_kind``), comparing the figures at ``decimals`` places (as printed)."""
+    from cpkit.present.judgement import Thresholds
+    from cpkit.present.judgement import change_kind as judged
+
+    return (
+        judged(old, new, decimals, Thresholds(stable=thresholds.stable, slight=thresholds.slight)) or "stable"
+    )
 
 
 def change_phrase(
@@ -93,8 +93,9 @@ class Narrative:
             raise KeyError(f"no narrative template {key!r}") from exc
         return template.format(**values)
 
-    def change(self, old: float, new: float) -> str:
-        return change_phrase(old, new, self.config.narrative, self.templates["change"])
+    def change(self, old: float, new: float, decimals: int = 6) -> str:
+        """ "rose slightly", "fell"...: the judgement rule on the two figures as printed at ``decimals``."""
+        return self.templates["change"][change_kind(old, new, self.config.narrative, decimals)]
 
     def count(self, n: int | float) -> str:
         return fmt_count(n, self.config.small_number_threshold)

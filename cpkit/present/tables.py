@@ -8,7 +8,7 @@ and in the Excel download read the same.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
 from IPython.display import display
@@ -36,8 +36,12 @@ def table_html(
     formats: Mapping[str, Formatter] | None = None,
     note: str | None = None,
     classes: Mapping[str, Mapping[int, str]] | None = None,
+    markup_columns: Collection[str] = (),
 ) -> str:
     """HTML for ``df`` with ``caption``; the first column is the row header when ``row_header``.
+
+    ``markup_columns`` hold markup the kit itself drew (an inline SVG sparkline with its text alternative),
+    inserted as it is; every other cell is escaped, so text from input files stays text.
 
     ``formats`` maps column names to functions giving the cell text; ``classes`` maps a column to
     {row position: CSS class} (used for RAG colours, which always sit beside a text label); ``note`` is a
@@ -53,7 +57,8 @@ def table_html(
     for i, record in enumerate(df.itertuples(index=False)):
         cells = []
         for j, (col, value) in enumerate(zip(df.columns, record, strict=True)):
-            text = html.escape(formats.get(col, _fmt)(value))
+            text = formats.get(col, _fmt)(value)
+            text = text if col in markup_columns else html.escape(text)
             css = classes.get(col, {}).get(i)
             attr = f' class="{css}"' if css else ""
             if j == 0 and row_header:

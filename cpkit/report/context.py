@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period, find_config
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
+
+if TYPE_CHECKING:
+    from cpkit.figures import Figures
 
 SSDA903_DIR = "ssda903"
 
@@ -41,7 +45,22 @@ class SectionContext:
             return read_903(self.cache_dir / SSDA903_DIR)
         from cpkit.ssda903 import load_903
 
-        return load_903(self.data_dir / SSDA903_DIR)
+        return load_903(self.data_dir / SSDA903_DIR, la_code=[self.config.la_code, self.config.la_old_code])
+
+    @cached_property
+    def figures(self) -> Figures:
+        """The run's figures table (``cpkit.figures``): from the cache the prepare step wrote, or, for a
+        notebook run by hand without one, built here from the data folder."""
+        from cpkit.figures import build_figures, load_figures
+
+        if self.cache_dir is not None:
+            found = load_figures(self.cache_dir)
+            if found is not None:
+                return found
+        has_903 = (self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir()) or (
+            self.data_dir / SSDA903_DIR
+        ).is_dir()
+        return build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
 
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""
@@ -64,6 +83,7 @@ def open_section(
     la_code: str = "",
     config_file: str = "",
     cache_dir: str = "",
+    quarter: int = 0,
 ) -> SectionContext:
     """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
     data = Path(data_dir).resolve()
@@ -74,7 +94,7 @@ def open_section(
     return SectionContext(
         section=section,
         config=config,
-        period=Period.from_year(int(year), period),
+        period=Period.from_year(int(year), period, int(quarter) or None),
         data_dir=data,
         cache_dir=Path(cache_dir) if cache_dir else None,
     )

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from cpkit.config import Config, Period, find_config
+from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.report.execute import SectionRun, run_section
 from cpkit.report.sections import Section, select
 
@@ -51,6 +51,7 @@ class ReportRequest:
     timeout: int | None = 600  # seconds per cell
     progress: bool = True
     registry: tuple[Section, ...] | None = None  # the sections to choose from (default: the report's)
+    quarter: int | None = None  # with period "quarter": the quarterly Performance on a Page
 
 
 def build_report(request: ReportRequest) -> Path:
@@ -60,14 +61,20 @@ def build_report(request: ReportRequest) -> Path:
         raise ReportFailed(f"data folder not found: {data_dir}")
     config_file = request.config_file or find_config(data_dir)
     config = Config.load(config_file, la_name=request.la_name, la_code=request.la_code)
-    period = Period.from_year(request.year, request.period)
-    sections = select(request.sections, request.registry)
+    period = Period.from_year(request.year, request.period, request.quarter)
+    in_year = period.kind in IN_YEAR_KINDS
+    if in_year:
+        from cpkit.report.sections import poap_section
+
+        sections = [poap_section()]
+    else:
+        sections = select(request.sections, request.registry)
     out_dir = Path(request.out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    analyst_dir = out_dir / ANALYST_DIR / str(period.year)
+    analyst_dir = out_dir / ANALYST_DIR / period.folder
     analyst_dir.mkdir(parents=True, exist_ok=True)
 
-    work = Path(tempfile.mkdtemp(prefix=f".{period.year}-building-", dir=out_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
     try:
         from cpkit.report.prepare import prepare_data
 
@@ -81,16 +88,21 @@ def build_report(request: ReportRequest) -> Path:
             "config_file": str(config_file.resolve()) if config_file else "",
             "cache_dir": str(cache_dir),
         }
+        if in_year:
+            parameters["quarter"] = period.quarter
         check_parameters(sections, parameters)
         runs = _execute_all(sections, parameters, analyst_dir, request)
         failed = [r for r in runs if not r.ok]
         if failed:
             raise ReportFailed(_failure_message(failed, analyst_dir), runs)
+        from cpkit.report.poap_site import write_poap_site
         from cpkit.report.site import write_site
 
         staging = work / "site"
-        write_site(staging, sections, runs, config, period, parameters, inputs)
-        return _swap_in(staging, out_dir / str(period.year), work)
+        (write_poap_site if in_year else write_site)(
+            staging, sections, runs, config, period, parameters, inputs
+        )
+        return _swap_in(staging, out_dir / period.folder, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

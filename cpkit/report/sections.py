@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+# The quarterly Performance on a Page: one notebook of its own, outside the annual report's sections.
+POAP_NOTEBOOK = NOTEBOOKS_DIR / "poap" / "performance_on_a_page.ipynb"
 _NAME = re.compile(r"^\d{2}_[a-z0-9_]+$")
 
 
@@ -69,3 +71,8 @@ def reading_order(sections: list[Section]) -> list[Section]:
     """The order readers meet the sections: a summary that runs last, because it is written from the
     others, comes first, as the executive summary does in a council's annual report."""
     return [s for s in sections if s.last] + [s for s in sections if not s.last]
+
+
+def poap_section() -> Section:
+    """The quarterly Performance on a Page, run through the same runner as the annual report."""
+    return section_from_notebook(POAP_NOTEBOOK)

@@ -8,7 +8,12 @@ The same seed gives the same files.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+# The sample's in-year extract: the case system's data to the end of Q3 2025-26, for the quarterly
+# Performance on a Page (`cpkit poap --year 2026 --quarter 3`).
+SAMPLE_EXTRACT_DATE = date(2025, 12, 31)
 
 SAMPLE_CONFIG = """\
 # Settings for the synthetic sample council. A real council keeps its own copy of this file beside its
@@ -30,7 +35,7 @@ def _ground_truth(seed: int) -> dict[int, dict[tuple[str, ...], float]]:
     from cpkit.sample.benchmarks import YEARS, ground_truth
     from cpkit.sample.ssda903 import simulate
 
-    children = simulate(seed)
+    children = simulate(seed, until=SAMPLE_EXTRACT_DATE)  # the same children as the returns written
     return {year: ground_truth(children, year, seed) for year in YEARS}
 
 
@@ -42,7 +47,14 @@ def write_sample(out_dir: Path, seed: int = 2025) -> list[Path]:
     from cpkit.sample.ssda903 import write_903_sample
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = list(write_903_sample(out_dir / "ssda903", seed=seed))
+    written = list(
+        write_903_sample(
+            out_dir / "ssda903",
+            seed=seed,
+            extract_date=SAMPLE_EXTRACT_DATE,
+            extract_dir=out_dir / "inyear" / SAMPLE_EXTRACT_DATE.isoformat(),
+        )
+    )
     written.append(write_action_plan(out_dir / "action_plan.xlsx", seed=seed))
     written.append(write_kpis(out_dir / "kpis.csv", seed=seed))
     written.extend(write_benchmarks(out_dir / "benchmarks", seed=seed, truth=_ground_truth(seed)))

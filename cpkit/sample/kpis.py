@@ -2,6 +2,9 @@
 
 Two financial years (2023-24 and 2024-25, i.e. years 2024 and 2025) so the report can show this year
 beside last year; values near what councils report, each with a target and the system it comes from.
+Then quarterly figures (2023-24 Q1 to 2025-26 Q3) of what the Board's Performance on a Page tracks each
+quarter: "up to date" shares at the quarter end, and foster carer households, approvals and
+de-registrations, so a sample quarter has its same quarter last year and an eight-quarter trend.
 """
 
 from __future__ import annotations
@@ -171,6 +174,127 @@ INDICATORS = [
 ]
 
 
+# indicator, theme, unit, polarity, source, typical value, spread, target, cohort (None: a count)
+QUARTERLY = [
+    (
+        "Child in care reviews held on time",
+        "children in care",
+        "percent",
+        "high",
+        "Case management system",
+        91,
+        4,
+        95,
+        330,
+    ),
+    (
+        "Statutory visits up to date",
+        "children in care",
+        "percent",
+        "high",
+        "Case management system",
+        89,
+        5,
+        95,
+        340,
+    ),
+    (
+        "Care plans up to date",
+        "children in care",
+        "percent",
+        "high",
+        "Case management system",
+        90,
+        4,
+        95,
+        340,
+    ),
+    (
+        "Personal education plans up to date",
+        "education",
+        "percent",
+        "high",
+        "Virtual School ePEP",
+        92,
+        4,
+        95,
+        215,
+    ),
+    ("Health assessments up to date", "health", "percent", "high", "Health partner", 87, 5, 90, 300),
+    ("Dental checks up to date", "health", "percent", "high", "Health partner", 78, 6, 85, 300),
+    ("Pathway plans up to date", "care leavers", "percent", "high", "Leaving care team", 86, 5, 90, 195),
+    (
+        "Care leavers in suitable accommodation",
+        "care leavers",
+        "percent",
+        "high",
+        "Leaving care team",
+        88,
+        4,
+        90,
+        195,
+    ),
+    (
+        "Care leavers in education, employment or training",
+        "care leavers",
+        "percent",
+        "high",
+        "Leaving care team",
+        55,
+        6,
+        60,
+        195,
+    ),
+    (
+        "Approved foster carer households (in-house)",
+        "fostering",
+        "number",
+        "high",
+        "Fostering service",
+        118,
+        4,
+        125,
+        None,
+    ),
+    (
+        "Foster carer households approved in the quarter",
+        "fostering",
+        "number",
+        "high",
+        "Fostering service",
+        3,
+        2,
+        4,
+        None,
+    ),
+    (
+        "Foster carer households de-registered in the quarter",
+        "fostering",
+        "number",
+        "low",
+        "Fostering service",
+        3,
+        2,
+        None,
+        None,
+    ),
+]
+QUARTERS = [f"{y}-{str(y + 1)[-2:]} Q{q}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)][:-1]
+
+
+def _row(rng: np.random.Generator, spec: tuple, period: str) -> list[object]:
+    name, theme, unit, polarity, source, typical, spread, target, cohort = spec
+    if cohort:
+        denominator = int(rng.integers(int(cohort * 0.9), int(cohort * 1.1)))
+        share = float(np.clip(rng.normal(typical, spread), 0, 100)) / 100
+        numerator = int(round(denominator * share))
+        value = f"{numerator / denominator * 100:.1f}"
+        return [name, theme, period, value, numerator, denominator, target, polarity, unit, source]
+    value = max(0.0, rng.normal(typical, spread))
+    shown = f"{value:.1f}" if unit == "score" else str(int(round(value)))
+    return [name, theme, period, shown, "", "", "" if target is None else target, polarity, unit, source]
+
+
 def write_kpis(path: Path, seed: int = 2025) -> Path:
     """Write the sample KPI CSV (columns as ``cpkit.kpis.load_kpis`` reads them) and return its path."""
     rng = np.random.default_rng(seed)
@@ -188,21 +312,9 @@ def write_kpis(path: Path, seed: int = 2025) -> Path:
         "unit",
         "source",
     ]
-    rows = []
-    for name, theme, unit, polarity, source, typical, spread, target, cohort in INDICATORS:
-        for period in ("2023-24", "2024-25"):
-            if cohort:
-                denominator = int(rng.integers(int(cohort * 0.9), int(cohort * 1.1)))
-                share = float(np.clip(rng.normal(typical, spread), 0, 100)) / 100
-                numerator = int(round(denominator * share))
-                value = f"{numerator / denominator * 100:.1f}"
-                rows.append(
-                    [name, theme, period, value, numerator, denominator, target, polarity, unit, source]
-                )
-            else:
-                value = max(0.0, rng.normal(typical, spread))
-                shown = f"{value:.1f}" if unit == "score" else str(int(round(value)))
-                rows.append([name, theme, period, shown, "", "", target, polarity, unit, source])
+    rows = [_row(rng, spec, period) for spec in INDICATORS for period in ("2023-24", "2024-25")]
+    quarterly = np.random.default_rng(seed + 1)  # its own draws: the yearly rows stay as they were
+    rows += [_row(quarterly, spec, period) for spec in QUARTERLY for period in QUARTERS]
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)

@@ -39,32 +39,50 @@ FIRST_MF_YEAR = 2025  # SEX is coded M/F from the 2024-25 return, 1/2 before
 
 
 def write_903_sample(
-    out_dir: Path, seed: int = 2025, first_year: int = 2019, last_year: int = 2025
+    out_dir: Path,
+    seed: int = 2025,
+    first_year: int = 2019,
+    last_year: int = 2025,
+    extract_date: date | None = None,
+    extract_dir: Path | None = None,
 ) -> list[Path]:
     """Write returns ``first_year`` to ``last_year`` (2025 = 2024-25) under ``out_dir/<year>/``.
 
+    With ``extract_date`` (after 31 March ``last_year``) the histories run on to that day and an in-year
+    extract of the next collection year, to that day, is written to ``extract_dir`` (no OC2 or OC3: those
+    cohorts exist only at 31 March), as a council's case system gives one between returns.
     Returns the files written, in order. Same arguments, same bytes.
     """
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
-    children = simulate(seed, first_year, last_year)
+    last_day = date(last_year, 3, 31)
+    if extract_date is not None and (extract_date <= last_day or extract_dir is None):
+        raise ValueError(f"an extract needs a folder and a date after {last_day}, not {extract_date}")
+    children = simulate(seed, first_year, last_year, extract_date)
+    cuts = [(Year(year), Path(out_dir) / str(year)) for year in range(first_year, last_year + 1)]
+    if extract_date is not None and extract_dir is not None:
+        cuts.append((Year(last_year + 1, extract_date), Path(extract_dir)))
     written: list[Path] = []
-    for year in range(first_year, last_year + 1):
-        folder = Path(out_dir) / str(year)
+    for y, folder in cuts:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, rows in build_return(children, year, seed).items():
+        for name, rows in build_return(children, y, seed).items():
+            if y.in_year and name in ("oc2", "oc3"):
+                continue  # an in-year extract has no 31 March cohorts
             path = folder / FILE_NAMES[name]
             _write_csv(path, TABLE_COLUMNS[name], rows)
             written.append(path)
     return written
 
 
-def simulate(seed: int = 2025, first_year: int = 2019, last_year: int = 2025) -> list[Child]:
-    """The simulated children behind returns ``first_year`` to ``last_year``, sorted by id (deterministic)."""
+def simulate(
+    seed: int = 2025, first_year: int = 2019, last_year: int = 2025, until: date | None = None
+) -> list[Child]:
+    """The simulated children behind returns ``first_year`` to ``last_year`` (and an in-year extract to
+    ``until``, when given), sorted by id (deterministic: the same arguments give the same children)."""
     simulation = CareSimulation(
         seed,
         start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
-        end=date(last_year, 3, 31),
+        end=until or date(last_year, 3, 31),
         pool=PostcodePool(),
     )
     return sorted(simulation.run(), key=lambda c: c.child_id)
@@ -72,7 +90,10 @@ def simulate(seed: int = 2025, first_year: int = 2019, last_year: int = 2025) ->
 
 @dataclass(frozen=True)
 class Year:
+    """A collection year, or the part of one up to an in-year extract's date (``cut``)."""
+
     year: int
+    cut: date | None = None
 
     @property
     def start(self) -> date:
@@ -80,13 +101,17 @@ class Year:
 
     @property
     def end(self) -> date:
-        return date(self.year, 3, 31)
+        return self.cut or date(self.year, 3, 31)
+
+    @property
+    def in_year(self) -> bool:
+        return self.cut is not None
 
 
-def build_return(children: list[Child], year: int, seed: int) -> dict[str, list[dict[str, str]]]:
-    """One collection year's tables as rows of text, in file order."""
-    y = Year(year)
-    dice = Dice(seed * 10_000 + year)  # the year's own draws (health, care leavers), independent of others
+def build_return(children: list[Child], year: int | Year, seed: int) -> dict[str, list[dict[str, str]]]:
+    """One collection year's tables (or, for a ``Year`` with a cut, an in-year extract's) as rows of text."""
+    y = year if isinstance(year, Year) else Year(year)
+    dice = Dice(seed * 10_000 + y.year)  # the year's own draws (health, care leavers), independent of others
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in FILE_NAMES}
     for child in children:
         episodes = [e for e in child.episodes if e.decom <= y.end and (e.dec is None or e.dec >= y.start)]
@@ -116,7 +141,7 @@ def build_return(children: list[Child], year: int, seed: int) -> dict[str, list[
                 for kind, start, end in sorted(child.missing, key=lambda m: m[1])
                 if y.start <= start <= y.end
             ]
-        if not child.short_breaks:
+        if not child.short_breaks and not y.in_year:
             if _in_oc2_cohort(child, y):
                 tables["oc2"].append(_oc2_row(child, y, dice))
             tables["oc3"] += _oc3_rows(child, y, dice)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cpkit.care import care_leavers, leaver_outcomes, leavers_breakdown
-from cpkit.care.common import rows_for_year
+from cpkit.care import care_leavers, leavers_breakdown
 from cpkit.care.leavers import NEET
 from cpkit.config import Config, Period
+from cpkit.figures import Figures
 from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
@@ -23,8 +23,10 @@ from cpkit.sections.common import (
     compare_share,
     measure_table,
     percent_chart,
+    return_label,
+    return_year,
+    when,
 )
-from cpkit.sections.health import return_label, return_year, when
 from cpkit.ssda903.model import Data903
 
 AGE_GROUPS = ("17-18", "19-21")
@@ -37,13 +39,12 @@ MEASURES = {
 EXCLUDED = "Excluded (died or returned home)"
 
 
-def outcomes(data: Data903, period: Period) -> dict[str, dict[str, Figure] | None]:
-    """OC3 measures for the return year and the one before (None for a year with no OC3 rows)."""
+def outcomes(figures: Figures, period: Period) -> dict[str, dict[str, Figure] | None]:
+    """OC3 measures for the return year and the one before, read from the run's figures table (None for a
+    year it has no OC3 figures for)."""
     year = return_year(period)
-    return {
-        k: leaver_outcomes(data, y) if not rows_for_year(data.oc3, y).empty else None
-        for k, y in (("previous", year - 1), ("current", year))
-    }
+    keys = [m for m in figures.frame["measure"].unique() if str(m).startswith("leavers_")]
+    return {k: figures.figures(keys, y) for k, y in (("previous", year - 1), ("current", year))}
 
 
 def numbers(data: Data903, period: Period) -> pd.DataFrame:

@@ -182,7 +182,7 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
         )
     else:
         diff = last_n - first_n
-        change = narrative.change(first_n, last_n)
+        change = narrative.change(first_n, last_n, 0)
         if change == narrative.templates["change"]["stable"]:
             opening = narrative.say(
                 "children_in_care.stock_flat",

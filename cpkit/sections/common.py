@@ -24,6 +24,41 @@ Figure = dict[str, float]  # numerator, denominator, pct: the care library's hea
 PCT_SYMBOL = SECONDARY_SYMBOL  # a hidden percentage, change or average: "[c]" (cpkit.present.disclosure)
 
 
+def return_year(period: Period) -> int:
+    """The OC2/OC3 collection year a report uses: the year ending 31 March ``period.year``.
+
+    Health and care leaver figures belong to a collection year, as the DfE collects them; a calendar-year
+    report uses the return for the year ending 31 March of its year, the latest complete one inside it.
+    """
+    return period.year
+
+
+def return_label(year: int) -> str:
+    """2025 -> "2024-25" (the year ending 31 March 2025)."""
+    return Period.from_year(year).label
+
+
+def when(period: Period) -> tuple[str, str]:
+    """The two collection years a health or care leaver table compares: ("2023-24", "2024-25")."""
+    year = return_year(period)
+    return return_label(year - 1), return_label(year)
+
+
+def benchmark_note(benchmarks: pd.DataFrame | None, period: Period) -> str:
+    """Where the England and neighbour figures come from, and which year they are (``Figures.benchmarks``)."""
+    if benchmarks is None:
+        return ""
+    label = benchmarks.attrs["label"]
+    text = (
+        f" England and statistical-neighbour figures are the DfE's published figures for the year ending "
+        f"31 March {benchmarks.attrs['year']} ({label}); the neighbour figure is the average of the "
+        f"{benchmarks.attrs['neighbours']} statistical neighbours' published values."
+    )
+    if period.kind == "calendar" or benchmarks.attrs["year"] != period.year:
+        text += f" They are the latest published and do not cover exactly the same period as {period.label}."
+    return text
+
+
 def day_label(d: date) -> str:
     """date(2025, 3, 31) -> "31 March 2025"."""
     return f"{d.day} {d.strftime('%B %Y')}"
@@ -93,7 +128,7 @@ def compare_share(
             previous=when[0],
             current=when[1],
         )
-    change = narrative.change(round(float(previous["pct"]), 1), round(float(current["pct"]), 1))
+    change = narrative.change(float(previous["pct"]), float(current["pct"]), 0)
     return narrative.say(
         "children_in_care.compare",
         measure=measure,
@@ -135,7 +170,7 @@ def compare_counts(
             return narrative.say("children_in_care.not_shown", measure=measure)
         return narrative.say("children_in_care.compare_hidden", measure=measure, **values)
     return narrative.say(
-        "children_in_care.compare", measure=measure, change=narrative.change(previous, current), **values
+        "children_in_care.compare", measure=measure, change=narrative.change(previous, current, 0), **values
     )
 
 
@@ -261,7 +296,7 @@ def measure_table(
 
     ``rows`` are (label, benchmark measure id or None, previous figure, current figure). Labels in
     ``averages`` are averages (value to one decimal, "Out of" the children it averages over), not shares.
-    ``benchmarks`` (from ``cpkit.sections.placements.benchmark_figures``) adds the published England and
+    ``benchmarks`` (from the figures table, ``Figures.benchmarks``) adds the published England and
     statistical-neighbour figures for the measure; its ``attrs["year"]`` names their year.
     """
     t, sym = config.small_number_threshold, config.suppression_symbol
@@ -340,10 +375,3 @@ def percent_chart(
     ]
     alt = f"Bar chart of {subject} in {years[0]} and {years[1]}. In {years[1]}: " + "; ".join(parts) + "."
     return fig, alt
-
-
-def benchmark_year(period: Period, years: list[int]) -> int | None:
-    """The DfE year to compare with: the latest year ending 31 March on or before the period's end (the DfE
-    publishes years ending 31 March only, so a calendar 2025 report compares with the year to March 2025)."""
-    usable = [y for y in years if Period.from_year(y).end <= period.end]
-    return max(usable) if usable else None

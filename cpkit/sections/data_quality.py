@@ -74,7 +74,31 @@ RULE_ACTIONS: dict[str, str] = {
     "date_after_return_year": CASE_TEAM + "check the dates: the year's return should not hold later events.",
     "missing_ends_before_start": CASE_TEAM
     + "correct the start or end dates of these missing or away episodes.",
+    # reading (cpkit.ssda903.files, councils) and stacking returns (cpkit.ssda903.stack)
+    "table_without_rows": "Check the extract ran for the whole year: a table with no rows is usually a failed export.",
+    "title_rows": "None needed; the rows above the column headings were skipped.",
+    "delimiter": "None needed; the file was read with its own separator.",
+    "year_from_dates": "None needed; name folders by the year the return ends in (2025 for 2024-25) to be sure.",
+    "council_not_in_file": "Check la_code and la_old_code in cpkit.yaml, or supply the council's own files.",
+    "other_councils": "None needed; only the council's own rows were read.",
+    "unreadable_year": "Correct the YEAR column of the regional file to the collection year.",
+    "episode_amended": "None needed; the later return's version was used. Check the change was intended.",
+    "episode_start_amended": CASE_TEAM
+    + "check the start date: the returns disagree (the DfE's rule 562 will query it).",
+    "episode_not_restated": CASE_TEAM
+    + "check whether the child left care: the episode is missing from the next year's return.",
+    "episode_start_moved": CASE_TEAM
+    + "check the start date: the earlier return did not have the child in care then.",
+    "episode_outside_return_year": CASE_TEAM
+    + "check these episodes: they belong to an earlier return's year, which does not have them.",
+    "dfe_validator_unavailable": "Run `make validator` to set up the DfE's validation rules, then check again.",
+    "dfe_validator_failed": "Run `cpkit check` again; if it fails again, report it with the message shown.",
+    "dfe_validator_known_wrong": "None needed; the codes are valid in the DfE's guide for the year.",
 }
+# The DfE's own rules (dfe_<number>): what to do is in the DfE's wording of each rule.
+DFE_ACTION = (
+    CASE_TEAM + "correct the records the DfE's rule names (its number is in the DfE's validation guide)."
+)
 DEFAULT_ACTION = CASE_TEAM + "correct these records in the case management system and send a new extract."
 
 
@@ -93,6 +117,22 @@ SET_ASIDE_KINDS = [
         r"superseded by the \d{4} return",
         "Replaced by the same row in a later year's return",
         "None needed: each return repeats children and open episodes, and the latest return is used.",
+        True,
+    ),
+    Kind(
+        r"^the same episode as .* whose start date differs$",
+        "Same episode with another start date in a later return",
+        RULE_ACTIONS["episode_start_amended"],
+    ),
+    Kind(
+        r"ended before (its|this) return's year|starts in the year the \d{4} return covers",
+        "Episode outside its return's year",
+        RULE_ACTIONS["episode_outside_return_year"],
+    ),
+    Kind(
+        r"^the same episode is in a return of known year$",
+        "Same episode in a return of known year",
+        "None needed: the return's version was used.",
         True,
     ),
     Kind(r"^exact copy of", "Exact copy of another row in the same return", RULE_ACTIONS["duplicate_row"]),
@@ -201,10 +241,19 @@ def _problem_counts(problems: pd.DataFrame) -> pd.DataFrame:
     return summarise(full)
 
 
+def _effect_groups(s: pd.DataFrame) -> list[str]:
+    """Each summarised row's group in the sentence: error, warning (with the DfE's errors, which do not
+    block) or info."""
+    dfe = s["rule"].astype("str").str.startswith("dfe_")
+    sev = s["severity"].astype("str")
+    return ["warning" if (v == "error" and d) else v for v, d in zip(sev, dfe, strict=True)]
+
+
 def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Problems counted by table and rule, errors first: what was found, its effect, what to do."""
     s = _problem_counts(problems)
-    ledger = counts_ledger(list(s["count"]), list(s["severity"].astype(str)), config, overall=False)
+    dfe = s["rule"].astype("str").str.startswith("dfe_")
+    ledger = counts_ledger(list(s["count"]), _effect_groups(s), config, overall=False)
     table = (
         s["table"].astype("object").where(~s["table"].isin(["None", "nan", ""]) & s["table"].notna(), "Files")
     )
@@ -212,9 +261,15 @@ def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
         {
             "Table": table.to_numpy(),
             "What was found": s["description"].to_numpy(),
-            "Effect": s["severity"].map(EFFECT).fillna("For information").to_numpy(),
+            "Effect": s["severity"]
+            .map(EFFECT)
+            .fillna("For information")
+            .where(~(dfe & (s["severity"] == "error")), "DfE error: does not block the report")
+            .to_numpy(),
             "Count": [ledger.text(i) for i in range(len(s))],
-            "What to do": [RULE_ACTIONS.get(r, DEFAULT_ACTION) for r in s["rule"]],
+            "What to do": [
+                RULE_ACTIONS.get(r, DFE_ACTION if r.startswith("dfe_") else DEFAULT_ACTION) for r in s["rule"]
+            ],
         }
     )
 
@@ -225,8 +280,10 @@ def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str
     if problems.empty:
         return [narrative.say("data_quality.no_problems")]
     s = _problem_counts(problems)
-    ledger = counts_ledger(list(s["count"]), list(s["severity"].astype(str)), narrative.config, overall=False)
-    errors = int(s.loc[s["severity"].astype(str) == "error", "count"].sum())
+    groups = _effect_groups(s)
+    ledger = counts_ledger(list(s["count"]), groups, narrative.config, overall=False)
+    # The DfE's errors are listed but do not block (cpkit.ssda903.checks.blocking): counted as warnings.
+    errors = int(sum(n for n, g in zip(s["count"], groups, strict=True) if g == "error"))
     out = [
         narrative.say(
             "data_quality.problems",

@@ -24,51 +24,48 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.kpis import load_kpis
+from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, suppress_value
-from cpkit.present.narrative import Narrative, change_kind
+from cpkit.present.narrative import Narrative
 
 THEME = "education"
-NEAR_POINTS = 5.0  # "within 5 points" for percentages and scores
-NEAR_SHARE = 0.05  # for other units: within 5% of the target
-POINT_UNITS = {"percent", "score"}
 
 MET, NEAR, MISSED = "Met", "Within 5 points", "Missed"
 RAG_CLASSES = {MET: "rag rag-met", NEAR: "rag rag-near", MISSED: "rag rag-missed"}
 IMPROVED, WORSE, SAME = "Improved", "Worse", "About the same"
+RAG_WORDS = {judgement.GREEN: MET, judgement.AMBER: NEAR, judgement.RED: MISSED}
+DIRECTION_WORDS = {"better": IMPROVED, "worse": WORSE, "same": SAME, "higher": "Higher", "lower": "Lower"}
 
 
-def rag(value: float | None, target: float | None, polarity: str, unit: str) -> str | None:
-    """Met / Within 5 points / Missed against ``target`` (see the module docstring); None if no RAG applies."""
-    if (
-        value is None
-        or target is None
-        or pd.isna(value)
-        or pd.isna(target)
-        or polarity not in ("high", "low")
-    ):
-        return None
-    shortfall = (target - value) if polarity == "high" else (value - target)
-    if shortfall <= 0:
-        return MET
-    margin = NEAR_POINTS if unit in POINT_UNITS else NEAR_SHARE * abs(target)
-    return NEAR if shortfall <= margin + 1e-9 else MISSED
+def _decimals(unit: str) -> int:
+    """The precision the table prints a KPI at (``value_text``): one place, whole numbers for counts."""
+    return 0 if unit == "number" else 1
 
 
-def direction(previous: float | None, current: float | None, polarity: str, config: Config) -> str:
+def rag(
+    value: float | None, target: float | None, polarity: str, unit: str, config: Config | None = None
+) -> str | None:
+    """Met / Within 5 points / Missed against ``target``: the one rule's Green / Amber / Red
+    (``cpkit.present.judgement.rag``, at the printed precision); None if no RAG applies."""
+    status = judgement.rag(
+        value, target, polarity, unit, _decimals(unit), judgement.Thresholds.from_config(config)
+    )
+    return RAG_WORDS.get(status)
+
+
+def direction(
+    previous: float | None, current: float | None, polarity: str, config: Config, unit: str = "percent"
+) -> str:
     """Improved / Worse / About the same by polarity (Higher / Lower for neutral indicators); "" if unknown.
 
-    "About the same" uses the narrative's ``stable`` threshold, so the table and the sentence agree.
+    The one rule (``cpkit.present.judgement.direction``), at the printed precision, so the table, the
+    sentence and the scorecard agree.
     """
-    if previous is None or current is None or pd.isna(previous) or pd.isna(current):
-        return ""
-    kind = change_kind(previous, current, config.narrative)
-    if kind == "stable":
-        return SAME
-    rose = kind.endswith("rise")
-    if polarity == "neutral":
-        return "Higher" if rose else "Lower"
-    return IMPROVED if rose == (polarity == "high") else WORSE
+    way = judgement.direction(
+        previous, current, polarity, _decimals(unit), judgement.Thresholds.from_config(config)
+    )
+    return DIRECTION_WORDS.get(way.verdict, "")
 
 
 def read_education(path: Path, period: Period) -> pd.DataFrame | None:
@@ -128,8 +125,10 @@ def education_figures(kpis: pd.DataFrame, period: Period, config: Config) -> pd.
                 "previous_period": None if old is None else _period_note(old, prev),
                 "current_period": _period_note(cur, period),
                 "change": None if prev_value is None else float(cur["value"]) - prev_value,
-                "direction": "" if hidden else direction(prev_value, float(cur["value"]), polarity, config),
-                "rag": rag(float(cur["value"]), cur["target"], polarity, unit),
+                "direction": ""
+                if hidden
+                else direction(prev_value, float(cur["value"]), polarity, config, unit),
+                "rag": rag(float(cur["value"]), cur["target"], polarity, unit, config),
                 "hidden": hidden,
                 "previous_hidden": prev_hidden,
                 "current_hidden": cur_hidden,
@@ -281,7 +280,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
             text = narrative.say(
                 "education.flat" if f.direction == SAME else "education.compare",
                 measure=f.indicator,
-                change=narrative.change(f.previous, f.current),
+                change=narrative.change(f.previous, f.current, _decimals(f.unit)),
                 then=value_text(f.previous, f.unit, config),
                 previous=then,
                 now=cur,

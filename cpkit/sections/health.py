@@ -10,9 +10,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cpkit.care import health_outcomes, oc2_cohort
-from cpkit.care.common import rows_for_year
 from cpkit.config import Config, Period
+from cpkit.figures import Figures
 from cpkit.present.disclosure import Ledger, is_small
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
@@ -22,8 +21,10 @@ from cpkit.sections.common import (
     compare_share,
     measure_table,
     percent_chart,
+    return_label,
+    return_year,
+    when,
 )
-from cpkit.ssda903.model import Data903
 
 CHECKS = {
     "health_assessment_pct": "Annual health assessment",
@@ -40,16 +41,6 @@ SDQ = {
 }
 
 
-def return_year(period: Period) -> int:
-    """The OC2/OC3 collection year a report uses: the year ending 31 March ``period.year``."""
-    return period.year
-
-
-def return_label(year: int) -> str:
-    """2025 -> "2024-25" (the year ending 31 March 2025)."""
-    return Period.from_year(year).label
-
-
 def year_note(period: Period) -> str:
     """Which return year the figures come from, in words, for a calendar-year report; else ""."""
     if period.kind == "financial":
@@ -61,19 +52,26 @@ def year_note(period: Period) -> str:
     )
 
 
-def outcomes(data: Data903, period: Period) -> dict[str, dict[str, Figure] | None]:
-    """OC2 measures for the return year and the one before (None for a year with no OC2 rows)."""
-    year = return_year(period)
-    out: dict[str, dict[str, Figure] | None] = {}
-    for key, y in (("previous", year - 1), ("current", year)):
-        out[key] = health_outcomes(data, y) if not rows_for_year(data.oc2, y).empty else None
-    return out
+OC2_MEASURES = (
+    *CHECKS,
+    *SDQ,
+    "convicted_pct",
+    "substance_misuse_pct",
+)
 
 
-def cohort_sizes(data: Data903, period: Period) -> tuple[int, int]:
-    """Children looked after continuously for 12 months or more at 31 March, last year and this year."""
+def outcomes(figures: Figures, period: Period) -> dict[str, dict[str, Figure] | None]:
+    """OC2 measures for the return year and the one before, read from the run's figures table (None for a
+    year it has no OC2 figures for)."""
     year = return_year(period)
-    return len(oc2_cohort(data, year - 1)), len(oc2_cohort(data, year))
+    return {k: figures.figures(OC2_MEASURES, y) for k, y in (("previous", year - 1), ("current", year))}
+
+
+def cohort_sizes(figures: Figures, period: Period) -> tuple[int, int]:
+    """Children looked after continuously for 12 months or more at 31 March, last year and this year: the
+    denominator of the health assessment measure (the whole OC2 cohort), so the sentence and the table agree."""
+    year = return_year(period)
+    return tuple(int(figures.figure("health_assessment_pct", y)["denominator"]) for y in (year - 1, year))  # type: ignore[return-value]
 
 
 _EMPTY: Figure = {"numerator": 0, "denominator": 0, "pct": float("nan")}
@@ -81,11 +79,6 @@ _EMPTY: Figure = {"numerator": 0, "denominator": 0, "pct": float("nan")}
 
 def _fig(figs: dict[str, Figure] | None, key: str) -> Figure:
     return figs[key] if figs is not None else _EMPTY
-
-
-def when(period: Period) -> tuple[str, str]:
-    year = return_year(period)
-    return return_label(year - 1), return_label(year)
 
 
 SDQ_BANDS = {
@@ -216,7 +209,7 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
             out.append(
                 narrative.say(
                     "health.sdq_average",
-                    change=narrative.change(round(prev["pct"], 1), round(cur["pct"], 1)),
+                    change=narrative.change(prev["pct"], cur["pct"], 1),
                     then=fmt_number(prev["pct"], 1),
                     now=fmt_number(cur["pct"], 1),
                     previous=w[0],

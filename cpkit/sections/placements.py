@@ -1,16 +1,15 @@
 """Section 2, placements and sufficiency: placement types, in-house share, stability, distance from home.
 
 Stock measures are taken at the end of the period and at the same day a year earlier; stability covers
-the period and the one before (LAIT 372, 393). Where the DfE's published figures are in
-``<data_dir>/benchmarks`` (``cpkit.benchmarks``), England and statistical-neighbour figures sit beside
-the council's (``benchmark_figures``).
+the period and the one before (LAIT 372, 393), read from the run's figures table (``cpkit.figures``), as
+are the DfE's published England and statistical-neighbour figures set beside the council's
+(``Figures.benchmarks``).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -18,18 +17,16 @@ import pandas as pd
 from cpkit.care import (
     inhouse_share,
     location_summary,
-    long_term_stability,
     placement_mix,
-    three_plus_placements,
 )
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE
 from cpkit.config import Config, Period
+from cpkit.figures import Figures
 from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
-    benchmark_year,
     breakdown_table,
     compare_share,
     date_phrases,
@@ -46,58 +43,6 @@ from cpkit.ssda903.model import Data903
 
 log = logging.getLogger(__name__)
 BENCHMARKS_DIR = "benchmarks"
-
-
-# --- Benchmarks ---------------------------------------------------------------------------------------
-
-
-def benchmark_figures(data_dir: str | Path, config: Config, period: Period) -> pd.DataFrame | None:
-    """England and statistical-neighbour figures per measure id, or None when there are none to show.
-
-    Reads the DfE release CSVs in ``config.benchmarks_dir`` or ``<data_dir>/benchmarks`` with
-    ``cpkit.benchmarks`` and compares the council (``config.la_code``) with its neighbours
-    (``statistical_neighbours``). Index: measure; columns england, neighbour_avg, neighbour_n;
-    ``attrs["year"]`` the DfE year used and ``attrs["label"]`` how tables name it ("2024-25").
-    """
-    folder = Path(data_dir) / (config.benchmarks_dir or BENCHMARKS_DIR)
-    if not folder.is_dir():
-        return None
-    try:
-        from cpkit.benchmarks import BenchmarkError, compare, load_benchmarks, statistical_neighbours
-    except ImportError:
-        return None
-    try:
-        bench = load_benchmarks(folder)
-        year = benchmark_year(period, sorted(int(y) for y in bench["year"].dropna().unique()))
-        if year is None:
-            return None
-        try:
-            neighbours = statistical_neighbours(config, folder)
-        except BenchmarkError as exc:
-            log.warning("no statistical neighbours: %s", exc)
-            neighbours = []
-        table = compare(bench, config.la_code, year, neighbours)
-    except (BenchmarkError, OSError, ValueError) as exc:
-        log.warning("benchmarks not used: %s", exc)
-        return None
-    out = table.set_index("measure")[["england", "neighbour_avg", "neighbour_n"]]
-    out.attrs.update(year=year, label=Period.from_year(year).label, neighbours=len(neighbours))
-    return out
-
-
-def benchmark_note(benchmarks: pd.DataFrame | None, period: Period) -> str:
-    """Where the England and neighbour figures come from, and which year they are."""
-    if benchmarks is None:
-        return ""
-    label = benchmarks.attrs["label"]
-    text = (
-        f" England and statistical-neighbour figures are the DfE's published figures for the year ending "
-        f"31 March {benchmarks.attrs['year']} ({label}); the neighbour figure is the average of the "
-        f"{benchmarks.attrs['neighbours']} statistical neighbours' published values."
-    )
-    if period.kind == "calendar" or benchmarks.attrs["year"] != period.year:
-        text += f" They are the latest published and do not cover exactly the same period as {period.label}."
-    return text
 
 
 # --- Placement types ------------------------------------------------------------------------------------
@@ -254,7 +199,7 @@ def inhouse_sentences(
         out.append(
             narrative.say(
                 f"placements.{key}",
-                change=narrative.change(round(a["pct"], 1), round(b["pct"], 1)),
+                change=narrative.change(a["pct"], b["pct"], 0),
                 start_pct=fmt_pct(a["pct"]),
                 end_pct=fmt_pct(b["pct"]),
                 start=days[0],
@@ -347,15 +292,14 @@ def _period_of(tables: dict[str, pd.DataFrame]) -> Period | None:
 # --- Stability -----------------------------------------------------------------------------------------
 
 
-def stability(data: Data903, period: Period, config: Config) -> dict[str, dict[str, Figure]]:
-    """Three or more placements in the period (LAIT 372) and long-term stability (LAIT 393), both years."""
-    out: dict[str, dict[str, Figure]] = {}
-    for key, p in (("previous", period.previous()), ("current", period)):
-        out[key] = {
-            "placements_3plus_pct": three_plus_placements(data, p.start, p.end, config),
-            "long_term_stability_pct": long_term_stability(data, p.end),
-        }
-    return out
+def stability(figures: Figures, period: Period) -> dict[str, dict[str, Figure]]:
+    """Three or more placements in the period (LAIT 372) and long-term stability (LAIT 393), both years,
+    read from the run's figures table."""
+    keys = ("placements_3plus_pct", "long_term_stability_pct")
+    return {
+        k: {m: figures.figure(m, p.year) for m in keys}
+        for k, p in (("previous", period.previous()), ("current", period))
+    }
 
 
 STABILITY_LABELS = {

@@ -1,29 +1,38 @@
 """Section 9, the executive summary: about a page, written from the numbers (not from other sections).
 
-It reuses the scorecard's figures (``cpkit.sections.scorecard.gather``) so the summary and the scorecard
-can never disagree: the measures that moved most since last year, the best and worst against
-statistical neighbours (published quartile and rank), the action plan position, and areas of focus
-drawn from the worst measures, red targets and delayed actions.
+It reads the same headline frame as the scorecard (``cpkit.figures.headline``, itself read from the run's
+figures table), so the summary and the scorecard can never disagree: the measures that moved most since
+last year, those better and worse than both England and statistical neighbours (with their rank on the
+DfE's published figures, labelled as such), the action plan position, and areas of focus drawn from the
+worst measures, red targets and delayed actions. A council figure printed here is its own figure, and
+where the DfE published a different one both are given with their sources.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cpkit.config import Config
+from cpkit.figures.headline import SSDA903, Headline, row_standing
+from cpkit.present.figure_text import (
+    fmt_published,
+    fmt_value,
+    labelled,
+    rank_phrase,
+    shown,
+    visible,
+)
 from cpkit.present.narrative import Narrative, fmt_number
-from cpkit.sections.scorecard import Scorecard, direction, fmt_value, rag, shown, visible
 
 MOVES = 5
 STANDING = 3
 FOCUS = 6
 
 
-def introduction(card: Scorecard, narrative: Narrative) -> str:
+def introduction(card: Headline, narrative: Narrative) -> str:
     """What the summary covers and, when they differ, which DfE year the published figures are for."""
     p = card.period
     text = f"This summary covers {p.long_label}, against {p.previous().label}."
-    if card.bench_year and (p.kind == "calendar" or card.bench_year != p.year):
+    if card.bench_differs:
         text += " " + narrative.say(
             "scorecard.calendar_note",
             period=p.label,
@@ -32,21 +41,20 @@ def introduction(card: Scorecard, narrative: Narrative) -> str:
     return text
 
 
-def moves(card: Scorecard, config: Config, n: int = MOVES) -> pd.DataFrame:
+def moves(card: Headline, config, n: int = MOVES) -> pd.DataFrame:
     """The ``n`` headline figures with the largest relative change since last year (both years shown).
 
-    Relative, so a count of hundreds and a percentage compare fairly; changes too small to see at the
-    printed precision are left out.
+    Relative, so a count of hundreds and a percentage compare fairly; changes the judgement rule calls
+    "about the same" (``cpkit.present.judgement``) are left out.
     """
     rows = []
     for _, r in card.frame.iterrows():
         if not (visible(r, config) and visible(r, config, "previous_")) or r["previous_value"] == 0:
             continue
-        way = direction(r["previous_value"], r["value"], r["polarity"], int(r["decimals"]))
-        if way.startswith("No change"):
+        if r["change_kind"] in ("", "stable"):
             continue
         rel = (r["value"] - r["previous_value"]) / abs(r["previous_value"])
-        rows.append({**r.to_dict(), "relative": rel, "direction": way})
+        rows.append({**r.to_dict(), "relative": rel})
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -54,7 +62,7 @@ def moves(card: Scorecard, config: Config, n: int = MOVES) -> pd.DataFrame:
     return out.sort_values("size", ascending=False, kind="stable").head(n).reset_index(drop=True)
 
 
-def moves_table(top: pd.DataFrame, card: Scorecard, config: Config) -> pd.DataFrame:
+def moves_table(top: pd.DataFrame, card: Headline, config) -> pd.DataFrame:
     """The moves as published: last year, this year, change in per cent, direction of travel."""
     p = card.period
     return pd.DataFrame(
@@ -63,22 +71,22 @@ def moves_table(top: pd.DataFrame, card: Scorecard, config: Config) -> pd.DataFr
             p.previous().label: [shown(r, config, "previous_") for _, r in top.iterrows()],
             p.label: [shown(r, config) for _, r in top.iterrows()],
             "Relative change": [f"{100 * x:+.0f}%" for x in top["relative"]],
-            "Direction of travel": top["direction"].tolist(),
+            "Direction of travel": top["direction_label"].tolist(),
         }
     )
 
 
 def moves_sentences(top: pd.DataFrame, narrative: Narrative) -> list[str]:
-    """ "Children in care with three or more placements fell, from 10% to 9% (an improvement)."."""
+    """ "The share of ... fell, from 10% to 9% (an improvement)."; the change word from the judgement."""
     out = []
     for _, r in top.iterrows():
-        way = r["direction"].split()[0].lower()
+        way = r["direction"]
         judgement = narrative.say(f"executive_summary.{way}") if way in ("better", "worse") else ""
         out.append(
             narrative.say(
                 "executive_summary.moved",
                 label=_sentence_label(r["label"]),
-                change=narrative.change(r["previous_value"], r["value"]),
+                change=narrative.templates["change"][r["change_kind"]],
                 then=shown(r, narrative.config, "previous_"),
                 now=shown(r, narrative.config),
                 judgement=judgement,
@@ -93,38 +101,53 @@ def _sentence_label(label: str) -> str:
     return ("The share of " + text[:1].lower() + text[1:]) if label.endswith("(%)") else text
 
 
-def standing(comparison: pd.DataFrame | None, n: int = STANDING) -> dict[str, pd.DataFrame]:
-    """Best (quartile A) and worst (quartile D) published measures with a better direction, by rank."""
-    empty = {"best": pd.DataFrame(), "worst": pd.DataFrame()}
-    if comparison is None or comparison.empty:
-        return empty
-    from cpkit.care.indicators import load_measures
+def standing(card: Headline, config, n: int = STANDING) -> dict[str, pd.DataFrame]:
+    """Measures better (``best``) and worse (``worst``) than both England and statistical neighbours.
 
-    known = set(load_measures()["indicator"])
-    c = comparison[comparison["measure"].isin(known) & comparison["polarity"].isin(["high", "low"])]
-    c = c[c["quartile"].notna() & (c["ranked"] > 0)].copy()
-    c["position"] = c["rank"].astype(float) / c["ranked"]
+    From the figures' judgement (``vs_england``, ``vs_neighbours``); SSDA903 measures with a better
+    direction whose figure can be printed; ordered by their rank on the published figures where ranked.
+    """
+    f = card.frame
+    if f.empty:
+        return {"best": f, "worst": f}
+    keep = (f["source"] == SSDA903) & f["polarity"].isin(["high", "low"])
+    rows = f[keep].copy()
+    rows = rows[[visible(r, config) for _, r in rows.iterrows()]]
+    rows["standing"] = [row_standing(r) for _, r in rows.iterrows()]
+    ranked = pd.to_numeric(rows["ranked"], errors="coerce")
+    rank = pd.to_numeric(rows["rank"].astype(object).where(rows["rank"].notna(), None), errors="coerce")
+    rows["position"] = rank / ranked.where(ranked > 0)
     return {
-        "best": c[c["quartile"] == "A"].sort_values("position", kind="stable").head(n),
-        "worst": c[c["quartile"] == "D"].sort_values("position", ascending=False, kind="stable").head(n),
+        "best": rows[rows["standing"] == "better"].sort_values("position", kind="stable").head(n),
+        "worst": rows[rows["standing"] == "worse"]
+        .sort_values("position", ascending=False, kind="stable")
+        .head(n),
     }
 
 
-def standing_sentences(found: dict[str, pd.DataFrame], narrative: Narrative) -> dict[str, list[str]]:
-    """One sentence per best and worst measure, with rank, value and the neighbour average."""
+def standing_sentences(
+    found: dict[str, pd.DataFrame], card: Headline, narrative: Narrative
+) -> dict[str, list[str]]:
+    """One sentence per best and worst measure: the council's figure (labelled if the published one
+    differs), England, the neighbour average and the rank on the published figures."""
+    config = narrative.config
     out: dict[str, list[str]] = {}
     for key, rows in found.items():
-        out[key] = [
-            narrative.say(
-                f"executive_summary.{key}",
-                label=r["label"].removesuffix(" (%)"),
-                rank=int(r["rank"]),
-                ranked=int(r["ranked"]),
-                value=fmt_value(r["la_value"], r["unit"], 0 if float(r["la_value"]).is_integer() else 1),
-                neighbours=fmt_value(r["neighbour_avg"], r["unit"], 1),
+        out[key] = []
+        for _, r in rows.iterrows():
+            rank = rank_phrase(r, card.bench_label)
+            out[key].append(
+                narrative.say(
+                    f"executive_summary.{key}",
+                    label=r["label"].removesuffix(" (%)"),
+                    value=labelled(r, config)
+                    if card.bench_year and not card.bench_differs
+                    else shown(r, config),
+                    england=fmt_published(r["england"], r["unit"]),
+                    neighbours=fmt_value(r["neighbour_avg"], r["unit"], 1),
+                    rank=f"; {rank}" if rank else "",
+                )
             )
-            for _, r in rows.iterrows()
-        ]
     return out
 
 
@@ -152,13 +175,13 @@ def action_position(plan: pd.DataFrame, narrative: Narrative) -> tuple[str, pd.D
 
 
 def focus(
-    card: Scorecard,
+    card: Headline,
     found: dict[str, pd.DataFrame],
     delayed: pd.DataFrame | None,
     narrative: Narrative,
     n: int = FOCUS,
 ) -> list[str]:
-    """Areas of focus: bottom-quarter measures, red local targets, then priorities with delayed actions."""
+    """Areas of focus: measures worse than England and neighbours, red targets, then delayed priorities."""
     config = narrative.config
     items = []
     for _, r in found.get("worst", pd.DataFrame()).iterrows():
@@ -166,15 +189,12 @@ def focus(
             narrative.say(
                 "executive_summary.focus_measure",
                 label=r["label"].removesuffix(" (%)"),
-                value=fmt_value(r["la_value"], r["unit"], 0 if float(r["la_value"]).is_integer() else 1),
-                england=fmt_value(r["england"], r["unit"], 0 if float(r["england"]).is_integer() else 1),
+                value=shown(r, config),
+                england=fmt_published(r["england"], r["unit"]),
             )
         )
     for _, r in card.frame.iterrows():
-        if (
-            visible(r, config)
-            and rag(r["value"], r["target"], r["polarity"], r["unit"], int(r["decimals"])) == "Red"
-        ):
+        if visible(r, config) and r["rag"] == "Red":
             items.append(
                 narrative.say(
                     "executive_summary.focus_red",

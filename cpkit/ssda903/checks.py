@@ -25,6 +25,7 @@ from cpkit.ssda903.normalise import collection_year
 from cpkit.ssda903.rules import RULES, rule_description
 from cpkit.ssda903.schemas import FORMATS, NOT_BLANK, failure_cases
 from cpkit.ssda903.tables import DFE_NAMES, RETURN_YEAR, SOURCE_FILE, SOURCE_ROW, TABLE_COLUMNS
+from cpkit.ssda903.validator import merge_findings
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Tables without which the report cannot be produced.
@@ -51,10 +52,10 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
         if len(table):
             found.append(_schema_problems(name, table, data.issues))
             found.append(_code_problems(name, table, year))
-    found += _episode_problems(data.episodes)
+    found += _episode_problems(data.episodes, _closed_by_stacking(data))
     found += _child_problems(data.episodes, data.header)
     found.append(_missing_episode_problems(data.missing))
-    out = tidy_issues(found)
+    out = merge_findings(tidy_issues(found))
     order = out["severity"].map(SEVERITY_ORDER).fillna(3)
     out = out.assign(_o=order).sort_values(["_o", "table", "file", "row"], kind="stable", na_position="first")
     return out.drop(columns="_o").reset_index(drop=True)
@@ -70,8 +71,12 @@ def _isin(values: pd.Series, others: pd.Series) -> pd.Series:
 
 
 def blocking(problems: pd.DataFrame) -> bool:
-    """True if any problem is an error, which stops the report being produced."""
-    return bool((problems["severity"] == "error").any())
+    """True if any of the kit's own problems is an error, which stops the report being produced.
+
+    The DfE validation rules' findings (``dfe_*``) are listed for the data team but do not decide
+    whether the report's figures stand: the kit's own checks do (``cpkit.ssda903.validator``)."""
+    own = ~problems["rule"].astype("str").str.startswith("dfe_")
+    return bool(((problems["severity"] == "error") & own).any())
 
 
 def summarise(problems: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +87,11 @@ def summarise(problems: pd.DataFrame) -> pd.DataFrame:
     counts = (
         problems.groupby(["table", "rule", "severity"], dropna=False).size().rename("count").reset_index()
     )
-    counts["description"] = counts["rule"].map(lambda r: rule_description(r) if r in RULES else str(r))
+    # Rules from outside the kit (the DfE validator's) describe themselves in their message.
+    first_message = problems.drop_duplicates("rule").set_index("rule")["message"]
+    counts["description"] = counts["rule"].map(
+        lambda r: rule_description(r) if r in RULES else str(first_message.get(r, r))
+    )
     counts["_o"] = counts["severity"].map(SEVERITY_ORDER).fillna(3)
     counts = counts.sort_values(["_o", "count", "table"], ascending=[True, False, True], kind="stable")
     return counts[cols].reset_index(drop=True)
@@ -117,6 +126,7 @@ def _issues(
         rule=rule,
         message=message,
         severity=severity,
+        year=frame.loc[mask, RETURN_YEAR] if RETURN_YEAR in frame.columns else None,
     )
 
 
@@ -143,6 +153,7 @@ def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) 
             .to_numpy(),
             "rule": pd.Series(cases["check"].to_numpy()).where(~blank, "missing_value").to_numpy(),
             "severity": severity,
+            "year": table[RETURN_YEAR].to_numpy()[idx] if RETURN_YEAR in table.columns else None,
         }
     )
     out["message"] = (
@@ -210,11 +221,24 @@ def _code_problems(name: str, table: pd.DataFrame, year: int | None) -> pd.DataF
     return tidy_issues(found)
 
 
-def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
+def _closed_by_stacking(data: Data903) -> pd.Series:
+    """Episodes the stacking rules closed (``episode_not_restated``): a blank REC is explained there."""
+    i = data.issues
+    closed = i.loc[i["rule"] == "episode_not_restated", ["file", "row"]]
+    e = data.episodes
+    if closed.empty or e.empty:
+        return pd.Series(False, index=e.index)
+    keys = pd.MultiIndex.from_frame(closed.astype({"file": "str", "row": "int64"}))
+    here = pd.MultiIndex.from_arrays([e[SOURCE_FILE].astype("str"), e[SOURCE_ROW].astype("int64")])
+    return pd.Series(here.isin(keys), index=e.index)
+
+
+def _episode_problems(e: pd.DataFrame, closed: pd.Series | None = None) -> list[pd.DataFrame]:
     """Rules within the Episodes table: dates, pairing of DEC/REC, overlaps, duplicates, X1 links."""
     if e.empty:
         return []
     t = "episodes"
+    closed = pd.Series(False, index=e.index) if closed is None else closed
     out = [
         _issues(
             t, e, e["DEC"] < e["DECOM"], "DEC", e["DEC"], "episode_ends_before_start", "DEC is before DECOM"
@@ -222,7 +246,7 @@ def _episode_problems(e: pd.DataFrame) -> list[pd.DataFrame]:
         _issues(
             t,
             e,
-            e["DEC"].notna() & e["REC"].isna(),
+            e["DEC"].notna() & e["REC"].isna() & ~closed,
             "REC",
             None,
             "dec_without_rec",

@@ -126,3 +126,9 @@ def label(name: str, code: str) -> str:
 def aliases(name: str) -> dict[str, str]:
     """Old spelling -> kept code for list ``name`` (empty for most lists)."""
     return dict(code_list(name).aliases)
+
+
+def suitable_accommodation(year: int | None = None) -> frozenset[str]:
+    """ACCOM codes the DfE counts as suitable accommodation for a care leaver: the list's codes
+    ending in 1 (there is no S1 or X1: no fixed abode and custody are never suitable)."""
+    return frozenset(c for c in valid_codes("ACCOM", year) if c.endswith("1"))

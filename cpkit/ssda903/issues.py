@@ -3,7 +3,7 @@
 An issue names the file, the table (the DfE's name, as officers know it), the row as a person counts
 it in the file (the heading row is row 1, the first data row row 2; 1 for a problem with the file's
 headings; missing for a whole-file problem), the column, the offending value, the rule, its severity
-and a message.
+a message and the return year it concerns (``year``, missing where unknown).
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ def make_issues(
     rule: str,
     message: object,
     severity: str | None = None,
+    year: object = None,
 ) -> pd.DataFrame:
-    """Issues from scalars or aligned Series (scalars are repeated); ``table`` is the kit's name."""
+    """Issues from scalars or aligned Series (scalars are repeated); ``table`` is the kit's name;
+    ``year`` the return year (a scalar or a Series aligned with the others)."""
     parts = {
         "file": file,
         "table": DFE_NAMES.get(table, table) if table else None,
@@ -41,6 +43,7 @@ def make_issues(
         "rule": rule,
         "severity": severity or default_severity(rule),
         "message": message,
+        "year": year,
     }
     lengths = {len(v) for v in parts.values() if isinstance(v, pd.Series)}
     if not lengths:
@@ -58,12 +61,12 @@ _TEXT_FIELDS = ("file", "table", "column", "value", "rule", "severity", "message
 
 @cache
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "str") for c in columns})
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c in ("row", "year") else "str") for c in columns})
 
 
 def tidy_issues(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate issue frames into one with the standard columns and dtypes."""
-    frames = [f for f in frames if len(f)]
+    frames = [f if "year" in f.columns else f.assign(year=pd.NA) for f in frames if len(f)]
     if not frames:
         return _empty(tuple(ISSUE_COLUMNS)).copy()
     out = (
@@ -72,8 +75,9 @@ def tidy_issues(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
         else pd.concat([f[ISSUE_COLUMNS] for f in frames], ignore_index=True)
     )
     out = out.reset_index(drop=True)
-    if out["row"].dtype != "Int64":
-        out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    for c in ("row", "year"):
+        if out[c].dtype != "Int64":
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
     for c in _TEXT_FIELDS:
         if out[c].dtype != "str":
             out[c] = out[c].astype("str")

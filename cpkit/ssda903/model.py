@@ -27,7 +27,9 @@ from cpkit.ssda903.tables import (
     TEXT_COLUMNS,
 )
 
-ISSUE_COLUMNS = ["file", "table", "row", "column", "value", "rule", "severity", "message"]
+# ``year``: the return year a problem concerns (2025 for the 2024-25 return; missing when unknown), so
+# a problem in a return submitted years ago can be told from one in the report year's.
+ISSUE_COLUMNS = ["file", "table", "row", "column", "value", "rule", "severity", "message", "year"]
 SET_ASIDE_COLUMNS = ["file", "table", "row", "reason"]
 SOURCE_COLUMNS = ["path", "table", "rows", "sha256"]
 
@@ -94,6 +96,9 @@ class Data903:
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SET_ASIDE_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    # The episodes as each return held them, before the stacking rules (``cpkit.ssda903.stack``)
+    # merged the returns: what the DfE's validation rules are run on. None when not read from files.
+    returns_episodes: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in TABLE_COLUMNS:

@@ -44,9 +44,15 @@ def blank_mask(values: pd.Series) -> pd.Series:
     return clean_text(values).isna()
 
 
+# A whole number a spreadsheet wrote as a decimal ("1.0", "2.00"): codes are never decimals.
+_WHOLE_DECIMAL = r"^(\d+)\.0+$"
+
+
 def clean_code(values: pd.Series, column: str | None = None) -> pd.Series:
-    """Strip, upper-case, blank to missing, and map old spellings (SEX 1 -> M) for ``column``."""
+    """Strip, upper-case, blank to missing, "1.0" to "1" (a spreadsheet's number: MOTHER, flags,
+    NB_ADOPTR, SDQ_SCORE), and map old spellings (SEX 1 -> M) for ``column``."""
     s = clean_text(values).str.upper()
+    s = s.str.replace(_WHOLE_DECIMAL, r"\1", regex=True)
     name = codelists.list_for_column(column) if column else None
     mapping = codelists.aliases(name) if name else {}
     return s.replace(mapping) if mapping else s

@@ -19,6 +19,7 @@ What happens to each row, so nothing is lost without a trace:
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Sequence
 from functools import cache, partial
@@ -28,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from cpkit.ssda903 import normalise
-from cpkit.ssda903.files import EmptyFileError, RawFrame, discover, read_file
+from cpkit.ssda903.councils import split_councils
+from cpkit.ssda903.files import EmptyFileError, RawFrame, discover, read_file, year_for
 from cpkit.ssda903.issues import (
-    HEADING_ROW,
     make_issues,
     make_set_aside,
     tidy_issues,
@@ -38,6 +39,7 @@ from cpkit.ssda903.issues import (
 )
 from cpkit.ssda903.model import SOURCE_COLUMNS, Data903, empty_table
 from cpkit.ssda903.schemas import CRITICAL_DATES, KEY_DATES, REQUIRED
+from cpkit.ssda903.stack import stack_episodes
 from cpkit.ssda903.tables import (
     DATE_COLUMNS,
     DFE_NAMES,
@@ -47,23 +49,23 @@ from cpkit.ssda903.tables import (
     SOURCE_ROW,
     TABLE_COLUMNS,
     TEXT_COLUMNS,
+    recognise,
 )
 
 log = logging.getLogger(__name__)
 
 PathLike = str | Path
-# A file is taken for a table when it has at least this share of the table's columns (and more of
-# them than of any other table's), so an export missing a column or two is still read and reported.
-MATCH_SHARE = 0.6
 # The first year the return used M/F/U for sex; 1/2 after this is reported (and still mapped).
 SEX_LETTERS_FROM = 2025
 
 
-def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
-    """Read SSDA903 tables from a folder (searched recursively), a workbook, a CSV file or a list of these.
+def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] | None = None) -> Data903:
+    """Read SSDA903 tables from a folder (searched recursively), a workbook, a CSV or XML file or a list.
 
-    Returns the cleaned tables with ``issues`` (problems found reading), ``set_aside`` (rows not
-    kept, with reasons) and ``sources`` (one row per file or workbook tab read, with its SHA-256).
+    ``la_code``: the council the report is for (its nine-character and/or three-digit code), needed
+    only when files hold several councils (regional ``LA``/``YEAR`` files; ``cpkit.ssda903.councils``).
+    Returns the cleaned tables with ``issues`` (problems found reading and stacking), ``set_aside``
+    (rows not kept, with reasons) and ``sources`` (one row per file or table read, with its SHA-256).
     """
     paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
     issues: list[pd.DataFrame] = []
@@ -71,52 +73,66 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
     sources: list[dict[str, object]] = []
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
 
+    raws: list[RawFrame] = []
     for file, root in discover(paths):
         try:
-            raws = read_file(file, root)
+            raws.extend(read_file(file, root))
         except EmptyFileError as err:
             sources.append({"path": str(file), "table": None, "rows": 0, "sha256": err.sha256})
-            issues.append(_file_issue(file, "empty_file", str(err)))
-            continue
+            issues.append(_file_issue(file, "empty_file", str(err), err.year))
         except TypeError:
-            issues.append(_file_issue(file, "file_skipped", f"{file} is not a CSV or xlsx file; skipped"))
-            continue
-        except (ValueError, OSError, UnicodeError) as err:
-            issues.append(_file_issue(file, "file_unreadable", str(err)))
-            continue
-        for raw in raws:
-            table = recognise(list(raw.data.columns))
-            sources.append(
-                {
-                    "path": raw.label,
-                    "table": DFE_NAMES.get(table) if table else None,
-                    "rows": len(raw.data),
-                    "sha256": raw.sha256,
-                }
+            issues.append(
+                _file_issue(file, "file_skipped", f"{file} is not a CSV, xlsx or XML file; skipped")
             )
-            if table is None:
-                found = ", ".join(c for c in raw.data.columns if c) or "(none)"
-                issues.append(
-                    make_issues(
-                        file=raw.label,
-                        table=None,
-                        row=HEADING_ROW,
-                        column=found,
-                        value=None,
-                        rule="file_unrecognised",
-                        message=f"{raw.label}: its columns ({found}) match no SSDA903 table; not read",
-                    )
+        except (ValueError, OSError, UnicodeError) as err:
+            issues.append(_file_issue(file, "file_unreadable", str(err), year_for(file, root)[0]))
+
+    raws, council_issues = split_councils(raws, la_code)
+    issues += council_issues
+    settled = settle_years(raws)
+    issues += settled + infer_missing_years(raws)
+    issues = _settle_file_years(issues, settled)
+
+    for raw in raws:
+        table = recognise(list(raw.data.columns))
+        sources.append(
+            {
+                "path": raw.label,
+                "table": DFE_NAMES.get(table) if table else None,
+                "rows": len(raw.data),
+                "sha256": raw.sha256,
+            }
+        )
+        if table is None:
+            found = ", ".join(c for c in raw.data.columns if c) or "(none)"
+            issues.append(
+                make_issues(
+                    file=raw.label,
+                    table=None,
+                    row=raw.heading_row,
+                    column=found,
+                    value=None,
+                    rule="file_unrecognised",
+                    message=f"{raw.label}: its columns ({found}) match no SSDA903 table; not read",
+                    year=raw.return_year,
                 )
-                continue
-            frame, found_issues, found_aside = clean_frame(table, raw)
-            pieces[table].append(frame)
-            issues.append(found_issues)
-            set_aside.append(found_aside)
+            )
+            continue
+        frame, found_issues, found_aside = clean_frame(table, raw)
+        pieces[table].append(frame)
+        issues.append(found_issues)
+        set_aside.append(found_aside)
 
     tables: dict[str, pd.DataFrame] = {}
+    returns_episodes = None
     for name, frames in pieces.items():
         stacked = _concat(name, frames)
         kept, dedupe_issues, dedupe_aside = dedupe(name, stacked)
+        if name == "episodes":
+            returns_episodes = kept
+            kept, stack_issues, stack_aside = stack_episodes(kept)
+            dedupe_issues = tidy_issues([dedupe_issues, stack_issues])
+            dedupe_aside = tidy_set_aside([dedupe_aside, stack_aside])
         tables[name] = kept
         issues.append(dedupe_issues)
         set_aside.append(dedupe_aside)
@@ -126,6 +142,7 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
         issues=tidy_issues(issues),
         set_aside=tidy_set_aside(set_aside),
         sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64"}),
+        returns_episodes=returns_episodes,
     )
     log.info(
         "read %d files: %s rows set aside, %s issues",
@@ -136,34 +153,146 @@ def load_903(path: PathLike | Sequence[PathLike]) -> Data903:
     return data
 
 
-def _file_issue(file: Path, rule: str, message: str) -> pd.DataFrame:
+def _file_issue(file: Path, rule: str, message: str, year: int | None = None) -> pd.DataFrame:
     """A problem with a whole file (no table, row or column to name)."""
     return make_issues(
-        file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message
+        file=str(file), table=None, row=None, column=None, value=None, rule=rule, message=message, year=year
     )
 
 
-def recognise(columns: Sequence[str]) -> str | None:
-    """The table whose columns these headings hold (stripped, any case), or None if none or ambiguous."""
-    found = {str(c).strip().upper() for c in columns}
-    scored = []
-    for name, cols in TABLE_COLUMNS.items():
-        hit = len(found & set(cols))
-        if hit >= max(2, MATCH_SHARE * len(cols)):
-            scored.append((hit, hit / len(cols), name))
-    if not scored:
-        return None
-    scored.sort(reverse=True)
-    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
-        return None
-    return scored[0][2]
+# A file (or folder of files) with no year in any name is read as one return when at least this
+# many of its episodes have an end date and this share of them fall in one collection year.
+INFER_MIN_ENDS, INFER_SHARE = 10, 0.95
+
+
+def infer_missing_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
+    """Give a return year to files whose names hold none, when their episodes show one return.
+
+    A return for the year ending 31 March Y holds episodes ending in that year only (an XML return
+    such as the DfE-rules validator's ``fake_903.xml`` names no year). When at least
+    ``INFER_MIN_ENDS`` episodes have an end date and ``INFER_SHARE`` of them, and of the starts, are
+    in or before that year, the files (same XML file, or same folder) are read as return Y (noted as
+    ``year_from_dates``). A history of many years (one file of all episodes) stays without a year.
+    """
+    groups: dict[str, list[RawFrame]] = {}
+    for raw in raws:
+        if raw.return_year is None:
+            key = str(raw.path) if raw.encoding == "xml" else str(raw.path.parent)
+            groups.setdefault(key, []).append(raw)
+    out = []
+    for key, members in groups.items():
+        ends, starts = [], []
+        for r in members:
+            if recognise(list(r.data.columns)) == "episodes" and {"DECOM", "DEC"} <= set(r.data.columns):
+                ends.append(normalise.parse_dates(r.data["DEC"])[0].dropna())
+                starts.append(normalise.parse_dates(r.data["DECOM"])[0].dropna())
+        if not ends:
+            continue
+        end_years = normalise.collection_year(pd.concat(ends))
+        if len(end_years) < INFER_MIN_ENDS:
+            continue
+        year = int(end_years.mode().iloc[0])
+        start_ok = (pd.concat(starts) <= pd.Timestamp(year, 3, 31)).mean()
+        if (end_years == year).mean() < INFER_SHARE or start_ok < INFER_SHARE:
+            continue
+        for r in members:
+            r.return_year = year
+        out.append(
+            make_issues(
+                file=key,
+                table=None,
+                row=None,
+                column=None,
+                value=None,
+                rule="year_from_dates",
+                message=f"no year in the file or folder names; the episodes end in the year ending March "
+                f"{year}, so read as the {year - 1}-{year % 100:02d} return",
+                year=year,
+            )
+        )
+    return out
+
+
+def _settle_file_years(issues: list[pd.DataFrame], settled: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Empty or unreadable files named with a bare year that ``settle_years`` moved on get its year too."""
+    moved = {(f, int(y) - 1) for s in settled for f, y in zip(s["file"], s["year"], strict=True)}
+    if not moved:
+        return issues
+    out = []
+    for frame in issues:
+        if len(frame) and frame["rule"].isin(["empty_file", "file_unreadable"]).any():
+            frame = frame.copy()
+            parent = frame["file"].map(lambda f: str(Path(str(f)).parent))
+            hit = [(p, y) in moved for p, y in zip(parent, frame["year"].fillna(-1).astype(int), strict=True)]
+            frame.loc[hit, "year"] = frame.loc[hit, "year"] + 1
+        out.append(frame)
+    return out
+
+
+# A bare year names the return ending in it when at most this share of its episodes start or end
+# after 31 March of that year (a few mistyped dates); otherwise the return starting in it.
+LATE_START_SHARE = 0.1
+
+
+def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
+    """Decide what a bare year in a name ("2019", ``2019-episodes.csv``) means, from the episodes' dates.
+
+    Councils and tools use a bare year both for the year a return ends in (cpkit's convention: the
+    2025 folder holds the 2024-25 return) and the year it starts in (the cs-demand-model samples'
+    ``2017-episodes.csv`` holds April 2017 to March 2018). A return for the year ending 31 March Y has
+    no episode starting or ending after that day, so when more than ``LATE_START_SHARE`` of the
+    episodes named Y start or end later, the files named Y (same folder) are the return ending in Y + 1. Names without
+    episodes follow the decision of the others; each decision is noted (rule ``year_from_dates``).
+    """
+    groups: dict[tuple[str, int], list[RawFrame]] = {}
+    for raw in raws:
+        if raw.year_ambiguous and raw.return_year is not None:
+            groups.setdefault((str(raw.path.parent), raw.return_year), []).append(raw)
+    decided: dict[tuple[str, int], bool] = {}
+    for key, members in groups.items():
+        # each episode's latest date (its end, else its start): none falls after the year it ends in
+        latest = []
+        for r in members:
+            if "DECOM" in r.data.columns and recognise(list(r.data.columns)) == "episodes":
+                start = normalise.parse_dates(r.data["DECOM"])[0]
+                end = normalise.parse_dates(r.data["DEC"])[0] if "DEC" in r.data.columns else start
+                latest.append(end.fillna(start).where(end.isna() | (end >= start), start))
+        dates = pd.concat(latest).dropna() if latest else pd.Series(dtype="datetime64[ns]")
+        if len(dates):
+            decided[key] = bool((dates > pd.Timestamp(key[1], 3, 31)).mean() > LATE_START_SHARE)
+    votes = list(decided.values())
+    default = bool(votes) and sum(votes) > len(votes) / 2
+    out = []
+    for key, members in groups.items():
+        if not decided.get(key, default):
+            continue
+        year = key[1]
+        for raw in members:
+            raw.return_year = year + 1
+        names = sorted({r.year_source or str(year) for r in members})
+        out.append(
+            make_issues(
+                file=key[0],
+                table=None,
+                row=None,
+                column=None,
+                value=None,
+                rule="year_from_dates",
+                message=f"{', '.join(names)}: episodes run from April {year} to March {year + 1}, so these "
+                f"files were read as the {year}-{(year + 1) % 100:02d} return (year ending March {year + 1})",
+                year=year + 1,
+            )
+        )
+    return out
 
 
 def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Normalise one raw frame of a known table: (clean rows, issues, set-aside rows)."""
     label, data = raw.label, raw.data
     # every problem in this frame is about this file and table; row, column and value default to none
-    issue = partial(make_issues, file=label, table=table, row=None, column=None, value=None)
+    issue = partial(
+        make_issues, file=label, table=table, row=None, column=None, value=None, year=raw.return_year
+    )
     rows = pd.Series(raw.rows, index=data.index)
     issues: list[pd.DataFrame] = _heading_issues(table, raw)
     out: dict[str, pd.Series] = {}
@@ -265,10 +394,15 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             )
         )
     if len(data) == 0 or bool(blank_row.all()):
+        # A return with no adoptions has an empty AD1 table; an Episodes or Header table without rows
+        # means the report would say "no children", so that is an error.
+        needed = table in ("header", "episodes")
         issues.append(
             issue(
-                rule="empty_file",
-                message=f"{label} has headings but no rows",
+                rule="table_without_rows",
+                severity="error" if needed else "info",
+                message=f"{label} has the {DFE_NAMES[table]} headings but no rows"
+                + ("; the report needs this table" if needed else ""),
             )
         )
     dropped = reason.notna()
@@ -277,50 +411,61 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 
 def _heading_issues(table: str, raw: RawFrame) -> list[pd.DataFrame]:
-    """Missing and extra columns, the file's encoding: problems with the file rather than its rows."""
+    """Missing and extra columns, the file's form: problems with the file rather than its rows."""
     label, cols = raw.label, list(raw.data.columns)
+    note = partial(make_issues, file=label, table=table, value=None, year=raw.return_year)
     out = []
     expected = TABLE_COLUMNS[table]
+    unknown = [c for c in cols if c and c not in expected]
     for col in expected:
         if col not in cols:
             severity = "error" if col in REQUIRED[table] else "warning"
+            # a heading that is nearly this column's name is most likely it, misspelt
+            near = difflib.get_close_matches(col, unknown, n=1, cutoff=0.8)
+            hint = f" (is {near[0]!r} it, misspelt? rename the heading)" if near else ""
             out.append(
-                make_issues(
-                    file=label,
-                    table=table,
-                    row=HEADING_ROW,
+                note(
+                    row=raw.heading_row,
                     column=col,
-                    value=None,
                     rule="missing_column",
                     severity=severity,
-                    message=f"{label} has no {col} column; read as blank",
+                    message=f"{label} has no {col} column{hint}; read as blank",
                 )
             )
     extra = [c for c in cols if c not in expected] + [f"{c} (repeated)" for c in raw.duplicate_headings]
     if extra:
         names = ", ".join(c or "(no heading)" for c in extra)
         out.append(
-            make_issues(
-                file=label,
-                table=table,
-                row=HEADING_ROW,
+            note(
+                row=raw.heading_row,
                 column=names,
-                value=None,
                 rule="extra_columns",
                 message=f"{label}: extra columns ignored: {names}",
             )
         )
-    if raw.encoding == "cp1252":
+    if raw.encoding in ("cp1252", "latin-1", "utf-16"):
+        words = {"cp1252": "Windows-1252 (Excel) text", "latin-1": "Latin-1 text", "utf-16": "UTF-16 text"}
         out.append(
-            make_issues(
-                file=label,
-                table=table,
+            note(
                 row=None,
                 column=None,
-                value=None,
                 rule="encoding_fallback",
-                message=f"{label} read as Windows-1252 text",
+                message=f"{label} read as {words[raw.encoding]}",
             )
+        )
+    if raw.heading_row > 1:
+        out.append(
+            note(
+                row=raw.heading_row,
+                column=None,
+                rule="title_rows",
+                message=f"{label}: the headings are on row {raw.heading_row}; the rows above were skipped",
+            )
+        )
+    if raw.delimiter != ",":
+        name = {";": "semicolons", "\t": "tabs", "|": "pipes"}.get(raw.delimiter, repr(raw.delimiter))
+        out.append(
+            note(row=None, column=None, rule="delimiter", message=f"{label}: fields separated by {name}")
         )
     return out
 
@@ -395,16 +540,13 @@ def dedupe(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
                 )
             )
 
-    if name in ("episodes", "header"):
+    # Episodes across returns follow the stacking rules of ``cpkit.ssda903.stack`` (applied after this).
+    if name == "header":
         key = child.astype("int64")
-        if name == "episodes":  # one integer per (child, start day): grouping on it is fastest
-            day = frame["DECOM"].to_numpy(dtype="datetime64[D]").astype("int64")
-            key = key * (int(day.max() - day.min()) + 1) + (day - day.min())
         latest = pd.Series(year).groupby(key).transform("max").to_numpy()
         older = (year < latest) & ~copy
         if older.any():
-            label = "episode" if name == "episodes" else "Header row"
-            words = {y: f"{label} superseded by the {y} return" for y in np.unique(latest[older])}
+            words = {y: f"Header row superseded by the {y} return" for y in np.unique(latest[older])}
             reason[older] = pd.Series(latest[older]).map(words).to_numpy()
         if name == "header":
             live = ~copy & ~older

@@ -27,8 +27,31 @@ _RULES = [
         "A file or spreadsheet tab did not have the columns of any SSDA903 table, so it was not read.",
     ),
     Rule("file_unreadable", "error", "A file could not be opened as a CSV file or an Excel workbook."),
-    Rule("file_skipped", "info", "A file in the data folder was not a CSV file or an Excel workbook."),
-    Rule("empty_file", "info", "A file was empty or had column headings but no rows."),
+    Rule(
+        "file_skipped", "info", "A file in the data folder was not a CSV file, Excel workbook or XML return."
+    ),
+    Rule("empty_file", "error", "A file was empty: not even column headings, so its table is lost."),
+    Rule(
+        "table_without_rows",
+        "info",
+        "A file had an SSDA903 table's column headings but no rows (an error for the Header and "
+        "Episodes tables, which the report needs).",
+    ),
+    Rule("title_rows", "info", "A file's column headings were below title rows, which were skipped."),
+    Rule("delimiter", "info", "A file's fields were separated by semicolons, tabs or pipes, not commas."),
+    Rule(
+        "year_from_dates",
+        "info",
+        "The return year was read from the episodes' dates: files named with a single year that held "
+        "the return starting in that year, or files whose names hold no year at all.",
+    ),
+    Rule(
+        "council_not_in_file",
+        "error",
+        "A regional file holding several councils' returns did not hold the council the report is for.",
+    ),
+    Rule("other_councils", "info", "Rows of other councils in a regional file were skipped."),
+    Rule("unreadable_year", "warning", "A regional file's YEAR value is not a collection year."),
     Rule(
         "encoding_fallback",
         "info",
@@ -129,6 +152,51 @@ _RULES = [
         "An episode date falls after the end of the year its return covers.",
     ),
     Rule("missing_ends_before_start", "warning", "A missing or away episode ends before it started."),
+    # What stacking several years' returns found (cpkit.ssda903.stack): where two returns disagree.
+    Rule(
+        "episode_amended",
+        "info",
+        "A later return tells an episode with different codes from an earlier return; the later "
+        "version was kept.",
+    ),
+    Rule(
+        "episode_start_amended",
+        "warning",
+        "A later return gives an open episode a different start date from the earlier return; they "
+        "were read as one episode (the DfE's rule 562 checks this).",
+    ),
+    Rule(
+        "episode_not_restated",
+        "warning",
+        "An episode open at the end of one return is missing from the next return, so it was read as "
+        "ended when the next return's year began (the DfE's rules 562 and 1010 check this).",
+    ),
+    Rule(
+        "episode_start_moved",
+        "warning",
+        "A return has an episode starting in an earlier return's year which that return does not have "
+        "open at its end; it was read as starting when the later return's year began.",
+    ),
+    Rule(
+        "episode_outside_return_year",
+        "warning",
+        "A return holds an episode wholly in the years another return covers, which does not have it; "
+        "it was set aside.",
+    ),
+    # The DfE's own validation rules (csc-validator-be-903) run in their own environment.
+    Rule(
+        "dfe_validator_unavailable",
+        "info",
+        "The DfE's validation rules could not be run (their environment is not set up), so only the "
+        "kit's own checks were made.",
+    ),
+    Rule("dfe_validator_failed", "warning", "The DfE's validation rules were started but did not finish."),
+    Rule(
+        "dfe_validator_known_wrong",
+        "info",
+        "Some findings of the DfE's validation rules were not listed because the validator rejects codes "
+        "the DfE's guide allows that year (its known faults).",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
@@ -144,4 +212,6 @@ def rule_description(rule: str) -> str:
 
 def default_severity(rule: str) -> str:
     """The severity a rule usually carries (some rules are milder for less important columns)."""
+    if rule.startswith("dfe_") and rule not in RULES:
+        return "error"  # a DfE validation rule the validator found broken (cpkit.ssda903.validator)
     return RULES[rule].severity

@@ -6,6 +6,8 @@ named anything are read. Column names follow the DfE return guidance.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # name used in the kit -> columns in the return, in the DfE's order
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -93,3 +95,27 @@ SOURCE_ROW = "source_row"
 # their own, so stacked returns need it. Missing where the reader cannot tell.
 RETURN_YEAR = "return_year"
 PROVENANCE = (SOURCE_FILE, SOURCE_ROW, RETURN_YEAR)
+
+# A file is taken for a table when it has at least this share of the table's columns (and more of
+# them than of any other table's), so an export missing a column or two is still read and reported.
+MATCH_SHARE = 0.6
+
+
+def recognise(columns: Sequence[object]) -> str | None:
+    """The table whose columns these headings hold (stripped, any case), or None if none or ambiguous.
+
+    Used both to name a file's table and to find its heading row (a CSV or sheet may have title rows
+    above the headings), so it must not match a line of data: data cells are never column names.
+    """
+    found = {str(c).strip().lstrip("\ufeff").strip().upper() for c in columns}
+    scored = []
+    for name, cols in TABLE_COLUMNS.items():
+        hit = len(found & set(cols))
+        if hit >= max(2, MATCH_SHARE * len(cols)):
+            scored.append((hit, hit / len(cols), name))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+        return None
+    return scored[0][2]

@@ -39,7 +39,12 @@ EXPECTED = pd.read_csv(
 @pytest.fixture(scope="module")
 def computed() -> dict[tuple[int, str], pd.DataFrame]:
     data = load_903(HERE / "data")
-    assert data.issues.empty, data.issues
+    # The only problem: 1010's 2022 episode, open in the 2024 return (no end date) and not restated
+    # by the 2025 return, which has its K2 episode from 01/10/2023 (cpkit.ssda903.stack, rule 3).
+    found = data.issues[["file", "row", "rule"]].astype("str").values.tolist()
+    assert found == [[str(HERE / "data" / "2024" / "episodes.csv"), "13", "episode_not_restated"]], (
+        data.issues
+    )
     wanted = set(zip(EXPECTED["year"], EXPECTED["period"], strict=True))
     return {(y, p): indicators(data, y, p, config=Config()).set_index("indicator") for y, p in wanted}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from cpkit.benchmarks import compare, load_benchmarks
@@ -31,8 +32,11 @@ def test_neighbour_average_by_hand(barnsley_2025):
     assert row.neighbour_avg == pytest.approx(9.4) and row.neighbour_n == 10
     assert (row.la_value, row.la_numerator, row.la_denominator) == (14, 50, 366)
     assert (row.england, row.region) == (10, 11)
-    # 14% is the highest of the 14 councils in the files; lower is better, so rank 14 of 14, quartile D.
-    assert (row["rank"], row.ranked, row.quartile, row.polarity) == (14, 14, "D", "low")
+    # 14% is the highest of the 14 councils in the files; lower is better, so rank 14 of 14. Fourteen
+    # councils are too few for a quartile (it would not be LAIT's national quartile): none, and a note.
+    assert (row["rank"], row.ranked, row.polarity) == (14, 14, "low")
+    assert row.rank_text == "ranked 14 of 14 councils"
+    assert pd.isna(row.quartile) and "only 14 councils" in row.quartile_note
     # 2024: 12% -> change +2 points.
     assert (row.previous_value, row.change) == (12, 2)
 
@@ -108,3 +112,70 @@ def test_new_and_recoded_councils(write_csv, tmp_path):
     assert at_end("942", 2025).change == -20
     recoded = at_end("E06000065", 2023)
     assert (recoded.la_value, recoded.previous_value, recoded.change) == (460, 430, 30)
+
+
+@pytest.mark.dfe
+def test_counts_are_not_ranked(barnsley_2025):
+    # 366 children in care is a size, not a performance: no rank, no quartile, and the note says why.
+    row = barnsley_2025.loc["cla_at_end"]
+    assert pd.isna(row["rank"]) and row.ranked == 0 and pd.isna(row.quartile) and row.rank_text == ""
+    assert row.quartile_note.startswith("not ranked: only rates and percentages")
+
+
+@pytest.mark.dfe
+def test_full_release_ranks_out_of_the_councils_present_with_quartiles(dfe_dir):
+    # The full 2025 release has every council. Ranks are out of those with a published value for the
+    # measure, and with 100 or more of them the quartile is given: ceil(4 x rank / ranked).
+    bench = load_benchmarks(dfe_dir / "ees_2025_release_full")
+    got = compare(bench, "370", 2025).set_index("measure")
+    row = got.loc["placements_3plus_pct"]
+    las = bench[
+        (bench["measure"] == "placements_3plus_pct")
+        & (bench["year"] == 2025)
+        & (bench["geographic_level"] == "Local authority")
+    ]
+    values = las.drop_duplicates("old_la_code")["value"].dropna()
+    assert row.ranked == len(values) >= 100
+    # Lower is better: rank = 1 + councils with a lower published value.
+    assert row["rank"] == 1 + int((values < row.la_value).sum())
+    assert row.quartile == "ABCD"[math.ceil(4 * row["rank"] / row.ranked) - 1]
+    assert row.rank_text == f"ranked {row['rank']} of {row.ranked} councils" and row.quartile_note == ""
+
+
+def _rates(year, rows):
+    return [
+        f"{geo(year, 'Local authority', code, old, old)},{LOOKED_AFTER},10000,{n},{rate}"
+        for code, old, n, rate in rows
+    ]
+
+
+def test_hand_built_ranks_only_rates_and_no_quartile_below_100_councils(write_csv, tmp_path):
+    # Three councils: rates 50, 60, 60 per 10,000 (neutral: rank 1 is the highest). The council with 50 is
+    # rank 3 of 3; the two with 60 share rank 1. Counts (cla_at_end) are not ranked at all.
+    rows = _rates(
+        2025, [("E06000001", "801", 50, 50), ("E06000002", "802", 60, 60), ("E06000003", "803", 60, 60)]
+    )
+    write_csv("release/numbers.csv", NUMBERS_HEADER, rows)
+    bench = load_benchmarks(tmp_path / "release")
+    got = compare(bench, "801", 2025).set_index("measure")
+    rate = got.loc["cla_rate_10k"]
+    assert (rate["rank"], rate.ranked, rate.rank_text) == (3, 3, "ranked 3 of 3 councils")
+    assert pd.isna(rate.quartile) and "only 3 councils" in rate.quartile_note
+    assert compare(bench, "802", 2025).set_index("measure").loc["cla_rate_10k", "rank"] == 1
+    assert pd.isna(got.loc["cla_at_end", "rank"]) and got.loc["cla_at_end", "ranked"] == 0
+
+
+def test_hand_built_quartiles_from_100_councils(write_csv, tmp_path):
+    # 100 councils with rates 1..100 (neutral: highest first). The council with rate 100 is rank 1 (A); rate 75
+    # is rank 26: ceil(4 x 26 / 100) = ceil(1.04) = 2 -> B; rate 76 is rank 25: ceil(1.0) = 1 -> A; rate 1 is D.
+    rows = _rates(2025, [(f"E06{i:06d}", f"{100 + i}", i, i) for i in range(1, 101)])
+    write_csv("release/numbers.csv", NUMBERS_HEADER, rows)
+    bench = load_benchmarks(tmp_path / "release")
+
+    def at(old):
+        return compare(bench, old, 2025).set_index("measure").loc["cla_rate_10k"]
+
+    assert (at("200")["rank"], at("200").quartile) == (1, "A")
+    assert (at("175")["rank"], at("175").quartile) == (26, "B")
+    assert (at("176")["rank"], at("176").quartile) == (25, "A")
+    assert (at("101")["rank"], at("101").quartile, at("101").quartile_note) == (100, "D", "")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
-from cpkit.sections import care_leavers, common, health, placements
+from cpkit.sections import care_leavers, health, placements
 from cpkit.sections import children_in_care as cic
 from tests.care.conftest import build
 
@@ -89,12 +89,6 @@ def test_profile_and_placement_mix_at_the_end_of_both_years():
     mix = placements.mix_table(placements.mix(d, PERIOD), PERIOD, EXACT).set_index("Placement type")
     assert mix.loc["Foster placements", "Children, 31 March 2024"] == "3"
     assert mix.loc["Secure homes and children's homes", "%, 31 March 2025"] == "33%"
-
-
-def test_benchmark_year_for_calendar_reports_is_the_latest_published():
-    assert common.benchmark_year(Period.from_year(2025), [2023, 2024, 2025]) == 2025
-    assert common.benchmark_year(Period.from_year(2025, "calendar"), [2023, 2024]) == 2024
-    assert common.benchmark_year(Period.from_year(2022), [2023]) is None
 
 
 def test_health_uses_the_return_year_ending_in_the_period_year():

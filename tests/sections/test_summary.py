@@ -7,18 +7,19 @@ import pandas as pd
 import pytest
 
 from cpkit.config import Config, Period
+from cpkit.figures.headline import COLUMNS, SSDA903, Headline
 from cpkit.present.narrative import Narrative
-from cpkit.sections import scorecard as sc
 from cpkit.sections import summary as su
 
 from ..notebook_runs import run_section, shown
+from .test_scorecard import _card as scorecard_card
 
 
-def _card() -> sc.Scorecard:
-    def row(key, unit, polarity, prev, cur, target=float("nan")):
-        return {c: float("nan") for c in sc.COLUMNS} | {
+def _card() -> Headline:
+    def row(key, unit, polarity, prev, cur, kind, verdict, label, rag=""):
+        return {c: float("nan") for c in COLUMNS} | {
             "theme": "placements",
-            "source": sc.SSDA903,
+            "source": SSDA903,
             "indicator": key,
             "label": key,
             "short": key,
@@ -31,25 +32,35 @@ def _card() -> sc.Scorecard:
             "previous_value": prev,
             "previous_numerator": prev,
             "previous_denominator": 100.0,
-            "target": target,
+            "change_kind": kind,
+            "direction": verdict,
+            "direction_label": label,
+            "rag": rag,
+            "target": 9.0 if rag else float("nan"),
+            "ranked": 0,
+            "vs_england": "",
+            "vs_neighbours": "",
         }
 
     frame = pd.DataFrame(
         [
-            row("Stability (%)", "percent", "high", 60.0, 66.0),  # +10%, better
+            row("Stability (%)", "percent", "high", 60.0, 66.0, "rise", "better", "Better \u2191"),  # +10%
             row(
-                "Moves (%)", "percent", "low", 10.0, 15.0, target=10.0
-            ),  # +50%, worse; red (5 points over is amber)
-            row("Entries", "number", "neutral", 200.0, 180.0),  # -10%, no judgement
-            row("Flat (%)", "percent", "high", 50.2, 49.9),  # both print as 50%: left out
-            row("Tiny", "number", "high", 3.0, 9.0),  # last year hidden by the small-number rule: left out
+                "Moves (%)", "percent", "low", 10.0, 15.0, "rise", "worse", "Worse \u2191", rag="Red"
+            ),  # +50%
+            row("Entries", "number", "neutral", 200.0, 180.0, "fall", "lower", "Lower \u2193"),  # -10%
+            row(
+                "Flat (%)", "percent", "high", 50.2, 49.9, "stable", "same", "About the same \u2192"
+            ),  # left out
+            row(
+                "Tiny", "number", "high", 3.0, 9.0, "rise", "better", "Better \u2191"
+            ),  # 3 is hidden: left out
         ]
     )
-    frame.loc[frame["indicator"] == "Moves (%)", "target"] = 9.0
-    return sc.Scorecard(frame, Period.from_year(2025), bench_year=2025)
+    return Headline(frame, Period.from_year(2025), bench_year=2025)
 
 
-def test_moves_are_the_largest_relative_changes_with_polarity_words():
+def test_moves_are_the_largest_relative_changes_with_the_judgement_words():
     card, cfg = _card(), Config()
     top = su.moves(card, cfg, n=2)
     assert top["indicator"].tolist() == ["Moves (%)", "Stability (%)"]
@@ -62,34 +73,29 @@ def test_moves_are_the_largest_relative_changes_with_polarity_words():
     ]
 
 
-def test_standing_picks_quartile_a_and_d_by_rank():
-    comparison = pd.DataFrame(
-        {
-            "measure": ["placements_3plus_pct", "long_term_stability_pct", "teeth_check_pct", "cla_at_end"],
-            "label": ["Three moves (%)", "Stability (%)", "Teeth (%)", "Children"],
-            "unit": ["percent"] * 3 + ["number"],
-            "polarity": ["low", "high", "high", "neutral"],
-            "la_value": [18.0, 72.0, 77.0, 456.0],
-            "england": [10.0, 69.0, 80.0, 88230.0],
-            "neighbour_avg": [10.3, 71.0, 80.1, 457.0],
-            "rank": pd.array([21, 2, 16, 1], dtype="Int64"),
-            "ranked": [21, 21, 21, 21],
-            "quartile": ["D", "A", "D", "A"],
-        }
-    )
-    found = su.standing(comparison)
-    assert found["best"]["measure"].tolist() == [
-        "long_term_stability_pct"
-    ]  # neutral measures are never "best"
-    assert found["worst"]["measure"].tolist() == ["placements_3plus_pct", "teeth_check_pct"]
-    text = su.standing_sentences(found, Narrative(config=Config()))
-    assert (
-        text["worst"][0]
-        == "Three moves: ranked 21 of 21 councils (quartile D), 18% against a neighbour average of 10.3%."
-    )
-    focus = su.focus(_card(), found, None, Narrative(config=Config()))
-    assert focus[0] == "Three moves: in the bottom quarter of councils (18%; England 10%)."
-    assert focus[-1] == "Moves (%): 15% against a target of 9% (Red)."
+def test_standing_and_focus_read_the_figures_judgement_with_labelled_numbers():
+    # The scorecard's hand-built card: stability better than both England (65) and neighbours (66), rank 3
+    # of 20; three moves worse than both, own 12% but published 14%: both given, each with its source.
+    card = scorecard_card()
+    narrative = Narrative(config=Config())
+    found = su.standing(card, Config())
+    assert found["best"]["indicator"].tolist() == ["stab"] and found["worst"]["indicator"].tolist() == [
+        "moves"
+    ]
+    text = su.standing_sentences(found, card, narrative)
+    assert text["best"] == [
+        "stab: 70%; England 65%, statistical neighbour average 66.0%; ranked 3 of 20 councils on the DfE's "
+        "published figures for 2024-25."
+    ]
+    assert text["worst"] == [
+        "moves: from the council's return: 12%; published by the DfE: 14%; England 10%, statistical neighbour "
+        "average 9.0%; ranked 18 of 20 councils on the DfE's published figures for 2024-25."
+    ]
+    focus = su.focus(card, found, None, narrative)
+    assert focus == [
+        "moves: worse than England and statistical neighbours (12%; England 10%).",
+        "Visits on time: 88.0% against a target of 95.0% (Red).",
+    ]
 
 
 def test_action_position_counts_and_delayed_priorities():
@@ -103,7 +109,7 @@ def test_action_position_counts_and_delayed_priorities():
     narrative = Narrative(config=Config())
     text, delayed = su.action_position(plan, narrative)
     assert text == "The action plan has 5 actions: 1 complete, 1 in progress, 3 delayed and 0 awaiting start."
-    focus = su.focus(sc.Scorecard(_card().frame.iloc[:0], Period.from_year(2025)), {}, delayed, narrative)
+    focus = su.focus(Headline(_card().frame.iloc[:0], Period.from_year(2025)), {}, delayed, narrative)
     assert focus == ["Priority 2, Fostering: 2 actions delayed.", "Priority 1, Health: 1 action delayed."]
 
 
@@ -114,7 +120,8 @@ def test_summary_notebook_runs_on_the_sample(root, tmp_path):
     assert (
         "The action plan has 40 actions: 12 complete, 16 in progress, 7 delayed and 4 awaiting start." in html
     )
-    assert "(quartile D)" in html and "actions delayed." in html
+    assert "Worse than both England and the statistical neighbour average" in html
+    assert "on the DfE's published figures for 2024-25" in html and "actions delayed." in html
     assert nbformat.read(str(root / "notebooks" / "09_executive_summary.ipynb"), as_version=4).metadata[
         "cpkit"
     ]["last"]

@@ -46,8 +46,24 @@ def test_ethnicity_and_accommodation_codes():
     eth = codes.codes("ETHNIC")
     assert {"WBRI", "WIRT", "WROM", "MWBA", "APKN", "BCRB", "CHNE", "REFU", "NOBT"} <= set(eth)
     assert len(eth) == 20
-    # 16 accommodation letters x suitable/unsuitable, plus 0.
-    assert len(codes.codes("ACCOM")) == 33 and codes.label("ACCOM", "Z1").endswith("suitable")
+    # 16 accommodation letters x suitable/unsuitable, less S1 and X1 (no fixed abode and custody are
+    # never suitable: the DfE validator's rule 133 lists only S2 and X2), plus 0: 32 - 2 + 1 = 31.
+    assert len(codes.codes("ACCOM")) == 31 and codes.label("ACCOM", "Z1").endswith("suitable")
+    assert not {"S1", "X1"} & codes.known_codes("ACCOM")
+
+
+def test_suitable_accommodation_is_the_dfe_list_not_any_code_ending_in_1():
+    suitable = codes.suitable_accommodation()
+    # 16 letters less S and X, each with its "1": B C D E G H K R T U V W Y Z = 14.
+    assert len(suitable) == 14 and {"B1", "Z1", "U1"} <= suitable
+    assert not {"S1", "X1", "S2", "0"} & suitable
+
+
+def test_close_is_a_reason_for_placement_change_in_every_year():
+    # The validator's rule 1009 accepts CLOSE (provider closure) in every year it covers.
+    for year in (2018, 2023, 2026):
+        assert "CLOSE" in codes.valid_codes("REASON_PLACE_CHANGE", year)
+    assert codes.label("REASON_PLACE_CHANGE", "CLOSE") == "Provider closure"
 
 
 def test_columns_map_to_lists_and_unknown_list_is_a_clear_error():

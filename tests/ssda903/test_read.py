@@ -301,16 +301,21 @@ def test_a_list_of_inputs_and_a_missing_path(tmp_path):
         load_903(tmp_path / "nowhere")
 
 
-def test_empty_files_and_other_files_are_reported_not_errors(tmp_path):
-    write(tmp_path / "empty.csv", "")
-    write(tmp_path / "headings_only.csv", HEADER)  # no newline, no rows
+def test_empty_files_are_errors_and_other_files_are_noted(tmp_path):
+    write(tmp_path / "2025" / "empty.csv", "")
+    write(tmp_path / "2025" / "headings_only.csv", HEADER)  # no newline, no rows: Header is needed
+    write(tmp_path / "2025" / "oc3.csv", "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n")  # no care leavers: fine
     write(tmp_path / "readme.md", "notes")
     write(tmp_path / "~$lock.xlsx", "")  # Excel's lock file: ignored
     data = load_903(tmp_path)
-    found = data.issues.set_index("rule")["severity"].sort_index().to_dict()
-    assert found == {"empty_file": "info", "file_skipped": "info"}
-    assert (data.issues["rule"] == "empty_file").sum() == 2
-    assert data.sources["rows"].tolist() == [0, 0] and data.header.empty
+    found = data.issues[["rule", "table", "severity", "year"]].sort_values("rule").astype("object")
+    assert found.fillna("-").values.tolist() == [
+        ["empty_file", "-", "error", 2025],
+        ["file_skipped", "-", "info", "-"],
+        ["table_without_rows", "Header", "error", 2025],
+        ["table_without_rows", "OC3", "info", 2025],
+    ]
+    assert sorted(data.sources["rows"].tolist()) == [0, 0, 0] and data.header.empty
 
 
 def test_rows_of_a_file_without_its_key_date_column_are_set_aside(tmp_path):

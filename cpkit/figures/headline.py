@@ -1,0 +1,288 @@
+"""The headline measures on one frame: what the scorecard and the executive summary both read.
+
+SSDA903 measures come from the run's figures table (``cpkit.figures``: own, published, rank, judgement,
+already computed); local KPIs from the council's KPI file (``cpkit.kpis``), judged by the same rule
+(``cpkit.present.judgement``). The scorecard section and the executive summary are both written from the
+``Headline`` this module assembles, so they cannot disagree, and neither recomputes a measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.figures.table import Figures
+from cpkit.present import judgement
+
+# Report order of themes: the KPI file's theme names; the measure registry's are mapped onto them.
+THEMES = (
+    "children in care",
+    "placements",
+    "fostering",
+    "health",
+    "education",
+    "care leavers",
+    "adoption",
+    "participation",
+)
+REGISTRY_THEME = {
+    "children_in_care": "children in care",
+    "placements": "placements",
+    "health": "health",
+    "care_leavers": "care leavers",
+    "adoption": "adoption",
+}
+# The headline measures (ids from cpkit/measures.yaml), with the short name sentences use.
+HEADLINE: dict[str, str] = {
+    "cla_at_end": "children in care",
+    "cla_rate_10k": "the rate of children in care",
+    "cla_started": "children starting care",
+    "cla_ceased": "children leaving care",
+    "uasc_at_end": "unaccompanied asylum-seeking children",
+    "placed_foster_pct": "children in foster care",
+    "inhouse_pct": "in-house placements",
+    "placements_3plus_pct": "three or more placements in the year",
+    "long_term_stability_pct": "long-term placement stability",
+    "placed_outside_over20_pct": "placements outside the area and over 20 miles",
+    "missing_pct": "children going missing",
+    "health_assessment_pct": "health assessments",
+    "teeth_check_pct": "dental checks",
+    "immunisations_pct": "immunisations",
+    "sdq_received_pct": "SDQ completion",
+    "sdq_average": "average SDQ score",
+    "leavers_suitable_accom_17_18_pct": "suitable accommodation (care leavers 17-18)",
+    "leavers_suitable_accom_19_21_pct": "suitable accommodation (care leavers 19-21)",
+    "leavers_eet_17_18_pct": "education, employment or training (care leavers 17-18)",
+    "leavers_eet_19_21_pct": "education, employment or training (care leavers 19-21)",
+    "leavers_staying_put_18_pct": "staying put at 18",
+    "adopted": "adoptions",
+    "adoption_a1_days": "days from care to an adoptive family (A1)",
+    "adoption_a2_days": "days from placement order to match (A2)",
+}
+SSDA903, LOCAL = "SSDA903", "Local KPI"
+
+COLUMNS = [
+    "theme",
+    "source",
+    "indicator",
+    "label",
+    "short",
+    "unit",
+    "polarity",
+    "decimals",
+    "value",
+    "numerator",
+    "denominator",
+    "previous_value",
+    "previous_numerator",
+    "previous_denominator",
+    "change_kind",
+    "direction",
+    "direction_label",
+    "target",
+    "rag",
+    "england",
+    "neighbour_avg",
+    "neighbour_n",
+    "vs_england",
+    "vs_neighbours",
+    "rank",
+    "ranked",
+    "rank_text",
+    "quartile",
+    "quartile_note",
+    "published",
+    "published_status",
+    "published_year",
+    "check_value",
+    "check_numerator",
+    "check_denominator",
+    "own_vs_published",
+]
+
+
+def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd.DataFrame:
+    """The headline SSDA903 measures for the report year, read from the figures table (nothing computed)."""
+    headline = HEADLINE if headline is None else headline
+    now = figures.year()
+    before = figures.year(figures.report_year - 1) if figures.report_year - 1 in figures.years else None
+    rows = []
+    for key, short in headline.items():
+        if key not in now.index:
+            continue
+        r = now.loc[key]
+        p = before.loc[key] if before is not None and key in before.index else None
+        rows.append(
+            {
+                "theme": REGISTRY_THEME.get(r["theme"], r["theme"]),
+                "source": SSDA903,
+                "indicator": key,
+                "label": r["label"],
+                "short": short,
+                "unit": r["unit"],
+                "polarity": r["polarity"],
+                "decimals": int(r["decimals"]),
+                "value": r["value"],
+                "numerator": r["numerator"],
+                "denominator": r["denominator"],
+                "previous_value": r["previous_value"],
+                "previous_numerator": np.nan if p is None else p["numerator"],
+                "previous_denominator": np.nan if p is None else p["denominator"],
+                "change_kind": r["change_kind"],
+                "direction": r["direction"],
+                "direction_label": r["direction_label"],
+                "target": r["target"],
+                "rag": r["rag"],
+                "england": r["england"],
+                "neighbour_avg": r["neighbour_avg"],
+                "neighbour_n": r["neighbour_n"],
+                "vs_england": r["vs_england"],
+                "vs_neighbours": r["vs_neighbours"],
+                "rank": r["rank"],
+                "ranked": r["ranked"],
+                "rank_text": r["rank_text"],
+                "quartile": r["quartile"],
+                "quartile_note": r["quartile_note"],
+                "published": r["published"],
+                "published_status": r["published_status"],
+                "published_year": r["published_year"],
+                "check_value": r["dfe_value"],
+                "check_numerator": r["dfe_numerator"],
+                "check_denominator": r["dfe_denominator"],
+                "own_vs_published": r["own_vs_published"],
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def kpi_rows(kpis: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
+    """Local KPIs (``load_kpis`` with the report's period): this year, last year, target, judged by the rule."""
+    t = judgement.Thresholds.from_config(config)
+    rows = []
+    for name, group in kpis.groupby("indicator", sort=False):
+        cur = group[group["current"]]
+        prev = group[~group["current"]]
+        if cur.empty:
+            continue
+        c = cur.sort_values("period_end").iloc[-1]
+        p = prev.sort_values("period_end").iloc[-1] if len(prev) else None
+        decimals = 1 if c["unit"] in ("percent", "score") else 0
+        previous = np.nan if p is None else p["value"]
+        way = judgement.direction(previous, c["value"], c["polarity"], decimals, t)
+        rows.append(
+            {
+                "theme": c["theme"],
+                "source": LOCAL,
+                "indicator": name,
+                "label": name,
+                "short": name,
+                "unit": c["unit"],
+                "polarity": c["polarity"],
+                "decimals": decimals,
+                "value": c["value"],
+                "numerator": c["numerator"],
+                "denominator": c["denominator"],
+                "previous_value": previous,
+                "previous_numerator": np.nan if p is None else p["numerator"],
+                "previous_denominator": np.nan if p is None else p["denominator"],
+                "change_kind": way.kind,
+                "direction": way.verdict,
+                "direction_label": way.label,
+                "target": c["target"],
+                "rag": judgement.rag(c["value"], c["target"], c["polarity"], c["unit"], decimals, t),
+                "england": np.nan,
+                "neighbour_avg": np.nan,
+                "neighbour_n": 0,
+                "vs_england": "",
+                "vs_neighbours": "",
+                "rank": pd.NA,
+                "ranked": 0,
+                "rank_text": "",
+                "quartile": None,
+                "quartile_note": "",
+                "published": np.nan,
+                "published_status": "",
+                "published_year": np.nan,
+                "check_value": np.nan,
+                "check_numerator": np.nan,
+                "check_denominator": np.nan,
+                "own_vs_published": "",
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def combine(measures: pd.DataFrame, kpis: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Measures and KPIs in report order: by theme (``THEMES``), SSDA903 measures before local KPIs."""
+    frames = [f for f in (measures, kpis) if f is not None and not f.empty]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    order = {t: i for i, t in enumerate(THEMES)}
+    out["_t"] = out["theme"].map(order).fillna(len(THEMES))
+    out["_s"] = (out["source"] == LOCAL).astype(int)
+    return out.sort_values(["_t", "_s"], kind="stable").drop(columns=["_t", "_s"]).reset_index(drop=True)
+
+
+@dataclass
+class Headline:
+    """The headline frame and where it came from, for the scorecard and the executive summary."""
+
+    frame: pd.DataFrame
+    period: Period
+    bench_year: int | None = None
+    kpi_file: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def bench_label(self) -> str:
+        """ "2024-25": the DfE year the published figures are for."""
+        return Period.from_year(self.bench_year).label if self.bench_year else ""
+
+    @property
+    def bench_differs(self) -> bool:
+        """True when the published figures are not for exactly the report's period."""
+        return self.bench_year is not None and (
+            self.period.kind != "financial" or self.bench_year != self.period.year
+        )
+
+
+def gather(ctx: Any) -> Headline:
+    """The headline frame from a section context: the figures table and the local KPI file.
+
+    A missing KPI file or published figures leave their columns empty with a note, not an error.
+    """
+    config: Config = ctx.config
+    period: Period = ctx.period
+    figures: Figures = ctx.figures
+    notes = list(figures.notes)
+    measures = measure_rows(figures)
+    kpi_path = ctx.file(config.kpi_file, "kpis.csv")
+    kpis = None
+    if kpi_path.exists():
+        from cpkit.kpis import KpiError, load_kpis
+
+        try:
+            kpis = kpi_rows(load_kpis(kpi_path, period), config)
+        except KpiError as exc:  # e.g. financial-year KPIs for a calendar-year report: say so, keep going
+            lines = str(exc).splitlines()
+            notes.append(
+                f"The local KPI file could not be used for {period.label}, so local measures are not "
+                f"shown: {lines[0]} {' '.join(lines[1:3])}"
+            )
+    else:
+        notes.append(
+            f"No local KPI file ({kpi_path.name}) was found, so local measures and targets are not shown."
+        )
+    bench_year = figures.published_year()
+    return Headline(combine(measures, kpis), period, bench_year, kpi_path, notes)
+
+
+def row_standing(row: pd.Series | dict) -> str:
+    """ "better"/"worse" than both England and neighbours, "mixed", or "" (from the figures' judgement)."""
+    if row["polarity"] not in ("high", "low"):
+        return ""
+    return judgement.standing(row["vs_england"], row["vs_neighbours"])

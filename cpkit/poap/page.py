@@ -1,0 +1,262 @@
+"""What the quarterly Performance on a Page shows, built once from the data: one row per indicator.
+
+Each row: this quarter, the same quarter last year, the change and its direction of travel (by the
+indicator's polarity), the last eight quarters, the latest England and statistical-neighbour figures where the
+DfE publishes the measure, and the local target with a RAG written as text. Counts and shares go through
+the small-number rule here, where the figures leave for publication; a change is shown only when both its
+ends are, and an average over fewer children than the threshold is hidden like the count it rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from cpkit.config import Config, Period
+from cpkit.poap import measures as m
+from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
+from cpkit.present.disclosure import Ledger, Rule
+from cpkit.ssda903.model import Data903
+
+TREND_QUARTERS = 8
+
+
+class Published:
+    """The one disclosure decision for every figure on the page (``cpkit.present.disclosure``).
+
+    Each figure is a (measure, quarter) of the trends table, so the value in the "this quarter" column,
+    the same figure in the eight-quarter trend and in the data download are one figure with one status.
+    Counts are protected together in a ``Ledger`` with the relations a reader could use: the year to date
+    is the sum of its quarters, and a rate per 10,000 reveals the count it is made from. Shares are hidden
+    when their numerator, denominator or complement is small, averages when their group is.
+    """
+
+    def __init__(self, trends: pd.DataFrame, config: Config) -> None:
+        self.rule = Rule.of(config)
+        self.ledger = Ledger(self.rule)
+        self.figures = {(r["measure"], r["quarter"]): r for r in trends.to_dict("records")}
+        for key, r in self.figures.items():
+            if r["unit"] == "number" and pd.notna(r["value"]):
+                self.ledger.add(key, r["value"])
+            elif r["unit"] == "rate_per_10k" and pd.notna(r["numerator"]):
+                self.ledger.add((f"{key[0]} count", key[1]), r["numerator"])
+                if ("cla_at_end", key[1]) in self.ledger.values:
+                    self.ledger.relate({(f"{key[0]} count", key[1]): 1, ("cla_at_end", key[1]): -1})
+        self._year_to_date_relations()
+        self.ledger.resolve()
+
+    def _year_to_date_relations(self) -> None:
+        """entered_ytd at quarter k = entered_quarter over quarters 1..k of the same financial year."""
+        for (measure, quarter), _ in self.figures.items():
+            if measure != "entered_ytd" or (measure, quarter) not in self.ledger.values:
+                continue
+            q, fy = quarter.split(" ")
+            parts = [("entered_quarter", f"Q{k} {fy}") for k in range(1, int(q[1]) + 1)]
+            if all(p in self.ledger.values for p in parts):
+                self.ledger.total((measure, quarter), parts)
+
+    def shown(self, measure: str, quarter: str) -> bool:
+        """True when the figure is published as a number (it exists and the rule does not hide it)."""
+        r = self.figures.get((measure, quarter))
+        if r is None or pd.isna(r["value"]):
+            return False
+        if r["unit"] == "number":
+            return not self.ledger.hidden((measure, quarter))
+        if r["unit"] == "rate_per_10k":
+            return not self.ledger.hidden((f"{measure} count", quarter))
+        if r["average_of"]:
+            return not (
+                pd.isna(r["denominator"]) or not r["denominator"] or self.rule.is_small(r["denominator"])
+            )
+        if pd.isna(r["numerator"]) and pd.isna(r["denominator"]):
+            return True  # a share given without its counts (a KPI row): nothing to work back
+        return not self.rule.share_hidden(r["numerator"], r["denominator"])
+
+    def text(self, measure: str, quarter: str) -> str:
+        """The figure as published: the number, the small-count symbol, [c], or "not available"."""
+        r = self.figures.get((measure, quarter))
+        if r is None or pd.isna(r["value"]):
+            return "not available"
+        if self.shown(measure, quarter):
+            return fmt(r["value"], r["unit"])
+        if r["unit"] == "number":
+            return self.ledger.text((measure, quarter))
+        return self.rule.secondary
+
+    def value(self, measure: str, quarter: str) -> float | None:
+        """The true value where it is published, else None (for charts, directions, RAG)."""
+        return float(self.figures[(measure, quarter)]["value"]) if self.shown(measure, quarter) else None
+
+
+@dataclass
+class Page:
+    """Everything the quarter's page shows, already judged; the notebook only displays it."""
+
+    period: Period
+    extract: Extract | None
+    last_day: date
+    rows: pd.DataFrame  # one per indicator (columns: see ``ROW_COLUMNS``)
+    trends: pd.DataFrame  # measure x quarter (true numbers; publish through ``published``)
+    published: Published
+    exceptions: pd.DataFrame  # action plan exceptions in the quarter
+    bench_year: int | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def quarter(self) -> str:
+        return self.period.label
+
+    @property
+    def last_year(self) -> str:
+        return self.period.previous().label
+
+
+ROW_COLUMNS = ["measure", "label", "source", "unit", "polarity", "target", "england", "neighbours"]
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "percent":
+        return f"{value:.0f}%"
+    if unit == "rate_per_10k":
+        return f"{value:.0f}"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    return f"{value:,.0f}"
+
+
+def build_page(
+    data_dir: Path,
+    period: Period,
+    config: Config,
+    data: Data903 | None = None,
+    kpis: pd.DataFrame | None = None,
+    plan: pd.DataFrame | None = None,
+) -> Page:
+    """The quarter's page from the council's data folder (returns, the newest in-year extract, KPIs, tracker)."""
+    if period.kind != "quarter":
+        raise ValueError(f"a Performance on a Page is for a quarter, not {period.label}")
+    notes: list[str] = []
+    extract = latest_extract(data_dir)
+    if data is None:
+        data = load_with_extract(data_dir, extract)
+    last_day = last_day_with_data(data, extract)
+    require_covered(period, last_day)
+    years = data.episodes["return_year"].dropna()
+    first_day = pd.Timestamp(int(years.min()) - 1, 4, 1)
+    own = m.ssda903_figures(data, period, config, first_day)
+    if kpis is None:
+        kpis = _load_kpis(data_dir, config, notes)
+    local = m.kpi_figures(kpis, period)
+    trends = pd.concat([own.assign(source="SSDA903"), local.assign(source="KPI file")], ignore_index=True)
+    bench, bench_year = _benchmarks(data_dir, config, notes)
+    rows = []
+    for measure in m.QUARTER_MEASURES:
+        england = neighbours = math.nan
+        if bench is not None and measure.published in bench.index:
+            england = bench.at[measure.published, "england"]
+            neighbours = bench.at[measure.published, "neighbour_avg"]
+        target = config.targets.get(measure.id, math.nan)
+        rows.append(
+            [
+                measure.id,
+                measure.label,
+                "SSDA903",
+                measure.unit,
+                measure.polarity,
+                target,
+                england,
+                neighbours,
+            ]
+        )
+    rows += _kpi_rows(kpis, period)
+    if not len(local):
+        notes.append(
+            "No quarterly rows in the KPI file for this quarter: health checks, plans, visits, PEPs, care "
+            "leavers and fostering figures are not shown."
+        )
+    notes.append(m.ANNUAL_ONLY_NOTE)
+    if extract is not None:
+        notes.append(
+            f"Figures after 31 March {extract.collection_year - 1} come from the case system's in-year "
+            f"extract of {extract.extract_date:%d %B %Y}; they may change when the return is submitted."
+        )
+    from cpkit.poap.exceptions import action_exceptions
+
+    exceptions = action_exceptions(plan if plan is not None else _load_plan(data_dir, config, notes), period)
+    return Page(
+        period,
+        extract,
+        last_day,
+        pd.DataFrame(rows, columns=ROW_COLUMNS),
+        trends,
+        Published(trends, config),
+        exceptions,
+        bench_year,
+        notes,
+    )
+
+
+def _kpi_rows(kpis: pd.DataFrame | None, period: Period) -> list[list[object]]:
+    """One row per KPI with a figure for the quarter (its unit, polarity and target from that row)."""
+    if kpis is None or kpis.empty:
+        return []
+    now = kpis[kpis["period"] == m.kpi_quarter_label(period)]
+    return [
+        [r["indicator"], r["indicator"], "KPI file", r["unit"], r["polarity"],
+         pd.to_numeric(r.get("target"), errors="coerce"), math.nan, math.nan]
+        for r in now.to_dict("records")
+    ]  # fmt: skip
+
+
+def _load_kpis(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame | None:
+    from cpkit.kpis import KpiError, load_kpis
+
+    path = config.path_in(data_dir, config.kpi_file, "kpis.csv")
+    if not path.exists():
+        notes.append("No KPI file: only the figures the SSDA903 data give are shown.")
+        return None
+    try:
+        return load_kpis(path)
+    except KpiError as exc:
+        raise KpiError(f"the KPI file cannot be used for the quarter's page: {exc}") from exc
+
+
+def _load_plan(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame | None:
+    from cpkit import load_action_plan
+
+    path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
+    if not path.exists():
+        notes.append("No action plan tracker: the exceptions list is empty.")
+        return None
+    return load_action_plan(path)
+
+
+def _benchmarks(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.DataFrame | None, int | None]:
+    """The latest DfE figures for the council, England and its neighbours, by measure id."""
+    from cpkit.benchmarks import BenchmarkError, compare, load_benchmarks, statistical_neighbours
+
+    folder = config.path_in(data_dir, config.benchmarks_dir, "benchmarks")
+    if not folder.is_dir():
+        notes.append("No DfE published figures were found, so the England and neighbour columns are empty.")
+        return None, None
+    try:
+        bench = load_benchmarks(folder)
+        year = int(bench["year"].max())
+        try:
+            neighbours = statistical_neighbours(config, folder)
+        except BenchmarkError as exc:
+            notes.append(f"No statistical neighbours: {exc}")
+            neighbours = []
+        table = compare(bench, config.la_code, year, neighbours).set_index("measure")
+    except (BenchmarkError, OSError, ValueError) as exc:
+        notes.append(f"The DfE published figures could not be read: {exc}")
+        return None, None
+    notes.append(
+        f"England and statistical-neighbour figures are the DfE's latest published, for the year ending 31 "
+        f"March {year}; the council's own figures are for the quarter."
+    )
+    return table, year

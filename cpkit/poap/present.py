@@ -1,0 +1,168 @@
+"""The quarter's page as officers read it: one table of indicators with trends, and the exceptions list.
+
+Everything published passes the small-number rule through ``Page.published`` (``cpkit.poap.page``): a change,
+a direction and a RAG are shown only when both the figures they rest on are; each quarter of the eight-quarter
+trend is suppressed on its own, and a suppressed quarter is a gap in the sparkline, named as such in its text
+alternative. RAG and direction are always written as words; the colour only repeats them.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from cpkit.config import Config
+from cpkit.poap.page import Page, fmt
+from cpkit.sections.education import MET, MISSED, NEAR, RAG_CLASSES, direction, rag
+
+SPARK_W, SPARK_H = 96, 22
+
+
+def _change(page: Page, row: dict) -> str:
+    now, then = (
+        page.published.value(row["measure"], page.quarter),
+        page.published.value(row["measure"], page.last_year),
+    )
+    if now is None or then is None:
+        return ""  # a change is shown only when both its ends are
+    diff = now - then
+    return f"{diff:+.0f} pts" if row["unit"] == "percent" else f"{diff:+,.0f}"
+
+
+def _trend(page: Page, measure: str) -> list[tuple[str, float | None]]:
+    """(quarter, value where published else None) for the last eight quarters, oldest first."""
+    rows = page.trends[page.trends["measure"] == measure].sort_values("quarter_end")
+    return [(q, page.published.value(measure, q)) for q in rows["quarter"]]
+
+
+def sparkline(points: list[tuple[str, float | None]], unit: str, label: str) -> str:
+    """A small inline SVG of the last eight quarters, with the values in its text alternative."""
+    known = [v for _, v in points if v is not None]
+    if len(known) < 2:
+        return "not enough quarters"
+    lo, hi = min(known), max(known)
+    span = (hi - lo) or 1.0
+    step = (SPARK_W - 4) / max(1, len(points) - 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{2 + i * step:.1f},{SPARK_H - 2 - (v - lo) / span * (SPARK_H - 4):.1f}"
+
+    segments, current = [], []
+    for i, (_, v) in enumerate(points):
+        if v is None:  # a withheld quarter is a gap, not a guess
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(xy(i, v))
+    if current:
+        segments.append(current)
+    lines = "".join(
+        f'<polyline points="{" ".join(seg)}" fill="none" stroke="#12436D" stroke-width="1.5"/>'
+        for seg in segments
+    )
+    last = points[-1][1]
+    dot = ""
+    if last is not None:
+        x, y = xy(len(points) - 1, last).split(",")
+        dot = f'<circle cx="{x}" cy="{y}" r="2" fill="#12436D"/>'
+    words = ", ".join(f"{q} {fmt(v, unit) if v is not None else 'withheld'}" for q, v in points)
+    text = html.escape(f"{label}, last eight quarters: {words}")
+    return (
+        f'<svg class="cp-spark" role="img" aria-label="{text}" width="{SPARK_W}" height="{SPARK_H}" '
+        f'viewBox="0 0 {SPARK_W} {SPARK_H}"><title>{text}</title>{lines}{dot}</svg>'
+    )
+
+
+def indicator_table(
+    page: Page, config: Config
+) -> tuple[pd.DataFrame, dict[str, dict[int, str]], pd.DataFrame]:
+    """The page's table (with sparkline markup), its RAG cell classes, and the same table as plain data."""
+    q, last = page.quarter, page.last_year
+    pub = page.published
+    rows, data_rows, classes = [], [], {"Against target": {}}
+    for i, row in enumerate(page.rows.to_dict("records")):
+        mid = row["measure"]
+        now, then = pub.value(mid, q), pub.value(mid, last)
+        way = direction(then, now, row["polarity"], config) if now is not None and then is not None else ""
+        judged = rag(now, row["target"], row["polarity"], row["unit"]) if now is not None else None
+        if judged:
+            classes["Against target"][i] = RAG_CLASSES[judged]
+        trend = _trend(page, mid)
+        common = {
+            "Indicator": row["label"],
+            q: pub.text(mid, q),
+            last: pub.text(mid, last),
+            "Change": _change(page, row),
+            "Direction": way,
+        }
+        tail = {
+            "England": fmt(row["england"], row["unit"]) if pd.notna(row["england"]) else "",
+            "Neighbours": fmt(row["neighbours"], row["unit"]) if pd.notna(row["neighbours"]) else "",
+            "Target": fmt(row["target"], row["unit"]) if pd.notna(row["target"]) else "",
+            "Against target": judged or "",
+            "Source": row["source"],
+        }
+        rows.append({**common, "Last 8 quarters": sparkline(trend, row["unit"], row["label"]), **tail})
+        data_rows.append({**common, **{qq: pub.text(mid, qq) for qq, _ in trend}, **tail})
+    return pd.DataFrame(rows), classes, pd.DataFrame(data_rows)
+
+
+def headline_sentences(page: Page, config: Config) -> list[str]:
+    """Sentences on the quarter's main movements, from the same published figures (a withheld figure is
+    worded without its number, and no direction is given for it)."""
+    pub, q, last = page.published, page.quarter, page.last_year
+    out = []
+    for mid, phrase in (
+        ("entered_quarter", "children entered care"),
+        ("cla_at_end", "children were in care at the end of the quarter"),
+    ):
+        now, then = pub.value(mid, q), pub.value(mid, last)
+        if now is None:
+            out.append(
+                f"In {q}, the number of {phrase.split(' ', 1)[0]} who {phrase.split(' ', 1)[1]} is withheld under the small-number rule."
+            )
+        elif then is None:
+            out.append(f"In {q}, {fmt(now, 'number')} {phrase}.")
+        else:
+            out.append(f"In {q}, {fmt(now, 'number')} {phrase}, against {fmt(then, 'number')} in {last}.")
+    judged = [
+        rag(pub.value(r["measure"], q), r["target"], r["polarity"], r["unit"])
+        for r in page.rows.to_dict("records")
+        if pub.value(r["measure"], q) is not None
+    ]
+    judged = [j for j in judged if j in (MET, NEAR, MISSED)]
+    if judged:
+        out.append(
+            f"{judged.count(MET)} of the {len(judged)} indicators with a local target met it this quarter."
+        )
+    return out
+
+
+def exceptions_caption(page: Page) -> str:
+    return f"Action plan exceptions in {page.period.label} ({page.period.long_label})"
+
+
+def show_indicator_table(page: Page, config: Config) -> None:
+    """Display the indicator table; its plain data (each quarter's value in its own column) goes to the
+    data download instead of the sparkline markup."""
+    from IPython.display import display
+
+    from cpkit.present.tables import DATA_MIME, table_html, table_payload
+
+    frame, classes, data = indicator_table(page, config)
+    caption = f"Key indicators, {page.quarter} against {page.last_year}"
+    note = (
+        f"{page.published.rule.note()} A change or direction is shown only when both its figures are. "
+        "Against target is in words; the colour repeats it."
+    )
+    display(
+        {
+            "text/html": table_html(
+                frame, caption, classes=classes, note=note, markup_columns={"Last 8 quarters"}
+            ),
+            DATA_MIME: table_payload(data, caption),
+        },
+        raw=True,
+    )

@@ -1,0 +1,155 @@
+"""A figure from the figures table as text: its value, the small-number rule, and its source when two differ.
+
+Where the council's own figure (from its SSDA903 return) and the DfE's published figure for it differ, a
+reader who meets both must be told which is which, so every place that prints the published figure beside
+or instead of the own one uses ``labelled`` ("from the council's return: 79%; published by the DfE: 85%").
+Ranks are always said to be on the published figures (``rank_phrase``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cpkit.config import Config
+from cpkit.present.disclosure import Rule
+from cpkit.present.judgement import published_decimals
+from cpkit.present.narrative import fmt_number
+
+SUFFIX = {"percent": "%"}
+QUARTILE_WORDS = {"A": "A (best)", "B": "B", "C": "C", "D": "D (worst)"}
+OWN, PUBLISHED = "from the council's return", "published by the DfE"
+
+Row = Mapping[str, object] | pd.Series
+
+
+def fmt_value(value: float, unit: str, decimals: int = 0) -> str:
+    """47.2, "percent" -> "47%"; 1234, "number" -> "1,234"; "" for a missing value."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{fmt_number(float(value), decimals)}{SUFFIX.get(unit, '')}"
+
+
+def fmt_published(value: float, unit: str) -> str:
+    """A published figure at the precision the DfE published it ("85%", "13.4")."""
+    if value is None or pd.isna(value):
+        return ""
+    return fmt_value(value, unit, published_decimals(value))
+
+
+def is_hidden(
+    numerator: float, denominator: float, config: Config, value: float = float("nan"), unit: str = ""
+) -> bool:
+    """The small-number rule for one figure (``cpkit.present.disclosure``): a count (unit "number", the
+    value itself, as a KPI file gives exclusions) from 1 to threshold - 1; a percentage whose numerator,
+    denominator or complement ("75% of 8": 2 did not) is small; any other figure whose count or group is
+    small."""
+    rule = Rule.of(config)
+    if unit == "number" and rule.is_small(value):
+        return True
+    if denominator is None or pd.isna(denominator):
+        return rule.is_small(numerator)
+    if unit == "percent":
+        return rule.share_hidden(numerator, denominator)
+    return rule.is_small(numerator) or rule.is_small(denominator)
+
+
+def shown(row: Row, config: Config, which: str = "") -> str:
+    """A row's value (``which`` "" this year, "previous_" last year, "check_" the DfE year) as text: a
+    small count as the small-count symbol, any other hidden figure (a share, rate or average) as [c]."""
+    value = row[f"{which}value"]
+    if pd.isna(value):
+        return ""
+    unit = str(row["unit"])
+    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit):  # type: ignore[arg-type]
+        rule = Rule.of(config)
+        return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
+    return fmt_value(value, unit, int(row["decimals"]))  # type: ignore[arg-type]
+
+
+def visible(row: Row, config: Config, which: str = "") -> bool:
+    """True when the figure exists and the small-number rule lets it be printed."""
+    value = row[f"{which}value"]
+    return not pd.isna(value) and not is_hidden(
+        row[f"{which}numerator"],
+        row[f"{which}denominator"],
+        config,
+        value,
+        str(row["unit"]),  # type: ignore[arg-type]
+    )
+
+
+def labelled(row: Row, config: Config) -> str:
+    """The council's figure for the DfE year, labelled with its source where own and published differ.
+
+    "79%" when they agree (or only one exists); "from the council's return: 79%; published by the DfE: 85%"
+    when they differ at the published precision.
+    """
+    published = row.get("published")
+    own = shown(row, config, "check_") if not pd.isna(row.get("check_value")) else ""
+    if row.get("own_vs_published") == "differs" and own:
+        pub = fmt_published(published, str(row["unit"]))  # type: ignore[arg-type]
+        return f"{OWN}: {own}; {PUBLISHED}: {pub}"
+    if own:
+        return own
+    return f"{PUBLISHED}: {fmt_published(published, str(row['unit']))}" if not pd.isna(published) else ""
+
+
+def published_flag(row: Row, config: Config, check_label: str = "") -> str:
+    """The scorecard's own-against-published cell: labelled figures where they differ, "Matches", or why not."""
+    status = row.get("published_status")
+    if row.get("source") != "SSDA903" or status in (None, "", "absent") or pd.isna(status):
+        return ""
+    if status != "ok" or pd.isna(row.get("published")):
+        return f"Not published ({status})"
+    if pd.isna(row.get("check_value")):
+        return ""
+    if not visible(row, config, "check_"):
+        return "Own figure too small to show"
+    if row.get("own_vs_published") != "differs":
+        return "Matches"
+    when = f" ({check_label})" if check_label else ""
+    own = fmt_value(row["check_value"], str(row["unit"]), published_decimals(row["published"]))  # type: ignore[arg-type]
+    pub = fmt_published(row["published"], str(row["unit"]))  # type: ignore[arg-type]
+    return f"From the council's return{when}: {own}; published by the DfE: {pub}"
+
+
+def quartile_text(row: Row) -> str:
+    """ "A (best)" ... "D (worst)" (highest/lowest for neutral measures), or "" without a quartile."""
+    q = row.get("quartile")
+    if not isinstance(q, str) or not q:
+        return ""
+    if row.get("polarity") == "neutral":
+        return f"{q} (highest)" if q == "A" else (f"{q} (lowest)" if q == "D" else q)
+    return QUARTILE_WORDS.get(q, q)
+
+
+def rank_phrase(row: Row, bench_label: str = "") -> str:
+    """ "ranked 3 of 151 councils on the DfE's published figures for 2024-25 (quartile A)", or ""."""
+    text = row.get("rank_text")
+    if not isinstance(text, str) or not text:
+        return ""
+    year = f" for {bench_label}" if bench_label else ""
+    q = row.get("quartile")
+    quart = f" (quartile {q})" if isinstance(q, str) and q else ""
+    return f"{text} on the DfE's published figures{year}{quart}"
+
+
+def lower_first(text: str) -> str:
+    """ "Child in care reviews" -> "child in care reviews"; "SDQ completion" stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    """ "three or more placements" -> "Three or more placements" (str.capitalize would lower "SDQ")."""
+    return text[:1].upper() + text[1:]
+
+
+def join_names(names: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,116 @@
+"""The scorecard's chart: headline percentages against England and statistical neighbours (a dot chart),
+its alt text and caption, from the headline frame (``cpkit.figures.headline``)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cpkit.config import Config
+from cpkit.figures.headline import SSDA903, Headline, row_standing
+from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.figure_text import join_names, lower_first, upper_first, visible
+
+# --- Chart -------------------------------------------------------------------------------------------
+
+
+def chart_rows(card: Headline, config: Config) -> pd.DataFrame:
+    """Headline percentages with a better direction and a published England figure, as the chart shows them."""
+    f = card.frame
+    keep = (f["source"] == SSDA903) & (f["unit"] == "percent") & f["polarity"].isin(["high", "low"])
+    keep &= f["england"].notna()
+    rows = f[keep]
+    rows = rows[[visible(r, config) for _, r in rows.iterrows()]]
+    return pd.DataFrame(
+        {
+            "Measure": [upper_first(x) for x in rows["short"]],
+            "Council": rows["value"].round(0).tolist(),
+            "England": rows["england"].tolist(),
+            "Statistical neighbours": rows["neighbour_avg"].round(1).tolist(),
+            "Better direction": rows["polarity"].map({"high": "higher", "low": "lower"}).tolist(),
+            "Standing": [row_standing(r) for _, r in rows.iterrows()],
+        }
+    )
+
+
+def comparison_chart(data: pd.DataFrame, la_name: str, label: str) -> tuple[plt.Figure, str]:
+    """Dot chart: the council (filled circle), England (diamond) and neighbours (square) per measure.
+
+    Markers differ in shape and fill as well as colour, so the series read without colour.
+    """
+    colours = af_colours(3)
+    y = np.arange(len(data))
+    with chart_style():
+        fig, ax = plt.subplots(figsize=(9, 0.5 * len(data) + 2))
+        for (col, marker, face, size, offset), colour in zip(
+            (
+                ("Council", "o", None, 80, -0.2),
+                ("England", "D", "none", 55, 0.0),
+                ("Statistical neighbours", "s", "none", 55, 0.2),
+            ),
+            colours,
+            strict=True,
+        ):  # a small vertical offset keeps equal values from hiding each other
+            ax.scatter(
+                data[col],
+                y + offset,
+                marker=marker,
+                s=size,
+                label=la_name if col == "Council" else col,
+                color=colour,
+                facecolors=face or colour,
+                linewidths=1.8,
+                zorder=3,
+            )
+        labels = [
+            textwrap.fill(f"{m} ({b} is better)", 40)
+            for m, b in zip(data["Measure"], data["Better direction"], strict=True)
+        ]
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Per cent")
+        ax.grid(axis="y", linestyle=":", linewidth=0.5)
+        ax.set_title(
+            f"Headline percentages against England and statistical neighbours, {label}",
+            loc="left",
+            fontsize=11,
+        )
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=3, frameon=False, fontsize=9)
+        fig.tight_layout()
+    return fig, chart_alt(data, la_name, label)
+
+
+def chart_alt(data: pd.DataFrame, la_name: str, label: str) -> str:
+    """Alt text stating the chart's message from its numbers."""
+    n = len(data)
+    groups = {
+        k: [lower_first(m) for m in data.loc[data["Standing"] == k, "Measure"]] for k in ("better", "worse")
+    }
+    text = (
+        f"Dot chart of {n} headline percentages for {la_name}, England and the statistical neighbour average, "
+        f"{label}. {la_name} was better than both on {len(groups['better'])}"
+    )
+    text += f" ({join_names(groups['better'])})" if groups["better"] else ""
+    text += f" and worse than both on {len(groups['worse'])}"
+    text += f" ({join_names(groups['worse'])})" if groups["worse"] else ""
+    rest = n - len(groups["better"]) - len(groups["worse"])
+    if not rest:
+        return text + "."
+    return (
+        text
+        + (f"; the other {rest} were" if rest > 1 else "; the other one was")
+        + " close to them or between them."
+    )
+
+
+def chart_caption(card: Headline) -> str:
+    """The chart's caption, naming the published year when it is not the report's."""
+    p = card.period
+    text = f"Headline percentages against England and statistical neighbours, {p.label}"
+    if card.bench_differs:
+        text += f" (published figures for {card.bench_label})"
+    return text

@@ -1,0 +1,318 @@
+"""Stacking several years' returns into one account of each child's episodes.
+
+A council's return for year Y (collection year Y, 1 April Y-1 to 31 March Y) is its authoritative
+account of that year: it holds every episode open at any time in the year, including those that
+started earlier and were open on 1 April. Returns for consecutive years therefore tell the episodes
+open on 1 April twice, and a later return may correct what an earlier one said. The rules, applied at
+each boundary between a return P and the next return Y present in the stack (oldest first):
+
+1. Same episode, same start (CHILD and DECOM equal): the later return's version is kept whole (it
+   carries the end date and reason the earlier one could not know). Where the earlier version had
+   already ended before Y's year began, the earlier return covers that time and its version stays.
+   Any other field that differs is listed (``episode_amended``).
+2. Amended start: an episode P had open at the end of its year and an episode Y has open at the start
+   of its year, for the same child, with different DECOMs, are one episode whose start was changed:
+   they are matched (latest with latest, one to one), not read as two overlapping episodes. The start
+   stays the one P gave (P covers the day the episode began, so each return's 31 March count stands);
+   the rest is Y's. Listed as ``episode_start_amended``.
+3. Not restated: an episode P had open at the end of its year that Y does not restate. Where the
+   child has a later episode starting by 1 April P (an end date left blank, the next episode told by
+   both returns), it ends when that began, care continuing (REC X1). Otherwise Y says the child was not
+   looked after on 1 April: it is closed the day after P's year ended (DEC = 1 April P, reason not
+   known; counted as leaving care that day). Both are listed as ``episode_not_restated``. The child
+   counts in P's 31 March figure, as in P, and not in Y's, as in Y.
+4. Back-dated: an episode Y has open at the start of its year with no match in P, but starting in
+   P's year or before, while P did not have the child in care at the end of its year: P covers that
+   time, so the episode is read as starting on 1 April P (``episode_start_moved``).
+5. History only Y tells: an episode of Y that ended before Y's year began (Y should not hold it) and
+   that no earlier return has is set aside where an earlier return in the stack covers its dates
+   (``episode_outside_return_year``), and kept where none does.
+
+Rows without a known return year (one file of all episodes) are kept unless a return in the stack has
+the same episode. Together the rules make the number looked after on each 31 March from the stack
+equal the number from that year's return alone, and every point where two returns disagree a listed
+problem (the DfE's validation rules 562 and 1010 check the same continuity between two years).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cpkit.ssda903.issues import make_issues, make_set_aside, tidy_issues, tidy_set_aside
+from cpkit.ssda903.tables import RETURN_YEAR, SOURCE_FILE, SOURCE_ROW, TABLE_COLUMNS
+
+# Fields compared when two returns tell the same episode (DEC and REC are compared only where the
+# earlier return had already closed the episode: an open episode gains them legitimately).
+COMPARED = (
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+)
+
+
+def _where(frame: pd.DataFrame, idx: pd.Index) -> pd.Series:
+    """ "file row n" for rows of the frame (for messages: never the child's identifier)."""
+    return frame.loc[idx, SOURCE_FILE].astype("str") + " row " + frame.loc[idx, SOURCE_ROW].astype("str")
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    return ~((a == b).fillna(False) | (a.isna() & b.isna()))
+
+
+def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply the stacking rules (module docstring) to episodes of several returns.
+
+    ``frame``: cleaned episodes with ``return_year`` (exact copies within a year already removed).
+    Returns (episodes kept, problems listing each disagreement, rows set aside with the reason).
+    """
+    years = sorted(int(y) for y in frame[RETURN_YEAR].dropna().unique())
+    if len(years) < 2 and not (len(years) == 1 and frame[RETURN_YEAR].isna().any()):
+        return frame, tidy_issues([]), tidy_set_aside([])
+    e = frame.reset_index(drop=True).copy()
+    year = e[RETURN_YEAR]
+    dropped = pd.Series(False, index=e.index)
+    reasons = pd.Series(None, index=e.index, dtype="object")
+    issues: list[pd.DataFrame] = []
+    first_start = pd.Timestamp(years[0] - 1, 4, 1)
+
+    def note(idx: pd.Index, rule: str, column: str | None, message: pd.Series | str, y: int) -> None:
+        if len(idx):
+            issues.append(
+                make_issues(
+                    file=e.loc[idx, SOURCE_FILE],
+                    table="episodes",
+                    row=e.loc[idx, SOURCE_ROW],
+                    column=column,
+                    value=None,
+                    rule=rule,
+                    message=message if isinstance(message, str) else message.loc[idx],
+                    year=y,
+                )
+            )
+
+    def drop(idx: pd.Index, why: pd.Series | str) -> None:
+        dropped.loc[idx] = True
+        reasons.loc[idx] = why if isinstance(why, str) else why.loc[idx].to_numpy()
+
+    for prev, y in zip(years, years[1:], strict=False):
+        g = pd.Timestamp(prev, 4, 1)  # the day after P's year ended
+        c = pd.Timestamp(y - 1, 4, 1)  # the first day of Y's year
+        live = ~dropped
+        s = e[live & (year < y).fillna(False)]
+        r = e[live & (year == y).fillna(False)]
+        s_open = s[s["DEC"].isna() | (s["DEC"] >= g)]
+        label = f"the {y} return"
+
+        # 1. Same child and start.
+        pairs = (
+            s.reset_index()
+            .merge(r.reset_index(), on=["CHILD", "DECOM"], suffixes=("_s", "_r"))
+            .set_index("index_r")
+        )
+        if len(pairs):
+            closed_before = (pairs["DEC_s"].notna() & (pairs["DEC_s"] < g)).to_numpy()
+            s_idx, r_idx = pd.Index(pairs["index_s"]), pairs.index
+            older = pairs[closed_before]
+            if len(older):
+                drop(
+                    older.index,
+                    "restates an episode of an earlier return that ended before this return's year",
+                )
+                diff = _compare(older, with_end=True)
+                hit = diff[diff != ""]
+                if len(hit):
+                    msg = (
+                        "the "
+                        + str(y)
+                        + " return restates this episode, ended before its year, with other "
+                        + hit
+                    )
+                    note(
+                        pd.Index(older.loc[hit.index, "index_s"]),
+                        "episode_amended",
+                        None,
+                        _aligned(e, older.loc[hit.index, "index_s"], msg),
+                        y,
+                    )
+            newer = pairs[~closed_before]
+            if len(newer):
+                old_idx = pd.Index(newer["index_s"])
+                drop(old_idx, f"episode superseded by {label}")
+                diff = _compare(newer, with_end=False)
+                hit = diff[diff != ""]
+                if len(hit):
+                    msg = "this episode differs from the earlier return's version in " + hit
+                    note(hit.index, "episode_amended", None, msg, y)
+            matched_s = set(s_idx)
+            matched_r = set(r_idx)
+        else:
+            matched_s, matched_r = set(), set()
+
+        # 2. Amended start: open at P's end and at Y's start, paired latest with latest.
+        s_left = s_open[~s_open.index.isin(matched_s)]
+        r_pre = r[(r["DECOM"] < c) & (r["DEC"].isna() | (r["DEC"] >= c)) & ~r.index.isin(matched_r)]
+        # Latest with latest: where P left an older episode open by mistake as well, the episode Y
+        # restates is P's latest one.
+        a = s_left.assign(_k=s_left.sort_values("DECOM").groupby("CHILD").cumcount(ascending=False))
+        b = r_pre.assign(_k=r_pre.sort_values("DECOM").groupby("CHILD").cumcount(ascending=False))
+        amended = (
+            a[["CHILD", "_k", "DECOM"]]
+            .reset_index()
+            .merge(b[["CHILD", "_k", "DECOM"]].reset_index(), on=["CHILD", "_k"], suffixes=("_s", "_r"))
+        )
+        if len(amended):
+            r_idx, s_idx = pd.Index(amended["index_r"]), pd.Index(amended["index_s"])
+            was = pd.Series(e.loc[r_idx, "DECOM"].dt.strftime("%d/%m/%Y").to_numpy(), index=r_idx)
+            kept = pd.Series(amended["DECOM_s"].dt.strftime("%d/%m/%Y").to_numpy(), index=r_idx)
+            where = pd.Series(_where(e, s_idx).to_numpy(), index=r_idx)
+            drop(
+                s_idx,
+                pd.Series(("the same episode as " + _where(e, r_idx)).to_numpy(), index=s_idx)
+                + f" ({label}), whose start date differs",
+            )
+            e.loc[r_idx, "DECOM"] = amended["DECOM_s"].to_numpy()
+            note(
+                r_idx,
+                "episode_start_amended",
+                "DECOM",
+                "DECOM "
+                + was
+                + " differs from "
+                + kept
+                + " in "
+                + where
+                + "; read as one episode starting "
+                + kept,
+                y,
+            )
+        paired_s = set(amended["index_s"]) if len(amended) else set()
+        paired_r = set(amended["index_r"]) if len(amended) else set()
+
+        # 3. Open at P's end, not restated by Y: it ends when the child's next episode began (care
+        # continued: an end date left blank by mistake), else the day after P's year ended.
+        gone = s_left[~s_left.index.isin(paired_s)]
+        gone = gone[gone["DECOM"] < g]
+        if len(gone):
+            live_now = e[~dropped & ~e.index.isin(gone.index)]
+            nxt = (
+                gone[["CHILD", "DECOM"]]
+                .reset_index()
+                .merge(live_now[["CHILD", "DECOM"]], on="CHILD", suffixes=("", "_next"))
+            )
+            nxt = nxt[(nxt["DECOM_next"] > nxt["DECOM"]) & (nxt["DECOM_next"] <= g)]
+            nxt = nxt.groupby("index")["DECOM_next"].min()
+            continued = gone.index.intersection(nxt.index)
+            ended = gone.index.difference(continued)
+            if len(continued):
+                e.loc[continued, "DEC"] = nxt.loc[continued].to_numpy()
+                e.loc[continued, "REC"] = "X1"
+                when = pd.Series(nxt.loc[continued].dt.strftime("%d/%m/%Y").to_numpy(), index=continued)
+                note(
+                    continued,
+                    "episode_not_restated",
+                    "DEC",
+                    f"open at the end of its return's year but not in {label}, which has the child's "
+                    "next episode: read as ending (X1) when that began, " + when,
+                    y,
+                )
+            if len(ended):
+                e.loc[ended, "DEC"] = g
+                e.loc[ended, "REC"] = None
+                note(
+                    ended,
+                    "episode_not_restated",
+                    "DEC",
+                    f"open at the end of its return's year but not in {label}: read as ended on "
+                    f"{g:%d/%m/%Y} (reason not known)",
+                    y,
+                )
+        # P's rows starting within Y's year that Y does not have: Y covers that time.
+        late = s[(s["DECOM"] >= c) & ~s.index.isin(matched_s)]
+        if len(late):
+            drop(late.index, f"starts in the year {label} covers, which does not have it")
+            note(
+                late.index,
+                "episode_outside_return_year",
+                "DECOM",
+                f"starts after its return's year and {label} does not have it; set aside",
+                y,
+            )
+
+        # 4. Back-dated: open at Y's start, no match, starting before P's year ended.
+        moved = r_pre[~r_pre.index.isin(paired_r) & (r_pre["DECOM"] < g)]
+        if len(moved):
+            was = moved["DECOM"].dt.strftime("%d/%m/%Y")
+            e.loc[moved.index, "DECOM"] = g
+            note(
+                moved.index,
+                "episode_start_moved",
+                "DECOM",
+                "DECOM " + was + f" falls in an earlier return's year, which does not have the child in "
+                f"care at its end: read as starting {g:%d/%m/%Y}",
+                y,
+            )
+        # 5. History only Y tells, within the years of earlier returns.
+        history = r[(r["DEC"].notna() & (r["DEC"] < c)) & ~r.index.isin(matched_r) & (r["DEC"] > first_start)]
+        if len(history):
+            drop(history.index, "ended before its return's year, in years earlier returns cover")
+            note(
+                history.index,
+                "episode_outside_return_year",
+                "DEC",
+                "ended before its return's year and no earlier return has it; set aside",
+                y,
+            )
+
+    # Rows without a return year: kept unless a return has the same episode.
+    unknown = e[year.isna() & ~dropped]
+    if len(unknown):
+        known = e[year.notna() & ~dropped]
+        same = unknown.reset_index().merge(known[["CHILD", "DECOM"]], on=["CHILD", "DECOM"])["index"]
+        if len(same):
+            drop(pd.Index(same.unique()), "the same episode is in a return of known year")
+
+    kept = e[~dropped].reset_index(drop=True)
+    aside_idx = e.index[dropped]
+    aside = (
+        make_set_aside(
+            file=e.loc[aside_idx, SOURCE_FILE],
+            table="episodes",
+            row=e.loc[aside_idx, SOURCE_ROW],
+            reason=reasons.loc[aside_idx].astype("str"),
+        )
+        if len(aside_idx)
+        else tidy_set_aside([])
+    )
+    return kept[list(frame.columns)], tidy_issues(issues), tidy_set_aside([aside])
+
+
+def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:
+    """Names of the fields that differ between the two versions in each row of ``pairs``."""
+    cols = [*COMPARED, *(("DEC", "REC") if with_end else ())]
+    out = pd.Series("", index=pairs.index, dtype="object")
+    for col in cols:
+        if f"{col}_s" not in pairs.columns:
+            continue
+        d = _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy()
+        out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
+    if not with_end:
+        # An episode the earlier return had closed and the later one ends differently.
+        closed = pairs["DEC_s"].notna().to_numpy()
+        for col in ("DEC", "REC"):
+            d = closed & _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy()
+            out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
+    return out
+
+
+def _aligned(e: pd.DataFrame, idx: pd.Series, message: pd.Series) -> pd.Series:
+    return pd.Series(message.to_numpy(), index=pd.Index(idx.to_numpy()))
+
+
+__all__ = ["stack_episodes", "TABLE_COLUMNS"]

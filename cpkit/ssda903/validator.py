@@ -1,0 +1,275 @@
+"""The DfE's own SSDA903 validation rules, run by ``csc-validator-be-903`` in its own environment.
+
+The validator (MIT, Data to Insight / Social Finance; import name ``lac_validator``) encodes the DfE's
+~300 validation rules for each collection year, numbered as analysts know them (103, 562, 1010...). It
+pins pandas<2 and numpy<1.25, so it cannot share cpkit's environment: ``make`` creates
+``.venv-validator`` beside ``.venv`` (target ``validator``; Python 3.11 works) and this module runs it in
+a subprocess (``validator_runner.py``) on the council's returns, one run per collection year with the
+year before as the validator's "previous year" (rules such as 562 and 1010 compare the two).
+
+What it is given: the kit's cleaned tables of each return, written as the validator's CSV tables
+(dates dd/mm/yyyy; SEX back to 1/2 before 2024-25), so every form the kit reads (XML, semicolons,
+regional files...) is validated the same way; the episodes as the return held them, before stacking.
+What comes back: one problem per rule and row, ``rule`` = ``dfe_<code>``, the DfE's wording as the
+message, named by the kit's file and row; never a child's identifier (the validator's output is
+reduced to table, row and rule inside its own process).
+
+Merging with the kit's own checks (``merge_findings``): a kit problem on the same file, row and
+column as a DfE finding is the same problem and is dropped (the DfE's number is what the data team
+will look up); the kit's checks the validator lacks stay. The DfE findings are listed, not blocking:
+whether the report's figures stand is decided by the kit's own checks (``checks.blocking``).
+
+If the environment is missing, a problem says so (``dfe_validator_unavailable``) and the rest carries
+on. ``CPKIT_DFE_RULES=off`` skips the validator silently (the test suite's report runs use it: one
+run takes tens of seconds); ``CPKIT_VALIDATOR_PYTHON`` points at another interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from cpkit.ssda903.issues import make_issues, tidy_issues
+from cpkit.ssda903.model import Data903
+from cpkit.ssda903.tables import (
+    DATE_COLUMNS,
+    DFE_NAMES,
+    RETURN_YEAR,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    TABLE_COLUMNS,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = Path(__file__).with_name("validator_runner.py")
+VENV = ROOT / ".venv-validator"
+# The validator's table names -> the kit's.
+FROM_DFE = {v: k for k, v in DFE_NAMES.items()}
+# The first return year that used M/F/U for sex (1/2 before).
+SEX_LETTERS_FROM = 2025
+# Findings of the validator that contradict the DfE guide (its bugs), not listed: (rule, year) -> the
+# column and the codes it wrongly rejects. Its 2023-24 placement list lacks K3 and its 2024-25 list has
+# "k3" in lower case, so rule 146 rejects K3 (registered supported accommodation) in both years.
+KNOWN_WRONG = {("146", 2024): ("PLACE", {"K3"}), ("146", 2025): ("PLACE", {"K3"})}
+KNOWN_WRONG_COLUMNS = {"episodes": ("PLACE",)}
+# Seconds one validator run may take before it is abandoned (a national stack takes minutes).
+TIMEOUT = int(os.environ.get("CPKIT_VALIDATOR_TIMEOUT", "1800"))
+
+
+def validator_python() -> Path | None:
+    """The validator environment's interpreter, or None when it is not set up."""
+    given = os.environ.get("CPKIT_VALIDATOR_PYTHON")
+    candidates = [Path(given)] if given else [VENV / "bin" / "python", VENV / "Scripts" / "python.exe"]
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def _note(rule: str, message: str, year: int | None) -> pd.DataFrame:
+    return make_issues(
+        file=None, table=None, row=None, column=None, value=None, rule=rule, message=message, year=year
+    )
+
+
+def _as_written(name: str, frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """A table as the validator reads it: its columns only, dates dd/mm/yyyy, text cells."""
+    out = pd.DataFrame(index=frame.index)
+    for col in TABLE_COLUMNS[name]:
+        values = frame[col]
+        if col in DATE_COLUMNS:
+            out[col] = values.dt.strftime("%d/%m/%Y")
+        elif col == "SEX" and year < SEX_LETTERS_FROM:
+            out[col] = values.replace({"M": "1", "F": "2"})
+        else:
+            out[col] = values
+    return out.astype("object").where(out.notna(), "")
+
+
+def _write_return(
+    data: Data903, episodes: pd.DataFrame, year: int, folder: Path
+) -> tuple[list[str], dict[str, pd.DataFrame]]:
+    """Write return ``year``'s tables to ``folder``: (paths, rows written per validator table name)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[str] = []
+    where: dict[str, pd.DataFrame] = {}
+    for name in TABLE_COLUMNS:
+        table = episodes if name == "episodes" else data.tables[name]
+        rows = table[(table[RETURN_YEAR] == year).fillna(False)].reset_index(drop=True)
+        if rows.empty:
+            continue
+        path = folder / f"{name}.csv"
+        _as_written(name, rows, year).to_csv(path, index=False)
+        paths.append(str(path))
+        where[DFE_NAMES[name]] = rows[[SOURCE_FILE, SOURCE_ROW, *KNOWN_WRONG_COLUMNS.get(name, ())]]
+    return paths, where
+
+
+def dfe_findings(
+    data: Data903, years: Iterable[int] | None = None, la_code: str | None = None
+) -> pd.DataFrame:
+    """The DfE rules' findings on the council's returns for ``years`` (default: every year read).
+
+    Returns problems in the kit's frame (``rule`` = ``dfe_<code>``), or one problem saying why the
+    rules could not be run. Empty when ``CPKIT_DFE_RULES=off``.
+    """
+    if os.environ.get("CPKIT_DFE_RULES", "").lower() in ("off", "0", "no", "false"):
+        return tidy_issues([])
+    episodes = data.returns_episodes if data.returns_episodes is not None else data.episodes
+    present = sorted({int(y) for t in (episodes, data.header) for y in t[RETURN_YEAR].dropna().unique()})
+    asked = None if years is None else sorted(set(years))
+    if not present and asked and len(asked) == 1:
+        # Files that do not say their year (one return, no year in any name): the year asked for.
+        data = Data903(tables={n: t.assign(return_year=asked[0]) for n, t in data.tables.items()})
+        episodes, present = episodes.assign(return_year=asked[0]), asked
+    wanted = [y for y in (present if asked is None else asked) if y in present]
+    python = validator_python()
+    if python is None:
+        return _note(
+            "dfe_validator_unavailable",
+            "the DfE's validation rules were not run: their environment (.venv-validator) is not set up; "
+            "run `make validator` (or `make report` / `make test`) to create it",
+            max(wanted) if wanted else None,
+        )
+    if not wanted:
+        return tidy_issues([])
+    with tempfile.TemporaryDirectory(prefix="cpkit-dfe-") as tmp:
+        tmpdir = Path(tmp)
+        written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]] = {}
+        for y in sorted({*wanted, *(y - 1 for y in wanted if y - 1 in present)}):
+            written[y] = _write_return(data, episodes, y, tmpdir / str(y))
+        runs = [
+            {"year": y, "this_year": written[y][0], "prev_year": written.get(y - 1, ([], {}))[0]}
+            for y in wanted
+            if written[y][0]
+        ]
+        job, out = tmpdir / "job.json", tmpdir / "out.json"
+        job.write_text(json.dumps({"la_code": la_code or "E09000027", "runs": runs}), encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [str(python), str(RUNNER), str(job), str(out)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return _note(
+                "dfe_validator_failed", f"the DfE's validation rules did not finish: {err}", max(wanted)
+            )
+        if done.returncode != 0 or not out.is_file():
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            return _note(
+                "dfe_validator_failed",
+                f"the DfE's validation rules stopped (exit {done.returncode}): {last}",
+                max(wanted),
+            )
+        result = json.loads(out.read_text(encoding="utf-8"))
+    return _to_problems(result, written)
+
+
+def _to_problems(result: dict, written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]]) -> pd.DataFrame:
+    found = pd.DataFrame(result["results"], columns=["year", "table", "row", "rule", "message", "columns"])
+    notes = [
+        _note(
+            "dfe_validator_failed", f"DfE rule(s) {', '.join(codes)} could not run on the {y} return", int(y)
+        )
+        for y, codes in result.get("failed", {}).items()
+        if codes
+    ]
+    if found.empty:
+        return tidy_issues(notes)
+    last = found["table"].str.endswith("_last")
+    found["source_year"] = found["year"] - last.astype("int64")
+    found["dfe_table"] = found["table"].str.removesuffix("_last")
+    frames = []
+    for (y, table), group in found.groupby(["source_year", "dfe_table"], sort=True):
+        rows = written.get(int(y), ([], {}))[1].get(table)
+        name = FROM_DFE.get(table)
+        if rows is None or name is None:
+            continue
+        group = group[group["row"] < len(rows)]
+        src = rows.iloc[group["row"].to_numpy()]
+        wrong = pd.Series(False, index=group.index)
+        for (rule, year), (column, codes) in KNOWN_WRONG.items():
+            if column in src.columns:
+                hit = (group["rule"] == rule) & (group["year"] == year)
+                wrong |= hit & pd.Series(src[column].isin(codes).to_numpy(), index=group.index)
+        if wrong.any():
+            notes.append(
+                _note(
+                    "dfe_validator_known_wrong",
+                    f"{int(wrong.sum())} finding(s) of DfE rule(s) "
+                    f"{', '.join(sorted(set(group.loc[wrong, 'rule'])))} not listed: the validator rejects "
+                    "codes the DfE guide allows for that year (see cpkit/ssda903/validator.py)",
+                    int(y),
+                )
+            )
+            group, src = group[~wrong], src[~wrong.to_numpy()]
+        own = set(TABLE_COLUMNS[name])
+        columns = group["columns"].map(lambda cols, own=own: ", ".join(c for c in cols if c in own) or None)
+        frames.append(
+            make_issues(
+                file=pd.Series(src[SOURCE_FILE].to_numpy(), index=group.index),
+                table=name,
+                row=pd.Series(src[SOURCE_ROW].to_numpy(), index=group.index),
+                column=columns,
+                value=None,
+                rule=group["rule"].map(lambda c: f"dfe_{c}"),
+                message="DfE rule " + group["rule"].astype("str") + ": " + group["message"].astype("str"),
+                severity="error",
+                year=group["year"],
+            )
+        )
+    return tidy_issues([*frames, *notes])
+
+
+def add_dfe_findings(
+    data: Data903, years: Iterable[int] | None = None, la_code: str | None = None
+) -> Data903:
+    """``data`` with the DfE rules' findings (or why there are none) added to its ``issues``."""
+    found = dfe_findings(data, years, la_code)
+    if found.empty:
+        return data
+    return replace(data, issues=tidy_issues([data.issues, found]))
+
+
+def merge_findings(problems: pd.DataFrame) -> pd.DataFrame:
+    """Drop the kit's problems that a DfE finding already names (same file, row and column)."""
+    dfe = problems["rule"].str.startswith("dfe_").fillna(False)
+    if not dfe.any():
+        return problems
+    named = problems[dfe & problems["row"].notna() & problems["column"].notna()]
+    keys = {
+        (f, int(r), c.strip())
+        for f, r, cols in zip(named["file"], named["row"], named["column"], strict=True)
+        for c in str(cols).split(",")
+    }
+    ours = ~dfe & problems["row"].notna() & problems["column"].notna()
+    same = pd.Series(False, index=problems.index)
+    idx = problems.index[ours]
+    same[idx] = [
+        (f, int(r), str(c)) in keys
+        for f, r, c in zip(
+            problems.loc[idx, "file"], problems.loc[idx, "row"], problems.loc[idx, "column"], strict=True
+        )
+    ]
+    return problems[~same].reset_index(drop=True)
+
+
+def main() -> int:  # pragma: no cover - a manual check: python -m cpkit.ssda903.validator FOLDER YEAR
+    from cpkit.ssda903 import load_903
+
+    data = load_903(sys.argv[1])
+    found = dfe_findings(data, [int(sys.argv[2])] if len(sys.argv) > 2 else None)
+    print(found.groupby(["rule", "severity"]).size().sort_values(ascending=False).head(30).to_string())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

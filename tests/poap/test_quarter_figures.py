@@ -1,0 +1,176 @@
+"""Quarter figures on hand-built returns and an in-year extract, worked out by hand.
+
+The data folder holds the 2024-25 return (to 31 March 2025) and a case-system extract run on 31 December
+2025 (the 2025-26 year so far). Q3 2025-26 is 1 October to 31 December 2025; the same quarter last year is
+1 October to 31 December 2024.
+
+Children (S = started care; X1 = same-day change of placement, not leaving care):
+  A  started 15/10/2024, still in care             entered Q3 2024-25; in care at both quarter ends
+  B  started 01/10/2025 (first day of the quarter) entered Q3 2025-26
+  C  started 31/12/2025 (last day of the quarter)  entered Q3 2025-26
+  D  started 01/01/2024 in U4; X1 to U6 01/06/2025; X1 to K2 01/11/2025: 3 placements in the 12 months to
+     31/12/2025 (the return has D's first episode open; the extract closes it: stacked, not duplicated)
+  E  started 01/02/2025, left 30/09/2025 (E13)     not in care at 31/12/2025, not a Q3 leaver
+  F  started 01/03/2025, left 15/11/2025 (E45 special guardianship)   Q3 leaver, to permanence
+  G  started 01/05/2025, left 01/10/2025 (E4A home) Q3 leaver, not to permanence
+  H  short breaks (V3) from 01/11/2025             excluded from every count
+  I  started 01/09/2025 in U6, X1 to U4 15/10/2025 entered Q2 (not Q3); 2 placements
+  K  started 01/08/2024, left 15/01/2025 (E13)     in care at 31/12/2024: left after the date asked
+
+Q3 2025-26: entered 2 (B, C); entered 2025-26 to Q3: 4 (G, I, B, C); in care at 31/12/2025: 5 (A, B, C, D, I);
+left 2 (F, G), 1 of them to permanence (50%); 3+ placements: 1 (D) of the 5 in care (20%).
+Q3 2024-25: entered 1 (A); entered 2024-25 to Q3: 2 (K, A); in care at 31/12/2024: 3 (A, D, K); left 0.
+The 12 months before 31/12/2024 start on 1/1/2024, before the oldest return (1/4/2024): that year's 3+
+placements figure is not known, so none is shown rather than a short one.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from cpkit.config import Config, ConfigError, Period
+from cpkit.poap import build_page, latest_extract
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+RETURN_2025 = [
+    "A,15/10/2024,S,C2,N1,U4,PR1,,,,,,",
+    "D,01/01/2024,S,C2,N1,U4,PR1,,,,,,",
+    "E,01/02/2025,S,C2,N1,U4,PR1,,,,,,",
+    "F,01/03/2025,S,V2,N1,U4,PR1,,,,,,",
+    "K,01/08/2024,S,C2,N1,U4,PR1,15/01/2025,E13,,,,",
+]
+EXTRACT = [
+    "A,15/10/2024,S,C2,N1,U4,PR1,,,,,,",
+    "D,01/01/2024,S,C2,N1,U4,PR1,01/06/2025,X1,,,,",
+    "D,01/06/2025,P,C2,N1,U6,PR4,01/11/2025,X1,CARPL,,,",
+    "D,01/11/2025,P,C2,N1,K2,PR4,,,CARPL,,,",
+    "E,01/02/2025,S,C2,N1,U4,PR1,30/09/2025,E13,,,,",
+    "F,01/03/2025,S,V2,N1,U4,PR1,15/11/2025,E45,,,,",
+    "G,01/05/2025,S,V2,N1,U4,PR1,01/10/2025,E4A,,,,",
+    "I,01/09/2025,S,C1,N1,U6,PR1,15/10/2025,X1,,,,",
+    "I,15/10/2025,P,C1,N1,U4,PR1,,,CARPL,,,",
+    "B,01/10/2025,S,V2,N4,U6,PR1,,,,,,",
+    "C,31/12/2025,S,C1,N1,K2,PR4,,,,,,",
+    "H,01/11/2025,S,V3,N2,R1,PR4,,,,,,",
+]
+CONFIG = "la_name: Hand Council\nla_code: E06000998\nla_old_code: '998'\npopulation_0_17: 10000\n"
+
+
+def _write(path: Path, header: str, rows: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def _headers(children: str) -> list[str]:
+    return [f"{c},1,01/01/2012,WBRI,,," for c in children]
+
+
+@pytest.fixture
+def council(tmp_path: Path) -> Path:
+    _write(tmp_path / "ssda903" / "2025" / "episodes.csv", EPISODES, RETURN_2025)
+    _write(tmp_path / "ssda903" / "2025" / "header.csv", HEADER, _headers("ADEFK"))
+    _write(tmp_path / "inyear" / "2025-12-31" / "episodes.csv", EPISODES, EXTRACT)
+    _write(tmp_path / "inyear" / "2025-12-31" / "header.csv", HEADER, _headers("ABCDEFGHI"))
+    (tmp_path / "cpkit.yaml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def page(council: Path):
+    return build_page(council, Period.in_year(2026, 3), Config.load(council / "cpkit.yaml"))
+
+
+def _fig(page, measure: str, quarter: str) -> dict:
+    rows = page.trends[(page.trends["measure"] == measure) & (page.trends["quarter"] == quarter)]
+    assert len(rows) <= 1
+    return rows.iloc[0].to_dict() if len(rows) else {"value": math.nan}
+
+
+@pytest.mark.parametrize(
+    ("measure", "now", "last"),
+    [
+        ("entered_quarter", 2, 1),
+        ("entered_ytd", 4, 2),
+        ("cla_at_end", 5, 3),
+        ("ceased_quarter", 2, 0),
+        ("uasc_at_end", 0, 0),
+        ("adopted_quarter", 0, 0),
+    ],
+)
+def test_counts_worked_by_hand(page, measure, now, last):
+    assert (_fig(page, measure, "Q3 2025-26")["value"], _fig(page, measure, "Q3 2024-25")["value"]) == (
+        now,
+        last,
+    )
+
+
+def test_permanence_share_and_rate(page):
+    perm = _fig(page, "ceased_permanence_pct", "Q3 2025-26")
+    assert (perm["numerator"], perm["denominator"], perm["value"]) == (1, 2, 50)
+    assert _fig(page, "cla_rate_10k", "Q3 2025-26")["value"] == pytest.approx(5.0)  # 5 per 10,000 of 10,000
+
+
+def test_three_plus_placements_in_the_twelve_months_to_the_quarter_end(page):
+    fig = _fig(page, "placements_3plus_pct", "Q3 2025-26")
+    assert (fig["numerator"], fig["denominator"], fig["value"]) == (1, 5, 20)
+    # last year's 12 months start before the oldest return: not computed, and published as not available
+    assert math.isnan(_fig(page, "placements_3plus_pct", "Q3 2024-25")["value"])
+    assert page.published.text("placements_3plus_pct", "Q3 2024-25") == "not available"
+
+
+def test_small_counts_and_what_rests_on_them_are_withheld(page):
+    pub = page.published
+    assert pub.text("entered_quarter", "Q3 2025-26") == "<5"
+    assert pub.text("ceased_permanence_pct", "Q3 2025-26") == "[c]"  # 1 of 2
+    assert pub.text("cla_at_end", "Q3 2025-26") == "5"  # 5 is not small (1 to 4 are)
+    assert pub.text("cla_rate_10k", "Q3 2025-26") == "5"
+    assert pub.text("cla_at_end", "Q3 2024-25") == "<5"  # 3 children
+    assert pub.text("cla_rate_10k", "Q3 2024-25") == "[c]"  # 3 per 10,000 of 10,000 would give back the 3
+
+
+def test_the_year_to_date_cannot_give_back_a_withheld_quarter():
+    """Entries Q1 10, Q2 3, Q3 12; year to date 10, 13, 25: Q2 is a small count, and 13 - 10 or 25 - 10 - 12
+    would give it back, so more figures are withheld ([c]) until no relation pins it."""
+    import pandas as pd
+
+    from cpkit.poap.page import Published
+
+    rows = [("entered_quarter", q, v) for q, v in (("Q1 2025-26", 10), ("Q2 2025-26", 3), ("Q3 2025-26", 12))]
+    rows += [("entered_ytd", q, v) for q, v in (("Q1 2025-26", 10), ("Q2 2025-26", 13), ("Q3 2025-26", 25))]
+    trends = pd.DataFrame(
+        [{"measure": m, "quarter": q, "value": v, "numerator": v, "denominator": math.nan, "unit": "number",
+          "average_of": False} for m, q, v in rows]
+    )  # fmt: skip
+    pub = Published(trends, Config())
+    assert pub.text("entered_quarter", "Q2 2025-26") == "<5"
+    assert pub.ledger.open() == []
+    texts = [pub.text(m, q) for m, q, _ in rows]
+    assert texts.count("[c]") >= 2 and "3" not in texts
+
+
+def test_the_extract_is_known_and_stands_for_its_collection_year(council):
+    extract = latest_extract(council)
+    assert (str(extract.extract_date), extract.collection_year) == ("2025-12-31", 2026)
+
+
+def test_a_quarter_after_the_extract_is_refused(council):
+    with pytest.raises(ConfigError, match="the data run only to 31 December 2025"):
+        build_page(council, Period.in_year(2026, 4), Config.load(council / "cpkit.yaml"))
+
+
+def test_without_an_extract_the_year_after_the_last_return_is_refused(council):
+    import shutil
+
+    shutil.rmtree(council / "inyear")
+    with pytest.raises(ConfigError, match="the data run only to 31 March 2025"):
+        build_page(council, Period.in_year(2026, 3), Config.load(council / "cpkit.yaml"))
+
+
+def test_an_extract_folder_must_be_named_by_its_date(council):
+    (council / "inyear" / "latest").mkdir()
+    with pytest.raises(ConfigError, match="named by its extract date"):
+        latest_extract(council)

@@ -1,0 +1,219 @@
+"""Stacking returns (cpkit.ssda903.stack): hand-built stacks with worked answers, then third-party samples.
+
+The rule under test: children looked after on each 31 March counted from the stack equal the count
+from that year's return alone, and every point where two returns disagree is a listed problem.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpkit.care.episodes import cla_on
+from cpkit.ssda903 import check_903, load_903
+
+from .helpers import EPISODES, HEADER, csv, write
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _header(*children: str) -> str:
+    return csv(HEADER, *(f"{c},M,01/06/2010,WBRI,,," for c in children))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """Two returns, 2023-24 (2024) and 2024-25 (2025), one child per rule:
+
+    C1 open in 2024, absent from 2025 (not restated); C2 open in 2024, restated in 2025 and closed
+    01/09/2024; C3 open in 2024 from 10/02/2024, in 2025 from 12/02/2024 (amended start); C4 only in
+    2025, from 01/03/2024 (back-dated into 2024's year); C5 only in 2025, 01/01/2024-01/02/2024
+    (history 2025 should not hold); C6 in both from 01/05/2023, 2025 changes PLACE U4 -> U6 and
+    closes it 01/06/2024.
+    """
+    root = tmp_path_factory.mktemp("stack")
+    write(root / "2023-24" / "header.csv", _header("C1", "C2", "C3", "C6"))
+    write(
+        root / "2023-24" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/06/2023,S,C2,N1,U4,PR1,,,,,,",  # row 2
+            "C2,01/01/2024,S,C2,N1,U4,PR1,,,,,,",  # row 3
+            "C3,10/02/2024,S,C2,N1,U4,PR1,,,,,,",  # row 4
+            "C6,01/05/2023,S,C2,N1,U4,PR1,,,,,,",  # row 5
+        ),
+    )
+    write(root / "2024-25" / "header.csv", _header("C2", "C3", "C4", "C5", "C6"))
+    write(
+        root / "2024-25" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C2,01/01/2024,S,C2,N1,U4,PR1,01/09/2024,E4A,,,,",  # row 2
+            "C3,12/02/2024,S,C2,N1,U4,PR1,,,,,,",  # row 3
+            "C4,01/03/2024,S,C2,N1,U4,PR1,,,,,,",  # row 4
+            "C5,01/01/2024,S,C2,N1,U4,PR1,01/02/2024,E4A,,,,",  # row 5
+            "C6,01/05/2023,S,C2,N1,U6,PR1,01/06/2024,E4A,,,,",  # row 6
+        ),
+    )
+    return root, load_903(root)
+
+
+def _rules(data, rule):
+    i = data.issues
+    return i[i["rule"] == rule]
+
+
+def test_children_in_care_each_31_march_equal_each_return_alone(stack):
+    root, data = stack
+    # 31/3/2024, return 2024 alone: C1, C2, C3, C6 open = 4. From the stack: C1 (closed 1/4/2024, so
+    # still in care on 31 March), C2, C3 (one episode from 10/02/2024), C6; C4 starts 1/4/2024 (moved);
+    # C5 set aside: 4.
+    assert cla_on(load_903(root / "2023-24"), "2024-03-31") == 4
+    assert cla_on(data, "2024-03-31") == 4
+    # 31/3/2025, return 2025 alone: C3 and C4 open; C2, C5, C6 closed = 2. Stack: C3, C4 = 2 (C1 is
+    # not counted: 2025 does not have it). Reading the stack as it stood before gave 3 (C1 kept open).
+    assert cla_on(load_903(root / "2024-25"), "2025-03-31") == 2
+    assert cla_on(data, "2025-03-31") == 2
+
+
+def test_an_episode_not_restated_is_closed_when_the_next_year_began(stack):
+    _, data = stack
+    c1 = data.episodes[data.episodes["CHILD"] == "C1"]
+    assert c1["DEC"].tolist() == [pd.Timestamp("2024-04-01")] and c1["REC"].isna().all()
+    found = _rules(data, "episode_not_restated")
+    assert found[["row", "year", "severity"]].values.tolist() == [[2, 2025, "warning"]]
+    assert found["file"].iloc[0].endswith("2023-24/episodes.csv")
+    # The blank REC is explained by that problem, not reported again as a DEC without a REC.
+    problems = check_903(data, year=2025)
+    assert not ((problems["rule"] == "dec_without_rec") & (problems["row"] == 2)).any()
+
+
+def test_an_amended_start_date_is_one_episode_not_an_overlap(stack):
+    _, data = stack
+    c3 = data.episodes[data.episodes["CHILD"] == "C3"]
+    # One episode: 2025's row, with the start 2024 gave (10/02/2024 lies in 2024's year).
+    assert len(c3) == 1 and c3["DECOM"].iloc[0] == pd.Timestamp("2024-02-10")
+    assert c3["source_file"].iloc[0].endswith("2024-25/episodes.csv") and c3["return_year"].iloc[0] == 2025
+    amended = _rules(data, "episode_start_amended")
+    assert (
+        amended["row"].tolist() == [3] and "12/02/2024 differs from 10/02/2024" in amended["message"].iloc[0]
+    )
+    problems = check_903(data, year=2025)
+    assert not problems["rule"].isin(["overlapping_episodes", "duplicate_episode"]).any()
+
+
+def test_a_back_dated_episode_starts_when_its_return_year_began(stack):
+    _, data = stack
+    c4 = data.episodes[data.episodes["CHILD"] == "C4"]
+    assert c4["DECOM"].tolist() == [pd.Timestamp("2024-04-01")]
+    assert _rules(data, "episode_start_moved")["row"].tolist() == [4]
+
+
+def test_history_a_later_return_should_not_hold_is_set_aside(stack):
+    _, data = stack
+    assert "C5" not in set(data.episodes["CHILD"])
+    aside = data.set_aside[data.set_aside["table"] == "Episodes"]
+    assert any(r.endswith("earlier returns cover") for r in aside["reason"])
+    assert _rules(data, "episode_outside_return_year")["row"].tolist() == [5]
+
+
+def test_same_episode_keeps_the_later_version_and_lists_changed_codes(stack):
+    _, data = stack
+    c6 = data.episodes[data.episodes["CHILD"] == "C6"]
+    assert c6[["PLACE", "REC"]].values.tolist() == [["U6", "E4A"]]
+    amended = _rules(data, "episode_amended")
+    assert amended["row"].tolist() == [6] and amended["message"].iloc[0].endswith("PLACE")
+    # C2 gained only its DEC/REC (it was open in 2024): no disagreement listed.
+    assert len(amended) == 1
+
+
+def test_every_row_is_kept_or_set_aside(stack):
+    _, data = stack
+    # 4 + 5 episode rows in the files; kept: C1, C2, C3, C4, C6 = 5; set aside: C2 (2024 version),
+    # C3 (2024 version), C5, C6 (2024 version) = 4.
+    aside = data.set_aside[data.set_aside["table"] == "Episodes"]
+    assert len(data.episodes) == 5 and len(aside) == 4
+
+
+def _samples() -> Path | None:
+    """The cs-demand-model wheel's sample returns: $CPKIT_CSDM_SAMPLES, or beside the checkout."""
+    candidates = [os.environ.get("CPKIT_CSDM_SAMPLES", "")]
+    for up in (ROOT.parent, ROOT.parent.parent):
+        candidates.append(str(up / "scratch" / "csdm" / "pkg" / "cs_demand_model_samples"))
+    return next((Path(c) for c in candidates if c and (Path(c) / "combined").is_dir()), None)
+
+
+@pytest.fixture(scope="module")
+def samples():
+    found = _samples()
+    if found is None:
+        pytest.skip("cs-demand-model samples not found (set CPKIT_CSDM_SAMPLES to cs_demand_model_samples/)")
+    return found
+
+
+@pytest.mark.parametrize("layout", ["combined", "year folders"])
+def test_cs_demand_model_samples_stack_equals_each_return(samples, layout, tmp_path):
+    if layout == "combined":
+        root = samples / "combined"  # 2017-episodes.csv ... 2021-uasc.csv, as supplied
+        alone = {y: sorted(root.glob(f"{y}-*.csv")) for y in range(2017, 2022)}
+    else:
+        with zipfile.ZipFile(samples / "v1.zip") as z:  # 2017/episodes.csv ...: unpacked in tmp only
+            z.extractall(tmp_path)
+        root = tmp_path
+        alone = {y: root / str(y) for y in range(2017, 2022)}
+    data = load_903(root)
+    # The files named 2017 hold April 2017 to March 2018: the 2017-18 return (year 2018), and so on.
+    assert sorted(data.episodes["return_year"].dropna().unique().tolist()) == [2018, 2019, 2020, 2021, 2022]
+    assert len(_rules(data, "year_from_dates")) == 5
+    for start, files in alone.items():
+        day = f"{start + 1}-03-31"
+        assert cla_on(data, day) == cla_on(load_903(files), day), day
+    # The samples disagree between years (fake data): each disagreement is listed.
+    assert len(_rules(data, "episode_not_restated")) > 0
+
+
+def test_an_episode_left_open_by_mistake_ends_when_the_next_began(tmp_path):
+    # 2024 return: C7 has an episode from 01/06/2023 with no end date and a K2 episode from 01/01/2024
+    # (the first end date was never entered). 2025 restates only the K2 episode: the first ended,
+    # care continuing, on 01/01/2024 (X1), so C7 is looked after without a break (counts 1 and 1).
+    write(tmp_path / "2024" / "header.csv", _header("C7"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "C7,01/06/2023,S,C2,N1,U4,PR1,,,,,,", "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C7"))
+    write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C7,01/01/2024,P,C2,N1,K2,PR4,,,CREQB,,,"))
+    data = load_903(tmp_path)
+    e = data.episodes.sort_values("DECOM")
+    assert e[["DEC", "REC"]].astype("object").fillna("-").values.tolist() == [
+        [pd.Timestamp("2024-01-01"), "X1"],
+        ["-", "-"],
+    ]
+    assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
+    note = data.issues[data.issues["rule"] == "episode_not_restated"]
+    assert note["row"].tolist() == [2] and note["message"].iloc[0].endswith("01/01/2024")
+
+
+def test_an_amended_start_pairs_with_the_latest_open_episode(tmp_path):
+    # 2024: C8 left an episode from 01/06/2022 open by mistake and has K2 from 01/10/2023, open.
+    # 2025 restates the K2 episode with its start corrected to 02/10/2023. The K2 episodes are one
+    # (starting 01/10/2023, as 2024 said); the 2022 episode ends, care continuing, when that began.
+    write(tmp_path / "2024" / "header.csv", _header("C8"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "C8,01/06/2022,S,C2,N1,U4,PR1,,,,,,", "C8,01/10/2023,P,C2,N1,K2,PR4,,,CREQB,,,"),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C8"))
+    write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C8,02/10/2023,P,C2,N1,K2,PR4,,,CREQB,,,"))
+    data = load_903(tmp_path)
+    e = data.episodes.sort_values("DECOM")
+    assert e[["DECOM", "PLACE", "REC"]].astype("object").fillna("-").values.tolist() == [
+        [pd.Timestamp("2022-06-01"), "U4", "X1"],
+        [pd.Timestamp("2023-10-01"), "K2", "-"],
+    ]
+    assert e["DEC"].iloc[0] == pd.Timestamp("2023-10-01")
+    assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
