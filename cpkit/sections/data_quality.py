@@ -235,7 +235,7 @@ def _said(ledger: Ledger, key: object, narrative: Narrative) -> str:
 
 def _problem_counts(problems: pd.DataFrame) -> pd.DataFrame:
     full = problems.copy()
-    for col in ("table", "rule"):
+    for col in ("table", "rule", "message"):
         if col not in full.columns:
             full[col] = ""
     return summarise(full)
