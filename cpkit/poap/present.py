@@ -14,9 +14,34 @@ import pandas as pd
 
 from cpkit.config import Config
 from cpkit.poap.page import Page, fmt
-from cpkit.sections.education import MET, MISSED, NEAR, RAG_CLASSES, direction, rag
+from cpkit.present import judgement
 
 SPARK_W, SPARK_H = 96, 22
+RAG_CLASS = {judgement.GREEN: "rag rag-green", judgement.AMBER: "rag rag-amber", judgement.RED: "rag rag-red"}
+
+
+def _direction(then: float | None, now: float | None, row: dict, config: Config) -> str:
+    """The one judgement rule's direction ("Better ↑", "About the same →"), at the printed precision."""
+    if now is None or then is None:
+        return ""
+    way = judgement.direction(
+        then,
+        now,
+        row["polarity"],
+        judgement.decimals_for(row["unit"]),
+        judgement.Thresholds.from_config(config),
+    )
+    return way.label
+
+
+def _rag(now: float | None, row: dict, config: Config) -> str:
+    """Green / Amber / Red against the local target by the one rule ("" without a target or a figure)."""
+    if now is None:
+        return ""
+    return judgement.rag(
+        now, row["target"], row["polarity"], row["unit"], judgement.decimals_for(row["unit"]),
+        judgement.Thresholds.from_config(config),
+    )  # fmt: skip
 
 
 def _change(page: Page, row: dict) -> str:
@@ -85,10 +110,10 @@ def indicator_table(
     for i, row in enumerate(page.rows.to_dict("records")):
         mid = row["measure"]
         now, then = pub.value(mid, q), pub.value(mid, last)
-        way = direction(then, now, row["polarity"], config) if now is not None and then is not None else ""
-        judged = rag(now, row["target"], row["polarity"], row["unit"]) if now is not None else None
+        way = _direction(then, now, row, config)
+        judged = _rag(now, row, config)
         if judged:
-            classes["Against target"][i] = RAG_CLASSES[judged]
+            classes["Against target"][i] = RAG_CLASS[judged]
         trend = _trend(page, mid)
         common = {
             "Indicator": row["label"],
@@ -127,16 +152,11 @@ def headline_sentences(page: Page, config: Config) -> list[str]:
             out.append(f"In {q}, {fmt(now, 'number')} {phrase}.")
         else:
             out.append(f"In {q}, {fmt(now, 'number')} {phrase}, against {fmt(then, 'number')} in {last}.")
-    judged = [
-        rag(pub.value(r["measure"], q), r["target"], r["polarity"], r["unit"])
-        for r in page.rows.to_dict("records")
-        if pub.value(r["measure"], q) is not None
-    ]
-    judged = [j for j in judged if j in (MET, NEAR, MISSED)]
+    judged = [_rag(pub.value(r["measure"], q), r, config) for r in page.rows.to_dict("records")]
+    judged = [j for j in judged if j]
     if judged:
-        out.append(
-            f"{judged.count(MET)} of the {len(judged)} indicators with a local target met it this quarter."
-        )
+        met = judged.count(judgement.GREEN)
+        out.append(f"{met} of the {len(judged)} indicators with a local target met it this quarter.")
     return out
 
 
@@ -155,7 +175,8 @@ def show_indicator_table(page: Page, config: Config) -> None:
     caption = f"Key indicators, {page.quarter} against {page.last_year}"
     note = (
         f"{page.published.rule.note()} A change or direction is shown only when both its figures are. "
-        "Against target is in words; the colour repeats it."
+        f"Against target: Green meets it, Amber is {judgement.amber_words(judgement.Thresholds.from_config(config))}, "
+        "Red is further short; in words, the colour repeats it."
     )
     display(
         {

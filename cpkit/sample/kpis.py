@@ -171,6 +171,17 @@ INDICATORS = [
         15,
         None,
     ),
+    (
+        "Foster carer households de-registered",
+        "fostering",
+        "number",
+        "low",
+        "Fostering service",
+        10,
+        3,
+        None,
+        None,
+    ),
 ]
 
 
@@ -257,7 +268,7 @@ QUARTERLY = [
         None,
     ),
     (
-        "Foster carer households approved in the quarter",
+        "New foster carer households approved",
         "fostering",
         "number",
         "high",
@@ -268,7 +279,7 @@ QUARTERLY = [
         None,
     ),
     (
-        "Foster carer households de-registered in the quarter",
+        "Foster carer households de-registered",
         "fostering",
         "number",
         "low",

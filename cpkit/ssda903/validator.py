@@ -253,6 +253,8 @@ def merge_findings(problems: pd.DataFrame) -> pd.DataFrame:
     ours = ~dfe & problems["row"].notna() & problems["column"].notna()
     same = pd.Series(False, index=problems.index)
     idx = problems.index[ours]
+    if not len(idx):  # no problem of the kit's own names a cell: nothing to drop
+        return problems
     same[idx] = [
         (f, int(r), str(c)) in keys
         for f, r, c in zip(

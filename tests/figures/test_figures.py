@@ -148,3 +148,28 @@ def test_dfe_year_is_the_latest_published_by_the_end_of_the_period():
     assert dfe_year(Period.from_year(2025, "calendar"), [2023, 2024]) == 2024
     # Nothing published by March 2022.
     assert dfe_year(Period.from_year(2022), [2023]) is None
+
+
+def test_a_notebook_run_by_hand_builds_the_table_the_prepare_step_caches(root, tmp_path):
+    # The runner's prepare step caches the table; a section opened without a cache (an analyst in JupyterLab)
+    # builds it from the data folder: the two must be the same table.
+    from cpkit.config import find_config
+    from cpkit.report.context import open_section
+    from cpkit.report.prepare import prepare_data
+
+    sample = root / "data" / "sample"
+    config = Config.load(find_config(sample))
+    cache, _ = prepare_data(sample, tmp_path / "cache", Period.from_year(2025), config)
+    cached = open_section(
+        "07_scorecard", year=2025, period="financial", data_dir=str(sample), cache_dir=str(cache)
+    )
+    by_hand = open_section("07_scorecard", year=2025, period="financial", data_dir=str(sample))
+    assert (cache / "figures.parquet").exists()
+    pd.testing.assert_frame_equal(cached.figures.frame, by_hand.figures.frame)
+    assert cached.figures.meta == by_hand.figures.meta and cached.figures.years == [
+        2021,
+        2022,
+        2023,
+        2024,
+        2025,
+    ]

@@ -52,7 +52,7 @@ def test_the_page_shows_each_indicator_with_last_year_trend_and_benchmarks(built
         "Children in care with 3 or more placements in the last 12 months (%)",
         "Health assessments up to date",
         "Pathway plans up to date",
-        "Foster carer households approved in the quarter",
+        "New foster carer households approved",
     ):
         assert label in rows
     three_plus = rows["Children in care with 3 or more placements in the last 12 months (%)"]

@@ -48,6 +48,12 @@ def test_merge_drops_the_kits_problem_the_dfe_rule_names_and_keeps_the_rest():
     assert kept["rule"].tolist() == ["dfe_146", "overlapping_episodes", "dfe_503", "missing_value"]
 
 
+def test_merge_with_dfe_findings_only_keeps_them_all():
+    # `cpkit poap` for a year with no return of its own: the DfE's findings and nothing of the kit's to drop
+    problems = tidy_issues([_problem("dfe_146", 2, "PLACE"), _problem("dfe_503", 3, "DEC, REC")])
+    assert merge_findings(problems)["rule"].tolist() == ["dfe_146", "dfe_503"]
+
+
 def test_dfe_findings_are_listed_but_do_not_block():
     assert not blocking(tidy_issues([_problem("dfe_146", 2, "PLACE")]))
     assert blocking(tidy_issues([_problem("dfe_146", 2, "PLACE"), _problem("missing_value", 4, "LS")]))
