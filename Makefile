@@ -79,6 +79,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_release.py
 	$(BIN)/python benchmarks/bench_stack.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
 	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ what it uses.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -39,3 +40,9 @@ def __getattr__(name: str) -> Any:
 
         return importlib.import_module(f"cpkit.{name}")
     raise AttributeError(f"module 'cpkit' has no attribute {name!r}")
+
+
+if os.environ.get("CPKIT_INPUTS_LOG"):  # a section kernel of `cpkit report`: record the files it reads
+    from cpkit.report.provenance import log_reads_from_env
+
+    log_reads_from_env()

@@ -77,7 +77,9 @@ def _check(args: argparse.Namespace) -> int:
     data = add_dfe_findings(data, [args.year] if args.year else None)
     problems = check_903(data, year=args.year)
     if args.out:
-        problems.to_csv(args.out, index=False)
+        from cpkit.present.sanitise import safe_frame
+
+        safe_frame(problems).to_csv(args.out, index=False)  # values from the files are text, never formulas
     if problems.empty:
         print(f"No problems found in {args.data}.")
         return 0
@@ -224,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ReportFailed, DataProblem, ConfigError, FileNotFoundError, ValueError) as exc:
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
+from cpkit.forecast.settings import ForecastSettings, parse_forecast_settings
+
 PeriodKind = Literal["calendar", "financial", "quarter", "ytd", "rolling12"]
 IN_YEAR_KINDS = ("quarter", "ytd", "rolling12")  # periods of the Board's quarterly Performance on a Page
 
@@ -198,6 +200,7 @@ class Config:
     benchmarks_dir: str | None = None  # DfE release CSVs; default: <data_dir>/benchmarks
     kpi_file: str | None = None  # local KPIs; default: <data_dir>/kpis.csv
     action_plan_file: str | None = None  # default: <data_dir>/action_plan.xlsx
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)  # cpkit.forecast.settings
     # Local targets for measures the SSDA903 data give, by measure id, for the quarterly page's RAG: e.g.
     # {cla_at_end: 420} is the budgeted number of children in care. KPI-file measures carry their own.
     targets: dict[str, float] = field(default_factory=dict)
@@ -240,6 +243,11 @@ class Config:
                 if bad:
                     raise ConfigError(f"{where}: unknown setting(s) {key}.{', '.join(bad)}")
                 value = nested[key](**value)
+            if key == "forecast":
+                try:
+                    value = parse_forecast_settings(value)
+                except ValueError as exc:
+                    raise ConfigError(f"{where}: {exc}") from None
             values[key] = value
         values["source"] = source
         config = cls(**values)

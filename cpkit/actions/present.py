@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from cpkit.actions.read import effective_due
 from cpkit.actions.statuses import STATUSES
 from cpkit.actions.summary import NOT_MAPPED, new_actions, summary
+from cpkit.present.sanitise import escape_markdown
 
 # Analysis Function categorical colours (dark blue, turquoise, orange) and a neutral grey.
 CHART_COLOURS = {
@@ -206,13 +207,14 @@ def narrative(
 
 
 def _action_name(row: pd.Series) -> str:
-    return f"{row['ref']} {row['action']}".strip() if row["ref"] else row["action"]
+    """The action as the narrative (Markdown) names it: the tracker's words, escaped so they stay words."""
+    return escape_markdown(f"{row['ref']} {row['action']}".strip() if row["ref"] else row["action"])
 
 
 def _delay_phrase(row: pd.Series, as_of: pd.Timestamp) -> str:
     due, revised = row["due"], row["revised_due"]
     if pd.isna(due):
-        return f"no due date given (lead: {row['lead'] or 'not named'})"
+        return f"no due date given (lead: {escape_markdown(row['lead']) or 'not named'})"
     phrase = f"due {long_date(due)}"
     current = due if pd.isna(revised) else revised
     if not pd.isna(revised):

@@ -3,6 +3,8 @@
 Trackers copied out of SharePoint lists or intranet pages carry ``<p>``, ``<ul><li>``, ``<br>`` and
 entities such as ``&amp;``; spreadsheet cells carry stray spaces and non-breaking spaces. Every cell
 goes through :func:`clean_text` once, so later steps only ever see plain text with one entry a line.
+Decoding entities can itself make markup (``&lt;script&gt;`` becomes ``<script>``): that is stripped too
+(``cpkit.present.sanitise.plain_text``), so the text stays text wherever it is shown later.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+from cpkit.present.sanitise import plain_text
 
 _LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table")
@@ -34,7 +38,7 @@ def clean_text(value: Any) -> str:
         value = int(value)
     text = str(value)
     if _LOOKS_LIKE_HTML.search(text):
-        text = _html_to_text(text)
+        text = plain_text(_html_to_text(text))
     return _tidy(text)
 
 

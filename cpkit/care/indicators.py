@@ -7,7 +7,8 @@ declares. Adding a measure is one registry entry plus one step (or one more id i
 ``tests/care/test_indicators.py`` checks that every registry id has exactly one step.
 
 A measure the data cannot support (a table it needs is absent, no OC2 rows for the year, no postcodes...)
-keeps its row with value NaN and the reason, so a scorecard never silently loses a line.
+keeps its row with value NaN and the reason, so a scorecard never silently loses a line. A table whose file
+was read but held no rows (no UASC children, no missing incidents) is present: its measures are zero.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
 from cpkit.measures import THEMES, registry
 from cpkit.ssda903.model import Data903
+from cpkit.ssda903.tables import DFE_NAMES
 
 COLUMNS = [
     "indicator",
@@ -50,21 +52,6 @@ COLUMNS = [
     "short_label",
     "decimals",
 ]
-# How a message names each SSDA903 table.
-TABLE_NAMES = {
-    "header": "Header",
-    "episodes": "Episodes",
-    "uasc": "UASC",
-    "oc2": "OC2",
-    "oc3": "OC3",
-    "ad1": "AD1",
-    "placed_adoption": "PlacedAdoption",
-    "missing": "Missing",
-    "reviews": "Reviews",
-    "prev_perm": "PrevPerm",
-    "sw_episodes": "SWEpisodes",
-}
-
 __all__ = ["COLUMNS", "STEPS", "THEMES", "Inputs", "indicators", "load_measures", "step", "write_indicators"]
 
 
@@ -281,9 +268,18 @@ def _adoption_timings(i: Inputs) -> list[Headline]:
 
 
 # ---- the table --------------------------------------------------------------------------------------------
+def _present(data: Data903, table: str) -> bool:
+    """The table has rows, or the reader found its file with no rows (a council with no UASC children
+    sends an empty UASC table: that is a zero, not a gap)."""
+    if data.has(table):
+        return True
+    found = data.sources["table"].dropna() if "table" in data.sources else pd.Series(dtype=object)
+    return DFE_NAMES[table] in set(found)
+
+
 def _missing_tables(data: Data903, tables: tuple[str, ...]) -> list[str]:
     # Header is only descriptive (DOB for ages): measures run without it and say so through their values.
-    return [TABLE_NAMES[t] for t in tables if t != "header" and not data.has(t)]
+    return [DFE_NAMES[t] for t in tables if t != "header" and not _present(data, t)]
 
 
 def indicators(

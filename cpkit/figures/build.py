@@ -167,9 +167,7 @@ class _Own:
         return self._done[key]
 
 
-def _read_published(
-    data_dir: Path, config: Config, notes: list[str]
-) -> tuple[pd.DataFrame | None, list[str]]:
+def read_published(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.DataFrame | None, list[str]]:
     """The DfE release tables in the benchmarks folder and the council's neighbours (None and a note if none)."""
     from cpkit.benchmarks import BenchmarkError, load_benchmarks, statistical_neighbours
 
@@ -211,7 +209,7 @@ def build_figures(
     years = years or report_years(data, period)
     notes: list[str] = []
     own = _Own(data, config, postcode_lookup)
-    bench, neighbours = _read_published(Path(data_dir), config, notes)
+    bench, neighbours = read_published(Path(data_dir), config, notes)
     available = sorted({int(y) for y in bench["year"].dropna().unique()}) if bench is not None else []
     compared: dict[int, pd.DataFrame] = {}
     parts = []

@@ -237,24 +237,14 @@ def _load_plan(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame
 
 def _benchmarks(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.DataFrame | None, int | None]:
     """The latest DfE figures for the council, England and its neighbours, by measure id."""
-    from cpkit.benchmarks import BenchmarkError, compare, load_benchmarks, statistical_neighbours
+    from cpkit.benchmarks import compare
+    from cpkit.figures.build import read_published
 
-    folder = config.path_in(data_dir, config.benchmarks_dir, "benchmarks")
-    if not folder.is_dir():
-        notes.append("No DfE published figures were found, so the England and neighbour columns are empty.")
+    bench, neighbours = read_published(data_dir, config, notes)  # the same reading as the annual figures
+    if bench is None or bench.empty:
         return None, None
-    try:
-        bench = load_benchmarks(folder)
-        year = int(bench["year"].max())
-        try:
-            neighbours = statistical_neighbours(config, folder)
-        except BenchmarkError as exc:
-            notes.append(f"No statistical neighbours: {exc}")
-            neighbours = []
-        table = compare(bench, config.la_code, year, neighbours).set_index("measure")
-    except (BenchmarkError, OSError, ValueError) as exc:
-        notes.append(f"The DfE published figures could not be read: {exc}")
-        return None, None
+    year = int(bench["year"].max())
+    table = compare(bench, config.la_code, year, neighbours).set_index("measure")
     notes.append(
         f"England and statistical-neighbour figures are the DfE's latest published, for the year ending 31 "
         f"March {year}; the council's own figures are for the quarter."

@@ -1,4 +1,9 @@
-"""Prose in the report: generated paragraphs and the analyst's own commentary."""
+"""Prose in the report: generated paragraphs and the analyst's own commentary.
+
+Commentary is the analyst's Markdown, which would let raw HTML through; it is rendered, then cleaned to
+text, lists, tables and https links (``cpkit.present.sanitise.clean_commentary_html``): no script, event
+handler, frame, style or image, so nothing in it runs or is fetched when an officer opens the page.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,9 @@ def show_commentary(data_dir: str | Path, year: int, section: str) -> bool:
         return False
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    body = markdown2html_mistune(path.read_text(encoding="utf-8"))
+    from cpkit.present.sanitise import clean_commentary_html
+
+    body = clean_commentary_html(markdown2html_mistune(path.read_text(encoding="utf-8")))
     display(
         HTML(
             '<aside class="cp-commentary" aria-label="Analyst commentary">'

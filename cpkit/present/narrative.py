@@ -4,10 +4,19 @@ The wording lives in ``narrative.yaml`` beside this module; a council can overri
 ``narrative.yaml`` in its data folder. Direction words follow ``Config.narrative`` thresholds: a relative
 change smaller than ``stable`` is "about the same", up to ``slight`` is "slight", beyond is a plain rise or
 fall. Counts pass through the small-number rule before they reach a sentence.
+
+Templates are data a council edits, so they are filled by :func:`fill`, not ``str.format``: a placeholder
+is a bare name (``{start}``); attribute or index access (``{x.__class__}``, ``{x[0]}``), conversions and
+format specs are refused, because ``str.format`` would evaluate them on the kit's objects. A council's
+``narrative.yaml`` is checked when it is read: a malformed template, or a placeholder the kit's own
+template for that key does not have, is a :class:`NarrativeError` naming the file and the key. The filled
+sentence is Markdown; the report's pages clean it like every output (``cpkit.present.sanitise``), so a
+template holding ``<script>`` or a ``javascript:`` link shows nothing live.
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +27,50 @@ import yaml
 
 from cpkit.config import Config, NarrativeThresholds
 from cpkit.present.disclosure import Rule
+
+
+class NarrativeError(ValueError):
+    """A narrative template is malformed or uses a placeholder the kit does not fill (names file and key)."""
+
+
+_KIT_FILE = "cpkit/present/narrative.yaml"
+
+
+def placeholders(template: str, where: str = "template") -> list[str]:
+    """The placeholder names of ``template``; anything but a bare ``{name}`` is a :class:`NarrativeError`."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:  # "Single '}' encountered", "unmatched '{'"
+        raise NarrativeError(f"{where}: malformed template ({exc}): {template!r}") from exc
+    names = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise NarrativeError(
+                f"{where}: placeholder {shown} is not allowed; write a plain name such as {{start}} "
+                "(no '.', '[', '!' or ':')"
+            )
+        names.append(name)
+    return names
+
+
+def fill(template: str, values: dict[str, Any], where: str = "template") -> str:
+    """``template`` with each ``{name}`` replaced by ``str(values[name])``; nothing is evaluated."""
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        placeholders("{" + name + "}", where)  # refuses "x.__class__", "x[0]"
+        if name not in values:
+            raise NarrativeError(
+                f"{where}: placeholder {{{name}}} has no value (the kit fills: {', '.join(sorted(values)) or 'none'})"
+            )
+        out.append(str(values[name]))
+    placeholders(template, where)
+    return "".join(out)
 
 
 def fmt_number(x: float | int, decimals: int = 0) -> str:
@@ -66,23 +119,57 @@ def _default_templates() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _check_override(local: object, kit: dict[str, Any], file: str, prefix: str = "") -> None:
+    """A council's templates: the kit's shape, and only placeholders the kit's template for the key has."""
+    if not isinstance(local, dict):
+        raise NarrativeError(f"{file}: expected sections of templates (e.g. 'children_in_care:') at the top")
+    for section, entries in local.items():
+        if entries is None:
+            continue
+        if not isinstance(entries, dict) or section not in kit:
+            raise NarrativeError(
+                f"{file}: {prefix}{section!r} is not a narrative section (sections: {', '.join(sorted(kit))})"
+            )
+        for key, template in entries.items():
+            where = f"{file}, template {prefix}{section}.{key}"
+            ours = kit[section].get(key)
+            if ours is None:
+                raise NarrativeError(f"{where}: the kit has no template of this name")
+            if isinstance(ours, dict) or not isinstance(template, str):
+                if isinstance(ours, dict) and isinstance(template, dict):
+                    _check_override({key: template}, {key: ours}, file, f"{prefix}{section}.")
+                    continue
+                raise NarrativeError(f"{where}: expected {'a mapping' if isinstance(ours, dict) else 'text'}")
+            allowed = set(placeholders(ours, f"{_KIT_FILE}, template {prefix}{section}.{key}"))
+            unknown = [p for p in placeholders(template, where) if p not in allowed]
+            if unknown:
+                raise NarrativeError(
+                    f"{where}: unknown placeholder(s) {', '.join('{' + p + '}' for p in unknown)}; this "
+                    f"template can use {', '.join('{' + p + '}' for p in sorted(allowed)) or 'none'}"
+                )
+
+
 @dataclass
 class Narrative:
     """The templates in force for a run: the kit's, overridden by the council's file if present."""
 
     config: Config = field(default_factory=Config)
     templates: dict[str, Any] = field(default_factory=_default_templates)
+    sources: dict[str, str] = field(default_factory=dict)  # "section.name" -> the file a template came from
 
     @classmethod
     def for_data(cls, data_dir: str | Path, config: Config | None = None) -> Narrative:
         """Templates for a data folder: ``<data_dir>/narrative.yaml`` overrides the kit's wording."""
         templates = _default_templates()
+        sources: dict[str, str] = {}
         override = Path(data_dir) / "narrative.yaml"
         if override.exists():
             local = yaml.safe_load(override.read_text(encoding="utf-8")) or {}
+            _check_override(local, templates, str(override))
             for section, entries in local.items():
                 templates.setdefault(section, {}).update(entries or {})
-        return cls(config=config or Config(), templates=templates)
+                sources.update({f"{section}.{key}": str(override) for key in entries or {}})
+        return cls(config=config or Config(), templates=templates, sources=sources)
 
     def say(self, key: str, **values: Any) -> str:
         """Fill template ``section.name`` with ``values``; a missing placeholder is an error, not blank."""
@@ -90,8 +177,8 @@ class Narrative:
         try:
             template = self.templates[section][name]
         except KeyError as exc:
-            raise KeyError(f"no narrative template {key!r}") from exc
-        return template.format(**values)
+            raise NarrativeError(f"no narrative template {key!r}") from exc
+        return fill(template, values, f"{self.sources.get(key, _KIT_FILE)}, template {key}")
 
     def change(self, old: float, new: float, decimals: int = 6) -> str:
         """ "rose slightly", "fell"...: the judgement rule on the two figures as printed at ``decimals``."""

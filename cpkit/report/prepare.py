@@ -9,8 +9,9 @@ SSDA903 tables, so every section reads the same numbers and none recomputes them
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+import pandas as pd
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period
 from cpkit.report.context import SSDA903_DIR
@@ -20,21 +21,13 @@ class DataProblem(RuntimeError):
     """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
 
 
-def file_checksums(data_dir: Path) -> list[dict[str, object]]:
-    """Every input file under the data folder with its size and SHA-256, for the manifest."""
-    rows = []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows.append({"file": str(path.relative_to(data_dir)), "bytes": path.stat().st_size, "sha256": digest})
-    return rows
-
-
 def prepare_data(
     data_dir: Path, cache_dir: Path, period: Period, config: Config
-) -> tuple[Path, list[dict[str, object]]]:
+) -> tuple[Path, pd.DataFrame]:
     """Load, check and cache the SSDA903 tables and the figures table; return the cache folder and the
-    input checksums."""
+    SSDA903 files read (``Data903.sources``, from which the manifest lists those that gave a table)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    sources = pd.DataFrame(columns=["path", "table"])
     source = data_dir / SSDA903_DIR
     data = None
     if source.is_dir():
@@ -58,8 +51,9 @@ def prepare_data(
                 f"Run `cpkit check --data {data_dir} --year {period.year}` to see each row."
             )
         save_903(data, cache_dir / SSDA903_DIR)
+        sources = data.sources
     if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
         from cpkit.figures import build_figures, save_figures
 
         save_figures(build_figures(data, period, config, data_dir), cache_dir)
-    return cache_dir, file_checksums(data_dir)
+    return cache_dir, sources

@@ -3,6 +3,9 @@
 The template (``templates/cpkit``) keeps only Markdown cells and rich outputs: no code, prompts,
 parameter cells, printed text or tracebacks; it loads no script and no external URL, and gives every page
 ``lang="en"``, a real ``<title>``, a ``<main>`` landmark and the sample-data banner when it applies.
+Every HTML and Markdown output passes through ``cpkit.present.sanitise.clean_page_html`` (the filter
+``cpkit_clean``) on its way into the page, so text that came from input can never be script, an event
+handler, a frame or a remote resource, whichever section displayed it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from cpkit.present.sanitise import clean_page_html
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -30,6 +35,7 @@ def _exporter():  # noqa: ANN202 - nbconvert's exporter type
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True  # "¶" links on every heading are noise for officers
+    exporter.register_filter("cpkit_clean", clean_page_html)
     return exporter
 
 

@@ -2,7 +2,9 @@
 
 The contents page says in one line what each section shows and records how the report was made (date,
 parameters, cpkit version, the input files' checksums) so a figure can be traced to its inputs. Only
-file names relative to the data folder appear: nothing there identifies a child.
+the files the run used are listed, by their path relative to the data folder or the name of the setting
+that pointed to them (``cpkit.report.provenance``): no absolute path, and no other file of the folder.
+A report of some sections only says so at the top of its contents page and in the manifest.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def write_site(
             "start": str(period.start),
             "end": str(period.end),
         },
-        "parameters": {k: v for k, v in parameters.items() if k not in ("cache_dir",)},
+        "parameters": dict(parameters),
+        "partial": parameters.get("sections") == "some",
         "sections": [
             {"name": s.name, "title": s.title, "seconds": round(by_name[s.name].seconds, 1)} for s in sections
         ],
@@ -105,13 +108,20 @@ def _contents(
         for s in sections
     )
     params = manifest["parameters"]
+    partial = (
+        '<p class="cp-banner" role="note"><strong>Some sections only.</strong> This report was built with '
+        "<code>--sections</code> and holds only the sections listed below; the full report is in its own "
+        "folder.</p>"
+        if manifest.get("partial")
+        else ""
+    )
     rows = "".join(
         f'<tr><th scope="row">{html.escape(str(i["file"]))}</th><td>{i["bytes"]:,}</td>'
         f"<td><code>{html.escape(str(i['sha256'])[:16])}</code></td></tr>"
         for i in manifest["inputs"]
     )
     return [
-        f"<h1>{title}</h1>"
+        f"<h1>{title}</h1>{partial}"
         f"<p>This report covers {html.escape(period.long_label)}. Each section below is a page of its own.</p>"
         f'<h2>Contents</h2><ol class="cp-contents">{items}</ol>' + _downloads(staging),
         "<h2>How this report was made</h2>"
@@ -122,7 +132,9 @@ def _contents(
         f"{html.escape(period.long_label)})</dd>"
         f"<dt>Council</dt><dd>{html.escape(str(params['la_name']))} ({html.escape(str(params['la_code']))})</dd>"
         "</dl>"
-        '<div class="cp-table"><table><caption>Input files and their SHA-256 checksums (first 16 characters; '
-        'the full values are in manifest.json)</caption><thead><tr><th scope="col">File</th>'
+        '<div class="cp-table"><table><caption>Input files used and their SHA-256 checksums (first 16 '
+        "characters; the full values are in manifest.json). Files are named relative to the data folder, "
+        "or by the setting that pointed to them</caption><thead><tr>"
+        '<th scope="col">File</th>'
         f'<th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>{rows}</tbody></table></div>',
     ]

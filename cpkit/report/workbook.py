@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpkit.config import Config, Period
 from cpkit.present.disclosure import rule_note
+from cpkit.present.sanitise import no_formulas
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import CHART_DATA_PREFIX, Numbered
 from cpkit.report.execute import SectionRun
@@ -109,7 +110,7 @@ def build_workbook(
     wb.properties.title = f"{config.la_name}: Corporate Parenting annual report {period.label}: data"
     wb.properties.created = datetime(period.end.year, period.end.month, period.end.day)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    no_formulas(wb).save(path)  # text from input (a tracker's "=HYPERLINK(...)") is stored as text
     return path
 
 

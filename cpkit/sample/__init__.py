@@ -23,6 +23,16 @@ la_code: E06000999
 la_old_code: "999"
 region: Yorkshire and The Humber
 sample: true
+# The sufficiency forecast (placements section): each scenario is drawn as its own line beside the baseline.
+forecast:
+  scenarios:
+    - name: Entries up 10%
+      entries_change: 0.10
+    - name: Step-down programme
+      step_downs_per_year: 6
+    - name: New in-house children's home
+      new_home_beds: 4
+      new_home_opens: 2026-01-01
 """
 
 

@@ -76,3 +76,45 @@ def test_write_round_trip(table, tmp_path):
     assert pd.read_excel(xlsx)["value"].iloc[0] == table["value"].iloc[0]
     with pytest.raises(ValueError):
         write_indicators(table, tmp_path / "ind.txt")
+
+
+def test_a_measure_whose_table_is_absent_says_which():
+    # Two children adopted in 2024-25 but no AD1 table: A1 needs only Episodes and is worked out
+    # (c1: 01/01/2023 -> A4 01/01/2024 = 365 days; c2: 01/06/2023 -> A6 01/06/2024 = 366 (2024 is a leap
+    # year) -> average 365.5); A10 and A2 need AD1 and say so rather than guess.
+    from tests.care.conftest import build
+
+    rows = [
+        ("c1", "01/01/2023", "01/01/2024", "S", "C2", "N1", "U4", "X1"),
+        ("c1", "01/01/2024", "01/06/2024", "P", "E1", "N1", "A4", "E11"),
+        ("c2", "01/06/2023", "01/06/2024", "S", "E1", "N1", "U4", "X1"),
+        ("c2", "01/06/2024", "01/09/2024", "P", "E1", "N1", "A6", "E12"),
+    ]
+    t = indicators(build(rows), 2025).set_index("indicator")
+    assert t.loc["adoption_a1_days", ["value", "numerator", "denominator"]].tolist() == [365.5, 731, 2]
+    for key in ("adoption_a10_days", "adoption_a2_days"):
+        assert math.isnan(t.loc[key, "value"]) and t.loc[key, "reason"] == "no AD1 table in the data"
+    assert t.loc["uasc_at_end", "reason"] == "no UASC table in the data"
+    assert (
+        t.loc["sdq_average", "decimals"] == 1 and t.loc["sdq_average", "short_label"] == "average SDQ score"
+    )
+
+
+def test_a_table_read_with_no_rows_is_a_zero_not_a_gap(tmp_path):
+    # A council with no UASC children sends a UASC file with only its heading row: 0 UASC, not "no table".
+    from cpkit.ssda903 import load_903
+
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "1,01/01/2024,S,C2,N1,U4,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2015,WBRI,,,\n", encoding="utf-8"
+    )
+    (tmp_path / "uasc.csv").write_text("CHILD,SEX,DOB,DUC\n", encoding="utf-8")
+    t = indicators(load_903(tmp_path), 2025).set_index("indicator")
+    assert t.loc["uasc_at_end", ["value", "reason"]].tolist() == [0.0, ""]
+    assert t.loc["uasc_pct", "value"] == 0.0
+    # No Missing file at all: a gap, said so.
+    assert t.loc["missing_pct", "reason"] == "no Missing table in the data"

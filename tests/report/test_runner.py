@@ -78,7 +78,7 @@ def test_report_pages_meet_the_html_contract(tmp_path, good):
     assert "data:image/png;base64," in imgs[0]
     assert "<caption>Test table</caption>" in page and '<th scope="col">Count</th>' in page
     assert 'href="01_good.html"' in index and "Shows a chart and a table." in index
-    assert "note.txt" in index  # the manifest lists input files with checksums
+    assert "note.txt" not in index  # present in the data folder but not read: not listed
     assert (tmp_path / "reports" / "_analyst" / "2025" / "01_good.ipynb").exists()
     assert not list((tmp_path / "reports").glob(".2025-building-*")), "staging folder must be cleaned up"
 

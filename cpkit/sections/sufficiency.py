@@ -1,0 +1,462 @@
+"""Section 2, the sufficiency forecast: how many children the council should expect to care for, where.
+
+The forecast itself is ``cpkit.forecast`` (pure, tidy tables); this module publishes it: the chart (history
+and forecast with its 80% and 95% bands, and each scenario's line), the table, one sentence per placement
+group, the scenarios in words, the method and the back test in plain words. Every count shown (actual or
+forecast) goes through the kit's small-number rule; scenario names come from the council's settings file
+and are escaped before they reach Markdown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cpkit.care import inhouse_share
+from cpkit.config import Config, Period
+from cpkit.forecast import Forecast
+from cpkit.forecast.backtest import accuracy, as_at, backtest
+from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
+from cpkit.present.charts import af_colours, chart_style
+from cpkit.present.disclosure import is_small, suppress_counts
+from cpkit.sections.common import day_label
+from cpkit.ssda903.model import Data903
+
+FOSTER = "Foster placements"
+HOMES = "Secure homes and children's homes"
+SUPPORTED = "Supported accommodation and independent living"
+CHART_GROUPS = (ALL_PLACEMENTS, FOSTER, HOMES, SUPPORTED)
+# How a sentence names each group: "... children in foster care".
+GROUP_WORDS = {
+    ALL_PLACEMENTS: "in care",
+    FOSTER: "in foster care",
+    HOMES: "in secure or children's homes",
+    SUPPORTED: "in supported accommodation or living independently",
+    "Placed with parents or other person with parental responsibility": "placed with parents",
+    "Placed for adoption": "placed for adoption",
+    "Other residential settings": "in other residential settings",
+    "Other placements": "in other placements",
+}
+MIN_HISTORY_MONTHS = 12
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def plain(text: str) -> str:
+    """Text from the settings file made inert in Markdown and HTML (a name, never markup)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+
+
+@dataclass
+class Sufficiency:
+    """What the section shows: the forecast, and the back test (or why there is none)."""
+
+    forecast: Forecast | None
+    reason: str = ""
+    backtest: pd.DataFrame | None = None
+    backtest_reason: str = ""
+
+
+def inhouse_homes(data: Data903, day: pd.Timestamp, config: Config) -> int:
+    """Children in the council's own secure or children's homes on ``day`` (provider in inhouse_providers)."""
+    table = inhouse_share(data, day, config).set_index("placement_group")
+    return int(table.loc[HOMES, "inhouse"]) if HOMES in table.index else 0
+
+
+def build(data: Data903, period: Period, config: Config) -> Sufficiency:
+    """The forecast from the end of the period, and the back test of the year before, where the data allow."""
+    end = period.end_ts
+    start = data_start(data)
+    first_episode = data.episodes["DECOM"].min()
+    known_from = start if start is not None else first_episode
+    if pd.isna(known_from) or (end - known_from).days < MIN_HISTORY_MONTHS * 30:
+        return Sufficiency(None, reason="the returns cover less than a year before the end of the period")
+    settings = config.forecast
+    result = forecast(data, end, settings, inhouse_homes=inhouse_homes(data, end, config))
+    out = Sufficiency(result)
+    if period.kind != "financial":
+        out.backtest_reason = (
+            "the back test compares 31 March figures, and this report covers a calendar year"
+        )
+    elif (pd.Timestamp(period.year - 1, 3, 31) - known_from).days < MIN_HISTORY_MONTHS * 30:
+        out.backtest_reason = "the returns do not reach back a year before 31 March last year"
+    else:
+        fit = as_at(data, pd.Timestamp(period.year - 1, 3, 31))
+        out.backtest = backtest(data, period.year, dataclasses.replace(settings, scenarios=()), fit_data=fit)
+    return out
+
+
+# --- Words ----------------------------------------------------------------------------------------------
+
+
+def _n(value: float) -> int:
+    return int(np.floor(value + 0.5))
+
+
+def _range(lo: float, hi: float, t: int) -> str:
+    """ "180 to 215"; with a low end below the small-number threshold, "up to 8" (no small count shown)."""
+    lo_n, hi_n = _n(lo), _n(hi)
+    if hi_n == 0:
+        return "none"
+    if lo_n == hi_n:
+        return f"{lo_n:,}" if not is_small(lo_n, t) else f"fewer than {t}"
+    if is_small(hi_n, t):
+        return f"fewer than {t}"
+    if lo_n == 0 or is_small(lo_n, t):
+        return f"up to {hi_n:,}"
+    return f"{lo_n:,} to {hi_n:,}"
+
+
+def _now(value: float, t: int) -> str:
+    if value == 0:
+        return "none"
+    return f"fewer than {t}" if is_small(value, t) else f"{int(value):,}"
+
+
+def horizon_end(result: Forecast) -> pd.Timestamp:
+    return pd.Timestamp(result.projection["month_end"].max())
+
+
+def group_sentences(result: Forecast, config: Config) -> list[str]:
+    """One sentence per placement group with children now or expected, from the 80% interval at the horizon.
+
+    "By March 2027 the council should expect 180 to 215 children in foster care, against 196 now."
+    """
+    t = config.small_number_threshold
+    end = horizon_end(result)
+    at = result.at(end).set_index("placement_group")
+    now = result.now()
+    # "Now" as the table publishes it, so a sentence never shows a count the table hides (secondary too).
+    table = forecast_table(result, config).set_index("Placement type")
+    published = table[f"Children, {day_label(result.as_of)}"]
+    when = end.strftime("%B %Y")
+    out = []
+    for group in [ALL_PLACEMENTS, *[g for g in GROUP_WORDS if g != ALL_PLACEMENTS]]:
+        if group not in at.index:
+            continue
+        row, n_now = at.loc[group], float(now.get(group, 0))
+        if n_now == 0 and _n(row["hi80"]) == 0:
+            continue
+        shown = str(published.get(group, ""))
+        if shown.replace(",", "").isdigit():
+            now_text = f"against {_now(n_now, t)} now"
+        elif is_small(n_now, t):
+            now_text = f"against fewer than {t} now"
+        else:
+            now_text = "(today's number is not shown: with the total it would reveal a small count)"
+        out.append(
+            f"By {when} the council should expect {_range(row['lo80'], row['hi80'], t)} children "
+            f"{GROUP_WORDS[group]}{',' if now_text.startswith('against') else ''} {now_text}."
+        )
+    return out
+
+
+def scenario_sentences(result: Forecast, config: Config) -> list[str]:
+    """What each scenario in the settings changes, by the end of the forecast, in one sentence each."""
+    t = config.small_number_threshold
+    end = horizon_end(result)
+    when = end.strftime("%B %Y")
+    base = result.at(end).set_index("placement_group")
+    out = []
+
+    def fig(frame: pd.DataFrame, group: str) -> str:
+        row = frame.loc[group]
+        middle = _n(row["central"])
+        shown = f"fewer than {t}" if is_small(middle, t) else f"{middle:,}"
+        return f"{shown} ({_range(row['lo80'], row['hi80'], t)})"
+
+    for s in result.settings.scenarios:
+        alt = result.at(end, s.name).set_index("placement_group")
+        name = f"**{plain(s.name)}**"
+        if s.new_home_beds:
+            opens = day_label(s.new_home_opens) if s.new_home_opens else ""
+            out.append(
+                f"{name} ({s.new_home_beds} places in a new in-house children's home from {opens}): the number "
+                f"of children needing a secure or children's home does not change, but the places bought from "
+                f"other providers would be {fig(alt, EXTERNAL_HOMES)} by {when}, instead of "
+                f"{fig(base, EXTERNAL_HOMES)}."
+            )
+        elif s.step_downs_per_year:
+            out.append(
+                f"{name} ({s.step_downs_per_year:g} more moves a year from children's homes to foster care): "
+                f"by {when}, {fig(alt, HOMES)} children in secure or children's homes instead of {fig(base, HOMES)}, "
+                f"and {fig(alt, FOSTER)} in foster care instead of {fig(base, FOSTER)}."
+            )
+        else:
+            direction = "more" if s.entries_change > 0 else "fewer"
+            out.append(
+                f"{name} ({abs(s.entries_change):.0%} {direction} children entering care each month): by {when}, "
+                f"{fig(alt, ALL_PLACEMENTS)} children in care instead of {fig(base, ALL_PLACEMENTS)}, "
+                f"{fig(alt, FOSTER)} of them in foster care instead of {fig(base, FOSTER)}."
+            )
+    return out
+
+
+def method_text(result: Forecast, config: Config) -> str:
+    """How the forecast is made, in plain words, with the window and the numbers it rests on."""
+    s, notes = result.settings, result.notes
+    t = config.small_number_threshold
+    entries = notes["entries_per_month"]
+    entries_text = f"fewer than {t}" if entries < t - 0.5 else f"about {entries:.0f}"
+    start = day_label(pd.Timestamp(notes["window_start"]))
+    text = (
+        f"The forecast follows every child in the council's returns from {start} to "
+        f"{day_label(result.as_of)} ({notes['window_months']} months) month by month: how often children of "
+        "each age band moved from one type of placement to another or left care, and how many children "
+        f"entered care each month ({entries_text} on average), at what age and into "
+        "which type of placement. It then carries today's children forward a month at a time at those rates, "
+        "adds new entrants, moves children into the next age band on their birthday and ends care at 18. "
+        f"To show how sure it is, it repeats this {s.simulations:,} times, each time re-estimating the rates "
+        "from a random resample of the children, so the range covers both chance and how well a few years "
+        "of history pin the rates down: the darker band holds the middle 80% of those futures (4 in 5) and "
+        "the lighter band 95%. It assumes the next two years behave like the last "
+        f"{notes['window_months'] // 12 or 1}; a change in policy, in the courts or in the number of "
+        "unaccompanied children is not in it unless a scenario below sets it."
+    )
+    if notes.get("lost"):
+        text += (
+            f" {_now(notes['lost'], t).capitalize()} children had an open episode in an earlier return but were missing from the "
+            "next one; they are treated as no longer in care after that return and their later months are "
+            "not used for the rates."
+        )
+    if notes.get("no_dob"):
+        text += (
+            f" {_now(notes['no_dob'], t).capitalize()} children with no date of birth in the Header are left out (their age band "
+            "cannot be known); the data quality section lists them."
+        )
+    return text
+
+
+def backtest_text(table: pd.DataFrame | None, reason: str, period: Period) -> str:
+    """The back test in plain words: how far out the forecast was a year ago, against assuming no change."""
+    if table is None:
+        return f"The forecast could not be tested against last year: {reason}."
+    ours, same = accuracy(table), accuracy(table, "same_as_last_year")
+    groups = table[(table["placement_group"] != ALL_PLACEMENTS) & (table["actual"] > 0)]
+    inside = int(groups["inside_80"].sum())
+    return (
+        f"**How accurate is it?** Made from the returns as they stood at 31 March {period.year - 1}, the "
+        f"same method forecast the number of children in each type of placement at 31 March {period.year} "
+        f"{ours['mape']:.0f}% away from the actual number on average (mean absolute percentage error over the "
+        f"{ours['groups']} types of placement with children), against {same['mape']:.0f}% for simply assuming "
+        f"no change from the year before; {inside} of the {len(groups)} actual numbers were inside the "
+        "forecast's 80% range. Small groups weigh as much as large ones in this average, so a miss of two "
+        "children in a group of ten counts as 20%."
+    )
+
+
+# --- Tables and chart -----------------------------------------------------------------------------------
+
+
+def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
+    """Per placement group: children now, and the forecast (central, 80% range) at 12 and 24 months."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    now = result.now()
+    months = sorted(result.projection["month_end"].unique())
+    picks = [m for i, m in enumerate(months, start=1) if i in (12, 24)] or [months[-1]]
+    present = set(result.projection["placement_group"])
+    rows = [g for g in GROUP_WORDS if g != ALL_PLACEMENTS and g in present] + [ALL_PLACEMENTS]
+    out = pd.DataFrame({"Placement type": rows, "now": [int(now.get(g, 0)) for g in rows]})
+    count_cols = ["now"]
+    for m in picks:
+        at = result.at(m).set_index("placement_group").reindex(rows)
+        label = pd.Timestamp(m).strftime("%B %Y")
+        out[f"Forecast, {label}"] = [_n(v) for v in at["central"]]
+        out[f"_lo_{label}"] = [_n(v) for v in at["lo80"]]
+        out[f"_hi_{label}"] = [_n(v) for v in at["hi80"]]
+        count_cols.append(f"Forecast, {label}")
+    # Children now are counts with a total: the full rule, secondary suppression down the column included.
+    # Forecasts are expectations, not children: each small one is hidden, with no secondary hiding.
+    pub = suppress_counts(out, ["now"], t, sym, axis="column")
+    pub = suppress_counts(pub.assign(now=out["now"]), count_cols[1:], t, sym).assign(now=pub["now"])
+    for m in picks:
+        label = pd.Timestamp(m).strftime("%B %Y")
+        pub[f"80% range, {label}"] = [
+            _range(lo, hi, t) for lo, hi in zip(out[f"_lo_{label}"], out[f"_hi_{label}"], strict=True)
+        ]
+        pub = pub.drop(columns=[f"_lo_{label}", f"_hi_{label}"])
+    pub = pub.rename(columns={"now": f"Children, {day_label(result.as_of)}"})
+    ordered = ["Placement type", f"Children, {day_label(result.as_of)}"]
+    for m in picks:
+        label = pd.Timestamp(m).strftime("%B %Y")
+        ordered += [f"Forecast, {label}", f"80% range, {label}"]
+    return pub[ordered]
+
+
+def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:
+    """Each scenario's figures at the end of the forecast beside the baseline's, for the groups it moves."""
+    if not result.settings.scenarios:
+        return None
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    end = horizon_end(result)
+    rows = []
+    for name in (BASELINE, *[s.name for s in result.settings.scenarios]):
+        at = result.at(end, name).set_index("placement_group")
+        for group in (ALL_PLACEMENTS, FOSTER, HOMES, EXTERNAL_HOMES):
+            if group in at.index:
+                r = at.loc[group]
+                rows.append((name, group, _n(r["central"]), _range(r["lo80"], r["hi80"], t)))
+    frame = pd.DataFrame(rows, columns=["Scenario", "Placement type", "Forecast", "80% range"])
+    label = end.strftime("%B %Y")
+    pub = suppress_counts(frame, ["Forecast"], t, sym)
+    return pub.rename(columns={"Forecast": f"Forecast, {label}", "80% range": f"80% range, {label}"})
+
+
+def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """The back test per placement group: actual, forecast and its 80% range, last year's number."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    frame = table.copy()
+    frame["forecast"] = [_n(v) for v in frame["forecast"]]
+    pub = suppress_counts(frame, ["actual", "same_as_last_year"], t, sym, axis="column")
+    pub["forecast"] = suppress_counts(frame, ["forecast"], t, sym)["forecast"]
+    pub["range"] = [_range(lo, hi, t) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
+    # Whether a hidden actual fell inside a published range would narrow it down: hidden with it.
+    shown = pub["actual"].astype(str).str.replace(",", "").str.isdigit()
+    pub["inside"] = np.where(shown, np.where(table["inside_80"], "Yes", "No"), pub["actual"])
+    y = period.year
+    return pub[["placement_group", "same_as_last_year", "forecast", "range", "actual", "inside"]].rename(
+        columns={
+            "placement_group": "Placement type",
+            "same_as_last_year": f"Children, 31 March {y - 1}",
+            "forecast": f"Forecast for 31 March {y}",
+            "range": "80% range",
+            "actual": f"Actual, 31 March {y}",
+            "inside": "Inside the 80% range",
+        }
+    )
+
+
+def _chartable(result: Forecast, t: int) -> list[str]:
+    """Groups whose monthly history has no count the small-number rule would hide (their lines can be drawn)."""
+    h = result.history
+    out = []
+    for group in CHART_GROUPS:
+        values = h.loc[h["placement_group"] == group, "children"]
+        if len(values) and not any(is_small(v, t) for v in values):
+            out.append(group)
+    return out
+
+
+def chart(result: Forecast, config: Config) -> tuple[plt.Figure, str, pd.DataFrame] | None:
+    """History and forecast (central line, 80% and 95% bands, scenario lines) per main placement group.
+
+    Returns the figure, its alt text and the chart's data as published (small counts suppressed); None
+    when every group's monthly history has a count the small-number rule hides (no line can be drawn).
+    """
+    t = config.small_number_threshold
+    groups = _chartable(result, t)
+    if not groups:
+        return None
+    proj = result.projection[result.projection["age_band"] == ALL_AGES]
+    scenarios = [s for s in result.settings.scenarios if not s.new_home_beds]
+    colours = af_colours(max(2, len(scenarios) + 1))
+    with chart_style():
+        fig, axes = plt.subplots(
+            len(groups), 1, figsize=(9, 2.6 * len(groups) + 0.6), sharex=True, squeeze=False
+        )
+        for ax, group in zip(axes[:, 0], groups, strict=True):
+            hist = result.history[result.history["placement_group"] == group]
+            base = proj[(proj["scenario"] == BASELINE) & (proj["placement_group"] == group)]
+            ax.fill_between(
+                base["month_end"],
+                base["lo95"],
+                base["hi95"],
+                color=colours[0],
+                alpha=0.15,
+                lw=0,
+                label="95% range",
+            )
+            ax.fill_between(
+                base["month_end"],
+                base["lo80"],
+                base["hi80"],
+                color=colours[0],
+                alpha=0.3,
+                lw=0,
+                label="80% range",
+            )
+            ax.plot(hist["month_end"], hist["children"], color="black", lw=1.8, label="Actual")
+            joined = pd.concat(
+                [
+                    hist.tail(1)[["month_end"]].assign(central=hist["children"].iloc[-1]),
+                    base[["month_end", "central"]],
+                ]
+            )
+            ax.plot(
+                joined["month_end"], joined["central"], color=colours[0], lw=1.8, ls="--", label="Forecast"
+            )
+            for colour, s in zip(colours[1:], scenarios, strict=False):
+                alt = proj[(proj["scenario"] == s.name) & (proj["placement_group"] == group)]
+                ax.plot(alt["month_end"], alt["central"], color=colour, lw=1.4, ls=":", label=s.name)
+            ax.axvline(result.as_of, color="grey", lw=0.8)
+            ax.set_title(
+                GROUP_WORDS[group].capitalize() if group != ALL_PLACEMENTS else "All children in care",
+                loc="left",
+                fontsize=11,
+            )
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("Children")
+        axes[0, 0].legend(loc="lower left", fontsize=8, ncol=3)
+        fig.suptitle(f"Children in care and the forecast, {config.la_name}", x=0.01, ha="left")
+        fig.tight_layout()
+    end = horizon_end(result)
+    at = result.at(end).set_index("placement_group")
+    now = result.now()
+    parts = [
+        f"{GROUP_WORDS[g]} {_range(at.loc[g, 'lo80'], at.loc[g, 'hi80'], t)} against {_now(now[g], t)} now"
+        for g in groups
+    ]
+    alt = (
+        f"Line charts of the number of children in care each month since {day_label(result.history['month_end'].min())} "
+        f"and the forecast to {end.strftime('%B %Y')} with its 80% and 95% ranges. By {end.strftime('%B %Y')} "
+        "the forecast expects children " + "; ".join(parts) + "."
+    )
+    return fig, alt, chart_data(result, groups, config)
+
+
+def chart_data(result: Forecast, groups: list[str], config: Config) -> pd.DataFrame:
+    """The chart's numbers: month, group, actual or forecast with its ranges, whole numbers, suppressed."""
+    t, sym = config.small_number_threshold, config.suppression_symbol
+    h = result.history[result.history["placement_group"].isin(groups)]
+    p = result.projection[
+        (result.projection["scenario"] == BASELINE)
+        & (result.projection["age_band"] == ALL_AGES)
+        & result.projection["placement_group"].isin(groups)
+    ]
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "month_end": h["month_end"],
+                    "placement_group": h["placement_group"],
+                    "actual": h["children"],
+                }
+            ),
+            p[["month_end", "placement_group", "central", "lo80", "hi80", "lo95", "hi95"]],
+        ],
+        ignore_index=True,
+    )
+    cols = ["actual", "central", "lo80", "hi80", "lo95", "hi95"]
+    for c in cols:
+        frame[c] = frame[c].map(lambda v: np.nan if pd.isna(v) else float(_n(v)))
+    pub = suppress_counts(frame, cols, t, sym)
+    for c in cols:
+        pub[c] = pub[c].where(frame[c].notna(), "")
+    pub["month_end"] = pd.to_datetime(frame["month_end"]).dt.strftime("%B %Y")
+    return pub.rename(
+        columns={
+            "month_end": "Month end",
+            "placement_group": "Placement type",
+            "actual": "Children in care",
+            "central": "Forecast",
+            "lo80": "80% range, low",
+            "hi80": "80% range, high",
+            "lo95": "95% range, low",
+            "hi95": "95% range, high",
+        }
+    )
