@@ -236,7 +236,7 @@ def _check_cell(text: str, true: int, t: int, symbol: str, secondary: str, seen:
 
 N_OF_M = re.compile(
     r"(?<![\w.])(?<!than )(\d[\d,]*) of (?:the )?(\d[\d,]*)(?![\d.,]*%)"
-    r"(?! (?:councils|local|measures|actions|with a target))"
+    r"(?! (?:councils|local|measures|actions|with a target|actual numbers))"
 )
 FROM_TO = re.compile(r"from (\d[\d,]*)(?![\d.,]*%)(?: at the start)? to (\d[\d,]*)(?![\d.,]*%)")
 
