@@ -17,7 +17,7 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PACKAGE := csc-validator-be-903==0.1.17
 
-.PHONY: report test lint lab sample browser bench clean help validator
+.PHONY: report test lint lab sample browser pdf-libs bench clean help validator
 
 help:
 	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
@@ -47,8 +47,17 @@ $(VALIDATOR_STAMP):
 	  || { rm -rf $(VALIDATOR_VENV); echo "The DfE validation rules could not be installed: cpkit will say they were not run"; }; \
 	fi
 
-report: $(STAMP) validator
+report: $(STAMP) validator pdf-libs
 	$(BIN)/cpkit report --year $(YEAR) --period $(PERIOD)
+
+# WeasyPrint (annual-report.pdf) needs Pango from the system. Installed with apt where it can be; where it
+# cannot, the report is still written, without the PDF, and the run says why.
+pdf-libs:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0' || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null) \
+	      || echo "Pango could not be installed: annual-report.pdf will not be made"; \
+	  else echo "Pango is not installed and cannot be installed here: annual-report.pdf will not be made"; fi; }
 
 # Chromium drives the accessibility (axe-core) tests. It comes from Debian's packages, never from a
 # download of Playwright's own browser. Where it cannot be installed the axe tests skip and say why.
@@ -63,7 +72,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 
-test: $(STAMP) browser validator
+test: $(STAMP) browser validator pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 	$(BIN)/python -m pytest -n 2

@@ -83,5 +83,6 @@ def test_sample_regenerates_identically(tmp_path):
         found = c.left_only + c.right_only + c.diff_files + c.funny_files
         return found + [d for sub in c.subdirs.values() for d in differences(sub)]
 
-    extra_local = {"commentary", "narrative.yaml"}  # optional analyst files a sample may also carry
+    # optional hand-written files a sample may also carry: analyst commentary, wording, the Board's own sections
+    extra_local = {"commentary", "narrative.yaml", "board"}
     assert [d for d in differences(comparison) if d not in extra_local] == []

@@ -92,41 +92,80 @@ def _status_counts(counts: pd.Series, columns: list[str]) -> str:
     return _join(parts) if parts else "no actions"
 
 
+# Layout of the progress chart, in inches: each priority's name sits on its own line(s) above its bar, so
+# the bars always get the chart's whole width whatever the number or length of the priorities.
+CHART_WIDTH = 8.0
+BAR_HEIGHT = 0.36
+LINE_HEIGHT = 0.22  # one line of a priority's name at 10 pt
+ROW_GAP = 0.22
+NAME_WRAP = 88  # characters per line of a priority's name at 10 pt across the chart's width
+SEGMENT_LABEL_PAD = 4  # pixels: a count is drawn inside its segment only if it fits with this margin
+
+
 def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
-    """Bars by priority, stacked by status (colour, count label, legend); and alt text from the numbers."""
+    """Bars by priority, stacked by status (colour, count label, legend); and alt text from the numbers.
+
+    Readable at any number of priorities and actions: the figure grows with the priorities, names are
+    written above their bars (never squeezing the bars), a count is drawn inside its segment only where it
+    fits (so labels never overlap; every count is in the alt text and the chart's data table), and each
+    bar ends with its total.
+    """
     from cpkit.present.charts import chart_style
 
     table = summary(plan, total=False)
     statuses = [c for c in table.columns if c in STATUSES or c == NOT_MAPPED]
-    labels = [textwrap.fill(_priority_name(r.priority, r.priority_title), 34) for r in table.itertuples()]
+    names = [
+        textwrap.fill(_priority_name(r.priority, r.priority_title), NAME_WRAP) for r in table.itertuples()
+    ]
+    # y positions from the top, in inches: name lines, then the bar, then a gap
+    tops, y, bars = [], 0.0, []
+    for name in names:
+        lines = name.count("\n") + 1
+        tops.append(y)
+        bars.append(y + lines * LINE_HEIGHT + BAR_HEIGHT / 2)
+        y += lines * LINE_HEIGHT + BAR_HEIGHT + ROW_GAP
+    height = max(y, 1.0)
+    totals_by_row = table[statuses].sum(axis=1)
+    widest = max(int(totals_by_row.max()) if len(table) else 0, 1)
     with chart_style():
-        fig, ax = plt.subplots(figsize=(8, 0.7 * len(table) + 1.8), layout="constrained")
+        fig, ax = plt.subplots(figsize=(CHART_WIDTH, height + 1.4), layout="constrained")
         left = pd.Series(0, index=table.index)
-        y = list(range(len(table)))[::-1]
+        segments = []
         for status in statuses:
             colour = CHART_COLOURS[status]
             values = table[status]
-            bars = ax.barh(
-                y,
+            drawn = ax.barh(
+                bars,
                 values,
                 left=left,
+                height=BAR_HEIGHT,
                 color=colour,
                 edgecolor=DARK_TEXT,
                 linewidth=0.6,
                 label=status[0].upper() + status[1:],
             )
-            ax.bar_label(
-                bars,
-                labels=[str(v) if v else "" for v in values],
-                label_type="center",
-                color=_text_colour(colour),
-                fontsize=10,
-            )
+            segments += [(patch, int(v), colour) for patch, v in zip(drawn.patches, values, strict=True) if v]
             left = left + values
-        ax.set_yticks(y, labels)
+        for top, name in zip(tops, names, strict=True):
+            ax.text(0, top, name, va="top", ha="left", fontsize=10, color=DARK_TEXT, gid="priority")
+        for bar_y, total in zip(bars, totals_by_row, strict=True):
+            ax.text(
+                total + widest * 0.01, bar_y, f"{int(total)}", va="center", ha="left", fontsize=9, gid="total"
+            )
+        ax.set_ylim(height, 0)
+        ax.set_xlim(0, widest * 1.08)
+        ax.set_yticks([])
         ax.set_xlabel("Number of actions")
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(statuses), 3), frameon=False)
+        ax.spines["left"].set_visible(False)
+        fig.legend(
+            *ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            ncol=min(len(statuses), 5),
+            frameon=False,
+            fontsize=9,
+        )
+        _segment_labels(fig, ax, segments)
     totals = summary(plan).iloc[-1]
     by_priority = "; ".join(
         f"{_priority_name(row['priority'], row['priority_title'])}: {_status_counts(row, statuses)}"
@@ -138,6 +177,21 @@ def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
         f"By priority, {by_priority}."
     )
     return fig, alt
+
+
+def _segment_labels(fig: plt.Figure, ax: plt.Axes, segments: list) -> None:
+    """Each segment's count inside it, where the text fits with a margin: never over a neighbour."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    for patch, value, colour in segments:
+        x, y = patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2
+        label = ax.text(
+            x, y, str(value), ha="center", va="center", fontsize=9, color=_text_colour(colour), gid="segment"
+        )
+        room = patch.get_window_extent(renderer)
+        need = label.get_window_extent(renderer)
+        if need.width + 2 * SEGMENT_LABEL_PAD > room.width or need.height > room.height:
+            label.remove()
 
 
 def _priority_name(number: object, title: str) -> str:

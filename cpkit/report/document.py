@@ -18,6 +18,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from cpkit.config import Config, Period
+from cpkit.report.authored import Authored, Part, cover_html
 from cpkit.report.render import page_from_html
 from cpkit.report.sections import Section
 
@@ -45,15 +46,26 @@ class Numbered:
 
 
 def build_document(
-    pages: list[tuple[Section, str]], config: Config, period: Period, meta: dict[str, Any]
+    pages: list[tuple[Section, str]],
+    config: Config,
+    period: Period,
+    meta: dict[str, Any],
+    authored: Authored | None = None,
 ) -> tuple[str, list[Numbered]]:
-    """The whole report as one HTML page from the rendered section pages, and its numbered items."""
+    """The whole report as one HTML page from the rendered section pages and the Board's authored parts
+    (``cpkit.report.authored``, placed in a Board report's order), and its numbered items."""
+    authored = authored or Authored()
     names = {s.name for s, _ in pages}
+    by_name = {s.name: (s, page) for s, page in pages}
+    order = authored.arrange([s.name for s, _ in pages])
     parts: list[Tag] = []
     appendix: list[Tag] = []
     soup = BeautifulSoup("", "html.parser")
-    for section, page in pages:
-        part, moved = _section_part(soup, section, page, names)
+    for item in order:
+        if isinstance(item, Part):
+            parts.append(_authored_part(soup, item))
+            continue
+        part, moved = _section_part(soup, *by_name[item], names)
         parts.append(part)
         appendix.extend(moved)
     container = soup.new_tag("div")
@@ -64,23 +76,50 @@ def build_document(
     numbered = _number(soup, container)
     _dedupe_ids(container)
     title = f"{config.la_name}: Corporate Parenting annual report {period.label}"
-    fragments = [_cover(config, period), _toc(pages, bool(appendix)), container.decode_contents()]
+    contents = [(i.anchor, i.title) if isinstance(i, Part) else (i, by_name[i][0].title) for i in order]
+    fragments = [
+        _cover(config, period, authored.cover),
+        _toc(contents, bool(appendix)),
+        container.decode_contents(),
+    ]
     return page_from_html(fragments, title, {**meta, "nav": False}), numbered
 
 
-def _cover(config: Config, period: Period) -> str:
-    """Council, title, period; the template's header above it carries the synthetic-data banner."""
+def _cover(config: Config, period: Period, details: dict[str, str] | None = None) -> str:
+    """Council, title, period and the paper's details (meeting, date, author, contact, version) where the
+    council gave them; the template's header above it carries the synthetic-data banner."""
     return (
         '<div class="cp-cover">'
         f'<p class="cp-cover-council">{html.escape(config.la_name)}</p>'
         f"<h1>Corporate Parenting annual report {html.escape(period.label)}</h1>"
         f'<p class="cp-cover-period">{html.escape(period.long_label)}</p>'
+        f"{cover_html(details or {})}"
         "</div>"
     )
 
 
-def _toc(pages: list[tuple[Section, str]], appendix: bool) -> str:
-    items = "".join(f'<li><a href="#{s.name}">{html.escape(s.title)}</a></li>' for s, _ in pages)
+def _authored_part(soup: BeautifulSoup, part: Part) -> Tag:
+    """One authored part as a document section: its title an ``<h2>``, its body as the file gave it."""
+    section = soup.new_tag(
+        "section",
+        attrs={
+            "class": "cp-doc-section cp-authored",
+            "aria-labelledby": part.anchor,
+            "data-section": part.anchor,
+        },
+    )
+    heading = soup.new_tag("h2", attrs={"id": part.anchor})
+    heading.string = part.title
+    section.append(heading)
+    body = BeautifulSoup(part.body, "html.parser")
+    _make_self_contained(soup, body)
+    for child in list(body.contents):
+        section.append(child.extract())
+    return section
+
+
+def _toc(contents: list[tuple[str, str]], appendix: bool) -> str:
+    items = "".join(f'<li><a href="#{anchor}">{html.escape(title)}</a></li>' for anchor, title in contents)
     if appendix:
         items += '<li><a href="#appendix">Appendix</a></li>'
     return (

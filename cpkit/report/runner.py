@@ -121,6 +121,10 @@ def build_report(request: ReportRequest) -> Path:
         registry = [section_registry.poap_section()]
     else:
         registry = list(request.registry or section_registry.discover())
+        from cpkit.report.authored import load_authored
+
+        # a mistake in the Board's own files stops the run before any section runs
+        load_authored(data_dir, period.year)
     chosen = select(request.sections, tuple(registry)) if period.kind not in IN_YEAR_KINDS else registry
     out_dir = Path(request.out_dir).resolve()
     try:
@@ -259,9 +263,19 @@ def _build(
             shared["quarter"] = period.quarter
         if plan.reused:
             shared["rebuilt"] = [s.name for s in plan.run]
-        (write_poap_site if in_year else write_site)(
-            staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs
-        )
+        if in_year:
+            write_poap_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
+        else:  # the data folder gives the Board's own sections (board/)
+            write_site(
+                staging,
+                plan.sections,
+                [*runs, *plan.reused],
+                config,
+                period,
+                shared,
+                inputs,
+                data_dir=data_dir,
+            )
         report = _swap_in(staging, plan.final, work)
         kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
         if not plan.partial:

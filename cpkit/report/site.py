@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
 from cpkit.config import Config, Period
+from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import DOCUMENT_NAME, build_document
+from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
+from cpkit.report.pdf import PDF_NAME, PdfUnavailable, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
@@ -43,8 +47,12 @@ def write_site(
     period: Period,
     parameters: dict[str, object],
     inputs: list[dict[str, object]],
+    data_dir: Path | None = None,
 ) -> Path:
-    """Render every section page, then the contents page and ``manifest.json``, into ``staging``."""
+    """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
+
+    ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``);
+    without it the document has the data sections only."""
     staging.mkdir(parents=True)
     sections = reading_order(sections)
     meta = page_meta(config, period)
@@ -56,9 +64,23 @@ def write_site(
         )
         (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
         pages.append((section, page))
-    document, numbered = build_document(pages, config, period, meta)
+    authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
+    document, numbered = build_document(pages, config, period, meta, authored)
     (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
-    build_workbook(staging / WORKBOOK_NAME, sections, runs, numbered, config, period)
+    write_docx(document, staging / DOCX_NAME)
+    try:
+        write_pdf(document, staging / PDF_NAME)
+    except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
+        logging.getLogger(__name__).warning("%s", error)
+    build_workbook(
+        staging / WORKBOOK_NAME,
+        sections,
+        runs,
+        numbered,
+        config,
+        period,
+        contact=authored.cover.get("contact"),
+    )
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -85,15 +107,40 @@ def write_site(
     return staging
 
 
+def _authored(data_dir: Path, config: Config, period: Period) -> Authored:
+    """The Board's own sections for this year; the tracker's priorities, champions and leads when it can be
+    read (its problems are the action plan section's to report, not this one's)."""
+    tracker = None
+    path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
+    if path.is_file():
+        from cpkit.actions import load_action_plan
+
+        try:
+            tracker = tracker_people(load_action_plan(path, as_of=period.end))
+        except Exception as error:  # noqa: BLE001 - the action plan section has already reported it
+            logging.getLogger(__name__).warning("priorities table: the tracker could not be read (%s)", error)
+    return load_authored(data_dir, period.year, tracker)
+
+
 def _downloads(staging: Path) -> str:
     """Links to the whole report as one file and to its data, with their sizes."""
     size = {
-        name: max(1, round((staging / name).stat().st_size / 1024)) for name in (DOCUMENT_NAME, WORKBOOK_NAME)
+        name: max(1, round((staging / name).stat().st_size / 1024))
+        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME, DOCX_NAME)
+        if (staging / name).exists()
     }
+    pdf = (
+        f'<li><a href="{PDF_NAME}">The whole report as a PDF</a> (A4, {size[PDF_NAME]:,} KB): for publishing '
+        "with the committee papers.</li>"
+        if PDF_NAME in size
+        else ""
+    )
     return (
         '<h2>The whole report</h2><ul class="cp-downloads">'
         f'<li><a href="{DOCUMENT_NAME}">The whole report as one document</a> (HTML, {size[DOCUMENT_NAME]:,} KB): '
-        "a single file to attach to committee papers; it opens in any browser with no network.</li>"
+        f"a single file to attach to committee papers; it opens in any browser with no network.</li>{pdf}"
+        f'<li><a href="{DOCX_NAME}">The whole report as a Word document</a> ({size[DOCX_NAME]:,} KB): for '
+        "officers to edit and paste into the council's committee template.</li>"
         f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
         f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li></ul>"
     )

@@ -1,29 +1,42 @@
-"""The Excel download: the data behind every chart and table of the report, one sheet each.
+"""The Excel download to the Analysis Function's spreadsheet standard, written with ``gptables``.
 
 Members and analysts ask for "the numbers behind the charts". The executed notebooks carry each table's
-and chart's published data (already formatted and suppressed, see ``cpkit.present.tables.DATA_MIME``), so
-the download holds exactly what the report shows and nothing finer. Sheets are named and numbered as in
-``annual-report.html`` ("Table 3", "Figure 2") and listed on a first "Contents" sheet with the
-small-number rule. Plain numbers and percentages become Excel numbers; everything else ("<5", "c",
-"+7") stays as the report wrote it.
+and chart's published data (already formatted and suppressed by the disclosure rules, see
+``cpkit.present.tables.DATA_MIME``), so the download holds exactly what the report shows and nothing finer:
+the published values are taken as they are, never worked out again.
+
+The Analysis Function's guidance "Releasing statistics in spreadsheets" asks for, and ``gptables`` (the
+Function's own package) lays out:
+
+- a **Cover** sheet: title, period, source, publication date, contact, the small-number rule and the
+  shorthand used in cells (``[c]``, ``[x]``, ``[low]`` and the council's small-count symbol);
+- a **Contents** sheet linking every table, and a **Notes** sheet whose notes the table titles cite;
+- **one table per sheet**, marked as an Excel table, its title in A1 and no blank row above it;
+- **one value per cell**: a published "457 (10)" (a neighbours' average and how many councils it averages)
+  becomes two columns; "+1.7 points" becomes the number 1.7 in a column saying "percentage points";
+  "45%" the number 0.45 shown as a percentage; "31 Mar 2025" a date; group heading rows (the scorecard's
+  themes) become a column; an empty cell becomes ``[x]``;
+- **text stays text**: action references ("5.10" is not the number 5.1), codes with leading zeros; xlsxwriter
+  is told never to turn strings into formulas, links or numbers, and the saved workbook goes through
+  ``cpkit.present.sanitise.no_formulas`` so a tracker cell that looks like a formula is stored as its text
+  with Excel's quote-prefix flag (it stays text even when edited).
+
+Sheets are named and numbered as in the report ("Table 3", "Figure 2").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import nbformat
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
+import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.present.disclosure import rule_note
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, rule_note
 from cpkit.present.sanitise import no_formulas
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import CHART_DATA_PREFIX, Numbered
@@ -31,13 +44,24 @@ from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
 
 WORKBOOK_NAME = "annual-report-data.xlsx"
-CONTENTS = "Contents"
+COVER, CONTENTS, NOTES = "Cover", "Contents", "Notes"
 MAX_SHEET_NAME = 31  # Excel's limit
+NOT_AVAILABLE = "[x]"
+CONFIDENTIAL = SECONDARY_SYMBOL  # the GSS shorthand, as the disclosure module writes it
+LOW = "[low]"
+GROUP_COLUMN = "Group"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
-_BOLD = Font(bold=True)
-HEADER_ROW = 5  # on each data sheet: title, section, rule, blank, then the column headings
+_POINTS = re.compile(r"^([+-]?(?:0|[1-9]\d*)(?:\.\d+)?) (?:percentage )?points?$")
+_WITH_COUNT = re.compile(r"^(?P<value>\S+) \((?P<n>\d+)\)$")  # "457 (10)", "67.1% (10)"
+_DAY_MONTH_YEAR = re.compile(r"^\d{1,2} [A-Z][a-z]{2,8} \d{4}$")  # "31 Mar 2025", "31 March 2025"
+_MONTH_YEAR = re.compile(r"^[A-Z][a-z]{2,8} \d{4}$")  # "Apr 2024"
+_TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
+_LEGACY_CONFIDENTIAL = {"c"}  # the DfE's bare "c", written in the GSS shorthand as "[c]"
+
+# Notes the table titles cite (gptables turns "$$name$$" into "[note N]" and fills the Notes sheet).
+NOTE_SMALL, NOTE_PUBLISHED, NOTE_OWN = "small", "published", "own"
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,15 @@ class DataTable:
     caption: str
     columns: list[str]
     rows: list[list[str]]
+
+
+@dataclass
+class TidyTable:
+    """A published table with one value per cell, and the Excel number formats of its cells."""
+
+    frame: pd.DataFrame
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> number format
+    group_column: bool = False
 
 
 def published_tables(notebook: Path, section: str) -> list[DataTable]:
@@ -70,9 +103,175 @@ def published_tables(notebook: Path, section: str) -> list[DataTable]:
 
 
 def small_number_note(config: Config) -> str:
-    """The suppression rule in words, as the Contents sheet and every data sheet state it (one wording,
+    """The suppression rule in words, as the cover and the notes state it (one wording,
     ``cpkit.present.disclosure.Rule.note``)."""
     return "Small-number rule: " + rule_note(config)
+
+
+def shorthand(config: Config) -> list[str]:
+    """What each symbol in a cell means (the cover's key); the two suppression symbols are the disclosure
+    module's (``cpkit.present.disclosure.Rule``)."""
+    rule = Rule.of(config)
+    return [
+        f"{rule.symbol}: a count from 1 to {rule.threshold - 1}, not shown so that no child can be identified.",
+        f"{rule.secondary}: confidential: a figure hidden so that a small count cannot be worked out from the "
+        "others, or a percentage, average or change based on a hidden or small count.",
+        f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
+        f"{LOW}: a figure that rounds to zero but is not zero.",
+    ]
+
+
+# --- one value per cell -------------------------------------------------------------------------------
+
+
+def cell_value(text: object) -> object:
+    """A published cell as Excel should hold it: numbers and percentages as numbers, the rest as text."""
+    if not isinstance(text, str):
+        return text
+    value = text.strip()
+    if _NUMBER.match(value):
+        number = float(value.replace(",", ""))
+        return int(number) if "." not in value else number
+    if m := _PERCENT.match(value):
+        return round(float(value[:-1]) / 100, len(m.group(1) or "") + 2)  # 0.227, not 0.22699999999999998
+    if m := _POINTS.match(value):
+        return float(m.group(1))
+    return text
+
+
+def _number_format(text: str, value: object) -> str | None:
+    text = text.strip()
+    if m := _PERCENT.match(text):
+        return "0." + "0" * len(m.group(1)) + "%" if m.group(1) else "0%"
+    if isinstance(value, int):
+        return "#,##0"
+    if isinstance(value, float) and "." in text:
+        return "#,##0." + "0" * len(text.split(".")[-1].split()[0].rstrip("%"))
+    return None
+
+
+def _date(text: str) -> tuple[datetime, str] | None:
+    value = text.strip()
+    for pattern, formats, shown in (
+        (_DAY_MONTH_YEAR, ("%d %b %Y", "%d %B %Y"), "d mmm yyyy"),
+        (_MONTH_YEAR, ("%b %Y", "%B %Y"), "mmm yyyy"),
+    ):
+        if pattern.match(value):
+            for fmt in formats:
+                try:
+                    return datetime.strptime(value, fmt), shown
+                except ValueError:
+                    continue
+    return None
+
+
+_NO_LINK = "]\u200b("  # gptables makes "[text](url)" a live link: a zero-width space keeps input text as text
+
+
+def _inert(text: str) -> str:
+    """Input text as gptables must write it: never a link ("[see](javascript:...)" stays words)."""
+    return text.replace("](", _NO_LINK)
+
+
+def _typed(text: str, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
+    """One cell's value and number format (None: Excel's General)."""
+    value = _inert(str(text).strip())
+    if value == "":
+        return NOT_AVAILABLE, None
+    if value in _LEGACY_CONFIDENTIAL:
+        return CONFIDENTIAL, None
+    if value in symbols or text_column:
+        return value, None
+    if (found := _date(value)) is not None:
+        return found
+    typed = cell_value(value)
+    if isinstance(typed, int | float):
+        return typed, _number_format(value, typed)
+    return value, None
+
+
+def _split_counts(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A column whose cells read "457 (10)" becomes two: the value and, beside it, the count."""
+    for j in reversed(range(len(columns))):
+        cells = [r[j] if j < len(r) else "" for r in rows]
+        matches = [_WITH_COUNT.match(str(c).strip()) for c in cells]
+        if not any(matches) or any(
+            c.strip() and (m is None or isinstance(cell_value(m["value"]), str))
+            for c, m in zip(cells, matches, strict=True)
+        ):
+            continue
+        name = columns[j]
+        count_name = f"{name}: councils averaged" if "neighbour" in name.lower() else f"{name}: number"
+        columns = [*columns[: j + 1], count_name, *columns[j + 1 :]]
+        rows = [
+            [*r[:j], m["value"] if m else r[j], m["n"] if m else "", *r[j + 1 :]]
+            for r, m in zip(rows, matches, strict=True)
+        ]
+    return columns, rows
+
+
+def _groups(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]], bool]:
+    """Heading rows (text in the first cell, the rest empty) become a first column naming the group."""
+    if len(columns) < 3:
+        return columns, rows, False
+
+    def heading(r: list[str]) -> bool:
+        return bool(str(r[0]).strip()) and all(not str(c).strip() for c in r[1:])
+
+    if not any(heading(r) for r in rows):
+        return columns, rows, False
+    out, group = [], ""
+    for r in rows:
+        if heading(r):
+            group = str(r[0]).strip()
+            continue
+        out.append([group, *r])
+    return [GROUP_COLUMN, *columns], out, True
+
+
+def _points_headers(columns: list[str], rows: list[list[str]]) -> list[str]:
+    named = []
+    for j, name in enumerate(columns):
+        cells = [str(r[j]).strip() for r in rows if j < len(r)]
+        if any(_POINTS.match(c) for c in cells) and "point" not in name.lower():
+            name = f"{name} (percentage points)"
+        named.append(name)
+    return named
+
+
+def tidy(columns: list[str], rows: list[list[str]], symbols: set[str]) -> TidyTable:
+    """The published table with one value per cell (see the module docstring for the rules)."""
+    columns, rows, grouped = _groups(list(columns), [list(r) for r in rows])
+    columns, rows = _split_counts(columns, rows)
+    columns = _points_headers(columns, rows)
+    names = _unique([_inert(str(c).strip()) or f"Column {j + 1}" for j, c in enumerate(columns)])
+    text_columns = [bool(_TEXT_COLUMN.match(c)) for c in names]
+    data: list[list[object]] = []
+    formats: dict[tuple[int, int], str] = {}
+    for i, row in enumerate(rows):
+        typed_row = []
+        for j in range(len(names)):
+            value, fmt = _typed(
+                row[j] if j < len(row) else "", text_columns[j] or (grouped and j == 0), symbols
+            )
+            typed_row.append(value)
+            if fmt:
+                formats[(i, j)] = fmt
+        data.append(typed_row)
+    frame = pd.DataFrame(data, columns=names, dtype=object)
+    return TidyTable(frame, formats, grouped)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+# --- the workbook -------------------------------------------------------------------------------------
 
 
 def build_workbook(
@@ -82,36 +281,123 @@ def build_workbook(
     numbered: list[Numbered],
     config: Config,
     period: Period,
+    *,
+    contact: str | None = None,
+    published: date | None = None,
 ) -> Path:
-    """Write the download to ``path``: a Contents sheet, then one sheet per table or chart's data."""
+    """Write the download to ``path``: Cover, Contents and Notes sheets, then one sheet per table."""
+    import gptables as gpt
+
     by_name = {r.name: r for r in runs}
     titles = {s.name: s.title for s in sections}
     tables = [t for s in sections for t in published_tables(by_name[s.name].output, s.name)]
-    entries = _match(tables, numbered)
-    wb = Workbook()
-    contents = wb.active
-    contents.title = CONTENTS
-    names: set[str] = {CONTENTS}
-    listed = []
+    rule = Rule.of(config)
+    symbols = {rule.symbol, rule.secondary, CONFIDENTIAL, NOT_AVAILABLE, LOW}
+    sheets: dict[str, object] = {}
+    taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
     unnumbered = 0
-    for table, item in entries:
+    for table, item in _match(tables, numbered):
         unnumbered += item is None
-        name = _sheet_name(item.label if item else f"Data {unnumbered}", names)
-        number = item.label if item else ""
+        name = _sheet_name(item.label if item else f"Data {unnumbered}", taken)
         caption = item.caption if item else table.caption
         if item and item.kind == "Figure":
             caption = f"{caption} (the data behind the chart)"
-        _data_sheet(
-            wb.create_sheet(name), number, caption, titles.get(table.section, table.section), table, config
+        title = f"{item.label}: {caption}" if item else f"{caption} (not shown in the report)"
+        tidied = tidy(table.columns, table.rows, symbols)
+        if tidied.frame.empty or not len(tidied.frame.columns):
+            continue
+        cells = tidied.frame.to_numpy().ravel().tolist()
+        notes = [NOTE_OWN]
+        if any(isinstance(v, str) and v in symbols - {NOT_AVAILABLE} for v in cells):
+            notes.append(NOTE_SMALL)
+        if any(re.search(r"england|neighbour|quartile", c, re.IGNORECASE) for c in tidied.frame.columns):
+            notes.append(NOTE_PUBLISHED)
+        sheets[name] = gpt.GPTable(
+            table=tidied.frame,
+            table_name=re.sub(r"\W", "_", name).lower(),
+            title=_no_refs(title) + "".join(f" $${n}$$" for n in notes),
+            subtitles=[_no_refs(f"Section: {titles.get(table.section, table.section)}")],
+            instructions="This worksheet contains one table. Shorthand in cells is explained on the Cover sheet.",
+            source=f"Source: {config.la_name}, {period.long_label}.",
+            index_columns={1: 0, 2: 1} if tidied.group_column else {2: 0},
+            additional_formatting=[
+                {"cell": {"cells": (i + 1, j), "format": {"num_format": fmt}}}
+                for (i, j), fmt in tidied.formats.items()
+            ],
         )
-        listed.append((name, number, caption, titles.get(table.section, table.section)))
-    _contents_sheet(contents, listed, config, period)
-    wb.properties.creator = "cpkit"
-    wb.properties.title = f"{config.la_name}: Corporate Parenting annual report {period.label}: data"
-    wb.properties.created = datetime(period.end.year, period.end.month, period.end.day)
+    cover = gpt.Cover(
+        title=_no_refs(f"{config.la_name}: Corporate Parenting annual report {period.label}: data tables"),
+        intro=_cover_intro(config, period, published or date.today()),
+        about=[small_number_note(config), "Shorthand used in cells:", *shorthand(config), *_about()],
+        contact=[_no_refs(contact or "The council's performance and intelligence team.")],
+    )
+    notes_table = pd.DataFrame(
+        {
+            "Note number": [NOTE_OWN, NOTE_SMALL, NOTE_PUBLISHED],
+            "Note text": [
+                "The council's own figures are worked out from its SSDA903 returns (DfE definitions), its "
+                "action plan tracker and its local KPI file.",
+                small_number_note(config),
+                "England, statistical neighbour and quartile figures are the DfE's published statistics "
+                "(Children looked after in England including adoptions); the neighbours' figure is the "
+                "unweighted average of the neighbours' published values, with the number averaged beside it.",
+            ],
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    no_formulas(wb).save(path)  # text from input (a tracker's "=HYPERLINK(...)") is stored as text
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # gptables: advice on empty cells (we write [x]) and pandas deprecations
+        gpt.write_workbook(
+            filename=str(path),
+            sheets=sheets,
+            cover=cover,
+            contentsheet_label=CONTENTS,
+            contentsheet_options={"additional_elements": ["subtitles"]},
+            notes_table=notes_table,
+            notesheet_label=NOTES,
+            workbook_options={
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+    from openpyxl import load_workbook
+
+    # text from input that looks like a formula ("=HYPERLINK(...)") is stored as the text it is, with
+    # Excel's quote-prefix flag, by the kit's one helper for workbooks (cpkit.present.sanitise)
+    no_formulas(load_workbook(path)).save(path)
     return path
+
+
+def _no_refs(text: str) -> str:
+    """gptables reads "$$name$$" as a note reference: text from input must not be able to make one."""
+    return _inert(text.replace("$$", "$ $"))
+
+
+def _cover_intro(config: Config, period: Period, published: date) -> list[str]:
+    lines = [
+        "The data behind every chart and table of the council's Corporate Parenting annual report, one "
+        "table per sheet, numbered as in the report (annual-report.pdf and annual-report.html).",
+        f"Period covered: {period.long_label}.",
+        "Source: the council's SSDA903 returns to the Department for Education, the Corporate Parenting "
+        "Board's action plan tracker and local KPIs; England and statistical neighbours from the DfE's "
+        "'Children looked after in England including adoptions'.",
+        f"Published: {published.day} {published:%B %Y}.",
+    ]
+    if config.sample:
+        lines.append("Synthetic sample data: these figures are made up and describe no real children.")
+    return lines
+
+
+def _about() -> list[str]:
+    return [
+        "Percentages are stored as numbers and shown as percentages; columns marked 'percentage points' hold "
+        "the difference between two percentages.",
+        "Where the report shows a figure with a count in brackets, the count has a column of its own.",
+        "Dates are Excel dates.",
+    ]
 
 
 def _match(tables: list[DataTable], numbered: list[Numbered]) -> list[tuple[DataTable, Numbered | None]]:
@@ -138,85 +424,9 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
     """A unique sheet name of at most 31 characters with none of the characters Excel refuses."""
     base = _BAD_SHEET_CHARS.sub(" ", wanted).strip()[:MAX_SHEET_NAME] or "Sheet"
     name, n = base, 1
-    while name.lower() in {t.lower() for t in taken}:
+    while name.lower() in taken:
         n += 1
         suffix = f" ({n})"
         name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
-    taken.add(name)
+    taken.add(name.lower())
     return name
-
-
-def cell_value(text: object) -> object:
-    """A published cell as Excel should hold it: numbers and percentages as numbers, the rest as text."""
-    if not isinstance(text, str):
-        return text
-    value = text.strip()
-    if _NUMBER.match(value):
-        number = float(value.replace(",", ""))
-        return int(number) if "." not in value else number
-    if m := _PERCENT.match(value):
-        return round(float(value[:-1]) / 100, len(m.group(1) or "") + 2)  # 0.227, not 0.22699999999999998
-    return text
-
-
-def _percent_format(text: object) -> str | None:
-    if isinstance(text, str) and (m := _PERCENT.match(text.strip())):
-        return "0." + "0" * len(m.group(1)) + "%" if m.group(1) else "0%"
-    return None
-
-
-def _data_sheet(
-    ws: Worksheet, number: str, caption: str, section: str, table: DataTable, config: Config
-) -> None:
-    ws.cell(1, 1, f"{number}: {caption}" if number else caption).font = _BOLD
-    ws.cell(2, 1, f"Section: {section}")
-    ws.cell(3, 1, small_number_note(config))
-    for j, column in enumerate(table.columns, start=1):
-        ws.cell(HEADER_ROW, j, column).font = _BOLD
-    for i, row in enumerate(table.rows, start=HEADER_ROW + 1):
-        for j, text in enumerate(row, start=1):
-            cell = ws.cell(i, j, cell_value(text))
-            if fmt := _percent_format(text):
-                cell.number_format = fmt
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2 if table.columns else 1)
-    _widths(ws, [table.columns, *table.rows])
-
-
-def _contents_sheet(
-    ws: Worksheet, listed: list[tuple[str, str, str, str]], config: Config, period: Period
-) -> None:
-    ws.cell(
-        1,
-        1,
-        f"{config.la_name}: Corporate Parenting annual report {period.label}: the data behind the charts and tables",
-    ).font = _BOLD
-    ws.cell(
-        2,
-        1,
-        f"Covers {period.long_label}. Each table, and the data of each chart, is on a sheet of its own, "
-        "numbered as in the report (annual-report.html).",
-    )
-    ws.cell(3, 1, small_number_note(config))
-    if config.sample:
-        ws.cell(4, 1, "Synthetic sample data: these figures are made up and describe no real children.")
-    for j, heading in enumerate(("Sheet", "Number", "Caption", "Section"), start=1):
-        ws.cell(6, j, heading).font = _BOLD
-    for i, (name, number, caption, section) in enumerate(listed, start=7):
-        link = ws.cell(i, 1, name)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")  # within the workbook
-        link.style = "Hyperlink"
-        ws.cell(i, 2, number or "not in the document")
-        ws.cell(i, 3, caption)
-        ws.cell(i, 4, section)
-    ws.freeze_panes = "A7"
-    _widths(ws, [["Sheet", "Number", "Caption", "Section"], *[list(r) for r in listed]])
-
-
-def _widths(ws: Worksheet, rows: list[list[object]]) -> None:
-    """Column widths that fit the headings and values (the long title rows may overflow)."""
-    widths: dict[int, int] = {}
-    for row in rows:
-        for j, value in enumerate(row, start=1):
-            widths[j] = max(widths.get(j, 8), min(60, len(str(value)) + 2))
-    for j, width in widths.items():
-        ws.column_dimensions[get_column_letter(j)].width = width

@@ -1,4 +1,6 @@
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
 
 from cpkit.actions import load_action_plan
@@ -32,10 +34,10 @@ def test_chart_alt_text_states_the_counts(plan):
 
 def test_chart_segments_carry_their_counts(plan):
     fig, _ = progress_chart(plan)
-    labels = [t.get_text() for t in fig.axes[0].texts if t.get_text()]
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "segment"]
     plt.close(fig)
     assert sorted(labels) == sorted(["1", "2", "1", "1", "2", "2", "1"])
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "Complete",
         "In progress",
         "Delayed",
@@ -89,3 +91,46 @@ def test_status_labels_and_classes():
 
 def test_segment_text_contrast():
     assert _text_colour("#12436D") == "#FFFFFF" and _text_colour("#BFBFBF") == "#0B0C0C"
+
+
+def _many_priorities(n_priorities: int, seed: int = 7) -> pd.DataFrame:
+    """A tracker with ``n_priorities`` long-named priorities and uneven counts: some statuses with one
+    action beside others with forty, the case where labels used to collide."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    statuses = ["complete", "in progress", "delayed", "awaiting start"]
+    for p in range(1, n_priorities + 1):
+        title = f"Priority title number {p} about improving outcomes for children in care and care leavers"
+        counts = rng.choice([0, 1, 1, 2, 3, 40], size=4)
+        for status, count in zip(statuses, counts, strict=True):
+            rows += [{"priority": p, "priority_title": title, "status": status}] * int(count)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("n_priorities", [1, 6, 25])
+def test_chart_labels_never_overlap_and_bars_keep_the_width(n_priorities):
+    plan = _many_priorities(n_priorities)
+    fig, _ = progress_chart(plan)
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text()]
+    boxes = [(t.get_gid(), t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    overlaps = [
+        (a[:2], b[:2])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[2].overlaps(b[2]) and a[2].intersection(a[2], b[2]).width > 0.5
+    ]
+    assert not overlaps, f"labels overlap: {overlaps[:5]}"
+    for patch in ax.patches:  # every count drawn sits inside its own segment
+        room = patch.get_window_extent(renderer)
+        inside = [t for t in texts if t.get_gid() == "segment" and room.contains(*t.get_position())]
+        for t in inside:
+            box = t.get_window_extent(renderer)
+            assert room.x0 <= box.x0 and box.x1 <= room.x1
+    assert ax.get_window_extent(renderer).width > 0.8 * fig.bbox.width, "the bars get the chart's width"
+    assert len([t for t in texts if t.get_gid() == "priority"]) == n_priorities
+    totals = [int(t.get_text()) for t in texts if t.get_gid() == "total"]
+    assert sum(totals) == len(plan)
+    plt.close(fig)

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from cpkit.care.indicators import load_measures
 from cpkit.report.document import DOCUMENT_NAME
-from cpkit.report.workbook import HEADER_ROW, WORKBOOK_NAME, cell_value
+from cpkit.report.workbook import GROUP_COLUMN, NOT_AVAILABLE, WORKBOOK_NAME, cell_value
 from cpkit.sections import care_leavers, health, placements
 
 YEAR = "2024-25"
@@ -82,18 +82,23 @@ def document_figures(report: Path) -> dict[str, list[tuple[str, str]]]:
 
 
 def workbook_figures(report: Path) -> dict[str, list[tuple[str, object]]]:
-    """measure -> [(sheet, value as Excel holds it)] from the workbook's data sheets."""
-    wb = load_workbook(report / WORKBOOK_NAME, read_only=True)
+    """measure -> [(sheet, value as Excel holds it)] from the workbook's data sheets (each one Excel table;
+    the scorecard's theme is a first "Group" column, so the label is the first other column)."""
+    wb = load_workbook(report / WORKBOOK_NAME)
     labels = row_labels()
     found: dict[str, list[tuple[str, object]]] = defaultdict(list)
-    for ws in wb.worksheets[1:]:
-        rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
+    for ws in wb.worksheets[3:]:  # after Cover, Contents and Notes
+        if len(ws.tables) != 1:
+            continue
+        (table,) = ws.tables.values()
+        rows = [[c.value for c in row] for row in ws[table.ref]]
         if not rows or YEAR not in rows[0]:
             continue
-        col = list(rows[0]).index(YEAR)
+        col = rows[0].index(YEAR)
+        first = 1 if rows[0][0] == GROUP_COLUMN else 0
         for row in rows[1:]:
-            if row and row[0] in labels and row[col] not in (None, ""):
-                found[labels[row[0]]].append((f"sheet {ws.title}", row[col]))
+            if row and row[first] in labels and row[col] not in (None, "", NOT_AVAILABLE):
+                found[labels[row[first]]].append((f"sheet {ws.title}", row[col]))
     return found
 
 

@@ -32,6 +32,8 @@ from openpyxl import load_workbook
 
 from cpkit.config import Config, find_config
 from cpkit.report.document import DOCUMENT_NAME
+from cpkit.report.docx import DOCX_NAME
+from cpkit.report.pdf import PDF_NAME
 from cpkit.report.runner import SAMPLE_DIR
 from cpkit.report.sections import discover
 from cpkit.report.workbook import WORKBOOK_NAME
@@ -150,7 +152,23 @@ def published(report: Path) -> dict[str, str]:
     texts = {p.name: p.read_text(encoding="utf-8") for p in report_pages(report)}
     texts["manifest.json"] = (report / "manifest.json").read_text(encoding="utf-8")
     texts[WORKBOOK_NAME] = workbook_text(report / WORKBOOK_NAME)
+    texts[DOCX_NAME] = docx_text(report / DOCX_NAME)
+    if (report / PDF_NAME).exists():  # made where the layout engine can load (tests/report/test_pdf.py)
+        from pypdf import PdfReader
+
+        texts[PDF_NAME] = "\n".join(page.extract_text() for page in PdfReader(str(report / PDF_NAME)).pages)
     return texts
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph, table cell and picture description of the Word document."""
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    parts += [shape._inline.docPr.get("descr") or "" for shape in doc.inline_shapes]
+    return "\n".join(parts)
 
 
 def assert_no_identifiers(report: Path, data_dir: Path) -> None:

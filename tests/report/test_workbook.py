@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import nbformat
@@ -13,8 +14,8 @@ from cpkit.config import Config, Period
 from cpkit.present.tables import DATA_MIME
 from cpkit.report.document import DOCUMENT_NAME, Numbered
 from cpkit.report.execute import SectionRun
-from cpkit.report.sections import Section, discover
-from cpkit.report.workbook import HEADER_ROW, MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook, cell_value
+from cpkit.report.sections import Section
+from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook, cell_value, tidy
 
 PERIOD = Period.from_year(2025)
 
@@ -31,8 +32,15 @@ def _executed(path: Path, payloads: list[dict]) -> Path:
     return path
 
 
-def _rows(ws) -> list[tuple]:
-    return [r for r in ws.iter_rows(min_row=HEADER_ROW, values_only=True)]
+def _table_rows(ws) -> list[tuple]:
+    """The sheet's one Excel table, header row first, as values."""
+    (ref,) = [t.ref for t in ws.tables.values()]
+    return [tuple(c.value for c in row) for row in ws[ref]]
+
+
+def _header_row(ws) -> int:
+    (table,) = ws.tables.values()
+    return int("".join(ch for ch in table.ref.split(":")[0] if ch.isdigit()))
 
 
 @pytest.fixture
@@ -54,6 +62,17 @@ def workbook(tmp_path: Path):
                         "columns": ["Age", "Children", "%"],
                         "rows": [["Under 1", "<5", "c"], ["1 to 4", "12", "4.5%"], ["Total", "+7", "100%"]],
                     },
+                    {
+                        "caption": "Scorecard",
+                        "columns": ["Indicator", "2024-25", "Change", "Statistical neighbours (2024-25)"],
+                        "rows": [
+                            ["Children in care", "", "", ""],
+                            ["Children looked after", "457", "+1.7 points", "457 (10)"],
+                            ["Health assessments", "90.5%", "-0.2 points", "67.1% (9)"],
+                            ["Care leavers", "", "", ""],
+                            ["In touch", "[c]", "", ""],
+                        ],
+                    },
                 ],
             ),
             True,
@@ -65,56 +84,130 @@ def workbook(tmp_path: Path):
                 tmp_path / "02_b.ipynb",
                 [
                     {"caption": "Not shown on the page", "columns": ["X"], "rows": [["007"]]},
-                    {"caption": "Every action", "columns": ["Ref"], "rows": [["1.1"]]},
+                    {
+                        "caption": "Every action",
+                        "columns": ["Ref", "Action", "Due"],
+                        "rows": [
+                            ["5.10", '=HYPERLINK("http://x.example/"&A1,"click")', "31 Dec 2024"],
+                            ["5.1", "+44 1234", "Q3 2024/25"],
+                        ],
+                    },
                 ],
             ),
             True,
             1.0,
         ),
     ]
-    numbered = [  # as the document numbers them: the appendix table (Table 2) comes last
+    numbered = [  # as the document numbers them: the appendix table (Table 3) comes last
         Numbered("Figure", 1, "01_a", "Children in care", "Children in care"),
         Numbered("Table", 1, "01_a", "Ages", "Ages"),
-        Numbered("Table", 2, "02_b", "Every action", "Every action"),
+        Numbered("Table", 2, "01_a", "Scorecard", "Scorecard"),
+        Numbered("Table", 3, "02_b", "Every action", "Every action"),
     ]
     config = Config(la_name="Test Council", small_number_threshold=5, suppression_symbol="<5")
-    path = build_workbook(tmp_path / WORKBOOK_NAME, [a, b], runs, numbered, config, PERIOD)
+    path = build_workbook(
+        tmp_path / WORKBOOK_NAME,
+        [a, b],
+        runs,
+        numbered,
+        config,
+        PERIOD,
+        contact="performance@test.example",
+        published=date(2025, 7, 14),
+    )
     return load_workbook(path)
 
 
-def test_sheets_follow_the_document_numbering_with_a_contents_sheet_first(workbook):
-    assert workbook.sheetnames == ["Contents", "Figure 1", "Table 1", "Table 2", "Data 1"]
-    contents = workbook["Contents"]
-    text = " ".join(str(c) for row in contents.iter_rows(values_only=True) for c in row if c)
-    assert "<5 is a count from 1 to 4" in text and "[c] is a figure hidden" in text
-    assert "1 April 2024 to 31 March 2025" in text
-    listed = [r for r in contents.iter_rows(min_row=7, values_only=True)]
-    assert listed == [
-        ("Figure 1", "Figure 1", "Children in care (the data behind the chart)", "Alpha"),
-        ("Table 1", "Table 1", "Ages", "Alpha"),
-        ("Table 2", "Table 2", "Every action", "Beta"),
-        (
-            "Data 1",
-            "not in the document",
-            "Not shown on the page",
-            "Beta",
-        ),  # a payload the document does not show: unnumbered
+def _text(ws) -> str:
+    return " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+
+
+def test_cover_contents_and_notes_come_first(workbook):
+    assert workbook.sheetnames == [
+        "Cover",
+        "Contents",
+        "Notes",
+        "Figure 1",
+        "Table 1",
+        "Table 2",
+        "Table 3",
+        "Data 1",
     ]
-    assert contents["A8"].hyperlink.location == "'Table 1'!A1"
+    cover = _text(workbook["Cover"])
+    assert workbook["Cover"]["A1"].value.startswith("Test Council: Corporate Parenting annual report 2024-25")
+    for wanted in (
+        "1 April 2024 to 31 March 2025",  # period
+        "Source: the council's SSDA903 returns",  # source
+        "performance@test.example",  # contact
+        "Published: 14 July 2025",  # date
+        "<5 is a count from 1 to 4",  # the small-number rule (cpkit.present.disclosure's words)
+        "[c] is a figure hidden",
+        "[c]: confidential",
+        "[x]: not available",
+        "[low]:",
+    ):
+        assert wanted in cover, wanted
+    contents = workbook["Contents"]
+    listed = [r[0] for r in _table_rows(contents)[1:]]
+    assert listed == workbook.sheetnames[3:]
+    assert contents.cell(_header_row(contents) + 2, 1).hyperlink.location == "'Table 1'!A1"
+    notes = _table_rows(workbook["Notes"])
+    assert notes[0] == ("Note number", "Note text") and len(notes) == 4
 
 
-def test_each_sheet_holds_the_published_values_numbers_as_numbers(workbook):
-    ages = workbook["Table 1"]
-    assert ages["A1"].value == "Table 1: Ages" and ages["A2"].value == "Section: Alpha"
-    assert _rows(ages) == [
+def test_every_data_sheet_is_one_excel_table_with_no_blank_row_above(workbook):
+    for name in workbook.sheetnames[3:]:
+        ws = workbook[name]
+        assert len(ws.tables) == 1, f"{name}: one Excel table"
+        top = _header_row(ws)
+        above = [ws.cell(r, 1).value for r in range(1, top)]
+        assert all(v not in (None, "") for v in above), f"{name}: blank row above the table: {above}"
+        assert str(ws["A1"].value).startswith(name.split(" (")[0]) or name.startswith("Data")
+
+
+def test_one_value_per_cell_numbers_as_numbers(workbook):
+    ages = _table_rows(workbook["Table 1"])
+    # "c" is the DfE's bare symbol, written in the GSS shorthand; the council's "<5" stays as published
+    assert ages == [
         ("Age", "Children", "%"),
-        ("Under 1", "<5", "c"),
+        ("Under 1", "<5", "[c]"),
         ("1 to 4", 12, 0.045),
         ("Total", 7, 1.0),
     ]
-    assert ages.cell(HEADER_ROW + 2, 3).number_format == "0.0%"
-    assert _rows(workbook["Figure 1"])[1:] == [("Apr 2024", 450), ("May 2024", 1445)]
-    assert _rows(workbook["Data 1"])[1:] == [("007",)], "a code with a leading zero stays text"
+    ws = workbook["Table 1"]
+    assert ws.cell(_header_row(ws) + 2, 3).number_format == "0.0%"
+    # "457 (10)": the neighbours' average and how many councils it averages, each in its own column;
+    # "+1.7 points" is the number 1.7 under a heading that says percentage points; heading rows are a column
+    assert _table_rows(workbook["Table 2"]) == [
+        (
+            "Group",
+            "Indicator",
+            "2024-25",
+            "Change (percentage points)",
+            "Statistical neighbours (2024-25)",
+            "Statistical neighbours (2024-25): councils averaged",
+        ),
+        ("Children in care", "Children looked after", 457, 1.7, 457, 10),
+        ("Children in care", "Health assessments", 0.905, -0.2, 0.671, 9),
+        ("Care leavers", "In touch", "[c]", "[x]", "[x]", "[x]"),
+    ]
+    month, children = _table_rows(workbook["Figure 1"])[1]
+    assert month == datetime(2024, 4, 1) and children == 450
+    assert _table_rows(workbook["Data 1"])[1:] == [("007",)], "a code with a leading zero stays text"
+
+
+def test_refs_and_input_text_stay_text_and_dates_are_dates(workbook):
+    rows = _table_rows(workbook["Table 3"])
+    assert [r[0] for r in rows[1:]] == ["5.10", "5.1"], "refs are text: 5.10 is not 5.1"
+    assert rows[1][1] == '=HYPERLINK("http://x.example/"&A1,"click")', "a formula from input stays text"
+    assert rows[2][1] == "+44 1234"
+    ws3 = workbook["Table 3"]
+    top = _header_row(ws3)
+    assert ws3.cell(top + 1, 2).quotePrefix and ws3.cell(top + 2, 2).quotePrefix, "marked as text for Excel"
+    assert rows[1][2] == datetime(2024, 12, 31) and rows[2][2] == "Q3 2024/25"
+    ws = workbook["Table 3"]
+    assert ws.cell(_header_row(ws) + 1, 3).number_format == "d mmm yyyy"
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 
 @pytest.mark.parametrize(
@@ -129,6 +222,7 @@ def test_each_sheet_holds_the_published_values_numbers_as_numbers(workbook):
         ("0123", "0123"),
         ("E06000999", "E06000999"),
         ("", ""),
+        ("+1.7 points", 1.7),
     ],
 )
 def test_cell_values(text, value):
@@ -151,7 +245,7 @@ def test_sheet_names_are_unique_short_and_valid(tmp_path):
     names = load_workbook(
         build_workbook(tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], runs, numbered, Config(), PERIOD)
     ).sheetnames
-    assert len(set(names)) == len(names) == 4 and all(len(n) <= MAX_SHEET_NAME for n in names)
+    assert len(set(names)) == len(names) == 6 and all(len(n) <= MAX_SHEET_NAME for n in names)
 
 
 # --- the sample report ----------------------------------------------------------------------------------
@@ -160,34 +254,38 @@ def test_sheet_names_are_unique_short_and_valid(tmp_path):
 @pytest.mark.slow
 @pytest.mark.xdist_group("sample_report")
 def test_sample_workbook_reads_the_same_as_the_document(sample_report):
-    """Every table sheet has the same caption, headings and cells as the document's table of that number."""
+    """Every table sheet holds the document's table of that number: same caption, and the same published
+    cells once written one value per cell (the rules of ``tidy`` are tested on hand-made tables above)."""
     wb = load_workbook(sample_report / WORKBOOK_NAME)
     soup = BeautifulSoup((sample_report / DOCUMENT_NAME).read_text(encoding="utf-8"), "html.parser")
     doc_tables = {}
     for table in soup.find_all("table"):
+        if table.find_parent(class_="cp-authored") is not None:
+            continue  # the Board's own words (year ahead, priorities) are not data: not in the download
         number, _, caption = table.caption.get_text().partition(": ")
         doc_tables[number] = (
             caption,
             [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")],
         )
-    listed = list(wb["Contents"].iter_rows(min_row=7, values_only=True))
-    assert [r[0] for r in listed] == wb.sheetnames[1:]
-    titles = {s.title for s in discover()}
-    assert {r[3] for r in listed} <= titles
+    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    listed = [r[0] for r in _table_rows(wb["Contents"])[1:]]
+    assert listed == wb.sheetnames[3:]
+    symbols = {"<5", "[c]", "[x]", "[low]"}
     compared = 0
-    for name, number, caption, _ in listed:
-        if not number.startswith("Table"):
+    for name in wb.sheetnames[3:]:
+        if not name.startswith("Table"):
             continue
-        doc_caption, doc_rows = doc_tables[number]
-        assert caption == doc_caption
-        sheet_rows = [[v for v in row] for row in wb[name].iter_rows(min_row=HEADER_ROW, values_only=True)]
-        assert sheet_rows[0] == doc_rows[0], f"{name}: headings differ from the document"
-        expected = [[cell_value(t) for t in row] for row in doc_rows[1:]]
-        got = [[("" if v is None else v) for v in row][: len(doc_rows[0])] for row in sheet_rows[1:]]
-        assert got == expected, f"{name}: cells differ from the document's {number}"
+        ws = wb[name]
+        caption, doc_rows = doc_tables[name]
+        assert str(ws["A1"].value).startswith(f"{name}: {caption}")
+        expected = tidy(doc_rows[0], doc_rows[1:], symbols).frame
+        rows = _table_rows(ws)
+        assert list(rows[0]) == list(expected.columns), f"{name}: headings differ from the document"
+        got = [list(r) for r in rows[1:]]
+        assert got == expected.to_numpy().tolist(), f"{name}: cells differ from the document's {name}"
         compared += 1
-    assert compared >= 1
     tables_in_document = {n for n in doc_tables if n.startswith("Table")}
-    assert {r[1] for r in listed if r[1].startswith("Table")} == tables_in_document, (
+    assert {n for n in wb.sheetnames if n.startswith("Table")} == tables_in_document, (
         "every table of the document has its sheet"
     )
+    assert compared == len(tables_in_document)

@@ -1,0 +1,361 @@
+"""The Board report's own words: the sections officers write, kept as editable files in the data folder.
+
+About 40% of a Corporate Parenting Board annual report is not data: the chair's foreword, the legal
+background, the Board's governance and membership, the priorities with their champions and leads,
+co-production and the voice of children, sufficiency, the year ahead, risk management and a contact.
+Officers write these in Markdown (and YAML where a table fits) beside the data, and the kit places them in
+the order a Board report has them (``../shared/reference/report-anatomy.md``) around the data sections.
+
+Files live in ``<data>/board/<year>/`` (this year's words) or ``<data>/board/`` (words that carry over from
+year to year, such as the legal background); the year's file wins. Every file is optional: a part with no
+file is left out. A Markdown file's first ``# Heading`` is the part's title (otherwise the default below);
+its other headings sit under it.
+
+========================  =======================================================  =====================
+file                      what it holds                                            placed
+========================  =======================================================  =====================
+``cover.yaml``            meeting, date, author, contact, version (the cover)      cover
+``foreword.md``           the chair's foreword                                     before the summary
+``background.md``         the legal duty, the seven corporate parenting principles after the summary
+``board.md``              governance and membership                                after the summary
+``priorities.yaml``       priorities with champions, leads and supporters          after the summary
+                          (without it, the tracker's champions and leads)
+``coproduction.md``       co-production and the voice of children                  after the action plan
+``sufficiency.md``        sufficiency: homes, foster carers, kinship care          after the action plan
+``year_ahead.yaml``       intro (Markdown) and rows of area / actions / impact     after the action plan
+``risk.md``               risk management                                          after the action plan
+``contact.md``            who to contact                                           at the end
+========================  =======================================================  =====================
+
+Text from these files is data: Markdown is rendered with raw HTML escaped and harmful links dropped, YAML
+values are escaped. A file that cannot be read or has an unknown key is an error naming the file and key.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+BOARD_DIR = "board"
+START, END = "", "*end*"  # anchors: before every data section, after every data section
+
+
+class AuthoredError(ValueError):
+    """An authored file cannot be used; the message names the file and the key or line."""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One authored part: its file stem, default title and the data section it follows."""
+
+    key: str
+    title: str
+    after: str  # a data section's short name (notebook name without its number), START or END
+    suffix: str = ".md"
+
+
+PARTS: tuple[PartSpec, ...] = (
+    PartSpec("foreword", "Chair's foreword", START),
+    PartSpec("background", "Background: the council as corporate parent", "executive_summary"),
+    PartSpec("board", "The Corporate Parenting Board", "executive_summary"),
+    PartSpec("priorities", "Our priorities, their champions and leads", "executive_summary", ".yaml"),
+    PartSpec("coproduction", "Co-production and the voice of children and young people", "action_plan"),
+    PartSpec("sufficiency", "Sufficiency", "action_plan"),
+    PartSpec("year_ahead", "The year ahead", "action_plan", ".yaml"),
+    PartSpec("risk", "Risk management", "action_plan"),
+    PartSpec("contact", "Contact", END),
+)
+COVER_KEYS = ("meeting", "date", "author", "contact", "version")
+_COVER_LABELS = {
+    "meeting": "Meeting",
+    "date": "Date",
+    "author": "Report author",
+    "contact": "Contact",
+    "version": "Version",
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """An authored part ready for the document: its id, title and HTML body (headings from ``<h3>``)."""
+
+    key: str
+    title: str
+    after: str
+    body: str
+
+    @property
+    def anchor(self) -> str:
+        return f"board-{self.key.replace('_', '-')}"
+
+
+@dataclass(frozen=True)
+class Authored:
+    """Everything authored for one report: the cover's details and the parts, in the Board report's order."""
+
+    cover: dict[str, str] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()
+
+    def arrange(self, names: list[str]) -> list[str | Part]:
+        """The data sections (by name, in reading order) with the parts placed among them: a part follows
+        the data section it belongs after; one whose section is not in this report, and those for the end,
+        come after the last data section."""
+        items: list[str | Part] = [p for p in self.parts if p.after == START]
+        placed = {p.key for p in items}
+        for name in names:
+            items.append(name)
+            short = name.split("_", 1)[-1]
+            follow = [p for p in self.parts if p.after == short]
+            items += follow
+            placed |= {p.key for p in follow}
+        items += [p for p in self.parts if p.key not in placed]
+        return items
+
+
+def markdown_html(text: str) -> str:
+    """Markdown from an input file as HTML: raw HTML is escaped, never passed through; javascript: and
+    other harmful links are dropped (mistune's own filter); tables are allowed."""
+    import mistune
+
+    return str(mistune.create_markdown(escape=True, plugins=["table"])(text))
+
+
+def _shift_headings(fragment: str, by: int) -> str:
+    def shift(m: re.Match[str]) -> str:
+        level = min(6, int(m.group(2)) + by)
+        return f"<{m.group(1)}h{level}"
+
+    return re.sub(r"<(/?)h([1-6])", shift, fragment)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise AuthoredError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+
+
+def _read_yaml(path: Path, allowed: set[str]) -> dict:
+    try:
+        data = yaml.safe_load(_read_text(path)) or {}
+    except yaml.YAMLError as error:
+        raise AuthoredError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise AuthoredError(
+            f"{path}: expected keys ({', '.join(sorted(allowed))}), found {type(data).__name__}"
+        )
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise AuthoredError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
+    return data
+
+
+def _markdown_part(spec: PartSpec, path: Path) -> Part:
+    text = _read_text(path).strip()
+    title = spec.title
+    first = re.match(r"^#\s+(.+?)\s*#*\s*$", text.splitlines()[0]) if text else None
+    if first:
+        title = first.group(1)
+        text = "\n".join(text.splitlines()[1:])
+    return Part(spec.key, title, spec.after, _shift_headings(markdown_html(text), 1))
+
+
+def _as_list(value: object, path: Path, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [str(v) for v in value]
+    raise AuthoredError(f"{path}: {key} must be text or a list of text")
+
+
+def _table(caption: str, headers: list[str], rows: list[list[str]], row_header: bool = True) -> str:
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    body = ""
+    for row in rows:
+        cells = "".join(
+            f'<th scope="row">{c}</th>' if j == 0 and row_header else f"<td>{c}</td>"
+            for j, c in enumerate(row)
+        )
+        body += f"<tr>{cells}</tr>"
+    return (
+        f'<div class="cp-table cp-authored-table"><table><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _people(items: list[str]) -> str:
+    return html.escape(", ".join(items)) if items else "Not named"
+
+
+def priorities_from_tracker(titles: dict[int, str], champions: dict[int, str]) -> list[dict]:
+    """The tracker's priorities with the champions and leads its heading rows name ("Champions: Cllr A.
+    Leads: Head of Fostering"): the priorities table when no ``priorities.yaml`` overrides it."""
+    out = []
+    for number in sorted(titles):
+        text = champions.get(number, "")
+        found: dict[str, list[str]] = {"champions": [], "leads": [], "supporters": []}
+        for label, people in re.findall(
+            r"(champions?|leads?|supporters?)\s*:\s*(.*?)(?=(?:\.\s*)?(?:champions?|leads?|supporters?)\s*:|$)",
+            text,
+            flags=re.IGNORECASE,
+        ):
+            key = label.lower().rstrip("s") + "s"
+            names = [n.strip(" .;") for n in re.split(r",|;", people) if n.strip(" .;")]
+            found[key] += [n for n in names if n not in found[key]]
+        out.append({"number": number, "title": titles[number], **found})
+    return out
+
+
+def _priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str = "") -> Part:
+    table_rows = [
+        [
+            html.escape(f"{r['number']}. {r['title']}" if r.get("number") not in (None, "") else r["title"]),
+            _people(r.get("champions", [])),
+            _people(r.get("leads", [])),
+            _people(r.get("supporters", [])),
+        ]
+        for r in rows
+    ]
+    body = intro + _table(
+        "The Board's priorities with their champions, lead officers and supporters",
+        ["Priority", "Champions", "Lead officers", "Supporters"],
+        table_rows,
+    )
+    body += f'<p class="cp-note">{html.escape(source)}</p>'
+    return Part(spec.key, spec.title, spec.after, body)
+
+
+def _priorities_yaml(spec: PartSpec, path: Path) -> Part:
+    data = _read_yaml(path, {"title", "intro", "priorities"})
+    items = data.get("priorities") or []
+    if not isinstance(items, list):
+        raise AuthoredError(f"{path}: priorities must be a list")
+    rows = []
+    for i, item in enumerate(items, start=1):
+        where = f"priorities item {i}"
+        if not isinstance(item, dict):
+            raise AuthoredError(f"{path}: {where} must have keys title, champions, leads, supporters")
+        unknown = sorted(set(item) - {"number", "title", "champions", "leads", "supporters"})
+        if unknown:
+            raise AuthoredError(f"{path}: {where}: unknown key(s) {', '.join(unknown)}")
+        if not str(item.get("title") or "").strip():
+            raise AuthoredError(f"{path}: {where}: title is missing")
+        rows.append(
+            {
+                "number": item.get("number", ""),
+                "title": str(item["title"]),
+                **{
+                    k: _as_list(item.get(k), path, f"{where}: {k}")
+                    for k in ("champions", "leads", "supporters")
+                },
+            }
+        )
+    part = _priorities_part(spec, rows, f"From {path.name}.", markdown_html(str(data.get("intro") or "")))
+    return Part(part.key, str(data.get("title") or spec.title), part.after, part.body)
+
+
+def _year_ahead(spec: PartSpec, path: Path) -> Part:
+    data = _read_yaml(path, {"title", "intro", "rows"})
+    items = data.get("rows") or []
+    if not isinstance(items, list):
+        raise AuthoredError(f"{path}: rows must be a list")
+    rows = []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not {"area", "actions", "impact"} <= set(item):
+            raise AuthoredError(f"{path}: rows item {i} must have area, actions and impact")
+        unknown = sorted(set(item) - {"area", "actions", "impact"})
+        if unknown:
+            raise AuthoredError(f"{path}: rows item {i}: unknown key(s) {', '.join(unknown)}")
+        actions = item["actions"]
+        if isinstance(actions, list):
+            cell = "<ul>" + "".join(f"<li>{html.escape(str(a))}</li>" for a in actions) + "</ul>"
+        else:
+            cell = html.escape(str(actions))
+        rows.append([html.escape(str(item["area"])), cell, html.escape(str(item["impact"]))])
+    body = markdown_html(str(data.get("intro") or ""))
+    if rows:
+        body += _table(
+            "The year ahead: areas of focus, the actions to be taken and their impact",
+            ["Area of focus", "Actions to be taken", "Impact"],
+            rows,
+        )
+    return Part(spec.key, str(data.get("title") or spec.title), spec.after, body)
+
+
+def _cover(path: Path) -> dict[str, str]:
+    data = _read_yaml(path, set(COVER_KEYS))
+    out = {}
+    for key in COVER_KEYS:
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, date):
+            value = f"{value.day} {value:%B %Y}"
+        out[key] = str(value)
+    return out
+
+
+def cover_html(cover: dict[str, str]) -> str:
+    """The cover's details as a definition list (meeting, date, author, contact, version)."""
+    if not cover:
+        return ""
+    items = "".join(
+        f"<dt>{_COVER_LABELS[k]}</dt><dd>{html.escape(cover[k])}</dd>" for k in COVER_KEYS if k in cover
+    )
+    return f'<dl class="cp-cover-details">{items}</dl>'
+
+
+def _find(data_dir: Path, year: int, name: str) -> Path | None:
+    for folder in (data_dir / BOARD_DIR / str(year), data_dir / BOARD_DIR):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def load_authored(
+    data_dir: Path,
+    year: int,
+    tracker: tuple[dict[int, str], dict[int, str]] | None = None,
+) -> Authored:
+    """The authored parts found for ``year`` in ``data_dir`` (see the module docstring).
+
+    ``tracker`` is the action plan's (priority titles, champions-and-leads text) by priority number; it
+    gives the priorities table when there is no ``priorities.yaml``.
+    """
+    parts = []
+    for spec in PARTS:
+        path = _find(data_dir, year, spec.key + spec.suffix)
+        if spec.key == "priorities":
+            if path is not None:
+                parts.append(_priorities_yaml(spec, path))
+            elif tracker is not None and tracker[0]:
+                rows = priorities_from_tracker(*tracker)
+                parts.append(
+                    _priorities_part(spec, rows, "From the action plan tracker's priority headings.")
+                )
+        elif path is None:
+            continue
+        elif spec.key == "year_ahead":
+            parts.append(_year_ahead(spec, path))
+        else:
+            parts.append(_markdown_part(spec, path))
+    cover_path = _find(data_dir, year, "cover.yaml")
+    return Authored(_cover(cover_path) if cover_path else {}, tuple(parts))
+
+
+def tracker_people(plan) -> tuple[dict[int, str], dict[int, str]]:  # noqa: ANN001 - the tracker's frame
+    """(priority titles, champions text) by priority number from a loaded action plan."""
+    titles: dict[int, str] = {}
+    for number, title in plan[["priority", "priority_title"]].drop_duplicates().itertuples(index=False):
+        if number is not None and number == number and title:
+            titles.setdefault(int(number), str(title))
+    return titles, dict(plan.attrs.get("champions", {}))

@@ -1,0 +1,214 @@
+"""``annual-report.pdf``: the single document laid out on A4 pages by WeasyPrint.
+
+Committee papers are published as PDF. Printing the HTML from a browser clipped wide tables, printed the
+scroll bar and had no page numbers, so the kit lays the document out itself with a paged-media engine:
+
+- **WeasyPrint, not headless Chromium.** WeasyPrint implements the CSS paged-media rules a committee paper
+  needs (page-margin boxes for the running header and "Page 3 of 40", named pages so a wide table gets a
+  landscape page of its own, ``break-after: avoid`` so no heading is left alone at a page foot, table
+  headers repeated on every page), installs from PyPI with the rest of the kit, needs only Debian's Pango
+  libraries (``make report`` installs them where it can) and writes tagged PDF (``pdf_tags``) for screen
+  readers. Chromium would need a browser and a driver at report time, not only for the tests, and its
+  page-margin boxes are limited to a header and footer template.
+- **No clipped table.** Each table's width is estimated from its text (characters per column, long text
+  wrapped at a cap). A table too wide for a portrait page gets a landscape page (``page: landscape``) and a
+  smaller type; one with more columns than even that holds is *transposed* (columns become rows), so every
+  column of every table is on the page.
+- Charts are sized to the page (never wider than the text block, never taller than most of a page), and a
+  figure or a table row is never split between pages.
+
+The PDF is made from the same HTML as ``annual-report.html`` (same numbering, same suppressed figures):
+this module only adds the print stylesheet and the layout decisions.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+PDF_NAME = "annual-report.pdf"
+
+# How many characters of table text fit across the text block at the portrait table type size (9 pt).
+# A4 is 210 x 297 mm; 15 mm side margins leave 180 mm portrait (267 mm landscape). At 9 pt Arial an
+# average character is about 1.75 mm wide; cell padding costs about 3 characters a column. A wider table
+# goes landscape at 7.5 pt (about 180 characters), where its long text wraps further within the cells.
+PORTRAIT_CHARS = 100
+CELL_PADDING_CHARS = 3
+WRAP_AT = 25  # long text wraps: a column is never counted wider than this many characters
+MIN_WORD = 12  # ... but never narrower than its longest word (up to this many characters)
+MAX_LANDSCAPE_COLUMNS = 16  # more columns than this are transposed even if the text would fit
+
+PRINT_CSS = """
+@page {
+  size: A4 portrait;
+  font-family: Arial, "Liberation Sans", Helvetica, sans-serif;
+  margin: 22mm 15mm 20mm 15mm;
+  @top-left { content: string(masthead); font-size: 8pt; color: #505a5f; }
+  @top-right { content: string(section); font-size: 8pt; color: #505a5f; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f; }
+  @bottom-left { content: string(sample); font-size: 8pt; color: #505a5f; }
+}
+@page :first { @top-left { content: none; } @top-right { content: none; } }
+@page landscape { size: A4 landscape; margin: 20mm 15mm 18mm 15mm; }
+html { font-size: 10.5pt; }
+body { max-width: none; margin: 0; padding: 0; line-height: 1.4; font-size: 10.5pt; }
+.cp-skip, nav[aria-label="Report sections"] { display: none; }
+nav.cp-toc { display: block; break-after: page; }
+nav.cp-toc ol { padding-left: 1.5em; }
+nav.cp-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
+.cp-masthead { string-set: masthead content(); }
+.cp-banner { string-set: sample "Synthetic sample data: describes no real children"; }
+.cp-doc-section > h2:first-of-type, .cp-doc-appendix > h2 { string-set: section content(); }
+h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+h2 { font-size: 16pt; } h3 { font-size: 13pt; } h4 { font-size: 11pt; }
+p { orphans: 3; widows: 3; }
+.cp-cover { break-after: page; border-bottom: none; padding-top: 40mm; }
+.cp-cover h1 { font-size: 26pt; }
+.cp-doc-section { break-before: page; border-top: none; margin-top: 0; }
+.cp-table { overflow: visible; margin: 0.6em 0; }
+table { font-size: 9pt; width: auto; max-width: 100%; break-inside: auto; page-break-inside: auto; }
+thead { display: table-header-group; }
+tr, th, td { break-inside: avoid; page-break-inside: avoid; }
+th, td { padding: 0.15em 0.4em; overflow-wrap: break-word; }
+
+.cp-figure { break-inside: avoid; page-break-inside: avoid; margin: 0.6em 0; }
+.cp-figure img { display: block; max-width: 100%; max-height: 200mm; width: auto; height: auto; }
+figcaption { break-before: avoid; }
+.cp-landscape { page: landscape; }
+.cp-landscape table { font-size: 7.5pt; }
+.cp-transposed-note { font-size: 8pt; color: #505a5f; }
+.cp-commentary, .cp-authored-box { break-inside: avoid; }
+.cp-authored + .cp-authored { break-before: auto; margin-top: 1.5em; }
+a { color: #0b0c0c; text-decoration: none; }
+"""
+
+
+def _cells(row: Tag) -> list[Tag]:
+    return row.find_all(["th", "td"], recursive=False)
+
+
+def _rows(table: Tag) -> list[list[str]]:
+    rows = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        rows.append([" ".join(c.get_text(" ", strip=True).split()) for c in _cells(tr)])
+    return rows
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _column_chars(text: str, header: bool) -> int:
+    """How wide a cell's text needs its column. A header wraps between words, so it needs only its longest
+    word; a body cell wants its whole text up to ``WRAP_AT`` characters (long text wraps) and no less than
+    its longest word (up to ``MIN_WORD``: a longer word may break)."""
+    if header:
+        return min(_longest_word(text), MIN_WORD)
+    return max(min(len(text), WRAP_AT), min(_longest_word(text), MIN_WORD))
+
+
+def table_width(table: Tag) -> tuple[int, int]:
+    """(columns, estimated characters across) for a table, from its header and body text."""
+    rows = _rows(table)
+    n = max((len(r) for r in rows), default=0)
+    widths = [0] * n
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            widths[j] = max(widths[j], _column_chars(text, header=i == 0))
+    return n, sum(widths) + CELL_PADDING_CHARS * n
+
+
+def layout(table: Tag) -> str:
+    """ "portrait", "landscape" or "transpose" for one table."""
+    columns, chars = table_width(table)
+    if columns > MAX_LANDSCAPE_COLUMNS:
+        return "transpose"
+    return "portrait" if chars <= PORTRAIT_CHARS else "landscape"
+
+
+def transpose(soup: BeautifulSoup, table: Tag) -> Tag:
+    """The same table with rows and columns swapped: the old header row becomes the first column of row
+    headers, each old row a column. Caption kept; the cells' text is copied, not re-derived."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    grid = [_cells(r) for r in rows]
+    n = max((len(r) for r in grid), default=0)
+    new = soup.new_tag("table", attrs={"class": "cp-transposed"})
+    caption = table.find("caption")
+    if caption is not None:
+        new.append(copy.copy(caption))
+    thead, tbody = soup.new_tag("thead"), soup.new_tag("tbody")
+    new.append(thead)
+    new.append(tbody)
+    for j in range(n):
+        tr = soup.new_tag("tr")
+        for i, row in enumerate(grid):
+            text = row[j].get_text(" ", strip=True) if j < len(row) else ""
+            if j == 0:
+                cell = soup.new_tag("th", attrs={"scope": "col"})
+            elif i == 0:
+                cell = soup.new_tag("th", attrs={"scope": "row"})
+            else:
+                cell = soup.new_tag("td")
+                if j < len(row) and row[j].get("class"):
+                    cell["class"] = row[j]["class"]
+            cell.string = text
+            tr.append(cell)
+        (thead if j == 0 else tbody).append(tr)
+    return new
+
+
+def print_html(document: str) -> str:
+    """The document's HTML with the layout decisions made for paper: wide tables marked landscape or
+    transposed. The screen HTML is not changed."""
+    soup = BeautifulSoup(document, "html.parser")
+    for table in soup.find_all("table"):
+        if table.find_parent("table") is not None:
+            continue
+        choice = layout(table)
+        holder = (
+            table.parent
+            if table.parent is not None and "cp-table" in (table.parent.get("class") or [])
+            else None
+        )
+        if choice == "transpose":
+            new = transpose(soup, table)
+            table.replace_with(new)
+            note = soup.new_tag("p", attrs={"class": "cp-transposed-note"})
+            note.string = "This table is printed with its rows and columns swapped so that every column fits."
+            new.insert_after(note)
+            table = new
+            choice = "portrait" if layout(new) == "portrait" else "landscape"
+        if choice == "landscape":
+            target = holder if holder is not None else table
+            target["class"] = [*(target.get("class") or []), "cp-landscape"]
+    head = soup.find("head")
+    style = soup.new_tag("style", attrs={"media": "print"})
+    style.string = PRINT_CSS
+    if head is not None:
+        head.append(style)
+    else:
+        soup.insert(0, style)
+    return str(soup)
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint or the system libraries it needs (Pango) are missing; the message says how to fix it."""
+
+
+def write_pdf(document: str, path: Path, title: str | None = None) -> Path:
+    """Lay out the document's HTML on A4 pages and write the PDF to ``path``."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # OSError: Pango's shared libraries are not installed
+        raise PdfUnavailable(
+            f"annual-report.pdf was not made: WeasyPrint could not load ({error}). Install Pango "
+            "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0; `make report` does this as root)."
+        ) from error
+    html = print_html(document)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=html, base_url=None).write_pdf(str(path), pdf_tags=True, media_type="print")
+    return path

@@ -1,0 +1,108 @@
+"""``annual-report.docx``: Word headings, tables with marked header rows, pictures with alt text, captions.
+
+Opened with python-docx as an officer's Word would open it: first a small hand-made document whose every
+element we know, then the sample report against its own ``annual-report.html``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+
+from cpkit.report.docx import DOCX_NAME, write_docx
+
+
+def _png() -> str:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _headings(doc) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+
+
+def _alts(doc) -> list[str]:
+    return [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+
+
+def _header_marked(table) -> bool:
+    tr_pr = table.rows[0]._tr.trPr
+    return tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+SMALL = f"""<!DOCTYPE html><html lang="en"><head><title>Test report</title></head><body>
+<a class="cp-skip" href="#content">Skip to main content</a>
+<main id="content"><div class="cp-cover"><h1>Annual report</h1></div>
+<section class="cp-doc-section"><h2 id="a">Children in care</h2><p>There were <strong>468</strong> children.</p>
+<h3>Monthly movements</h3>
+<figure class="cp-figure"><img src="{_png()}" alt="Children in care rose from 450 to 468 in the year" />
+<figcaption>Figure 1: Children in care</figcaption></figure>
+<div class="cp-table"><table><caption>Table 1: Ages</caption><thead><tr><th scope="col">Age</th>
+<th scope="col">Children</th></tr></thead><tbody><tr><th scope="row">Under 1</th><td>=cmd|x</td></tr></tbody>
+</table><p class="cp-table-note">Counts from 1 to 4 are shown as &lt;5.</p></div>
+<div class="cp-commentary"><p class="cp-commentary-title">Commentary from the analyst</p><p>Words.</p></div>
+</section>
+<section class="cp-doc-section"><h2 id="b">Scorecard</h2>
+<div class="cp-table"><table><caption>Table 2: Wide</caption><thead><tr>
+{"".join(f'<th scope="col">Column number {i} heading</th>' for i in range(10))}</tr></thead><tbody><tr>
+{"".join(f"<td>a value of twenty chars {i}</td>" for i in range(10))}</tr></tbody></table></div>
+<ul><li>First point</li><li>Second point</li></ul></section></main></body></html>"""
+
+
+def test_small_document_becomes_word_headings_tables_and_pictures(tmp_path: Path):
+    doc = Document(str(write_docx(SMALL, tmp_path / DOCX_NAME)))
+    assert _headings(doc) == [
+        ("Title", "Annual report"),
+        ("Heading 1", "Children in care"),
+        ("Heading 2", "Monthly movements"),
+        ("Heading 1", "Scorecard"),
+    ]
+    assert _alts(doc) == ["Children in care rose from 450 to 468 in the year"]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Figure 1: Children in care", "Table 1: Ages", "Table 2: Wide"]
+    assert len(doc.tables) == 2 and all(_header_marked(t) for t in doc.tables)
+    ages = doc.tables[0]
+    assert [c.text for c in ages.rows[0].cells] == ["Age", "Children"]
+    assert ages.cell(1, 1).text == "=cmd|x", "text stays text: a Word table cell holds no field"
+    texts = [p.text for p in doc.paragraphs]
+    assert "Counts from 1 to 4 are shown as <5." in texts
+    assert "Commentary from the analyst" in texts and "There were 468 children." in texts
+    assert [p.text for p in doc.paragraphs if p.style.name == "List Bullet"] == [
+        "First point",
+        "Second point",
+    ]
+    # the wide table (10 columns of 20-character text) gets a landscape section, as in the PDF
+    assert any(s.orientation == WD_ORIENT.LANDSCAPE and s.page_width > s.page_height for s in doc.sections)
+    assert "Skip to main content" not in texts
+    assert doc.core_properties.title == "Test report"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("sample_report")
+def test_sample_docx_has_the_documents_headings_tables_and_alt_text(sample_report: Path):
+    path = sample_report / DOCX_NAME
+    assert path.exists(), "make report must write annual-report.docx"
+    doc = Document(str(path))
+    soup = BeautifulSoup((sample_report / "annual-report.html").read_text(encoding="utf-8"), "html.parser")
+    sections = [h.get_text(" ", strip=True) for h in soup.select("section.cp-doc-section > h2")]
+    level1 = [text for style, text in _headings(doc) if style == "Heading 1"]
+    assert [t for t in level1 if t in sections] == sections, "every section is a Heading 1, in order"
+    tables = soup.find_all("table")
+    assert len(doc.tables) == len(tables)
+    assert all(_header_marked(t) for t in doc.tables)
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert [" ".join(t.caption.get_text().split()) for t in tables] == [
+        c for c in captions if c.startswith("Table")
+    ]
+    html_alts = [" ".join(str(img["alt"]).split()) for img in soup.select("figure img")]
+    assert _alts(doc) == html_alts and all(len(a.split()) >= 4 for a in html_alts)
