@@ -31,6 +31,7 @@ strong check for several; it does not search integer combinations across many re
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 SECONDARY_SYMBOL = "[c]"
 DEFAULT_THRESHOLD = 5
@@ -133,10 +136,10 @@ class Rule:
         n_, m_ = float(n), float(m)  # type: ignore[arg-type]
         if self.is_small(m_):
             return f"{self.words(n_) if not n_ else 'fewer than ' + str(self.threshold)} of {self.words(m_)}"
-        if hidden and n_:
-            return f"some of the {self.words(m_)}"
         if self.is_small(n_):
             return f"fewer than {self.threshold} of {self.words(m_)}"
+        if hidden and n_:
+            return f"some of the {self.words(m_)}"
         if self.is_small(m_ - n_):
             return f"all but fewer than {self.threshold} of {self.words(m_)}"
         return f"{self.words(n_)} of {self.words(m_)} ({100 * n_ / m_:.{decimals}f}%)"
@@ -174,6 +177,7 @@ def protect(
     signed: Iterable[Hashable] = (),
     hide: Iterable[Hashable] = (),
     implicit: Iterable[Hashable] = (),
+    keep: Iterable[Hashable] = (),
 ) -> dict[Hashable, Status]:
     """Which figures to hide, and why: PRIMARY (a small count), SECONDARY (to protect another) or "".
 
@@ -182,7 +186,9 @@ def protect(
     change): never primary, and a hidden one could be any value. ``hide`` forces keys to be hidden
     (secondary unless small), e.g. a figure another table already hides. Keys in ``implicit`` are never
     shown but follow from what is (children not placed in-house = children - in-house): IMPLICIT, and
-    protected like a primary cell when small. Secondary cells are added one
+    protected like a primary cell when small. Keys in ``keep`` are published elsewhere whatever happens
+    here (the number in care at 31 March is the report's headline): never chosen as secondary cells.
+    Secondary cells are added one
     at a time, the smallest count first, from the relations of a cell still disclosed, until
     ``disclosed`` finds none.
     """
@@ -202,7 +208,7 @@ def protect(
         open_cells = disclosed(values, equations, status, rule, signed=signed, protect=must)
         if not open_cells:
             return status
-        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must)
+        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must, set(keep))
         if pick is None:
             return status  # nothing left to hide near the disclosed cells; the caller's audit will say
         status[pick] = SECONDARY
@@ -217,6 +223,7 @@ def _next_to_hide(
     signed: set[Hashable],
     rule: Rule,
     must: set[Hashable],
+    keep: set[Hashable],
 ) -> Hashable | None:
     """The shown cell to hide next. Candidates are the shown cells of the relations that hold a disclosed
     cell, or hold a hidden cell linked to it through other relations (hiding a stock figure moves the
@@ -241,7 +248,7 @@ def _next_to_hide(
     best: dict[Hashable, tuple[int, float, int, int]] = {}
     for i, d in distance.items():
         for k in equations[i]:
-            if k in status and not status[k]:
+            if k in status and not status[k] and k not in keep:
                 v = float(values[k])
                 kind = 0 if (k not in signed and v > 0) else (1 if k in signed else 2)
                 key = (kind, abs(v), d, order[k])
@@ -406,6 +413,7 @@ class Ledger:
         self.signed: set[Hashable] = set()
         self.implicit: set[Hashable] = set()
         self.forced: set[Hashable] = set()
+        self.kept: set[Hashable] = set()
         self.status: dict[Hashable, Status] = {}
 
     def add(self, key: Hashable, value: float, *, signed: bool = False, implicit: bool = False) -> Hashable:
@@ -437,6 +445,11 @@ class Ledger:
         self.forced.add(key)
         self.status = {}
 
+    def keep(self, key: Hashable) -> None:
+        """``key`` is published elsewhere anyway: never hide it to protect another figure here."""
+        self.kept.add(key)
+        self.status = {}
+
     def resolve(self) -> Ledger:
         self.status = protect(
             self.values,
@@ -445,7 +458,11 @@ class Ledger:
             signed=self.signed,
             hide=self.forced,
             implicit=self.implicit,
+            keep=self.kept,
         )
+        left = self.open()
+        if left:  # e.g. 4 + 4 = 8 with the 8 published elsewhere: no cell left to hide can protect them
+            log.warning("small counts that can still be worked out after suppression: %s", left)
         return self
 
     def _status(self, key: Hashable) -> Status:
@@ -465,8 +482,6 @@ class Ledger:
 
     def open(self) -> list[Hashable]:
         """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide)."""
-        if not self.status:
-            self.resolve()
         return disclosed(
             self.values, self.equations, self.status, self.rule, signed=self.signed, protect=self.forced
         )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.present.disclosure import is_small
+from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import published_decimals
 from cpkit.present.narrative import fmt_number
 
@@ -38,26 +38,45 @@ def fmt_published(value: float, unit: str) -> str:
     return fmt_value(value, unit, published_decimals(value))
 
 
-def is_hidden(numerator: float, denominator: float, config: Config) -> bool:
-    """The small-number rule for one figure: hidden when the count or the group it is out of is small."""
-    t = config.small_number_threshold
-    return is_small(numerator, t) or is_small(denominator, t)
+def is_hidden(
+    numerator: float, denominator: float, config: Config, value: float = float("nan"), unit: str = ""
+) -> bool:
+    """The small-number rule for one figure (``cpkit.present.disclosure``): a count (unit "number", the
+    value itself, as a KPI file gives exclusions) from 1 to threshold - 1; a percentage whose numerator,
+    denominator or complement ("75% of 8": 2 did not) is small; any other figure whose count or group is
+    small."""
+    rule = Rule.of(config)
+    if unit == "number" and rule.is_small(value):
+        return True
+    if denominator is None or pd.isna(denominator):
+        return rule.is_small(numerator)
+    if unit == "percent":
+        return rule.share_hidden(numerator, denominator)
+    return rule.is_small(numerator) or rule.is_small(denominator)
 
 
 def shown(row: Row, config: Config, which: str = "") -> str:
-    """A row's value (``which`` "" this year, "previous_" last year, "check_" the DfE year) as text."""
+    """A row's value (``which`` "" this year, "previous_" last year, "check_" the DfE year) as text: a
+    small count as the small-count symbol, any other hidden figure (a share, rate or average) as [c]."""
     value = row[f"{which}value"]
     if pd.isna(value):
         return ""
-    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config):
-        return config.suppression_symbol
-    return fmt_value(value, str(row["unit"]), int(row["decimals"]))
+    unit = str(row["unit"])
+    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit):  # type: ignore[arg-type]
+        rule = Rule.of(config)
+        return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
+    return fmt_value(value, unit, int(row["decimals"]))  # type: ignore[arg-type]
 
 
 def visible(row: Row, config: Config, which: str = "") -> bool:
     """True when the figure exists and the small-number rule lets it be printed."""
-    return not pd.isna(row[f"{which}value"]) and not is_hidden(
-        row[f"{which}numerator"], row[f"{which}denominator"], config
+    value = row[f"{which}value"]
+    return not pd.isna(value) and not is_hidden(
+        row[f"{which}numerator"],
+        row[f"{which}denominator"],
+        config,
+        value,
+        str(row["unit"]),  # type: ignore[arg-type]
     )
 
 

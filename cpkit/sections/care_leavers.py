@@ -14,7 +14,7 @@ from cpkit.care import care_leavers, leavers_breakdown
 from cpkit.care.leavers import NEET
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
-from cpkit.present.disclosure import suppress_counts
+from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
@@ -66,16 +66,29 @@ def _fig(figs: dict[str, Figure] | None, key: str) -> Figure:
     return figs.get(key, _EMPTY) if figs is not None else _EMPTY
 
 
+def numbers_ledger(counts: pd.DataFrame, config: Config) -> Ledger:
+    """Care leavers per age group and year, with the total. The age groups' counts are also the
+    "Out of" of the outcomes table and the activity table's totals, so they are kept and, where one is
+    small, the total is hidden instead of the other group."""
+    ledger = Ledger(config)
+    for year in ("previous", "current"):
+        for g in AGE_GROUPS:
+            ledger.add((g, year), int(counts.loc[g, year]))
+            ledger.keep((g, year))
+        ledger.add(("Total", year), int(sum(counts.loc[g, year] for g in AGE_GROUPS)))
+        ledger.total(("Total", year), [(g, year) for g in AGE_GROUPS])
+    return ledger.resolve()
+
+
 def numbers_table(counts: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
     """Care leavers by age group with a total, both years, under the small-number rule."""
     w = when(period)
-    frame = counts.loc[list(AGE_GROUPS)].copy()
-    frame.loc["Total"] = frame.sum()
-    frame = frame.rename(columns={"previous": w[0], "current": w[1]}).reset_index(names="Age group")
-    frame["Age group"] = frame["Age group"].replace({"17-18": "Aged 17 to 18", "19-21": "Aged 19 to 21"})
-    return suppress_counts(
-        frame, list(w), config.small_number_threshold, config.suppression_symbol, axis="column"
-    )
+    ledger = numbers_ledger(counts, config)
+    names = {"17-18": "Aged 17 to 18", "19-21": "Aged 19 to 21", "Total": "Total"}
+    out = pd.DataFrame({"Age group": list(names.values())})
+    for year, label in zip(("previous", "current"), w, strict=True):
+        out[label] = [ledger.text((g, year)) for g in names]
+    return out
 
 
 def outcomes_table(
@@ -111,7 +124,6 @@ def outcomes_table(
 
 def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFrame:
     """This year's care leavers by activity (EET, each NEET reason, not known) and age group, with totals."""
-    t, sym = config.small_number_threshold, config.suppression_symbol
     year = return_year(period)
     b = leavers_breakdown(data, year)
     b = b[b["age_group"].isin(AGE_GROUPS) & b["activity"].ne(EXCLUDED)]
@@ -122,12 +134,19 @@ def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFram
     label = {"EET": "In education, employment or training", "Activity not known": "Not known or not in touch"}
     out = pd.DataFrame({"Activity": [label.get(a, a) for a in grid.index]})
     for g in AGE_GROUPS:
+        # each column adds up to its total: the age group's care leavers, published in the numbers table
+        # and as the outcomes' "Out of", so kept
+        ledger = Ledger(config)
+        for a in grid.index:
+            ledger.add(a, int(grid.at[a, g]))
+        ledger.total("Total", [a for a in grid.index if a != "Total"])
+        ledger.keep("Total")
+        ledger.resolve()
         total = int(grid.loc["Total", g])
-        pub = suppress_counts(grid[[g]].reset_index(drop=True), [g], t, sym, axis="column")
-        out[f"Aged {g.replace('-', ' to ')}"] = pub[g].to_numpy()
+        out[f"Aged {g.replace('-', ' to ')}"] = [ledger.text(a) for a in grid.index]
         out[f"%, aged {g.replace('-', ' to ')}"] = [
-            PCT_SYMBOL if shown == sym else (fmt_pct(100 * n / total) if total else "")
-            for shown, n in zip(pub[g], grid[g], strict=True)
+            PCT_SYMBOL if ledger.hidden(a) else (fmt_pct(100 * grid.at[a, g] / total) if total else "")
+            for a in grid.index
         ]
     return out
 
@@ -138,6 +157,7 @@ def sentences(
     """Numbers against last year, then in touch, suitable accommodation and EET for each age group."""
     w = when(period)
     phrases = (f"in {w[0]}", f"in {w[1]}")
+    ledger = numbers_ledger(counts, narrative.config)
     out = [
         compare_counts(
             narrative,
@@ -145,6 +165,7 @@ def sentences(
             int(counts.loc[g, "previous"]),
             int(counts.loc[g, "current"]),
             phrases,
+            (ledger.hidden((g, "previous")), ledger.hidden((g, "current"))),
         )
         for g in AGE_GROUPS
     ]

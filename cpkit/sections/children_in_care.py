@@ -25,9 +25,10 @@ from cpkit.care import (
 )
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import is_small, suppress_counts, suppress_pct, suppress_value
+from cpkit.present.disclosure import Ledger, Rule, is_small
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
+    NOT_SHOWN,
     PCT_SYMBOL,
     Figure,
     breakdown_table,
@@ -38,6 +39,7 @@ from cpkit.sections.common import (
     end_labels,
     paired_bar_chart,
     period_labels,
+    table_hidden,
     year_phrases,
 )
 from cpkit.ssda903.model import Data903
@@ -56,111 +58,190 @@ def month_label(month: str) -> str:
     return pd.Period(month, "M").strftime("%b %Y")
 
 
-def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The movement table as published: one column per month, counts under the small-number rule.
+def movement_ledger(movements: pd.DataFrame, config: Config) -> Ledger:
+    """The month-by-month figures protected together: what the table, the chart, its alt text and the
+    sentences publish.
 
-    A month's admissions or ceased below the threshold is hidden; because start + admissions - ceased
-    = end, hiding only one of the two would let a reader work it back, so both are hidden then.
+    Keys: ("stock", i) children in care at the end of month i (("stock", -1) the start of the first; the
+    end of one month is the start of the next, one figure), ("admissions", i), ("ceased", i), ("net", i)
+    (signed), and "admissions", "ceased" the period's totals that the sentences give. Relations: end =
+    start + admissions - ceased; net = admissions - ceased; each total is the sum of its months. A small
+    admissions count next to 0 ceased is pinned by the stock change (the difference is the count), so
+    the rule may hide stock figures too, and then the next month's, until nothing small can be worked
+    out: in a council of a dozen children most of the table can be [c].
     """
-    t, sym = config.small_number_threshold, config.suppression_symbol
+    ledger = Ledger(config)
+    rows = list(movements.itertuples(index=False))
+    ledger.add(("stock", -1), int(rows[0].start))
+    for i, row in enumerate(rows):
+        ledger.add(("stock", i), int(row.end))
+        ledger.add(("admissions", i), int(row.admissions))
+        ledger.add(("ceased", i), int(row.ceased))
+        ledger.add(("net", i), int(row.net), signed=True)
+        ledger.relate({("stock", i): 1, ("stock", i - 1): -1, ("admissions", i): -1, ("ceased", i): 1})
+        ledger.relate({("net", i): 1, ("admissions", i): -1, ("ceased", i): 1})
+    for flow in ("admissions", "ceased"):
+        ledger.add(flow, int(movements[flow].sum()))
+        ledger.total(flow, [(flow, i) for i in range(len(rows))])
+    # children in care at the start and end of the period are published in every other table of the
+    # section (and the scorecard): they stay, and the months between carry the protection
+    ledger.keep(("stock", -1))
+    ledger.keep(("stock", len(rows) - 1))
+    return ledger.resolve()
+
+
+def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The movement table as published: one column per month, every figure from ``movement_ledger``
+    (small counts "<5", figures hidden to protect them "[c]", a net change hidden with its flows)."""
+    ledger = movement_ledger(movements, config)
     columns: dict[str, list[str]] = {"Measure": list(ROW_LABELS.values())}
-    for row in movements.itertuples(index=False):
-        hide_flows = is_small(row.admissions, t) or is_small(row.ceased, t)
-        cells = [
-            suppress_value(row.start, t, sym),
-            suppress_value(row.end, t, sym),
-            _flow(row.admissions, hide_flows, t, sym),
-            _flow(row.ceased, hide_flows, t, sym),
-            f"{row.net:+d}" if row.net else "0",
+    for i, row in enumerate(movements.itertuples(index=False)):
+        columns[month_label(row.month)] = [
+            ledger.text(("stock", i - 1)),
+            ledger.text(("stock", i)),
+            ledger.text(("admissions", i)),
+            ledger.text(("ceased", i)),
+            ledger.text(("net", i)),
         ]
-        columns[month_label(row.month)] = cells
     return pd.DataFrame(columns)
-
-
-def _flow(n: int, hide: bool, threshold: int, symbol: str) -> str:
-    if hide and n != 0:
-        return symbol
-    return suppress_value(n, threshold, symbol)
 
 
 def stock_chart_data(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The figures behind the month-by-month chart, as published (for the Excel download)."""
-    t, sym = config.small_number_threshold, config.suppression_symbol
+    ledger = movement_ledger(movements, config)
     return pd.DataFrame(
         {
             "Month": [month_label(m) for m in movements["month"]],
-            "Children in care at the end of the month": [suppress_value(n, t, sym) for n in movements["end"]],
+            "Children in care at the end of the month": [
+                ledger.text(("stock", i)) for i in range(len(movements))
+            ],
         }
     )
 
 
-def stock_chart(movements: pd.DataFrame, la_name: str) -> tuple[plt.Figure, str]:
-    """Line chart of children in care at the end of each month, and alt text stating its message."""
+MIN_CHART_POINTS = 2
+
+
+def stock_chart(movements: pd.DataFrame, config: Config) -> tuple[plt.Figure, str] | None:
+    """Line chart of children in care at the end of each month, drawn from the published figures only
+    (a hidden month is a gap, labelled with its symbol), and alt text from the same figures. None when
+    fewer than two months can be shown: the table then says it all."""
+    ledger = movement_ledger(movements, config)
     labels = [month_label(m) for m in movements["month"]]
-    values = movements["end"].tolist()
+    shown = [None if ledger.hidden(("stock", i)) else float(v) for i, v in enumerate(movements["end"])]
+    points = [(x, y) for x, y in zip(labels, shown, strict=True) if y is not None]
+    if len(points) < MIN_CHART_POINTS:
+        return None
+    values = [np.nan if v is None else v for v in shown]
     with chart_style():
         fig, ax = plt.subplots(figsize=(8, 4))
         ax.plot(labels, values, marker="o", color=af_colours(1)[0], linewidth=2)
-        ax.set_ylim(0, max(values + [1]) * 1.15)
+        ax.set_ylim(0, max(y for _, y in points) * 1.15)
         ax.set_ylabel("Children in care")
-        ax.set_title(f"Children in care at the end of each month, {la_name}", loc="left")
-        for x, y in ((labels[0], values[0]), (labels[-1], values[-1])):
-            ax.annotate(fmt_number(y), (x, y), textcoords="offset points", xytext=(0, 8), ha="center")
+        ax.set_title(f"Children in care at the end of each month, {config.la_name}", loc="left")
+        for i in (0, len(labels) - 1):
+            y = shown[i] if shown[i] is not None else 0
+            ax.annotate(
+                ledger.text(("stock", i)),
+                (labels[i], y),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+            )
         ax.tick_params(axis="x", labelrotation=45)
         fig.tight_layout()
-    low = movements.loc[movements["end"].idxmin()]
-    high = movements.loc[movements["end"].idxmax()]
     alt = (
         f"Line chart of the number of children in care at the end of each month from {labels[0]} to "
-        f"{labels[-1]}. It went from {fmt_number(values[0])} to {fmt_number(values[-1])}; the lowest was "
-        f"{fmt_number(low['end'])} in {month_label(low['month'])} and the highest {fmt_number(high['end'])} in "
-        f"{month_label(high['month'])}."
+        f"{labels[-1]}."
     )
+    hidden_months = sum(v is None for v in shown)
+    if shown[0] is not None and shown[-1] is not None:
+        alt += f" It went from {fmt_number(shown[0])} to {fmt_number(shown[-1])}"
+        if not hidden_months:
+            low = min(points, key=lambda p: p[1])
+            high = max(points, key=lambda p: p[1])
+            alt += f"; the lowest was {fmt_number(low[1])} in {low[0]} and the highest {fmt_number(high[1])} in {high[0]}"
+        alt += "."
+    if hidden_months:
+        alt += f" {hidden_months} of the {len(labels)} months are not plotted, to protect small numbers."
     return fig, alt
 
 
 def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[str]:
-    """The section's sentences: change over the period, flows, busiest month, the short-breaks rule."""
-    first, last = int(movements["start"].iloc[0]), int(movements["end"].iloc[-1])
-    diff = last - first
-    change = narrative.change(first, last, 0)
-    if change == narrative.templates["change"]["stable"]:
+    """The section's sentences: change over the period, flows, busiest month. Every figure is one the
+    table shows (``movement_ledger``); a hidden one is left out of the sentence, with no direction."""
+    ledger = movement_ledger(movements, narrative.config)
+    last = len(movements) - 1
+    first_n, last_n = int(movements["start"].iloc[0]), int(movements["end"].iloc[-1])
+    start_hidden, end_hidden = ledger.hidden(("stock", -1)), ledger.hidden(("stock", last))
+    if start_hidden or end_hidden:
         opening = narrative.say(
-            "children_in_care.stock_flat",
-            change=change,
-            start=narrative.count(first),
-            end=narrative.count(last),
+            "children_in_care.stock_hidden",
+            start=_words(ledger, ("stock", -1), narrative),
+            end=_words(ledger, ("stock", last), narrative),
         )
     else:
-        pct = fmt_pct(100 * diff / first, 1) if first else "n/a"
-        opening = narrative.say(
-            "children_in_care.stock_change",
-            change=change,
-            start=narrative.count(first),
-            end=narrative.count(last),
-            diff=f"{diff:+,d}",
-            pct=pct,
-        )
-    admissions, ceased = int(movements["admissions"].sum()), int(movements["ceased"].sum())
-    flows = narrative.say(
-        "children_in_care.flows",
-        admissions=narrative.count(admissions),
-        ceased=narrative.count(ceased),
-        avg_admissions=fmt_number(admissions / len(movements), 1),
-    )
-    sentences = [opening, flows]
-    busiest = movements.loc[movements["admissions"].idxmax()]
-    if busiest["admissions"] > 0 and not is_small(
-        busiest["admissions"], narrative.config.small_number_threshold
-    ):
-        sentences.append(
-            narrative.say(
-                "children_in_care.busiest",
-                month=month_label(busiest["month"]),
-                n=narrative.count(int(busiest["admissions"])),
+        diff = last_n - first_n
+        change = narrative.change(first_n, last_n, 0)
+        if change == narrative.templates["change"]["stable"]:
+            opening = narrative.say(
+                "children_in_care.stock_flat",
+                change=change,
+                start=narrative.count(first_n),
+                end=narrative.count(last_n),
             )
+        else:
+            opening = narrative.say(
+                "children_in_care.stock_change",
+                change=change,
+                start=narrative.count(first_n),
+                end=narrative.count(last_n),
+                diff=f"{diff:+,d}",
+                pct=fmt_pct(100 * diff / first_n, 1) if first_n else "n/a",
+            )
+    admissions, ceased = int(movements["admissions"].sum()), int(movements["ceased"].sum())
+    if _words(ledger, "admissions", narrative) == _words(ledger, "ceased", narrative) == NOT_SHOWN:
+        flows = narrative.say("children_in_care.flows_not_shown")
+    elif ledger.hidden("admissions") or ledger.hidden("ceased"):
+        flows = narrative.say(
+            "children_in_care.flows_hidden",
+            admissions=_words(ledger, "admissions", narrative),
+            ceased=_words(ledger, "ceased", narrative),
         )
+    else:
+        flows = narrative.say(
+            "children_in_care.flows",
+            admissions=narrative.count(admissions),
+            ceased=narrative.count(ceased),
+            avg_admissions=fmt_number(admissions / len(movements), 1),
+        )
+    sentences = [opening, flows]
+    busiest = int(movements["admissions"].idxmax())
+    n = int(movements["admissions"].iloc[busiest])
+    if n > 0 and not ledger.hidden(("admissions", busiest)):
+        # the busiest month is named only when no hidden month could be busier or as busy
+        hidden_months = [i for i in range(len(movements)) if ledger.hidden(("admissions", i))]
+        if not hidden_months:
+            sentences.append(
+                narrative.say(
+                    "children_in_care.busiest",
+                    month=month_label(movements["month"].iloc[busiest]),
+                    n=narrative.count(n),
+                )
+            )
     return sentences
+
+
+def _words(ledger: Ledger, key: object, narrative: Narrative) -> str:
+    """A count for a sentence: the number, "fewer than 5" for a small one, "not shown, to protect small numbers" for one
+    hidden to protect another."""
+    if not ledger.hidden(key):
+        return narrative.count(ledger.values[key])
+    return (
+        narrative.count(ledger.values[key])
+        if ledger.rule.is_small(ledger.values[key])
+        else "not shown, to protect small numbers"
+    )
 
 
 # --- Entries, exits, UASC and profile, this period against the previous one -------------------------
@@ -229,21 +310,56 @@ def _named(tables: dict[str, pd.DataFrame], key: str, description: str) -> dict[
 
 
 def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
-    """Share from ethnic minority backgrounds per age band, both years; a share is hidden with its counts."""
-    t, sym = config.small_number_threshold, config.suppression_symbol
-    columns: dict[str, Any] = {"Age band": tables["current"]["age_band"].tolist()}
+    """Share from ethnic minority backgrounds per age band, both years, under the small-number rule.
+
+    The children per band are the age table's figures (``profile_table``): hidden here exactly where
+    they are hidden there. Per band, children = ethnic minority + the rest (never shown but easy to work
+    out), protected like any count; a share is hidden with its counts, when the rest or the children
+    with no ethnicity recorded (which the share's denominator gives away) are a small count.
+    """
+    rule = Rule.of(config)
+    bands = tables["current"]["age_band"].tolist()
+    age = breakdown_table(
+        {k: v[v["age_band"] != "All ages"][["age_band", "children"]] for k, v in tables.items()},
+        "age_band",
+        None,
+        end_labels(period),
+        config,
+        "Age band",
+    )
+    columns: dict[str, Any] = {"Age band": bands}
     for when, label in zip(("previous", "current"), end_labels(period), strict=True):
-        frame = tables[when].set_index("age_band").reindex(columns["Age band"], fill_value=0)
-        counts = pd.DataFrame({"n": frame["children"].to_numpy(), "m": frame["ethnic_minority"].to_numpy()})
-        pub = suppress_counts(counts, ["n", "m"], t, sym, axis="column")
+        frame = tables[when].set_index("age_band").reindex(bands, fill_value=0)
+        ledger = Ledger(rule)
+        for b in bands:
+            ledger.add(("n", b), int(frame.at[b, "children"]))
+            ledger.add(("m", b), int(frame.at[b, "ethnic_minority"]))
+            ledger.add(("o", b), int(frame.at[b, "children"] - frame.at[b, "ethnic_minority"]), implicit=True)
+            ledger.relate({("n", b): 1, ("m", b): -1, ("o", b): -1})
+            group = "Total" if b == "All ages" else b
+            if age.attrs["hidden"].get((group, when)):
+                ledger.hide(("n", b))
+            elif (group, when) in age.attrs["hidden"]:
+                ledger.keep(("n", b))
+        for key in ("n", "m", "o"):
+            ledger.total((key, "All ages"), [(key, b) for b in bands if b != "All ages"])
+        ledger.resolve()
         known = frame["children"] - frame["not_recorded"]
-        columns[f"Children, {label}"] = pub["n"].tolist()
-        columns[f"Ethnic minority, {label}"] = pub["m"].tolist()
+        columns[f"Children, {label}"] = [ledger.text(("n", b)) for b in bands]
+        columns[f"Ethnic minority, {label}"] = [ledger.text(("m", b)) for b in bands]
         columns[f"%, {label}"] = [
-            PCT_SYMBOL if sym in (a, b) else suppress_pct(p, m, k, t, sym)
-            for a, b, p, m, k in zip(
-                pub["n"], pub["m"], frame["pct"], frame["ethnic_minority"], known, strict=True
+            ""
+            if not k
+            else (
+                PCT_SYMBOL
+                if ledger.hidden(("n", b))
+                or ledger.hidden(("m", b))
+                or ledger.hidden(("o", b))
+                and rule.is_small(ledger.values[("o", b)])
+                or rule.is_small(frame.at[b, "not_recorded"])
+                else rule.pct(frame.at[b, "pct"], frame.at[b, "ethnic_minority"], k)
             )
+            for b, k in zip(bands, known, strict=True)
         ]
     return pd.DataFrame(columns)
 
@@ -262,11 +378,14 @@ def entries_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
     ]
     top = tables["current"].sort_values("children", ascending=False, kind="stable").iloc[0]
     if cur and top["children"]:
+        table = entries_table(tables, period, narrative.config)
         out.append(
             narrative.say(
                 "children_in_care.entries_top",
                 need=str(top["description"]).lower(),
-                n_of_m=narrative.n_of_m(int(top["children"]), cur),
+                n_of_m=narrative.n_of_m(
+                    int(top["children"]), cur, hidden=table_hidden(table, top["category_of_need"])[1]
+                ),
             )
         )
     return out
@@ -282,12 +401,13 @@ def exits_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: 
     ]
     frame = tables["current"].set_index("reason")
     top = frame["children"].sort_values(ascending=False, kind="stable")
+    table = exits_table(tables, period, narrative.config)
     if cur and top.iloc[0]:
         out.append(
             narrative.say(
                 "children_in_care.exits_top",
                 reason=str(top.index[0]).lower(),
-                n_of_m=narrative.n_of_m(int(top.iloc[0]), cur),
+                n_of_m=narrative.n_of_m(int(top.iloc[0]), cur, hidden=table_hidden(table, top.index[0])[1]),
             )
         )
     figs = {k: _share_of(tables[k], "reason", "Adopted") for k in ("previous", "current")}
@@ -298,6 +418,7 @@ def exits_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: 
             figs["previous"],
             figs["current"],
             year_phrases(period),
+            table_hidden(table, "Adopted"),
         )
     )
     return out
@@ -331,18 +452,27 @@ def profile_sentences(
     out = []
     if total:
         top = age.sort_values("children", ascending=False, kind="stable").iloc[0]
+        table = profile_table(tables["age"], "age", "Age band", period, narrative.config)
         out.append(
             narrative.say(
                 "children_in_care.age_top",
                 date=day_label(period.end),
                 band=str(top["age_band"]).lower(),
-                n_of_m=narrative.n_of_m(int(top["children"]), total),
+                n_of_m=narrative.n_of_m(
+                    int(top["children"]), total, hidden=table_hidden(table, top["age_band"])[1]
+                ),
             )
         )
     sex = {k: _share_of(v, "sex", "M") for k, v in tables["sex"].items()}
+    sex_table = profile_table(tables["sex"], "sex", "Sex", period, narrative.config)
     out.append(
         compare_share(
-            narrative, "The share of children in care who were boys", sex["previous"], sex["current"], when
+            narrative,
+            "The share of children in care who were boys",
+            sex["previous"],
+            sex["current"],
+            when,
+            table_hidden(sex_table, "M"),
         )
     )
     eth = {k: v.set_index("age_band") for k, v in tables["ethnic_minority"].items()}
@@ -354,17 +484,37 @@ def profile_sentences(
         }
         for k, v in eth.items()
     }
-    out.append(
-        compare_share(
-            narrative,
-            "The share of children in care from ethnic minority backgrounds",
-            figs["previous"],
-            figs["current"],
-            when,
+    # the share's denominator (children with an ethnicity recorded) gives the number with none recorded
+    # away, so a share the table hides is not given in words either
+    table = ethnic_minority_table(tables["ethnic_minority"], period, narrative.config).set_index("Age band")
+    pct_hidden = {
+        k: table[f"%, {label}"].eq(PCT_SYMBOL)
+        for k, label in zip(("previous", "current"), end_labels(period), strict=True)
+    }
+    measure = "The share of children in care from ethnic minority backgrounds"
+    if pct_hidden["previous"].get("All ages") and pct_hidden["current"].get("All ages"):
+        out.append(narrative.say("children_in_care.not_shown", measure=measure))
+    elif pct_hidden["previous"].get("All ages") or pct_hidden["current"].get("All ages"):
+        words = {
+            k: NOT_SHOWN
+            if pct_hidden[k].get("All ages")
+            else narrative.n_of_m(f["numerator"], f["denominator"])
+            for k, f in figs.items()
+        }
+        out.append(
+            narrative.say(
+                "children_in_care.compare_hidden",
+                measure=measure,
+                then=words["previous"],
+                now=words["current"],
+                previous=when[0],
+                current=when[1],
+            )
         )
-    )
+    else:
+        out.append(compare_share(narrative, measure, figs["previous"], figs["current"], when))
     bands = eth["current"].drop(index="All ages")
-    bands = bands[(bands["children"] - bands["not_recorded"]) >= narrative.config.small_number_threshold]
+    bands = bands[[not pct_hidden["current"].get(b, True) for b in bands.index]]
     bands = bands[
         ~bands["ethnic_minority"].map(lambda n: is_small(n, narrative.config.small_number_threshold))
     ]
@@ -396,7 +546,17 @@ def legal_status_sentences(
         ("V2", "The share of children in care accommodated by agreement under section 20"),
     ):
         figs = {k: _share_of(v, "legal_status", code) for k, v in tables.items()}
-        out.append(compare_share(narrative, words, figs["previous"], figs["current"], date_phrases(period)))
+        table = profile_table(tables, "legal_status", "Legal status", period, narrative.config)
+        out.append(
+            compare_share(
+                narrative,
+                words,
+                figs["previous"],
+                figs["current"],
+                date_phrases(period),
+                table_hidden(table, code),
+            )
+        )
     return out
 
 

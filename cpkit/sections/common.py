@@ -94,18 +94,32 @@ def hidden(fig: Figure, threshold: int) -> bool:
     )
 
 
+NOT_SHOWN = "not shown, to protect small numbers"
+
+
 def compare_share(
-    narrative: Narrative, measure: str, previous: Figure, current: Figure, when: tuple[str, str]
+    narrative: Narrative,
+    measure: str,
+    previous: Figure,
+    current: Figure,
+    when: tuple[str, str],
+    hidden_in_table: tuple[bool, bool] = (False, False),
 ) -> str:
     """ "{measure} rose, from 38 of 90 (42%) in 2023-24 to 45 of 96 (47%) in 2024-25."
 
     The direction word compares the two percentages (``Narrative.change``); when either year's share is
     hidden by the small-number rule no direction is given, so it cannot be worked back.
+    ``hidden_in_table`` (previous, current): a table of the section hides that year's numerator to
+    protect another figure, so the sentence does not give it either ("some of the 90").
     """
     t = narrative.config.small_number_threshold
-    then = narrative.n_of_m(int(previous["numerator"]), int(previous["denominator"]))
-    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]))
-    if hidden(previous, t) or hidden(current, t):
+    then = narrative.n_of_m(
+        int(previous["numerator"]), int(previous["denominator"]), hidden=hidden_in_table[0]
+    )
+    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]), hidden=hidden_in_table[1])
+    if hidden(previous, t) or hidden(current, t) or any(hidden_in_table):
+        if then == now == NOT_SHOWN:
+            return narrative.say("children_in_care.not_shown", measure=measure)
         return narrative.say(
             "children_in_care.compare_hidden",
             measure=measure,
@@ -126,19 +140,44 @@ def compare_share(
     )
 
 
+def count_words(narrative: Narrative, n: float, hidden_in_table: bool = False) -> str:
+    """A count for a sentence: "183", "fewer than 5", or "not shown, to protect small numbers" when a
+    table hides it to protect another figure."""
+    if hidden_in_table and not Rule.of(narrative.config).is_small(n):
+        return NOT_SHOWN
+    return narrative.count(n)
+
+
 def compare_counts(
-    narrative: Narrative, measure: str, previous: int, current: int, when: tuple[str, str]
+    narrative: Narrative,
+    measure: str,
+    previous: int,
+    current: int,
+    when: tuple[str, str],
+    hidden_in_table: tuple[bool, bool] = (False, False),
 ) -> str:
-    """ "{measure} rose, from 183 in 2023-24 to 200 in 2024-25" (no direction if either count is hidden)."""
+    """ "{measure} rose, from 183 in 2023-24 to 200 in 2024-25" (no direction if either count is hidden,
+    by the small-number rule or, ``hidden_in_table``, by a table protecting another figure)."""
     t = narrative.config.small_number_threshold
     values = dict(
-        then=narrative.count(previous), now=narrative.count(current), previous=when[0], current=when[1]
+        then=count_words(narrative, previous, hidden_in_table[0]),
+        now=count_words(narrative, current, hidden_in_table[1]),
+        previous=when[0],
+        current=when[1],
     )
-    if is_small(previous, t) or is_small(current, t):
+    if is_small(previous, t) or is_small(current, t) or any(hidden_in_table):
+        if values["then"] == values["now"] == NOT_SHOWN:
+            return narrative.say("children_in_care.not_shown", measure=measure)
         return narrative.say("children_in_care.compare_hidden", measure=measure, **values)
     return narrative.say(
         "children_in_care.compare", measure=measure, change=narrative.change(previous, current, 0), **values
     )
+
+
+def table_hidden(table: pd.DataFrame, group: object) -> tuple[bool, bool]:
+    """(previous, current): whether a ``breakdown_table`` hides ``group``'s count in each year."""
+    status = table.attrs.get("hidden", {})
+    return bool(status.get((group, "previous"))), bool(status.get((group, "current")))
 
 
 def share_text(fig: Figure, config: Config, decimals: int = 0) -> str:
@@ -248,8 +287,12 @@ def measure_table(
     config: Config,
     benchmarks: pd.DataFrame | None = None,
     averages: tuple[str, ...] = (),
+    masked: dict[str, tuple[bool, bool]] | None = None,
 ) -> pd.DataFrame:
     """One row per measure: last year, this year, change, this year's counts, and England and neighbours.
+
+    ``masked`` maps a label to (previous, current): that year's count is hidden in another table of the
+    section to protect a small one, so its share, its "Number" and the change are hidden here too.
 
     ``rows`` are (label, benchmark measure id or None, previous figure, current figure). Labels in
     ``averages`` are averages (value to one decimal, "Out of" the children it averages over), not shares.
@@ -266,13 +309,18 @@ def measure_table(
         for col in bench_cols.values():
             out[col] = []
     rule = Rule.of(config)
+    masked = masked or {}
     for label, bench_id, prev, cur in rows:
         average = label in averages
+        mask = masked.get(label, (False, False))
         out["Measure"].append(label)
-        for col, fig in ((when[0], prev), (when[1], cur)):
+        for col, fig, hide in ((when[0], prev, mask[0]), (when[1], cur, mask[1])):
             cell = rule.average(fig["pct"], fig["denominator"]) if average else share_text(fig, config)
-            out[col].append(cell)
-        if average:
+            out[col].append(PCT_SYMBOL if hide and cell else cell)
+        if any(mask) and not average:
+            out["Change (points)"].append(PCT_SYMBOL)
+            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], mask[1]))
+        elif average:
             both = (
                 prev["denominator"]
                 and cur["denominator"]

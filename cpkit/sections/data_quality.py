@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.present.disclosure import suppress_value
+from cpkit.present.disclosure import Ledger, suppress_value
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.checks import summarise
 
@@ -205,13 +205,55 @@ def _count(n: int, config: Config) -> str:
     return suppress_value(n, config.small_number_threshold, config.suppression_symbol)
 
 
+def counts_ledger(counts: list[int], groups: list[str], config: Config, overall: bool = True) -> Ledger:
+    """A table's counts (keys 0, 1, ...) and the totals its sentence gives: per group (``("total", g)``)
+    and, when ``overall``, over all (``"all"``), protected together, so a sentence's total cannot give a
+    hidden row back."""
+    ledger = Ledger(config)
+    for i, n in enumerate(counts):
+        ledger.add(i, int(n))
+    for g in dict.fromkeys(groups):
+        members = [i for i, h in enumerate(groups) if h == g]
+        ledger.add(("total", g), int(sum(counts[i] for i in members)))
+        ledger.total(("total", g), members)
+    if overall:
+        ledger.add("all", int(sum(counts)))
+        ledger.total("all", list(range(len(counts))))
+    return ledger.resolve()
+
+
+def _said(ledger: Ledger, key: object, narrative: Narrative) -> str:
+    """A total for a sentence: the number, "fewer than 5", or "some" when it is hidden to protect a row."""
+    if key not in ledger.values:
+        return "0"
+    n = ledger.values[key]
+    return "some" if ledger.hidden(key) and not ledger.rule.is_small(n) else narrative.count(n)
+
+
 # --- check_903 problems ---------------------------------------------------------------------------------
+
+
+def _problem_counts(problems: pd.DataFrame) -> pd.DataFrame:
+    full = problems.copy()
+    for col in ("table", "rule", "message"):
+        if col not in full.columns:
+            full[col] = ""
+    return summarise(full)
+
+
+def _effect_groups(s: pd.DataFrame) -> list[str]:
+    """Each summarised row's group in the sentence: error, warning (with the DfE's errors, which do not
+    block) or info."""
+    dfe = s["rule"].astype("str").str.startswith("dfe_")
+    sev = s["severity"].astype("str")
+    return ["warning" if (v == "error" and d) else v for v, d in zip(sev, dfe, strict=True)]
 
 
 def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Problems counted by table and rule, errors first: what was found, its effect, what to do."""
-    s = summarise(problems)
+    s = _problem_counts(problems)
     dfe = s["rule"].astype("str").str.startswith("dfe_")
+    ledger = counts_ledger(list(s["count"]), _effect_groups(s), config, overall=False)
     table = (
         s["table"].astype("object").where(~s["table"].isin(["None", "nan", ""]) & s["table"].notna(), "Files")
     )
@@ -224,7 +266,7 @@ def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
             .fillna("For information")
             .where(~(dfe & (s["severity"] == "error")), "DfE error: does not block the report")
             .to_numpy(),
-            "Count": [_count(n, config) for n in s["count"]],
+            "Count": [ledger.text(i) for i in range(len(s))],
             "What to do": [
                 RULE_ACTIONS.get(r, DFE_ACTION if r.startswith("dfe_") else DEFAULT_ACTION) for r in s["rule"]
             ],
@@ -233,24 +275,21 @@ def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str]:
-    """How many problems block the report and how many are warnings, and what that means."""
+    """How many problems block the report and how many are warnings, and what that means. The totals
+    are the table's rows added up, protected with them (``counts_ledger``)."""
     if problems.empty:
         return [narrative.say("data_quality.no_problems")]
-    sev = problems["severity"]
+    s = _problem_counts(problems)
+    groups = _effect_groups(s)
+    ledger = counts_ledger(list(s["count"]), groups, narrative.config, overall=False)
     # The DfE's errors are listed but do not block (cpkit.ssda903.checks.blocking): counted as warnings.
-    rule = problems["rule"] if "rule" in problems.columns else pd.Series("", index=problems.index)
-    dfe = rule.astype("str").str.startswith("dfe_")
-    errors, warnings, info = (
-        int(((sev == "error") & ~dfe).sum()),
-        int(((sev == "warning") | ((sev == "error") & dfe)).sum()),
-        int((sev == "info").sum()),
-    )
+    errors = int(sum(n for n, g in zip(s["count"], groups, strict=True) if g == "error"))
     out = [
         narrative.say(
             "data_quality.problems",
-            errors=narrative.count(errors),
-            warnings=narrative.count(warnings),
-            info=narrative.count(info),
+            errors=_said(ledger, ("total", "error"), narrative),
+            warnings=_said(ledger, ("total", "warning"), narrative),
+            info=_said(ledger, ("total", "info"), narrative),
         )
     ]
     out.append(narrative.say("data_quality.blocking" if errors else "data_quality.not_blocking"))
@@ -287,28 +326,40 @@ def set_aside_table(set_aside: pd.DataFrame, config: Config) -> pd.DataFrame:
         frame.groupby(["expected", "table", "label", "action"], sort=False).size().rename("n").reset_index()
     )
     counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
+    ledger = counts_ledger(list(counts["n"]), [str(e) for e in counts["expected"]], config)
     return pd.DataFrame(
         {
             "Table": counts["table"].to_numpy(),
             cols[1]: counts["label"].to_numpy(),
-            "Rows": [_count(n, config) for n in counts["n"]],
+            "Rows": [ledger.text(i) for i in range(len(counts))],
             "What to do": counts["action"].to_numpy(),
         }
     )
 
 
 def set_aside_sentences(set_aside: pd.DataFrame, narrative: Narrative) -> list[str]:
-    """Rows set aside: how many were the kit's normal working and how many need fixing."""
+    """Rows set aside: how many were the kit's normal working and how many need fixing (the table's rows
+    added up, protected with them)."""
     if set_aside.empty:
         return [narrative.say("data_quality.none_set_aside")]
-    expected = sum(set_aside_kind(r)[1].expected for r in set_aside["reason"])
-    faults = len(set_aside) - expected
+    kinds = [set_aside_kind(r) for r in set_aside["reason"]]
+    frame = pd.DataFrame(
+        {
+            "table": set_aside["table"].astype("str").to_numpy(),
+            "label": [k[0] for k in kinds],
+            "expected": [k[1].expected for k in kinds],
+        }
+    )
+    counts = frame.groupby(["expected", "table", "label"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
+    ledger = counts_ledger(list(counts["n"]), [str(e) for e in counts["expected"]], narrative.config)
+    faults = int(counts.loc[~counts["expected"], "n"].sum())
     out = [
         narrative.say(
             "data_quality.set_aside",
-            total=narrative.count(len(set_aside)),
-            expected=narrative.count(expected),
-            faults=narrative.count(faults),
+            total=_said(ledger, "all", narrative),
+            expected=_said(ledger, ("total", "True"), narrative),
+            faults=_said(ledger, ("total", "False"), narrative),
         )
     ]
     if faults:
@@ -326,41 +377,49 @@ def in_period(episodes: pd.DataFrame, period: Period) -> pd.Series:
     )
 
 
-def continuity_table(issues: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
-    """Episodes by reason their codes disagree with their dates: in the period and in all years supplied."""
+def _continuity_counts(issues: pd.DataFrame, period: Period) -> list[tuple[str, str, int, int]]:
     now = in_period(issues, period) if len(issues) else pd.Series(dtype=bool)
     rows = []
     for reason, (label, action) in CONTINUITY_ACTIONS.items():
         mask = issues["reason"] == reason if len(issues) else pd.Series(dtype=bool)
         if mask.any():
-            rows.append(
-                {
-                    "What was found": label,
-                    f"Episodes open in {period.label}": _count(int((mask & now).sum()), config),
-                    "Episodes, all years supplied": _count(int(mask.sum()), config),
-                    "What to do": action,
-                }
-            )
+            rows.append((label, action, int((mask & now).sum()), int(mask.sum())))
+    return rows
+
+
+def _continuity_ledgers(issues: pd.DataFrame, period: Period, config: Config) -> tuple[Ledger, Ledger]:
+    rows = _continuity_counts(issues, period)
+    now = counts_ledger([r[2] for r in rows], [], config)
+    ever = counts_ledger([r[3] for r in rows], [], config)
+    return now, ever
+
+
+def continuity_table(issues: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """Episodes by reason their codes disagree with their dates: in the period and in all years supplied
+    (each column protected with the total its sentence gives)."""
+    rows = _continuity_counts(issues, period)
+    now, ever = _continuity_ledgers(issues, period, config)
+    columns = [
+        "What was found",
+        f"Episodes open in {period.label}",
+        "Episodes, all years supplied",
+        "What to do",
+    ]
     return pd.DataFrame(
-        rows,
-        columns=[
-            "What was found",
-            f"Episodes open in {period.label}",
-            "Episodes, all years supplied",
-            "What to do",
-        ],
+        [[label, now.text(i), ever.text(i), action] for i, (label, action, _, _) in enumerate(rows)],
+        columns=columns,
     )
 
 
 def continuity_sentences(issues: pd.DataFrame, period: Period, narrative: Narrative) -> list[str]:
     if issues.empty:
         return [narrative.say("data_quality.no_continuity")]
-    now = int(in_period(issues, period).sum())
+    now, ever = _continuity_ledgers(issues, period, narrative.config)
     return [
         narrative.say(
             "data_quality.continuity",
-            total=narrative.count(len(issues)),
-            now=narrative.count(now),
+            total=_said(ever, "all", narrative),
+            now=_said(now, "all", narrative),
             period=period.label,
         )
     ]

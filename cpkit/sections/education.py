@@ -26,7 +26,7 @@ from cpkit.config import Config, Period
 from cpkit.kpis import load_kpis
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import is_small, suppress_value
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, suppress_value
 from cpkit.present.narrative import Narrative
 
 THEME = "education"
@@ -162,11 +162,14 @@ def missing_this_year(kpis: pd.DataFrame) -> list[str]:
 
 
 def _hidden(row: pd.Series, config: Config) -> bool:
-    """A count (unit number) or a share whose numerator or denominator the small-number rule hides."""
-    t = config.small_number_threshold
+    """A count (unit number) from 1 to threshold - 1, or a share whose numerator, denominator or
+    complement ("75% of 8": 2 did not) the small-number rule hides (``Rule.share_hidden``)."""
+    rule = Rule.of(config)
     if row["unit"] == "number":
-        return is_small(row["value"], t)
-    return is_small(row["numerator"], t) or is_small(row["denominator"], t)
+        return rule.is_small(row["value"])
+    if pd.isna(row["denominator"]):
+        return rule.is_small(row["numerator"])
+    return rule.share_hidden(row["numerator"], row["denominator"])
 
 
 def _period_note(row: pd.Series, period: Period) -> str | None:
@@ -179,8 +182,9 @@ def value_text(value: float | None, unit: str, config: Config, hidden: bool = Fa
     """A KPI value as printed: "87.4%", "20.5", "2" (counts under the small-number rule)."""
     if value is None or pd.isna(value):
         return ""
-    if hidden:
-        return config.suppression_symbol
+    if hidden:  # a small count shows its symbol; a share or score of a small group shows [c]
+        rule = Rule.of(config)
+        return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
     if unit == "percent":
         return f"{value:.1f}%"
     if unit == "number":
@@ -224,6 +228,19 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
     return table, classes
 
 
+def _words(value: float | None, unit: str, config: Config, hidden: bool) -> str:
+    """A KPI value for a sentence: as the table prints it, but a hidden one in words ("fewer than 5" for
+    a small count, "not shown, to protect small numbers" for a share or score of a small group)."""
+    if not hidden:
+        return value_text(value, unit, config)
+    rule = Rule.of(config)
+    return (
+        rule.words(value)
+        if unit == "number" and rule.is_small(value)
+        else "not shown, to protect small numbers"
+    )
+
+
 def _with_period(cell: str, note: str | None) -> str:
     return f"{cell} ({note})" if cell and note else cell
 
@@ -246,7 +263,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
             )
         )
     for f in figures.itertuples(index=False):
-        cur = value_text(f.current, f.unit, config, f.current_hidden)
+        cur = _words(f.current, f.unit, config, f.current_hidden)
         if pd.isna(f.previous):
             text = narrative.say("education.new", measure=f.indicator, now=cur, current=now)
         elif f.hidden:
@@ -255,7 +272,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
                 measure=f.indicator,
                 now=cur,
                 current=now,
-                then=value_text(f.previous, f.unit, config, f.previous_hidden),
+                then=_words(f.previous, f.unit, config, f.previous_hidden),
                 previous=then,
             )
         else:
@@ -314,7 +331,7 @@ def education_chart(figures: pd.DataFrame, period: Period) -> tuple[plt.Figure, 
             ]
             bars = ax.barh(y + offset, values, h, label=label, color=colour, hatch=hatch, edgecolor="white")
             for bar, v, hid, t in zip(bars, pct[col], hides, pct["target"], strict=True):
-                text = "" if v is None or pd.isna(v) else ("c" if hid else f"{v:.1f}%")
+                text = "" if v is None or pd.isna(v) else (SECONDARY_SYMBOL if hid else f"{v:.1f}%")
                 x = max(bar.get_width(), 0 if t is None or pd.isna(t) else t)  # clear of the target line
                 ax.annotate(
                     text,

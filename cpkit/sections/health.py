@@ -12,12 +12,11 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
-from cpkit.present.disclosure import is_small
-from cpkit.present.narrative import Narrative, fmt_number
+from cpkit.present.disclosure import Ledger, is_small
+from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
-    breakdown_table,
     compare_counts,
     compare_share,
     measure_table,
@@ -82,6 +81,38 @@ def _fig(figs: dict[str, Figure] | None, key: str) -> Figure:
     return figs[key] if figs is not None else _EMPTY
 
 
+SDQ_BANDS = {
+    "sdq_normal_pct": "normal",
+    "sdq_borderline_pct": "borderline",
+    "sdq_concern_pct": "concern",
+}
+
+
+def sdq_ledger(figs: dict[str, dict[str, Figure] | None], config: Config) -> Ledger:
+    """The SDQ counts of both years, protected together: the checks table ("SDQ completed": received out
+    of the 5-16 cohort), the SDQ table (each band out of those received) and the band table (each band,
+    no score, and the cohort) publish the same children. Relations: cohort = received + no score;
+    received = normal + borderline + concern (when the return's bands add up, as they should)."""
+    ledger = Ledger(config)
+    for year in ("previous", "current"):
+        received = _fig(figs[year], "sdq_received_pct")
+        n_cohort, n_received = int(received["denominator"]), int(received["numerator"])
+        ledger.add(("cohort", year), n_cohort)
+        ledger.add(("received", year), n_received)
+        ledger.add(("none", year), n_cohort - n_received)
+        ledger.total(("cohort", year), [("received", year), ("none", year)])
+        bands = {name: int(_fig(figs[year], key)["numerator"]) for key, name in SDQ_BANDS.items()}
+        for name, n in bands.items():
+            ledger.add((name, year), n)
+        if sum(bands.values()) == n_received:
+            ledger.total(("received", year), [(name, year) for name in SDQ_BANDS.values()])
+    return ledger.resolve()
+
+
+def _masked(ledger: Ledger, name: str) -> tuple[bool, bool]:
+    return ledger.hidden((name, "previous")), ledger.hidden((name, "current"))
+
+
 def checks_table(
     figs: dict[str, dict[str, Figure] | None],
     period: Period,
@@ -91,7 +122,9 @@ def checks_table(
     rows = [
         (label, key, _fig(figs["previous"], key), _fig(figs["current"], key)) for key, label in CHECKS.items()
     ]
-    return measure_table(rows, when(period), config, benchmarks)
+    ledger = sdq_ledger(figs, config)
+    masked = {CHECKS["sdq_received_pct"]: _masked(ledger, "received")}
+    return measure_table(rows, when(period), config, benchmarks, masked=masked)
 
 
 def sdq_table(
@@ -103,19 +136,34 @@ def sdq_table(
     rows = [
         (label, key, _fig(figs["previous"], key), _fig(figs["current"], key)) for key, label in SDQ.items()
     ]
-    return measure_table(rows, when(period), config, benchmarks, averages=(SDQ["sdq_average"],))
+    ledger = sdq_ledger(figs, config)
+    masked = {SDQ[key]: _masked(ledger, name) for key, name in SDQ_BANDS.items()}
+    return measure_table(
+        rows, when(period), config, benchmarks, averages=(SDQ["sdq_average"],), masked=masked
+    )
 
 
 def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, config: Config) -> pd.DataFrame:
-    """Children aged 5-16 in the cohort by SDQ band (and no score), both years, counts with a total row."""
-    tables = {}
-    for k in ("previous", "current"):
-        f = figs[k]
-        received = _fig(f, "sdq_received_pct")
-        bands = [(label, int(_fig(f, key)["numerator"])) for key, label in list(SDQ.items())[1:]]
-        bands.append(("No score received", int(received["denominator"] - received["numerator"])))
-        tables[k] = pd.DataFrame(bands, columns=["band", "children"])
-    return breakdown_table(tables, "band", None, when(period), config, "SDQ band")
+    """Children aged 5-16 in the cohort by SDQ band (and no score), both years, counts with a total row,
+    from ``sdq_ledger`` so it hides what the other SDQ tables hide."""
+    ledger = sdq_ledger(figs, config)
+    names = {"normal": SDQ["sdq_normal_pct"], "borderline": SDQ["sdq_borderline_pct"]}
+    names |= {"concern": SDQ["sdq_concern_pct"], "none": "No score received", "cohort": "Total"}
+    out = pd.DataFrame({"SDQ band": list(names.values())})
+    for year, label in zip(("previous", "current"), when(period), strict=True):
+        total = ledger.values[("cohort", year)]
+        out[f"Children, {label}"] = [ledger.text((n, year)) for n in names]
+        out[f"%, {label}"] = [
+            PCT_SYMBOL
+            if ledger.hidden((n, year)) or ledger.hidden(("cohort", year))
+            else (fmt_pct(100 * ledger.values[(n, year)] / total) if total else "")
+            for n in names
+        ]
+    keep = [True] * len(out)
+    for i, n in enumerate(names):  # a band no child was in, in either year, is left out (as elsewhere)
+        if n != "cohort" and not any(ledger.values[(n, y)] for y in ("previous", "current")):
+            keep[i] = False
+    return out[keep].reset_index(drop=True)
 
 
 def cohort_sentence(sizes: tuple[int, int], period: Period, narrative: Narrative) -> str:
@@ -141,8 +189,17 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
         "sdq_received_pct": "The share of children aged 5 to 16 with an SDQ score",
         "sdq_concern_pct": "The share of SDQ scores that were a cause for concern",
     }
+    ledger = sdq_ledger(figs, narrative.config)
+    masked = {"sdq_received_pct": _masked(ledger, "received"), "sdq_concern_pct": _masked(ledger, "concern")}
     out = [
-        compare_share(narrative, text, _fig(figs["previous"], key), _fig(figs["current"], key), phrases)
+        compare_share(
+            narrative,
+            text,
+            _fig(figs["previous"], key),
+            _fig(figs["current"], key),
+            phrases,
+            masked.get(key, (False, False)),
+        )
         for key, text in words.items()
     ]
     prev, cur = _fig(figs["previous"], "sdq_average"), _fig(figs["current"], "sdq_average")

@@ -22,7 +22,7 @@ from cpkit.care import (
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE, unknown_postcode_sentence
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
-from cpkit.present.disclosure import Ledger, suppress_counts
+from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
@@ -36,6 +36,7 @@ from cpkit.sections.common import (
     measure_table,
     paired_bar_chart,
     share_text,
+    table_hidden,
     year_phrases,
 )
 from cpkit.ssda903.model import Data903
@@ -71,6 +72,7 @@ def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Na
     cur = tables["current"]
     total = int(cur["children"].sum())
     out = []
+    table = mix_table(tables, period, narrative.config)
     if total:
         top = cur.sort_values("children", ascending=False, kind="stable").iloc[0]
         out.append(
@@ -78,7 +80,9 @@ def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Na
                 "placements.mix_top",
                 date=day_label(period.end),
                 group=str(top["placement_group"]).lower(),
-                n_of_m=narrative.n_of_m(int(top["children"]), total),
+                n_of_m=narrative.n_of_m(
+                    int(top["children"]), total, hidden=table_hidden(table, top["placement_group"])[1]
+                ),
             )
         )
     for group, words in (
@@ -86,7 +90,16 @@ def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Na
         ("Secure homes and children's homes", "The share living in secure or children's homes"),
     ):
         figs = {k: _group_figure(v, group) for k, v in tables.items()}
-        out.append(compare_share(narrative, words, figs["previous"], figs["current"], date_phrases(period)))
+        out.append(
+            compare_share(
+                narrative,
+                words,
+                figs["previous"],
+                figs["current"],
+                date_phrases(period),
+                table_hidden(table, group),
+            )
+        )
     return out
 
 
@@ -150,8 +163,19 @@ def _total(frame: pd.DataFrame) -> Figure:
     return {"numerator": int(row["inhouse"]), "denominator": int(row["children"]), "pct": float(row["pct"])}
 
 
-def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
-    """ "... moving from 42% at 31 March 2024 to 47% at 31 March 2025", and the same over the year before."""
+def inhouse_sentences(
+    tables: dict[str, pd.DataFrame],
+    period: Period,
+    narrative: Narrative,
+    mix: dict[str, pd.DataFrame] | None = None,
+) -> list[str]:
+    """ "... moving from 42% at 31 March 2024 to 47% at 31 March 2025", and the same over the year before.
+
+    A share whose in-house count the in-house table hides (``inhouse_table``, with ``mix``) is not
+    given either."""
+    published = mix_table(mix, period, narrative.config) if mix is not None else None
+    ledger = inhouse_ledger({k: tables[k] for k in ("start", "end")}, narrative.config, published)
+    in_table = {k: ledger.hidden((k, "inhouse", "All placements")) for k in ("start", "end")}
     out = []
     for first, second, key in (
         ("start", "end", "inhouse_move"),
@@ -160,14 +184,15 @@ def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
         a, b = _total(tables[first]), _total(tables[second])
         days = (day_label(tables[first].attrs["day"]), day_label(tables[second].attrs["day"]))
         t = narrative.config.small_number_threshold
-        if hidden(a, t) or hidden(b, t):
+        masked = (in_table.get(first, False), in_table.get(second, False))
+        if hidden(a, t) or hidden(b, t) or any(masked):
             out.append(
                 narrative.say(
                     "placements.inhouse_hidden",
                     start=days[0],
                     end=days[1],
-                    then=narrative.n_of_m(a["numerator"], a["denominator"]),
-                    now=narrative.n_of_m(b["numerator"], b["denominator"]),
+                    then=narrative.n_of_m(a["numerator"], a["denominator"], hidden=masked[0]),
+                    now=narrative.n_of_m(b["numerator"], b["denominator"], hidden=masked[1]),
                 )
             )
             continue
@@ -186,11 +211,22 @@ def inhouse_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
     return out
 
 
-def inhouse_ledger(tables: dict[str, pd.DataFrame], config: Config) -> Ledger:
+def inhouse_ledger(
+    tables: dict[str, pd.DataFrame], config: Config, mix: pd.DataFrame | None = None
+) -> Ledger:
     """The in-house table's figures protected together: per placement type and day, children and
     in-house add up to "All placements", and children - in-house (not in-house, never shown but easy to
-    work out) is protected like any other count."""
+    work out) is protected like any other count. ``mix`` (``mix_table``): the same children per type at
+    the same two days, so a count hidden there is hidden here and one shown there stays shown."""
     ledger = Ledger(config)
+    status = mix.attrs.get("hidden", {}) if mix is not None else {}
+    for key, when in (("start", "previous"), ("end", "current")):
+        for g in tables[key]["placement_group"]:
+            group = "Total" if g == "All placements" else g
+            if status.get((group, when)):
+                ledger.hide((key, "children", g))
+            elif (group, when) in status:
+                ledger.keep((key, "children", g))
     for key in ("start", "end"):
         frame = tables[key].set_index("placement_group")
         for col in ("children", "inhouse", "other"):
@@ -203,9 +239,19 @@ def inhouse_ledger(tables: dict[str, pd.DataFrame], config: Config) -> Ledger:
     return ledger.resolve()
 
 
-def inhouse_table(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFrame:
-    """Children and in-house placements per placement type at the start and end of the period."""
-    ledger = inhouse_ledger(tables, config)
+def inhouse_table(
+    tables: dict[str, pd.DataFrame], config: Config, mix: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """Children and in-house placements per placement type at the start and end of the period.
+
+    ``mix`` (``mix(data, period)``): the placement-type counts of the same two days, published in the
+    section's first table; given, the two tables hide the same counts (``inhouse_ledger``).
+    """
+    published = None
+    if mix is not None:
+        period = _period_of(tables)
+        published = mix_table(mix, period, config) if period is not None else None
+    ledger = inhouse_ledger(tables, config, published)
     start, end = tables["start"], tables["end"]
     keep = (start["children"] > 0) | (end["children"] > 0)
     groups = start.loc[keep, "placement_group"].tolist()
@@ -229,6 +275,18 @@ def inhouse_table(tables: dict[str, pd.DataFrame], config: Config) -> pd.DataFra
             for g in groups
         ]
     return out
+
+
+def _period_of(tables: dict[str, pd.DataFrame]) -> Period | None:
+    """The report period the in-house tables were made for (their "end" day is the period's end)."""
+    end = tables["end"].attrs.get("day")
+    if end is None:
+        return None
+    for kind in ("financial", "calendar"):
+        p = Period.from_year(end.year, kind)
+        if p.end == end:
+            return p
+    return None
 
 
 # --- Stability -----------------------------------------------------------------------------------------
@@ -323,18 +381,35 @@ def location(
         return f"the postcode directory could not be read ({exc})"
 
 
+ROW_NAMES = {INSIDE: INSIDE, OUTSIDE: OUTSIDE, NOT_KNOWN: "Placement postcode not known"}
+BAND_NAMES = {NEAR: NEAR, FAR: FAR, NOT_KNOWN: "Distance not known"}
+
+
+def location_ledger(tables: dict[str, pd.DataFrame], config: Config) -> Ledger:
+    """This year's boundary x distance counts protected together: each row adds up to its total, and the
+    row totals to the number in care at the end of the period (published everywhere else, so kept)."""
+    grid = tables["current"].pivot(index="boundary", columns="band", values="children")
+    grid = grid.reindex(index=list(ROW_NAMES), columns=list(BAND_NAMES), fill_value=0).fillna(0)
+    ledger = Ledger(config)
+    for r in ROW_NAMES:
+        for c in BAND_NAMES:
+            ledger.add((r, c), int(grid.at[r, c]))
+        ledger.add((r, "Total"), int(grid.loc[r].sum()))
+        ledger.total((r, "Total"), [(r, c) for c in BAND_NAMES])
+    ledger.add("all", int(grid.values.sum()))
+    ledger.keep("all")
+    ledger.total("all", [(r, "Total") for r in ROW_NAMES])
+    return ledger.resolve()
+
+
 def location_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
     """Boundary (rows) x distance band (columns) with a total column, this year; small counts suppressed."""
-    t, sym = config.small_number_threshold, config.suppression_symbol
-    grid = tables["current"].pivot(index="boundary", columns="band", values="children")
-    grid = grid.reindex(index=[INSIDE, OUTSIDE, NOT_KNOWN], columns=[NEAR, FAR, NOT_KNOWN], fill_value=0)
-    grid = grid.astype("int64")
-    grid["Total"] = grid.sum(axis=1)
-    grid = grid.rename(columns={NOT_KNOWN: "Distance not known"}).reset_index()
-    grid["boundary"] = grid["boundary"].replace({NOT_KNOWN: "Placement postcode not known"})
-    counts = [NEAR, FAR, "Distance not known"]
-    pub = suppress_counts(grid, counts, t, sym, total_column="Total", axis="row")
-    return pub.rename(columns={"boundary": f"Where placed, {day_label(period.end)}"})
+    ledger = location_ledger(tables, config)
+    out = pd.DataFrame({f"Where placed, {day_label(period.end)}": list(ROW_NAMES.values())})
+    for c, name in BAND_NAMES.items():
+        out[name] = [ledger.text((r, c)) for r in ROW_NAMES]
+    out["Total"] = [ledger.text((r, "Total")) for r in ROW_NAMES]
+    return out
 
 
 def _location_figure(frame: pd.DataFrame, boundary: str, band: str | None = None) -> Figure:
@@ -359,8 +434,15 @@ def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Fig
 def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
     figs = location_figures(tables)
     warning = unknown_postcode_sentence(tables["current"], day_label(period.end))
+    ledger = location_ledger(tables, narrative.config)
+    masked = {
+        "placed_inside_pct": (False, ledger.hidden((INSIDE, "Total"))),
+        "placed_outside_over20_pct": (False, ledger.hidden((OUTSIDE, FAR))),
+    }
     return [
-        compare_share(narrative, words, figs["previous"][key], figs["current"][key], date_phrases(period))
+        compare_share(
+            narrative, words, figs["previous"][key], figs["current"][key], date_phrases(period), masked[key]
+        )
         for key, words in (
             ("placed_inside_pct", "The share of children in care placed inside the council's boundary"),
             (

@@ -16,6 +16,7 @@ from cpkit.config import Config
 from cpkit.present.disclosure import (
     PRIMARY,
     SECONDARY,
+    Ledger,
     Rule,
     disclosed,
     protect,
@@ -248,3 +249,40 @@ def test_cpkit_yaml_may_make_the_rule_stricter(tmp_path):
     assert (rule.threshold, rule.symbol, rule.count(9), rule.count(10)) == (10, "[low]", "[low]", "10")
     path.write_text(council + "small_number_threshold: 3\n", encoding="utf-8")
     assert Rule.of(Config.load(path)).count(3) == "3"
+
+
+# --- the ledger: figures of several tables and sentences protected together ---------------------------
+
+
+def test_a_ledger_keeps_a_figure_published_elsewhere_and_hides_another_instead():
+    # 3 + 20 = 23, and 20 is also another table's "Out of": keep it, so the total goes ([c]).
+    ledger = Ledger(RULE)
+    ledger.add("a", 3)
+    ledger.add("b", 20)
+    ledger.add("T", 23)
+    ledger.total("T", ["a", "b"])
+    ledger.keep("b")
+    ledger.resolve()
+    assert [ledger.text(k) for k in ("a", "b", "T")] == ["<5", "20", "[c]"]
+    assert ledger.open() == []
+
+
+def test_a_ledger_refuses_one_figure_with_two_values():
+    ledger = Ledger(RULE)
+    ledger.add("a", 3)
+    with pytest.raises(ValueError, match="added twice"):
+        ledger.add("a", 4)
+
+
+def test_a_ledger_says_when_nothing_left_can_protect_a_count(caplog):
+    # 4 + 4 = 8 with the 8 kept (published elsewhere): both must be 4, and there is nothing else to hide.
+    ledger = Ledger(RULE)
+    ledger.add("a", 4)
+    ledger.add("b", 4)
+    ledger.add("T", 8)
+    ledger.total("T", ["a", "b"])
+    ledger.keep("T")
+    with caplog.at_level("WARNING"):
+        ledger.resolve()
+    assert sorted(ledger.open()) == ["a", "b"]
+    assert "can still be worked out" in caplog.text

@@ -92,9 +92,9 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
     exc = table.iloc[2]  # 2 last year is a small count: hidden, so no change or direction is given
     assert (exc["2023-24"], exc["2024-25"], exc["Change"], exc["Direction of travel"]) == ("<5", "6", "", "")
     assert exc["Against target"] == "Missed"
-    ks2 = table.iloc[3]  # 3 of 10: the numerator is small, so the percentage is hidden
+    ks2 = table.iloc[3]  # 3 of 10: the numerator is small, so the percentage is hidden ([c]: not a count)
     assert (ks2["2024-25"], ks2["Direction of travel"], ks2["Against target"]) == (
-        "<5",
+        "[c]",
         "No figure last year",
         "Missed",
     )
@@ -113,8 +113,12 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
     assert sentences[2].startswith(
         "Suspensions fell, from 8.5% in 2023-24 to 8.0% in 2024-25, an improvement."
     )
-    assert sentences[3] == "Exclusions: 6 in 2024-25, compared with <5 in 2023-24. The target was 0: missed."
-    assert sentences[4].startswith("KS2: <5 in 2024-25 (no figure for the year before).")
+    assert sentences[3] == (
+        "Exclusions: 6 in 2024-25, compared with fewer than 5 in 2023-24. The target was 0: missed."
+    )
+    assert sentences[4].startswith(
+        "KS2: not shown, to protect small numbers in 2024-25 (no figure for the year before)."
+    )
 
 
 def test_chart_alt_states_the_message(kpis):

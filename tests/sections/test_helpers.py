@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
@@ -84,3 +85,70 @@ def test_coverage_warning_when_the_returns_end_before_the_period():
     data.episodes["return_year"] = pd.array([2025], dtype="Int64")
     assert coverage_warning(data, Period.from_year(2025)) == ""
     assert "31 March 2025" in coverage_warning(data, Period.from_year(2025, "calendar"))
+
+
+# --- sentences worded without what a table hides -------------------------------------------------------
+
+
+def test_compare_counts_without_a_count_a_table_hides():
+    # 20 care leavers last year and 21 this year, but the table hides this year's 21 ([c]) to protect a small
+    # count beside it: the sentence must not print 21, nor a direction (which would bound it).
+    text = compare_counts(Narrative(), "Leavers", 20, 21, WHEN, (False, True))
+    assert text == "Leavers: not shown, to protect small numbers in 2024-25, compared with 20 in 2023-24."
+    both = compare_counts(Narrative(), "Leavers", 20, 21, WHEN, (True, True))
+    assert both == "Leavers is not shown for either year, to protect small numbers."
+
+
+def test_compare_share_without_a_numerator_a_table_hides():
+    # 7 of 20 adopted; the exits table hides the 7 to protect a 3: "some of the 20", no share, no direction
+    text = compare_share(Narrative(), "Adopted", fig(10, 30), fig(7, 20), WHEN, (False, True))
+    assert text == "Adopted: some of the 20 in 2024-25, compared with 10 of 30 (33%) in 2023-24."
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "words"),
+    [
+        (38, 90, "38 of 90 (42%)"),
+        (3, 90, "fewer than 5 of 90"),
+        (38, 40, "all but fewer than 5 of 40"),  # 2 did not: the complement is small
+        (3, 4, "fewer than 5 of fewer than 5"),
+        (0, 4, "0 of fewer than 5"),
+        (0, 0, "none of 0"),
+    ],
+)
+def test_n_of_m_in_words(n, m, words):
+    assert Narrative().n_of_m(n, m) == words
+
+
+def test_the_monthly_table_hides_the_stock_that_would_give_a_small_admission_back():
+    # Worked by hand. April: 10 + 2 - 0 = 12; May: 12 + 0 - 0 = 12; June: 12 + 6 - 6 = 12.
+    # April's 2 admissions are small ("<5"). With 10 and 12 shown, 12 - 10 + 0 = 2 gives it back (and ceased
+    # cannot hide it: "[c]" over 0 with admissions at most 4 can only be 0), so the end of April (= start of
+    # May) must go; May's flows are 0, so the end of May goes too; June's end (12, the period's end, shown
+    # everywhere else) stays, so one of June's flows is hidden as well. The net change of April (+2) goes.
+    from cpkit.sections import children_in_care as cic
+
+    movements = pd.DataFrame(
+        {
+            "month": ["2024-04", "2024-05", "2024-06"],
+            "start": [10, 12, 12],
+            "end": [12, 12, 12],
+            "admissions": [2, 0, 6],
+            "ceased": [0, 0, 6],
+            "net": [2, 0, 0],
+        }
+    )
+    table = cic.movement_table(movements, Config()).set_index("Measure")
+    apr, may, jun = table["Apr 2024"], table["May 2024"], table["Jun 2024"]
+    assert apr.iloc[0] == "10" and jun.iloc[1] == "12"  # the period's start and end stay
+    assert apr.iloc[2] == "<5" and apr.iloc[4] == "[c]"
+    assert apr.iloc[1] == "[c]" and may.iloc[0] == "[c]" and may.iloc[1] == "[c]"
+    assert "[c]" in (jun.iloc[2], jun.iloc[3])
+    assert "<5" not in (jun.iloc[2], jun.iloc[3])  # 6 is never shown as "<5"
+    sentences = cic.headline_sentences(movements, Narrative())
+    # both ends are shown, so the change between them is (+2); the flows are not: 8 and 6 are not printed
+    assert sentences[0] == (
+        "The number of children in care rose over the period, from 10 at the start to 12 at the end (+2, 20.0%)."
+    )
+    assert "8" not in sentences[1] and "6" not in sentences[1] and len(sentences) == 2
+    assert cic.stock_chart(movements, Config()) is None  # only the end of June could be plotted

@@ -153,9 +153,28 @@ def test_small_numbers_are_hidden_everywhere():
     card = _card()
     card.frame.loc[card.frame["indicator"] == "stab", ["numerator", "denominator"]] = [3.0, 4.0]
     table, _ = sc.scorecard_table(card, Config())
-    stab = table.iloc[3]
-    assert stab["2024-25"] == "<5" and stab["Direction of travel"] == ""
+    stab = table.iloc[3]  # 3 of 4: a share of a small group is [c] (the "<5" symbol is for counts only)
+    assert stab["2024-25"] == "[c]" and stab["Direction of travel"] == ""
     assert "stability" not in " ".join(sc.theme_sentences(card, Narrative(config=Config())))
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "numerator", "denominator", "text"),
+    [
+        # the sample's KPI file: "Permanent exclusions of children in care", 2 in each year, a count with no
+        # numerator or denominator: the value itself is the count, so it is hidden
+        ("number", 2.0, NAN, NAN, "<5"),
+        ("number", 6.0, NAN, NAN, "6"),
+        # 75% of 8: 6 did and 2 did not; the complement is a small count, so the share is hidden
+        ("percent", 75.0, 6.0, 8.0, "[c]"),
+        ("percent", 95.0, 38.0, 40.0, "[c]"),  # 2 of 40 did not
+        ("percent", 87.5, 35.0, 40.0, "88%"),  # 5 did not
+    ],
+)
+def test_a_kpi_count_and_a_kpi_complement_are_hidden(unit, value, numerator, denominator, text):
+    row = {"value": value, "numerator": numerator, "denominator": denominator, "unit": unit, "decimals": 0}
+    assert sc.shown(row, Config()) == text
+    assert sc.visible(row, Config()) == (text not in ("<5", "[c]"))
 
 
 @pytest.mark.slow
