@@ -1,13 +1,15 @@
 """Writing a quarter's Performance on a Page folder: the page itself, and how it was made.
 
 The folder (``reports/2025-26-Q3/``) holds ``index.html``, the one page the Board reads, printable on one
-A4 landscape sheet (its own print rules below), and ``manifest.json`` recording the run as the annual
+A4 landscape sheet (its own print rules below); ``performance-on-a-page.pdf``, that sheet laid out by the
+same engine as the annual report's PDF (WeasyPrint); and ``manifest.json`` recording the run as the annual
 report's does, so each quarter's page is kept and traceable.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -18,6 +20,7 @@ from cpkit.report.render import render_file
 from cpkit.report.sections import Section
 
 PAGE_NAME = "index.html"
+PDF_NAME = "performance-on-a-page.pdf"
 # One A4 landscape sheet: small type, tight table, no navigation; the screen view is unchanged.
 PRINT_CSS = """
 body { max-width: 84rem; font-size: .95rem; }
@@ -42,6 +45,18 @@ body { max-width: 84rem; font-size: .95rem; }
 """
 
 
+def _write_pdf(page: str, path: Path) -> None:
+    """The page on one A4 landscape sheet (its own @page rule), or a warning when WeasyPrint cannot load."""
+    from cpkit.report.pdf import PdfUnavailable
+
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # Pango missing: the HTML page still serves
+        logging.getLogger(__name__).warning("%s", PdfUnavailable(f"{path.name} was not made: {error}"))
+        return
+    HTML(string=page, base_url=None).write_pdf(str(path), pdf_tags=True, media_type="print")
+
+
 def write_poap_site(
     staging: Path,
     sections: list[Section],
@@ -59,7 +74,9 @@ def write_poap_site(
     (run,) = runs
     meta = {**page_meta(config, period, nav=False), "page_css": PRINT_CSS}
     title = f"Performance on a Page {period.label}: {config.la_name}"
-    (staging / PAGE_NAME).write_text(render_file(run.output, title, meta), encoding="utf-8")
+    page = render_file(run.output, title, meta)
+    (staging / PAGE_NAME).write_text(page, encoding="utf-8")
+    _write_pdf(page, staging / PDF_NAME)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),

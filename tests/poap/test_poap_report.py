@@ -25,7 +25,11 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_the_quarter_is_kept_in_its_own_folder_with_its_manifest(built):
-    assert sorted(p.name for p in built.iterdir()) == ["index.html", "manifest.json"]
+    assert sorted(p.name for p in built.iterdir()) == [
+        "index.html",
+        "manifest.json",
+        "performance-on-a-page.pdf",
+    ]
     manifest = json.loads((built / "manifest.json").read_text())
     assert manifest["period"] == {
         "year": 2026,
@@ -102,3 +106,13 @@ def test_prints_on_one_a4_landscape_sheet(built, browser):
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     width, height = (float(v) for v in boxes[0])
     assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+
+
+def test_the_pdf_is_one_a4_landscape_sheet_with_every_column(built):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(built / "performance-on-a-page.pdf")
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape in points
+    text = reader.pages[0].extract_text()
+    assert "Source" in text and "Against target" in text  # the table's last columns are on the sheet
