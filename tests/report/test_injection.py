@@ -50,8 +50,12 @@ COMMENTARY = """Placements rose after the sibling review. See [the DfE statistic
 <div style="background:url(https://evil.example/s.png)">styled</div>
 <link rel="stylesheet" href="https://evil.example/x.css">
 """
+# The flows sentence has three wordings (the counts shown, hidden, or not shown to protect small numbers);
+# which one a council sees depends on its numbers, so the council overrides all three.
 NARRATIVE = """children_in_care:
   flows: "<script>alert('narrative')</script>{admissions} periods of care began and {ceased} ended <img src=https://evil.example/n.png onerror=alert(6)> [n](javascript:alert(7)) <iframe src=https://evil.example/f></iframe>(an average of {avg_admissions} a month)."
+  flows_hidden: "<script>alert('narrative')</script>{admissions} periods of care began and {ceased} ended <img src=https://evil.example/n.png onerror=alert(6)> [n](javascript:alert(7)) <iframe src=https://evil.example/f></iframe>."
+  flows_not_shown: "<script>alert('narrative')</script>Some periods of care began and some ended <img src=https://evil.example/n.png onerror=alert(6)> [n](javascript:alert(7)) <iframe src=https://evil.example/f></iframe>."
 """
 CHILD_NAMED_FILE = "notes-Jane-Doe-02-03-2014.txt"  # a file nobody meant to publish
 
