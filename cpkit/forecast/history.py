@@ -87,6 +87,20 @@ class StateHistory:
             }
         )
 
+    def months_in_group(self) -> np.ndarray:
+        """``clock[c, m]``: how many month ends child ``c`` had already spent in their placement group at
+        ``months[m]`` without a break (0 at the first month end after entering care or changing group).
+
+        Counted from the first month of the history, so a child in the same group since before it reads
+        ``m`` at month ``m``: the forecast starts its history a lead-in before the fitting window, long
+        enough for the longest clock it distinguishes.
+        """
+        clock = np.zeros(self.state.shape, dtype=np.int16)
+        for m in range(1, self.state.shape[1]):
+            same = (self.state[:, m] >= 0) & (self.state[:, m] == self.state[:, m - 1])
+            clock[:, m] = np.where(same, np.minimum(clock[:, m - 1] + 1, 32767), 0)
+        return clock
+
     def stock(self, m: int = -1) -> pd.DataFrame:
         """Children in care at month ``m`` by placement group and age band (every combination listed)."""
         on = self.state[:, m] >= 0

@@ -85,11 +85,23 @@ def forecast(
     start = data_start(data)
     if start is not None and start > first:
         first = start + pd.offsets.MonthEnd(0) if start.day != 1 else start - pd.Timedelta(days=1)
-    history = state_history(data, first, end)
-    fitted = model.fit(history, prior_months=settings.prior_months)
+    # The history starts a lead-in before the window so that every child's months in their placement
+    # group are known up to the longest class; only the window's month pairs are counted.
+    edges = settings.duration_edges
+    lead_in = first - pd.DateOffset(months=edges[-1] if edges else 0) + pd.offsets.MonthEnd(0)
+    history = state_history(data, lead_in, end)
+    w0 = int(history.months.get_loc(first))
+    fitted = model.fit(
+        history,
+        first_pair=w0,
+        prior_months=settings.prior_months,
+        edges=edges,
+        entries_months=settings.entries_months,
+    )
     now = history.state[:, -1] >= 0
     start_age = history.age[now, -1].astype(np.int64)
     start_group = history.state[now, -1].astype(np.int64)
+    start_clock = history.months_in_group()[now, -1].astype(np.int64)
     months = pd.date_range(end + pd.offsets.MonthEnd(1), periods=settings.horizon_months, freq="ME").as_unit(
         "ns"
     )
@@ -104,10 +116,13 @@ def forecast(
         if scenario.name == BASELINE or scenario.step_downs_per_year or scenario.entries_change:
             mat = model.adjust(matrix, scenario.step_downs_per_year, homes_now)
             lam_s = lam * (1 + scenario.entries_change)
-            central = model.expected_path(start_age, start_group, mat, lam_s, dist, len(months))
+            central = model.expected_path(
+                start_age, start_group, start_clock, mat, edges, lam_s, dist, len(months)
+            )
             sims = model.simulate(
                 start_age,
                 start_group,
+                start_clock,
                 fitted,
                 len(months),
                 settings.simulations,
@@ -128,13 +143,13 @@ def forecast(
         as_of=end,
         settings=settings,
         projection=projection,
-        history=_history_table(history),
+        history=_history_table(history, w0),
         rates=model.rates_table(fitted),
         entries=model.entries_table(fitted),
         notes={
-            "window_start": history.months[0],
+            "window_start": history.months[w0],
             "window_months": fitted.months,
-            "children_in_window": int(fitted.n_children),
+            "children_in_window": int((history.state[:, w0:] >= 0).any(axis=1).sum()),
             "entries_per_month": lam,
             **history.counts,
         },
@@ -205,13 +220,12 @@ def _external_homes(
     return frame
 
 
-def _history_table(history: StateHistory) -> pd.DataFrame:
-    """Children in care at each month end of the window by placement group, with All placements."""
-    g = np.where(history.state >= 0, history.state, len(GROUPS)).astype(np.int64)
-    counts = np.stack(
-        [np.bincount(g[:, m], minlength=len(GROUPS) + 1)[:-1] for m in range(len(history.months))]
-    )
-    frame = pd.DataFrame(counts, index=history.months, columns=list(GROUPS))
+def _history_table(history: StateHistory, w0: int = 0) -> pd.DataFrame:
+    """Children in care at each month end of the window (from month ``w0``) by placement group, with All
+    placements."""
+    g = np.where(history.state[:, w0:] >= 0, history.state[:, w0:], len(GROUPS)).astype(np.int64)
+    counts = np.stack([np.bincount(g[:, m], minlength=len(GROUPS) + 1)[:-1] for m in range(g.shape[1])])
+    frame = pd.DataFrame(counts, index=history.months[w0:], columns=list(GROUPS))
     frame[ALL_PLACEMENTS] = frame.sum(axis=1)
     out = (
         frame.rename_axis("month_end")

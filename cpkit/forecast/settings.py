@@ -9,6 +9,8 @@ forecast:
   horizon_months: 24     # how far ahead (12 to 24)
   simulations: 500       # simulated futures behind the 80% and 95% intervals
   seed: 14               # the same data and settings give the same intervals
+  entries_months: 12     # entries a month are counted over the latest 12 months (0: the whole window)
+  duration_edges: [6, 24] # months in a placement group at which a child's rates change class
   scenarios:
     - name: Entries up 10%
       entries_change: 0.10          # a share: -0.1 is 10% fewer children entering care
@@ -60,6 +62,15 @@ class ForecastSettings:
     # few children borrows strength from the group instead of jumping to 0% or 100%. 24 (two child-years)
     # was chosen from the back tests in benchmarks/bench_forecast.py (0, 6 and 24 tried; see README).
     prior_months: float = 24.0
+    # Months in the current placement group at which a child's rates change class: under 6, 6 to 23, 24
+    # or more. Children settled in a placement group move and leave far less often than those new to it,
+    # so one rate for all over-predicts churn (see cpkit.forecast.model and README "The sufficiency
+    # forecast"); () gives the memoryless model.
+    duration_edges: tuple[int, ...] = (6, 24)
+    # The number of children entering care a month is counted over the latest ``entries_months`` months
+    # (their ages and placements over the whole window), so a rise or fall in entries shows within a
+    # year instead of being averaged over the window; 0 counts over the whole window.
+    entries_months: int = 12
     scenarios: tuple[Scenario, ...] = field(default_factory=tuple)
 
 
@@ -112,6 +123,16 @@ def _scenario(raw: Any, where: str) -> Scenario:
     return out
 
 
+def _edges(raw: Any) -> tuple[int, ...]:
+    key = "forecast.duration_edges"
+    if not isinstance(raw, (list, tuple)):
+        raise ValueError(f"{key} must be a list of months like [6, 24], not {raw!r}")
+    edges = tuple(int(_number(v, key, 1, 120, integer=True)) for v in raw)
+    if list(edges) != sorted(set(edges)):
+        raise ValueError(f"{key} must rise, each month once, not {list(raw)!r}")
+    return edges
+
+
 def parse_forecast_settings(raw: Any) -> ForecastSettings:
     """Validate the ``forecast:`` mapping into settings; ``ValueError`` names the bad key."""
     if raw is None:
@@ -149,5 +170,9 @@ def parse_forecast_settings(raw: Any) -> ForecastSettings:
         ),
         seed=int(_number(raw.get("seed", 14), "forecast.seed", 0, 2**32 - 1, integer=True)),
         prior_months=_number(raw.get("prior_months", 24.0), "forecast.prior_months", 0, 1000),
+        entries_months=int(
+            _number(raw.get("entries_months", 12), "forecast.entries_months", 0, 120, integer=True)
+        ),
+        duration_edges=_edges(raw.get("duration_edges", [6, 24])),
         scenarios=scenarios,
     )

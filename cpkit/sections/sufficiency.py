@@ -20,8 +20,9 @@ import pandas as pd
 
 from cpkit.care import inhouse_share
 from cpkit.config import Config, Period
-from cpkit.forecast import Forecast
+from cpkit.forecast import Forecast, ForecastSettings
 from cpkit.forecast.backtest import accuracy, as_at, backtest
+from cpkit.forecast.model import class_labels
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import is_small, suppress_counts
@@ -197,6 +198,26 @@ def scenario_sentences(result: Forecast, config: Config) -> list[str]:
     return out
 
 
+def _duration_words(settings: ForecastSettings) -> str:
+    """The months-in-placement classes in words ("" for the memoryless model)."""
+    edges = settings.duration_edges
+    if not edges:
+        return ""
+    labels = ", ".join(class_labels(edges))
+    return (
+        ", told apart by how long they had been in that type of placement "
+        f"({labels} months: children settled in a placement move and leave far less often)"
+    )
+
+
+def _entries_period(result: Forecast) -> str:
+    """ "the last 12 months" or "the whole period": what the entries a month were counted over."""
+    recent = result.settings.entries_months
+    if 0 < recent < result.notes["window_months"]:
+        return f"the last {recent} months"
+    return "the whole period"
+
+
 def method_text(result: Forecast, config: Config) -> str:
     """How the forecast is made, in plain words, with the window and the numbers it rests on."""
     s, notes = result.settings, result.notes
@@ -207,8 +228,9 @@ def method_text(result: Forecast, config: Config) -> str:
     text = (
         f"The forecast follows every child in the council's returns from {start} to "
         f"{day_label(result.as_of)} ({notes['window_months']} months) month by month: how often children of "
-        "each age band moved from one type of placement to another or left care, and how many children "
-        f"entered care each month ({entries_text} on average), at what age and into "
+        f"each age band moved from one type of placement to another or left care{_duration_words(s)}, and how "
+        "many children entered care each "
+        f"month ({entries_text} on average over {_entries_period(result)}), at what age and into "
         "which type of placement. It then carries today's children forward a month at a time at those rates, "
         "adds new entrants, moves children into the next age band on their birthday and ends care at 18. "
         f"To show how sure it is, it repeats this {s.simulations:,} times, each time re-estimating the rates "

@@ -20,6 +20,7 @@ from .conftest import build
 AS_OF = "2025-03-31"
 FOSTER = "Foster placements"
 HOMES = "Secure homes and children's homes"
+SETTLED = "24 or more"  # months in the placement group: every child here placed since 2020
 
 
 def settings(**kw) -> ForecastSettings:
@@ -63,12 +64,12 @@ def closed_cohort():
 
 def test_closed_cohort_rates_are_exits_over_child_months():
     f = forecast(closed_cohort(), AS_OF, settings())
-    r = f.rates.set_index(["age_band", "from_group", "to"])
-    row = r.loc[("10 to 15", FOSTER, "Out of care")]
+    r = f.rates.set_index(["age_band", "months_in_group", "from_group", "to"])
+    row = r.loc[("10 to 15", SETTLED, FOSTER, "Out of care")]
     assert row["moves"] == 4
     assert row["child_months"] == 218
     assert row["rate"] == pytest.approx(4 / 218)
-    assert r.loc[("10 to 15", FOSTER, FOSTER), "rate"] == pytest.approx(214 / 218)
+    assert r.loc[("10 to 15", SETTLED, FOSTER, FOSTER), "rate"] == pytest.approx(214 / 218)
     assert f.notes["entries_per_month"] == 0
 
 
@@ -147,9 +148,9 @@ def test_care_ends_at_18_and_18th_birthday_exits_are_not_counted_as_leaving_rate
         ("G", "01/01/2020", None, "U4"),
     ]
     f = forecast(build(eps, dobs), AS_OF, settings(simulations=200))
-    r = f.rates.set_index(["age_band", "from_group", "to"])
-    assert r.loc[("16 to 17", FOSTER, "Out of care"), "moves"] == 0
-    assert r.loc[("16 to 17", FOSTER, "Out of care"), "child_months"] == 29
+    r = f.rates.set_index(["age_band", "months_in_group", "from_group", "to"])
+    assert r.loc[("16 to 17", SETTLED, FOSTER, "Out of care"), "moves"] == 0
+    assert r.loc[("16 to 17", SETTLED, FOSTER, "Out of care"), "child_months"] == 29
     for month, n in (("2025-05-31", 2), ("2025-06-30", 1), ("2025-12-31", 1), ("2026-01-31", 0)):
         row = central(f, FOSTER, month)
         assert row["central"] == pytest.approx(n), month
@@ -242,9 +243,9 @@ def test_a_child_a_later_return_lost_is_unobserved_not_in_care_and_not_a_leaver(
     assert h.counts["lost"] == 1
     assert list((h.state >= 0).sum(axis=0)[[0, 1, -1]]) == [2, 1, 1]
     f = forecast(data, AS_OF, settings(simulations=100))
-    r = f.rates.set_index(["age_band", "from_group", "to"])
-    assert r.loc[("10 to 15", FOSTER, "Out of care"), "moves"] == 0
-    assert r.loc[("10 to 15", FOSTER, "Out of care"), "child_months"] == 12
+    r = f.rates.set_index(["age_band", "months_in_group", "from_group", "to"])
+    assert r.loc[("10 to 15", SETTLED, FOSTER, "Out of care"), "moves"] == 0
+    assert r.loc[("10 to 15", SETTLED, FOSTER, "Out of care"), "child_months"] == 12
     assert f.now()[FOSTER] == 1
 
 

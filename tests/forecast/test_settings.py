@@ -22,6 +22,13 @@ def load(tmp_path, text: str) -> Config:
 def test_defaults_without_a_forecast_key():
     s = Config().forecast
     assert (s.window_years, s.horizon_months, s.scenarios) == (3, 24, ())
+    assert (s.duration_edges, s.entries_months) == ((6, 24), 12)
+
+
+def test_the_model_settings_are_read(tmp_path):
+    cfg = load(tmp_path, "forecast:\n  duration_edges: [3, 12, 36]\n  entries_months: 0\n")
+    assert (cfg.forecast.duration_edges, cfg.forecast.entries_months) == ((3, 12, 36), 0)
+    assert load(tmp_path, "forecast:\n  duration_edges: []\n").forecast.duration_edges == ()
 
 
 def test_scenarios_are_read_with_their_settings(tmp_path):
@@ -62,6 +69,9 @@ def test_scenarios_are_read_with_their_settings(tmp_path):
             "share a name",
         ),
         ("forecast: 3\n", "forecast must be a mapping"),
+        ("forecast:\n  duration_edges: [24, 6]\n", "forecast.duration_edges must rise"),
+        ("forecast:\n  duration_edges: 6\n", "forecast.duration_edges must be a list"),
+        ("forecast:\n  entries_months: 6.5\n", "forecast.entries_months must be a whole number"),
     ],
 )
 def test_bad_settings_name_the_file_and_key(tmp_path, text, message):
