@@ -94,8 +94,8 @@ def fit(
 
     Each move is keyed by the child's age band, months-in-group class (``edges``) and group at t.
     """
-    st, age = history.state, history.age.astype(np.int64)
-    cls = clock_class(history.months_in_group(), edges)
+    st, age = history.state, history.age  # int16: converted a month at a time, not all at once
+    clock = history.months_in_group()
     n_children, n_months = st.shape
     D = len(edges) + 1
     keys, childs, entry_c, entry_a, entry_g, entry_t = [], [], [], [], [], []
@@ -106,11 +106,11 @@ def fit(
         c = np.nonzero(move)[0]
         to = np.where(nxt[c] >= 0, nxt[c], G).astype(np.int64)
         band = BAND_OF_AGE[age[c, t]].astype(np.int64)
-        keys.append(((band * D + cls[c, t]) * G + now[c]) * K + to)
+        keys.append(((band * D + clock_class(clock[c, t], edges)) * G + now[c]) * K + to)
         childs.append(c)
         enter = np.nonzero((now == OUT) & (nxt >= 0))[0]
         entry_c.append(enter)
-        entry_a.append(age[enter, t + 1])
+        entry_a.append(age[enter, t + 1].astype(np.int64))
         entry_g.append(nxt[enter].astype(np.int64))
         entry_t.append(np.full(len(enter), t - first_pair, dtype=np.int64))
     key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
