@@ -186,10 +186,10 @@ def value_text(value: float | None, unit: str, config: Config, hidden: bool = Fa
         rule = Rule.of(config)
         return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
     if unit == "percent":
-        return f"{value:.1f}%"
+        return f"{judgement.printed(value, 1)}%"
     if unit == "number":
         return suppress_value(value, config.small_number_threshold, config.suppression_symbol)
-    return f"{value:,.1f}"
+    return judgement.printed(value, 1)
 
 
 def change_text(change: float | None, unit: str, hidden: bool) -> str:
@@ -197,8 +197,8 @@ def change_text(change: float | None, unit: str, hidden: bool) -> str:
     if change is None or pd.isna(change) or hidden:
         return ""
     if unit == "percent":
-        return f"{change:+.1f} points"
-    return f"{change:+,.0f}" if unit == "number" else f"{change:+,.1f}"
+        return f"{judgement.printed_change(change, 1)} points"
+    return judgement.printed_change(change, 0 if unit == "number" else 1)
 
 
 def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tuple[pd.DataFrame, dict]:
@@ -331,7 +331,11 @@ def education_chart(figures: pd.DataFrame, period: Period) -> tuple[plt.Figure, 
             ]
             bars = ax.barh(y + offset, values, h, label=label, color=colour, hatch=hatch, edgecolor="white")
             for bar, v, hid, t in zip(bars, pct[col], hides, pct["target"], strict=True):
-                text = "" if v is None or pd.isna(v) else (SECONDARY_SYMBOL if hid else f"{v:.1f}%")
+                text = (
+                    ""
+                    if v is None or pd.isna(v)
+                    else (SECONDARY_SYMBOL if hid else f"{judgement.printed(v, 1)}%")
+                )
                 x = max(bar.get_width(), 0 if t is None or pd.isna(t) else t)  # clear of the target line
                 ax.annotate(
                     text,
@@ -375,5 +379,7 @@ def chart_alt(pct: pd.DataFrame, period: Period) -> str:
     for word, label, pick in ((IMPROVED, "improved most", np.argmax), (WORSE, "worsened most", np.argmin)):
         if (shown["direction"] == word).any():
             r = shown.iloc[int(pick(gain))]
-            parts.append(f"{r['indicator']} {label}, from {r['previous']:.1f}% to {r['current']:.1f}%.")
+            parts.append(
+                f"{r['indicator']} {label}, from {judgement.printed(r['previous'], 1)}% to {judgement.printed(r['current'], 1)}%."
+            )
     return " ".join(parts)
