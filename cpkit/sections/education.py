@@ -6,8 +6,10 @@ last year's, with a direction of travel that follows the indicator's polarity, a
 with a RAG written as text:
 
 - **Met**: at or better than the target (at or above for "high is good", at or below for "low is good");
-- **Within 5 points**: short of the target by no more than 5 percentage points (percentages) or 5 points
-  (scores); for counts, days, rates and distances, by no more than 5% of the target;
+- **Close to target**: short of the target by no more than ``judgement.amber_points`` percentage points
+  (percentages) or points (scores), default 5; for counts, days, rates and distances, by no more than
+  ``judgement.amber_share`` of the target, default 5% (the label names no number, as the settings choose it;
+  the table's note and the sentence give the council's figures);
 - **Missed**: further short than that. No RAG without a target or for a neutral indicator.
 
 The table, the chart and the sentences are all built from ``education_figures``, so they agree.
@@ -31,7 +33,7 @@ from cpkit.present.narrative import Narrative
 
 THEME = "education"
 
-MET, NEAR, MISSED = "Met", "Within 5 points", "Missed"
+MET, NEAR, MISSED = "Met", "Close to target", "Missed"
 RAG_CLASSES = {MET: "rag rag-met", NEAR: "rag rag-near", MISSED: "rag rag-missed"}
 IMPROVED, WORSE, SAME = "Improved", "Worse", "About the same"
 RAG_WORDS = {judgement.GREEN: MET, judgement.AMBER: NEAR, judgement.RED: MISSED}
@@ -46,7 +48,7 @@ def _decimals(unit: str) -> int:
 def rag(
     value: float | None, target: float | None, polarity: str, unit: str, config: Config | None = None
 ) -> str | None:
-    """Met / Within 5 points / Missed against ``target``: the one rule's Green / Amber / Red
+    """Met / Close to target / Missed against ``target``: the one rule's Green / Amber / Red
     (``cpkit.present.judgement.rag``, at the printed precision); None if no RAG applies."""
     status = judgement.rag(
         value, target, polarity, unit, _decimals(unit), judgement.Thresholds.from_config(config)
@@ -66,6 +68,11 @@ def direction(
         previous, current, polarity, _decimals(unit), judgement.Thresholds.from_config(config)
     )
     return DIRECTION_WORDS.get(way.verdict, "")
+
+
+def amber_text(config: Config | None) -> str:
+    """What "close to target" means under the council's settings ("up to 5 percentage points ...")."""
+    return judgement.amber_words(judgement.Thresholds.from_config(config))
 
 
 def read_education(path: Path, period: Period) -> pd.DataFrame | None:
