@@ -270,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         return args.func(args)
-    except (CpkitError, FileNotFoundError, ValueError) as exc:
-        # CpkitError: the kit's own; a missing file or a refused value elsewhere also carries its message
+    except (CpkitError, FileNotFoundError) as exc:
+        # CpkitError: the kit's own, refusing an input with a message saying which and where; a file the
+        # system could not find names its path. Any other exception (a ValueError from deep inside pandas
+        # included) is a bug, reported as one below, not dressed up as a problem with the user's data.
         log.debug("failed", exc_info=True)
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number

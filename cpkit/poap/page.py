@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.errors import InputError
 from cpkit.poap import measures as m
 from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
 from cpkit.present.disclosure import Ledger, Rule
@@ -137,7 +138,7 @@ def build_page(
 ) -> Page:
     """The quarter's page from the council's data folder (returns, the newest in-year extract, KPIs, tracker)."""
     if period.kind != "quarter":
-        raise ValueError(f"a Performance on a Page is for a quarter, not {period.label}")
+        raise InputError(f"a Performance on a Page is for a quarter, not {period.label}")
     notes: list[str] = []
     extract = latest_extract(data_dir)
     if data is None:

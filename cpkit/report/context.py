@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period
+from cpkit.errors import InputError
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
 
@@ -98,7 +99,7 @@ def open_section(
     """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
     data = Path(data_dir).resolve()
     if not data.is_dir():
-        raise FileNotFoundError(f"data folder not found: {data}")
+        raise InputError(f"data folder not found: {data}")
     config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
     return SectionContext(
         section=section,
