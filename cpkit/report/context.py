@@ -17,6 +17,8 @@ from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cpkit.figures import Figures
 
 SSDA903_DIR = "ssda903"
@@ -61,6 +63,14 @@ class SectionContext:
             self.data_dir / SSDA903_DIR
         ).is_dir()
         return build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
+
+    @cached_property
+    def postcodes(self) -> pd.DataFrame | None:
+        """The postcode directory's rows for the returns' postcodes, looked up once by the prepare step
+        (``cpkit.report.cache.save_postcodes``); ``None`` without a cache (a section then looks them up)."""
+        from cpkit.report.cache import read_postcodes
+
+        return read_postcodes(self.cache_dir)
 
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""
