@@ -179,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail on any error-severity data problem (default: set such rows aside, count and show them, "
         "and fail only when the report year's tables or required columns are missing or unreadable)",
     )
-    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument(
+        "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
+    )
     rep.set_defaults(func=_report)
 
     poap = sub.add_parser(
@@ -206,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     poap.add_argument(
         "--timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)"
     )
-    poap.add_argument("--quiet", action="store_true", help="no progress bar")
+    poap.add_argument(
+        "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
+    )
     poap.set_defaults(func=_poap)
 
     smp = sub.add_parser(

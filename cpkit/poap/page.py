@@ -20,6 +20,7 @@ from cpkit.config import Config, Period
 from cpkit.poap import measures as m
 from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
 from cpkit.present.disclosure import Ledger, Rule
+from cpkit.present.judgement import printed
 from cpkit.ssda903.model import Data903
 
 TREND_QUARTERS = 8
@@ -120,12 +121,10 @@ ROW_COLUMNS = ["measure", "label", "source", "unit", "polarity", "target", "engl
 
 def fmt(value: float, unit: str) -> str:
     if unit == "percent":
-        return f"{value:.0f}%"
-    if unit == "rate_per_10k":
-        return f"{value:.0f}"
+        return f"{printed(value)}%"
     if unit == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.0f}"
+        return f"{printed(value)} days"
+    return printed(value)
 
 
 def build_page(

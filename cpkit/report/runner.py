@@ -588,8 +588,11 @@ def _run_in_workers(
 
 
 def _progress(bar, run: SectionRun) -> None:  # noqa: ANN001 - tqdm bar
+    """One section done: the bar moves on and says how it went; with ``--quiet`` (bar disabled) nothing is
+    printed, as a scheduled run wants only the outcome (a failure is reported in full at the end)."""
     bar.update(1)
-    bar.write(f"  {run.name}: {'ok' if run.ok else 'FAILED'} ({run.seconds:.1f} s)", file=sys.stderr)
+    if not bar.disable:
+        bar.write(f"  {run.name}: {'ok' if run.ok else 'FAILED'} ({run.seconds:.1f} s)", file=sys.stderr)
 
 
 def _failure_message(failed: list[SectionRun], analyst_dir: Path) -> str:
