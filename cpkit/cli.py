@@ -17,11 +17,10 @@ import sys
 from pathlib import Path
 
 from cpkit.errors import CpkitError
+from cpkit.resources import SAMPLE_DIR as SAMPLE
+from cpkit.resources import default_out_dir, default_sample_out
 
 log = logging.getLogger("cpkit")
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -156,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     _period_arg(rep)
     _data_arg(rep)
     rep.add_argument(
-        "--out", default=str(ROOT / "reports"), help="where report folders go (default: reports/)"
+        "--out",
+        default=str(default_out_dir()),
+        help="where report folders go (default: reports/ in a checkout, ./reports when installed)",
     )
     rep.add_argument(
         "--sections",
@@ -199,7 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     poap.add_argument("--data", default=str(SAMPLE), help="the council's data folder (default: the sample)")
     poap.add_argument(
-        "--out", default=str(ROOT / "reports"), help="where report folders go (default: reports/)"
+        "--out",
+        default=str(default_out_dir()),
+        help="where report folders go (default: reports/ in a checkout, ./reports when installed)",
     )
     poap.add_argument("--config", default=None, help="council settings YAML (default: <data>/cpkit.yaml)")
     poap.add_argument(
@@ -216,7 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the synthetic sample data",
         description="Write synthetic SSDA903 returns, action plan, KPIs and benchmarks.",
     )
-    smp.add_argument("--out", default=str(SAMPLE), help="folder to write (default: data/sample)")
+    smp.add_argument(
+        "--out",
+        default=str(default_sample_out()),
+        help="folder to write (default: data/sample/ in a checkout, ./data/sample when installed)",
+    )
     smp.add_argument("--seed", type=int, default=2025, help="random seed; the same seed gives the same files")
     smp.set_defaults(func=_sample)
 

@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -51,9 +51,8 @@ from cpkit.report import sections as section_registry
 from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
 from cpkit.report.sections import Section, select
+from cpkit.resources import SAMPLE_DIR, default_out_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = ROOT / "data" / "sample"
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
 PARTIAL_SUFFIX = "-partial"  # --sections with no full report to rebuild: <out>/<year>-partial/
 STOP_GRACE = 5.0  # seconds workers and kernels get to end after SIGTERM before SIGKILL
@@ -92,7 +91,7 @@ class ReportRequest:
     year: int
     period: str = "financial"
     data_dir: Path = SAMPLE_DIR
-    out_dir: Path = ROOT / "reports"
+    out_dir: Path = field(default_factory=default_out_dir)  # the checkout's reports/, else ./reports
     sections: list[str] | None = None
     jobs: int | None = None
     config_file: Path | None = None

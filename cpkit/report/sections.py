@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cpkit.errors import InputError
+from cpkit.resources import NOTEBOOKS_DIR  # the checkout's notebooks/, or the installed kit's copy
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 # The quarterly Performance on a Page: one notebook of its own, outside the annual report's sections.
 POAP_NOTEBOOK = NOTEBOOKS_DIR / "poap" / "performance_on_a_page.ipynb"
 _NAME = re.compile(r"^\d{2}_[a-z0-9_]+$")
