@@ -1,6 +1,6 @@
 # cpkit: two commands do everything on a fresh clone (Python 3.11 and make are all it needs).
 #   make report   set up .venv, then build the report for YEAR (default 2025) from the shipped sample
-#   make test     set up .venv, then lint and run the whole test suite (what CI runs)
+#   make test     set up .venv, then lint and run the whole test suite with coverage (what CI runs)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -75,7 +75,7 @@ lint: $(STAMP)
 test: $(STAMP) browser validator pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --cov=cpkit --cov-report=term
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
@@ -91,4 +91,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
-	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache .coverage .coverage.*

@@ -1,13 +1,13 @@
 """Time the full sample report against its floor, and print the ratio (target: at most 1.5).
 
 - **report**: ``build_report`` on the shipped sample, every section, as ``cpkit report`` runs it (sections
-  in parallel kernels, one per core);
+  on one worker per core, each keeping one kernel for the sections it runs);
 - **floor**: the same computations with none of the machinery: the prepare step (read, check, cache the
   returns and build the figures table) and every section notebook's code run one after another in this one
   plain Python process, plus one kernel start (a report cannot start fewer) and the HTML rendering of the
   executed notebooks (pages, the single document and the workbook, ``write_site``).
 
-The ratio is what the notebook machinery (papermill, a kernel per section, importing the kit in each)
+The ratio is what the notebook machinery (papermill, a kernel per worker, importing the kit in each)
 costs over doing the work once. Run it on a quiet machine: it measures wall time.
 
     .venv/bin/python benchmarks/bench_report.py

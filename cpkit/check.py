@@ -37,6 +37,21 @@ class Findings:
     notes: list[str] = field(default_factory=list)  # optional inputs missing or unreadable, settings warnings
 
 
+def where(file: object, row: object, column: object) -> str:
+    """ "episodes.csv, row 12, column DECOM", leaving out what a problem has not got (a whole-file
+    problem has no row; a missing table has no file), rather than printing "row <NA>, column nan"."""
+    parts = [str(file) if not _blank(file) else "(no file)"]
+    if not _blank(row):
+        parts.append(f"row {int(float(row))}" if str(row).replace(".", "", 1).isdigit() else f"row {row}")
+    if not _blank(column):
+        parts.append(f"column {column}")
+    return ", ".join(parts)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or str(value).strip() in ("", "nan", "NaN", "<NA>", "None")
+
+
 def _latest_year(data: object) -> int:
     from cpkit.report.prepare import return_years
 
@@ -143,7 +158,7 @@ def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: obje
         shown = f.ssda903.head(limit)
         say(f"\nFirst {len(shown)} of {len(f.ssda903)} problem(s) (file, row, column):")
         for p in shown.itertuples(index=False):
-            say(f"  {p.severity:7} {p.file}, row {p.row}, column {p.column}: {p.message}")
+            say(f"  {p.severity:7} {where(p.file, p.row, p.column)}: {p.message}")
     if len(f.set_aside):
         say(f"\n{len(f.set_aside)} input row(s) set aside while reading, by reason:")
         counts = f.set_aside.groupby(["table", "reason"]).size().rename("rows").reset_index()

@@ -17,11 +17,10 @@ import sys
 from pathlib import Path
 
 from cpkit.errors import CpkitError
+from cpkit.resources import SAMPLE_DIR as SAMPLE
+from cpkit.resources import default_out_dir, default_sample_out
 
 log = logging.getLogger("cpkit")
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -156,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     _period_arg(rep)
     _data_arg(rep)
     rep.add_argument(
-        "--out", default=str(ROOT / "reports"), help="where report folders go (default: reports/)"
+        "--out",
+        default=str(default_out_dir()),
+        help="where report folders go (default: reports/ in a checkout, ./reports when installed)",
     )
     rep.add_argument(
         "--sections",
@@ -178,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail on any error-severity data problem (default: set such rows aside, count and show them, "
         "and fail only when the report year's tables or required columns are missing or unreadable)",
     )
-    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument(
+        "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
+    )
     rep.set_defaults(func=_report)
 
     poap = sub.add_parser(
@@ -197,13 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     poap.add_argument("--data", default=str(SAMPLE), help="the council's data folder (default: the sample)")
     poap.add_argument(
-        "--out", default=str(ROOT / "reports"), help="where report folders go (default: reports/)"
+        "--out",
+        default=str(default_out_dir()),
+        help="where report folders go (default: reports/ in a checkout, ./reports when installed)",
     )
     poap.add_argument("--config", default=None, help="council settings YAML (default: <data>/cpkit.yaml)")
     poap.add_argument(
         "--timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)"
     )
-    poap.add_argument("--quiet", action="store_true", help="no progress bar")
+    poap.add_argument(
+        "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
+    )
     poap.set_defaults(func=_poap)
 
     smp = sub.add_parser(
@@ -212,7 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the synthetic sample data",
         description="Write synthetic SSDA903 returns, action plan, KPIs and benchmarks.",
     )
-    smp.add_argument("--out", default=str(SAMPLE), help="folder to write (default: data/sample)")
+    smp.add_argument(
+        "--out",
+        default=str(default_sample_out()),
+        help="folder to write (default: data/sample/ in a checkout, ./data/sample when installed)",
+    )
     smp.add_argument("--seed", type=int, default=2025, help="random seed; the same seed gives the same files")
     smp.set_defaults(func=_sample)
 
@@ -266,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         return args.func(args)
-    except (CpkitError, FileNotFoundError, ValueError) as exc:
-        # CpkitError: the kit's own; a missing file or a refused value elsewhere also carries its message
+    except (CpkitError, FileNotFoundError) as exc:
+        # CpkitError: the kit's own, refusing an input with a message saying which and where; a file the
+        # system could not find names its path. Any other exception (a ValueError from deep inside pandas
+        # included) is a bug, reported as one below, not dressed up as a problem with the user's data.
         log.debug("failed", exc_info=True)
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number

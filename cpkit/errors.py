@@ -13,3 +13,9 @@ from __future__ import annotations
 
 class CpkitError(Exception):
     """An expected failure whose message tells the user what is wrong and where."""
+
+
+class InputError(CpkitError, ValueError):
+    """A value from an input file, a setting or the command line that the kit refuses (a period that is
+    not one, a scenario setting out of range, a file that is not what its name says), with the message
+    saying which and where."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Period
-from cpkit.errors import CpkitError
+from cpkit.errors import CpkitError, InputError
 
 
 class KpiError(CpkitError, ValueError):
@@ -75,12 +75,12 @@ def parse_period(text: str) -> tuple[date, date]:
     if m := _CALENDAR.match(text):
         year = int(m.group(1))
         return date(year, 1, 1), date(year, 12, 31)
-    raise ValueError(f"{text!r} is not a period: use 2024-25 (financial year), 2024-25 Q1, 2025-03 or 2025")
+    raise InputError(f"{text!r} is not a period: use 2024-25 (financial year), 2024-25 Q1, 2025-03 or 2025")
 
 
 def _check_next(start_year: int, two_digits: str, text: str) -> None:
     if int(two_digits) != (start_year + 1) % 100:
-        raise ValueError(f"{text!r}: the years of a financial year must follow each other (2024-25)")
+        raise InputError(f"{text!r}: the years of a financial year must follow each other (2024-25)")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -142,7 +142,7 @@ def _number(text: str) -> float | None:
         return None
     if "," in text:
         if not _THOUSANDS.match(text):
-            raise ValueError(
+            raise InputError(
                 f"{text!r} has a comma that is not a thousands separator: write decimals with a point (8.5)"
             )
         text = text.replace(",", "")

@@ -107,6 +107,24 @@ def test_a_settings_error_is_one_line_with_exit_1_and_usage_errors_exit_2(tmp_pa
     assert cli.main(["report", "--year", "2025", "--period", "weekly"]) == 2
 
 
+def test_a_bug_is_not_reported_as_a_problem_with_the_data(tmp_path, capsys, monkeypatch):
+    # A ValueError from deep inside a library is a bug: it says so (and how to get the traceback)
+    # rather than printing pandas' words as if they described the council's data.
+    import cpkit.check
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot reindex on an axis with duplicate labels")
+
+    monkeypatch.setattr(cpkit.check, "check_data", broken)
+    assert cli.main(["check", "--data", str(SAMPLE_DIR), "--year", "2025"]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error ValueError" in err and "--verbose" in err
+    # while the kit's own refusals stay one plain line
+    assert cli.main(["indicators", "--data", str(SAMPLE_DIR), "--year", "2025", "--out", "x.txt"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().endswith("x.txt: write .csv or .xlsx") and "unexpected" not in err
+
+
 def test_verbose_logs_at_debug_level(tmp_path, capsys):
     import logging
 

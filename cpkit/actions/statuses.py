@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from cpkit.actions.text import normalise
+from cpkit.errors import InputError
 
 STATUS_FILE = Path(__file__).with_name("statuses.yaml")
 # Joining words and punctuation between the status and its note: "Complete - now BAU", "Complete but ...".
@@ -43,7 +44,7 @@ class StatusMapping:
         phrases: dict[str, str] = {}
         for status, words in raw["phrases"].items():
             if status not in order:
-                raise ValueError(f"{path}: status {status!r} is not one of {', '.join(order)}")
+                raise InputError(f"{path}: status {status!r} is not one of {', '.join(order)}")
             for word in words:
                 phrases[normalise(str(word))] = status
         notes = {normalise(str(k)): str(v) for k, v in (raw.get("notes") or {}).items()}

@@ -33,6 +33,7 @@ from cpkit.care.placements import inhouse_share, placement_mix
 from cpkit.care.stability import long_term_stability, three_plus_placements
 from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
+from cpkit.errors import InputError
 from cpkit.measures import THEMES, registry
 from cpkit.ssda903.model import Data903
 from cpkit.ssda903.tables import DFE_NAMES
@@ -344,5 +345,5 @@ def write_indicators(df: pd.DataFrame, path: str | Path) -> Path:
     elif path.suffix.lower() == ".xlsx":
         df.to_excel(path, index=False, sheet_name="indicators")
     else:
-        raise ValueError(f"{path}: write .csv or .xlsx")
+        raise InputError(f"{path}: write .csv or .xlsx")
     return path

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cpkit.errors import InputError
+
 MIN_HORIZON, MAX_HORIZON = 12, 24
 
 
@@ -76,37 +78,37 @@ class ForecastSettings:
 
 def _number(value: Any, key: str, low: float, high: float, integer: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{key} must be a number, not {value!r}")
+        raise InputError(f"{key} must be a number, not {value!r}")
     if integer and int(value) != value:
-        raise ValueError(f"{key} must be a whole number, not {value!r}")
+        raise InputError(f"{key} must be a whole number, not {value!r}")
     if not low <= value <= high:
-        raise ValueError(f"{key} must be from {low:g} to {high:g}, not {value!r}")
+        raise InputError(f"{key} must be from {low:g} to {high:g}, not {value!r}")
     return int(value) if integer else float(value)
 
 
 def _scenario(raw: Any, where: str) -> Scenario:
     if not isinstance(raw, dict):
-        raise ValueError(f"{where} must be a mapping with a name, not {raw!r}")
+        raise InputError(f"{where} must be a mapping with a name, not {raw!r}")
     known = {f.name for f in dataclasses.fields(Scenario)}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{where}.name must be some text naming the scenario")
+        raise InputError(f"{where}.name must be some text naming the scenario")
     opens = raw.get("new_home_opens")
     if opens is not None and not isinstance(opens, date):
         try:
             opens = date.fromisoformat(str(opens))
         except ValueError:
-            raise ValueError(
+            raise InputError(
                 f"{where}.new_home_opens must be a date like 2026-01-01, not {opens!r}"
             ) from None
     beds = _number(raw.get("new_home_beds", 0), f"{where}.new_home_beds", 0, 100, integer=True)
     if beds and opens is None:
-        raise ValueError(f"{where}: new_home_beds needs new_home_opens (the date the home opens)")
+        raise InputError(f"{where}: new_home_beds needs new_home_opens (the date the home opens)")
     out = Scenario(
         name=" ".join(name.split()),
         entries_change=_number(raw.get("entries_change", 0.0), f"{where}.entries_change", -0.9, 2.0),
@@ -117,7 +119,7 @@ def _scenario(raw: Any, where: str) -> Scenario:
         new_home_opens=opens,
     )
     if out == Scenario(out.name):
-        raise ValueError(
+        raise InputError(
             f"{where} ({out.name!r}) changes nothing: set entries_change, step_downs_per_year or new_home_beds"
         )
     return out
@@ -140,20 +142,20 @@ def parse_forecast_settings(raw: Any) -> ForecastSettings:
     if isinstance(raw, ForecastSettings):
         return raw
     if not isinstance(raw, dict):
-        raise ValueError(f"forecast must be a mapping of settings, not {raw!r}")
+        raise InputError(f"forecast must be a mapping of settings, not {raw!r}")
     known = {f.name for f in dataclasses.fields(ForecastSettings)}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"unknown setting(s) forecast.{', forecast.'.join(unknown)}; known: {', '.join(sorted(known))}"
         )
     scenarios_raw = raw.get("scenarios") or []
     if not isinstance(scenarios_raw, list):
-        raise ValueError("forecast.scenarios must be a list of scenarios")
+        raise InputError("forecast.scenarios must be a list of scenarios")
     scenarios = tuple(_scenario(s, f"forecast.scenarios[{i}]") for i, s in enumerate(scenarios_raw))
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise ValueError(f"forecast.scenarios: two scenarios share a name ({names})")
+        raise InputError(f"forecast.scenarios: two scenarios share a name ({names})")
     return ForecastSettings(
         window_years=int(_number(raw.get("window_years", 3), "forecast.window_years", 1, 10, integer=True)),
         horizon_months=int(

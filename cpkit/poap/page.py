@@ -17,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.errors import InputError
 from cpkit.poap import measures as m
 from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
 from cpkit.present.disclosure import Ledger, Rule
+from cpkit.present.judgement import printed
 from cpkit.ssda903.model import Data903
 
 TREND_QUARTERS = 8
@@ -120,12 +122,10 @@ ROW_COLUMNS = ["measure", "label", "source", "unit", "polarity", "target", "engl
 
 def fmt(value: float, unit: str) -> str:
     if unit == "percent":
-        return f"{value:.0f}%"
-    if unit == "rate_per_10k":
-        return f"{value:.0f}"
+        return f"{printed(value)}%"
     if unit == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.0f}"
+        return f"{printed(value)} days"
+    return printed(value)
 
 
 def build_page(
@@ -138,7 +138,7 @@ def build_page(
 ) -> Page:
     """The quarter's page from the council's data folder (returns, the newest in-year extract, KPIs, tracker)."""
     if period.kind != "quarter":
-        raise ValueError(f"a Performance on a Page is for a quarter, not {period.label}")
+        raise InputError(f"a Performance on a Page is for a quarter, not {period.label}")
     notes: list[str] = []
     extract = latest_extract(data_dir)
     if data is None:

@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cpkit.present.judgement import printed
+
 log = logging.getLogger(__name__)
 
 SECONDARY_SYMBOL = "[c]"
@@ -110,19 +112,19 @@ class Rule:
             return ""
         if self.share_hidden(numerator, denominator):
             return self.secondary
-        return f"{float(pct):.{decimals}f}%"  # type: ignore[arg-type]
+        return f"{printed(float(pct), decimals)}%"  # type: ignore[arg-type]
 
     def average(self, value: object, group: object, decimals: int = 1) -> str:
         """An average over ``group`` children: hidden (``[c]``) when the group is a small count."""
         if _missing(value) or _missing(group) or not float(group):  # type: ignore[arg-type]
             return ""
-        return self.secondary if self.is_small(group) else f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
+        return self.secondary if self.is_small(group) else printed(float(value), decimals)  # type: ignore[arg-type]
 
     def words(self, n: object) -> str:
         """A count for a sentence: "fewer than 5" for a small one, else the number ("1,234")."""
         if self.is_small(n):
             return f"fewer than {self.threshold}"
-        return f"{float(n):,.0f}"  # type: ignore[arg-type]
+        return printed(float(n))  # type: ignore[arg-type]
 
     def n_of_m(self, n: object, m: object, decimals: int = 0, *, hidden: bool = False) -> str:
         """ "38 of 90 (42%)" for a sentence, worded without any figure the rule hides.
@@ -142,7 +144,7 @@ class Rule:
             return f"some of the {self.words(m_)}"
         if self.is_small(m_ - n_):
             return f"all but fewer than {self.threshold} of {self.words(m_)}"
-        return f"{self.words(n_)} of {self.words(m_)} ({100 * n_ / m_:.{decimals}f}%)"
+        return f"{self.words(n_)} of {self.words(m_)} ({printed(100 * n_ / m_, decimals)}%)"
 
     def is_hidden_text(self, text: object) -> bool:
         """True for a published cell that hides its figure (either symbol)."""

@@ -100,6 +100,19 @@ def at_precision(value: float, decimals: int) -> float:
     return math.copysign(math.floor(x + 0.5 + _EPS) / factor, float(value))
 
 
+def printed(value: float, decimals: int = 0) -> str:
+    """``value`` as the report prints it: rounded by ``at_precision`` (half away from zero, the rule the
+    judgements compare by, so "84.5%" is printed 85% and judged as 85), with thousands separated ("1,235")
+    and no negative zero. Every figure the kit prints goes through here (``fmt_number``, ``fmt_pct``,
+    the disclosure rule's texts), so a printed figure and its judgement never disagree at an exact half."""
+    return f"{at_precision(value, decimals) + 0.0:,.{decimals}f}"
+
+
+def printed_change(value: float, decimals: int = 0) -> str:
+    """A change as printed, with its sign ("+1.5", "-3", "+0"), rounded as ``printed``."""
+    return f"{at_precision(value, decimals) + 0.0:+,.{decimals}f}"
+
+
 # --- Direction of travel -------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ import yaml
 
 from cpkit.config import Config, NarrativeThresholds
 from cpkit.present.disclosure import Rule
+from cpkit.present.judgement import printed
 
 
 class NarrativeError(ValueError):
@@ -75,14 +76,14 @@ def fill(template: str, values: dict[str, Any], where: str = "template") -> str:
 
 def fmt_number(x: float | int, decimals: int = 0) -> str:
     """1234.5 -> "1,235"; the way council papers print numbers."""
-    return f"{x:,.{decimals}f}"
+    return printed(x, decimals)
 
 
 def fmt_pct(x: float | None, decimals: int = 0) -> str:
     """A percentage already on the 0-100 scale: 47.2 -> "47%"."""
     if x is None or pd.isna(x):
         return "not available"
-    return f"{x:.{decimals}f}%"
+    return f"{printed(x, decimals)}%"
 
 
 def fmt_count(n: int | float, threshold: int = 5) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Collection, Mapping
 import pandas as pd
 from IPython.display import display
 
+from cpkit.present.judgement import printed
+
 Formatter = Callable[[object], str]
 
 
@@ -20,7 +22,7 @@ def _fmt(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+        return printed(value, 0 if value.is_integer() else 1)
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, pd.Timestamp):

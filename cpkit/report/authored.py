@@ -118,11 +118,14 @@ class Authored:
 
 
 def markdown_html(text: str) -> str:
-    """Markdown from an input file as HTML: raw HTML is escaped, never passed through; javascript: and
-    other harmful links are dropped (mistune's own filter); tables are allowed."""
+    """Markdown from an input file as HTML: raw HTML is escaped, never passed through; tables are allowed;
+    the result then passes the kit's one allow-list (``cpkit.present.sanitise.clean_commentary_html``, as
+    the analyst's commentary does): only https:, mailto: and in-report links, no images."""
     import mistune
 
-    return str(mistune.create_markdown(escape=True, plugins=["table"])(text))
+    from cpkit.present.sanitise import clean_commentary_html
+
+    return clean_commentary_html(str(mistune.create_markdown(escape=True, plugins=["table"])(text)))
 
 
 def _shift_headings(fragment: str, by: int) -> str:

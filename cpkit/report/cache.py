@@ -10,6 +10,7 @@ import pandas as pd
 from cpkit.ssda903.model import Data903
 
 _EXTRAS = ("issues", "set_aside", "sources")
+POSTCODES = "postcodes.parquet"
 
 
 def save_903(data: Data903, folder: Path) -> Path:
@@ -29,3 +30,26 @@ def read_903(folder: Path) -> Data903:
         e: pd.read_parquet(folder / f"_{e}.parquet") for e in _EXTRAS if (folder / f"_{e}.parquet").exists()
     }
     return Data903(tables=tables, **extras)
+
+
+def save_postcodes(data: Data903, cache_dir: Path) -> pd.DataFrame | None:
+    """The ONS postcode directory's rows for every home and placement postcode in the returns
+    (``cpkit.care.location.postcode_lookup``), so the placements section does not load the directory's
+    postcode areas again (seconds each time); ``None`` if the directory cannot be read (the section then
+    tries itself and says why it cannot show distances)."""
+    from cpkit.care.location import postcode_lookup
+
+    eps = data.episodes
+    try:
+        lookup = postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
+    except (ImportError, OSError):
+        return None
+    path = cache_dir / POSTCODES
+    lookup.to_parquet(path, index=False)
+    return lookup
+
+
+def read_postcodes(cache_dir: Path | None) -> pd.DataFrame | None:
+    """What ``save_postcodes`` wrote, or ``None`` (no cache, or the directory could not be read)."""
+    path = cache_dir / POSTCODES if cache_dir is not None else None
+    return pd.read_parquet(path) if path is not None and path.exists() else None

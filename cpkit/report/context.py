@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period
+from cpkit.errors import InputError
 from cpkit.present.narrative import Narrative
 from cpkit.ssda903.model import Data903
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cpkit.figures import Figures
 
 SSDA903_DIR = "ssda903"
@@ -62,6 +65,14 @@ class SectionContext:
         ).is_dir()
         return build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
 
+    @cached_property
+    def postcodes(self) -> pd.DataFrame | None:
+        """The postcode directory's rows for the returns' postcodes, looked up once by the prepare step
+        (``cpkit.report.cache.save_postcodes``); ``None`` without a cache (a section then looks them up)."""
+        from cpkit.report.cache import read_postcodes
+
+        return read_postcodes(self.cache_dir)
+
     def file(self, setting: str | None, default: str) -> Path:
         """A council file named in config (relative to the data folder) or its default name."""
         return self.config.path_in(self.data_dir, setting, default)
@@ -88,7 +99,7 @@ def open_section(
     """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
     data = Path(data_dir).resolve()
     if not data.is_dir():
-        raise FileNotFoundError(f"data folder not found: {data}")
+        raise InputError(f"data folder not found: {data}")
     config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
     return SectionContext(
         section=section,

@@ -1,7 +1,18 @@
-"""Executing one section notebook with papermill, in a worker process, reporting success or the failure.
+"""Executing section notebooks with papermill, in a worker process, reporting success or the failure.
 
 Kept apart from the runner so a worker imports only what execution needs. A failure is returned, not
 raised, so the runner can report every failed section at once with its cell and exception.
+
+**One warm kernel per worker** (:class:`Kernels`). Starting a kernel and importing pandas, matplotlib and
+the kit in it costs about 2 s on the 2-core machine, as much as most sections' own work, so a worker keeps
+its kernel for the next section it runs. Between sections the kernel's namespace is cleared (IPython's
+``%reset -f``), its figures are closed and its working folder is set to the next notebook's, so a section
+sees what a new kernel would, except for modules already imported: the kit keeps no per-run state in
+modules (its module caches hold code lists, the measure registry and templates; the provenance log of
+files read restarts with each section's ``open_section``). Kernels live only as long as the run that
+started them (their environment carries the run's provenance log folder). After a failed section, a
+timeout or a dead kernel, that kernel is shut down and the next section gets a new one, so a half-run
+cell never carries over. Execution counts are renumbered from 1 in each executed notebook.
 """
 
 from __future__ import annotations
@@ -28,10 +39,101 @@ class SectionRun:
     error: str | None = None  # "ExceptionName: message"
 
 
-def run_section(
+# Run in a kept kernel before each section but its first: a new kernel's state, bar imported modules.
+_RESET = """\
+%reset -f
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _os, _sys
+"""
+
+
+class Kernels:
+    """The kernel a process keeps for the sections it runs (see the module docstring); a context manager
+    that shuts it down on leaving."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
+        self.kernel_name = kernel_name
+        self._manager: Any = None  # jupyter_client KernelManager
+        self._used = False  # has a section run in it since it started
+
+    def __enter__(self) -> Kernels:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ready(self, cwd: Path) -> Any:
+        """A started kernel whose namespace is empty and whose working folder is ``cwd``."""
+        if self._manager is not None and self._used:
+            if not (self._manager.is_alive() and self._reset(cwd)):
+                self.close()
+        if self._manager is None:
+            from jupyter_client.manager import KernelManager
+
+            manager = KernelManager(kernel_name=self.kernel_name)
+            manager.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            self._manager = manager
+        self._used = True
+        return self._manager
+
+    def _reset(self, cwd: Path) -> bool:
+        client = self._manager.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=START_TIMEOUT)
+            reply = client.execute_interactive(
+                _RESET.format(cwd=str(cwd)), silent=True, store_history=False, timeout=60
+            )
+            return reply["content"].get("status") == "ok"
+        except (RuntimeError, TimeoutError):
+            return False
+        finally:
+            client.stop_channels()
+
+    def close(self) -> None:
+        """Shut the kernel down (a failed or timed-out section's kernel is never reused)."""
+        if self._manager is not None:
+            try:
+                self._manager.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - a kernel that already died has nothing left to stop
+                pass
+        self._manager, self._used = None, False
+
+
+_WORKER_KERNELS: Kernels | None = None  # the kept kernel of a section worker process
+
+
+def start_worker() -> None:
+    """Initializer of a section worker process: keep one kernel, shut down when the worker exits
+    (``multiprocessing`` runs its finalizers as a worker ends, after the pool is shut down)."""
+    from multiprocessing import util
+
+    global _WORKER_KERNELS
+    _WORKER_KERNELS = Kernels()
+    util.Finalize(_WORKER_KERNELS, _WORKER_KERNELS.close, exitpriority=10)
+
+
+def run_in_worker(
     name: str, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, timeout: int | None
 ) -> SectionRun:
-    """Run ``notebook`` into ``output``; one retry when the kernel fails to start (ZMQ port races)."""
+    """:func:`run_section` with the worker's kept kernel (see :func:`start_worker`)."""
+    return run_section(name, notebook, output, parameters, cwd, timeout, kernels=_WORKER_KERNELS)
+
+
+def run_section(
+    name: str,
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    cwd: Path,
+    timeout: int | None,
+    kernels: Kernels | None = None,
+) -> SectionRun:
+    """Run ``notebook`` into ``output``, in ``kernels``' kept kernel if given, else a kernel of its own;
+    one retry when the kernel fails to start (ZMQ port races)."""
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -39,6 +141,7 @@ def run_section(
     began = time.monotonic()
     for attempt in (1, 2):
         try:
+            manager = kernels.ready(cwd) if kernels is not None else None
             pm.execute_notebook(
                 str(notebook),
                 str(output),
@@ -48,9 +151,14 @@ def run_section(
                 progress_bar=False,
                 start_timeout=START_TIMEOUT,
                 execution_timeout=timeout,
+                km=manager,
             )
+            if kernels is not None:
+                _renumber(output)
             return SectionRun(name, output, True, time.monotonic() - began)
         except PapermillExecutionError as exc:
+            if kernels is not None:
+                kernels.close()
             return SectionRun(
                 name,
                 output,
@@ -60,6 +168,8 @@ def run_section(
                 error=f"{exc.ename}: {exc.evalue}",
             )
         except (CellTimeoutError, DeadKernelError) as exc:
+            if kernels is not None:
+                kernels.close()
             return SectionRun(
                 name,
                 output,
@@ -69,11 +179,30 @@ def run_section(
                 error=f"{type(exc).__name__}: {exc}".splitlines()[0],
             )
         except RuntimeError as exc:  # kernel did not start (e.g. "Kernel died before replying")
+            if kernels is not None:
+                kernels.close()
             if attempt == 2:
                 return SectionRun(
                     name, output, False, time.monotonic() - began, error=f"kernel failed to start: {exc}"
                 )
     raise AssertionError("unreachable")
+
+
+def _renumber(output: Path) -> None:
+    """Execution counts from 1, as a new kernel would give them (a kept kernel's count runs on)."""
+    import nbformat
+
+    nb = nbformat.read(str(output), as_version=4)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.get("execution_count") is None:
+            continue
+        count += 1
+        cell.execution_count = count
+        for out in cell.get("outputs", []):
+            if "execution_count" in out:
+                out["execution_count"] = count
+    nbformat.write(nb, str(output))
 
 
 def _failed_cell(output: Path) -> tuple[int | None, str | None]:

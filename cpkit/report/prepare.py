@@ -245,7 +245,7 @@ def prepare_data(
     validation rules run on the report year's return and their findings join the listed problems.
     """
     from cpkit.config_checks import check_codes
-    from cpkit.report.cache import save_903
+    from cpkit.report.cache import save_903, save_postcodes
 
     for warning in check_codes(config, data_dir):
         log.warning(warning)
@@ -257,7 +257,8 @@ def prepare_data(
     if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
         from cpkit.figures import build_figures, save_figures
 
-        save_figures(build_figures(data, period, config, data_dir), cache_dir)
+        lookup = save_postcodes(data, cache_dir)  # one look-up for the figures and the placements section
+        save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
     return cache_dir, data.sources
 
 

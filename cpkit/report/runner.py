@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -49,11 +49,10 @@ from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.errors import CpkitError
 from cpkit.report import sections as section_registry
 from cpkit.report.context import SSDA903_DIR
-from cpkit.report.execute import SectionRun, run_section
+from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
 from cpkit.report.sections import Section, select
+from cpkit.resources import SAMPLE_DIR, default_out_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = ROOT / "data" / "sample"
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
 PARTIAL_SUFFIX = "-partial"  # --sections with no full report to rebuild: <out>/<year>-partial/
 STOP_GRACE = 5.0  # seconds workers and kernels get to end after SIGTERM before SIGKILL
@@ -92,7 +91,7 @@ class ReportRequest:
     year: int
     period: str = "financial"
     data_dir: Path = SAMPLE_DIR
-    out_dir: Path = ROOT / "reports"
+    out_dir: Path = field(default_factory=default_out_dir)  # the checkout's reports/, else ./reports
     sections: list[str] | None = None
     jobs: int | None = None
     config_file: Path | None = None
@@ -502,66 +501,81 @@ def check_parameters(sections: list[Section], parameters: dict[str, object]) -> 
 def _execute_all(
     sections: list[Section], parameters: dict[str, object], notebooks_dir: Path, request: ReportRequest
 ) -> list[SectionRun]:
-    """Run the sections in parallel (up to ``jobs``), those marked ``last`` after the rest; the executed
-    notebooks go to ``notebooks_dir``."""
+    """Run the sections in parallel (up to ``jobs`` worker processes, each keeping one warm kernel: see
+    ``cpkit.report.execute``), those marked ``last`` after the rest; the executed notebooks go to
+    ``notebooks_dir``."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, request.jobs or os.cpu_count() or 1)
-    first = [s for s in sections if not s.last]
-    last = [s for s in sections if s.last]
+    jobs = max(1, min(request.jobs or os.cpu_count() or 1, len(sections)))
+    batches = [b for b in ([s for s in sections if not s.last], [s for s in sections if s.last]) if b]
     runs: list[SectionRun] = []
     from tqdm import tqdm
 
     with tqdm(
         total=len(sections), desc="Sections", unit="section", disable=not request.progress, file=sys.stderr
     ) as bar:
-        for batch in (first, last):
-            if not batch:
-                continue
-            runs.extend(_run_batch(batch, parameters, notebooks_dir, jobs, request.timeout, bar))
-            if any(not r.ok for r in runs):
-                break  # the summary reads the others: no point running it after a failure
+        run_batch = _run_in_process if jobs == 1 else _run_in_workers
+        runs = run_batch(batches, parameters, notebooks_dir, jobs, request.timeout, bar)
     order = {s.name: i for i, s in enumerate(sections)}
     return sorted(runs, key=lambda r: order[r.name])
 
 
-def _run_batch(
-    batch: list[Section],
+def _run_in_process(
+    batches: list[list[Section]],
     parameters: dict[str, object],
-    analyst_dir: Path,
+    notebooks_dir: Path,
+    jobs: int,  # noqa: ARG001 - one process
+    timeout: int | None,
+    bar,  # noqa: ANN001 - tqdm bar
+) -> list[SectionRun]:
+    """One section after another in this process's one kept kernel."""
+    runs: list[SectionRun] = []
+    with Kernels() as kernels:
+        for batch in batches:
+            for s in batch:
+                out = notebooks_dir / s.notebook.name
+                runs.append(
+                    run_section(s.name, s.notebook, out, parameters, s.notebook.parent, timeout, kernels)
+                )
+                _progress(bar, runs[-1])
+            if any(not r.ok for r in runs):
+                break  # the summary reads the others: no point running it after a failure
+    return runs
+
+
+def _run_in_workers(
+    batches: list[list[Section]],
+    parameters: dict[str, object],
+    notebooks_dir: Path,
     jobs: int,
     timeout: int | None,
-    bar,
-) -> list[SectionRun]:  # noqa: ANN001 - tqdm bar
-    runs = []
-    if jobs == 1 or len(batch) == 1:
-        for s in batch:
-            runs.append(
-                run_section(
-                    s.name, s.notebook, analyst_dir / s.notebook.name, parameters, s.notebook.parent, timeout
-                )
-            )
-            _progress(bar, runs[-1])
-        return runs
+    bar,  # noqa: ANN001 - tqdm bar
+) -> list[SectionRun]:
+    """The batches one after another on one pool of ``jobs`` worker processes (the last batch reuses the
+    workers' warm kernels)."""
+    runs: list[SectionRun] = []
     # spawn, not fork: a forked copy of a process that has touched ZMQ or threads is not safe
     pool = ProcessPoolExecutor(
-        max_workers=min(jobs, len(batch)), mp_context=multiprocessing.get_context("spawn")
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
     )
     try:
-        futures = [
-            pool.submit(
-                run_section,
-                s.name,
-                s.notebook,
-                analyst_dir / s.notebook.name,
-                parameters,
-                s.notebook.parent,
-                timeout,
-            )
-            for s in batch
-        ]
-        for future in as_completed(futures):
-            runs.append(future.result())
-            _progress(bar, runs[-1])
+        for batch in batches:
+            futures = [
+                pool.submit(
+                    run_in_worker,
+                    s.name,
+                    s.notebook,
+                    notebooks_dir / s.notebook.name,
+                    parameters,
+                    s.notebook.parent,
+                    timeout,
+                )
+                for s in batch
+            ]
+            for future in as_completed(futures):
+                runs.append(future.result())
+                _progress(bar, runs[-1])
+            if any(not r.ok for r in runs):
+                break  # the summary reads the others: no point running it after a failure
     except BaseException:
         # stopped (a signal) or broken: end the workers and their kernels now rather than wait for
         # the sections to finish, as leaving the pool's block would
@@ -569,13 +583,16 @@ def _run_batch(
         pool.shutdown(wait=False, cancel_futures=True)
         end_child_processes(workers)
         raise
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=True)  # each worker shuts its kernel down as it ends
     return runs
 
 
 def _progress(bar, run: SectionRun) -> None:  # noqa: ANN001 - tqdm bar
+    """One section done: the bar moves on and says how it went; with ``--quiet`` (bar disabled) nothing is
+    printed, as a scheduled run wants only the outcome (a failure is reported in full at the end)."""
     bar.update(1)
-    bar.write(f"  {run.name}: {'ok' if run.ok else 'FAILED'} ({run.seconds:.1f} s)", file=sys.stderr)
+    if not bar.disable:
+        bar.write(f"  {run.name}: {'ok' if run.ok else 'FAILED'} ({run.seconds:.1f} s)", file=sys.stderr)
 
 
 def _failure_message(failed: list[SectionRun], analyst_dir: Path) -> str:

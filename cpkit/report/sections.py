@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+from cpkit.errors import InputError
+from cpkit.resources import NOTEBOOKS_DIR  # the checkout's notebooks/, or the installed kit's copy
+
 # The quarterly Performance on a Page: one notebook of its own, outside the annual report's sections.
 POAP_NOTEBOOK = NOTEBOOKS_DIR / "poap" / "performance_on_a_page.ipynb"
 _NAME = re.compile(r"^\d{2}_[a-z0-9_]+$")
@@ -40,7 +42,7 @@ def section_from_notebook(path: Path) -> Section:
     meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("cpkit", {})
     missing = [k for k in ("title", "summary") if not meta.get(k)]
     if missing:
-        raise ValueError(f"{path}: notebook metadata cpkit.{' and cpkit.'.join(missing)} must be set")
+        raise InputError(f"{path}: notebook metadata cpkit.{' and cpkit.'.join(missing)} must be set")
     return Section(path.stem, meta["title"], meta["summary"], bool(meta.get("last", False)), path)
 
 
@@ -62,7 +64,7 @@ def select(names: list[str] | None, registry: tuple[Section, ...] | None = None)
         section = by_name.get(name) or short.get(name)
         if section is None:
             known = ", ".join(s.name for s in registry)
-            raise ValueError(f"unknown section {name!r}; sections are: {known}")
+            raise InputError(f"unknown section {name!r}; sections are: {known}")
         chosen.append(section)
     return [s for s in registry if s in chosen]
 

@@ -9,7 +9,7 @@ The Analysis Function's guidance "Releasing statistics in spreadsheets" asks for
 Function's own package) lays out:
 
 - a **Cover** sheet: title, period, source, publication date, contact, the small-number rule and the
-  shorthand used in cells (``[c]``, ``[x]``, ``[low]`` and the council's small-count symbol);
+  shorthand used in cells (``[c]``, ``[x]`` and the council's small-count symbol);
 - a **Contents** sheet linking every table, and a **Notes** sheet whose notes the table titles cite;
 - **one table per sheet**, marked as an Excel table, its title in A1 and no blank row above it;
 - **one value per cell**: a published "457 (10)" (a neighbours' average and how many councils it averages)
@@ -48,7 +48,6 @@ COVER, CONTENTS, NOTES = "Cover", "Contents", "Notes"
 MAX_SHEET_NAME = 31  # Excel's limit
 NOT_AVAILABLE = "[x]"
 CONFIDENTIAL = SECONDARY_SYMBOL  # the GSS shorthand, as the disclosure module writes it
-LOW = "[low]"
 GROUP_COLUMN = "Group"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
@@ -117,7 +116,6 @@ def shorthand(config: Config) -> list[str]:
         f"{rule.secondary}: confidential: a figure hidden so that a small count cannot be worked out from the "
         "others, or a percentage, average or change based on a hidden or small count.",
         f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
-        f"{LOW}: a figure that rounds to zero but is not zero.",
     ]
 
 
@@ -292,7 +290,7 @@ def build_workbook(
     titles = {s.name: s.title for s in sections}
     tables = [t for s in sections for t in published_tables(by_name[s.name].output, s.name)]
     rule = Rule.of(config)
-    symbols = {rule.symbol, rule.secondary, CONFIDENTIAL, NOT_AVAILABLE, LOW}
+    symbols = {rule.symbol, rule.secondary, CONFIDENTIAL, NOT_AVAILABLE}
     sheets: dict[str, object] = {}
     taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
     unnumbered = 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cpkit.errors import InputError
 from cpkit.sample.care import CareSimulation, Child, Episode
 from cpkit.sample.dice import Dice
 from cpkit.sample.people import age_on, birthday
@@ -54,10 +55,10 @@ def write_903_sample(
     Returns the files written, in order. Same arguments, same bytes.
     """
     if first_year > last_year:
-        raise ValueError(f"first_year {first_year} is after last_year {last_year}")
+        raise InputError(f"first_year {first_year} is after last_year {last_year}")
     last_day = date(last_year, 3, 31)
     if extract_date is not None and (extract_date <= last_day or extract_dir is None):
-        raise ValueError(f"an extract needs a folder and a date after {last_day}, not {extract_date}")
+        raise InputError(f"an extract needs a folder and a date after {last_day}, not {extract_date}")
     children = simulate(seed, first_year, last_year, extract_date)
     cuts = [(Year(year), Path(out_dir) / str(year)) for year in range(first_year, last_year + 1)]
     if extract_date is not None and extract_dir is not None:

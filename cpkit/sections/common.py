@@ -17,6 +17,7 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, is_small, suppress_frame, suppress_value
+from cpkit.present.judgement import printed, printed_change
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.ssda903.model import Data903
 
@@ -192,7 +193,7 @@ def change_text(previous: Figure, current: Figure, config: Config, unit: str = "
     t = config.small_number_threshold
     if hidden(previous, t) or hidden(current, t):
         return "" if not (previous.get("denominator") and current.get("denominator")) else PCT_SYMBOL
-    return f"{round(float(current['pct']) - float(previous['pct']), 1) + 0.0:+.1f}"
+    return printed_change(float(current["pct"]) - float(previous["pct"]), 1)
 
 
 def breakdown_table(
@@ -240,7 +241,7 @@ def paired_bar_chart(
     labels: tuple[str, str],
     xlabel: str,
     title: str,
-    value_format: str = "{:.0f}%",
+    value_format: str = "{}%",
 ) -> plt.Figure:
     """Horizontal bars, last year hatched and this year solid, each labelled with its value.
 
@@ -262,7 +263,7 @@ def paired_bar_chart(
                 y + offset, clean, height, label=label, color=colour, hatch=hatch, edgecolor="white"
             )
             for bar, v in zip(bars, values, strict=True):
-                text = PCT_SYMBOL if v is None or pd.isna(v) else value_format.format(v)
+                text = PCT_SYMBOL if v is None or pd.isna(v) else value_format.format(printed(v))
                 ax.annotate(
                     f"{text} ({label})" if len(categories) == 1 else text,
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2),
@@ -326,7 +327,7 @@ def measure_table(
                 and cur["denominator"]
                 and not (is_small(prev["denominator"], t) or is_small(cur["denominator"], t))
             )
-            out["Change (points)"].append(f"{round(cur['pct'] - prev['pct'], 1) + 0.0:+.1f}" if both else "")
+            out["Change (points)"].append(printed_change(cur["pct"] - prev["pct"], 1) if both else "")
             out[f"Number, {when[1]}"].append("")
         else:
             out["Change (points)"].append(change_text(prev, cur, config))

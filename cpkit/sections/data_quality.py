@@ -21,6 +21,7 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.present.disclosure import Ledger, suppress_value
 from cpkit.present.narrative import Narrative
+from cpkit.resources import INSTALLED
 from cpkit.ssda903.checks import summarise
 
 EFFECT = {"error": "Blocks the report", "warning": "Warning", "info": "For information"}
@@ -91,7 +92,12 @@ RULE_ACTIONS: dict[str, str] = {
     + "check the start date: the earlier return did not have the child in care then.",
     "episode_outside_return_year": CASE_TEAM
     + "check these episodes: they belong to an earlier return's year, which does not have them.",
-    "dfe_validator_unavailable": "Run `make validator` to set up the DfE's validation rules, then check again.",
+    "dfe_validator_unavailable": (
+        "Set CPKIT_VALIDATOR_PYTHON to the python of an environment with csc-validator-be-903 installed, "
+        "then check again."
+        if INSTALLED  # a kit installed from a wheel has no checkout to run `make` in
+        else "Run `make validator` to set up the DfE's validation rules, then check again."
+    ),
     "dfe_validator_failed": "Run `cpkit check` again; if it fails again, report it with the message shown.",
     "dfe_validator_known_wrong": "None needed; the codes are valid in the DfE's guide for the year.",
 }

@@ -6,8 +6,10 @@ last year's, with a direction of travel that follows the indicator's polarity, a
 with a RAG written as text:
 
 - **Met**: at or better than the target (at or above for "high is good", at or below for "low is good");
-- **Within 5 points**: short of the target by no more than 5 percentage points (percentages) or 5 points
-  (scores); for counts, days, rates and distances, by no more than 5% of the target;
+- **Close to target**: short of the target by no more than ``judgement.amber_points`` percentage points
+  (percentages) or points (scores), default 5; for counts, days, rates and distances, by no more than
+  ``judgement.amber_share`` of the target, default 5% (the label names no number, as the settings choose it;
+  the table's note and the sentence give the council's figures);
 - **Missed**: further short than that. No RAG without a target or for a neutral indicator.
 
 The table, the chart and the sentences are all built from ``education_figures``, so they agree.
@@ -31,7 +33,7 @@ from cpkit.present.narrative import Narrative
 
 THEME = "education"
 
-MET, NEAR, MISSED = "Met", "Within 5 points", "Missed"
+MET, NEAR, MISSED = "Met", "Close to target", "Missed"
 RAG_CLASSES = {MET: "rag rag-met", NEAR: "rag rag-near", MISSED: "rag rag-missed"}
 IMPROVED, WORSE, SAME = "Improved", "Worse", "About the same"
 RAG_WORDS = {judgement.GREEN: MET, judgement.AMBER: NEAR, judgement.RED: MISSED}
@@ -46,7 +48,7 @@ def _decimals(unit: str) -> int:
 def rag(
     value: float | None, target: float | None, polarity: str, unit: str, config: Config | None = None
 ) -> str | None:
-    """Met / Within 5 points / Missed against ``target``: the one rule's Green / Amber / Red
+    """Met / Close to target / Missed against ``target``: the one rule's Green / Amber / Red
     (``cpkit.present.judgement.rag``, at the printed precision); None if no RAG applies."""
     status = judgement.rag(
         value, target, polarity, unit, _decimals(unit), judgement.Thresholds.from_config(config)
@@ -66,6 +68,11 @@ def direction(
         previous, current, polarity, _decimals(unit), judgement.Thresholds.from_config(config)
     )
     return DIRECTION_WORDS.get(way.verdict, "")
+
+
+def amber_text(config: Config | None) -> str:
+    """What "close to target" means under the council's settings ("up to 5 percentage points ...")."""
+    return judgement.amber_words(judgement.Thresholds.from_config(config))
 
 
 def read_education(path: Path, period: Period) -> pd.DataFrame | None:
@@ -186,10 +193,10 @@ def value_text(value: float | None, unit: str, config: Config, hidden: bool = Fa
         rule = Rule.of(config)
         return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
     if unit == "percent":
-        return f"{value:.1f}%"
+        return f"{judgement.printed(value, 1)}%"
     if unit == "number":
         return suppress_value(value, config.small_number_threshold, config.suppression_symbol)
-    return f"{value:,.1f}"
+    return judgement.printed(value, 1)
 
 
 def change_text(change: float | None, unit: str, hidden: bool) -> str:
@@ -197,8 +204,8 @@ def change_text(change: float | None, unit: str, hidden: bool) -> str:
     if change is None or pd.isna(change) or hidden:
         return ""
     if unit == "percent":
-        return f"{change:+.1f} points"
-    return f"{change:+,.0f}" if unit == "number" else f"{change:+,.1f}"
+        return f"{judgement.printed_change(change, 1)} points"
+    return judgement.printed_change(change, 0 if unit == "number" else 1)
 
 
 def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tuple[pd.DataFrame, dict]:
@@ -331,7 +338,11 @@ def education_chart(figures: pd.DataFrame, period: Period) -> tuple[plt.Figure, 
             ]
             bars = ax.barh(y + offset, values, h, label=label, color=colour, hatch=hatch, edgecolor="white")
             for bar, v, hid, t in zip(bars, pct[col], hides, pct["target"], strict=True):
-                text = "" if v is None or pd.isna(v) else (SECONDARY_SYMBOL if hid else f"{v:.1f}%")
+                text = (
+                    ""
+                    if v is None or pd.isna(v)
+                    else (SECONDARY_SYMBOL if hid else f"{judgement.printed(v, 1)}%")
+                )
                 x = max(bar.get_width(), 0 if t is None or pd.isna(t) else t)  # clear of the target line
                 ax.annotate(
                     text,
@@ -375,5 +386,7 @@ def chart_alt(pct: pd.DataFrame, period: Period) -> str:
     for word, label, pick in ((IMPROVED, "improved most", np.argmax), (WORSE, "worsened most", np.argmin)):
         if (shown["direction"] == word).any():
             r = shown.iloc[int(pick(gain))]
-            parts.append(f"{r['indicator']} {label}, from {r['previous']:.1f}% to {r['current']:.1f}%.")
+            parts.append(
+                f"{r['indicator']} {label}, from {judgement.printed(r['previous'], 1)}% to {judgement.printed(r['current'], 1)}%."
+            )
     return " ".join(parts)

@@ -21,6 +21,7 @@ from cpkit.present.figure_text import (
     shown,
     visible,
 )
+from cpkit.present.judgement import printed_change
 from cpkit.present.narrative import Narrative, fmt_number
 
 MOVES = 5
@@ -70,7 +71,7 @@ def moves_table(top: pd.DataFrame, card: Headline, config) -> pd.DataFrame:
             "Measure": top["label"].tolist(),
             p.previous().label: [shown(r, config, "previous_") for _, r in top.iterrows()],
             p.label: [shown(r, config) for _, r in top.iterrows()],
-            "Relative change": [f"{100 * x:+.0f}%" for x in top["relative"]],
+            "Relative change": [f"{printed_change(100 * x)}%" for x in top["relative"]],
             "Direction of travel": top["direction_label"].tolist(),
         }
     )

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from cpkit.errors import CpkitError
+from cpkit.errors import CpkitError, InputError
 from cpkit.ssda903.tables import recognise
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".dat"}
@@ -151,7 +151,7 @@ def read_file(file: Path, root: Path | None) -> list[RawFrame]:
 
         return read_xml(file, content, digest, **common)
     if suffix in XLSX_SUFFIXES:
-        raise ValueError(
+        raise InputError(
             f"{file}: not an Excel workbook (an .xlsx file is a zip archive); re-save it from Excel"
         )
     if suffix in CSV_SUFFIXES:
@@ -202,7 +202,7 @@ def _read_csv(
     index, delimiter = find_headings(lines)
     headings = _split(lines[index], delimiter) if index < len(lines) else []
     if not any(h.strip() for h in headings):
-        raise ValueError(f"{file}: no column headings found in its first lines")
+        raise InputError(f"{file}: no column headings found in its first lines")
     data = text.encode("utf-8")
     skip = index + 1
     frame, rows, ragged = _csv_fast(data, len(headings), delimiter, skip)
@@ -278,7 +278,7 @@ def _read_xlsx(
             io.BytesIO(content), sheet_name=None, header=None, dtype=object, engine="openpyxl"
         )
     except Exception as err:  # openpyxl raises many types for a corrupt workbook
-        raise ValueError(f"{file}: could not be opened as an Excel workbook ({err})") from err
+        raise InputError(f"{file}: could not be opened as an Excel workbook ({err})") from err
     out = []
     for sheet, grid in sheets.items():
         grid = grid.dropna(how="all", axis=1)

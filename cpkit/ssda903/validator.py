@@ -21,7 +21,9 @@ whether the report's figures stand is decided by the kit's own checks (``checks.
 
 If the environment is missing, a problem says so (``dfe_validator_unavailable``) and the rest carries
 on. ``CPKIT_DFE_RULES=off`` skips the validator silently (the test suite's report runs use it: one
-run takes tens of seconds); ``CPKIT_VALIDATOR_PYTHON`` points at another interpreter.
+run takes tens of seconds); ``CPKIT_VALIDATOR_PYTHON`` points at another interpreter. A kit installed
+from a wheel has no checkout to hold ``.venv-validator``: there only ``CPKIT_VALIDATOR_PYTHON`` finds the
+rules, and without it the problem says how to set it (``cpkit.resources``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpkit.resources import VALIDATOR_VENV as VENV
 from cpkit.ssda903.issues import make_issues, tidy_issues
 from cpkit.ssda903.model import Data903
 from cpkit.ssda903.tables import (
@@ -48,9 +51,7 @@ from cpkit.ssda903.tables import (
     TABLE_COLUMNS,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("validator_runner.py")
-VENV = ROOT / ".venv-validator"
 # The validator's table names -> the kit's.
 FROM_DFE = {v: k for k, v in DFE_NAMES.items()}
 # The first return year that used M/F/U for sex (1/2 before).
@@ -67,8 +68,34 @@ TIMEOUT = int(os.environ.get("CPKIT_VALIDATOR_TIMEOUT", "1800"))
 def validator_python() -> Path | None:
     """The validator environment's interpreter, or None when it is not set up."""
     given = os.environ.get("CPKIT_VALIDATOR_PYTHON")
-    candidates = [Path(given)] if given else [VENV / "bin" / "python", VENV / "Scripts" / "python.exe"]
+    if given:
+        candidates = [Path(given)]
+    elif VENV is not None:  # a checkout: the environment ``make validator`` set up
+        candidates = [VENV / "bin" / "python", VENV / "Scripts" / "python.exe"]
+    else:  # installed from a wheel: only the variable says where the rules are
+        candidates = []
     return next((p for p in candidates if p.is_file()), None)
+
+
+def _unavailable() -> str:
+    """Why the rules were not run and what to do, for a checkout or an installed kit."""
+    given = os.environ.get("CPKIT_VALIDATOR_PYTHON")
+    if given:
+        where = "or unset it to use .venv-validator (`make validator`)" if VENV is not None else ""
+        return (
+            f"the DfE's validation rules were not run: CPKIT_VALIDATOR_PYTHON ({given}) is not a file; "
+            f"set it to the validator environment's python {where}".rstrip()
+        )
+    if VENV is None:
+        return (
+            "the DfE's validation rules were not run: this installed cpkit has no environment for them; "
+            "set CPKIT_VALIDATOR_PYTHON to the python of an environment (Python 3.9-3.11) with "
+            "csc-validator-be-903==0.1.17 installed"
+        )
+    return (
+        "the DfE's validation rules were not run: their environment (.venv-validator) is not set up; "
+        "run `make validator` (or `make report` / `make test`) to create it"
+    )
 
 
 def _note(rule: str, message: str, year: int | None) -> pd.DataFrame:
@@ -130,12 +157,7 @@ def dfe_findings(
     wanted = [y for y in (present if asked is None else asked) if y in present]
     python = validator_python()
     if python is None:
-        return _note(
-            "dfe_validator_unavailable",
-            "the DfE's validation rules were not run: their environment (.venv-validator) is not set up; "
-            "run `make validator` (or `make report` / `make test`) to create it",
-            max(wanted) if wanted else None,
-        )
+        return _note("dfe_validator_unavailable", _unavailable(), max(wanted) if wanted else None)
     if not wanted:
         return tidy_issues([])
     with tempfile.TemporaryDirectory(prefix="cpkit-dfe-") as tmp:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cpkit.errors import InputError
 from cpkit.ssda903.files import RawFrame
 from cpkit.ssda903.tables import DFE_NAMES, TABLE_COLUMNS, recognise
 
@@ -66,10 +67,10 @@ def read_xml(
     try:
         root = ET.fromstring(content)
     except ET.ParseError as err:
-        raise ValueError(f"{file}: not well-formed XML ({err})") from err
+        raise InputError(f"{file}: not well-formed XML ({err})") from err
     children = [c for c in root if c.tag == "CHILD"]
     if not children:
-        raise ValueError(
+        raise InputError(
             f"{file}: an XML file without CHILD elements is not an SSDA903 return (root <{root.tag}>)"
         )
     rows: dict[str, list[dict[str, str | None]]] = {name: [] for name in TABLE_COLUMNS}

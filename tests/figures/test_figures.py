@@ -174,3 +174,13 @@ def test_a_notebook_run_by_hand_builds_the_table_the_prepare_step_caches(root, t
         2024,
         2025,
     ]
+    # The postcode look-up is made once too (the placements section's distance table reads it): the same
+    # tables as a section that looks the postcodes up itself.
+    from cpkit.sections import placements
+
+    assert cached.postcodes is not None and by_hand.postcodes is None
+    with_cache = placements.location(cached.data, cached.period, cached.config, cached.postcodes)
+    looked_up = placements.location(by_hand.data, by_hand.period, by_hand.config, by_hand.postcodes)
+    assert with_cache["current"]["children"].sum() > 400  # the sample's children in care, all placed
+    for when in ("previous", "current"):
+        pd.testing.assert_frame_equal(with_cache[when], looked_up[when])

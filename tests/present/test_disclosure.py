@@ -70,7 +70,9 @@ def test_a_share_is_hidden_when_numerator_denominator_or_complement_is_small(n, 
 
 def test_an_average_of_a_small_group_is_hidden():
     assert RULE.average(14.25, 4) == "[c]"
-    assert RULE.average(14.25, 5) == "14.2"  # 14.25 rounds half to even at one place
+    assert (
+        RULE.average(14.25, 5) == "14.3"
+    )  # half away from zero, as every printed figure (judgement.printed)
     assert RULE.average(14.0, 0) == ""
 
 

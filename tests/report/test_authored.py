@@ -81,6 +81,24 @@ def test_text_from_the_files_is_data_never_markup(data_dir: Path):
     assert table.find("b") is None
 
 
+def test_authored_markdown_passes_the_kits_allow_list():
+    from cpkit.report.authored import markdown_html
+
+    soup = BeautifulSoup(
+        markdown_html(
+            "See [the strategy](https://example.gov.uk/cp), [old site](http://example.com/x), "
+            "[a page](data:text/html;base64,PHNjcmlwdD4=) and ![a picture](https://example.com/p.png)."
+        ),
+        "html.parser",
+    )
+    links = {a.get_text(): a.get("href") for a in soup.find_all("a")}
+    assert links.get("the strategy") == "https://example.gov.uk/cp"  # https: stays a link
+    assert soup.find("a", href="https://example.gov.uk/cp")["rel"] == ["noopener", "noreferrer"]
+    assert not any(h and h.startswith(("http:", "data:")) for h in links.values())  # never fetched or run
+    assert soup.find("img") is None  # nothing the page would fetch from elsewhere
+    assert "old site" in soup.get_text() and "a page" in soup.get_text()  # the words stay
+
+
 @pytest.mark.parametrize(
     "name, text, message",
     [

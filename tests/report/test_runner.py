@@ -136,6 +136,7 @@ def test_failure_through_the_command_line_exits_non_zero(tmp_path, bad, monkeypa
     assert code == 1
     err = capsys.readouterr().err
     assert "02_bad" in err and "boom in the test section" in err
+    assert "FAILED (" not in err  # --quiet: no per-section progress lines, only the failure report
     assert not (tmp_path / "r" / "2025").exists()
 
 

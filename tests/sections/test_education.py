@@ -23,7 +23,7 @@ CONFIG = Config()
     [
         (95.0, 95.0, "high", "percent", ed.MET),  # exactly on target is met
         (96.0, 95.0, "high", "percent", ed.MET),
-        (90.0, 95.0, "high", "percent", ed.NEAR),  # 5 points short: still within 5 points
+        (90.0, 95.0, "high", "percent", ed.NEAR),  # 5 points short: still close (default 5 points)
         (89.9, 95.0, "high", "percent", ed.MISSED),
         (17.0, 18.0, "low", "percent", ed.MET),  # low is good: under target is met
         (22.7, 18.0, "low", "percent", ed.NEAR),  # 4.7 points over
@@ -38,6 +38,16 @@ CONFIG = Config()
 )
 def test_rag_against_target(value, target, polarity, unit, expected):
     assert ed.rag(value, target, polarity, unit) == expected
+
+
+def test_close_to_target_follows_the_council_s_setting():
+    from cpkit.config import JudgementSettings
+
+    strict = Config(judgement=JudgementSettings(amber_points=3.0))
+    assert ed.rag(92.0, 95.0, "high", "percent", strict) == ed.NEAR  # 3 points short
+    assert ed.rag(91.9, 95.0, "high", "percent", strict) == ed.MISSED  # 5 points would have been close
+    assert ed.amber_text(strict).startswith("up to 3 percentage points")
+    assert "5" not in ed.NEAR  # the label itself names no threshold
 
 
 @pytest.mark.parametrize(
@@ -104,8 +114,7 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
 
     sentences = ed.education_sentences(figures, P2025, Narrative(config=CONFIG))
     assert sentences[0] == (
-        "Of the 4 education measures with a target, 1 met it in 2024-25, 0 were within 5 "
-        "points of it and 3 missed it."
+        "Of the 4 education measures with a target, 1 met it in 2024-25, 0 were close to it and 3 missed it."
     )
     assert sentences[1] == (
         "Attendance fell, from 93.6% in 2023-24 to 87.4% in 2024-25, a decline. The target was 93.0%: missed."

@@ -1,0 +1,106 @@
+"""A worker keeps one kernel for the sections it runs (``cpkit.report.execute.Kernels``): each section must
+still see what a new kernel would give it, and a failed section's kernel must never be used again."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import nbformat
+import psutil
+import pytest
+
+from cpkit.report.execute import Kernels, run_section
+
+from .notebooks import GOOD_BODY, write_notebook
+
+pytestmark = pytest.mark.slow
+
+RECORD = """import json, os
+leaked = sorted(n for n in ("secret", "figure_count") if n in globals())
+import matplotlib.pyplot as plt
+json.dump({{"pid": os.getpid(), "cwd": os.getcwd(), "leaked": leaked, "open_figures": len(plt.get_fignums())}},
+          open({out!r}, "w"))
+secret = "a child's name"
+fig, ax = plt.subplots()  # left open on purpose
+figure_count = 1"""
+
+
+def _run(kernels, tmp_path, name, body, folder="a"):
+    notebook = write_notebook(tmp_path / folder / f"{name}.ipynb", body)
+    (tmp_path / "out").mkdir(exist_ok=True)
+    return run_section(name, notebook, tmp_path / "out" / f"{name}.ipynb", {}, notebook.parent, 120, kernels)
+
+
+def _record(tmp_path, name):
+    return json.loads((tmp_path / f"{name}.json").read_text())
+
+
+def test_a_kept_kernel_gives_each_section_a_clean_start(tmp_path):
+    with Kernels() as kernels:
+        first = _run(kernels, tmp_path, "first", RECORD.format(out=str(tmp_path / "first.json")))
+        second = _run(kernels, tmp_path, "second", RECORD.format(out=str(tmp_path / "second.json")), "b")
+    assert first.ok and second.ok, (first.error, second.error)
+    a, b = _record(tmp_path, "first"), _record(tmp_path, "second")
+    assert a["pid"] == b["pid"]  # the same kernel ran both
+    assert b["leaked"] == []  # nothing the first section defined is visible to the second
+    assert b["open_figures"] == 0  # nor its figures
+    assert b["cwd"] == str(tmp_path / "b")  # and it runs in its own notebook's folder
+    counts = [
+        c.execution_count
+        for c in nbformat.read(str(second.output), as_version=4).cells
+        if c.cell_type == "code"
+    ]
+    assert counts == list(range(1, len(counts) + 1))  # numbered as a new kernel would number them
+
+
+def test_a_failed_section_s_kernel_is_replaced_and_none_is_left_running(tmp_path):
+    me = psutil.Process(os.getpid())
+    before = {p.pid for p in me.children(recursive=True)}
+    with Kernels() as kernels:
+        first = _run(kernels, tmp_path, "first", RECORD.format(out=str(tmp_path / "first.json")))
+        failed = _run(kernels, tmp_path, "failed", "raise ValueError('the section broke')")
+        after = _run(kernels, tmp_path, "after", RECORD.format(out=str(tmp_path / "after.json")))
+    assert first.ok and not failed.ok and after.ok
+    assert failed.error == "ValueError: the section broke"
+    assert _record(tmp_path, "first")["pid"] != _record(tmp_path, "after")["pid"]
+    left = {p.pid for p in me.children(recursive=True) if p.is_running()} - before
+    assert not [
+        p for p in left if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+    ]
+
+
+def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path):
+    """Four sections on two workers run in at most two kernels, the summary (run last) in one of them,
+    and when the report is written no kernel is left running."""
+    from cpkit.report.runner import build_report
+    from cpkit.report.sections import Section
+
+    from .test_runner import _request
+
+    record = "\nimport os\nopen({!r}, 'w').write(str(os.getpid()))"
+    registry = tuple(
+        Section(
+            name,
+            f"Section {name}",
+            "Records its kernel.",
+            last=name.startswith("09"),
+            path=write_notebook(
+                tmp_path / "nb" / f"{name}.ipynb", GOOD_BODY + record.format(str(tmp_path / f"{name}.pid"))
+            ),
+        )
+        for name in ("01_a", "02_b", "03_c", "09_summary")
+    )
+    me = psutil.Process(os.getpid())
+    before = {p.pid for p in me.children(recursive=True)}
+    report = build_report(_request(tmp_path, registry))
+    pids = {(tmp_path / f"{s.name}.pid").read_text() for s in registry}
+    assert len(pids) <= 2
+    assert all((report / f"{s.name}.html").exists() for s in registry)
+    left = [
+        p.cmdline()
+        for p in me.children(recursive=True)
+        if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    # multiprocessing's resource tracker lives as long as the process that started the pool, by design
+    assert [c for c in left if "resource_tracker" not in " ".join(c)] == []
