@@ -128,10 +128,10 @@ def _scenario(raw: Any, where: str) -> Scenario:
 def _edges(raw: Any) -> tuple[int, ...]:
     key = "forecast.duration_edges"
     if not isinstance(raw, (list, tuple)):
-        raise ValueError(f"{key} must be a list of months like [6, 24], not {raw!r}")
+        raise InputError(f"{key} must be a list of months like [6, 24], not {raw!r}")
     edges = tuple(int(_number(v, key, 1, 120, integer=True)) for v in raw)
     if list(edges) != sorted(set(edges)):
-        raise ValueError(f"{key} must rise, each month once, not {list(raw)!r}")
+        raise InputError(f"{key} must rise, each month once, not {list(raw)!r}")
     return edges
 
 

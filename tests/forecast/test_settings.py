@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from cpkit.config import Config, ConfigError
+from cpkit.errors import InputError
 from cpkit.forecast.settings import ForecastSettings, Scenario, parse_forecast_settings
 
 from ..conftest import SAMPLE_DIR
@@ -85,3 +86,10 @@ def test_parse_accepts_settings_already_made():
     s = ForecastSettings(horizon_months=12)
     assert parse_forecast_settings(s) is s
     assert parse_forecast_settings(None) == ForecastSettings()
+
+
+@pytest.mark.parametrize("edges", [[24, 6], 6, [0, 6]])
+def test_bad_duration_edges_are_refused_as_input_not_as_a_bug(edges):
+    """The command line prints an InputError as one line; any other ValueError as a bug."""
+    with pytest.raises(InputError, match="forecast.duration_edges"):
+        parse_forecast_settings({"duration_edges": edges})
