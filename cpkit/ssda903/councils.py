@@ -76,31 +76,20 @@ def split_councils(
                 keep = la.isin(wanted)
                 if not keep.any():
                     issues.append(
-                        make_issues(
-                            file=raw.label,
-                            table=recognise(cols),
-                            row=None,
-                            column=LA_COLUMN,
-                            value=None,
-                            rule="council_not_in_file",
-                            message=f"{raw.label} holds councils {', '.join(found) or '(none)'} but not "
-                            f"the council chosen ({', '.join(sorted(wanted))}); nothing read from it",
-                            year=raw.return_year,
+                        _file_issue(
+                            raw,
+                            "council_not_in_file",
+                            f"{raw.label} holds councils {', '.join(found) or '(none)'} but not the council "
+                            f"chosen ({', '.join(sorted(wanted))}); nothing read from it",
                         )
                     )
                 elif (~keep).any():
                     others = sorted(set(la[~keep].dropna()))
                     issues.append(
-                        make_issues(
-                            file=raw.label,
-                            table=recognise(cols),
-                            row=None,
-                            column=LA_COLUMN,
-                            value=None,
-                            rule="other_councils",
-                            message=f"{int((~keep).sum())} rows of other councils ({', '.join(others)}) "
-                            "skipped",
-                            year=raw.return_year,
+                        _file_issue(
+                            raw,
+                            "other_councils",
+                            f"{int((~keep).sum())} rows of other councils ({', '.join(others)}) skipped",
                         )
                     )
             elif len(found) > 1:
@@ -147,3 +136,17 @@ def split_councils(
             f"({listing}). Set la_code (and la_old_code) in cpkit.yaml to the council the report is for."
         )
     return out, issues
+
+
+def _file_issue(raw: RawFrame, rule: str, message: str) -> pd.DataFrame:
+    """A problem with a whole regional file's council column (no one row to point at)."""
+    return make_issues(
+        file=raw.label,
+        table=recognise(list(raw.data.columns)),
+        row=None,
+        column=LA_COLUMN,
+        value=None,
+        rule=rule,
+        message=message,
+        year=raw.return_year,
+    )
