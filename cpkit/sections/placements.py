@@ -19,6 +19,7 @@ from cpkit.care import (
     location_summary,
     placement_mix,
 )
+from cpkit.care.codes import PLACEMENT_GROUP_IDS
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE, unknown_postcode_sentence
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
@@ -48,12 +49,32 @@ BENCHMARKS_DIR = "benchmarks"
 # --- Placement types ------------------------------------------------------------------------------------
 
 
-def mix(data: Data903, period: Period) -> dict[str, pd.DataFrame]:
-    """Children in care by DfE placement group at the end of the previous and this period."""
+def mix(figures: Figures, period: Period, data: Data903) -> dict[str, pd.DataFrame]:
+    """Children in care by DfE placement group at the end of the previous and this period.
+
+    The groups' counts and shares are registry measures (``placed_*_pct``, LAIT 396-401), so they are
+    read from the run's figures table (their numerators over the children in care) rather than worked out
+    again. A year the figures table does not hold (the previous year of a council with one return: its
+    31 March stock is known from the return, but the table only has years the returns cover) comes from
+    ``cpkit.care.placement_mix``, the function the measures themselves are computed with.
+    """
     return {
-        "previous": placement_mix(data, period.previous().end),
-        "current": placement_mix(data, period.end),
+        key: _mix_at(figures, p, data) for key, p in (("previous", period.previous()), ("current", period))
     }
+
+
+def _mix_at(figures: Figures, period: Period, data: Data903) -> pd.DataFrame:
+    if not all(figures.has(m, period.year) for m in PLACEMENT_GROUP_IDS.values()):
+        return placement_mix(data, period.end)[["placement_group", "children", "pct"]]
+    counts = [int(figures.figure(m, period.year)["numerator"]) for m in PLACEMENT_GROUP_IDS.values()]
+    total = sum(counts)
+    return pd.DataFrame(
+        {
+            "placement_group": list(PLACEMENT_GROUP_IDS),
+            "children": pd.Series(counts, dtype="int64"),
+            "pct": [100.0 * c / total if total else float("nan") for c in counts],
+        }
+    )
 
 
 def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
