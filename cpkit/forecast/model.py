@@ -30,7 +30,8 @@ A Markov model in the manner of Social Finance's demand model (``cs-demand-model
   child in the window weighted Poisson(1), so a child's whole history moves together: parameter
   uncertainty), then draws every child's month-to-month moves and the number of entrants (Poisson) at
   random (process uncertainty). The 80% and 95% intervals are the middle 80% and 95% of those futures.
-- *Central line.* The expected number under the estimated rates, computed exactly (no simulation).
+- *Central line.* The median of the simulated futures (``cpkit.forecast.project``); the exact expected
+  number under the estimated rates (matrix products, no simulation) is kept beside it as ``expected``.
 """
 
 from __future__ import annotations

@@ -30,8 +30,14 @@ EXTERNAL_HOMES = "Secure and children's homes places from other providers"
 class Forecast:
     """A forecast and what it was made from.
 
-    ``projection``: scenario, month_end, placement_group, age_band, central, lo95, lo80, median, hi80, hi95
-    (group totals have age_band "All ages"; the grand total is "All placements"). ``history``: month_end,
+    ``projection``: scenario, month_end, placement_group, age_band, central, expected, lo95, lo80, median,
+    hi80, hi95 (group totals have age_band "All ages"; the grand total is "All placements"). ``central`` is
+    the figure the report publishes: the median of the simulated futures (half are above it, half below),
+    the point forecast that the back test's mean absolute percentage error is smallest for, and one a
+    manager reads as the likeliest number. ``expected`` is the exact mean under the estimated rates; it runs
+    above the median for small groups, whose futures are skewed (a group of 4 cannot fall by more than 4
+    but can rise by more). Medians are worked out for each row, so a table's groups need not add up to its
+    total's. ``history``: month_end,
     placement_group, children over the fitting window. ``rates`` and ``entries``: the estimated monthly
     transition rates and entries (``cpkit.forecast.model``). ``notes``: the window used and how many
     children each data rule touched (lost by a later return, no date of birth, in care past 18).
@@ -180,11 +186,12 @@ def _tidy(name: str, months: pd.DatetimeIndex, central: np.ndarray, sims: np.nda
                 "month_end": months[m.ravel()],
                 "placement_group": np.asarray(groups, dtype=object)[g.ravel()],
                 "age_band": np.asarray(bands, dtype=object)[b.ravel()],
-                "central": c.ravel(),
+                "expected": c.ravel(),
             }
         )
         for i, col in enumerate(model.QUANTILE_COLUMNS):
             frame[col] = q[i].ravel()
+        frame.insert(4, "central", frame["median"])
         pieces.append(frame)
     return pd.concat(pieces, ignore_index=True)
 
@@ -212,11 +219,12 @@ def _external_homes(
             "month_end": months,
             "placement_group": EXTERNAL_HOMES,
             "age_band": ALL_AGES,
-            "central": np.maximum(homes_c - capacity, 0),
+            "expected": np.maximum(homes_c - capacity, 0),
         }
     )
     for i, col in enumerate(model.QUANTILE_COLUMNS):
         frame[col] = q[i]
+    frame.insert(4, "central", frame["median"])
     return frame
 
 

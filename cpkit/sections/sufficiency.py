@@ -235,8 +235,10 @@ def method_text(result: Forecast, config: Config) -> str:
         "adds new entrants, moves children into the next age band on their birthday and ends care at 18. "
         f"To show how sure it is, it repeats this {s.simulations:,} times, each time re-estimating the rates "
         "from a random resample of the children, so the range covers both chance and how well a few years "
-        "of history pin the rates down: the darker band holds the middle 80% of those futures (4 in 5) and "
-        "the lighter band 95%. It assumes the next two years behave like the last "
+        "of history pin the rates down: the forecast figure is the middle one of those futures (as many above it as "
+        "below), the darker band holds the middle 80% of them (4 in 5) and the lighter band 95%; each type "
+        "of placement and the total have their own middle, so the types need not add up exactly to the "
+        "total. It assumes the next two years behave like the last "
         f"{notes['window_months'] // 12 or 1}; a change in policy, in the courts or in the number of "
         "unaccompanied children is not in it unless a scenario below sets it."
     )

@@ -87,9 +87,9 @@ def test_the_projection_moves_each_childs_clock_on_and_new_entrants_start_at_0()
     for n, month in ((1, "2025-04-30"), (4, "2025-07-31"), (12, "2026-03-31"), (24, "2027-03-31")):
         entrants = sum(q ** min(n - j, 6) for j in range(1, n + 1)) / 3
         expected = 18 + 4 * q ** min(n, 4) + entrants
-        assert central(f, FOSTER, month)["central"] == pytest.approx(expected), month
+        assert central(f, FOSTER, month)["expected"] == pytest.approx(expected), month
     row = central(f, FOSTER, "2026-03-31")
-    assert abs(row["median"] - row["central"]) <= 1.0  # the simulations move the clock the same way
+    assert abs(row["median"] - row["expected"]) <= 1.0  # the simulations move the clock the same way
     assert row["lo80"] >= 18  # the settled children stay in every simulated future
 
 
@@ -101,8 +101,8 @@ def test_one_rate_for_all_would_have_the_settled_children_leave():
     q = 1 - 6 / 242
     for n, month in ((1, "2025-04-30"), (12, "2026-03-31")):
         entrants = sum(q ** (n - j) for j in range(1, n + 1)) / 3
-        assert central(f, FOSTER, month)["central"] == pytest.approx(22 * q**n + entrants)
-    assert central(f, FOSTER, "2026-03-31")["central"] < 18 + 4 * (1 - 6 / 62) ** 4
+        assert central(f, FOSTER, month)["expected"] == pytest.approx(22 * q**n + entrants)
+    assert central(f, FOSTER, "2026-03-31")["expected"] < 18 + 4 * (1 - 6 / 62) ** 4
 
 
 def rising_entries():
@@ -130,8 +130,8 @@ def test_entries_a_month_come_from_the_latest_year_and_their_mix_from_the_whole_
     assert e.loc[("5 to 9", FOSTER), "per_month"] == pytest.approx(0.75)
     assert e.loc[("5 to 9", HOMES), "per_month"] == pytest.approx(2.25)
     for n, month in ((1, "2025-04-30"), (12, "2026-03-31")):
-        assert central(f, FOSTER, month)["central"] == pytest.approx(12 + 0.75 * n)
-        assert central(f, HOMES, month)["central"] == pytest.approx(36 + 2.25 * n)
+        assert central(f, FOSTER, month)["expected"] == pytest.approx(12 + 0.75 * n)
+        assert central(f, HOMES, month)["expected"] == pytest.approx(36 + 2.25 * n)
     whole = forecast(rising_entries(), AS_OF, settings(window_years=2, entries_months=0, simulations=100))
     assert whole.notes["entries_per_month"] == pytest.approx(2.0)
-    assert central(whole, HOMES, "2026-03-31")["central"] == pytest.approx(36 + 1.5 * 12)
+    assert central(whole, HOMES, "2026-03-31")["expected"] == pytest.approx(36 + 1.5 * 12)

@@ -78,9 +78,9 @@ def test_closed_cohort_expected_count_is_n_times_survival_to_the_power_n():
     p = 4 / 218
     for n, month in ((1, "2025-04-30"), (12, "2026-03-31"), (24, "2027-03-31")):
         # 16 children in care at 31 March 2025, each staying with probability (1 - p) a month.
-        assert central(f, FOSTER, month)["central"] == pytest.approx(16 * (1 - p) ** n)
-        assert central(f, FOSTER, month, "10 to 15")["central"] == pytest.approx(16 * (1 - p) ** n)
-        assert central(f, HOMES, month)["central"] == 0
+        assert central(f, FOSTER, month)["expected"] == pytest.approx(16 * (1 - p) ** n)
+        assert central(f, FOSTER, month, "10 to 15")["expected"] == pytest.approx(16 * (1 - p) ** n)
+        assert central(f, HOMES, month)["expected"] == 0
 
 
 def test_closed_cohort_simulations_centre_on_the_expected_count_and_bands_nest():
@@ -114,7 +114,7 @@ def test_children_move_band_at_the_month_end_on_or_after_the_birthday():
     ):
         for band, n in expected.items():
             row = central(f, FOSTER, month, band)
-            assert row["central"] == pytest.approx(n), (month, band)
+            assert row["expected"] == pytest.approx(n), (month, band)
             assert row["lo95"] == row["hi95"] == n  # no randomness: every simulation agrees
     start = state_history(data, AS_OF, AS_OF).stock()
     start = start.set_index(["placement_group", "age_band"])["children"]
@@ -153,7 +153,7 @@ def test_care_ends_at_18_and_18th_birthday_exits_are_not_counted_as_leaving_rate
     assert r.loc[("16 to 17", SETTLED, FOSTER, "Out of care"), "child_months"] == 29
     for month, n in (("2025-05-31", 2), ("2025-06-30", 1), ("2025-12-31", 1), ("2026-01-31", 0)):
         row = central(f, FOSTER, month)
-        assert row["central"] == pytest.approx(n), month
+        assert row["expected"] == pytest.approx(n), month
         assert row["lo95"] == row["hi95"] == n
 
 
@@ -189,8 +189,8 @@ def test_entries_add_to_the_stock_and_a_scenario_scales_them():
     f = forecast(entries_data(), AS_OF, settings(simulations=1500, scenarios=(scen,)))
     for n, month in ((1, "2025-04-30"), (12, "2026-03-31"), (24, "2027-03-31")):
         # 24 in care at 31 March 2025, nobody leaves, 2 (or 3) join every month.
-        assert central(f, FOSTER, month, "5 to 9")["central"] == pytest.approx(24 + 2 * n)
-        assert central(f, FOSTER, month, scenario=scen.name)["central"] == pytest.approx(24 + 3 * n)
+        assert central(f, FOSTER, month, "5 to 9")["expected"] == pytest.approx(24 + 2 * n)
+        assert central(f, FOSTER, month, scenario=scen.name)["expected"] == pytest.approx(24 + 3 * n)
     sim = central(f, FOSTER, "2026-03-31")
     assert abs(sim["median"] - 48) <= 1.5
     assert sim["lo80"] < 48 < sim["hi80"]
@@ -213,9 +213,9 @@ def test_step_downs_move_children_from_homes_to_foster_care_at_the_set_pace():
     f = forecast(homes_data(), AS_OF, settings(simulations=300, scenarios=(scen,)))
     for n, month in ((1, "2025-04-30"), (12, "2026-03-31")):
         homes = 12 * (11 / 12) ** n
-        assert central(f, HOMES, month, scenario=scen.name)["central"] == pytest.approx(homes)
-        assert central(f, FOSTER, month, scenario=scen.name)["central"] == pytest.approx(12 - homes)
-        assert central(f, HOMES, month)["central"] == pytest.approx(12)  # the baseline is unchanged
+        assert central(f, HOMES, month, scenario=scen.name)["expected"] == pytest.approx(homes)
+        assert central(f, FOSTER, month, scenario=scen.name)["expected"] == pytest.approx(12 - homes)
+        assert central(f, HOMES, month)["expected"] == pytest.approx(12)  # the baseline is unchanged
 
 
 def test_a_new_inhouse_home_cuts_places_bought_from_other_providers_once_it_opens():
@@ -224,10 +224,10 @@ def test_a_new_inhouse_home_cuts_places_bought_from_other_providers_once_it_open
     scen = Scenario("New home", new_home_beds=3, new_home_opens=pd.Timestamp("2025-07-01").date())
     f = forecast(homes_data(), AS_OF, settings(simulations=200, scenarios=(scen,)), inhouse_homes=2)
     for month, base, new in (("2025-06-30", 10, 10), ("2025-07-31", 10, 7), ("2027-03-31", 10, 7)):
-        assert central(f, EXTERNAL_HOMES, month)["central"] == base
+        assert central(f, EXTERNAL_HOMES, month)["expected"] == base
         row = central(f, EXTERNAL_HOMES, month, scenario=scen.name)
-        assert row["central"] == new and row["lo95"] == row["hi95"] == new
-        assert central(f, HOMES, month, scenario=scen.name)["central"] == 12
+        assert row["expected"] == new and row["lo95"] == row["hi95"] == new
+        assert central(f, HOMES, month, scenario=scen.name)["expected"] == 12
 
 
 # --- Returns that lose a child ---------------------------------------------------------------------------
@@ -258,3 +258,16 @@ def test_same_settings_give_the_same_intervals():
     a = forecast(closed_cohort(), AS_OF, settings(simulations=200)).projection
     b = forecast(closed_cohort(), AS_OF, settings(simulations=200)).projection
     assert np.array_equal(a["hi80"].to_numpy(), b["hi80"].to_numpy())
+
+
+def test_the_published_central_figure_is_the_middle_of_the_simulated_futures():
+    # The closed cohort at 24 months: each of the 16 children still in care with probability
+    # (1 - 4/218) ** 24 = 0.641, so 10.26 children expected. The report publishes the middle simulated
+    # future instead, a whole number of children (with 2,000 futures the middle two agree), inside the
+    # 80% range; the mean stays beside it.
+    f = forecast(closed_cohort(), AS_OF, settings(simulations=2001))
+    row = central(f, FOSTER, "2027-03-31")
+    assert row["expected"] == pytest.approx(16 * (1 - 4 / 218) ** 24)
+    assert row["central"] == row["median"] and float(row["central"]).is_integer()
+    assert row["lo80"] <= row["central"] <= row["hi80"]
+    assert (f.projection["central"] == f.projection["median"]).all()  # every row publishes its median
