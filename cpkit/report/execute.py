@@ -74,7 +74,12 @@ class Kernels:
             from jupyter_client.manager import KernelManager
 
             manager = KernelManager(kernel_name=self.kernel_name)
-            manager.start_kernel(cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            # history in memory (two kernels, one SQLite file); log errors only: a scheduled run's stderr
+            # should not carry ipykernel's notices (cell errors come back as messages, not log lines)
+            manager.start_kernel(
+                cwd=str(cwd),
+                extra_arguments=["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"],
+            )
             self._manager = manager
         self._used = True
         return self._manager

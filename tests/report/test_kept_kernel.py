@@ -70,7 +70,7 @@ def test_a_failed_section_s_kernel_is_replaced_and_none_is_left_running(tmp_path
     ]
 
 
-def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path):
+def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path, capfd):
     """Four sections on two workers run in at most two kernels, the summary (run last) in one of them,
     and when the report is written no kernel is left running."""
     from cpkit.report.runner import build_report
@@ -96,6 +96,7 @@ def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path):
     report = build_report(_request(tmp_path, registry))
     pids = {(tmp_path / f"{s.name}.pid").read_text() for s in registry}
     assert len(pids) <= 2
+    assert "IPKernelApp" not in capfd.readouterr().err  # no kernel notices in a scheduled run's log
     assert all((report / f"{s.name}.html").exists() for s in registry)
     left = [
         p.cmdline()
