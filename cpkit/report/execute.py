@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cpkit.errors import CpkitError
+
 KERNEL_NAME = "python3"  # resolves to the ipykernel of the environment cpkit runs in
 START_TIMEOUT = 120  # seconds; kernel starts are slow on a loaded 2-core machine
 
@@ -184,6 +186,8 @@ def run_section(
                 error=f"{type(exc).__name__}: {exc}".splitlines()[0],
             )
         except RuntimeError as exc:  # kernel did not start (e.g. "Kernel died before replying")
+            if isinstance(exc, CpkitError):
+                raise  # the run was stopped (a signal: ReportInterrupted), not a kernel that failed to start
             if kernels is not None:
                 kernels.close()
             if attempt == 2:
