@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cpkit.actions.errors import ActionPlanError
 from cpkit.actions.text import clean_text
+from cpkit.errors import CpkitError
 
 
 @dataclass
@@ -43,8 +44,8 @@ def read_grids(path: Path) -> list[Grid]:
         raise ActionPlanError(f"{path}: file not found")
     try:
         return reader(path)
-    except ActionPlanError:
-        raise
+    except CpkitError:
+        raise  # the kit's own: the tracker's problem already named, or the run stopped by a signal
     except Exception as exc:  # a corrupt or mislabelled file: name it and say why
         raise ActionPlanError(f"{path}: could not be read as {path.suffix}: {exc}") from exc
 

@@ -113,11 +113,12 @@ def _authored(data_dir: Path, config: Config, period: Period) -> Authored:
     tracker = None
     path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
     if path.is_file():
-        from cpkit.actions import load_action_plan
+        from cpkit.actions import ActionPlanError, load_action_plan
 
         try:
             tracker = tracker_people(load_action_plan(path, as_of=period.end))
-        except Exception as error:  # noqa: BLE001 - the action plan section has already reported it
+        except ActionPlanError as error:  # the action plan section has already reported it; a signal
+            # (ReportInterrupted) or a bug is not swallowed here
             logging.getLogger(__name__).warning("priorities table: the tracker could not be read (%s)", error)
     return load_authored(data_dir, period.year, tracker)
 
