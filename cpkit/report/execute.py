@@ -95,6 +95,8 @@ class Kernels:
                 _RESET.format(cwd=str(cwd)), silent=True, store_history=False, timeout=60
             )
             return reply["content"].get("status") == "ok"
+        except CpkitError:
+            raise  # the run was stopped (ReportInterrupted is a RuntimeError too): never taken for a bad kernel
         except (RuntimeError, TimeoutError):
             return False
         finally:
@@ -105,6 +107,8 @@ class Kernels:
         if self._manager is not None:
             try:
                 self._manager.shutdown_kernel(now=True)
+            except CpkitError:
+                raise  # a stop signal arriving meanwhile still stops the run
             except Exception:  # noqa: BLE001 - a kernel that already died has nothing left to stop
                 pass
         self._manager, self._used = None, False
