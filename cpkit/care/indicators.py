@@ -27,7 +27,7 @@ from cpkit.care.episodes import cla_on, in_care_on
 from cpkit.care.flows import children_ceased, children_started
 from cpkit.care.health import health_outcomes
 from cpkit.care.leavers import leaver_outcomes
-from cpkit.care.location import FAR, headline_location, new_placement_distances, postcode_lookup
+from cpkit.care.location import FAR, headline_location, new_placement_distances, returns_lookup
 from cpkit.care.missing import missing_summary
 from cpkit.care.placements import inhouse_share, placement_mix
 from cpkit.care.stability import long_term_stability, three_plus_placements
@@ -181,7 +181,7 @@ def _location(i: Inputs) -> list[Headline]:
     lookup = i.lookup
     try:
         if lookup is None:
-            lookup = postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
+            lookup = returns_lookup(i.data)
         figs = headline_location(i.data, i.period.end, i.config, lookup)
         new = new_placement_distances(i.data, i.period.start, i.period.end, i.config, lookup)
     except (ImportError, OSError) as exc:  # the postcode directory could not be read

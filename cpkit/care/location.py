@@ -68,6 +68,13 @@ def _lookup(wanted: tuple[str, ...]) -> pd.DataFrame:
     )
 
 
+def returns_lookup(data: Data903) -> pd.DataFrame:
+    """The directory's rows for every home and placement postcode in the returns: the one look-up a run
+    makes (the figures' distance measures and the placements section's table read it)."""
+    eps = data.episodes
+    return postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
+
+
 def distances(episodes: pd.DataFrame, config: Config, lookup: pd.DataFrame | None = None) -> pd.DataFrame:
     """Miles from home, boundary and distance band for each episode row (columns CHILD, miles, boundary, band).
 

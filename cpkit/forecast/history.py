@@ -72,6 +72,7 @@ class StateHistory:
     age: np.ndarray  # int16 [children, months]
     censor: np.ndarray  # int [children]
     counts: dict[str, int] = field(default_factory=dict)
+    _clock: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def frame(self) -> pd.DataFrame:
         """The tidy table: CHILD, month_end, placement_group, age_band, age_months (in-care rows only)."""
@@ -95,11 +96,13 @@ class StateHistory:
         ``m`` at month ``m``: the forecast starts its history a lead-in before the fitting window, long
         enough for the longest clock it distinguishes.
         """
-        clock = np.zeros(self.state.shape, dtype=np.int16)
-        for m in range(1, self.state.shape[1]):
-            same = (self.state[:, m] >= 0) & (self.state[:, m] == self.state[:, m - 1])
-            clock[:, m] = np.where(same, np.minimum(clock[:, m - 1] + 1, 32767), 0)
-        return clock
+        if self._clock is None:  # fitting and the projection's start both read it: worked out once
+            clock = np.zeros(self.state.shape, dtype=np.int16)
+            for m in range(1, self.state.shape[1]):
+                same = (self.state[:, m] >= 0) & (self.state[:, m] == self.state[:, m - 1])
+                clock[:, m] = np.where(same, np.minimum(clock[:, m - 1] + 1, 32767), 0)
+            self._clock = clock
+        return self._clock
 
     def stock(self, m: int = -1) -> pd.DataFrame:
         """Children in care at month ``m`` by placement group and age band (every combination listed)."""

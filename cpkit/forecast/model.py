@@ -42,11 +42,13 @@ import numpy as np
 import pandas as pd
 
 from cpkit.forecast.history import BAND_OF_AGE, BANDS, GROUPS, LEAVE_AGE_MONTHS, OUT, StateHistory
+from cpkit.forecast.settings import ForecastSettings
 
 G, B = len(GROUPS), len(BANDS)
 K = G + 1  # destinations: each group, then out of care
-# Months-in-group classes: under 6 months, 6 to 23, 24 or more (see the module docstring).
-DURATION_EDGES: tuple[int, ...] = (6, 24)
+# Months-in-group classes: under 6 months, 6 to 23, 24 or more (see the module docstring); the setting's
+# default, which has its one home in ForecastSettings.
+DURATION_EDGES: tuple[int, ...] = ForecastSettings.duration_edges
 FOSTER = GROUPS.index("Foster placements")
 HOMES = GROUPS.index("Secure homes and children's homes")
 QUANTILES = (0.025, 0.10, 0.50, 0.90, 0.975)

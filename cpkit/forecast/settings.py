@@ -136,7 +136,8 @@ def _edges(raw: Any) -> tuple[int, ...]:
 
 
 def parse_forecast_settings(raw: Any) -> ForecastSettings:
-    """Validate the ``forecast:`` mapping into settings; ``ValueError`` names the bad key."""
+    """Validate the ``forecast:`` mapping into settings (a key left out keeps ``ForecastSettings``'
+    default); ``InputError`` names the bad key."""
     if raw is None:
         return ForecastSettings()
     if isinstance(raw, ForecastSettings):
@@ -156,11 +157,14 @@ def parse_forecast_settings(raw: Any) -> ForecastSettings:
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise InputError(f"forecast.scenarios: two scenarios share a name ({names})")
+    d = ForecastSettings()
     return ForecastSettings(
-        window_years=int(_number(raw.get("window_years", 3), "forecast.window_years", 1, 10, integer=True)),
+        window_years=int(
+            _number(raw.get("window_years", d.window_years), "forecast.window_years", 1, 10, integer=True)
+        ),
         horizon_months=int(
             _number(
-                raw.get("horizon_months", 24),
+                raw.get("horizon_months", d.horizon_months),
                 "forecast.horizon_months",
                 MIN_HORIZON,
                 MAX_HORIZON,
@@ -168,13 +172,15 @@ def parse_forecast_settings(raw: Any) -> ForecastSettings:
             )
         ),
         simulations=int(
-            _number(raw.get("simulations", 500), "forecast.simulations", 50, 20000, integer=True)
+            _number(raw.get("simulations", d.simulations), "forecast.simulations", 50, 20000, integer=True)
         ),
-        seed=int(_number(raw.get("seed", 14), "forecast.seed", 0, 2**32 - 1, integer=True)),
-        prior_months=_number(raw.get("prior_months", 24.0), "forecast.prior_months", 0, 1000),
+        seed=int(_number(raw.get("seed", d.seed), "forecast.seed", 0, 2**32 - 1, integer=True)),
+        prior_months=_number(raw.get("prior_months", d.prior_months), "forecast.prior_months", 0, 1000),
         entries_months=int(
-            _number(raw.get("entries_months", 12), "forecast.entries_months", 0, 120, integer=True)
+            _number(
+                raw.get("entries_months", d.entries_months), "forecast.entries_months", 0, 120, integer=True
+            )
         ),
-        duration_edges=_edges(raw.get("duration_edges", [6, 24])),
+        duration_edges=_edges(raw.get("duration_edges", d.duration_edges)),
         scenarios=scenarios,
     )

@@ -34,14 +34,13 @@ def read_903(folder: Path) -> Data903:
 
 def save_postcodes(data: Data903, cache_dir: Path) -> pd.DataFrame | None:
     """The ONS postcode directory's rows for every home and placement postcode in the returns
-    (``cpkit.care.location.postcode_lookup``), so the placements section does not load the directory's
+    (``cpkit.care.location.returns_lookup``), so the placements section does not load the directory's
     postcode areas again (seconds each time); ``None`` if the directory cannot be read (the section then
     tries itself and says why it cannot show distances)."""
-    from cpkit.care.location import postcode_lookup
+    from cpkit.care.location import returns_lookup
 
-    eps = data.episodes
     try:
-        lookup = postcode_lookup(pd.concat([eps["HOME_POST"], eps["PL_POST"]]).dropna().unique())
+        lookup = returns_lookup(data)
     except (ImportError, OSError):
         return None
     path = cache_dir / POSTCODES
