@@ -78,7 +78,7 @@ test: $(STAMP) browser validator pdf-libs
 	$(BIN)/python -m pytest -n 2 --cov=cpkit --cov-report=term
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: $(STAMP)
 	$(BIN)/cpkit sample --out data/sample --seed 2025

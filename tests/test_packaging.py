@@ -26,7 +26,16 @@ from cpkit.ssda903 import validator
 
 from .conftest import ROOT
 
-BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "cpkit", "notebooks", "data/sample")
+BUILD_INPUTS = (
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "cpkit",
+    "notebooks",
+    "data/sample",
+)
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "_resources")
 
 
