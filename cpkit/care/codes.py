@@ -39,6 +39,12 @@ FOSTER_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Foster placements"]
 ADOPTION_WITH_CURRENT_CARER: tuple[str, ...] = ("A3", "A5")
 ADOPTION_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Placed for adoption"]
 TEMPORARY_PLACEMENTS: tuple[str, ...] = ("T0", "T1", "T2", "T3", "T4")
+# Fostering for adoption / concurrent planning: foster carers who are also approved adopters (U2 relative or
+# friend, U5 other carer). A move into one is a change of placement for long-term stability (LAIT 393) even
+# with the same carer: CLA release data guidance, placement stability footnote 2 ("include children in
+# fostering placements with relative(s) or friend(s) or other foster carers who is/are also an approved
+# adopter(s) - fostering for adoption/concurrent planning (placement codes U2 and U5) as a placement change").
+FOSTERING_FOR_ADOPTION: tuple[str, ...] = ("U2", "U5")
 
 # Reasons for new episode that mean a new placement (P and B: new carer; T and U: same carer). RNE S
 # starts a period of care (and so a carer); RNE L changes the legal status only.

@@ -3,7 +3,7 @@
 The 3+ placements measure rests on "does this episode start a new placement?", answered by
 ``placement_starts`` with the choices the DfE leaves to the council in ``config.stability``. Long-term
 stability asks a different question, "since when has the child lived with this carer?" (``carer_starts``,
-``carer_since``), which the DfE defines exactly, so it takes no settings.
+``long_term_starts``, ``carer_since``), which the DfE defines exactly, so it takes no settings.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 from cpkit.care.codes import (
     ADOPTION_PLACEMENTS,
     ADOPTION_WITH_CURRENT_CARER,
+    FOSTERING_FOR_ADOPTION,
     LEGAL_ONLY_RNE,
     NEW_CARER_RNE,
     SAME_CARER_RNE,
@@ -129,15 +130,40 @@ def _carer_starts(eps: pd.DataFrame) -> pd.Series:
     return (first | rne.isin(NEW_CARER_RNE) | unknown_change).astype(bool)
 
 
+def long_term_starts(eps: pd.DataFrame) -> pd.Series:
+    """True where an episode starts the clock of LAIT 393's "living with the same carer": a new carer
+    (``carer_starts``), or a move into a fostering-for-adoption placement (PLACE U2 or U5 after an episode
+    with another PLACE), which restarts it even with the same carer (RNE T or U).
+
+    The DfE's data guidance, la_cla_placement_stability.csv footnote 2: since the 2020 publication the
+    figures "include children in fostering placements with relative(s) or friend(s) or other foster
+    carers who is/are also an approved adopter(s) - fostering for adoption/concurrent planning (placement
+    codes U2 and U5) as a placement change". A legal status change (RNE L) or a same-carer move that stays
+    in U2/U5 is not a move into it. ``carer_starts`` itself does not apply this rule: A10 asks when the
+    child moved in with the carers who adopted them, and a same-carer move into U5 is not a move.
+    """
+    return memo(eps, "long_term_starts", lambda: _long_term_starts(eps))
+
+
+def _long_term_starts(eps: pd.DataFrame) -> pd.Series:
+    same_period = eps["period"].eq(eps["period"].shift(1))
+    into_ffa = (
+        eps["PLACE"].isin(FOSTERING_FOR_ADOPTION) & eps["PLACE"].ne(eps["PLACE"].shift(1)) & same_period
+    )
+    return (carer_starts(eps) | into_ffa).astype(bool)
+
+
 def carer_since(eps: pd.DataFrame) -> pd.Series:
-    """For each episode, the day the child started living with the carer of that episode.
+    """For each episode, the day the child's placement started as LAIT 393 counts it: the day the child
+    started living with the carer of that episode, or moved into a fostering-for-adoption placement
+    after it (``long_term_starts``).
 
     For an episode in a placement for adoption (A3-A6), the day the placement *before* the adoptive
     placement started instead, whoever its carer: the DfE counts "their adoptive placement and their
     previous placement combined" (LAIT 393). The adoptive placement starts at the first of a run of A3-A6
     episodes; if it is the first placement of the period, its own start.
     """
-    starts = carer_starts(eps)
+    starts = long_term_starts(eps)
     since = eps["DECOM"].where(starts).groupby(eps["period"]).ffill()
     adoptive = eps["PLACE"].isin(ADOPTION_PLACEMENTS)
     same_period_prev = eps["period"].eq(eps["period"].shift(1))
@@ -156,7 +182,8 @@ def long_term_stability_children(data: Data903, day: DateLike) -> pd.DataFrame:
     continuously for 2.5 years or more: their period of care started on or before the day 30 months
     earlier (30 September two and a half years before a 31 March). Numerator (``stable``): living with
     the same carer for 2 years or more: the carer's placement started on or before the day two years
-    earlier (31 March two years before), the carer kept through RNE T, U and L (``carer_starts``); a child
+    earlier (31 March two years before), the carer kept through RNE T, U and L except that a move into
+    a fostering-for-adoption placement (U2, U5) starts the clock again (``long_term_starts``); a child
     placed for adoption counts the adoptive placement together with the placement before it
     (``carer_since``). Source: CLA release data guidance, placement stability footnotes 2 and 3. Columns:
     CHILD, period_start, carer_since, age, stable.
@@ -184,6 +211,7 @@ __all__ = [
     "carer_since",
     "carer_starts",
     "long_term_stability",
+    "long_term_starts",
     "long_term_stability_children",
     "placement_counts",
     "placement_starts",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from cpkit.care.adoption import adopted_children
 from cpkit.care.stability import (
     long_term_stability,
     long_term_stability_children,
@@ -124,3 +127,57 @@ def test_long_term_stability():
     }
     # 7 stable of 10 (L4 is 16, L5 started a day late).
     assert long_term_stability(data, END) == {"numerator": 7, "denominator": 10, "pct": 70.0}
+
+
+# Fostering for adoption (U2, U5) at 31/03/2025: the DfE counts a move into an FfA placement as a
+# placement change, even with the same carer (CLA release data guidance, la_cla_placement_stability.csv
+# footnote 2, "... (placement codes U2 and U5) as a placement change"). All in care since 01/01/2022
+# (before 30/09/2022) and born 2015 (under 16): all in the denominator. Cut-off for the placement:
+# it must have started on or before 31/03/2023.
+FFA_ROWS = [
+    # F1: same foster carers (RNE T) become approved adopters, U4 -> U5 on 01/06/2024: the clock restarts
+    # on 01/06/2024, after 31/03/2023: not stable (same carer since 2022 would have said stable).
+    ("F1", "01/01/2022", "01/06/2024", "S", "C2", "N1", "U4", "X1"),
+    ("F1", "01/06/2024", None, "T", "E1", "N1", "U5", None),
+    # F2: the same move on 01/02/2023, before the cut-off: stable.
+    ("F2", "01/01/2022", "01/02/2023", "S", "C2", "N1", "U1", "X1"),
+    ("F2", "01/02/2023", None, "U", "E1", "N1", "U2", None),
+    # F3: in U5 from the start; a legal status change (RNE L, still U5) on 01/05/2024 is not a move into
+    # FfA: stable since 01/01/2022.
+    ("F3", "01/01/2022", "01/05/2024", "S", "C2", "N1", "U5", "X1"),
+    ("F3", "01/05/2024", None, "L", "E1", "N1", "U5", None),
+    # F4: U4 -> U5 (same carer) on 01/06/2024, then placed for adoption with those carers (A5) on
+    # 01/01/2025: the adoptive placement and the one before it (the U5 from 01/06/2024) combined are under
+    # two years: not stable.
+    ("F4", "01/01/2022", "01/06/2024", "S", "C2", "N1", "U4", "X1"),
+    ("F4", "01/06/2024", "01/01/2025", "T", "E1", "N1", "U5", "X1"),
+    ("F4", "01/01/2025", None, "T", "E1", "N1", "A5", None),
+]
+FFA_HEADER = [(c, "F", "01/01/2015", "WBRI") for c in ("F1", "F2", "F3", "F4")]
+
+
+def test_long_term_stability_move_into_fostering_for_adoption_is_a_placement_change():
+    data = build(FFA_ROWS, FFA_HEADER)
+    kids = long_term_stability_children(data, END).set_index("CHILD")
+    assert kids["stable"].to_dict() == {"F1": False, "F2": True, "F3": True, "F4": False}
+    assert kids.loc["F1", "carer_since"] == pd.Timestamp("2024-06-01")
+    assert kids.loc["F4", "carer_since"] == pd.Timestamp("2024-06-01")
+    # 2 stable (F2, F3) of 4.
+    assert long_term_stability(data, END) == {"numerator": 2, "denominator": 4, "pct": 50.0}
+
+
+def test_a10_still_walks_back_through_a_same_carer_move_into_fostering_for_adoption():
+    # The FfA rule is LAIT 393's alone: A10 asks when the child moved in with the carers who adopted
+    # them. fa1 lived with them from 01/01/2023 (U4), same carers in U5 from 01/06/2023 (RNE T), placed
+    # for adoption with them (A5, RNE T) 01/01/2024, adopted 01/12/2024. A1 = 01/01/2023 -> 01/01/2024 =
+    # 365 days; A10 stops at 01/01/2023: 0 days.
+    rows = [
+        ("fa1", "01/01/2023", "01/06/2023", "S", "C2", "N1", "U4", "X1"),
+        ("fa1", "01/06/2023", "01/01/2024", "T", "E1", "N1", "U5", "X1"),
+        ("fa1", "01/01/2024", "01/12/2024", "T", "E1", "N1", "A5", "E12"),
+    ]
+    ad1 = pd.DataFrame(
+        {"CHILD": ["fa1"], "DOB": ["01/01/2020"], "DATE_MATCH": ["01/09/2023"], "FOSTER_CARE": ["1"]}
+    )
+    kids = adopted_children(build(rows, ad1=ad1), START, END).set_index("CHILD")
+    assert kids.loc["fa1", ["days_a1", "days_a10"]].tolist() == [365, 0]
