@@ -98,7 +98,8 @@ def check_data(
 
 
 def _tracker(data_dir: Path, config: Config, period: Period, notes: list[str]) -> pd.DataFrame | None:
-    from cpkit.actions import ActionPlanError, load_action_plan, problems
+    from cpkit.actions import load_action_plan, problems
+    from cpkit.errors import ActionPlanError
 
     path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
     if not path.exists():
@@ -114,7 +115,8 @@ def _tracker(data_dir: Path, config: Config, period: Period, notes: list[str]) -
 
 
 def _kpis(data_dir: Path, config: Config, period: Period, notes: list[str]) -> None:
-    from cpkit.kpis import KpiError, load_kpis
+    from cpkit.errors import KpiError
+    from cpkit.kpis import load_kpis
 
     path = config.path_in(data_dir, config.kpi_file, "kpis.csv")
     if not path.exists():

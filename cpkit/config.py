@@ -17,15 +17,11 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from cpkit.errors import CpkitError
+from cpkit.errors import ConfigError
 from cpkit.forecast.settings import ForecastSettings
 
 PeriodKind = Literal["calendar", "financial", "quarter", "ytd", "rolling12"]
 IN_YEAR_KINDS = ("quarter", "ytd", "rolling12")  # periods of the Board's quarterly Performance on a Page
-
-
-class ConfigError(CpkitError, ValueError):
-    """A setting is missing, misspelt or out of range (the message names the file and key)."""
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from cpkit.config import (
     INHOUSE_DENOMINATORS,
     MIN_SMALL_NUMBER_THRESHOLD,
     Config,
-    ConfigError,
     JudgementSettings,
     NarrativeThresholds,
     StabilitySettings,
 )
+from cpkit.errors import ConfigError, SettingValueError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,10 +64,6 @@ POPULATION_RANGE = (100, 1_000_000)
 THRESHOLD_RANGE = (MIN_SMALL_NUMBER_THRESHOLD, 20)
 
 
-class Bad(ValueError):
-    """A value a check refuses; the message says what was expected."""
-
-
 Check = Callable[[Any], Any]
 
 
@@ -86,9 +82,9 @@ def _shown(value: Any) -> str:
 def text(max_len: int = 200) -> Check:
     def check(value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise Bad(f"expected text, got {_shown(value)}")
+            raise SettingValueError(f"expected text, got {_shown(value)}")
         if len(value) > max_len:
-            raise Bad(f"at most {max_len} characters, got {len(value)}")
+            raise SettingValueError(f"at most {max_len} characters, got {len(value)}")
         return value.strip()
 
     return check
@@ -99,7 +95,7 @@ def pattern(regex: re.Pattern[str], what: str, allow_int: bool = False) -> Check
         if allow_int and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not regex.match(value.strip().upper()):
-            raise Bad(f"expected {what}, got {_shown(value)}")
+            raise SettingValueError(f"expected {what}, got {_shown(value)}")
         return value.strip().upper()
 
     return check
@@ -108,11 +104,11 @@ def pattern(regex: re.Pattern[str], what: str, allow_int: bool = False) -> Check
 def integer(lo: int, hi: int) -> Check:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Bad(
+            raise SettingValueError(
                 f"expected a whole number from {lo:,} to {hi:,} (no commas or quotes), got {_shown(value)}"
             )
         if not lo <= value <= hi:
-            raise Bad(f"must be from {lo:,} to {hi:,}, got {value:,}")
+            raise SettingValueError(f"must be from {lo:,} to {hi:,}, got {value:,}")
         return value
 
     return check
@@ -121,9 +117,9 @@ def integer(lo: int, hi: int) -> Check:
 def fraction() -> Check:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise Bad(f"expected a fraction between 0 and 1 (0.05 for 5%), got {_shown(value)}")
+            raise SettingValueError(f"expected a fraction between 0 and 1 (0.05 for 5%), got {_shown(value)}")
         if not 0 < value < 1:
-            raise Bad(f"must be between 0 and 1 (0.05 for 5%), got {value}")
+            raise SettingValueError(f"must be between 0 and 1 (0.05 for 5%), got {value}")
         return float(value)
 
     return check
@@ -132,7 +128,7 @@ def fraction() -> Check:
 def points() -> Check:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            raise Bad(f"expected percentage points from 0 to 100, got {_shown(value)}")
+            raise SettingValueError(f"expected percentage points from 0 to 100, got {_shown(value)}")
         return float(value)
 
     return check
@@ -141,7 +137,7 @@ def points() -> Check:
 def boolean() -> Check:
     def check(value: Any) -> bool:
         if not isinstance(value, bool):
-            raise Bad(f"expected true or false, got {_shown(value)}")
+            raise SettingValueError(f"expected true or false, got {_shown(value)}")
         return value
 
     return check
@@ -150,7 +146,7 @@ def boolean() -> Check:
 def one_of(options: frozenset[str]) -> Check:
     def check(value: Any) -> str:
         if not isinstance(value, str) or value.strip() not in options:
-            raise Bad(f"expected one of {', '.join(sorted(options))}; got {_shown(value)}")
+            raise SettingValueError(f"expected one of {', '.join(sorted(options))}; got {_shown(value)}")
         return value.strip()
 
     return check
@@ -161,15 +157,15 @@ def list_of(item: Check, min_len: int = 0) -> Check:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             value = [value]  # a single code written without brackets
         if not isinstance(value, list):
-            raise Bad(f"expected a list like [A, B], got {_shown(value)}")
+            raise SettingValueError(f"expected a list like [A, B], got {_shown(value)}")
         if len(value) < min_len:
-            raise Bad(f"expected at least {min_len} item(s), got none")
+            raise SettingValueError(f"expected at least {min_len} item(s), got none")
         out = []
         for i, v in enumerate(value, start=1):
             try:
                 out.append(item(v))
-            except Bad as exc:
-                raise Bad(f"item {i}: {exc}") from None
+            except SettingValueError as exc:
+                raise SettingValueError(f"item {i}: {exc}") from None
         return out
 
     return check
@@ -186,7 +182,7 @@ def threshold(value: Any) -> int:
     """The small-number threshold: a council may make the disclosure rule stricter, never weaker."""
     lo, hi = THRESHOLD_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise Bad(
+        raise SettingValueError(
             f"must be a whole number of at least {lo} (counts from 1 to the threshold less one are hidden; the "
             f"DfE uses 5) and at most {hi}, not {value!r}"
         )
@@ -202,7 +198,7 @@ def symbol(value: Any) -> str:
         or value.strip() == "[c]"
         or len(value) > 10
     ):
-        raise Bad(
+        raise SettingValueError(
             "must be text that cannot be read as a count and is not [c] (the symbol for a figure hidden to "
             f'protect another), at most 10 characters, such as "<5" or "[low]"; not {value!r}'
         )
@@ -214,14 +210,16 @@ def targets(value: Any) -> dict[str, float]:
     from cpkit.measures import registry
 
     if not isinstance(value, dict):
-        raise Bad(f"expected measure ids with numbers, like {{cla_at_end: 420}}, got {_shown(value)}")
+        raise SettingValueError(
+            f"expected measure ids with numbers, like {{cla_at_end: 420}}, got {_shown(value)}"
+        )
     known = {m.id for m in registry()}
     out = {}
     for key, number in value.items():
         if key not in known:
-            raise Bad(f"{key!r} is not a measure id of cpkit/measures.yaml")
+            raise SettingValueError(f"{key!r} is not a measure id of cpkit/measures.yaml")
         if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise Bad(f"{key}: expected a number, got {_shown(number)}")
+            raise SettingValueError(f"{key}: expected a number, got {_shown(number)}")
         out[str(key)] = float(number)
     return out
 
@@ -233,7 +231,7 @@ def forecast(value: Any) -> Any:
     try:
         return parse_forecast_settings(value)
     except ValueError as exc:
-        raise Bad(str(exc)) from None
+        raise SettingValueError(str(exc)) from None
 
 
 def model_year(value: Any) -> str:
@@ -241,14 +239,16 @@ def model_year(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise Bad(f"expected a model year such as 2025 or a path to a model file, got {_shown(value)}")
+        raise SettingValueError(
+            f"expected a model year such as 2025 or a path to a model file, got {_shown(value)}"
+        )
     return value.strip()
 
 
 def _neighbour(value: Any) -> str:
     try:
         return pattern(OLD_CODE, "a 3-digit code", allow_int=True)(value)
-    except Bad:
+    except SettingValueError:
         return pattern(LA_CODE, "a 3-digit or nine-character council code such as 370 or E08000016")(value)
 
 
@@ -337,7 +337,7 @@ def _table(owner: type, declared: tuple[Setting, ...]) -> dict[str, Check]:
     return checks
 
 
-def _problem(key: str, exc: Bad) -> str:
+def _problem(key: str, exc: SettingValueError) -> str:
     """ "population_0_17 must be ...", "la_code: expected ..."."""
     text = str(exc)
     return f"{key} {text}" if text.startswith("must") else f"{key}: {text}"
@@ -359,7 +359,7 @@ def check_settings(raw: dict[str, Any], where: str) -> dict[str, Any]:
         if key in checks and value is not None:
             try:
                 values[key] = checks[key](value)
-            except Bad as exc:
+            except SettingValueError as exc:
                 problems.append(_problem(key, exc))
     for key, declared in NESTED.items():
         if key not in raw or raw[key] is None:
@@ -377,7 +377,7 @@ def check_settings(raw: dict[str, Any], where: str) -> dict[str, Any]:
                 continue
             try:
                 sub[name] = sub_checks[name](value)
-            except Bad as exc:
+            except SettingValueError as exc:
                 problems.append(_problem(f"{key}.{name}", exc))
         values[key] = sub
     narrative = {**dataclasses.asdict(NarrativeThresholds()), **values.get("narrative", {})}

@@ -15,19 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Period
-from cpkit.errors import CpkitError, InputError
-
-
-class KpiError(CpkitError, ValueError):
-    """The KPI file has rows the report cannot use (the message lists each file, row and column).
-
-    ``count`` is how many problems were found, so a report can say how many without quoting the file.
-    """
-
-    def __init__(self, message: str, count: int = 1) -> None:
-        super().__init__(message)
-        self.count = count
-
+from cpkit.errors import InputError, KpiError
 
 REQUIRED = ["indicator", "period", "value", "unit", "polarity", "theme"]
 OPTIONAL = ["numerator", "denominator", "target", "source"]

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from cpkit.errors import CpkitError
+from cpkit.errors import RegistryError
 
 THEMES: tuple[str, ...] = ("children_in_care", "placements", "health", "care_leavers", "adoption")
 UNITS: tuple[str, ...] = ("number", "percent", "rate_per_10k", "days", "score", "miles")
@@ -40,10 +40,6 @@ TABLES: tuple[str, ...] = (
     "prev_perm",
     "sw_episodes",
 )
-
-
-class RegistryError(CpkitError, ValueError):
-    """``measures.yaml`` is malformed: the message names the file, the measure and the field."""
 
 
 @dataclass(frozen=True)

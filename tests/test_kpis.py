@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from cpkit.config import Period
-from cpkit.kpis import KpiError, load_kpis, parse_period
+from cpkit.errors import KpiError
+from cpkit.kpis import load_kpis, parse_period
 
 HEADER = "indicator,theme,period,value,numerator,denominator,target,polarity,unit,source"
 GOOD = "Reviews on time,children in care,2024-25,92.5,185,200,95,high,percent,LCS report"

@@ -6,10 +6,10 @@ present the report's action plan section.
 >>> problems(plan)  # what the tracker's keepers should fix  # doctest: +SKIP
 """
 
-from cpkit.actions.errors import ActionPlanError
 from cpkit.actions.read import COLUMNS, effective_due, is_overdue, load_action_plan
 from cpkit.actions.statuses import STATUSES, classify_status
 from cpkit.actions.summary import new_actions, problems, summary
+from cpkit.errors import ActionPlanError
 
 __all__ = [
     "COLUMNS",

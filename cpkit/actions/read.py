@@ -30,12 +30,12 @@ import pandas as pd
 
 from cpkit.actions.columns import Header, match_header
 from cpkit.actions.dates import parse_due
-from cpkit.actions.errors import ActionPlanError
 from cpkit.actions.refs import ref_parts, repair_refs, tidy_ref
 from cpkit.actions.sources import Grid, read_grids
 from cpkit.actions.statuses import classify_status
 from cpkit.actions.structure import Structure, read_structure
 from cpkit.actions.updates import first_update_date, latest_update, split_updates
+from cpkit.errors import ActionPlanError
 
 COLUMNS = [
     "priority",

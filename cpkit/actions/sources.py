@@ -13,9 +13,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpkit.actions.errors import ActionPlanError
 from cpkit.actions.text import clean_text
-from cpkit.errors import CpkitError
+from cpkit.errors import ActionPlanError, CpkitError
 
 
 @dataclass

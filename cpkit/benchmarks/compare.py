@@ -25,7 +25,7 @@ import pandas as pd
 
 from cpkit.benchmarks.mapping import measure_info
 from cpkit.benchmarks.neighbours import clean_code, is_new_code
-from cpkit.benchmarks.read import BenchmarkError
+from cpkit.errors import BenchmarkError
 
 LA = "Local authority"
 # Councils recoded since 2019 keep their old 3-digit code, which is how their earlier years are found.

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from cpkit.measures import RegistryError, registry
+from cpkit.errors import RegistryError
+from cpkit.measures import registry
 
 KINDS = ("count", "pct", "rate", "value")
 

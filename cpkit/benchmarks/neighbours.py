@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpkit.benchmarks.read import BenchmarkError
 from cpkit.config import Config
+from cpkit.errors import BenchmarkError
 
 _NEW_CODE = re.compile(r"^E\d{8}$")
 _OLD_CODE = re.compile(r"^\d{3}$")

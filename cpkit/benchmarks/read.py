@@ -15,13 +15,9 @@ import numpy as np
 import pandas as pd
 
 from cpkit.benchmarks.mapping import Table, normalise_label, tables
-from cpkit.errors import CpkitError
+from cpkit.errors import BenchmarkError
 
 log = logging.getLogger(__name__)
-
-
-class BenchmarkError(CpkitError, ValueError):
-    """A benchmark file cannot be read as published (the message names the file, row and column)."""
 
 
 GEOGRAPHY = [

@@ -13,7 +13,8 @@ import pandas as pd
 from cpkit.care.codes import OTHER_PLACEMENTS, PLACEMENT_GROUPS
 from cpkit.care.common import count_share, pct
 from cpkit.care.episodes import DateLike, as_timestamp, in_care_on
-from cpkit.config import Config, ConfigError
+from cpkit.config import Config
+from cpkit.errors import ConfigError
 from cpkit.ssda903.model import Data903
 
 PARENTS_PLACE: tuple[str, ...] = PLACEMENT_GROUPS[

@@ -169,7 +169,8 @@ class _Own:
 
 def read_published(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.DataFrame | None, list[str]]:
     """The DfE release tables in the benchmarks folder and the council's neighbours (None and a note if none)."""
-    from cpkit.benchmarks import BenchmarkError, load_benchmarks, statistical_neighbours
+    from cpkit.benchmarks import load_benchmarks, statistical_neighbours
+    from cpkit.errors import BenchmarkError
 
     folder = Path(data_dir) / (config.benchmarks_dir or BENCHMARKS_DIR)
     if not folder.is_dir():

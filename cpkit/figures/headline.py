@@ -263,7 +263,8 @@ def gather(ctx: Any) -> Headline:
     kpi_path = ctx.file(config.kpi_file, "kpis.csv")
     kpis = None
     if kpi_path.exists():
-        from cpkit.kpis import KpiError, load_kpis
+        from cpkit.errors import KpiError
+        from cpkit.kpis import load_kpis
 
         try:
             kpis = kpi_rows(load_kpis(kpi_path, period), config)

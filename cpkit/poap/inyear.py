@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cpkit.config import ConfigError, Period
+from cpkit.config import Period
+from cpkit.errors import ConfigError
 from cpkit.ssda903.model import Data903
 
 INYEAR_DIR = "inyear"

@@ -213,7 +213,8 @@ def _kpi_rows(kpis: pd.DataFrame | None, period: Period) -> list[list[object]]:
 
 
 def _load_kpis(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame | None:
-    from cpkit.kpis import KpiError, load_kpis
+    from cpkit.errors import KpiError
+    from cpkit.kpis import load_kpis
 
     path = config.path_in(data_dir, config.kpi_file, "kpis.csv")
     if not path.exists():

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import matplotlib
 
-from cpkit.errors import CpkitError
+from cpkit.errors import AltTextError
 
 matplotlib.use("Agg")  # report runs are headless; the backend must not need a display
 
@@ -34,10 +34,6 @@ _PLACEHOLDER_ALTS = {
     "no description has been provided for this image",
 }
 MIN_ALT_WORDS = 4
-
-
-class AltTextError(CpkitError, ValueError):
-    """A chart was shown without a meaningful text alternative."""
 
 
 def _check_alt(alt: str) -> str:

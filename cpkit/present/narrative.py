@@ -26,13 +26,9 @@ import pandas as pd
 import yaml
 
 from cpkit.config import Config, NarrativeThresholds
+from cpkit.errors import NarrativeError
 from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import printed
-
-
-class NarrativeError(ValueError):
-    """A narrative template is malformed or uses a placeholder the kit does not fill (names file and key)."""
-
 
 _KIT_FILE = "cpkit/present/narrative.yaml"
 

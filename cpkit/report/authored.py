@@ -41,12 +41,10 @@ from pathlib import Path
 
 import yaml
 
+from cpkit.errors import AuthoredError
+
 BOARD_DIR = "board"
 START, END = "", "*end*"  # anchors: before every data section, after every data section
-
-
-class AuthoredError(ValueError):
-    """An authored file cannot be used; the message names the file and the key or line."""
 
 
 @dataclass(frozen=True)

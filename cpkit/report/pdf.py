@@ -28,6 +28,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from cpkit.errors import PdfUnavailable
+
 PDF_NAME = "annual-report.pdf"
 
 # How many characters of table text fit across the text block at the portrait table type size (9 pt).
@@ -193,10 +195,6 @@ def print_html(document: str) -> str:
     else:
         soup.insert(0, style)
     return str(soup)
-
-
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint or the system libraries it needs (Pango) are missing; the message says how to fix it."""
 
 
 def write_pdf(document: str, path: Path, title: str | None = None) -> Path:

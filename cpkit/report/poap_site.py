@@ -47,7 +47,7 @@ body { max-width: 84rem; font-size: .95rem; }
 
 def _write_pdf(page: str, path: Path) -> None:
     """The page on one A4 landscape sheet (its own @page rule), or a warning when WeasyPrint cannot load."""
-    from cpkit.report.pdf import PdfUnavailable
+    from cpkit.errors import PdfUnavailable
 
     try:
         from weasyprint import HTML

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period
-from cpkit.errors import CpkitError
+from cpkit.errors import DataProblem
 from cpkit.report.context import SSDA903_DIR
 from cpkit.ssda903.model import Data903
 
@@ -50,10 +50,6 @@ UNREAD_COLUMNS = frozenset(
 )  # fmt: skip
 _SHOWN = 10
 log = logging.getLogger(__name__)
-
-
-class DataProblem(CpkitError, RuntimeError):
-    """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
 
 
 def ssda903_dir(data_dir: Path) -> Path:
@@ -264,8 +260,9 @@ def prepare_data(
 
 def _strict_optional_inputs(data_dir: Path, config: Config, period: Period) -> None:
     """With ``--strict``, a KPI file or tracker that is there but has errors fails the run too."""
-    from cpkit.actions import ActionPlanError, load_action_plan
-    from cpkit.kpis import KpiError, load_kpis
+    from cpkit.actions import load_action_plan
+    from cpkit.errors import ActionPlanError, KpiError
+    from cpkit.kpis import load_kpis
 
     reasons = []
     kpis = config.path_in(data_dir, config.kpi_file, "kpis.csv")

@@ -46,7 +46,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
-from cpkit.errors import CpkitError
+from cpkit.errors import ReportFailed, ReportInterrupted, ReportLocked
 from cpkit.report import sections as section_registry
 from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
@@ -56,32 +56,6 @@ from cpkit.resources import SAMPLE_DIR, default_out_dir
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
 PARTIAL_SUFFIX = "-partial"  # --sections with no full report to rebuild: <out>/<year>-partial/
 STOP_GRACE = 5.0  # seconds workers and kernels get to end after SIGTERM before SIGKILL
-
-
-class ReportFailed(CpkitError, RuntimeError):
-    """The run did not produce a report; the message says which section, cell and exception."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, runs: list[SectionRun] | None = None) -> None:
-        super().__init__(message)
-        self.runs = runs or []
-
-
-class ReportInterrupted(ReportFailed):
-    """The run was stopped by SIGTERM or SIGINT; everything it had made was removed."""
-
-    def __init__(self, signum: int) -> None:
-        self.signum = signum
-        self.exit_code = 128 + signum
-        super().__init__(
-            f"stopped by {signal.Signals(signum).name}: the sections' workers were ended, the staging "
-            "folder and its cache were removed and the previous report is unchanged"
-        )
-
-
-class ReportLocked(ReportFailed):
-    """Another run is writing the same report folder."""
 
 
 @dataclass

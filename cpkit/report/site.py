@@ -17,11 +17,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from cpkit.config import Config, Period
+from cpkit.errors import PdfUnavailable
 from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
-from cpkit.report.pdf import PDF_NAME, PdfUnavailable, write_pdf
+from cpkit.report.pdf import PDF_NAME, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
@@ -113,7 +114,8 @@ def _authored(data_dir: Path, config: Config, period: Period) -> Authored:
     tracker = None
     path = config.path_in(data_dir, config.action_plan_file, "action_plan.xlsx")
     if path.is_file():
-        from cpkit.actions import ActionPlanError, load_action_plan
+        from cpkit.actions import load_action_plan
+        from cpkit.errors import ActionPlanError
 
         try:
             tracker = tracker_people(load_action_plan(path, as_of=period.end))

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from cpkit.errors import CpkitError
+from cpkit.errors import CouncilChoiceError
 from cpkit.ssda903.files import RawFrame, _year_match
 from cpkit.ssda903.issues import HEADING_ROW, make_issues
 from cpkit.ssda903.tables import recognise
@@ -27,10 +27,6 @@ from cpkit.ssda903.tables import recognise
 LA_COLUMN = "LA"
 YEAR_COLUMN = "YEAR"
 _NUMBER = re.compile(r"^\d+(\.0*)?$")
-
-
-class CouncilChoiceError(CpkitError, ValueError):
-    """The files hold several councils' returns and no council (or an absent one) was chosen."""
 
 
 def normalise_code(value: object) -> str | None:

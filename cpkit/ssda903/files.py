@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from cpkit.errors import CpkitError, InputError
+from cpkit.errors import EmptyFileError, InputError
 from cpkit.ssda903.tables import recognise
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".dat"}
@@ -69,15 +69,6 @@ class RawFrame:
     # year a return ends in and the year it starts in; the reader settles it from the dates.
     year_ambiguous: bool = False
     year_source: str | None = None  # the folder or file name the year was read from
-
-
-class EmptyFileError(CpkitError, ValueError):
-    """A file with nothing in it (not even headings): an error, since the table it should hold is lost."""
-
-    def __init__(self, file: Path, sha256: str, year: int | None = None) -> None:
-        super().__init__(f"{file} is empty: nothing in it, not even column headings")
-        self.sha256 = sha256
-        self.year = year
 
 
 # In a file's name the year may have other words with digits after it ("2019-ad1", "2024-25_oc2").

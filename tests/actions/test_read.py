@@ -2,8 +2,9 @@ import docx
 import openpyxl
 import pytest
 
-from cpkit.actions import ActionPlanError, load_action_plan
+from cpkit.actions import load_action_plan
 from cpkit.actions.columns import field_for, match_header
+from cpkit.errors import ActionPlanError
 
 ACTION = ["1.1", "Recruit foster carers", "Jan-25: campaign launched", "J Bloggs", "March 2025", "Green"]
 

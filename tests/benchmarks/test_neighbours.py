@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cpkit.benchmarks import (
-    BenchmarkError,
     find_neighbour_models,
     neighbours_of,
     read_neighbour_model,
@@ -13,6 +12,7 @@ from cpkit.benchmarks import (
 )
 from cpkit.benchmarks.mapping import lait_polarity_differences
 from cpkit.config import Config
+from cpkit.errors import BenchmarkError
 
 # Barnsley (370) in sn_model_2025_wide.csv: Rotherham, Wakefield, Tameside, Doncaster, Dudley, Telford and
 # Wrekin, Durham, Gateshead, Redcar and Cleveland, Sunderland.

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from cpkit.benchmarks import BenchmarkError, load_benchmarks
+from cpkit.benchmarks import load_benchmarks
 from cpkit.benchmarks.mapping import measure_info, normalise_label, undefined_measures
+from cpkit.errors import BenchmarkError
 from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
 
 pytestmark = pytest.mark.dfe

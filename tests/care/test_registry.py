@@ -8,7 +8,8 @@ import pytest
 
 from cpkit.benchmarks.mapping import measure_info
 from cpkit.care.indicators import STEPS, load_measures
-from cpkit.measures import Measure, RegistryError, measure, parse_registry, registry
+from cpkit.errors import RegistryError
+from cpkit.measures import Measure, measure, parse_registry, registry
 
 GOOD = """\
 measures:

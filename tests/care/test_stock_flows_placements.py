@@ -15,7 +15,8 @@ from cpkit.care.stock import (
     stock_by_sex,
     uasc_on,
 )
-from cpkit.config import Config, ConfigError
+from cpkit.config import Config
+from cpkit.errors import ConfigError
 from tests.care.conftest import build, clean
 
 DAY = "2025-03-31"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cpkit.config import Config, ConfigError
+from cpkit.config import Config
 from cpkit.config_checks import check_codes
+from cpkit.errors import ConfigError
 
 # Two councils as a DfE release file lists them (the columns every EES file carries).
 RELEASE = """\

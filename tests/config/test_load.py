@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from cpkit.config import Config, ConfigError
-from cpkit.errors import CpkitError
+from cpkit.config import Config
+from cpkit.errors import ConfigError, CpkitError
 
 from ..conftest import SAMPLE_DIR
 

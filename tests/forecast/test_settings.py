@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from cpkit.config import Config, ConfigError
-from cpkit.errors import InputError
+from cpkit.config import Config
+from cpkit.errors import ConfigError, InputError
 from cpkit.forecast.settings import ForecastSettings, Scenario, parse_forecast_settings
 
 from ..conftest import SAMPLE_DIR

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from cpkit.config import ConfigError, Period
+from cpkit.config import Period
+from cpkit.errors import ConfigError
 
 
 @pytest.mark.parametrize(

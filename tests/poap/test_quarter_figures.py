@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from cpkit.config import Config, ConfigError, Period
+from cpkit.config import Config, Period
+from cpkit.errors import ConfigError
 from cpkit.poap import build_page, latest_extract
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"

@@ -233,7 +233,7 @@ def test_inf_bounds_do_not_break_the_audit():
     ],
 )
 def test_cpkit_yaml_cannot_weaken_the_rule(tmp_path, text, message):
-    from cpkit.config import ConfigError
+    from cpkit.errors import ConfigError
 
     path = tmp_path / "cpkit.yaml"
     path.write_text(text, encoding="utf-8")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cpkit.present.narrative import Narrative, NarrativeError, fill, placeholders
+from cpkit.errors import NarrativeError
+from cpkit.present.narrative import Narrative, fill, placeholders
 
 
 class Secret:

@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cpkit.config import Config, Period
+from cpkit.errors import AuthoredError
 from cpkit.report.authored import (
     PARTS,
-    AuthoredError,
     load_authored,
     priorities_from_tracker,
 )

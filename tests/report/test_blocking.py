@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cpkit import cli
-from cpkit.report.prepare import DataProblem, load_returns
+from cpkit.errors import DataProblem
+from cpkit.report.prepare import load_returns
 
 from ..conftest import SAMPLE_DIR
 

@@ -19,8 +19,9 @@ import psutil
 import pytest
 
 from cpkit import cli
+from cpkit.errors import ReportLocked
 from cpkit.report import sections as sections_mod
-from cpkit.report.runner import ReportLocked, ReportRequest, build_report
+from cpkit.report.runner import ReportRequest, build_report
 from cpkit.report.sections import Section
 
 from .notebooks import GOOD_BODY, write_council, write_notebook

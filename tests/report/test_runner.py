@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from cpkit import cli
+from cpkit.errors import ReportFailed
 from cpkit.report import sections as sections_mod
-from cpkit.report.runner import ReportFailed, ReportRequest, build_report
+from cpkit.report.runner import ReportRequest, build_report
 from cpkit.report.sections import Section
 
 from ..conftest import SAMPLE_DIR

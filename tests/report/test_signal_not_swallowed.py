@@ -10,8 +10,8 @@ import pytest
 
 from cpkit.actions import sources
 from cpkit.config import Config, Period
+from cpkit.errors import ReportInterrupted
 from cpkit.report import site
-from cpkit.report.runner import ReportInterrupted
 
 from ..conftest import SAMPLE_DIR
 
