@@ -86,6 +86,8 @@ RULE_ACTIONS: dict[str, str] = {
     "episode_amended": "None needed; the later return's version was used. Check the change was intended.",
     "episode_start_amended": CASE_TEAM
     + "check the start date: the returns disagree (the DfE's rule 562 will query it).",
+    "episode_match_unresolved": CASE_TEAM
+    + "check the episodes of these children starting that day: the returns tell them differently.",
     "episode_not_restated": CASE_TEAM
     + "check whether the child left care: the episode is missing from the next year's return.",
     "episode_start_moved": CASE_TEAM

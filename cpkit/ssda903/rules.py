@@ -166,6 +166,12 @@ _RULES = [
         "were read as one episode (the DfE's rule 562 checks this).",
     ),
     Rule(
+        "episode_match_unresolved",
+        "warning",
+        "Two returns tell a child's episodes starting the same day with different numbers of episodes, "
+        "so they could not be paired; each return's version was used for its own year.",
+    ),
+    Rule(
         "episode_not_restated",
         "warning",
         "An episode open at the end of one return is missing from the next return, so it was read as "

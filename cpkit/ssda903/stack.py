@@ -9,7 +9,10 @@ each boundary between a return P and the next return Y present in the stack (old
 1. Same episode, same start (CHILD and DECOM equal): the later return's version is kept whole (it
    carries the end date and reason the earlier one could not know). Where the earlier version had
    already ended before Y's year began, the earlier return covers that time and its version stays.
-   Any other field that differs is listed (``episode_amended``).
+   Any other field that differs is listed (``episode_amended``). A child's episodes starting the
+   same day are paired one to one (``match_same_start``: order within the day, PLACE, row order);
+   where two returns tell that day with different numbers of episodes, each row is listed
+   (``episode_match_unresolved``) and each return's version is used for its own year.
 2. Amended start: an episode P had open at the end of its year and an episode Y has open at the start
    of its year, for the same child, with different DECOMs, are one episode whose start was changed:
    they are matched (latest with latest, one to one), not read as two overlapping episodes. The start
@@ -35,6 +38,8 @@ problem (the DfE's validation rules 562 and 1010 check the same continuity betwe
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -110,10 +115,11 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         s_open = s[s["DEC"].isna() | (s["DEC"] >= g)]
         label = f"the {y} return"
 
-        # 1. Same child and start.
+        # 1. Same child and start (same-day episodes paired one to one: ``match_same_start``).
+        matched, unresolved = match_same_start(s, r)
         pairs = (
-            s.reset_index()
-            .merge(r.reset_index(), on=["CHILD", "DECOM"], suffixes=("_s", "_r"))
+            matched.merge(s.add_suffix("_s"), left_on="index_s", right_index=True)
+            .merge(r.add_suffix("_r"), left_on="index_r", right_index=True)
             .set_index("index_r")
         )
         if len(pairs):
@@ -134,6 +140,7 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
                         + " return restates this episode, ended before its year, with other "
                         + hit
                     )
+                    msg = msg.where(~older.loc[hit.index, "by_position"].to_numpy(), msg + BY_POSITION)
                     note(
                         pd.Index(older.loc[hit.index, "index_s"]),
                         "episode_amended",
@@ -149,11 +156,17 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
                 hit = diff[diff != ""]
                 if len(hit):
                     msg = "this episode differs from the earlier return's version in " + hit
+                    by_row = newer.loc[hit.index, "by_position"].to_numpy()
+                    msg = msg.where(~by_row, msg + BY_POSITION)
                     note(hit.index, "episode_amended", None, msg, y)
             matched_s = set(s_idx)
             matched_r = set(r_idx)
         else:
             matched_s, matched_r = set(), set()
+        if len(unresolved):
+            matched_s |= set(unresolved.loc[unresolved["side"] == "s", "index"])
+            matched_r |= set(unresolved.loc[unresolved["side"] == "r", "index"])
+            _unresolved(e, unresolved, g, prev, y, drop, note)
 
         # 2. Amended start: open at P's end and at Y's start, paired latest with latest.
         s_left = s_open[~s_open.index.isin(matched_s)]
@@ -293,6 +306,143 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     return kept[list(frame.columns)], tidy_issues(issues), tidy_set_aside([aside])
 
 
+# How a same-day pair matched only by row order is marked in its ``episode_amended`` message.
+BY_POSITION = (
+    " (paired with the other return's episode starting the same day by their order in the returns: "
+    "neither the order within the day nor PLACE told them apart)"
+)
+_KEY = ["CHILD", "DECOM"]
+
+
+def match_same_start(s: pd.DataFrame, r: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pair the episodes of an earlier return's rows ``s`` and a later return's ``r`` that are the same
+    episode told twice: same child and start (CHILD, DECOM), one to one.
+
+    Almost every child has one episode a start day, and those pair on CHILD and DECOM alone. A child
+    with several episodes starting the same day (a placement or legal status changed on the day it
+    began) has a group of rows on each side, paired by what the returns say, in this order, each step
+    taking only rows it can tell apart within their group on both sides:
+
+    1. order within the day: whether the episode ended the day it began (DEC = DECOM: it comes before
+       the one that runs on) and whether it starts the period of care (RNE S: the first of the day);
+    2. PLACE;
+    3. position: the rows' order in their returns, where both sides have as many rows left.
+
+    Returns ``(matched, unresolved)``: ``matched`` has ``index_s``, ``index_r`` and ``by_position``
+    (paired by step 3); ``unresolved`` lists the rows of groups still left on both sides (``index``,
+    ``side`` "s" or "r"), which a later return tells with a different number of episodes that day:
+    these are data problems (``episode_match_unresolved``), never a guess.
+    """
+    ks, kr = s[_KEY], r[_KEY]
+    s_dup, r_dup = ks.duplicated(keep=False), kr.duplicated(keep=False)
+    simple = (
+        ks[~s_dup]
+        .reset_index()
+        .merge(kr[~r_dup].reset_index(), on=_KEY, suffixes=("_s", "_r"))[["index_s", "index_r"]]
+        .assign(by_position=False)
+    )
+    none = pd.DataFrame({"index": pd.Series(dtype="int64"), "side": pd.Series(dtype="str")})
+    if not (s_dup.any() or r_dup.any()):
+        return simple, none
+    # Groups (child and start day) with several rows on either side, present on both.
+    keys = pd.concat([ks[s_dup], kr[r_dup]]).drop_duplicates()
+    a = _day_rows(s, keys)
+    b = _day_rows(r, keys)
+    common = a[_KEY].merge(b[_KEY], on=_KEY).drop_duplicates()
+    a, b = a.merge(common, on=_KEY), b.merge(common, on=_KEY)
+    found = []
+    for cols in (["_ends_on_day", "_first"], ["PLACE"]):
+        hit = _pair_unique(a, b, cols)
+        found.append(hit.assign(by_position=False))
+        a, b = a[~a["index"].isin(hit["index_s"])], b[~b["index"].isin(hit["index_r"])]
+    # 3. Position, in groups with as many rows left on each side.
+    left = (
+        a.groupby(_KEY)
+        .size()
+        .rename("n_s")
+        .to_frame()
+        .join(b.groupby(_KEY).size().rename("n_r"), how="inner")
+    )
+    even = left[left["n_s"] == left["n_r"]].reset_index()[_KEY]
+    pa = a.merge(even, on=_KEY).sort_values("index")
+    pb = b.merge(even, on=_KEY).sort_values("index")
+    pa["_pos"], pb["_pos"] = pa.groupby(_KEY).cumcount(), pb.groupby(_KEY).cumcount()
+    by_pos = pa[[*_KEY, "_pos", "index"]].merge(
+        pb[[*_KEY, "_pos", "index"]], on=[*_KEY, "_pos"], suffixes=("_s", "_r")
+    )
+    found.append(by_pos[["index_s", "index_r"]].assign(by_position=True))
+    uneven = left[left["n_s"] != left["n_r"]].reset_index()[_KEY]
+    unresolved = pd.concat(
+        [
+            a.merge(uneven, on=_KEY)[["index"]].assign(side="s"),
+            b.merge(uneven, on=_KEY)[["index"]].assign(side="r"),
+        ],
+        ignore_index=True,
+    )
+    matched = pd.concat([simple, *found], ignore_index=True)
+    return matched, unresolved if len(unresolved) else none
+
+
+def _day_rows(frame: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` in the (CHILD, DECOM) groups ``keys``, with the facts that order a day."""
+    rows = frame.reset_index().merge(keys, on=_KEY)
+    return rows.assign(
+        _ends_on_day=(rows["DEC"] == rows["DECOM"]).fillna(False).to_numpy(),
+        _first=(rows["RNE"] == "S").fillna(False).to_numpy(),
+    )
+
+
+def _pair_unique(a: pd.DataFrame, b: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Pairs of rows equal on CHILD, DECOM and ``cols``, each unique on its side (blanks never pair)."""
+    k = [*_KEY, *cols]
+    ua = a[~a.duplicated(k, keep=False) & a[cols].notna().all(axis=1)]
+    ub = b[~b.duplicated(k, keep=False) & b[cols].notna().all(axis=1)]
+    return ua[[*k, "index"]].merge(ub[[*k, "index"]], on=k, suffixes=("_s", "_r"))[["index_s", "index_r"]]
+
+
+def _unresolved(
+    e: pd.DataFrame, rows: pd.DataFrame, g: pd.Timestamp, prev: int, y: int, drop: Callable, note: Callable
+) -> None:
+    """Same-day episodes two returns tell with different numbers of rows: each return keeps its own
+    years. The earlier return's rows ended before its year ended stay and the rest give way to the
+    later return; the later return's rows ended before then are set aside. Every row is listed."""
+    s_idx = pd.Index(rows.loc[rows["side"] == "s", "index"])
+    r_idx = pd.Index(rows.loc[rows["side"] == "r", "index"])
+    groups = e.loc[rows["index"], _KEY].assign(side=rows["side"].to_numpy())
+    count = groups.groupby([*_KEY, "side"]).size().unstack(fill_value=0)
+    n = e.loc[rows["index"], _KEY].merge(count.reset_index(), on=_KEY, how="left")
+    n.index = pd.Index(rows["index"])
+    day = e.loc[rows["index"], "DECOM"].dt.strftime("%d/%m/%Y")
+    text = (
+        "the "
+        + str(prev)
+        + " return has "
+        + n["s"].astype("str")
+        + " episodes of this child starting "
+        + day
+        + " and the "
+        + str(y)
+        + " return "
+        + n["r"].astype("str")
+        + "; they could not be paired (by order within the day, PLACE or row order): "
+    )
+    ended = e["DEC"].notna() & (e["DEC"] < g)
+    s_gone = s_idx[~ended.loc[s_idx].to_numpy()]
+    r_gone = r_idx[ended.loc[r_idx].to_numpy()]
+    drop(
+        s_gone,
+        f"the {y} return tells this child's episodes starting that day differently; its rows were kept",
+    )
+    drop(
+        r_gone,
+        f"ended in the {prev} return's year, which tells this child's episodes starting that day differently",
+    )
+    keep_word = pd.Series("kept", index=rows["index"])
+    keep_word.loc[s_gone.append(r_gone)] = "set aside"
+    rule_text = text + "this row was " + keep_word + " (each return's version is used for its own year)"
+    note(pd.Index(rows["index"]), "episode_match_unresolved", "DECOM", rule_text, y)
+
+
 def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:
     """Names of the fields that differ between the two versions in each row of ``pairs``."""
     cols = [*COMPARED, *(("DEC", "REC") if with_end else ())]
@@ -315,4 +465,4 @@ def _aligned(e: pd.DataFrame, idx: pd.Series, message: pd.Series) -> pd.Series:
     return pd.Series(message.to_numpy(), index=pd.Index(idx.to_numpy()))
 
 
-__all__ = ["stack_episodes", "TABLE_COLUMNS"]
+__all__ = ["stack_episodes", "match_same_start", "TABLE_COLUMNS"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpkit.care.episodes import cla_on
+from cpkit.care.episodes import ceased_in, cla_on, started_in
 from cpkit.ssda903 import check_903, load_903
 
 from .helpers import EPISODES, HEADER, csv, write
@@ -217,3 +217,115 @@ def test_an_amended_start_pairs_with_the_latest_open_episode(tmp_path):
     ]
     assert e["DEC"].iloc[0] == pd.Timestamp("2023-10-01")
     assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 1
+
+
+# Same-day episode pairs restated by a later return (issue 18): a child whose placement changed the
+# day care began has two episodes starting that day; CHILD and DECOM no longer name one episode.
+
+
+def _same_day_stack(root: Path, later: list[str]) -> Path:
+    """2024 return: C1 starts care 01/05/2023 in U4 and moves to U6 that day (rows 2 and 3), C2 is
+    looked after from 01/06/2023 (row 4). ``later``: the 2025 return's three episode rows."""
+    write(root / "2024" / "header.csv", _header("C1", "C2"))
+    write(
+        root / "2024" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,C2,N1,U4,PR1,01/05/2023,X1,,,,",  # row 2
+            "C1,01/05/2023,P,C2,N1,U6,PR1,,,CARPL,,,",  # row 3
+            "C2,01/06/2023,S,C2,N1,U4,PR1,,,,,,",  # row 4
+        ),
+    )
+    write(root / "2025" / "header.csv", _header("C1", "C2"))
+    write(root / "2025" / "episodes.csv", csv(EPISODES, *later))
+    return root
+
+
+def test_same_day_episodes_restated_with_a_new_cin_pair_one_to_one(tmp_path):
+    # The 2025 return restates both of C1's episodes with CIN N2 (crashed: "All arrays must be of
+    # the same length"). Kept: the U4 episode as 2024 told it (it ended in 2024's year), the U6
+    # episode as 2025 tells it, C2 from 2025; the 2025 versions of each differ in CIN only.
+    root = _same_day_stack(
+        tmp_path,
+        [
+            "C1,01/05/2023,S,C2,N2,U4,PR1,01/05/2023,X1,,,,",  # row 2
+            "C1,01/05/2023,P,C2,N2,U6,PR1,,,CARPL,,,",  # row 3
+            "C2,01/06/2023,S,C2,N1,U4,PR1,,,,,,",  # row 4
+        ],
+    )
+    data = load_903(root)
+    e = data.episodes.sort_values(["CHILD", "DEC"])
+    assert e[["CHILD", "PLACE", "CIN", "return_year"]].values.tolist() == [
+        ["C1", "U4", "N1", 2024],
+        ["C1", "U6", "N2", 2025],
+        ["C2", "U4", "N1", 2025],
+    ]
+    amended = _rules(data, "episode_amended").sort_values("row")
+    # the U4 episode's note is on 2024's row (its version is kept), the U6 one's on 2025's row
+    assert amended[["row", "year"]].values.tolist() == [[2, 2025], [3, 2025]]
+    assert all(m.endswith("CIN") for m in amended["message"])
+    # 31 March 2024: C1 and C2 (2 from the 2024 return alone); 31 March 2025: the same 2.
+    assert cla_on(data, "2024-03-31") == 2 and cla_on(data, "2025-03-31") == 2
+    assert len(data.set_aside[data.set_aside["table"] == "Episodes"]) == 3  # one version of each
+
+
+def test_same_day_episodes_pair_by_their_order_in_the_day_not_their_rows(tmp_path):
+    # The 2025 return lists C1's running (U6) episode first and ends it 01/09/2024 (E4A). Pairing
+    # by row order would match 2024's U4 row (ended 01/05/2023) with 2025's U6 row and keep 2024's
+    # version for the care 2024 covers: C1 would have no episode open on 31 March 2024 and no
+    # leaving in 2024-25. Paired by the order within the day (the episode ending the day it began
+    # comes first), the figures are those of each return alone:
+    # 31/3/2024 C1, C2 = 2; 31/3/2025 C2 = 1; ceased in 2024-25: C1 = 1; started in 2023-24: C1, C2.
+    root = _same_day_stack(
+        tmp_path,
+        [
+            "C1,01/05/2023,P,C2,N1,U6,PR1,01/09/2024,E4A,CARPL,,,",  # row 2
+            "C1,01/05/2023,S,C2,N1,U4,PR1,01/05/2023,X1,,,,",  # row 3
+            "C2,01/06/2023,S,C2,N1,U4,PR1,,,,,,",  # row 4
+        ],
+    )
+    data = load_903(root)
+    assert cla_on(data, "2024-03-31") == 2 and cla_on(data, "2025-03-31") == 1
+    assert ceased_in(data, "2024-04-01", "2025-03-31")["CHILD"].tolist() == ["C1"]
+    assert sorted(started_in(data, "2023-04-01", "2024-03-31")["CHILD"]) == ["C1", "C2"]
+    c1 = data.episodes[data.episodes["CHILD"] == "C1"].sort_values("DEC")
+    assert c1[["PLACE", "REC", "return_year"]].values.tolist() == [["U4", "X1", 2024], ["U6", "E4A", 2025]]
+    assert not _rules(data, "episode_amended").size  # the U6 episode only gained its end
+
+
+def test_same_day_episodes_a_later_return_tells_differently_are_listed(tmp_path):
+    # 2025 tells C1's start day as one U4 episode (RNE S, open) where 2024 has two (U4 ending that
+    # day, then U6... here both U4: a legal status change, V2 then C2). Neither the order within the
+    # day, PLACE (U4 twice) nor row order (2 rows against 1) pairs them: all three rows are listed as
+    # unresolved, 2024's ended row kept for its year, 2025's open row for the care after, 2024's open
+    # row set aside. Counts: 31/3/2024 C1, C2 = 2 (2024 alone: 2); 31/3/2025: 2 (2025 alone: 2).
+    write(tmp_path / "2024" / "header.csv", _header("C1", "C2"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,V2,N1,U4,PR1,01/05/2023,X1,,,,",  # row 2
+            "C1,01/05/2023,L,C2,N1,U4,PR1,,,,,,",  # row 3
+            "C2,01/06/2023,S,C2,N1,U4,PR1,,,,,,",  # row 4
+        ),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C1", "C2"))
+    write(
+        tmp_path / "2025" / "episodes.csv",
+        csv(EPISODES, "C1,01/05/2023,S,C2,N1,U4,PR1,,,,,,", "C2,01/06/2023,S,C2,N1,U4,PR1,,,,,,"),
+    )
+    data = load_903(tmp_path)
+    found = _rules(data, "episode_match_unresolved")
+    assert sorted(zip(found["file"].str[-17:], found["row"], strict=True)) == [
+        ("2024/episodes.csv", 2),
+        ("2024/episodes.csv", 3),
+        ("2025/episodes.csv", 2),
+    ]
+    assert (found["column"] == "DECOM").all() and (found["severity"] == "warning").all()
+    assert "2024 return has 2 episodes" in found["message"].iloc[0]
+    c1 = data.episodes[data.episodes["CHILD"] == "C1"].sort_values("DEC")
+    assert c1[["LS", "return_year"]].values.tolist() == [["V2", 2024], ["C2", 2025]]
+    assert cla_on(data, "2024-03-31") == 2 and cla_on(data, "2025-03-31") == 2
+    # cpkit check lists them with file, row and column
+    problems = check_903(data, year=2025)
+    assert (problems["rule"] == "episode_match_unresolved").sum() == 3
