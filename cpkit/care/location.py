@@ -152,13 +152,30 @@ def headline_location(
     data: Data903, day: DateLike, config: Config | None = None, lookup: pd.DataFrame | None = None
 ) -> dict[str, dict[str, float]]:
     """Inside-boundary share and LAIT 87 (outside and over 20 miles) as numerator/denominator/pct."""
-    loc = placement_locations(data, day, config, lookup)
-    den = len(loc)
-    inside = int((loc["boundary"] == INSIDE).sum())
-    far_out = int(((loc["boundary"] == OUTSIDE) & (loc["band"] == FAR)).sum())
+    return location_figures(location_summary(data, day, config, lookup))
+
+
+def location_figures(summary: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """The two headline location measures from a ``location_summary`` frame (the one home of their
+    denominators, which the figures table and the placements section both use):
+
+    - ``placed_inside_pct``: inside the boundary over children whose placement is inside *or outside* it,
+      i.e. with a placement postcode the ONS directory places (``measures.yaml``: "over those with a known
+      placement postcode"). The DfE does the same: its "Placement locality for CLA" table (Children looked
+      after: a focus on placement location, 2024) gives inside and outside as shares of their sum (2015:
+      41,630 inside and 27,830 outside of a total of 69,460, 60% and 40%, while 69,540 children were looked
+      after), so a child whose locality is not known is in neither part of the share;
+    - ``placed_outside_over20_pct`` (LAIT 87): outside and over 20 miles over *all* children in care that
+      day, as the DfE publishes it ("Total CLA" is its denominator).
+    """
+    by = summary.set_index(["boundary", "band"])["children"]
+    total = int(by.sum())
+    inside = int(by.xs(INSIDE, level="boundary").sum())
+    known = inside + int(by.xs(OUTSIDE, level="boundary").sum())
+    far_out = int(by.get((OUTSIDE, FAR), 0))
     return {
-        "placed_inside_pct": {"numerator": inside, "denominator": den, "pct": pct(inside, den)},
-        "placed_outside_over20_pct": {"numerator": far_out, "denominator": den, "pct": pct(far_out, den)},
+        "placed_inside_pct": {"numerator": inside, "denominator": known, "pct": pct(inside, known)},
+        "placed_outside_over20_pct": {"numerator": far_out, "denominator": total, "pct": pct(far_out, total)},
     }
 
 
@@ -187,8 +204,9 @@ def unknown_postcode_sentence(summary: pd.DataFrame, day_text: str) -> str:
     return (
         f"Where children live is mostly not known: for {unknown / total:.0%} of the children in care at "
         f"{day_text} the placement postcode was blank or not found in the ONS postcode directory, so the "
-        "shares inside and outside the boundary are of all children and leave those out. The data team "
-        "should check the postcodes (`cpkit check` counts them)."
+        "share placed inside the boundary is of the few whose placement is known, and the share outside the "
+        "boundary and over 20 miles (of all children, as the DfE publishes it) counts none of them. The data "
+        "team should check the postcodes (`cpkit check` counts them)."
     )
 
 

@@ -21,6 +21,7 @@ from cpkit.care import (
 )
 from cpkit.care.codes import PLACEMENT_GROUP_IDS
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE, unknown_postcode_sentence
+from cpkit.care.location import location_figures as care_location_figures
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
 from cpkit.present.disclosure import Ledger
@@ -433,23 +434,10 @@ def location_table(tables: dict[str, pd.DataFrame], period: Period, config: Conf
     return out
 
 
-def _location_figure(frame: pd.DataFrame, boundary: str, band: str | None = None) -> Figure:
-    mask = frame["boundary"].eq(boundary)
-    if band is not None:
-        mask &= frame["band"].eq(band)
-    num, den = int(frame.loc[mask, "children"].sum()), int(frame["children"].sum())
-    return {"numerator": num, "denominator": den, "pct": 100.0 * num / den if den else float("nan")}
-
-
 def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Figure]]:
-    """Placed inside the boundary, and outside and over 20 miles (LAIT 87), both years."""
-    return {
-        k: {
-            "placed_inside_pct": _location_figure(v, INSIDE),
-            "placed_outside_over20_pct": _location_figure(v, OUTSIDE, FAR),
-        }
-        for k, v in tables.items()
-    }
+    """Placed inside the boundary (of those whose placement is known), and outside and over 20 miles
+    (LAIT 87, of all), both years: ``cpkit.care.location.location_figures``, the measures' own function."""
+    return {k: care_location_figures(v) for k, v in tables.items()}
 
 
 def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:

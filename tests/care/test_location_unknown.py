@@ -14,6 +14,7 @@ import pandas as pd
 from cpkit.care.location import (
     INSIDE,
     NOT_KNOWN,
+    headline_location,
     home_district_warning,
     location_summary,
     unknown_placements,
@@ -21,6 +22,7 @@ from cpkit.care.location import (
     unknown_postcode_warning,
 )
 from cpkit.config import Config
+from cpkit.sections.placements import location_figures
 
 from .conftest import build
 
@@ -90,3 +92,34 @@ def test_district_codes_of_another_council_are_warned():
     assert home_district_warning(many, DAY, CONFIG, LOOKUP) == ""
     # fewer than ten found: too few to judge
     assert home_district_warning(data(), DAY, wrong, LOOKUP) == ""
+
+
+def test_inside_share_is_of_children_whose_placement_is_known():
+    # Five children at 31 March 2025, home S1 1AA: a and b placed at S2 2BB (inside E08000019); c at
+    # M1 1AA (E08000003, outside: 50 km east-west and 10 km north-south from home, sqrt(50000^2 + 10000^2)
+    # = 50,990 m / 1609.3 = 31.7 miles, over 20); d at a postcode the directory lacks, e with none.
+    # Inside: 2 of the 3 whose placement is known = 66.7% (measures.yaml; the DfE's locality table gives
+    # inside as a share of inside + outside), not 2 of 5 = 40%. LAIT 87 (outside and over 20 miles) stays
+    # of all five: 1 of 5 = 20%.
+    lookup = pd.concat(
+        [
+            LOOKUP,
+            pd.DataFrame(
+                {
+                    "postcode": ["M11AA"],
+                    "easting": [385000.0],
+                    "northing": [397000.0],
+                    "district": ["E08000003"],
+                }
+            ),
+        ]
+    )
+    rows = [(c, "01/04/2024", None, "S", "C2", "N1", "U1", None) for c in "abcde"]
+    places = ["S2 2BB", "S2 2BB", "M1 1AA", "ZZ9 9ZZ", None]
+    d = build(rows, episode_extra={"HOME_POST": ["S1 1AA"] * 5, "PL_POST": places})
+    figs = headline_location(d, DAY, CONFIG, lookup)
+    assert figs["placed_inside_pct"] == {"numerator": 2, "denominator": 3, "pct": 200 / 3}
+    assert figs["placed_outside_over20_pct"] == {"numerator": 1, "denominator": 5, "pct": 20.0}
+    # The placements section's sentence reads the same figure as the figures table.
+    summary = location_summary(d, DAY, CONFIG, lookup)
+    assert location_figures({"current": summary})["current"]["placed_inside_pct"]["denominator"] == 3
