@@ -17,7 +17,14 @@ VALIDATOR_VENV := .venv-validator
 VALIDATOR_STAMP := $(VALIDATOR_VENV)/.installed
 VALIDATOR_PACKAGE := csc-validator-be-903==0.1.17
 
-.PHONY: report test lint lab sample browser pdf-libs bench clean help validator
+# Social Finance's cs-demand-model, the baseline benchmarks/bench_forecast.py compares the sufficiency forecast
+# with, and whose package ships the fake returns some tests read. It also pins pandas<2: its own environment,
+# from the package registry. Unlike the DfE rules it has no fallback: a benchmark or test that needs it fails.
+CSDM_VENV := .venv-csdm
+CSDM_STAMP := $(CSDM_VENV)/.installed
+CSDM_PACKAGE := cs-demand-model==0.5.1
+
+.PHONY: report test lint lab sample browser pdf-libs bench clean help validator csdm
 
 help:
 	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
@@ -26,6 +33,7 @@ help:
 	@echo "make sample                               regenerate data/sample/ (seed 2025)"
 	@echo "make bench                                run the speed and memory benchmarks"
 	@echo "make validator                            set up .venv-validator with the DfE's SSDA903 validation rules"
+	@echo "make csdm                                 set up .venv-csdm with cs-demand-model (benchmark baseline, sample returns)"
 
 # The environment is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -46,6 +54,16 @@ $(VALIDATOR_STAMP):
 	    && touch $(VALIDATOR_STAMP) ) \
 	  || { rm -rf $(VALIDATOR_VENV); echo "The DfE validation rules could not be installed: cpkit will say they were not run"; }; \
 	fi
+
+csdm: $(CSDM_STAMP)
+
+$(CSDM_STAMP):
+	@test -n "$(VALIDATOR_PYTHON)" || { echo "cs-demand-model needs Python 3.9-3.11 (it pins pandas<2)"; exit 1; }
+	rm -rf $(CSDM_VENV)
+	$(VALIDATOR_PYTHON) -m venv $(CSDM_VENV)
+	$(CSDM_VENV)/bin/python -m pip install --quiet '$(CSDM_PACKAGE)'
+	$(CSDM_VENV)/bin/python -c 'import cs_demand_model, cs_demand_model_samples'
+	@touch $(CSDM_STAMP)
 
 report: $(STAMP) validator pdf-libs
 	$(BIN)/cpkit report --year $(YEAR) --period $(PERIOD)
@@ -72,7 +90,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 
-test: $(STAMP) browser validator pdf-libs
+test: $(STAMP) browser validator csdm pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 	$(BIN)/python -m pytest -n 2 --cov=cpkit --cov-report=term
@@ -83,7 +101,7 @@ lab: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/cpkit sample --out data/sample --seed 2025
 
-bench: $(STAMP)
+bench: $(STAMP) csdm
 	$(BIN)/python benchmarks/bench_903.py
 	$(BIN)/python benchmarks/bench_release.py
 	$(BIN)/python benchmarks/bench_stack.py
@@ -91,4 +109,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
-	rm -rf $(VENV) $(VALIDATOR_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache .coverage .coverage.*
+	rm -rf $(VENV) $(VALIDATOR_VENV) $(CSDM_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache .coverage .coverage.*

@@ -13,9 +13,11 @@ the cs-demand-model package's five fake returns (``cs_demand_model_samples/combi
 ``2017-episodes.csv`` etc.; the 2017 files run 1 April 2017 to 31 March 2018, so they are laid out here as
 collection year 2018 and so on).
 
-cs-demand-model pins pandas<2, so it runs in its own environment, ``.venv-csdm`` (git-ignored), made here
-from the wheel (``--csdm-wheel``, default ``/work/scratch/csdm/*.whl``) and never a cpkit dependency; if it
-cannot be made or run, the benchmark says so and carries on without that column.
+cs-demand-model pins pandas<2, so it runs in its own environment, ``.venv-csdm`` (git-ignored), which
+``make csdm`` installs from the package registry (``make bench`` does it first) and which is never a cpkit
+dependency. Its sample returns are read from that installed package. A baseline that cannot run fails the
+benchmark (exit 1, saying why): a comparison printed without one of its columns cannot be reproduced.
+``--skip-csdm`` leaves that baseline and its data set out on purpose.
 
 Held-out councils (``--seeds N``): the kit's sample is one draw of its generator, and a MAPE over seven
 groups of which three hold under 20 children moves by several points from one draw to the next. So the
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import glob
 import json
 import shutil
 import subprocess
@@ -57,7 +58,6 @@ from cpkit.ssda903 import load_903  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 SAMPLE = ROOT / "data" / "sample" / "ssda903"
-CSDM_SAMPLES = Path("/work/scratch/csdm/pkg/cs_demand_model_samples/combined")
 CSDM_VENV = ROOT / ".venv-csdm"
 REPORT_SECONDS = 37.0  # `make report` on the sample, README "Speed and memory"
 
@@ -65,26 +65,23 @@ REPORT_SECONDS = 37.0  # `make report` on the sample, README "Speed and memory"
 # --- cs-demand-model in its own environment --------------------------------------------------------------
 
 
-def csdm_python(wheel_glob: str) -> tuple[Path | None, str]:
-    """The Python of ``.venv-csdm`` with cs-demand-model installed, making it if needed; or why not."""
+def csdm_python() -> tuple[Path, Path]:
+    """The Python of ``.venv-csdm`` and the folder of its package's combined sample returns.
+
+    Refuses (SystemExit, exit 1) when the environment is missing or broken: run ``make csdm``."""
     python = CSDM_VENV / "bin" / "python"
-    if python.exists():
-        ok = subprocess.run([str(python), "-c", "import cs_demand_model"], capture_output=True)
-        if ok.returncode == 0:
-            return python, "existing .venv-csdm"
-    wheels = sorted(glob.glob(wheel_glob))
-    if not wheels:
-        return None, f"no cs-demand-model wheel matches {wheel_glob}"
-    base = shutil.which("python3.11") or sys.executable
-    steps = [
-        [base, "-m", "venv", str(CSDM_VENV)],
-        [str(python), "-m", "pip", "install", "--quiet", wheels[-1]],
-    ]
-    for step in steps:
-        run = subprocess.run(step, capture_output=True, text=True)
-        if run.returncode != 0:
-            return None, f"making .venv-csdm failed at {' '.join(step[:4])}: {run.stderr.strip()[-400:]}"
-    return python, f"made .venv-csdm from {Path(wheels[-1]).name}"
+    if not python.exists():
+        sys.exit(
+            "cs-demand-model baseline cannot run: .venv-csdm is missing (run `make csdm`, or --skip-csdm)"
+        )
+    found = subprocess.run(
+        [str(python), "-c", "import cs_demand_model, cs_demand_model_samples as s; print(s.__path__[0])"],
+        capture_output=True,
+        text=True,
+    )
+    if found.returncode != 0:
+        sys.exit(f"cs-demand-model baseline cannot run: {found.stderr.strip()[-400:]} (run `make csdm`)")
+    return python, Path(found.stdout.strip()) / "combined"
 
 
 def run_csdm(
@@ -113,10 +110,10 @@ def run_csdm(
 # --- Data sets laid out one folder per collection year ---------------------------------------------------
 
 
-def csdm_layout(tmp: Path) -> Path:
+def csdm_layout(samples: Path, tmp: Path) -> Path:
     """The cs-demand-model sample as collection-year folders (2017-* files are the 2017-18 return: 2018)."""
     out = tmp / "csdm_samples"
-    for file in sorted(CSDM_SAMPLES.glob("*.csv")):
+    for file in sorted(samples.glob("*.csv")):
         year, name = file.name.split("-", 1)
         folder = out / str(int(year) + 1)
         folder.mkdir(parents=True, exist_ok=True)
@@ -167,7 +164,7 @@ def backtest_set(
                 table.loc[groups, "csdm"] = table.loc[groups, "csdm"].fillna(0.0)
                 table.loc[~groups, "csdm"] = table.loc[groups, "csdm"].sum()
             except RuntimeError as exc:
-                print(f"  cs-demand-model failed on {label} {year}: {exc}")
+                sys.exit(f"cs-demand-model failed on {label} {year}: {exc}")
         rows.append(table)
     return pd.concat(rows, ignore_index=True)
 
@@ -248,7 +245,6 @@ def main() -> None:
     )
     parser.add_argument("--skip-csdm", action="store_true", help="no cs-demand-model baseline")
     parser.add_argument("--skip-national", action="store_true", help="no national-scale timing")
-    parser.add_argument("--csdm-wheel", default="/work/scratch/csdm/*.whl")
     parser.add_argument("--speed-only", action="store_true", help="only the speed and memory figures")
     parser.add_argument(
         "--memoryless",
@@ -263,10 +259,10 @@ def main() -> None:
         speed(args.skip_national)
         return
 
-    python = None
+    python = samples = None
     if not args.skip_csdm:
-        python, how = csdm_python(args.csdm_wheel)
-        print(f"cs-demand-model: {how}" if python else f"cs-demand-model NOT RUN: {how}")
+        python, samples = csdm_python()
+        print(f"cs-demand-model: {python}, sample returns from {samples.parent.name}/")
     settings = ForecastSettings()
     if args.memoryless:
         settings = dataclasses.replace(settings, duration_edges=(), entries_months=0)
@@ -276,10 +272,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         sets = [("kit sample", SAMPLE)]
-        if CSDM_SAMPLES.is_dir():
-            sets.append(("cs-demand-model sample", csdm_layout(tmp)))
-        else:
-            print(f"cs-demand-model sample returns not found at {CSDM_SAMPLES}: that back test is skipped")
+        if samples is not None:
+            sets.append(("cs-demand-model sample", csdm_layout(samples, tmp)))
         for label, folder in sets:
             summarise(label, backtest_set(label.split()[0], folder, settings, python, tmp))
         if args.seeds:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,21 @@ def dfe_dir() -> Path:
     if not DFE_DIR.is_dir():
         pytest.skip(f"DfE reference files not found at {DFE_DIR}")
     return DFE_DIR
+
+
+@pytest.fixture(scope="session")
+def csdm_samples() -> Path:
+    """The fake SSDA903 returns that Social Finance's cs-demand-model package ships
+    (``cs_demand_model_samples/``: ``combined/2017-episodes.csv`` ..., ``v1.zip``), from the package as
+    installed in ``.venv-csdm`` by ``make csdm`` (a dependency of ``make test``, so CI always has them).
+    Run outside make without that environment, the tests that read them skip and say how to get it."""
+    python = ROOT / ".venv-csdm" / "bin" / "python"
+    if not python.exists():
+        pytest.skip("cs-demand-model is not installed: run `make csdm` (make test does)")
+    found = subprocess.run(
+        [str(python), "-c", "import cs_demand_model_samples as s; print(s.__path__[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(found.stdout.strip())

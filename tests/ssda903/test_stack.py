@@ -6,7 +6,6 @@ from that year's return alone, and every point where two returns disagree is a l
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -139,24 +138,9 @@ def test_every_row_is_kept_or_set_aside(stack):
     assert len(data.episodes) == 5 and len(aside) == 4
 
 
-def _samples() -> Path | None:
-    """The cs-demand-model wheel's sample returns: $CPKIT_CSDM_SAMPLES, or beside the checkout."""
-    candidates = [os.environ.get("CPKIT_CSDM_SAMPLES", "")]
-    for up in (ROOT.parent, ROOT.parent.parent):
-        candidates.append(str(up / "scratch" / "csdm" / "pkg" / "cs_demand_model_samples"))
-    return next((Path(c) for c in candidates if c and (Path(c) / "combined").is_dir()), None)
-
-
-@pytest.fixture(scope="module")
-def samples():
-    found = _samples()
-    if found is None:
-        pytest.skip("cs-demand-model samples not found (set CPKIT_CSDM_SAMPLES to cs_demand_model_samples/)")
-    return found
-
-
 @pytest.mark.parametrize("layout", ["combined", "year folders"])
-def test_cs_demand_model_samples_stack_equals_each_return(samples, layout, tmp_path):
+def test_cs_demand_model_samples_stack_equals_each_return(csdm_samples, layout, tmp_path):
+    samples = csdm_samples
     if layout == "combined":
         root = samples / "combined"  # 2017-episodes.csv ... 2021-uasc.csv, as supplied
         alone = {y: sorted(root.glob(f"{y}-*.csv")) for y in range(2017, 2022)}
