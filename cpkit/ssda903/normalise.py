@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from cpkit.ssda903 import codes as codelists
-
-# Text date forms accepted, tried in this order. dd/mm/YYYY is the DfE's; the others are what
-# spreadsheet and database exports produce. Two-digit years are refused: 01/04/99 is ambiguous.
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
-# A time of day after the date ("2024-04-01 00:00:00", "2024-04-01T00:00", "01/04/2024 00:00").
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?$")
-# Excel serial day numbers accepted as dates: 10000 is 18 May 1927, 80000 is 10 January 2119. A
-# bare number outside this range is more likely a typo than a date, so it is reported instead.
-EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 10_000, 80_000
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_SERIAL = re.compile(r"^\d{5}(\.0*)?$")
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -58,69 +48,285 @@ def clean_code(values: pd.Series, column: str | None = None) -> pd.Series:
     return s.replace(mapping) if mapping else s
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a column of dates in any accepted form.
+# --- Dates -----------------------------------------------------------------------------------------
+#
+# One rule per file column, decided from all of the column's values (``survey_dates`` then
+# ``decide_layout``), never cell by cell: read cell by cell, 03/04/2024 in a US column is 3 April
+# beside 04/13/2024 read as nothing, and a report is published from half the dates.
+#
+# The forms read:
+# - ISO ``yyyy-mm-dd`` (also with ``/`` or ``.``), ``d-Mon-yy`` / ``d-Mon-yyyy`` (``11-Aug-24``,
+#   ``1 August 2024``), Excel serial day numbers (as text, whole numbers or with a time fraction), and
+#   real date cells of a workbook: their form says which part is the day, so each is read as it is;
+# - numbers separated by ``/``, ``-`` or ``.`` with the year last (``11/08/2024``, ``11/08/24``): the
+#   column's order decides which is the day (below);
+# - any of these with a time after it (``01/04/2024 13:45``, ``2024-04-01T00:00:00Z``, ``4/1/2024 1:45 PM``),
+#   which is dropped: the return records days.
+#
+# Day-first or month-first: the DfE return is day-first by specification (dd/mm/yyyy), so a column
+# whose every d/m/y value fits day-first is read day-first. A value that fits only month-first
+# (08/13/2024: no 13th month) proves the column is a US export, and the whole column is read
+# month-first. The column is refused (``date_column_mixed``) when it holds values that fit only
+# day-first and others that fit only month-first: no one rule reads it. And a column whose values fit
+# both orders is refused (``date_column_ambiguous``) when another date column of the same return (the
+# same file, workbook or folder of the same year) is proven month-first: that system writes US dates,
+# and reading this column day-first would swap day and month wherever both are 12 or under.
+#
+# Two-digit years: 00-69 are 2000-2069 and 70-99 are 1970-1999 (``CENTURY_PIVOT``). No child in a
+# return was born before 1970 and no date of a return is after 2069, so every date of birth and
+# episode date reads right; a date typed a century out (``30`` for 2030) stays in the future, where
+# the checks find it, rather than becoming 1930. A four-digit year must be 1900 to 2099.
 
-    Returns ``(dates, bad)``: ``dates`` is ``datetime64[ns]`` with ``NaT`` for blank or unparseable
-    cells; ``bad`` is True where a non-blank cell could not be read as a date (the caller reports it).
-    Accepts text in ``DATE_FORMATS`` (with or without a time), Excel serial numbers (as text or
-    numbers) and real datetimes (from xlsx).
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+CENTURY_PIVOT = 70
+YEAR_MIN, YEAR_MAX = 1900, 2099
+# Excel serial day numbers accepted as dates: 10000 is 18 May 1927, 80000 is 10 January 2119. A
+# bare number outside this range is more likely a typo than a date, so it is reported instead.
+EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 10_000, 80_000
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# A time of day after the date ("2024-04-01 00:00:00", "2024-04-01T00:00Z", "4/1/2024 1:45 PM").
+_TIME_SUFFIX = re.compile(
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)$"
+)
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
+_NAMED = re.compile(r"(\d{1,2})[-/. ]*([A-Za-z]{3,9})\.?[-/., ]*(\d{4}|\d{2})")
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d*)?")
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for name in names
+}
+_NAT = np.datetime64("NaT", "ns")
+
+# How each form is named in messages.
+_FORM_WORDS = {
+    "iso": "yyyy-mm-dd",
+    "named": "d-Mon-yy",
+    "serial": "Excel serial numbers",
+    "cell": "Excel date cells",
+    "dmy4": "dd/mm/yyyy",
+    "dmy2": "dd/mm/yy",
+    "mdy4": "mm/dd/yyyy",
+    "mdy2": "mm/dd/yy",
+}
+
+
+def _year(text: str) -> int | None:
+    y = int(text)
+    if len(text) == 2:
+        return y + (2000 if y < CENTURY_PIVOT else 1900)
+    return y if YEAR_MIN <= y <= YEAR_MAX else None
+
+
+def _day(year: int | None, month: int, day: int) -> np.datetime64:
+    if year is None:
+        return _NAT
+    try:
+        return np.datetime64(dt.date(year, month, day), "ns")
+    except ValueError:
+        return _NAT
+
+
+def _serial(number: float) -> np.datetime64:
+    if np.isnan(number) or not EXCEL_SERIAL_MIN <= number <= EXCEL_SERIAL_MAX:
+        return _NAT
+    return (_EXCEL_EPOCH + pd.Timedelta(days=int(number))).to_datetime64()
+
+
+@dataclass(frozen=True)
+class DateSurvey:
+    """A column of dates surveyed once over its distinct values, before its layout is decided.
+
+    ``codes`` gives each row's distinct value (-1 for missing); per distinct value: ``fixed`` is the
+    date where the value's form says which part is the day (ISO, a month name, a serial number, a real
+    date), ``day_first`` / ``month_first`` the two readings of a d/m/y value (NaT where that reading is
+    no date), ``two_digit`` marks d/m/yy values and ``blank`` empty cells.
     """
+
+    codes: np.ndarray
+    values: list[object]
+    fixed: np.ndarray
+    day_first: np.ndarray
+    month_first: np.ndarray
+    numeric: np.ndarray
+    two_digit: np.ndarray
+    blank: np.ndarray
+    forms: frozenset[str]
+
+    def first_row(self, mask: np.ndarray) -> int | None:
+        """Position (0-based, in the column) of the first row whose distinct value is in ``mask``."""
+        if not mask.any():
+            return None
+        hit = np.flatnonzero(mask[np.where(self.codes >= 0, self.codes, 0)] & (self.codes >= 0))
+        return int(hit[0]) if len(hit) else None
+
+    @property
+    def day_only(self) -> np.ndarray:
+        return self.numeric & ~np.isnat(self.day_first) & np.isnat(self.month_first)
+
+    @property
+    def month_only(self) -> np.ndarray:
+        return self.numeric & np.isnat(self.day_first) & ~np.isnat(self.month_first)
+
+    @property
+    def either(self) -> np.ndarray:
+        return self.numeric & ~np.isnat(self.day_first) & ~np.isnat(self.month_first)
+
+    def read(self, order: str | None, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+        """``(dates, bad)`` for the rows, reading d/m/y values in ``order`` (None: the column is
+        refused, so no cell is read and every non-blank one is ``bad``)."""
+        if order is None:
+            parsed = np.full(len(self.values), _NAT, dtype="datetime64[ns]")
+        else:
+            pick = self.day_first if order == DAY_FIRST else self.month_first
+            parsed = np.where(self.numeric, pick, self.fixed)
+        known = self.codes >= 0
+        safe = np.where(known, self.codes, 0)
+        taken = np.where(known, parsed[safe], _NAT) if len(parsed) else np.full(len(safe), _NAT)
+        dates = pd.Series(taken.astype("datetime64[ns]"), index=index)
+        blank = ~known | (self.blank[safe] if len(self.blank) else True)
+        bad = dates.isna().to_numpy() & ~blank
+        return dates, pd.Series(bad, index=index)
+
+    def describe(self, order: str | None) -> str:
+        """The forms found, in words ("dd/mm/yy", "mm/dd/yyyy and Excel date cells")."""
+        words = []
+        for form in ("dmy4", "dmy2", "iso", "named", "serial", "cell"):
+            if form not in self.forms:
+                continue
+            if form.startswith("dmy") and order == MONTH_FIRST:
+                form = "mdy" + form[3:]
+            words.append(_FORM_WORDS.get(form, form))
+        return " and ".join(words) if words else "no dates"
+
+
+def survey_dates(values: pd.Series) -> DateSurvey:
+    """Survey a raw column (text from CSV or XML; text, numbers or datetimes from a workbook)."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        out = values.astype("datetime64[ns]")
-        return out, pd.Series(False, index=values.index)
+        values = values.astype(object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if values.dtype == "str":  # CSV: all text, no per-value type tests needed
-        text = pd.Series(uniques, dtype="str")
-        parsed = _parse_text(text)
-        blank_u = (text.str.strip() == "").to_numpy()
-    else:
-        parsed = _parse_distinct(list(uniques))
-        blank_u = np.array([isinstance(v, str) and not v.strip() for v in uniques], dtype=bool)
-    known = codes >= 0
-    safe = np.where(known, codes, 0)
-    nat = np.datetime64("NaT", "ns")
-    taken = np.where(known, parsed[safe] if len(parsed) else nat, nat)
-    dates = pd.Series(taken.astype("datetime64[ns]"), index=values.index)
-    blank = ~known | (blank_u[safe] if len(blank_u) else True)
-    bad = dates.isna().to_numpy() & ~blank
-    return dates, pd.Series(bad, index=values.index)
-
-
-def _parse_distinct(values: list[object]) -> np.ndarray:
-    """Parse distinct raw values (text, numbers or datetimes, from xlsx) into a datetime64[ns] array."""
-    out = np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
-    text_pos: list[int] = []
-    text: list[str] = []
-    for i, v in enumerate(values):
-        if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
-            out[i] = np.datetime64(pd.Timestamp(v).normalize().to_datetime64(), "ns")
+    n = len(uniques)
+    fixed = np.full(n, _NAT, dtype="datetime64[ns]")
+    day_first = np.full(n, _NAT, dtype="datetime64[ns]")
+    month_first = np.full(n, _NAT, dtype="datetime64[ns]")
+    numeric = np.zeros(n, dtype=bool)
+    two_digit = np.zeros(n, dtype=bool)
+    blank = np.zeros(n, dtype=bool)
+    forms: set[str] = set()
+    for i, v in enumerate(uniques):
+        if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)) and not pd.isna(v):
+            fixed[i] = np.datetime64(pd.Timestamp(v).normalize().to_datetime64(), "ns")
+            forms.add("cell")
         elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-            if not np.isnan(v) and EXCEL_SERIAL_MIN <= v <= EXCEL_SERIAL_MAX and float(v).is_integer():
-                out[i] = (_EXCEL_EPOCH + pd.Timedelta(days=int(v))).to_datetime64()
+            fixed[i] = _serial(float(v))
+            forms.add("serial")
         elif isinstance(v, str):
-            text_pos.append(i)
-            text.append(v)
-    if text:
-        out[np.array(text_pos)] = _parse_text(pd.Series(text, dtype="str"))
-    return out
+            text = _TIME_SUFFIX.sub("", v.strip())
+            if not text:
+                blank[i] = True
+            elif m := _NUMERIC.fullmatch(text):
+                a, b, year = int(m.group(1)), int(m.group(3)), _year(m.group(4))
+                numeric[i] = True
+                two_digit[i] = len(m.group(4)) == 2
+                day_first[i] = _day(year, b, a)
+                month_first[i] = _day(year, a, b)
+                forms.add("dmy2" if two_digit[i] else "dmy4")
+            elif m := _ISO.fullmatch(text):
+                fixed[i] = _day(_year(m.group(1)), int(m.group(3)), int(m.group(4)))
+                forms.add("iso")
+            elif (m := _NAMED.fullmatch(text)) and m.group(2).lower() in _MONTHS:
+                fixed[i] = _day(_year(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+                forms.add("named")
+            elif _SERIAL_TEXT.fullmatch(text):
+                fixed[i] = _serial(float(text))
+                forms.add("serial")
+    return DateSurvey(
+        codes, list(uniques), fixed, day_first, month_first, numeric, two_digit, blank, frozenset(forms)
+    )
 
 
-def _parse_text(text: pd.Series) -> np.ndarray:
-    """Parse distinct date texts: each accepted format in turn, then Excel serial numbers."""
-    s = text.str.strip().str.replace(_TIME_SUFFIX, "", regex=True)
-    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = result.isna()
-        if not todo.any():
-            break
-        result[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
-    serial = (result.isna() & s.str.match(_SERIAL)).fillna(False)
-    if serial.any():
-        n = pd.to_numeric(s[serial]).astype("int64")
-        n = n[(n >= EXCEL_SERIAL_MIN) & (n <= EXCEL_SERIAL_MAX)]
-        result[n.index] = _EXCEL_EPOCH + pd.to_timedelta(n, unit="D")
-    return result.to_numpy(dtype="datetime64[ns]")
+@dataclass(frozen=True)
+class DateLayout:
+    """How a column's d/m/y values are read: ``order`` (None when refused), or why it is refused.
+
+    ``rule`` and ``reason`` name a refusal (``date_column_mixed``, ``date_column_ambiguous``);
+    ``example`` is the row position and value that shows it (or, for a column read month-first, the
+    value that proves it).
+    """
+
+    order: str | None
+    rule: str | None = None
+    reason: str | None = None
+    example: tuple[int, str] | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.rule is not None
+
+
+def _example(survey: DateSurvey, values: pd.Series, mask: np.ndarray) -> tuple[int, str] | None:
+    pos = survey.first_row(mask)
+    return None if pos is None else (pos, str(values.iloc[pos]).strip())
+
+
+def decide_layout(
+    survey: DateSurvey, values: pd.Series, month_first_elsewhere: str | None = None
+) -> DateLayout:
+    """The column's one rule (see the comment above ``DAY_FIRST``).
+
+    ``month_first_elsewhere`` describes another column of the same return proven month-first
+    ("episodes.csv column DECOM, 08/13/2024 at row 5"): a column that fits both orders is then refused.
+    """
+    day_only, month_only = survey.day_only, survey.month_only
+    if day_only.any() and month_only.any():
+        d, m = _example(survey, values, day_only), _example(survey, values, month_only)
+        return DateLayout(
+            None,
+            "date_column_mixed",
+            f"holds dates that fit only day-first ({d[1]}) and others that fit only month-first ({m[1]}): "
+            "no one layout reads the column",
+            m,
+        )
+    if month_only.any():
+        return DateLayout(MONTH_FIRST, example=_example(survey, values, month_only))
+    if month_first_elsewhere and survey.either.any() and not day_only.any():
+        e = _example(survey, values, survey.either)
+        return DateLayout(
+            None,
+            "date_column_ambiguous",
+            f"every date fits both dd/mm and mm/dd (e.g. {e[1]}), and {month_first_elsewhere} is "
+            "written month first: cannot tell which is the day",
+            e,
+        )
+    return DateLayout(DAY_FIRST, example=_example(survey, values, day_only))
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse one column of dates by its own layout (``survey_dates`` and ``decide_layout``).
+
+    Returns ``(dates, bad)``: ``dates`` is ``datetime64[ns]`` with ``NaT`` for blank or unreadable
+    cells; ``bad`` is True where a non-blank cell could not be read (every one, when the column is
+    refused). The reader (``cpkit.ssda903.read``) decides with the rest of the return in view.
+    """
+    survey = survey_dates(values)
+    layout = decide_layout(survey, values)
+    return survey.read(layout.order, values.index)
 
 
 def collection_year(dates: pd.Series) -> pd.Series:

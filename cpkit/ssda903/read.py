@@ -9,7 +9,12 @@ What happens to each row, so nothing is lost without a trace:
   with no child identifier; rows whose key date (DECOM for episodes, REVIEW, DATE_PLACED, MIS_START,
   SW_DECOM) is blank or unreadable, since such a row cannot be placed in time; rows with extra
   filled fields past the headings; duplicates from stacking returns (below).
-- Any other unreadable date becomes blank (``NaT``) and is reported (error for DOB, DECOM, DEC).
+- Dates: each file column is read by one layout decided from all its values
+  (``cpkit.ssda903.normalise``: ISO, dd/mm/yyyy, dd/mm/yy, d-Mon-yy, Excel serials and date cells,
+  with or without a time). A column no one layout reads, or one that fits both day-first and
+  month-first in a return whose other dates are month-first, is refused: not read, one error naming
+  the file, column, row and an example. Any other unreadable date becomes blank (``NaT``) and is
+  reported (error for DOB, DECOM, DEC and the key dates).
 - Stacked returns (one sub-folder per collection year, or one file of all episodes): an episode
   (CHILD + DECOM) found in several returns keeps the latest return's version, which carries the later
   DEC/REC; Header keeps one row per child (the latest return's, the last row within a return); other
@@ -92,6 +97,7 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
     settled = settle_years(raws)
     issues += settled + infer_missing_years(raws)
     issues = _settle_file_years(issues, settled)
+    layouts = date_layouts(raws)
 
     for raw in raws:
         table = recognise(list(raw.data.columns))
@@ -118,7 +124,7 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
                 )
             )
             continue
-        frame, found_issues, found_aside = clean_frame(table, raw)
+        frame, found_issues, found_aside = clean_frame(table, raw, layouts.get(id(raw)))
         pieces[table].append(frame)
         issues.append(found_issues)
         set_aside.append(found_aside)
@@ -286,8 +292,56 @@ def settle_years(raws: list[RawFrame]) -> list[pd.DataFrame]:
     return out
 
 
-def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Normalise one raw frame of a known table: (clean rows, issues, set-aside rows)."""
+ColumnDates = dict[str, tuple[normalise.DateSurvey, normalise.DateLayout]]
+
+
+def date_layouts(raws: list[RawFrame]) -> dict[int, ColumnDates]:
+    """Every date column's survey and layout, keyed by ``id(raw)`` then column.
+
+    A column is first decided on its own values; then a column that fits both day-first and
+    month-first is refused when another date column of the same return (same folder and return year,
+    which takes in every tab of a workbook) was proven month-first (``normalise.decide_layout``).
+    """
+    out: dict[int, ColumnDates] = {}
+    month_first: dict[tuple[str, int | None], str] = {}
+    for raw in raws:
+        table = recognise(list(raw.data.columns))
+        if table is None:
+            continue
+        found: ColumnDates = {}
+        for col in TABLE_COLUMNS[table]:
+            if col in DATE_COLUMNS and col in raw.data.columns:
+                survey = normalise.survey_dates(raw.data[col])
+                layout = normalise.decide_layout(survey, raw.data[col])
+                found[col] = (survey, layout)
+                if layout.order == normalise.MONTH_FIRST and layout.example:
+                    pos, value = layout.example
+                    month_first.setdefault(
+                        _scope(raw), f"{raw.label} column {col} ({value} at row {raw.rows[pos]})"
+                    )
+        out[id(raw)] = found
+    for raw in raws:
+        elsewhere = month_first.get(_scope(raw))
+        if elsewhere is None or id(raw) not in out:
+            continue
+        for col, (survey, layout) in out[id(raw)].items():
+            if layout.order == normalise.DAY_FIRST:
+                out[id(raw)][col] = (survey, normalise.decide_layout(survey, raw.data[col], elsewhere))
+    return out
+
+
+def _scope(raw: RawFrame) -> tuple[str, int | None]:
+    """The files one system wrote together: the same folder and return year."""
+    return str(raw.path.parent), raw.return_year
+
+
+def clean_frame(
+    table: str, raw: RawFrame, layouts: ColumnDates | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Normalise one raw frame of a known table: (clean rows, issues, set-aside rows).
+
+    ``layouts``: the date columns' surveys and layouts from ``date_layouts`` (decided here from the
+    frame alone when not given)."""
     label, data = raw.label, raw.data
     # every problem in this frame is about this file and table; row, column and value default to none
     issue = partial(
@@ -297,12 +351,23 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     issues: list[pd.DataFrame] = _heading_issues(table, raw)
     out: dict[str, pd.Series] = {}
     bad_dates: dict[str, pd.Series] = {}
+    refused: dict[str, normalise.DateLayout] = {}
+    forms: dict[str, str] = {}  # each date column's forms in words, for messages
     for col in TABLE_COLUMNS[table]:
         if col not in data.columns:
             empty = pd.Series(pd.NaT if col in DATE_COLUMNS else None, index=data.index)
             out[col] = empty.astype("datetime64[ns]" if col in DATE_COLUMNS else "str")
         elif col in DATE_COLUMNS:
-            out[col], bad_dates[col] = normalise.parse_dates(data[col])
+            if layouts is not None and col in layouts:
+                survey, layout = layouts[col]
+            else:
+                survey = normalise.survey_dates(data[col])
+                layout = normalise.decide_layout(survey, data[col])
+            out[col], bad_dates[col] = survey.read(layout.order, data.index)
+            forms[col] = survey.describe(layout.order)
+            issues += _layout_issues(col, survey, layout, issue, rows)
+            if layout.refused:
+                refused[col] = layout
         elif col in TEXT_COLUMNS:
             out[col] = normalise.clean_text(data[col])
         else:
@@ -318,7 +383,7 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         blank_row &= frame[col].isna() & ~bad_dates.get(col, False)
     key = KEY_DATES.get(table)
     for col, bad in bad_dates.items():
-        if bad.any():
+        if bad.any() and col not in refused:
             keep = " (the row was set aside)" if col == key else ""
             issues.append(
                 issue(
@@ -327,7 +392,7 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
                     value=data[col][bad].astype("str"),
                     rule="unparseable_date",
                     severity="error" if col in CRITICAL_DATES else "warning",
-                    message=f"{col} is not a date in the form dd/mm/yyyy{keep}",
+                    message=f"{col} is not a date (the column's dates are {forms[col]}){keep}",
                 )
             )
     if "SEX" in data.columns and raw.return_year is not None and raw.return_year >= SEX_LETTERS_FROM:
@@ -359,7 +424,11 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     if key is not None and key in data.columns:
         no_key = frame[key].isna() & reason.isna()
         unreadable = no_key & bad_dates[key]
-        reason[unreadable] = f"{key} is not a readable date"
+        reason[unreadable] = (
+            f"{key} column not read (its date layout is refused)"
+            if key in refused
+            else f"{key} is not a readable date"
+        )
         blank_key = no_key & ~bad_dates[key]
         reason[blank_key] = f"{key} is blank"
         if blank_key.any():
@@ -408,6 +477,47 @@ def clean_frame(table: str, raw: RawFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     dropped = reason.notna()
     aside = make_set_aside(file=label, table=table, row=rows[dropped], reason=reason[dropped])
     return frame[~dropped], tidy_issues(issues), aside
+
+
+def _layout_issues(
+    col: str, survey: normalise.DateSurvey, layout: normalise.DateLayout, issue: partial, rows: pd.Series
+) -> list[pd.DataFrame]:
+    """A refused date column (one error at the example's row), or a note of a layout that is not the
+    DfE's dd/mm/yyyy (month first, two-digit years), so an analyst can see how the column was read."""
+    example_row = int(rows.iloc[layout.example[0]]) if layout.example else None
+    value = layout.example[1] if layout.example else None
+    if layout.refused:
+        return [
+            issue(
+                row=example_row,
+                column=col,
+                value=value,
+                rule=layout.rule,
+                severity="error",
+                message=f"{col} {layout.reason}; the column was not read (e.g. row {example_row}: {value}). "
+                "Export its dates as dd/mm/yyyy or yyyy-mm-dd",
+            )
+        ]
+    notes = []
+    if layout.order == normalise.MONTH_FIRST:
+        notes.append(
+            f"written month first ({value} at row {example_row} has no such month), so read as mm/dd"
+        )
+    if survey.two_digit.any():
+        notes.append(
+            f"has two-digit years, read 00-{normalise.CENTURY_PIVOT - 1} as 20xx and "
+            f"{normalise.CENTURY_PIVOT}-99 as 19xx"
+        )
+    if not notes:
+        return []
+    return [
+        issue(
+            row=None,
+            column=col,
+            rule="date_layout",
+            message=f"{col} ({survey.describe(layout.order)}) {' and '.join(notes)}",
+        )
+    ]
 
 
 def _heading_issues(table: str, raw: RawFrame) -> list[pd.DataFrame]:

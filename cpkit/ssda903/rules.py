@@ -65,7 +65,30 @@ _RULES = [
     Rule("missing_column", "error", "A file lacked a column that its SSDA903 table needs."),
     Rule("missing_table", "error", "One of the SSDA903 tables the report needs was not among the files."),
     Rule("blank_rows", "info", "Some rows of a file were completely blank and were skipped."),
-    Rule("unparseable_date", "error", "A date could not be read as a date (the kit expects dd/mm/yyyy)."),
+    Rule(
+        "unparseable_date",
+        "error",
+        "A date could not be read as a date in the layout of the rest of its column (dd/mm/yyyy, dd/mm/yy, "
+        "yyyy-mm-dd, d-Mon-yy, Excel dates).",
+    ),
+    Rule(
+        "date_column_mixed",
+        "error",
+        "A date column held some dates that can only be day-first and others that can only be month-first; "
+        "no one layout reads it, so it was not read.",
+    ),
+    Rule(
+        "date_column_ambiguous",
+        "error",
+        "A date column's dates fit both day-first and month-first, and the same return writes other dates "
+        "month first, so which part is the day cannot be told; it was not read.",
+    ),
+    Rule(
+        "date_layout",
+        "info",
+        "A date column was not written the DfE's way (dd/mm/yyyy): month first (a US export) or with "
+        "two-digit years; the message says how it was read.",
+    ),
     Rule(
         "missing_key_date",
         "error",
