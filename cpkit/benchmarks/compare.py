@@ -8,6 +8,9 @@ Ranks and quartiles are given only where they mean something:
 
 - only for rates and percentages (``RANKED_UNITS``): a count of children in care ranks councils by size,
   not by how well they do;
+- only for measures with a better direction (polarity high or low in ``cpkit/measures.yaml``): the rate
+  of children in care per 10,000 and the placement mix have none (LAIT gives them no polarity: "-"), so
+  a rank 1 would read as the best when it is only the highest;
 - only out of the councils actually present in the files for that measure and year (``ranked``), so the
   text says "ranked 12 of 151 councils", never a rank out of an assumed 153;
 - a quartile only when at least ``MIN_COUNCILS_FOR_QUARTILE`` councils are ranked: a quartile of the
@@ -32,6 +35,7 @@ LA = "Local authority"
 RECODED = {"E06000065": "815", "E10000023": "815", "E06000066": "933", "E10000027": "933"}
 QUARTILES = ("A", "B", "C", "D")
 RANKED_UNITS = frozenset({"percent", "rate_per_10k"})
+DIRECTED = frozenset({"high", "low"})  # polarities with a better direction: only these are ranked
 MIN_COUNCILS_FOR_QUARTILE = 100
 
 COLUMNS = [
@@ -83,17 +87,19 @@ def _value_at(rows: pd.DataFrame, column: str = "value") -> pd.Series:
 
 
 def _ranks(current: pd.DataFrame, polarity: pd.Series, units: pd.Series) -> pd.DataFrame:
-    """Rank of every council per rate or percentage, 1 = best by polarity (highest first for neutral ones).
+    """Rank of every council per rate or percentage with a better direction, 1 = best by polarity
+    (``polarity`` high or low; a neutral measure, or one the registry does not know, is not ranked).
 
     Ties share the best rank of their block ("min" / competition ranking: 1, 2, 2, 4), as LAIT does;
     quartile A is the best quarter: ceil(4 x rank / councils ranked), and none below
     ``MIN_COUNCILS_FOR_QUARTILE`` councils ranked.
     """
     rankable = current["measure"].map(units).isin(RANKED_UNITS)
-    rows = current[current["value"].notna() & rankable].copy()
+    directed = current["measure"].map(polarity).isin(DIRECTED)
+    rows = current[current["value"].notna() & rankable & directed].copy()
     if rows.empty:  # e.g. a year whose files hold counts only
         return pd.DataFrame(columns=["_id", "measure", "rank", "ranked", "quartile"])
-    sign = rows["measure"].map(polarity).map({"low": 1.0}).fillna(-1.0).astype(float)
+    sign = rows["measure"].map(polarity).map({"low": 1.0, "high": -1.0}).astype(float)
     rows["_key"] = rows["value"].astype(float) * sign
     rows["rank"] = rows.groupby("measure")["_key"].rank(method="min").astype(int)
     rows["ranked"] = rows.groupby("measure")["_key"].transform("size").astype(int)
@@ -109,8 +115,8 @@ def compare(bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] |
     ``la`` and ``neighbours`` take old (370) or new (E08000016) codes. A council absent from a year (not
     yet created, like Cumberland before 2024, or not published) gets missing values with la_status
     "absent", not an error. ``change`` is this year's value minus last year's, in the measure's unit.
-    ``rank_order`` says whether rank 1 is the best ("best first") or, for measures with no good direction,
-    simply the highest ("highest first").
+    ``rank_order`` is "best first" where the measure is ranked (a measure with no better direction is not
+    ranked, and ``quartile_note`` says so).
     """
     if bench.empty:
         raise BenchmarkError("the benchmark table is empty: no DfE release files were read")
@@ -153,10 +159,11 @@ def compare(bench: pd.DataFrame, la: str, year: int, neighbours: Iterable[str] |
     out["rank"] = out["measure"].map(own_rank["rank"]).astype("Int64")
     out["ranked"] = out["measure"].map(ranks.groupby("measure")["ranked"].first()).fillna(0).astype(int)
     out["quartile"] = out["measure"].map(own_rank["quartile"])
-    out["rank_order"] = np.where(out["polarity"] == "neutral", "highest first", "best first")
+    out["rank_order"] = np.where(out["ranked"] > 0, "best first", "")
     out["rank_text"] = [rank_text(r, n) for r, n in zip(out["rank"], out["ranked"], strict=True)]
     out["quartile_note"] = [
-        quartile_note(u, r, n) for u, r, n in zip(out["unit"], out["rank"], out["ranked"], strict=True)
+        quartile_note(u, r, n, p)
+        for u, r, n, p in zip(out["unit"], out["rank"], out["ranked"], out["polarity"], strict=True)
     ]
     out["previous_value"] = out["measure"].map(own_prev).astype(float)
     out["change"] = out["la_value"] - out["previous_value"]
@@ -172,10 +179,12 @@ def rank_text(rank: object, ranked: int) -> str:
     return f"ranked {int(rank)} of {int(ranked)} councils"
 
 
-def quartile_note(unit: object, rank: object, ranked: int) -> str:
+def quartile_note(unit: object, rank: object, ranked: int, polarity: object = "high") -> str:
     """Why a measure has no quartile ("" where it has one or the council is not ranked for another reason)."""
     if unit not in RANKED_UNITS:
         return "not ranked: only rates and percentages are ranked (a count or an average ranks councils by size or mix, not performance)"
+    if polarity not in DIRECTED:
+        return "not ranked: a higher figure is neither better nor worse for this measure, so a rank would only order councils by size of the figure"
     if rank is None or pd.isna(rank):
         return ""
     if ranked < MIN_COUNCILS_FOR_QUARTILE:

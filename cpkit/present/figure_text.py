@@ -116,12 +116,11 @@ def published_flag(row: Row, config: Config, check_label: str = "") -> str:
 
 
 def quartile_text(row: Row) -> str:
-    """ "A (best)" ... "D (worst)" (highest/lowest for neutral measures), or "" without a quartile."""
+    """ "A (best)" ... "D (worst)", or "" without a quartile (a measure with no better direction has none:
+    ``cpkit.benchmarks.compare`` does not rank it)."""
     q = row.get("quartile")
-    if not isinstance(q, str) or not q:
+    if not isinstance(q, str) or not q or row.get("polarity") not in ("high", "low"):
         return ""
-    if row.get("polarity") == "neutral":
-        return f"{q} (highest)" if q == "A" else (f"{q} (lowest)" if q == "D" else q)
     return QUARTILE_WORDS.get(q, q)
 
 

@@ -110,8 +110,9 @@ def table_note(card: Headline, config: Config) -> str:
         parts.append(
             f"England, statistical neighbours (the average of the neighbours' published values, with how many "
             f"were published in brackets) and rank are the DfE's published figures for the year ending 31 March "
-            f"{card.bench_year} ({card.bench_label}). Rates and percentages only are ranked, 1 being the best "
-            "(the highest for measures with no better direction), out of the councils with a published figure."
+            f"{card.bench_year} ({card.bench_label}). Rates and percentages with a better direction only are "
+            "ranked, 1 being the best, out of the councils with a published figure; a measure where a higher "
+            "figure is neither better nor worse (such as the rate per 10,000 children) has no rank."
         )
         notes = sorted({n for n in card.frame["quartile_note"].dropna() if n.startswith("no quartile")})
         if notes:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cpkit.benchmarks import compare, load_benchmarks
+from cpkit.benchmarks.compare import _ranks, quartile_note
 from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
 
 # Barnsley's ten neighbours in the DfE 2025 model (sn_model_2025_wide.csv, row 370).
@@ -149,33 +150,62 @@ def _rates(year, rows):
     ]
 
 
-def test_hand_built_ranks_only_rates_and_no_quartile_below_100_councils(write_csv, tmp_path):
-    # Three councils: rates 50, 60, 60 per 10,000 (neutral: rank 1 is the highest). The council with 50 is
-    # rank 3 of 3; the two with 60 share rank 1. Counts (cla_at_end) are not ranked at all.
+def _rate_rows(bench: pd.DataFrame) -> pd.DataFrame:
+    """The councils' published rates per 10,000 of 2025, with the id ``compare`` ranks by."""
+    la = bench[(bench["geographic_level"] == "Local authority") & (bench["year"] == 2025)]
+    return la[la["measure"] == "cla_rate_10k"].assign(_id=la["old_la_code"])
+
+
+def test_a_measure_with_no_better_direction_is_not_ranked(write_csv, tmp_path):
+    # Three councils: rates 50, 60, 60 per 10,000. The rate has no better direction (LAIT 124 polarity
+    # "-", neutral in the registry), so no council is ranked on it: ranking highest first would put 60
+    # "first" as if it were best. Counts (cla_at_end) are not ranked at all either.
     rows = _rates(
         2025, [("E06000001", "801", 50, 50), ("E06000002", "802", 60, 60), ("E06000003", "803", 60, 60)]
     )
     write_csv("release/numbers.csv", NUMBERS_HEADER, rows)
     bench = load_benchmarks(tmp_path / "release")
+    for la in ("801", "802"):
+        rate = compare(bench, la, 2025).set_index("measure").loc["cla_rate_10k"]
+        assert pd.isna(rate["rank"]) and rate.ranked == 0 and rate.rank_text == "" and pd.isna(rate.quartile)
+        assert "neither better nor worse" in rate.quartile_note and rate.rank_order == ""
     got = compare(bench, "801", 2025).set_index("measure")
-    rate = got.loc["cla_rate_10k"]
-    assert (rate["rank"], rate.ranked, rate.rank_text) == (3, 3, "ranked 3 of 3 councils")
-    assert pd.isna(rate.quartile) and "only 3 councils" in rate.quartile_note
-    assert compare(bench, "802", 2025).set_index("measure").loc["cla_rate_10k", "rank"] == 1
     assert pd.isna(got.loc["cla_at_end", "rank"]) and got.loc["cla_at_end", "ranked"] == 0
 
 
+def test_hand_built_ranks_and_no_quartile_below_100_councils(write_csv, tmp_path):
+    # The same three rates ranked as if higher were better (polarity high): 50 is rank 3 of 3, the two 60s
+    # share rank 1; as if lower were better, 50 is rank 1. Three councils are too few for a quartile.
+    rows = _rates(
+        2025, [("E06000001", "801", 50, 50), ("E06000002", "802", 60, 60), ("E06000003", "803", 60, 60)]
+    )
+    write_csv("release/numbers.csv", NUMBERS_HEADER, rows)
+    rates = _rate_rows(load_benchmarks(tmp_path / "release"))
+    units = pd.Series({"cla_rate_10k": "rate_per_10k"})
+    high = _ranks(rates, pd.Series({"cla_rate_10k": "high"}), units).set_index("_id")
+    assert high["rank"].to_dict() == {"801": 3, "802": 1, "803": 1} and set(high["ranked"]) == {3}
+    assert high["quartile"].isna().all()
+    low = _ranks(rates, pd.Series({"cla_rate_10k": "low"}), units).set_index("_id")
+    assert low["rank"].to_dict() == {"801": 1, "802": 2, "803": 2}
+    assert _ranks(rates, pd.Series({"cla_rate_10k": "neutral"}), units).empty
+    assert "only 3 councils" in quartile_note("rate_per_10k", 3, 3, "high")
+
+
 def test_hand_built_quartiles_from_100_councils(write_csv, tmp_path):
-    # 100 councils with rates 1..100 (neutral: highest first). The council with rate 100 is rank 1 (A); rate 75
-    # is rank 26: ceil(4 x 26 / 100) = ceil(1.04) = 2 -> B; rate 76 is rank 25: ceil(1.0) = 1 -> A; rate 1 is D.
+    # 100 councils with rates 1..100, ranked as if higher were better. Rate 100 is rank 1 (A); rate 75 is
+    # rank 26: ceil(4 x 26 / 100) = ceil(1.04) = 2 -> B; rate 76 is rank 25: ceil(1.0) = 1 -> A; rate 1 is D.
     rows = _rates(2025, [(f"E06{i:06d}", f"{100 + i}", i, i) for i in range(1, 101)])
     write_csv("release/numbers.csv", NUMBERS_HEADER, rows)
-    bench = load_benchmarks(tmp_path / "release")
+    rates = _rate_rows(load_benchmarks(tmp_path / "release"))
+    ranks = _ranks(
+        rates, pd.Series({"cla_rate_10k": "high"}), pd.Series({"cla_rate_10k": "rate_per_10k"})
+    ).set_index("_id")
 
     def at(old):
-        return compare(bench, old, 2025).set_index("measure").loc["cla_rate_10k"]
+        return ranks.loc[old, "rank"], ranks.loc[old, "quartile"]
 
-    assert (at("200")["rank"], at("200").quartile) == (1, "A")
-    assert (at("175")["rank"], at("175").quartile) == (26, "B")
-    assert (at("176")["rank"], at("176").quartile) == (25, "A")
-    assert (at("101")["rank"], at("101").quartile, at("101").quartile_note) == (100, "D", "")
+    assert at("200") == (1, "A")
+    assert at("175") == (26, "B")
+    assert at("176") == (25, "A")
+    assert at("101") == (100, "D")
+    assert quartile_note("rate_per_10k", 100, 100, "high") == ""

@@ -74,13 +74,14 @@ def test_own_published_and_judgement_by_hand(data, data_dir):
     # Published: 3 in 2025 (matches the return), 4 in 2024 (differs); England as published.
     assert (now["published"], now["own_vs_published"], now["england"]) == (3, "matches", 80000)
     assert (then["published"], then["own_vs_published"], then["england"]) == (4, "differs", 81000)
-    # A count is not ranked. The rate per 10,000 (3 x 10,000 / 64,000 = 0.47 own; 0.5 published) is ranked
-    # on the published rates 50, 40, 0.5 (neutral: highest first): 3 of 3, no quartile with 3 councils.
+    # A count is not ranked. Nor is the rate per 10,000 (3 x 10,000 / 64,000 = 0.47 own; 0.5 published):
+    # it has no better direction (LAIT 124 polarity "-", neutral in the registry), so ranking the published
+    # rates 50, 40, 0.5 highest first would call the highest the best.
     assert pd.isna(now["rank"]) and now["rank_text"] == ""
     rate = figures.get("cla_rate_10k")
     assert rate["value"] == pytest.approx(0.46875)
-    assert (rate["rank"], rate["ranked"], rate["rank_text"]) == (3, 3, "ranked 3 of 3 councils")
-    assert pd.isna(rate["quartile"]) and "only 3 councils" in rate["quartile_note"]
+    assert pd.isna(rate["rank"]) and rate["ranked"] == 0 and rate["rank_text"] == ""
+    assert pd.isna(rate["quartile"]) and "neither better nor worse" in rate["quartile_note"]
     # The first year held has no previous year, so no direction.
     assert math.isnan(then["previous_value"]) and then["direction_label"] == ""
     # Published figures for the DfE year ending 31 March 2025.
