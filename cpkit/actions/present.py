@@ -67,10 +67,20 @@ def status_label(status: object, note: str = "", written: str = "") -> str:
     return f"{label} ({note})" if note else label
 
 
-def status_class(status: object) -> str:
-    """CSS classes for a status cell (the colour beside the text, never instead of it)."""
+def status_class(status: object, note: object = "") -> str:
+    """CSS classes for a status cell (the colour beside the text, never instead of it). An action in
+    progress but "at risk" (the tracker's Amber) is shaded amber, not the green of on track: a reader who
+    scans the colours must not take an at-risk action for a safe one."""
     name = status.replace(" ", "-") if isinstance(status, str) else "unknown"
+    if name == "in-progress" and isinstance(note, str) and "at risk" in note:
+        name = "at-risk"
     return f"rag rag-{name}"
+
+
+def _status_classes(rows: pd.DataFrame) -> dict[int, str]:
+    """The Status column's classes, row by row (``rows`` numbered from 0)."""
+    pairs = zip(rows["status"], rows["status_note"], strict=True)
+    return {i: status_class(status, note) for i, (status, note) in enumerate(pairs)}
 
 
 def _text_colour(hex_colour: str) -> str:
@@ -318,7 +328,7 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
             "Latest update": [_latest(r) for _, r in rows.iterrows()],
         }
     )
-    classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
+    classes = {"Status": _status_classes(rows)}
     return Table(frame, f"Delayed and overdue actions at {long_date(as_of_ts)}", classes)
 
 
@@ -353,7 +363,7 @@ def appendix_tables(plan: pd.DataFrame) -> list[Table]:
         )
         objectives = [o for o in dict.fromkeys(rows["objective"]) if o]
         note = ("Sub-objectives: " + "; ".join(objectives) + ".") if objectives else None
-        classes = {"Status": {i: status_class(s) for i, s in enumerate(rows["status"])}}
+        classes = {"Status": _status_classes(rows)}
         tables.append(Table(frame, f"Action plan, {_priority_name(number, title)}", classes, note))
     return tables
 

@@ -1,3 +1,5 @@
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -87,6 +89,17 @@ def test_status_labels_and_classes():
     assert (
         status_class("awaiting start") == "rag rag-awaiting-start" and status_class(None) == "rag rag-unknown"
     )
+    # The tracker's Amber ("in progress (at risk)") is shaded amber, never the green of on track.
+    assert status_class("in progress", "at risk") == "rag rag-at-risk"
+    assert status_class("in progress", "") == "rag rag-in-progress"
+
+
+def test_the_stylesheet_shades_at_risk_amber_and_on_track_green():
+    from cpkit.report.render import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    shade = dict(re.findall(r"\.rag-([a-z-]+) \{ background: (#[0-9a-f]{6})", css))
+    assert shade["at-risk"] == shade["amber"] != shade["in-progress"] == shade["green"]
 
 
 def test_segment_text_contrast():
