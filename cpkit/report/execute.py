@@ -13,6 +13,10 @@ files read restarts with each section's ``open_section``). Kernels live only as 
 started them (their environment carries the run's provenance log folder). After a failed section, a
 timeout or a dead kernel, that kernel is shut down and the next section gets a new one, so a half-run
 cell never carries over. Execution counts are renumbered from 1 in each executed notebook.
+
+nbclient is given an asynchronous client for the kept kernel, so while a cell runs its event loop still
+checks the cell's time limit (``--timeout``) and, every second, that the kernel is alive: a cell over the
+limit or a kernel killed outright (``kill -9``, the OOM killer) is a failed section within seconds.
 """
 
 from __future__ import annotations
@@ -76,6 +80,10 @@ class Kernels:
             from jupyter_client.manager import KernelManager
 
             manager = KernelManager(kernel_name=self.kernel_name)
+            # nbclient talks to a kept kernel through ``manager.client()``: a blocking client there blocks
+            # nbclient's event loop while it waits for output, so neither the cell timeout nor the
+            # dead-kernel check ever runs (a killed kernel hung the run; --timeout was ignored)
+            manager.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
             # history in memory (two kernels, one SQLite file); log errors only: a scheduled run's stderr
             # should not carry ipykernel's notices (cell errors come back as messages, not log lines)
             manager.start_kernel(
@@ -181,13 +189,17 @@ def run_section(
         except (CellTimeoutError, DeadKernelError) as exc:
             if kernels is not None:
                 kernels.close()
+            if isinstance(exc, DeadKernelError):
+                error = "kernel died while the cell ran (killed, or out of memory)"
+            else:
+                error = f"the cell ran longer than the {timeout} s limit (--timeout); it was stopped"
             return SectionRun(
                 name,
                 output,
                 False,
                 time.monotonic() - began,
-                *_failed_cell(output),
-                error=f"{type(exc).__name__}: {exc}".splitlines()[0],
+                *_failed_cell(output, running=True),
+                error=error,
             )
         except RuntimeError as exc:  # kernel did not start (e.g. "Kernel died before replying")
             if isinstance(exc, CpkitError):
@@ -218,22 +230,27 @@ def _renumber(output: Path) -> None:
     nbformat.write(nb, str(output))
 
 
-def _failed_cell(output: Path) -> tuple[int | None, str | None]:
+def _failed_cell(output: Path, running: bool = False) -> tuple[int | None, str | None]:
     """The cell papermill marked as failed, numbered as in the source notebook (not counting the
-    injected-parameters and error-banner cells papermill adds), with its first line."""
+    injected-parameters and error-banner cells papermill adds), with its first line. ``running``: the
+    cell was stopped (a timeout, a dead kernel), which papermill does not mark as failed: the last cell
+    it started."""
     import nbformat
 
     try:
         nb = nbformat.read(str(output), as_version=4)
     except (OSError, ValueError):
         return None, None
-    position = 0
+    position, found = 0, (None, None)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
             continue
         position += 1
-        if cell.metadata.get("papermill", {}).get("status") == "failed":
+        state = cell.metadata.get("papermill", {})
+        if state.get("status") == "failed" or (running and state.get("start_time")):
             first = next((line for line in cell.source.splitlines() if line.strip()), "")
-            return position, first[:100]
-    return None, None
+            found = position, first[:100]
+            if not running:
+                break
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import nbformat
 import psutil
@@ -105,3 +106,33 @@ def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path, ca
     ]
     # multiprocessing's resource tracker lives as long as the process that started the pool, by design
     assert [c for c in left if "resource_tracker" not in " ".join(c)] == []
+
+
+def test_a_cell_over_the_timeout_fails_its_section_in_the_kept_kernel(tmp_path):
+    """``--timeout`` reaches a kept kernel: a 60 s cell with a 1 s limit fails its section within seconds
+    (before this, nbclient's blocking client waited for the cell to finish and the section passed)."""
+    with Kernels() as kernels:
+        _run(kernels, tmp_path, "warm", "x = 1")  # the kernel is kept: the slow section reuses it
+        began = time.monotonic()
+        notebook = write_notebook(tmp_path / "a" / "slow.ipynb", "import time\ntime.sleep(60)")
+        slow = run_section("slow", notebook, tmp_path / "out" / "slow.ipynb", {}, notebook.parent, 1, kernels)
+        took = time.monotonic() - began
+        after = _run(kernels, tmp_path, "after", "y = 2")
+    assert not slow.ok and took < 20, (slow, took)
+    assert slow.error.startswith("the cell ran longer than the 1 s limit (--timeout)")
+    assert (slow.cell, slow.cell_source) == (3, "import time")  # heading, parameters, then this cell
+    assert after.ok  # the next section gets a new kernel
+
+
+def test_a_kernel_killed_outright_fails_its_section_within_seconds(tmp_path):
+    """A kernel killed with SIGKILL (here by its own cell; an operator's ``kill -9`` or the OOM killer
+    alike) is a failed section naming the dead kernel, not a run waiting for ever."""
+    with Kernels() as kernels:
+        _run(kernels, tmp_path, "warm", "x = 1")
+        began = time.monotonic()
+        dead = _run(kernels, tmp_path, "dead", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+        took = time.monotonic() - began
+        after = _run(kernels, tmp_path, "after", "y = 2")
+    assert not dead.ok and took < 30, (dead, took)
+    assert "kernel died" in dead.error and dead.cell == 3
+    assert after.ok
