@@ -69,12 +69,12 @@ def check_data(
     from cpkit.care.health import oc2_mismatches
     from cpkit.config_checks import check_codes
     from cpkit.report.prepare import blockers, ssda903_dir
-    from cpkit.ssda903 import check_903, load_903
+    from cpkit.ssda903 import Council, check_903, load_903
     from cpkit.ssda903.validator import add_dfe_findings
 
     config = Config.for_data(data_dir, config_file)
     notes = check_codes(config, data_dir)
-    data = load_903(ssda903_dir(data_dir), la_code=[config.la_code, config.la_old_code])
+    data = load_903(ssda903_dir(data_dir), council=Council.from_config(config))
     year = year or _latest_year(data)
     # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
     data = add_dfe_findings(data, [year], la_code=config.la_code)

@@ -46,9 +46,9 @@ class SectionContext:
             from cpkit.report.cache import read_903
 
             return read_903(self.cache_dir / SSDA903_DIR)
-        from cpkit.ssda903 import load_903
+        from cpkit.ssda903 import Council, load_903
 
-        return load_903(self.data_dir / SSDA903_DIR, la_code=[self.config.la_code, self.config.la_old_code])
+        return load_903(self.data_dir / SSDA903_DIR, council=Council.from_config(self.config))
 
     @cached_property
     def figures(self) -> Figures:

@@ -77,11 +77,11 @@ def load_returns(
     DfE validator's findings on the report year's return. An in-year period (the quarterly page) reads
     its own extract, so the returns are its history and no year is required of them.
     """
-    from cpkit.ssda903 import check_903, load_903
+    from cpkit.ssda903 import Council, check_903, load_903
 
     period = Period.from_year(period) if isinstance(period, int) else period
     source = ssda903_dir(data_dir)
-    data = load_903(source, la_code=[config.la_code, config.la_old_code] if config else None)
+    data = load_903(source, council=Council.from_config(config) if config else None)
     if dfe:
         from cpkit.ssda903.validator import add_dfe_findings
 

@@ -80,8 +80,9 @@ RULE_ACTIONS: dict[str, str] = {
     "title_rows": "None needed; the rows above the column headings were skipped.",
     "delimiter": "None needed; the file was read with its own separator.",
     "year_from_dates": "None needed; name folders by the year the return ends in (2025 for 2024-25) to be sure.",
-    "council_not_in_file": "Check la_code and la_old_code in cpkit.yaml, or supply the council's own files.",
+    "council_not_in_file": "Check la_name, la_code and la_old_code in cpkit.yaml, or supply the council's own files.",
     "other_councils": "None needed; only the council's own rows were read.",
+    "council_matched": "None needed; check the council named is the report's.",
     "unreadable_year": "Correct the YEAR column of the regional file to the collection year.",
     "episode_amended": "None needed; the later return's version was used. Check the change was intended.",
     "episode_start_amended": CASE_TEAM

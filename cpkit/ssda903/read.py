@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from cpkit.ssda903 import normalise
-from cpkit.ssda903.councils import split_councils
+from cpkit.ssda903.councils import Council, split_councils
 from cpkit.ssda903.files import EmptyFileError, RawFrame, discover, read_file, year_for
 from cpkit.ssda903.issues import (
     make_issues,
@@ -64,11 +64,16 @@ PathLike = str | Path
 SEX_LETTERS_FROM = 2025
 
 
-def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] | None = None) -> Data903:
+def load_903(
+    path: PathLike | Sequence[PathLike],
+    la_code: str | Sequence[str] | None = None,
+    council: Council | None = None,
+) -> Data903:
     """Read SSDA903 tables from a folder (searched recursively), a workbook, a CSV or XML file or a list.
 
-    ``la_code``: the council the report is for (its nine-character and/or three-digit code), needed
-    only when files hold several councils (regional ``LA``/``YEAR`` files; ``cpkit.ssda903.councils``).
+    ``council``: the council the report is for (``Council.from_config``: its name and codes), needed
+    only when files hold several councils (regional ``LA``/``YEAR`` files; ``cpkit.ssda903.councils``);
+    ``la_code`` gives its codes alone.
     Returns the cleaned tables with ``issues`` (problems found reading and stacking), ``set_aside``
     (rows not kept, with reasons) and ``sources`` (one row per file or table read, with its SHA-256).
     """
@@ -92,7 +97,7 @@ def load_903(path: PathLike | Sequence[PathLike], la_code: str | Sequence[str] |
         except (ValueError, OSError, UnicodeError) as err:
             issues.append(_file_issue(file, "file_unreadable", str(err), year_for(file, root)[0]))
 
-    raws, council_issues = split_councils(raws, la_code)
+    raws, council_issues = split_councils(raws, council or la_code)
     issues += council_issues
     settled = settle_years(raws)
     issues += settled + infer_missing_years(raws)

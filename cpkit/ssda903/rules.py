@@ -51,6 +51,11 @@ _RULES = [
         "A regional file holding several councils' returns did not hold the council the report is for.",
     ),
     Rule("other_councils", "info", "Rows of other councils in a regional file were skipped."),
+    Rule(
+        "council_matched",
+        "info",
+        "Which of the council's settings (la_name, la_code, la_old_code) found its rows in a regional file.",
+    ),
     Rule("unreadable_year", "warning", "A regional file's YEAR value is not a collection year."),
     Rule(
         "encoding_fallback",
