@@ -7,6 +7,7 @@ with the file, row and column, all at once, so the file can be fixed in one pass
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date
@@ -95,9 +96,12 @@ def _read(path: Path) -> pd.DataFrame:
                 )
             heading = text.splitlines()[0]
             sep = max([",", ";", "\t"], key=heading.count)
+            _check_widths(path, text, sep)
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
         else:
             raise KpiError(f"{path}: KPI file must be .csv or .xlsx")
+    except KpiError:
+        raise
     except UnicodeDecodeError as exc:
         raise KpiError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
@@ -117,6 +121,43 @@ def _read(path: Path) -> pd.DataFrame:
     return frame.fillna("").map(lambda v: str(v).strip())
 
 
+def _check_widths(path: Path, text: str, sep: str) -> None:
+    """``KpiError`` naming each row with more cells than the heading row.
+
+    pandas would otherwise take the first column as an index (when every row has one cell too many) and
+    report each value one column to the left: "87,4" written without quotes in a comma-separated file
+    splits into two cells, so the row is named and the likely cause given.
+    """
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = len(rows[0])
+    problems = [
+        f"{path}: row {i + 1}: {len(cells)} cells but the heading row has {width}{_split_hint(cells, width)}"
+        for i, cells in enumerate(rows[1:], start=1)
+        if len(cells) > width and any(c.strip() for c in cells[width:])
+    ]
+    if problems:
+        listed = problems[:_MAX_LISTED]
+        more = f"\n... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+        raise KpiError(
+            f"{len(problems)} problem(s) in the KPI file:\n" + "\n".join(listed) + more, count=len(problems)
+        )
+
+
+def _split_hint(cells: list[str], width: int) -> str:
+    """The likely cause: neighbouring whole numbers that were one value split at a comma ("87", "4")."""
+    pairs = [
+        f"{a},{b}"
+        for a, b in zip(cells, cells[1:], strict=False)
+        if re.fullmatch(r"\d+", a.strip()) and re.fullmatch(r"\d+%?", b.strip())
+    ][: len(cells) - width]
+    if not pairs:
+        return "; put a value holding the separator in quotes"
+    return (
+        f"; a value written with a comma ({', '.join(pairs)}?) was split in two: write decimals with a "
+        'point (87.4), and put a thousands separator in quotes ("1,234")'
+    )
+
+
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?%?$")  # 1,234 or 12,345.6: thousands separators
 
 
@@ -130,8 +171,10 @@ def _number(text: str) -> float | None:
         return None
     if "," in text:
         if not _THOUSANDS.match(text):
+            point = text.replace(",", ".") if text.count(",") == 1 else "8.5"
             raise InputError(
-                f"{text!r} has a comma that is not a thousands separator: write decimals with a point (8.5)"
+                f"{text!r} has a comma that is not a thousands separator: write decimals with a point "
+                f"({point})"
             )
         text = text.replace(",", "")
     return float(text.rstrip("%"))
@@ -273,3 +316,91 @@ def _check_row(
                 f"= {implied:.1f}; correct whichever is wrong"
             )
     return problems
+
+
+# The one rule for which row of the KPI file is a year's figure (``year_figures``).
+NO_FULL_YEAR = "no full-year figure"
+YEAR_FIGURE_COLUMNS = ["value", "numerator", "denominator", "target", "period", "period_start", "period_end"]
+
+
+def year_figure(rows: pd.DataFrame, period: Period) -> pd.Series | None:
+    """The row that is one indicator's figure for ``period``, or None when no row falls in it.
+
+    The rule, applied in one place because the scorecard, the executive summary and the education section
+    must print the same figure for the same year:
+
+    1. the row whose period is exactly ``period`` (the full-year row, "2024-25" in a 2024-25 report);
+    2. failing that, the row inside the period that ends latest (the longest of those that end together:
+       the year to date before its last quarter), labelled as what it is: its ``period_text`` says
+       "2024-25 Q4; no full-year figure", so a quarter is never printed as the year. Councils keep some
+       indicators only as quarter-end snapshots (plans up to date, care leavers' accommodation), whose
+       last quarter is the nearest figure to the year's; a reader is told which it is.
+
+    Adds ``whole`` (True for a full-year row) and ``period_text`` (what the report prints beside the figure).
+    """
+    inside = rows[(rows["period_start"] >= period.start) & (rows["period_end"] <= period.end)]
+    if inside.empty:
+        return None
+    whole = inside[(inside["period_start"] == period.start) & (inside["period_end"] == period.end)]
+    if len(whole):
+        row = whole.iloc[0].copy()
+        row["whole"], row["period_text"] = True, str(row["period"])
+        return row
+    ordered = inside.sort_values(["period_end", "period_start"], ascending=[False, True], kind="stable")
+    row = ordered.iloc[0].copy()
+    row["whole"], row["period_text"] = False, f"{row['period']}; {NO_FULL_YEAR}"
+    return row
+
+
+def like_for_like(current: pd.Series, previous: pd.Series) -> bool:
+    """True when ``previous`` covers the same part of the year before as ``current`` does of its year.
+
+    A full year against a full year, Q4 against Q4; a Q4 figure against a full year is not compared (no
+    change or direction of travel), because a quarter-end snapshot and a year's total are different things.
+    """
+    start, end = current["period_start"], current["period_end"]
+    return previous["period_start"] == date(start.year - 1, start.month, start.day) and previous[
+        "period_end"
+    ] == _month_end(end.year - 1, end.month)
+
+
+def year_figures(kpis: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per indicator (in file order), its figure for ``period`` and for the year before, by ``year_figure``.
+
+    ``kpis`` is ``load_kpis``' table (any window: rows outside the two years are ignored). Columns:
+    indicator, theme, unit, polarity; value, numerator, denominator, target, period, period_start,
+    period_end, whole and period_text for this year, the same prefixed ``previous_`` for the year before
+    (NaN / "" where there is none), and ``comparable`` (``like_for_like``). An indicator with a figure for
+    the year before only is kept with no current value, so a reader can be told it has gone.
+    """
+    prev_period = period.previous()
+    rows = []
+    for name, group in kpis.groupby("indicator", sort=False):
+        cur = year_figure(group, period)
+        old = year_figure(group, prev_period)
+        if cur is None and old is None:
+            continue
+        first = cur if cur is not None else old
+        rec: dict[str, object] = {
+            "indicator": name,
+            "theme": first["theme"],
+            "unit": first["unit"],
+            "polarity": first["polarity"],
+        }
+        for prefix, row in (("", cur), ("previous_", old)):
+            for col in YEAR_FIGURE_COLUMNS:
+                rec[prefix + col] = (
+                    row[col] if row is not None else (None if "period" in col else float("nan"))
+                )
+            rec[prefix + "whole"] = bool(row["whole"]) if row is not None else False
+            rec[prefix + "period_text"] = row["period_text"] if row is not None else ""
+        rec["comparable"] = cur is not None and old is not None and like_for_like(cur, old)
+        rows.append(rec)
+    cols = ["indicator", "theme", "unit", "polarity"]
+    for prefix in ("", "previous_"):
+        cols += [prefix + c for c in YEAR_FIGURE_COLUMNS + ["whole", "period_text"]]
+    out = pd.DataFrame(rows, columns=cols + ["comparable"])
+    for prefix in ("", "previous_"):
+        for col in ("value", "numerator", "denominator", "target"):
+            out[prefix + col] = pd.to_numeric(out[prefix + col]).astype(float)
+    return out

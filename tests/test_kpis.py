@@ -221,3 +221,21 @@ def test_an_unreadable_file_names_it_without_a_pandas_traceback(tmp_path, conten
     with pytest.raises(KpiError) as err:
         load_kpis(path, Period.from_year(2025))
     assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_a_decimal_comma_is_refused_naming_row_column_and_the_fix(tmp_path):
+    # quoted, the cell is one value: refused (87,4 is neither 874 nor a guess at 87.4), the fix spelt out
+    path = write(tmp_path, 'Attendance,education,2024-25,"87,4",167,191,93,high,percent,VS')
+    with pytest.raises(KpiError, match=r"row 2, column 'value': '87,4' .*with a point \(87\.4\)"):
+        load_kpis(path, Period.from_year(2025))
+
+
+def test_an_unquoted_decimal_comma_names_the_row_not_shifted_columns(tmp_path):
+    # 87,4 unquoted splits into two cells: 11 cells under 10 headings. pandas took the first column as
+    # the index and reported "theme '2024-25'" and "period '87'" on this row; the row itself is named.
+    path = write(tmp_path, "Attendance,education,2024-25,87,4,167,191,93,high,percent,VS")
+    with pytest.raises(KpiError) as err:
+        load_kpis(path, Period.from_year(2025))
+    message = str(err.value)
+    assert "row 2: 11 cells but the heading row has 10" in message and "(87,4?)" in message
+    assert "theme" not in message and "period" not in message

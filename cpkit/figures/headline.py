@@ -103,7 +103,11 @@ COLUMNS = [
     "check_numerator",
     "check_denominator",
     "own_vs_published",
+    # Local KPIs only: the period each figure is for ("2024-25", "2024-25 Q4; no full-year figure").
+    "period_text",
+    "previous_period_text",
 ]
+NOT_LIKE_FOR_LIKE = "Not compared (different periods)"
 
 
 def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd.DataFrame:
@@ -155,44 +159,51 @@ def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd
                 "check_numerator": r["dfe_numerator"],
                 "check_denominator": r["dfe_denominator"],
                 "own_vs_published": r["own_vs_published"],
+                "period_text": "",
+                "previous_period_text": "",
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def kpi_rows(kpis: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
-    """Local KPIs (``load_kpis`` with the report's period): this year, last year, target, judged by the rule."""
+def kpi_rows(kpis: pd.DataFrame, period: Period, config: Config | None = None) -> pd.DataFrame:
+    """Local KPIs (``load_kpis`` for the report's period): this year, last year, target, judged by the rule.
+
+    Which row is the year's figure is ``cpkit.kpis.year_figures``' one rule (the full-year row; failing
+    that the latest row in the year, labelled "2024-25 Q4; no full-year figure"), the rule the education
+    section follows too. ``period_text`` and ``previous_period_text`` are printed beside each figure. Two
+    figures for different parts of the year (a Q4 snapshot against a full year) get no direction of travel.
+    """
+    from cpkit.kpis import year_figures
+
     t = judgement.Thresholds.from_config(config)
     rows = []
-    for name, group in kpis.groupby("indicator", sort=False):
-        cur = group[group["current"]]
-        prev = group[~group["current"]]
-        if cur.empty:
+    for _, c in year_figures(kpis, period).iterrows():
+        if pd.isna(c["value"]):
             continue
-        c = cur.sort_values("period_end").iloc[-1]
-        p = prev.sort_values("period_end").iloc[-1] if len(prev) else None
         decimals = 1 if c["unit"] in ("percent", "score") else 0
-        previous = np.nan if p is None else p["value"]
+        previous = c["previous_value"] if c["comparable"] else np.nan
         way = judgement.direction(previous, c["value"], c["polarity"], decimals, t)
+        unlike = not c["comparable"] and not pd.isna(c["previous_value"])
         rows.append(
             {
                 "theme": c["theme"],
                 "source": LOCAL,
-                "indicator": name,
-                "label": name,
-                "short": name,
+                "indicator": c["indicator"],
+                "label": c["indicator"],
+                "short": c["indicator"],
                 "unit": c["unit"],
                 "polarity": c["polarity"],
                 "decimals": decimals,
                 "value": c["value"],
                 "numerator": c["numerator"],
                 "denominator": c["denominator"],
-                "previous_value": previous,
-                "previous_numerator": np.nan if p is None else p["numerator"],
-                "previous_denominator": np.nan if p is None else p["denominator"],
-                "change_kind": way.kind,
-                "direction": way.verdict,
-                "direction_label": way.label,
+                "previous_value": c["previous_value"],
+                "previous_numerator": c["previous_numerator"],
+                "previous_denominator": c["previous_denominator"],
+                "change_kind": "" if unlike else way.kind,
+                "direction": "" if unlike else way.verdict,
+                "direction_label": NOT_LIKE_FOR_LIKE if unlike else way.label,
                 "target": c["target"],
                 "rag": judgement.rag(c["value"], c["target"], c["polarity"], c["unit"], decimals, t),
                 "england": np.nan,
@@ -212,6 +223,8 @@ def kpi_rows(kpis: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
                 "check_numerator": np.nan,
                 "check_denominator": np.nan,
                 "own_vs_published": "",
+                "period_text": c["period_text"],
+                "previous_period_text": c["previous_period_text"],
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -267,7 +280,7 @@ def gather(ctx: Any) -> Headline:
         from cpkit.kpis import load_kpis
 
         try:
-            kpis = kpi_rows(load_kpis(kpi_path, period), config)
+            kpis = kpi_rows(load_kpis(kpi_path, period), period, config)
         except KpiError as exc:  # e.g. financial-year KPIs for a calendar-year report: say so, keep going
             lines = str(exc).splitlines()
             notes.append(

@@ -57,15 +57,22 @@ def is_hidden(
 
 def shown(row: Row, config: Config, which: str = "") -> str:
     """A row's value (``which`` "" this year, "previous_" last year, "check_" the DfE year) as text: a
-    small count as the small-count symbol, any other hidden figure (a share, rate or average) as [c]."""
+    small count as the small-count symbol, any other hidden figure (a share, rate or average) as [c].
+
+    A local KPI carries the period its figure is for (``period_text``, from ``cpkit.kpis.year_figures``),
+    printed beside it wherever it appears: "92.9% (2024-25)", "82.8% (2024-25 Q4; no full-year figure)".
+    """
     value = row[f"{which}value"]
     if pd.isna(value):
         return ""
     unit = str(row["unit"])
     if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit):  # type: ignore[arg-type]
         rule = Rule.of(config)
-        return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
-    return fmt_value(value, unit, int(row["decimals"]))  # type: ignore[arg-type]
+        text = rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
+    else:
+        text = fmt_value(value, unit, int(row["decimals"]))  # type: ignore[arg-type]
+    period = row.get(f"{which}period_text") if which in ("", "previous_") else None
+    return f"{text} ({period})" if isinstance(period, str) and period else text
 
 
 def visible(row: Row, config: Config, which: str = "") -> bool:

@@ -249,6 +249,8 @@ def prepare_data(
     data = load_returns(data_dir, period, config, strict=strict, dfe=True)
     if strict:
         _strict_optional_inputs(data_dir, config, period)
+    else:
+        _warn_kpis(data_dir, config, period)
     save_903(data, cache_dir / SSDA903_DIR)
     if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
         from cpkit.figures import build_figures, save_figures
@@ -256,6 +258,28 @@ def prepare_data(
         lookup = save_postcodes(data, cache_dir)  # one look-up for the figures and the placements section
         save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
     return cache_dir, data.sources
+
+
+def _warn_kpis(data_dir: Path, config: Config, period: Period) -> None:
+    """A KPI file that is there but refused: the report is built without local KPIs (the sections say
+    so), and the command line names the file, row and column of the first problems, not only the count."""
+    from cpkit.kpis import KpiError, load_kpis
+
+    kpis = config.path_in(data_dir, config.kpi_file, "kpis.csv")
+    if not kpis.exists():
+        return
+    try:
+        load_kpis(kpis, period)
+    except KpiError as exc:
+        lines = str(exc).splitlines()
+        shown = "; ".join(lines[1:4] if len(lines) > 1 else lines)
+        more = f" (and {exc.count - 3} more)" if exc.count > 3 else ""
+        log.warning(
+            "the local KPI file was refused, so the report shows no local KPIs: %s%s. Correct it and run "
+            "again (`cpkit check` lists every problem)",
+            shown,
+            more,
+        )
 
 
 def _strict_optional_inputs(data_dir: Path, config: Config, period: Period) -> None:

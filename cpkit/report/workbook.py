@@ -351,7 +351,9 @@ def build_workbook(
             filename=str(path),
             sheets=sheets,
             cover=cover,
-            contentsheet_label=CONTENTS,
+            # a run whose sections published no table (one section whose input was refused) still gets
+            # its workbook, without a contents sheet, which gptables cannot build for no sheets
+            contentsheet_label=CONTENTS if sheets else None,
             contentsheet_options={"additional_elements": ["subtitles"]},
             notes_table=notes_table,
             notesheet_label=NOTES,

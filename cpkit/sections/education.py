@@ -25,17 +25,19 @@ import numpy as np
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.kpis import load_kpis
+from cpkit.kpis import NO_FULL_YEAR, load_kpis, year_figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, suppress_value
 from cpkit.present.narrative import Narrative
+from cpkit.present.sanitise import escape_markdown
 
 THEME = "education"
 
 MET, NEAR, MISSED = "Met", "Close to target", "Missed"
 RAG_CLASSES = {MET: "rag rag-met", NEAR: "rag rag-near", MISSED: "rag rag-missed"}
 IMPROVED, WORSE, SAME = "Improved", "Worse", "About the same"
+NOT_COMPARED = "Not compared (different periods)"
 RAG_WORDS = {judgement.GREEN: MET, judgement.AMBER: NEAR, judgement.RED: MISSED}
 DIRECTION_WORDS = {"better": IMPROVED, "worse": WORSE, "same": SAME, "higher": "Higher", "lower": "Lower"}
 
@@ -91,51 +93,74 @@ def read_education(path: Path, period: Period) -> pd.DataFrame | None:
     return kpis.assign(current=current.astype(bool)).reset_index(drop=True)
 
 
-def _latest(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator, the row ending latest; of those, the longest (the whole year before its Q4)."""
-    if rows.empty:
-        return rows
-    ordered = rows.sort_values(["period_end", "period_start"], ascending=[False, True], kind="stable")
-    return ordered.drop_duplicates("indicator").set_index("indicator")
+def first_problem(error: Exception, path: Path) -> str:
+    """The first problem a refused KPI file has, for the section's text: "The first: kpis.csv: row 15,
+    column 'value': '87,4' has a comma ..." (the file by name only: the report does not print folders)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    first = lines[1] if len(lines) > 1 else (lines[0] if lines else "")
+    first = first.replace(str(path), Path(path).name)
+    return f"The first: {escape_markdown(first)}." if first else ""
 
 
 def education_figures(kpis: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
     """One row per education indicator with a figure this period: last year, this year, change, RAG.
 
+    Which row is a year's figure is ``cpkit.kpis.year_figures``' one rule (the full-year row; failing
+    that the latest row in the year, named as such), the rule the scorecard follows too. Figures for
+    different parts of the year (a Q4 snapshot against a full year) are both shown, with their periods,
+    but not compared (``comparable`` False: no change or direction).
+
     Columns: indicator, unit, polarity, previous, current, target, numerator, denominator, the periods
-    the two figures are for, change, direction, rag, ``previous_hidden`` and ``current_hidden`` (the
-    small-number rule hides that figure) and ``hidden`` (either is hidden, so no change or direction).
+    the two figures are for when not the whole year (``previous_period``, ``current_period``), their
+    sentence phrases (``previous_words``, ``current_words``: "in 2024-25"), comparable, change, direction,
+    rag, ``previous_hidden`` and ``current_hidden`` (the small-number rule hides that figure) and
+    ``hidden`` (either is hidden, so no change or direction).
     """
-    prev = period.previous()
-    current = _latest(kpis[kpis["current"]])
-    in_prev = (kpis["period_start"] >= prev.start) & (kpis["period_end"] <= prev.end)
-    previous = _latest(kpis[in_prev & ~kpis["current"]])
-    order = [i for i in kpis["indicator"].drop_duplicates() if i in current.index]
+    figs = year_figures(kpis, period)
     rows = []
-    for name in order:
-        cur = current.loc[name]
-        old = previous.loc[name] if name in previous.index else None
-        unit, polarity = cur["unit"], cur["polarity"]
-        prev_value = None if old is None else float(old["value"])
-        prev_hidden, cur_hidden = old is not None and _hidden(old, config), _hidden(cur, config)
+    for f in figs[figs["value"].notna()].itertuples(index=False):
+        unit, polarity = f.unit, f.polarity
+        has_prev = not pd.isna(f.previous_value)
+        prev_value = float(f.previous_value) if has_prev else None
+        cur_hidden = _hidden(
+            pd.Series(
+                {"unit": unit, "value": f.value, "numerator": f.numerator, "denominator": f.denominator}
+            ),
+            config,
+        )
+        prev_hidden = has_prev and _hidden(
+            pd.Series(
+                {
+                    "unit": unit,
+                    "value": f.previous_value,
+                    "numerator": f.previous_numerator,
+                    "denominator": f.previous_denominator,
+                }
+            ),
+            config,
+        )
         hidden = prev_hidden or cur_hidden
+        compared = bool(f.comparable)
         rows.append(
             {
-                "indicator": name,
+                "indicator": f.indicator,
                 "unit": unit,
                 "polarity": polarity,
                 "previous": prev_value,
-                "current": float(cur["value"]),
-                "target": None if pd.isna(cur["target"]) else float(cur["target"]),
-                "numerator": cur["numerator"],
-                "denominator": cur["denominator"],
-                "previous_period": None if old is None else _period_note(old, prev),
-                "current_period": _period_note(cur, period),
-                "change": None if prev_value is None else float(cur["value"]) - prev_value,
+                "current": float(f.value),
+                "target": None if pd.isna(f.target) else float(f.target),
+                "numerator": f.numerator,
+                "denominator": f.denominator,
+                "previous_period": None if not has_prev or f.previous_whole else f.previous_period_text,
+                "current_period": None if f.whole else f.period_text,
+                "previous_words": _words_for(f.previous_period, f.previous_whole) if has_prev else "",
+                "current_words": _words_for(f.period, f.whole),
+                "comparable": compared,
+                "change": float(f.value) - prev_value if has_prev and compared else None,
                 "direction": ""
-                if hidden
-                else direction(prev_value, float(cur["value"]), polarity, config, unit),
-                "rag": rag(float(cur["value"]), cur["target"], polarity, unit, config),
+                if hidden or not compared
+                else direction(prev_value, float(f.value), polarity, config, unit),
+                "rag": rag(float(f.value), f.target, polarity, unit, config),
                 "hidden": hidden,
                 "previous_hidden": prev_hidden,
                 "current_hidden": cur_hidden,
@@ -152,6 +177,9 @@ def education_figures(kpis: pd.DataFrame, period: Period, config: Config) -> pd.
         "denominator",
         "previous_period",
         "current_period",
+        "previous_words",
+        "current_words",
+        "comparable",
         "change",
         "direction",
         "rag",
@@ -160,6 +188,11 @@ def education_figures(kpis: pd.DataFrame, period: Period, config: Config) -> pd.
         "current_hidden",
     ]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _words_for(period_text: str, whole: bool) -> str:
+    """ "in 2024-25"; a part of the year names itself: "in 2024-25 Q4 (no full-year figure)"."""
+    return f"in {period_text}" if whole else f"in {period_text} ({NO_FULL_YEAR})"
 
 
 def missing_this_year(kpis: pd.DataFrame) -> list[str]:
@@ -177,12 +210,6 @@ def _hidden(row: pd.Series, config: Config) -> bool:
     if pd.isna(row["denominator"]):
         return rule.is_small(row["numerator"])
     return rule.share_hidden(row["numerator"], row["denominator"])
-
-
-def _period_note(row: pd.Series, period: Period) -> str | None:
-    """The KPI row's period when it is not the whole reporting period (say a quarter), else None."""
-    whole = row["period_start"] == period.start and row["period_end"] == period.end
-    return None if whole else str(row["period"])
 
 
 def value_text(value: float | None, unit: str, config: Config, hidden: bool = False) -> str:
@@ -224,7 +251,8 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
         )
         out["Change"].append(change_text(f.change, f.unit, f.hidden))
         out["Direction of travel"].append(
-            f.direction or ("No figure last year" if pd.isna(f.previous) else "")
+            f.direction
+            or ("No figure last year" if pd.isna(f.previous) else ("" if f.comparable else NOT_COMPARED))
         )
         out[f"Target, {now}"].append(value_text(f.target, f.unit, config) if pd.notna(f.target) else "")
         out["Against target"].append(f.rag or "No target")
@@ -255,7 +283,6 @@ def _with_period(cell: str, note: str | None) -> str:
 def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrative) -> list[str]:
     """A summary against target, then one sentence per indicator, from ``education_figures``."""
     config = narrative.config
-    then, now = f"in {period.previous().label}", f"in {period.label}"
     rags = figures["rag"].dropna()
     sentences = []
     if len(rags):
@@ -263,7 +290,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
             narrative.say(
                 "education.targets",
                 total=len(rags),
-                now=now,
+                now=f"in {period.label}",
                 met=int((rags == MET).sum()),
                 near=int((rags == NEAR).sum()),
                 missed=int((rags == MISSED).sum()),
@@ -271,11 +298,12 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
         )
     for f in figures.itertuples(index=False):
         cur = _words(f.current, f.unit, config, f.current_hidden)
+        then, now = f.previous_words, f.current_words  # "in 2024-25", or the part of the year it covers
         if pd.isna(f.previous):
             text = narrative.say("education.new", measure=f.indicator, now=cur, current=now)
-        elif f.hidden:
+        elif f.hidden or not f.comparable:
             text = narrative.say(
-                "education.hidden",
+                "education.hidden" if f.comparable else "education.unlike",
                 measure=f.indicator,
                 now=cur,
                 current=now,
@@ -361,7 +389,13 @@ def education_chart(figures: pd.DataFrame, period: Period) -> tuple[plt.Figure, 
                     linewidth=2.5,
                     label="Target" if i == pct["target"].first_valid_index() else None,
                 )
-        ax.set_yticks(y, [textwrap.fill(s, 30) for s in pct["indicator"]])
+        names = [  # a figure for part of the year says so beside its name, as the table's cell does
+            f"{name} ({'; '.join(p for p in periods if p)})" if any(periods) else name
+            for name, periods in zip(
+                pct["indicator"], zip(pct["previous_period"], pct["current_period"], strict=True), strict=True
+            )
+        ]
+        ax.set_yticks(y, [textwrap.fill(s, 30) for s in names])
         ax.invert_yaxis()
         ax.set_xlim(0, 112)
         ax.set_xlabel("Per cent")

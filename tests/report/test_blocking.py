@@ -208,3 +208,22 @@ def test_missing_optional_inputs_give_sections_that_say_so(sample_copy, tmp_path
     assert "local KPI file (kpis.csv) could not be used (1 problem(s))" in page("04_education")
     assert "no published England figures to compare with" in page("07_scorecard")
     assert "its progress is not summarised here" in page("09_executive_summary")
+
+
+@pytest.mark.slow
+def test_a_decimal_comma_in_the_kpi_file_is_named_not_a_crash(sample_copy, tmp_path, capsys):
+    # one education KPI with a decimal comma; --sections 04_education crashed building the workbook
+    # ("Length mismatch") because the refused file left the run with no table at all
+    (sample_copy / "kpis.csv").write_text(
+        "indicator,theme,period,value,numerator,denominator,target,polarity,unit,source\n"
+        'Attendance,education,2024-25,"87,4",167,191,93,high,percent,VS\n',
+        encoding="utf-8",
+    )
+    assert report(sample_copy, tmp_path / "out", "--sections", "04_education") == 0
+    err = capsys.readouterr().err
+    assert "Length mismatch" not in err and "unexpected error" not in err
+    assert "kpis.csv: row 2, column 'value': '87,4'" in err  # the command line names file, row, column
+    built = next((tmp_path / "out").glob("2025*"))
+    html = (built / "04_education.html").read_text(encoding="utf-8")
+    assert "could not be used (1 problem(s))" in html and "The first: kpis.csv: row 2, column" in html
+    assert (built / "annual-report-data.xlsx").exists()

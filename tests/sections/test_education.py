@@ -148,7 +148,7 @@ def test_a_quarter_is_used_when_the_year_has_no_whole_year_figure(tmp_path):
     )
     figures = ed.education_figures(ed.read_education(path, P2025), P2025, CONFIG)
     table, _ = ed.education_table(figures, P2025, CONFIG)
-    assert table.loc[0, "2024-25"] == "92.0% (2024-25 Q3)"  # the latest quarter, named
+    assert table.loc[0, "2024-25"] == "92.0% (2024-25 Q3; no full-year figure)"  # the latest quarter, named
     assert table.loc[0, "Against target"] == ed.NEAR
 
 

@@ -4,6 +4,7 @@ the sample. The judgement rule itself is tested in tests/present/test_judgement.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -96,7 +97,8 @@ def _card() -> Headline:
             "indicator": ["Visits on time"] * 2,
             "theme": ["children in care"] * 2,
             "period": ["2023-24", "2024-25"],
-            "period_end": pd.to_datetime(["2024-03-31", "2025-03-31"]),
+            "period_start": [date(2023, 4, 1), date(2024, 4, 1)],
+            "period_end": [date(2024, 3, 31), date(2025, 3, 31)],
             "value": [80.0, 88.0],
             "numerator": [80.0, 88.0],
             "denominator": [100.0, 100.0],
@@ -107,7 +109,7 @@ def _card() -> Headline:
         }
     )
     measures = measure_rows(figures_table(), headline={"stab": "stability", "moves": "three moves"})
-    return Headline(combine_rows(measures, kpi_rows(kpis, Config())), P2025, bench_year=2025)
+    return Headline(combine_rows(measures, kpi_rows(kpis, P2025, Config())), P2025, bench_year=2025)
 
 
 def test_table_sentences_and_chart_from_the_same_figures():
@@ -124,8 +126,8 @@ def test_table_sentences_and_chart_from_the_same_figures():
     visits = table.iloc[1]
     # 80% -> 88%: +10%, higher is better; 88 against a target of 95 is 7 points short: Red (Amber is 5).
     assert (visits["2023-24"], visits["2024-25"], visits["Direction of travel"]) == (
-        "80.0%",
-        "88.0%",
+        "80.0% (2023-24)",  # a local KPI names the period its figure is for
+        "88.0% (2024-25)",
         "Better \u2191",
     )
     assert visits["RAG against target"] == "Red" and classes == {"RAG against target": {1: "rag rag-red"}}
