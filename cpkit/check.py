@@ -87,8 +87,8 @@ def check_data(
         set_aside=data.set_aside,
         continuity=continuity_issues(data),
         oc2=oc2_mismatches(data, year) if data.has("oc2") else pd.DataFrame(columns=["CHILD", "reason"]),
-        blockers=blockers(data, data.issues, when),
-        strict_blockers=blockers(data, problems, when, strict=True),
+        blockers=blockers(data, data.issues, when, config=config),
+        strict_blockers=blockers(data, problems, when, strict=True, config=config),
         notes=notes,
     )
     findings.tracker = _tracker(data_dir, config, when, findings.notes)

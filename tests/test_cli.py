@@ -57,16 +57,29 @@ def _council(tmp_path, episodes: str) -> object:
 
 
 def test_check_names_file_row_and_column_and_fails_only_with_strict_on_row_errors(tmp_path, capsys):
-    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n1002,31/13/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n1002,01/05/2024,S,C2,N1,ZZ,PR1,,,,,,\n")
     code = cli.main(["check", "--data", str(data), "--year", "2025", "--out", str(tmp_path / "p.csv")])
     out = capsys.readouterr().out
-    # a row error does not stop the report: it is listed, and the report would be built
+    # a row error (an unknown PLACE code) does not stop the report: it is listed, and the report would be built
     assert code == 0
-    assert "episodes.csv" in out and "DECOM" in out and "row 3" in out  # header is row 1: the bad row is 3
+    assert "episodes.csv" in out and "PLACE" in out and "row 3" in out  # header is row 1: the bad row is 3
     problems = pd.read_csv(tmp_path / "p.csv")
-    assert (problems["column"] == "DECOM").any()
+    assert (problems["column"] == "PLACE").any()
     assert cli.main(["check", "--data", str(data), "--year", "2025", "--strict"]) == 1
     assert "--strict" in capsys.readouterr().err
+
+
+def test_check_fails_on_a_report_year_date_that_cannot_be_read(tmp_path, capsys):
+    # An unreadable start date in the report year's return sets the row aside, so the children in care
+    # and started figures would be short: the report year is blocked without --strict (issue 18).
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n1002,31/13/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    code = cli.main(["check", "--data", str(data), "--year", "2025", "--out", str(tmp_path / "p.csv")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "episodes.csv row 3, column DECOM: not a date" in captured.err + captured.out
+    problems = pd.read_csv(tmp_path / "p.csv")
+    hit = problems[(problems["column"] == "DECOM") & (problems["rule"] == "unparseable_date")]
+    assert hit["severity"].tolist() == ["error"]
 
 
 def test_check_lists_what_the_data_quality_section_shows(tmp_path, capsys):

@@ -10,7 +10,11 @@ data but never published wrong without a word:
   year at all (``--year`` beyond the last return); or a file of the report year's return lacks one of its
   table's columns that a figure reads (a misspelt ``PLACE_PROVIDER`` heading would otherwise publish
   0% in-house; the ``UNREAD_COLUMNS`` no figure reads are listed, not blocking).
-- **Does not block**: error-severity problems in rows (they are counted and listed by ``cpkit check``
+- **Blocks, dates** (``cpkit.report.date_blocks``): in the report year's return, a date column the
+  reader refused (day and month cannot be told apart), a date a figure reads that cannot be read, a
+  date after the return's end (31 March), or an overlap of a child's episodes that changes a figure;
+  the message names the file, row and column and the figures the problem would change.
+- **Does not block**: other error-severity problems in rows (they are counted and listed by ``cpkit check``
   and the data quality section; rows that cannot be placed in time are set aside by the reader), and
   any problem in an earlier year's return. A council that wants every error fixed first runs with
   ``--strict``, which blocks on any error-severity problem.
@@ -89,7 +93,7 @@ def load_returns(
     if period.kind in IN_YEAR_KINDS:
         return data
     problems = check_903(data, year=period.year) if strict else data.issues
-    reasons = blockers(data, problems, period, strict=strict)
+    reasons = blockers(data, problems, period, strict=strict, config=config)
     if reasons:
         raise DataProblem(blocker_message(reasons, data_dir, period.year))
     return data
@@ -144,8 +148,15 @@ def _names_year(path: str, year: int) -> bool:
     return path_year(path) == year
 
 
-def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool = False) -> list[str]:
-    """Why the report for ``period`` cannot be built from ``data`` (empty when it can); see the module doc."""
+def blockers(
+    data: Data903,
+    problems: pd.DataFrame,
+    period: Period,
+    strict: bool = False,
+    config: Config | None = None,
+) -> list[str]:
+    """Why the report for ``period`` cannot be built from ``data`` (empty when it can); see the module doc.
+    ``config`` is the council's settings, with which the figures a date problem changes are computed."""
     year = period.year
     reasons: list[str] = []
     years_known = any(return_years(data, t) for t in data.tables)
@@ -202,6 +213,10 @@ def blockers(data: Data903, problems: pd.DataFrame, period: Period, strict: bool
             f"{r.file} (row 1) has no {r.column} column, so the figures that use it would be wrong rather "
             f"than unknown{hint}. Correct the heading to {r.column} and run again"
         )
+    if period.kind not in IN_YEAR_KINDS:
+        from cpkit.report.date_blocks import date_blockers
+
+        reasons += date_blockers(data, period, config, UNREAD_COLUMNS)
     if strict:
         errors = problems[problems["severity"] == "error"]
         for (file, rule), rows in errors.groupby(["file", "rule"], dropna=False, sort=True):

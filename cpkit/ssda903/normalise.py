@@ -310,8 +310,8 @@ def decide_layout(
         return DateLayout(
             None,
             "date_column_ambiguous",
-            f"every date fits both dd/mm and mm/dd (e.g. {e[1]}), and {month_first_elsewhere} is "
-            "written month first: cannot tell which is the day",
+            f"fits both dd/mm and mm/dd in every row, and {month_first_elsewhere} is written month "
+            "first: cannot tell which is the day",
             e,
         )
     return DateLayout(DAY_FIRST, example=_example(survey, values, day_only))

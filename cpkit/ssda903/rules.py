@@ -176,8 +176,9 @@ _RULES = [
     ),
     Rule(
         "date_after_return_year",
-        "warning",
-        "An episode date falls after the end of the year its return covers.",
+        "error",
+        "An episode date falls after the end of the year its return covers (this stops the report for "
+        "that year).",
     ),
     Rule("missing_ends_before_start", "warning", "A missing or away episode ends before it started."),
     # What stacking several years' returns found (cpkit.ssda903.stack): where two returns disagree.
