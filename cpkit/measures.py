@@ -6,6 +6,12 @@ and the published one line up by id and are shown the same way. The file is chec
 missing field, an unknown unit, polarity, theme or table, or an id given twice stops with a message naming
 the measure and the field, rather than a scorecard silently losing a line.
 
+**Codes.** A measure that counts a group of SSDA903 codes names them in ``codes`` (column -> codes, each
+checked against ``cpkit/ssda903/codes.yaml``), and its ``definition`` shows them through a placeholder
+(``{PLACE}`` is written as "U1-U6"): the computation (``cpkit.care.codes.placement_groups``) and every
+sentence that states the grouping (the definition, the report's notes) read the one list, so they cannot
+disagree. A ``codes`` column the definition does not show, or a placeholder with no codes, is refused.
+
 Adding a measure is one YAML entry here and one function in ``cpkit.care`` that returns its ``Headline``
 (registered with ``@step("id")`` in ``cpkit.care.indicators``); nothing finds a measure by searching its
 definition text.
@@ -13,7 +19,8 @@ definition text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import re
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -62,9 +69,86 @@ class Measure:
     decimals: int
     polarity: str
     tables: tuple[str, ...]
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def codes_of(self, column: str) -> tuple[str, ...]:
+        """The codes of ``column`` the measure counts (``KeyError`` naming the measure if it has none)."""
+        try:
+            return self.codes[column]
+        except KeyError:
+            raise KeyError(f"measure {self.id!r} has no {column} codes in the registry") from None
 
 
+OPTIONAL_FIELDS = ("codes",)
 _FIELDS = tuple(f.name for f in fields(Measure))
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+
+
+def code_span(codes: tuple[str, ...] | list[str]) -> str:
+    """Codes as a sentence shows them, in the given order, three or more in a numbered run joined:
+    ("U1", "U2", "U3", "U4", "U5", "U6") -> "U1-U6"; ("K3", "H5", "P2", "P3") -> "K3, H5, P2, P3"."""
+    parts: list[str] = []
+    run: list[tuple[str, int, str]] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            parts.append(f"{run[0][2]}-{run[-1][2]}")
+        else:
+            parts.extend(c for _, _, c in run)
+        run.clear()
+
+    for code in codes:
+        m = re.fullmatch(r"([A-Z]+)(\d+)", code)
+        if m and run and run[-1][0] == m.group(1) and run[-1][1] + 1 == int(m.group(2)):
+            run.append((m.group(1), int(m.group(2)), code))
+            continue
+        flush()
+        if m:
+            run.append((m.group(1), int(m.group(2)), code))
+        else:
+            parts.append(code)
+    flush()
+    return ", ".join(parts)
+
+
+def _codes(raw: Any, path: str, where: str) -> dict[str, tuple[str, ...]]:
+    """``codes`` checked against the SSDA903 code lists (``cpkit/ssda903/codes.yaml``)."""
+    if raw is None:
+        return {}
+    from cpkit.ssda903.codes import known_codes, list_for_column
+
+    if not isinstance(raw, dict) or not raw:
+        raise _fail(path, where, "codes must be a mapping of SSDA903 column to a list of its codes")
+    out: dict[str, tuple[str, ...]] = {}
+    for column, values in raw.items():
+        listed = list_for_column(str(column))
+        if listed is None:
+            raise _fail(path, where, f"codes: {column!r} is not a coded SSDA903 column")
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise _fail(path, where, f"codes: {column} must be a non-empty list of codes (quoted text)")
+        bad = [v for v in values if v not in known_codes(listed)]
+        if bad:
+            raise _fail(path, where, f"codes: {', '.join(bad)} not in the {listed} list of codes.yaml")
+        if len(set(values)) != len(values):
+            raise _fail(path, where, f"codes: {column} lists a code twice")
+        out[str(column)] = tuple(values)
+    return out
+
+
+def _definition(text: str, codes: dict[str, tuple[str, ...]], path: str, where: str) -> str:
+    """The definition with each ``{COLUMN}`` placeholder written out from ``codes``."""
+    used = set(_PLACEHOLDER.findall(text))
+    if used - set(codes):
+        raise _fail(
+            path, where, f"definition shows {{{sorted(used - set(codes))[0]}}} but codes has no such column"
+        )
+    if set(codes) - used:
+        raise _fail(
+            path,
+            where,
+            f"codes {', '.join(sorted(set(codes) - used))} not shown in the definition ({{COLUMN}})",
+        )
+    return " ".join(_PLACEHOLDER.sub(lambda m: code_span(codes[m.group(1)]), text).split())
 
 
 def _fail(path: str, where: str, message: str) -> RegistryError:
@@ -77,7 +161,7 @@ def _measure(raw: Any, index: int, path: str) -> Measure:
         raise _fail(path, where, "each measure must be a mapping of fields")
     if isinstance(raw.get("id"), str):
         where = f"measure {raw['id']!r}"
-    missing = [f for f in _FIELDS if f not in raw]
+    missing = [f for f in _FIELDS if f not in raw and f not in OPTIONAL_FIELDS]
     if missing:
         raise _fail(path, where, f"missing field(s): {', '.join(missing)}")
     unknown = sorted(set(raw) - set(_FIELDS))
@@ -107,12 +191,14 @@ def _measure(raw: Any, index: int, path: str) -> Measure:
     bad = [t for t in tables if t not in TABLES]
     if bad:
         raise _fail(path, where, f"unknown table(s) {', '.join(bad)}; known: {', '.join(TABLES)}")
+    codes = _codes(raw.get("codes"), path, where)
     return Measure(
+        codes=codes,
         id=text["id"],
         label=text["label"],
         short_label=text["short_label"],
         theme=text["theme"],
-        definition=" ".join(text["definition"].split()),
+        definition=_definition(text["definition"], codes, path, where),
         source=" ".join(text["source"].split()),
         lait=str(lait).strip(),
         unit=text["unit"],
@@ -178,6 +264,7 @@ __all__ = [
     "Measure",
     "RegistryError",
     "by_theme",
+    "code_span",
     "load_registry",
     "measure",
     "parse_registry",

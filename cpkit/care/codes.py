@@ -7,32 +7,44 @@ Sources: the DfE "Children looked after in England including adoptions" national
 
 from __future__ import annotations
 
-# Placement groups at 31 March (LAIT 396-401 and the DfE national tables). ``cpkit.care.placements``
-# puts any code not listed here in "Other placements" and says so in its output.
-PLACEMENT_GROUPS: dict[str, tuple[str, ...]] = {
-    "Foster placements": ("U1", "U2", "U3", "U4", "U5", "U6"),  # LAIT 396
-    "Secure homes and children's homes": ("K1", "K2"),  # LAIT 397
-    # The DfE: "Living independently includes children in residential employment" (P3), CLA release
-    # data guidance, placement type footnote 3.
-    "Supported accommodation and independent living": ("K3", "H5", "P2", "P3"),  # LAIT 398
-    "Placed with parents or other person with parental responsibility": ("P1",),  # LAIT 401
-    "Placed for adoption": ("A3", "A4", "A5", "A6"),
-    # Residential care homes, NHS/health, family centre or mother and baby unit, YOI or prison.
-    "Other residential settings": ("R1", "R2", "R3", "R5"),  # LAIT 399
-    # The DfE: "Other includes placement in residential schools (S1) and other placements" (same footnote):
-    # residential schools, temporary moves, other (Z1, split into Z11-Z14 from 2025-26).
-    "Other placements": ("S1", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"),  # LAIT 400
-}
+from collections.abc import Iterable
+
+from cpkit.measures import Measure, RegistryError, registry
+
+# Placement groups at 31 March (LAIT 396-401 and the DfE national tables): each group is a registry
+# measure (``placed_*_pct``) and its PLACE codes are that measure's ``codes`` in ``cpkit/measures.yaml``,
+# so the grouping the figures use and the one the definitions and the report's notes state are one list.
+# The DfE: "Living independently includes children in residential employment. Other includes placement
+# in residential schools and other placements" (CLA release data guidance, placement type footnote 3):
+# P3 is with supported accommodation and independent living, S1 with other placements.
+# ``cpkit.care.placements`` puts any code not in a group in "Other placements" and says so in its output.
 PLACEMENT_GROUP_IDS: dict[str, str] = {
-    "Foster placements": "placed_foster_pct",
-    "Secure homes and children's homes": "placed_homes_pct",
-    "Supported accommodation and independent living": "placed_supported_pct",
-    "Placed with parents or other person with parental responsibility": "placed_parents_pct",
+    "Foster placements": "placed_foster_pct",  # LAIT 396
+    "Secure homes and children's homes": "placed_homes_pct",  # LAIT 397
+    "Supported accommodation and independent living": "placed_supported_pct",  # LAIT 398
+    "Placed with parents or other person with parental responsibility": "placed_parents_pct",  # LAIT 401
     "Placed for adoption": "placed_adoption_pct",
-    "Other residential settings": "placed_other_residential_pct",
-    "Other placements": "placed_other_pct",
+    "Other residential settings": "placed_other_residential_pct",  # LAIT 399
+    "Other placements": "placed_other_pct",  # LAIT 400
 }
 OTHER_PLACEMENTS = "Other placements"
+
+
+def placement_groups(measures: Iterable[Measure] | None = None) -> dict[str, tuple[str, ...]]:
+    """Placement group -> its PLACE codes, from the ``placed_*_pct`` measures of ``measures`` (default the
+    kit's registry). A code in two groups is refused: a child would be counted twice."""
+    by_id = {m.id: m for m in (registry() if measures is None else measures)}
+    groups = {name: by_id[mid].codes_of("PLACE") for name, mid in PLACEMENT_GROUP_IDS.items()}
+    seen: dict[str, str] = {}
+    for name, codes in groups.items():
+        for code in codes:
+            if code in seen:
+                raise RegistryError(f"PLACE {code} is in two placement groups: {seen[code]} and {name}")
+            seen[code] = name
+    return groups
+
+
+PLACEMENT_GROUPS: dict[str, tuple[str, ...]] = placement_groups()
 
 FOSTER_PLACEMENTS: tuple[str, ...] = PLACEMENT_GROUPS["Foster placements"]
 # Placed for adoption with the child's current foster carer: not a new placement (LAIT 372, 393).

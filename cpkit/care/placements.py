@@ -17,31 +17,35 @@ from cpkit.config import Config
 from cpkit.errors import ConfigError
 from cpkit.ssda903.model import Data903
 
-PARENTS_PLACE: tuple[str, ...] = PLACEMENT_GROUPS[
-    "Placed with parents or other person with parental responsibility"
-]
-_PLACE_TO_GROUP = {code: group for group, codes in PLACEMENT_GROUPS.items() for code in codes}
+PARENTS_GROUP = "Placed with parents or other person with parental responsibility"
+PARENTS_PLACE: tuple[str, ...] = PLACEMENT_GROUPS[PARENTS_GROUP]
+# The provider code of a placement with parents: the DfE says a provider "is not applicable" to it.
+PARENTS_PROVIDER = "PR0"
+Groups = dict[str, tuple[str, ...]]
 
 
-def placement_group(place: pd.Series) -> pd.Series:
-    """The DfE placement group of each PLACE code; blank or unrecognised codes go to Other placements."""
-    return place.map(_PLACE_TO_GROUP).fillna(OTHER_PLACEMENTS).astype("str")
+def placement_group(place: pd.Series, groups: Groups | None = None) -> pd.Series:
+    """The DfE placement group of each PLACE code; blank or unrecognised codes go to Other placements.
+
+    ``groups``: group -> PLACE codes (default ``PLACEMENT_GROUPS``, the registry's ``placed_*_pct`` codes)."""
+    to_group = {code: group for group, codes in (groups or PLACEMENT_GROUPS).items() for code in codes}
+    return place.map(to_group).fillna(OTHER_PLACEMENTS).astype("str")
 
 
-def placement_mix(data: Data903, day: DateLike, include_short_breaks: bool = False) -> pd.DataFrame:
+def placement_mix(
+    data: Data903, day: DateLike, include_short_breaks: bool = False, groups: Groups | None = None
+) -> pd.DataFrame:
     """Children in care at ``day`` by DfE placement group: columns placement_group, children, pct.
 
-    Foster U1-U6 (LAIT 396); secure and children's homes K1/K2 (397); supported accommodation and
-    independent living K3/H5/P2 and residential employment P3 (398); placed with parents P1 (401); placed
-    for adoption A3-A6; other residential settings R1/R2/R3/R5 (399); other placements: residential schools
-    S1, T0-T4, Z1/Z11-Z14 and any unrecognised or blank code (400), as the DfE groups them (CLA release
-    data guidance: "living independently includes children in residential employment. Other includes
-    placement in residential schools and other placements"). ``unrecognised`` counts the children in the
-    last group for that reason.
+    The groups and their PLACE codes are the ``placed_*_pct`` measures' ``codes`` in ``cpkit/measures.yaml``
+    (``cpkit.care.codes.placement_groups``; LAIT 396-401), as the DfE groups them; a blank or unrecognised
+    code goes to Other placements, and ``unrecognised`` counts the children there for that reason.
+    ``groups`` replaces the registry's grouping (a test's own registry).
     """
+    groups = groups or PLACEMENT_GROUPS
     on = in_care_on(data, day, include_short_breaks)
-    out = count_share(placement_group(on["PLACE"]), list(PLACEMENT_GROUPS), "placement_group")
-    unknown = int((~on["PLACE"].isin(_PLACE_TO_GROUP)).sum())
+    out = count_share(placement_group(on["PLACE"], groups), list(groups), "placement_group")
+    unknown = int((~on["PLACE"].isin({c for codes in groups.values() for c in codes})).sum())
     out["unrecognised"] = np.where(out["placement_group"] == OTHER_PLACEMENTS, unknown, 0)
     return out
 
@@ -54,7 +58,8 @@ def inhouse_share(
     In-house = PLACE_PROVIDER in ``config.inhouse_providers`` (default PR1, "own provision"). The
     denominator follows ``config.inhouse_denominator``:
 
-    - ``excluding_parents`` (default): children placed with parents (PLACE P1, provider PR0) are left out,
+    - ``excluding_parents`` (default): children placed with parents (``PARENTS_PLACE``, or provider
+      ``PARENTS_PROVIDER``) are left out,
       since the DfE says a placement provider "is not applicable for children placed with parents" (CLA
       release data guidance, placement provider footnote 3); a council cannot provide those placements
       itself, so counting them would move its in-house share with the number placed at home. This is how
@@ -68,7 +73,7 @@ def inhouse_share(
     config = config or Config()
     on = in_care_on(data, day, include_short_breaks)
     if config.inhouse_denominator == "excluding_parents":
-        on = on[~(on["PLACE"].isin(PARENTS_PLACE) | on["PLACE_PROVIDER"].eq("PR0"))]
+        on = on[~(on["PLACE"].isin(PARENTS_PLACE) | on["PLACE_PROVIDER"].eq(PARENTS_PROVIDER))]
     elif config.inhouse_denominator != "all":
         raise ConfigError(
             f"inhouse_denominator must be 'excluding_parents' or 'all', not {config.inhouse_denominator!r}"

@@ -9,6 +9,7 @@ are the DfE's published England and statistical-neighbour figures set beside the
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 import matplotlib.pyplot as plt
@@ -19,12 +20,22 @@ from cpkit.care import (
     location_summary,
     placement_mix,
 )
-from cpkit.care.codes import PLACEMENT_GROUP_IDS
+from cpkit.care.codes import (
+    OTHER_PLACEMENTS,
+    PLACEMENT_GROUP_IDS,
+    SAME_CARER_RNE,
+    TEMPORARY_PLACEMENTS,
+    placement_groups,
+)
+from cpkit.care.episodes import SHORT_BREAK_LS
 from cpkit.care.location import FAR, INSIDE, NEAR, NOT_KNOWN, OUTSIDE, unknown_postcode_sentence
 from cpkit.care.location import location_figures as care_location_figures
+from cpkit.care.placements import PARENTS_PLACE, PARENTS_PROVIDER
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
+from cpkit.measures import Measure, code_span, measure, registry
 from cpkit.present.disclosure import Ledger
+from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
@@ -41,6 +52,7 @@ from cpkit.sections.common import (
     table_hidden,
     year_phrases,
 )
+from cpkit.ssda903.codes import label
 from cpkit.ssda903.model import Data903
 
 log = logging.getLogger(__name__)
@@ -75,6 +87,25 @@ def _mix_at(figures: Figures, period: Period, data: Data903) -> pd.DataFrame:
             "children": pd.Series(counts, dtype="int64"),
             "pct": [100.0 * c / total if total else float("nan") for c in counts],
         }
+    )
+
+
+def mix_note(measures: Iterable[Measure] | None = None) -> str:
+    """What the placement-type table counts, written from the ``placed_*_pct`` measures' own codes (the
+    list ``placement_mix`` groups by), so the note cannot say one grouping while the figures use another.
+
+    ``measures``: a registry to read (default the kit's ``cpkit/measures.yaml``)."""
+    by_id = {m.id: m for m in (registry() if measures is None else measures)}
+    groups = placement_groups(measures)
+    parts = []
+    for name, mid in PLACEMENT_GROUP_IDS.items():
+        lait = f" (LAIT {by_id[mid].lait})" if by_id[mid].lait else ""
+        extra = " and any blank or unrecognised code" if name == OTHER_PLACEMENTS else ""
+        parts.append(f"{lower_first(name)} {code_span(groups[name])}{extra}{lait}")
+    return (
+        "Placement groups as the DfE publishes them, by the PLACE code of the placement on the day: "
+        + "; ".join(parts)
+        + f". Short breaks ({code_span(SHORT_BREAK_LS)}) are not counted."
     )
 
 
@@ -178,6 +209,26 @@ def inhouse(data: Data903, period: Period, config: Config) -> dict[str, pd.DataF
     for k, d in days.items():
         out[k].attrs["day"] = d
     return out
+
+
+def inhouse_note(config: Config) -> str:
+    """What the in-house table counts, with the council's own settings: which providers are in-house
+    (``inhouse_providers``, named from the SSDA903 code list) and the denominator ``inhouse_denominator``
+    chose, in the words of ``cpkit.care.inhouse_share``, which computes it."""
+    providers = "; ".join(f"{p}, {lower_first(label('PLACE_PROVIDER', p))}" for p in config.inhouse_providers)
+    if config.inhouse_denominator == "excluding_parents":
+        base = (
+            "The share is of children in care on the day other than those placed with parents (PLACE "
+            f"{code_span(PARENTS_PLACE)} or provider {PARENTS_PROVIDER}), to whom the DfE says a placement "
+            "provider does not apply (the council's setting inhouse_denominator: excluding_parents); "
+            "children with no provider recorded stay in it."
+        )
+    else:
+        base = (
+            "The share is of all children in care on the day, including those placed with parents and "
+            "those with no provider recorded (the council's setting inhouse_denominator: all)."
+        )
+    return f"In-house placement providers: {providers}. {base} A local measure, not published by the DfE."
 
 
 def _total(frame: pd.DataFrame) -> Figure:
@@ -324,10 +375,28 @@ def stability(figures: Figures, period: Period) -> dict[str, dict[str, Figure]]:
     }
 
 
+STABILITY_MEASURES = ("placements_3plus_pct", "long_term_stability_pct")
 STABILITY_LABELS = {
-    "placements_3plus_pct": "Children in care with 3 or more placements during the year (LAIT 372)",
-    "long_term_stability_pct": "Children in care 2.5 years or more in the same placement for 2 years (LAIT 393)",
+    k: f"{measure(k).label.removesuffix(' (%)')} (LAIT {measure(k).lait})" for k in STABILITY_MEASURES
 }
+
+
+def stability_note(config: Config) -> str:
+    """Each stability measure's registry definition, and what the council's 3+ placements settings chose
+    (``config.stability``: the choices the DfE leaves open)."""
+    st = config.stability
+
+    def counts(flag: bool) -> str:
+        return "count" if flag else "do not count"
+
+    parts = [f"LAIT {measure(k).lait}: {measure(k).definition}" for k in STABILITY_MEASURES]
+    parts.append(
+        f"In this report same-carer changes (RNE {code_span(SAME_CARER_RNE)}) "
+        f"{counts(st.count_same_carer_changes)} as new placements for LAIT 372, and temporary moves (PLACE "
+        f"{code_span(TEMPORARY_PLACEMENTS)}) {counts(st.count_temporary_moves)}. Short breaks "
+        f"({code_span(SHORT_BREAK_LS)}) are not counted."
+    )
+    return " ".join(parts)
 
 
 def stability_table(
@@ -353,7 +422,7 @@ def stability_sentences(
         ),
         (
             "long_term_stability_pct",
-            "The share of children in care for two and a half years or more who had been in the same placement for at least two years",
+            "The share of children in care for two and a half years or more who had lived with the same carer for at least two years",
         ),
     ):
         out.append(
@@ -401,6 +470,18 @@ def location(
         }
     except (ImportError, OSError) as exc:
         return f"the postcode directory could not be read ({exc})"
+
+
+def location_note(config: Config) -> str:
+    """What the location table and sentences count: the two measures' registry definitions and the
+    council's districts (``la_district_codes``), which decide inside and outside."""
+    districts = ", ".join(config.la_district_codes) or "none set"
+    inside, far = measure("placed_inside_pct"), measure("placed_outside_over20_pct")
+    return (
+        f"{inside.label}: {inside.definition} {far.label} (LAIT {far.lait}): {far.definition} "
+        f"The council's districts (la_district_codes): {districts}. Distance is in miles, one decimal, "
+        "metres / 1000 / 1.6093 as the DfE converts. Not known: a postcode is blank or not in the directory."
+    )
 
 
 ROW_NAMES = {INSIDE: INSIDE, OUTSIDE: OUTSIDE, NOT_KNOWN: "Placement postcode not known"}

@@ -108,3 +108,37 @@ def test_published_figures_take_the_registry_metadata():
     )
     # A published-only measure is not in the registry and gets a default short label.
     assert not info.loc["placements_3plus_2years_pct", "in_registry"]
+
+
+CODED = GOOD.replace(
+    "definition: Children in care at the end of the period.",
+    "definition: Children in care at the end of the period in foster care (PLACE {PLACE}).",
+).replace(
+    "tables: [episodes]", 'tables: [episodes]\n    codes: {PLACE: ["U1", "U2", "U3", "U4", "U5", "U6", "K2"]}'
+)
+
+
+def test_codes_are_written_into_the_definition():
+    # A numbered run of three or more is joined (U1-U6); a lone code stays as it is.
+    (m,) = parse_registry(CODED)
+    assert m.codes_of("PLACE") == ("U1", "U2", "U3", "U4", "U5", "U6", "K2")
+    assert m.definition == "Children in care at the end of the period in foster care (PLACE U1-U6, K2)."
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('"K2"]', '"Q9"]'), "codes: Q9 not in the PLACE list of codes.yaml"),
+        (("codes: {PLACE:", "codes: {HOME_POST:"), "'HOME_POST' is not a coded SSDA903 column"),
+        (("(PLACE {PLACE})", "(foster care)"), "codes PLACE not shown in the definition"),
+        (
+            ("(PLACE {PLACE})", "(PLACE {PLACE}, LS {LS})"),
+            "definition shows {LS} but codes has no such column",
+        ),
+        (('"K2"]', '"U1"]'), "lists a code twice"),
+    ],
+)
+def test_bad_codes_are_refused(edit, message):
+    with pytest.raises(RegistryError) as err:
+        parse_registry(CODED.replace(*edit), "my.yaml")
+    assert message in str(err.value)

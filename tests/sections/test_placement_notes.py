@@ -1,0 +1,116 @@
+"""The placements section's notes are written from the measures' own definitions and the council's
+settings, so a note cannot state one grouping or denominator while the figures use another.
+
+Before: the placement-type note was typed in the notebook and had residential schools (S1) with other
+residential settings and residential employment (P3) with other placements, the reverse of the grouping
+the figures use (the DfE: "Living independently includes children in residential employment. Other
+includes placement in residential schools", CLA release data guidance, placement type footnote 3); the
+in-house note said the share was of all children, parents included, while the default setting leaves
+children placed with parents out of the denominator.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from cpkit.care.codes import PLACEMENT_GROUPS, placement_groups
+from cpkit.care.placements import inhouse_share, placement_mix
+from cpkit.config import Config, StabilitySettings
+from cpkit.measures import parse_registry
+from cpkit.sections.placements import STABILITY_LABELS, inhouse_note, mix_note, stability_note
+from cpkit.ssda903.codes import known_codes
+from tests.care.conftest import build
+
+DAY = "2025-03-31"
+
+
+def _registry_text() -> str:
+    return resources.files("cpkit").joinpath("measures.yaml").read_text(encoding="utf-8")
+
+
+def test_placement_note_states_the_grouping_the_figures_use():
+    note = mix_note()
+    assert "supported accommodation and independent living K3, H5, P2, P3 (LAIT 398)" in note
+    assert "other residential settings R1-R3, R5 (LAIT 399)" in note
+    assert "other placements S1, T0-T4, Z1, Z11-Z14 and any blank or unrecognised code (LAIT 400)" in note
+    # Two children at 31 March 2025: one in residential employment (P3), one at a residential school (S1).
+    # The figures put P3 with supported accommodation and S1 with other placements, as the note says.
+    data = build(
+        [
+            ("p3", "01/04/2024", None, "S", "C2", "N1", "P3", None),
+            ("s1", "01/04/2024", None, "S", "C2", "N1", "S1", None),
+        ]
+    )
+    mix = placement_mix(data, DAY).set_index("placement_group")["children"]
+    assert mix["Supported accommodation and independent living"] == 1 and mix["Other placements"] == 1
+    assert mix["Other residential settings"] == 0
+
+
+def test_moving_a_code_in_the_registry_moves_it_in_the_note_and_the_figures():
+    # A test registry with residential employment (P3) moved from LAIT 398 to LAIT 400.
+    text = _registry_text()
+    text = text.replace('codes: {PLACE: ["K3", "H5", "P2", "P3"]}', 'codes: {PLACE: ["K3", "H5", "P2"]}')
+    text = text.replace('"Z13", "Z14"]}', '"Z13", "Z14", "P3"]}')
+    moved = parse_registry(text)
+    note = mix_note(moved)
+    assert "independent living K3, H5, P2 (LAIT 398)" in note
+    assert "other placements S1, T0-T4, Z1, Z11-Z14, P3 and any" in note
+    # The registry's own definition of LAIT 400 now says P3 too.
+    other = next(m for m in moved if m.id == "placed_other_pct")
+    assert "(PLACE S1, T0-T4, Z1, Z11-Z14, P3," in other.definition
+    # And the figures follow the same list: the P3 child is now counted in other placements.
+    data = build([("p3", "01/04/2024", None, "S", "C2", "N1", "P3", None)])
+    mix = placement_mix(data, DAY, groups=placement_groups(moved)).set_index("placement_group")["children"]
+    assert mix["Supported accommodation and independent living"] == 0 and mix["Other placements"] == 1
+
+
+def test_every_place_code_is_in_exactly_one_group():
+    grouped = [c for codes in PLACEMENT_GROUPS.values() for c in codes]
+    assert len(grouped) == len(set(grouped))
+    assert set(grouped) == set(known_codes("PLACE"))
+
+
+# In-house at 31 March 2025 (every child placed since 1 April 2024):
+#   a: foster care U4, provider PR1 (own provision)       -> in-house
+#   b: foster care U4, provider PR4 (private)
+#   c: placed with parents P1, provider PR0
+#   d: children's home K2, no provider recorded
+# excluding_parents (the default): 1 in-house of 3 (c left out) = 33.3%; all: 1 of 4 = 25%.
+INHOUSE_ROWS = [
+    (c, "01/04/2024", None, "S", "C2", "N1", place, None)
+    for c, place in (("a", "U4"), ("b", "U4"), ("c", "P1"), ("d", "K2"))
+]
+PROVIDERS = ["PR1", "PR4", "PR0", None]
+
+
+def test_inhouse_note_says_the_denominator_the_setting_chose():
+    data = build(INHOUSE_ROWS, episode_extra={"PLACE_PROVIDER": PROVIDERS})
+    default = Config()
+    total = inhouse_share(data, DAY, default).iloc[0]
+    assert (total["inhouse"], total["children"]) == (1, 3)
+    note = inhouse_note(default)
+    assert "other than those placed with parents (PLACE P1 or provider PR0)" in note
+    assert "inhouse_denominator: excluding_parents" in note and "no provider recorded stay in" in note
+    assert "of all children in care" not in note
+    assert note.startswith("In-house placement providers: PR1, own provision (by the council).")
+
+    everyone = Config(inhouse_denominator="all", inhouse_providers=["PR1", "PR4"])
+    total = inhouse_share(data, DAY, everyone).iloc[0]
+    assert (total["inhouse"], total["children"]) == (2, 4)
+    note = inhouse_note(everyone)
+    assert "of all children in care on the day, including those placed with parents" in note
+    assert "PR1, own provision (by the council); PR4, private provision." in note
+
+
+def test_stability_note_and_labels_come_from_the_registry_and_the_settings():
+    note = stability_note(Config())
+    # LAIT 393 is "the same carer", with the DfE's fostering-for-adoption rule (footnote 2).
+    assert "same placement" not in note and "(U2, U5)" in note
+    assert "same-carer changes (RNE T, U) count as new placements for LAIT 372" in note
+    assert "temporary moves (PLACE T0-T4) do not count" in note
+    chosen = Config(stability=StabilitySettings(count_same_carer_changes=False, count_temporary_moves=True))
+    note = stability_note(chosen)
+    assert "(RNE T, U) do not count as new placements" in note and "(PLACE T0-T4) count." in note
+    assert STABILITY_LABELS["long_term_stability_pct"] == (
+        "Children under 16 looked after 2.5 years or more, living with the same carer 2 years or more (LAIT 393)"
+    )
