@@ -5,7 +5,9 @@ SSDA903 returns, the action plan and the KPI file) and gathers every finding the
 shows: the SSDA903 problems with file, row and column (the kit's checks and the DfE validator's rules), the rows set aside while reading, episodes whose
 codes disagree with their dates, OC2 rows against the 12-month cohort, the tracker's problems, the KPI
 file's problems, placement postcodes the ONS directory does not know, and what would stop the report
-(``cpkit.report.prepare.blockers``). ``print_findings`` writes them for a data officer; the exit code is
+(``cpkit.report.prepare.blockers``); and the officers' own files as ``cpkit report`` checks them before
+it runs: ``board/`` (every file's mistakes, not only the first), misnamed board and commentary files
+(``cpkit.report.input_names``) and the council's ``narrative.yaml``. ``print_findings`` writes them for a data officer; the exit code is
 1 when the report would fail (or, with ``--strict``, on any error).
 """
 
@@ -35,6 +37,7 @@ class Findings:
     strict_blockers: list[str]
     tracker: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)  # optional inputs missing or unreadable, settings warnings
+    authored: list[str] = field(default_factory=list)  # board/, commentary/ and narrative.yaml: not read
 
 
 def where(file: object, row: object, column: object) -> str:
@@ -91,10 +94,32 @@ def check_data(
         strict_blockers=blockers(data, problems, when, strict=True, config=config),
         notes=notes,
     )
+    stops = _authored(data_dir, year, config, findings.authored)
+    findings.blockers += stops
+    findings.strict_blockers += stops
     findings.tracker = _tracker(data_dir, config, when, findings.notes)
     _kpis(data_dir, config, when, findings.notes)
     _postcodes(data, when, config, findings.notes)
     return findings
+
+
+def _authored(data_dir: Path, year: int, config: Config, warnings: list[str]) -> list[str]:
+    """What the report would refuse in the officers' own files (``board/``, commentary, the council's
+    ``narrative.yaml``), as ``cpkit report`` checks them before any section runs; files it would leave
+    out are added to ``warnings``."""
+    from cpkit.errors import NarrativeError
+    from cpkit.present.narrative import Narrative
+    from cpkit.report.authored import authored_problems
+    from cpkit.report.input_names import name_problems
+
+    stops = authored_problems(data_dir, year)
+    for problem in name_problems(data_dir, year):
+        (stops if problem.stops else warnings).append(problem.message)
+    try:
+        Narrative.for_data(data_dir, config)
+    except NarrativeError as exc:
+        stops.append(str(exc))
+    return stops
 
 
 def _tracker(data_dir: Path, config: Config, period: Period, notes: list[str]) -> pd.DataFrame | None:
@@ -175,6 +200,9 @@ def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: obje
     if f.tracker is not None and len(f.tracker):
         say(f"\n{len(f.tracker)} action plan tracker problem(s):")
         say("\n".join(_lines(f.tracker, ["location", "ref", "column", "problem"], limit)))
+    if f.authored:
+        say(f"\n{len(f.authored)} file(s) in board/ or commentary/ the report would leave out:")
+        say("\n".join(f"  {line}" for line in f.authored))
     for note in f.notes:
         say(f"\nNote: {note}")
     stops = f.strict_blockers if strict else f.blockers

@@ -277,10 +277,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
+        from cpkit.yaml_problems import plain_problem
+
+        raise ConfigError(f"{path}: not valid YAML, {plain_problem(exc)}") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):

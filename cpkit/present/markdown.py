@@ -19,8 +19,14 @@ def show_markdown(text: str) -> None:
 
 
 def commentary_path(data_dir: str | Path, year: int, section: str) -> Path:
-    """Where an analyst keeps commentary: ``<data_dir>/commentary/<year>/<section>.md``."""
-    return Path(data_dir) / "commentary" / str(year) / f"{section}.md"
+    """Where an analyst keeps commentary: ``<data_dir>/commentary/<year>/<section>.md``, the section named
+    with its number (``01_children_in_care.md``) or without (``children_in_care.md``), as ``--sections``
+    takes either; the numbered name when there is neither (``cpkit.report.input_names`` reports a
+    misnamed file, and both names for one section, before the report runs)."""
+    folder = Path(data_dir) / "commentary" / str(year)
+    numbered = folder / f"{section}.md"
+    plain = folder / f"{section.split('_', 1)[-1]}.md"
+    return plain if plain.is_file() and not numbered.is_file() else numbered
 
 
 def show_commentary(data_dir: str | Path, year: int, section: str) -> bool:

@@ -146,6 +146,21 @@ def _check_override(local: object, kit: dict[str, Any], file: str, prefix: str =
                 )
 
 
+def _read_override(path: Path) -> object:
+    """A council's ``narrative.yaml`` as read; not UTF-8 or not valid YAML is a :class:`NarrativeError`
+    naming the file and the line in plain words."""
+    from cpkit.yaml_problems import plain_problem
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NarrativeError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise NarrativeError(f"{path}, {plain_problem(exc)}") from None
+
+
 @dataclass
 class Narrative:
     """The templates in force for a run: the kit's, overridden by the council's file if present."""
@@ -161,7 +176,7 @@ class Narrative:
         sources: dict[str, str] = {}
         override = Path(data_dir) / "narrative.yaml"
         if override.exists():
-            local = yaml.safe_load(override.read_text(encoding="utf-8")) or {}
+            local = _read_override(override)
             _check_override(local, templates, str(override))
             for section, entries in local.items():
                 templates.setdefault(section, {}).update(entries or {})

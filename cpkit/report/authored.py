@@ -28,7 +28,10 @@ file                      what it holds                                         
 ========================  =======================================================  =====================
 
 Text from these files is data: Markdown is rendered with raw HTML escaped and harmful links dropped, YAML
-values are escaped. A file that cannot be read or has an unknown key is an error naming the file and key.
+values are escaped. A file that cannot be read, is not valid YAML or has an unknown key is an error naming
+the file and the line or key, in plain words (``cpkit.yaml_problems``; "did you mean 'date'?"); a file
+whose name the kit does not know is reported by ``cpkit.report.input_names``. ``cover.yml`` does for
+``cover.yaml`` (and so for every YAML file).
 """
 
 from __future__ import annotations
@@ -141,20 +144,38 @@ def _read_text(path: Path) -> str:
         raise AuthoredError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
 
 
+def unknown_keys(path: Path, where: str, keys: object, allowed: set[str]) -> str | None:
+    """ "cover.yaml: unknown key 'dat' (did you mean 'date'?); the keys it can have: ...", or None."""
+    from cpkit.report.input_names import nearest
+
+    unknown = sorted((str(k) for k in keys if k not in allowed), key=str)  # type: ignore[union-attr]
+    if not unknown:
+        return None
+    named = []
+    for key in unknown:
+        near = nearest(key, sorted(allowed))
+        named.append(f"'{key}'" + (f" (did you mean '{near}'?)" if near else ""))
+    return (
+        f"{path}: {where}unknown key{'s' if len(unknown) > 1 else ''} {', '.join(named)}; "
+        f"the keys it can have: {', '.join(sorted(allowed))}"
+    )
+
+
 def _read_yaml(path: Path, allowed: set[str]) -> dict:
+    from cpkit.yaml_problems import plain_problem
+
     try:
         data = yaml.safe_load(_read_text(path)) or {}
     except yaml.YAMLError as error:
-        raise AuthoredError(f"{path}: not valid YAML: {error}") from error
+        raise AuthoredError(f"{path}, {plain_problem(error)}") from None
     if not isinstance(data, dict):
         raise AuthoredError(
-            f"{path}: expected keys ({', '.join(sorted(allowed))}), found {type(data).__name__}"
+            f"{path}: expected 'key: value' lines ({', '.join(sorted(allowed))}), found a "
+            f"{type(data).__name__}"
         )
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise AuthoredError(
-            f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
-        )
+    problem = unknown_keys(path, "", data, allowed)
+    if problem:
+        raise AuthoredError(problem)
     return data
 
 
@@ -245,9 +266,11 @@ def _priorities_yaml(spec: PartSpec, path: Path) -> Part:
         where = f"priorities item {i}"
         if not isinstance(item, dict):
             raise AuthoredError(f"{path}: {where} must have keys title, champions, leads, supporters")
-        unknown = sorted(set(item) - {"number", "title", "champions", "leads", "supporters"})
-        if unknown:
-            raise AuthoredError(f"{path}: {where}: unknown key(s) {', '.join(unknown)}")
+        problem = unknown_keys(
+            path, f"{where}: ", item, {"number", "title", "champions", "leads", "supporters"}
+        )
+        if problem:
+            raise AuthoredError(problem)
         if not str(item.get("title") or "").strip():
             raise AuthoredError(f"{path}: {where}: title is missing")
         rows.append(
@@ -273,9 +296,9 @@ def _year_ahead(spec: PartSpec, path: Path) -> Part:
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not {"area", "actions", "impact"} <= set(item):
             raise AuthoredError(f"{path}: rows item {i} must have area, actions and impact")
-        unknown = sorted(set(item) - {"area", "actions", "impact"})
-        if unknown:
-            raise AuthoredError(f"{path}: rows item {i}: unknown key(s) {', '.join(unknown)}")
+        problem = unknown_keys(path, f"rows item {i}: ", item, {"area", "actions", "impact"})
+        if problem:
+            raise AuthoredError(problem)
         actions = item["actions"]
         if isinstance(actions, list):
             cell = "<ul>" + "".join(f"<li>{html.escape(str(a))}</li>" for a in actions) + "</ul>"
@@ -316,9 +339,12 @@ def cover_html(cover: dict[str, str]) -> str:
 
 
 def _find(data_dir: Path, year: int, name: str) -> Path | None:
+    """This year's file, else the one that carries over; ``cover.yml`` does for ``cover.yaml``."""
+    names = [name] + ([name[: -len(".yaml")] + ".yml"] if name.endswith(".yaml") else [])
     for folder in (data_dir / BOARD_DIR / str(year), data_dir / BOARD_DIR):
-        if (folder / name).is_file():
-            return folder / name
+        for each in names:
+            if (folder / each).is_file():
+                return folder / each
     return None
 
 
@@ -330,27 +356,54 @@ def load_authored(
     """The authored parts found for ``year`` in ``data_dir`` (see the module docstring).
 
     ``tracker`` is the action plan's (priority titles, champions-and-leads text) by priority number; it
-    gives the priorities table when there is no ``priorities.yaml``.
+    gives the priorities table when there is no ``priorities.yaml``. A file that cannot be used is an
+    ``AuthoredError`` naming every such file, not only the first, so one run shows all there is to mend.
     """
+    problems: list[str] = []
+    authored = _load(Path(data_dir), year, tracker, problems)
+    if problems:
+        raise AuthoredError("; ".join(problems))
+    return authored
+
+
+def authored_problems(data_dir: Path, year: int) -> list[str]:
+    """What is wrong with the files in ``board/`` for ``year``, one message per file (``cpkit check``)."""
+    problems: list[str] = []
+    _load(Path(data_dir), year, None, problems)
+    return problems
+
+
+def _load(
+    data_dir: Path, year: int, tracker: tuple[dict[int, str], dict[int, str]] | None, problems: list[str]
+) -> Authored:
     parts = []
     for spec in PARTS:
         path = _find(data_dir, year, spec.key + spec.suffix)
-        if spec.key == "priorities":
-            if path is not None:
-                parts.append(_priorities_yaml(spec, path))
-            elif tracker is not None and tracker[0]:
-                rows = priorities_from_tracker(*tracker)
-                parts.append(
-                    _priorities_part(spec, rows, "From the action plan tracker's priority headings.")
-                )
-        elif path is None:
-            continue
-        elif spec.key == "year_ahead":
-            parts.append(_year_ahead(spec, path))
-        else:
-            parts.append(_markdown_part(spec, path))
+        try:
+            if spec.key == "priorities":
+                if path is not None:
+                    parts.append(_priorities_yaml(spec, path))
+                elif tracker is not None and tracker[0]:
+                    rows = priorities_from_tracker(*tracker)
+                    parts.append(
+                        _priorities_part(spec, rows, "From the action plan tracker's priority headings.")
+                    )
+            elif path is None:
+                continue
+            elif spec.key == "year_ahead":
+                parts.append(_year_ahead(spec, path))
+            else:
+                parts.append(_markdown_part(spec, path))
+        except AuthoredError as error:
+            problems.append(str(error))
+    cover: dict[str, str] = {}
     cover_path = _find(data_dir, year, "cover.yaml")
-    return Authored(_cover(cover_path) if cover_path else {}, tuple(parts))
+    if cover_path is not None:
+        try:
+            cover = _cover(cover_path)
+        except AuthoredError as error:
+            problems.append(str(error))
+    return Authored(cover, tuple(parts))
 
 
 def tracker_people(plan) -> tuple[dict[int, str], dict[int, str]]:  # noqa: ANN001 - the tracker's frame

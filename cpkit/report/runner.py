@@ -97,9 +97,15 @@ def build_report(request: ReportRequest) -> Path:
     else:
         registry = list(request.registry or section_registry.discover())
         from cpkit.report.authored import load_authored
+        from cpkit.report.input_names import refuse_misnamed
 
-        # a mistake in the Board's own files stops the run before any section runs
+        # a mistake in the Board's own files, or a misnamed one (board/forword.md), stops the run before any
+        # section runs; a file the kit does not read that is no part's misspelling is printed as a warning
         load_authored(data_dir, period.year)
+        refuse_misnamed(data_dir, period.year, [s.name for s in registry])
+    from cpkit.present.narrative import Narrative
+
+    Narrative.for_data(data_dir, config)  # a council's narrative.yaml: once here, not in every section
     chosen = select(request.sections, tuple(registry)) if period.kind not in IN_YEAR_KINDS else registry
     out_dir = Path(request.out_dir).resolve()
     try:

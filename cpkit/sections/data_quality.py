@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from cpkit.present.disclosure import Ledger, suppress_value
 from cpkit.present.narrative import Narrative
 from cpkit.resources import INSTALLED
 from cpkit.ssda903.checks import summarise
+
+if TYPE_CHECKING:
+    from cpkit.report.input_names import NameProblem
 
 EFFECT = {"error": "Blocks the report", "warning": "Warning", "info": "For information"}
 CHECK_COMMAND = "cpkit check --data <folder> --out problems.csv"
@@ -487,3 +491,17 @@ def tracker_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str]
         return [narrative.say("data_quality.tracker_clean")]
     kinds = problems["problem"].map(tracker_kind)
     return [narrative.say("data_quality.tracker", total=len(problems), kinds=kinds.nunique())]
+
+
+# --- the Board's own files -------------------------------------------------------------------------------
+
+
+def files_left_out_sentences(problems: list[NameProblem], narrative: Narrative) -> list[str]:
+    """Files in ``board/`` and ``commentary/`` the report did not read (``cpkit.report.input_names``;
+    those that would have stopped it never reach here), named by their place in the data folder."""
+    from cpkit.present.sanitise import escape_markdown
+
+    if not problems:
+        return [narrative.say("data_quality.files_all_read")]
+    names = ", ".join(escape_markdown(p.shown) for p in problems)
+    return [narrative.say("data_quality.files_left_out", files=names)]

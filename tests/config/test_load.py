@@ -146,7 +146,7 @@ def test_accepted_spellings(tmp_path, case, extra, key, value):
 
 
 UNREADABLE = [
-    ("invalid YAML", "la_name: [Anytown\n", "not valid YAML at line"),
+    ("invalid YAML", "la_name: [Anytown\n", "not valid YAML, line 2: a [ opened and never closed"),
     ("a tab indent", "narrative:\n\tstable: 0.01\n", "not valid YAML"),
     ("not UTF-8", "la_name: Ynys Môn\n".encode("cp1252"), "not UTF-8"),
     ("a list, not settings", "- la_name\n- la_code\n", "expected settings as 'key: value' lines"),

@@ -102,14 +102,26 @@ def test_authored_markdown_passes_the_kits_allow_list():
 @pytest.mark.parametrize(
     "name, text, message",
     [
-        ("cover.yaml", "meting: Board\n", "unknown key(s) meting"),
+        (
+            "cover.yaml",
+            "meting: Board\n",
+            "unknown key 'meting' (did you mean 'meeting'?); the keys it can have: author, contact, date, "
+            "meeting, version",
+        ),
         (
             "year_ahead.yaml",
             "rows:\n  - area: A\n    impact: B\n",
             "rows item 1 must have area, actions and impact",
         ),
         ("priorities.yaml", "priorities:\n  - champions: [Cllr A]\n", "priorities item 1: title is missing"),
-        ("cover.yaml", "meeting: [unclosed\n", "not valid YAML"),
+        ("cover.yaml", "meeting: [unclosed\n", "line 2: a [ opened and never closed"),
+        # a colon in a sentence: PyYAML's "mapping values are not allowed here", in plain words
+        (
+            "year_ahead.yaml",
+            "rows:\n  - area: Health\n    actions: Agree a protocol: track it monthly\n    impact: B\n",
+            "year_ahead.yaml, line 3: a colon followed by a space inside a sentence; put the whole text "
+            "after the key's colon in double quotes",
+        ),
     ],
 )
 def test_a_mistake_names_the_file_and_key(tmp_path: Path, name: str, text: str, message: str):
