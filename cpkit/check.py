@@ -36,6 +36,7 @@ class Findings:
     blockers: list[str]
     strict_blockers: list[str]
     tracker: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None  # which return each year's figures come from (stacked returns)
     notes: list[str] = field(default_factory=list)  # optional inputs missing or unreadable, settings warnings
     authored: list[str] = field(default_factory=list)  # board/, commentary/ and narrative.yaml: not read
 
@@ -73,6 +74,7 @@ def check_data(
     from cpkit.config_checks import check_codes
     from cpkit.report.prepare import blockers, ssda903_dir
     from cpkit.ssda903 import Council, check_903, load_903
+    from cpkit.ssda903.stack import year_sources
     from cpkit.ssda903.validator import add_dfe_findings
 
     config = Config.for_data(data_dir, config_file)
@@ -93,6 +95,7 @@ def check_data(
         blockers=blockers(data, data.issues, when, config=config),
         strict_blockers=blockers(data, problems, when, strict=True, config=config),
         notes=notes,
+        sources=year_sources(data.episodes, data.issues, data.sources),
     )
     stops = _authored(data_dir, year, config, findings.authored)
     findings.blockers += stops
@@ -186,6 +189,17 @@ def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: obje
         say(f"\nFirst {len(shown)} of {len(f.ssda903)} problem(s) (file, row, column):")
         for p in shown.itertuples(index=False):
             say(f"  {p.severity:7} {where(p.file, p.row, p.column)}: {p.message}")
+    if f.sources is not None and len(f.sources) > 1:
+        say("\nWhich return each year's figures come from (problems above: the next return disagrees):")
+        for s in f.sources.itertuples(index=False):
+            label = f"{s.year - 1}-{s.year % 100:02d}"
+            own = f"the {label} return" if pd.notna(s.return_year) else "no return supplied"
+            nxt = (
+                f"; the {s.next_return - 1}-{s.next_return % 100:02d} return tells {s.disagreements} episode(s) differently"
+                if pd.notna(s.next_return) and s.disagreements
+                else ""
+            )
+            say(f"  {label}: {own}{nxt}")
     if len(f.set_aside):
         say(f"\n{len(f.set_aside)} input row(s) set aside while reading, by reason:")
         counts = f.set_aside.groupby(["table", "reason"]).size().rename("rows").reset_index()

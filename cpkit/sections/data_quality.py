@@ -24,6 +24,8 @@ from cpkit.present.disclosure import Ledger, suppress_value
 from cpkit.present.narrative import Narrative
 from cpkit.resources import INSTALLED
 from cpkit.ssda903.checks import summarise
+from cpkit.ssda903.model import Data903
+from cpkit.ssda903.stack import year_sources
 
 if TYPE_CHECKING:
     from cpkit.report.input_names import NameProblem
@@ -436,6 +438,62 @@ def continuity_sentences(issues: pd.DataFrame, period: Period, narrative: Narrat
             period=period.label,
         )
     ]
+
+
+# --- which return each year's figures come from (stacked returns) -------------------------------------
+
+
+def _year_label(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def sources_table(data: Data903, config: Config) -> pd.DataFrame:
+    """One row per collection year of the returns supplied: the return its figures come from and how
+    many of its episodes the next return tells differently (``cpkit.ssda903.stack.year_sources``;
+    counts through the small-number rule). Empty for a single return."""
+    found = year_sources(data.episodes, data.issues, data.sources)
+    cols = ["Year", "Figures from", "Next return", "Episodes the next return tells differently"]
+    if len(found) < 2:
+        return pd.DataFrame(columns=cols)
+    counts = [int(n) for n in found["disagreements"]]
+    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], config)
+    return pd.DataFrame(
+        {
+            cols[0]: [_year_label(int(y)) for y in found["year"]],
+            cols[1]: [
+                f"the {_year_label(int(y))} return" if pd.notna(y) else "no return supplied"
+                for y in found["return_year"]
+            ],
+            cols[2]: [_year_label(int(y)) if pd.notna(y) else "none (latest)" for y in found["next_return"]],
+            cols[3]: [ledger.text(i) if pd.notna(n) else "" for i, n in enumerate(found["next_return"])],
+        },
+        columns=cols,
+    )
+
+
+def sources_sentences(data: Data903, narrative: Narrative) -> list[str]:
+    """How the returns were put together: each year from its own return; how many episodes later
+    returns tell differently (protected with the table's counts)."""
+    found = year_sources(data.episodes, data.issues, data.sources)
+    if len(found) < 2:
+        return []
+    counts = [int(n) for n in found["disagreements"]]
+    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], narrative.config)
+    out = [
+        narrative.say(
+            "data_quality.sources",
+            first=_year_label(int(found["year"].min())),
+            last=_year_label(int(found["year"].max())),
+        )
+    ]
+    if sum(counts):
+        out.append(narrative.say("data_quality.sources_disagree", n=_said(ledger, "all", narrative)))
+    missing = [
+        _year_label(int(y)) for y, r in zip(found["year"], found["return_year"], strict=True) if pd.isna(r)
+    ]
+    if missing:
+        out.append(narrative.say("data_quality.sources_missing", years=", ".join(missing)))
+    return out
 
 
 def oc2_table(mismatches: pd.DataFrame, config: Config) -> pd.DataFrame:

@@ -31,7 +31,9 @@ from cpkit.ssda903.tables import (
 # a problem in a return submitted years ago can be told from one in the report year's.
 ISSUE_COLUMNS = ["file", "table", "row", "column", "value", "rule", "severity", "message", "year"]
 SET_ASIDE_COLUMNS = ["file", "table", "row", "reason"]
-SOURCE_COLUMNS = ["path", "table", "rows", "sha256"]
+# ``year``: the return year the file's rows were read as (missing when unknown), so the returns in a
+# stack are known even where a later return superseded every row of an earlier one.
+SOURCE_COLUMNS = ["path", "table", "rows", "sha256", "year"]
 
 
 def empty_table(name: str) -> pd.DataFrame:

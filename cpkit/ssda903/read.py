@@ -112,6 +112,7 @@ def load_903(
                 "table": DFE_NAMES.get(table) if table else None,
                 "rows": len(raw.data),
                 "sha256": raw.sha256,
+                "year": raw.return_year,
             }
         )
         if table is None:
@@ -152,7 +153,7 @@ def load_903(
         tables=tables,
         issues=tidy_issues(issues),
         set_aside=tidy_set_aside(set_aside),
-        sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64"}),
+        sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64", "year": "Int64"}),
         returns_episodes=returns_episodes,
     )
     log.info(

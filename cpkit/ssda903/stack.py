@@ -443,6 +443,63 @@ def _unresolved(
     note(pd.Index(rows["index"]), "episode_match_unresolved", "DECOM", rule_text, y)
 
 
+# The problems the stacking rules list: each is a point where a later return tells an earlier one's
+# episodes differently (``year`` is the later return's).
+STACK_RULES = (
+    "episode_amended",
+    "episode_start_amended",
+    "episode_match_unresolved",
+    "episode_not_restated",
+    "episode_start_moved",
+    "episode_outside_return_year",
+)
+
+
+def year_sources(
+    episodes: pd.DataFrame, issues: pd.DataFrame, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Which return each collection year's figures come from, and where the next return disagrees.
+
+    ``sources``: ``Data903.sources`` (the files read, with the year each was read as). One row per
+    collection year from the first return in the stack to the last: ``year``,
+    ``return_year`` (the return the year's figures come from: its own, or missing where the data
+    hold no return for it), ``next_return`` (the next return in the stack) and ``disagreements``
+    (the stacking problems the next return's reading listed, all attributed to the year before it:
+    episodes it restates with other codes or another start, leaves out, or carries back into it).
+
+    The stacking rules make each year's children looked after on 31 March, starts and ends those of
+    the year's own return; a later return's version of an episode still open when its year began
+    gives that episode's codes (placement, legal status, need), so the disagreements are what a reader
+    comparing this report with the earlier year's return would find changed. Counts only: no child.
+    """
+    cols = ["year", "return_year", "next_return", "disagreements"]
+    own = list(pd.to_numeric(episodes["return_year"], errors="coerce").dropna()) if len(episodes) else []
+    if sources is not None and "year" in sources.columns and len(sources):
+        # returns every row of which a later return superseded (``Data903.sources``: files read)
+        read = sources[(sources["table"] == "Episodes") & (pd.to_numeric(sources["rows"]) > 0)]
+        own += list(pd.to_numeric(read["year"], errors="coerce").dropna())
+    said = pd.to_numeric(issues["year"], errors="coerce")  # object when read back from the run's cache
+    stacked = said[issues["rule"].isin(STACK_RULES) & said.notna()].astype("int64")
+    years = sorted({int(y) for y in own} | {int(y) for y in stacked})
+    if not years:
+        return pd.DataFrame({c: pd.Series(dtype="Int64") for c in cols})
+    counts = stacked.value_counts()
+    rows = []
+    for year in range(years[0], years[-1] + 1):
+        later = [y for y in years if y > year]
+        nxt = later[0] if later else None
+        own = year in years
+        rows.append(
+            {
+                "year": year,
+                "return_year": year if own else None,
+                "next_return": nxt,
+                "disagreements": int(counts.get(nxt, 0)) if (nxt is not None and own) else 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols).astype("Int64")
+
+
 def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:
     """Names of the fields that differ between the two versions in each row of ``pairs``."""
     cols = [*COMPARED, *(("DEC", "REC") if with_end else ())]
@@ -465,4 +522,4 @@ def _aligned(e: pd.DataFrame, idx: pd.Series, message: pd.Series) -> pd.Series:
     return pd.Series(message.to_numpy(), index=pd.Index(idx.to_numpy()))
 
 
-__all__ = ["stack_episodes", "match_same_start", "TABLE_COLUMNS"]
+__all__ = ["STACK_RULES", "stack_episodes", "match_same_start", "year_sources", "TABLE_COLUMNS"]

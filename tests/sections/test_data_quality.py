@@ -215,3 +215,36 @@ def test_a_sentence_total_cannot_give_a_hidden_row_back():
     assert sorted(table["Count"]) == ["6", "6", "6", "<5", "[c]"]
     said = dq.problems_sentences(problems, Narrative(config=DEFAULT))
     assert "25 notes for information" in said[0]
+
+
+def test_which_return_each_years_figures_come_from(tmp_path):
+    # Three returns. The 2025 return restates the 2024 return's open episode of CH9101 with CIN N2
+    # (1 disagreement, episode_amended) and leaves out CH9102's open episode (1, episode_not_restated);
+    # the 2023 return (2022-23) and the 2024 return agree. So: 2022-23 from its return, the next
+    # return disagreeing on 0 episodes; 2023-24 from its own, the 2024-25 return on 2; 2024-25 latest.
+    from cpkit.ssda903 import load_903
+    from tests.ssda903.helpers import EPISODES, csv, write
+
+    write(tmp_path / "2023" / "episodes.csv", csv(EPISODES, "CH9101,01/05/2022,S,C2,N1,U4,PR1,,,,,,"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "CH9101,01/05/2022,S,C2,N1,U4,PR1,,,,,,", "CH9102,01/06/2023,S,C2,N1,U4,PR1,,,,,,"),
+    )
+    write(tmp_path / "2025" / "episodes.csv", csv(EPISODES, "CH9101,01/05/2022,S,C2,N2,U4,PR1,,,,,,"))
+    data = load_903(tmp_path)
+    table = dq.sources_table(data, EXACT)
+    assert table.values.tolist() == [
+        ["2022-23", "the 2022-23 return", "2023-24", "0"],
+        ["2023-24", "the 2023-24 return", "2024-25", "2"],
+        ["2024-25", "the 2024-25 return", "none (latest)", ""],
+    ]
+    said = " ".join(dq.sources_sentences(data, Narrative(EXACT)))
+    assert "from 2022-23 to 2024-25" in said and "tell 2 episodes of earlier years differently" in said
+    assert "CH91" not in said + table.to_string()
+    # with the default threshold the 2 is published as the symbol, in the table and the sentence
+    assert dq.sources_table(data, DEFAULT).iloc[1, 3] == DEFAULT.suppression_symbol
+    assert "tell 2 episodes" not in " ".join(dq.sources_sentences(data, Narrative(DEFAULT)))
+
+
+def test_one_return_needs_no_sources_table(data):
+    assert dq.sources_table(data, EXACT).empty and dq.sources_sentences(data, Narrative(EXACT)) == []
