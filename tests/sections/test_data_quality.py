@@ -193,6 +193,8 @@ def test_notebook_runs_on_the_sample(sample_cache, tmp_path):
     assert "input rows were set aside while reading" in html
     assert "Input rows set aside while reading, by table and reason" in html
     assert "Action plan tracker problems by kind, 2024-25" in html
+    # the sample's seven returns: which return each year's figures come from
+    assert "The returns from 2018-19 to 2024-25 were read together" in html
     ids = set()
     for path in (SAMPLE_DIR / "ssda903").rglob("header.csv"):
         ids.update(line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:])
