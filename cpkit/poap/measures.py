@@ -33,14 +33,23 @@ from cpkit.care.codes import ADOPTED_REC, SGO_REC
 from cpkit.care.stability import long_term_stability, three_plus_placements
 from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
+from cpkit.measures import measure
 from cpkit.ssda903.model import Data903
 
 CAO_REC: tuple[str, ...] = ("E41",)  # residence / child arrangements order
+
+
 PERMANENCE_REC: tuple[str, ...] = (*ADOPTED_REC, *SGO_REC, *CAO_REC)
 ANNUAL_ONLY_NOTE = (
     "The SSDA903 return gives health checks (OC2) and care leavers' outcomes (OC3) only at 31 March, so "
     "this page takes their quarterly figures from the council's KPI file."
 )
+
+
+def _polarity(registry_id: str) -> str:
+    """The better direction of the registry measure a quarterly figure is a version of: the page, the
+    scorecard, the trends and the workbook judge a measure one way (``cpkit/measures.yaml``)."""
+    return measure(registry_id).polarity
 
 
 @dataclass(frozen=True)
@@ -128,17 +137,18 @@ def _long_term(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Co
 
 
 QUARTER_MEASURES: tuple[QuarterMeasure, ...] = (
-    QuarterMeasure("entered_quarter", "Children entering care in the quarter", "number", "neutral", "quarter", _entered),
-    QuarterMeasure("entered_ytd", "Children entering care in the year to date", "number", "neutral", "ytd", _entered),
-    QuarterMeasure("cla_at_end", "Children in care at the quarter end (including UASC)", "number", "neutral", "end", _in_care),
-    QuarterMeasure("cla_rate_10k", "Children in care per 10,000 children aged 0-17", "rate_per_10k", "neutral", "end", _rate, published="cla_rate_10k"),
-    QuarterMeasure("uasc_at_end", "Unaccompanied asylum-seeking children in care at the quarter end", "number", "neutral", "end", _uasc),
-    QuarterMeasure("ceased_quarter", "Children who left care in the quarter", "number", "neutral", "quarter", _ceased),
+    QuarterMeasure("entered_quarter", "Children entering care in the quarter", "number", _polarity("cla_started"), "quarter", _entered),
+    QuarterMeasure("entered_ytd", "Children entering care in the year to date", "number", _polarity("cla_started"), "ytd", _entered),
+    QuarterMeasure("cla_at_end", "Children in care at the quarter end (including UASC)", "number", _polarity("cla_at_end"), "end", _in_care),
+    QuarterMeasure("cla_rate_10k", "Children in care per 10,000 children aged 0-17", "rate_per_10k", _polarity("cla_rate_10k"), "end", _rate, published="cla_rate_10k"),
+    QuarterMeasure("uasc_at_end", "Unaccompanied asylum-seeking children in care at the quarter end", "number", _polarity("uasc_at_end"), "end", _uasc),
+    QuarterMeasure("ceased_quarter", "Children who left care in the quarter", "number", _polarity("cla_ceased"), "quarter", _ceased),
+    # A local measure (no registry entry): leaving care to a permanent home is the better outcome.
     QuarterMeasure("ceased_permanence_pct", "Children leaving care to adoption, special guardianship or a child arrangements order (%)", "percent", "high", "quarter", _permanence),
-    QuarterMeasure("placements_3plus_pct", "Children in care with 3 or more placements in the last 12 months (%)", "percent", "low", "rolling12", _three_plus, published="placements_3plus_pct"),
-    QuarterMeasure("long_term_stability_pct", "Children in care 2.5 years or more, in the same placement 2 years or more (%)", "percent", "high", "end", _long_term, published="long_term_stability_pct"),
-    QuarterMeasure("adopted_quarter", "Children adopted in the quarter", "number", "high", "quarter", _adopted),
-    QuarterMeasure("adoption_a1_days_quarter", "Average days from entering care to moving in with the adoptive family (children adopted in the quarter)", "days", "low", "quarter", _a1, average_of=True),
+    QuarterMeasure("placements_3plus_pct", "Children in care with 3 or more placements in the last 12 months (%)", "percent", _polarity("placements_3plus_pct"), "rolling12", _three_plus, published="placements_3plus_pct"),
+    QuarterMeasure("long_term_stability_pct", "Children in care 2.5 years or more, with the same carer 2 years or more (%)", "percent", _polarity("long_term_stability_pct"), "end", _long_term, published="long_term_stability_pct"),
+    QuarterMeasure("adopted_quarter", "Children adopted in the quarter", "number", _polarity("adopted"), "quarter", _adopted),
+    QuarterMeasure("adoption_a1_days_quarter", "Average days from entering care to moving in with the adoptive family (children adopted in the quarter)", "days", _polarity("adoption_a1_days"), "quarter", _a1, average_of=True),
 )  # fmt: skip
 
 

@@ -178,3 +178,24 @@ def test_an_extract_folder_must_be_named_by_its_date(council):
     (council / "inyear" / "latest").mkdir()
     with pytest.raises(ConfigError, match="named by its extract date"):
         latest_extract(council)
+
+
+def test_quarterly_measures_judge_a_direction_as_the_registry_does():
+    # The page kept its own polarities: adoptions in the quarter were "higher is better" while the
+    # registry's adoptions count has no better direction, so 3 -> 6 adoptions read "Better" on the page
+    # and "Higher" in the scorecard. Each quarterly figure now takes its registry measure's polarity.
+    from cpkit.config import Config
+    from cpkit.measures import measure
+    from cpkit.poap.measures import QUARTER_MEASURES
+    from cpkit.poap.present import _direction
+
+    by_id = {m.id: m for m in QUARTER_MEASURES}
+    adopted = by_id["adopted_quarter"]
+    assert adopted.polarity == measure("adopted").polarity == "neutral"
+    assert _direction(3, 6, {"polarity": adopted.polarity, "unit": adopted.unit}, Config()).startswith(
+        "Higher"
+    )
+    rate = by_id["cla_rate_10k"]
+    assert rate.polarity == "neutral"
+    assert _direction(50, 60, {"polarity": rate.polarity, "unit": rate.unit}, Config()).startswith("Higher")
+    assert "same carer" in by_id["long_term_stability_pct"].label
