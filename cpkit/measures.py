@@ -12,6 +12,24 @@ checked against ``cpkit/ssda903/codes.yaml``), and its ``definition`` shows them
 sentence that states the grouping (the definition, the report's notes) read the one list, so they cannot
 disagree. A ``codes`` column the definition does not show, or a placeholder with no codes, is refused.
 
+**Look-back.** A measure that reaches back before its own year declares it (``lookback``): ``months``, the
+months to the period end whose events it counts (A1, A10 and A2 average the adoptions of three years: 36;
+the staying put measure for 19-20 year olds needs the 18th birthdays of up to three years before: 36),
+and ``history``, the dates from each counted child's past it needs (``care_start``, the start of the
+period of care; ``carer_start``, the start of the carer's placement; ``placement_order``). The rule
+(``cpkit.care.indicators``), so that a figure is never worked from histories the data does not hold:
+
+- the returns must cover the whole window: the first return loaded starts on or before the day ``months``
+  before the period end (1 April 2016 for A1 in 2018-19); otherwise the year is not given;
+- every child the figure counts must have the ``history`` dates it needs inside the returns: a child in
+  care on the first return's first day whose episode then does not start the period of care (RNE not S)
+  began it earlier, on a day the data does not hold (``cpkit.care.history``), and one such child is
+  enough for the year not to be given, with the reason and how many children it is;
+- data with no collection years (hand-built tables) is taken to hold whole histories.
+
+A year not given is NaN in the figures table with the reason, so trends and "rose from ... to ..."
+sentences start where the data allows.
+
 Adding a measure is one YAML entry here and one function in ``cpkit.care`` that returns its ``Headline``
 (registered with ``@step("id")`` in ``cpkit.care.indicators``); nothing finds a measure by searching its
 definition text.
@@ -21,11 +39,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from cpkit.errors import RegistryError
@@ -33,6 +53,8 @@ from cpkit.errors import RegistryError
 THEMES: tuple[str, ...] = ("children_in_care", "placements", "health", "care_leavers", "adoption")
 UNITS: tuple[str, ...] = ("number", "percent", "rate_per_10k", "days", "score", "miles")
 POLARITIES: tuple[str, ...] = ("high", "low", "neutral")
+# The dates from a child's past a look-back may need (see the module docstring).
+HISTORY: tuple[str, ...] = ("care_start", "carer_start", "placement_order")
 # The SSDA903 tables a measure may need (``cpkit.ssda903.tables.TABLE_COLUMNS`` keys).
 TABLES: tuple[str, ...] = (
     "header",
@@ -47,6 +69,20 @@ TABLES: tuple[str, ...] = (
     "prev_perm",
     "sw_episodes",
 )
+
+
+@dataclass(frozen=True)
+class LookBack:
+    """What a measure needs from before its own year (see the module docstring)."""
+
+    months: int = 0
+    history: tuple[str, ...] = ()
+
+    def window_start(self, end: date) -> date:
+        """The first day of the ``months`` months ending on ``end`` (``end`` itself when 0)."""
+        if not self.months:
+            return end
+        return (pd.Timestamp(end) - pd.DateOffset(months=self.months) + pd.Timedelta(days=1)).date()
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,7 @@ class Measure:
     polarity: str
     tables: tuple[str, ...]
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    lookback: LookBack | None = None
 
     def codes_of(self, column: str) -> tuple[str, ...]:
         """The codes of ``column`` the measure counts (``KeyError`` naming the measure if it has none)."""
@@ -79,7 +116,7 @@ class Measure:
             raise KeyError(f"measure {self.id!r} has no {column} codes in the registry") from None
 
 
-OPTIONAL_FIELDS = ("codes",)
+OPTIONAL_FIELDS = ("codes", "lookback")
 _FIELDS = tuple(f.name for f in fields(Measure))
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 
@@ -194,6 +231,7 @@ def _measure(raw: Any, index: int, path: str) -> Measure:
     codes = _codes(raw.get("codes"), path, where)
     return Measure(
         codes=codes,
+        lookback=_lookback(raw.get("lookback"), path, where),
         id=text["id"],
         label=text["label"],
         short_label=text["short_label"],
@@ -206,6 +244,23 @@ def _measure(raw: Any, index: int, path: str) -> Measure:
         polarity=text["polarity"],
         tables=tuple(tables),
     )
+
+
+def _lookback(raw: Any, path: str, where: str) -> LookBack | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"months", "history"}:
+        raise _fail(path, where, "lookback must be a mapping with months and history")
+    months = raw.get("months", 0)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise _fail(path, where, f"lookback months must be a whole number of months, not {months!r}")
+    history = raw.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise _fail(path, where, "lookback history must be a list of dates a child's past gives")
+    bad = [h for h in history if h not in HISTORY]
+    if bad:
+        raise _fail(path, where, f"unknown lookback history {', '.join(bad)}; known: {', '.join(HISTORY)}")
+    return LookBack(months=months, history=tuple(history))
 
 
 def parse_registry(text: str, path: str = "measures.yaml") -> tuple[Measure, ...]:
@@ -257,6 +312,8 @@ def by_theme(theme: str) -> tuple[Measure, ...]:
 
 
 __all__ = [
+    "HISTORY",
+    "LookBack",
     "POLARITIES",
     "TABLES",
     "THEMES",

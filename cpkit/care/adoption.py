@@ -13,7 +13,10 @@ DfE adoption scorecard definitions (SSDA903 guidance; ``shared/reference/ssda903
 - A2: average days from placement order (the first episode of that period under LS E1 or D1) to the
   match with the adoptive family (AD1 ``DATE_MATCH``), zero where the match came first.
 Children without the dates needed (no A3-A6 episode, no placement order, no AD1 row) are left out of that
-average and counted in ``missing_dates``. The scorecard reports three-year averages
+average and counted in ``missing_dates``. A child whose period of care began before the first return
+loaded (``cpkit.care.history``: its first held episode started before then and is not RNE S) has no known
+entry date, and one whose placement order came with that first episode none known order date: they are
+counted in ``unknown_history``, and the year is then not given (``cpkit.care.indicators``). The scorecard reports three-year averages
 (``three_year_window``); ``adoption_timings`` takes any window. AD1 is read from the latest return
 holding the child.
 """
@@ -27,6 +30,7 @@ import pandas as pd
 from cpkit.care.codes import ADOPTED_REC, ADOPTION_PLACEMENTS, PLACEMENT_ORDER_LS
 from cpkit.care.episodes import DateLike, as_timestamp, care_episodes
 from cpkit.care.flows import children_ceased
+from cpkit.care.history import coverage_start, cut_short
 from cpkit.care.stability import carer_starts
 from cpkit.ssda903.model import Data903
 
@@ -46,15 +50,21 @@ def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
 def adopted_children(data: Data903, start: DateLike, end: DateLike) -> pd.DataFrame:
     """Children adopted in [start, end], one row each: CHILD, period, entered, adopted, placed (first A3-A6
     episode), carer_start (start of that placement's carer), foster_care (AD1 FOSTER_CARE = 1),
-    placed_a10, order, match, days_a1, days_a10, days_a2."""
+    placed_a10, order, match, days_a1, days_a10, days_a2, entry_known (the period of care's start is in
+    the data, not cut short by the first return), order_known (likewise the placement order's date)."""
     ceased = children_ceased(data, start, end)
     adopted = ceased[ceased["end_reason"].isin(ADOPTED_REC)][["CHILD", "period", "start", "end"]]
     eps = care_episodes(data)
     flag = carer_starts(eps)
     eps = eps.assign(carer_start=eps["DECOM"].where(flag).groupby(eps["period"]).ffill())
     eps = eps[eps["period"].isin(set(adopted["period"]))]
+    eps = eps.assign(cut=cut_short(eps, coverage_start(data))["period_cut"])
     first_adoptive = eps[eps["PLACE"].isin(ADOPTION_PLACEMENTS)].drop_duplicates("period").set_index("period")
-    order = eps[eps["LS"].isin(PLACEMENT_ORDER_LS)].drop_duplicates("period").set_index("period")["DECOM"]
+    under_order = eps[eps["LS"].isin(PLACEMENT_ORDER_LS)].drop_duplicates("period").set_index("period")
+    order = under_order["DECOM"]
+    # An order first seen on a cut-short period's first episode may have been made before it.
+    order_cut = under_order["cut"] & under_order["DECOM"].eq(under_order["period_start"])
+    period_cut = eps.drop_duplicates("period").set_index("period")["cut"]
     ad1 = _latest(data.ad1)
 
     out = adopted.rename(columns={"start": "entered", "end": "adopted"}).reset_index(drop=True)
@@ -67,18 +77,22 @@ def adopted_children(data: Data903, start: DateLike, end: DateLike) -> pd.DataFr
     out["days_a1"] = (out["placed"] - out["entered"]).dt.days
     out["days_a10"] = (out["placed_a10"] - out["entered"]).dt.days
     out["days_a2"] = (out["match"] - out["order"]).dt.days.clip(lower=0)
+    out["entry_known"] = ~out["period"].map(period_cut).eq(True)
+    out["order_known"] = ~out["period"].map(order_cut).eq(True)
     return out
 
 
 def adoption_timings(data: Data903, start: DateLike, end: DateLike) -> dict[str, dict[str, float]]:
     """A1, A10 and A2 over children adopted in [start, end]: numerator (total days), denominator
-    (children with the dates), pct (the average days), missing_dates."""
+    (children with the dates), pct (the average days), missing_dates, unknown_history (children with
+    the dates whose entry to care, or placement order for A2, is before the first return and not known:
+    their days are too few, so the average is not to be given)."""
     kids = adopted_children(data, start, end)
     out = {}
-    for key, col in (
-        ("adoption_a1_days", "days_a1"),
-        ("adoption_a10_days", "days_a10"),
-        ("adoption_a2_days", "days_a2"),
+    for key, col, history in (
+        ("adoption_a1_days", "days_a1", "entry_known"),
+        ("adoption_a10_days", "days_a10", "entry_known"),
+        ("adoption_a2_days", "days_a2", "order_known"),
     ):
         known = kids[col].dropna()
         out[key] = {
@@ -86,6 +100,7 @@ def adoption_timings(data: Data903, start: DateLike, end: DateLike) -> dict[str,
             "denominator": len(known),
             "pct": float(known.mean()) if len(known) else math.nan,
             "missing_dates": len(kids) - len(known),
+            "unknown_history": int((kids[col].notna() & ~kids[history]).sum()),
         }
     return out
 

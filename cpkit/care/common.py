@@ -23,6 +23,9 @@ class Headline:
     denominator: float = math.nan
     definition: str = ""
     reason: str = ""  # why the value is NaN, when it is
+    # Children counted whose figure needs a date from before the first return that the data does not
+    # hold (``cpkit.care.history``); the year is then not given for a measure with a ``lookback``.
+    unknown_history: int = 0
 
 
 def pct(numerator: float, denominator: float) -> float:

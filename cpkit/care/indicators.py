@@ -26,6 +26,7 @@ from cpkit.care.common import Headline, pct, rows_for_year
 from cpkit.care.episodes import cla_on, in_care_on
 from cpkit.care.flows import children_ceased, children_started
 from cpkit.care.health import health_outcomes
+from cpkit.care.history import before_returns_reason, coverage_start, window_reason
 from cpkit.care.leavers import leaver_outcomes
 from cpkit.care.location import FAR, headline_location, new_placement_distances, returns_lookup
 from cpkit.care.missing import missing_summary
@@ -34,7 +35,8 @@ from cpkit.care.stability import long_term_stability, three_plus_placements
 from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
 from cpkit.errors import InputError
-from cpkit.measures import THEMES, registry
+from cpkit.measures import THEMES, Measure, registry
+from cpkit.present.disclosure import Rule
 from cpkit.ssda903.model import Data903
 from cpkit.ssda903.tables import DFE_NAMES
 
@@ -107,7 +109,10 @@ def load_measures() -> pd.DataFrame:
 
 
 def _share(key: str, fig: dict[str, float], reason: str = "") -> Headline:
-    return Headline(key, fig["pct"], fig["numerator"], fig["denominator"], reason=reason)
+    unknown = int(fig.get("unknown_history", 0))
+    return Headline(
+        key, fig["pct"], fig["numerator"], fig["denominator"], reason=reason, unknown_history=unknown
+    )
 
 
 def _rate(key: str, count: int, population: int | None) -> Headline:
@@ -283,6 +288,21 @@ def _missing_tables(data: Data903, tables: tuple[str, ...]) -> list[str]:
     return [DFE_NAMES[t] for t in tables if t != "header" and not _present(data, t)]
 
 
+def _history_checked(h: Headline, m: Measure, i: Inputs, first_day) -> Headline:
+    """``h``, or NaN with the reason when the returns cannot give the measure's look-back (the rule in
+    ``cpkit.measures``): the window it counts starts before the first return, or a child it counts needs
+    a date from before it that the data does not hold."""
+    if m.lookback is None or first_day is None:
+        return h
+    window = pd.Timestamp(m.lookback.window_start(i.period.end))
+    if m.lookback.months and window < first_day:  # even "no adoptions": there may have been, before
+        return Headline(m.id, math.nan, reason=window_reason(first_day, window, m.lookback.months))
+    if h.unknown_history and not math.isnan(float(h.value)):
+        reason = before_returns_reason(first_day, Rule.of(i.config).words(h.unknown_history))
+        return Headline(m.id, math.nan, reason=reason)
+    return h
+
+
 def indicators(
     data: Data903,
     year: int,
@@ -311,9 +331,11 @@ def indicators(
             if tables:
                 reason = f"no {', '.join(tables)} table in the data"
                 results[k] = Headline(k, math.nan, reason=reason)
+    first_day = coverage_start(data)
     rows = []
     for m in measures.values():
         h = results.get(m.id) or Headline(m.id, math.nan, reason="not computed by cpkit.care")
+        h = _history_checked(h, m, inputs, first_day)
         value = float(h.value)
         reason = h.reason or ("" if not math.isnan(value) else "no children in the denominator")
         rows.append(

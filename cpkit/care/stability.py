@@ -21,6 +21,7 @@ from cpkit.care.codes import (
 )
 from cpkit.care.common import age_on, pct, with_header
 from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, in_care_mask, memo
+from cpkit.care.history import coverage_start, cut_short
 from cpkit.config import Config, StabilitySettings
 from cpkit.ssda903.model import Data903
 
@@ -187,24 +188,42 @@ def long_term_stability_children(data: Data903, day: DateLike) -> pd.DataFrame:
     placed for adoption counts the adoptive placement together with the placement before it
     (``carer_since``). Source: CLA release data guidance, placement stability footnotes 2 and 3. Columns:
     CHILD, period_start, carer_since, age, stable.
+
+    ``attrs["unknown_history"]``: children under 16 in care that day whose place in the measure depends
+    on a start before the first return that the data does not hold (``cpkit.care.history``): a cut-short
+    period starting after the 30-month day (in or out of the denominator?), or a cut-short carer start
+    after the two-year day (in or out of the numerator?). The figure is not to be given when any is.
     """
     d = as_timestamp(day)
     eps = care_episodes(data)
     eps = eps.assign(carer_since=carer_since(eps))
+    eps = eps.join(cut_short(eps, coverage_start(data)))
     on = eps[in_care_mask(eps, d)].drop_duplicates("CHILD", keep="last")
-    on = with_header(on[["CHILD", "period_start", "carer_since"]], data, ("DOB",))
+    on = with_header(on[["CHILD", "period_start", "carer_since", "period_cut", "carer_cut"]], data, ("DOB",))
     on["age"] = age_on(on["DOB"], d)
-    eligible = (on["age"] < 16).fillna(False) & (on["period_start"] <= d - pd.DateOffset(months=30))
-    out = on[eligible.to_numpy(dtype=bool)].drop(columns="DOB").reset_index(drop=True)
-    out["stable"] = (out["carer_since"] <= d - pd.DateOffset(years=2)).to_numpy(dtype=bool)
+    under_16 = (on["age"] < 16).fillna(False).to_numpy(dtype=bool)
+    long_enough = (on["period_start"] <= d - pd.DateOffset(months=30)).to_numpy(dtype=bool)
+    stable = (on["carer_since"] <= d - pd.DateOffset(years=2)).to_numpy(dtype=bool)
+    unsure = (on["period_cut"].to_numpy(dtype=bool) & ~long_enough) | (
+        long_enough & on["carer_cut"].to_numpy(dtype=bool) & ~stable
+    )
+    out = on[under_16 & long_enough].drop(columns=["DOB", "period_cut", "carer_cut"]).reset_index(drop=True)
+    out["stable"] = stable[under_16 & long_enough]
+    out.attrs["unknown_history"] = int((under_16 & unsure).sum())
     return out
 
 
 def long_term_stability(data: Data903, day: DateLike) -> dict[str, float]:
-    """LAIT 393 at ``day``: numerator, denominator and pct (see ``long_term_stability_children``)."""
+    """LAIT 393 at ``day``: numerator, denominator, pct and unknown_history (see
+    ``long_term_stability_children``)."""
     kids = long_term_stability_children(data, day)
     num, den = int(kids["stable"].sum()), len(kids)
-    return {"numerator": num, "denominator": den, "pct": pct(num, den)}
+    return {
+        "numerator": num,
+        "denominator": den,
+        "pct": pct(num, den),
+        "unknown_history": kids.attrs["unknown_history"],
+    }
 
 
 __all__ = [

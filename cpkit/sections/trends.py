@@ -27,7 +27,7 @@ from cpkit.figures.table import Figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import Rule
-from cpkit.present.figure_text import fmt_published, lower_first, shown, upper_first
+from cpkit.present.figure_text import fmt_published, join_names, lower_first, shown, upper_first
 
 COUNCIL, ENGLAND, NEIGHBOURS = "Council", "England", "Statistical neighbours"
 SERIES = (COUNCIL, ENGLAND, NEIGHBOURS)
@@ -41,6 +41,7 @@ VERBS = {
 }
 VERDICT_WORDS = {judgement.BETTER: "an improvement", judgement.WORSE: "a deterioration"}
 PANEL_COLUMNS = 3
+NOT_AVAILABLE = "n/a"  # a year the data cannot give; the measure's sentence says why
 
 
 def year_label(year: int, period: Period) -> str:
@@ -85,7 +86,8 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
             if year not in series.index:
                 continue
             row = series.loc[year]
-            lines[COUNCIL][year] = own_text(row, config)
+            gone = pd.isna(row["value"]) and bool(row.get("reason", ""))
+            lines[COUNCIL][year] = NOT_AVAILABLE if gone else own_text(row, config)
             lines[ENGLAND][year] = fmt_published(row["england"], unit)
             lines[NEIGHBOURS][year] = fmt_published(row["neighbour_avg"], unit)
         for name in SERIES:
@@ -108,9 +110,39 @@ def _first_last(series: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Series]
     return shown.iloc[0], shown.iloc[-1]
 
 
+def not_available(figures: Figures, measure: str) -> str:
+    """ "Not available for 2018-19 and 2019-20: counts the 3 years from ..." for the years the data cannot
+    give (a measure reaching back before the first return, no OC2 rows...), or "" when every year has one.
+
+    One reason is given once; different reasons are given year by year."""
+    series = figures.series(measure)
+    if "reason" not in series:
+        return ""
+    gone = series[series["value"].isna() & series["reason"].fillna("").ne("")]
+    if gone.empty:
+        return ""
+    period = figures.period
+    years = [year_label(y, period) for y in gone["year"]]
+    reasons = list(dict.fromkeys(gone["reason"]))
+    if len(reasons) == 1:
+        why = reasons[0]
+    else:
+        why = "; ".join(
+            f"{year_label(y, period)}, {r}" for y, r in zip(gone["year"], gone["reason"], strict=True)
+        )
+    return f"Not available for {join_names(years)}: {why}."
+
+
 def trend_sentence(figures: Figures, measure: str, config: Config) -> str:
     """The direction over the period in one sentence, by the one judgement rule; worded without any
-    figure the disclosure rule hides."""
+    figure the disclosure rule hides. The trend starts where the data allows: years the data cannot give
+    (``not_available``) are named with their reason, never taken as the start."""
+    text = _trend(figures, measure, config)
+    gone = not_available(figures, measure)
+    return f"{text} {gone}" if gone else text
+
+
+def _trend(figures: Figures, measure: str, config: Config) -> str:
     rule = Rule.of(config)
     series = figures.series(measure)
     short = HEADLINE.get(measure, lower_first(str(series["label"].iloc[0])))

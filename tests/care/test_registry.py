@@ -9,7 +9,7 @@ import pytest
 from cpkit.benchmarks.mapping import measure_info
 from cpkit.care.indicators import STEPS, load_measures
 from cpkit.errors import RegistryError
-from cpkit.measures import Measure, measure, parse_registry, registry
+from cpkit.measures import LookBack, Measure, measure, parse_registry, registry
 
 GOOD = """\
 measures:
@@ -44,6 +44,17 @@ def test_good_entry_gives_a_frozen_typed_measure():
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         m.label = "changed"  # type: ignore[misc]
+    assert m.lookback is None  # optional: most measures need nothing from before their year
+
+
+def test_the_kit_declares_the_look_backs():
+    # A1, A10, A2 and staying put at 19-20 count three years; A1 and long-term stability need dates from
+    # each child's past (the rule is in cpkit/measures.py).
+    assert measure("adoption_a1_days").lookback == LookBack(36, ("care_start",))
+    assert measure("adoption_a2_days").lookback == LookBack(36, ("placement_order",))
+    assert measure("long_term_stability_pct").lookback == LookBack(0, ("care_start", "carer_start"))
+    assert measure("leavers_staying_put_19_20_pct").lookback.months == 36
+    assert measure("cla_at_end").lookback is None
 
 
 @pytest.mark.parametrize(
@@ -57,6 +68,11 @@ def test_good_entry_gives_a_frozen_typed_measure():
         (("    short_label: children in care\n", ""), "missing field(s): short_label"),
         (("decimals: 0", "decimals: one"), "decimals must be a whole number"),
         (("label: Children", "label: ''\n    colour: Children"), "unknown field(s): colour"),
+        (("tables: [episodes]", "tables: [episodes]\n    lookback: {months: -1}"), "lookback months must be"),
+        (
+            ("tables: [episodes]", "tables: [episodes]\n    lookback: {history: [dob]}"),
+            "unknown lookback history dob",
+        ),
     ],
 )
 def test_bad_entries_are_refused_naming_measure_and_field(edit, message):

@@ -126,7 +126,12 @@ def test_long_term_stability():
         "L12": False,
     }
     # 7 stable of 10 (L4 is 16, L5 started a day late).
-    assert long_term_stability(data, END) == {"numerator": 7, "denominator": 10, "pct": 70.0}
+    assert long_term_stability(data, END) == {
+        "numerator": 7,
+        "denominator": 10,
+        "pct": 70.0,
+        "unknown_history": 0,
+    }
 
 
 # Fostering for adoption (U2, U5) at 31/03/2025: the DfE counts a move into an FfA placement as a
@@ -163,7 +168,12 @@ def test_long_term_stability_move_into_fostering_for_adoption_is_a_placement_cha
     assert kids.loc["F1", "carer_since"] == pd.Timestamp("2024-06-01")
     assert kids.loc["F4", "carer_since"] == pd.Timestamp("2024-06-01")
     # 2 stable (F2, F3) of 4.
-    assert long_term_stability(data, END) == {"numerator": 2, "denominator": 4, "pct": 50.0}
+    assert long_term_stability(data, END) == {
+        "numerator": 2,
+        "denominator": 4,
+        "pct": 50.0,
+        "unknown_history": 0,
+    }
 
 
 def test_a10_still_walks_back_through_a_same_carer_move_into_fostering_for_adoption():
