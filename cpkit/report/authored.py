@@ -232,24 +232,29 @@ def priorities_from_tracker(titles: dict[int, str], champions: dict[int, str]) -
         ):
             key = label.lower().rstrip("s") + "s"
             names = [n.strip(" .;") for n in re.split(r",|;", people) if n.strip(" .;")]
-            found[key] += [n for n in names if n not in found[key]]
+            found[key] += [n for n in dict.fromkeys(names) if n not in found[key]]  # each name once
         out.append({"number": number, "title": titles[number], **found})
     return out
 
 
 def _priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str = "") -> Part:
+    """The priorities table. The supporters column is shown only when some priority names supporters: a
+    column of "Not named" on every row (the tracker's headings name champions and leads only) would say
+    no one supports any priority, which the kit does not know."""
+    supporters = any(r.get("supporters") for r in rows)
     table_rows = [
         [
             html.escape(f"{r['number']}. {r['title']}" if r.get("number") not in (None, "") else r["title"]),
             _people(r.get("champions", [])),
             _people(r.get("leads", [])),
-            _people(r.get("supporters", [])),
+            *([_people(r.get("supporters", []))] if supporters else []),
         ]
         for r in rows
     ]
     body = intro + _table(
-        "The Board's priorities with their champions, lead officers and supporters",
-        ["Priority", "Champions", "Lead officers", "Supporters"],
+        "The Board's priorities with their champions, lead officers"
+        + (" and supporters" if supporters else ""),
+        ["Priority", "Champions", "Lead officers", *(["Supporters"] if supporters else [])],
         table_rows,
     )
     body += f'<p class="cp-note">{html.escape(source)}</p>'
@@ -385,9 +390,13 @@ def _load(
                     parts.append(_priorities_yaml(spec, path))
                 elif tracker is not None and tracker[0]:
                     rows = priorities_from_tracker(*tracker)
-                    parts.append(
-                        _priorities_part(spec, rows, "From the action plan tracker's priority headings.")
-                    )
+                    source = "From the action plan tracker's priority headings."
+                    if not any(r["supporters"] for r in rows):
+                        source += (
+                            " To name each priority's supporters as well, write board/priorities.yaml "
+                            "(the sample's board/priorities.example.yaml shows how)."
+                        )
+                    parts.append(_priorities_part(spec, rows, source))
             elif path is None:
                 continue
             elif spec.key == "year_ahead":

@@ -241,3 +241,35 @@ def test_sample_document_holds_the_authored_sections_in_order(sample_report: Pat
     assert "Cllr A Patel" in priorities and "Virtual School Head" in priorities, "the tracker's champions"
     cover = soup.select_one(".cp-cover").get_text(" ", strip=True)
     assert "Meeting" in cover and "Report author" in cover and "Version" in cover
+
+
+def _table_cells(body: str) -> list[list[str]]:
+    table = BeautifulSoup(body, "html.parser").find("table")
+    return [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
+
+
+def test_no_supporters_column_of_not_named_when_no_priority_names_supporters(tmp_path: Path):
+    # the tracker's headings name champions and leads only: a Supporters column would read "Not named" on
+    # every row, as if no one supported any priority
+    titles = {4: "Health"}
+    champions = {
+        4: "Champions: Cllr L Grant. Leads: Head of Service, Children in Care, Head of Service, Children in Care"
+    }
+    (part,) = load_authored(tmp_path, 2025, (titles, champions)).parts
+    assert _table_cells(part.body) == [
+        ["Priority", "Champions", "Lead officers"],
+        ["4. Health", "Cllr L Grant", "Head of Service, Children in Care"],  # the same lead once
+    ]
+    assert "Not named" not in part.body and "priorities.yaml" in part.body
+    _write(
+        tmp_path / "board",
+        "priorities.yaml",
+        "priorities:\n  - title: Health\n    champions: Cllr L Grant\n    supporters: [Youth Forum]\n"
+        "  - title: Homes\n    leads: Head of Placements\n",
+    )
+    (part,) = load_authored(tmp_path, 2025, (titles, champions)).parts
+    assert _table_cells(part.body) == [
+        ["Priority", "Champions", "Lead officers", "Supporters"],
+        ["Health", "Cllr L Grant", "Not named", "Youth Forum"],
+        ["Homes", "Not named", "Head of Placements", "Not named"],
+    ]
