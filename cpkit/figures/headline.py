@@ -8,6 +8,7 @@ already computed); local KPIs from the council's KPI file (``cpkit.kpis``), judg
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,94 @@ def combine(measures: pd.DataFrame, kpis: pd.DataFrame | None = None) -> pd.Data
     return out.sort_values(["_t", "_s"], kind="stable").drop(columns=["_t", "_s"]).reset_index(drop=True)
 
 
+# Local KPIs that count what a headline SSDA903 measure counts, told by words in the KPI's name (a KPI file
+# names indicators freely). "Initial health assessments" are not the DfE's annual ones, so are not matched.
+SAME_THING: dict[str, re.Pattern[str]] = {
+    "sdq_received_pct": re.compile(r"\bSDQs?\b(?!.*\b(average|mean|score)\b)", re.IGNORECASE),
+    "leavers_suitable_accom_17_18_pct": re.compile(r"\bsuitabl[ey]\b.*\baccommodat", re.IGNORECASE),
+    "leavers_suitable_accom_19_21_pct": re.compile(r"\bsuitabl[ey]\b.*\baccommodat", re.IGNORECASE),
+    "leavers_eet_17_18_pct": re.compile(r"\bEET\b|education, employment or training", re.IGNORECASE),
+    "leavers_eet_19_21_pct": re.compile(r"\bEET\b|education, employment or training", re.IGNORECASE),
+    "health_assessment_pct": re.compile(r"^(?!.*\binitial\b).*\bhealth assessments?\b", re.IGNORECASE),
+    "teeth_check_pct": re.compile(r"\b(dental|teeth)\b", re.IGNORECASE),
+    "immunisations_pct": re.compile(r"\bimmuni[sz]", re.IGNORECASE),
+}
+GOOD, BAD = "good", "bad"
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A local KPI and the SSDA903 measure of the same thing with opposite verdicts, and why (``text``)."""
+
+    local: str  # the KPI's indicator
+    measure: str  # the measure id
+    text: str
+
+
+def _verdict(row: pd.Series, config: Config | None) -> tuple[str, str]:
+    """(GOOD/BAD/"", words): a RAG of Green or Red against a target first, else standing against England
+    and neighbours (SSDA903 measures); "" when the figure is hidden, Amber, mixed or not judged."""
+    from cpkit.present.figure_text import fmt_value, visible
+
+    if not visible(row, config or Config()):
+        return "", ""
+    target = fmt_value(row["target"], row["unit"], int(row["decimals"]))
+    if row["rag"] == "Green":
+        return GOOD, f"at or better than its target of {target}"
+    if row["rag"] == "Red":
+        return BAD, f"red against its target of {target}"
+    standing = row_standing(row) if row["source"] == SSDA903 else ""
+    if standing in ("better", "worse"):
+        return (GOOD if standing == "better" else BAD), f"{standing} than England and statistical neighbours"
+    return "", ""
+
+
+def contrasts(frame: pd.DataFrame, config: Config | None = None) -> list[Contrast]:
+    """Local KPIs and the SSDA903 measure of the same thing (``SAME_THING``) judged opposite ways, each
+    with a sentence saying why: they are judged against different things (the council's own target; England
+    and its neighbours, or the measure's target) and count different children over different times (the
+    DfE's definition at 31 March; the council's own system for the KPI's period). Both can be true."""
+    from cpkit.measures import measure as registry_measure
+    from cpkit.present.figure_text import lower_first, shown
+
+    cfg = config or Config()
+    local = frame[frame["source"] == LOCAL]
+    dfe = frame[frame["source"] == SSDA903].set_index("indicator", drop=False)
+    out = []
+    for key, pattern in SAME_THING.items():
+        if key not in dfe.index:
+            continue
+        m = dfe.loc[key]
+        m_verdict, m_words = _verdict(m, cfg)
+        named = [bool(pattern.search(str(name))) for name in local["indicator"]]
+        for _, k in local[pd.Series(named, index=local.index, dtype=bool)].iterrows():
+            k_verdict, k_words = _verdict(k, cfg)
+            if not m_verdict or not k_verdict or m_verdict == k_verdict:
+                continue
+            judged = (
+                "against England and statistical neighbours"
+                if "England" in m_words
+                else "against the target set for it in the council's settings"
+            )
+            name = lower_first(str(m["label"]).removesuffix(" (%)"))
+            try:
+                definition = lower_first(registry_measure(key).definition.rstrip("."))
+            except KeyError:
+                definition = "the DfE's definition"
+            out.append(
+                Contrast(
+                    str(k["indicator"]),
+                    key,
+                    f"{k['indicator']} (local KPI, {shown(k, cfg)}) is {k_words}, while {name} "
+                    f"(from the SSDA903 return, {shown(m, cfg)}) is {m_words}: they are different figures, so "
+                    f"both can be true. The local KPI is the council's own count for its period, judged against "
+                    f"the council's target; the SSDA903 measure follows the DfE's definition ({definition}) and "
+                    f"is judged {judged}.",
+                )
+            )
+    return out
+
+
 @dataclass
 class Headline:
     """The headline frame and where it came from, for the scorecard and the executive summary."""
@@ -249,6 +338,7 @@ class Headline:
     bench_year: int | None = None
     kpi_file: Path | None = None
     notes: list[str] = field(default_factory=list)
+    contrasts: list[Contrast] = field(default_factory=list)
 
     @property
     def bench_label(self) -> str:
@@ -292,7 +382,8 @@ def gather(ctx: Any) -> Headline:
             f"No local KPI file ({kpi_path.name}) was found, so local measures and targets are not shown."
         )
     bench_year = figures.published_year()
-    return Headline(combine(measures, kpis), period, bench_year, kpi_path, notes)
+    frame = combine(measures, kpis)
+    return Headline(frame, period, bench_year, kpi_path, notes, contrasts(frame, config))
 
 
 def row_standing(row: pd.Series | dict) -> str:

@@ -128,7 +128,7 @@ def table_note(card: Headline, config: Config) -> str:
             "after submission or the local extract differs from it."
         )
     parts.append(rule_note(config))
-    return " ".join(parts + card.notes)
+    return " ".join(parts + card.notes + [c.text for c in card.contrasts])
 
 
 def theme_sentences(card: Headline, narrative: Narrative) -> list[str]:

@@ -193,6 +193,7 @@ def focus(
                 value=shown(r, config),
                 england=fmt_published(r["england"], r["unit"]),
             )
+            + _why(card, r)
         )
     for _, r in card.frame.iterrows():
         if visible(r, config) and r["rag"] == "Red":
@@ -203,6 +204,7 @@ def focus(
                     value=shown(r, config),
                     target=fmt_value(r["target"], r["unit"], int(r["decimals"])),
                 )
+                + _why(card, r)
             )
     measures = items[: max(n - 2, 1)] if delayed is not None and len(delayed) else items[:n]
     actions = []
@@ -219,3 +221,12 @@ def focus(
             )
     out = measures + actions[: n - len(measures)]
     return out or [narrative.say("executive_summary.no_focus")]
+
+
+def _why(card: Headline, row: pd.Series) -> str:
+    """Where this figure's verdict is the opposite of the same thing's other figure (a local KPI and the
+    SSDA903 measure, ``cpkit.figures.headline.contrasts``), the sentence saying why, after a space."""
+    key = row["indicator"]
+    side = "local" if row["source"] != SSDA903 else "measure"
+    texts = [c.text for c in card.contrasts if getattr(c, side) == key]
+    return "".join(" " + t for t in texts)

@@ -127,3 +127,88 @@ def test_a_year_with_two_part_year_rows_takes_the_latest_and_compares_like_with_
     got = year_figures(rows, P2025).iloc[0]
     assert (got["value"], got["previous_value"], got["comparable"]) == (90.0, 80.0, True)
     assert got["previous_period_text"] == "2023-24 Q4; no full-year figure"
+
+
+def _measure_row(key: str, label: str, value: float, theme: str, standing: str) -> dict:
+    """An SSDA903 headline row as the figures table gives it (value of 100 children, no target)."""
+    from cpkit.figures.headline import COLUMNS, SSDA903
+
+    return {c: float("nan") for c in COLUMNS} | {
+        "theme": theme,
+        "source": SSDA903,
+        "indicator": key,
+        "label": label,
+        "short": label,
+        "unit": "percent",
+        "polarity": "high",
+        "decimals": 0,
+        "value": value,
+        "numerator": value,
+        "denominator": 100.0,
+        "rag": "",
+        "ranked": 0,
+        "vs_england": standing,
+        "vs_neighbours": standing,
+        "period_text": "",
+        "previous_period_text": "",
+    }
+
+
+def test_a_local_kpi_and_the_dfe_measure_of_the_same_thing_judged_opposite_ways_say_why(tmp_path):
+    from cpkit.figures.headline import combine, contrasts
+
+    # SDQs: the council's own KPI 111/158 = 70.3%, 14.7 points short of its target of 85: Red; the DfE
+    # measure (OC2 cohort aged 5-16) 84% is better than England and neighbours. Suitable accommodation:
+    # the KPI 188/200 = 94.0% meets 90 (Green), the DfE measure for 17-18 year olds (72%) is worse than
+    # both. Initial health assessments (a different thing from the DfE's annual ones) are not matched.
+    path = tmp_path / "kpis.csv"
+    path.write_text(
+        "indicator,theme,period,value,numerator,denominator,target,polarity,unit,source\n"
+        "SDQ completed for children aged 4-16,health,2024-25,70.3,111,158,85,high,percent,CMS\n"
+        "Care leavers in suitable accommodation,care leavers,2024-25,94.0,188,200,90,high,percent,LC\n"
+        "Initial health assessments in 20 days,health,2024-25,50.0,50,100,75,high,percent,NHS\n",
+        encoding="utf-8",
+    )
+    local = kpi_rows(load_kpis(path, P2025), P2025, Config())
+    measures = pd.DataFrame(
+        [
+            _measure_row("sdq_received_pct", "Children with an SDQ score (%)", 84.0, "health", "better"),
+            _measure_row("health_assessment_pct", "Health assessments (%)", 90.0, "health", "better"),
+            _measure_row(
+                "leavers_suitable_accom_17_18_pct",
+                "Care leavers 17-18 suitably housed (%)",
+                72.0,
+                "care leavers",
+                "worse",
+            ),
+        ]
+    )
+    frame = combine(measures, local)
+    found = contrasts(frame, Config())
+    assert [(c.local, c.measure) for c in found] == [
+        ("SDQ completed for children aged 4-16", "sdq_received_pct"),
+        ("Care leavers in suitable accommodation", "leavers_suitable_accom_17_18_pct"),
+    ]
+    sdq = found[0].text
+    assert sdq.startswith(
+        "SDQ completed for children aged 4-16 (local KPI, 70.3% (2024-25)) is red against its target of "
+        "85.0%, while children with an SDQ score (from the SSDA903 return, 84%) is better than England "
+        "and statistical neighbours"
+    )
+    assert "judged against the council's target" in sdq and "OC2 cohort children aged 5-16" in sdq
+
+    card = Headline(frame, P2025, contrasts=found)
+    assert sdq in sc.table_note(card, Config())
+    focus = su.focus(
+        card,
+        {"worst": frame[frame["indicator"] == "leavers_suitable_accom_17_18_pct"]},
+        None,
+        Narrative(config=Config()),
+    )
+    # the red KPI's focus item and the worse-than-both measure's each say why the other figure disagrees
+    assert any(
+        f.startswith("SDQ completed for children aged 4-16: 70.3% (2024-25)") and sdq in f for f in focus
+    )
+    assert any(
+        f.startswith("Care leavers 17-18 suitably housed: worse") and found[1].text in f for f in focus
+    )
