@@ -23,9 +23,12 @@ from cpkit.care import (
     stock_by_sex,
     uasc_on,
 )
+from cpkit.care.codes import OTHER_REASON, REC_GROUPS
 from cpkit.config import Config, Period
+from cpkit.measures import code_span, measure
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import Ledger, Rule, is_small
+from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
     NOT_SHOWN,
@@ -282,6 +285,31 @@ def entries_table(tables: dict[str, pd.DataFrame], period: Period, config: Confi
     labels = _named(tables, "category_of_need", "description")
     return breakdown_table(
         tables, "category_of_need", labels, period_labels(period), config, "Category of need"
+    )
+
+
+def entries_note() -> str:
+    """What the entries table counts: the registry's measure (label and LAIT code) and the grouping."""
+    m = measure("cla_started")
+    return (
+        f"DfE measure: {m.short_label} (LAIT {m.lait}), each child counted once, by the category of need of "
+        "their first period of care in the year."
+    )
+
+
+def exits_note() -> str:
+    """What the exits table counts: the registry's measure and every reason group with its REC codes, from
+    ``REC_GROUPS``, the grouping ``cpkit.care.flows.exits_by_reason`` counts by (a note typed beside it would
+    drift from it)."""
+    m = measure("cla_ceased")
+    groups = "; ".join(
+        f"{lower_first(name)} {code_span(codes)}"
+        + (" and any blank or unrecognised code" if name == OTHER_REASON else "")
+        for name, codes in REC_GROUPS.items()
+    )
+    return (
+        f"DfE measure: {m.short_label} (LAIT {m.lait}), by the reason of each child's last exit in the year "
+        f"(REC codes): {groups}."
     )
 
 

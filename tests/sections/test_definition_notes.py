@@ -1,5 +1,5 @@
-"""The placements section's notes are written from the measures' own definitions and the council's
-settings, so a note cannot state one grouping or denominator while the figures use another.
+"""The report's notes that describe a measure are written from the measures' own definitions and the
+council's settings, so a note cannot state one grouping or denominator while the figures use another.
 
 Before: the placement-type note was typed in the notebook and had residential schools (S1) with other
 residential settings and residential employment (P3) with other placements, the reverse of the grouping
@@ -114,3 +114,30 @@ def test_stability_note_and_labels_come_from_the_registry_and_the_settings():
     assert STABILITY_LABELS["long_term_stability_pct"] == (
         "Children under 16 looked after 2.5 years or more, living with the same carer 2 years or more (LAIT 393)"
     )
+
+
+def test_exits_note_names_the_codes_each_reason_is_counted_by():
+    # Three children leave care in 2024-25: with E13 (to relatives, no parental responsibility), E17
+    # (aged 18, stayed with carers) and E48 (special guardianship to other carers). The table counts them
+    # under returned home, aged 18 or over and special guardianship; the note says those codes are there
+    # (the typed note gave three of the ten groups and not the rest).
+    from cpkit.care.flows import exits_by_reason
+    from cpkit.sections.children_in_care import exits_note
+
+    data = build(
+        [
+            ("r1", "01/01/2024", "01/06/2024", "S", "C2", "N1", "U4", "E13"),
+            ("r2", "01/01/2024", "01/07/2024", "S", "C2", "N1", "U4", "E17"),
+            ("r3", "01/01/2024", "01/08/2024", "S", "C2", "N1", "U4", "E48"),
+        ]
+    )
+    got = exits_by_reason(data, "2024-04-01", DAY).set_index("reason")["children"]
+    assert got["Returned home to parents or relatives"] == 1
+    assert got["Aged 18 or over, stayed with carers or moved to adult care"] == 1
+    assert got["Special guardianship order"] == 1
+    note = exits_note()
+    assert note.startswith("DfE measure: children leaving care (LAIT 392)")
+    assert "returned home to parents or relatives E4A, E4B, E13;" in note
+    assert "aged 18 or over, stayed with carers or moved to adult care E17, E15, E7;" in note
+    assert "special guardianship order E43-E48;" in note
+    assert note.endswith("other E8 and any blank or unrecognised code.")
