@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.errors import CpkitError
+from cpkit.errors import CpkitError, DataProblem
 
 
 @dataclass
@@ -72,7 +72,7 @@ def check_data(
     from cpkit.care.episodes import continuity_issues
     from cpkit.care.health import oc2_mismatches
     from cpkit.config_checks import check_codes
-    from cpkit.report.prepare import blockers, ssda903_dir
+    from cpkit.report.prepare import blockers, missing_return, ssda903_dir
     from cpkit.ssda903 import Council, check_903, load_903
     from cpkit.ssda903.stack import year_sources
     from cpkit.ssda903.validator import add_dfe_findings
@@ -81,9 +81,14 @@ def check_data(
     notes = check_codes(config, data_dir)
     data = load_903(ssda903_dir(data_dir), council=Council.from_config(config))
     year = year or _latest_year(data)
+    when = Period.from_year(year, period)
+    # a year the returns do not hold is refused before any check runs (the findings would describe other
+    # years' files and end "no problems found" for a report that cannot be built)
+    absent = missing_return(data, year)
+    if absent:
+        raise DataProblem(f"{absent} (data folder {data_dir})")
     # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
     data = add_dfe_findings(data, [year], la_code=config.la_code)
-    when = Period.from_year(year, period)
     problems = check_903(data, year=year)
     findings = Findings(
         data_dir=data_dir,

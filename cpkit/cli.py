@@ -16,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from cpkit import preflight
 from cpkit.errors import CpkitError
 from cpkit.resources import SAMPLE_DIR as SAMPLE
 from cpkit.resources import default_out_dir, default_sample_out
@@ -24,6 +25,7 @@ log = logging.getLogger("cpkit")
 
 
 def _report(args: argparse.Namespace) -> int:
+    preflight.require_return(preflight.data_folder(Path(args.data), args.config), args.year)
     from cpkit.report.runner import ReportRequest, build_report
 
     sections = [s for part in (args.sections or []) for s in part.split(",") if s]
@@ -48,6 +50,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _poap(args: argparse.Namespace) -> int:
+    preflight.require_quarter(preflight.data_folder(Path(args.data), args.config), args.year, args.quarter)
     from cpkit.report.runner import ReportRequest, build_report
 
     path = build_report(
@@ -76,17 +79,19 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    """``--data``: the council's data folder, for every command."""
-    data = Path(args.data)
-    if not data.is_dir():
-        raise CpkitError(f"{data}: data folder not found (--data is the council's folder holding cpkit.yaml)")
+    """``--data``: the council's data folder, for every command, checked with the year (if given) before
+    anything heavy is imported."""
+    data = preflight.data_folder(Path(args.data), args.config)
+    if args.year is not None:
+        preflight.require_return(data, args.year)
     return data
 
 
 def _check(args: argparse.Namespace) -> int:
+    data = _data_dir(args)
     from cpkit.check import check_data, print_findings
 
-    findings = check_data(_data_dir(args), args.year, args.period, config_file=args.config)
+    findings = check_data(data, args.year, args.period, config_file=args.config)
     if args.out:
         from cpkit.present.sanitise import safe_frame
 
@@ -97,11 +102,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _indicators(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
     from cpkit.care import indicators, write_indicators
     from cpkit.config import Config, Period
     from cpkit.report.prepare import load_returns
 
-    data_dir = _data_dir(args)
     config = Config.for_data(data_dir, args.config)
     data = load_returns(data_dir, Period.from_year(args.year, args.period), config)
     table = indicators(data, args.year, args.period, config)
@@ -130,6 +135,14 @@ def _period_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a wrong command line refused in one line (exit 2), as every other refusal is; its
+    sub-commands' parsers are of this class too."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --verbose before or after the command; SUPPRESS so the command's parser does not reset it to False
     common = argparse.ArgumentParser(add_help=False)
@@ -140,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="log what the kit does (debug)",
     )
-    parser = argparse.ArgumentParser(prog="cpkit", description="Corporate Parenting analysis kit.")
+    parser = _Parser(prog="cpkit", description="Corporate Parenting analysis kit.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the kit does (debug level)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -151,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run every report section for a reporting year with papermill and render "
         "HTML for officers into OUT/<year>/ (replaced only when the whole run succeeds).",
     )
-    rep.add_argument("--year", type=int, required=True, help="reporting year: the year the period ends in")
+    rep.add_argument(
+        "--year", type=preflight.year, required=True, help="reporting year: the year the period ends in"
+    )
     _period_arg(rep)
     _data_arg(rep)
     rep.add_argument(
@@ -166,13 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="only these sections, comma-separated (e.g. 01_children_in_care or children_in_care)",
     )
     rep.add_argument(
-        "--jobs", type=int, default=None, help="sections run in parallel (default: number of cores)"
+        "--jobs",
+        type=preflight.at_least_one,
+        default=None,
+        help="sections run in parallel (default: number of cores)",
     )
     rep.add_argument("--la-name", default=None, help="council name (overrides the config)")
     rep.add_argument(
         "--la-code", default=None, help="council's nine-character ONS code (overrides the config)"
     )
-    rep.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)")
+    rep.add_argument(
+        "--timeout",
+        type=preflight.at_least_one,
+        default=600,
+        help="seconds a notebook cell may run (default 600)",
+    )
     rep.add_argument(
         "--strict",
         action="store_true",
@@ -193,7 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
         "extract (<data>/inyear/<YYYY-MM-DD>/), with the same staging and checks as `cpkit report`.",
     )
     poap.add_argument(
-        "--year", type=int, required=True, help="the financial year by the year it ends in (2026 = 2025-26)"
+        "--year",
+        type=preflight.year,
+        required=True,
+        help="the financial year by the year it ends in (2026 = 2025-26)",
     )
     poap.add_argument(
         "--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="1 April-June ... 4 January-March"
@@ -206,7 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     poap.add_argument("--config", default=None, help="council settings YAML (default: <data>/cpkit.yaml)")
     poap.add_argument(
-        "--timeout", type=int, default=600, help="seconds a notebook cell may run (default 600)"
+        "--timeout",
+        type=preflight.at_least_one,
+        default=600,
+        help="seconds a notebook cell may run (default 600)",
     )
     poap.add_argument(
         "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
@@ -238,11 +267,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_arg(chk)
     chk.add_argument(
-        "--year", type=int, default=None, help="reporting year (default: the latest return in the data)"
+        "--year",
+        type=preflight.year,
+        default=None,
+        help="reporting year (default: the latest return in the data)",
     )
     _period_arg(chk)
     chk.add_argument("--out", default=None, help="write every SSDA903 problem to this CSV")
-    chk.add_argument("--limit", type=int, default=50, help="problems to print (default 50)")
+    chk.add_argument(
+        "--limit", type=preflight.at_least_one, default=50, help="problems to print (default 50)"
+    )
     chk.add_argument("--strict", action="store_true", help="exit 1 on any error-severity problem")
     chk.set_defaults(func=_check)
 
@@ -252,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write every headline indicator to CSV or Excel",
         description="Compute the headline indicators from SSDA903 data and write a tidy table.",
     )
-    ind.add_argument("--year", type=int, required=True, help="reporting year")
+    ind.add_argument("--year", type=preflight.year, required=True, help="reporting year")
     _period_arg(ind)
     _data_arg(ind)
     ind.add_argument("--out", required=True, help="output file, .csv or .xlsx")

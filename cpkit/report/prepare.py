@@ -35,6 +35,7 @@ import pandas as pd
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period
 from cpkit.errors import DataProblem
+from cpkit.preflight import path_year
 from cpkit.report.context import SSDA903_DIR
 from cpkit.ssda903.model import Data903
 
@@ -86,11 +87,15 @@ def load_returns(
     period = Period.from_year(period) if isinstance(period, int) else period
     source = ssda903_dir(data_dir)
     data = load_903(source, council=Council.from_config(config) if config else None)
+    annual = period.kind not in IN_YEAR_KINDS
+    absent = missing_return(data, period.year) if annual else None
+    if absent:  # refused before the DfE validator, which takes seconds to check a year that is not there
+        raise DataProblem(blocker_message([absent], data_dir, period.year))
     if dfe:
         from cpkit.ssda903.validator import add_dfe_findings
 
         data = add_dfe_findings(data, [period.year], la_code=config.la_code if config else None)
-    if period.kind in IN_YEAR_KINDS:
+    if not annual:
         return data
     problems = check_903(data, year=period.year) if strict else data.issues
     reasons = blockers(data, problems, period, strict=strict, config=config)
@@ -120,18 +125,6 @@ def return_years(data: Data903, table: str) -> list[int]:
         ]
         years |= {y for y in (path_year(str(p)) for p in read["path"]) if y is not None}
     return sorted(years)
-
-
-def path_year(path: str) -> int | None:
-    """The collection year a file's name or folder names (``2025``, ``2024-25``, ``2024_25``); only those
-    two parts, so a year in a folder further up (``/data/2025-report/``) is not taken for every file's."""
-    for part in reversed(re.split(r"[/\\]", path)[-2:]):
-        if m := re.search(r"(?<!\d)(20\d\d)[-_]?(\d\d)(?!\d)", part):
-            if (int(m.group(1)) + 1) % 100 == int(m.group(2)):
-                return int(m.group(1)) + 1
-        if m := re.search(r"(?<!\d)(20\d\d)(?!\d)", part):
-            return int(m.group(1))
-    return None
 
 
 def _file_years(data: Data903) -> dict[str, int]:
@@ -168,12 +161,8 @@ def blockers(
 
     bad_files = issues[issues["rule"].isin(_FILE_RULES)]
     current_bad = [r for r in bad_files.itertuples(index=False) if not years_known or this_years(str(r.file))]
-    if years_known and not current_bad and not any(year in return_years(data, t) for t in NEEDED_TABLES):
-        found = sorted({y for t in NEEDED_TABLES for y in return_years(data, t)})
-        reasons.append(
-            f"no SSDA903 return for the year ending 31 March {year} (the returns found are for {_years(found)}). "
-            f"Add that year's files under {SSDA903_DIR}/{year}/, or choose a year the data covers with --year"
-        )
+    if absent := missing_return(data, year):
+        reasons.append(absent)
     for table, label in NEEDED_TABLES.items():
         frame = data.tables[table]
         if years_known:
@@ -228,6 +217,27 @@ def blockers(
     return list(dict.fromkeys(reasons))
 
 
+def missing_return(data: Data903, year: int) -> str | None:
+    """Why there is no report for ``year`` when the returns hold none for it at all, else ``None`` (also
+    when their years cannot be told, or a file of that year could not be read: :func:`blockers` says why
+    then). Cheap: the run and ``cpkit check`` ask it before the DfE validator."""
+    if not any(return_years(data, t) for t in data.tables):
+        return None
+    file_years = _file_years(data)
+    bad_files = data.issues[data.issues["rule"].isin(_FILE_RULES)]
+    for r in bad_files.itertuples(index=False):
+        file = str(r.file)
+        if file_years.get(file) == year or (file not in file_years and _names_year(file, year)):
+            return None
+    if any(year in return_years(data, t) for t in NEEDED_TABLES):
+        return None
+    found = sorted({y for t in NEEDED_TABLES for y in return_years(data, t)})
+    return (
+        f"no SSDA903 return for the year ending 31 March {year} (the returns found are for {_years(found)}). "
+        f"Add that year's files under {SSDA903_DIR}/{year}/, or choose a year the data covers with --year"
+    )
+
+
 def _reaches(frame: pd.DataFrame, period: Period) -> bool:
     """Without return years: the episodes reach the period (some date on or after its first day)."""
     dates = [frame[c] for c in ("DECOM", "DEC") if c in frame.columns]
@@ -262,6 +272,10 @@ def prepare_data(
         log.warning(warning)
     cache_dir.mkdir(parents=True, exist_ok=True)
     data = load_returns(data_dir, period, config, strict=strict, dfe=True)
+    if period.kind in IN_YEAR_KINDS:  # a quarter past the data is refused here, not as a notebook's crash
+        from cpkit.poap.inyear import last_day_with_data, latest_extract, require_covered
+
+        require_covered(period, last_day_with_data(data, latest_extract(data_dir)))
     if strict:
         _strict_optional_inputs(data_dir, config, period)
     else:
