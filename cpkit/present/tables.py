@@ -8,6 +8,7 @@ and in the Excel download read the same.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Collection, Mapping
 
 import pandas as pd
@@ -28,6 +29,18 @@ def _fmt(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return f"{value.day} {value.strftime('%b %Y')}"
     return str(value)
+
+
+# A cell reads as a figure when it starts with one (after a sign, a comparison or a currency mark) or is
+# one of the GSS symbols and dashes that stand in for a figure; a column of nothing else is right-aligned.
+_FIGURE = re.compile(r"^[+\-−–±<>≤≥~£(\s]*\d|^\[[a-z]+\]$|^[-–—]$")
+
+
+def _is_text_column(texts: list[str]) -> bool:
+    """Whether a column holds words (an action, a status, a name) rather than figures: such a column is
+    left-aligned (``cp-text``), as text is read, instead of lined up on the right as figures are."""
+    filled = [t.strip() for t in texts if t.strip()]
+    return bool(filled) and not all(_FIGURE.match(t) for t in filled)
 
 
 def table_html(
@@ -54,14 +67,22 @@ def table_html(
     formats = formats or {}
     classes = classes or {}
     cols = [str(c) for c in df.columns]
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in cols)
+    texts = [[formats.get(col, _fmt)(v) for v in df.iloc[:, j]] for j, col in enumerate(df.columns)]
+    text_column = [
+        j > 0 and col not in markup_columns and _is_text_column(texts[j]) for j, col in enumerate(df.columns)
+    ]
+    text_class = ' class="cp-text"'
+    head = "".join(
+        f'<th scope="col"{text_class if text_column[j] else ""}>{html.escape(c)}</th>'
+        for j, c in enumerate(cols)
+    )
     rows = []
-    for i, record in enumerate(df.itertuples(index=False)):
+    for i in range(len(df)):
         cells = []
-        for j, (col, value) in enumerate(zip(df.columns, record, strict=True)):
-            text = formats.get(col, _fmt)(value)
+        for j, col in enumerate(df.columns):
+            text = texts[j][i]
             text = text if col in markup_columns else html.escape(text)
-            css = classes.get(col, {}).get(i)
+            css = " ".join(c for c in (classes.get(col, {}).get(i), "cp-text" if text_column[j] else "") if c)
             attr = f' class="{css}"' if css else ""
             if j == 0 and row_header:
                 cells.append(f'<th scope="row"{attr}>{text}</th>')

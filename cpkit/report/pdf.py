@@ -163,12 +163,16 @@ def transpose(soup: BeautifulSoup, table: Tag) -> Tag:
     return new
 
 
-def print_html(document: str) -> str:
-    """The document's HTML with the layout decisions made for paper: wide tables marked landscape or
-    transposed. The screen HTML is not changed."""
-    soup = BeautifulSoup(document, "html.parser")
+def mark_for_paper(soup: BeautifulSoup, keep_screen: bool = False) -> None:
+    """Make each top-level table's paper layout decision (``layout``) in ``soup``: a wide table's holder
+    is marked ``cp-landscape`` (its own landscape page); a table with too many columns is transposed.
+
+    ``keep_screen`` is for the HTML a reader may print from a browser: the transposed copy is added
+    *beside* the original, marked ``cp-print-only`` (the original ``cp-screen-only``), so the screen still
+    shows the table as made and the printout shows every column. Without it (the PDF) the copy replaces
+    the original."""
     for table in soup.find_all("table"):
-        if table.find_parent("table") is not None:
+        if table.find_parent("table") is not None or "cp-transposed" in (table.get("class") or []):
             continue
         choice = layout(table)
         holder = (
@@ -178,15 +182,40 @@ def print_html(document: str) -> str:
         )
         if choice == "transpose":
             new = transpose(soup, table)
-            table.replace_with(new)
             note = soup.new_tag("p", attrs={"class": "cp-transposed-note"})
             note.string = "This table is printed with its rows and columns swapped so that every column fits."
-            new.insert_after(note)
+            if keep_screen:
+                original = holder if holder is not None else table
+                original["class"] = [*(original.get("class") or []), "cp-screen-only"]
+                copy_holder = soup.new_tag("div", attrs={"class": "cp-table cp-print-only"})
+                copy_holder.append(new)
+                copy_holder.append(note)
+                original.insert_after(copy_holder)
+                holder = copy_holder
+            else:
+                table.replace_with(new)
+                new.insert_after(note)
             table = new
             choice = "portrait" if layout(new) == "portrait" else "landscape"
         if choice == "landscape":
             target = holder if holder is not None else table
             target["class"] = [*(target.get("class") or []), "cp-landscape"]
+
+
+def paper_ready(document: str) -> str:
+    """The single document's HTML as it is published: the screen unchanged, and the paper layout marked
+    for a reader who prints it from a browser (the print rules in ``report.css`` put ``cp-landscape``
+    tables on landscape A4 pages and print only the transposed copy of a table too wide for any page)."""
+    soup = BeautifulSoup(document, "html.parser")
+    mark_for_paper(soup, keep_screen=True)
+    return str(soup)
+
+
+def print_html(document: str) -> str:
+    """The document's HTML with the layout decisions made for paper: wide tables marked landscape or
+    transposed. The screen HTML is not changed."""
+    soup = BeautifulSoup(document, "html.parser")
+    mark_for_paper(soup)
     head = soup.find("head")
     style = soup.new_tag("style", attrs={"media": "print"})
     style.string = PRINT_CSS

@@ -22,7 +22,7 @@ from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import DOCUMENT_NAME, build_document
 from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
-from cpkit.report.pdf import PDF_NAME, write_pdf
+from cpkit.report.pdf import PDF_NAME, paper_ready, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
@@ -67,7 +67,7 @@ def write_site(
         pages.append((section, page))
     authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
     document, numbered = build_document(pages, config, period, meta, authored)
-    (staging / DOCUMENT_NAME).write_text(document, encoding="utf-8")
+    (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
     write_docx(document, staging / DOCX_NAME)
     try:
         write_pdf(document, staging / PDF_NAME)

@@ -51,3 +51,27 @@ def test_table_cells_use_the_same_rounding():
 
     html = table_html(pd.DataFrame({"Group": ["a"], "Average": [13.25], "Children": [40.0]}), "Test")
     assert "<td>13.3</td>" in html and "<td>40</td>" in html
+
+
+def test_text_columns_are_left_aligned_and_figures_right():
+    """An action plan's Action and Status columns are words: they carry ``cp-text`` (left-aligned by the
+    stylesheet); counts, percentages, changes, suppressed cells and dashes stay right-aligned figures."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Ref": ["1.1", "1.2"],
+            "Action": ["Hold a celebration event for care leavers", "Review pathway plans"],
+            "Children": ["<5", "12"],
+            "Share": ["45%", "[c]"],
+            "Change": ["+1.7 points", "–"],
+            "Status": ["In progress (at risk)", "Delayed"],
+        }
+    )
+    html = table_html(frame, "Test", classes={"Status": {0: "rag rag-at-risk"}})
+    assert '<th scope="col" class="cp-text">Action</th>' in html
+    assert '<td class="cp-text">Hold a celebration event for care leavers</td>' in html
+    assert '<td class="rag rag-at-risk cp-text">In progress (at risk)</td>' in html
+    for figure in ("<td>&lt;5</td>", "<td>12</td>", "<td>45%</td>", "<td>[c]</td>", "<td>+1.7 points</td>"):
+        assert figure in html
+    assert '<th scope="col">Children</th>' in html and '<th scope="col">Change</th>' in html
