@@ -33,6 +33,8 @@ HIGHER_EDUCATION = ("F1", "P1")
 AGE_GROUPS = {17: "17-18", 18: "17-18", 19: "19-21", 20: "19-21", 21: "19-21"}
 # ACCOM first letters whose suitability cannot be known: G abroad, H deported, R residence not known.
 SUITABILITY_UNKNOWABLE = ("G", "H", "R")
+IN_TOUCH = "YES"  # IN_TOUCH code of a young person the council is in touch with
+STAYING_PUT_ACCOM = "Z"  # ACCOM first letter: with former foster carers (staying put)
 
 
 def care_leavers(data: Data903, year: int) -> pd.DataFrame:
@@ -82,7 +84,7 @@ def staying_put(data: Data903, year: int, ages: tuple[int, ...] = (18,)) -> dict
     birthday = ends["DOB"] + pd.DateOffset(years=18)
     ceased_at_18 = set(ends.loc[ends["DEC"].eq(birthday), "CHILD"])
     den_rows = cl[cl["CHILD"].isin(ceased_at_18)]
-    num = int(den_rows["ACCOM"].str.startswith("Z").fillna(False).sum())
+    num = int(den_rows["ACCOM"].str.startswith(STAYING_PUT_ACCOM).fillna(False).sum())
     return {"numerator": num, "denominator": len(den_rows), "pct": pct(num, len(den_rows))}
 
 
@@ -105,7 +107,7 @@ def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
             num = int(mask.fillna(False).sum())
             out[key] = {"numerator": num, "denominator": den, "pct": pct(num, den)}
 
-        put(f"leavers_in_touch_{suffix}_pct", rows["IN_TOUCH"].eq("YES"))
+        put(f"leavers_in_touch_{suffix}_pct", rows["IN_TOUCH"].eq(IN_TOUCH))
         knowable = ~rows["ACCOM"].str[:1].isin(SUITABILITY_UNKNOWABLE).fillna(False)
         # Only the DfE's suitable codes: S1/X1 (no fixed abode, custody) are never suitable.
         put(

@@ -11,9 +11,18 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from cpkit.care import care_leavers, leavers_breakdown
-from cpkit.care.leavers import NEET
+from cpkit.care.leavers import (
+    EET,
+    EXCLUDED_IN_TOUCH,
+    HIGHER_EDUCATION,
+    IN_TOUCH,
+    NEET,
+    STAYING_PUT_ACCOM,
+    SUITABILITY_UNKNOWABLE,
+)
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
+from cpkit.measures import code_span, measure, registry
 from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
@@ -120,6 +129,29 @@ def outcomes_table(
         )
     )
     return measure_table(rows, when(period), config, benchmarks)
+
+
+def outcomes_note() -> str:
+    """What the outcomes table counts, written from the codes ``cpkit.care.leavers`` counts by and the
+    registry's LAIT codes of the measures in the table (a note typed beside them would drift)."""
+    ids = {m.id for m in registry() if m.id.startswith("leavers_")}
+    lait = sorted({measure(i).lait for i in ids if measure(i).lait}, key=lambda c: (len(c), c))
+    return (
+        f"DfE measures (LAIT {', '.join(lait)}), by the OC3 return: in touch is IN_TOUCH {IN_TOUCH}; suitable "
+        "accommodation is ACCOM recorded as suitable (ending in 1), of those whose suitability can be known "
+        f"(ACCOM beginning {', '.join(SUITABILITY_UNKNOWABLE)}, abroad, deported or residence not known, left "
+        f"out); EET is ACTIV {code_span(sorted(EET))}; NEET is ACTIV {code_span(list(NEET))}; higher "
+        f"education is ACTIV {code_span(HIGHER_EDUCATION)}; staying put is of those who left a foster "
+        f"placement on their 18th birthday, living with their former foster carers (ACCOM "
+        f"{STAYING_PUT_ACCOM}). Young people who died or returned home (IN_TOUCH "
+        f"{', '.join(EXCLUDED_IN_TOUCH)}) are not counted; those who refuse contact or no longer need "
+        "services stay in and count as not in touch."
+    )
+
+
+def activity_note() -> str:
+    """The NEET reasons' codes, from ``cpkit.care.leavers.NEET``."""
+    return f"NEET reasons as recorded in the OC3 return (ACTIV {', '.join(NEET)})."
 
 
 def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFrame:

@@ -141,3 +141,33 @@ def test_exits_note_names_the_codes_each_reason_is_counted_by():
     assert "aged 18 or over, stayed with carers or moved to adult care E17, E15, E7;" in note
     assert "special guardianship order E43-E48;" in note
     assert note.endswith("other E8 and any blank or unrecognised code.")
+
+
+def test_care_leavers_note_states_the_bases_the_figures_use():
+    # Four 19-21 year olds in the 2025 OC3 return: two in suitable accommodation (B1, U1), one in
+    # unsuitable (B2), one abroad (G1, whose suitability cannot be known). Suitable: 2 of the 3 whose
+    # suitability can be known (67%), not of 4; the note says G is left out (the typed note said only
+    # "accommodation recorded as suitable", silent on the base).
+    import pandas as pd
+
+    from cpkit.care.leavers import leaver_outcomes
+    from cpkit.sections.care_leavers import outcomes_note
+
+    oc3 = pd.DataFrame(
+        {
+            "CHILD": ["c1", "c2", "c3", "c4"],
+            "DOB": ["01/06/2005"] * 4,
+            "IN_TOUCH": ["YES"] * 4,
+            "ACTIV": ["F2", "F5", "G5", "F1"],
+            "ACCOM": ["B1", "U1", "B2", "G1"],
+            "return_year": [2025] * 4,
+        }
+    )
+    rows = [(c, "01/01/2020", "01/06/2023", "S", "C2", "N1", "U4", "E17") for c in ("c1", "c2", "c3", "c4")]
+    header = [(c, "M", "01/06/2005", "WBRI") for c in ("c1", "c2", "c3", "c4")]
+    figs = leaver_outcomes(build(rows, header, oc3=oc3), 2025)
+    assert figs["leavers_suitable_accom_19_21_pct"]["numerator"] == 2
+    assert figs["leavers_suitable_accom_19_21_pct"]["denominator"] == 3
+    note = outcomes_note()
+    assert "of those whose suitability can be known (ACCOM beginning G, H, R" in note
+    assert "NEET is ACTIV G4-G6" in note and "IN_TOUCH DIED, RHOM" in note
