@@ -47,6 +47,11 @@ RULE_ACTIONS: dict[str, str] = {
     "blank_rows": "None needed; the blank rows were skipped.",
     "unparseable_date": CASE_TEAM
     + "correct the dates to dd/mm/yyyy in the case management system and re-extract.",
+    "date_column_mixed": CASE_TEAM
+    + "export the column's dates in one layout (dd/mm/yyyy or yyyy-mm-dd): some are day first, some month first.",
+    "date_column_ambiguous": CASE_TEAM
+    + "export the return's dates as dd/mm/yyyy or yyyy-mm-dd: this column cannot tell day from month.",
+    "date_layout": "None needed; check the dates read as the message says (month first, or two-digit years).",
     "missing_key_date": CASE_TEAM
     + "record the missing dates: until then those rows are left out of every figure.",
     "extra_fields": "Check the files for stray commas (often in free text) and re-export them.",

@@ -66,8 +66,12 @@ KEY_DATES: dict[str, str] = {
     "sw_episodes": "SW_DECOM",
 }
 
-# Dates whose misreading changes headline counts: unparseable is an error. Other dates: a warning.
-CRITICAL_DATES: frozenset[str] = frozenset({"DOB", "DECOM", "DEC"} | set(KEY_DATES.values()))
+# Dates whose misreading changes headline counts (DUC: the UASC count; DATE_MATCH: adoption timing A2)
+# and the key dates: unparseable is an error (in the report year's return it stops the report,
+# ``cpkit.report.date_blocks``). Other dates: a warning.
+CRITICAL_DATES: frozenset[str] = frozenset(
+    {"DOB", "DECOM", "DEC", "DUC", "DATE_MATCH"} | set(KEY_DATES.values())
+)
 
 # Format rules: column -> (rule id, regular expression, severity). Blank cells are not tested.
 FORMATS: dict[str, tuple[str, str, str]] = {

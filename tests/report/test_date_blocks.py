@@ -89,3 +89,17 @@ def test_a_refused_date_column_in_the_report_year_blocks(tmp_path):
     message = blocked(council(tmp_path, episodes={2025: rows}, header={2025: header}))
     line = next(x for x in message.splitlines() if "column DOB" in x)
     assert "header.csv (row 2, column DOB)" in line and "01/02/2010" in line and "04/20/2024" in line
+
+
+def test_an_unreadable_date_uasc_status_ceased_blocks(tmp_path):
+    # 1001 is in care and was an unaccompanied asylum-seeking child until "31/02/2025" (no such day).
+    # Read as blank, 1001 is still UASC at 31 March; a real DUC on 1 April 2024 or 31 March 2025 is on
+    # or before that day, so the UASC count would change. (Before: a warning, and the report published.)
+    folder = council(tmp_path)
+    (folder / "ssda903" / "2025" / "uasc.csv").write_text(
+        "CHILD,SEX,DOB,DUC\n1001,M,01/01/2010,31/02/2025\n", encoding="utf-8"
+    )
+    message = blocked(folder)
+    line = next(x for x in message.splitlines() if "column DUC" in x)
+    assert "uasc.csv row 2, column DUC: not a date" in line
+    assert "Unaccompanied asylum-seeking children looked after at the end of the period" in line
