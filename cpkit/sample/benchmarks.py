@@ -493,6 +493,7 @@ def write_neighbour_model(path: Path, everyone: list[Council], rng: np.random.Ge
 # the DfE rules the kit follows, e.g. the OC2 cohort from 1 April rather than 31 March a year earlier).
 SHORT_BREAKS = ("V3", "V4")
 ADOPTION_PLACES = ("A3", "A4", "A5", "A6")
+FFA_PLACES = ("U2", "U5")  # fostering for adoption: a move into one is a placement change for LAIT 393
 EET_GROUPS = {
     "F1": "Higher education i.e. studies beyond A level",
     "P1": "Higher education i.e. studies beyond A level",
@@ -539,7 +540,9 @@ def _period_start(episodes: list, i: int) -> date:
 
 def _carer_since(episodes: list, i: int) -> date:
     """When the child started living with the carer of episode ``i`` (the simulated carer id), the
-    adoptive placement counted together with the placement before it."""
+    adoptive placement counted together with the placement before it; a move into fostering for adoption
+    (U2, U5) starts the clock again even with the same carer, as the DfE counts it (CLA release data
+    guidance, placement stability footnote 2)."""
     if episodes[i].placement.place in ADOPTION_PLACES:
         while (
             i > 0
@@ -551,6 +554,11 @@ def _carer_since(episodes: list, i: int) -> date:
             i -= 1
     carer = episodes[i].placement.carer
     while i > 0 and episodes[i - 1].dec == episodes[i].decom and episodes[i - 1].placement.carer == carer:
+        into_ffa = episodes[i].placement.place in FFA_PLACES and episodes[i - 1].placement.place != (
+            episodes[i].placement.place
+        )
+        if into_ffa:
+            break
         i -= 1
     return episodes[i].decom
 

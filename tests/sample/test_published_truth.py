@@ -195,3 +195,27 @@ def test_shipped_sample_shows_small_differences_not_a_copy():
     both = [m for m in own.index if m in pub.index and pd.notna(pub.at[m, "numerator"])]
     same = [m for m in both if own.at[m, "numerator"] == pub.at[m, "numerator"]]
     assert 0 < len(both) - len(same) <= len(both) // 3
+
+
+def test_long_term_stability_truth_counts_a_move_into_fostering_for_adoption_as_a_change():
+    # h: carer 11 from 01/01/2020 (U4), the same carer approved as adopters (U5, RNE T) on 01/06/2024.
+    # The DfE counts the move into U5 as a placement change (data guidance, placement stability footnote
+    # 2): the clock starts 01/06/2024, after 31/03/2023, so h is in the cohort but not stable. i: the same
+    # move on 01/02/2023, before the cut-off: stable.
+    d = date
+    kids = [
+        _child(
+            "108",
+            d(2015, 1, 1),
+            [_ep(d(2020, 1, 1), "S", "U4", 11, d(2024, 6, 1), "X1"), _ep(d(2024, 6, 1), "T", "U5", 11)],
+        ),
+        _child(
+            "109",
+            d(2015, 1, 1),
+            [_ep(d(2020, 1, 1), "S", "U4", 12, d(2023, 2, 1), "X1"), _ep(d(2023, 2, 1), "T", "U5", 12)],
+        ),
+    ]
+    truth = ground_truth(kids, 2025, seed=1)
+    long_term = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+    assert truth[("stability", long_term, "Total children")] == 2
+    assert truth[("stability", long_term, "Living with the same carer for at least 2 years")] == 1
