@@ -66,8 +66,12 @@ def clean_code(values: pd.Series, column: str | None = None) -> pd.Series:
 # Day-first or month-first: the DfE return is day-first by specification (dd/mm/yyyy), so a column
 # whose every d/m/y value fits day-first is read day-first. A value that fits only month-first
 # (08/13/2024: no 13th month) proves the column is a US export, and the whole column is read
-# month-first. The column is refused (``date_column_mixed``) when it holds values that fit only
-# day-first and others that fit only month-first: no one rule reads it. And a column whose values fit
+# month-first. When a column holds values that fit only day-first and others that fit only
+# month-first, no one rule reads it all: if the rows of one order are at most ``STRAY_SHARE`` of
+# the rows that prove an order (a clerk typing 12/25/2024 once in a column of 13/06/2024s), the
+# column is read in the other order and those rows are unreadable dates, each named; otherwise the
+# column is refused (``date_column_mixed``: two exports in one file). A column refused outright would
+# lose every date of an earlier year's return over one typing slip. And a column whose values fit
 # both orders is refused (``date_column_ambiguous``) when another date column of the same return (the
 # same file, workbook or folder of the same year) is proven month-first: that system writes US dates,
 # and reading this column day-first would swap day and month wherever both are 12 or under.
@@ -78,6 +82,9 @@ def clean_code(values: pd.Series, column: str | None = None) -> pd.Series:
 # the checks find it, rather than becoming 1930. A four-digit year must be 1900 to 2099.
 
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+# The largest share of a column's order-proving rows that may prove the other order and be read as
+# slips (unreadable dates) rather than refuse the column.
+STRAY_SHARE = 0.05
 CENTURY_PIVOT = 70
 YEAR_MIN, YEAR_MAX = 1900, 2099
 # Excel serial day numbers accepted as dates: 10000 is 18 May 1927, 80000 is 10 January 2119. A
@@ -296,6 +303,12 @@ def decide_layout(
     day_only, month_only = survey.day_only, survey.month_only
     if day_only.any() and month_only.any():
         d, m = _example(survey, values, day_only), _example(survey, values, month_only)
+        rows = np.bincount(survey.codes[survey.codes >= 0], minlength=len(survey.values))
+        day_rows, month_rows = int(rows[day_only].sum()), int(rows[month_only].sum())
+        if min(day_rows, month_rows) <= STRAY_SHARE * (day_rows + month_rows):
+            if day_rows > month_rows:
+                return DateLayout(DAY_FIRST, example=d)
+            return DateLayout(MONTH_FIRST, example=m)
         return DateLayout(
             None,
             "date_column_mixed",

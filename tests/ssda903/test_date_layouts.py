@@ -225,3 +225,17 @@ def test_workbook_with_date_cells_serial_numbers_and_text(tmp_path):
     data = load_903(tmp_path)
     assert _figures(data) == (1, 2, 2)
     assert sorted(data.header["DOB"].tolist()) == [T("2008-12-25"), T("2010-09-17"), T("2012-06-01")]
+
+
+def test_one_slip_in_a_long_day_first_column_is_an_unreadable_date_not_a_refused_column():
+    # 25 rows that only fit day-first (13/06/2024 ... 31/12/2024 with day > 12) and one clerk's 12/25/2024:
+    # 1 in 26 rows (under 5%) is a slip, so the column is read day-first and that one row is unreadable.
+    # Refusing the column would lose every date of the return (an earlier year's trends with it).
+    days = [f"{d}/{m:02d}/2024" for m in (6, 7, 8, 9, 10) for d in (13, 14, 15, 16, 17)]
+    values = pd.Series([*days, "12/25/2024", "03/04/2024"], dtype="str")
+    survey = survey_dates(values)
+    layout = decide_layout(survey, values)
+    assert layout.order == DAY_FIRST and not layout.refused
+    dates, bad = survey.read(layout.order, values.index)
+    assert bad.tolist() == [False] * 25 + [True, False]
+    assert dates.iloc[-1] == T("2024-04-03")  # the ambiguous value follows the column: 3 April
