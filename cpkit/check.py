@@ -52,6 +52,10 @@ def where(file: object, row: object, column: object) -> str:
     return ", ".join(parts)
 
 
+def _label(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
+
+
 def _blank(value: object) -> bool:
     return value is None or value is pd.NA or str(value).strip() in ("", "nan", "NaN", "<NA>", "None")
 
@@ -195,16 +199,12 @@ def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: obje
         for p in shown.itertuples(index=False):
             say(f"  {p.severity:7} {where(p.file, p.row, p.column)}: {p.message}")
     if f.sources is not None and len(f.sources) > 1:
-        say("\nWhich return each year's figures come from (problems above: the next return disagrees):")
+        say("\nWhich return each year's figures come from (the problems above list each disagreement):")
         for s in f.sources.itertuples(index=False):
-            label = f"{s.year - 1}-{s.year % 100:02d}"
-            own = f"the {label} return" if pd.notna(s.return_year) else "no return supplied"
-            nxt = (
-                f"; the {s.next_return - 1}-{s.next_return % 100:02d} return tells {s.disagreements} episode(s) differently"
-                if pd.notna(s.next_return) and s.disagreements
-                else ""
-            )
-            say(f"  {label}: {own}{nxt}")
+            own = f"the {_label(s.year)} return" if pd.notna(s.return_year) else "no return supplied"
+            by = ", ".join(f"the {_label(int(y))} return" for y in s.later_returns.split(", ") if y)
+            told = f"; {by} told {s.disagreements} of its episodes differently" if by else ""
+            say(f"  {_label(s.year)}: {own}{told}")
     if len(f.set_aside):
         say(f"\n{len(f.set_aside)} input row(s) set aside while reading, by reason:")
         counts = f.set_aside.groupby(["table", "reason"]).size().rename("rows").reset_index()

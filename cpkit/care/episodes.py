@@ -84,9 +84,17 @@ def _build_care_episodes(episodes: pd.DataFrame, include_short_breaks: bool) -> 
     eps = episodes[episodes["DECOM"].notna()]
     if not include_short_breaks:
         eps = eps[~eps["LS"].isin(SHORT_BREAK_LS)]
-    order = ["CHILD", "DECOM", "return_year", "source_row"]
-    eps = eps.sort_values(order, na_position="first", kind="stable")
-    eps = eps.drop_duplicates(["CHILD", "DECOM"], keep="last").reset_index(drop=True)
+    # One episode per child and start day: the latest return's, and within a return the one still
+    # running at the end of that day (an episode that began and ended that day, before a placement
+    # or legal status change the same day, lasted no time), whatever the rows' order in the file.
+    order = ["CHILD", "DECOM", "return_year", "_runs_to", "source_row"]
+    runs_to = (
+        eps["DEC"]
+        .fillna(pd.Timestamp.max)
+        .where(eps["DEC"].isna() | (eps["DEC"] >= eps["DECOM"]), eps["DECOM"])
+    )
+    eps = eps.assign(_runs_to=runs_to).sort_values(order, na_position="first", kind="stable")
+    eps = eps.drop_duplicates(["CHILD", "DECOM"], keep="last").drop(columns="_runs_to").reset_index(drop=True)
     dec = eps["DEC"].where(eps["DEC"].isna() | (eps["DEC"] >= eps["DECOM"]), eps["DECOM"])
     eps["DEC"] = dec
 

@@ -453,11 +453,11 @@ def _year_label(year: int) -> str:
 
 
 def sources_table(data: Data903, config: Config) -> pd.DataFrame:
-    """One row per collection year of the returns supplied: the return its figures come from and how
-    many of its episodes the next return tells differently (``cpkit.ssda903.stack.year_sources``;
+    """One row per collection year of the returns supplied: the return its figures come from, how
+    many of its episodes later returns tell differently and which (``cpkit.ssda903.stack.year_sources``;
     counts through the small-number rule). Empty for a single return."""
     found = year_sources(data.episodes, data.issues, data.sources)
-    cols = ["Year", "Figures from", "Next return", "Episodes the next return tells differently"]
+    cols = ["Year", "Figures from", "Episodes later returns tell differently", "Told differently by"]
     if len(found) < 2:
         return pd.DataFrame(columns=cols)
     counts = [int(n) for n in found["disagreements"]]
@@ -469,8 +469,11 @@ def sources_table(data: Data903, config: Config) -> pd.DataFrame:
                 f"the {_year_label(int(y))} return" if pd.notna(y) else "no return supplied"
                 for y in found["return_year"]
             ],
-            cols[2]: [_year_label(int(y)) if pd.notna(y) else "none (latest)" for y in found["next_return"]],
-            cols[3]: [ledger.text(i) if pd.notna(n) else "" for i, n in enumerate(found["next_return"])],
+            cols[2]: [ledger.text(i) for i in range(len(counts))],
+            cols[3]: [
+                ", ".join(f"the {_year_label(int(y))} return" for y in str(by).split(", ")) if by else ""
+                for by in found["later_returns"]
+            ],
         },
         columns=cols,
     )

@@ -458,46 +458,59 @@ STACK_RULES = (
 def year_sources(
     episodes: pd.DataFrame, issues: pd.DataFrame, sources: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Which return each collection year's figures come from, and where the next return disagrees.
+    """Which return each collection year's figures come from, and where later returns disagree.
 
     ``sources``: ``Data903.sources`` (the files read, with the year each was read as). One row per
-    collection year from the first return in the stack to the last: ``year``,
-    ``return_year`` (the return the year's figures come from: its own, or missing where the data
-    hold no return for it), ``next_return`` (the next return in the stack) and ``disagreements``
-    (the stacking problems the next return's reading listed, all attributed to the year before it:
-    episodes it restates with other codes or another start, leaves out, or carries back into it).
+    collection year from the first return in the stack to the last: ``year``, ``return_year`` (the
+    return the year's figures come from: its own, or missing where the data hold no return for it),
+    ``disagreements`` (the stacking problems listed where a later return tells an episode of this
+    return differently: other codes or another start, left out, carried back, or a day's episodes
+    told otherwise) and ``later_returns`` (those later returns' years, "2024, 2025"; "" for none).
 
-    The stacking rules make each year's children looked after on 31 March, starts and ends those of
-    the year's own return; a later return's version of an episode still open when its year began
-    gives that episode's codes (placement, legal status, need), so the disagreements are what a reader
-    comparing this report with the earlier year's return would find changed. Counts only: no child.
+    A problem belongs to the return whose version it contradicts: the file it names where that is
+    an earlier return's, else the return before the one it names in the stack. The stacking rules
+    make each year's children looked after on 31 March, starts and ends those of the year's own
+    return; a later return's version of an episode still open when its year began gives that
+    episode's codes (placement, legal status, need). Counts only: no child.
     """
-    cols = ["year", "return_year", "next_return", "disagreements"]
+    cols = ["year", "return_year", "disagreements", "later_returns"]
     own = list(pd.to_numeric(episodes["return_year"], errors="coerce").dropna()) if len(episodes) else []
+    file_year: dict[str, int] = {}
     if sources is not None and "year" in sources.columns and len(sources):
         # returns every row of which a later return superseded (``Data903.sources``: files read)
         read = sources[(sources["table"] == "Episodes") & (pd.to_numeric(sources["rows"]) > 0)]
-        own += list(pd.to_numeric(read["year"], errors="coerce").dropna())
+        known = pd.to_numeric(read["year"], errors="coerce")
+        own += list(known.dropna())
+        file_year = {str(f): int(y) for f, y in zip(read["path"], known, strict=True) if pd.notna(y)}
     said = pd.to_numeric(issues["year"], errors="coerce")  # object when read back from the run's cache
-    stacked = said[issues["rule"].isin(STACK_RULES) & said.notna()].astype("int64")
-    years = sorted({int(y) for y in own} | {int(y) for y in stacked})
+    mine = issues["rule"].isin(STACK_RULES) & said.notna()
+    later = said[mine].astype("int64").to_numpy()
+    years = sorted({int(y) for y in own} | set(later.tolist()))
     if not years:
-        return pd.DataFrame({c: pd.Series(dtype="Int64") for c in cols})
-    counts = stacked.value_counts()
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    named = issues.loc[mine, "file"].astype("str").map(file_year).to_numpy()
+
+    def before(y: int) -> int:
+        return max([x for x in years if x < y], default=y)
+
+    told = [
+        (int(n) if pd.notna(n) and n < y else before(int(y)), int(y))
+        for n, y in zip(named, later, strict=True)
+    ]
     rows = []
     for year in range(years[0], years[-1] + 1):
-        later = [y for y in years if y > year]
-        nxt = later[0] if later else None
-        own = year in years
+        by = sorted({y for of, y in told if of == year})
         rows.append(
             {
                 "year": year,
-                "return_year": year if own else None,
-                "next_return": nxt,
-                "disagreements": int(counts.get(nxt, 0)) if (nxt is not None and own) else 0,
+                "return_year": year if year in years else None,
+                "disagreements": sum(1 for of, _ in told if of == year),
+                "later_returns": ", ".join(str(y) for y in by),
             }
         )
-    return pd.DataFrame(rows, columns=cols).astype("Int64")
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"year": "Int64", "return_year": "Int64", "disagreements": "Int64"}
+    )
 
 
 def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cpkit.care.episodes import cla_on, in_care_on
 from cpkit.care.flows import children_ceased, entries_by_category_of_need, exits_by_reason
 from cpkit.care.placements import inhouse_comparison, inhouse_share, placement_mix
 from cpkit.care.stock import (
@@ -249,3 +250,19 @@ def test_uasc_from_the_latest_return():
     # 31/03/2024: u1 (DUC after the day); not u2. 31/03/2025: neither.
     assert as_dict(uasc_on(data, "2024-03-31"), "uasc")["UASC"] == 1
     assert as_dict(uasc_on(data, DAY), "uasc")["UASC"] == 0
+
+
+def test_a_same_day_change_counts_the_episode_running_at_the_end_of_the_day_whatever_the_row_order():
+    # a and b each start care 01/02/2025 in U4 and move to U6 the same day (the U4 episode begins and
+    # ends that day, X1). a's return lists the U4 episode first, b's lists it last. Both are looked
+    # after on 31 March 2025, in U6 (reading the last row of the day left b out: 1 child, not 2).
+    data = build(
+        [
+            ("a", "01/02/2025", "01/02/2025", "S", "C2", "N1", "U4", "X1"),
+            ("a", "01/02/2025", None, "P", "C2", "N1", "U6", None),
+            ("b", "01/02/2025", None, "P", "C2", "N1", "U6", None),
+            ("b", "01/02/2025", "01/02/2025", "S", "C2", "N1", "U4", "X1"),
+        ]
+    )
+    assert cla_on(data, DAY) == 2
+    assert in_care_on(data, DAY)["PLACE"].tolist() == ["U6", "U6"]
