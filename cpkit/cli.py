@@ -16,7 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
-from cpkit import preflight
+from cpkit import __version__, preflight
 from cpkit.errors import CpkitError
 from cpkit.resources import SAMPLE_DIR as SAMPLE
 from cpkit.resources import default_out_dir, default_sample_out
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(prog="cpkit", description="Corporate Parenting analysis kit.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the kit does (debug level)")
+    parser.add_argument("--version", action="version", version=f"cpkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     rep = sub.add_parser(

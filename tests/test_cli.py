@@ -170,3 +170,10 @@ def test_sample_regenerates_identically(tmp_path):
     # optional hand-written files a sample may also carry: analyst commentary, wording, the Board's own sections
     extra_local = {"commentary", "narrative.yaml", "board"}
     assert [d for d in differences(comparison) if d not in extra_local] == []
+
+
+def test_version_names_the_installed_kit(capsys):
+    from importlib.metadata import version
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"cpkit {version('cpkit')}"
