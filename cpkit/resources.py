@@ -4,7 +4,7 @@ The section notebooks and the synthetic sample are kept at the top of the reposi
 ``data/sample/``), where analysts open them in JupyterLab and ``make`` and the tests use them. A wheel
 carries a copy of both inside the package, as ``cpkit/_resources/notebooks/`` and
 ``cpkit/_resources/data/sample/`` (``setup.py`` copies them at build time; README "Development"), laid out
-as in the repository so a notebook's default ``data_dir = "../data/sample"`` holds in either place.
+as in the repository; a notebook's blank default ``data_dir`` means the sample here, in either place.
 
 - Installed from a wheel (``cpkit/_resources/`` exists): the packaged copy; reports go to ``./reports``
   under the current folder (never into site-packages); the DfE rules' environment is only the one

@@ -89,15 +89,24 @@ def open_section(
     *,
     year: int,
     period: str,
-    data_dir: str,
+    data_dir: str = "",
     la_name: str = "",
     la_code: str = "",
     config_file: str = "",
     cache_dir: str = "",
     quarter: int = 0,
 ) -> SectionContext:
-    """Build the context from a notebook's parameters (relative paths are relative to the notebook)."""
-    data = Path(data_dir).resolve()
+    """Build the context from a notebook's parameters.
+
+    A blank ``data_dir`` (every notebook's default) is the shipped sample, wherever the kit is (a checkout
+    or an installed wheel: ``cpkit.resources``), so a notebook runs as it stands from JupyterLab, from
+    papermill in any folder (``papermill notebooks/01_children_in_care.ipynb out.ipynb`` from the
+    repository's root), or from the runner, which always passes the council's folder. A relative path is
+    relative to the folder the kernel runs in: the notebook's own in JupyterLab, the current one under
+    papermill unless ``--cwd`` says otherwise."""
+    from cpkit.resources import SAMPLE_DIR
+
+    data = Path(data_dir).resolve() if data_dir else SAMPLE_DIR
     if not data.is_dir():
         raise InputError(f"data folder not found: {data}")
     config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)

@@ -27,3 +27,20 @@ def test_blank_parameters_take_the_council_settings(tmp_path):
     (council / "cpkit.yaml").write_text(text, encoding="utf-8")
     ctx = open_section("01_children_in_care", year=2025, period="financial", data_dir=str(council))
     assert ctx.config.la_name == "Anytown Council" and ctx.config.population_0_17 == 64000
+
+
+def test_a_notebook_runs_with_papermill_from_the_repository_root(tmp_path):
+    """The README's papermill example, as a newcomer types it: from the repository's root, no --cwd, no
+    data_dir: the blank default is the shipped sample (it was "../data/sample", relative to notebooks/)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    run = subprocess.run(
+        [sys.executable, "-m", "papermill", "notebooks/06_action_plan.ipynb", str(out), "-p", "year", "2025"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "This section covers 1 April 2024 to 31 March 2025" in out.read_text(encoding="utf-8")
