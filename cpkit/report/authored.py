@@ -8,8 +8,10 @@ the order a Board report has them (``../shared/reference/report-anatomy.md``) ar
 
 Files live in ``<data>/board/<year>/`` (this year's words) or ``<data>/board/`` (words that carry over from
 year to year, such as the legal background); the year's file wins. Every file is optional: a part with no
-file is left out. A Markdown file's first ``# Heading`` is the part's title (otherwise the default below);
-its other headings sit under it.
+file, or with nothing written in it but ``<!-- comments -->``, is left out. A Markdown file's first
+``# Heading`` is the part's title (otherwise the default below); its other headings sit under it. Each
+``.md`` part may be a Word file instead (``foreword.docx``, read by ``cpkit.report.authored_word``), and a
+picture either names is embedded or refused (``cpkit.report.pictures``).
 
 ========================  =======================================================  =====================
 file                      what it holds                                            placed
@@ -47,6 +49,7 @@ import yaml
 from cpkit.errors import AuthoredError
 
 BOARD_DIR = "board"
+TEXT_SUFFIXES = (".md", ".docx")  # a written part: Markdown or a Word file
 START, END = "", "*end*"  # anchors: before every data section, after every data section
 
 
@@ -118,15 +121,63 @@ class Authored:
         return items
 
 
-def markdown_html(text: str) -> str:
-    """Markdown from an input file as HTML: raw HTML is escaped, never passed through; tables are allowed;
-    the result then passes the kit's one allow-list (``cpkit.present.sanitise.clean_commentary_html``, as
-    the analyst's commentary does): only https:, mailto: and in-report links, no images."""
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an officer's note in the file, never shown
+
+
+def markdown_html(text: str, source: Path | None = None, data_dir: Path | None = None) -> str:
+    """Markdown from an input file as HTML: raw HTML is escaped, never passed through (an HTML comment,
+    ``<!-- a note -->``, is left out: the templates explain themselves with them); tables are allowed; the
+    result then passes the kit's one allow-list (``cpkit.present.sanitise.clean_commentary_html``, as the
+    analyst's commentary does): only https:, mailto: and in-report links, no images of its own.
+
+    With ``source`` (the board file the text is from) and ``data_dir``, a picture it names
+    (``![what it shows](chair.jpg)``) is embedded as the kit draws it again (``cpkit.report.pictures``), or
+    refused with an ``AuthoredError`` naming the file, the line and why: never dropped without a word.
+    """
+    import urllib.parse
+
     import mistune
+    from mistune.util import striptags
 
     from cpkit.present.sanitise import clean_commentary_html
+    from cpkit.report.pictures import figure_html, local_picture
 
-    return clean_commentary_html(str(mistune.create_markdown(escape=True, plugins=["table"])(text)))
+    pictures: dict[str, str] = {}
+
+    class Renderer(mistune.HTMLRenderer):
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            if source is None or data_dir is None:
+                return super().image(text, url, title)
+            reference = urllib.parse.unquote(url)
+            where = f"{source}, line {_line_of(source, url)}: picture {reference}"
+            alt = " ".join(html.unescape(striptags(text)).split())
+            if not alt:
+                raise AuthoredError(
+                    f"{where}: no description; write what it shows in the square brackets, for a reader "
+                    f"who cannot see it: ![Cllr A Patel, chair of the Board]({url})"
+                )
+            try:
+                uri = local_picture(reference, source.parent, data_dir)
+            except AuthoredError as error:
+                raise AuthoredError(f"{where}: refused: {error}") from None
+            token = f"cpkitpicture{len(pictures)}x"
+            pictures[token] = figure_html(uri, alt, title)
+            return token
+
+    render = mistune.create_markdown(renderer=Renderer(escape=True), plugins=["table"])
+    out = clean_commentary_html(str(render(_COMMENT.sub("", text))))
+    for token, figure in pictures.items():
+        out = out.replace(f"<p>{token}</p>", figure).replace(token, figure)
+    return out
+
+
+def _line_of(source: Path, url: str) -> int | str:
+    """The line of ``source`` (from 1) naming the picture ``url``, for the message; "?" if not found."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return "?"
+    return next((i for i, line in enumerate(lines, start=1) if f"]({url}" in line or url in line), "?")
 
 
 def _shift_headings(fragment: str, by: int) -> str:
@@ -179,14 +230,18 @@ def _read_yaml(path: Path, allowed: set[str]) -> dict:
     return data
 
 
-def _markdown_part(spec: PartSpec, path: Path) -> Part:
-    text = _read_text(path).strip()
+def _markdown_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
+    """The part from a Markdown file; ``None`` when nothing is written in it but comments (a template
+    from ``cpkit board init`` not yet filled in is left out, not printed empty)."""
+    text = _COMMENT.sub("", _read_text(path)).strip()
+    if not text:
+        return None
     title = spec.title
-    first = re.match(r"^#\s+(.+?)\s*#*\s*$", text.splitlines()[0]) if text else None
+    first = re.match(r"^#\s+(.+?)\s*#*\s*$", text.splitlines()[0])
     if first:
         title = first.group(1)
         text = "\n".join(text.splitlines()[1:])
-    return Part(spec.key, title, spec.after, _shift_headings(markdown_html(text), 1))
+    return Part(spec.key, title, spec.after, _shift_headings(markdown_html(text, path, data_dir), 1))
 
 
 def _as_list(value: object, path: Path, key: str) -> list[str]:
@@ -261,7 +316,7 @@ def _priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str =
     return Part(spec.key, spec.title, spec.after, body)
 
 
-def _priorities_yaml(spec: PartSpec, path: Path) -> Part:
+def _priorities_yaml(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
     data = _read_yaml(path, {"title", "intro", "priorities"})
     items = data.get("priorities") or []
     if not isinstance(items, list):
@@ -288,11 +343,14 @@ def _priorities_yaml(spec: PartSpec, path: Path) -> Part:
                 },
             }
         )
-    part = _priorities_part(spec, rows, f"From {path.name}.", markdown_html(str(data.get("intro") or "")))
+    if not rows:  # nothing written yet: the tracker's priorities, if any
+        return None
+    intro = markdown_html(str(data.get("intro") or ""), path, data_dir)
+    part = _priorities_part(spec, rows, f"From {path.name}.", intro)
     return Part(part.key, str(data.get("title") or spec.title), part.after, part.body)
 
 
-def _year_ahead(spec: PartSpec, path: Path) -> Part:
+def _year_ahead(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
     data = _read_yaml(path, {"title", "intro", "rows"})
     items = data.get("rows") or []
     if not isinstance(items, list):
@@ -310,7 +368,9 @@ def _year_ahead(spec: PartSpec, path: Path) -> Part:
         else:
             cell = html.escape(str(actions))
         rows.append([html.escape(str(item["area"])), cell, html.escape(str(item["impact"]))])
-    body = markdown_html(str(data.get("intro") or ""))
+    body = markdown_html(str(data.get("intro") or ""), path, data_dir)
+    if not rows and not body.strip():
+        return None
     if rows:
         body += _table(
             "The year ahead: areas of focus, the actions to be taken and their impact",
@@ -383,28 +443,13 @@ def _load(
 ) -> Authored:
     parts = []
     for spec in PARTS:
-        path = _find(data_dir, year, spec.key + spec.suffix)
         try:
-            if spec.key == "priorities":
-                if path is not None:
-                    parts.append(_priorities_yaml(spec, path))
-                elif tracker is not None and tracker[0]:
-                    rows = priorities_from_tracker(*tracker)
-                    source = "From the action plan tracker's priority headings."
-                    if not any(r["supporters"] for r in rows):
-                        source += (
-                            " To name each priority's supporters as well, write board/priorities.yaml "
-                            "(the sample's board/priorities.example.yaml shows how)."
-                        )
-                    parts.append(_priorities_part(spec, rows, source))
-            elif path is None:
-                continue
-            elif spec.key == "year_ahead":
-                parts.append(_year_ahead(spec, path))
-            else:
-                parts.append(_markdown_part(spec, path))
+            part = _part(spec, data_dir, year, tracker)
         except AuthoredError as error:
             problems.append(str(error))
+            continue
+        if part is not None:
+            parts.append(part)
     cover: dict[str, str] = {}
     cover_path = _find(data_dir, year, "cover.yaml")
     if cover_path is not None:
@@ -413,6 +458,53 @@ def _load(
         except AuthoredError as error:
             problems.append(str(error))
     return Authored(cover, tuple(parts))
+
+
+def _part(
+    spec: PartSpec, data_dir: Path, year: int, tracker: tuple[dict[int, str], dict[int, str]] | None
+) -> Part | None:
+    """One part from its file (``None``: no file, or nothing written in it yet)."""
+    if spec.suffix == ".yaml":
+        path = _find(data_dir, year, spec.key + spec.suffix)
+        reader = _priorities_yaml if spec.key == "priorities" else _year_ahead
+        made = reader(spec, path, data_dir) if path is not None else None
+        if made is None and spec.key == "priorities" and tracker is not None and tracker[0]:
+            rows = priorities_from_tracker(*tracker)
+            source = "From the action plan tracker's priority headings."
+            if not any(r["supporters"] for r in rows):
+                source += (
+                    " To name each priority's supporters as well, write board/priorities.yaml "
+                    "(the sample's board/priorities.example.yaml shows how)."
+                )
+            made = _priorities_part(spec, rows, source)
+        return made
+    path = _find_text(data_dir, year, spec)
+    if path is None:
+        return None
+    if path.suffix.lower() == ".docx":
+        from cpkit.report.authored_word import word_part
+
+        return word_part(spec, path, data_dir)
+    return _markdown_part(spec, path, data_dir)
+
+
+def _find_text(data_dir: Path, year: int, spec: PartSpec) -> Path | None:
+    """A written part's file: ``<key>.md`` or ``<key>.docx`` (Word), this year's folder first; both in
+    one folder is an error, since the kit cannot tell which the officer meant."""
+    for folder in (data_dir / BOARD_DIR / str(year), data_dir / BOARD_DIR):
+        found = [
+            folder / f"{spec.key}{suffix}"
+            for suffix in TEXT_SUFFIXES
+            if (folder / f"{spec.key}{suffix}").is_file()
+        ]
+        if len(found) > 1:
+            raise AuthoredError(
+                f"{folder}: both {found[0].name} and {found[1].name} hold '{spec.title}'; keep one (or start "
+                f"the other's name with _ to keep it there unread)"
+            )
+        if found:
+            return found[0]
+    return None
 
 
 def tracker_people(plan) -> tuple[dict[int, str], dict[int, str]]:  # noqa: ANN001 - the tracker's frame

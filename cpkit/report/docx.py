@@ -148,7 +148,7 @@ class _Writer:
         img = element.find("img")
         src = str(img.get("src", "")) if img is not None else ""
         alt = " ".join(str(img.get("alt", "")).split()) if img is not None else ""
-        if src.startswith("data:image/png;base64,"):
+        if src.startswith(("data:image/png;base64,", "data:image/jpeg;base64,")):  # charts; officers' photos
             data = base64.b64decode(src.split(",", 1)[1])
             picture = self._picture(data)
             shape = picture.runs[-1]._r.xpath(".//wp:docPr")

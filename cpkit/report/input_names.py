@@ -100,7 +100,11 @@ def _folder_problems(
             target = known[path.name.lower()]
         else:
             stem = nearest(path.stem, stems)
-            target = next((v for k, v in known.items() if stem and Path(k).stem == stem.lower()), None)
+            same = [v for k, v in known.items() if stem and Path(k).stem == stem.lower()]
+            # the known name with this file's extension if there is one (forword.docx: foreword.docx)
+            target = next(
+                (v for v in same if Path(v).suffix == path.suffix.lower()), same[0] if same else None
+            )
         keep = f"to keep it here without the kit reading it, start its name with _ (_{path.name})"
         if target is None:
             out.append(
@@ -109,7 +113,10 @@ def _folder_problems(
                 )
             )
             continue
-        beside = any(k in present for k, v in known.items() if v == target)
+        # a file the kit reads for the same part sits beside it (foreword.md beside forword.docx)
+        beside = any(
+            k in present and (v == target or Path(k).stem == Path(target).stem) for k, v in known.items()
+        )
         if beside:
             out.append(
                 NameProblem(
@@ -136,6 +143,7 @@ def _folder_problems(
 def board_problems(data_dir: Path, year: int) -> list[NameProblem]:
     """Files in ``board/`` and ``board/<year>/`` whose names the kit does not know."""
     what = {spec.key + spec.suffix: f"the part '{spec.title}'" for spec in PARTS}
+    what.update({spec.key + ".docx": f"the part '{spec.title}'" for spec in PARTS if spec.suffix == ".md"})
     what["cover.yaml"] = "the cover's details"
     known = {name: name for name in what}
     known.update({n[: -len(".yaml")] + ".yml": n for n in what if n.endswith(".yaml")})

@@ -177,3 +177,22 @@ def test_the_data_quality_section_names_the_files_left_out(tmp_path):
     assert files_left_out_sentences([], narrative) == [
         "Every file in the Board's own folders (board/ and commentary/) was read."
     ]
+
+
+def test_word_files_are_known_names_too(tmp_path):
+    data = _folder(
+        tmp_path,
+        {
+            "board/2025/forword.docx": "x",  # stops: did you mean foreword.docx
+            "board/2025/background.docx": "x",  # read: not reported
+            "board/rsik.docx": "x",
+            "board/risk.md": "x",  # risk.md beside rsik.docx: a leftover, a warning
+        },
+    )
+    found = {p.shown: (p.stops, p.message) for p in name_problems(data, 2025, SECTIONS)}
+    assert set(found) == {"board/2025/forword.docx", "board/rsik.docx"}
+    assert (
+        found["board/2025/forword.docx"][0]
+        and "did you mean foreword.docx?" in found["board/2025/forword.docx"][1]
+    )
+    assert found["board/rsik.docx"][0] is False
