@@ -26,17 +26,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-from cpkit.errors import CpkitError
+from cpkit.errors import DataNotThere
 
 SSDA903_DIR = "ssda903"
 INYEAR_DIR = "inyear"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xml")
 FIRST_YEAR, LAST_YEAR = 1990, 2099  # four-digit years a return can be for (SSDA903 began in the 1990s)
 _EXTRACT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-class DataNotThere(CpkitError, FileNotFoundError):
-    """The data folder, a settings file, or the returns for the year asked for are not there."""
 
 
 def year(text: str) -> int:

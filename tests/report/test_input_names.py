@@ -22,7 +22,7 @@ def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
     """A council folder with the sample's settings and these files (no returns: the report stops on the
     officers' files before it reads any)."""
     data = tmp_path / "council"
-    data.mkdir()
+    (data / "ssda903").mkdir(parents=True)
     (data / "cpkit.yaml").write_text(
         (SAMPLE_DIR / "cpkit.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
