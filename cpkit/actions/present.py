@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from cpkit.actions.read import effective_due
 from cpkit.actions.statuses import STATUSES
-from cpkit.actions.summary import NOT_MAPPED, new_actions, summary
+from cpkit.actions.summary import NOT_MAPPED, UNKNOWN_THEN, new_actions, summary
 from cpkit.present.sanitise import escape_markdown
 
 # Analysis Function categorical colours (dark blue, turquoise, orange) and a neutral grey.
@@ -31,6 +31,7 @@ CHART_COLOURS = {
     "in progress": "#28A197",
     "delayed": "#F46A25",
     "awaiting start": "#BFBFBF",
+    UNKNOWN_THEN: "#E5E5E5",
     NOT_MAPPED: "#FFFFFF",
 }
 DARK_TEXT, LIGHT_TEXT = "#0B0C0C", "#FFFFFF"
@@ -71,7 +72,7 @@ def status_class(status: object, note: object = "") -> str:
     """CSS classes for a status cell (the colour beside the text, never instead of it). An action in
     progress but "at risk" (the tracker's Amber) is shaded amber, not the green of on track: a reader who
     scans the colours must not take an at-risk action for a safe one."""
-    name = status.replace(" ", "-") if isinstance(status, str) else "unknown"
+    name = status.replace(" ", "-") if isinstance(status, str) and status != UNKNOWN_THEN else "unknown"
     if name == "in-progress" and isinstance(note, str) and "at risk" in note:
         name = "at-risk"
     return f"rag rag-{name}"
@@ -123,7 +124,7 @@ def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
     from cpkit.present.charts import chart_style
 
     table = summary(plan, total=False)
-    statuses = [c for c in table.columns if c in STATUSES or c == NOT_MAPPED]
+    statuses = [c for c in table.columns if c in STATUSES or c in (UNKNOWN_THEN, NOT_MAPPED)]
     names = [
         textwrap.fill(_priority_name(r.priority, r.priority_title), NAME_WRAP) for r in table.itertuples()
     ]
@@ -231,6 +232,11 @@ def narrative(
         f"There were {_count(len(plan), 'action')} across {_count(n_priorities, 'priority', 'priorities')}; "
         f"{_join(counts)}."
     ]
+    then = int((plan["status"] == UNKNOWN_THEN).sum())
+    if then:
+        text[0] = (
+            text[0][:-1] + f"; for {_count(then, 'action')} the tracker does not record the status then."
+        )
     unknown = int(plan["status"].isna().sum())
     if unknown:
         text[0] = (
@@ -248,7 +254,7 @@ def narrative(
         text.append("\n".join(lines))
     else:
         text.append("No action is marked delayed.")
-    late = plan[plan["overdue"] & (plan["status"] != "delayed")]
+    late = plan[plan["overdue"] & ~plan["status"].isin(["delayed", UNKNOWN_THEN])]
     if len(late):
         names = [
             f"{_action_name(row)} (due {long_date(due)})"
@@ -259,6 +265,17 @@ def narrative(
             f"{len(late)} {other}{'action is' if len(late) == 1 else 'actions are'} past "
             f"{'its' if len(late) == 1 else 'their'} due date at {long_date(as_of_ts)} but not marked "
             f"delayed: {_join(names)}."
+        )
+    went_on = plan[plan["overdue"] & (plan["status"] == UNKNOWN_THEN)]
+    if len(went_on):
+        names = [
+            f"{_action_name(row)} (due {long_date(due)})"
+            for (_, row), due in zip(went_on.iterrows(), effective_due(went_on), strict=True)
+        ]
+        text.append(
+            f"{_count(len(went_on), 'action')} whose work went on after {long_date(as_of_ts)} "
+            f"{'was' if len(went_on) == 1 else 'were'} past {'its' if len(went_on) == 1 else 'their'} due "
+            f"date then: {_join(names)}."
         )
     new = plan[new_actions(plan, start, end)]
     if len(new):

@@ -11,16 +11,19 @@ from cpkit.actions.refs import out_of_sequence
 from cpkit.actions.statuses import STATUSES
 
 NOT_MAPPED = "status not recognised"
+UNKNOWN_THEN = "status then not recorded"  # a past period's status the tracker does not keep (actions.as_at)
 
 
 def summary(plan: pd.DataFrame, total: bool = True) -> pd.DataFrame:
     """Actions by priority (rows) and status (columns, in report order), with a total column.
 
-    A column for statuses that could not be read appears only when there are some, so the counts
+    A column for statuses that could not be read, and one for statuses at a past period's end that the
+    tracker does not record (``cpkit.actions.as_at``), appear only when there are some, so the counts
     always add up to the number of actions. ``total`` adds an "All priorities" row (priority <NA>).
     """
     status = plan["status"].astype("object").where(plan["status"].notna(), NOT_MAPPED)
-    columns = list(STATUSES) + ([NOT_MAPPED] if (status == NOT_MAPPED).any() else [])
+    extra = [s for s in (UNKNOWN_THEN, NOT_MAPPED) if (status == s).any()]  # only when there are some
+    columns = list(STATUSES) + extra
     keys = plan["priority"].astype("Int64")
     counts = pd.crosstab(keys, status).reindex(columns=columns, fill_value=0)
     if plan["priority"].isna().any():  # actions with no priority at all still count

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpkit.actions.as_at import Position
 from cpkit.figures.headline import SSDA903, Headline, row_standing
 from cpkit.present.figure_text import (
     fmt_published,
@@ -152,10 +153,20 @@ def standing_sentences(
     return out
 
 
-def action_position(plan: pd.DataFrame, narrative: Narrative) -> tuple[str, pd.DataFrame]:
-    """ "The action plan has 40 actions: 12 complete, ...", and the priorities with delayed actions."""
-    from cpkit.actions import summary
+def action_position(
+    plan: pd.DataFrame, narrative: Narrative, position: Position | None = None
+) -> tuple[str, pd.DataFrame]:
+    """ "The action plan has 40 actions: 12 complete, ...", and the priorities with delayed actions.
 
+    With ``position`` (``cpkit.actions.as_at.position``), the plan counted is the one it gives (as at the
+    period end where the tracker's dates allow) and, when that is not plainly the period end's plan, the
+    sentence saying what it is follows: today's plan, or one rebuilt from dated updates.
+    """
+    from cpkit.actions import summary
+    from cpkit.actions.summary import UNKNOWN_THEN
+
+    if position is not None:
+        plan = position.plan
     table = summary(plan)
     total = table[table["priority_title"] == "All priorities"].iloc[0]
     text = narrative.say(
@@ -166,6 +177,11 @@ def action_position(plan: pd.DataFrame, narrative: Narrative) -> tuple[str, pd.D
         delayed=fmt_number(total["delayed"]),
         awaiting=fmt_number(total["awaiting start"]),
     )
+    then = int(total.get(UNKNOWN_THEN, 0))
+    if then:
+        text += f" For {fmt_number(then)} {'action' if then == 1 else 'actions'}, the tracker does not record the status then."
+    if position is not None and position.sentence and (not position.as_at_end or position.left_out or then):
+        text += " " + position.sentence
     unread = int(total.get("status not recognised", 0))
     if unread:
         text += " " + narrative.say(
