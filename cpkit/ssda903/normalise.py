@@ -55,9 +55,10 @@ def clean_code(values: pd.Series, column: str | None = None) -> pd.Series:
 # beside 04/13/2024 read as nothing, and a report is published from half the dates.
 #
 # The forms read:
-# - ISO ``yyyy-mm-dd`` (also with ``/`` or ``.``), ``d-Mon-yy`` / ``d-Mon-yyyy`` (``11-Aug-24``,
-#   ``1 August 2024``), Excel serial day numbers (as text, whole numbers or with a time fraction), and
-#   real date cells of a workbook: their form says which part is the day, so each is read as it is;
+# - ISO ``yyyy-mm-dd`` (also with ``/`` or ``.``, or none: ``20240401``), ``d-Mon-yy`` and
+#   ``d-Mon-yyyy`` (``11-Aug-24``, ``1 August 2024``), Excel serial day numbers (as text, whole numbers
+#   or with a time fraction) and real date cells of a workbook: their form says which part is the day,
+#   so each is read as it is, and they may sit beside the column's d/m/y numbers;
 # - numbers separated by ``/``, ``-`` or ``.`` with the year last (``11/08/2024``, ``11/08/24``): the
 #   column's order decides which is the day (below);
 # - any of these with a time after it (``01/04/2024 13:45``, ``2024-04-01T00:00:00Z``, ``4/1/2024 1:45 PM``),
@@ -96,6 +97,7 @@ _TIME_SUFFIX = re.compile(
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)$"
 )
 _ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_ISO_BASIC = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
 _NAMED = re.compile(r"(\d{1,2})[-/. ]*([A-Za-z]{3,9})\.?[-/., ]*(\d{4}|\d{2})")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d*)?")
@@ -256,6 +258,9 @@ def survey_dates(values: pd.Series) -> DateSurvey:
                 forms.add("dmy2" if two_digit[i] else "dmy4")
             elif m := _ISO.fullmatch(text):
                 fixed[i] = _day(_year(m.group(1)), int(m.group(3)), int(m.group(4)))
+                forms.add("iso")
+            elif m := _ISO_BASIC.fullmatch(text):
+                fixed[i] = _day(_year(m.group(1)), int(m.group(2)), int(m.group(3)))
                 forms.add("iso")
             elif (m := _NAMED.fullmatch(text)) and m.group(2).lower() in _MONTHS:
                 fixed[i] = _day(_year(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))

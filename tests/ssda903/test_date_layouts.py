@@ -81,6 +81,7 @@ def test_every_form_an_export_holds_with_or_without_a_time():
             "2024-04-01T09:15:00Z",  # ISO with a time and zone
             "45387.75",  # Excel serial with a time of day: 5 April 2024 18:00
             "4/1/2024 1:45 PM",  # numbers with a 12-hour time (fits both orders; read day-first alone)
+            "20240401",  # ISO without separators (a database export)
         ]
     )
     dates, bad = parse_dates(raw)
@@ -91,6 +92,7 @@ def test_every_form_an_export_holds_with_or_without_a_time():
         T("2024-04-01"),
         T("2024-04-05"),
         T("2024-01-04"),
+        T("2024-04-01"),
     ]
     assert not bad.any()
 
