@@ -55,9 +55,7 @@ def entries_by_category_of_need(data: Data903, start: DateLike, end: DateLike) -
 def exits_by_reason(data: Data903, start: DateLike, end: DateLike) -> pd.DataFrame:
     """Children ceasing to be looked after in the period by grouped reason (REC of their last exit).
 
-    Groups (``cpkit.care.codes.REC_GROUPS``): adopted E11/E12; special guardianship E43-E48; returned home
-    E4A/E4B/E13; residence or child arrangements order E41; independent living E5/E6; 18 and over
-    E15/E17/E7; another local authority E3; custody, remand ended or moved abroad E9/E14/E16; died E2;
-    other E8 and anything unrecognised.
+    Groups: ``cpkit.care.codes.REC_GROUPS`` (the DfE's reason groups; anything unrecognised is Other), which
+    the section's note (``cpkit.sections.children_in_care.exits_note``) writes out code by code.
     """
     return count_share(children_ceased(data, start, end)["reason_group"], list(REC_GROUPS), "reason")

@@ -171,3 +171,18 @@ def test_care_leavers_note_states_the_bases_the_figures_use():
     note = outcomes_note()
     assert "of those whose suitability can be known (ACCOM beginning G, H, R" in note
     assert "NEET is ACTIV G4-G6" in note and "IN_TOUCH DIED, RHOM" in note
+
+
+def test_ceased_measures_definitions_name_the_codes_the_exits_are_grouped_by():
+    # The registry's definitions of the leaving-care shares type their REC codes; the figures count by
+    # REC_GROUPS. Each definition must name its group's codes as the exits note does.
+    from cpkit.care.codes import REC_GROUPS
+    from cpkit.measures import code_span, measure
+
+    for mid, group in (
+        ("adopted", "Adopted"),
+        ("ceased_adopted_pct", "Adopted"),
+        ("ceased_sgo_pct", "Special guardianship order"),
+        ("ceased_returned_home_pct", "Returned home to parents or relatives"),
+    ):
+        assert f"(REC {code_span(REC_GROUPS[group])})" in measure(mid).definition, mid
