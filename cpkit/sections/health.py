@@ -10,8 +10,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from cpkit.care.health import SDQ_BANDS as CARE_SDQ_BANDS
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
+from cpkit.measures import measure
 from cpkit.present.disclosure import Ledger, is_small
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
@@ -33,11 +35,17 @@ CHECKS = {
     "health_surveillance_pct": "Development assessment up to date (under 5s)",
     "sdq_received_pct": "Strengths and difficulties questionnaire (SDQ) completed (aged 5 to 16)",
 }
+_BAND_WORDS = {
+    "sdq_normal_pct": "normal",
+    "sdq_borderline_pct": "borderline",
+    "sdq_concern_pct": "a cause for concern",
+}
+_BETTER = {"low": "; lower is better", "high": "; higher is better", "neutral": ""}
+# Row labels: the score ranges are the bands the figures count by (``cpkit.care.health.SDQ_BANDS``) and the
+# better direction is the registry's, so a label cannot state another band or direction.
 SDQ = {
-    "sdq_average": "Average SDQ score (aged 5 to 16; lower is better)",
-    "sdq_normal_pct": "SDQ score normal (0 to 13)",
-    "sdq_borderline_pct": "SDQ score borderline (14 to 16)",
-    "sdq_concern_pct": "SDQ score a cause for concern (17 to 40)",
+    "sdq_average": f"Average SDQ score (aged 5 to 16{_BETTER[measure('sdq_average').polarity]})",
+    **{key: f"SDQ score {_BAND_WORDS[key]} ({low} to {high})" for key, low, high in CARE_SDQ_BANDS},
 }
 
 
