@@ -87,6 +87,25 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return data
 
 
+def _board_init(args: argparse.Namespace) -> int:
+    from cpkit.report.board_init import default_year, init_board
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CpkitError(f"{data}: data folder not found (--data is the council's folder holding cpkit.yaml)")
+    year = args.year or default_year()
+    done = init_board(data, year)
+    for path in done.written:
+        print(f"wrote {path}")
+    for path in done.kept:
+        print(f"kept  {path} (already there: not changed)")
+    print(
+        f"Fill in the parts you want (each file says what it is for; one left as it is stays out of the "
+        f"report), then check them with: cpkit check --data {data}"
+    )
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     data = _data_dir(args)
     from cpkit.check import check_data, print_findings
@@ -280,6 +299,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("--strict", action="store_true", help="exit 1 on any error-severity problem")
     chk.set_defaults(func=_check)
+
+    board = sub.add_parser(
+        "board",
+        parents=[common],
+        help="the Board's own sections (foreword, priorities...): files to fill in",
+        description="The Board's own sections of the report, written by officers in board/.",
+    )
+    board_sub = board.add_subparsers(dest="board_command", required=True, metavar="ACTION")
+    init = board_sub.add_parser(
+        "init",
+        parents=[common],
+        help="write a template for every part into <data>/board/, each saying what it is for",
+        description="Write one file per part of the Board report (cover.yaml, foreword.md, priorities.yaml, "
+        "year_ahead.yaml...) into <data>/board/ (parts that carry over) and <data>/board/<year>/ (this "
+        "year's), each opening with a note on what goes in it and how. A file left as written is left out "
+        "of the report; a file already there is never changed. Each .md part may be replaced by a Word "
+        "file of the same name (.docx).",
+    )
+    init.add_argument("--data", required=True, help="the council's data folder")
+    init.add_argument(
+        "--year",
+        type=preflight.year,
+        default=None,
+        help="the report year (the year the period ends in; default: the financial year that ended last "
+        "31 March)",
+    )
+    init.set_defaults(func=_board_init)
 
     ind = sub.add_parser(
         "indicators",

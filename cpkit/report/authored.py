@@ -490,13 +490,16 @@ def _part(
 
 def _find_text(data_dir: Path, year: int, spec: PartSpec) -> Path | None:
     """A written part's file: ``<key>.md`` or ``<key>.docx`` (Word), this year's folder first; both in
-    one folder is an error, since the kit cannot tell which the officer meant."""
+    one folder is an error, since the kit cannot tell which the officer meant, unless the ``.md`` holds
+    only comments (``cpkit board init``'s template, left beside the Word file written instead)."""
     for folder in (data_dir / BOARD_DIR / str(year), data_dir / BOARD_DIR):
         found = [
             folder / f"{spec.key}{suffix}"
             for suffix in TEXT_SUFFIXES
             if (folder / f"{spec.key}{suffix}").is_file()
         ]
+        if len(found) > 1 and not _COMMENT.sub("", _read_text(found[0])).strip():
+            found = found[1:]  # a template still holding only its notes, beside the Word file written instead
         if len(found) > 1:
             raise AuthoredError(
                 f"{folder}: both {found[0].name} and {found[1].name} hold '{spec.title}'; keep one (or start "

@@ -183,3 +183,59 @@ def test_an_officers_photo_reaches_the_word_file_with_its_alt_text(tmp_path: Pat
     doc = docx.Document(str(write_docx(f"<html><body>{part.body}</body></html>", tmp_path / "r.docx")))
     assert [s._inline.docPr.get("descr") for s in doc.inline_shapes] == ["Cllr A Patel, chair"]
     assert "Image not included" not in "\n".join(p.text for p in doc.paragraphs)
+
+
+def _uncommented(text: str, first: str) -> str:
+    """A YAML template with its example switched on: the "# " removed from ``first`` onwards."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"# {first}"))
+    return "\n".join(line[2:] for line in lines[start:]) + "\n"
+
+
+def test_board_init_writes_templates_that_show_nothing_until_filled_in(tmp_path: Path, capsys):
+    from cpkit import cli
+    from cpkit.report.input_names import name_problems
+
+    (tmp_path / "ssda903").mkdir()
+    assert cli.main(["board", "init", "--data", str(tmp_path), "--year", "2026"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    this_year = sorted(p.name for p in (tmp_path / "board" / "2026").iterdir())
+    assert this_year == [
+        "coproduction.md", "cover.yaml", "foreword.md", "risk.md", "sufficiency.md", "year_ahead.yaml"
+    ]  # fmt: skip
+    carried = sorted(p.name for p in (tmp_path / "board").iterdir() if p.is_file())
+    assert carried == ["_README.txt", "background.md", "board.md", "contact.md", "priorities.yaml"]
+    # every template is only notes: no part, no cover, no placeholder text in a committee paper
+    authored = load_authored(tmp_path, 2026)
+    assert authored.parts == () and authored.cover == {}
+    assert name_problems(tmp_path, 2026, []) == []  # and the kit knows every name it wrote
+    foreword = (tmp_path / "board" / "2026" / "foreword.md").read_text(encoding="utf-8")
+    assert "Chair's foreword" in foreword and "foreword.docx" in foreword and "Edit Alt" in foreword
+
+    # the examples in the YAML notes are valid once switched on, colons in quotes included
+    board = tmp_path / "board"
+    (board / "2026" / "cover.yaml").write_text(
+        _uncommented((board / "2026" / "cover.yaml").read_text(encoding="utf-8"), "meeting:"),
+        encoding="utf-8",
+    )
+    (board / "priorities.yaml").write_text(
+        _uncommented((board / "priorities.yaml").read_text(encoding="utf-8"), "intro:"), encoding="utf-8"
+    )
+    (board / "2026" / "year_ahead.yaml").write_text(
+        _uncommented((board / "2026" / "year_ahead.yaml").read_text(encoding="utf-8"), "intro:"),
+        encoding="utf-8",
+    )
+    authored = load_authored(tmp_path, 2026)
+    assert authored.cover["author"] == "Head of Service: Children in Care"
+    assert authored.cover["date"] == "14 July 2025"
+    assert [p.key for p in authored.parts] == ["priorities", "year_ahead"]
+    assert "Head of Service: Children in Care" in authored.parts[0].body
+
+    # a second run changes nothing already there; a Word file may replace a template left as written
+    (board / "2026" / "risk.md").write_text("Risks are low.\n", encoding="utf-8")
+    _word(board / "2026" / "foreword.docx", lambda d: d.add_paragraph("Thank you."))
+    assert cli.main(["board", "init", "--data", str(tmp_path), "--year", "2026"]) == 0
+    assert "wrote" not in capsys.readouterr().out
+    assert (board / "2026" / "risk.md").read_text(encoding="utf-8") == "Risks are low.\n"
+    parts = {p.key: p.body for p in load_authored(tmp_path, 2026).parts}
+    assert parts["foreword"] == "<p>Thank you.</p>" and parts["risk"] == "<p>Risks are low.</p>\n"
