@@ -164,9 +164,9 @@ def stack_episodes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         else:
             matched_s, matched_r = set(), set()
         if len(unresolved):
-            matched_s |= set(unresolved.loc[unresolved["side"] == "s", "index"])
+            left = _unresolved(e, unresolved, g, y, drop, note)
+            matched_s |= set(unresolved.loc[unresolved["side"] == "s", "index"]) - left
             matched_r |= set(unresolved.loc[unresolved["side"] == "r", "index"])
-            _unresolved(e, unresolved, g, prev, y, drop, note)
 
         # 2. Amended start: open at P's end and at Y's start, paired latest with latest.
         s_left = s_open[~s_open.index.isin(matched_s)]
@@ -401,46 +401,53 @@ def _pair_unique(a: pd.DataFrame, b: pd.DataFrame, cols: list[str]) -> pd.DataFr
 
 
 def _unresolved(
-    e: pd.DataFrame, rows: pd.DataFrame, g: pd.Timestamp, prev: int, y: int, drop: Callable, note: Callable
-) -> None:
+    e: pd.DataFrame, rows: pd.DataFrame, g: pd.Timestamp, y: int, drop: Callable, note: Callable
+) -> set[int]:
     """Same-day episodes two returns tell with different numbers of rows: each return keeps its own
-    years. The earlier return's rows ended before its year ended stay and the rest give way to the
-    later return; the later return's rows ended before then are set aside. Every row is listed."""
-    s_idx = pd.Index(rows.loc[rows["side"] == "s", "index"])
-    r_idx = pd.Index(rows.loc[rows["side"] == "r", "index"])
-    groups = e.loc[rows["index"], _KEY].assign(side=rows["side"].to_numpy())
-    count = groups.groupby([*_KEY, "side"]).size().unstack(fill_value=0)
-    n = e.loc[rows["index"], _KEY].merge(count.reset_index(), on=_KEY, how="left")
-    n.index = pd.Index(rows["index"])
-    day = e.loc[rows["index"], "DECOM"].dt.strftime("%d/%m/%Y")
+    years. The earlier returns' rows ended before their year ended stay and the rest give way to the
+    later return's; the later return's rows ended before then are set aside. Where the later return
+    has none of the day's episodes running on into its year, the earlier rows still open are left
+    to the rule for an episode not restated (returned). Every row is listed."""
+    side = pd.Series(rows["side"].to_numpy(), index=pd.Index(rows["index"]))
+    day = e.loc[side.index, _KEY]
+    ended = (e.loc[side.index, "DEC"].notna() & (e.loc[side.index, "DEC"] < g)).to_numpy()
+    runs_on = day[(side == "r").to_numpy() & ~ended].drop_duplicates()
+    y_runs = day.reset_index().merge(runs_on.assign(_y=True), on=_KEY, how="left").set_index("index")["_y"]
+    y_runs = y_runs.reindex(side.index).fillna(False).astype(bool).to_numpy()
+    s_rows = (side == "s").to_numpy()
+    s_gone = side.index[s_rows & ~ended & y_runs]
+    s_left = side.index[s_rows & ~ended & ~y_runs]
+    r_gone = side.index[~s_rows & ended]
+    count = day.assign(side=side.to_numpy()).groupby([*_KEY, "side"]).size().unstack(fill_value=0)
+    n = day.merge(count.reset_index(), on=_KEY, how="left").set_axis(side.index)
     text = (
-        "the "
-        + str(prev)
-        + " return has "
+        "the returns before "
+        + str(y)
+        + " have "
         + n["s"].astype("str")
         + " episodes of this child starting "
-        + day
+        + day["DECOM"].dt.strftime("%d/%m/%Y")
         + " and the "
         + str(y)
         + " return "
         + n["r"].astype("str")
-        + "; they could not be paired (by order within the day, PLACE or row order): "
+        + "; they could not be paired (by order within the day, PLACE or row order): this row was "
     )
-    ended = e["DEC"].notna() & (e["DEC"] < g)
-    s_gone = s_idx[~ended.loc[s_idx].to_numpy()]
-    r_gone = r_idx[ended.loc[r_idx].to_numpy()]
     drop(
         s_gone,
         f"the {y} return tells this child's episodes starting that day differently; its rows were kept",
     )
     drop(
         r_gone,
-        f"ended in the {prev} return's year, which tells this child's episodes starting that day differently",
+        "ended in an earlier return's year, which tells this child's episodes starting that day differently",
     )
-    keep_word = pd.Series("kept", index=rows["index"])
-    keep_word.loc[s_gone.append(r_gone)] = "set aside"
-    rule_text = text + "this row was " + keep_word + " (each return's version is used for its own year)"
-    note(pd.Index(rows["index"]), "episode_match_unresolved", "DECOM", rule_text, y)
+    done = pd.Series("kept (each return's version is used for its own year)", index=side.index)
+    done.loc[s_gone.append(r_gone)] = "set aside (each return's version is used for its own year)"
+    done.loc[s_left] = (
+        f"read as not restated by the {y} return, which has none of that day's episodes running on"
+    )
+    note(side.index, "episode_match_unresolved", "DECOM", text + done, y)
+    return set(s_left)
 
 
 # The problems the stacking rules list: each is a point where a later return tells an earlier one's

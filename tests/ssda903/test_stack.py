@@ -306,10 +306,31 @@ def test_same_day_episodes_a_later_return_tells_differently_are_listed(tmp_path)
         ("2025/episodes.csv", 2),
     ]
     assert (found["column"] == "DECOM").all() and (found["severity"] == "warning").all()
-    assert "2024 return has 2 episodes" in found["message"].iloc[0]
+    assert "the returns before 2025 have 2 episodes" in found["message"].iloc[0]
     c1 = data.episodes[data.episodes["CHILD"] == "C1"].sort_values("DEC")
     assert c1[["LS", "return_year"]].values.tolist() == [["V2", 2024], ["C2", 2025]]
     assert cla_on(data, "2024-03-31") == 2 and cla_on(data, "2025-03-31") == 2
     # cpkit check lists them with file, row and column
     problems = check_903(data, year=2025)
     assert (problems["rule"] == "episode_match_unresolved").sum() == 3
+
+
+def test_an_unresolved_day_the_later_return_ends_early_keeps_the_earlier_years_count(tmp_path):
+    # 2024 has two open U4 episodes of C1 from 01/05/2023 (CIN N1 and N2: a duplicate by mistake);
+    # 2025 has one, ended 01/06/2023 (in 2024's year). They cannot be paired (same order within the
+    # day, same PLACE, 2 rows against 1). 2025's row is set aside (2024 covers its year); 2024's rows
+    # are not restated by 2025, so they end on 01/04/2024. 31/3/2024: C1 = 1 (2024 alone: 1); 31/3/2025:
+    # 0 (2025 alone: 0). Setting all three aside would lose C1 from 2024's count.
+    write(tmp_path / "2024" / "header.csv", _header("C1"))
+    write(
+        tmp_path / "2024" / "episodes.csv",
+        csv(EPISODES, "C1,01/05/2023,S,C2,N1,U4,PR1,,,,,,", "C1,01/05/2023,S,C2,N2,U4,PR1,,,,,,"),
+    )
+    write(tmp_path / "2025" / "header.csv", _header("C1"))
+    write(
+        tmp_path / "2025" / "episodes.csv", csv(EPISODES, "C1,01/05/2023,S,C2,N1,U4,PR1,01/06/2023,E4A,,,,")
+    )
+    data = load_903(tmp_path)
+    assert cla_on(data, "2024-03-31") == 1 and cla_on(data, "2025-03-31") == 0
+    assert len(_rules(data, "episode_match_unresolved")) == 3
+    assert data.episodes["DEC"].tolist() == [pd.Timestamp("2024-04-01")] * 2
