@@ -38,6 +38,7 @@ from cpkit.present.disclosure import Ledger
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
+    NOT_SHOWN,
     PCT_SYMBOL,
     Figure,
     breakdown_table,
@@ -522,22 +523,63 @@ def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Fig
 
 
 def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
+    """The inside-boundary share and LAIT 87, this year against last, and a warning when most placement
+    postcodes are unknown.
+
+    The inside share's denominator (children whose placement is known to be inside or outside) is the
+    children in care less those not known; the children in care are published, so a year whose "not
+    known" count the rule hides (the table's, or for last year the same ledger built on last year's
+    counts) does not give that denominator: its share is "not shown" rather than "6 of 8", which would
+    give the hidden count away."""
     figs = location_figures(tables)
     warning = unknown_postcode_sentence(tables["current"], day_label(period.end))
     ledger = location_ledger(tables, narrative.config)
+    last_year = location_ledger({"current": tables["previous"]}, narrative.config)
+    base_hidden = (last_year.hidden((NOT_KNOWN, "Total")), ledger.hidden((NOT_KNOWN, "Total")))
     masked = {
         "placed_inside_pct": (False, ledger.hidden((INSIDE, "Total"))),
         "placed_outside_over20_pct": (False, ledger.hidden((OUTSIDE, FAR))),
     }
-    return [
-        compare_share(
-            narrative, words, figs["previous"][key], figs["current"][key], date_phrases(period), masked[key]
-        )
-        for key, words in (
-            ("placed_inside_pct", "The share of children in care placed inside the council's boundary"),
-            (
-                "placed_outside_over20_pct",
-                "The share placed outside the boundary and more than 20 miles from home",
-            ),
-        )
-    ] + ([warning] if warning else [])
+    out = []
+    for key, words in (
+        ("placed_inside_pct", "The share of children in care placed inside the council's boundary"),
+        (
+            "placed_outside_over20_pct",
+            "The share placed outside the boundary and more than 20 miles from home",
+        ),
+    ):
+        previous, current = figs["previous"][key], figs["current"][key]
+        if key == "placed_inside_pct" and any(base_hidden):
+            out.append(
+                _share_without_base(narrative, words, (previous, current), base_hidden, masked[key], period)
+            )
+            continue
+        out.append(compare_share(narrative, words, previous, current, date_phrases(period), masked[key]))
+    return out + ([warning] if warning else [])
+
+
+def _share_without_base(
+    narrative: Narrative,
+    words: str,
+    figs: tuple[Figure, Figure],
+    base_hidden: tuple[bool, bool],
+    masked: tuple[bool, bool],
+    period: Period,
+) -> str:
+    """ "{words}: not shown ... at 31 March 2025, compared with 40 of 50 (80%) at 31 March 2024." for a
+    share whose denominator one year may not give (see ``location_sentences``)."""
+    if all(base_hidden):
+        return narrative.say("children_in_care.not_shown", measure=words)
+    then, now = (
+        NOT_SHOWN if gone else narrative.n_of_m(int(f["numerator"]), int(f["denominator"]), hidden=hide)
+        for f, gone, hide in zip(figs, base_hidden, masked, strict=True)
+    )
+    previous, current = date_phrases(period)
+    return narrative.say(
+        "children_in_care.compare_hidden",
+        measure=words,
+        then=then,
+        now=now,
+        previous=previous,
+        current=current,
+    )

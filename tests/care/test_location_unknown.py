@@ -123,3 +123,53 @@ def test_inside_share_is_of_children_whose_placement_is_known():
     # The placements section's sentence reads the same figure as the figures table.
     summary = location_summary(d, DAY, CONFIG, lookup)
     assert location_figures({"current": summary})["current"]["placed_inside_pct"]["denominator"] == 3
+
+
+def test_inside_share_sentence_does_not_give_away_a_hidden_not_known_count():
+    # Ten children in care on both 31 March 2024 and 31 March 2025, home S1 1AA. At 31/03/2024 eight are
+    # placed inside (S2 2BB) and two outside (M1 1AA), none unknown. On 01/04/2024 two of the inside ones
+    # move to a placement with no postcode. At 31/03/2025: inside 6, outside 2, not known 2. The table
+    # hides "not known" (2, under 5); the children in care (10) are published, so "6 of 8 (75%)" would
+    # give the 2 away: this year's share is not shown, last year's (no one unknown) is.
+    from cpkit.config import Period
+    from cpkit.present.narrative import Narrative
+    from cpkit.sections.placements import location_sentences
+
+    lookup = pd.concat(
+        [
+            LOOKUP,
+            pd.DataFrame(
+                {
+                    "postcode": ["M11AA"],
+                    "easting": [385000.0],
+                    "northing": [397000.0],
+                    "district": ["E08000003"],
+                }
+            ),
+        ]
+    )
+    rows, home, place = [], [], []
+    for i in range(10):
+        c = f"k{i}"
+        where = "M1 1AA" if i >= 8 else "S2 2BB"
+        if i < 2:  # moves on 01/04/2024 to a placement with no postcode
+            rows += [
+                (c, "01/04/2023", "01/04/2024", "S", "C2", "N1", "U1", "X1"),
+                (c, "01/04/2024", None, "P", "C2", "N1", "U1", None),
+            ]
+            home += ["S1 1AA"] * 2
+            place += [where, None]
+        else:
+            rows.append((c, "01/04/2023", None, "S", "C2", "N1", "U1", None))
+            home.append("S1 1AA")
+            place.append(where)
+    d = build(rows, episode_extra={"HOME_POST": home, "PL_POST": place})
+    tables = {
+        "previous": location_summary(d, "2024-03-31", CONFIG, lookup),
+        "current": location_summary(d, "2025-03-31", CONFIG, lookup),
+    }
+    sentence = location_sentences(tables, Period.from_year(2025), Narrative(config=CONFIG))[0]
+    assert "of 8" not in sentence and "75%" not in sentence
+    assert "not shown, to protect small numbers" in sentence
+    # Last year no one was unknown: its base (10) hides nothing (2 outside: "all but fewer than 5").
+    assert "all but fewer than 5 of 10 at 31 March 2024" in sentence
