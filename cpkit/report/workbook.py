@@ -54,6 +54,10 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
 _POINTS = re.compile(r"^([+-]?(?:0|[1-9]\d*)(?:\.\d+)?) (?:percentage )?points?$")
 _WITH_COUNT = re.compile(r"^(?P<value>\S+) \((?P<n>\d+)\)$")  # "457 (10)", "67.1% (10)"
+# "92.9% (2024-25)", "94.0% (2024-25 Q4; no full-year figure)", "<5 (2025)": a figure and its period
+_WITH_PERIOD = re.compile(
+    r"^(?P<value>\S+) \((?P<period>20\d{2}(?:-\d{2})?(?: ?Q[1-4])?(?:; no full-year figure)?)\)$"
+)
 _DAY_MONTH_YEAR = re.compile(r"^\d{1,2} [A-Z][a-z]{2,8} \d{4}$")  # "31 Mar 2025", "31 March 2025"
 _MONTH_YEAR = re.compile(r"^[A-Z][a-z]{2,8} \d{4}$")  # "Apr 2024"
 _TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
@@ -188,6 +192,23 @@ def _typed(text: str, text_column: bool, symbols: set[str]) -> tuple[object, str
     return value, None
 
 
+def _split_periods(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A column whose cells name the period of their figure ("92.9% (2024-25)", "94.0% (2024-25 Q4; no
+    full-year figure)": local KPIs, ``cpkit.kpis.year_figures``) becomes two: the value, and beside it the
+    period, so the figure stays a number."""
+    for j in reversed(range(len(columns))):
+        cells = [r[j] if j < len(r) else "" for r in rows]
+        matches = [_WITH_PERIOD.match(str(c).strip()) for c in cells]
+        if not any(matches):
+            continue
+        columns = [*columns[: j + 1], f"{columns[j]}: period", *columns[j + 1 :]]
+        rows = [
+            [*r[:j], m["value"] if m else r[j], m["period"] if m else "", *r[j + 1 :]]
+            for r, m in zip(rows, matches, strict=True)
+        ]
+    return columns, rows
+
+
 def _split_counts(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """A column whose cells read "457 (10)" becomes two: the value and, beside it, the count."""
     for j in reversed(range(len(columns))):
@@ -240,6 +261,7 @@ def _points_headers(columns: list[str], rows: list[list[str]]) -> list[str]:
 def tidy(columns: list[str], rows: list[list[str]], symbols: set[str]) -> TidyTable:
     """The published table with one value per cell (see the module docstring for the rules)."""
     columns, rows, grouped = _groups(list(columns), [list(r) for r in rows])
+    columns, rows = _split_periods(columns, rows)
     columns, rows = _split_counts(columns, rows)
     columns = _points_headers(columns, rows)
     names = _unique([_inert(str(c).strip()) or f"Column {j + 1}" for j, c in enumerate(columns)])

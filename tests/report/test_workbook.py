@@ -71,6 +71,7 @@ def workbook(tmp_path: Path):
                             ["Health assessments", "90.5%", "-0.2 points", "67.1% (9)"],
                             ["Care leavers", "", "", ""],
                             ["In touch", "[c]", "", ""],
+                            ["Pathway plans (local KPI)", "94.0% (2024-25 Q4; no full-year figure)", "", ""],
                         ],
                     },
                 ],
@@ -178,18 +179,29 @@ def test_one_value_per_cell_numbers_as_numbers(workbook):
     assert ws.cell(_header_row(ws) + 2, 3).number_format == "0.0%"
     # "457 (10)": the neighbours' average and how many councils it averages, each in its own column;
     # "+1.7 points" is the number 1.7 under a heading that says percentage points; heading rows are a column
+    # a local KPI's "94.0% (2024-25 Q4; no full-year figure)" is the number and, beside it, its period
     assert _table_rows(workbook["Table 2"]) == [
         (
             "Group",
             "Indicator",
             "2024-25",
+            "2024-25: period",
             "Change (percentage points)",
             "Statistical neighbours (2024-25)",
             "Statistical neighbours (2024-25): councils averaged",
         ),
-        ("Children in care", "Children looked after", 457, 1.7, 457, 10),
-        ("Children in care", "Health assessments", 0.905, -0.2, 0.671, 9),
-        ("Care leavers", "In touch", "[c]", "[x]", "[x]", "[x]"),
+        ("Children in care", "Children looked after", 457, "[x]", 1.7, 457, 10),
+        ("Children in care", "Health assessments", 0.905, "[x]", -0.2, 0.671, 9),
+        ("Care leavers", "In touch", "[c]", "[x]", "[x]", "[x]", "[x]"),
+        (
+            "Care leavers",
+            "Pathway plans (local KPI)",
+            0.94,
+            "2024-25 Q4; no full-year figure",
+            "[x]",
+            "[x]",
+            "[x]",
+        ),
     ]
     month, children = _table_rows(workbook["Figure 1"])[1]
     assert month == datetime(2024, 4, 1) and children == 450
