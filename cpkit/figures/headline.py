@@ -277,9 +277,13 @@ def _verdict(row: pd.Series, config: Config | None) -> tuple[str, str]:
         return GOOD, f"at or better than its target of {target}"
     if row["rag"] == "Red":
         return BAD, f"red against its target of {target}"
-    standing = row_standing(row) if row["source"] == SSDA903 else ""
-    if standing in ("better", "worse"):
-        return (GOOD if standing == "better" else BAD), f"{standing} than England and statistical neighbours"
+    if row["source"] != SSDA903:
+        return "", ""
+    from cpkit.present.comparators import standing
+
+    found = standing(row)
+    if found.verdict in ("better", "worse"):
+        return (GOOD if found.verdict == "better" else BAD), f"{found.verdict} than {found.words}"
     return "", ""
 
 
@@ -306,8 +310,8 @@ def contrasts(frame: pd.DataFrame, config: Config | None = None) -> list[Contras
             if not m_verdict or not k_verdict or m_verdict == k_verdict:
                 continue
             judged = (
-                "against England and statistical neighbours"
-                if "England" in m_words
+                "against " + m_words.split(" than ", 1)[1]
+                if m_words.startswith(("better than", "worse than"))
                 else "against the target set for it in the council's settings"
             )
             name = lower_first(str(m["label"]).removesuffix(" (%)"))
@@ -387,7 +391,8 @@ def gather(ctx: Any) -> Headline:
 
 
 def row_standing(row: pd.Series | dict) -> str:
-    """ "better"/"worse" than both England and neighbours, "mixed", or "" (from the figures' judgement)."""
-    if row["polarity"] not in ("high", "low"):
-        return ""
-    return judgement.standing(row["vs_england"], row["vs_neighbours"])
+    """ "better"/"worse" than every published comparator the row has (England, neighbours, or the one of
+    them with a figure: ``cpkit.present.comparators.standing`` says which), "mixed", or ""."""
+    from cpkit.present.comparators import standing
+
+    return standing(row).verdict

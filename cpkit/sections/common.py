@@ -46,16 +46,41 @@ def when(period: Period) -> tuple[str, str]:
 
 
 def benchmark_note(benchmarks: pd.DataFrame | None, period: Period) -> str:
-    """Where the England and neighbour figures come from, and which year they are (``Figures.benchmarks``)."""
+    """Where the England and neighbour figures come from and which year they are (``Figures.benchmarks``),
+    and, when a comparator has no figures, that it is missing: a table never loses its England or
+    neighbour column without a word."""
     if benchmarks is None:
-        return ""
+        return (
+            " England and statistical-neighbour figures are not shown: no DfE published figures for "
+            f"{period.label} or an earlier year were supplied."
+        )
     label = benchmarks.attrs["label"]
-    text = (
-        f" England and statistical-neighbour figures are the DfE's published figures for the year ending "
-        f"31 March {benchmarks.attrs['year']} ({label}); the neighbour figure is the average of the "
-        f"{benchmarks.attrs['neighbours']} statistical neighbours' published values."
-    )
-    if period.kind == "calendar" or benchmarks.attrs["year"] != period.year:
+    year = benchmarks.attrs["year"]
+    neighbours = int(benchmarks.attrs.get("neighbours", 0))
+    england = benchmarks["england"].notna().any() if "england" in benchmarks else False
+    if england and neighbours:
+        text = (
+            f" England and statistical-neighbour figures are the DfE's published figures for the year ending "
+            f"31 March {year} ({label}); the neighbour figure is the average of the "
+            f"{neighbours} statistical neighbours' published values."
+        )
+    elif england:
+        text = (
+            f" England figures are the DfE's published figures for the year ending 31 March {year} ({label}); "
+            "no statistical neighbours' figures were found in the files supplied, so none is shown."
+        )
+    elif neighbours:
+        text = (
+            f" The neighbour figure is the average of the {neighbours} statistical neighbours' values published "
+            f"by the DfE for the year ending 31 March {year} ({label}); the files supplied hold no England "
+            "figures, so none is shown."
+        )
+    else:
+        return (
+            f" The DfE files supplied for {label} hold neither England nor statistical-neighbour figures, so "
+            "none is shown."
+        )
+    if period.kind == "calendar" or year != period.year:
         text += f" They are the latest published and do not cover exactly the same period as {period.label}."
     return text
 

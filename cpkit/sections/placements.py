@@ -435,10 +435,20 @@ def stability_sentences(
 
 def benchmark_sentence(benchmarks: pd.DataFrame | None, key: str, narrative: Narrative) -> list[str]:
     """ "England's figure for 2024-25 was 10%; the statistical neighbour average was 11%." (if published)."""
-    if benchmarks is None or key not in benchmarks.index or pd.isna(benchmarks.loc[key, "england"]):
+    if benchmarks is None or key not in benchmarks.index:
         return []
     row = benchmarks.loc[key]
-    if pd.isna(row["neighbour_avg"]):
+    if pd.isna(row["england"]):  # no England figure: the neighbours' alone, or nothing (never "England ,")
+        if pd.isna(row["neighbour_avg"]) or not row.get("neighbour_n"):
+            return []
+        return [
+            narrative.say(
+                "placements.neighbours_only",
+                year=benchmarks.attrs["label"],
+                neighbours=fmt_pct(row["neighbour_avg"]),
+            )
+        ]
+    if pd.isna(row["neighbour_avg"]) or not row.get("neighbour_n"):
         return [
             narrative.say(
                 "placements.england_only", year=benchmarks.attrs["label"], england=fmt_pct(row["england"])

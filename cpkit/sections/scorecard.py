@@ -13,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.figures.headline import Headline, gather, row_standing
+from cpkit.figures.headline import Headline, gather
+from cpkit.present import comparators
 from cpkit.present.disclosure import rule_note
 from cpkit.present.figure_text import (
     fmt_published,
@@ -128,7 +129,8 @@ def table_note(card: Headline, config: Config) -> str:
             "after submission or the local extract differs from it."
         )
     parts.append(rule_note(config))
-    return " ".join(parts + card.notes + [c.text for c in card.contrasts])
+    missing = comparators.missing_note(card.frame, card.bench_label)
+    return " ".join(parts + ([missing] if missing else []) + card.notes + [c.text for c in card.contrasts])
 
 
 def theme_sentences(card: Headline, narrative: Narrative) -> list[str]:
@@ -136,25 +138,35 @@ def theme_sentences(card: Headline, narrative: Narrative) -> list[str]:
     config = narrative.config
     out = []
     for theme, rows in card.frame.groupby("theme", sort=False):
-        groups: dict[str, list[str]] = {"better": [], "worse": [], "mixed": []}
+        # (verdict, comparators judged) -> names: "better than England and statistical neighbours" only
+        # where both are published for the measure, else "better than statistical neighbours".
+        groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         met = total = 0
         red: list[str] = []
         for _, row in rows.iterrows():
             if not visible(row, config):
                 continue
-            where = row_standing(row)
-            if where:
-                groups[where].append(lower_first(row["short"]))
+            where = comparators.standing(row)
+            if where.verdict:
+                groups.setdefault((where.verdict, where.against), []).append(lower_first(row["short"]))
             status = row["rag"]
             if status:
                 total += 1
                 met += status == "Green"
                 if status == "Red":
                     red.append(lower_first(row["short"]))
+        order = {"better": 0, "worse": 1, "mixed": 2}
         parts = [
-            narrative.say(f"scorecard.{key}", names=join_names(names))
-            for key, names in groups.items()
-            if names
+            narrative.say(f"scorecard.{verdict}", names=join_names(names))
+            if against == (comparators.ENGLAND, comparators.NEIGHBOURS)
+            else narrative.say(
+                f"scorecard.{verdict}_one",
+                against=comparators.against_words(against),
+                names=join_names(names),
+            )
+            for (verdict, against), names in sorted(
+                groups.items(), key=lambda kv: (order[kv[0][0]], -len(kv[0][1]))
+            )
         ]
         if total:
             parts.append(

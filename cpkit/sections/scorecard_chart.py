@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.figures.headline import SSDA903, Headline, row_standing
+from cpkit.figures.headline import SSDA903, Headline
+from cpkit.present import comparators
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.figure_text import join_names, lower_first, upper_first, visible
 
@@ -32,9 +33,18 @@ def chart_rows(card: Headline, config: Config) -> pd.DataFrame:
             "England": rows["england"].tolist(),
             "Statistical neighbours": rows["neighbour_avg"].round(1).tolist(),
             "Better direction": rows["polarity"].map({"high": "higher", "low": "lower"}).tolist(),
-            "Standing": [row_standing(r) for _, r in rows.iterrows()],
+            "Standing": [_standing(r) for _, r in rows.iterrows()],
         }
     )
+
+
+def _standing(row: pd.Series) -> str:
+    """ "better"/"worse" (than both), "mixed", or "better than England only" when no neighbour figure is
+    published for the measure (the chart needs England; the neighbours may be missing)."""
+    found = comparators.standing(row)
+    if found.both or found.verdict in ("", "mixed"):
+        return found.verdict
+    return f"{found.verdict} than {comparators.against_words(found.against)} only"
 
 
 def comparison_chart(data: pd.DataFrame, la_name: str, label: str) -> tuple[plt.Figure, str]:
@@ -98,7 +108,11 @@ def chart_alt(data: pd.DataFrame, la_name: str, label: str) -> str:
     text += f" ({join_names(groups['better'])})" if groups["better"] else ""
     text += f" and worse than both on {len(groups['worse'])}"
     text += f" ({join_names(groups['worse'])})" if groups["worse"] else ""
-    rest = n - len(groups["better"]) - len(groups["worse"])
+    one = data[data["Standing"].str.endswith(" only")]
+    for standing, rows in one.groupby("Standing", sort=True):
+        names = join_names([lower_first(m) for m in rows["Measure"]])
+        text += f"; {standing} (no neighbour figure) on {len(rows)} ({names})"
+    rest = n - len(groups["better"]) - len(groups["worse"]) - len(one)
     if not rest:
         return text + "."
     return (

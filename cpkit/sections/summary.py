@@ -13,9 +13,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cpkit.actions.as_at import Position
-from cpkit.figures.headline import SSDA903, Headline, row_standing
+from cpkit.figures.headline import SSDA903, Headline
+from cpkit.present import comparators
 from cpkit.present.figure_text import (
-    fmt_published,
     fmt_value,
     labelled,
     rank_phrase,
@@ -61,7 +61,17 @@ def moves(card: Headline, config, n: int = MOVES) -> pd.DataFrame:
     if out.empty:
         return out
     out["size"] = out["relative"].abs()
-    return out.sort_values("size", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    top = out.sort_values("size", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    top.attrs["total"] = len(out)  # how many moved: the summary says when it shows only some
+    return top
+
+
+def moves_more(top: pd.DataFrame) -> str:
+    """ " The 5 largest of the 12 changes are shown; the scorecard has every measure." or "" when all are."""
+    total = int(top.attrs.get("total", len(top)))
+    if total <= len(top):
+        return ""
+    return f" The {len(top)} largest of the {total} changes are shown; the scorecard has every measure."
 
 
 def moves_table(top: pd.DataFrame, card: Headline, config) -> pd.DataFrame:
@@ -104,10 +114,13 @@ def _sentence_label(label: str) -> str:
 
 
 def standing(card: Headline, config, n: int = STANDING) -> dict[str, pd.DataFrame]:
-    """Measures better (``best``) and worse (``worst``) than both England and statistical neighbours.
+    """Measures better (``best``) and worse (``worst``) than every published comparator they have.
 
-    From the figures' judgement (``vs_england``, ``vs_neighbours``); SSDA903 measures with a better
-    direction whose figure can be printed; ordered by their rank on the published figures where ranked.
+    From the figures' judgement through ``cpkit.present.comparators.standing``: "better" is better than
+    England and the statistical neighbours where both are published, or than the one that is (the
+    ``against`` column says which). SSDA903 measures with a better direction whose figure can be printed;
+    ordered by their rank on the published figures where ranked; the first ``n`` of each, with how many
+    there were in ``attrs["total"]`` (the summary says when it shows only some).
     """
     f = card.frame
     if f.empty:
@@ -115,23 +128,25 @@ def standing(card: Headline, config, n: int = STANDING) -> dict[str, pd.DataFram
     keep = (f["source"] == SSDA903) & f["polarity"].isin(["high", "low"])
     rows = f[keep].copy()
     rows = rows[[visible(r, config) for _, r in rows.iterrows()]]
-    rows["standing"] = [row_standing(r) for _, r in rows.iterrows()]
+    found = [comparators.standing(r) for _, r in rows.iterrows()]
+    rows["standing"] = [s.verdict for s in found]
+    rows["against"] = [s.against for s in found]
     ranked = pd.to_numeric(rows["ranked"], errors="coerce")
     rank = pd.to_numeric(rows["rank"].astype(object).where(rows["rank"].notna(), None), errors="coerce")
     rows["position"] = rank / ranked.where(ranked > 0)
-    return {
-        "best": rows[rows["standing"] == "better"].sort_values("position", kind="stable").head(n),
-        "worst": rows[rows["standing"] == "worse"]
-        .sort_values("position", ascending=False, kind="stable")
-        .head(n),
-    }
+    out = {}
+    for key, verdict, ascending in (("best", "better", True), ("worst", "worse", False)):
+        group = rows[rows["standing"] == verdict].sort_values("position", ascending=ascending, kind="stable")
+        out[key] = group.head(n).copy()
+        out[key].attrs["total"] = len(group)
+    return out
 
 
 def standing_sentences(
     found: dict[str, pd.DataFrame], card: Headline, narrative: Narrative
 ) -> dict[str, list[str]]:
     """One sentence per best and worst measure: the council's figure (labelled if the published one
-    differs), England, the neighbour average and the rank on the published figures."""
+    differs), the published comparators that have a figure, and the rank on the published figures."""
     config = narrative.config
     out: dict[str, list[str]] = {}
     for key, rows in found.items():
@@ -145,12 +160,71 @@ def standing_sentences(
                     value=labelled(r, config)
                     if card.bench_year and not card.bench_differs
                     else shown(r, config),
-                    england=fmt_published(r["england"], r["unit"]),
-                    neighbours=fmt_value(r["neighbour_avg"], r["unit"], 1),
+                    comparators=comparators.figures_clause(r),
                     rank=f"; {rank}" if rank else "",
                 )
             )
     return out
+
+
+_HEADINGS = {
+    ("better", True): "Better than both England and the statistical neighbour average:",
+    ("worse", True): "Worse than both England and the statistical neighbour average:",
+}
+
+
+def standing_text(found: dict[str, pd.DataFrame], card: Headline, narrative: Narrative) -> str:
+    """The "against England and neighbours" part of the summary, as Markdown: a list per verdict and per
+    set of comparators judged (a measure with no England figure is "better than the statistical neighbour
+    average", never "better than both"), what is missing said once, and how many more the scorecard has."""
+    lines = standing_sentences(found, card, narrative)
+    parts = []
+    for key, verdict in (("best", "better"), ("worst", "worse")):
+        rows = found.get(key)
+        if rows is None or rows.empty:
+            continue
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for against, line in zip(rows["against"], lines[key], strict=True):
+            groups.setdefault(tuple(against), []).append(line)
+        for against, items in groups.items():
+            both = against == (comparators.ENGLAND, comparators.NEIGHBOURS)
+            heading = _HEADINGS.get((verdict, both)) or (
+                f"{verdict.capitalize()} than {_one_comparator(against)}:"
+            )
+            parts.append(heading + "\n\n" + "\n".join(f"- {s}" for s in items))
+        more = int(rows.attrs.get("total", len(rows))) - len(rows)
+        if more > 0:
+            parts.append(narrative.say("executive_summary.more", n=more, where="the scorecard"))
+    note = comparators.missing_note(card.frame, card.bench_label)
+    if not parts:
+        available = _available(card)
+        if not available:
+            return "No England or statistical neighbour figures were supplied, so no measure is compared with them."
+        text = f"No headline measure is better or worse than {comparators.against_words(available)}."
+        return f"{text} {note}".strip()
+    if card.bench_year:
+        parts.append(
+            f"England, neighbour and rank figures are the DfE's published figures for the year ending 31 March "
+            f"{card.bench_year}; rank 1 is the best. {note}".strip()
+        )
+    return "\n\n".join(parts)
+
+
+def _one_comparator(against: tuple[str, ...]) -> str:
+    if against == (comparators.ENGLAND,):
+        return "England (no statistical neighbour figure is published for them)"
+    return "the statistical neighbour average (no England figure is published for them)"
+
+
+def _available(card: Headline) -> tuple[str, ...]:
+    """The comparators with a published figure for at least one of the card's measures."""
+    f = card.frame
+    found = []
+    if any(comparators.has_england(r) for _, r in f.iterrows()):
+        found.append(comparators.ENGLAND)
+    if any(comparators.has_neighbours(r) for _, r in f.iterrows()):
+        found.append(comparators.NEIGHBOURS)
+    return tuple(found)
 
 
 def action_position(
@@ -198,7 +272,8 @@ def focus(
     narrative: Narrative,
     n: int = FOCUS,
 ) -> list[str]:
-    """Areas of focus: measures worse than England and neighbours, red targets, then delayed priorities."""
+    """Areas of focus: measures worse than England and neighbours (or the one with a figure), red targets,
+    then delayed priorities; the first ``n``, and how many more there are when that is not all."""
     config = narrative.config
     items = []
     for _, r in found.get("worst", pd.DataFrame()).iterrows():
@@ -206,8 +281,9 @@ def focus(
             narrative.say(
                 "executive_summary.focus_measure",
                 label=r["label"].removesuffix(" (%)"),
+                against=comparators.standing(r).words,
                 value=shown(r, config),
-                england=fmt_published(r["england"], r["unit"]),
+                comparators=comparators.figures_clause(r),
             )
             + _why(card, r)
         )
@@ -236,7 +312,18 @@ def focus(
                 )
             )
     out = measures + actions[: n - len(measures)]
-    return out or [narrative.say("executive_summary.no_focus")]
+    worst = found.get("worst")
+    more = len(items) + len(actions) - len(out)
+    if worst is not None and "total" in worst.attrs:
+        more += int(worst.attrs["total"]) - len(worst)
+    if more > 0:
+        out.append(narrative.say("executive_summary.more", n=more, where="the scorecard and the action plan"))
+    if out:
+        return out
+    available = _available(card)
+    if not available:
+        return [narrative.say("executive_summary.no_focus_unpublished")]
+    return [narrative.say("executive_summary.no_focus", against=comparators.against_words(available))]
 
 
 def _why(card: Headline, row: pd.Series) -> str:

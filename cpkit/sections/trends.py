@@ -270,7 +270,10 @@ def intro(figures: Figures, config: Config) -> str:
         text += " Earlier years are left out because the returns supplied do not cover them."
     published = figures.meta.get("published_years", [])
     if not published:
-        text += " No DfE published figures were supplied, so England and the neighbours are not shown."
+        text += (
+            " No DfE published figures were supplied for these years, so England and the neighbours are not "
+            "shown."
+        )
     return text
 
 

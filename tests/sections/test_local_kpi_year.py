@@ -78,7 +78,8 @@ def test_scorecard_summary_and_education_give_the_same_figure_with_its_period(kp
 
     narrative = Narrative(config=Config())
     # nothing is red once the year's figures are used (the Q4 rows made PEPs and visits red)
-    assert su.focus(card, {}, None, narrative) == [narrative.say("executive_summary.no_focus")]
+    # (no England or neighbour figures for local KPIs: nothing to compare them with is said as such)
+    assert su.focus(card, {}, None, narrative) == [narrative.say("executive_summary.no_focus_unpublished")]
     top = su.moves(card, Config())
     assert "Suitable accommodation" not in set(top["label"])  # not compared, so not a move
     pep = top.set_index("label").loc["PEPs up to date"]

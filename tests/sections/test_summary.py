@@ -93,7 +93,8 @@ def test_standing_and_focus_read_the_figures_judgement_with_labelled_numbers():
     ]
     focus = su.focus(card, found, None, narrative)
     assert focus == [
-        "moves: worse than England and statistical neighbours (12%; England 10%).",
+        "moves: worse than England and statistical neighbours (12%; England 10%, statistical neighbour "
+        "average 9.0%).",
         "Visits on time: 88.0% (2024-25) against a target of 95.0% (Red).",
     ]
 
