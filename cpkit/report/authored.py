@@ -457,6 +457,12 @@ def _load(
             cover = _cover(cover_path)
         except AuthoredError as error:
             problems.append(str(error))
+    try:  # the committee cover report is written after the sections; its file is checked now
+        from cpkit.report.cover_report import read_fields
+
+        read_fields(data_dir, year)
+    except AuthoredError as error:
+        problems.append(str(error))
     return Authored(cover, tuple(parts))
 
 

@@ -145,6 +145,7 @@ def board_problems(data_dir: Path, year: int) -> list[NameProblem]:
     what = {spec.key + spec.suffix: f"the part '{spec.title}'" for spec in PARTS}
     what.update({spec.key + ".docx": f"the part '{spec.title}'" for spec in PARTS if spec.suffix == ".md"})
     what["cover.yaml"] = "the cover's details"
+    what["cover_report.yaml"] = "the committee cover report"
     known = {name: name for name in what}
     known.update({n[: -len(".yaml")] + ".yml": n for n in what if n.endswith(".yaml")})
     root = Path(data_dir) / BOARD_DIR

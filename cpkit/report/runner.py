@@ -256,6 +256,7 @@ def _build(
                 shared,
                 inputs,
                 data_dir=data_dir,
+                cache_dir=cache_dir,
             )
         report = _swap_in(staging, plan.final, work)
         kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones

@@ -9,6 +9,7 @@ A report of some sections only says so at the top of its contents page and in th
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import logging
@@ -40,6 +41,29 @@ def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, obj
     }
 
 
+def _cover_report(
+    staging: Path,
+    data_dir: Path,
+    cache_dir: Path | None,
+    authored: Authored,
+    config: Config,
+    period: Period,
+    meta: dict[str, object],
+) -> None:
+    """The committee cover report, where the council wrote ``board/cover_report.yaml``: its key issues
+    from the same headline figures as the scorecard and the executive summary."""
+    from cpkit.figures.headline import gather
+    from cpkit.report.context import SectionContext
+    from cpkit.report.cover_report import key_issues, load_cover_report, write_cover_report
+
+    report = load_cover_report(data_dir, period.year, authored.cover, period)
+    if report is None:
+        return
+    card = gather(SectionContext("cover_report", config, period, data_dir, cache_dir))
+    report = dataclasses.replace(report, key_issues=key_issues(card, config))
+    write_cover_report(staging, report, config, period, meta)
+
+
 def write_site(
     staging: Path,
     sections: list[Section],
@@ -49,11 +73,13 @@ def write_site(
     parameters: dict[str, object],
     inputs: list[dict[str, object]],
     data_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
 
-    ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``);
-    without it the document has the data sections only."""
+    ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``)
+    and the committee cover report (``cpkit.report.cover_report``, with the run's figures table from
+    ``cache_dir``); without it the document has the data sections only."""
     staging.mkdir(parents=True)
     sections = reading_order(sections)
     meta = page_meta(config, period)
@@ -73,6 +99,8 @@ def write_site(
         write_pdf(document, staging / PDF_NAME)
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
         logging.getLogger(__name__).warning("%s", error)
+    if data_dir is not None:
+        _cover_report(staging, Path(data_dir), cache_dir, authored, config, period, meta)
     build_workbook(
         staging / WORKBOOK_NAME,
         sections,
@@ -145,7 +173,28 @@ def _downloads(staging: Path) -> str:
         f'<li><a href="{DOCX_NAME}">The whole report as a Word document</a> ({size[DOCX_NAME]:,} KB): for '
         "officers to edit and paste into the council's committee template.</li>"
         f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
-        f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li></ul>"
+        f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li>{_cover_links(staging)}</ul>"
+    )
+
+
+def _cover_links(staging: Path) -> str:
+    """The committee cover report's files, or how to have one (``board/cover_report.yaml``)."""
+    from cpkit.report.cover_report import DOCX_NAME as COVER_DOCX
+    from cpkit.report.cover_report import PDF_NAME as COVER_PDF
+
+    found = [
+        f'<a href="{name}">{kind}</a> ({max(1, round((staging / name).stat().st_size / 1024)):,} KB)'
+        for name, kind in ((COVER_DOCX, "Word"), (COVER_PDF, "PDF"))
+        if (staging / name).exists()
+    ]
+    if found:
+        return (
+            f"<li>The committee cover report that puts this report before the committee: {' and '.join(found)}; "
+            "its key issues are written from the headline figures.</li>"
+        )
+    return (
+        "<li>No committee cover report: the council's data folder has no board/cover_report.yaml (the "
+        "sample's shows every field).</li>"
     )
 
 

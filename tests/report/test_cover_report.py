@@ -1,0 +1,150 @@
+"""The committee cover report: officers' fields from board/cover_report.yaml, key issues from the headline
+figures with their comparators, one rule for small numbers, and the Word and PDF files of a real run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+
+from cpkit.config import Config, Period
+from cpkit.errors import AuthoredError
+from cpkit.figures.headline import COLUMNS, Headline
+from cpkit.report.authored import authored_problems
+from cpkit.report.cover_report import DOCX_NAME, PDF_NAME, key_issue, key_issues, load_cover_report
+
+PERIOD = Period.from_year(2025)
+
+
+def _row(indicator: str, label: str, unit: str, value, num, den, prev=np.nan, pnum=np.nan, pden=np.nan, **kw):
+    row = dict.fromkeys(COLUMNS, np.nan)
+    row.update(
+        source="SSDA903",
+        indicator=indicator,
+        label=label,
+        unit=unit,
+        decimals=0,
+        value=value,
+        numerator=num,
+        denominator=den,
+        previous_value=prev,
+        previous_numerator=pnum,
+        previous_denominator=pden,
+        period_text="",
+        previous_period_text="",
+    )
+    row.update(kw)
+    return row
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(la_name="Anytown Council", la_code="E06000999", population_0_17=10000)
+
+
+def card(*rows: dict) -> Headline:
+    return Headline(pd.DataFrame(list(rows), columns=COLUMNS), PERIOD, bench_year=2025)
+
+
+def test_a_share_is_given_with_last_year_england_and_neighbours(config):
+    # 30 of 40 (75%) this year, 24 of 40 (60%) last; England 68%, neighbours 71.4%: all shown.
+    row = _row(
+        "placed_foster_pct",
+        "Children in foster placements (%)",
+        "percent",
+        75.0,
+        30,
+        40,
+        60.0,
+        24,
+        40,
+        england=68.0,
+        neighbour_avg=71.4,
+    )
+    text = key_issue(pd.Series(row), card(row), config)
+    assert text == (
+        "Children in foster placements: 75% in 2024-25, against 60% in 2023-24. England: 68%; statistical "
+        "neighbours' average: 71.4% (2024-25)."
+    )
+
+
+def test_a_missing_comparator_is_named_never_left_as_a_hole(config):
+    row = _row(
+        "placed_foster_pct", "Children in foster placements (%)", "percent", 75.0, 30, 40, neighbour_avg=71.4
+    )
+    text = key_issue(pd.Series(row), card(row), config)
+    assert "England ," not in text and "England: " not in text
+    assert text.endswith("Statistical neighbours' average: 71.4% (2024-25); no England figure is published.")
+    assert "(no figure for 2023-24)" in text
+    bare = _row("cla_rate_10k", "Rate per 10,000 children", "rate", 68.0, 439, 64000)
+    assert key_issue(pd.Series(bare), card(bare), config).endswith(
+        "The DfE publishes no England or statistical neighbour figure for it to compare with."
+    )
+
+
+def test_counts_compare_with_last_year_only_and_small_figures_are_not_published(config):
+    count = _row(
+        "cla_started",
+        "Children who started to be looked after",
+        "number",
+        12,
+        12,
+        np.nan,
+        3,
+        3,
+        np.nan,
+        england=40000.0,
+    )
+    text = key_issue(pd.Series(count), card(count), config)
+    # Last year's 3 is a small count: not printed, and no figure it could be worked out from either.
+    assert text == (
+        "Children who started to be looked after: 12 in 2024-25 (the 2023-24 figure is too small to publish)."
+    )
+    # 3 of 4 in a share: the complement (1) is small, so the share is hidden and no paragraph is written.
+    small = _row(
+        "placed_foster_pct", "Children in foster placements (%)", "percent", 75.0, 3, 4, england=68.0
+    )
+    assert key_issue(pd.Series(small), card(small), config) is None
+    assert key_issues(card(count, small), config) == [text]
+
+
+def test_fields_default_to_the_annual_report_cover_and_a_misspelt_key_is_refused(tmp_path):
+    board = tmp_path / "board" / "2025"
+    board.mkdir(parents=True)
+    (board / "cover_report.yaml").write_text("director: Director of Children's Services\n", encoding="utf-8")
+    cover = {"meeting": "Cabinet", "date": "14 July 2025", "author": "A Officer", "contact": "a@example.org"}
+    report = load_cover_report(tmp_path, 2025, cover, PERIOD)
+    assert report.text("committee") == "Cabinet" and report.text("authors") == "A Officer"
+    assert report.text("title") == "Corporate Parenting annual report 2024-25"
+    assert report.text("appendices") == ["Appendix 1: Corporate Parenting annual report 2024-25"]
+    (board / "cover_report.yaml").write_text("recomendations:\n  - Note the report\n", encoding="utf-8")
+    with pytest.raises(
+        AuthoredError,
+        match=r"cover_report.yaml: unknown key 'recomendations' \(did you mean "
+        r"'recommendations'\?\)",
+    ):
+        load_cover_report(tmp_path, 2025, cover, PERIOD)
+    # cpkit check and the report's first step see the same mistake
+    assert any("recomendations" in p for p in authored_problems(tmp_path, 2025))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("sample_report")
+def test_the_sample_report_has_its_cover_report_in_word_and_pdf(sample_report):
+    doc = Document(str(sample_report / DOCX_NAME))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:3] == ["Report summary", "Recommendations", "List of appendices"]
+    numbered = [h for h in headings if h[:1].isdigit()]
+    assert numbered[:2] == ["1. Background", "2. Key issues"] and numbered[-1] == "13. Risks and mitigation"
+    body = [p.text for p in doc.paragraphs]
+    issues = body[
+        body.index("2. Key issues") + 1 : body.index("3. Options considered and recommended proposal")
+    ]
+    assert issues[0] == "The Board's annual report sets out the year in full. The headline figures are these."
+    assert any(p.startswith("Children looked after at the end of the period: ") for p in issues), issues
+    assert all("England ," not in p and "()" not in p for p in issues)
+    details = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+    assert details["Committee"] == "Improving Lives Select Commission"
+    assert details["Date of meeting"] == "14 July 2025"  # from cover.yaml
+    assert (sample_report / PDF_NAME).stat().st_size > 10_000
