@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpkit.config import Config, Period
+from cpkit.config import IN_YEAR_KINDS, Config, Period
 from cpkit.errors import CpkitError, DataProblem
 
 
@@ -76,7 +76,8 @@ def check_data(
     from cpkit.care.episodes import continuity_issues
     from cpkit.care.health import oc2_mismatches
     from cpkit.config_checks import check_codes
-    from cpkit.report.prepare import blockers, missing_return, ssda903_dir
+    from cpkit.report.date_blocks import date_blockers
+    from cpkit.report.prepare import UNREAD_COLUMNS, blockers, missing_return, ssda903_dir
     from cpkit.ssda903 import Council, check_903, load_903
     from cpkit.ssda903.stack import year_sources
     from cpkit.ssda903.validator import add_dfe_findings
@@ -94,6 +95,7 @@ def check_data(
     # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
     data = add_dfe_findings(data, [year], la_code=config.la_code)
     problems = check_903(data, year=year)
+    dates = [] if when.kind in IN_YEAR_KINDS else date_blockers(data, when, config, UNREAD_COLUMNS)
     findings = Findings(
         data_dir=data_dir,
         year=year,
@@ -101,8 +103,8 @@ def check_data(
         set_aside=data.set_aside,
         continuity=continuity_issues(data),
         oc2=oc2_mismatches(data, year) if data.has("oc2") else pd.DataFrame(columns=["CHILD", "reason"]),
-        blockers=blockers(data, data.issues, when, config=config),
-        strict_blockers=blockers(data, problems, when, strict=True, config=config),
+        blockers=blockers(data, data.issues, when, config=config, date_reasons=dates),
+        strict_blockers=blockers(data, problems, when, strict=True, config=config, date_reasons=dates),
         notes=notes,
         sources=year_sources(data.episodes, data.issues, data.sources),
     )

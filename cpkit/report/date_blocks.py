@@ -6,7 +6,9 @@ report year's return (``return_year`` equal to the report year; earlier returns 
 - **a date column that was refused** (``date_column_mixed``, ``date_column_ambiguous``: the reader could
   not tell day from month) in a file of the report year, for a column a figure reads;
 - **a date that could not be read** (``unparseable_date``) in a column a figure reads;
-- **a date after the return's end** (31 March of the report year: a DECOM in 2030 in the 2025 return);
+- **a date after the return's end** (31 March of the report year: a DECOM in 2030 in the 2025 return),
+  in any date column but DUC, which records ahead the day a UASC child's status will cease (the 18th
+  birthday, as the DfE's own test returns have it);
 - **an overlap of a child's episodes** (one starts before the previous has ended) **that changes a
   figure**: an overlap whose figures are the same either way is listed by ``cpkit check``, not blocking.
 
@@ -23,6 +25,7 @@ the message says every figure that would count it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,18 +39,48 @@ from cpkit.ssda903.tables import DATE_COLUMNS, DFE_NAMES, RETURN_YEAR, SOURCE_FI
 REFUSED_COLUMN_RULES = ("date_column_mixed", "date_column_ambiguous")
 _ROWS_SHOWN = 3
 _KIT_NAMES = {v: k for k, v in DFE_NAMES.items()}
+# Dates a return may hold after its end: DUC, the day a UASC child's status ceases (their 18th birthday).
+FUTURE_ALLOWED = frozenset({"DUC"})
 
 Variant = Callable[[Data903], Data903]
 
 
+@dataclass
+class _Problem:
+    """One blocking problem waiting for its figures: ``words(figures)`` is its message; ``required``:
+    it blocks only when some figure changes (an overlap)."""
+
+    words: Callable[[list[str]], str]
+    children: pd.Series
+    variants: list[Variant]
+    required: bool = False
+
+
 def date_blockers(data: Data903, period: Period, config: Config | None, unread: frozenset[str]) -> list[str]:
     """Why the report year's dates stop the report (empty when none do); ``unread``: columns no figure
-    reads (``prepare.UNREAD_COLUMNS``), whose dates never block."""
-    year = period.year
-    reasons = _refused_columns(data, year, unread)
-    reasons += _unreadable(data, period, config, unread)
-    reasons += _after_the_end(data, period, config, unread)
-    reasons += _overlaps(data, period, config)
+    reads (``prepare.UNREAD_COLUMNS``), whose dates never block.
+
+    The measures are computed once for every child concerned as the data stands, then once per way a
+    problem could be put right (with only that problem changed), so a return with many problems costs
+    a few computations on a few children, not one per row."""
+    reasons = _refused_columns(data, period.year, unread)
+    problems = _unreadable(data, period, unread, reasons)
+    problems += _after_the_end(data, period, unread)
+    problems += _overlaps(data, period)
+    if not problems:
+        return reasons
+    children = pd.concat([p.children for p in problems])
+    as_is = _measures(data, children, period, config)
+    labels = indicators_labels()
+    for p in problems:
+        changed: set[str] = set()
+        for variant in p.variants:
+            other = _measures(variant(data), children, period, config)
+            differs = ~((as_is == other) | (as_is.isna() & other.isna())).all(axis=1)
+            changed |= set(differs[differs].index)
+        figures = [labels[k] for k in labels if k in changed]
+        if figures or not p.required:
+            reasons.append(p.words(figures))
     return reasons
 
 
@@ -67,13 +100,14 @@ def _refused_columns(data: Data903, year: int, unread: frozenset[str]) -> list[s
     return out
 
 
-def _unreadable(data: Data903, period: Period, config: Config | None, unread: frozenset[str]) -> list[str]:
+def _unreadable(data: Data903, period: Period, unread: frozenset[str], reasons: list[str]) -> list[_Problem]:
+    """Unreadable dates: a key date's row was set aside (a reason now); any other date, a problem."""
     found = _issues_of_year(data, period.year, ("unparseable_date",), unread)
     out = []
     for (file, table, col), rows in found.groupby(["file", "table", "column"], sort=True):
         where = _rows_text(rows["row"])
         if col in KEY_DATES.values():
-            out.append(
+            reasons.append(
                 f"{file} {where}, column {col}: not a date, so the row was set aside and every figure that "
                 f"would count it is short (children in care, started, ceased and the shares of the "
                 f"{table} table). Correct the date and run again"
@@ -84,36 +118,47 @@ def _unreadable(data: Data903, period: Period, config: Config | None, unread: fr
             continue
         frame = data.tables[name]
         hit = (frame[SOURCE_FILE] == file) & frame[SOURCE_ROW].isin(rows["row"].astype("int64"))
-        figures = _changed(data, period, config, name, hit, col, _either_end(period))
         out.append(
-            f"{file} {where}, column {col}: not a date, so {_would_change(figures)}. Correct the date and run "
-            "again"
+            _Problem(
+                lambda figures, file=file, where=where, col=col: (
+                    f"{file} {where}, column {col}: not a date, so {_would_change(figures)}. Correct the date "
+                    "and run again"
+                ),
+                frame.loc[hit, "CHILD"],
+                _put(name, hit, col, _either_end(period)),
+            )
         )
     return out
 
 
-def _after_the_end(data: Data903, period: Period, config: Config | None, unread: frozenset[str]) -> list[str]:
+def _after_the_end(data: Data903, period: Period, unread: frozenset[str]) -> list[_Problem]:
     end = pd.Timestamp(period.year, 3, 31)
     out = []
     for name, frame in data.tables.items():
         if frame.empty:
             continue
         this_year = (frame[RETURN_YEAR] == period.year).fillna(False)
-        for col in [c for c in frame.columns if c in DATE_COLUMNS and c not in unread]:
+        for col in [c for c in frame.columns if c in DATE_COLUMNS - FUTURE_ALLOWED and c not in unread]:
             hit = this_year & (frame[col] > end).fillna(False)
             if not hit.any():
                 continue
             for file, rows in frame.loc[hit, [SOURCE_FILE, SOURCE_ROW]].groupby(SOURCE_FILE, sort=True):
                 mask = hit & (frame[SOURCE_FILE] == file)
-                figures = _changed(data, period, config, name, mask, col, _either_end(period))
+                where = _rows_text(rows[SOURCE_ROW])
                 out.append(
-                    f"{file} {_rows_text(rows[SOURCE_ROW])}, column {col}: after the end of the return "
-                    f"(31 March {period.year}), so {_would_change(figures)}. Correct the date and run again"
+                    _Problem(
+                        lambda figures, file=file, where=where, col=col: (
+                            f"{file} {where}, column {col}: after the end of the return (31 March "
+                            f"{period.year}), so {_would_change(figures)}. Correct the date and run again"
+                        ),
+                        frame.loc[mask, "CHILD"],
+                        _put(name, mask, col, _either_end(period)),
+                    )
                 )
     return out
 
 
-def _overlaps(data: Data903, period: Period, config: Config | None) -> list[str]:
+def _overlaps(data: Data903, period: Period) -> list[_Problem]:
     e = data.episodes
     if e.empty:
         return []
@@ -139,9 +184,6 @@ def _overlaps(data: Data903, period: Period, config: Config | None) -> list[str]
         ep.loc[earlier, "REC"] = ep.loc[earlier, "REC"].fillna("X1")
         return _with(d, "episodes", ep)
 
-    figures = _figures_changed(data, period, config, e.loc[later, "CHILD"], [ended_when_next_began])
-    if not figures:
-        return []
     rows = ", ".join(
         f"{e.at[a, SOURCE_FILE]} row {e.at[a, SOURCE_ROW]} starts before "
         + ("" if e.at[a, SOURCE_FILE] == e.at[b, SOURCE_FILE] else f"{e.at[b, SOURCE_FILE]} ")
@@ -150,9 +192,16 @@ def _overlaps(data: Data903, period: Period, config: Config | None) -> list[str]
     )
     more = f" and {len(later) - _ROWS_SHOWN} more" if len(later) > _ROWS_SHOWN else ""
     return [
-        f"overlapping episodes (column DECOM): {rows}{more}; read as they stand, against the earlier episode "
-        f"ending when the next began, {_would_change(figures)}. Correct the dates (DEC of the earlier "
-        "episode, or DECOM of the later) and run again"
+        _Problem(
+            lambda figures: (
+                f"overlapping episodes (column DECOM): {rows}{more}; read as they stand, against the earlier "
+                f"episode ending when the next began, {_would_change(figures)}. Correct the dates (DEC of "
+                "the earlier episode, or DECOM of the later) and run again"
+            ),
+            e.loc[later, "CHILD"],
+            [ended_when_next_began],
+            required=True,
+        )
     ]
 
 
@@ -160,16 +209,8 @@ def _either_end(period: Period) -> list[pd.Timestamp]:
     return [pd.Timestamp(period.year - 1, 4, 1), pd.Timestamp(period.year, 3, 31)]
 
 
-def _changed(
-    data: Data903,
-    period: Period,
-    config: Config | None,
-    table: str,
-    mask: pd.Series,
-    col: str,
-    days: list[pd.Timestamp],
-) -> list[str]:
-    """The figures that differ when ``col`` of the ``mask`` rows of ``table`` is each of ``days``."""
+def _put(table: str, mask: pd.Series, col: str, days: list[pd.Timestamp]) -> list[Variant]:
+    """One variant per day: ``col`` of the ``mask`` rows of ``table`` set to that day."""
 
     def put(day: pd.Timestamp) -> Variant:
         def variant(d: Data903) -> Data903:
@@ -179,33 +220,15 @@ def _changed(
 
         return variant
 
-    children = data.tables[table].loc[mask, "CHILD"]
-    return _figures_changed(data, period, config, children, [put(day) for day in days])
+    return [put(day) for day in days]
 
 
-def _figures_changed(
-    data: Data903, period: Period, config: Config | None, children: pd.Series, variants: list[Variant]
-) -> list[str]:
-    """Labels of the headline measures for the report year that differ, for ``children``, between the
-    data as it stands and any of the ``variants`` (registry order)."""
+def _measures(data: Data903, children: pd.Series, period: Period, config: Config | None) -> pd.DataFrame:
+    """The report year's measures for ``children`` alone: value, numerator and denominator by id."""
     from cpkit.care.indicators import indicators
 
     kind = period.kind if period.kind in ("financial", "calendar") else "financial"
-    # the variants are applied to the whole data (keeping its index) before the children are picked
-    as_is = _measures(indicators, _only(data, children), period.year, kind, config)
-    changed: set[str] = set()
-    for variant in variants:
-        other = _measures(indicators, _only(variant(data), children), period.year, kind, config)
-        differs = ~((as_is == other) | (as_is.isna() & other.isna())).all(axis=1)
-        changed |= set(differs[differs].index)
-    labels = indicators_labels()
-    return [labels[k] for k in labels if k in changed]
-
-
-def _measures(
-    indicators: Callable, data: Data903, year: int, kind: str, config: Config | None
-) -> pd.DataFrame:
-    table = indicators(data, year, kind, config)
+    table = indicators(_only(data, children), period.year, kind, config)
     return table.set_index("indicator")[["value", "numerator", "denominator"]].round(9)
 
 

@@ -147,9 +147,12 @@ def blockers(
     period: Period,
     strict: bool = False,
     config: Config | None = None,
+    date_reasons: list[str] | None = None,
 ) -> list[str]:
     """Why the report for ``period`` cannot be built from ``data`` (empty when it can); see the module doc.
-    ``config`` is the council's settings, with which the figures a date problem changes are computed."""
+    ``config`` is the council's settings, with which the figures a date problem changes are computed;
+    ``date_reasons``: ``date_blocks.date_blockers``' answer when the caller already has it (it costs a
+    few seconds on a return with many date problems)."""
     year = period.year
     reasons: list[str] = []
     years_known = any(return_years(data, t) for t in data.tables)
@@ -205,7 +208,9 @@ def blockers(
     if period.kind not in IN_YEAR_KINDS:
         from cpkit.report.date_blocks import date_blockers
 
-        reasons += date_blockers(data, period, config, UNREAD_COLUMNS)
+        reasons += (
+            date_blockers(data, period, config, UNREAD_COLUMNS) if date_reasons is None else date_reasons
+        )
     if strict:
         errors = problems[problems["severity"] == "error"]
         for (file, rule), rows in errors.groupby(["file", "rule"], dropna=False, sort=True):

@@ -103,3 +103,13 @@ def test_an_unreadable_date_uasc_status_ceased_blocks(tmp_path):
     line = next(x for x in message.splitlines() if "column DUC" in x)
     assert "uasc.csv row 2, column DUC: not a date" in line
     assert "Unaccompanied asylum-seeking children looked after at the end of the period" in line
+
+
+def test_a_uasc_status_ending_after_the_return_does_not_block(tmp_path):
+    # DUC is the day a UASC child's status ceases, recorded ahead as the 18th birthday (1001 was born on
+    # 1 January 2010: 1 January 2028). A date after the return that the return is meant to hold.
+    folder = council(tmp_path)
+    (folder / "ssda903" / "2025" / "uasc.csv").write_text(
+        "CHILD,SEX,DOB,DUC\n1001,M,01/01/2010,01/01/2028\n", encoding="utf-8"
+    )
+    assert len(load_returns(folder, 2025).uasc) == 1
