@@ -9,6 +9,8 @@ PyYAML's own words after the line number.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 _QUOTE = "put the whole text after the key's colon in double quotes"
@@ -60,3 +62,51 @@ def plain_problem(error: yaml.YAMLError) -> str:
         # where the quote was opened, or the line without its colon: where the scan started
         mark = getattr(error, "context_mark", None) or mark
     return f"line {mark.line + 1}: {words}"
+
+
+def _scalars(node: yaml.Node):  # noqa: ANN202 - a generator of PyYAML's nodes
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def text_cut_by_a_note(text: str) -> tuple[int, str] | None:
+    """(line, the words lost) where unquoted text is followed on its line by ``#`` and a word
+    (``meeting: Board #1 meeting``): YAML takes `` #`` as the start of a note and drops the rest of the
+    line without a word, so a paper would say "Board". ``None`` if no line does; a note written as
+    ``  # a note`` (a space after the #) is taken as meant."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if root is None:
+        return None
+    lines = text.splitlines()
+    for node in _scalars(root):
+        if node.style is not None:  # quoted or a block (| or >): a # in it is text
+            continue
+        end = node.end_mark
+        rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+        if re.match(r"^\s+#\S", rest):
+            return end.line + 1, rest.strip()
+    return None
+
+
+def item_lines(text: str, key: str) -> list[int]:
+    """The line (from 1) each item of the top-level list ``key`` starts on, for messages naming an item."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for name, value in root.value:
+        if isinstance(name, yaml.ScalarNode) and name.value == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []

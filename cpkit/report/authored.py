@@ -213,12 +213,19 @@ def unknown_keys(path: Path, where: str, keys: object, allowed: set[str]) -> str
 
 
 def _read_yaml(path: Path, allowed: set[str]) -> dict:
-    from cpkit.yaml_problems import plain_problem
+    from cpkit.yaml_problems import plain_problem, text_cut_by_a_note
 
+    text = _read_text(path)
     try:
-        data = yaml.safe_load(_read_text(path)) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         raise AuthoredError(f"{path}, {plain_problem(error)}") from None
+    cut = text_cut_by_a_note(text)
+    if cut is not None:
+        raise AuthoredError(
+            f"{path}, line {cut[0]}: a # after a space starts a note in YAML, so '{cut[1]}' would be left out "
+            "of the report; put the whole text after the key's colon in double quotes"
+        )
     if not isinstance(data, dict):
         raise AuthoredError(
             f"{path}: expected 'key: value' lines ({', '.join(sorted(allowed))}), found a "
@@ -317,13 +324,16 @@ def _priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str =
 
 
 def _priorities_yaml(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
+    from cpkit.yaml_problems import item_lines
+
     data = _read_yaml(path, {"title", "intro", "priorities"})
+    lines = item_lines(_read_text(path), "priorities")
     items = data.get("priorities") or []
     if not isinstance(items, list):
         raise AuthoredError(f"{path}: priorities must be a list")
     rows = []
     for i, item in enumerate(items, start=1):
-        where = f"priorities item {i}"
+        where = f"priorities item {i}" + (f" (line {lines[i - 1]})" if i <= len(lines) else "")
         if not isinstance(item, dict):
             raise AuthoredError(f"{path}: {where} must have keys title, champions, leads, supporters")
         problem = unknown_keys(
@@ -351,15 +361,19 @@ def _priorities_yaml(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
 
 
 def _year_ahead(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
+    from cpkit.yaml_problems import item_lines
+
     data = _read_yaml(path, {"title", "intro", "rows"})
+    lines = item_lines(_read_text(path), "rows")
     items = data.get("rows") or []
     if not isinstance(items, list):
         raise AuthoredError(f"{path}: rows must be a list")
     rows = []
     for i, item in enumerate(items, start=1):
+        where = f"rows item {i}" + (f" (line {lines[i - 1]})" if i <= len(lines) else "")
         if not isinstance(item, dict) or not {"area", "actions", "impact"} <= set(item):
-            raise AuthoredError(f"{path}: rows item {i} must have area, actions and impact")
-        problem = unknown_keys(path, f"rows item {i}: ", item, {"area", "actions", "impact"})
+            raise AuthoredError(f"{path}: {where} must have area, actions and impact")
+        problem = unknown_keys(path, f"{where}: ", item, {"area", "actions", "impact"})
         if problem:
             raise AuthoredError(problem)
         actions = item["actions"]

@@ -111,9 +111,19 @@ def test_authored_markdown_passes_the_kits_allow_list():
         (
             "year_ahead.yaml",
             "rows:\n  - area: A\n    impact: B\n",
-            "rows item 1 must have area, actions and impact",
+            "rows item 1 (line 2) must have area, actions and impact",
         ),
-        ("priorities.yaml", "priorities:\n  - champions: [Cllr A]\n", "priorities item 1: title is missing"),
+        (
+            "priorities.yaml",
+            "intro: Ours.\npriorities:\n  - title: A\n  - champions: [Cllr A]\n",
+            "priorities item 2 (line 4): title is missing",
+        ),
+        # a # after a space starts a YAML note: "Board #1 meeting" would have printed as "Board"
+        (
+            "cover.yaml",
+            "meeting: Board #1 meeting\ndate: 2025-07-14  # a note, meant\n",
+            "cover.yaml, line 1: a # after a space starts a note in YAML, so '#1 meeting' would be left out",
+        ),
         ("cover.yaml", "meeting: [unclosed\n", "line 2: a [ opened and never closed"),
         # a colon in a sentence: PyYAML's "mapping values are not allowed here", in plain words
         (
