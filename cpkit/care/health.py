@@ -25,6 +25,18 @@ from cpkit.care.episodes import SHORT_BREAK_LS, care_episodes, in_care_mask
 from cpkit.ssda903.model import Data903
 
 SDQ_BANDS = (("sdq_normal_pct", 0, 13), ("sdq_borderline_pct", 14, 16), ("sdq_concern_pct", 17, 40))
+# Ages (at 31 March, inclusive) the DfE asks each check of: development assessments under 5, the SDQ 5-16.
+DEVELOPMENT_UNDER = 5
+SDQ_AGES = (5, 16)
+
+
+# The cohort in words, for the report's notes (``oc2_cohort`` computes it).
+OC2_COHORT = (
+    "children looked after continuously for 12 months or more at 31 March (continuity is broken by an "
+    "episode in the year that starts a period of care, ends one, or is a short break, legal status "
+    + ", ".join(SHORT_BREAK_LS)
+    + ")"
+)
 
 
 def oc2_cohort(data: Data903, year: int) -> pd.DataFrame:
@@ -90,11 +102,11 @@ def health_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:
     share("health_assessment_pct", everyone, "HEALTH_ASSESSMENT")
     share("teeth_check_pct", everyone, "TEETH_CHECK")
     share("immunisations_pct", everyone, "IMMUNISATIONS")
-    share("health_surveillance_pct", (age < 5).fillna(False), "HEALTH_CHECK")
+    share("health_surveillance_pct", (age < DEVELOPMENT_UNDER).fillna(False), "HEALTH_CHECK")
     share("convicted_pct", ((age >= 10) & (age <= 17)).fillna(False), "CONVICTED")
     share("substance_misuse_pct", everyone, "SUBSTANCE_MISUSE")
 
-    sdq_age = ((age >= 5) & (age <= 16)).fillna(False)
+    sdq_age = ((age >= SDQ_AGES[0]) & (age <= SDQ_AGES[1])).fillna(False)
     score = pd.to_numeric(c["SDQ_SCORE"], errors="coerce").where(sdq_age)
     score = score.where((score >= 0) & (score <= 40))
     scored = int(score.notna().sum())

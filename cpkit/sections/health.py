@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from cpkit.care.health import DEVELOPMENT_UNDER, OC2_COHORT, SDQ_AGES
 from cpkit.care.health import SDQ_BANDS as CARE_SDQ_BANDS
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
@@ -47,6 +48,17 @@ SDQ = {
     "sdq_average": f"Average SDQ score (aged 5 to 16{_BETTER[measure('sdq_average').polarity]})",
     **{key: f"SDQ score {_BAND_WORDS[key]} ({low} to {high})" for key, low, high in CARE_SDQ_BANDS},
 }
+
+
+def checks_note() -> str:
+    """What the health checks table counts: the registry's LAIT codes of its measures, the OC2 cohort and
+    the ages each check is asked of, from ``cpkit.care.health``, which computes them."""
+    lait = sorted({measure(k).lait for k in CHECKS if measure(k).lait}, key=lambda c: (len(c), c))
+    codes = f"LAIT {', '.join(lait)} and the national tables" if lait else "the national tables"
+    return (
+        f"DfE measures ({codes}): {OC2_COHORT}; development assessments of those under {DEVELOPMENT_UNDER}, "
+        f"SDQ of those aged {SDQ_AGES[0]} to {SDQ_AGES[1]}."
+    )
 
 
 def year_note(period: Period) -> str:

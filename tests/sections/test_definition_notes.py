@@ -186,3 +186,32 @@ def test_ceased_measures_definitions_name_the_codes_the_exits_are_grouped_by():
         ("ceased_returned_home_pct", "Returned home to parents or relatives"),
     ):
         assert f"(REC {code_span(REC_GROUPS[group])})" in measure(mid).definition, mid
+
+
+def test_health_note_states_the_ages_the_checks_are_counted_for():
+    # Two children in care since 01/01/2023 (in the 2025 OC2 cohort): h4 aged 4 and h5 aged 5 at
+    # 31/03/2025, both with HEALTH_CHECK 1 and an SDQ score. Development assessments count only h4 (under
+    # 5); the SDQ only h5 (5 to 16). The note says so from the same ages.
+    import pandas as pd
+
+    from cpkit.care.health import health_outcomes
+    from cpkit.sections.health import checks_note
+
+    rows = [(c, "01/01/2023", None, "S", "C2", "N1", "U4", None) for c in ("h4", "h5")]
+    header = [("h4", "M", "01/01/2021", "WBRI"), ("h5", "M", "01/01/2020", "WBRI")]
+    oc2 = pd.DataFrame(
+        {
+            "CHILD": ["h4", "h5"],
+            "DOB": ["01/01/2021", "01/01/2020"],
+            "HEALTH_CHECK": ["1", "1"],
+            "SDQ_SCORE": ["10", "12"],
+            "return_year": [2025, 2025],
+        }
+    )
+    figs = health_outcomes(build(rows, header, oc2=oc2), 2025)
+    assert figs["health_surveillance_pct"]["denominator"] == 1
+    assert figs["sdq_received_pct"]["denominator"] == 1
+    note = checks_note()
+    assert "development assessments of those under 5, SDQ of those aged 5 to 16" in note
+    assert note.startswith("DfE measures (LAIT 3 and the national tables): children looked after")
+    assert "legal status V3, V4" in note
