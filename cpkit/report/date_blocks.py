@@ -135,7 +135,7 @@ def _after_the_end(data: Data903, period: Period, unread: frozenset[str]) -> lis
     end = pd.Timestamp(period.year, 3, 31)
     out = []
     for name, frame in data.tables.items():
-        if frame.empty:
+        if frame.empty or RETURN_YEAR not in frame.columns:
             continue
         this_year = (frame[RETURN_YEAR] == period.year).fillna(False)
         for col in [c for c in frame.columns if c in DATE_COLUMNS - FUTURE_ALLOWED and c not in unread]:
@@ -160,7 +160,7 @@ def _after_the_end(data: Data903, period: Period, unread: frozenset[str]) -> lis
 
 def _overlaps(data: Data903, period: Period) -> list[_Problem]:
     e = data.episodes
-    if e.empty:
+    if e.empty or RETURN_YEAR not in e.columns:
         return []
     child = pd.factorize(e["CHILD"])[0]
     order = np.lexsort((e["DECOM"].to_numpy(), child))
