@@ -12,6 +12,16 @@ figures), walking its elements in order:
   their caption below in the Caption style;
 - paragraphs, lists, the analyst's commentary (still labelled) and notes keep their order and words.
 
+So that a clerk can map it onto the council's own template rather than retype it, everything is done with
+named styles, never with formatting set on runs: table text is the "Table Text" style and header cells
+"Table Heading" (9 pt, which a template can change in one place), notes, the data banner and table notes
+"Note"; bullets and numbered lists are Word's own list styles, also inside table cells (the year ahead's
+actions stay one bullet each). Every page has the document's title in its header and "Page N of M" in its
+footer (PAGE and NUMPAGES fields); the contents is a Word table-of-contents field over Headings 1-2, which
+Word fills when the file is opened (the document asks it to update its fields). A status cell keeps its
+RAG colour as cell shading, the same colours as the web page's (read from ``report.css``), beside the
+words, which carry the meaning.
+
 Text is only ever added as text runs, never interpreted: a tracker cell cannot become a field or a link.
 """
 
@@ -25,15 +35,59 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 DOCX_NAME = "annual-report.docx"
 TEXT_WIDTH = Cm(16)  # A4 with 2.5 cm margins
 MAX_PICTURE_HEIGHT = Cm(20)
 _BLOCKS = {"p", "ul", "ol", "table", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "dl"}
-_SKIP_CLASSES = {"cp-skip", "cp-masthead"}  # page furniture: the skip link, the web header line
+# page furniture (the skip link, the web header line) and the print-only copy of a transposed table
+_SKIP_CLASSES = {"cp-skip", "cp-masthead", "cp-print-only"}
+NOTE_STYLE, TABLE_TEXT_STYLE, TABLE_HEADING_STYLE = "Note", "Table Text", "Table Heading"
+_NOTE_CLASSES = {"cp-note", "cp-table-note", "cp-banner"}
+
+
+def rag_fills() -> dict[str, str]:
+    """The RAG classes' shading (``rag-delayed`` -> ``F6D7D2``), from the web page's stylesheet: one home
+    for the colours, so the Word file and the page cannot drift apart."""
+    from cpkit.report.render import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    return {k: v.upper() for k, v in re.findall(r"\.(rag-[a-z-]+) \{ background: #([0-9a-fA-F]{6})", css)}
+
+
+def _field(paragraph, instruction: str, placeholder: str = "1") -> None:  # noqa: ANN001 - python-docx
+    """A Word field (PAGE, NUMPAGES, TOC ...) at the end of ``paragraph``, showing ``placeholder`` until
+    Word updates it: begin, the instruction, separate, the shown text, end."""
+    run = paragraph.add_run()
+
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    char("separate")
+    shown = OxmlElement("w:t")
+    shown.text = placeholder
+    run._r.append(shown)
+    char("end")
+
+
+def _shade(cell, fill: str) -> None:  # noqa: ANN001 - python-docx cell
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _text(element: Tag | NavigableString) -> str:
@@ -76,7 +130,53 @@ class _Writer:
             setattr(section, side, Cm(2.5))
         self.doc.styles["Normal"].font.name = "Arial"
         self.doc.styles["Normal"].font.size = Pt(11)
+        self._styles()
+        self.fills = rag_fills()
         self.sections_seen = 0
+
+    def _styles(self) -> None:
+        """The named styles the document uses besides Word's own (see the module docstring)."""
+        styles = self.doc.styles
+        names = {s.name for s in styles}
+        for name, base, size, bold, grey in (
+            (NOTE_STYLE, "Normal", 9, False, True),
+            (TABLE_TEXT_STYLE, "Normal", 9, False, False),
+            (TABLE_HEADING_STYLE, TABLE_TEXT_STYLE, 9, True, False),
+            ("TOC Heading", "Normal", 16, True, False),
+        ):
+            if name in names:
+                continue
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = styles[base]
+            style.font.size = Pt(size)
+            style.font.bold = bold or None
+            if grey:
+                style.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+            if name.startswith("Table"):
+                style.paragraph_format.space_after = Pt(0)
+
+    def furniture(self, title: str) -> None:
+        """The running header (the document's title) and "Page N of M" footer, on every page (later page
+        sections are linked to the first), and fields updated when Word opens the file."""
+        section = self.doc.sections[0]
+        section.header.paragraphs[0].text = title
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer.add_run("Page ")
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        self.doc.settings.element.append(update)
+
+    def contents(self, element: Tag) -> None:
+        """The contents as Word's own field over Headings 1-2 (the HTML's list of links is not copied:
+        Word builds the entries and their page numbers)."""
+        heading = element.find(["h1", "h2", "h3"])
+        self.doc.add_paragraph(_text(heading) if heading is not None else "Contents", style="TOC Heading")
+        _field(self.doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field.")
+        self.doc.add_page_break()
 
     def heading(self, element: Tag) -> None:
         level = int(element.name[1])
@@ -129,17 +229,39 @@ class _Writer:
         table.style = "Table Grid"
         for i, cells in enumerate(grid):
             for j, cell in enumerate(cells):
-                target = table.cell(i, j)
-                target.text = ""
-                run = target.paragraphs[0].add_run(_text(cell))
-                run.bold = cell.name == "th" or None
-                run.font.size = Pt(9)
+                self._cell(table.cell(i, j), cell)
         header_rows = len(element.find("thead").find_all("tr")) if element.find("thead") else 1
         for row in table.rows[: max(1, header_rows)]:
             _mark_header_row(row)
         note = element.find_next_sibling("p")
         if note is None or "cp-table-note" not in _classes(note):
             self._orientation(False)  # otherwise after the note, which belongs on the table's page
+
+    def _cell(self, target, cell: Tag) -> None:  # noqa: ANN001 - python-docx cell
+        """A table cell's words in the table styles; a list in it stays a list (one bullet an item); a
+        RAG class becomes the cell's shading."""
+        style = TABLE_HEADING_STYLE if cell.name == "th" else TABLE_TEXT_STYLE
+        first = target.paragraphs[0]
+        first.style = style
+        lists = cell.find_all(["ul", "ol"])
+        loose = " ".join(
+            _text(n) for n in cell.children if not (isinstance(n, Tag) and n.name in ("ul", "ol"))
+        ).strip()
+        if not lists:
+            first.add_run(_text(cell))
+        else:
+            if loose:
+                first.add_run(loose)
+            for block in lists:
+                for k, item in enumerate(block.find_all("li", recursive=False)):
+                    paragraph = (
+                        first if not loose and block is lists[0] and k == 0 else target.add_paragraph()
+                    )
+                    paragraph.style = "List Number" if block.name == "ol" else "List Bullet"
+                    paragraph.add_run(_text(item))
+        for name in _classes(cell):
+            if name in self.fills:
+                _shade(target, self.fills[name])
 
     def _after_note(self) -> None:
         self._orientation(False)
@@ -176,7 +298,7 @@ class _Writer:
         """Write one element and, for containers, what it holds, in order."""
         if _classes(element) & _SKIP_CLASSES or element.name in ("nav", "script", "style"):
             if element.name == "nav" and "cp-toc" in _classes(element):
-                self.children(element)  # the contents list stays: it is part of the document
+                self.contents(element)  # the contents stays, as Word's own contents field
             return
         if element.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.heading(element)
@@ -187,8 +309,7 @@ class _Writer:
         elif element.name in ("ul", "ol"):
             self.items(element)
         elif element.name == "p":
-            notes = {"cp-note", "cp-table-note", "cp-banner"}
-            self.paragraph(element, "Quote" if _classes(element) & notes else None)
+            self.paragraph(element, NOTE_STYLE if _classes(element) & _NOTE_CLASSES else None)
             if "cp-table-note" in _classes(element):
                 self._after_note()
         elif element.name == "dl":
@@ -223,9 +344,11 @@ def write_docx(document: str, path: Path, title: str | None = None, author: str 
     """Write the document's HTML as a Word file at ``path``."""
     soup = BeautifulSoup(document, "html.parser")
     writer = _Writer()
+    title = title or (_text(soup.title) if soup.title else "Corporate Parenting annual report")
+    writer.furniture(title)
     writer.block(soup.find("body") or soup)
     props = writer.doc.core_properties
-    props.title = title or (_text(soup.title) if soup.title else "Corporate Parenting annual report")
+    props.title = title
     props.author = author or "cpkit"
     path.parent.mkdir(parents=True, exist_ok=True)
     writer.doc.save(str(path))

@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from cpkit.report.docx import DOCX_NAME, write_docx
+from cpkit.report.docx import DOCX_NAME, rag_fills, write_docx
 
 
 def _png() -> str:
@@ -106,3 +106,57 @@ def test_sample_docx_has_the_documents_headings_tables_and_alt_text(sample_repor
     ]
     html_alts = [" ".join(str(img["alt"]).split()) for img in soup.select("figure img")]
     assert _alts(doc) == html_alts and all(len(a.split()) >= 4 for a in html_alts)
+
+
+CLERK = """<!DOCTYPE html><html lang="en"><head><title>Anytown: Corporate Parenting annual report 2024-25</title>
+</head><body><main><div class="cp-cover"><h1>Annual report</h1></div>
+<nav class="cp-toc" aria-labelledby="toc-heading"><h2 id="toc-heading">Contents</h2>
+<ol><li><a href="#a">Children in care</a></li></ol></nav>
+<section class="cp-doc-section"><h2 id="a">Children in care</h2>
+<p class="cp-note">Counts from 1 to 4 are shown as &lt;5.</p>
+<div class="cp-table"><table><caption>Table 1: Delayed actions</caption><thead><tr><th scope="col">Ref</th>
+<th scope="col" class="cp-text">Status</th></tr></thead><tbody>
+<tr><th scope="row">1.1</th><td class="rag rag-delayed cp-text">Delayed</td></tr>
+<tr><th scope="row">1.2</th><td class="rag rag-at-risk cp-text">In progress (at risk)</td></tr></tbody></table></div>
+<div class="cp-table"><table><caption>Table 2: The year ahead</caption><thead><tr><th scope="col">Area</th>
+<th scope="col">Actions to be taken</th></tr></thead><tbody><tr><th scope="row">Fostering</th>
+<td><ul><li>Recruit 20 carers</li><li>Open a hub</li></ul></td></tr></tbody></table></div>
+</section></main></body></html>"""
+
+
+def _fields(part) -> list[str]:  # noqa: ANN001 - a python-docx part's XML element
+    return [" ".join(t.text.split()) for t in part.iter(qn("w:instrText"))]
+
+
+def test_a_clerk_gets_page_numbers_a_contents_field_named_styles_lists_and_rag_shading(tmp_path: Path):
+    doc = Document(str(write_docx(CLERK, tmp_path / DOCX_NAME)))
+    section = doc.sections[0]
+    assert section.header.paragraphs[0].text == "Anytown: Corporate Parenting annual report 2024-25"
+    assert _fields(section.footer._element) == ["PAGE", "NUMPAGES"]
+    assert section.footer.paragraphs[0].text.startswith("Page ")
+    assert _fields(doc.element.body) == ['TOC \\o "1-2" \\h \\z \\u'], "the contents is Word's own field"
+    settings = doc.settings.element.find(qn("w:updateFields"))
+    assert settings is not None and settings.get(qn("w:val")) == "true"
+    assert "Children in care" not in [p.text for p in doc.paragraphs if p.style.name.startswith("List")]
+    # notes in a named style a template can restyle (they were Word's "Quote")
+    assert [p.style.name for p in doc.paragraphs if p.text.startswith("Counts from")] == ["Note"]
+    # table text in the table styles, no size set on any run (the template's table styles can then apply)
+    status, year_ahead = doc.tables
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    assert all(run.font.size is None for run in paragraph.runs)
+    assert status.cell(0, 0).paragraphs[0].style.name == "Table Heading"
+    assert status.cell(1, 1).paragraphs[0].style.name == "Table Text"
+    # RAG as colour and word: the shading is the web page's colour for the class
+    fills = rag_fills()
+    shading = [c._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) for c in (status.cell(1, 1), status.cell(2, 1))]
+    assert shading == [fills["rag-delayed"], fills["rag-at-risk"]] and shading[0] != shading[1]
+    assert [status.cell(1, 1).text, status.cell(2, 1).text] == ["Delayed", "In progress (at risk)"]
+    # the year ahead's actions stay one bullet each (they were merged into one sentence)
+    actions = year_ahead.cell(1, 1).paragraphs
+    assert [(p.style.name, p.text) for p in actions] == [
+        ("List Bullet", "Recruit 20 carers"),
+        ("List Bullet", "Open a hub"),
+    ]
