@@ -108,7 +108,7 @@ def check_data(
         notes=notes,
         sources=year_sources(data.episodes, data.issues, data.sources),
     )
-    stops = _authored(data_dir, year, config, findings.authored)
+    stops = _authored(data_dir, year, config, findings.authored, findings.notes)
     findings.blockers += stops
     findings.strict_blockers += stops
     findings.tracker = _tracker(data_dir, config, when, findings.notes)
@@ -117,16 +117,33 @@ def check_data(
     return findings
 
 
-def _authored(data_dir: Path, year: int, config: Config, warnings: list[str]) -> list[str]:
+def _authored(data_dir: Path, year: int, config: Config, warnings: list[str], notes: list[str]) -> list[str]:
     """What the report would refuse in the officers' own files (``board/``, commentary, the council's
     ``narrative.yaml``), as ``cpkit report`` checks them before any section runs; files it would leave
-    out are added to ``warnings``."""
+    out are added to ``warnings``, and which of the Board's parts the report will hold to ``notes``."""
     from cpkit.errors import NarrativeError
     from cpkit.present.narrative import Narrative
-    from cpkit.report.authored import authored_problems
+    from cpkit.report.authored import PARTS, authored_problems, load_authored
     from cpkit.report.input_names import name_problems
 
     stops = authored_problems(data_dir, year)
+    if not stops:
+        written = {p.key for p in load_authored(data_dir, year).parts}
+        missing = [s.title for s in PARTS if s.key not in written and s.key != "priorities"]
+        notes.append(
+            "the Board's own parts (board/): "
+            + (
+                f"written: {', '.join(s.title for s in PARTS if s.key in written)}"
+                if written
+                else "none written"
+            )
+            + (
+                f"; left out, with no file or nothing written in it yet: {', '.join(missing)}"
+                if missing
+                else ""
+            )
+            + ("" if "priorities" in written else "; the priorities table comes from the action plan tracker")
+        )
     for problem in name_problems(data_dir, year):
         (stops if problem.stops else warnings).append(problem.message)
     try:

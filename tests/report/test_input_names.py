@@ -196,3 +196,20 @@ def test_word_files_are_known_names_too(tmp_path):
         and "did you mean foreword.docx?" in found["board/2025/forword.docx"][1]
     )
     assert found["board/rsik.docx"][0] is False
+
+
+def test_check_says_which_of_the_boards_parts_the_report_will_hold(tmp_path, capsys):
+    from ..test_cli import _council
+
+    data = _council(tmp_path, "1001,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    (data / "board" / "2025").mkdir(parents=True)
+    (data / "board" / "2025" / "foreword.md").write_text("Thank you.\n", encoding="utf-8")
+    (data / "board" / "risk.md").write_text("<!-- write the risks here -->\n", encoding="utf-8")  # a template
+    assert cli.main(["check", "--data", str(data), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Note: the Board's own parts (board/): written: Chair's foreword; left out, with no file or nothing "
+        "written in it yet: Background: the council as corporate parent, The Corporate Parenting Board, "
+        "Co-production and the voice of children and young people, Sufficiency, The year ahead, Risk "
+        "management, Contact; the priorities table comes from the action plan tracker"
+    ) in " ".join(out.split())
