@@ -120,4 +120,7 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
 )
 AGE_18_PLUS = "18 and over"
 WHITE_BRITISH = "WBRI"
+# ETHNIC codes that record no ethnicity: refused, information not yet obtained. The DfE publishes them as
+# their own groups, never as an ethnic minority.
+ETHNICITY_NOT_KNOWN: tuple[str, ...] = ("REFU", "NOBT")
 NOT_RECORDED = "Not recorded"

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpkit.care.codes import AGE_BANDS, CATEGORY_OF_NEED, LEGAL_STATUS, NOT_RECORDED, WHITE_BRITISH
+from cpkit.care.codes import (
+    AGE_BANDS,
+    CATEGORY_OF_NEED,
+    ETHNICITY_NOT_KNOWN,
+    LEGAL_STATUS,
+    NOT_RECORDED,
+    WHITE_BRITISH,
+)
 from cpkit.care.common import age_band, age_on, band_order, count_share, with_header
 from cpkit.care.episodes import DateLike, as_timestamp, in_care_on
 from cpkit.ssda903.model import Data903
@@ -44,12 +51,13 @@ def stock_by_ethnicity(data: Data903, day: DateLike, include_short_breaks: bool 
 def ethnic_minority_by_age(data: Data903, day: DateLike, include_short_breaks: bool = False) -> pd.DataFrame:
     """Share of children from ethnic minority backgrounds (any code but WBRI) per age band, and overall.
 
-    Children with no ethnicity recorded are counted in ``not_recorded`` and left out of the share's
-    denominator (a council cannot say which background they are from). Columns: age_band, children,
-    ethnic_minority, not_recorded, pct.
+    Children with no ethnicity recorded, blank or recorded as refused or not yet obtained
+    (``ETHNICITY_NOT_KNOWN``: REFU, NOBT), are counted in ``not_recorded`` and left out of the share's
+    denominator (a council cannot say which background they are from; the DfE publishes them as their own
+    groups). Columns: age_band, children, ethnic_minority, not_recorded, pct.
     """
     on = children_on(data, day, include_short_breaks)
-    known = on["ETHNIC"].notna()
+    known = on["ETHNIC"].notna() & ~on["ETHNIC"].isin(ETHNICITY_NOT_KNOWN)
     minority = known & on["ETHNIC"].ne(WHITE_BRITISH)
     frame = pd.DataFrame({"age_band": on["age_band"], "minority": minority, "known": known})
     grouped = frame.groupby("age_band").agg(

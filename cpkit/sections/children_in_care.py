@@ -23,7 +23,7 @@ from cpkit.care import (
     stock_by_sex,
     uasc_on,
 )
-from cpkit.care.codes import OTHER_REASON, REC_GROUPS
+from cpkit.care.codes import ETHNICITY_NOT_KNOWN, OTHER_REASON, REC_GROUPS, WHITE_BRITISH
 from cpkit.config import Config, Period
 from cpkit.measures import code_span, measure
 from cpkit.present.charts import af_colours, chart_style
@@ -45,6 +45,7 @@ from cpkit.sections.common import (
     table_hidden,
     year_phrases,
 )
+from cpkit.ssda903.codes import label as code_label
 from cpkit.ssda903.model import Data903
 
 ROW_LABELS = {
@@ -294,6 +295,16 @@ def entries_note() -> str:
     return (
         f"DfE measure: {m.short_label} (LAIT {m.lait}), each child counted once, by the category of need of "
         "their first period of care in the year."
+    )
+
+
+def ethnicity_note() -> str:
+    """Who counts as from an ethnic minority background, and who is left out of the share, from the codes
+    ``cpkit.care.ethnic_minority_by_age`` uses."""
+    unknown = " or ".join(f"{code_label('ETHNIC', c).lower()} ({c})" for c in ETHNICITY_NOT_KNOWN)
+    return (
+        f"Ethnic minority: any ethnic code other than {code_label('ETHNIC', WHITE_BRITISH)} ({WHITE_BRITISH}). "
+        f"Children with no ethnicity recorded, or recorded as {unknown}, are left out of the share."
     )
 
 

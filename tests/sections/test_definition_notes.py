@@ -215,3 +215,21 @@ def test_health_note_states_the_ages_the_checks_are_counted_for():
     assert "development assessments of those under 5, SDQ of those aged 5 to 16" in note
     assert note.startswith("DfE measures (LAIT 3 and the national tables): children looked after")
     assert "legal status V3, V4" in note
+
+
+def test_refused_or_not_obtained_ethnicity_is_not_an_ethnic_minority():
+    # Four children aged 10 in care at 31/03/2025: White British, Black African, refused (REFU) and not
+    # yet obtained (NOBT). Ethnic minority: 1 (BAFR) of the 2 whose ethnicity is known = 50%; REFU and
+    # NOBT record no ethnicity and are left out, as the note says (they were counted as minorities: 3 of 4,
+    # 75%).
+    from cpkit.care.stock import ethnic_minority_by_age
+    from cpkit.sections.children_in_care import ethnicity_note
+
+    kids = {"e1": "WBRI", "e2": "BAFR", "e3": "REFU", "e4": "NOBT"}
+    rows = [(c, "01/04/2024", None, "S", "C2", "N1", "U4", None) for c in kids]
+    header = [(c, "F", "01/01/2015", eth) for c, eth in kids.items()]
+    got = ethnic_minority_by_age(build(rows, header), DAY).set_index("age_band").loc["All ages"]
+    assert (got["children"], got["ethnic_minority"], got["not_recorded"], got["pct"]) == (4, 1, 2, 50.0)
+    note = ethnicity_note()
+    assert "other than White British (WBRI)" in note
+    assert "refused (REFU) or information not yet obtained (NOBT), are left out of the share" in note
