@@ -134,6 +134,10 @@ def _rebuilt(plan: pd.DataFrame, end: pd.Timestamp, now: pd.Timestamp) -> Positi
         r["overdue"] = past and known_open
         rows.append(r)
     out = pd.DataFrame(rows, columns=plan.columns).reset_index(drop=True)
+    for col in ("due", "revised_due", "latest_update_date", "first_update_date"):  # as load_action_plan's
+        out[col] = pd.to_datetime(out[col])
+    out["priority"] = out["priority"].astype("Int64")
+    out["new_marker"] = out["new_marker"].astype(bool)
     out["overdue"] = out["overdue"].astype(bool)
     out.attrs = dict(plan.attrs, as_of=end.date().isoformat())
     parts = [

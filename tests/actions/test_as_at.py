@@ -158,3 +158,10 @@ def test_a_past_year_s_section_shows_the_plan_as_it_stood(tmp_path):
     assert "not yet past its due date" not in html and "Participation strategy" not in html
     assert "as it stood at 31 March 2022 as far as its dated updates show" in html
     assert "Status then not recorded (delayed now)" in html  # 1.3 in the delayed and overdue table
+
+
+def test_the_rebuilt_plan_keeps_the_tracker_s_column_types(tracker):
+    plan = load_action_plan(tracker, as_of=END)
+    rebuilt = position(plan, END, today=TODAY).plan
+    for col in ("due", "revised_due", "latest_update_date", "first_update_date", "priority", "new_marker"):
+        assert rebuilt[col].dtype == plan[col].dtype, col
