@@ -160,9 +160,10 @@ def location_figures(summary: pd.DataFrame) -> dict[str, dict[str, float]]:
     denominators, which the figures table and the placements section both use):
 
     - ``placed_inside_pct``: inside the boundary over children whose placement is inside *or outside* it,
-      i.e. with a placement postcode the ONS directory places (``measures.yaml``: "over those with a known
-      placement postcode"). The DfE does the same: its "Placement locality for CLA" table (Children looked
-      after: a focus on placement location, 2024) gives inside and outside as shares of their sum (2015:
+      i.e. with a placement postcode the ONS directory places (as ``measures.yaml`` defines it). The DfE
+      does the same: its "Placement locality for CLA" table (Children looked after: a focus on placement
+      location, 2024; explore-education-statistics.service.gov.uk/data-catalogue/data-set/
+      74bb0c4a-6a88-4694-a10f-476404ec31b6) gives inside and outside as shares of their sum (2015:
       41,630 inside and 27,830 outside of a total of 69,460, 60% and 40%, while 69,540 children were looked
       after), so a child whose locality is not known is in neither part of the share;
     - ``placed_outside_over20_pct`` (LAIT 87): outside and over 20 miles over *all* children in care that

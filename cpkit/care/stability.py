@@ -136,7 +136,8 @@ def long_term_starts(eps: pd.DataFrame) -> pd.Series:
     (``carer_starts``), or a move into a fostering-for-adoption placement (PLACE U2 or U5 after an episode
     with another PLACE), which restarts it even with the same carer (RNE T or U).
 
-    The DfE's data guidance, la_cla_placement_stability.csv footnote 2: since the 2020 publication the
+    The DfE's data guidance, la_cla_placement_stability.csv footnote 2 (2023 release, data-guidance.txt
+    line 1363; the same footnote on the national 2.5-year table, line 1335): since the 2020 publication the
     figures "include children in fostering placements with relative(s) or friend(s) or other foster
     carers who is/are also an approved adopter(s) - fostering for adoption/concurrent planning (placement
     codes U2 and U5) as a placement change". A legal status change (RNE L) or a same-carer move that stays
