@@ -484,6 +484,8 @@ def sources_sentences(data: Data903, narrative: Narrative) -> list[str]:
     returns tell differently (protected with the table's counts)."""
     found = year_sources(data.episodes, data.issues, data.sources)
     if len(found) < 2:
+        if len(found) and pd.notna(found["return_year"].iloc[0]):
+            return [narrative.say("data_quality.sources_one", year=_year_label(int(found["year"].iloc[0])))]
         return []
     counts = [int(n) for n in found["disagreements"]]
     ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], narrative.config)

@@ -249,4 +249,7 @@ def test_which_return_each_years_figures_come_from(tmp_path):
 
 
 def test_one_return_needs_no_sources_table(data):
-    assert dq.sources_table(data, EXACT).empty and dq.sources_sentences(data, Narrative(EXACT)) == []
+    assert dq.sources_table(data, EXACT).empty
+    assert dq.sources_sentences(data, Narrative(EXACT)) == [
+        "One return was supplied, for 2024-25: every figure comes from it."
+    ]
