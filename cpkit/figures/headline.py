@@ -256,6 +256,19 @@ SAME_THING: dict[str, re.Pattern[str]] = {
 GOOD, BAD = "good", "bad"
 
 
+def same_measure(kpi: str) -> str | None:
+    """The SSDA903 measure a local KPI is a version of (``SAME_THING``), where its name settles it: one
+    measure matches, or the name gives the age band that tells two apart ("... aged 19-21"). A KPI that
+    matches two measures and names neither band (care leavers in suitable accommodation) has none: the
+    kit does not guess which published figure to set beside it."""
+    name = str(kpi)
+    found = [key for key, pattern in SAME_THING.items() if pattern.search(name)]
+    if len(found) > 1:
+        bands = {key: re.search(r"_(\d+)_(\d+)_", key) for key in found}
+        found = [k for k, b in bands.items() if b and f"{b.group(1)}-{b.group(2)}" in name]
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass(frozen=True)
 class Contrast:
     """A local KPI and the SSDA903 measure of the same thing with opposite verdicts, and why (``text``)."""

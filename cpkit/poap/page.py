@@ -10,6 +10,7 @@ ends are, and an average over fewer children than the threshold is hidden like t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,15 @@ from cpkit.present.judgement import printed
 from cpkit.ssda903.model import Data903
 
 TREND_QUARTERS = 8
+# The small-number rule protects children. A local KPI that counts foster carer households (approved,
+# new, de-registered) counts no child, and Ofsted publishes the same counts for every council in full, so
+# it is shown as it is; the page's note says which counts the rule covers.
+NOT_CHILDREN = re.compile(r"\bhouseholds?\b", re.IGNORECASE)
+
+
+def counts_children(measure: str) -> bool:
+    """False for a count of foster carer households (``NOT_CHILDREN``), which the rule does not cover."""
+    return not NOT_CHILDREN.search(str(measure))
 
 
 class Published:
@@ -42,7 +52,7 @@ class Published:
         self.ledger = Ledger(self.rule)
         self.figures = {(r["measure"], r["quarter"]): r for r in trends.to_dict("records")}
         for key, r in self.figures.items():
-            if r["unit"] == "number" and pd.notna(r["value"]):
+            if r["unit"] == "number" and pd.notna(r["value"]) and counts_children(key[0]):
                 self.ledger.add(key, r["value"])
             elif r["unit"] == "rate_per_10k" and pd.notna(r["numerator"]):
                 self.ledger.add((f"{key[0]} count", key[1]), r["numerator"])
@@ -67,7 +77,7 @@ class Published:
         if r is None or pd.isna(r["value"]):
             return False
         if r["unit"] == "number":
-            return not self.ledger.hidden((measure, quarter))
+            return not counts_children(measure) or not self.ledger.hidden((measure, quarter))
         if r["unit"] == "rate_per_10k":
             return not self.ledger.hidden((f"{measure} count", quarter))
         if r["average_of"]:
@@ -172,7 +182,7 @@ def build_page(
                 neighbours,
             ]
         )
-    rows += _kpi_rows(kpis, period)
+    rows += _kpi_rows(kpis, period, bench)
     if not len(local):
         notes.append(
             "No quarterly rows in the KPI file for this quarter: health checks, plans, visits, PEPs, care "
@@ -200,16 +210,28 @@ def build_page(
     )
 
 
-def _kpi_rows(kpis: pd.DataFrame | None, period: Period) -> list[list[object]]:
-    """One row per KPI with a figure for the quarter (its unit, polarity and target from that row)."""
+def _kpi_rows(
+    kpis: pd.DataFrame | None, period: Period, bench: pd.DataFrame | None = None
+) -> list[list[object]]:
+    """One row per KPI with a figure for the quarter (its unit, polarity and target from that row), with
+    England's and the neighbours' published figures for the SSDA903 measure of the same thing where the
+    DfE publishes one (``cpkit.figures.headline.same_measure``)."""
+    from cpkit.figures.headline import same_measure
+
     if kpis is None or kpis.empty:
         return []
     now = kpis[kpis["period"] == m.kpi_quarter_label(period)]
-    return [
-        [r["indicator"], r["indicator"], "KPI file", r["unit"], r["polarity"],
-         pd.to_numeric(r.get("target"), errors="coerce"), math.nan, math.nan]
-        for r in now.to_dict("records")
-    ]  # fmt: skip
+    rows = []
+    for r in now.to_dict("records"):
+        england = neighbours = math.nan
+        published = same_measure(r["indicator"])
+        if bench is not None and published in bench.index:
+            england, neighbours = bench.at[published, "england"], bench.at[published, "neighbour_avg"]
+        rows.append(
+            [r["indicator"], r["indicator"], "KPI file", r["unit"], r["polarity"],
+             pd.to_numeric(r.get("target"), errors="coerce"), england, neighbours]
+        )  # fmt: skip
+    return rows
 
 
 def _load_kpis(data_dir: Path, config: Config, notes: list[str]) -> pd.DataFrame | None:
@@ -248,6 +270,7 @@ def _benchmarks(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.Da
     table = compare(bench, config.la_code, year, neighbours).set_index("measure")
     notes.append(
         f"England and statistical-neighbour figures are the DfE's latest published, for the year ending 31 "
-        f"March {year}; the council's own figures are for the quarter."
+        f"March {year}; the council's own figures are for the quarter. Beside a local KPI they are the DfE's "
+        "figures for the SSDA903 measure of the same thing, on the DfE's definition."
     )
     return table, year

@@ -13,7 +13,7 @@ import html
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.poap.page import Page, fmt
+from cpkit.poap.page import Page, counts_children, fmt
 from cpkit.present import judgement
 
 SPARK_W, SPARK_H = 96, 22
@@ -173,8 +173,14 @@ def show_indicator_table(page: Page, config: Config) -> None:
 
     frame, classes, data = indicator_table(page, config)
     caption = f"Key indicators, {page.quarter} against {page.last_year}"
+    households = [r for r in page.rows["measure"] if r and not counts_children(r)]
+    covers = (
+        " The rule covers counts of children; counts of foster carer households are shown in full."
+        if households
+        else ""
+    )
     note = (
-        f"{page.published.rule.note()} A change or direction is shown only when both its figures are. "
+        f"{page.published.rule.note()}{covers} A change or direction is shown only when both its figures are. "
         f"Against target: Green meets it, Amber is {judgement.amber_words(judgement.Thresholds.from_config(config))}, "
         "Red is further short; in words, the colour repeats it."
     )

@@ -2,7 +2,8 @@
 
 The folder (``reports/2025-26-Q3/``) holds ``index.html``, the one page the Board reads, printable on one
 A4 landscape sheet (its own print rules below); ``performance-on-a-page.pdf``, that sheet laid out by the
-same engine as the annual report's PDF (WeasyPrint); and ``manifest.json`` recording the run as the annual
+same engine as the annual report's PDF (WeasyPrint); ``performance-on-a-page.docx``, the same page in Word
+for an officer to edit (the annual report's Word writer: named styles, RAG shading beside the words); and ``manifest.json`` recording the run as the annual
 report's does, so each quarter's page is kept and traceable.
 """
 
@@ -21,6 +22,7 @@ from cpkit.report.sections import Section
 
 PAGE_NAME = "index.html"
 PDF_NAME = "performance-on-a-page.pdf"
+DOCX_NAME = "performance-on-a-page.docx"  # the editable version: the same page in Word
 # One A4 landscape sheet: small type, tight table, no navigation; the screen view is unchanged.
 PRINT_CSS = """
 body { max-width: 84rem; font-size: .95rem; }
@@ -77,6 +79,9 @@ def write_poap_site(
     page = render_file(run.output, title, meta)
     (staging / PAGE_NAME).write_text(page, encoding="utf-8")
     _write_pdf(page, staging / PDF_NAME)
+    from cpkit.report.docx import write_docx
+
+    write_docx(page, staging / DOCX_NAME, title=title)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),

@@ -28,6 +28,7 @@ def test_the_quarter_is_kept_in_its_own_folder_with_its_manifest(built):
     assert sorted(p.name for p in built.iterdir()) == [
         "index.html",
         "manifest.json",
+        "performance-on-a-page.docx",
         "performance-on-a-page.pdf",
     ]
     manifest = json.loads((built / "manifest.json").read_text())
@@ -61,10 +62,21 @@ def test_the_page_shows_each_indicator_with_last_year_trend_and_benchmarks(built
         assert label in rows
     three_plus = rows["Children in care with 3 or more placements in the last 12 months (%)"]
     assert three_plus[heads.index("England") - 1].endswith("%")  # the DfE's latest England figure
+    # a local KPI of a measure the DfE publishes has England's figure too (it had none on 19 of 22 rows)
+    assert rows["Health assessments up to date"][heads.index("England") - 1].endswith("%")
     sparks = table.find_all("svg", attrs={"role": "img"})
     assert sparks and all(s["aria-label"].count("Q") == 8 for s in sparks)  # eight quarters in words
     assert soup.find("h2", string="Action plan exceptions")
     assert "in-year extract of 31 December 2025" in soup.get_text()
+
+
+def test_the_page_has_an_editable_word_version(built):
+    from docx import Document
+
+    doc = Document(str(built / "performance-on-a-page.docx"))
+    table = next(t for t in doc.tables if t.cell(0, 0).text == "Indicator")
+    labels = [row.cells[0].text for row in table.rows[1:]]
+    assert "Children entering care in the quarter" in labels and "Pathway plans up to date" in labels
 
 
 def test_no_child_identifier_reaches_the_page(built):

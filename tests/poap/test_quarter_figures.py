@@ -199,3 +199,45 @@ def test_quarterly_measures_judge_a_direction_as_the_registry_does():
     assert rate.polarity == "neutral"
     assert _direction(50, 60, {"polarity": rate.polarity, "unit": rate.unit}, Config()).startswith("Higher")
     assert "same carer" in by_id["long_term_stability_pct"].label
+
+
+def test_foster_households_are_not_children_and_are_shown_in_full():
+    """3 new foster carer households and 3 children entering care in one quarter: the children's 3 is a
+    small count (<5); the households' 3 counts no child and is published as it is (Ofsted publishes the
+    same counts in full), and the page's note says which counts the rule covers."""
+    import pandas as pd
+
+    from cpkit.poap.page import Published, counts_children
+
+    rows = [("entered_quarter", 3.0), ("New foster carer households approved", 3.0)]
+    trends = pd.DataFrame(
+        [{"measure": m, "quarter": "Q3 2025-26", "value": v, "numerator": v, "denominator": math.nan,
+          "unit": "number", "average_of": False} for m, v in rows]
+    )  # fmt: skip
+    pub = Published(trends, Config())
+    assert pub.text("entered_quarter", "Q3 2025-26") == "<5"
+    assert pub.text("New foster carer households approved", "Q3 2025-26") == "3"
+    assert not counts_children("Foster carer households de-registered") and counts_children("entered_quarter")
+
+
+def test_a_local_kpi_gets_the_published_figures_of_the_measure_it_is_a_version_of():
+    import pandas as pd
+
+    from cpkit.figures.headline import same_measure
+    from cpkit.poap.page import _kpi_rows
+
+    assert same_measure("Dental checks up to date") == "teeth_check_pct"
+    assert (
+        same_measure("Care leavers aged 19-21 in suitable accommodation")
+        == "leavers_suitable_accom_19_21_pct"
+    )
+    assert same_measure("Care leavers in suitable accommodation") is None  # 17-18 or 19-21: not guessed
+    assert same_measure("Statutory visits up to date") is None
+    kpis = pd.DataFrame(
+        [{"indicator": n, "period": "2025-26 Q3", "unit": "percent", "polarity": "high", "target": 90}
+         for n in ("Dental checks up to date", "Statutory visits up to date")]
+    )  # fmt: skip
+    bench = pd.DataFrame({"england": [79.0], "neighbour_avg": [81.5]}, index=["teeth_check_pct"])
+    rows = _kpi_rows(kpis, Period.in_year(2026, 3, "quarter"), bench)
+    assert [r[-2:] for r in rows][0] == [79.0, 81.5]
+    assert all(math.isnan(v) for v in rows[1][-2:])
