@@ -24,7 +24,7 @@ CSDM_VENV := .venv-csdm
 CSDM_STAMP := $(CSDM_VENV)/.installed
 CSDM_PACKAGE := cs-demand-model==0.5.1
 
-.PHONY: report test lint lab sample browser pdf-libs bench clean help validator csdm
+.PHONY: report test lint lab sample browser pdf-libs bench clean help validator csdm docs
 
 help:
 	@echo "make report [YEAR=2025 PERIOD=financial]  build reports/YEAR/ from the sample data"
@@ -33,6 +33,7 @@ help:
 	@echo "make sample                               regenerate data/sample/ (seed 2025)"
 	@echo "make bench                                run the speed and memory benchmarks"
 	@echo "make validator                            set up .venv-validator with the DfE's SSDA903 validation rules"
+	@echo "make docs                                 build the documentation site into site/ (MkDocs)"
 	@echo "make csdm                                 set up .venv-csdm with cs-demand-model (benchmark baseline, sample returns)"
 
 # The environment is rebuilt when pyproject.toml changes.
@@ -98,6 +99,9 @@ test: $(STAMP) browser validator csdm pdf-libs
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 sample: $(STAMP)
 	$(BIN)/cpkit sample --out data/sample --seed 2025
 
@@ -109,4 +113,4 @@ bench: $(STAMP) csdm
 	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
-	rm -rf $(VENV) $(VALIDATOR_VENV) $(CSDM_VENV) reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache .coverage .coverage.*
+	rm -rf $(VENV) $(VALIDATOR_VENV) $(CSDM_VENV) site reports/[0-9]* reports/_analyst .pytest_cache .ruff_cache .coverage .coverage.*
