@@ -1,9 +1,10 @@
 """Section 4, education of children in care: the Virtual School's local KPIs against last year and target.
 
 The SSDA903 return says little about school, so this section reads the council's KPI file
-(``cpkit.kpis.load_kpis``, theme ``education``). Each indicator's latest figure this year is set beside
-last year's, with a direction of travel that follows the indicator's polarity, and against its target
-with a RAG written as text:
+(``cpkit.kpis.load_kpis``, theme ``education``). Each indicator's figure for the year (the one rule,
+``cpkit.kpis.year_figures``: the full-year row, else the latest row in the year, named as such) is set
+beside last year's, with a direction of travel that follows the indicator's polarity (none between
+different parts of the year), and against its target with a RAG written as text:
 
 - **Met**: at or better than the target (at or above for "high is good", at or below for "low is good");
 - **Close to target**: short of the target by no more than ``judgement.amber_points`` percentage points
