@@ -113,6 +113,14 @@ def _earliest_cover(data: Data903 | None) -> date | None:
     return starts.min().date() if len(starts) else None
 
 
+def _first_day(data: Data903 | None) -> str | None:
+    """The first day the returns cover (ISO), for the sections' sentences (``Narrative.covers``)."""
+    from cpkit.care.history import coverage_start
+
+    first = coverage_start(data)
+    return first.date().isoformat() if first is not None else None
+
+
 def dfe_year(period: Period, available: list[int]) -> int | None:
     """The DfE year to set beside a period: the latest year ending 31 March on or before the period's end.
 
@@ -239,6 +247,7 @@ def build_figures(
         "la_code": config.la_code,
         "published_years": sorted(compared),
         "notes": notes,
+        "first_day": _first_day(data),
     }
     return Figures(frame, meta)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,28 @@ class Narrative:
     config: Config = field(default_factory=Config)
     templates: dict[str, Any] = field(default_factory=_default_templates)
     sources: dict[str, str] = field(default_factory=dict)  # "section.name" -> the file a template came from
+    # The first day the SSDA903 returns cover (``cpkit.care.history.coverage_start``), set by the section's
+    # context once its data is read: a comparison with a year before it is not written (``covers``).
+    first_day: date | None = None
+
+    def covers(self, needs: date | None) -> bool:
+        """True when the returns reach back to ``needs`` (the first day a comparison's earlier figure
+        needs), or when either is not known."""
+        return needs is None or self.first_day is None or self.first_day <= needs
+
+    def no_previous(self, measure: str, now: str, current: str, previous: str) -> str:
+        """ "{measure}: 739 in 2017-18. The returns supplied start on 1 April 2017, so there is no figure in
+        2016-17 to compare it with." (a comparison whose earlier year no return covers)."""
+        first = self.first_day
+        day = f"{first.day} {first.strftime('%B %Y')}" if first is not None else "later"
+        return self.say(
+            "children_in_care.no_previous",
+            measure=measure,
+            now=now,
+            current=current,
+            previous=previous,
+            first_day=day,
+        )
 
     @classmethod
     def for_data(cls, data_dir: str | Path, config: Config | None = None) -> Narrative:

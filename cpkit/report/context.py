@@ -8,6 +8,7 @@ passes a cache of the cleaned tables so nine sections do not parse the same file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,10 +46,21 @@ class SectionContext:
         if self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir():
             from cpkit.report.cache import read_903
 
-            return read_903(self.cache_dir / SSDA903_DIR)
-        from cpkit.ssda903 import Council, load_903
+            data = read_903(self.cache_dir / SSDA903_DIR)
+        else:
+            from cpkit.ssda903 import Council, load_903
 
-        return load_903(self.data_dir / SSDA903_DIR, council=Council.from_config(self.config))
+            data = load_903(self.data_dir / SSDA903_DIR, council=Council.from_config(self.config))
+        self._mark_coverage(data)
+        return data
+
+    def _mark_coverage(self, data: Data903) -> None:
+        """Tell the narrative the first day the returns cover, so no sentence compares with a year before
+        it (``Narrative.covers``)."""
+        from cpkit.care.history import coverage_start
+
+        first = coverage_start(data)
+        self.narrative.first_day = first.date() if first is not None else None
 
     @cached_property
     def figures(self) -> Figures:
@@ -56,14 +68,16 @@ class SectionContext:
         notebook run by hand without one, built here from the data folder."""
         from cpkit.figures import build_figures, load_figures
 
-        if self.cache_dir is not None:
-            found = load_figures(self.cache_dir)
-            if found is not None:
-                return found
-        has_903 = (self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir()) or (
-            self.data_dir / SSDA903_DIR
-        ).is_dir()
-        return build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
+        found = load_figures(self.cache_dir) if self.cache_dir is not None else None
+        if found is None:
+            has_903 = (self.cache_dir is not None and (self.cache_dir / SSDA903_DIR).is_dir()) or (
+                self.data_dir / SSDA903_DIR
+            ).is_dir()
+            found = build_figures(self.data if has_903 else None, self.period, self.config, self.data_dir)
+        first = found.meta.get("first_day")
+        if self.narrative.first_day is None and first:
+            self.narrative.first_day = date.fromisoformat(first)
+        return found
 
     @cached_property
     def postcodes(self) -> pd.DataFrame | None:

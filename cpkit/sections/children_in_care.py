@@ -533,7 +533,9 @@ def profile_sentences(
     measure = "The share of children in care from ethnic minority backgrounds"
     if pct_hidden["previous"].get("All ages") and pct_hidden["current"].get("All ages"):
         out.append(narrative.say("children_in_care.not_shown", measure=measure))
-    elif pct_hidden["previous"].get("All ages") or pct_hidden["current"].get("All ages"):
+    elif (
+        pct_hidden["previous"].get("All ages") or pct_hidden["current"].get("All ages")
+    ) and narrative.covers(when.needs):
         words = {
             k: NOT_SHOWN
             if pct_hidden[k].get("All ages")

@@ -8,7 +8,7 @@ same way.
 from __future__ import annotations
 
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -90,14 +90,30 @@ def day_label(d: date) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
-def year_phrases(period: Period) -> tuple[str, str]:
+class When(tuple):
+    """How a sentence names the two periods (or days) it compares, and ``needs``: the first day the returns
+    must cover for the earlier figure to exist (the earlier period's start; for a day, the day after it,
+    as a return starting 1 April holds who was in care at the end of 31 March). The comparison helpers
+    (``compare_share``, ``compare_counts``) write no comparison when the returns start later
+    (``Narrative.covers``)."""
+
+    needs: date | None
+
+    def __new__(cls, phrases: tuple[str, str], needs: date | None = None) -> When:
+        obj = super().__new__(cls, phrases)
+        obj.needs = needs
+        return obj
+
+
+def year_phrases(period: Period) -> When:
     """ "in 2023-24", "in 2024-25": how a sentence names the two periods compared."""
-    return f"in {period.previous().label}", f"in {period.label}"
+    return When((f"in {period.previous().label}", f"in {period.label}"), period.previous().start)
 
 
-def date_phrases(period: Period) -> tuple[str, str]:
+def date_phrases(period: Period) -> When:
     """ "at 31 March 2024", "at 31 March 2025": how a sentence names the two days compared."""
-    return f"at {day_label(period.previous().end)}", f"at {day_label(period.end)}"
+    day_after = period.previous().end + timedelta(days=1)
+    return When((f"at {day_label(period.previous().end)}", f"at {day_label(period.end)}"), day_after)
 
 
 def period_labels(period: Period) -> tuple[str, str]:
@@ -139,10 +155,12 @@ def compare_share(
     protect another figure, so the sentence does not give it either ("some of the 90").
     """
     t = narrative.config.small_number_threshold
+    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]), hidden=hidden_in_table[1])
+    if not narrative.covers(getattr(when, "needs", None)):
+        return narrative.no_previous(measure, now, when[1], when[0])
     then = narrative.n_of_m(
         int(previous["numerator"]), int(previous["denominator"]), hidden=hidden_in_table[0]
     )
-    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]), hidden=hidden_in_table[1])
     if hidden(previous, t) or hidden(current, t) or any(hidden_in_table):
         if then == now == NOT_SHOWN:
             return narrative.say("children_in_care.not_shown", measure=measure)
@@ -185,6 +203,10 @@ def compare_counts(
     """ "{measure} rose, from 183 in 2023-24 to 200 in 2024-25" (no direction if either count is hidden,
     by the small-number rule or, ``hidden_in_table``, by a table protecting another figure)."""
     t = narrative.config.small_number_threshold
+    if not narrative.covers(getattr(when, "needs", None)):
+        return narrative.no_previous(
+            measure, count_words(narrative, current, hidden_in_table[1]), when[1], when[0]
+        )
     values = dict(
         then=count_words(narrative, previous, hidden_in_table[0]),
         now=count_words(narrative, current, hidden_in_table[1]),

@@ -255,6 +255,8 @@ def inhouse_sentences(
         ("start", "end", "inhouse_move"),
         ("previous_start", "start", "inhouse_before"),
     ):
+        if not narrative.covers(pd.Timestamp(tables[first].attrs["day"]).date() + timedelta(days=1)):
+            continue  # no return covers the earlier day: no movement is written from it
         a, b = _total(tables[first]), _total(tables[second])
         days = (day_label(tables[first].attrs["day"]), day_label(tables[second].attrs["day"]))
         t = narrative.config.small_number_threshold
@@ -584,7 +586,10 @@ def _share_without_base(
         NOT_SHOWN if gone else narrative.n_of_m(int(f["numerator"]), int(f["denominator"]), hidden=hide)
         for f, gone, hide in zip(figs, base_hidden, masked, strict=True)
     )
-    previous, current = date_phrases(period)
+    when = date_phrases(period)
+    previous, current = when
+    if not narrative.covers(when.needs):
+        return narrative.no_previous(words, now, current, previous)
     return narrative.say(
         "children_in_care.compare_hidden",
         measure=words,

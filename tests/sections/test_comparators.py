@@ -4,6 +4,8 @@ or no statistical neighbours); the verdicts are those the judgement rule gives f
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from cpkit.config import Config, Period
@@ -157,3 +159,34 @@ def test_a_table_without_published_figures_says_why():
     bench.attrs.update(year=2025, label="2024-25", neighbours=0)
     assert "no statistical neighbours' figures were found" in benchmark_note(bench, Period.from_year(2025))
     assert "average of the 0" not in benchmark_note(bench, Period.from_year(2025))
+
+
+def test_a_report_from_one_return_does_not_compare_with_a_year_no_return_covers(tmp_path):
+    # One return, 2017-18 (from 1 April 2017). Six children ceased in 2017-18 (returned home, E13); none
+    # can be seen ceasing in 2016-17, which no return covers. Before: "The number of children who ceased
+    # to be looked after rose, from 0 in 2016-17 to 6 in 2017-18."
+    from cpkit.report.cache import save_903
+    from cpkit.report.context import SectionContext
+    from cpkit.sections import children_in_care as cis
+    from tests.care.conftest import build
+
+    rows = [(f"c{i}", "01/05/2017", "01/02/2018", "S", "C2", "N1", "U4", "E13") for i in range(6)]
+    data = build(rows, episode_extra={"return_year": [2018] * 6})
+    save_903(data, tmp_path / "cache" / "ssda903")
+    period = Period.from_year(2018)
+    ctx = SectionContext("01_children_in_care", Config(), period, tmp_path, tmp_path / "cache")
+    sentences = cis.exits_sentences(cis.exits(ctx.data, period), period, ctx.narrative)
+    assert sentences[0] == (
+        "The number of children who ceased to be looked after: 6 in 2017-18. The returns supplied start on "
+        "1 April 2017, so there is no figure in 2016-17 to compare it with."
+    )
+    assert not any("rose" in s or "from 0" in s for s in sentences)
+    # With the 2016-17 return too (five children ceased then), the comparison is written: 5 -> 6, a rise.
+    before = [(f"d{i}", "01/05/2016", "01/02/2017", "S", "C2", "N1", "U4", "E13") for i in range(5)]
+    earlier = build([*rows, *before], episode_extra={"return_year": [2018] * 6 + [2017] * 5})
+    narrative = Narrative(config=Config(), first_day=date(2016, 4, 1))
+    first = cis.exits_sentences(cis.exits(earlier, period), period, narrative)[0]
+    assert (
+        first
+        == "The number of children who ceased to be looked after rose, from 5 in 2016-17 to 6 in 2017-18."
+    )
