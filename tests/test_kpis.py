@@ -239,3 +239,19 @@ def test_an_unquoted_decimal_comma_names_the_row_not_shifted_columns(tmp_path):
     message = str(err.value)
     assert "row 2: 11 cells but the heading row has 10" in message and "(87,4?)" in message
     assert "theme" not in message and "period" not in message
+
+
+def test_the_run_warns_of_a_refused_kpi_file_only_when_the_report_cannot_use_it(tmp_path, caplog):
+    from cpkit.config import Config
+    from cpkit.report.prepare import _warn_kpis
+
+    # a full-year row and a quarter: fine for the 2024-25 report and for the Q3 2025-26 page, which reads
+    # the file whole (the full year straddles the page's window, Q3 2024-25 to Q3 2025-26, but the page
+    # does not use it); a decimal comma is refused by both, and the warning names file, row and column
+    write(tmp_path, GOOD, "Reviews on time,children in care,2025-26 Q3,90,90,100,95,high,percent,LCS")
+    for period in (Period.from_year(2025), Period.in_year(2026, 3)):
+        _warn_kpis(tmp_path, Config(), period)
+    assert caplog.records == []
+    write(tmp_path, GOOD.replace("92.5", '"92,5"'))
+    _warn_kpis(tmp_path, Config(), Period.in_year(2026, 3))
+    assert "kpis.csv: row 2, column 'value': '92,5'" in caplog.text

@@ -302,8 +302,8 @@ def _warn_kpis(data_dir: Path, config: Config, period: Period) -> None:
     kpis = config.path_in(data_dir, config.kpi_file, "kpis.csv")
     if not kpis.exists():
         return
-    try:
-        load_kpis(kpis, period)
+    try:  # the quarterly page reads the file whole (its quarters and their year-ago comparators)
+        load_kpis(kpis, None if period.kind in IN_YEAR_KINDS else period)
     except KpiError as exc:
         lines = str(exc).splitlines()
         shown = "; ".join(lines[1:4] if len(lines) > 1 else lines)
