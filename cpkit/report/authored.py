@@ -50,6 +50,7 @@ from cpkit.errors import AuthoredError
 
 BOARD_DIR = "board"
 TEXT_SUFFIXES = (".md", ".docx")  # a written part: Markdown or a Word file
+YAML_SUFFIXES = (".yaml", ".yml", ".docx")  # a table part: YAML or a Word file holding the table
 START, END = "", "*end*"  # anchors: before every data section, after every data section
 
 
@@ -299,7 +300,7 @@ def priorities_from_tracker(titles: dict[int, str], champions: dict[int, str]) -
     return out
 
 
-def _priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str = "") -> Part:
+def priorities_part(spec: PartSpec, rows: list[dict], source: str, intro: str = "") -> Part:
     """The priorities table. The supporters column is shown only when some priority names supporters: a
     column of "Not named" on every row (the tracker's headings name champions and leads only) would say
     no one supports any priority, which the kit does not know."""
@@ -356,7 +357,7 @@ def _priorities_yaml(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
     if not rows:  # nothing written yet: the tracker's priorities, if any
         return None
     intro = markdown_html(str(data.get("intro") or ""), path, data_dir)
-    part = _priorities_part(spec, rows, f"From {path.name}.", intro)
+    part = priorities_part(spec, rows, f"From {path.name}.", intro)
     return Part(part.key, str(data.get("title") or spec.title), part.after, part.body)
 
 
@@ -376,22 +377,33 @@ def _year_ahead(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
         problem = unknown_keys(path, f"{where}: ", item, {"area", "actions", "impact"})
         if problem:
             raise AuthoredError(problem)
-        actions = item["actions"]
+        rows.append((str(item["area"]), item["actions"], str(item["impact"])))
+    intro = markdown_html(str(data.get("intro") or ""), path, data_dir)
+    return year_ahead_part(spec, str(data.get("title") or spec.title), intro, rows)
+
+
+def year_ahead_part(
+    spec: PartSpec, title: str, intro: str, rows: list[tuple[str, object, str]]
+) -> Part | None:
+    """The year-ahead part: ``intro`` (HTML, already cleaned) and the table of (area, actions, impact);
+    actions that are a list are shown as one. ``None`` when there is neither."""
+    cells = []
+    for area, actions, impact in rows:
         if isinstance(actions, list):
             cell = "<ul>" + "".join(f"<li>{html.escape(str(a))}</li>" for a in actions) + "</ul>"
         else:
             cell = html.escape(str(actions))
-        rows.append([html.escape(str(item["area"])), cell, html.escape(str(item["impact"]))])
-    body = markdown_html(str(data.get("intro") or ""), path, data_dir)
-    if not rows and not body.strip():
+        cells.append([html.escape(area), cell, html.escape(impact)])
+    if not cells and not intro.strip():
         return None
-    if rows:
+    body = intro
+    if cells:
         body += _table(
             "The year ahead: areas of focus, the actions to be taken and their impact",
             ["Area of focus", "Actions to be taken", "Impact"],
-            rows,
+            cells,
         )
-    return Part(spec.key, str(data.get("title") or spec.title), spec.after, body)
+    return Part(spec.key, title, spec.after, body)
 
 
 def _cover(path: Path) -> dict[str, str]:
@@ -485,9 +497,14 @@ def _part(
 ) -> Part | None:
     """One part from its file (``None``: no file, or nothing written in it yet)."""
     if spec.suffix == ".yaml":
-        path = _find(data_dir, year, spec.key + spec.suffix)
-        reader = _priorities_yaml if spec.key == "priorities" else _year_ahead
-        made = reader(spec, path, data_dir) if path is not None else None
+        path = _find_text(data_dir, year, spec, YAML_SUFFIXES)
+        if path is not None and path.suffix.lower() == ".docx":
+            from cpkit.report.authored_word import word_table_part
+
+            made = word_table_part(spec, path, data_dir)
+        else:
+            reader = _priorities_yaml if spec.key == "priorities" else _year_ahead
+            made = reader(spec, path, data_dir) if path is not None else None
         if made is None and spec.key == "priorities" and tracker is not None and tracker[0]:
             rows = priorities_from_tracker(*tracker)
             source = "From the action plan tracker's priority headings."
@@ -496,9 +513,9 @@ def _part(
                     " To name each priority's supporters as well, write board/priorities.yaml "
                     "(the sample's board/priorities.example.yaml shows how)."
                 )
-            made = _priorities_part(spec, rows, source)
+            made = priorities_part(spec, rows, source)
         return made
-    path = _find_text(data_dir, year, spec)
+    path = _find_text(data_dir, year, spec, TEXT_SUFFIXES)
     if path is None:
         return None
     if path.suffix.lower() == ".docx":
@@ -508,18 +525,19 @@ def _part(
     return _markdown_part(spec, path, data_dir)
 
 
-def _find_text(data_dir: Path, year: int, spec: PartSpec) -> Path | None:
-    """A written part's file: ``<key>.md`` or ``<key>.docx`` (Word), this year's folder first; both in
-    one folder is an error, since the kit cannot tell which the officer meant, unless the ``.md`` holds
-    only comments (``cpkit board init``'s template, left beside the Word file written instead)."""
+def _find_text(data_dir: Path, year: int, spec: PartSpec, suffixes: tuple[str, ...]) -> Path | None:
+    """A part's file: ``<key>`` with one of ``suffixes`` (``.md`` or ``.yaml``, or ``.docx``: Word), this
+    year's folder first; two in one folder is an error, since the kit cannot tell which the officer meant,
+    unless one holds only notes (``cpkit board init``'s template, left beside the Word file written
+    instead)."""
     for folder in (data_dir / BOARD_DIR / str(year), data_dir / BOARD_DIR):
         found = [
             folder / f"{spec.key}{suffix}"
-            for suffix in TEXT_SUFFIXES
+            for suffix in suffixes
             if (folder / f"{spec.key}{suffix}").is_file()
         ]
-        if len(found) > 1 and not _COMMENT.sub("", _read_text(found[0])).strip():
-            found = found[1:]  # a template still holding only its notes, beside the Word file written instead
+        if len(found) > 1:
+            found = [path for path in found if not _only_notes(path)] or found[:1]
         if len(found) > 1:
             raise AuthoredError(
                 f"{folder}: both {found[0].name} and {found[1].name} hold '{spec.title}'; keep one (or start "
@@ -528,6 +546,17 @@ def _find_text(data_dir: Path, year: int, spec: PartSpec) -> Path | None:
         if found:
             return found[0]
     return None
+
+
+def _only_notes(path: Path) -> bool:
+    """A Markdown file with nothing but ``<!-- comments -->``, or a YAML file with nothing but ``#`` lines."""
+    suffix = path.suffix.lower()
+    if suffix not in (".md", ".yaml", ".yml"):
+        return False
+    text = _read_text(path)
+    if suffix == ".md":
+        return not _COMMENT.sub("", text).strip()
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def tracker_people(plan) -> tuple[dict[int, str], dict[int, str]]:  # noqa: ANN001 - the tracker's frame

@@ -13,6 +13,12 @@ both). What is read (python-docx), in the document's order:
 - pictures, embedded as ``cpkit.report.pictures`` draws them again, each with its alt text (in Word: right
   click, *Edit Alt Text*); a picture without one is refused, naming the paragraph.
 
+The two table parts may be Word files too (``year_ahead.docx``, ``priorities.docx``): the paragraphs are
+the introduction and the one table is the part's, its first row's headings naming the columns
+(``TABLE_COLUMNS``: "Area of focus", "Actions to be taken", "Impact"; "Priority", "Champions", "Lead
+officers", "Supporters"); a cell's lines or bullets are a list. A heading the kit does not know is refused
+with the headings it reads.
+
 Text is data: it is escaped, then passes the kit's allow-list like Markdown. Comments, tracked changes'
 deletions, headers and footers are not part of the text. A file Word cannot have written (not a .docx, a
 damaged file) is an ``AuthoredError`` naming it.
@@ -62,9 +68,10 @@ def word_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
 class _Reader:
     """Walks the document's body once, writing HTML; pictures become tokens replaced after cleaning."""
 
-    def __init__(self, document, path: Path) -> None:  # noqa: ANN001 - python-docx's Document
+    def __init__(self, document, path: Path, tables: bool = True) -> None:  # noqa: ANN001 - python-docx's
         self.document = document
         self.path = path
+        self.with_tables = tables  # False: a table part's one table is read apart (``word_table_part``)
         self.title: str | None = None
         self.pictures: dict[str, str] = {}
         self.paragraph_number = 0
@@ -81,7 +88,8 @@ class _Reader:
             if isinstance(block, Table):
                 out += self._close(items, kind)
                 items, kind = [], ""
-                out.append(self._table(block, caption))
+                if self.with_tables:
+                    out.append(self._table(block, caption))
                 caption = None
                 continue
             self.paragraph_number += 1
@@ -215,3 +223,117 @@ def _heading_level(style: str) -> int:
             return 0
         return min(6, max(3, number + 1))
     return 0
+
+
+# --- the table parts: the year ahead and the priorities, as a Word table -----------------------------------
+
+# Each part's columns: the key, and the headings (lower case) a council's Word table may give it.
+TABLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "year_ahead": {
+        "area": ("area", "area of focus", "areas of focus", "focus", "priority"),
+        "actions": ("actions", "action", "actions to be taken", "what we will do"),
+        "impact": ("impact", "impacts", "expected impact", "outcome", "outcomes"),
+    },
+    "priorities": {
+        "title": ("priority", "priorities", "title"),
+        "champions": ("champions", "champion", "elected member champions", "member champions"),
+        "leads": ("leads", "lead", "lead officers", "lead officer"),
+        "supporters": ("supporters", "supporter", "supported by"),
+    },
+}
+REQUIRED = {"year_ahead": ("area", "actions", "impact"), "priorities": ("title",)}
+
+
+def word_table_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
+    """The year ahead or the priorities from a Word file: its paragraphs are the introduction and its
+    one table the part's table, recognised by the header row's headings (``TABLE_COLUMNS``); a cell's
+    paragraphs or bullets are a list (several actions, several champions). ``None`` when nothing is
+    written."""
+    import docx
+
+    from cpkit.present.sanitise import clean_commentary_html
+    from cpkit.report.authored import priorities_part, year_ahead_part
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a file it cannot open
+        raise AuthoredError(
+            f"{path}: cannot be read as a Word document ({type(error).__name__}: {error}); save it from Word "
+            "as 'Word Document (*.docx)'"
+        ) from None
+    if len(document.tables) != 1:
+        raise AuthoredError(
+            f"{path}: expected one table (with the headings {_headings(spec.key)}), found "
+            f"{len(document.tables)}"
+        )
+    reader = _Reader(document, path, tables=False)
+    intro = clean_commentary_html(reader.read())
+    for token, figure in reader.pictures.items():
+        intro = intro.replace(f"<p>{token}</p>", figure).replace(token, figure)
+    rows = _table_rows(document.tables[0], spec.key, path)
+    title = reader.title or spec.title
+    if spec.key == "year_ahead":
+        made = [
+            (
+                " ".join(r["area"]),
+                r["actions"] if len(r["actions"]) > 1 else " ".join(r["actions"]),
+                " ".join(r["impact"]),
+            )
+            for r in rows
+        ]
+        return year_ahead_part(spec, title, intro, made)
+    if not rows:
+        return None
+    people = [
+        {
+            "number": "",
+            "title": " ".join(r["title"]),
+            **{k: r.get(k, []) for k in ("champions", "leads", "supporters")},
+        }
+        for r in rows
+    ]
+    part = priorities_part(spec, people, f"From {path.name}.", intro)
+    return type(part)(part.key, title, part.after, part.body)
+
+
+def _headings(key: str) -> str:
+    return ", ".join(f"'{aliases[0].title()}'" for aliases in TABLE_COLUMNS[key].values())
+
+
+def _table_rows(table, key: str, path: Path) -> list[dict[str, list[str]]]:  # noqa: ANN001 - python-docx's
+    """The table's rows as {column: the cell's lines}, the header row naming the columns."""
+    grid = [[[" ".join(p.text.split()) for p in cell.paragraphs] for cell in row.cells] for row in table.rows]
+    if not grid:
+        return []
+    columns: list[str | None] = []
+    for number, cell in enumerate(grid[0], start=1):
+        heading = " ".join(" ".join(cell).split()).lower().rstrip(":")
+        column = next((k for k, aliases in TABLE_COLUMNS[key].items() if heading in aliases), None)
+        if column is None and heading:
+            raise AuthoredError(
+                f"{path}: the table's column {number} is headed '{heading}', which the kit does not know; the "
+                f"headings it reads are {_headings(key)}"
+            )
+        columns.append(column)
+    missing = [k for k in REQUIRED[key] if k not in columns]
+    if missing:
+        raise AuthoredError(
+            f"{path}: the table has no column headed {', '.join(repr(TABLE_COLUMNS[key][k][0].title()) for k in missing)}"
+            f" in its first row; the headings it reads are {_headings(key)}"
+        )
+    rows = []
+    for number, row in enumerate(grid[1:], start=2):
+        found: dict[str, list[str]] = {}
+        for column, cell in zip(columns, row, strict=False):
+            if column is not None:
+                found.setdefault(column, [])
+                found[column] += [line for line in cell if line and line not in found[column]]
+        if not any(found.values()):
+            continue  # an empty row
+        for k in REQUIRED[key]:
+            if not found.get(k):
+                raise AuthoredError(
+                    f"{path}: the table's row {number} has nothing under '{TABLE_COLUMNS[key][k][0].title()}'"
+                )
+        rows.append(found)
+    return rows

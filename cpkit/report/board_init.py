@@ -77,6 +77,10 @@ _PRIORITIES = """\
 # tabs). A list of names goes in square brackets; one name needs none. Text with a colon followed by a
 # space in it must be in double quotes.
 #
+# Prefer Word? Delete this file and save a Word document as priorities.docx here instead: one table whose
+# first row is headed Priority | Champions | Lead officers | Supporters (each name on its own line in a
+# cell), and any paragraphs above it as the introduction.
+#
 # intro: Each of the Board's priorities has an elected-member champion and lead officers.
 # priorities:
 #   - number: 1
@@ -98,6 +102,10 @@ _YEAR_AHEAD = """\
 # Remove the "# " in front of the lines below and fill them in, keeping the indentation (spaces, not
 # tabs). "actions" may be one sentence or a list of them (each on a line starting "- "). Text with a colon
 # followed by a space in it must be in double quotes.
+#
+# Prefer Word? Delete this file and save a Word document as year_ahead.docx here instead: one table whose
+# first row is headed Area of focus | Actions to be taken | Impact (each action on its own line in a
+# cell), and any paragraphs above it as the introduction.
 #
 # intro: In the coming year the Board will concentrate on the areas below.
 # rows:

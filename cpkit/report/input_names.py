@@ -143,7 +143,7 @@ def _folder_problems(
 def board_problems(data_dir: Path, year: int) -> list[NameProblem]:
     """Files in ``board/`` and ``board/<year>/`` whose names the kit does not know."""
     what = {spec.key + spec.suffix: f"the part '{spec.title}'" for spec in PARTS}
-    what.update({spec.key + ".docx": f"the part '{spec.title}'" for spec in PARTS if spec.suffix == ".md"})
+    what.update({spec.key + ".docx": f"the part '{spec.title}'" for spec in PARTS})  # each may be Word
     what["cover.yaml"] = "the cover's details"
     what["cover_report.yaml"] = "the committee cover report"
     known = {name: name for name in what}

@@ -239,3 +239,72 @@ def test_board_init_writes_templates_that_show_nothing_until_filled_in(tmp_path:
     assert (board / "2026" / "risk.md").read_text(encoding="utf-8") == "Risks are low.\n"
     parts = {p.key: p.body for p in load_authored(tmp_path, 2026).parts}
     assert parts["foreword"] == "<p>Thank you.</p>" and parts["risk"] == "<p>Risks are low.</p>\n"
+
+
+def _table_doc(rows: list[list[str | list[str]]], intro: str = "") -> object:
+    """A Word document builder: an introduction paragraph and one table (a list in a cell: one
+    paragraph each)."""
+
+    def build(d):  # noqa: ANN001
+        if intro:
+            d.add_paragraph(intro)
+        table = d.add_table(rows=len(rows), cols=len(rows[0]))
+        for tr, row in zip(table.rows, rows, strict=True):
+            for cell, value in zip(tr.cells, row, strict=True):
+                lines = value if isinstance(value, list) else [value]
+                cell.text = lines[0]
+                for line in lines[1:]:
+                    cell.add_paragraph(line)
+
+    return build
+
+
+def test_the_year_ahead_and_the_priorities_may_be_word_tables(tmp_path: Path):
+    board = tmp_path / "board" / "2025"
+    _word(
+        board / "year_ahead.docx",
+        _table_doc(
+            [
+                ["Area of focus", "Actions to be taken", "Impact"],
+                ["Stability", ["Stability panel", "Carer support"], "Fewer moves"],
+                ["", "", ""],  # an empty row is left out
+                ["Health", "Monthly tracking", "On time"],
+            ],
+            intro="Our focus, chosen with the Children in Care Council.",
+        ),
+    )
+    _word(
+        board / "priorities.docx",
+        _table_doc(
+            [
+                ["Priority", "Champions", "Lead officers"],
+                ["Promoting success", ["Cllr A Patel", "Cllr R Hughes"], "Virtual School Head"],
+            ]
+        ),
+    )
+    parts = {p.key: p for p in load_authored(tmp_path, 2025).parts}
+    ahead = BeautifulSoup(parts["year_ahead"].body, "html.parser")
+    assert ahead.find("p").get_text() == "Our focus, chosen with the Children in Care Council."
+    rows = [[c.get_text("|") for c in tr.find_all(["th", "td"])] for tr in ahead.find_all("tr")]
+    assert rows == [
+        ["Area of focus", "Actions to be taken", "Impact"],
+        ["Stability", "Stability panel|Carer support", "Fewer moves"],
+        ["Health", "Monthly tracking", "On time"],
+    ]
+    priorities = BeautifulSoup(parts["priorities"].body, "html.parser")
+    assert [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in priorities.find_all("tr")] == [
+        ["Priority", "Champions", "Lead officers"],
+        ["Promoting success", "Cllr A Patel, Cllr R Hughes", "Virtual School Head"],
+    ]
+
+
+def test_a_word_table_with_headings_the_kit_does_not_know_is_refused(tmp_path: Path):
+    board = tmp_path / "board"
+    _word(board / "year_ahead.docx", _table_doc([["Area", "Actoins", "Impact"], ["A", "B", "C"]]))
+    _word(board / "priorities.docx", _table_doc([["Champions", "Leads"], ["Cllr A", "Head"]]))
+    with pytest.raises(AuthoredError) as caught:
+        load_authored(tmp_path, 2025)
+    message = str(caught.value)
+    assert "year_ahead.docx: the table's column 2 is headed 'actoins', which the kit does not know" in message
+    assert "the headings it reads are 'Area', 'Actions', 'Impact'" in message
+    assert "priorities.docx: the table has no column headed 'Priority' in its first row" in message
