@@ -14,6 +14,7 @@ it runs: ``board/`` (every file's mistakes, not only the first), misnamed board 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,9 +71,15 @@ def _latest_year(data: object) -> int:
 
 
 def check_data(
-    data_dir: Path, year: int | None, period: str = "financial", config_file: str | None = None
+    data_dir: Path,
+    year: int | None,
+    period: str = "financial",
+    config_file: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Findings:
-    """Every finding for the council's data folder and reporting year (the latest return if ``None``)."""
+    """Every finding for the council's data folder and reporting year (the latest return if ``None``).
+    ``progress`` is told as each stage starts (the command line prints it: a check can take minutes)."""
+    say = progress or (lambda what: None)
     from cpkit.care.episodes import continuity_issues
     from cpkit.care.health import oc2_mismatches
     from cpkit.config_checks import check_codes
@@ -84,6 +91,7 @@ def check_data(
 
     config = Config.for_data(data_dir, config_file)
     notes = check_codes(config, data_dir)
+    say("reading the returns")
     data = load_903(ssda903_dir(data_dir), council=Council.from_config(config))
     year = year or _latest_year(data)
     when = Period.from_year(year, period)
@@ -93,7 +101,9 @@ def check_data(
     if absent:
         raise DataProblem(f"{absent} (data folder {data_dir})")
     # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
+    say("running the DfE's validation rules")
     data = add_dfe_findings(data, [year], la_code=config.la_code)
+    say("checking the returns, the tracker and the KPIs")
     problems = check_903(data, year=year)
     dates = [] if when.kind in IN_YEAR_KINDS else date_blockers(data, when, config, UNREAD_COLUMNS)
     findings = Findings(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -78,6 +79,15 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stage_printer(command: str):  # noqa: ANN202 - a printer of stage lines
+    """Stage lines on stderr ("cpkit check: reading the returns..."): stdout keeps the command's output."""
+
+    def say(what: str) -> None:
+        print(f"cpkit {command}: {what}...", file=sys.stderr, flush=True)
+
+    return say
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     """``--data``: the council's data folder, for every command, checked with the year (if given) before
     anything heavy is imported."""
@@ -110,7 +120,9 @@ def _check(args: argparse.Namespace) -> int:
     data = _data_dir(args)
     from cpkit.check import check_data, print_findings
 
-    findings = check_data(data, args.year, args.period, config_file=args.config)
+    findings = check_data(
+        data, args.year, args.period, config_file=args.config, progress=_stage_printer("check")
+    )
     if args.out:
         from cpkit.present.sanitise import safe_frame
 
@@ -122,12 +134,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _indicators(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
+    say = _stage_printer("indicators")
     from cpkit.care import indicators, write_indicators
     from cpkit.config import Config, Period
     from cpkit.report.prepare import load_returns
 
     config = Config.for_data(data_dir, args.config)
+    say("reading the returns")
     data = load_returns(data_dir, Period.from_year(args.year, args.period), config)
+    say("computing the indicators")
     table = indicators(data, args.year, args.period, config)
     write_indicators(table, Path(args.out))
     print(f"{len(table)} indicators written to {args.out}")
@@ -350,6 +365,16 @@ def configure_logging(verbose: bool) -> None:
     log.propagate = False
 
 
+def _exit_now(code: int) -> None:
+    """End the command at once after a stop signal, its clean-up done: the interpreter's own exit would
+    wait for library threads (``concurrent.futures``' pool manager) that a scheduler's stop must not wait
+    for. Only for the command itself (``main()`` with no ``argv``), never when called in-process."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -358,13 +383,19 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         return args.func(args)
+    except KeyboardInterrupt:  # Ctrl-C before a command set its own handling (a report run turns it into
+        print(f"cpkit {args.command}: stopped by SIGINT", file=sys.stderr)  # ReportInterrupted)
+        return 130
     except (CpkitError, FileNotFoundError) as exc:
         # CpkitError: the kit's own, refusing an input with a message saying which and where; a file the
         # system could not find names its path. Any other exception (a ValueError from deep inside pandas
         # included) is a bug, reported as one below, not dressed up as a problem with the user's data.
         log.debug("failed", exc_info=True)
         print(f"cpkit {args.command}: {exc}", file=sys.stderr)
-        return getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number
+        code = getattr(exc, "exit_code", 1)  # a run stopped by a signal: 128 + its number
+        if code > 128 and argv is None:
+            _exit_now(code)
+        return code
     except Exception as exc:  # a bug: one line, and the traceback when asked for
         if args.verbose:
             raise

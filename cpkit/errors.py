@@ -98,6 +98,11 @@ class DataNotThere(CpkitError, FileNotFoundError):
 # --- a run that could not finish (RuntimeError) --------------------------------------------------------
 
 
+class DataNotThere(CpkitError, FileNotFoundError):
+    """The data folder, a settings file, or the returns for the year or quarter asked for are not there
+    (refused before any work: ``cpkit.preflight``)."""
+
+
 class DataProblem(CpkitError, RuntimeError):
     """The data has problems that stop the report (run ``cpkit check`` for the full list)."""
 
@@ -119,9 +124,15 @@ class ReportFailed(CpkitError, RuntimeError):
 class ReportInterrupted(ReportFailed):
     """The run was stopped by SIGTERM or SIGINT; everything it had made was removed."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, published: bool = False) -> None:
         self.signum = signum
         self.exit_code = 128 + signum
+        if published:  # the signal came while the finished report was being swapped in (one atomic step)
+            super().__init__(
+                f"stopped by {signal.Signals(signum).name} as the new report was swapped in: the new report is "
+                "complete and in place, and the staging folder and its cache were removed"
+            )
+            return
         super().__init__(
             f"stopped by {signal.Signals(signum).name}: the sections' workers were ended, the staging "
             "folder and its cache were removed and the previous report is unchanged"

@@ -99,10 +99,11 @@ def test_a_year_the_folder_names_cannot_settle_is_left_to_the_tables(tmp_path):
     """A folder named by the year its return starts (``ssda903/2025/`` holding the 2025-26 return) is moved
     on a year by the reader, so one year past the newest folder is not refused from the names alone."""
     from cpkit import preflight
+    from cpkit.errors import DataNotThere
 
     data = _council(tmp_path)
     preflight.require_return(data, 2026)  # may be there: the prepare step reads the tables to decide
-    with pytest.raises(preflight.DataNotThere):
+    with pytest.raises(DataNotThere):
         preflight.require_return(data, 2027)
     (data / "ssda903" / "returns.csv").write_text("CHILD\n", encoding="utf-8")  # a file naming no year
     preflight.require_return(data, 2031)  # its year comes from its rows: left to the prepare step
@@ -119,3 +120,21 @@ def test_check_refuses_a_year_the_returns_lack_instead_of_finding_no_problems(tm
     with pytest.raises(DataProblem, match="no SSDA903 return for the year ending 31 March 2031"):
         check_data(SAMPLE_DIR, 2031)
     assert "no problems found" not in capsys.readouterr().out
+
+
+def test_check_and_indicators_say_which_stage_they_are_in(tmp_path, capsys):
+    """A check can take minutes (the DfE's rules): it says what it is doing, on stderr, stdout keeping the
+    findings and the indicators' line."""
+    from cpkit import cli
+
+    from .report.notebooks import write_council
+
+    data = write_council(tmp_path / "data")
+    cli.main(["check", "--data", str(data), "--year", "2025"])
+    captured = capsys.readouterr()
+    assert captured.err.startswith("cpkit check: reading the returns...\n"), captured.err
+    assert "cpkit check: running the DfE's validation rules...\n" in captured.err
+    assert "reading the returns" not in captured.out and "Checked " in captured.out
+    cli.main(["indicators", "--data", str(data), "--year", "2025", "--out", str(tmp_path / "i.csv")])
+    err = capsys.readouterr().err
+    assert err == "cpkit indicators: reading the returns...\ncpkit indicators: computing the indicators...\n"

@@ -1,8 +1,9 @@
 """``cpkit report``: run every section for a year, render officer HTML, and swap the folder in whole.
 
 A scheduled run must fail loudly and harmlessly. Everything is built in a staging folder beside the
-report; only when every section ran and rendered is ``reports/<year>/`` replaced (two renames on the
-same filesystem). A failed section gives ``ReportFailed`` naming the section, the cell and the
+report; only when every section ran and rendered is ``reports/<year>/`` replaced, in one atomic step
+(:func:`_swap_in`: the two folders exchanged by Linux ``renameat2``, so the folder is at every instant the
+previous report or the new one). A failed section gives ``ReportFailed`` naming the section, the cell and the
 exception; its executed notebook is kept for the analyst under ``reports/_analyst/<year>/`` and no officer
 HTML is made from it; the previous good report stays as it was.
 
@@ -23,6 +24,11 @@ Stopping cleanly matters as much, because the staging folder's cache holds child
   built as their own report in ``<out>/<year>-partial/``, marked as partial on its contents page and in
   its manifest.
 - A full disk or a read-only output folder is a one-line :class:`ReportFailed` message, not a traceback.
+- The exit is bounded: from a stop signal the run cleans up (workers, kernels, staging, lock) and exits;
+  should anything block that for ``STOP_DEADLINE`` seconds, the processes are killed, the staging folder
+  and the lock removed, and the process exits with the signal's code all the same. Signals wait while
+  the lock is taken or given back, during the swap and while the staging folder is removed
+  (:func:`_deferred`), so none of these is ever left half done.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -110,7 +117,8 @@ def build_report(request: ReportRequest) -> Path:
     out_dir = Path(request.out_dir).resolve()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        with RunLock(out_dir / f".{period.folder}.lock"), _stop_on_signals():
+        # signals first: a stop while the lock is taken or given back must not leave it behind
+        with _stop_on_signals(), RunLock(out_dir / f".{period.folder}.lock"):
             _remove_leftovers(out_dir, period.folder)
             plan = _plan(chosen, registry, out_dir, period)
             return _build(request, data_dir, config_file, config, period, plan, out_dir)
@@ -188,8 +196,12 @@ def _build(
 ) -> Path:
     """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes."""
     analyst_dir = out_dir / ANALYST_DIR / period.folder
-    work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
+    with _deferred():  # made and registered at once: a hard exit (see _stop_on_signals) removes it too
+        work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
+        _on_hard_exit(work)
     try:
+        pause_for_test("prepare")
+        _stage(request, "reading and checking the data")
         from cpkit.report import provenance
         from cpkit.report.prepare import prepare_data
 
@@ -216,6 +228,8 @@ def _build(
         check_parameters(plan.run, parameters)
         env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
         with _environment(env):
+            pause_for_test("sections")
+            _stage(request, f"running {len(plan.run)} section(s)")
             runs = _execute_all(plan.run, parameters, work / "notebooks", request)
         failed = [r for r in runs if not r.ok]
         if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
@@ -232,6 +246,8 @@ def _build(
         from cpkit.report.poap_site import write_poap_site
         from cpkit.report.site import write_site
 
+        pause_for_test("render")
+        _stage(request, "writing the report")
         staging = work / "site"
         shared = {
             "year": period.year,
@@ -258,16 +274,29 @@ def _build(
                 data_dir=data_dir,
                 cache_dir=cache_dir,
             )
-        report = _swap_in(staging, plan.final, work)
-        kept = _keep_for_analyst(runs, analyst_dir)  # only now: a run that fails before leaves the old ones
-        if not plan.partial:
-            _record_built_from([*kept, *plan.reused], analyst_dir)
+        pause_for_test("swap")
+        # One step that a stop signal cannot split: the swap (atomic: ``_swap_in``) and the executed
+        # notebooks moved beside it. A signal arriving meanwhile is honoured once the report is in place.
+        with _deferred():
+            report = _swap_in(staging, plan.final, work)
+            _published()
+            kept = _keep_for_analyst(runs, analyst_dir)  # only now: a failed run leaves the old ones
+            if not plan.partial:
+                _record_built_from([*kept, *plan.reused], analyst_dir)
         return report
-    except (ReportInterrupted, KeyboardInterrupt):
+    except (ReportInterrupted, KeyboardInterrupt):  # StopRequested is a KeyboardInterrupt
         end_child_processes()  # before the staging folder goes: kernels must not write into it again
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        with _deferred():  # a signal now must not leave half the staging folder (its cache) behind
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _stage(request: ReportRequest, what: str) -> None:
+    """A line on stderr as each stage of the run starts (not with ``--quiet``), so a long run shows where
+    it is in a terminal and in a scheduler's log alike."""
+    if request.progress:
+        print(f"cpkit report: {what}...", file=sys.stderr, flush=True)
 
 
 def _keep_for_analyst(runs: list[SectionRun], analyst_dir: Path) -> list[SectionRun]:
@@ -323,36 +352,180 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+class StopRequested(KeyboardInterrupt):
+    """Raised in the main thread by the run's SIGTERM/SIGINT handler; turned into :class:`ReportInterrupted`
+    where the run's signal handling ends (:func:`_stop_on_signals`).
+
+    A ``KeyboardInterrupt`` on purpose: the libraries a run goes through (asyncio under nbclient,
+    WeasyPrint, pandas, papermill) let a ``KeyboardInterrupt`` through where they catch ``Exception``, so a
+    stop cannot be mistaken for a reader's, a kernel's or the PDF's failure and swallowed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_DEADLINE = 8.0  # seconds from a stop signal to a forced exit, whatever the run is blocked in
+
+
+class _Stop:
+    """The run's signal state: the first signal caught, whether it must wait (:func:`_deferred`), the
+    paths a forced exit removes, and the deadline watchdog."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.deferring = 0
+        self.pending = False
+        self.paths: list[Path] = []
+        self.published = False  # the new report is in place: a stop now is reported as coming after it
+        self.done = threading.Event()
+
+    def handle(self, signum: int, frame: object) -> None:  # noqa: ARG002 - signal handler signature
+        if self.signum is not None:
+            return  # later signals are ignored while the run cleans up
+        self.signum = signum
+        threading.Thread(target=self._deadline, name="cpkit-stop-deadline", daemon=True).start()
+        if self.deferring:
+            self.pending = True
+            return
+        raise StopRequested(signum)
+
+    def _deadline(self) -> None:
+        """The run's exit is bounded: if cleaning up has not finished within ``STOP_DEADLINE`` seconds (a
+        process that will not die, a library blocked in a call that signals do not interrupt), end the
+        processes, remove the staging folder and the lock, and exit with the signal's code."""
+        if self.done.wait(STOP_DEADLINE):
+            return
+        try:
+            _kill_descendants()
+            for path in self.paths:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+            stopped = ReportInterrupted(self.signum or signal.SIGTERM, published=self.published)
+            message = f"cpkit: {stopped} (forced after {STOP_DEADLINE:.0f} s)\n"
+            os.write(2, message.encode())
+        finally:
+            os._exit(128 + (self.signum or signal.SIGTERM))
+
+
+_STOP: _Stop | None = None  # the running build's signal state (None outside ``build_report``)
+
+
 @contextmanager
 def _stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGINT into :class:`ReportInterrupted` (raised once; later signals are ignored
-    while the run cleans up), then end every process the run started."""
-    if threading.current_thread() is not threading.main_thread():
+    """Turn SIGTERM and SIGINT into :class:`ReportInterrupted` (raised once, as :class:`StopRequested`
+    where the main thread is, except inside :func:`_deferred`; later signals are ignored while the run
+    cleans up), then end every process the run started. From the first signal the exit is bounded by
+    ``STOP_DEADLINE`` (see :meth:`_Stop._deadline`)."""
+    global _STOP
+    if threading.current_thread() is not threading.main_thread() or _STOP is not None:
         yield  # signal handlers can only be set in the main thread; the caller owns signals then
         return
-    caught: list[int] = []
-
-    def stop(signum: int, frame: object) -> None:  # noqa: ARG001 - signal handler signature
-        if caught:
-            return
-        caught.append(signum)
-        raise ReportInterrupted(signum)
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    stop = _STOP = _Stop()
+    previous = {sig: signal.signal(sig, stop.handle) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
-    except (ReportInterrupted, KeyboardInterrupt):
+    except ReportInterrupted:
         end_child_processes()
         raise
+    except KeyboardInterrupt as exc:  # StopRequested, or a Ctrl-C that came before the handler was set
+        end_child_processes()
+        raise ReportInterrupted(getattr(exc, "signum", signal.SIGINT), published=stop.published) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        stop.done.set()
+        _STOP = None
+
+
+@contextmanager
+def _deferred() -> Iterator[None]:
+    """A step a stop signal must not split (taking the lock, the swap, removing the staging folder): a
+    signal arriving inside waits for the step to end and is raised then."""
+    stop = _STOP
+    if stop is None:
+        yield
+        return
+    stop.deferring += 1
+    try:
+        yield
+    finally:
+        stop.deferring -= 1
+        if not stop.deferring and stop.pending:
+            stop.pending = False
+            raise StopRequested(stop.signum or signal.SIGTERM)
+
+
+def _published() -> None:
+    """The new report is in place: a stop from now on says so rather than "previous report unchanged"."""
+    if _STOP is not None:
+        _STOP.published = True
+
+
+def _on_hard_exit(path: Path) -> None:
+    """Remove ``path`` (a staging folder, the lock) if the run has to be ended at the deadline."""
+    if _STOP is not None:
+        _STOP.paths.append(path)
+
+
+PAUSE_VARIABLE = "CPKIT_TEST_PAUSE_AT"
+
+
+def pause_for_test(moment: str) -> None:
+    """Test hook for the fault-injection tests (``tests/report/test_faults.py``): with
+    ``CPKIT_TEST_PAUSE_AT=<moment>`` in the environment the run says so on stderr and waits there up to
+    60 s, so a test can send its signal at that very moment ("prepare", "sections", "render", "swap").
+    Costs one dictionary look-up otherwise; not for production use."""
+    if os.environ.get(PAUSE_VARIABLE) != moment:
+        return
+    print(f"cpkit: paused at {moment} ({PAUSE_VARIABLE})", file=sys.stderr, flush=True)
+    time.sleep(60)
+
+
+def _running(process: object) -> bool:
+    """Still running: a zombie has ended (it only waits for its parent to collect its exit status)."""
+    import psutil
+
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE  # type: ignore[attr-defined]
+    except psutil.Error:
+        return False
+
+
+def _wait_gone(processes: list, timeout: float) -> list:
+    """Wait up to ``timeout`` seconds for ``processes`` to end; return those still running. Never reaps
+    them (``psutil.wait_procs`` would: a pool worker reaped behind ``ProcessPoolExecutor``'s back looks
+    alive to it for ever, and its manager thread then spins, which hung the command at exit)."""
+    deadline = time.monotonic() + timeout
+    alive = [p for p in processes if _running(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if _running(p)]
+    return alive
+
+
+def _kill_descendants() -> None:
+    """SIGKILL every descendant of this process (the forced exit; nothing is waited for)."""
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
 
 
 def end_child_processes(roots: list[int] | None = None, grace: float = STOP_GRACE) -> None:
     """SIGTERM the processes ``roots`` and their descendants (default: every descendant of this process),
     that is the section workers and their kernels, which run in sessions of their own; then SIGKILL
-    those still running after ``grace`` seconds."""
+    those still running after ``grace`` seconds. Their exit statuses are left to their owners
+    (``multiprocessing``, ``subprocess``) to collect (see :func:`_wait_gone`)."""
     from multiprocessing import resource_tracker
 
     import psutil
@@ -365,19 +538,19 @@ def end_child_processes(roots: list[int] | None = None, grace: float = STOP_GRAC
             children += ([] if root is None else [process]) + process.children(recursive=True)
         except psutil.Error:
             continue
-    children = [c for c in children if c.pid != tracker]
+    children = [c for c in children if c.pid != tracker and _running(c)]
     for child in children:
         try:
             child.terminate()
         except psutil.Error:
             pass
-    _, alive = psutil.wait_procs(children, timeout=grace)
+    alive = _wait_gone(children, grace)
     for child in alive:
         try:
             child.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(alive, timeout=grace)
+    _wait_gone(alive, grace)
 
 
 class RunLock:
@@ -393,6 +566,10 @@ class RunLock:
         self.held = False
 
     def __enter__(self) -> RunLock:
+        with _deferred():  # the lock is never left half-written or unregistered by a stop signal
+            return self._take()
+
+    def _take(self) -> RunLock:
         for _ in range(3):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -409,13 +586,15 @@ class RunLock:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(_me(), handle)
             self.held = True
+            _on_hard_exit(self.path)
             return self
         raise ReportLocked(f"could not take the lock {self.path}; try again")
 
     def __exit__(self, *exc: object) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+        with _deferred():
+            if self.held:
+                self.path.unlink(missing_ok=True)
+                self.held = False
 
     def _holder(self) -> dict | None:
         """The live run holding the lock, or ``None`` when the lock is stale."""
@@ -461,6 +640,11 @@ def _remove_leftovers(out_dir: Path, folder: str) -> None:
     remove because the caller holds the lock for this report folder."""
     for stale in out_dir.glob(f".{folder}-building-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for name in (folder, f"{folder}{PARTIAL_SUFFIX}"):  # the fallback swap was cut between its renames
+        final, aside = out_dir / name, _aside(out_dir / name)
+        if aside.is_dir() and not final.exists():
+            aside.rename(final)
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def check_parameters(sections: list[Section], parameters: dict[str, object]) -> None:
@@ -491,9 +675,12 @@ def _execute_all(
     runs: list[SectionRun] = []
     from tqdm import tqdm
 
+    # a bar only on a terminal: in a log file its \r frames are noise; there each section gets a line
+    on_terminal = request.progress and sys.stderr.isatty()
     with tqdm(
-        total=len(sections), desc="Sections", unit="section", disable=not request.progress, file=sys.stderr
+        total=len(sections), desc="Sections", unit="section", disable=not on_terminal, file=sys.stderr
     ) as bar:
+        bar.show_lines = request.progress  # type: ignore[attr-defined]
         run_batch = _run_in_process if jobs == 1 else _run_in_workers
         runs = run_batch(batches, parameters, notebooks_dir, jobs, request.timeout, bar)
     order = {s.name: i for i, s in enumerate(sections)}
@@ -553,26 +740,38 @@ def _run_in_workers(
                 for s in batch
             ]
             for future in as_completed(futures):
-                runs.append(future.result())
+                try:
+                    runs.append(future.result())
+                except BrokenProcessPool:
+                    raise ReportFailed(
+                        "a section worker process ended abruptly (killed, or out of memory) while running "
+                        f"{', '.join(s.name for s in batch)}; no report was written and the previous one is "
+                        "unchanged"
+                    ) from None
                 _progress(bar, runs[-1])
             if any(not r.ok for r in runs):
                 break  # the summary reads the others: no point running it after a failure
     except BaseException:
         # stopped (a signal) or broken: end the workers and their kernels now rather than wait for
-        # the sections to finish, as leaving the pool's block would
-        workers = list(getattr(pool, "_processes", None) or {})  # pid -> process; taken before shutdown
+        # the sections to finish, as leaving the pool's block would. The workers are the pool's own
+        # processes: signalled, then collected with their own join, so the pool sees them gone and
+        # its manager thread ends (reaped elsewhere, they would look alive to it for ever)
+        workers = list((getattr(pool, "_processes", None) or {}).values())  # taken before shutdown
         pool.shutdown(wait=False, cancel_futures=True)
-        end_child_processes(workers)
+        end_child_processes([w.pid for w in workers if w.pid])
+        for worker in workers:
+            worker.join(timeout=1)
         raise
     pool.shutdown(wait=True)  # each worker shuts its kernel down as it ends
     return runs
 
 
 def _progress(bar, run: SectionRun) -> None:  # noqa: ANN001 - tqdm bar
-    """One section done: the bar moves on and says how it went; with ``--quiet`` (bar disabled) nothing is
-    printed, as a scheduled run wants only the outcome (a failure is reported in full at the end)."""
+    """One section done: a line says how it went (above the bar on a terminal, alone in a log); with
+    ``--quiet`` nothing is printed, as a scheduled run wants only the outcome (a failure is reported in
+    full at the end)."""
     bar.update(1)
-    if not bar.disable:
+    if getattr(bar, "show_lines", not bar.disable):
         bar.write(f"  {run.name}: {'ok' if run.ok else 'FAILED'} ({run.seconds:.1f} s)", file=sys.stderr)
 
 
@@ -587,14 +786,58 @@ def _failure_message(failed: list[SectionRun], analyst_dir: Path) -> str:
 
 
 def _swap_in(staging: Path, final: Path, work: Path) -> Path:
-    """Replace ``final`` with ``staging`` by renames, so readers never see a half-written report."""
-    old = work / "previous"
-    if final.exists():
-        final.rename(old)
+    """Put ``staging`` in place as ``final`` in one atomic step, so that whatever happens (a signal, a
+    ``kill -9``, a power cut) ``final`` is either the previous report or the new one, never missing.
+
+    On Linux the two folders are exchanged with ``renameat2(RENAME_EXCHANGE)`` (one system call; the
+    previous report lands in the staging folder and goes with it). Where that call is missing or the
+    filesystem refuses it, the previous report is first renamed to ``<out>/.<folder>.previous`` and the new
+    one renamed in; a run killed between the two leaves the previous report there, and the next run puts
+    it back before anything else (:func:`_remove_leftovers`). With no previous report, one rename.
+    """
+    if not final.exists():
+        staging.rename(final)
+        return final
+    if _exchange(staging, final):
+        return final
+    aside = _aside(final)
+    shutil.rmtree(aside, ignore_errors=True)
+    final.rename(aside)
     try:
         staging.rename(final)
     except OSError:
-        if old.exists():
-            old.rename(final)
+        aside.rename(final)
         raise
+    shutil.rmtree(aside, ignore_errors=True)
     return final
+
+
+def _aside(final: Path) -> Path:
+    """Where the fallback swap keeps the previous report for the instant between its two renames."""
+    return final.parent / f".{final.name}.previous"
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; ``False`` where it is not
+    available (another system, an old C library or kernel, a filesystem without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
