@@ -47,3 +47,27 @@ def show_commentary(data_dir: str | Path, year: int, section: str) -> bool:
         )
     )
     return True
+
+
+def commentary_pictures(text: str) -> list[str]:
+    """The pictures a commentary file names (Markdown ``![...](...)`` or an ``<img>`` tag): commentary
+    shows text, lists, tables and links only, so ``cpkit check`` and ``cpkit report`` say each is left out
+    rather than drop it without a word (``cpkit.report.input_names``)."""
+    import re
+
+    import mistune
+
+    found: list[str] = []
+
+    def walk(tokens: list[dict]) -> None:
+        for token in tokens:
+            if token.get("type") == "image":
+                found.append(str(token.get("attrs", {}).get("url", "")))
+            if token.get("type") in ("block_html", "inline_html"):
+                found.extend(
+                    re.findall(r"<img\b[^>]*?src=[\"']?([^\"'\s>]*)", str(token.get("raw", "")), re.I)
+                )
+            walk(token.get("children") or [])
+
+    walk(mistune.create_markdown(renderer=None, plugins=["table"])(text))
+    return found

@@ -45,6 +45,7 @@ class NameProblem:
     shown: str  # the file as the data folder holds it: board/2025/forword.md
     message: str  # names the file and what to do
     stops: bool  # a likely misspelling of a part that would then be missing from the paper
+    unread: bool = True  # False: the file is read, but something in it (a picture in commentary) is not
 
     def __str__(self) -> str:
         return self.message
@@ -175,6 +176,28 @@ def commentary_problems(data_dir: Path, year: int, sections: list[str]) -> list[
                     f"{_shown(both[1], data_dir)}: commentary for {name} twice (also {both[0].name}); keep "
                     "one of the two",
                     True,
+                )
+            )
+    from cpkit.present.markdown import commentary_path, commentary_pictures
+
+    for name in sections:  # pictures in the commentary the report will show: left out, and said so
+        path = commentary_path(data_dir, year, name)
+        if not path.is_file():
+            continue
+        try:
+            pictures = commentary_pictures(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if pictures:
+            out.append(
+                NameProblem(
+                    path,
+                    _shown(path, data_dir),
+                    f"{_shown(path, data_dir)}: the picture(s) {', '.join(pictures)} are left out: commentary "
+                    "shows text, lists, tables and links only; put a picture in one of the Board's own parts "
+                    "(board/), which embed them",
+                    False,
+                    unread=False,
                 )
             )
     root = Path(data_dir) / COMMENTARY_DIR

@@ -569,6 +569,7 @@ def files_left_out_sentences(problems: list[NameProblem], narrative: Narrative) 
     those that would have stopped it never reach here), named by their place in the data folder."""
     from cpkit.present.sanitise import escape_markdown
 
+    problems = [p for p in problems if p.unread]
     if not problems:
         return [narrative.say("data_quality.files_all_read")]
     names = ", ".join(escape_markdown(p.shown) for p in problems)

@@ -213,3 +213,16 @@ def test_check_says_which_of_the_boards_parts_the_report_will_hold(tmp_path, cap
         "Co-production and the voice of children and young people, Sufficiency, The year ahead, Risk "
         "management, Contact; the priorities table comes from the action plan tracker"
     ) in " ".join(out.split())
+
+
+def test_a_picture_in_commentary_is_said_to_be_left_out(tmp_path):
+    # commentary shows text, lists, tables and links: its pictures were dropped without a word
+    data = _folder(
+        tmp_path,
+        {"commentary/2025/children_in_care.md": "Numbers rose.\n\n![Chart](chart.png)\n\n<img src=x.png>\n"},
+    )
+    (found,) = name_problems(data, 2025, SECTIONS)
+    assert not found.stops and not found.unread
+    assert found.message.startswith(
+        "commentary/2025/children_in_care.md: the picture(s) chart.png, x.png are left out: commentary shows"
+    )
