@@ -252,6 +252,7 @@ SAME_THING: dict[str, re.Pattern[str]] = {
     "health_assessment_pct": re.compile(r"^(?!.*\binitial\b).*\bhealth assessments?\b", re.IGNORECASE),
     "teeth_check_pct": re.compile(r"\b(dental|teeth)\b", re.IGNORECASE),
     "immunisations_pct": re.compile(r"\bimmuni[sz]", re.IGNORECASE),
+    "convicted_pct": re.compile(r"\bconvict|\byouth cautions?\b|\bcautioned\b", re.IGNORECASE),
 }
 GOOD, BAD = "good", "bad"
 

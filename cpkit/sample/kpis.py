@@ -237,6 +237,30 @@ QUARTERLY = [
     _quarterly("Approved foster carer households (in-house)", 118, 4, 125, None),
     _quarterly("New foster carer households approved", 3, 2, 4, None),
     _quarterly("Foster carer households de-registered", 3, 2, None, None),
+    # Added after the others so that their figures stay as they were (one stream of draws, in this order).
+    _quarterly("Initial health assessments within 20 working days", 60, 10, 75, 30),
+    (
+        "Children in care aged 10-17 cautioned or convicted in the quarter",
+        "children in care",
+        "percent",
+        "low",
+        "Youth justice service",
+        3,
+        1,
+        None,
+        170,
+    ),
+    (
+        "Care leavers aged 17-21 the council supports",
+        "care leavers",
+        "number",
+        "neutral",
+        "Leaving care team",
+        205,
+        6,
+        None,
+        None,
+    ),
 ]
 QUARTERS = [f"{y}-{str(y + 1)[-2:]} Q{q}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)][:-1]
 

@@ -58,12 +58,17 @@ def test_the_page_shows_each_indicator_with_last_year_trend_and_benchmarks(built
         "Health assessments up to date",
         "Pathway plans up to date",
         "New foster carer households approved",
+        "Initial health assessments within 20 working days",
+        "Children in care aged 10-17 cautioned or convicted in the quarter",
+        "Care leavers aged 17-21 the council supports",
     ):
         assert label in rows
     three_plus = rows["Children in care with 3 or more placements in the last 12 months (%)"]
     assert three_plus[heads.index("England") - 1].endswith("%")  # the DfE's latest England figure
     # a local KPI of a measure the DfE publishes has England's figure too (it had none on 19 of 22 rows)
     assert rows["Health assessments up to date"][heads.index("England") - 1].endswith("%")
+    youth_justice = rows["Children in care aged 10-17 cautioned or convicted in the quarter"]
+    assert youth_justice[heads.index("England") - 1].endswith("%")  # the DfE's convictions (OC2) figure
     sparks = table.find_all("svg", attrs={"role": "img"})
     assert sparks and all(s["aria-label"].count("Q") == 8 for s in sparks)  # eight quarters in words
     assert soup.find("h2", string="Action plan exceptions")
