@@ -565,19 +565,25 @@ def _carer_since(episodes: list, i: int) -> date:
 
 def _placements_in_year(episodes: list, start: date, end: date) -> int:
     """Distinct placements (a new Placement, not the move to adoption with the same carer) of a day or
-    more overlapping the year, in the child's period of care."""
-    count, previous = 0, None
+    more overlapping the year, in the child's period of care. The placement open on 1 April counts
+    whatever episode it is on then: an episode continuing a placement from before the year (a legal
+    status change, RNE L) is its first in the year, not a repeat of one already counted."""
+    count, previous, in_year = 0, None, False
     for e in episodes:
         if e.ls in SHORT_BREAKS or e.decom > end or (e.dec is not None and e.dec < start):
-            previous = e.placement
+            previous, in_year = e.placement, False
             continue
-        same = previous is not None and (
-            e.placement == previous
-            or (e.placement.place in ("A3", "A5") and e.placement.carer == previous.carer)
+        same = (
+            in_year
+            and previous is not None
+            and (
+                e.placement == previous
+                or (e.placement.place in ("A3", "A5") and e.placement.carer == previous.carer)
+            )
         )
         if not same and (e.dec is None or e.dec > e.decom):
             count += 1
-        previous = e.placement
+        previous, in_year = e.placement, True
     return count
 
 

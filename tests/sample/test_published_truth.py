@@ -96,6 +96,27 @@ def test_stock_flows_and_stability_from_the_simulated_children():
     assert truth[("stability", long_term, lt)] == 2
 
 
+def test_a_placement_open_on_1_april_counts_when_its_episode_then_is_a_legal_status_change():
+    # h: with carer 11 (U3) from 01/01/2020; a legal status change only (RNE L, same placement) on
+    # 01/01/2024, so the episode open on 1 April 2024 continues a placement from before the year; carer 12
+    # (K2) from 01/06/2024, carer 13 (U4) from 01/10/2024. Placements overlapping 2024-25: U3 (open on
+    # 1 April), K2 and U4 = 3, so 3 or more (LAIT 372: placements open at the start of the year count).
+    # The generator counted 2 (it took the U3 episode in the year for a repeat of the one before it).
+    d = date
+    h = _child(
+        "108",
+        d(2012, 1, 1),
+        [
+            _ep(d(2020, 1, 1), "S", "U3", 11, d(2024, 1, 1), "X1", ls="C1"),
+            _ep(d(2024, 1, 1), "L", "U3", 11, d(2024, 6, 1), "X1"),
+            _ep(d(2024, 6, 1), "P", "K2", 12, d(2024, 10, 1), "X1"),
+            _ep(d(2024, 10, 1), "P", "U4", 13),
+        ],
+    )
+    truth = ground_truth([h], 2025, seed=1)
+    assert truth[("stability", "CLA on 31 March", "With 3 or more placements during the year")] == 1
+
+
 def _oc2(dob: str, **flags: str) -> dict[str, str]:
     row = dict.fromkeys(
         ["SDQ_SCORE", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT"], ""
