@@ -30,7 +30,9 @@ from cpkit.present.disclosure import Rule
 from cpkit.present.figure_text import fmt_published, join_names, lower_first, shown, upper_first
 
 COUNCIL, ENGLAND, NEIGHBOURS = "Council", "England", "Statistical neighbours"
-SERIES = (COUNCIL, ENGLAND, NEIGHBOURS)
+PUBLISHED = "Council, as published by the DfE"  # shown when the published figure differs from the own one
+MATCHES = "matches"  # a year whose published figure is the council's own, as the DfE rounds it
+SERIES = (COUNCIL, PUBLISHED, ENGLAND, NEIGHBOURS)
 COUNT_UNITS = frozenset({"number"})  # England's and the neighbours' counts are not on the council's scale
 VERBS = {
     "rise": "rose",
@@ -81,13 +83,21 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
         series = figures.series(measure).set_index("year")
         label = str(series["label"].iloc[0])
         unit = str(series["unit"].iloc[0])
-        lines = {COUNCIL: {}, ENGLAND: {}, NEIGHBOURS: {}}
+        lines = {COUNCIL: {}, PUBLISHED: {}, ENGLAND: {}, NEIGHBOURS: {}}
+        differs = bool(differing_years(figures, measure))
         for year in years:
             if year not in series.index:
                 continue
             row = series.loc[year]
             gone = pd.isna(row["value"]) and bool(row.get("reason", ""))
             lines[COUNCIL][year] = NOT_AVAILABLE if gone else own_text(row, config)
+            if (
+                differs
+            ):  # as the scorecard's check cell: the published figure where it differs, else "matches"
+                flag = row.get("own_vs_published", "")
+                lines[PUBLISHED][year] = (
+                    fmt_published(row["published"], unit) if flag == "differs" else MATCHES if flag else ""
+                )
             lines[ENGLAND][year] = fmt_published(row["england"], unit)
             lines[NEIGHBOURS][year] = fmt_published(row["neighbour_avg"], unit)
         for name in SERIES:
@@ -108,6 +118,36 @@ def _first_last(series: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Series]
     if len(shown) < 2:
         return None
     return shown.iloc[0], shown.iloc[-1]
+
+
+def differing_years(figures: Figures, measure: str) -> list[int]:
+    """The years whose published figure for the council is not its own figure as the DfE rounds it (the
+    figures table's ``own_vs_published``, the one rule the scorecard's check uses), for a financial-year
+    report, where each year's published figure is for that year."""
+    if figures.period.kind != "financial":
+        return []
+    series = figures.series(measure)
+    if "own_vs_published" not in series:
+        return []
+    return [
+        int(y)
+        for y, flag in zip(series["year"], series["own_vs_published"], strict=True)
+        if flag == "differs"
+    ]
+
+
+def published_differs(figures: Figures, measure: str) -> str:
+    """ "The DfE's published figure for the council is not its own in 2020-21 and 2024-25; both are in the
+    table." for every year where they differ (not only the report year), or ""."""
+    years = differing_years(figures, measure)
+    if not years:
+        return ""
+    period = figures.period
+    named = join_names([year_label(y, period) for y in years])
+    return (
+        f"The DfE's published figure for the council is not the one worked out from its returns in {named}; "
+        "both are in the table."
+    )
 
 
 def not_available(figures: Figures, measure: str) -> str:
@@ -137,9 +177,12 @@ def trend_sentence(figures: Figures, measure: str, config: Config) -> str:
     """The direction over the period in one sentence, by the one judgement rule; worded without any
     figure the disclosure rule hides. The trend starts where the data allows: years the data cannot give
     (``not_available``) are named with their reason, never taken as the start."""
-    text = _trend(figures, measure, config)
-    gone = not_available(figures, measure)
-    return f"{text} {gone}" if gone else text
+    parts = [
+        _trend(figures, measure, config),
+        not_available(figures, measure),
+        published_differs(figures, measure),
+    ]
+    return " ".join(p for p in parts if p)
 
 
 def _trend(figures: Figures, measure: str, config: Config) -> str:
@@ -283,5 +326,7 @@ def note(figures: Figures, config: Config) -> str:
     return (
         "Council: the council's own figures, worked out from its SSDA903 returns by the DfE's definitions. "
         "England and statistical neighbours (the unweighted average of the neighbours' published figures): "
-        "the DfE's published figures for the same year. " + rule_note(config)
+        "the DfE's published figures for the same year. Council, as published by the DfE: shown for a measure "
+        "whose published figure for the council is, in any year, not its own figure as the DfE rounds it (the "
+        "same check as the scorecard's, every year). " + rule_note(config)
     )

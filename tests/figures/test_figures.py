@@ -185,3 +185,22 @@ def test_a_notebook_run_by_hand_builds_the_table_the_prepare_step_caches(root, t
     assert with_cache["current"]["children"].sum() > 400  # the sample's children in care, all placed
     for when in ("previous", "current"):
         pd.testing.assert_frame_equal(with_cache[when], looked_up[when])
+
+
+def test_own_against_published_is_flagged_in_every_year_it_differs_not_only_the_report_year(data, data_dir):
+    # Children in care: published 4 for 2023-24 where the return gives 2 (differs), 3 for 2024-25 (matches).
+    # The scorecard's check looks at the report year only; the trends name every year that differs and
+    # show the published series beside the council's own.
+    from cpkit.sections.trends import PUBLISHED, trend_sentence, trend_table
+
+    figures = build_figures(data, Period.from_year(2025), CONFIG, data_dir)
+    sentence = trend_sentence(figures, "cla_at_end", CONFIG)
+    assert (
+        "The DfE's published figure for the council is not the one worked out from its returns in 2023-24;"
+        in (sentence)
+    )
+    table = trend_table(figures, ["cla_at_end"], CONFIG).set_index("Series")
+    # the published figure where it differs, "matches" where it does not (as the scorecard's check cell):
+    # the council's own counts are small and hidden, and a "3" beside them would give 2024-25's away
+    assert table.loc[PUBLISHED, ["2023-24", "2024-25"]].tolist() == ["4", "matches"]
+    assert table.loc["Council", ["2023-24", "2024-25"]].tolist() == ["<5", "<5"]
