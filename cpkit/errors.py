@@ -90,11 +90,6 @@ class AltTextError(CpkitError, ValueError):
     """A chart was shown without a meaningful text alternative."""
 
 
-class DataNotThere(CpkitError, FileNotFoundError):
-    """The data folder, a settings file, or the returns for the year asked for are not there
-    (``cpkit.preflight``)."""
-
-
 # --- a run that could not finish (RuntimeError) --------------------------------------------------------
 
 
