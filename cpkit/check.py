@@ -118,7 +118,7 @@ def check_data(
         notes=notes,
         sources=year_sources(data.episodes, data.issues, data.sources),
     )
-    stops = _authored(data_dir, year, config, findings.authored, findings.notes)
+    stops = check_authored(data_dir, year, config, findings.authored, findings.notes)
     findings.blockers += stops
     findings.strict_blockers += stops
     findings.tracker = _tracker(data_dir, config, when, findings.notes)
@@ -127,7 +127,9 @@ def check_data(
     return findings
 
 
-def _authored(data_dir: Path, year: int, config: Config, warnings: list[str], notes: list[str]) -> list[str]:
+def check_authored(
+    data_dir: Path, year: int, config: Config | None, warnings: list[str], notes: list[str]
+) -> list[str]:
     """What the report would refuse in the officers' own files (``board/``, commentary, the council's
     ``narrative.yaml``), as ``cpkit report`` checks them before any section runs; files it would leave
     out are added to ``warnings``, and which of the Board's parts the report will hold to ``notes``."""
@@ -267,4 +269,33 @@ def print_findings(f: Findings, limit: int = 50, strict: bool = False, out: obje
             "\nNothing stops the report: rows with errors are counted and shown in its data quality section "
             "(run with --strict to require them fixed)."
         )
+    return 0
+
+
+def print_authored(data_dir: Path, year: int, out: object = None) -> int:
+    """``cpkit board check``: the officers' own files only (no returns needed, in a second), as
+    ``cpkit report`` checks them; exit 1 if one would stop the report."""
+    out = out or sys.stdout
+    warnings: list[str] = []
+    notes: list[str] = []
+    stops = check_authored(data_dir, year, None, warnings, notes)
+    print(
+        f"Checked {data_dir / 'board'}, commentary and narrative.yaml for the report year ending 31 March {year}.",
+        file=out,
+    )
+    for note in notes:
+        print(note[0].upper() + note[1:], file=out)
+    for warning in warnings:
+        print(f"warning: {warning}", file=out)
+    for stop in stops:
+        print(f"error: {stop}", file=sys.stderr)
+    if stops:
+        print(f"{len(stops)} problem(s) would stop the report.", file=sys.stderr)
+        return 1
+    print(
+        "Nothing here stops the report."
+        if not warnings
+        else "Nothing here stops the report; see the warnings.",
+        file=out,
+    )
     return 0

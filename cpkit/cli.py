@@ -116,6 +116,16 @@ def _board_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _board_check(args: argparse.Namespace) -> int:
+    from cpkit.check import print_authored
+    from cpkit.report.board_init import default_year
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CpkitError(f"{data}: data folder not found (--data is the council's folder holding cpkit.yaml)")
+    return print_authored(data, args.year or default_year())
+
+
 def _check(args: argparse.Namespace) -> int:
     data = _data_dir(args)
     from cpkit.check import check_data, print_findings
@@ -341,6 +351,22 @@ def build_parser() -> argparse.ArgumentParser:
         "31 March)",
     )
     init.set_defaults(func=_board_init)
+    bcheck = board_sub.add_parser(
+        "check",
+        parents=[common],
+        help="check board/, the commentary and narrative.yaml only, without the returns",
+        description="Check the officers' own files as `cpkit report` will (every mistake with its file and "
+        "line, misnamed files, which parts the report will hold), in a second and without the SSDA903 "
+        "returns. Exits 1 when one would stop the report. `cpkit check` checks them too, with the data.",
+    )
+    bcheck.add_argument("--data", required=True, help="the council's data folder")
+    bcheck.add_argument(
+        "--year",
+        type=preflight.year,
+        default=None,
+        help="the report year (default: the financial year that ended last 31 March)",
+    )
+    bcheck.set_defaults(func=_board_check)
 
     ind = sub.add_parser(
         "indicators",

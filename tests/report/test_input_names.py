@@ -226,3 +226,19 @@ def test_a_picture_in_commentary_is_said_to_be_left_out(tmp_path):
     assert found.message.startswith(
         "commentary/2025/children_in_care.md: the picture(s) chart.png, x.png are left out: commentary shows"
     )
+
+
+def test_board_check_needs_no_returns_and_lists_what_would_stop_the_report(tmp_path, capsys):
+    data = tmp_path / "council"  # no ssda903/, no settings: officers check their words on their own
+    (data / "board" / "2025").mkdir(parents=True)
+    (data / "board" / "2025" / "cover.yaml").write_text("meeting: Board\ndat: 2025-07-14\n", encoding="utf-8")
+    (data / "board" / "notes.md").write_text("x\n", encoding="utf-8")
+    assert cli.main(["board", "check", "--data", str(data), "--year", "2025"]) == 1
+    captured = capsys.readouterr()
+    assert "warning: board/notes.md: not a board file the kit reads" in captured.out
+    assert "error: " in captured.err and "unknown key 'dat' (did you mean 'date'?)" in captured.err
+    (data / "board" / "2025" / "cover.yaml").write_text(
+        "meeting: Board\ndate: 2025-07-14\n", encoding="utf-8"
+    )
+    assert cli.main(["board", "check", "--data", str(data), "--year", "2025"]) == 0
+    assert "Nothing here stops the report; see the warnings." in capsys.readouterr().out
