@@ -123,6 +123,10 @@ def _adopted(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Conf
 
 def _a1(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
     fig = adoption_timings(data, start, end)["adoption_a1_days"]
+    if fig[
+        "unknown_history"
+    ]:  # a child's entry to care is before the first return: no figure, not a short one
+        return Figure(math.nan)
     return Figure(fig["pct"], fig["numerator"], fig["denominator"])
 
 
@@ -133,6 +137,8 @@ def _three_plus(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: C
 
 def _long_term(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
     fig = long_term_stability(data, end)
+    if fig["unknown_history"]:  # a child's place in it rests on a start before the first return
+        return Figure(math.nan)
     return _share(fig["numerator"], fig["denominator"])
 
 

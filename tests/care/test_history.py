@@ -120,3 +120,17 @@ def test_the_figures_table_and_trend_start_where_the_data_allows(tmp_path):
     sentence = trend_sentence(figures, "adoption_a1_days", config)
     assert "Not available for 2018-19 and 2019-20" in sentence
     assert "from 1 April 2016" in sentence or "first return" in sentence
+
+
+def test_the_quarterly_page_gives_no_a1_for_a_quarter_resting_on_an_entry_before_the_data():
+    # X was adopted on 1 January 2020, in the quarter January-March 2020; its entry to care is before the
+    # first return (1 April 2018), so the quarter's A1 (881 days, too few) is not given.
+    from cpkit.poap.measures import QUARTER_MEASURES
+
+    data = build(ADOPTIONS, episode_extra={"return_year": ADOPTION_YEARS})
+    a1 = next(m for m in QUARTER_MEASURES if m.id == "adoption_a1_days_quarter")
+    fig = a1.compute(data, pd.Timestamp("2020-01-01"), pd.Timestamp("2020-03-31"), Config())
+    assert math.isnan(fig.value)
+    # Y, adopted 1 December 2019 with its whole history: 365 days.
+    fig = a1.compute(data, pd.Timestamp("2019-10-01"), pd.Timestamp("2019-12-31"), Config())
+    assert fig.value == 365
