@@ -256,3 +256,40 @@ def _alive(process: psutil.Process) -> bool:
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
+
+
+# A run held up in a step that waits for nothing to end (here: a deferred step that sleeps), to show the
+# exit is bounded all the same.
+STUCK = """
+import sys, time
+from pathlib import Path
+from cpkit.report import runner
+staging = Path(sys.argv[1])
+staging.mkdir()
+with runner._stop_on_signals():
+    runner._on_hard_exit(staging)
+    with runner._deferred():
+        print("stuck", flush=True)
+        time.sleep(120)
+"""
+
+
+def test_a_clean_up_that_hangs_is_cut_short_at_the_deadline(tmp_path):
+    """Whatever blocks the clean-up (a process that will not die, a call signals do not interrupt), the
+    command still exits with the signal's code about ``STOP_DEADLINE`` seconds after it, and removes what
+    it registered (the staging folder, the lock)."""
+    from cpkit.report.runner import STOP_DEADLINE
+
+    staging = tmp_path / ".2025-building-x"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STUCK, str(staging)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "stuck"  # type: ignore[union-attr]
+    proc.send_signal(signal.SIGTERM)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 143, err
+    assert STOP_DEADLINE - 1 < took < EXIT_WITHIN, took
+    assert "stopped by SIGTERM" in err and f"forced after {STOP_DEADLINE:.0f} s" in err
+    assert not staging.exists()
