@@ -158,6 +158,7 @@ def assert_left_nothing(run: Run, council) -> None:
     ("moment", "signum"),
     [
         ("prepare", signal.SIGTERM),
+        ("prepare", signal.SIGINT),
         ("render", signal.SIGTERM),
         ("render", signal.SIGINT),
         ("swap", signal.SIGTERM),
@@ -193,15 +194,16 @@ def test_a_stop_while_the_kernels_run_cells_ends_promptly(council, tmp_path, sig
     VALIDATOR_VENV is None or not (VALIDATOR_VENV / "bin" / "python").exists(),
     reason="needs the DfE rules' environment (.venv-validator)",
 )
-def test_a_stop_while_the_dfe_validator_runs(council):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_while_the_dfe_validator_runs(council, signum):
     run = Run(council, env={"CPKIT_DFE_RULES": "on"})
 
     def validating() -> bool:
         return any("validator" in " ".join(_cmdline(p)) for p in run.seen.values() if _alive(p))
 
     run.wait_for(validating)
-    took = run.stop(signal.SIGTERM)
-    assert run.proc.returncode == 143, run.err
+    took = run.stop(signum)
+    assert run.proc.returncode == 128 + signum, run.err
     assert took < EXIT_WITHIN, took
     assert_left_nothing(run, council)
 
