@@ -475,13 +475,15 @@ PAUSE_VARIABLE = "CPKIT_TEST_PAUSE_AT"
 
 def pause_for_test(moment: str) -> None:
     """Test hook for the fault-injection tests (``tests/report/test_faults.py``): with
-    ``CPKIT_TEST_PAUSE_AT=<moment>`` in the environment the run says so on stderr and waits there up to
-    60 s, so a test can send its signal at that very moment ("prepare", "sections", "render", "swap").
-    Costs one dictionary look-up otherwise; not for production use."""
-    if os.environ.get(PAUSE_VARIABLE) != moment:
+    ``CPKIT_TEST_PAUSE_AT=<moment>`` (or ``<moment>:<seconds>``) in the environment the run says so on
+    stderr and waits there (60 s unless told), so a test can send its signal, or fill the disk, at that
+    very moment ("prepare", "sections", "render", "swap"). Costs one dictionary look-up otherwise; not for
+    production use."""
+    wanted = os.environ.get(PAUSE_VARIABLE)
+    if not wanted or wanted.partition(":")[0] != moment:
         return
     print(f"cpkit: paused at {moment} ({PAUSE_VARIABLE})", file=sys.stderr, flush=True)
-    time.sleep(60)
+    time.sleep(float(wanted.partition(":")[2] or 60))
 
 
 def _running(process: object) -> bool:

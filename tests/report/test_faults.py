@@ -13,7 +13,10 @@ kernel executing a cell, the validator moment the real validator's process.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -295,3 +298,37 @@ def test_a_clean_up_that_hangs_is_cut_short_at_the_deadline(tmp_path):
     assert STOP_DEADLINE - 1 < took < EXIT_WITHIN, took
     assert "stopped by SIGTERM" in err and f"forced after {STOP_DEADLINE:.0f} s" in err
     assert not staging.exists()
+
+
+def test_a_disk_that_fills_while_the_report_is_written(council, tmp_path):
+    """A real full disk mid-render: the output folder is a small filesystem of its own, which the test
+    fills while the run is paused before writing the report (the sections' notebooks already in staging).
+    One line, exit 1, and the previous report as it was."""
+    from .test_clean_failure import _namespace_or_skip
+
+    _namespace_or_skip()
+    data, notebooks, out, before = council
+    keep = tmp_path / "previous"
+    shutil.copytree(out, keep)  # the filesystem mounted over the folder starts with the previous report
+    err_file = tmp_path / "stderr.txt"
+    command = [sys.executable, "-c", DRIVER, str(notebooks), "report", "--year", "2025"]
+    command += ["--data", str(data), "--out", str(out), "--quiet", "--jobs", "2"]
+    o, k, e = (shlex.quote(str(p)) for p in (out, keep, err_file))
+    script = (
+        f"mount -t tmpfs -o size=20m tmpfs {o} && cp -a {k}/. {o}/ && "
+        f"({shlex.join(command)} 2> {e} & pid=$!; "
+        f"until grep -q 'paused at render' {e} || ! kill -0 $pid 2>/dev/null; do sleep 0.2; done; "
+        f"head -c 30M /dev/zero > {o}/.filler 2>/dev/null; wait $pid; status=$?; rm -f {o}/.filler; "
+        f"cd {o} && find . -type f | sort | xargs sha256sum; exit $status)"
+    )
+    env = {**os.environ, "CPKIT_TEST_PAUSE_AT": "render:5"}
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env)
+    err = err_file.read_text(encoding="utf-8")
+    assert result.returncode == 1, (result.stderr, err)
+    lines = [line for line in err.splitlines() if line.startswith("cpkit report:")]
+    assert lines == [
+        f"cpkit report: no space left on the disk holding {out}: free some space and run again "
+        "(the previous report is unchanged)"
+    ], err
+    expected = sorted(f"{hashlib.sha256(v).hexdigest()}  ./{k}" for k, v in before.items())
+    assert sorted(result.stdout.splitlines()) == expected  # the previous report, and nothing else
