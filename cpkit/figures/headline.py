@@ -107,6 +107,9 @@ COLUMNS = [
     # Local KPIs only: the period each figure is for ("2024-25", "2024-25 Q4; no full-year figure").
     "period_text",
     "previous_period_text",
+    # SSDA903 measures: why the data cannot give this year's or last year's figure, or "".
+    "reason",
+    "previous_reason",
 ]
 NOT_LIKE_FOR_LIKE = "Not compared (different periods)"
 
@@ -160,6 +163,9 @@ def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd
                 "check_numerator": r["dfe_numerator"],
                 "check_denominator": r["dfe_denominator"],
                 "own_vs_published": r["own_vs_published"],
+                # why the data cannot give the figure (a year before the returns' reach...), or ""
+                "reason": r.get("reason", "") or "",
+                "previous_reason": "" if p is None else (p.get("reason", "") or ""),
                 "period_text": "",
                 "previous_period_text": "",
             }
@@ -224,6 +230,8 @@ def kpi_rows(kpis: pd.DataFrame, period: Period, config: Config | None = None) -
                 "check_numerator": np.nan,
                 "check_denominator": np.nan,
                 "own_vs_published": "",
+                "reason": "",
+                "previous_reason": "",
                 "period_text": c["period_text"],
                 "previous_period_text": c["previous_period_text"],
             }

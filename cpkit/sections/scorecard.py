@@ -44,6 +44,32 @@ def _rank_cell(row: pd.Series) -> str:
     return f"{text}, quartile {q}" if q else text
 
 
+NOT_AVAILABLE = "n/a"
+
+
+def _own(row: pd.Series, config: Config, which: str = "") -> str:
+    """The council's figure as printed, or "n/a" where the data cannot give it for a reason the table's
+    note gives (``not_available_note``), e.g. a measure reaching back before the first return."""
+    if pd.isna(row[f"{which}value"]) and str(row.get(f"{which}reason", "") or ""):
+        return NOT_AVAILABLE
+    return shown(row, config, which)
+
+
+def not_available_note(card: Headline) -> str:
+    """ "n/a: not available. Days from care to an adoptive family (A1), 2023-24: counts the 3 years ..." for
+    every figure the table shows as n/a, so a gap is never a silent blank."""
+    p = card.period
+    items = []
+    for _, row in card.frame.iterrows():
+        for which, label in (("previous_", p.previous().label), ("", p.label)):
+            reason = str(row.get(f"{which}reason", "") or "")
+            if pd.isna(row[f"{which}value"]) and reason:
+                items.append(f"{upper_first(str(row['short']))}, {label}: {reason}")
+    if not items:
+        return ""
+    return "n/a: the data cannot give the figure. " + "; ".join(items) + "."
+
+
 def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[str, dict[int, str]]]:
     """The published scorecard (text cells, small numbers hidden) and the RAG colour classes.
 
@@ -78,8 +104,8 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
             n = int(row["neighbour_n"]) if not pd.isna(row["neighbour_n"]) else 0
             values = [
                 row["label"],
-                shown(row, config, "previous_"),
-                shown(row, config),
+                _own(row, config, "previous_"),
+                _own(row, config),
                 row["direction_label"] if both else "",
                 fmt_value(row["target"], row["unit"], int(row["decimals"])),
                 status,
@@ -129,6 +155,9 @@ def table_note(card: Headline, config: Config) -> str:
             "after submission or the local extract differs from it."
         )
     parts.append(rule_note(config))
+    gaps = not_available_note(card)
+    if gaps:
+        parts.append(gaps)
     missing = comparators.missing_note(card.frame, card.bench_label)
     return " ".join(parts + ([missing] if missing else []) + card.notes + [c.text for c in card.contrasts])
 

@@ -134,3 +134,23 @@ def test_the_quarterly_page_gives_no_a1_for_a_quarter_resting_on_an_entry_before
     # Y, adopted 1 December 2019 with its whole history: 365 days.
     fig = a1.compute(data, pd.Timestamp("2019-10-01"), pd.Timestamp("2019-12-31"), Config())
     assert fig.value == 365
+
+
+def test_the_scorecard_shows_a_year_the_data_cannot_give_as_not_available_with_the_reason(tmp_path):
+    # Returns 2018-19 and 2019-20; a 2019-20 scorecard. A1 for 2019-20 counts the three years from 1 April
+    # 2017, A1 for 2018-19 from 1 April 2016: neither is given. Before, both cells were blank with no word.
+    from cpkit.figures.headline import Headline, measure_rows
+    from cpkit.sections import scorecard as sc
+
+    data = build(ADOPTIONS, episode_extra={"return_year": ADOPTION_YEARS})
+    config = Config()
+    figures = build_figures(data, Period.from_year(2020), config, tmp_path, years=[2019, 2020])
+    card = Headline(measure_rows(figures), Period.from_year(2020))
+    table, _ = sc.scorecard_table(card, config)
+    a1 = table.set_index("Indicator").loc[figures.get("adoption_a1_days")["label"]]
+    assert (a1["2018-19"], a1["2019-20"]) == ("n/a", "n/a")
+    note = sc.table_note(card, config)
+    assert (
+        "Days from care to an adoptive family (A1), 2019-20: counts the 3 years from 1 April 2017, and the first "
+        "return supplied starts 1 April 2018" in note
+    )
