@@ -28,6 +28,7 @@ from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
+    collection_phrases,
     compare_counts,
     compare_share,
     measure_table,
@@ -187,8 +188,7 @@ def sentences(
     counts: pd.DataFrame, figs: dict[str, dict[str, Figure] | None], period: Period, narrative: Narrative
 ) -> list[str]:
     """Numbers against last year, then in touch, suitable accommodation and EET for each age group."""
-    w = when(period)
-    phrases = (f"in {w[0]}", f"in {w[1]}")
+    phrases = collection_phrases(period)
     ledger = numbers_ledger(counts, narrative.config)
     out = [
         compare_counts(

@@ -45,6 +45,13 @@ def when(period: Period) -> tuple[str, str]:
     return return_label(year - 1), return_label(year)
 
 
+def collection_phrases(period: Period) -> When:
+    """ "in 2023-24", "in 2024-25" for the two collection years a health or care leaver sentence compares,
+    needing the earlier year's return (from 1 April of its first year)."""
+    year = return_year(period)
+    return When((f"in {return_label(year - 1)}", f"in {return_label(year)}"), date(year - 2, 4, 1))
+
+
 def benchmark_note(benchmarks: pd.DataFrame | None, period: Period) -> str:
     """Where the England and neighbour figures come from and which year they are (``Figures.benchmarks``),
     and, when a comparator has no figures, that it is missing: a table never loses its England or

@@ -20,6 +20,7 @@ from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
     PCT_SYMBOL,
     Figure,
+    collection_phrases,
     compare_counts,
     compare_share,
     measure_table,
@@ -187,20 +188,19 @@ def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, co
 
 
 def cohort_sentence(sizes: tuple[int, int], period: Period, narrative: Narrative) -> str:
-    w = when(period)
     return compare_counts(
         narrative,
         "The number of children looked after continuously for 12 months or more at 31 March",
         sizes[0],
         sizes[1],
-        (f"in {w[0]}", f"in {w[1]}"),
+        collection_phrases(period),
     )
 
 
 def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrative: Narrative) -> list[str]:
     """One comparison sentence per check, then the SDQ average and the share a cause for concern."""
     w = when(period)
-    phrases = (f"in {w[0]}", f"in {w[1]}")
+    phrases = collection_phrases(period)
     words = {
         "health_assessment_pct": "The share who had their annual health assessment",
         "teeth_check_pct": "The share who had their teeth checked by a dentist",

@@ -190,3 +190,15 @@ def test_a_report_from_one_return_does_not_compare_with_a_year_no_return_covers(
         first
         == "The number of children who ceased to be looked after rose, from 5 in 2016-17 to 6 in 2017-18."
     )
+
+
+def test_health_from_one_return_does_not_compare_with_the_year_before_it():
+    # One return, 2018-19 (from 1 April 2018): the OC2 cohort of 120 has no 2017-18 figure to compare with.
+    # Before: "The number of children looked after continuously ... rose, from 0 in 2017-18 to 120 in 2018-19."
+    from cpkit.sections import health
+
+    narrative = Narrative(config=Config(), first_day=date(2018, 4, 1))
+    assert health.cohort_sentence((0, 120), Period.from_year(2019), narrative) == (
+        "The number of children looked after continuously for 12 months or more at 31 March: 120 in 2018-19. "
+        "The returns supplied start on 1 April 2018, so there is no figure in 2017-18 to compare it with."
+    )
