@@ -53,7 +53,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
-from cpkit.errors import ReportFailed, ReportInterrupted, ReportLocked
+from cpkit.errors import AuthoredError, ReportFailed, ReportInterrupted, ReportLocked
 from cpkit.report import sections as section_registry
 from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
@@ -103,13 +103,19 @@ def build_report(request: ReportRequest) -> Path:
         registry = [section_registry.poap_section()]
     else:
         registry = list(request.registry or section_registry.discover())
-        from cpkit.report.authored import load_authored
+        from cpkit.report.authored import authored_problems
         from cpkit.report.input_names import refuse_misnamed
 
         # a mistake in the Board's own files, or a misnamed one (board/forword.md), stops the run before any
-        # section runs; a file the kit does not read that is no part's misspelling is printed as a warning
-        load_authored(data_dir, period.year)
-        refuse_misnamed(data_dir, period.year, [s.name for s in registry])
+        # section runs, all of them in one message; a file the kit does not read that is no part's
+        # misspelling is printed as a warning
+        problems = authored_problems(data_dir, period.year)
+        try:
+            refuse_misnamed(data_dir, period.year, [s.name for s in registry])
+        except AuthoredError as error:
+            problems.append(str(error))
+        if problems:
+            raise AuthoredError("; ".join(problems))
     from cpkit.present.narrative import Narrative
 
     Narrative.for_data(data_dir, config)  # a council's narrative.yaml: once here, not in every section

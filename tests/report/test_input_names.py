@@ -242,3 +242,13 @@ def test_board_check_needs_no_returns_and_lists_what_would_stop_the_report(tmp_p
     )
     assert cli.main(["board", "check", "--data", str(data), "--year", "2025"]) == 0
     assert "Nothing here stops the report; see the warnings." in capsys.readouterr().out
+
+
+def test_the_report_names_every_problem_in_the_officers_files_at_once(tmp_path, capsys):
+    data = _folder(
+        tmp_path,
+        {"board/2025/forword.md": "Thanks.\n", "board/2025/cover.yaml": "dat: 2025-07-14\n"},
+    )
+    code, err = _report(data, tmp_path, capsys)
+    assert code == 1 and err.count("\n") == 1  # one line, both problems: one run shows all there is to mend
+    assert "unknown key 'dat' (did you mean 'date'?)" in err and "did you mean foreword.md?" in err
