@@ -40,6 +40,7 @@ from cpkit.sections.common import (
     date_phrases,
     day_label,
     end_labels,
+    mark_uncovered,
     paired_bar_chart,
     period_labels,
     table_hidden,
@@ -252,19 +253,29 @@ def _words(ledger: Ledger, key: object, narrative: Narrative) -> str:
 
 
 def entries(data: Data903, period: Period) -> dict[str, pd.DataFrame]:
-    """Children starting to be looked after by category of need, previous and this period."""
-    return {
-        "previous": entries_by_category_of_need(data, period.previous().start, period.previous().end),
-        "current": entries_by_category_of_need(data, period.start, period.end),
-    }
+    """Children starting to be looked after by category of need, previous and this period (the previous
+    one marked not covered when no return covers it: ``mark_uncovered``)."""
+    return mark_uncovered(
+        {
+            "previous": entries_by_category_of_need(data, period.previous().start, period.previous().end),
+            "current": entries_by_category_of_need(data, period.start, period.end),
+        },
+        data,
+        period,
+    )
 
 
 def exits(data: Data903, period: Period) -> dict[str, pd.DataFrame]:
-    """Children ceasing to be looked after by grouped reason (their last exit), previous and this period."""
-    return {
-        "previous": exits_by_reason(data, period.previous().start, period.previous().end),
-        "current": exits_by_reason(data, period.start, period.end),
-    }
+    """Children ceasing to be looked after by grouped reason (their last exit), previous and this period
+    (the previous one marked not covered when no return covers it: ``mark_uncovered``)."""
+    return mark_uncovered(
+        {
+            "previous": exits_by_reason(data, period.previous().start, period.previous().end),
+            "current": exits_by_reason(data, period.start, period.end),
+        },
+        data,
+        period,
+    )
 
 
 def profile(data: Data903, period: Period) -> dict[str, dict[str, pd.DataFrame]]:

@@ -250,6 +250,24 @@ def change_text(previous: Figure, current: Figure, config: Config, unit: str = "
     return printed_change(float(current["pct"]) - float(previous["pct"]), 1)
 
 
+NOT_COVERED = (
+    "n/a"  # a year no return covers: its counts would be children still in care later, not the year's
+)
+
+
+def mark_uncovered(tables: dict[str, pd.DataFrame], data: Data903, period: Period) -> dict[str, pd.DataFrame]:
+    """Mark the previous period's counts as not covered when the returns start after it began (a report
+    from one return): what they hold for it is only the children still in care once the returns start, so
+    ``breakdown_table`` shows it as n/a, never as a number (the sentences say why: ``Narrative.covers``)."""
+    from cpkit.care.history import coverage_start
+
+    first = coverage_start(data)
+    if first is not None and first.date() > period.previous().start:
+        tables["previous"] = tables["previous"].assign(children=0)
+        tables["previous"].attrs["not_covered"] = True
+    return tables
+
+
 def breakdown_table(
     tables: dict[str, pd.DataFrame],
     key: str,
@@ -275,8 +293,13 @@ def breakdown_table(
     rule = Rule.of(config)
     pub, flags = suppress_frame(frame, ["p", "c"], rule, total_row="Total")
     out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
+    uncovered = bool(tables["previous"].attrs.get("not_covered"))
     for col, label in (("p", when[0]), ("c", when[1])):
         total = int(frame.loc["Total", col])
+        if col == "p" and uncovered:  # no return covers the year: no figure, not a zero or a part
+            out[f"Children, {label}"] = NOT_COVERED
+            out[f"%, {label}"] = NOT_COVERED
+            continue
         out[f"Children, {label}"] = pub[col].to_numpy()
         out[f"%, {label}"] = [
             PCT_SYMBOL if flag else (fmt_pct(100 * n / total) if total else "")

@@ -181,6 +181,10 @@ def test_a_report_from_one_return_does_not_compare_with_a_year_no_return_covers(
         "1 April 2017, so there is no figure in 2016-17 to compare it with."
     )
     assert not any("rose" in s or "from 0" in s for s in sentences)
+    # The table gives no figure for 2016-17 either (before: 0 children, a number the data cannot give).
+    table = cis.exits_table(cis.exits(ctx.data, period), period, ctx.config)
+    assert set(table["Children, 2016-17"]) == {"n/a"} and set(table["%, 2016-17"]) == {"n/a"}
+    assert table.set_index("Reason for leaving care").loc["Total", "Children, 2017-18"] == "6"
     # With the 2016-17 return too (five children ceased then), the comparison is written: 5 -> 6, a rise.
     before = [(f"d{i}", "01/05/2016", "01/02/2017", "S", "C2", "N1", "U4", "E13") for i in range(5)]
     earlier = build([*rows, *before], episode_extra={"return_year": [2018] * 6 + [2017] * 5})
