@@ -379,6 +379,13 @@ class Headline:
         )
 
 
+def _day_words(iso: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
 def gather(ctx: Any) -> Headline:
     """The headline frame from a section context: the figures table and the local KPI file.
 
@@ -388,6 +395,13 @@ def gather(ctx: Any) -> Headline:
     period: Period = ctx.period
     figures: Figures = ctx.figures
     notes = list(figures.notes)
+    if figures.report_year - 1 not in figures.years:  # a report from one return: no last year to show
+        first = figures.meta.get("first_day")
+        since = f" (they start on {_day_words(first)})" if first else ""
+        notes.append(
+            f"The SSDA903 returns supplied do not cover {period.previous().label}{since}, so the council's own "
+            "figures for it, and the direction of travel, are not shown."
+        )
     measures = measure_rows(figures)
     kpi_path = ctx.file(config.kpi_file, "kpis.csv")
     kpis = None

@@ -206,3 +206,28 @@ def test_health_from_one_return_does_not_compare_with_the_year_before_it():
         "The number of children looked after continuously for 12 months or more at 31 March: 120 in 2018-19. "
         "The returns supplied start on 1 April 2018, so there is no figure in 2017-18 to compare it with."
     )
+
+
+def test_a_scorecard_from_one_return_says_why_last_year_has_no_figures(tmp_path):
+    # One return, 2018-19: the figures table holds 2018-19 only; the scorecard's 2017-18 column is empty,
+    # and its note says why (before: empty cells and no word).
+    from types import SimpleNamespace
+
+    from cpkit.figures import build_figures
+    from cpkit.figures.headline import gather
+    from tests.care.conftest import build
+
+    data = build(
+        [("a", "01/05/2018", None, "S", "C2", "N1", "U4", None)], episode_extra={"return_year": [2019]}
+    )
+    period = Period.from_year(2019)
+    figures = build_figures(data, period, Config(), tmp_path)
+    assert figures.years == [2019]
+    ctx = SimpleNamespace(
+        config=Config(), period=period, figures=figures, file=lambda setting, default: tmp_path / default
+    )
+    card = gather(ctx)
+    assert (
+        "The SSDA903 returns supplied do not cover 2017-18 (they start on 1 April 2018), so the council's own "
+        "figures for it, and the direction of travel, are not shown." in sc.table_note(card, Config())
+    )
