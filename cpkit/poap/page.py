@@ -268,9 +268,25 @@ def _benchmarks(data_dir: Path, config: Config, notes: list[str]) -> tuple[pd.Da
         return None, None
     year = int(bench["year"].max())
     table = compare(bench, config.la_code, year, neighbours).set_index("measure")
+    # Name only the comparators the files give figures for (no England rows, or no neighbours: say so).
+    england = bool(table["england"].notna().any())
+    others = bool((table["neighbour_n"].fillna(0) > 0).any())
+    named = {
+        (True, True): "England and statistical-neighbour figures are",
+        (
+            True,
+            False,
+        ): "England figures (the files supplied hold none for the council's statistical neighbours) are",
+        (False, True): "Statistical-neighbour figures (the files supplied hold no England figures) are",
+    }.get((england, others))
+    if named is None:
+        notes.append(
+            f"The DfE files supplied for {year} hold neither England nor statistical-neighbour figures."
+        )
+        return table, year
     notes.append(
-        f"England and statistical-neighbour figures are the DfE's latest published, for the year ending 31 "
-        f"March {year}; the council's own figures are for the quarter. Beside a local KPI they are the DfE's "
-        "figures for the SSDA903 measure of the same thing, on the DfE's definition."
+        f"{named} the DfE's latest published, for the year ending 31 March {year}; the council's own figures "
+        "are for the quarter. Beside a local KPI they are the DfE's figures for the SSDA903 measure of the same "
+        "thing, on the DfE's definition."
     )
     return table, year

@@ -231,3 +231,25 @@ def test_a_scorecard_from_one_return_says_why_last_year_has_no_figures(tmp_path)
         "The SSDA903 returns supplied do not cover 2017-18 (they start on 1 April 2018), so the council's own "
         "figures for it, and the direction of travel, are not shown." in sc.table_note(card, Config())
     )
+
+
+def test_the_quarterly_page_names_only_the_comparators_it_has(tmp_path):
+    # DfE numbers for 2025: the council (999) and England, no statistical neighbour file: the page's note
+    # says England only. Before: "England and statistical-neighbour figures are the DfE's latest ...".
+    from cpkit.poap.page import _benchmarks
+    from cpkit.sample import sample_config
+    from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
+
+    folder = tmp_path / "benchmarks"
+    folder.mkdir()
+    rows = [
+        f"{geo(2025, 'Local authority', 'E06000999', '999', 'Sample')},{LOOKED_AFTER},64000,300,47",
+        f"{geo(2025, 'National')},{LOOKED_AFTER},1000000,80000,80",
+    ]
+    (folder / "numbers.csv").write_text("\n".join([NUMBERS_HEADER, *rows]) + "\n", encoding="utf-8")
+    notes: list[str] = []
+    table, year = _benchmarks(tmp_path, sample_config(), notes)
+    assert year == 2025
+    text = " ".join(notes)
+    assert "England and statistical-neighbour figures are" not in text
+    assert "England figures (the files supplied hold none for the council's statistical neighbours)" in text
