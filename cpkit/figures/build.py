@@ -18,7 +18,9 @@ One row per measure and year (``COLUMNS``), holding
 
 Which years: the report year always; an earlier year when the returns supplied cover it (the earliest
 collection year loaded is no later than it), at most ``YEARS`` in all. A year the returns do not cover would
-only give figures for children still in care from it, so it is left out rather than shown short.
+only give figures for children still in care from it, so it is left out rather than shown short. Within a
+year held, a measure that reaches back further (A1, A2, long-term stability...: ``lookback`` in the
+registry) is NaN with the reason when the returns cannot give its history (``cpkit.care.indicators``).
 """
 
 from __future__ import annotations
@@ -98,17 +100,16 @@ def report_years(data: Data903 | None, period: Period, most: int = YEARS) -> lis
 
 
 def _earliest_cover(data: Data903 | None) -> date | None:
-    """The first day the returns cover: 1 April before the earliest collection year loaded.
+    """The first day the returns cover (``cpkit.care.history.coverage_start``: 1 April before the earliest
+    collection year loaded). Hand-built data with no collection years falls back to the earliest episode
+    start."""
+    from cpkit.care.history import coverage_start
 
-    Hand-built data with no collection years falls back to the earliest episode start.
-    """
     if data is None or not data.has("episodes"):
         return None
-    years = pd.concat(
-        [data.tables[t]["return_year"] for t in ("episodes", "oc2", "oc3") if t in data.tables]
-    ).dropna()
-    if len(years):
-        return date(int(years.min()) - 1, 4, 1)
+    first = coverage_start(data)
+    if first is not None:
+        return first.date()
     starts = data.episodes["DECOM"].dropna()
     return starts.min().date() if len(starts) else None
 
