@@ -78,14 +78,8 @@ def standing(row: Row) -> Standing:
         verdicts[NEIGHBOURS] = str(row["vs_neighbours"])
     if not verdicts:
         return Standing("")
-    values = list(verdicts.values())
-    if all(v == judgement.BETTER for v in values):
-        verdict = judgement.BETTER
-    elif all(v == judgement.WORSE for v in values):
-        verdict = judgement.WORSE
-    else:
-        verdict = "mixed"
-    return Standing(verdict, tuple(verdicts))
+    values = [*verdicts.values(), ""]
+    return Standing(judgement.standing(values[0], values[1]), tuple(verdicts))
 
 
 def against_words(against: tuple[str, ...] | list[str]) -> str:

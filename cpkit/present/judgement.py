@@ -237,7 +237,9 @@ def versus(
 
 
 def standing(england: str, neighbours: str) -> str:
-    """Two ``versus`` verdicts in one: "better" or "worse" than both, "mixed", or "" with nothing to judge.
+    """Two ``versus`` verdicts in one: "better" or "worse" than every comparator judged, "mixed", or "" with
+    nothing to judge. With one verdict ("" for the other: no figure) it is that comparator's alone, so a
+    sentence must name which: ``cpkit.present.comparators.standing`` does, and every sentence goes through it.
 
     Only better/worse/similar count (a neutral measure has no standing).
     """
