@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cpkit.report.authored import BOARD_DIR, PARTS
 
-EACH_YEAR = {"foreword", "coproduction", "sufficiency", "year_ahead", "risk", "cover"}
+EACH_YEAR = {"foreword", "coproduction", "sufficiency", "year_ahead", "risk", "cover", "cover_report"}
 
 _MARKDOWN_HOW = """\
 How to write it: plain text; a blank line starts a new paragraph. The first line, if it starts with "# ",
@@ -65,6 +65,45 @@ _COVER = """\
 # author: "Head of Service: Children in Care"
 # contact: corporate.parenting@your-council.gov.uk
 # version: "1.0 (final, for publication)"
+"""
+
+_COVER_REPORT = """\
+# The committee cover report (cover-report.docx and .pdf): the paper that puts the annual report before
+# Council, Cabinet or a scrutiny commission, in the shape of a council's template. Remove the "# " in
+# front of a line and fill it in; lines left starting with "#" are notes, never shown. While every line
+# is a note, no cover report is made. Committee, date, author and contact come from cover.yaml unless
+# given here. Section 2, Key issues, is written by the kit from the headline figures, after any text you
+# give under key_issues. Text with a colon followed by a space in it must be in double quotes. In a long
+# text, a blank line starts a new paragraph; lines starting "- " make a list.
+#
+# committee: Improving Lives Select Commission
+# key_decision: "No"
+# forward_plan: Not applicable
+# director: Strategic Director of Children's Services
+# authors: "Head of Service: Children in Care"
+# wards: All wards
+# summary: The Board's annual report for the year, with its action plan and its priorities for the next.
+# recommendations:
+#   - That the Commission notes the Corporate Parenting Partnership Board's annual report.
+#   - That the Commission notes the progress of the Board's action plan.
+# background_papers: Corporate Parenting Partnership Board minutes.
+# other_bodies: The Corporate Parenting Partnership Board considered the report at its last meeting.
+# approval_required: "No"
+# exempt: "No"
+# background: Every council is the corporate parent of the children it looks after and of its care leavers.
+# key_issues: The headline figures are these.
+# options: The report is for information. No options are proposed.
+# consultation: Children in care and care leavers contributed to the report.
+# timetable: The Board reports progress against its action plan at each meeting.
+# financial: There are no direct financial implications.
+# legal: The council's duties as corporate parent are set out in the Children and Social Work Act 2017.
+# human_resources: There are no direct human resources implications.
+# children: The report is about the outcomes of children in care and care leavers.
+# equalities: The report considers the needs of children with protected characteristics.
+# climate: There are no direct implications for climate change.
+# partners: Health, education and housing partners are members of the Board.
+# risks: The main risks are set out in the annual report with their mitigation.
+# officers: Head of Service, Children in Care
 """
 
 _PRIORITIES = """\
@@ -160,6 +199,7 @@ def templates() -> dict[str, str]:
             how = _MARKDOWN_HOW.format(title=spec.title, key=spec.key)
             out[name] = f"<!--\n{textwrap.fill(_ABOUT[spec.key], 105)}\n\n{how}\n-->\n"
     out["cover.yaml"] = _COVER
+    out["cover_report.yaml"] = _COVER_REPORT
     return out
 
 

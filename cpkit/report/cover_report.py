@@ -134,7 +134,8 @@ def read_fields(data_dir: Path, year: int) -> dict[str, str | list[str]] | None:
     if path is None:
         return None
     raw = _read_yaml(path, KEYS)
-    return {str(k): _as_text(v, path, str(k)) for k, v in raw.items() if v not in (None, "", [])}
+    fields = {str(k): _as_text(v, path, str(k)) for k, v in raw.items() if v not in (None, "", [])}
+    return fields or None  # a file of notes only (cpkit board init's template) makes no cover report
 
 
 def load_cover_report(data_dir: Path, year: int, cover: dict[str, str], period: Period) -> CoverReport | None:

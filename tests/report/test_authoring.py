@@ -12,8 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from cpkit.config import Period
 from cpkit.errors import AuthoredError
 from cpkit.report.authored import load_authored
+from cpkit.report.cover_report import load_cover_report
 
 
 def _write(path: Path, text: str) -> Path:
@@ -201,13 +203,15 @@ def test_board_init_writes_templates_that_show_nothing_until_filled_in(tmp_path:
     assert "wrote" in capsys.readouterr().out
     this_year = sorted(p.name for p in (tmp_path / "board" / "2026").iterdir())
     assert this_year == [
-        "coproduction.md", "cover.yaml", "foreword.md", "risk.md", "sufficiency.md", "year_ahead.yaml"
+        "coproduction.md", "cover.yaml", "cover_report.yaml", "foreword.md", "risk.md", "sufficiency.md",
+        "year_ahead.yaml",
     ]  # fmt: skip
     carried = sorted(p.name for p in (tmp_path / "board").iterdir() if p.is_file())
     assert carried == ["_README.txt", "background.md", "board.md", "contact.md", "priorities.yaml"]
     # every template is only notes: no part, no cover, no placeholder text in a committee paper
     authored = load_authored(tmp_path, 2026)
     assert authored.parts == () and authored.cover == {}
+    assert load_cover_report(tmp_path, 2026, {}, Period.from_year(2026)) is None  # no cover report yet
     assert name_problems(tmp_path, 2026, []) == []  # and the kit knows every name it wrote
     foreword = (tmp_path / "board" / "2026" / "foreword.md").read_text(encoding="utf-8")
     assert "Chair's foreword" in foreword and "foreword.docx" in foreword and "Edit Alt" in foreword
@@ -224,6 +228,15 @@ def test_board_init_writes_templates_that_show_nothing_until_filled_in(tmp_path:
     (board / "2026" / "year_ahead.yaml").write_text(
         _uncommented((board / "2026" / "year_ahead.yaml").read_text(encoding="utf-8"), "intro:"),
         encoding="utf-8",
+    )
+    (board / "2026" / "cover_report.yaml").write_text(
+        _uncommented((board / "2026" / "cover_report.yaml").read_text(encoding="utf-8"), "committee:"),
+        encoding="utf-8",
+    )
+    report = load_cover_report(tmp_path, 2026, {}, Period.from_year(2026))
+    assert (
+        report.text("authors") == "Head of Service: Children in Care"
+        and len(report.text("recommendations")) == 2
     )
     authored = load_authored(tmp_path, 2026)
     assert authored.cover["author"] == "Head of Service: Children in Care"
