@@ -59,7 +59,11 @@ def cut_short(eps: pd.DataFrame, first_day: pd.Timestamp | None) -> pd.DataFrame
         out["period_cut"] = False
         out["carer_cut"] = False
         return out
-    first = eps.groupby("period")[["RNE", "PLACE"]].transform("first")
+    # The period's first episode's codes on every row (a blank RNE stays blank: it does not say S).
+    is_first = eps["period"].ne(eps["period"].shift(1))
+    first = pd.DataFrame(
+        {c: eps[c].fillna("").where(is_first).groupby(eps["period"]).ffill() for c in ("RNE", "PLACE")}
+    )
     period_cut = (eps["period_start"] < first_day) & first["RNE"].ne(PERIOD_START_RNE)
     out["period_cut"] = period_cut.fillna(False).astype(bool)
     if "carer_since" not in eps:

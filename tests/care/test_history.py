@@ -154,3 +154,18 @@ def test_the_scorecard_shows_a_year_the_data_cannot_give_as_not_available_with_t
         "Days from care to an adoptive family (A1), 2019-20: counts the 3 years from 1 April 2017, and the first "
         "return supplied starts 1 April 2018" in note
     )
+
+
+def test_a_blank_rne_on_the_first_episode_held_does_not_say_the_period_started_then():
+    # B's episode open on 1 April 2018 has a blank RNE (from 1 January 2017), then an RNE S episode the
+    # same day it ends (a coding slip): the period's first episode does not say S, so its start is not known.
+    from cpkit.care.episodes import care_episodes
+    from cpkit.care.history import coverage_start, cut_short
+
+    rows = [
+        ("B", "01/01/2017", "01/06/2018", None, "C2", "N1", "U4", "X1"),
+        ("B", "01/06/2018", None, "S", "C2", "N1", "U4", None),
+    ]
+    data = build(rows, episode_extra={"return_year": [2019, 2019]})
+    eps = care_episodes(data)
+    assert cut_short(eps, coverage_start(data))["period_cut"].tolist() == [True, True]
