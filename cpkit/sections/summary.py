@@ -199,7 +199,10 @@ def standing_text(found: dict[str, pd.DataFrame], card: Headline, narrative: Nar
     if not parts:
         available = _available(card)
         if not available:
-            return "No England or statistical neighbour figures were supplied, so no measure is compared with them."
+            return (
+                "No England or statistical neighbour figures for the year were supplied, so no measure is "
+                f"compared with them. {' '.join([n for n in card.notes if 'DfE' in n][:1])}"
+            ).strip()
         text = f"No headline measure is better or worse than {comparators.against_words(available)}."
         return f"{text} {note}".strip()
     if card.bench_year:

@@ -253,3 +253,15 @@ def test_the_quarterly_page_names_only_the_comparators_it_has(tmp_path):
     text = " ".join(notes)
     assert "England and statistical-neighbour figures are" not in text
     assert "England figures (the files supplied hold none for the council's statistical neighbours)" in text
+
+
+def test_a_summary_with_no_published_year_says_why_it_compares_nothing():
+    # A 2018-19 report with DfE files for 2020-21 onwards: no comparator for any measure; the summary says
+    # none was supplied for the year and why (the figures table's note), not "were supplied" bare.
+    card = Headline(pd.DataFrame([_row("moves", 54.0)]), Period.from_year(2019))
+    card.notes.append("The DfE figures supplied are for 2021, 2022; none ends by the end of 2018-19.")
+    text = su.standing_text(su.standing(card, Config()), card, Narrative(config=Config()))
+    assert text == (
+        "No England or statistical neighbour figures for the year were supplied, so no measure is compared "
+        "with them. The DfE figures supplied are for 2021, 2022; none ends by the end of 2018-19."
+    )
