@@ -12,4 +12,4 @@ def test_action_plan_notebook_runs_on_the_sample(root, tmp_path):
     assert 'alt="Bar chart of progress of the 40 actions across 6 priorities' in html
     assert "Delayed and overdue actions at 31 March 2025" in html
     assert html.count("Action plan, Priority ") == 6
-    assert 'class="rag rag-delayed">Delayed' in html
+    assert 'class="rag rag-delayed cp-text">Delayed' in html  # the colour beside the word, left-aligned text

@@ -169,7 +169,7 @@ def test_no_file_and_no_education_rows(tmp_path):
 def test_notebook_runs_on_the_sample(tmp_path):
     html = shown(run_section("04_education", tmp_path, year=2025))
     assert "Of the 7 education measures with a target, 1 met it in 2024-25" in html
-    assert 'class="rag rag-missed">Missed' in html
+    assert 'class="rag rag-missed cp-text">Missed' in html
     assert 'alt="Bar chart of 5 education percentages' in html
 
 

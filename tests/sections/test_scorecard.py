@@ -188,4 +188,4 @@ def test_scorecard_notebook_runs_on_the_sample(root, tmp_path, year, period):
     if period == "calendar":
         assert "for the year ending 31 March 2024 (2023-24)" in html
     else:
-        assert 'class="rag rag-red">Red' in html
+        assert 'class="rag rag-red cp-text">Red' in html
