@@ -1,8 +1,9 @@
 """Fault injection, as a scheduler meets the command (issue 19): the real ``cpkit report`` run as a session
 leader is stopped with SIGTERM or SIGINT at each moment of a run (prepare, the DfE validator, sections,
-rendering, the swap), has a section's kernel killed with SIGKILL, or a cell over ``--timeout``. Each time
-it must end within seconds with the right exit code, leave the previous report byte for byte as it was,
-and leave no staging folder, cache, lock or process behind.
+rendering, the swap), has a section's kernel killed with SIGKILL, a cell over ``--timeout``, its disk
+filling while the report is written, or a clean-up that hangs. Each time it must end within seconds with
+the right exit code, leave the previous report byte for byte as it was, and leave no staging folder,
+cache, lock or process behind.
 
 The runs are kept small: a council of one child and two one-line section notebooks (two, so the sections
 run on the worker pool, where the stop used to hang), chosen by replacing the section registry in the
