@@ -5,8 +5,10 @@ delay, drawn uniformly over the length of a whole run (measured first), so the s
 step, the DfE validator, the sections, rendering (pages, PDF, Word, workbook) or the swap in proportion to
 the time each takes. A run ended **cleanly** when it exited 143 within ``EXIT_WITHIN`` seconds of the
 signal, the report folder is byte for byte what it was before (or, where the signal came as the finished
-report was being swapped in, the new report, complete, and the message says so), and nothing else is
-left: no staging folder, lock, cache, or process of the run. Prints how many of N ended cleanly, the
+report was being swapped in, or after the run had finished and given back its signal handlers so that
+SIGTERM's default action ended it, the new report, complete), and nothing else is left: no staging
+folder, lock, cache, or process of the run. Each line shows the running count, so a run cut short still
+says how far it got. Prints how many of N ended cleanly, the
 slowest and median exits, and each failure.
 
 To keep runs short the sections are a ``--sections`` subset built as ``reports/2025-partial/`` (two
@@ -108,14 +110,20 @@ def problems(out: Path, before: dict[str, bytes], result: dict) -> tuple[list[st
                 psutil.Process(pid).kill()
             except psutil.Error:
                 pass
-    published = "new report is complete" in result["err"] or result["code"] == 0
+    # Killed by the signal's default action (Popen's -15, a shell's 143): the signal came before the run
+    # set its handlers (nothing made yet) or after it had given them back (the report already in place).
+    by_default = result["code"] == -signal.SIGTERM
+    published = now != before and (
+        result["code"] == 0 or "new report is complete" in result["err"] or by_default
+    )
     if published:
-        if not any(name.endswith("index.html") for name in now):
-            found.append("published a report without its contents page")
+        complete = {"index.html", "manifest.json"} <= {name.rsplit("/", 1)[-1] for name in now}
+        if not complete:
+            found.append("published a report without its contents page or manifest")
     elif now != before:
         changed = sorted(k for k in set(now) | set(before) if now.get(k) != before.get(k))
         found.append(f"the previous report changed: {changed[:5]}")
-    if result["code"] not in (0, 143):
+    if result["code"] not in (0, 143, -signal.SIGTERM):
         found.append(f"exit code {result['code']}: {result['err'][-300:]}")
     if result["exit"] is not None and result["exit"] > EXIT_WITHIN:
         found.append(f"exited {result['exit']:.1f} s after the signal")
@@ -151,9 +159,14 @@ def main() -> int:
                 exits.append(result["exit"])
             status = "clean" if not found else "NOT CLEAN: " + "; ".join(found)
             exit_text = "finished first" if result["exit"] is None else f"exit {result['exit']:.2f} s"
-            print(f"{i + 1:3d}: signal at {delay:5.1f} s, {exit_text}, {status}", flush=True)
             if found:
                 failures.append(i + 1)
+            slowest = max(exits, default=0.0)
+            print(
+                f"{i + 1:3d}: signal at {delay:5.1f} s, {exit_text} (code {result['code']}), {status} "
+                f"[so far {i + 1 - len(failures)} of {i + 1} clean, slowest exit {slowest:.2f} s]",
+                flush=True,
+            )
     clean = args.runs - len(failures)
     print(f"\nended cleanly: {clean} of {args.runs} ({finished} finished before the signal)")
     if exits:
