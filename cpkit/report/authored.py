@@ -509,10 +509,7 @@ def _part(
             rows = priorities_from_tracker(*tracker)
             source = "From the action plan tracker's priority headings."
             if not any(r["supporters"] for r in rows):
-                source += (
-                    " To name each priority's supporters as well, write board/priorities.yaml "
-                    "(the sample's board/priorities.example.yaml shows how)."
-                )
+                source += " The Board's own priorities file would name each priority's supporters as well."
             made = priorities_part(spec, rows, source)
         return made
     path = _find_text(data_dir, year, spec, TEXT_SUFFIXES)

@@ -18,12 +18,16 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from cpkit.config import Config, Period
+from cpkit.present.disclosure import rule_note
 from cpkit.report.authored import Authored, Part, cover_html
 from cpkit.report.render import page_from_html
 from cpkit.report.sections import Section
 
 DOCUMENT_NAME = "annual-report.html"
+ANNEX_NAME = "technical-annex.html"
+ANNEX_TITLE = "technical annex"
 APPENDIX_CLASS = "cp-appendix"
+ANNEX_CLASS = "cp-annex"  # a cell tagged ``annex`` on a section page (the kit's nbconvert template)
 CHART_DATA_PREFIX = "Data for the chart: "  # how ``show_chart`` captions a chart's published data
 _HEADINGS = [f"h{i}" for i in range(1, 7)]
 _ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
@@ -39,10 +43,115 @@ class Numbered:
     section: str  # the section's name (its notebook stem)
     caption: str  # the caption as the section wrote it, without the number
     source: str  # what the published data calls it: the table's caption, or the figure's caption or alt
+    series: str = ""  # "" in the Board's report, "A" in the technical annex ("Table A3")
 
     @property
     def label(self) -> str:
-        return f"{self.kind} {self.number}"
+        return f"{self.kind} {self.series}{self.number}"
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The Board's report and the technical annex made from the same section pages, and their numbered
+    figures and tables (the report's first, then the annex's "A" series)."""
+
+    report: str
+    annex: str | None  # None when no section or cell of the run is analyst material
+    numbered: list[Numbered]
+
+
+def build_documents(
+    pages: list[tuple[Section, str]],
+    config: Config,
+    period: Period,
+    meta: dict[str, Any],
+    authored: Authored | None = None,
+) -> Documents:
+    """The Board's report (``annual-report.html``) and the technical annex (``technical-annex.html``).
+
+    The report is what a Board member reads at committee length: the authored parts in a Board report's
+    order around the data sections. The analyst's material goes to the annex, in section order: whole
+    sections marked ``annex`` (``Section.annex``: the five-year trends, the data quality checks) and, from
+    any other section, the cells its notebook tagged ``annex`` (``<div class="cp-annex">`` on its page:
+    how the forecast is made and its back test), each under its section's title, the report keeping a
+    line that says what the annex holds. The small-number rule is said once per document, in "About the
+    figures" on its contents page, and taken out of every table note, where it was repeated under each
+    table (the section pages keep their notes whole, for the analyst who reads one page alone). A link
+    from one document to a place in the other becomes plain text: each document stands alone."""
+    authored = authored or Authored()
+    names = {s.name for s, _ in pages}
+    by_name = {s.name: (s, page) for s, page in pages}
+    order = authored.arrange([s.name for s, _ in pages])
+    parts: list[Tag] = []
+    appendix: list[Tag] = []
+    annexed: list[tuple[Section, Tag]] = []
+    soup = BeautifulSoup("", "html.parser")
+    for item in order:
+        if isinstance(item, Part):
+            parts.append(_authored_part(soup, item))
+            continue
+        section, page = by_name[item]
+        part, moved = _section_part(soup, section, page, names)
+        if section.annex:
+            annexed.append((section, part))
+            continue
+        extract = _annex_part(soup, section, part)
+        if extract is not None:
+            annexed.append((section, extract))
+        parts.append(part)
+        appendix.extend(moved)
+    annexed.sort(key=lambda pair: [s.name for s, _ in pages].index(pair[0].name))
+    rule = rule_note(config)
+    container = soup.new_tag("div")
+    for part in parts:
+        container.append(part)
+    if appendix:
+        container.append(_appendix_part(soup, appendix))
+    numbered = _number(soup, container)
+    _drop_rule_notes(container, rule)
+    _dedupe_ids(container)
+    _unlink_missing(container)
+    title = f"{config.la_name}: Corporate Parenting annual report {period.label}"
+    contents = [
+        (i.anchor, i.title) if isinstance(i, Part) else (i, by_name[i][0].title)
+        for i in order
+        if isinstance(i, Part) or not by_name[i][0].annex
+    ]
+    holds = [
+        title
+        for s, p in annexed
+        for title in ([s.title] if s.annex else [h.get_text(" ", strip=True) for h in p.find_all("h3")])
+    ]
+    fragments = [
+        _cover(config, period, authored.cover),
+        _toc(contents, bool(appendix), _about(rule, holds, in_annex=False)),
+        container.decode_contents(),
+    ]
+    report = page_from_html(fragments, title, {**meta, "nav": False})
+    if not annexed:
+        return Documents(report, None, numbered)
+    annex_soup = BeautifulSoup("", "html.parser")
+    holder = annex_soup.new_tag("div")
+    for _, part in annexed:
+        holder.append(part)
+    numbered += _number(annex_soup, holder, series="A")
+    _drop_rule_notes(holder, rule)
+    _dedupe_ids(holder)
+    _unlink_missing(holder)
+    annex = page_from_html(
+        [
+            _cover(config, period, authored.cover, ANNEX_TITLE),
+            _toc(
+                [(str(p["aria-labelledby"]), s.title) for s, p in annexed],
+                False,
+                _about(rule, [], in_annex=True),
+            ),
+            holder.decode_contents(),
+        ],
+        f"{config.la_name}: Corporate Parenting annual report {period.label}: {ANNEX_TITLE}",
+        {**meta, "nav": False},
+    )
+    return Documents(report, annex, numbered)
 
 
 def build_document(
@@ -52,46 +161,96 @@ def build_document(
     meta: dict[str, Any],
     authored: Authored | None = None,
 ) -> tuple[str, list[Numbered]]:
-    """The whole report as one HTML page from the rendered section pages and the Board's authored parts
-    (``cpkit.report.authored``, placed in a Board report's order), and its numbered items."""
-    authored = authored or Authored()
-    names = {s.name for s, _ in pages}
-    by_name = {s.name: (s, page) for s, page in pages}
-    order = authored.arrange([s.name for s, _ in pages])
-    parts: list[Tag] = []
-    appendix: list[Tag] = []
-    soup = BeautifulSoup("", "html.parser")
-    for item in order:
-        if isinstance(item, Part):
-            parts.append(_authored_part(soup, item))
-            continue
-        part, moved = _section_part(soup, *by_name[item], names)
-        parts.append(part)
-        appendix.extend(moved)
-    container = soup.new_tag("div")
-    for part in parts:
-        container.append(part)
-    if appendix:
-        container.append(_appendix_part(soup, appendix))
-    numbered = _number(soup, container)
-    _dedupe_ids(container)
-    title = f"{config.la_name}: Corporate Parenting annual report {period.label}"
-    contents = [(i.anchor, i.title) if isinstance(i, Part) else (i, by_name[i][0].title) for i in order]
-    fragments = [
-        _cover(config, period, authored.cover),
-        _toc(contents, bool(appendix)),
-        container.decode_contents(),
-    ]
-    return page_from_html(fragments, title, {**meta, "nav": False}), numbered
+    """The Board's report as one HTML page and the numbered items of both documents (``build_documents``
+    without the annex's HTML)."""
+    documents = build_documents(pages, config, period, meta, authored)
+    return documents.report, documents.numbered
 
 
-def _cover(config: Config, period: Period, details: dict[str, str] | None = None) -> str:
+def _annex_part(soup: BeautifulSoup, section: Section, part: Tag) -> Tag | None:
+    """Take the section's cells tagged ``annex`` out of its part, leaving one line where the first was
+    that says the annex has them; return them as the annex's part for the section (headings from
+    ``<h3>``), or None when the section has none."""
+    found = [e for e in part.find_all(class_=ANNEX_CLASS) if e.find_parent(class_=ANNEX_CLASS) is None]
+    if not found:
+        return None
+    anchor = f"{section.name}-annex"
+    extract = soup.new_tag(
+        "section",
+        attrs={"class": "cp-doc-section", "aria-labelledby": anchor, "data-section": section.name},
+    )
+    heading = soup.new_tag("h2", attrs={"id": anchor})
+    heading.string = section.title
+    extract.append(heading)
+    note = soup.new_tag("p", attrs={"class": "cp-note cp-annex-note"})
+    found[0].insert_before(note)
+    for element in found:
+        extract.append(element.extract())
+    levels = [int(h.name[1]) for h in extract.find_all(_HEADINGS) if h is not heading]
+    if levels:
+        shift = 3 - min(levels)
+        for h in extract.find_all(_HEADINGS):
+            if h is not heading:
+                h.name = f"h{max(3, min(6, int(h.name[1]) + shift))}"
+    titles = [h.get_text(" ", strip=True) for h in extract.find_all("h3")]
+    note.string = (
+        f"More in the technical annex published with this report: {'; '.join(titles)}."
+        if titles
+        else "More on this is in the technical annex published with this report."
+    )
+    return extract
+
+
+def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
+    """'About the figures': the small-number rule, said once for the whole document, and what the other
+    document holds."""
+    other = (
+        "This annex is published with the Corporate Parenting annual report and holds the analyst's "
+        "material behind it, section by section. Its figures and tables are numbered A1, A2 and so on."
+        if in_annex
+        else (
+            f"A technical annex published with this report holds the analyst's material: "
+            f"{'; '.join(annexed)}."
+            if annexed
+            else ""
+        )
+    )
+    return (
+        '<section class="cp-about" aria-labelledby="about-figures">'
+        '<h2 id="about-figures">About the figures</h2>'
+        f"<p>Small numbers: {html.escape(rule)}</p>"
+        + (f"<p>{html.escape(other)}</p>" if other else "")
+        + "</section>"
+    )
+
+
+def _drop_rule_notes(container: Tag, rule: str) -> None:
+    """Take the small-number rule's sentence out of every note (it is said once, in "About the figures");
+    a note left empty goes."""
+    for text in list(container.find_all(string=lambda t: t is not None and rule in t)):
+        text.replace_with(re.sub(r"  +", " ", str(text).replace(rule, "")))
+    for note in container.find_all("p", class_="cp-table-note"):
+        if not note.get_text(strip=True):
+            note.decompose()
+
+
+def _unlink_missing(container: Tag) -> None:
+    """A link to a place that is not in this document (it went to the other one) becomes its text."""
+    ids = {str(e["id"]) for e in container.find_all(id=True)} | {"content", "toc-heading", "about-figures"}
+    for link in container.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith("#") and href[1:] not in ids:
+            link.unwrap()
+
+
+def _cover(config: Config, period: Period, details: dict[str, str] | None = None, subtitle: str = "") -> str:
     """Council, title, period and the paper's details (meeting, date, author, contact, version) where the
     council gave them; the template's header above it carries the synthetic-data banner."""
+    title = f"Corporate Parenting annual report {period.label}" + (f": {subtitle}" if subtitle else "")
     return (
         '<div class="cp-cover">'
         f'<p class="cp-cover-council">{html.escape(config.la_name)}</p>'
-        f"<h1>Corporate Parenting annual report {html.escape(period.label)}</h1>"
+        f"<h1>{html.escape(title)}</h1>"
         f'<p class="cp-cover-period">{html.escape(period.long_label)}</p>'
         f"{cover_html(details or {})}"
         "</div>"
@@ -118,13 +277,14 @@ def _authored_part(soup: BeautifulSoup, part: Part) -> Tag:
     return section
 
 
-def _toc(contents: list[tuple[str, str]], appendix: bool) -> str:
+def _toc(contents: list[tuple[str, str]], appendix: bool, about: str = "") -> str:
+    """The contents page: the contents, then "About the figures" on the same page."""
     items = "".join(f'<li><a href="#{anchor}">{html.escape(title)}</a></li>' for anchor, title in contents)
     if appendix:
         items += '<li><a href="#appendix">Appendix</a></li>'
     return (
-        '<nav class="cp-toc" aria-labelledby="toc-heading"><h2 id="toc-heading">Contents</h2>'
-        f"<ol>{items}</ol></nav>"
+        '<div class="cp-front"><nav class="cp-toc" aria-labelledby="toc-heading">'
+        f'<h2 id="toc-heading">Contents</h2><ol>{items}</ol></nav>{about}</div>'
     )
 
 
@@ -234,7 +394,7 @@ def _make_self_contained(soup: BeautifulSoup, main: Tag) -> None:
             img.replace_with(span)
 
 
-def _number(soup: BeautifulSoup, container: Tag) -> list[Numbered]:
+def _number(soup: BeautifulSoup, container: Tag, series: str = "") -> list[Numbered]:
     """Prefix "Figure N: " to each figure's caption and "Table N: " to each table's, in reading order.
 
     A figure without a caption gets one from its alt text; a table without a caption is left unnumbered
@@ -263,14 +423,14 @@ def _number(soup: BeautifulSoup, container: Tag) -> list[Numbered]:
                 continue
             text = source = " ".join(caption.get_text().split())
         counts[kind] += 1
-        caption.insert(0, f"{kind} {counts[kind]}: ")
-        numbered.append(Numbered(kind, counts[kind], section, text or source, source))
+        caption.insert(0, f"{kind} {series}{counts[kind]}: ")
+        numbered.append(Numbered(kind, counts[kind], section, text or source, source, series))
     return numbered
 
 
 def _dedupe_ids(container: Tag) -> None:
     """Ids must be unique in the whole document (a section may repeat one; the cover uses a few)."""
-    seen = {"content", "toc-heading"}
+    seen = {"content", "toc-heading", "about-figures"}
     for element in container.find_all(id=True):
         base = str(element["id"])
         candidate, n = base, 1

@@ -31,12 +31,17 @@ from bs4 import BeautifulSoup, Tag
 from cpkit.errors import PdfUnavailable
 
 PDF_NAME = "annual-report.pdf"
+ANNEX_PDF_NAME = "technical-annex.pdf"
 
 # How many characters of table text fit across the text block at the portrait table type size (9 pt).
 # A4 is 210 x 297 mm; 15 mm side margins leave 180 mm portrait (267 mm landscape). At 9 pt Arial an
 # average character is about 1.75 mm wide; cell padding costs about 3 characters a column. A wider table
 # goes landscape at 7.5 pt (about 180 characters), where its long text wraps further within the cells.
 PORTRAIT_CHARS = 100
+# A table a little wider stays on the portrait page in 8 pt type (about 112 characters): a landscape page
+# of its own for a few characters more cost a part-empty page before and after it, which at committee
+# length (``cpkit.report.document``: at most 25 pages) the Board's report cannot spare.
+COMPACT_CHARS = 112
 CELL_PADDING_CHARS = 3
 WRAP_AT = 25  # long text wraps: a column is never counted wider than this many characters
 MIN_WORD = 12  # ... but never narrower than its longest word (up to this many characters)
@@ -57,7 +62,8 @@ PRINT_CSS = """
 html { font-size: 10.5pt; }
 body { max-width: none; margin: 0; padding: 0; line-height: 1.4; font-size: 10.5pt; }
 .cp-skip, nav[aria-label="Report sections"] { display: none; }
-nav.cp-toc { display: block; break-after: page; }
+.cp-front { break-after: page; }
+nav.cp-toc { display: block; }
 nav.cp-toc ol { padding-left: 1.5em; }
 nav.cp-toc a::after { content: leader('.') " " target-counter(attr(href), page); }
 .cp-masthead { string-set: masthead content(); }
@@ -68,7 +74,7 @@ h2 { font-size: 16pt; } h3 { font-size: 13pt; } h4 { font-size: 11pt; }
 p { orphans: 3; widows: 3; }
 .cp-cover { break-after: page; border-bottom: none; padding-top: 40mm; }
 .cp-cover h1 { font-size: 26pt; }
-.cp-doc-section { break-before: page; border-top: none; margin-top: 0; }
+.cp-doc-section { break-before: auto; border-top: none; margin-top: 1.8em; }
 .cp-table { overflow: visible; margin: 0.6em 0; }
 table { font-size: 9pt; width: auto; max-width: 100%; break-inside: auto; page-break-inside: auto; }
 thead { display: table-header-group; }
@@ -76,10 +82,11 @@ tr, th, td { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.15em 0.4em; overflow-wrap: break-word; }
 
 .cp-figure { break-inside: avoid; page-break-inside: avoid; margin: 0.6em 0; }
-.cp-figure img { display: block; max-width: 100%; max-height: 200mm; width: auto; height: auto; }
+.cp-figure img { display: block; max-width: 100%; max-height: 95mm; width: auto; height: auto; }
 figcaption { break-before: avoid; }
 .cp-landscape { page: landscape; }
 .cp-landscape table { font-size: 7.5pt; }
+.cp-compact table { font-size: 8pt; }
 .cp-transposed-note { font-size: 8pt; color: #505a5f; }
 .cp-commentary, .cp-authored-box { break-inside: avoid; }
 .cp-authored + .cp-authored { break-before: auto; margin-top: 1.5em; }
@@ -125,11 +132,13 @@ def table_width(table: Tag) -> tuple[int, int]:
 
 
 def layout(table: Tag) -> str:
-    """ "portrait", "landscape" or "transpose" for one table."""
+    """ "portrait", "compact" (portrait in smaller type), "landscape" or "transpose" for one table."""
     columns, chars = table_width(table)
     if columns > MAX_LANDSCAPE_COLUMNS:
         return "transpose"
-    return "portrait" if chars <= PORTRAIT_CHARS else "landscape"
+    if chars <= PORTRAIT_CHARS:
+        return "portrait"
+    return "compact" if chars <= COMPACT_CHARS else "landscape"
 
 
 def transpose(soup: BeautifulSoup, table: Tag) -> Tag:
@@ -165,7 +174,7 @@ def transpose(soup: BeautifulSoup, table: Tag) -> Tag:
 
 def mark_for_paper(soup: BeautifulSoup, keep_screen: bool = False) -> None:
     """Make each top-level table's paper layout decision (``layout``) in ``soup``: a wide table's holder
-    is marked ``cp-landscape`` (its own landscape page); a table with too many columns is transposed.
+    is marked ``cp-landscape`` (its own landscape page), or ``cp-compact`` (portrait, smaller type) when it is only a little too wide; a table with too many columns is transposed.
 
     ``keep_screen`` is for the HTML a reader may print from a browser: the transposed copy is added
     *beside* the original, marked ``cp-print-only`` (the original ``cp-screen-only``), so the screen still
@@ -196,7 +205,10 @@ def mark_for_paper(soup: BeautifulSoup, keep_screen: bool = False) -> None:
                 table.replace_with(new)
                 new.insert_after(note)
             table = new
-            choice = "portrait" if layout(new) == "portrait" else "landscape"
+            choice = layout(new) if layout(new) != "transpose" else "landscape"
+        if choice == "compact":
+            target = holder if holder is not None else table
+            target["class"] = [*(target.get("class") or []), "cp-compact"]
         if choice == "landscape":
             target = holder if holder is not None else table
             target["class"] = [*(target.get("class") or []), "cp-landscape"]
@@ -232,7 +244,7 @@ def write_pdf(document: str, path: Path, title: str | None = None) -> Path:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # OSError: Pango's shared libraries are not installed
         raise PdfUnavailable(
-            f"annual-report.pdf was not made: WeasyPrint could not load ({error}). Install Pango "
+            f"{path.name} was not made: WeasyPrint could not load ({error}). Install Pango "
             "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0; `make report` does this as root)."
         ) from error
     html = print_html(document)

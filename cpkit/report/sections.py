@@ -2,8 +2,11 @@
 
 Every ``notebooks/NN_name.ipynb`` is a section, in the order of its number; its notebook metadata
 ``cpkit.title`` and ``cpkit.summary`` give the heading and the line the contents page says about it, and
-``cpkit.last: true`` makes it run after all the others (the executive summary). Adding a section is
-adding a notebook; the runner knows notebooks by name and parameters only.
+``cpkit.last: true`` makes it run after all the others (the executive summary). ``cpkit.annex: true``
+puts the whole section in the technical annex rather than the Board's report (the five-year trends, the
+data quality checks: an analyst's material, ``cpkit.report.document``); a single cell of any section goes
+there by the cell tag ``annex``. Adding a section is adding a notebook; the runner knows notebooks by name
+and parameters only.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Section:
     summary: str
     last: bool = False  # runs after every other section (the executive summary reads theirs)
     path: Path | None = None  # the notebook, when not notebooks/<name>.ipynb (tests use their own)
+    annex: bool = False  # the whole section is in the technical annex, not the Board's report
 
     @property
     def notebook(self) -> Path:
@@ -43,7 +47,14 @@ def section_from_notebook(path: Path) -> Section:
     missing = [k for k in ("title", "summary") if not meta.get(k)]
     if missing:
         raise InputError(f"{path}: notebook metadata cpkit.{' and cpkit.'.join(missing)} must be set")
-    return Section(path.stem, meta["title"], meta["summary"], bool(meta.get("last", False)), path)
+    return Section(
+        path.stem,
+        meta["title"],
+        meta["summary"],
+        bool(meta.get("last", False)),
+        path,
+        annex=bool(meta.get("annex", False)),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -20,10 +20,10 @@ from pathlib import Path
 from cpkit.config import Config, Period
 from cpkit.errors import PdfUnavailable
 from cpkit.report.authored import Authored, load_authored, tracker_people
-from cpkit.report.document import DOCUMENT_NAME, build_document
+from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, build_documents
 from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
-from cpkit.report.pdf import PDF_NAME, paper_ready, write_pdf
+from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME, paper_ready, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
@@ -92,11 +92,16 @@ def write_site(
         (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
         pages.append((section, page))
     authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
-    document, numbered = build_document(pages, config, period, meta, authored)
+    documents = build_documents(pages, config, period, meta, authored)
+    document, numbered = documents.report, documents.numbered
     (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
     write_docx(document, staging / DOCX_NAME)
+    if documents.annex is not None:
+        (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
     try:
         write_pdf(document, staging / PDF_NAME)
+        if documents.annex is not None:
+            write_pdf(documents.annex, staging / ANNEX_PDF_NAME)
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
         logging.getLogger(__name__).warning("%s", error)
     if data_dir is not None:
@@ -157,7 +162,7 @@ def _downloads(staging: Path) -> str:
     """Links to the whole report as one file and to its data, with their sizes."""
     size = {
         name: max(1, round((staging / name).stat().st_size / 1024))
-        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME, DOCX_NAME)
+        for name in (DOCUMENT_NAME, WORKBOOK_NAME, PDF_NAME, DOCX_NAME, ANNEX_NAME, ANNEX_PDF_NAME)
         if (staging / name).exists()
     }
     pdf = (
@@ -172,8 +177,25 @@ def _downloads(staging: Path) -> str:
         f"a single file to attach to committee papers; it opens in any browser with no network.</li>{pdf}"
         f'<li><a href="{DOCX_NAME}">The whole report as a Word document</a> ({size[DOCX_NAME]:,} KB): for '
         "officers to edit and paste into the council's committee template.</li>"
+        f"{_annex_links(size)}"
         f'<li><a href="{WORKBOOK_NAME}">The data behind every chart and table</a> (Excel, '
-        f"{size[WORKBOOK_NAME]:,} KB), numbered as in the document.</li>{_cover_links(staging)}</ul>"
+        f"{size[WORKBOOK_NAME]:,} KB), numbered as in the report and the annex.</li>{_cover_links(staging)}</ul>"
+    )
+
+
+def _annex_links(size: dict[str, int]) -> str:
+    """The technical annex's files, where the run made one."""
+    if ANNEX_NAME not in size:
+        return ""
+    pdf = (
+        f' and <a href="{ANNEX_PDF_NAME}">as a PDF</a> ({size[ANNEX_PDF_NAME]:,} KB)'
+        if ANNEX_PDF_NAME in size
+        else ""
+    )
+    return (
+        f'<li><a href="{ANNEX_NAME}">The technical annex</a> (HTML, {size[ANNEX_NAME]:,} KB){pdf}: the analyst\'s '
+        "material behind the report (methods, the trends in full, the forecast's method and back test, the checks "
+        "on the data), published with it.</li>"
     )
 
 

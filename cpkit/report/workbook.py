@@ -401,7 +401,8 @@ def _no_refs(text: str) -> str:
 def _cover_intro(config: Config, period: Period, published: date) -> list[str]:
     lines = [
         "The data behind every chart and table of the council's Corporate Parenting annual report, one "
-        "table per sheet, numbered as in the report (annual-report.pdf and annual-report.html).",
+        "table per sheet, numbered as in the report (Table 1, Figure 1) and its technical annex (Table A1, "
+        "Figure A1).",
         f"Period covered: {period.long_label}.",
         "Source: the council's SSDA903 returns to the Department for Education, the Corporate Parenting "
         "Board's action plan tracker and local KPIs; England and statistical neighbours from the DfE's "

@@ -91,7 +91,7 @@ RULE_ACTIONS: dict[str, str] = {
     "title_rows": "None needed; the rows above the column headings were skipped.",
     "delimiter": "None needed; the file was read with its own separator.",
     "year_from_dates": "None needed; name folders by the year the return ends in (2025 for 2024-25) to be sure.",
-    "council_not_in_file": "Check la_name, la_code and la_old_code in cpkit.yaml, or supply the council's own files.",
+    "council_not_in_file": "Check the council's name and codes in its settings, or supply the council's own files.",
     "other_councils": "None needed; only the council's own rows were read.",
     "council_matched": "None needed; check the council named is the report's.",
     "unreadable_year": "Correct the YEAR column of the regional file to the collection year.",
@@ -112,7 +112,7 @@ RULE_ACTIONS: dict[str, str] = {
         if INSTALLED  # a kit installed from a wheel has no checkout to run `make` in
         else "Run `make validator` to set up the DfE's validation rules, then check again."
     ),
-    "dfe_validator_failed": "Run `cpkit check` again; if it fails again, report it with the message shown.",
+    "dfe_validator_failed": "Run the data quality checks again; if they fail again, report it with the message shown.",
     "dfe_validator_known_wrong": "None needed; the codes are valid in the DfE's guide for the year.",
 }
 # The DfE's own rules (dfe_<number>): what to do is in the DfE's wording of each rule.
@@ -175,7 +175,7 @@ SET_ASIDE_KINDS = [
         RULE_ACTIONS["duplicate_child"],
     ),
 ]
-OTHER_KIND = Kind("", "Other reason", f"See the full list from {CHECK_COMMAND}.")
+OTHER_KIND = Kind("", "Other reason", "See the full list the data quality checks give the data team.")
 
 CONTINUITY_ACTIONS = {
     "X1 but no episode starts that day": (

@@ -221,13 +221,13 @@ def inhouse_note(config: Config) -> str:
         base = (
             "The share is of children in care on the day other than those placed with parents (PLACE "
             f"{code_span(PARENTS_PLACE)} or provider {PARENTS_PROVIDER}), to whom the DfE says a placement "
-            "provider does not apply (the council's setting inhouse_denominator: excluding_parents); "
+            "provider does not apply (as the council's settings choose); "
             "children with no provider recorded stay in it."
         )
     else:
         base = (
             "The share is of all children in care on the day, including those placed with parents and "
-            "those with no provider recorded (the council's setting inhouse_denominator: all)."
+            "those with no provider recorded (as the council's settings choose)."
         )
     return f"In-house placement providers: {providers}. {base} A local measure, not published by the DfE."
 
@@ -492,7 +492,7 @@ def location_note(config: Config) -> str:
     inside, far = measure("placed_inside_pct"), measure("placed_outside_over20_pct")
     return (
         f"{inside.label}: {inside.definition} {far.label} (LAIT {far.lait}): {far.definition} "
-        f"The council's districts (la_district_codes): {districts}. Distance is in miles, one decimal, "
+        f"The council's districts, as its settings name them: {districts}. Distance is in miles, one decimal, "
         "metres / 1000 / 1.6093 as the DfE converts. Not known: a postcode is blank or not in the directory."
     )
 

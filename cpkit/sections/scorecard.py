@@ -127,7 +127,7 @@ def table_note(card: Headline, config: Config) -> str:
     t = Thresholds.from_config(config)
     parts = [
         f"Figures for {p.previous().label} and {p.label} are the council's own: SSDA903 measures are worked out "
-        "from its returns (DfE definitions, cpkit/measures.yaml) and local measures come from its KPI file.",
+        "from its returns (the DfE's definitions, as the kit's measure registry sets them out) and local measures come from its KPI file.",
         "Direction of travel compares the two years as printed: better or worse where a higher or lower "
         f"figure is the better one, higher or lower where neither is; a change under {t.stable:.0%} of last "
         "year's figure is about the same.",

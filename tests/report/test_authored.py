@@ -270,7 +270,11 @@ def test_no_supporters_column_of_not_named_when_no_priority_names_supporters(tmp
         ["Priority", "Champions", "Lead officers"],
         ["4. Health", "Cllr L Grant", "Head of Service, Children in Care"],  # the same lead once
     ]
-    assert "Not named" not in part.body and "priorities.yaml" in part.body
+    assert (
+        "Not named" not in part.body
+        and "priorities file would name each priority&#x27;s supporters" in part.body
+    )
+    assert "priorities.yaml" not in part.body, "the published report names no file"
     _write(
         tmp_path / "board",
         "priorities.yaml",

@@ -100,7 +100,13 @@ def test_document_has_a_cover_contents_and_every_section_in_order(small_document
     assert "Synthetic sample data" in soup.get_text()
     toc = [a["href"] for a in main.find("nav").find_all("a")]
     assert toc == ["#01_alpha", "#02_beta", "#appendix"]
-    assert [h.get_text() for h in main.find_all("h2")] == ["Contents", "Alpha", "Beta", "Appendix"]
+    assert [h.get_text() for h in main.find_all("h2")] == [
+        "Contents",
+        "About the figures",
+        "Alpha",
+        "Beta",
+        "Appendix",
+    ]
     assert_headings_in_order(heading_levels(soup), "document")
 
 

@@ -1,0 +1,178 @@
+"""The Board's report and the technical annex made from the same section pages (``build_documents``).
+
+Three small section pages rendered with the kit's real template: a Board section with two cells tagged
+``annex`` (a method and its back test), a whole section marked for the annex (trends), and a Board section
+that links to the trends. Each table note ends with the small-number rule, as the sections' notes do.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from cpkit.config import Config, Period
+from cpkit.present.disclosure import rule_note
+from cpkit.report.document import build_documents
+from cpkit.report.render import render_notebook
+from cpkit.report.sections import Section, section_from_notebook
+from cpkit.report.site import page_meta
+
+from .test_document import assert_headings_in_order, heading_levels, internal_links_resolve
+
+PERIOD = Period.from_year(2025)
+CONFIG = Config(la_name="Test Council", sample=True)
+RULE = rule_note(CONFIG)
+
+
+def _table(caption: str, note: str) -> str:
+    return (
+        f'<div class="cp-table"><table><caption>{caption}</caption><thead><tr><th scope="col">A</th></tr>'
+        f'</thead><tbody><tr><td>7</td></tr></tbody></table><p class="cp-table-note">{note}</p></div>'
+    )
+
+
+def _page(section: Section, cells: list[tuple[str, str, bool]]) -> str:
+    """A section page from (kind, content, tagged annex) cells, through the real nbconvert template."""
+    nb = nbformat.v4.new_notebook()
+    for kind, content, annex in cells:
+        if kind == "markdown":
+            cell = nbformat.v4.new_markdown_cell(content)
+        else:
+            cell = nbformat.v4.new_code_cell("")
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": content})]
+        if annex:
+            cell.metadata["tags"] = ["annex"]
+        nb.cells.append(cell)
+    return render_notebook(nb, section.title, page_meta(CONFIG, PERIOD))
+
+
+ALPHA = Section("01_alpha", "Placements", "First.")
+TRENDS = Section("02_trends", "Five-year trends", "Second.", annex=True)
+BETA = Section("03_beta", "Care leavers", "Third.")
+
+
+@pytest.fixture(scope="module")
+def documents():
+    pages = [
+        (
+            ALPHA,
+            _page(
+                ALPHA,
+                [
+                    ("markdown", "# Placements\n\nWhere children lived.", False),
+                    ("html", _table("Placement types", f"Counts of children. {RULE}"), False),
+                    ("markdown", "### How the forecast is made", True),
+                    ("html", "<p>A simulation of admissions.</p>" + _table("Back test", RULE), True),
+                    ("markdown", "## Distance from home\n\nMost lived nearby.", False),
+                ],
+            ),
+        ),
+        (
+            TRENDS,
+            _page(
+                TRENDS,
+                [
+                    ("markdown", '# Five-year trends\n\n## Stability\n\n<p id="x">Up.</p>', False),
+                    ("html", _table("Trend table", f"Years as published. {RULE}"), False),
+                ],
+            ),
+        ),
+        (
+            BETA,
+            _page(BETA, [("markdown", "# Care leavers\n\nSee [the trends](02_trends.html#x).", False)]),
+        ),
+    ]
+    made = build_documents(pages, CONFIG, PERIOD, page_meta(CONFIG, PERIOD))
+    return (
+        BeautifulSoup(made.report, "html.parser"),
+        BeautifulSoup(made.annex, "html.parser"),
+        made.numbered,
+    )
+
+
+def test_the_analysts_material_is_in_the_annex_and_not_in_the_report(documents):
+    report, annex, _ = documents
+    text = report.get_text(" ")
+    for gone in (
+        "More in the technical annex published with this report: How the forecast is made",
+        "Where children lived",
+        "Most lived nearby",
+    ):
+        assert gone in text
+    for moved in ("A simulation of admissions", "Back test", "Trend table", "Up."):
+        assert moved not in text, moved
+        assert moved in annex.get_text(" "), moved
+    assert [h.get_text() for h in report.find("main").find_all("h2")] == [
+        "Contents",
+        "About the figures",
+        "Placements",
+        "Care leavers",
+    ]
+    about = " ".join(report.find(class_="cp-about").get_text(" ").split())
+    assert "technical annex published with this report holds" in about
+    assert "How the forecast is made; Five-year trends" in about
+    # the annex: the forecast method under its section's title, then the whole trends section (section order)
+    assert [h.get_text() for h in annex.find("main").find_all("h2")] == [
+        "Contents",
+        "About the figures",
+        "Placements",
+        "Five-year trends",
+    ]
+    assert "technical annex" in annex.find("h1").get_text()
+    assert [a["href"] for a in annex.find("nav").find_all("a")] == ["#01_alpha-annex", "#02_trends"]
+    assert [a.get_text() for a in report.find("nav").find_all("a")] == ["Placements", "Care leavers"]
+    for soup, where in ((report, "report"), (annex, "annex")):
+        assert_headings_in_order(heading_levels(soup), where)
+        assert internal_links_resolve(soup) == [], where
+    assert "See the trends" in " ".join(report.get_text(" ").split()), "a link to the annex is kept as text"
+
+
+def test_tables_are_numbered_in_each_document_and_the_annex_has_its_own_series(documents):
+    report, annex, numbered = documents
+    assert [c.get_text() for c in report.find_all("caption")] == ["Table 1: Placement types"]
+    assert [c.get_text() for c in annex.find_all("caption")] == [
+        "Table A1: Back test",
+        "Table A2: Trend table",
+    ]
+    # the workbook names its sheets from these labels, in this order
+    assert [(n.label, n.section) for n in numbered] == [
+        ("Table 1", "01_alpha"),
+        ("Table A1", "01_alpha"),
+        ("Table A2", "02_trends"),
+    ]
+
+
+def test_the_small_number_rule_is_said_once_per_document_and_specific_notes_stay(documents):
+    report, annex, _ = documents
+    for soup in (report, annex):
+        text = " ".join(soup.get_text(" ").split())
+        assert text.count(" ".join(RULE.split())) == 1
+        assert "About the figures" in text
+    notes = [p.get_text() for p in report.find_all("p", class_="cp-table-note")]
+    assert notes == ["Counts of children. "], "the specific part of a note stays, the rule goes"
+    assert [p.get_text() for p in annex.find_all("p", class_="cp-table-note")] == ["Years as published. "], (
+        "a note that was only the rule goes"
+    )
+
+
+def test_no_annex_when_nothing_is_marked_for_it():
+    page = _page(BETA, [("markdown", "# Care leavers\n\nText.", False)])
+    made = build_documents([(BETA, page)], CONFIG, PERIOD, page_meta(CONFIG, PERIOD))
+    assert made.annex is None
+    assert "technical annex" not in made.report
+
+
+def test_the_shipped_notebooks_mark_trends_data_quality_and_the_forecast_method_for_the_annex():
+    from cpkit.resources import NOTEBOOKS_DIR
+
+    assert section_from_notebook(NOTEBOOKS_DIR / "07_trends.ipynb").annex
+    assert section_from_notebook(NOTEBOOKS_DIR / "08_data_quality.ipynb").annex
+    assert not section_from_notebook(NOTEBOOKS_DIR / "02_placements.ipynb").annex
+    nb = nbformat.read(str(NOTEBOOKS_DIR / "02_placements.ipynb"), as_version=4)
+    tagged = [c.source for c in nb.cells if "annex" in c.metadata.get("tags", [])]
+    assert any(re.search(r"backtest_table", s) for s in tagged) and any(
+        "forecast is made" in s for s in tagged
+    )
