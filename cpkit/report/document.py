@@ -117,11 +117,7 @@ def build_documents(
         for i in order
         if isinstance(i, Part) or not by_name[i][0].annex
     ]
-    holds = [
-        title
-        for s, p in annexed
-        for title in ([s.title] if s.annex else [h.get_text(" ", strip=True) for h in p.find_all("h3")])
-    ]
+    holds = [title for s, p in annexed for title in ([s.title] if s.annex else _holds(p))]
     fragments = [
         _cover(config, period, authored.cover),
         _toc(contents, bool(appendix), _about(rule, holds, in_annex=False)),
@@ -192,13 +188,27 @@ def _annex_part(soup: BeautifulSoup, section: Section, part: Tag) -> Tag | None:
         for h in extract.find_all(_HEADINGS):
             if h is not heading:
                 h.name = f"h{max(3, min(6, int(h.name[1]) + shift))}"
-    titles = [h.get_text(" ", strip=True) for h in extract.find_all("h3")]
+    titles = _holds(extract)
     note.string = (
         f"More in the technical annex published with this report: {'; '.join(titles)}."
         if titles
         else "More on this is in the technical annex published with this report."
     )
     return extract
+
+
+def _holds(extract: Tag) -> list[str]:
+    """What a section's part of the annex holds, in words: its headings, and before the first of them the
+    caption of each table or chart that has none."""
+    titles: list[str] = []
+    for element in extract.find_all(class_=ANNEX_CLASS, recursive=False):
+        top = element.find("h3")
+        if top is not None:
+            titles.append(top.get_text(" ", strip=True))
+        elif not titles:
+            captions = element.find_all(["caption", "figcaption"])
+            titles.extend(" ".join(c.get_text(" ", strip=True).split()) for c in captions)
+    return titles
 
 
 def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
@@ -209,7 +219,7 @@ def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
         "material behind it, section by section. Its figures and tables are numbered A1, A2 and so on."
         if in_annex
         else (
-            f"A technical annex published with this report holds the analyst's material: "
+            f"A technical annex published with this report holds the detail behind it: "
             f"{'; '.join(annexed)}."
             if annexed
             else ""
@@ -315,6 +325,8 @@ def _section_part(soup: BeautifulSoup, section: Section, page: str, names: set[s
     for element in main.find_all(class_=APPENDIX_CLASS):
         if element.find_parent(class_=APPENDIX_CLASS) is not None:
             continue  # moves with its enclosing appendix element
+        if element.find_parent(class_=ANNEX_CLASS) is not None:
+            continue  # the technical annex holds it where its section put it
         element["id"] = element.get("id") or f"{section.name}-appendix-{len(moved) + 1}"
         element["data-section"] = section.name
         note = soup.new_tag("p", attrs={"class": "cp-note"})

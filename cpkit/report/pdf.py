@@ -44,14 +44,17 @@ PORTRAIT_CHARS = 100
 COMPACT_CHARS = 112
 CELL_PADDING_CHARS = 3
 WRAP_AT = 25  # long text wraps: a column is never counted wider than this many characters
+WRAP_TIGHT = 15  # ... and in the compact layout, where long text may wrap into a narrower column
 MIN_WORD = 12  # ... but never narrower than its longest word (up to this many characters)
+_HEADING_NAMES = ("h1", "h2", "h3", "h4", "h5", "h6")
+SHORT_TEXT = 1200  # characters: a part of text this short beside a landscape section joins its pages
 MAX_LANDSCAPE_COLUMNS = 16  # more columns than this are transposed even if the text would fit
 
 PRINT_CSS = """
 @page {
   size: A4 portrait;
   font-family: Arial, "Liberation Sans", Helvetica, sans-serif;
-  margin: 22mm 15mm 20mm 15mm;
+  margin: 20mm 15mm 18mm 15mm;
   @top-left { content: string(masthead); font-size: 8pt; color: #505a5f; }
   @top-right { content: string(section); font-size: 8pt; color: #505a5f; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #505a5f; }
@@ -60,7 +63,7 @@ PRINT_CSS = """
 @page :first { @top-left { content: none; } @top-right { content: none; } }
 @page landscape { size: A4 landscape; margin: 20mm 15mm 18mm 15mm; }
 html { font-size: 10.5pt; }
-body { max-width: none; margin: 0; padding: 0; line-height: 1.4; font-size: 10.5pt; }
+body { max-width: none; margin: 0; padding: 0; line-height: 1.3; font-size: 10.5pt; }
 .cp-skip, nav[aria-label="Report sections"] { display: none; }
 .cp-front { break-after: page; }
 nav.cp-toc { display: block; }
@@ -74,7 +77,7 @@ h2 { font-size: 16pt; } h3 { font-size: 13pt; } h4 { font-size: 11pt; }
 p { orphans: 3; widows: 3; }
 .cp-cover { break-after: page; border-bottom: none; padding-top: 40mm; }
 .cp-cover h1 { font-size: 26pt; }
-.cp-doc-section { break-before: auto; border-top: none; margin-top: 1.8em; }
+.cp-doc-section { break-before: auto; border-top: none; margin-top: 1.4em; }
 .cp-table { overflow: visible; margin: 0.6em 0; }
 table { font-size: 9pt; width: auto; max-width: 100%; break-inside: auto; page-break-inside: auto; }
 thead { display: table-header-group; }
@@ -82,11 +85,12 @@ tr, th, td { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.15em 0.4em; overflow-wrap: break-word; }
 
 .cp-figure { break-inside: avoid; page-break-inside: avoid; margin: 0.6em 0; }
-.cp-figure img { display: block; max-width: 100%; max-height: 95mm; width: auto; height: auto; }
+.cp-figure img { display: block; max-width: 100%; max-height: 75mm; width: auto; height: auto; }
 figcaption { break-before: avoid; }
 .cp-landscape { page: landscape; }
 .cp-landscape table { font-size: 7.5pt; }
 .cp-compact table { font-size: 8pt; }
+.cp-landscape-run { page: landscape; }
 .cp-transposed-note { font-size: 8pt; color: #505a5f; }
 .cp-commentary, .cp-authored-box { break-inside: avoid; }
 .cp-authored + .cp-authored { break-before: auto; margin-top: 1.5em; }
@@ -111,23 +115,24 @@ def _longest_word(text: str) -> int:
     return max((len(w) for w in text.split()), default=0)
 
 
-def _column_chars(text: str, header: bool) -> int:
+def _column_chars(text: str, header: bool, wrap: int = WRAP_AT) -> int:
     """How wide a cell's text needs its column. A header wraps between words, so it needs only its longest
     word; a body cell wants its whole text up to ``WRAP_AT`` characters (long text wraps) and no less than
     its longest word (up to ``MIN_WORD``: a longer word may break)."""
     if header:
         return min(_longest_word(text), MIN_WORD)
-    return max(min(len(text), WRAP_AT), min(_longest_word(text), MIN_WORD))
+    return max(min(len(text), wrap), min(_longest_word(text), MIN_WORD))
 
 
-def table_width(table: Tag) -> tuple[int, int]:
-    """(columns, estimated characters across) for a table, from its header and body text."""
+def table_width(table: Tag, wrap: int = WRAP_AT) -> tuple[int, int]:
+    """(columns, estimated characters across) for a table, from its header and body text, with long text
+    wrapping at ``wrap`` characters."""
     rows = _rows(table)
     n = max((len(r) for r in rows), default=0)
     widths = [0] * n
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            widths[j] = max(widths[j], _column_chars(text, header=i == 0))
+            widths[j] = max(widths[j], _column_chars(text, header=i == 0, wrap=wrap))
     return n, sum(widths) + CELL_PADDING_CHARS * n
 
 
@@ -138,7 +143,9 @@ def layout(table: Tag) -> str:
         return "transpose"
     if chars <= PORTRAIT_CHARS:
         return "portrait"
-    return "compact" if chars <= COMPACT_CHARS else "landscape"
+    if chars <= COMPACT_CHARS or table_width(table, WRAP_TIGHT)[1] <= COMPACT_CHARS:
+        return "compact"  # a little too wide, or wide only for long text that can wrap further
+    return "landscape"
 
 
 def transpose(soup: BeautifulSoup, table: Tag) -> Tag:
@@ -223,11 +230,54 @@ def paper_ready(document: str) -> str:
     return str(soup)
 
 
+def landscape_sections(soup: BeautifulSoup) -> None:
+    """Once a section of the document turns to landscape pages for a wide table, it stays landscape to its
+    end (``cp-landscape-run``), from the heading and lines that introduce the table, or from the
+    section's start when nothing but text comes before the table; short parts of text only next to it
+    (a contact, a risk statement) go with it. Turning the page for the table alone left a chart after it,
+    or the lines before it, alone on a part-empty portrait page, and could leave the table's heading at
+    the foot of the page before it."""
+
+    def short(part: Tag) -> bool:
+        return part.find(["figure", "table"]) is None and len(part.get_text(" ", strip=True)) <= SHORT_TEXT
+
+    for section in soup.select("section.cp-doc-section"):
+        wide = section.find(class_="cp-landscape")
+        if wide is None:
+            continue
+        top = wide
+        while top.parent is not None and top.parent is not section:
+            top = top.parent
+        start, whole = top, True
+        for before in top.find_previous_siblings():
+            if before.name in ("figure", "table") or before.find(["figure", "table"]) is not None:
+                whole = False
+                break
+        if not whole:
+            for before in top.find_previous_siblings():
+                start = before
+                if before.name in _HEADING_NAMES:
+                    break
+        run = [start, *start.find_next_siblings()] if not whole else [section]
+        if whole:
+            for before in section.find_previous_siblings("section"):
+                if not short(before):
+                    break
+                run.append(before)
+        for after in section.find_next_siblings("section"):
+            if not short(after):
+                break
+            run.append(after)
+        for element in run:
+            element["class"] = [*(element.get("class") or []), "cp-landscape-run"]
+
+
 def print_html(document: str) -> str:
     """The document's HTML with the layout decisions made for paper: wide tables marked landscape or
     transposed. The screen HTML is not changed."""
     soup = BeautifulSoup(document, "html.parser")
     mark_for_paper(soup)
+    landscape_sections(soup)
     head = soup.find("head")
     style = soup.new_tag("style", attrs={"media": "print"})
     style.string = PRINT_CSS

@@ -112,7 +112,7 @@ def test_the_analysts_material_is_in_the_annex_and_not_in_the_report(documents):
         "Care leavers",
     ]
     about = " ".join(report.find(class_="cp-about").get_text(" ").split())
-    assert "technical annex published with this report holds" in about
+    assert "technical annex published with this report holds the detail" in about
     assert "How the forecast is made; Five-year trends" in about
     # the annex: the forecast method under its section's title, then the whole trends section (section order)
     assert [h.get_text() for h in annex.find("main").find_all("h2")] == [
@@ -176,3 +176,73 @@ def test_the_shipped_notebooks_mark_trends_data_quality_and_the_forecast_method_
     assert any(re.search(r"backtest_table", s) for s in tagged) and any(
         "forecast is made" in s for s in tagged
     )
+
+
+# --- the sample's report (one build for the suite: tests/report/conftest.py) ----------------------------
+
+MAX_BOARD_PAGES = 25  # the Board's report at committee length (issue 20)
+# What must not reach a published document: a file name, a command or option, a code path, a setting's name
+# or a spreadsheet row number. The kit's own name may appear (the footer says which version made it).
+CODE = re.compile(
+    r"\b[\w-]+\.(?:ya?ml|xlsx|xls|csv|docx|ipynb|py|md|json|html)\b"  # a file name
+    r"|\bcpkit[/.]\w|\bcpkit (?:check|report|board|init)\b"  # a code path or a command
+    r"|(?<![\w-])--[a-z]|`"  # an option, Markdown code
+    r"|\b[a-z]+_[a-z0-9_]+\b"  # a setting or function name (snake_case)
+    r"|\brow \d+"  # a spreadsheet row
+)
+
+
+def _text(path) -> str:
+    return " ".join(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
+
+
+def _pdf(path) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("sample_report")
+def test_the_sample_board_report_is_at_committee_length_and_the_annex_holds_the_analysts_material(
+    sample_report,
+):
+    from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME
+    from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME
+
+    pages = _pdf(sample_report / PDF_NAME)
+    assert len(pages) <= MAX_BOARD_PAGES, f"the Board's report is {len(pages)} pages"
+    annex = " ".join(" ".join(_pdf(sample_report / ANNEX_PDF_NAME)).split())
+    report = _text(sample_report / DOCUMENT_NAME)
+    for held in ("Five-year trends", "Back test", "Data quality", "How the forecast is made"):
+        assert held in annex, held
+    for gone in ("Back test:", "Rows set aside while reading", "Appendix: the full action plan"):
+        assert gone not in report, gone
+    assert "Scorecard" in report and "technical annex published with this report" in report
+    assert (sample_report / ANNEX_NAME).is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("sample_report")
+def test_no_file_name_command_or_code_reaches_either_sample_document(sample_report):
+    from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME
+    from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME
+
+    for name in (DOCUMENT_NAME, ANNEX_NAME):
+        text = _text(sample_report / name)
+        found = sorted({text[max(0, m.start() - 40) : m.end() + 20] for m in CODE.finditer(text)})
+        assert found == [], f"{name}: {found}"
+    for name in (PDF_NAME, ANNEX_PDF_NAME):
+        text = " ".join(_pdf(sample_report / name))
+        assert not re.search(r"\.(?:ya?ml|xlsx|csv)\b|\bcpkit check\b", text), name
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("sample_report")
+def test_the_small_number_rule_is_said_once_in_each_sample_document(sample_report):
+    from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME
+    from cpkit.report.runner import SAMPLE_DIR
+
+    rule = " ".join(rule_note(Config.for_data(SAMPLE_DIR, None)).split())
+    for name in (DOCUMENT_NAME, ANNEX_NAME):
+        assert _text(sample_report / name).count(rule) == 1, name

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cpkit.config import Config, Period
-from cpkit.report.document import DOCUMENT_NAME, build_document
+from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, build_document
 from cpkit.report.render import page_from_html
 from cpkit.report.runner import ReportRequest, build_report
 from cpkit.report.sections import Section, discover, reading_order
@@ -173,7 +173,7 @@ def test_sample_document_holds_every_section_and_stays_self_contained(sample_rep
     text = path.read_text(encoding="utf-8")
     soup = BeautifulSoup(text, "html.parser")
     assert path.stat().st_size < SIZE_BUDGET, f"{path.stat().st_size:,} bytes is over the 2 MB budget"
-    sections = reading_order(list(discover()))
+    sections = [s for s in reading_order(list(discover())) if not s.annex]  # the rest: technical annex
     assert sections[0].name == "09_executive_summary", (
         "the summary opens the document, as in councils' reports"
     )
@@ -198,19 +198,20 @@ def test_sample_document_holds_every_section_and_stays_self_contained(sample_rep
 @pytest.mark.slow
 @pytest.mark.xdist_group("sample_report")
 def test_sample_document_numbers_every_figure_and_table_of_the_section_pages(sample_report):
+    """Every figure and table of the section pages is numbered once: in the Board's report (1, 2, ...) or
+    in the technical annex (A1, A2, ...)."""
     soup = _soup(sample_report / DOCUMENT_NAME)
+    annex = _soup(sample_report / ANNEX_NAME)
     pages = [_soup(sample_report / f"{s.name}.html") for s in discover()]
     figures = sum(len(p.find_all("figure")) for p in pages)
     tables = sum(len(p.find_all("table")) for p in pages)
     tables += len(soup.select("section.cp-authored table"))  # the Board's own tables (year ahead, priorities)
-    captions = [f.get_text() for f in soup.find_all("figcaption")]
-    assert [re.match(r"Figure (\d+): \S", c).group(1) for c in captions] == [
-        str(i) for i in range(1, figures + 1)
-    ]
-    captions = [c.get_text() for c in soup.find_all("caption")]
-    assert [re.match(r"Table (\d+): \S", c).group(1) for c in captions] == [
-        str(i) for i in range(1, tables + 1)
-    ]
+    for kind, tag, total in (("Figure", "figcaption", figures), ("Table", "caption", tables)):
+        report = [re.match(rf"{kind} (\d+): \S", c.get_text()).group(1) for c in soup.find_all(tag)]
+        annexed = [re.match(rf"{kind} A(\d+): \S", c.get_text()).group(1) for c in annex.find_all(tag)]
+        assert report == [str(i) for i in range(1, len(report) + 1)]
+        assert annexed == [str(i) for i in range(1, len(annexed) + 1)]
+        assert len(report) + len(annexed) == total, kind
     images = [img["src"] for img in soup.find_all("img")]
     assert images and all(src.startswith("data:image/") for src in images)
 
