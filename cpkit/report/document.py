@@ -1,6 +1,7 @@
-"""The single shareable document: every section page joined into ``annual-report.html``.
+"""The shareable documents: the section pages joined into the Board's report, ``annual-report.html``,
+and the technical annex, ``technical-annex.html`` (the analyst's material: ``build_documents``).
 
-Councils circulate the annual report as one attachment to committee papers, so the document must stand
+Councils circulate the annual report as one attachment to committee papers, so each document must stand
 alone: no script, no external resource, images as data URIs, one ``<h1>``, headings in order, ids unique
 across sections (each section's ids get the section's name as a prefix), links between pages turned into
 links within the document. Figures and tables are numbered in reading order ("Figure 2: ", "Table 3: ")
@@ -219,8 +220,7 @@ def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
         "material behind it, section by section. Its figures and tables are numbered A1, A2 and so on."
         if in_annex
         else (
-            f"A technical annex published with this report holds the detail behind it: "
-            f"{'; '.join(annexed)}."
+            f"A technical annex published with this report holds the detail behind it: {'; '.join(annexed)}."
             if annexed
             else ""
         )

@@ -216,7 +216,7 @@ def test_the_sample_board_report_is_at_committee_length_and_the_annex_holds_the_
     report = _text(sample_report / DOCUMENT_NAME)
     for held in ("Five-year trends", "Back test", "Data quality", "How the forecast is made"):
         assert held in annex, held
-    for gone in ("Back test:", "Rows set aside while reading", "Appendix: the full action plan"):
+    for gone in ("Back test:", "Rows set aside while reading", "Action plan, Priority 1"):
         assert gone not in report, gone
     assert "Scorecard" in report and "technical annex published with this report" in report
     assert (sample_report / ANNEX_NAME).is_file()
@@ -246,3 +246,23 @@ def test_the_small_number_rule_is_said_once_in_each_sample_document(sample_repor
     rule = " ".join(rule_note(Config.for_data(SAMPLE_DIR, None)).split())
     for name in (DOCUMENT_NAME, ANNEX_NAME):
         assert _text(sample_report / name).count(rule) == 1, name
+
+
+def test_a_table_sent_to_the_annex_alone_is_named_by_its_caption_where_it_was():
+    # a cell tagged annex holding one table and no heading: the report's line names the table
+    page = _page(
+        BETA,
+        [
+            ("markdown", "# Care leavers\n\n## Activity\n\nMost were working.", False),
+            ("html", _table("Care leavers by activity", RULE), True),
+        ],
+    )
+    made = build_documents([(BETA, page)], CONFIG, PERIOD, page_meta(CONFIG, PERIOD))
+    report = BeautifulSoup(made.report, "html.parser")
+    note = report.find("p", class_="cp-annex-note")
+    assert (
+        note.get_text() == "More in the technical annex published with this report: Care leavers by activity."
+    )
+    assert note.find_previous("p").get_text() == "Most were working."
+    assert report.find("table") is None
+    assert "Table A1: Care leavers by activity" in BeautifulSoup(made.annex, "html.parser").get_text()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from cpkit.config import Config, Period
 from cpkit.present.tables import DATA_MIME
-from cpkit.report.document import DOCUMENT_NAME, Numbered
+from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, Numbered
 from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
 from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook, cell_value, tidy
@@ -266,12 +266,19 @@ def test_sheet_names_are_unique_short_and_valid(tmp_path):
 @pytest.mark.slow
 @pytest.mark.xdist_group("sample_report")
 def test_sample_workbook_reads_the_same_as_the_document(sample_report):
-    """Every table sheet holds the document's table of that number: same caption, and the same published
-    cells once written one value per cell (the rules of ``tidy`` are tested on hand-made tables above)."""
+    """Every table sheet holds the table of that number in the Board's report ("Table 3") or the technical
+    annex ("Table A3"): same caption, and the same published cells once written one value per cell (the
+    rules of ``tidy`` are tested on hand-made tables above)."""
     wb = load_workbook(sample_report / WORKBOOK_NAME)
-    soup = BeautifulSoup((sample_report / DOCUMENT_NAME).read_text(encoding="utf-8"), "html.parser")
     doc_tables = {}
-    for table in soup.find_all("table"):
+    tables = [
+        table
+        for name in (DOCUMENT_NAME, ANNEX_NAME)
+        for table in BeautifulSoup(
+            (sample_report / name).read_text(encoding="utf-8"), "html.parser"
+        ).find_all("table")
+    ]
+    for table in tables:
         if table.find_parent(class_="cp-authored") is not None:
             continue  # the Board's own words (year ahead, priorities) are not data: not in the download
         number, _, caption = table.caption.get_text().partition(": ")
