@@ -171,8 +171,8 @@ def test_the_data_quality_section_names_the_files_left_out(tmp_path):
     narrative = Narrative.for_data(data)
     assert files_left_out_sentences(name_problems(data, 2025, SECTIONS), narrative) == [
         "Files in the Board's own folders that the kit does not read, so they are left out of this report: "
-        "board/2025/\\[x\\](https\\:evil).md, board/notes.md. Rename each to a name the kit reads (cpkit check "
-        "says which), or start its name with _ to keep it there unread."
+        "board/2025/\\[x\\](https\\:evil).md, board/notes.md. Rename each to a name the kit reads (the data quality "
+        "checks say which), or start its name with _ to keep it there unread."
     ]
     assert files_left_out_sentences([], narrative) == [
         "Every file in the Board's own folders (board/ and commentary/) was read."
