@@ -138,9 +138,12 @@ def read_fields(data_dir: Path, year: int) -> dict[str, str | list[str]] | None:
     return fields or None  # a file of notes only (cpkit board init's template) makes no cover report
 
 
-def load_cover_report(data_dir: Path, year: int, cover: dict[str, str], period: Period) -> CoverReport | None:
+def load_cover_report(
+    data_dir: Path, year: int, cover: dict[str, str], period: Period, annex: bool = False
+) -> CoverReport | None:
     """The cover report's fields (``read_fields``), with the annual report's cover standing in for the
-    details it shares and the annual report as its appendix; None when there is no file."""
+    details it shares and the annual report as its appendix, and its technical annex as the second where
+    the run made one (``annex``); None when there is no file."""
     fields = read_fields(data_dir, year)
     if fields is None:
         return None
@@ -148,7 +151,10 @@ def load_cover_report(data_dir: Path, year: int, cover: dict[str, str], period: 
         if key not in fields and cover.get(cover_key):
             fields[key] = cover[cover_key]
     fields.setdefault("title", f"Corporate Parenting annual report {period.label}")
-    fields.setdefault("appendices", [f"Appendix 1: Corporate Parenting annual report {period.label}"])
+    appendices = [f"Appendix 1: Corporate Parenting annual report {period.label}"]
+    if annex:
+        appendices.append(f"Appendix 2: Corporate Parenting annual report {period.label}: technical annex")
+    fields.setdefault("appendices", appendices)
     return CoverReport(fields)
 
 

@@ -49,14 +49,16 @@ def _cover_report(
     config: Config,
     period: Period,
     meta: dict[str, object],
+    annex: bool = False,
 ) -> None:
     """The committee cover report, where the council wrote ``board/cover_report.yaml``: its key issues
-    from the same headline figures as the scorecard and the executive summary."""
+    from the same headline figures as the scorecard and the executive summary; the technical annex among
+    its appendices where the run made one."""
     from cpkit.figures.headline import gather
     from cpkit.report.context import SectionContext
     from cpkit.report.cover_report import key_issues, load_cover_report, write_cover_report
 
-    report = load_cover_report(data_dir, period.year, authored.cover, period)
+    report = load_cover_report(data_dir, period.year, authored.cover, period, annex)
     if report is None:
         return
     card = gather(SectionContext("cover_report", config, period, data_dir, cache_dir))
@@ -105,7 +107,9 @@ def write_site(
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
         logging.getLogger(__name__).warning("%s", error)
     if data_dir is not None:
-        _cover_report(staging, Path(data_dir), cache_dir, authored, config, period, meta)
+        _cover_report(
+            staging, Path(data_dir), cache_dir, authored, config, period, meta, documents.annex is not None
+        )
     build_workbook(
         staging / WORKBOOK_NAME,
         sections,

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from cpkit.report.input_names import NameProblem
 
 EFFECT = {"error": "Blocks the report", "warning": "Warning", "info": "For information"}
-CHECK_COMMAND = "cpkit check --data <folder> --out problems.csv"
 
 CASE_TEAM = "Ask the case system team to "
 # What to do about each check_903 rule; a rule not listed gets DEFAULT_ACTION.

@@ -118,6 +118,11 @@ def test_fields_default_to_the_annual_report_cover_and_a_misspelt_key_is_refused
     assert report.text("committee") == "Cabinet" and report.text("authors") == "A Officer"
     assert report.text("title") == "Corporate Parenting annual report 2024-25"
     assert report.text("appendices") == ["Appendix 1: Corporate Parenting annual report 2024-25"]
+    with_annex = load_cover_report(tmp_path, 2025, cover, PERIOD, annex=True)
+    assert with_annex.text("appendices") == [
+        "Appendix 1: Corporate Parenting annual report 2024-25",
+        "Appendix 2: Corporate Parenting annual report 2024-25: technical annex",
+    ]
     (board / "cover_report.yaml").write_text("recomendations:\n  - Note the report\n", encoding="utf-8")
     with pytest.raises(
         AuthoredError,
