@@ -102,7 +102,7 @@ def check_data(
         raise DataProblem(f"{absent} (data folder {data_dir})")
     # the DfE's own validation rules (their environment, .venv-validator), beside the kit's checks
     say("running the DfE's validation rules")
-    data = add_dfe_findings(data, [year], la_code=config.la_code)
+    data = add_dfe_findings(data, [year], la_code=config.la_code, districts=config.la_district_codes)
     say("checking the returns, the tracker and the KPIs")
     problems = check_903(data, year=year)
     dates = [] if when.kind in IN_YEAR_KINDS else date_blockers(data, when, config, UNREAD_COLUMNS)

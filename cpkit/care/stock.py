@@ -97,7 +97,10 @@ def uasc_flags(data: Data903, children: pd.Series, day: DateLike) -> pd.Series:
     A child is UASC on the day if the *latest* return holding the child (in Header or UASC) has a UASC row
     for them whose DUC (date UASC status ceased) is blank or after the day (DfE; LAIT 334). Earlier
     returns in a stack are history: a UASC row the latest return no longer carries, or one it has since
-    given a DUC, does not make the child UASC. A table with no ``return_year`` is one return.
+    given a DUC, does not make the child UASC. Except a row whose DUC fell before the latest return's
+    year began: that return holds the child (a care leaver's Header row) but must not repeat a status
+    that ended before its year (DfE rule 104), so the earlier row still tells the child's past.
+    A table with no ``return_year`` is one return.
     """
     d = as_timestamp(day)
     uasc = data.uasc
@@ -105,6 +108,8 @@ def uasc_flags(data: Data903, children: pd.Series, day: DateLike) -> pd.Series:
     latest = latest.dropna(subset=["return_year"]).groupby("CHILD")["return_year"].max()
     ry = uasc["CHILD"].map(latest)
     from_latest = ry.isna() | uasc["return_year"].isna() | uasc["return_year"].eq(ry).fillna(False)
+    year_start = pd.to_datetime((ry - 1).astype("Int64").astype("string") + "-04-01", errors="coerce")
+    from_latest |= (uasc["DUC"] < year_start).fillna(False)
     current = uasc.loc[from_latest & (uasc["DUC"].isna() | (uasc["DUC"] > d)), "CHILD"]
     return children.isin(set(current)).to_numpy()
 

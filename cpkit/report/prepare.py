@@ -94,7 +94,13 @@ def load_returns(
     if dfe:
         from cpkit.ssda903.validator import add_dfe_findings
 
-        data = add_dfe_findings(data, [period.year], la_code=config.la_code if config else None)
+        data = add_dfe_findings(
+            data,
+            [period.year],
+            la_code=config.la_code if config else None,
+            districts=config.la_district_codes if config else (),
+            cut=None if annual else period.end,
+        )
     if not annual:
         return data
     problems = check_903(data, year=period.year) if strict else data.issues

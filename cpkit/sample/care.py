@@ -138,7 +138,7 @@ class Child:
     mc_dob: date | None = None
     episodes: list[Episode] = field(default_factory=list)
     missing: list[tuple[str, date, date]] = field(default_factory=list)
-    adoption: Adoption | None = None
+    adoptions: list[Adoption] = field(default_factory=list)
 
 
 def _days(n: float) -> timedelta:
@@ -242,6 +242,8 @@ class CareSimulation:
                 "uasc": lambda: (eighteen - start).days,
                 "adoption": lambda: 0,
             }[route]()
+        if ls == "J2" and route != "long_term":
+            duration = dice.integer(1, 10)  # a PACE transfer ends within 21 days (DfE rule 364)
         end = start + _days(duration)
         if route == "uasc" and dice.chance(0.03):
             end, route = start + _days(dice.integer(20, 120)), "age_assessed"
@@ -258,7 +260,9 @@ class CareSimulation:
         elif ls == "V2" and route == "long_term" and age < 14 and dice.chance(0.6):
             legal[start + _days(dice.lognormal(90, 0.7))] = "C1"
         elif ls in ("J1", "J2") and route == "long_term":
-            legal[start + _days(dice.lognormal(40, 0.5))] = "V2" if dice.chance(0.6) else "C1"
+            # remand (J1) lasts weeks; a PACE transfer (J2) at most 21 days (DfE rule 364)
+            days = dice.lognormal(40, 0.5) if ls == "J1" else dice.integer(1, 10)
+            legal[start + _days(days)] = "V2" if dice.chance(0.6) else "C1"
         c1_days = [d for d, v in legal.items() if v == "C1"] + ([start] if ls == "C1" else [])
         hearing = None
         if c1_days:
@@ -278,11 +282,11 @@ class CareSimulation:
             elif route != "home_short" or dice.chance(0.5):
                 legal[hearing] = "C2"
         changes = self._placements(child, start, end, home, route, ls, legal, adoption)
-        episodes = self._episodes(start, end, ls, cin, home, legal, changes)
+        episodes = self._episodes(start, end, ls, cin, home, legal, changes, child.uasc)
         rec = self._reason_ceased(child, route, episodes[-1], ls)
         episodes[-1].dec, episodes[-1].rec = end, rec
-        if adoption is not None and child.adoption is None:
-            child.adoption = adoption
+        if adoption is not None:  # a plan in each period of care that had one (DfE rules 551, 553)
+            child.adoptions.append(adoption)
         child.episodes.extend(episodes)
         return end, rec
 
@@ -383,6 +387,8 @@ class CareSimulation:
                 new_type = places.choose_type(
                     NEXT_PLACEMENT, age_on(child.dob, day), day, self._ls_on(ls, legal, day)
                 )
+            if new_type == "P1" and current.place == "P1":
+                continue  # still with parents: no change of placement to record (DfE rule 435)
             if (
                 current.place in ("U6", "U3")
                 and new_type in FOSTER
@@ -437,18 +443,26 @@ class CareSimulation:
         home: Postcode,
         legal: dict[date, str],
         changes: dict[date, tuple[Placement, str, str]],
+        uasc: bool = False,
     ) -> list[Episode]:
         """Merge legal and placement changes into episodes chained by X1 on the same day."""
         dice = self.dice
         # A legal change near a move often happens with it (RNE B); not near placements with parents,
         # which need the care order first.
+        # Police protection (L1) and an EPO (L2) end when the law says (72 hours, 21 days: DfE rules 361
+        # and 362), so the change that ends them stays on its day.
         with_parents = any(p.place == "P1" for p, _, _ in changes.values())
+        limited = ls in ("L1", "L2")
         for d in sorted(legal) if not with_parents else []:
+            if limited and d == min(legal):
+                continue
             near = [c for c in changes if c != start and abs((c - d).days) <= 30 and c not in legal]
             if near and dice.chance(0.5):
                 legal[near[0]] = legal.pop(d)
         current = changes[start][0]
-        episodes = [Episode(start, "S", ls, cin, current, home.code)]
+        # No home postcode for an unaccompanied asylum-seeking child, so no distance (DfE rule 406).
+        home_post = "" if uasc else home.code
+        episodes = [Episode(start, "S", ls, cin, current, home_post)]
         for d in sorted(set(legal) | set(changes)):
             if d <= start or d >= end:
                 continue
@@ -462,7 +476,9 @@ class CareSimulation:
                 continue
             rne = ("B" if how == "P" else "U") if legal_change and how else ("L" if legal_change else how)
             episodes[-1].dec, episodes[-1].rec = d, "X1"
-            episodes.append(Episode(d, rne, new_ls, cin, placement, home.code, reason))
+            # The reason for a change of placement is recorded on the episode the change ends (DfE rule 225)
+            episodes[-1].reason_change = reason if how else ""
+            episodes.append(Episode(d, rne, new_ls, cin, placement, home_post))
         return episodes
 
     def _reason_ceased(self, child: Child, route: str, last: Episode, first_ls: str) -> str:
@@ -510,7 +526,9 @@ class CareSimulation:
             day = first + _days(dice.exponential(365 / (rate * factor))) if factor else ep.dec
             while day < ep.dec:
                 length = dice.pick({"0": 38, "1": 34, "2": 14, "3": 8, "5": 4, "9": 2})
-                back = day + timedelta(days=int(length))
+                # back before the placement ends (DfE rules 575 and 577 want no missing period outliving
+                # the care it started in; rule 580 a leaver missing on the last day to be recorded E8)
+                back = min(day + timedelta(days=int(length)), max(day, ep.dec - timedelta(days=1)))
                 if day not in taken:
                     child.missing.append(("M" if dice.chance(0.85) else "A", day, back))
                     taken.add(day)
@@ -540,12 +558,14 @@ class CareSimulation:
         )
         self.children.append(child)
         ls = "V3" if dice.chance(0.8) else "V4"
-        if dice.chance(0.6):  # the council's own short-break unit, else a short-break foster carer
-            urn, postcode = self.places.settings.homes[("K2", "PR1")][0]
-            unit = Placement("K2", "PR1", postcode, urn, self.places.carer())
+        # The council's own short-break unit, else a short-break foster carer. The DfE asks for no
+        # placement location for short breaks: no postcodes, no URN (rules 214, 398, 420).
+        if dice.chance(0.6):
+            unit = Placement("K2", "PR1", "", "", self.places.carer())
         else:
-            unit = self.places.make("U6", day, self.pool.home(dice))
-        home = self.pool.home(dice).code
+            carer = self.places.make("U6", day, self.pool.home(dice))
+            unit = Placement("U6", carer.provider, "", "", carer.carer)
+        home = ""
         stop = min(day + _days(dice.integer(300, 1400)), birthday(child.dob, 18) - timedelta(days=5))
         while day < stop:
             nights = dice.integer(1, 4)

@@ -16,9 +16,15 @@ from cpkit.sample.postcodes import Postcode, PostcodePool
 
 K3_FIRST_DAY = date(2023, 4, 1)  # first day of the 2023-24 return, the first to carry K3
 K3_REGISTRATION = date(2023, 10, 28)  # unregistered supported accommodation became unlawful
+Z1_SPLIT = date(2025, 4, 1)  # first day of the 2025-26 return: "other placement" Z1 becomes Z11-Z14
 NO_URN = "XXXXXXX"
+OTHER_SPLIT = ("Z11", "Z12", "Z13", "Z14")
 # The DfE asks for no Ofsted URN for these placement types.
-_NO_URN_TYPES = frozenset({"P1", "P2", "P3", "H5", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1"})
+_NO_URN_TYPES = frozenset(
+    {"P1", "P2", "P3", "H5", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", *OTHER_SPLIT}
+)
+# No placement provider for these (DfE rule 178).
+NO_PROVIDER_TYPES = frozenset({"T0", "T1", "T2", "T3", "T4", "Z1", *OTHER_SPLIT})
 
 FOSTER = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 KINSHIP = frozenset({"U1", "U2", "U3"})
@@ -178,6 +184,8 @@ class PlacementMaker:
         place = self.dice.pick(table[age_band(age)])
         if place == "SUP":
             place = supported_code(self.dice, day)
+        if place == "Z1" and day >= Z1_SPLIT:
+            place = self.dice.choice(OTHER_SPLIT)
         if place == "P1" and ls not in ("C1", "C2"):
             place = "U6"  # placement with parents needs a care order
         return place
@@ -210,25 +218,30 @@ class PlacementMaker:
             }[place]
             provider = dice.pick(weights)
             urn, postcode = self.settings.pick(place, provider)
-            if dice.chance(0.015):
-                postcode = ""
             return Placement(place, provider, postcode, urn, self.carer())
-        else:  # H5, P2, R1, R2, R5, P3, Z1: no URN
+        elif place in NO_PROVIDER_TYPES:  # Z1 (Z11-Z14 from 2025-26): no provider, no URN
+            band, provider, urn = "other", "", NO_URN
+        else:  # H5, P2, R1, R2, R5, P3: no URN
             provider = {
                 "H5": {"PR4": 70, "PR5": 20, "PR1": 10},
                 "P2": {"PR1": 60, "PR4": 40},
                 "R1": {"PR4": 70, "PR3": 30},
                 "R2": {"PR3": 100},
                 "R5": {"PR3": 100},
-                "Z1": {"PR4": 50, "PR1": 30, "PR5": 20},
                 "P3": {"PR4": 100},
             }[place]
             provider = dice.pick(provider)
             band = "supported" if place in SUPPORTED else "other"
             urn = NO_URN
-        blank = {"R5": 0.3, "Z1": 0.25}.get(place, 0.012)
-        postcode = "" if dice.chance(blank) else self.pool.placement(dice, home, dice.pick(_BANDS[band])).code
-        return Placement(place, provider, postcode, urn, self.carer())
+        # The council's own provision other than foster carers and adopters is in its own area (DfE rule
+        # 1015). Every placement has a postcode (rules 392b, 169), never the child's home one (rule 392d).
+        where = (
+            "inside" if provider == "PR1" and band not in ("kinship", "foster_inhouse", "adoption") else None
+        )
+        while True:
+            postcode = self.pool.placement(dice, home, where or dice.pick(_BANDS[band])).code
+            if postcode != home.code:
+                return Placement(place, provider, postcode, urn, self.carer())
 
     def retype(self, old: Placement, place: str) -> Placement:
         """The same carer, a new placement type (RNE T): e.g. short-term to long-term fostering."""

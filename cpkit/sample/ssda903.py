@@ -22,6 +22,7 @@ from cpkit.errors import InputError
 from cpkit.sample.care import CareSimulation, Child, Episode
 from cpkit.sample.dice import Dice
 from cpkit.sample.people import age_on, birthday
+from cpkit.sample.placements import ADOPTION, FOSTER, NO_URN, OTHER_SPLIT
 from cpkit.sample.postcodes import PostcodePool
 from cpkit.ssda903.tables import TABLE_COLUMNS
 
@@ -37,6 +38,7 @@ FILE_NAMES: dict[str, str] = {
 }
 SIMULATION_LEAD_YEARS = 19  # so that the oldest child in care on the first day entered at birth
 FIRST_MF_YEAR = 2025  # SEX is coded M/F from the 2024-25 return, 1/2 before
+URN_BLANK_FROM = 2026  # from the 2025-26 return, no URN (not XXXXXXX) where none applies
 
 
 def write_903_sample(
@@ -116,19 +118,24 @@ def build_return(children: list[Child], year: int | Year, seed: int) -> dict[str
     tables: dict[str, list[dict[str, str]]] = {name: [] for name in FILE_NAMES}
     for child in children:
         episodes = [e for e in child.episodes if e.decom <= y.end and (e.dec is None or e.dec >= y.start)]
-        if episodes:
-            tables["episodes"] += [_episode_row(child, e, y) for e in episodes]
-            tables["header"].append(_header_row(child, y))
-            if child.uasc:
-                duc = birthday(child.dob, 18)
+        leaver = _oc3_rows(child, y, dice) if not child.short_breaks and not y.in_year else []
+        if episodes or leaver:
+            # Every child the return holds has a Header row, care leavers too (DfE rule INT06), and an
+            # unaccompanied child a UASC row until the return after the one in which that status ended:
+            # DUC is the 18th birthday, in the future while the child is under 18 (rules 205A-205D
+            # compare it across years; rule 104 wants no DUC before the year).
+            tables["header"].append(_header_row(child, episodes, y))
+            if child.uasc and birthday(child.dob, 18) >= y.start:
                 tables["uasc"].append(
                     {
                         "CHILD": child.child_id,
                         "SEX": _sex(child, y),
                         "DOB": _d(child.dob),
-                        "DUC": _d(duc) if duc <= y.end else "",
+                        "DUC": _d(birthday(child.dob, 18)),
                     }
                 )
+        if episodes:
+            tables["episodes"] += [_episode_row(child, e, y) for e in episodes]
             tables["placed_adoption"] += _placed_adoption_rows(child, y)
             tables["ad1"] += _ad1_rows(child, episodes, y)
             tables["missing"] += [
@@ -140,12 +147,12 @@ def build_return(children: list[Child], year: int | Year, seed: int) -> dict[str
                     "MIS_END": _d(end) if end <= y.end else "",
                 }
                 for kind, start, end in sorted(child.missing, key=lambda m: m[1])
-                if y.start <= start <= y.end
+                # started in the year, or still open when the last return was made (rule 576)
+                if y.start <= start <= y.end or start < y.start <= end
             ]
-        if not child.short_breaks and not y.in_year:
-            if _in_oc2_cohort(child, y):
-                tables["oc2"].append(_oc2_row(child, y, dice))
-            tables["oc3"] += _oc3_rows(child, y, dice)
+        if not child.short_breaks and not y.in_year and _in_oc2_cohort(child, y):
+            tables["oc2"].append(_oc2_row(child, y, dice))
+        tables["oc3"] += leaver
     return tables
 
 
@@ -160,12 +167,16 @@ def _sex(child: Child, y: Year) -> str:
     return str(child.sex)
 
 
-def _header_row(child: Child, y: Year) -> dict[str, str]:
+def _header_row(child: Child, episodes: list[Episode], y: Year) -> dict[str, str]:
     age = age_on(child.dob, y.end)
     unique_pupil = "UN1" if child.upn_unknown_when_young and age < 5 else child.upn
     mother = mc_dob = ""
-    if child.sex == 2 and age >= 12:
-        is_mother = child.mc_dob is not None and child.mc_dob <= y.end
+    # MOTHER for every girl looked after in the year other than on short breaks (DfE rules 393, 607),
+    # blank for a care leaver not looked after in the year (rule 165).
+    if child.sex == 2 and any(e.ls not in ("V3", "V4") for e in episodes):
+        # a mother by the end of the year, or by the day she left care if she left in it (DfE rule 625)
+        left = episodes[-1].dec if episodes[-1].dec is not None and episodes[-1].dec <= y.end else y.end
+        is_mother = child.mc_dob is not None and child.mc_dob <= left
         mother, mc_dob = ("1", _d(child.mc_dob)) if is_mother else ("0", "")
     return {
         "CHILD": child.child_id,
@@ -181,44 +192,53 @@ def _header_row(child: Child, y: Year) -> dict[str, str]:
 def _episode_row(child: Child, e: Episode, y: Year) -> dict[str, str]:
     closed = e.dec is not None and e.dec <= y.end
     p = e.placement
+    place, urn = p.place, p.urn
+    if y.year >= URN_BLANK_FROM:
+        if urn == NO_URN and place not in FOSTER | ADOPTION:
+            urn = ""  # from 2025-26, XXXXXXX is for fostering and adoption only (DfE rule 242)
+        if place == "Z1":  # split into Z11-Z14 from 2025-26 (rule 146): an open Z1 is restated as one
+            place = OTHER_SPLIT[p.carer % len(OTHER_SPLIT)]
     return {
         "CHILD": child.child_id,
         "DECOM": _d(e.decom),
         "RNE": e.rne,
         "LS": e.ls,
         "CIN": e.cin,
-        "PLACE": p.place,
+        "PLACE": place,
         "PLACE_PROVIDER": p.provider,
         "DEC": _d(e.dec) if closed else "",
         "REC": e.rec if closed else "",
-        "REASON_PLACE_CHANGE": e.reason_change,
+        "REASON_PLACE_CHANGE": e.reason_change if closed else "",
         "HOME_POST": e.home_post,
         "PL_POST": p.postcode,
-        "URN": p.urn,
+        "URN": urn,
     }
 
 
 def _placed_adoption_rows(child: Child, y: Year) -> list[dict[str, str]]:
-    a = child.adoption
-    if a is None or a.decision > y.end or (a.ceased is not None and a.ceased < y.start):
-        return []
-    ceased = a.ceased is not None and a.ceased <= y.end
-    return [
-        {
-            "CHILD": child.child_id,
-            "DOB": _d(child.dob),
-            "DATE_PLACED": _d(a.decision),
-            "DATE_PLACED_CEASED": _d(a.ceased) if ceased else "",
-            "REASON_PLACED_CEASED": a.ceased_reason if ceased else "",
-        }
-    ]
+    rows = []
+    for a in child.adoptions:
+        if a.decision > y.end or (a.ceased is not None and a.ceased < y.start):
+            continue
+        ceased = a.ceased is not None and a.ceased <= y.end
+        rows.append(
+            {
+                "CHILD": child.child_id,
+                "DOB": _d(child.dob),
+                "DATE_PLACED": _d(a.decision),
+                "DATE_PLACED_CEASED": _d(a.ceased) if ceased else "",
+                "REASON_PLACED_CEASED": a.ceased_reason if ceased else "",
+            }
+        )
+    return rows
 
 
 def _ad1_rows(child: Child, episodes: list[Episode], y: Year) -> list[dict[str, str]]:
-    a = child.adoption
     adopted = any(e.rec in ("E11", "E12") and e.dec is not None and e.dec <= y.end for e in episodes)
-    if a is None or not adopted:
+    plans = [a for a in child.adoptions if a.ceased is None]  # the plan that ended in adoption
+    if not plans or not adopted:
         return []
+    a = plans[-1]
     nb, sex_adoptr, ls_adoptr = a.adopters
     return [
         {
@@ -254,26 +274,26 @@ def _in_oc2_cohort(child: Child, y: Year) -> bool:
 def _oc2_row(child: Child, y: Year, dice: Dice) -> dict[str, str]:
     age = age_on(child.dob, y.end)
     flag = lambda p: "1" if dice.chance(p) else "0"  # noqa: E731
-    sdq_score = sdq_reason = ""
+    sdq_score = sdq_reason = ""  # nothing under 4 (DfE rule 188)
     if 4 <= age <= 16:
         if dice.chance(0.8):
             base = Dice(int(child.child_id)).normal(14.0, 6.0)  # the child's own level, year after year
             sdq_score = str(int(min(40, max(0, round(base + dice.normal(0, 2.5))))))
         else:
             sdq_reason = dice.pick({"SDQ2": 18, "SDQ3": 14, "SDQ4": 48, "SDQ5": 20})
-    else:
+    elif age > 16:
         sdq_reason = "SDQ1"
     misuse = flag(0.05) if age >= 10 else "0"
     received = offered = ""
     if misuse == "1":
         received = flag(0.6)
-        offered = "1" if received == "1" else flag(0.85)
+        offered = "" if received == "1" else flag(0.85)  # asked only when none was received (rule 158)
     return {
         "CHILD": child.child_id,
         "DOB": _d(child.dob),
         "SDQ_SCORE": sdq_score,
         "SDQ_REASON": sdq_reason,
-        "CONVICTED": flag(0.03) if age >= 10 else "0",
+        "CONVICTED": flag(0.03) if age >= 10 else "",  # blank under 10 (DfE rule 542)
         "HEALTH_CHECK": flag(0.88) if age < 5 else "",
         "IMMUNISATIONS": flag(0.85),
         "TEETH_CHECK": flag(0.80),
@@ -367,19 +387,24 @@ def _oc3_rows(child: Child, y: Year, dice: Dice) -> list[dict[str, str]]:
 
 
 def _eligible_care_leaver(child: Child, day: date) -> bool:
-    """Left care before ``day``, having been looked after 13 weeks or more since the 14th birthday,
-    some of it after the 16th birthday (the DfE's "eligible"/"former relevant" child)."""
+    """Left care before the birthday ``day``, having been looked after 13 weeks or more since the 14th
+    birthday, some of it after the 16th birthday (the DfE's "eligible"/"former relevant" child), and
+    not adopted nor passed to another council's care at the end (DfE rules 1001, 1011). A young person
+    who leaves on or after the birthday is not a care leaver for it (rule 1016)."""
     fourteen, sixteen = birthday(child.dob, 14), birthday(child.dob, 16)
-    days, after_sixteen = 0, False
+    days, after_sixteen, last = 0, False, None
     for e in child.episodes:
         if e.ls in ("V3", "V4"):
             continue
-        if e.decom <= day and (e.dec is None or e.dec > day):
+        if e.decom <= day and (e.dec is None or e.dec >= day):
             return False  # still looked after on the birthday
         if e.decom > day or e.dec is None:
             continue
         days += max(0, (min(e.dec, day) - max(e.decom, fourteen)).days)
         after_sixteen = after_sixteen or e.dec > sixteen
+        last = e
+    if last is None or last.rec in ("E11", "E12", "E3"):
+        return False
     return days >= 91 and after_sixteen
 
 

@@ -111,8 +111,12 @@ RULE_ACTIONS: dict[str, str] = {
         if INSTALLED  # a kit installed from a wheel has no checkout to run `make` in
         else "Run `make validator` to set up the DfE's validation rules, then check again."
     ),
-    "dfe_validator_failed": "Run the data quality checks again; if they fail again, report it with the message shown.",
-    "dfe_validator_known_wrong": "None needed; the codes are valid in the DfE's guide for the year.",
+    "dfe_validator_failed": (
+        "Where the message names a fault of the validator, nothing in the data causes it: check that rule "
+        "by hand before submitting. Otherwise run the data quality checks again; if they fail again, report "
+        "it with the message shown."
+    ),
+    "dfe_validator_known_wrong": "None needed: the message says why these findings are the validator's fault.",
 }
 # The DfE's own rules (dfe_<number>): what to do is in the DfE's wording of each rule.
 DFE_ACTION = (

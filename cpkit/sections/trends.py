@@ -213,6 +213,8 @@ def _trend(figures: Figures, measure: str, config: Config) -> str:
     years = int(last["year"]) - int(first["year"]) + 1
     text = f"Over the {years} years {span}, {short} {verb}"
     text += f" ({a} and {b})" if direction.kind == "stable" else f" from {a} to {b}"
+    if str(last["unit"]) == "rate_per_10k":
+        text += " per 10,000 children"  # a rate, not a count of children
     if direction.verdict in VERDICT_WORDS:
         text += f", {VERDICT_WORDS[direction.verdict]}"
     unit = str(last["unit"])

@@ -53,7 +53,7 @@ def check_903(data: Data903, year: int | None = None) -> pd.DataFrame:
             found.append(_schema_problems(name, table, data.issues))
             found.append(_code_problems(name, table, year))
     found += _episode_problems(data.episodes, _closed_by_stacking(data))
-    found += _child_problems(data.episodes, data.header)
+    found += _child_problems(data.episodes, data.header, data.oc3)
     found.append(_missing_episode_problems(data.missing))
     out = merge_findings(tidy_issues(found))
     order = out["severity"].map(SEVERITY_ORDER).fillna(3)
@@ -79,19 +79,32 @@ def blocking(problems: pd.DataFrame) -> bool:
     return bool(((problems["severity"] == "error") & own).any())
 
 
+SELF_DESCRIBED = frozenset({"dfe_validator_failed", "dfe_validator_known_wrong"})
+
+
 def summarise(problems: pd.DataFrame) -> pd.DataFrame:
     """Counts by table, rule and severity with each rule's plain-English description (no values)."""
     cols = ["table", "rule", "severity", "count", "description"]
     if problems.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else "str") for c in cols})
+    # Notes about the DfE's rules themselves (one that could not run, findings that are the validator's
+    # fault) each say which rule and why: one line each, in their own words, so that the console and the
+    # data quality page name every rule that did not run, not only the --out CSV.
+    own_words = problems["rule"].isin(SELF_DESCRIBED)
+    key = problems["message"].astype("object").where(own_words, "")
     counts = (
-        problems.groupby(["table", "rule", "severity"], dropna=False).size().rename("count").reset_index()
+        problems.assign(_key=key)
+        .groupby(["table", "rule", "severity", "_key"], dropna=False)
+        .size()
+        .rename("count")
+        .reset_index()
     )
     # Rules from outside the kit (the DfE validator's) describe themselves in their message.
     first_message = problems.drop_duplicates("rule").set_index("rule")["message"]
-    counts["description"] = counts["rule"].map(
-        lambda r: rule_description(r) if r in RULES else str(first_message.get(r, r))
-    )
+    counts["description"] = [
+        str(k) if r in SELF_DESCRIBED else rule_description(r) if r in RULES else str(first_message.get(r, r))
+        for r, k in zip(counts["rule"], counts["_key"], strict=True)
+    ]
     counts["_o"] = counts["severity"].map(SEVERITY_ORDER).fillna(3)
     counts = counts.sort_values(["_o", "count", "table"], ascending=[True, False, True], kind="stable")
     return counts[cols].reset_index(drop=True)
@@ -363,8 +376,10 @@ def _episode_problems(e: pd.DataFrame, closed: pd.Series | None = None) -> list[
     return out
 
 
-def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
-    """Rules across Episodes and Header: every child in both, and episodes within childhood."""
+def _child_problems(e: pd.DataFrame, h: pd.DataFrame, oc3: pd.DataFrame | None = None) -> list[pd.DataFrame]:
+    """Rules across Episodes and Header: every child in both, and episodes within childhood. A care
+    leaver in OC3 has a Header row without episodes when the return's years hold none of their care
+    (the DfE's rule INT06 wants every OC3 child in the Header)."""
     if e.empty or h.empty:
         return []
     out = []
@@ -385,7 +400,8 @@ def _child_problems(e: pd.DataFrame, h: pd.DataFrame) -> list[pd.DataFrame]:
         _issues(
             "header",
             h,
-            ~_isin(h["CHILD"], e["CHILD"]),
+            ~_isin(h["CHILD"], e["CHILD"])
+            & ~_isin(h["CHILD"], oc3["CHILD"] if oc3 is not None else pd.Series(dtype="str")),
             "CHILD",
             h["CHILD"],
             "child_without_episodes",

@@ -101,6 +101,9 @@ class Data903:
     # The episodes as each return held them, before the stacking rules (``cpkit.ssda903.stack``)
     # merged the returns: what the DfE's validation rules are run on. None when not read from files.
     returns_episodes: pd.DataFrame | None = field(default=None, repr=False)
+    # The Header rows as each return held them (one per child per return), before a child's older
+    # returns' rows were superseded by the latest: also for the DfE's rules. None when not read from files.
+    returns_header: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in TABLE_COLUMNS:

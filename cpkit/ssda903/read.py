@@ -17,7 +17,8 @@ What happens to each row, so nothing is lost without a trace:
   reported (error for DOB, DECOM, DEC and the key dates).
 - Stacked returns (one sub-folder per collection year, or one file of all episodes): an episode
   (CHILD + DECOM) found in several returns keeps the latest return's version, which carries the later
-  DEC/REC; Header keeps one row per child (the latest return's, the last row within a return); other
+  DEC/REC; Header keeps one row per child (the latest return's, the last row within a return; every
+  return's own rows stay in ``returns_header`` for the DfE's rules, which check one return at a time); other
   tables keep their return year and lose only exact copies within a year. Rows whose return year is
   unknown count as older than any known year.
 """
@@ -136,10 +137,13 @@ def load_903(
         set_aside.append(found_aside)
 
     tables: dict[str, pd.DataFrame] = {}
-    returns_episodes = None
+    returns_episodes = returns_header = None
     for name, frames in pieces.items():
         stacked = _concat(name, frames)
         kept, dedupe_issues, dedupe_aside = dedupe(name, stacked)
+        if name == "header":  # each return's rows, less exact copies within a return
+            returns_header = stacked[~stacked.duplicated([*TABLE_COLUMNS[name], RETURN_YEAR])]
+            returns_header = returns_header.reset_index(drop=True)
         if name == "episodes":
             returns_episodes = kept
             kept, stack_issues, stack_aside = stack_episodes(kept)
@@ -155,6 +159,7 @@ def load_903(
         set_aside=tidy_set_aside(set_aside),
         sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS).astype({"rows": "int64", "year": "Int64"}),
         returns_episodes=returns_episodes,
+        returns_header=returns_header,
     )
     log.info(
         "read %d files: %s rows set aside, %s issues",

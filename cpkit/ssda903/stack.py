@@ -47,19 +47,20 @@ import pandas as pd
 from cpkit.ssda903.issues import make_issues, make_set_aside, tidy_issues, tidy_set_aside
 from cpkit.ssda903.tables import RETURN_YEAR, SOURCE_FILE, SOURCE_ROW, TABLE_COLUMNS
 
-# Fields compared when two returns tell the same episode (DEC and REC are compared only where the
-# earlier return had already closed the episode: an open episode gains them legitimately).
+# Fields compared when two returns tell the same episode. The end fields are compared only where the
+# earlier return had already closed the episode: an open episode gains them legitimately (the reason
+# for a change of placement is recorded on the episode the change ends: DfE rule 225).
 COMPARED = (
     "RNE",
     "LS",
     "CIN",
     "PLACE",
     "PLACE_PROVIDER",
-    "REASON_PLACE_CHANGE",
     "HOME_POST",
     "PL_POST",
     "URN",
 )
+END_FIELDS = ("DEC", "REC", "REASON_PLACE_CHANGE")
 
 
 def _where(frame: pd.DataFrame, idx: pd.Index) -> pd.Series:
@@ -522,20 +523,33 @@ def year_sources(
 
 def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:
     """Names of the fields that differ between the two versions in each row of ``pairs``."""
-    cols = [*COMPARED, *(("DEC", "REC") if with_end else ())]
+    cols = [*COMPARED, *(END_FIELDS if with_end else ())]
     out = pd.Series("", index=pairs.index, dtype="object")
     for col in cols:
         if f"{col}_s" not in pairs.columns:
             continue
-        d = _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy()
+        d = _differs(_same_meaning(col, pairs[f"{col}_s"]), _same_meaning(col, pairs[f"{col}_r"])).to_numpy()
         out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
     if not with_end:
         # An episode the earlier return had closed and the later one ends differently.
         closed = pairs["DEC_s"].notna().to_numpy()
-        for col in ("DEC", "REC"):
+        for col in END_FIELDS:
+            if f"{col}_s" not in pairs.columns:
+                continue
             d = closed & _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy()
             out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
     return out
+
+
+def _same_meaning(col: str, values: pd.Series) -> pd.Series:
+    """Codes the DfE changed between returns for the same thing, told as one: an episode open across the
+    change is restated in the new code (no URN: XXXXXXX, blank from 2025-26 for all but fostering and
+    adoption; other placement Z1 became Z11-Z14 in 2025-26)."""
+    if col == "URN":
+        return values.mask(values == "XXXXXXX")
+    if col == "PLACE":
+        return values.mask(values.isin(("Z11", "Z12", "Z13", "Z14")), "Z1")
+    return values
 
 
 def _aligned(e: pd.DataFrame, idx: pd.Series, message: pd.Series) -> pd.Series:

@@ -9,7 +9,9 @@ year before as the validator's "previous year" (rules such as 562 and 1010 compa
 
 What it is given: the kit's cleaned tables of each return, written as the validator's CSV tables
 (dates dd/mm/yyyy; SEX back to 1/2 before 2024-25), so every form the kit reads (XML, semicolons,
-regional files...) is validated the same way; the episodes as the return held them, before stacking.
+regional files...) is validated the same way; the episodes and the Header as the return held them,
+before stacking (the stacked Header keeps only a child's latest return's row, which left the earlier
+returns' Episodes, OC2, OC3 and Missing rows "not in Header" to rules INT03-INT09).
 What comes back: one problem per rule and row, ``rule`` = ``dfe_<code>``, the DfE's wording as the
 message, named by the kit's file and row; never a child's identifier (the validator's output is
 reduced to table, row and rule inside its own process).
@@ -33,8 +35,9 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -56,11 +59,55 @@ RUNNER = Path(__file__).with_name("validator_runner.py")
 FROM_DFE = {v: k for k, v in DFE_NAMES.items()}
 # The first return year that used M/F/U for sex (1/2 before).
 SEX_LETTERS_FROM = 2025
-# Findings of the validator that contradict the DfE guide (its bugs), not listed: (rule, year) -> the
-# column and the codes it wrongly rejects. Its 2023-24 placement list lacks K3 and its 2024-25 list has
-# "k3" in lower case, so rule 146 rejects K3 (registered supported accommodation) in both years.
-KNOWN_WRONG = {("146", 2024): ("PLACE", {"K3"}), ("146", 2025): ("PLACE", {"K3"})}
-KNOWN_WRONG_COLUMNS = {"episodes": ("PLACE",)}
+
+
+@dataclass(frozen=True)
+class KnownWrong:
+    """Findings of one rule, in some years, that are the validator's fault, not the council's: not listed
+    as errors; a note counts them and says why (``dfe_validator_known_wrong``)."""
+
+    rule: str
+    first: int  # the first and last collection years the fault is in
+    last: int
+    wrong: Callable[[pd.DataFrame], pd.Series]  # the source rows whose findings are wrong
+    why: str
+
+
+KNOWN_WRONG = (
+    # Its 2023-24 placement list lacks K3 and its 2024-25 list has "k3" in lower case.
+    KnownWrong(
+        "146",
+        2024,
+        2025,
+        lambda rows: rows["PLACE"].eq("K3"),
+        "it rejects K3 (registered supported accommodation), which the DfE guide allows that year",
+    ),
+    # 2025-26's rule 218 no longer spares a placement with no postcode, so it asks short breaks for the
+    # URN that rule 214 says they must not have.
+    KnownWrong(
+        "218",
+        2026,
+        9999,
+        lambda rows: rows["LS"].isin(("V3", "V4")),
+        "it asks short breaks (V3/V4) for an Ofsted URN, which its own rule 214 says they must not have",
+    ),
+    # "LA of placement is not an LA the provider has premises": the validator has no providers' premises
+    # and compares the placement's council with the placing council instead.
+    KnownWrong(
+        "241",
+        2026,
+        9999,
+        lambda rows: pd.Series(True, index=rows.index),
+        "it compares the council where supported accommodation is with the placing council, not with the "
+        "councils where the provider has premises",
+    ),
+)
+# The columns of the rows written that the faults above, and the care leavers' window below, look at.
+KNOWN_WRONG_COLUMNS = {"episodes": ("PLACE", "LS"), "oc3": ("CHILD", "DOB")}
+# Rules 1001 and 1002 judge a care leaver from this year's and last year's episodes only (their own note
+# says so): where the young person's care may lie in earlier returns, a finding is that note's false
+# positive, not a fault of the return (``_before_window``).
+WINDOW_RULES = ("1001", "1002")
 # Seconds one validator run may take before it is abandoned (a national stack takes minutes).
 TIMEOUT = int(os.environ.get("CPKIT_VALIDATOR_TIMEOUT", "1800"))
 
@@ -105,7 +152,9 @@ def _note(rule: str, message: str, year: int | None) -> pd.DataFrame:
 
 
 def _as_written(name: str, frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    """A table as the validator reads it: its columns only, dates dd/mm/yyyy, text cells."""
+    """A table as the validator reads it: its columns only, dates dd/mm/yyyy, text cells; SEX in the codes
+    of return ``year`` (a previous year is written in the codes of the year it is compared with, or rule
+    202 reads every child's 1 last year and M this year as a change of sex)."""
     out = pd.DataFrame(index=frame.index)
     for col in TABLE_COLUMNS[name]:
         values = frame[col]
@@ -118,42 +167,63 @@ def _as_written(name: str, frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return out.astype("object").where(out.notna(), "")
 
 
+def _as_held(data: Data903) -> dict[str, pd.DataFrame]:
+    """Every table as the returns held it: the episodes and Header before stacking merged the returns."""
+    tables = dict(data.tables)
+    if data.returns_episodes is not None:
+        tables["episodes"] = data.returns_episodes
+    if data.returns_header is not None:
+        tables["header"] = data.returns_header
+    return tables
+
+
 def _write_return(
-    data: Data903, episodes: pd.DataFrame, year: int, folder: Path
+    tables: dict[str, pd.DataFrame], year: int, folder: Path, codes_of: int | None = None
 ) -> tuple[list[str], dict[str, pd.DataFrame]]:
-    """Write return ``year``'s tables to ``folder``: (paths, rows written per validator table name)."""
+    """Write return ``year``'s tables to ``folder`` in the codes of return ``codes_of`` (default ``year``):
+    (paths, rows written per validator table name)."""
+    codes_of = codes_of or year
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[str] = []
     where: dict[str, pd.DataFrame] = {}
     for name in TABLE_COLUMNS:
-        table = episodes if name == "episodes" else data.tables[name]
+        table = tables[name]
         rows = table[(table[RETURN_YEAR] == year).fillna(False)].reset_index(drop=True)
         if rows.empty:
             continue
         path = folder / f"{name}.csv"
-        _as_written(name, rows, year).to_csv(path, index=False)
+        _as_written(name, rows, codes_of).to_csv(path, index=False)
         paths.append(str(path))
         where[DFE_NAMES[name]] = rows[[SOURCE_FILE, SOURCE_ROW, *KNOWN_WRONG_COLUMNS.get(name, ())]]
     return paths, where
 
 
 def dfe_findings(
-    data: Data903, years: Iterable[int] | None = None, la_code: str | None = None
+    data: Data903,
+    years: Iterable[int] | None = None,
+    la_code: str | None = None,
+    districts: Iterable[str] = (),
+    cut: date | None = None,
 ) -> pd.DataFrame:
     """The DfE rules' findings on the council's returns for ``years`` (default: every year read).
 
+    ``districts``: the ONS district codes of the council's area (``la_district_codes``): the validator
+    reads a placement postcode there as in the council (``validator_runner.authorities``).
+    ``cut``: the last day of an in-year extract (the quarterly page's): the rules check its collection
+    year as ending that day, not on 31 March (``validator_runner.ending_at_cut``).
     Returns problems in the kit's frame (``rule`` = ``dfe_<code>``), or one problem saying why the
     rules could not be run. Empty when ``CPKIT_DFE_RULES=off``.
     """
     if os.environ.get("CPKIT_DFE_RULES", "").lower() in ("off", "0", "no", "false"):
         return tidy_issues([])
-    episodes = data.returns_episodes if data.returns_episodes is not None else data.episodes
-    present = sorted({int(y) for t in (episodes, data.header) for y in t[RETURN_YEAR].dropna().unique()})
+    tables = _as_held(data)
+    present = sorted(
+        {int(y) for t in (tables["episodes"], tables["header"]) for y in t[RETURN_YEAR].dropna().unique()}
+    )
     asked = None if years is None else sorted(set(years))
     if not present and asked and len(asked) == 1:
         # Files that do not say their year (one return, no year in any name): the year asked for.
-        data = Data903(tables={n: t.assign(return_year=asked[0]) for n, t in data.tables.items()})
-        episodes, present = episodes.assign(return_year=asked[0]), asked
+        tables, present = {n: t.assign(return_year=asked[0]) for n, t in tables.items()}, asked
     wanted = [y for y in (present if asked is None else asked) if y in present]
     python = validator_python()
     if python is None:
@@ -164,14 +234,23 @@ def dfe_findings(
         tmpdir = Path(tmp)
         written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]] = {}
         for y in sorted({*wanted, *(y - 1 for y in wanted if y - 1 in present)}):
-            written[y] = _write_return(data, episodes, y, tmpdir / str(y))
-        runs = [
-            {"year": y, "this_year": written[y][0], "prev_year": written.get(y - 1, ([], {}))[0]}
-            for y in wanted
-            if written[y][0]
-        ]
+            written[y] = _write_return(tables, y, tmpdir / str(y))
+        runs = []
+        for y in wanted:
+            if not written[y][0]:
+                continue
+            prev = written.get(y - 1, ([], {}))[0]
+            if prev and (y - 1 < SEX_LETTERS_FROM) != (y < SEX_LETTERS_FROM):
+                prev = _write_return(tables, y - 1, tmpdir / f"{y - 1}-as-{y}", codes_of=y)[0]
+            run = {"year": y, "this_year": written[y][0], "prev_year": prev}
+            if cut is not None and y == cut.year + (cut.month >= 4) and (cut.month, cut.day) != (3, 31):
+                run["cut"] = cut.strftime("%d/%m/%Y")
+            runs.append(run)
         job, out = tmpdir / "job.json", tmpdir / "out.json"
-        job.write_text(json.dumps({"la_code": la_code or "E09000027", "runs": runs}), encoding="utf-8")
+        job.write_text(
+            json.dumps({"la_code": la_code or "E09000027", "districts": list(districts), "runs": runs}),
+            encoding="utf-8",
+        )
         try:
             done = subprocess.run(
                 [str(python), str(RUNNER), str(job), str(out)],
@@ -192,17 +271,37 @@ def dfe_findings(
                 max(wanted),
             )
         result = json.loads(out.read_text(encoding="utf-8"))
-    return _to_problems(result, written)
+    return _to_problems(result, written, tables["episodes"])
 
 
-def _to_problems(result: dict, written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]]) -> pd.DataFrame:
+def _before_window(leavers: pd.DataFrame, year: int, episodes: pd.DataFrame) -> pd.Series:
+    """For OC3 rows of return ``year``: True where the young person's care may lie before last year's
+    return, which is all rules 1001 and 1002 see: the returns read hold an episode of theirs in an
+    earlier return, or begin after their 16th birthday (the care that made them a care leaver may be
+    older than any return read). False where the returns reach back and show no such care: a real finding."""
+    known = episodes[RETURN_YEAR].dropna()
+    if known.empty:
+        return pd.Series(False, index=leavers.index)
+    earlier = set(episodes.loc[(episodes[RETURN_YEAR] < year - 1).fillna(False), "CHILD"])
+    first_day = pd.Timestamp(int(known.min()) - 1, 4, 1)
+    sixteenth = leavers["DOB"] + pd.DateOffset(years=16)
+    return leavers["CHILD"].isin(earlier) | (sixteenth < first_day).fillna(False)
+
+
+def _to_problems(
+    result: dict,
+    written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]],
+    episodes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     found = pd.DataFrame(result["results"], columns=["year", "table", "row", "rule", "message", "columns"])
     notes = [
         _note(
-            "dfe_validator_failed", f"DfE rule(s) {', '.join(codes)} could not run on the {y} return", int(y)
+            "dfe_validator_failed",
+            f"DfE rule {code} could not run on the {y} return" + (f": {why}" if why else ""),
+            int(y),
         )
         for y, codes in result.get("failed", {}).items()
-        if codes
+        for code, why in (codes.items() if isinstance(codes, dict) else ((c, "") for c in codes))
     ]
     if found.empty:
         return tidy_issues(notes)
@@ -218,20 +317,40 @@ def _to_problems(result: dict, written: dict[int, tuple[list[str], dict[str, pd.
         group = group[group["row"] < len(rows)]
         src = rows.iloc[group["row"].to_numpy()]
         wrong = pd.Series(False, index=group.index)
-        for (rule, year), (column, codes) in KNOWN_WRONG.items():
-            if column in src.columns:
-                hit = (group["rule"] == rule) & (group["year"] == year)
-                wrong |= hit & pd.Series(src[column].isin(codes).to_numpy(), index=group.index)
-        if wrong.any():
-            notes.append(
-                _note(
-                    "dfe_validator_known_wrong",
-                    f"{int(wrong.sum())} finding(s) of DfE rule(s) "
-                    f"{', '.join(sorted(set(group.loc[wrong, 'rule'])))} not listed: the validator rejects "
-                    "codes the DfE guide allows for that year (see cpkit/ssda903/validator.py)",
-                    int(y),
+        for fault in KNOWN_WRONG:
+            hit = ((group["rule"] == fault.rule) & group["year"].between(fault.first, fault.last)).to_numpy()
+            if not hit.any():
+                continue
+            try:
+                bad = hit & fault.wrong(src.reset_index(drop=True)).fillna(False).to_numpy(dtype=bool)
+            except KeyError:  # the table lacks the column the fault is about
+                continue
+            if bad.any():
+                wrong |= pd.Series(bad, index=group.index)
+                notes.append(
+                    _note(
+                        "dfe_validator_known_wrong",
+                        f"{int(bad.sum())} finding(s) of DfE rule {fault.rule} not listed: {fault.why} "
+                        "(the validator's fault; see cpkit/ssda903/validator.py)",
+                        int(y),
+                    )
                 )
-            )
+        if table == "OC3" and episodes is not None and "CHILD" in src.columns:
+            hit = group["rule"].isin(WINDOW_RULES).to_numpy()
+            if hit.any():
+                window = hit & _before_window(src.reset_index(drop=True), int(y), episodes).to_numpy()
+                if window.any():
+                    wrong |= pd.Series(window, index=group.index)
+                    notes.append(
+                        _note(
+                            "dfe_validator_known_wrong",
+                            f"{int(window.sum())} finding(s) of DfE rules 1001/1002 not listed: they judge a "
+                            "care leaver from this year's and last year's episodes only, and this young "
+                            "person's care is in, or may be in, earlier returns",
+                            int(y),
+                        )
+                    )
+        if wrong.any():
             group, src = group[~wrong], src[~wrong.to_numpy()]
         own = set(TABLE_COLUMNS[name])
         columns = group["columns"].map(lambda cols, own=own: ", ".join(c for c in cols if c in own) or None)
@@ -252,10 +371,14 @@ def _to_problems(result: dict, written: dict[int, tuple[list[str], dict[str, pd.
 
 
 def add_dfe_findings(
-    data: Data903, years: Iterable[int] | None = None, la_code: str | None = None
+    data: Data903,
+    years: Iterable[int] | None = None,
+    la_code: str | None = None,
+    districts: Iterable[str] = (),
+    cut: date | None = None,
 ) -> Data903:
     """``data`` with the DfE rules' findings (or why there are none) added to its ``issues``."""
-    found = dfe_findings(data, years, la_code)
+    found = dfe_findings(data, years, la_code, districts, cut)
     if found.empty:
         return data
     return replace(data, issues=tidy_issues([data.issues, found]))

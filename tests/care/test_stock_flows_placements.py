@@ -266,3 +266,35 @@ def test_a_same_day_change_counts_the_episode_running_at_the_end_of_the_day_what
     )
     assert cla_on(data, DAY) == 2
     assert in_care_on(data, DAY)["PLACE"].tolist() == ["U6", "U6"]
+
+
+def test_uasc_history_stands_when_a_later_return_holds_the_child_as_a_care_leaver():
+    # u3: UASC in the 2024 return with DUC 01/12/2024 (the 18th birthday); the 2026 return holds the
+    # young person only as a care leaver (a Header row, no UASC row: the DfE's rule 104 forbids a DUC
+    # before the year). u2 as above: the later return holds the child in care without a UASC row, a
+    # correction. On 31/03/2024 u3 was UASC, u2 was not: 1 of 2.
+    rows = [
+        ("u3", "01/06/2023", None, "S", "V2", "N1", "K2", None),
+        ("u2", "01/06/2023", None, "S", "V2", "N1", "K2", None),
+    ]
+    header = pd.DataFrame(
+        {
+            "CHILD": ["u3", "u2", "u3", "u2"],
+            "SEX": "M",
+            "DOB": ["01/12/2006", "01/01/2008", "01/12/2006", "01/01/2008"],
+            "ETHNIC": "OOTH",
+            "return_year": [2024, 2024, 2026, 2025],
+        }
+    )
+    uasc = pd.DataFrame(
+        {
+            "CHILD": ["u3", "u2"],
+            "SEX": "M",
+            "DOB": ["01/12/2006", "01/01/2008"],
+            "DUC": ["01/12/2024", None],
+            "return_year": [2024, 2024],
+        }
+    )
+    data = build(rows, uasc=uasc)
+    data.tables["header"] = clean("header", header)
+    assert as_dict(uasc_on(data, "2024-03-31"), "uasc")["UASC"] == 1

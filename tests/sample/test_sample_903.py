@@ -158,10 +158,18 @@ def test_codes_are_valid_for_their_year(tables) -> None:
             allowed |= {"K3"}
         assert places <= allowed, (year, places - allowed)
         for r in t["episodes"]:
-            assert r["LS"] in LS and r["RNE"] in RNE and r["CIN"] in CIN and r["PLACE_PROVIDER"] in PROVIDERS
+            assert r["LS"] in LS and r["RNE"] in RNE and r["CIN"] in CIN
+            # no provider for "other placement" Z1 (DfE rule 178), every other placement has one
+            assert r["PLACE_PROVIDER"] in (PROVIDERS if r["PLACE"] != "Z1" else {""}), r
             assert r["REC"] in REC | {""} and (r["DEC"] == "") == (r["REC"] == "")
             assert (r["PLACE_PROVIDER"] == "PR0") == (r["PLACE"] == "P1")
-            assert r["REASON_PLACE_CHANGE"] in (REASONS if r["RNE"] in "PTBU" else {""})
+        # The reason for a change of placement is on the episode the change ends (DfE rule 225): an X1
+        # episode followed by a new placement (RNE P, B, T or U) has one, no other episode does.
+        for eps in _by_child(t["episodes"]).values():
+            eps = sorted(eps, key=lambda r: _day(r["DECOM"]))
+            for r, after in zip(eps, [*eps[1:], None], strict=True):
+                moved = r["REC"] == "X1" and after is not None and after["RNE"] in "PTBU"
+                assert r["REASON_PLACE_CHANGE"] in (REASONS if moved else {""}), (year, r)
         for r in t["header"]:
             assert re.fullmatch(r"[A-HJ-NP-RT-Z]\d{12}|UN1", r["UPN"]), r["UPN"]
             assert re.fullmatch(r"\d{6,8}", r["CHILD"])
@@ -227,7 +235,8 @@ def test_mixes_look_like_england(tables) -> None:
     assert 0.55 <= share(open_, lambda r: r["CIN"] == "N1") <= 0.75
     header = {r["CHILD"]: r for r in tables[2025]["header"]}
     assert 0.68 <= share(open_, lambda r: header[r["CHILD"]]["ETHNIC"] == "WBRI") <= 0.82
-    uasc = {r["CHILD"] for r in tables[2025]["uasc"] if not r["DUC"]}
+    # UASC on 31 March: the status ends on the 18th birthday (DUC), after that day
+    uasc = {r["CHILD"] for r in tables[2025]["uasc"] if _day(r["DUC"]) > date(2025, 3, 31)}
     assert 0.05 <= share(open_, lambda r: r["CHILD"] in uasc) <= 0.1
     ceased = [
         r
@@ -248,15 +257,21 @@ def test_mixes_look_like_england(tables) -> None:
 def test_postcodes_are_real_and_mostly_near_home(tables) -> None:
     pool = PostcodePool()
     known = {p.code: p for p in pool.inside + pool.outside}
-    open_ = [r for r in tables[2025]["episodes"] if not r["DEC"]]
+    # short breaks (V3/V4) have no placement location (DfE rules 214, 398)
+    open_ = [r for r in tables[2025]["episodes"] if not r["DEC"] and r["LS"] not in ("V3", "V4")]
+    assert all(not r["PL_POST"] for r in tables[2025]["episodes"] if r["LS"] in ("V3", "V4"))
     near = inside = 0
+    uasc = {r["CHILD"] for r in tables[2025]["uasc"]}
     for r in open_:
+        placed = known[r["PL_POST"]]  # every placement has a real postcode (DfE rules 169, 392b)
+        inside += placed.district in COUNCIL_DISTRICTS
+        if r["CHILD"] in uasc:  # no home postcode, so no distance, for UASC (DfE rule 406)
+            assert r["HOME_POST"] == ""
+            continue
         home = known[r["HOME_POST"]]
         assert home.district in COUNCIL_DISTRICTS
-        if r["PL_POST"]:
-            placed = known[r["PL_POST"]]
-            near += placed.miles_to(home) <= 20
-            inside += placed.district in COUNCIL_DISTRICTS
+        assert r["PL_POST"] != r["HOME_POST"] or r["PLACE"] == "P1"  # DfE rule 392d
+        near += placed.miles_to(home) <= 20
     assert 0.5 <= inside / len(open_) <= 0.7
     assert 0.68 <= near / len(open_) <= 0.88
 
@@ -265,7 +280,8 @@ def test_other_tables_agree_with_episodes(tables) -> None:
     for year, t in tables.items():
         end = date(year, 3, 31)
         header = {r["CHILD"]: r for r in t["header"]}
-        assert set(header) == {r["CHILD"] for r in t["episodes"]}
+        # every child the return holds, care leavers too (DfE rule INT06)
+        assert set(header) == {r["CHILD"] for r in t["episodes"]} | {r["CHILD"] for r in t["oc3"]}
         for name in ("uasc", "ad1", "placed_adoption", "missing"):
             for r in t[name]:
                 assert r["CHILD"] in header and r["DOB"] == header[r["CHILD"]]["DOB"], (year, name)
@@ -277,9 +293,14 @@ def test_other_tables_agree_with_episodes(tables) -> None:
             assert r["FOSTER_CARE"] in ("0", "1")
         for r in t["oc2"]:
             assert not r["SDQ_SCORE"] or 0 <= int(r["SDQ_SCORE"]) <= 40
-            assert bool(r["SDQ_SCORE"]) != bool(r["SDQ_REASON"])
+            under_4 = _day(r["DOB"]) > date(year - 4, 3, 31)
+            # a score or the reason for none, except under 4: neither (DfE rule 188)
+            assert bool(r["SDQ_SCORE"]) != bool(r["SDQ_REASON"]) or (under_4 and not r["SDQ_REASON"])
+            assert r["CONVICTED"] in ("0", "1", "")
         for r in t["uasc"]:
-            assert not r["DUC"] or _day(r["DUC"]) <= end
+            # UASC status ends on the 18th birthday; no row once it ended before the year (rule 104)
+            assert _day(r["DUC"]).year == _day(r["DOB"]).year + 18
+            assert _day(r["DUC"]) >= date(year - 1, 4, 1)
         for r in t["missing"]:
             assert r["MISSING"] in ("M", "A")
     oc2 = [r for t in tables.values() for r in t["oc2"]]

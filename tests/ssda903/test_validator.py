@@ -144,3 +144,61 @@ def test_the_dfe_rules_on_the_validators_fake_return(monkeypatch):
     # The fake's random codes break many rules, each named by the kit's table and row.
     assert set(dfe["table"]) >= {"Episodes", "Header", "OC2", "Reviews"}
     assert dfe["row"].min() >= 2
+
+
+@needs_validator
+def test_each_return_is_validated_as_it_was_sent_and_a_rule_that_cannot_run_is_named(tmp_path, monkeypatch):
+    """The hand-made returns above, both years checked. C1 is in both returns' Header: as 1 (male) in
+    2023-24 and M in 2024-25, the codes of each year. The stacked Header keeps only the 2024-25 row, so
+    before each return's own Header was given, the 2023-24 episode was "not in Header" (INT03); and with
+    2023-24 written in 1/2 beside 2024-25's M/F, rule 202 read C1 as a change of sex. Rule 231 raises on
+    any return (it reads a column, UASC_STATUS, the validator's reader never makes): the note names it
+    with its reason, one line of the summary that the console and the data quality page print."""
+    from cpkit.sample import sample_config
+    from cpkit.sections.data_quality import problems_table
+    from cpkit.ssda903.checks import summarise
+
+    monkeypatch.setenv("CPKIT_DFE_RULES", "on")
+    data = add_dfe_findings(load_903(_return(tmp_path)), [2024, 2025])
+    problems = data.issues
+    assert not (problems["rule"] == "dfe_INT03").any()
+    assert not (problems["rule"] == "dfe_202").any()
+    failed = problems[problems["rule"] == "dfe_validator_failed"]
+    assert failed["message"].tolist() == [
+        "DfE rule 231 could not run on the 2025 return: it looks for a Header column UASC_STATUS, which "
+        "the validator's own reader never makes (it makes UASC)"
+    ]
+    said = summarise(problems)
+    assert failed["message"].iloc[0] in said["description"].tolist()
+    page = problems_table(problems, sample_config())
+    assert page["What was found"].str.contains("DfE rule 231 could not run").sum() == 1
+
+
+@needs_validator
+def test_a_rule_cannot_change_the_tables_the_next_rule_reads_and_an_extract_ends_on_its_day(
+    tmp_path, monkeypatch
+):
+    """2024-25: C1 in care from 01/05/2024, still in care and missing since 30/03/2025 at 31 March (the
+    missing period rightly has no end). The validator's rule 365 used to write 31/03/2025 into every
+    blank DEC of the tables all later rules share, so 575 and 577 read C1's open episode as ended with
+    the missing period still open. 2025-26, an in-year extract to 31/12/2025: C2, born 01/02/2008, in
+    care and under 18 on that day; read as a return to 31 March 2026 he would be looked after past his
+    18th birthday (rule 359)."""
+    from datetime import date
+
+    from .helpers import EPISODES, HEADER, csv, write
+
+    missing = "CHILD,DOB,MISSING,MIS_START,MIS_END"
+    head = csv(HEADER, "C1,M,01/06/2010,WBRI,A123456789012,,", "C2,M,01/02/2008,WBRI,A123456789013,,")
+    eps = csv(EPISODES, "C1,01/05/2024,S,C2,N1,U4,PR1,,,,,,", "C2,01/05/2024,S,C2,N1,U4,PR1,,,,,,")
+    write(tmp_path / "2024-25" / "header.csv", head)
+    write(tmp_path / "2024-25" / "episodes.csv", eps)
+    write(tmp_path / "2024-25" / "missing.csv", csv(missing, "C1,01/06/2010,M,30/03/2025,"))
+    write(tmp_path / "2025-26" / "header.csv", head)
+    write(tmp_path / "2025-26" / "episodes.csv", eps)
+    write(tmp_path / "2025-26" / "missing.csv", csv(missing, "C1,01/06/2010,M,30/03/2025,02/04/2025"))
+    monkeypatch.setenv("CPKIT_DFE_RULES", "on")
+    found = dfe_findings(load_903(tmp_path), [2025, 2026], cut=date(2025, 12, 31))
+    rules = set(zip(found["rule"], found["year"], strict=True))
+    assert ("dfe_575", 2025) not in rules and ("dfe_577", 2025) not in rules
+    assert ("dfe_359", 2026) not in rules
