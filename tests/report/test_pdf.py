@@ -142,3 +142,40 @@ def test_sample_pdf_has_every_column_of_every_table(sample_report: Path):
             if cells and cells[-1].get_text(strip=True) and _squash(cells[-1].get_text()) not in everything:
                 missing.append(f"{caption}: last cell {cells[-1].get_text()!r}")
     assert not missing, "columns lost in the PDF:\n" + "\n".join(missing)
+
+
+# Five columns of long text made of short words (35 characters, no word over 8) and two short ones:
+# counted at 25 characters a text column it is 5 * 25 + 3 + 3 + 7 * 3 padding = 152 characters across
+# (landscape); wrapping the text at 15 it is 5 * 15 + 6 + 21 = 102, within the 112 a portrait page holds
+# at 8 pt -> compact. Nine columns of 22-letter values (WIDE) stay landscape: 9 * (15 + 3) = 162 even tight.
+LONG_TEXT = _table(
+    ["Ref", "Due", "Action", "Lead", "Status", "Update", "Risk"],
+    [["1.1", "2025", *["a sentence of many short words here"] * 5]],
+    "Delayed actions",
+)
+
+
+def test_a_table_wide_only_for_long_text_stays_portrait_in_smaller_type():
+    assert layout(_soup_table(LONG_TEXT)) == "compact"
+    assert layout(_soup_table(WIDE)) == "landscape"
+    html = print_html(_document(LONG_TEXT))
+    holder = BeautifulSoup(html, "html.parser").find("div", class_="cp-table")
+    assert "cp-compact" in holder["class"] and "cp-landscape" not in holder["class"]
+
+
+def test_a_section_that_turns_landscape_stays_so_with_a_short_part_after_it():
+    section = '<section class="cp-doc-section" data-section="{0}"><h2 id="{0}">{0}</h2>{1}</section>'
+    html = print_html(
+        _document(
+            section.format(
+                "scorecard", f"<p>Read across each row.</p>{WIDE}<figure><img alt='x' /></figure>"
+            ),
+            section.format("contact", "<p>Ask the Corporate Parenting Team.</p>"),
+            section.format("health", f"<p>Checks.</p>{_table(['A'], [['1']], 'Narrow')}"),
+        )
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    runs = {s["data-section"] for s in soup.find_all("section") if "cp-landscape-run" in s.get("class", [])}
+    # the scorecard from its heading (nothing but text before its wide table) and the contact after it;
+    # the next section with a table of its own starts its own (portrait) pages
+    assert runs == {"scorecard", "contact"}
