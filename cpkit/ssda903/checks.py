@@ -79,6 +79,9 @@ def blocking(problems: pd.DataFrame) -> bool:
     return bool(((problems["severity"] == "error") & own).any())
 
 
+# Placements the DfE wants no placement provider for (rule 178): temporary placements and "other" (Z1,
+# Z11-Z14 from 2025-26). A blank PLACE_PROVIDER there is right, not a missing value.
+NO_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"})
 SELF_DESCRIBED = frozenset({"dfe_validator_failed", "dfe_validator_known_wrong"})
 
 
@@ -181,6 +184,11 @@ def _schema_problems(name: str, table: pd.DataFrame, read_issues: pd.DataFrame) 
         gone = pd.MultiIndex.from_frame(absent.astype("str"))
         here = pd.MultiIndex.from_arrays([out["file"].astype("str"), out["column"].astype("str")])
         out = out[~(here.isin(gone) & (out["rule"] == "missing_value").to_numpy())]
+    if name == "episodes":  # no provider for temporary and "other" placements (DfE rule 178)
+        place = table["PLACE"].to_numpy()[idx]
+        out = out[
+            ~((out["column"] == "PLACE_PROVIDER") & blank & pd.Series(place).isin(NO_PROVIDER).to_numpy())
+        ]
     out["table"] = DFE_NAMES[name]
     return tidy_issues([out])
 

@@ -253,3 +253,27 @@ def test_sex_u_only_from_2024_25(tmp_path):
     found = only(p, "code_out_of_year")
     assert found[["row", "column", "value"]].values.tolist() == [[3, "SEX", "U"]]
     assert found["file"].iloc[0].endswith("2023-24/header.csv")
+
+
+def test_a_care_leaver_and_an_other_placement_are_not_gaps_in_the_return(tmp_path):
+    """C9 is a care leaver: a Header row and an OC3 row, no episodes in the returns read (the DfE's
+    rule INT06 wants every OC3 child in the Header), so not "child_without_episodes"; C4 has neither,
+    so it is. C1's first placement is Z1 ("other"), which takes no provider (DfE rule 178); C2's U6
+    does (row 3)."""
+    header = csv(
+        HEADER,
+        "C1,M,01/06/2012,WBRI,,,",
+        "C2,M,01/06/2012,WBRI,,,",
+        "C4,M,01/06/2012,WBRI,,,",
+        "C9,F,01/06/2005,WBRI,,,",
+    )
+    episodes = csv(
+        EPISODES,
+        "C1,01/05/2024,S,C2,N1,Z1,,,,,,,",
+        "C2,01/05/2024,S,C2,N1,U6,,,,,,,",
+    )
+    oc3 = csv("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM", "C9,01/06/2005,YES,F2,U1")
+    p = problems_for(tmp_path, header=header, episodes=episodes, oc3=oc3)
+    assert only(p, "child_without_episodes")["value"].tolist() == ["C4"]
+    blank = only(p, "missing_value")
+    assert blank[["column", "row"]].values.tolist() == [["PLACE_PROVIDER", 3]]
