@@ -25,3 +25,16 @@ def test_the_documentation_site_builds_with_every_page_and_the_architecture_pict
     img = page.find("img", src="../img/architecture.svg")
     assert img is not None and "prepare step" in img["alt"]
     assert (tmp_path / "site" / "img" / "architecture.svg").exists()
+
+
+def test_the_readme_is_a_user_guide_of_at_most_300_lines_and_links_only_pages_that_exist():
+    """The README is the user guide (quick start, data, running, scheduling, outputs, troubleshooting); the
+    design notes live in docs/, and every docs page the README names is there."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    for heading in ("## Quick start", "## Your council's data", "## Scheduling", "## Troubleshooting"):
+        assert heading in readme
+    linked = re.findall(r"\]\((docs/[^)]+\.md)\)", readme)
+    assert linked and all((ROOT / page).is_file() for page in linked), linked
