@@ -41,20 +41,26 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 
-def word_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
-    """The part from a Word file; ``None`` when nothing is written in it."""
+def _open(path: Path):  # noqa: ANN202 - a python-docx Document
+    """The Word file at ``path``, or an ``AuthoredError`` saying how to save it so the kit can read it."""
     import docx
 
-    from cpkit.present.sanitise import clean_commentary_html
-    from cpkit.report.authored import Part
-
     try:
-        document = docx.Document(str(path))
+        return docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a file it cannot open
         raise AuthoredError(
             f"{path}: cannot be read as a Word document ({type(error).__name__}: {error}); save it from Word "
             "as 'Word Document (*.docx)'"
         ) from None
+
+
+def word_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
+    """The part from a Word file; ``None`` when nothing is written in it."""
+
+    from cpkit.present.sanitise import clean_commentary_html
+    from cpkit.report.authored import Part
+
+    document = _open(path)
     reader = _Reader(document, path)
     body = reader.read()
     if not body.strip() and not reader.pictures:
@@ -249,18 +255,11 @@ def word_table_part(spec: PartSpec, path: Path, data_dir: Path) -> Part | None:
     one table the part's table, recognised by the header row's headings (``TABLE_COLUMNS``); a cell's
     paragraphs or bullets are a list (several actions, several champions). ``None`` when nothing is
     written."""
-    import docx
 
     from cpkit.present.sanitise import clean_commentary_html
     from cpkit.report.authored import priorities_part, year_ahead_part
 
-    try:
-        document = docx.Document(str(path))
-    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a file it cannot open
-        raise AuthoredError(
-            f"{path}: cannot be read as a Word document ({type(error).__name__}: {error}); save it from Word "
-            "as 'Word Document (*.docx)'"
-        ) from None
+    document = _open(path)
     if len(document.tables) != 1:
         raise AuthoredError(
             f"{path}: expected one table (with the headings {_headings(spec.key)}), found "
