@@ -179,6 +179,18 @@ def _period_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _board_args(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--year`` as every ``cpkit board`` command takes them."""
+    parser.add_argument("--data", required=True, help="the council's data folder")
+    parser.add_argument(
+        "--year",
+        type=preflight.year,
+        default=None,
+        help="the report year (the year the period ends in; default: the financial year that ended last "
+        "31 March)",
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with a wrong command line refused in one line (exit 2), as every other refusal is; its
     sub-commands' parsers are of this class too."""
@@ -342,14 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         "of the report; a file already there is never changed. Each .md part may be replaced by a Word "
         "file of the same name (.docx).",
     )
-    init.add_argument("--data", required=True, help="the council's data folder")
-    init.add_argument(
-        "--year",
-        type=preflight.year,
-        default=None,
-        help="the report year (the year the period ends in; default: the financial year that ended last "
-        "31 March)",
-    )
+    _board_args(init)
     init.set_defaults(func=_board_init)
     bcheck = board_sub.add_parser(
         "check",
@@ -359,13 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         "line, misnamed files, which parts the report will hold), in a second and without the SSDA903 "
         "returns. Exits 1 when one would stop the report. `cpkit check` checks them too, with the data.",
     )
-    bcheck.add_argument("--data", required=True, help="the council's data folder")
-    bcheck.add_argument(
-        "--year",
-        type=preflight.year,
-        default=None,
-        help="the report year (default: the financial year that ended last 31 March)",
-    )
+    _board_args(bcheck)
     bcheck.set_defaults(func=_board_check)
 
     ind = sub.add_parser(

@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cpkit.resources import VALIDATOR_VENV as VENV
@@ -317,6 +318,12 @@ def _to_problems(
         group = group[group["row"] < len(rows)]
         src = rows.iloc[group["row"].to_numpy()]
         wrong = pd.Series(False, index=group.index)
+
+        def set_aside(mask: np.ndarray, why: str, group=group, y=y) -> pd.Series:
+            """Findings the validator gets wrong: left out of the list, counted in one note saying why."""
+            notes.append(_note("dfe_validator_known_wrong", f"{int(mask.sum())} finding(s) of {why}", int(y)))
+            return pd.Series(mask, index=group.index)
+
         for fault in KNOWN_WRONG:
             hit = ((group["rule"] == fault.rule) & group["year"].between(fault.first, fault.last)).to_numpy()
             if not hit.any():
@@ -326,29 +333,20 @@ def _to_problems(
             except KeyError:  # the table lacks the column the fault is about
                 continue
             if bad.any():
-                wrong |= pd.Series(bad, index=group.index)
-                notes.append(
-                    _note(
-                        "dfe_validator_known_wrong",
-                        f"{int(bad.sum())} finding(s) of DfE rule {fault.rule} not listed: {fault.why} "
-                        "(the validator's fault; see cpkit/ssda903/validator.py)",
-                        int(y),
-                    )
+                wrong |= set_aside(
+                    bad,
+                    f"DfE rule {fault.rule} not listed: {fault.why} (the validator's fault; see "
+                    "cpkit/ssda903/validator.py)",
                 )
         if table == "OC3" and episodes is not None and "CHILD" in src.columns:
             hit = group["rule"].isin(WINDOW_RULES).to_numpy()
             if hit.any():
                 window = hit & _before_window(src.reset_index(drop=True), int(y), episodes).to_numpy()
                 if window.any():
-                    wrong |= pd.Series(window, index=group.index)
-                    notes.append(
-                        _note(
-                            "dfe_validator_known_wrong",
-                            f"{int(window.sum())} finding(s) of DfE rules 1001/1002 not listed: they judge a "
-                            "care leaver from this year's and last year's episodes only, and this young "
-                            "person's care is in, or may be in, earlier returns",
-                            int(y),
-                        )
+                    wrong |= set_aside(
+                        window,
+                        "DfE rules 1001/1002 not listed: they judge a care leaver from this year's and last "
+                        "year's episodes only, and this young person's care is in, or may be in, earlier returns",
                     )
         if wrong.any():
             group, src = group[~wrong], src[~wrong.to_numpy()]
