@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import cpkit
 from cpkit import errors
 
@@ -46,3 +48,19 @@ def test_every_error_is_a_cpkit_error_keeping_its_builtin_base():
         assert issubclass(getattr(errors, name), ValueError), name
     for name in ("PdfUnavailable", "ReportFailed", "ReportInterrupted", "DataProblem"):
         assert issubclass(getattr(errors, name), RuntimeError), name
+
+
+def test_a_missing_returns_folder_is_a_cpkit_error_naming_it(tmp_path):
+    """A data folder without its returns is the user's to fix: the command line prints it as one line
+    (``CpkitError``), and a section kernel reports it as the user's, not as a bug. Both places a missing
+    folder was a bare ``FileNotFoundError``: the quarterly page's loader and the returns' reader."""
+    from cpkit.poap.inyear import load_with_extract
+    from cpkit.ssda903.files import discover
+
+    with pytest.raises(errors.CpkitError, match="no SSDA903 returns in .*ssda903"):
+        load_with_extract(tmp_path, None)
+    with pytest.raises(errors.CpkitError, match="SSDA903 input not found: .*nowhere"):
+        list(discover([tmp_path / "nowhere"]))
+    # still a FileNotFoundError, for the callers that catch that
+    with pytest.raises(FileNotFoundError):
+        load_with_extract(tmp_path, None)

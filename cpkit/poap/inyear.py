@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from cpkit.config import Period
-from cpkit.errors import ConfigError
+from cpkit.errors import ConfigError, DataNotThere
 from cpkit.ssda903.model import Data903
 
 INYEAR_DIR = "inyear"
@@ -85,7 +85,9 @@ def load_with_extract(data_dir: Path, extract: Extract | None) -> Data903:
     sources: list[Path] = [returns] if returns.is_dir() else []
     if extract is None:
         if not sources:
-            raise FileNotFoundError(f"no SSDA903 returns in {returns}")
+            raise DataNotThere(
+                f"no SSDA903 returns in {returns}: the data folder needs a {SSDA903_DIR}/ folder of returns"
+            )
         return load_903(sources)
     with tempfile.TemporaryDirectory(prefix="cpkit-inyear-") as tmp:
         year_dir = Path(tmp) / str(extract.collection_year)

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from cpkit.errors import EmptyFileError, InputError
+from cpkit.errors import DataNotThere, EmptyFileError, InputError
 from cpkit.ssda903.tables import recognise
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".dat"}
@@ -121,7 +121,7 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
         elif p.is_file():
             yield p, None
         else:
-            raise FileNotFoundError(f"SSDA903 input not found: {p}")
+            raise DataNotThere(f"SSDA903 input not found: {p}")
 
 
 def read_file(file: Path, root: Path | None) -> list[RawFrame]:
