@@ -43,8 +43,8 @@ def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
-def _build_wheel(tmp: Path) -> Path:
-    """sdist from a copy of the project's files, then the wheel from the unpacked sdist."""
+def _build_sdist(tmp: Path) -> tuple[Path, str]:
+    """The sdist built from a copy of the project's files, and what setuptools printed on stderr."""
     source = tmp / "source"
     source.mkdir()
     for name in BUILD_INPUTS:
@@ -53,7 +53,7 @@ def _build_wheel(tmp: Path) -> Path:
         else:
             shutil.copy(ROOT / name, source / name)
     dist = tmp / "dist"
-    sdist = subprocess.run(
+    built = subprocess.run(
         [
             sys.executable,
             "-c",
@@ -63,8 +63,15 @@ def _build_wheel(tmp: Path) -> Path:
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()[-1]
-    with tarfile.open(dist / sdist) as tar:
+    )
+    return dist / built.stdout.split()[-1], built.stderr
+
+
+def _build_wheel(tmp: Path) -> Path:
+    """sdist from a copy of the project's files, then the wheel from the unpacked sdist."""
+    sdist, _ = _build_sdist(tmp)
+    dist = sdist.parent
+    with tarfile.open(sdist) as tar:
         safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # 3.11.4+: no links out
         tar.extractall(tmp / "sdist", **safe)
     (unpacked,) = (tmp / "sdist").iterdir()
@@ -77,6 +84,14 @@ def _build_wheel(tmp: Path) -> Path:
     )
     (wheel,) = dist.glob("cpkit-*.whl")
     return wheel
+
+
+def test_the_project_metadata_builds_without_deprecation_warnings(tmp_path):
+    """setuptools warns of metadata forms it will stop reading (the licence as a TOML table, licence
+    classifiers: removed in 2027); a warning today is a build that fails after that date, so none is let in.
+    With ``license = {text = "MIT"}`` stderr holds "`project.license` as a TOML table is deprecated"."""
+    _, stderr = _build_sdist(tmp_path)
+    assert "Deprecat" not in stderr, stderr
 
 
 @pytest.mark.slow
