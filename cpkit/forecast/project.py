@@ -85,32 +85,8 @@ def forecast(
     """
     settings = settings or ForecastSettings()
     end = as_timestamp(as_of)
-    if end != end + pd.offsets.MonthEnd(0):
-        raise ValueError(f"the forecast starts at a month end, not {end.date()}")
-    first = end - pd.DateOffset(years=settings.window_years)
-    start = data_start(data)
-    if start is not None and start > first:
-        first = start + pd.offsets.MonthEnd(0) if start.day != 1 else start - pd.Timedelta(days=1)
-    # The history starts a lead-in before the window so that every child's months in their placement
-    # group are known up to the longest class; only the window's month pairs are counted.
+    history, w0, fitted, start_age, start_group, start_clock, months = _fit(data, end, settings)
     edges = settings.duration_edges
-    lead_in = first - pd.DateOffset(months=edges[-1] if edges else 0) + pd.offsets.MonthEnd(0)
-    history = state_history(data, lead_in, end)
-    w0 = int(history.months.get_loc(first))
-    fitted = model.fit(
-        history,
-        first_pair=w0,
-        prior_months=settings.prior_months,
-        edges=edges,
-        entries_months=settings.entries_months,
-    )
-    now = history.state[:, -1] >= 0
-    start_age = history.age[now, -1].astype(np.int64)
-    start_group = history.state[now, -1].astype(np.int64)
-    start_clock = history.months_in_group()[now, -1].astype(np.int64)
-    months = pd.date_range(end + pd.offsets.MonthEnd(1), periods=settings.horizon_months, freq="ME").as_unit(
-        "ns"
-    )
 
     matrix = model.transition_matrix(fitted)
     lam, dist = model.entry_profile(fitted)
@@ -160,6 +136,53 @@ def forecast(
             **history.counts,
         },
     )
+
+
+def _fit(
+    data: Data903, end: pd.Timestamp, settings: ForecastSettings
+) -> tuple[StateHistory, int, model.Fitted, np.ndarray, np.ndarray, np.ndarray, pd.DatetimeIndex]:
+    """The state history, the fitted window, the children in care at ``end`` (age, group, months in the
+    group) and the month ends ahead: what ``forecast`` and ``simulated_futures`` start from."""
+    if end != end + pd.offsets.MonthEnd(0):
+        raise ValueError(f"the forecast starts at a month end, not {end.date()}")
+    first = end - pd.DateOffset(years=settings.window_years)
+    start = data_start(data)
+    if start is not None and start > first:
+        first = start + pd.offsets.MonthEnd(0) if start.day != 1 else start - pd.Timedelta(days=1)
+    # The history starts a lead-in before the window so that every child's months in their placement
+    # group are known up to the longest class; only the window's month pairs are counted.
+    edges = settings.duration_edges
+    lead_in = first - pd.DateOffset(months=edges[-1] if edges else 0) + pd.offsets.MonthEnd(0)
+    history = state_history(data, lead_in, end)
+    w0 = int(history.months.get_loc(first))
+    fitted = model.fit(
+        history,
+        first_pair=w0,
+        prior_months=settings.prior_months,
+        edges=edges,
+        entries_months=settings.entries_months,
+    )
+    now = history.state[:, -1] >= 0
+    start_age = history.age[now, -1].astype(np.int64)
+    start_group = history.state[now, -1].astype(np.int64)
+    start_clock = history.months_in_group()[now, -1].astype(np.int64)
+    months = pd.date_range(end + pd.offsets.MonthEnd(1), periods=settings.horizon_months, freq="ME").as_unit(
+        "ns"
+    )
+    return history, w0, fitted, start_age, start_group, start_clock, months
+
+
+def simulated_futures(
+    data: Data903, as_of: DateLike, settings: ForecastSettings, rng: np.random.Generator
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """The baseline's simulated futures as arrays, for summing councils' futures into a region's
+    (``cpkit.region.pooled``): the month ends, children in care now per placement group, and the
+    simulated children in care [simulation, month, group, band], drawn from ``rng``."""
+    end = as_timestamp(as_of)
+    _, _, fitted, start_age, start_group, start_clock, months = _fit(data, end, settings)
+    sims = model.simulate(start_age, start_group, start_clock, fitted, len(months), settings.simulations, rng)
+    now = np.bincount(start_group, minlength=len(GROUPS))[: len(GROUPS)]
+    return months, now, sims
 
 
 def _tidy(name: str, months: pd.DatetimeIndex, central: np.ndarray, sims: np.ndarray) -> pd.DataFrame:
