@@ -81,6 +81,14 @@ OTHER_REASON = "Other"
 ADOPTED_REC: tuple[str, ...] = REC_GROUPS["Adopted"]
 SGO_REC: tuple[str, ...] = REC_GROUPS["Special guardianship order"]
 RETURNED_HOME_REC: tuple[str, ...] = REC_GROUPS["Returned home to parents or relatives"]
+# The registry's exit measures and the reasons ceased each counts: the annual figures
+# (``cpkit.care.indicators``) and the quarterly page's (``cpkit.poap.measures``) read this one list.
+EXIT_REC: dict[str, tuple[str, ...]] = {
+    "adopted": ADOPTED_REC,
+    "ceased_adopted_pct": ADOPTED_REC,
+    "ceased_sgo_pct": SGO_REC,
+    "ceased_returned_home_pct": RETURNED_HOME_REC,
+}
 
 CATEGORY_OF_NEED: dict[str, str] = {
     "N1": "Abuse or neglect",

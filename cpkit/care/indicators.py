@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.care.adoption import adoption_timings, three_year_window
-from cpkit.care.codes import PLACEMENT_GROUP_IDS, RETURNED_HOME_REC, SGO_REC
+from cpkit.care.codes import EXIT_REC, PLACEMENT_GROUP_IDS
 from cpkit.care.common import Headline, pct, rows_for_year
 from cpkit.care.episodes import cla_on, in_care_on
 from cpkit.care.flows import children_ceased, children_started
@@ -257,8 +257,8 @@ def _exits(i: Inputs) -> list[Headline]:
     n = len(ceased)
     adopted = int(ceased["reason_group"].eq("Adopted").sum())
     out = [Headline("adopted", adopted, adopted), Headline("ceased_adopted_pct", pct(adopted, n), adopted, n)]
-    for key, codes in (("ceased_sgo_pct", SGO_REC), ("ceased_returned_home_pct", RETURNED_HOME_REC)):
-        k = int(ceased["end_reason"].isin(codes).sum())
+    for key in ("ceased_sgo_pct", "ceased_returned_home_pct"):
+        k = int(ceased["end_reason"].isin(EXIT_REC[key]).sum())
         out.append(Headline(key, pct(k, n), k, n))
     return out
 

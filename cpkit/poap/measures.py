@@ -1,18 +1,18 @@
-"""The quarterly Performance on a Page's figures: each key indicator for a quarter, a year earlier, and its
-last eight quarters.
+"""How a quarter computes each registry measure the Performance on a Page shows.
 
-The SSDA903 figures are the kit's care measures (``cpkit.care``) applied to in-year dates, each on the DfE's
-definition where there is one:
+What a measure is (its label, unit, decimals, better direction, DfE definition and code lists) is the
+registry's (``cpkit/measures.yaml``, ``cpkit.measures``): a ``QuarterMeasure`` names the registry measure it
+is a version of and holds only what the quarter adds, the window it looks at and the function that computes
+it from the care measures (``cpkit.care``) on in-year dates. So a rise in adoptions reads the same way on the
+page as in the annual report (the registry gives adoptions no better direction: "Higher", never "Better"),
+and the page's label is the registry's with the window said in place of "the period".
 
-- entering care: children whose period of care started in the quarter (and in the year to date), each once;
-- in care at the quarter end (DfE LAIT 332 at that day; short breaks V3/V4 excluded), UASC among them;
-- ceased: children whose period of care ended in the quarter (REC other than X1), and the share of them who
-  left to permanence: adoption (E11, E12), special guardianship (E43-E48) or a child arrangements order (E41);
-- 3+ placements (LAIT 372) on a rolling year: in care at the quarter end with three or more placements in
-  the twelve months to it; long-term stability (LAIT 393) at the quarter end (the definition's 2.5-year and
-  2-year look-backs run from that day);
-- adopted in the quarter, and the average days from entering care to moving in with the adoptive family
-  (the A1 clock) for the children adopted in the quarter.
+The windows: the quarter itself (children entering, leaving, adopted, and the leavers' shares by reason), the
+year to date (children entering), the quarter's last day (in care, the rate, UASC, long-term stability: its
+2.5-year and 2-year look-backs run from that day) and the twelve months to it (3+ placements). The quarter's
+A1 averages the children adopted in the quarter, not the registry's three years, and says so in its label.
+England's and the neighbours' figures are set beside a quarter's figure only where the quarter's figure is
+on the DfE's footing (``comparable``: a rate or share at a day, not a count over a shorter period).
 
 A measure that exists only at 31 March (the OC2 health cohort, the OC3 care-leaver cohort) has no quarterly
 SSDA903 figure: the page says so and takes the council's own quarterly figure from the KPI file where there
@@ -29,27 +29,26 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpkit.care import adoption_timings, children_ceased, children_started, cla_on, in_care_on
-from cpkit.care.codes import ADOPTED_REC, SGO_REC
+from cpkit.care.codes import EXIT_REC
 from cpkit.care.stability import long_term_stability, three_plus_placements
 from cpkit.care.stock import uasc_flags
 from cpkit.config import Config, Period
-from cpkit.measures import measure
+from cpkit.measures import Measure, measure
 from cpkit.ssda903.model import Data903
 
-CAO_REC: tuple[str, ...] = ("E41",)  # residence / child arrangements order
-
-
-PERMANENCE_REC: tuple[str, ...] = (*ADOPTED_REC, *SGO_REC, *CAO_REC)
 ANNUAL_ONLY_NOTE = (
     "The SSDA903 return gives health checks (OC2) and care leavers' outcomes (OC3) only at 31 March, so "
     "this page takes their quarterly figures from the council's KPI file."
 )
-
-
-def _polarity(registry_id: str) -> str:
-    """The better direction of the registry measure a quarterly figure is a version of: the page, the
-    scorecard, the trends and the workbook judge a measure one way (``cpkit/measures.yaml``)."""
-    return measure(registry_id).polarity
+# How a label says each window in place of the registry's "the period" (or after the name, where it has none).
+WINDOW_WORDS = {
+    "quarter": ("the quarter", "in the quarter"),
+    "ytd": ("the year to date", "in the year to date"),
+    "end": ("the quarter", "at the quarter end"),
+    "rolling12": ("the 12 months to the quarter end", "in the 12 months to the quarter end"),
+}
+# Units whose value is an average over ``denominator`` children (hidden when they are few).
+AVERAGE_UNITS = frozenset({"days", "score"})
 
 
 @dataclass(frozen=True)
@@ -63,21 +62,57 @@ class Figure:
 
 @dataclass(frozen=True)
 class QuarterMeasure:
-    """A Performance on a Page indicator computed from the SSDA903 data for any in-year period.
+    """A registry measure computed from the SSDA903 data for an in-year period.
 
-    ``window`` says which period it looks at: the quarter itself, the financial year to the quarter's end,
-    the twelve months to it, or just the quarter's last day (``end``). ``published`` is the id under which
-    the DfE publishes the same measure (for the England and neighbour columns), when it does.
+    ``id`` is the page's own id for the figure (the trends table's and the ``targets`` setting's key: a
+    measure can be on the page for two windows, as children entering care is); ``of`` the registry measure
+    it is a version of, which gives everything shown about it. ``window`` says which period it looks at: the
+    quarter itself, the financial year to the quarter's end, the twelve months to it, or just the quarter's
+    last day (``end``). ``words`` replaces the window's words in the label where they would mislead.
     """
 
     id: str
-    label: str
-    unit: str  # number | percent | days | rate_per_10k
-    polarity: str  # high | low | neutral
+    of: str
     window: str  # quarter | ytd | rolling12 | end
     compute: Callable[[Data903, pd.Timestamp, pd.Timestamp, Config], Figure]
-    published: str | None = None
-    average_of: bool = False  # the value is an average over ``denominator`` children (hidden when few)
+    comparable: bool = False  # England's and the neighbours' figures can stand beside the quarter's
+    words: str | None = None
+
+    @property
+    def measure(self) -> Measure:
+        return measure(self.of)
+
+    @property
+    def label(self) -> str:
+        """The registry's label with the window in place of "the period" (or after the name)."""
+        text = self.measure.label
+        in_place, after = WINDOW_WORDS[self.window]
+        if self.words is None and "the period" in text:
+            return text.replace("the period", in_place)
+        if self.words is None and "during the year" in text:
+            return text.replace("during the year", f"in {in_place}")
+        tail = self.words or after
+        if text.endswith(" (%)"):
+            return f"{text[: -len(' (%)')]} {tail} (%)"
+        return f"{text} {tail}"
+
+    @property
+    def unit(self) -> str:
+        return self.measure.unit
+
+    @property
+    def polarity(self) -> str:
+        return self.measure.polarity
+
+    @property
+    def published(self) -> str | None:
+        """The id of the DfE's published figures to set beside it, when they are comparable."""
+        return self.of if self.comparable else None
+
+    @property
+    def average_of(self) -> bool:
+        """The value is an average over ``denominator`` children (hidden when they are few)."""
+        return self.unit in AVERAGE_UNITS
 
 
 def _count(n: int) -> Figure:
@@ -111,14 +146,21 @@ def _ceased(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Confi
     return _count(len(children_ceased(data, start, end)))
 
 
-def _permanence(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
-    ceased = children_ceased(data, start, end)
-    return _share(int(ceased["end_reason"].isin(PERMANENCE_REC).sum()), len(ceased))
+def _ceased_share(of: str) -> Callable[[Data903, pd.Timestamp, pd.Timestamp, Config], Figure]:
+    """Children ceasing in the window for the reasons (REC) registry measure ``of`` counts
+    (``cpkit.care.codes.EXIT_REC``), over all children ceasing in it (each by their last exit, as the annual figure)."""
+    codes = EXIT_REC[of]
+
+    def compute(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
+        ceased = children_ceased(data, start, end)
+        return _share(int(ceased["end_reason"].isin(codes).sum()), len(ceased))
+
+    return compute
 
 
 def _adopted(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
     ceased = children_ceased(data, start, end)
-    return _count(int(ceased["end_reason"].isin(ADOPTED_REC).sum()))
+    return _count(int(ceased["end_reason"].isin(EXIT_REC["adopted"]).sum()))
 
 
 def _a1(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Config) -> Figure:
@@ -143,18 +185,18 @@ def _long_term(data: Data903, start: pd.Timestamp, end: pd.Timestamp, config: Co
 
 
 QUARTER_MEASURES: tuple[QuarterMeasure, ...] = (
-    QuarterMeasure("entered_quarter", "Children entering care in the quarter", "number", _polarity("cla_started"), "quarter", _entered),
-    QuarterMeasure("entered_ytd", "Children entering care in the year to date", "number", _polarity("cla_started"), "ytd", _entered),
-    QuarterMeasure("cla_at_end", "Children in care at the quarter end (including UASC)", "number", _polarity("cla_at_end"), "end", _in_care),
-    QuarterMeasure("cla_rate_10k", "Children in care per 10,000 children aged 0-17", "rate_per_10k", _polarity("cla_rate_10k"), "end", _rate, published="cla_rate_10k"),
-    QuarterMeasure("uasc_at_end", "Unaccompanied asylum-seeking children in care at the quarter end", "number", _polarity("uasc_at_end"), "end", _uasc),
-    QuarterMeasure("ceased_quarter", "Children who left care in the quarter", "number", _polarity("cla_ceased"), "quarter", _ceased),
-    # A local measure (no registry entry): leaving care to a permanent home is the better outcome.
-    QuarterMeasure("ceased_permanence_pct", "Children leaving care to adoption, special guardianship or a child arrangements order (%)", "percent", "high", "quarter", _permanence),
-    QuarterMeasure("placements_3plus_pct", "Children in care with 3 or more placements in the last 12 months (%)", "percent", _polarity("placements_3plus_pct"), "rolling12", _three_plus, published="placements_3plus_pct"),
-    QuarterMeasure("long_term_stability_pct", "Children in care 2.5 years or more, with the same carer 2 years or more (%)", "percent", _polarity("long_term_stability_pct"), "end", _long_term, published="long_term_stability_pct"),
-    QuarterMeasure("adopted_quarter", "Children adopted in the quarter", "number", _polarity("adopted"), "quarter", _adopted),
-    QuarterMeasure("adoption_a1_days_quarter", "Average days from entering care to moving in with the adoptive family (children adopted in the quarter)", "days", _polarity("adoption_a1_days"), "quarter", _a1, average_of=True),
+    QuarterMeasure("entered_quarter", "cla_started", "quarter", _entered),
+    QuarterMeasure("entered_ytd", "cla_started", "ytd", _entered),
+    QuarterMeasure("cla_at_end", "cla_at_end", "end", _in_care),
+    QuarterMeasure("cla_rate_10k", "cla_rate_10k", "end", _rate, comparable=True),
+    QuarterMeasure("uasc_at_end", "uasc_at_end", "end", _uasc),
+    QuarterMeasure("ceased_quarter", "cla_ceased", "quarter", _ceased),
+    QuarterMeasure("ceased_adopted_pct", "ceased_adopted_pct", "quarter", _ceased_share("ceased_adopted_pct")),
+    QuarterMeasure("ceased_sgo_pct", "ceased_sgo_pct", "quarter", _ceased_share("ceased_sgo_pct")),
+    QuarterMeasure("placements_3plus_pct", "placements_3plus_pct", "rolling12", _three_plus, comparable=True),
+    QuarterMeasure("long_term_stability_pct", "long_term_stability_pct", "end", _long_term, comparable=True),
+    QuarterMeasure("adopted_quarter", "adopted", "quarter", _adopted),
+    QuarterMeasure("adoption_a1_days_quarter", "adoption_a1_days", "quarter", _a1, words="(children adopted in the quarter)"),
 )  # fmt: skip
 
 

@@ -11,14 +11,14 @@ Children (S = started care; X1 = same-day change of placement, not leaving care)
   D  started 01/01/2024 in U4; X1 to U6 01/06/2025; X1 to K2 01/11/2025: 3 placements in the 12 months to
      31/12/2025 (the return has D's first episode open; the extract closes it: stacked, not duplicated)
   E  started 01/02/2025, left 30/09/2025 (E13)     not in care at 31/12/2025, not a Q3 leaver
-  F  started 01/03/2025, left 15/11/2025 (E45 special guardianship)   Q3 leaver, to permanence
-  G  started 01/05/2025, left 01/10/2025 (E4A home) Q3 leaver, not to permanence
+  F  started 01/03/2025, left 15/11/2025 (E45 special guardianship)   Q3 leaver, to an SGO
+  G  started 01/05/2025, left 01/10/2025 (E4A home) Q3 leaver, home
   H  short breaks (V3) from 01/11/2025             excluded from every count
   I  started 01/09/2025 in U6, X1 to U4 15/10/2025 entered Q2 (not Q3); 2 placements
   K  started 01/08/2024, left 15/01/2025 (E13)     in care at 31/12/2024: left after the date asked
 
 Q3 2025-26: entered 2 (B, C); entered 2025-26 to Q3: 4 (G, I, B, C); in care at 31/12/2025: 5 (A, B, C, D, I);
-left 2 (F, G), 1 of them to permanence (50%); 3+ placements: 1 (D) of the 5 in care (20%).
+left 2 (F, G), 1 of them to special guardianship (50%); 3+ placements: 1 (D) of the 5 in care (20%).
 Q3 2024-25: entered 1 (A); entered 2024-25 to Q3: 2 (K, A); in care at 31/12/2024: 3 (A, D, K); left 0.
 The 12 months before 31/12/2024 start on 1/1/2024, before the oldest return (1/4/2024): that year's 3+
 placements figure is not known, so none is shown rather than a short one.
@@ -112,9 +112,12 @@ def test_counts_worked_by_hand(page, measure, now, last):
     )
 
 
-def test_permanence_share_and_rate(page):
-    perm = _fig(page, "ceased_permanence_pct", "Q3 2025-26")
-    assert (perm["numerator"], perm["denominator"], perm["value"]) == (1, 2, 50)
+def test_leavers_shares_by_reason_and_rate(page):
+    # Q3 2025-26 leavers F (E45, special guardianship) and G (E4A, home): 1 of 2 to an SGO, none adopted
+    sgo = _fig(page, "ceased_sgo_pct", "Q3 2025-26")
+    assert (sgo["numerator"], sgo["denominator"], sgo["value"]) == (1, 2, 50)
+    adopted = _fig(page, "ceased_adopted_pct", "Q3 2025-26")
+    assert (adopted["numerator"], adopted["denominator"], adopted["value"]) == (0, 2, 0)
     assert _fig(page, "cla_rate_10k", "Q3 2025-26")["value"] == pytest.approx(5.0)  # 5 per 10,000 of 10,000
 
 
@@ -129,7 +132,7 @@ def test_three_plus_placements_in_the_twelve_months_to_the_quarter_end(page):
 def test_small_counts_and_what_rests_on_them_are_withheld(page):
     pub = page.published
     assert pub.text("entered_quarter", "Q3 2025-26") == "<5"
-    assert pub.text("ceased_permanence_pct", "Q3 2025-26") == "[c]"  # 1 of 2
+    assert pub.text("ceased_sgo_pct", "Q3 2025-26") == "[c]"  # 1 of 2
     assert pub.text("cla_at_end", "Q3 2025-26") == "5"  # 5 is not small (1 to 4 are)
     assert pub.text("cla_rate_10k", "Q3 2025-26") == "5"
     assert pub.text("cla_at_end", "Q3 2024-25") == "<5"  # 3 children
@@ -241,3 +244,68 @@ def test_a_local_kpi_gets_the_published_figures_of_the_measure_it_is_a_version_o
     rows = _kpi_rows(kpis, Period.in_year(2026, 3, "quarter"), bench)
     assert [r[-2:] for r in rows][0] == [79.0, 81.5]
     assert all(math.isnan(v) for v in rows[1][-2:])
+
+
+def test_a_measure_with_no_direction_in_the_registry_gets_none_on_the_page(tmp_path):
+    """Leavers in Q3 2024-25: 12 children (6 adopted E11, 6 home E13); in Q3 2025-26: 15 (10 adopted, 5
+    home). Adoptions 6 -> 10, leavers 12 -> 15 and the adopted share 50% -> 67% (10 of 15, its complement
+    5 not small) are all published, and the registry gives none of them a better direction: each reads
+    "Higher", never "Better", as in the annual report. The page's own "share to permanence" (polarity high,
+    no registry entry) read "Better" for the same rise."""
+    from cpkit.measures import measure
+    from cpkit.poap.measures import QUARTER_MEASURES
+    from cpkit.poap.present import indicator_table
+
+    last = [
+        f"L{i:02d},01/06/2024,S,C2,N1,U4,PR1,15/11/2024,{'E11' if i < 6 else 'E13'},,,," for i in range(12)
+    ]
+    now = [
+        f"N{i:02d},01/05/2025,S,C2,N1,U4,PR1,15/11/2025,{'E11' if i < 10 else 'E13'},,,," for i in range(15)
+    ]
+    _write(tmp_path / "ssda903" / "2025" / "episodes.csv", EPISODES, last)
+    _write(tmp_path / "ssda903" / "2025" / "header.csv", HEADER, _headers([f"L{i:02d}" for i in range(12)]))
+    _write(tmp_path / "inyear" / "2025-12-31" / "episodes.csv", EPISODES, now)
+    _write(
+        tmp_path / "inyear" / "2025-12-31" / "header.csv", HEADER, _headers([f"N{i:02d}" for i in range(15)])
+    )
+    (tmp_path / "cpkit.yaml").write_text(CONFIG, encoding="utf-8")
+    config = Config.load(tmp_path / "cpkit.yaml")
+    page = build_page(tmp_path, Period.in_year(2026, 3), config)
+    table, _, _ = indicator_table(page, config)
+    direction = dict(zip(page.rows["measure"], table["Direction"], strict=True))
+    assert direction["adopted_quarter"].startswith("Higher")
+    assert direction["ceased_quarter"].startswith("Higher")
+    assert direction["ceased_adopted_pct"].startswith("Higher")
+    of = {m.id: m.of for m in QUARTER_MEASURES}
+    assert set(of) <= set(direction)  # every SSDA903 row is a registry measure's
+    for mid, way in direction.items():
+        if mid in of and measure(of[mid]).polarity == "neutral":
+            assert not way.startswith(("Better", "Worse")), (mid, way)
+
+
+def test_no_quarter_measure_repeats_what_the_registry_holds():
+    """A quarterly measure holds only its window and computation: a label, unit, polarity, definition or
+    code list kept beside the registry's is a second registry that can disagree with it (the page's
+    adoptions were "higher is better" where the registry's have no direction)."""
+    from dataclasses import fields
+
+    from cpkit.measures import Measure, registry
+    from cpkit.poap import measures as quarterly
+    from cpkit.poap.measures import QUARTER_MEASURES, QuarterMeasure
+    from cpkit.ssda903.codes import code_list, code_lists
+
+    own = {f.name for f in fields(QuarterMeasure)}
+    registry_fields = {f.name for f in fields(Measure)} - {"id"}
+    assert own & registry_fields == set(), "a registry attribute is kept again in QuarterMeasure"
+    ids = {m.id for m in registry()}
+    for m in QUARTER_MEASURES:
+        assert m.of in ids, m.id
+        for f in fields(m):
+            value = getattr(m, f.name)
+            if isinstance(value, str) and f.name not in ("id", "of", "window"):
+                assert value not in {getattr(m.measure, r) for r in ("label", "short_label", "definition")}
+    # no code list of its own: every SSDA903 code group is the kit's (cpkit.care.codes)
+    all_codes = {code for name in code_lists() for code in code_list(name).codes}
+    for name, value in vars(quarterly).items():
+        if isinstance(value, (tuple, list, frozenset)) and value and all(isinstance(v, str) for v in value):
+            assert not set(value) <= all_codes, f"cpkit.poap.measures.{name} is a copy of SSDA903 codes"
