@@ -10,13 +10,20 @@
 The ratio is what the notebook machinery (papermill, a kernel per worker, importing the kit in each)
 costs over doing the work once. Run it on a quiet machine: it measures wall time.
 
-    .venv/bin/python benchmarks/bench_report.py
+The report's stages are printed from the run's own record (``_analyst/<year>/timings.json``, written by
+``cpkit.report.timings``): prepare (reading, the DfE validator, the figures table), each section and each
+kernel's start-up, and each writer. Stages that run side by side are timed each on its own, so a group's
+stages can add up to more than its wall time. ``--report-only`` skips the floor (a quicker before/after).
+
+    .venv/bin/python benchmarks/bench_report.py [--report-only]
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -31,6 +38,7 @@ from cpkit.report.prepare import prepare_data
 from cpkit.report.runner import SAMPLE_DIR, ReportRequest, build_report
 from cpkit.report.sections import NOTEBOOKS_DIR, discover
 from cpkit.report.site import write_site
+from cpkit.report.timings import GROUPS, TIMINGS_NAME
 
 YEAR = 2025
 
@@ -39,6 +47,20 @@ def run_report(out: Path) -> float:
     start = time.perf_counter()
     build_report(ReportRequest(year=YEAR, out_dir=out, progress=False, jobs=os.cpu_count() or 1))
     return time.perf_counter() - start
+
+
+def print_stages(report_out: Path) -> None:
+    """The run's own stage timings (``_analyst/<year>/timings.json``), grouped."""
+    record = json.loads((report_out / "_analyst" / str(YEAR) / TIMINGS_NAME).read_text(encoding="utf-8"))
+    print(f"stages of the report run (total {record['total']:.1f} s):")
+    for group in GROUPS:
+        stages = [s for s in record["stages"] if s["group"] == group]
+        wall = record["groups"].get(group)
+        added = sum(s["seconds"] for s in stages)
+        print(f"  {group}: {wall:.1f} s wall (stages add up to {added:.1f} s)")
+        for s in stages:
+            print(f"    {s['stage']}: {s['seconds']:.1f} s")
+    print(flush=True)
 
 
 def _code(notebook: Path) -> list[str]:
@@ -120,10 +142,16 @@ def render(report_out: Path, work: Path) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report-only", action="store_true", help="time the report and its stages only")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         report = run_report(tmp_path / "reports")
         print(f"report {report:.1f} s", flush=True)
+        print_stages(tmp_path / "reports")
+        if args.report_only:
+            return
         computations = run_in_process(tmp_path / "inprocess")
         print(f"computations in one process {computations:.1f} s", flush=True)
         kernel = kernel_start()

@@ -43,6 +43,7 @@ class SectionRun:
     cell: int | None = None  # 1-based position of the failing cell in the source notebook
     cell_source: str | None = None  # the failing cell's first line, to find it at a glance
     error: str | None = None  # "ExceptionName: message"
+    kernel_seconds: float = 0.0  # of ``seconds``: starting a new kernel until it answered (0 when kept)
 
 
 # Run in a kept kernel before each section but its first: a new kernel's state, bar imported modules.
@@ -64,6 +65,7 @@ class Kernels:
         self.kernel_name = kernel_name
         self._manager: Any = None  # jupyter_client KernelManager
         self._used = False  # has a section run in it since it started
+        self.start_seconds = 0.0  # the last ``ready``: starting a kernel until it answered (0 when kept)
 
     def __enter__(self) -> Kernels:
         return self
@@ -72,13 +74,16 @@ class Kernels:
         self.close()
 
     def ready(self, cwd: Path) -> Any:
-        """A started kernel whose namespace is empty and whose working folder is ``cwd``."""
+        """A started kernel whose namespace is empty and whose working folder is ``cwd``; a new one is
+        waited for until it answers (``start_seconds``: how long that took, for ``cpkit.report.timings``)."""
+        self.start_seconds = 0.0
         if self._manager is not None and self._used:
             if not (self._manager.is_alive() and self._reset(cwd)):
                 self.close()
         if self._manager is None:
             from jupyter_client.manager import KernelManager
 
+            began = time.perf_counter()
             manager = KernelManager(kernel_name=self.kernel_name)
             # nbclient talks to a kept kernel through ``manager.client()``: a blocking client there blocks
             # nbclient's event loop while it waits for output, so neither the cell timeout nor the
@@ -91,8 +96,20 @@ class Kernels:
                 extra_arguments=["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"],
             )
             self._manager = manager
+            self._wait_ready()
+            self.start_seconds = time.perf_counter() - began
         self._used = True
         return self._manager
+
+    def _wait_ready(self) -> None:
+        """Until the new kernel answers; ``RuntimeError`` if it dies first (a failed start: retried once
+        by :func:`run_section`)."""
+        client = self._manager.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=START_TIMEOUT)
+        finally:
+            client.stop_channels()
 
     def _reset(self, cwd: Path) -> bool:
         client = self._manager.blocking_client()
@@ -174,7 +191,8 @@ def run_section(
             )
             if kernels is not None:
                 _renumber(output)
-            return SectionRun(name, output, True, time.monotonic() - began)
+            started = kernels.start_seconds if kernels is not None else 0.0
+            return SectionRun(name, output, True, time.monotonic() - began, kernel_seconds=started)
         except PapermillExecutionError as exc:
             if kernels is not None:
                 kernels.close()

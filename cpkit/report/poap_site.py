@@ -76,12 +76,16 @@ def write_poap_site(
     (run,) = runs
     meta = {**page_meta(config, period, nav=False), "page_css": PRINT_CSS}
     title = f"Performance on a Page {period.label}: {config.la_name}"
-    page = render_file(run.output, title, meta)
-    (staging / PAGE_NAME).write_text(page, encoding="utf-8")
-    _write_pdf(page, staging / PDF_NAME)
     from cpkit.report.docx import write_docx
+    from cpkit.report.timings import stage
 
-    write_docx(page, staging / DOCX_NAME, title=title)
+    with stage("writers", "quarterly page (HTML)"):
+        page = render_file(run.output, title, meta)
+        (staging / PAGE_NAME).write_text(page, encoding="utf-8")
+    with stage("writers", "quarterly page (PDF)"):
+        _write_pdf(page, staging / PDF_NAME)
+    with stage("writers", "quarterly page (Word)"):
+        write_docx(page, staging / DOCX_NAME, title=title)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),

@@ -82,11 +82,13 @@ def load_returns(
     DfE validator's findings on the report year's return. An in-year period (the quarterly page) reads
     its own extract, so the returns are its history and no year is required of them.
     """
+    from cpkit.report.timings import stage
     from cpkit.ssda903 import Council, check_903, load_903
 
     period = Period.from_year(period) if isinstance(period, int) else period
     source = ssda903_dir(data_dir)
-    data = load_903(source, council=Council.from_config(config) if config else None)
+    with stage("prepare", "read the returns"):
+        data = load_903(source, council=Council.from_config(config) if config else None)
     annual = period.kind not in IN_YEAR_KINDS
     absent = missing_return(data, period.year) if annual else None
     if absent:  # refused before the DfE validator, which takes seconds to check a year that is not there
@@ -94,17 +96,19 @@ def load_returns(
     if dfe:
         from cpkit.ssda903.validator import add_dfe_findings
 
-        data = add_dfe_findings(
-            data,
-            [period.year],
-            la_code=config.la_code if config else None,
-            districts=config.la_district_codes if config else (),
-            cut=None if annual else period.end,
-        )
+        with stage("prepare", "DfE validator"):
+            data = add_dfe_findings(
+                data,
+                [period.year],
+                la_code=config.la_code if config else None,
+                districts=config.la_district_codes if config else (),
+                cut=None if annual else period.end,
+            )
     if not annual:
         return data
-    problems = check_903(data, year=period.year) if strict else data.issues
-    reasons = blockers(data, problems, period, strict=strict, config=config)
+    with stage("prepare", "blocking checks"):
+        problems = check_903(data, year=period.year) if strict else data.issues
+        reasons = blockers(data, problems, period, strict=strict, config=config)
     if reasons:
         raise DataProblem(blocker_message(reasons, data_dir, period.year))
     return data
@@ -278,6 +282,7 @@ def prepare_data(
     """
     from cpkit.config_checks import check_codes
     from cpkit.report.cache import save_903, save_postcodes
+    from cpkit.report.timings import stage
 
     for warning in check_codes(config, data_dir):
         log.warning(warning)
@@ -291,12 +296,14 @@ def prepare_data(
         _strict_optional_inputs(data_dir, config, period)
     else:
         _warn_kpis(data_dir, config, period)
-    save_903(data, cache_dir / SSDA903_DIR)
+    with stage("prepare", "returns cached"):
+        save_903(data, cache_dir / SSDA903_DIR)
     if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
         from cpkit.figures import build_figures, save_figures
 
-        lookup = save_postcodes(data, cache_dir)  # one look-up for the figures and the placements section
-        save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
+        with stage("prepare", "figures table"):
+            lookup = save_postcodes(data, cache_dir)  # one look-up for the figures and the placements section
+            save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
     return cache_dir, data.sources
 
 

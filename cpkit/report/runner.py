@@ -55,6 +55,7 @@ from pathlib import Path
 from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.errors import AuthoredError, ReportFailed, ReportInterrupted, ReportLocked
 from cpkit.report import sections as section_registry
+from cpkit.report import timings
 from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
 from cpkit.report.sections import Section, select
@@ -127,7 +128,8 @@ def build_report(request: ReportRequest) -> Path:
         with _stop_on_signals(), RunLock(out_dir / f".{period.folder}.lock"):
             _remove_leftovers(out_dir, period.folder)
             plan = _plan(chosen, registry, out_dir, period)
-            return _build(request, data_dir, config_file, config, period, plan, out_dir)
+            with timings.recording():
+                return _build(request, data_dir, config_file, config, period, plan, out_dir)
     except OSError as exc:
         message = _output_problem(exc, out_dir)
         if message is None:
@@ -200,12 +202,14 @@ def _build(
     plan: _Plan,
     out_dir: Path,
 ) -> Path:
-    """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes."""
+    """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes.
+    Each stage is timed (``cpkit.report.timings``) into ``_analyst/<year>/timings.json``."""
     analyst_dir = out_dir / ANALYST_DIR / period.folder
     with _deferred():  # made and registered at once: a hard exit (see _stop_on_signals) removes it too
         work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
         _on_hard_exit(work)
     try:
+        began = time.perf_counter()
         pause_for_test("prepare")
         _stage(request, "reading and checking the data")
         from cpkit.report import provenance
@@ -231,12 +235,18 @@ def _build(
         in_year = period.kind in IN_YEAR_KINDS
         if in_year:
             parameters["quarter"] = period.quarter
-        check_parameters(plan.run, parameters)
+        with timings.stage("prepare", "notebook parameters checked"):
+            check_parameters(plan.run, parameters)
         env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
-        with _environment(env):
+        timings.wall("prepare", time.perf_counter() - began)
+        with _environment(env), timings.group("sections"):
             pause_for_test("sections")
             _stage(request, f"running {len(plan.run)} section(s)")
             runs = _execute_all(plan.run, parameters, work / "notebooks", request)
+        for run in runs:
+            timings.add("sections", run.name, run.seconds)
+            if run.kernel_seconds:
+                timings.add("sections", f"kernel start-up ({run.name})", run.kernel_seconds)
         failed = [r for r in runs if not r.ok]
         if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
             runs = _keep_for_analyst(runs, analyst_dir)
@@ -266,6 +276,7 @@ def _build(
             shared["quarter"] = period.quarter
         if plan.reused:
             shared["rebuilt"] = [s.name for s in plan.run]
+        began = time.perf_counter()
         if in_year:
             write_poap_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
         else:  # the data folder gives the Board's own sections (board/)
@@ -280,6 +291,7 @@ def _build(
                 data_dir=data_dir,
                 cache_dir=cache_dir,
             )
+        timings.wall("writers", time.perf_counter() - began)
         pause_for_test("swap")
         # One step that a stop signal cannot split: the swap (atomic: ``_swap_in``) and the executed
         # notebooks moved beside it. A signal arriving meanwhile is honoured once the report is in place.
@@ -289,6 +301,7 @@ def _build(
             kept = _keep_for_analyst(runs, analyst_dir)  # only now: a failed run leaves the old ones
             if not plan.partial:
                 _record_built_from([*kept, *plan.reused], analyst_dir)
+            timings.write(analyst_dir / timings.TIMINGS_NAME)
         return report
     except (ReportInterrupted, KeyboardInterrupt):  # StopRequested is a KeyboardInterrupt
         end_child_processes()  # before the staging folder goes: kernels must not write into it again

@@ -26,6 +26,7 @@ from cpkit.report.execute import SectionRun
 from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME, paper_ready, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
+from cpkit.report.timings import stage
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
 
 
@@ -87,38 +88,52 @@ def write_site(
     meta = page_meta(config, period)
     by_name = {r.name: r for r in runs}
     pages = []
-    for section in sections:
-        page = render_file(
-            by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
-        )
-        (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
-        pages.append((section, page))
-    authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
-    documents = build_documents(pages, config, period, meta, authored)
-    document, numbered = documents.report, documents.numbered
-    (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
-    write_docx(document, staging / DOCX_NAME)
-    if documents.annex is not None:
-        (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
-    try:
-        write_pdf(document, staging / PDF_NAME)
+    with stage("writers", "section pages"):
+        for section in sections:
+            page = render_file(
+                by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
+            )
+            (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
+            pages.append((section, page))
+    with stage("writers", "single document and annex (HTML)"):
+        authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
+        documents = build_documents(pages, config, period, meta, authored)
+        document, numbered = documents.report, documents.numbered
+        (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
         if documents.annex is not None:
-            write_pdf(documents.annex, staging / ANNEX_PDF_NAME)
+            (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
+    with stage("writers", "Word: Board report"):
+        write_docx(document, staging / DOCX_NAME)
+    try:
+        with stage("writers", "PDF: Board report"):
+            write_pdf(document, staging / PDF_NAME)
+        if documents.annex is not None:
+            with stage("writers", "PDF: technical annex"):
+                write_pdf(documents.annex, staging / ANNEX_PDF_NAME)
     except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
         logging.getLogger(__name__).warning("%s", error)
     if data_dir is not None:
-        _cover_report(
-            staging, Path(data_dir), cache_dir, authored, config, period, meta, documents.annex is not None
+        with stage("writers", "cover report (Word and PDF)"):
+            _cover_report(
+                staging,
+                Path(data_dir),
+                cache_dir,
+                authored,
+                config,
+                period,
+                meta,
+                documents.annex is not None,
+            )
+    with stage("writers", "workbook"):
+        build_workbook(
+            staging / WORKBOOK_NAME,
+            sections,
+            runs,
+            numbered,
+            config,
+            period,
+            contact=authored.cover.get("contact"),
         )
-    build_workbook(
-        staging / WORKBOOK_NAME,
-        sections,
-        runs,
-        numbered,
-        config,
-        period,
-        contact=authored.cover.get("contact"),
-    )
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -96,6 +97,24 @@ def test_report_pages_meet_the_html_contract(tmp_path, good):
     assert "note.txt" not in index  # present in the data folder but not read: not listed
     assert (tmp_path / "reports" / "_analyst" / "2025" / "01_good.ipynb").exists()
     assert not list((tmp_path / "reports").glob(".2025-building-*")), "staging folder must be cleaned up"
+    # the run's own stage timings, for the analyst and benchmarks/bench_report.py (not in the shared report)
+    assert not (out / "timings.json").exists()
+    record = json.loads((tmp_path / "reports" / "_analyst" / "2025" / "timings.json").read_text("utf-8"))
+    stages = {(s["group"], s["stage"]): s["seconds"] for s in record["stages"]}
+    for stage in [
+        ("prepare", "read the returns"),
+        ("prepare", "DfE validator"),
+        ("prepare", "figures table"),
+        ("sections", "01_good"),
+        ("sections", "kernel start-up (01_good)"),  # the one worker's new kernel, until it answered
+        ("writers", "section pages"),
+        ("writers", "Word: Board report"),
+        ("writers", "workbook"),
+    ]:
+        assert stage in stages, stage
+    assert stages[("sections", "kernel start-up (01_good)")] < stages[("sections", "01_good")]
+    assert set(record["groups"]) == {"prepare", "sections", "writers"}
+    assert sum(record["groups"].values()) <= record["total"]
 
 
 def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad):
