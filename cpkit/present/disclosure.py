@@ -17,7 +17,27 @@ every report note, ``Rule.note``):
   complement (the denominator less the numerator: "75% of 8" reveals 2) is a small count; an average
   when the group it averages over is small; a change between two figures when either is hidden.
 - **Sentences** never print a hidden count or anything it could be worked out from: they are worded
-  without it ("fewer than 5", or no number at all) and give no direction of change.
+  without it ("fewer than 5", or no number at all) and give no direction of change. What a sentence
+  prints is a figure of its ledger like a cell: "fewer than 5 ended" is the period's total, 1 to 4,
+  tied to the months it adds up; a percentage in a sentence, a table or alt text stands for its
+  numerator and denominator; an average over groups (the back test's error) for the groups' counts, and
+  is not printed when one of them is hidden.
+- **One document, one status per figure.** A hidden cell must stay hidden given every figure the same
+  document publishes, not only its own table. A figure published in more than one place has one key
+  (``shared_key``: ``"cla@2025-03-31"``, children in care at the end of 31 March 2025, is the headline,
+  the Total of the placement, age, sex and legal-status tables and the scorecard's count) and one status
+  for the whole report, chosen from its value alone so that every section's kernel chooses the same: it
+  is published unless it is itself a small count, and never hidden to protect another figure
+  (``Ledger.add(..., shared=True)`` keeps it). So is the Total of every breakdown (``breakdown_status``):
+  totals are what the rest of a report prints, so a small part is protected by hiding other parts.
+- **Withheld breakdowns.** Where no choice of secondary cells protects a breakdown whose total is
+  published (two groups: "<5" + "[c]" = 6 pins the small one whatever else is hidden, as "[c]" is 0 or
+  at least the threshold), its parts are not published at all, and the block says so in words
+  (``withheld_reason``: "Not shown: with 6 children in care at 31 March 2025 the breakdown would
+  identify some of them."). Precisely: a breakdown is withheld when, with its total kept, ``disclosed``
+  still finds a small count after ``protect`` has hidden every part it can. The same holds for the
+  month-by-month movements: when the months cannot be protected given the period's start, end and
+  totals, the monthly rows are withheld and only the period's figures are published.
 
 ``protect`` chooses the secondary cells for any set of figures tied by linear relations (a total is the
 sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself), and
@@ -320,6 +340,7 @@ def disclosed(
     keep = set(protect)
     found = set(_fixed_by_relations(hidden, equations))
     found |= set(_pinned_by_bounds(values, equations, status, rule, signed))
+    found |= set(_pinned_in_one_sum(values, equations, status, rule, signed))
     return [
         k
         for k in hidden
@@ -347,6 +368,86 @@ def _fixed_by_relations(hidden: list[Hashable], equations: Sequence[Equation]) -
     rank = int((sing > 1e-9 * max(1.0, sing.max(initial=0.0))).sum())
     null = vt[rank:]
     return [k for k, i in index.items() if null.shape[0] == 0 or np.abs(null[:, i]).max() < 1e-9]
+
+
+MAX_EXACT_SUM = 20_000  # a remainder above this is left to the interval test (no small count is near it)
+
+
+def _pinned_in_one_sum(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation],
+    status: Mapping[Hashable, Status],
+    rule: Rule,
+    signed: set[Hashable],
+) -> list[Hashable]:
+    """Hidden counts one relation pins by whole numbers, exactly: a total less its shown parts leaves a
+    remainder R that the hidden parts add up to, each a whole number the symbol allows ("<5" 1 to
+    threshold - 1, "[c]" 0 or threshold and more). Every way of making R is enumerated (as bit sets of
+    reachable sums), so "<5" + "[c]" + "[c]" = 6 is found to force 1 + 5 + 0, which interval bounds
+    miss. Only relations whose hidden figures are counts on the same side (a total and its parts, the
+    period's total and its months) are searched; across several relations the interval test applies."""
+    t = int(rule.threshold)
+    out: list[Hashable] = []
+    for eq in equations:
+        hidden = [(k, int(c)) for k, c in eq.items() if c and status.get(k) and k in values]
+        if not hidden or any(k in signed for k, _ in hidden):
+            continue
+        signs = {c > 0 for _, c in hidden}
+        if len(signs) != 1:
+            continue
+        shown = sum(c * float(values[k]) for k, c in eq.items() if c and not status.get(k) and k in values)
+        sign = 1 if signs.pop() else -1
+        remainder = -sign * shown
+        if remainder < 0 or remainder != int(remainder) or remainder > MAX_EXACT_SUM:
+            continue
+        r = int(remainder)
+        domains = [(k, abs(c), _domain(status[k], r // abs(c), t)) for k, c in hidden]
+
+        for i, (k, c, dom) in enumerate(domains):
+            if status[k] != PRIMARY and not (status[k] == IMPLICIT and rule.is_small(values[k])):
+                continue
+            others = _reachable(domains[:i] + domains[i + 1 :], r)
+            possible = (v for lo, hi in dom for v in range(lo, hi + 1) if (others >> (r - c * v)) & 1)
+            if next(possible, None) is not None and next(possible, None) is None:
+                out.append(k)  # exactly one value fits
+    return out
+
+
+def _domain(status: Status, top: int, threshold: int) -> list[tuple[int, int]]:
+    """The whole numbers from 0 to ``top`` a hidden count with this status can be, as (low, high) runs."""
+    if status == PRIMARY:
+        runs = [(1, min(threshold - 1, top))]
+    elif status == SECONDARY:
+        runs = [(0, 0), (threshold, top)]
+    else:
+        runs = [(0, top)]
+    return [(lo, hi) for lo, hi in runs if lo <= hi]
+
+
+def _spread(bits: int, count: int, step: int) -> int:
+    """``bits << (step * i)`` for i from 0 to count - 1, OR-ed together (in log2(count) shifts)."""
+    out, shift, block, size = 0, 0, bits, 1
+    while count:
+        if count & 1:
+            out |= block << (step * shift)
+            shift += size
+        block |= block << (step * size)
+        size *= 2
+        count >>= 1
+    return out
+
+
+def _reachable(items: Sequence[tuple[Hashable, int, list[tuple[int, int]]]], limit: int) -> int:
+    """The sums up to ``limit`` that ``items`` (key, coefficient, runs of possible values) can make, as
+    the bits of an integer (bit s set: the sum s can be made)."""
+    full = (1 << (limit + 1)) - 1
+    bits = 1
+    for _, c, runs in items:
+        new = 0
+        for lo, hi in runs:
+            new |= _spread(bits << (c * lo), hi - lo + 1, c)
+        bits = new & full
+    return bits
 
 
 def _pinned_by_bounds(
@@ -399,6 +500,58 @@ def _pinned_by_bounds(
     return [k for k, s in status.items() if s and k in b and b[k][0] == b[k][1]]
 
 
+def shared_key(name: str, when: object) -> str:
+    """The one disclosure identity of a figure several blocks of a report publish: ``name`` what it
+    counts, ``when`` the day or period (``shared_key(CLA, date(2025, 3, 31))`` is ``"cla@2025-03-31"``).
+    Every ledger that holds it uses this key, so the figure is the same one wherever it appears."""
+    return f"{name}@{getattr(when, 'isoformat', lambda: when)()}"
+
+
+CLA = "cla"  # children in care at the end of a day (the DfE's 31 March count, LAIT 332 rule)
+STARTS = "starts"  # periods of care that started in a period
+CEASED = "ceased"  # periods of care that ended in a period
+
+
+def withheld_reason(totals: Sequence[tuple[float, str]], population: str, rule: Rule) -> str:
+    """Why a breakdown is not published, in words for the block: ``totals`` the (count, when) of each
+    year withheld, ``population`` what they count ("children in care").
+
+    "Not shown: with 6 children in care at 31 March 2025 the breakdown would identify some of them."
+    """
+    said = [
+        f"{rule.words(n)} {population} {when}" if i == 0 else f"{rule.words(n)} {when}"
+        for i, (n, when) in enumerate(totals)
+    ]
+    return f"Not shown: with {' and '.join(said)} the breakdown would identify some of them."
+
+
+def breakdown_status(
+    columns: Mapping[Hashable, tuple[Mapping[Hashable, float], float]], rule: Rule | Any | None = None
+) -> tuple[dict[tuple[Hashable, Hashable], Status], list[Hashable]]:
+    """Statuses for breakdowns with published totals: ``columns`` maps a column to (its parts, its total).
+
+    Each total is kept (never hidden to protect a part: a report prints its totals elsewhere, the
+    headline, the scorecard, a sentence), so small parts are protected by hiding other parts. Returns
+    the status of each (part, column) (the total is ("Total", column)) and the columns that no choice of
+    secondary cells can protect: those must be withheld (``withheld_reason``).
+    """
+    rule = Rule.of(rule) if rule is not None else Rule()
+    status: dict[tuple[Hashable, Hashable], Status] = {}
+    withheld: list[Hashable] = []
+    for col, (parts, total) in columns.items():
+        ledger = Ledger(rule)
+        for part, n in parts.items():
+            ledger.add(part, n)
+        ledger.add(("Total", col), total, shared=True)
+        ledger.total(("Total", col), list(parts))
+        ledger.status = protect(ledger.values, ledger.equations, rule, keep=ledger.kept, signed=ledger.signed)
+        if ledger.open():
+            withheld.append(col)
+        for key in ledger.values:
+            status[(key if key != ("Total", col) else "Total", col)] = ledger.status.get(key, "")
+    return status, withheld
+
+
 class Ledger:
     """The figures of one section (or one group of tables and sentences) protected together.
 
@@ -418,7 +571,18 @@ class Ledger:
         self.kept: set[Hashable] = set()
         self.status: dict[Hashable, Status] = {}
 
-    def add(self, key: Hashable, value: float, *, signed: bool = False, implicit: bool = False) -> Hashable:
+    def add(
+        self,
+        key: Hashable,
+        value: float,
+        *,
+        signed: bool = False,
+        implicit: bool = False,
+        shared: bool = False,
+    ) -> Hashable:
+        """A figure of the group. ``shared``: it is published in other blocks of the report too (a key
+        from ``shared_key``, or a total), so it is never hidden to protect another figure here: its one
+        status for the report is published, or the small-count symbol when it is itself small."""
         if key in self.values and float(self.values[key]) != float(value):
             raise ValueError(
                 f"figure {key!r} added twice with different values ({self.values[key]}, {value})"
@@ -428,6 +592,8 @@ class Ledger:
             self.signed.add(key)
         if implicit:
             self.implicit.add(key)
+        if shared:
+            self.kept.add(key)
         self.status = {}
         return key
 

@@ -296,7 +296,13 @@ def entries_table(tables: dict[str, pd.DataFrame], period: Period, config: Confi
     """Entries by category of need, both periods, counts under the small-number rule with a total row."""
     labels = _named(tables, "category_of_need", "description")
     return breakdown_table(
-        tables, "category_of_need", labels, period_labels(period), config, "Category of need"
+        tables,
+        "category_of_need",
+        labels,
+        period_labels(period),
+        config,
+        "Category of need",
+        population="children who started to be looked after in",
     )
 
 
@@ -337,7 +343,15 @@ def exits_note() -> str:
 
 def exits_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
     """Exits by grouped reason, both periods, counts under the small-number rule with a total row."""
-    return breakdown_table(tables, "reason", None, period_labels(period), config, "Reason for leaving care")
+    return breakdown_table(
+        tables,
+        "reason",
+        None,
+        period_labels(period),
+        config,
+        "Reason for leaving care",
+        population="children who ceased to be looked after in",
+    )
 
 
 def profile_table(
@@ -363,7 +377,7 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
     """Share from ethnic minority backgrounds per age band, both years, under the small-number rule.
 
     The children per band are the age table's figures (``profile_table``): hidden here exactly where
-    they are hidden there. Per band, children = ethnic minority + the rest (never shown but easy to work
+    they are hidden there, and where the age table withholds its bands only all ages is shown. Per band, children = ethnic minority + the rest (never shown but easy to work
     out), protected like any count; a share is hidden with its counts, when the rest or the children
     with no ethnicity recorded (which the share's denominator gives away) are a small count.
     """
@@ -377,6 +391,8 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
         config,
         "Age band",
     )
+    if age.attrs.get("withheld"):  # the age table withholds the bands: only all ages can be shown here
+        bands = [b for b in bands if b == "All ages"]
     columns: dict[str, Any] = {"Age band": bands}
     for when, label in zip(("previous", "current"), end_labels(period), strict=True):
         frame = tables[when].set_index("age_band").reindex(bands, fill_value=0)
@@ -392,7 +408,8 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
             elif (group, when) in age.attrs["hidden"]:
                 ledger.keep(("n", b))
         for key in ("n", "m", "o"):
-            ledger.total((key, "All ages"), [(key, b) for b in bands if b != "All ages"])
+            if len(bands) > 1:
+                ledger.total((key, "All ages"), [(key, b) for b in bands if b != "All ages"])
         ledger.resolve()
         known = frame["children"] - frame["not_recorded"]
         columns[f"Children, {label}"] = [ledger.text(("n", b)) for b in bands]

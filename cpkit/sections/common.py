@@ -16,13 +16,22 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, is_small, suppress_frame, suppress_value
+from cpkit.present.disclosure import (
+    SECONDARY,
+    SECONDARY_SYMBOL,
+    Rule,
+    breakdown_status,
+    is_small,
+    suppress_value,
+    withheld_reason,
+)
 from cpkit.present.judgement import printed, printed_change
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.ssda903.model import Data903
 
 Figure = dict[str, float]  # numerator, denominator, pct: the care library's headline shape
 PCT_SYMBOL = SECONDARY_SYMBOL  # a hidden percentage, change or average: "[c]" (cpkit.present.disclosure)
+WITHHELD = "withheld"  # a breakdown's status for a group whose table is withheld (``breakdown_table``)
 
 
 def return_year(period: Period) -> int:
@@ -275,13 +284,18 @@ def breakdown_table(
     when: tuple[str, str],
     config: Config,
     name: str,
+    population: str = "children in care at",
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
-    Groups with no children in either year are left out. Counts pass ``suppress_frame`` with the total
-    row, so a hidden cell cannot be worked back from the total; a % is hidden wherever its count is.
+    Groups with no children in either year are left out. The total row is published (the report prints
+    it elsewhere too: the headline, the scorecard, the other breakdowns of the same children), so a small
+    cell is protected by hiding other groups (``breakdown_status``); a % is hidden wherever its count is.
+    Where nothing can protect it (two groups, "<5" and "[c]" adding up to a total printed elsewhere) the
+    breakdown is withheld: the table is one cell of words saying why (``withheld_reason``;
+    ``attrs["withheld"]`` holds it) and every group counts as hidden for the sentences.
     ``attrs["hidden"]`` maps (group, "previous"/"current") to the cell's status, so a sentence about the
-    same figure can be worded without it.
+    same figure can be worded without it. ``population``: what the totals count, before ``when``'s words.
     """
     prev = tables["previous"].set_index(key)["children"]
     cur = tables["current"].set_index(key)["children"]
@@ -291,23 +305,45 @@ def breakdown_table(
     frame.loc["Total"] = frame.sum()
     frame = frame.astype("int64")
     rule = Rule.of(config)
-    pub, flags = suppress_frame(frame, ["p", "c"], rule, total_row="Total")
-    out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
     uncovered = bool(tables["previous"].attrs.get("not_covered"))
+    parts = [g for g in frame.index if g != "Total"]
+    status, withheld = breakdown_status(
+        {
+            col: ({g: int(frame.at[g, col]) for g in parts}, int(frame.at["Total", col]))
+            for col in ("p", "c")
+            if not (col == "p" and uncovered)
+        },
+        rule,
+    )
+    hidden = {  # (group, "previous"/"current") -> status, for sentences about the same figures
+        (g, k): status.get((g, col), "")
+        for g in frame.index
+        for col, k in (("p", "previous"), ("c", "current"))
+    }
+    if withheld:
+        years = [
+            (int(frame.at["Total", col]), when[i]) for i, col in enumerate(("p", "c")) if col in withheld
+        ]
+        out = pd.DataFrame({name: [withheld_reason(years, population, rule)]})
+        out.attrs["withheld"] = out.iloc[0, 0]
+        out.attrs["hidden"] = {k: (v or WITHHELD) if k[0] != "Total" else v for k, v in hidden.items()}
+        return out
+    out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
     for col, label in (("p", when[0]), ("c", when[1])):
         total = int(frame.loc["Total", col])
         if col == "p" and uncovered:  # no return covers the year: no figure, not a zero or a part
             out[f"Children, {label}"] = NOT_COVERED
             out[f"%, {label}"] = NOT_COVERED
             continue
-        out[f"Children, {label}"] = pub[col].to_numpy()
+        flags = [status.get((g, col), "") for g in frame.index]
+        out[f"Children, {label}"] = [
+            rule.count(n, flag == SECONDARY) for n, flag in zip(frame[col], flags, strict=True)
+        ]
         out[f"%, {label}"] = [
             PCT_SYMBOL if flag else (fmt_pct(100 * n / total) if total else "")
-            for flag, n in zip(flags[col], frame[col], strict=True)
+            for flag, n in zip(flags, frame[col], strict=True)
         ]
-    out.attrs["hidden"] = {  # (group, "previous"/"current") -> status, for sentences about the same figures
-        (g, k): flags.at[g, col] for g in frame.index for col, k in (("p", "previous"), ("c", "current"))
-    }
+    out.attrs["hidden"] = hidden
     return out
 
 

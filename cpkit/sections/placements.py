@@ -159,9 +159,12 @@ def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Na
 
 def mix_chart(
     tables: dict[str, pd.DataFrame], period: Period, config: Config
-) -> tuple[plt.Figure, str, pd.DataFrame]:
-    """Paired bars of the share in each placement type a year ago and now; alt text; the chart's data."""
+) -> tuple[plt.Figure, str, pd.DataFrame] | None:
+    """Paired bars of the share in each placement type a year ago and now; alt text; the chart's data.
+    None when the table withholds the breakdown (``breakdown_table``): no bar or share can be shown."""
     data = mix_table(tables, period, config)
+    if data.attrs.get("withheld"):
+        return None
     rows = data[data["Placement type"] != "Total"]
     groups = rows["Placement type"].tolist()
     labels = end_labels(period)

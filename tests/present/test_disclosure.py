@@ -18,10 +18,12 @@ from cpkit.present.disclosure import (
     SECONDARY,
     Ledger,
     Rule,
+    breakdown_status,
     disclosed,
     protect,
     suppress_counts,
     suppress_frame,
+    withheld_reason,
 )
 
 from ..conftest import SAMPLE_DIR
@@ -288,3 +290,31 @@ def test_a_ledger_says_when_nothing_left_can_protect_a_count(caplog):
         ledger.resolve()
     assert sorted(ledger.open()) == ["a", "b"]
     assert "can still be worked out" in caplog.text
+
+
+def test_disclosed_finds_a_count_pinned_by_whole_numbers_the_intervals_miss():
+    """6 = "[c]" + "<5" + "[c]" (foster 5, homes 1, with parents 0, the 6 printed elsewhere): each "[c]"
+    is 0 or 5 and more, and the two add up to 6 - (1 to 4) = 2 to 5, so one is 5, the other 0, and homes
+    is 1. Interval bounds alone give homes 1 to 4; the whole-number search pins it."""
+    values = {"total": 6, "foster": 5, "homes": 1, "parents": 0}
+    eq = [{"total": 1, "foster": -1, "homes": -1, "parents": -1}]
+    status = {"total": "", "foster": SECONDARY, "homes": PRIMARY, "parents": SECONDARY}
+    assert disclosed(values, eq, status, RULE) == ["homes"]
+    # with 7 in all the two "[c]" add up to 7 - (1 to 4) = 3 to 6: 5 (homes 2) or 6 (homes 1): not pinned
+    assert disclosed({**values, "total": 7, "homes": 2}, eq, status, RULE) == []
+
+
+def test_a_breakdown_whose_total_is_published_elsewhere_is_withheld_when_nothing_protects_it():
+    """The total is kept (the report prints it elsewhere). 5 + 1 + 0 = 6: hiding foster and the 0 still
+    pins homes (above), so the column is withheld; 3 + 3 = 6 ("<5" + "<5": 2+4, 3+3, 4+2) is published;
+    4 + 4 = 8 ("<5" + "<5" can only make 8 as 4 + 4) is withheld."""
+    status, withheld = breakdown_status({"2025": ({"foster": 5, "homes": 1, "parents": 0}, 6)}, RULE)
+    assert withheld == ["2025"] and status[("Total", "2025")] == ""
+    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, RULE)[1] == []
+    assert breakdown_status({"2024": ({"boys": 4, "girls": 4}, 8)}, RULE)[1] == ["2024"]
+    # 30 + "<5" + 0 = 31: hiding foster ([c], 5 and more) leaves homes 1 to 4: published, total shown
+    status, withheld = breakdown_status({"2025": ({"foster": 30, "homes": 1, "x": 0}, 31)}, RULE)
+    assert withheld == [] and status[("foster", "2025")] == SECONDARY and status[("Total", "2025")] == ""
+    assert withheld_reason([(6, "at 31 March 2025")], "children in care", RULE) == (
+        "Not shown: with 6 children in care at 31 March 2025 the breakdown would identify some of them."
+    )

@@ -1,0 +1,185 @@
+"""Issue 22: small counts recoverable across tables, on a 12-child council built by hand.
+
+A hidden cell must stay hidden given every other figure the same document publishes, not only its own
+table. Each test reads the cells and sentences the section functions publish (the ones the notebooks
+show), works a hidden count back as a reader would, from figures printed elsewhere, and checks it can no
+longer be done.
+
+The council, financial year 2024-25 (previous 2023-24), every child White British, legal status C2:
+
+    child  sex  born        in care                      placement            how it ended
+    C01    boy  2010-01-01  2022-05-01 onwards           foster (U4)
+    C02    girl 2011-01-01  2022-06-01 onwards           foster (U4)
+    C03    boy  2008-01-01  2022-07-01 onwards           foster (U4)
+    C04    girl 2012-01-01  2022-08-01 to 2025-01-20     foster (U4)          returned home (E4A)
+    C05    boy  2009-01-01  2023-01-01 to 2024-06-15     foster (U4)          returned home
+    C06    boy  2008-01-01  2022-09-01 onwards           children's home (K2)
+    C07    girl 2010-01-01  2023-04-10 to 2024-09-20     children's home (K2) returned home
+    C08    girl 2013-01-01  2023-07-01 to 2024-12-10     with parents (P1)    returned home
+    C09    girl 2009-01-01  2025-03-10 onwards           foster (U4)
+    C10    girl 2010-01-01  2025-03-05 onwards           foster (U4)
+    C11    girl 2011-01-01  2023-06-01 to 2024-01-15     foster (U4)          returned home
+    C12    boy  2012-01-01  2023-08-01 to 2024-02-01     foster (U4)          returned home
+
+Worked by hand:
+- 31 March 2024: C01-C08 in care, 8: foster 5 (C01-C05), homes 2 (C06, C07), with parents 1 (C08).
+- 31 March 2025: C01-C03, C06, C09, C10 in care, 6: foster 5 (C01-C03, C09, C10), homes 1 (C06),
+  with parents 0; boys 3 (C01, C03, C06), girls 3 (C02, C09, C10).
+- 2024-25 month by month: 8 at the start; one period of care ended in each of June (C05), September
+  (C07), December (C08) and January (C04); two started in March (C09, C10); 6 at the end. Ceased in the
+  year 4, admissions 2: 8 + 2 - 4 = 6.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from cpkit.care import monthly_movements
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative
+from cpkit.sections import children_in_care as cic
+from cpkit.sections import placements
+from tests.care.conftest import build
+
+ROWS = [  # CHILD, DECOM, DEC, RNE, LS, CIN, PLACE, REC
+    ("C01", "01/05/2022", None, "S", "C2", "N1", "U4", None),
+    ("C02", "01/06/2022", None, "S", "C2", "N1", "U4", None),
+    ("C03", "01/07/2022", None, "S", "C2", "N1", "U4", None),
+    ("C04", "01/08/2022", "20/01/2025", "S", "C2", "N1", "U4", "E4A"),
+    ("C05", "01/01/2023", "15/06/2024", "S", "C2", "N1", "U4", "E4A"),
+    ("C06", "01/09/2022", None, "S", "C2", "N1", "K2", None),
+    ("C07", "10/04/2023", "20/09/2024", "S", "C2", "N1", "K2", "E4A"),
+    ("C08", "01/07/2023", "10/12/2024", "S", "C2", "N1", "P1", "E4A"),
+    ("C09", "10/03/2025", None, "S", "C2", "N1", "U4", None),
+    ("C10", "05/03/2025", None, "S", "C2", "N1", "U4", None),
+    ("C11", "01/06/2023", "15/01/2024", "S", "C2", "N1", "U4", "E4A"),
+    ("C12", "01/08/2023", "01/02/2024", "S", "C2", "N1", "U4", "E4A"),
+]
+HEADER = [  # CHILD, SEX (1 boy, 2 girl), DOB, ETHNIC
+    ("C01", "1", "01/01/2010", "WBRI"),
+    ("C02", "2", "01/01/2011", "WBRI"),
+    ("C03", "1", "01/01/2008", "WBRI"),
+    ("C04", "2", "01/01/2012", "WBRI"),
+    ("C05", "1", "01/01/2009", "WBRI"),
+    ("C06", "1", "01/01/2008", "WBRI"),
+    ("C07", "2", "01/01/2010", "WBRI"),
+    ("C08", "2", "01/01/2013", "WBRI"),
+    ("C09", "2", "01/01/2009", "WBRI"),
+    ("C10", "2", "01/01/2010", "WBRI"),
+    ("C11", "2", "01/01/2011", "WBRI"),
+    ("C12", "1", "01/01/2012", "WBRI"),
+]
+PERIOD = Period.from_year(2025)
+CONFIG = Config()  # the default rule: 1 to 4 is "<5", a figure hidden to protect one is "[c]"
+SMALL, HIDDEN = "<5", "[c]"
+NUMBER = re.compile(r"^\d[\d,]*$")
+FOSTER, HOMES = "Foster placements", "Secure homes and children's homes"
+
+
+class NoFigures:
+    """A figures table holding no year: ``placements.mix`` works the groups out from the returns."""
+
+    def has(self, *_: object) -> bool:
+        return False
+
+
+def council():
+    return build(ROWS, HEADER)
+
+
+def _n(cell: object) -> int | None:
+    text = str(cell).strip()
+    return int(text.replace(",", "")) if NUMBER.match(text) else None
+
+
+def _possible(cell: str) -> range | list[int]:
+    """What a reader knows of a published count: its value, 1-4 for "<5", 0 or 5 and more for "[c]"."""
+    if cell == SMALL:
+        return range(1, 5)
+    if cell == HIDDEN:
+        return [0, *range(5, 40)]
+    n = _n(cell)
+    assert n is not None, f"not a count: {cell!r}"
+    return [n]
+
+
+# --- the total in care at 31 March, printed in the placement-type table and elsewhere ----------------
+
+
+def _published_total_at_end() -> int:
+    """The number in care at 31 March 2025 as other blocks of the same document print it: the section's
+    headline sentence ("... from 8 at the start to 6 at the end") and the legal-status table (all six
+    on a care order, C2)."""
+    movements = monthly_movements(council(), *PERIOD.months)
+    headline = cic.headline_sentences(movements, Narrative(config=CONFIG))[0]
+    from_headline = int(re.search(r"to (\d+) at the end", headline).group(1))
+    legal = cic.profile_table(
+        cic.profile(council(), PERIOD)["legal_status"], "legal_status", "Legal status", PERIOD, CONFIG
+    )
+    from_legal = _n(legal.set_index("Legal status").loc["Total", "Children, 31 March 2025"])
+    assert from_headline == from_legal == 6  # worked by hand: C01-C03, C06, C09, C10
+    return from_headline
+
+
+def test_the_placement_type_table_gives_no_count_back_through_the_total_printed_elsewhere():
+    """Today: foster "5", homes "<5", with parents "0", Total "[c]"; the total 6 is printed in the
+    headline and the sex table, so homes = 6 - 5 - 0 = 1 (and the alt text repeats foster's 83%)."""
+    total = _published_total_at_end()
+    mix = placements.mix(NoFigures(), PERIOD, council())
+    table = placements.mix_table(mix, PERIOD, CONFIG)
+    column = "Children, 31 March 2025"
+    if column in table:
+        parts = table[table["Placement type"] != "Total"][column].tolist()
+        shown_total = table.set_index("Placement type").loc["Total", column]
+        assert _n(shown_total) in (None, total)
+        # every assignment of the hidden parts a reader could make, given the total printed elsewhere
+        options = [
+            combo for combo in itertools.product(*(_possible(c) for c in parts)) if sum(combo) == total
+        ]
+        assert options, "the published parts cannot add up to the published total"
+        for i, cell in enumerate(parts):
+            if cell == SMALL:
+                values = {o[i] for o in options}
+                assert len(values) > 1, f"{table.iloc[i, 0]} worked back as {values} from the total {total}"
+    else:  # the breakdown is withheld, and says why in words
+        text = " ".join(table.astype(str).to_numpy().ravel())
+        assert text.startswith("Not shown:") and "6 children" in text, text
+    # no share in the alt text or the chart data that, with the total, gives a small count back
+    # (83% of 6 is 5, so homes are the other 1)
+    drawn = placements.mix_chart(mix, PERIOD, CONFIG)
+    if drawn is not None:
+        _, alt, data = drawn
+        assert "83%" not in alt and "17%" not in alt, alt
+        assert "83%" not in " ".join(data.astype(str).to_numpy().ravel())
+
+
+def test_the_withheld_placement_breakdown_says_why_and_the_sentences_give_no_share():
+    mix = placements.mix(NoFigures(), PERIOD, council())
+    table = placements.mix_table(mix, PERIOD, CONFIG)
+    assert table.columns.tolist() == ["Placement type"]
+    assert table.iloc[0, 0] == (
+        "Not shown: with 6 children in care at 31 March 2025 the breakdown would identify some of them."
+    )
+    sentences = " ".join(placements.mix_sentences(mix, PERIOD, Narrative(config=CONFIG)))
+    assert "%" not in sentences and "all but" not in sentences, sentences
+
+
+def test_a_two_group_breakdown_of_a_published_total_is_withheld():
+    """Sex at 31 March 2024: boys 4 (C01, C03, C05, C06), girls 4 (C02, C04, C07, C08), 8 in all; the
+    headline prints the 8 ("from 8 at the start"). Today the table shows "<5", "<5" and a Total "[c]":
+    with the 8 from the headline, two counts of at most 4 adding up to 8 are 4 and 4. No cell can be hidden
+    to help (both are already "<5"), so the breakdown is withheld and says why."""
+    movements = monthly_movements(council(), *PERIOD.months)
+    headline = cic.headline_sentences(movements, Narrative(config=CONFIG))[0]
+    assert "from 8 at the start" in headline
+    table = cic.profile_table(cic.profile(council(), PERIOD)["sex"], "sex", "Sex", PERIOD, CONFIG)
+    assert table.to_dict("list") == {
+        "Sex": [
+            "Not shown: with 8 children in care at 31 March 2024 the breakdown would identify some of them."
+        ]
+    }
+    sentences = " ".join(
+        cic.profile_sentences(cic.profile(council(), PERIOD), PERIOD, Narrative(config=CONFIG))
+    )
+    assert not re.search(r"\b4\b", sentences), sentences
