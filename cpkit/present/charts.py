@@ -83,15 +83,23 @@ def figure_html(fig: plt.Figure, alt: str, caption: str | None = None, dpi: int 
 
 
 def show_chart(
-    fig: plt.Figure, alt: str, caption: str | None = None, data: pd.DataFrame | None = None
+    fig: plt.Figure,
+    alt: str,
+    caption: str | None = None,
+    data: pd.DataFrame | None = None,
+    *,
+    block_id: str | None = None,
 ) -> None:
     """Display a matplotlib figure with alt text and a caption; ``data`` (the published figures behind the
-    chart, already suppressed) goes into the report's Excel download."""
+    chart, already suppressed) goes into the report's Excel download, as a typed block of kind "chart"
+    (``cpkit.publish.block``) beside the older text payload."""
     bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption)}
     if data is not None:
-        from cpkit.present.tables import DATA_MIME, table_payload
+        from cpkit.present.tables import BLOCK_MIME, DATA_MIME, table_block, table_payload
 
         bundle[DATA_MIME] = table_payload(data, f"Data for the chart: {caption or alt}")
+        block = table_block(data, caption or alt, kind="chart", block_id=block_id)
+        bundle[BLOCK_MIME] = block.to_json()
     display(bundle, raw=True)
 
 

@@ -61,6 +61,8 @@ import numpy as np
 import pandas as pd
 
 from cpkit.present.judgement import printed
+from cpkit.publish import figure as published
+from cpkit.publish.figure import Figure
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +108,18 @@ class Rule:
             return False
         return 0 < float(n) < self.threshold  # type: ignore[arg-type]
 
-    def count(self, n: object, hidden: bool = False) -> str:
+    def count(self, n: object, hidden: bool = False, *, key: Hashable = None) -> Figure:
         """A count as published: "12", "0", the symbol for a small count, ``[c]`` when ``hidden``
-        (secondary), "" when missing."""
+        (secondary), "" when missing (a ``Figure``, ``cpkit.publish.figure``: the text, and the count's
+        value and status for the writers; ``key`` is its ledger identity)."""
         if _missing(n):
-            return ""
+            return published.not_available("count")
         if self.is_small(n):
-            return self.symbol
+            return published.small(self.symbol, n, self.threshold, "count", key)
         if hidden:
-            return self.secondary
-        return f"{int(round(float(n))):,}"  # type: ignore[arg-type]
+            return published.secondary(self.secondary, n, "count", 0, key)
+        whole = int(round(float(n)))  # type: ignore[arg-type]
+        return published.shown(f"{whole:,}", whole, "count", 0, key)
 
     def share_hidden(self, numerator: object, denominator: object) -> bool:
         """True when a share n/m cannot be published: n, m or m - n is a small count, or m is 0/missing."""
@@ -126,25 +130,41 @@ class Rule:
         n, m = float(numerator), float(denominator)  # type: ignore[arg-type]
         return self.is_small(n) or self.is_small(m) or self.is_small(m - n)
 
-    def pct(self, pct: object, numerator: object, denominator: object, decimals: int = 0) -> str:
-        """A percentage as published: "47%", ``[c]`` when ``share_hidden``, "" when missing."""
+    def pct(self, pct: object, numerator: object, denominator: object, decimals: int = 0) -> Figure:
+        """A percentage as published: "47%", ``[c]`` when ``share_hidden``, "" when missing (a ``Figure``
+        in unit "percent"; a share of no one is not applicable, GSS [z])."""
         if _missing(pct):
-            return ""
+            if not _missing(denominator) and not float(denominator):  # type: ignore[arg-type]
+                return published.not_applicable("percent", "no one in the group the percentage is of")
+            return published.not_available("percent")
         if self.share_hidden(numerator, denominator):
-            return self.secondary
-        return f"{printed(float(pct), decimals)}%"  # type: ignore[arg-type]
+            return published.secondary(
+                self.secondary,
+                pct,
+                "percent",
+                decimals,
+                why="a percentage whose count, group or the rest of the group is a small count",
+            )
+        return published.shown(f"{printed(float(pct), decimals)}%", pct, "percent", decimals)  # type: ignore[arg-type]
 
-    def average(self, value: object, group: object, decimals: int = 1) -> str:
-        """An average over ``group`` children: hidden (``[c]``) when the group is a small count."""
+    def average(self, value: object, group: object, decimals: int = 1, *, unit: str = "number") -> Figure:
+        """An average over ``group`` children: hidden (``[c]``) when the group is a small count (a
+        ``Figure`` in ``unit``: "days", "years", "number"...)."""
         if _missing(value) or _missing(group) or not float(group):  # type: ignore[arg-type]
-            return ""
-        return self.secondary if self.is_small(group) else printed(float(value), decimals)  # type: ignore[arg-type]
+            if not _missing(group) and not float(group):  # type: ignore[arg-type]
+                return published.not_applicable(unit, "no one in the group the average is of")
+            return published.not_available(unit)
+        if self.is_small(group):
+            return published.secondary(
+                self.secondary, value, unit, decimals, why="an average over a small group"
+            )
+        return published.shown(printed(float(value), decimals), value, unit, decimals)  # type: ignore[arg-type]
 
-    def words(self, n: object) -> str:
+    def words(self, n: object) -> Figure:
         """A count for a sentence: "fewer than 5" for a small one, else the number ("1,234")."""
         if self.is_small(n):
-            return f"fewer than {self.threshold}"
-        return printed(float(n))  # type: ignore[arg-type]
+            return published.small(f"fewer than {self.threshold}", n, self.threshold)
+        return published.shown(printed(float(n)), n, "count")  # type: ignore[arg-type]
 
     def n_of_m(self, n: object, m: object, decimals: int = 0, *, hidden: bool = False) -> str:
         """ "38 of 90 (42%)" for a sentence, worded without any figure the rule hides.
@@ -641,12 +661,15 @@ class Ledger:
     def hidden(self, key: Hashable) -> bool:
         return bool(self._status(key))
 
-    def text(self, key: Hashable) -> str:
-        """The figure as a table cell: the number, the small-count symbol or ``[c]``."""
+    def text(self, key: Hashable) -> Figure:
+        """The figure as a table cell: the number, the small-count symbol or ``[c]`` (a ``Figure`` whose
+        ``key`` is the ledger's, so the relations of a block can name it)."""
         value = self.values[key]
         if key in self.signed:
-            return self.rule.secondary if self.hidden(key) else (f"{value:+,.0f}" if value else "0")
-        return self.rule.count(value, self._status(key) == SECONDARY)
+            if self.hidden(key):
+                return published.secondary(self.rule.secondary, value, "count", 0, key)
+            return published.shown(f"{value:+,.0f}" if value else "0", int(round(value)), "count", 0, key)
+        return self.rule.count(value, self._status(key) == SECONDARY, key=key)
 
     def open(self) -> list[Hashable]:
         """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide)."""

@@ -16,25 +16,35 @@ from cpkit.config import Config
 from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import published_decimals
 from cpkit.present.narrative import fmt_number
+from cpkit.publish import figure as published
+from cpkit.publish.figure import Figure
 
 SUFFIX = {"percent": "%"}
+# The figures table's units (cpkit/measures.yaml) as a published Figure names them (cpkit.publish.figure.UNITS)
+UNIT = {"rate_per_10k": "rate per 10,000", "number": "count"}
 QUARTILE_WORDS = {"A": "A (best)", "B": "B", "C": "C", "D": "D (worst)"}
 OWN, PUBLISHED = "from the council's return", "published by the DfE"
 
 Row = Mapping[str, object] | pd.Series
 
 
-def fmt_value(value: float, unit: str, decimals: int = 0) -> str:
-    """47.2, "percent" -> "47%"; 1234, "number" -> "1,234"; "" for a missing value."""
+def figure_unit(unit: str) -> str:
+    """A figures-table unit ("rate_per_10k") as a Figure's ("rate per 10,000")."""
+    return UNIT.get(unit, unit)
+
+
+def fmt_value(value: float, unit: str, decimals: int = 0) -> Figure:
+    """47.2, "percent" -> "47%"; 1234, "number" -> "1,234"; "" (not available) for a missing value."""
     if value is None or pd.isna(value):
-        return ""
-    return f"{fmt_number(float(value), decimals)}{SUFFIX.get(unit, '')}"
+        return published.not_available(figure_unit(unit))
+    text = f"{fmt_number(float(value), decimals)}{SUFFIX.get(unit, '')}"
+    return published.shown(text, value, figure_unit(unit), decimals)
 
 
-def fmt_published(value: float, unit: str) -> str:
+def fmt_published(value: float, unit: str) -> Figure:
     """A published figure at the precision the DfE published it ("85%", "13.4")."""
     if value is None or pd.isna(value):
-        return ""
+        return published.not_available(figure_unit(unit), "the DfE has not published this figure")
     return fmt_value(value, unit, published_decimals(value))
 
 
@@ -55,24 +65,47 @@ def is_hidden(
     return rule.is_small(numerator) or rule.is_small(denominator)
 
 
-def shown(row: Row, config: Config, which: str = "") -> str:
+def shown(row: Row, config: Config, which: str = "", *, period: bool = True) -> Figure:
     """A row's value (``which`` "" this year, "previous_" last year, "check_" the DfE year) as text: a
     small count as the small-count symbol, any other hidden figure (a share, rate or average) as [c].
 
     A local KPI carries the period its figure is for (``period_text``, from ``cpkit.kpis.year_figures``),
-    printed beside it wherever it appears: "92.9% (2024-25)", "82.8% (2024-25 Q4; no full-year figure)".
+    printed beside it wherever it appears: "92.9% (2024-25)", "82.8% (2024-25 Q4; no full-year figure)";
+    ``period=False`` leaves it off (a table that gives the period a column of its own, ``period_of``).
+    A ``Figure``: its value stays the figure's, the period is in its text only.
     """
     value = row[f"{which}value"]
-    if pd.isna(value):
-        return ""
     unit = str(row["unit"])
+    if pd.isna(value):
+        return published.not_available(figure_unit(unit))
+    decimals = int(row["decimals"])  # type: ignore[arg-type]
     if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit):  # type: ignore[arg-type]
         rule = Rule.of(config)
-        text = rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
+        if unit == "number" and rule.is_small(value):
+            figure = published.small(rule.symbol, value, rule.threshold, figure_unit(unit))
+        else:
+            figure = published.secondary(rule.secondary, value, figure_unit(unit), decimals)
     else:
-        text = fmt_value(value, unit, int(row["decimals"]))  # type: ignore[arg-type]
+        figure = fmt_value(value, unit, decimals)  # type: ignore[arg-type]
+    when = period_of(row, which) if period else ""
+    if not when:
+        return figure
+    return Figure(
+        f"{figure} ({when})",
+        figure.value,
+        figure.unit,
+        figure.decimals,
+        figure.status,
+        figure.reason,
+        figure.key,
+    )
+
+
+def period_of(row: Row, which: str = "") -> str:
+    """The period a local KPI's figure is for ("2024-25 Q4; no full-year figure"), or "" (a DfE measure's
+    figure is for the report's year)."""
     period = row.get(f"{which}period_text") if which in ("", "previous_") else None
-    return f"{text} ({period})" if isinstance(period, str) and period else text
+    return period if isinstance(period, str) and period else ""
 
 
 def visible(row: Row, config: Config, which: str = "") -> bool:

@@ -30,6 +30,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from cpkit.publish.figure import Figure, at_precision
+
 # Units whose gaps are judged in points (percentage points, score points); the rest as a share of the target.
 POINT_UNITS = frozenset({"percent", "score"})
 # The precision the report prints (and the DfE publishes) each unit at, when the measure does not say.
@@ -93,24 +95,19 @@ def published_decimals(value: float) -> int:
     return 0 if float(value).is_integer() else 1
 
 
-def at_precision(value: float, decimals: int) -> float:
-    """``value`` as printed at ``decimals`` places (round half away from zero, as Excel and the DfE do)."""
-    factor = 10**decimals
-    x = abs(float(value)) * factor
-    return math.copysign(math.floor(x + 0.5 + _EPS) / factor, float(value))
-
-
-def printed(value: float, decimals: int = 0) -> str:
+def printed(value: float, decimals: int = 0, unit: str = "number") -> Figure:
     """``value`` as the report prints it: rounded by ``at_precision`` (half away from zero, the rule the
     judgements compare by, so "84.5%" is printed 85% and judged as 85), with thousands separated ("1,235")
     and no negative zero. Every figure the kit prints goes through here (``fmt_number``, ``fmt_pct``,
-    the disclosure rule's texts), so a printed figure and its judgement never disagree at an exact half."""
-    return f"{at_precision(value, decimals) + 0.0:,.{decimals}f}"
+    the disclosure rule's texts), so a printed figure and its judgement never disagree at an exact half.
+    A ``Figure`` (``cpkit.publish.figure``): the text, and the value in ``unit`` for the writers."""
+    return Figure(f"{at_precision(value, decimals) + 0.0:,.{decimals}f}", value, unit, decimals)
 
 
-def printed_change(value: float, decimals: int = 0) -> str:
-    """A change as printed, with its sign ("+1.5", "-3", "+0"), rounded as ``printed``."""
-    return f"{at_precision(value, decimals) + 0.0:+,.{decimals}f}"
+def printed_change(value: float, decimals: int = 0, unit: str = "number") -> Figure:
+    """A change as printed, with its sign ("+1.5", "-3", "+0"), rounded as ``printed`` (a ``Figure``;
+    ``unit`` "points" for a change between percentages)."""
+    return Figure(f"{at_precision(value, decimals) + 0.0:+,.{decimals}f}", value, unit, decimals)
 
 
 # --- Direction of travel -------------------------------------------------------------------------------

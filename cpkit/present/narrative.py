@@ -30,6 +30,7 @@ from cpkit.config import Config, NarrativeThresholds
 from cpkit.errors import NarrativeError
 from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import printed
+from cpkit.publish.figure import Figure
 
 _KIT_FILE = "cpkit/present/narrative.yaml"
 
@@ -77,10 +78,10 @@ def fmt_number(x: float | int, decimals: int = 0) -> str:
 
 
 def fmt_pct(x: float | None, decimals: int = 0) -> str:
-    """A percentage already on the 0-100 scale: 47.2 -> "47%"."""
+    """A percentage already on the 0-100 scale: 47.2 -> "47%" (a ``cpkit.publish.figure.Figure``)."""
     if x is None or pd.isna(x):
         return "not available"
-    return f"{printed(x, decimals)}%"
+    return Figure(f"{printed(x, decimals)}%", x, "percent", decimals)
 
 
 def fmt_count(n: int | float, threshold: int = 5) -> str:

@@ -15,11 +15,16 @@ import pandas as pd
 from IPython.display import display
 
 from cpkit.present.judgement import printed
+from cpkit.publish.block import MIME as BLOCK_MIME
+from cpkit.publish.block import Block, relations_for, slug, typed_cell
+from cpkit.publish.figure import Figure
 
 Formatter = Callable[[object], str]
 
 
 def _fmt(value: object) -> str:
+    if isinstance(value, Figure):
+        return value  # the formatter that made it already chose its text
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float):
@@ -111,11 +116,71 @@ def table_payload(df: pd.DataFrame, caption: str, formats: Mapping[str, Formatte
     return {"caption": caption, "columns": [str(c) for c in df.columns], "rows": rows}
 
 
-def show_table(df: pd.DataFrame, caption: str, **kwargs: object) -> None:
-    """Display ``df`` as an accessible table (see ``table_html`` for the options)."""
+def table_block(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    kind: str = "table",
+    formats: Mapping[str, Formatter] | None = None,
+    note: str | None = None,
+    measures: Collection[str] = (),
+    population: str = "",
+    ledger: object = None,
+    block_id: str | None = None,
+) -> Block:
+    """The table as a typed block (``cpkit.publish.block``): a Figure cell stays typed, a raw number or date
+    becomes a shown Figure with the text the page prints, words stay words. ``ledger`` (a
+    ``cpkit.present.disclosure.Ledger``) gives the relations between the block's figure keys."""
+    formats = formats or {}
+    rows: list[list[Figure | str]] = []
+    for record in df.itertuples(index=False):
+        rows.append(
+            [
+                typed_cell(value, formats.get(col, _fmt)(value))
+                for col, value in zip(df.columns, record, strict=True)
+            ]
+        )
+    keys = {c.key for row in rows for c in row if isinstance(c, Figure) and c.key}
+    relations = relations_for(getattr(ledger, "equations", None), keys) if ledger is not None else []
+    return Block(
+        id=block_id or slug(caption),
+        kind=kind,
+        caption=caption,
+        columns=[str(c) for c in df.columns],
+        rows=rows,
+        notes=[note] if note else [],
+        measures=list(measures),
+        population=population,
+        relations=relations,
+    )
+
+
+def show_table(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    measures: Collection[str] = (),
+    population: str = "",
+    ledger: object = None,
+    block_id: str | None = None,
+    **kwargs: object,
+) -> None:
+    """Display ``df`` as an accessible table (see ``table_html`` for the options), with its typed block
+    (``table_block``) beside the HTML for the writers that follow."""
     html_text = table_html(df, caption, **kwargs)  # type: ignore[arg-type]
-    payload = table_payload(df, caption, kwargs.get("formats"))  # type: ignore[arg-type]
-    display({"text/html": html_text, DATA_MIME: payload}, raw=True)
+    formats = kwargs.get("formats")
+    payload = table_payload(df, caption, formats)  # type: ignore[arg-type]
+    block = table_block(
+        df,
+        caption,
+        formats=formats,  # type: ignore[arg-type]
+        note=kwargs.get("note"),  # type: ignore[arg-type]
+        measures=measures,
+        population=population,
+        ledger=ledger,
+        block_id=block_id,
+    )
+    display({"text/html": html_text, DATA_MIME: payload, BLOCK_MIME: block.to_json()}, raw=True)
 
 
 def show_appendix(title: str, tables: list, level: int = 2) -> None:
@@ -138,4 +203,8 @@ def show_appendix(title: str, tables: list, level: int = 2) -> None:
         raw=True,
     )
     for t in tables:
-        display({"text/html": "", DATA_MIME: table_payload(t.frame, t.caption)}, raw=True)
+        block = table_block(t.frame, t.caption, note=getattr(t, "note", None))
+        display(
+            {"text/html": "", DATA_MIME: table_payload(t.frame, t.caption), BLOCK_MIME: block.to_json()},
+            raw=True,
+        )
