@@ -5,7 +5,8 @@ judgement), ``save_figures``/``load_figures`` keep it with the run's cache, and 
 read: ``figures.get(measure, year)``, ``figures.series(measure)``, ``figures.year()``.
 """
 
-from cpkit.figures.build import COLUMNS, build_figures, report_years
+from cpkit.figures.build import build_figures, report_years
+from cpkit.figures.columns import COLUMNS
 from cpkit.figures.table import FIGURES_FILE, Figures, load_figures, save_figures
 
 __all__ = [

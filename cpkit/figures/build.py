@@ -1,6 +1,6 @@
 """Build the figures table: every registry measure, for the report year and up to four earlier years.
 
-One row per measure and year (``COLUMNS``), holding
+One row per measure and year (``COLUMNS``, declared in ``cpkit.figures.columns``), holding
 
 - the council's own figure from its SSDA903 returns (``cpkit.care.indicators``): ``value``, ``numerator``,
   ``denominator`` and the ``reason`` when the data cannot give it;
@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.figures.columns import COLUMNS, COMPARED, NOT_ALWAYS_PUBLISHED, PUBLISHED, fill_missing
 from cpkit.present import judgement
 from cpkit.ssda903.model import Data903
 
@@ -41,51 +42,6 @@ log = logging.getLogger(__name__)
 YEARS = 5
 SSDA903 = "SSDA903"
 BENCHMARKS_DIR = "benchmarks"
-
-COLUMNS = [
-    "measure",
-    "label",
-    "theme",
-    "unit",
-    "polarity",
-    "decimals",
-    "source",
-    "year",
-    "period",
-    "report_year",
-    "value",
-    "numerator",
-    "denominator",
-    "reason",
-    "dfe_value",
-    "dfe_numerator",
-    "dfe_denominator",
-    "published_year",
-    "published",
-    "published_numerator",
-    "published_denominator",
-    "published_status",
-    "england",
-    "region",
-    "neighbour_avg",
-    "neighbour_n",
-    "neighbours_listed",
-    "rank",
-    "ranked",
-    "rank_order",
-    "rank_text",
-    "quartile",
-    "quartile_note",
-    "previous_value",
-    "change_kind",
-    "direction",
-    "direction_label",
-    "target",
-    "rag",
-    "vs_england",
-    "vs_neighbours",
-    "own_vs_published",
-]
 
 
 def report_years(data: Data903 | None, period: Period, most: int = YEARS) -> list[int]:
@@ -133,27 +89,14 @@ def dfe_year(period: Period, available: list[int]) -> int | None:
 
 
 def _empty_own(years: list[int]) -> pd.DataFrame:
+    """What ``cpkit.care.indicators.indicators`` gives for a year without returns: every registry measure,
+    no figure, and the reason."""
+    from cpkit.care.indicators import COLUMNS as OWN_COLUMNS
     from cpkit.care.indicators import load_measures
 
-    measures = load_measures()
-    return pd.DataFrame(
-        [
-            {
-                "indicator": m.indicator,
-                "label": m.label,
-                "theme": m.theme,
-                "unit": m.unit,
-                "polarity": m.polarity,
-                "value": math.nan,
-                "numerator": math.nan,
-                "denominator": math.nan,
-                "reason": "no SSDA903 returns in the data folder",
-                "year": y,
-            }
-            for y in years
-            for m in measures.itertuples(index=False)
-        ]
-    )
+    one = load_measures().reindex(columns=OWN_COLUMNS)
+    one["reason"] = "no SSDA903 returns in the data folder"
+    return pd.concat([one.assign(year=y) for y in years], ignore_index=True)
 
 
 class _Own:
@@ -232,7 +175,7 @@ def build_figures(
                 part[f"dfe_{col}"] = part["measure"].map(dfe[col]).astype(float)
             if py not in compared:
                 compared[py] = compare(bench, config.la_code, py, neighbours)
-            pub = compared[py].rename(columns=_PUBLISHED)[["measure", *_PUBLISHED.values(), *_COMPARED]]
+            pub = compared[py].rename(columns=PUBLISHED)[["measure", *PUBLISHED.values(), *COMPARED]]
             part = part.merge(pub.assign(published_year=py), on="measure", how="left")
         parts.append(part)
     if bench is not None and not compared:
@@ -253,27 +196,6 @@ def build_figures(
     return Figures(frame, meta)
 
 
-_PUBLISHED = {
-    "la_value": "published",
-    "la_numerator": "published_numerator",
-    "la_denominator": "published_denominator",
-    "la_status": "published_status",
-}
-_COMPARED = [
-    "england",
-    "region",
-    "neighbour_avg",
-    "neighbour_n",
-    "neighbours_listed",
-    "rank",
-    "ranked",
-    "rank_order",
-    "rank_text",
-    "quartile",
-    "quartile_note",
-]
-
-
 def combine(frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
     """Own and published figures by measure and year, tidied, with the judgement columns."""
     frame = frame.copy()
@@ -287,19 +209,7 @@ def combine(frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame
     ]
     frame["period"] = [Period.from_year(int(y), period.kind).label for y in frame["year"]]
     frame["report_year"] = frame["year"] == period.year
-    text = {"published_status", "rank_order", "rank_text", "quartile", "quartile_note"}
-    for col in [
-        "dfe_value",
-        "dfe_numerator",
-        "dfe_denominator",
-        "published_year",
-        *_PUBLISHED.values(),
-        *_COMPARED,
-    ]:
-        if col not in frame.columns:
-            frame[col] = pd.Series(
-                None if col in text else math.nan, index=frame.index, dtype=object if col in text else float
-            )
+    frame = fill_missing(frame, NOT_ALWAYS_PUBLISHED)
     if period.kind == "financial":  # no DfE year beside it: the row's own year is the DfE's year
         for col in ("value", "numerator", "denominator"):
             frame[f"dfe_{col}"] = frame[f"dfe_{col}"].where(frame["published_year"].notna(), frame[col])

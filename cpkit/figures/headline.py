@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.figures.columns import COLUMNS as FIGURE_COLUMNS
+from cpkit.figures.columns import EMPTY
 from cpkit.figures.table import Figures
 from cpkit.present import judgement
 
@@ -112,6 +114,10 @@ COLUMNS = [
     "previous_reason",
 ]
 NOT_LIKE_FOR_LIKE = "Not compared (different periods)"
+# The figures table's columns the headline rows carry under the same name (``cpkit.figures.columns``); the
+# rest are the headline's own (the measure's id as ``indicator``, last year's counts, the DfE year's own
+# figure as ``check_*``, a KPI's periods).
+CARRIED: list[str] = [c for c in COLUMNS if c in FIGURE_COLUMNS]
 
 
 def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd.DataFrame:
@@ -127,42 +133,17 @@ def measure_rows(figures: Figures, headline: dict[str, str] | None = None) -> pd
         p = before.loc[key] if before is not None and key in before.index else None
         rows.append(
             {
+                **{c: r[c] for c in CARRIED},
                 "theme": REGISTRY_THEME.get(r["theme"], r["theme"]),
                 "source": SSDA903,
                 "indicator": key,
-                "label": r["label"],
                 "short": short,
-                "unit": r["unit"],
-                "polarity": r["polarity"],
                 "decimals": int(r["decimals"]),
-                "value": r["value"],
-                "numerator": r["numerator"],
-                "denominator": r["denominator"],
-                "previous_value": r["previous_value"],
                 "previous_numerator": np.nan if p is None else p["numerator"],
                 "previous_denominator": np.nan if p is None else p["denominator"],
-                "change_kind": r["change_kind"],
-                "direction": r["direction"],
-                "direction_label": r["direction_label"],
-                "target": r["target"],
-                "rag": r["rag"],
-                "england": r["england"],
-                "neighbour_avg": r["neighbour_avg"],
-                "neighbour_n": r["neighbour_n"],
-                "vs_england": r["vs_england"],
-                "vs_neighbours": r["vs_neighbours"],
-                "rank": r["rank"],
-                "ranked": r["ranked"],
-                "rank_text": r["rank_text"],
-                "quartile": r["quartile"],
-                "quartile_note": r["quartile_note"],
-                "published": r["published"],
-                "published_status": r["published_status"],
-                "published_year": r["published_year"],
                 "check_value": r["dfe_value"],
                 "check_numerator": r["dfe_numerator"],
                 "check_denominator": r["dfe_denominator"],
-                "own_vs_published": r["own_vs_published"],
                 # why the data cannot give the figure (a year before the returns' reach...), or ""
                 "reason": r.get("reason", "") or "",
                 "previous_reason": "" if p is None else (p.get("reason", "") or ""),
@@ -194,6 +175,7 @@ def kpi_rows(kpis: pd.DataFrame, period: Period, config: Config | None = None) -
         unlike = not c["comparable"] and not pd.isna(c["previous_value"])
         rows.append(
             {
+                **{col: EMPTY[col] for col in CARRIED},  # no DfE figure for a local KPI
                 "theme": c["theme"],
                 "source": LOCAL,
                 "indicator": c["indicator"],
@@ -213,24 +195,10 @@ def kpi_rows(kpis: pd.DataFrame, period: Period, config: Config | None = None) -
                 "direction_label": NOT_LIKE_FOR_LIKE if unlike else way.label,
                 "target": c["target"],
                 "rag": judgement.rag(c["value"], c["target"], c["polarity"], c["unit"], decimals, t),
-                "england": np.nan,
-                "neighbour_avg": np.nan,
-                "neighbour_n": 0,
-                "vs_england": "",
-                "vs_neighbours": "",
-                "rank": pd.NA,
-                "ranked": 0,
-                "rank_text": "",
-                "quartile": None,
-                "quartile_note": "",
-                "published": np.nan,
-                "published_status": "",
-                "published_year": np.nan,
+                "published_status": "",  # a local KPI is not a DfE measure: not "absent" from a release
                 "check_value": np.nan,
                 "check_numerator": np.nan,
                 "check_denominator": np.nan,
-                "own_vs_published": "",
-                "reason": "",
                 "previous_reason": "",
                 "period_text": c["period_text"],
                 "previous_period_text": c["previous_period_text"],

@@ -27,7 +27,7 @@ Figure = dict[str, float]
 
 @dataclass
 class Figures:
-    """One row per measure and year (columns ``cpkit.figures.build.COLUMNS``) and what it was built from."""
+    """One row per measure and year (columns ``cpkit.figures.columns.COLUMNS``) and what it was built from."""
 
     frame: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
