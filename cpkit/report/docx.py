@@ -133,6 +133,21 @@ class _Writer:
         self._styles()
         self.fills = rag_fills()
         self.sections_seen = 0
+        self._style_ids: dict[str, str | None] = {}
+
+    def _style(self, paragraph, name: str) -> None:  # noqa: ANN001 - python-docx paragraph
+        """``paragraph.style = name``, with the style's id looked up once per name (python-docx searches
+        the styles part for the name and for the default style on every assignment)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        paragraph._p.style = self._style_ids[name]
+
+    def _paragraph(self, text: str = "", style: str | None = None):  # noqa: ANN202 - python-docx paragraph
+        """``doc.add_paragraph(text, style)`` with the style's id looked up once (:meth:`_style`)."""
+        paragraph = self.doc.add_paragraph(text)
+        if style is not None:
+            self._style(paragraph, style)
+        return paragraph
 
     def _styles(self) -> None:
         """The named styles the document uses besides Word's own (see the module docstring)."""
@@ -174,7 +189,7 @@ class _Writer:
         """The contents as Word's own field over Headings 1-2 (the HTML's list of links is not copied:
         Word builds the entries and their page numbers)."""
         heading = element.find(["h1", "h2", "h3"])
-        self.doc.add_paragraph(_text(heading) if heading is not None else "Contents", style="TOC Heading")
+        self._paragraph(_text(heading) if heading is not None else "Contents", "TOC Heading")
         _field(self.doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field.")
         self.doc.add_page_break()
 
@@ -193,13 +208,13 @@ class _Writer:
     def paragraph(self, element: Tag, style: str | None = None) -> None:
         if not _text(element):
             return
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self._paragraph(style=style)
         _inline(paragraph, element)
 
     def items(self, element: Tag) -> None:
         style = "List Number" if element.name == "ol" else "List Bullet"
         for item in element.find_all("li", recursive=False):
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self._paragraph(style=style)
             _inline(paragraph, item)
 
     def _orientation(self, landscape: bool) -> None:
@@ -219,7 +234,7 @@ class _Writer:
         self._orientation(layout(element) != "portrait")
         caption = element.find("caption")
         if caption is not None:
-            self.doc.add_paragraph(_text(caption), style="Caption")
+            self._paragraph(_text(caption), "Caption")
         rows = [tr for tr in element.find_all("tr") if tr.find_parent("table") is element]
         grid = [tr.find_all(["th", "td"], recursive=False) for tr in rows]
         width = max((len(r) for r in grid), default=0)
@@ -227,9 +242,12 @@ class _Writer:
             return
         table = self.doc.add_table(rows=len(grid), cols=width)
         table.style = "Table Grid"
+        # the cells listed once: python-docx's ``table.cell(i, j)`` lists every cell of the table on each
+        # call, which made the Word file's big tables quadratic (seconds for the sample's report)
+        targets = table._cells
         for i, cells in enumerate(grid):
             for j, cell in enumerate(cells):
-                self._cell(table.cell(i, j), cell)
+                self._cell(targets[i * width + j], cell)
         header_rows = len(element.find("thead").find_all("tr")) if element.find("thead") else 1
         for row in table.rows[: max(1, header_rows)]:
             _mark_header_row(row)
@@ -242,7 +260,7 @@ class _Writer:
         RAG class becomes the cell's shading."""
         style = TABLE_HEADING_STYLE if cell.name == "th" else TABLE_TEXT_STYLE
         first = target.paragraphs[0]
-        first.style = style
+        self._style(first, style)
         lists = cell.find_all(["ul", "ol"])
         loose = " ".join(
             _text(n) for n in cell.children if not (isinstance(n, Tag) and n.name in ("ul", "ol"))
@@ -257,7 +275,7 @@ class _Writer:
                     paragraph = (
                         first if not loose and block is lists[0] and k == 0 else target.add_paragraph()
                     )
-                    paragraph.style = "List Number" if block.name == "ol" else "List Bullet"
+                    self._style(paragraph, "List Number" if block.name == "ol" else "List Bullet")
                     paragraph.add_run(_text(item))
         for name in _classes(cell):
             if name in self.fills:
@@ -281,7 +299,7 @@ class _Writer:
             self.doc.add_paragraph(f"[Image not included: {alt}]")
         caption = element.find("figcaption")
         if caption is not None:
-            self.doc.add_paragraph(_text(caption), style="Caption")
+            self._paragraph(_text(caption), "Caption")
 
     def _picture(self, data: bytes):  # noqa: ANN202 - python-docx paragraph
         from PIL import Image
