@@ -32,7 +32,7 @@ back from text).
 Disclosure. Every published figure passes the one rule (``cpkit.present.disclosure``) at the region's
 threshold. The councils' counts and the region's total of them are one relation (region = the sum of the
 councils), as are the councils' numerators and complements of each percentage (a percentage printed
-beside a published denominator gives its numerator back): they go into one ``Ledger`` (``regional_ledger``),
+beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation (``regional_ledger``),
 whose secondary suppression hides enough councils' figures that no small count can be worked out from
 the region's total, and the audit (``Ledger.open``, ``disclosed``) is run over it before anything is
 written; a figure it still finds open is hidden with the region's total. A rate per 10,000 is hidden with
@@ -173,7 +173,24 @@ class Document:
 # --- The ledger: every count and numerator of the document, protected together --------------------------
 
 
-def _row(figures: Figures, measure: str) -> pd.Series | None:
+class YearRows:
+    """A figures table's report year as {measure: row}: what the comparison reads, looked up in a dict
+    (``Figures.get`` filters the whole frame on each call, which for 151 councils and every measure would
+    make the regional step minutes long)."""
+
+    def __init__(self, figures: Figures) -> None:
+        self.meta = figures.meta
+        year = figures.frame[figures.frame["year"] == figures.report_year]
+        self.rows = {str(r["measure"]): r for r in year.to_dict("records")}
+
+    def has(self, measure: str) -> bool:
+        return measure in self.rows
+
+    def get(self, measure: str) -> dict:
+        return self.rows[measure]
+
+
+def _row(figures: YearRows, measure: str) -> dict | None:
     if not figures.has(measure):
         return None
     row = figures.get(measure)
@@ -184,16 +201,49 @@ def _count_key(measure: str) -> str:
     return RATE_COUNTS.get(measure, measure)
 
 
+class Ledgers:
+    """One ``Ledger`` per relation (a measure's counts, or a percentage's numerators, or its complements):
+    no relation crosses measures, so each is protected on its own, and a region of 151 councils costs
+    one small problem per measure, not one large one. Keys are (kind, measure, council slug)."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.groups: dict[tuple[str, str], Ledger] = {}
+
+    def ledger(self, key: tuple[str, str, str]) -> Ledger:
+        return self.groups.setdefault(key[:2], Ledger(self.rule))  # type: ignore[arg-type]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and key[:2] in self.groups and key in self.groups[key[:2]].values
+
+    def hidden(self, key: tuple[str, str, str]) -> bool:
+        return key in self and self.groups[key[:2]].hidden(key)
+
+    def resolve(self) -> Ledgers:
+        """Protect each relation; where the audit still finds a small count open (nothing left to hide
+        among the councils), hide the region's figure of that relation too."""
+        for ledger in self.groups.values():
+            ledger.resolve()
+            for _ in range(2):
+                if not ledger.open():
+                    break
+                for eq in ledger.equations:
+                    for k in eq:
+                        if isinstance(k, tuple) and k[-1] == REGION:
+                            ledger.hide(k)
+                ledger.resolve()
+        return self
+
+
 def regional_ledger(
-    councils: Mapping[str, Figures], pooled: Figures | None, rule: Rule, measures: list[str]
-) -> Ledger:
+    councils: Mapping[str, YearRows], pooled: YearRows | None, rule: Rule, measures: list[str]
+) -> Ledgers:
     """Every count, and every percentage's numerator and complement, of the councils and the region for
     the report year, with the relations a reader can use: the region's is the sum of the councils' when
-    the region was worked from exactly these councils. Resolved; a figure the audit still finds open is
-    hidden with the region's figure of that relation."""
-    ledger = Ledger(rule)
+    the region was worked from exactly these councils. Resolved (``Ledgers.resolve``)."""
+    ledgers = Ledgers(rule)
     related = pooled is not None and sorted(pooled.meta.get("councils", [])) == sorted(councils)
-    whole: dict[str, Figures] = {**councils, **({REGION: pooled} if pooled is not None else {})}
+    whole: dict[str, YearRows] = {**councils, **({REGION: pooled} if pooled is not None else {})}
     for m in measures:
         rows = {slug: _row(f, m) for slug, f in whole.items()}
         rows = {s: r for s, r in rows.items() if r is not None and not pd.isna(r["numerator"])}
@@ -203,71 +253,63 @@ def regional_ledger(
             for kind in ("num", "cmp"):
                 for s, r in rows.items():
                     n, d = float(r["numerator"]), float(r["denominator"])
-                    ledger.add((kind, m, s), n if kind == "num" else d - n)
+                    ledgers.ledger((kind, m, s)).add((kind, m, s), n if kind == "num" else d - n)
                 if related and REGION in rows and all(s in rows for s in councils):
-                    ledger.total((kind, m, REGION), [(kind, m, s) for s in councils])
+                    ledgers.ledger((kind, m, REGION)).total(
+                        (kind, m, REGION), [(kind, m, s) for s in councils]
+                    )
         elif unit in ("number", "rate_per_10k"):
             counted = _count_key(m)
             for s, r in rows.items():
-                ledger.add(("count", counted, s), float(r["numerator"]))
+                ledgers.ledger(("count", counted, s)).add(("count", counted, s), float(r["numerator"]))
             if counted != m and counted in measures:
                 continue  # the rate's count is the count measure's own figure, related there
             if related and REGION in rows and all(s in rows for s in councils):
-                ledger.total(("count", counted, REGION), [("count", counted, s) for s in councils])
-    ledger.resolve()
-    for _ in range(len(ledger.values)):
-        still = ledger.open()
-        if not still:
-            break
-        for key in still:  # protect the open figure by hiding the region's figure of its relations
-            for eq in ledger.equations:
-                if key in eq:
-                    for k in eq:
-                        if isinstance(k, tuple) and k[-1] == REGION:
-                            ledger.hide(k)
-        ledger.resolve()
-    return ledger
+                ledgers.ledger(("count", counted, REGION)).total(
+                    ("count", counted, REGION), [("count", counted, s) for s in councils]
+                )
+    return ledgers.resolve()
 
 
-def audit(ledger: Ledger) -> list[Hashable]:
-    """The disclosure audit over the regional document's figures: the small counts a reader could still
-    work out (empty when the document is safe)."""
-    return disclosed(
-        ledger.values,
-        ledger.equations,
-        ledger.status,
-        ledger.rule,
-        signed=ledger.signed,
-        protect=ledger.forced,
-    )
+def audit(ledgers: Ledgers) -> list[Hashable]:
+    """The disclosure audit (``cpkit.present.disclosure.disclosed``) over every figure of the regional
+    document: the small counts a reader could still work out (empty when the document is safe)."""
+    return [
+        k
+        for ledger in ledgers.groups.values()
+        for k in disclosed(
+            ledger.values,
+            ledger.equations,
+            ledger.status or ledger.resolve().status,
+            ledger.rule,
+            signed=ledger.signed,
+            protect=ledger.forced,
+        )
+    ]
 
 
-def figure_cell(row: pd.Series | None, slug: str, ledger: Ledger, rule: Rule) -> Cell:
+def figure_cell(row: Mapping | None, slug: str, ledger: Ledgers, rule: Rule) -> Cell:
     """A council's (or the region's) own figure for the report year, through the rule and the ledger."""
     if row is None:
         return absent()
     m, unit, decimals = str(row["measure"]), str(row["unit"]), int(row["decimals"])
     value = float(row["value"])
     if unit == "number":
-        key = ("count", m, slug)
-        if key in ledger.values:
-            if rule.is_small(value):
-                return hidden_cell(rule, small=True)
-            if ledger.hidden(key):
-                return hidden_cell(rule)
+        if rule.is_small(value):
+            return hidden_cell(rule, small=True)
+        if ledger.hidden(("count", m, slug)):
+            return hidden_cell(rule)
         return number_cell(value, unit, decimals)
     if unit == "rate_per_10k":
         key = ("count", _count_key(m), slug)
-        if key in ledger.values and ledger.hidden(key):
+        if ledger.hidden(key):
             return hidden_cell(rule)
         if rule.is_small(row["numerator"]):
             return hidden_cell(rule)
         return number_cell(value, unit, decimals)
     if unit == "percent":
         keys = [("num", m, slug), ("cmp", m, slug)]
-        if rule.share_hidden(row["numerator"], row["denominator"]) or any(
-            k in ledger.values and ledger.hidden(k) for k in keys
-        ):
+        if rule.share_hidden(row["numerator"], row["denominator"]) or any(ledger.hidden(k) for k in keys):
             return hidden_cell(rule)
         return number_cell(value, unit, decimals)
     # averages (days, scores, miles): hidden when the group averaged over is small
@@ -283,7 +325,7 @@ def _shown(cell: Cell) -> bool:
 # --- The document -------------------------------------------------------------------------------------
 
 
-def _label(frames: list[Figures], measure: str) -> tuple[str, str, str, int] | None:
+def _label(frames: list[YearRows], measure: str) -> tuple[str, str, str, int] | None:
     """(label, unit, polarity, decimals) of a measure from the first table that has it."""
     for f in frames:
         if f.has(measure):
@@ -298,10 +340,10 @@ def _versus_words(verdict: str) -> str:
 
 def measure_table(
     measure: str,
-    councils: Mapping[str, Figures],
-    pooled: Figures | None,
+    councils: Mapping[str, YearRows],
+    pooled: YearRows | None,
     names: Mapping[str, str],
-    ledger: Ledger,
+    ledger: Ledgers,
     rule: Rule,
     region_name: str,
 ) -> Table | None:
@@ -393,9 +435,9 @@ def _unit_heading(label: str, unit: str) -> str:
 
 def league_table(
     measure: str,
-    councils: Mapping[str, Figures],
+    councils: Mapping[str, YearRows],
     names: Mapping[str, str],
-    ledger: Ledger,
+    ledger: Ledgers,
     rule: Rule,
 ) -> Table | None:
     """Councils ranked on one rate or percentage (never a count), as printed; a hidden figure is not
@@ -443,7 +485,7 @@ def league_table(
     return Table(f"League table: {label}", ["Rank", "Council", _unit_heading(label, unit)], rows, note=note)
 
 
-def trends_table(pooled: Figures, measures: list[str], ledger: Ledger, rule: Rule) -> Table | None:
+def trends_table(pooled: Figures, measures: list[str], ledger: Ledgers, rule: Rule) -> Table | None:
     """The region's own figures for every year held, oldest first (the report year's as in the
     comparison tables)."""
     years = pooled.years
@@ -460,7 +502,7 @@ def trends_table(pooled: Figures, measures: list[str], ledger: Ledger, rule: Rul
             if y == pooled.report_year:
                 cells.append(figure_cell(row, REGION, ledger, rule))
             else:
-                cells.append(figure_cell(row, REGION, Ledger(rule), rule))
+                cells.append(figure_cell(row, REGION, Ledgers(rule), rule))
         rows.append(cells)
     if not rows:
         return None
@@ -543,16 +585,16 @@ def regional_document(
     names: Mapping[str, str] | None = None,
     rule: Rule | None = None,
     text: Mapping[str, str] | None = None,
-) -> tuple[Document, Ledger]:
+) -> tuple[Document, Ledgers]:
     """The regional comparison as headings and tables (see the module docstring), and its ledger."""
     from cpkit.present.sanitise import plain_text
 
     rule = rule or Rule()
     names = {s: plain_text(str(n)) for s, n in (names or {}).items()}
     text = text or {}
-    figures = {s: f for s, f in councils.items() if isinstance(f, Figures)}
+    figures = {s: YearRows(f) for s, f in councils.items() if isinstance(f, Figures)}
     failed = {s: str(r) for s, r in councils.items() if not isinstance(r, Figures)}
-    region = pooled if isinstance(pooled, Figures) else None
+    region = YearRows(pooled) if isinstance(pooled, Figures) else None
     measures = [
         m for m in HEADLINE if any(f.has(m) for f in [*figures.values(), *([region] if region else [])])
     ]
@@ -598,8 +640,8 @@ def regional_document(
             _p("Rates and percentages only: a count ranks councils by their size, not by how well they do."),
             *leagues,
         )
-    if region is not None:
-        trend = trends_table(region, measures, ledger, rule)
+    if isinstance(pooled, Figures):
+        trend = trends_table(pooled, measures, ledger, rule)
         if trend:
             doc.add(2, "The region's trends", trend)
     if futures is not None and not isinstance(futures, str):
