@@ -590,6 +590,9 @@ class Ledger:
         self.forced: set[Hashable] = set()
         self.kept: set[Hashable] = set()
         self.status: dict[Hashable, Status] = {}
+        # why the block this ledger protects is not published at all ("" when it is): a breakdown that
+        # no choice of hidden cells can protect (``withheld_reason``)
+        self.withheld = ""
 
     def add(
         self,

@@ -8,6 +8,7 @@ live in ``cpkit.sections.common``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -27,7 +28,7 @@ from cpkit.care.codes import ETHNICITY_NOT_KNOWN, OTHER_REASON, REC_GROUPS, WHIT
 from cpkit.config import Config, Period
 from cpkit.measures import code_span, measure
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import Ledger, Rule, is_small
+from cpkit.present.disclosure import SECONDARY, Ledger, Rule, is_small, protect, withheld_reason
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
@@ -69,36 +70,66 @@ def movement_ledger(movements: pd.DataFrame, config: Config) -> Ledger:
 
     Keys: ("stock", i) children in care at the end of month i (("stock", -1) the start of the first; the
     end of one month is the start of the next, one figure), ("admissions", i), ("ceased", i), ("net", i)
-    (signed), and "admissions", "ceased" the period's totals that the sentences give. Relations: end =
-    start + admissions - ceased; net = admissions - ceased; each total is the sum of its months. A small
-    admissions count next to 0 ceased is pinned by the stock change (the difference is the count), so
-    the rule may hide stock figures too, and then the next month's, until nothing small can be worked
-    out: in a council of a dozen children most of the table can be [c].
+    (signed), and "admissions", "ceased" the period's totals that the sentences give ("fewer than 5"
+    ended is the total, 1 to 4, tied to the months it adds up). Relations: end = start + admissions -
+    ceased; net = admissions - ceased; each total is the sum of its months. The start and the end of the
+    period are published in every other table of the report (``shared_key``): kept, so the months
+    between carry the protection. A small admissions count next to 0 ceased is pinned by the stock
+    change, so the rule may hide stock figures too, and then the next month's; in a council of a dozen
+    children most of the table can be [c].
+
+    Where no choice of hidden cells protects the months (four months' "<5" ceased and a year's total of
+    "fewer than 5": each is 1), the months are withheld (``Ledger.withheld`` says why, in words) and the
+    ledger holds only the period's figures: start, end and the two totals, end = start + admissions -
+    ceased. Built once per table of figures (the table, the chart and the sentences each ask).
     """
-    ledger = Ledger(config)
-    rows = list(movements.itertuples(index=False))
-    ledger.add(("stock", -1), int(rows[0].start))
-    for i, row in enumerate(rows):
-        ledger.add(("stock", i), int(row.end))
-        ledger.add(("admissions", i), int(row.admissions))
-        ledger.add(("ceased", i), int(row.ceased))
-        ledger.add(("net", i), int(row.net), signed=True)
+    rows = tuple(
+        movements[["start", "end", "admissions", "ceased", "net"]].itertuples(index=False, name=None)
+    )
+    return _movement_ledger(rows, Rule.of(config))
+
+
+@functools.lru_cache(maxsize=8)
+def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule) -> Ledger:
+    ledger = Ledger(rule)
+    ledger.add(("stock", -1), int(rows[0][0]), shared=True)
+    for i, (_, end, admissions, ceased, net) in enumerate(rows):
+        ledger.add(("stock", i), int(end), shared=i == len(rows) - 1)
+        ledger.add(("admissions", i), int(admissions))
+        ledger.add(("ceased", i), int(ceased))
+        ledger.add(("net", i), int(net), signed=True)
         ledger.relate({("stock", i): 1, ("stock", i - 1): -1, ("admissions", i): -1, ("ceased", i): 1})
         ledger.relate({("net", i): 1, ("admissions", i): -1, ("ceased", i): 1})
-    for flow in ("admissions", "ceased"):
-        ledger.add(flow, int(movements[flow].sum()))
+    for j, flow in ((2, "admissions"), (3, "ceased")):
+        ledger.add(flow, sum(int(r[j]) for r in rows))
         ledger.total(flow, [(flow, i) for i in range(len(rows))])
-    # children in care at the start and end of the period are published in every other table of the
-    # section (and the scorecard): they stay, and the months between carry the protection
-    ledger.keep(("stock", -1))
-    ledger.keep(("stock", len(rows) - 1))
-    return ledger.resolve()
+    ledger.status = protect(ledger.values, ledger.equations, rule, signed=ledger.signed, keep=ledger.kept)
+    if not ledger.open():
+        return ledger
+    # the months cannot be protected: publish the period's figures alone
+    last = len(rows) - 1
+    period = Ledger(rule)
+    period.add(("stock", -1), int(rows[0][0]), shared=True)
+    period.add(("stock", last), int(rows[-1][1]), shared=True)
+    for flow in ("admissions", "ceased"):
+        period.add(flow, ledger.values[flow])
+    period.relate({("stock", last): 1, ("stock", -1): -1, "admissions": -1, "ceased": 1})
+    period.status = protect(period.values, period.equations, rule, signed=period.signed, keep=period.kept)
+    if period.open():  # even the year's flows would give a small count back: the sentences say neither
+        for flow in ("admissions", "ceased"):
+            period.status[flow] = period.status[flow] or SECONDARY
+    period.withheld = withheld_reason(
+        [(rows[0][0], "at the start of the year"), (rows[-1][1], "at the end")], "children in care", rule
+    )
+    return period
 
 
 def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The movement table as published: one column per month, every figure from ``movement_ledger``
     (small counts "<5", figures hidden to protect them "[c]", a net change hidden with its flows)."""
     ledger = movement_ledger(movements, config)
+    if ledger.withheld:  # the months would give a small count back whatever was hidden: say why
+        return pd.DataFrame({"Measure": [ledger.withheld]})
     columns: dict[str, list[str]] = {"Measure": list(ROW_LABELS.values())}
     for i, row in enumerate(movements.itertuples(index=False)):
         columns[month_label(row.month)] = [
@@ -112,8 +143,11 @@ def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def stock_chart_data(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The figures behind the month-by-month chart, as published (for the Excel download)."""
+    """The figures behind the month-by-month chart, as published (for the Excel download); the reason
+    in words where the months are withheld."""
     ledger = movement_ledger(movements, config)
+    if ledger.withheld:
+        return pd.DataFrame({"Month": [ledger.withheld]})
     return pd.DataFrame(
         {
             "Month": [month_label(m) for m in movements["month"]],
@@ -132,6 +166,8 @@ def stock_chart(movements: pd.DataFrame, config: Config) -> tuple[plt.Figure, st
     (a hidden month is a gap, labelled with its symbol), and alt text from the same figures. None when
     fewer than two months can be shown: the table then says it all."""
     ledger = movement_ledger(movements, config)
+    if ledger.withheld:
+        return None
     labels = [month_label(m) for m in movements["month"]]
     shown = [None if ledger.hidden(("stock", i)) else float(v) for i, v in enumerate(movements["end"])]
     points = [(x, y) for x, y in zip(labels, shown, strict=True) if y is not None]
@@ -223,7 +259,7 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
     sentences = [opening, flows]
     busiest = int(movements["admissions"].idxmax())
     n = int(movements["admissions"].iloc[busiest])
-    if n > 0 and not ledger.hidden(("admissions", busiest)):
+    if n > 0 and not ledger.withheld and not ledger.hidden(("admissions", busiest)):
         # the busiest month is named only when no hidden month could be busier or as busy
         hidden_months = [i for i in range(len(movements)) if ledger.hidden(("admissions", i))]
         if not hidden_months:

@@ -35,6 +35,8 @@ from __future__ import annotations
 import itertools
 import re
 
+import pandas as pd
+
 from cpkit.care import monthly_movements
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
@@ -183,3 +185,102 @@ def test_a_two_group_breakdown_of_a_published_total_is_withheld():
         cic.profile_sentences(cic.profile(council(), PERIOD), PERIOD, Narrative(config=CONFIG))
     )
     assert not re.search(r"\b4\b", sentences), sentences
+
+
+# --- the monthly movements and the year's totals in the sentences ------------------------------------
+
+
+def _reader_ranges(table: pd.DataFrame, sentences: str) -> dict[str, tuple[int, int]]:
+    """For each "<5" cell of the monthly movements table, the least and greatest value a reader can give
+    it from everything printed: every cell (a number; "<5" 1 to 4; "[c]" 0 or 5 and more; a signed net
+    change "[c]" anything), end = start + admissions - ceased, net = admissions - ceased, each month's end
+    the next month's start, and the year's totals in the sentence ("fewer than 5", a number, or nothing).
+    Solved exactly as whole numbers (scipy's MILP), independently of the kit's own rule."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rows = {r[0]: list(r[1:]) for r in table.itertuples(index=False)}
+    start = rows["Children in care at the start of the month"]
+    end = rows["Children in care at the end of the month"]
+    adm = rows["Admissions (periods of care that started)"]
+    ceased = rows["Ceased (periods of care that ended)"]
+    net = rows["Net change"]
+    months = len(start)
+    names: list[str] = []
+
+    def var(name: str) -> int:
+        names.append(name)
+        return len(names) - 1
+
+    s = [var(f"stock {i}") for i in range(months + 1)]  # s[0] the start, s[i + 1] month i's end
+    a = [var(f"admissions {i}") for i in range(months)]
+    c = [var(f"ceased {i}") for i in range(months)]
+    d = [var(f"net {i}") for i in range(months)]
+    cells = [(s[i], start[i]) for i in range(months)] + [(s[i + 1], end[i]) for i in range(months)]
+    cells += [(a[i], adm[i]) for i in range(months)] + [(c[i], ceased[i]) for i in range(months)]
+    flags = {x: var(f"[c] of {names[x]}") for x, cell in cells if cell == HIDDEN}
+    n, big = len(names), 1000
+    lo, hi = [0.0] * n, [float(big)] * n
+    for x in d:
+        lo[x] = -big
+    for x in flags.values():
+        hi[x] = 1
+    eqs: list[tuple[dict[int, int], float, float]] = []
+    for x, cell in cells:
+        if cell == SMALL:
+            lo[x], hi[x] = max(lo[x], 1), min(hi[x], 4)
+        elif cell == HIDDEN:  # 0, or 5 and more: x <= big * z, x >= 5 z
+            eqs += [({x: 1, flags[x]: -big}, -big * 2, 0), ({x: 1, flags[x]: -5}, 0, big * 2)]
+        else:
+            lo[x] = hi[x] = max(lo[x], _n(cell))
+    for i in range(months):
+        eqs.append(({s[i + 1]: 1, s[i]: -1, a[i]: -1, c[i]: 1}, 0, 0))
+        eqs.append(({d[i]: 1, a[i]: -1, c[i]: 1}, 0, 0))
+        if net[i] != HIDDEN:
+            lo[d[i]] = hi[d[i]] = int(str(net[i]).replace("+", "").replace(",", ""))
+    for flows, words in ((a, "started"), (c, "ended")):
+        said = re.search(rf"{words}[^:]*: (fewer than 5|\d+)", sentences) or re.search(
+            rf"(\d+) periods of care {words}" if words == "started" else rf"and (\d+) {words}", sentences
+        )
+        if said:
+            total = (1, 4) if said.group(1) == "fewer than 5" else (int(said.group(1)),) * 2
+            eqs.append(({x: 1 for x in flows}, *total))
+    matrix = [[eq.get(j, 0) for j in range(n)] for eq, _, _ in eqs]
+    constraint = LinearConstraint(matrix, [e[1] for e in eqs], [e[2] for e in eqs])
+    out = {}
+    for x, cell in cells:
+        if cell != SMALL:
+            continue
+        found = []
+        for sign in (1, -1):
+            cost = [0.0] * n
+            cost[x] = sign
+            res = milp(cost, constraints=constraint, integrality=[1] * n, bounds=Bounds(lo, hi))
+            assert res.success, f"the published movements have no solution: {res.message}"
+            found.append(round(res.x[x]))
+        out[names[x]] = (found[0], found[1])
+    return out
+
+
+def test_the_monthly_movements_give_no_count_back_with_the_years_totals():
+    """Today the ceased row shows "<5" in June, September, December and January and "[c]" elsewhere, and
+    the section says periods of care that ended were "fewer than 5": four months of at least 1 adding up
+    to at most 4 are 1 each, every "[c]" month is 0, and walking the stock from 8 gives 4 at the end of
+    January and February, so March's admissions are 6 - 4 = 2."""
+    movements = monthly_movements(council(), *PERIOD.months)
+    assert movements["ceased"].tolist() == [0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0]  # worked by hand
+    assert movements["admissions"].tolist() == [0] * 11 + [2]
+    table = cic.movement_table(movements, CONFIG)
+    sentences = " ".join(cic.headline_sentences(movements, Narrative(config=CONFIG)))
+    assert "from 8 at the start to 6 at the end" in sentences
+    if "Net change" in table["Measure"].tolist():
+        for cell, (least, most) in _reader_ranges(table, sentences).items():
+            assert least < most, f"{cell} worked back as {least} from the table and the sentences"
+    else:  # withheld, saying why
+        assert table["Measure"].tolist() == [
+            "Not shown: with 8 children in care at the start of the year and 6 at the end the breakdown "
+            "would identify some of them."
+        ]
+        # the sentence's flows, each 1 to 4 and differing by the stock change (6 - 8 = -2), leave two
+        # readings (1 and 3, 2 and 4): none is pinned
+        assert "started during the period: fewer than 5; that ended: fewer than 5" in sentences
+        assert cic.stock_chart(movements, CONFIG) is None  # the chart would plot the months' stock
