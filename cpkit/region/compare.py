@@ -11,8 +11,9 @@ is small and picklable::
     council_futures(data, period, config, *, key=None, simulations=None, horizon_months=None)
         -> Futures | None                                                        # cpkit.region.pooled
         one per council (data: Data903 or cache folder); None when its returns are too short to forecast
-    regional_futures({slug: Futures}) -> Futures                                 # cpkit.region.pooled
-        the councils' futures summed simulation by simulation (pass the councils whose futures exist)
+    regional_forecast({slug: Futures | None}) -> Futures | str                  # cpkit.region.pooled
+        the councils' futures summed simulation by simulation (regional_futures), or the reason there is
+        no regional forecast (a council without futures would leave its children out); pass it on as is
     build_regional(out_dir, name, period, councils, pooled, futures, *, names=None, rule=None,
                    text=None, published=None, contact=None) -> list[Path]        # here
         councils: {slug: Figures, or the reason the council failed (str)}, in the order to show them;
@@ -260,6 +261,13 @@ def regional_ledger(
                     )
         elif unit in ("number", "rate_per_10k"):
             counted = _count_key(m)
+            if counted != m and any(
+                ("count", counted, s) in ledgers
+                and ledgers.ledger(("count", counted, s)).values[("count", counted, s)]
+                != float(r["numerator"])
+                for s, r in rows.items()
+            ):
+                counted = m  # not the count measure's figure after all: a relation of its own
             for s, r in rows.items():
                 ledgers.ledger(("count", counted, s)).add(("count", counted, s), float(r["numerator"]))
             if counted != m and counted in measures:
@@ -301,8 +309,7 @@ def figure_cell(row: Mapping | None, slug: str, ledger: Ledgers, rule: Rule) -> 
             return hidden_cell(rule)
         return number_cell(value, unit, decimals)
     if unit == "rate_per_10k":
-        key = ("count", _count_key(m), slug)
-        if ledger.hidden(key):
+        if ledger.hidden(("count", _count_key(m), slug)) or ledger.hidden(("count", m, slug)):
             return hidden_cell(rule)
         if rule.is_small(row["numerator"]):
             return hidden_cell(rule)
@@ -516,9 +523,10 @@ def trends_table(pooled: Figures, measures: list[str], ledger: Ledgers, rule: Ru
     )
 
 
-def forecast_tables(futures, rule: Rule) -> list[Table]:  # noqa: ANN001 - cpkit.region.pooled.Futures
+def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table]:  # noqa: ANN001 - Futures
     """The region's forecast per placement group: children now, and at 12 and 24 months (or the horizon)
-    the middle of the summed futures and its 80% range."""
+    the middle of the summed futures and its 80% range. ``hide_total``: the region's children in care is
+    hidden in the comparison, so the forecast's children now in all placements (the same figure) is too."""
     from cpkit.forecast.project import ALL_PLACEMENTS
     from cpkit.present.disclosure import suppress_frame
     from cpkit.region.pooled import forecast_table
@@ -528,7 +536,8 @@ def forecast_tables(futures, rule: Rule) -> list[Table]:  # noqa: ANN001 - cpkit
     picks = [m for i, m in enumerate(months, start=1) if i in (12, 24)] or [months[-1]]
     groups = [*futures.groups, ALL_PLACEMENTS]
     now = pd.DataFrame({"now": [*futures.now, sum(futures.now)]}, index=groups)
-    now_text, now_status = suppress_frame(now, ["now"], rule, total_row=ALL_PLACEMENTS)
+    hide = [(ALL_PLACEMENTS, "now")] if hide_total else []
+    now_text, now_status = suppress_frame(now, ["now"], rule, total_row=ALL_PLACEMENTS, hide=hide)
     columns = ["Placement type", f"Children, {futures.as_of.day} {futures.as_of:%B %Y}"]
     for m in picks:
         label = f"{m:%B %Y}"
@@ -645,7 +654,8 @@ def regional_document(
         if trend:
             doc.add(2, "The region's trends", trend)
     if futures is not None and not isinstance(futures, str):
-        doc.add(2, "The regional sufficiency forecast", *forecast_tables(futures, rule))
+        hide_total = ledger.hidden(("count", "cla_at_end", REGION))
+        doc.add(2, "The regional sufficiency forecast", *forecast_tables(futures, rule, hide_total))
     elif isinstance(futures, str):
         doc.add(2, "The regional sufficiency forecast", _p(f"No regional forecast: {plain_text(futures)}"))
     for i, t in enumerate(doc.tables, start=1):

@@ -330,6 +330,21 @@ def regional_futures(futures: Mapping[str, Futures]) -> Futures:
     )
 
 
+def regional_forecast(futures: Mapping[str, Futures | None]) -> Futures | str:
+    """The region's futures from every council's (``council_futures``), or the reason there are none: a
+    council without a forecast (returns shorter than a year) would leave its children out of the
+    region's, which would then look smaller than it is."""
+    short = [slug for slug, f in futures.items() if f is None]
+    if short:
+        return (
+            f"the returns of {', '.join(short)} cover less than the year a forecast needs, so a regional "
+            "forecast would leave their children out"
+        )
+    if not futures:
+        return "no council's forecast"
+    return regional_futures({s: f for s, f in futures.items() if f is not None})
+
+
 def forecast_table(futures: Futures) -> pd.DataFrame:
     """Per placement group and all placements, each month: mean, median and the 80% and 95% ranges of the
     simulated futures (columns month_end, placement_group, mean, lo95, lo80, median, hi80, hi95)."""

@@ -15,6 +15,7 @@ from cpkit.figures import build_figures
 from cpkit.forecast.settings import ForecastSettings
 from cpkit.region.pooled import (
     council_futures,
+    regional_forecast,
     pool_returns,
     pooled_figures,
     region_config,
@@ -217,3 +218,10 @@ def test_no_futures_from_returns_shorter_than_a_year():
     # sufficiency section asks for, so no futures (as the council's own report has no forecast).
     data = build(NORTH, episode_extra={"return_year": [2025] * 3})
     assert council_futures(data, Period.from_year(2024, "calendar"), CONFIGS["north"]) is None
+
+
+def test_no_regional_forecast_while_a_council_has_none(futures):
+    # a region summed without the council would look smaller than it is: the reason instead
+    reason = regional_forecast({**futures, "north": None})
+    assert isinstance(reason, str) and "north" in reason
+    assert regional_forecast(futures).councils == ("east", "west")
