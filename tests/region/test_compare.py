@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from cpkit.config import Period
 from cpkit.figures import Figures
-from cpkit.figures.build import COLUMNS
+from cpkit.figures.columns import COLUMNS, EMPTY
 from cpkit.measures import registry
 from cpkit.present import judgement
 from cpkit.present.disclosure import Rule
@@ -38,7 +38,7 @@ def figures(values: dict[str, tuple], year: int = 2025, **meta) -> Figures:
             value = num
         else:
             value = num / den
-        row = dict.fromkeys(COLUMNS, math.nan)
+        row = dict(EMPTY)  # the declared empty value of every column
         row.update(
             measure=measure,
             label=m.label,
