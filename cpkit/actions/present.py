@@ -319,14 +319,32 @@ def _latest(row: pd.Series) -> str:
 def _due_cell(row: pd.Series) -> str:
     if pd.isna(row["due"]):
         return row["due_text"] or "Not given"
-    out = f"{row['due'].day} {row['due'].strftime('%b %Y')}"
-    if not pd.isna(row["revised_due"]):
-        out += f", revised {row['revised_due'].day} {row['revised_due'].strftime('%b %Y')}"
-    return out
+    return f"{row['due'].day} {row['due'].strftime('%b %Y')}"
+
+
+def _revised_cell(row: pd.Series) -> str:
+    if pd.isna(row["revised_due"]):
+        return ""
+    return f"{row['revised_due'].day} {row['revised_due'].strftime('%b %Y')}"
+
+
+NOT_OVERDUE = "Not overdue"
+UNDER_A_MONTH = "under 1"
+
+
+def months_overdue(due: pd.Timestamp, as_of: pd.Timestamp) -> int | str:
+    """Whole months an action is past ``due`` at ``as_of`` (the table's "Overdue (months)": one number a
+    cell, the unit in the heading): "under 1" for fewer than a month, "Not overdue" when not past it."""
+    if pd.isna(due) or due >= as_of:
+        return NOT_OVERDUE
+    gap = relativedelta(as_of.date(), due.date())
+    months = gap.years * 12 + gap.months
+    return months if months >= 1 else UNDER_A_MONTH
 
 
 def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table:
-    """Delayed and overdue actions with lead, due date, how late, status and latest update."""
+    """Delayed and overdue actions with lead, due date (and the revised one), whole months overdue, status
+    and latest update: one value a cell, so the workbook holds the months as a number."""
     as_of_ts = pd.Timestamp(as_of).normalize()
     rows = plan[(plan["status"] == "delayed") | plan["overdue"]].reset_index(drop=True)
     due = effective_due(rows)
@@ -336,9 +354,8 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
             "Action": rows["action"],
             "Lead": rows["lead"].replace("", "Not named"),
             "Due": [_due_cell(r) for _, r in rows.iterrows()],
-            "Overdue by": [
-                _how_long(d, as_of_ts) if not pd.isna(d) and d < as_of_ts else "Not overdue" for d in due
-            ],
+            "Revised due": [_revised_cell(r) for _, r in rows.iterrows()],
+            "Overdue (months)": [months_overdue(d, as_of_ts) for d in due],
             "Status": [
                 status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()
             ],

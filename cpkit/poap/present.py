@@ -44,7 +44,12 @@ def _rag(now: float | None, row: dict, config: Config) -> str:
     )  # fmt: skip
 
 
+CHANGE = "Change (points)"
+
+
 def _change(page: Page, row: dict) -> str:
+    """The change since last year: "+3" (percentage points for a percentage, the unit in the heading and
+    the note; number for a count), "" unless both its ends are shown."""
     now, then = (
         page.published.value(row["measure"], page.quarter),
         page.published.value(row["measure"], page.last_year),
@@ -52,7 +57,7 @@ def _change(page: Page, row: dict) -> str:
     if now is None or then is None:
         return ""  # a change is shown only when both its ends are
     diff = now - then
-    return f"{diff:+.0f} pts" if row["unit"] == "percent" else f"{diff:+,.0f}"
+    return f"{diff:+.0f}" if row["unit"] == "percent" else f"{diff:+,.0f}"
 
 
 def _trend(page: Page, measure: str) -> list[tuple[str, float | None]]:
@@ -119,7 +124,7 @@ def indicator_table(
             "Indicator": row["label"],
             q: pub.text(mid, q),
             last: pub.text(mid, last),
-            "Change": _change(page, row),
+            CHANGE: _change(page, row),
             "Direction": way,
         }
         tail = {
@@ -180,7 +185,8 @@ def show_indicator_table(page: Page, config: Config) -> None:
         else ""
     )
     note = (
-        f"{page.published.rule.note()}{covers} A change or direction is shown only when both its figures are. "
+        f"{page.published.rule.note()}{covers} A change or direction is shown only when both its figures are; "
+        "a change is in percentage points for a percentage and in number for a count. "
         f"Against target: Green meets it, Amber is {judgement.amber_words(judgement.Thresholds.from_config(config))}, "
         "Red is further short; in words, the colour repeats it."
     )

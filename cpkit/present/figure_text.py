@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cpkit.config import Config
+from cpkit.kpis import NO_FULL_YEAR
 from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import published_decimals
 from cpkit.present.narrative import fmt_number
@@ -106,6 +107,25 @@ def period_of(row: Row, which: str = "") -> str:
     figure is for the report's year)."""
     period = row.get(f"{which}period_text") if which in ("", "previous_") else None
     return period if isinstance(period, str) and period else ""
+
+
+PERIOD_COVERED = "Period covered"
+
+
+def period_covered(row: Row, labels: tuple[str, str]) -> str:
+    """The table cell naming the period a local KPI's figures are for, where it is not the column's year
+    (``labels``: last year's and this year's column headings): "2024-25 Q4; no full-year figure", or for
+    both years "2023-24 Q4 and 2024-25 Q4; no full-year figure"; "" when each figure is for its column's
+    year."""
+    parts = []
+    for which, label in zip(("previous_", ""), labels, strict=True):
+        text = period_of(row, which)
+        if text and text != label and not pd.isna(row.get(f"{which}value")):
+            parts.append(text)
+    tail = f"; {NO_FULL_YEAR}"
+    if len(parts) > 1 and all(p.endswith(tail) for p in parts):
+        return " and ".join(p.removesuffix(tail) for p in parts) + tail
+    return " and ".join(parts)
 
 
 def visible(row: Row, config: Config, which: str = "") -> bool:

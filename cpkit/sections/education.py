@@ -30,6 +30,7 @@ from cpkit.kpis import NO_FULL_YEAR, load_kpis, year_figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, suppress_value
+from cpkit.present.figure_text import PERIOD_COVERED
 from cpkit.present.narrative import Narrative
 from cpkit.present.sanitise import escape_markdown
 
@@ -228,29 +229,35 @@ def value_text(value: float | None, unit: str, config: Config, hidden: bool = Fa
 
 
 def change_text(change: float | None, unit: str, hidden: bool) -> str:
-    """ "-6.2 points" for percentages, "+0.3" otherwise; blank when unknown or hidden."""
+    """ "-6.2" (percentage points for a percentage, score points for a score), "+3" for a count; blank when
+    unknown or hidden. The unit is in the column heading ("Change (points)") and the note, not the cell."""
     if change is None or pd.isna(change) or hidden:
         return ""
-    if unit == "percent":
-        return f"{judgement.printed_change(change, 1)} points"
     return judgement.printed_change(change, 0 if unit == "number" else 1)
 
 
+CHANGE = "Change (points)"
+
+
 def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tuple[pd.DataFrame, dict]:
-    """The published table and its RAG classes (``show_table(..., classes=)``): the RAG is text too."""
+    """The published table and its RAG classes (``show_table(..., classes=)``): the RAG is text too.
+
+    One value a cell: a figure for part of the year is printed as the figure alone and its period goes to
+    the "Period covered" column (there only when some figure is for part of a year), so the workbook
+    holds the figure as a number.
+    """
     then, now = period.previous().label, period.label
     out: dict[str, list[str]] = {
         k: []
-        for k in ("Indicator", then, now, "Change", "Direction of travel", f"Target, {now}", "Against target")
+        for k in ("Indicator", then, now, CHANGE, "Direction of travel", f"Target, {now}", "Against target")
     }
+    parts: list[str] = []
     for f in figures.itertuples(index=False):
         out["Indicator"].append(f.indicator)
-        prev_cell = value_text(f.previous, f.unit, config, f.previous_hidden)
-        out[then].append(_with_period(prev_cell, f.previous_period))
-        out[now].append(
-            _with_period(value_text(f.current, f.unit, config, f.current_hidden), f.current_period)
-        )
-        out["Change"].append(change_text(f.change, f.unit, f.hidden))
+        out[then].append(value_text(f.previous, f.unit, config, f.previous_hidden))
+        out[now].append(value_text(f.current, f.unit, config, f.current_hidden))
+        parts.append("; ".join(p for p in (f.previous_period, f.current_period) if isinstance(p, str) and p))
+        out[CHANGE].append(change_text(f.change, f.unit, f.hidden))
         out["Direction of travel"].append(
             f.direction
             or ("No figure last year" if pd.isna(f.previous) else ("" if f.comparable else NOT_COMPARED))
@@ -258,6 +265,8 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
         out[f"Target, {now}"].append(value_text(f.target, f.unit, config) if pd.notna(f.target) else "")
         out["Against target"].append(f.rag or "No target")
     table = pd.DataFrame(out)
+    if any(parts):
+        table.insert(3, PERIOD_COVERED, parts)
     classes = {
         "Against target": {i: RAG_CLASSES[r] for i, r in enumerate(figures["rag"]) if r in RAG_CLASSES}
     }
@@ -275,10 +284,6 @@ def _words(value: float | None, unit: str, config: Config, hidden: bool) -> str:
         if unit == "number" and rule.is_small(value)
         else "not shown, to protect small numbers"
     )
-
-
-def _with_period(cell: str, note: str | None) -> str:
-    return f"{cell} ({note})" if cell and note else cell
 
 
 def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrative) -> list[str]:

@@ -17,10 +17,12 @@ from cpkit.figures.headline import Headline, gather
 from cpkit.present import comparators
 from cpkit.present.disclosure import rule_note
 from cpkit.present.figure_text import (
+    PERIOD_COVERED,
     fmt_published,
     fmt_value,
     join_names,
     lower_first,
+    period_covered,
     published_flag,
     quartile_text,
     shown,
@@ -35,13 +37,12 @@ RAG_CLASS = {"Green": "rag rag-green", "Amber": "rag rag-amber", "Red": "rag rag
 __all__ = ["Headline", "gather", "introduction", "scorecard_table", "table_note", "theme_sentences"]
 
 
-def _rank_cell(row: pd.Series) -> str:
-    """ "9 of 21" or "12 of 151, quartile A (best)"; "" without a rank."""
+def _rank_cells(row: pd.Series) -> tuple[str, str, str]:
+    """The rank, how many councils were ranked and the quartile, each its own cell ("9", "21", "");
+    all "" without a rank."""
     if pd.isna(row["rank"]) or not row["ranked"]:
-        return ""
-    text = f"{int(row['rank'])} of {int(row['ranked'])}"
-    q = quartile_text(row)
-    return f"{text}, quartile {q}" if q else text
+        return "", "", ""
+    return f"{int(row['rank'])}", f"{int(row['ranked'])}", quartile_text(row)
 
 
 NOT_AVAILABLE = "n/a"
@@ -52,7 +53,7 @@ def _own(row: pd.Series, config: Config, which: str = "") -> str:
     note gives (``not_available_note``), e.g. a measure reaching back before the first return."""
     if pd.isna(row[f"{which}value"]) and str(row.get(f"{which}reason", "") or ""):
         return NOT_AVAILABLE
-    return shown(row, config, which)
+    return shown(row, config, which, period=False)
 
 
 def not_available_note(card: Headline) -> str:
@@ -73,21 +74,29 @@ def not_available_note(card: Headline) -> str:
 def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[str, dict[int, str]]]:
     """The published scorecard (text cells, small numbers hidden) and the RAG colour classes.
 
-    A theme row heads each group, so the table reads by theme without colour or indentation.
+    A theme row heads each group, so the table reads by theme without colour or indentation. One value a
+    cell: the neighbours' average and how many councils it averages, a rank and how many were ranked, a
+    local figure and the period it covers (where not the column's year) are separate columns; the
+    "Period covered" and "Quartile" columns are there only when some row fills them.
     """
     frame, period = card.frame, card.period
     bench = f" ({card.bench_label}, published)" if card.bench_label else ""
     check_label = card.bench_label if card.bench_differs else ""
+    labels = (period.previous().label, period.label)
     cols: dict[str, list[str]] = {
         "Indicator": [],
-        period.previous().label: [],
-        period.label: [],
+        labels[0]: [],
+        labels[1]: [],
+        PERIOD_COVERED: [],
         "Direction of travel": [],
         "Target": [],
         "RAG against target": [],
         f"England{bench}": [],
         f"Statistical neighbours{bench}": [],
+        NEIGHBOURS_AVERAGED: [],
         f"Rank among councils{bench}": [],
+        COUNCILS_RANKED: [],
+        "Quartile": [],
         "Own data against published": [],
     }
     keys = list(cols)
@@ -106,19 +115,27 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
                 row["label"],
                 _own(row, config, "previous_"),
                 _own(row, config),
+                period_covered(row, labels),
                 row["direction_label"] if both else "",
                 fmt_value(row["target"], row["unit"], int(row["decimals"])),
                 status,
                 fmt_published(row["england"], row["unit"]),
-                f"{fmt_value(row['neighbour_avg'], row['unit'], 1 if row['unit'] != 'number' else 0)} ({n})"
+                fmt_value(row["neighbour_avg"], row["unit"], 1 if row["unit"] != "number" else 0)
                 if n
                 else "",
-                _rank_cell(row),
+                f"{n}" if n else "",
+                *_rank_cells(row),
                 published_flag(row, config, check_label),
             ]
             for k, v in zip(keys, values, strict=True):
                 cols[k].append(v)
-    return pd.DataFrame(cols), {"RAG against target": classes}
+    table = pd.DataFrame(cols)
+    empty = [c for c in (PERIOD_COVERED, "Quartile") if not table[c].astype(bool).any()]
+    return table.drop(columns=empty), {"RAG against target": classes}
+
+
+NEIGHBOURS_AVERAGED = "Neighbours averaged"
+COUNCILS_RANKED = "Councils ranked"
 
 
 def table_note(card: Headline, config: Config) -> str:
@@ -133,10 +150,15 @@ def table_note(card: Headline, config: Config) -> str:
         "year's figure is about the same.",
         f"RAG against target: Green meets the target; Amber is {amber_words(t)}; Red is further off.",
     ]
+    if card.frame.apply(lambda r: bool(period_covered(r, (p.previous().label, p.label))), axis=1).any():
+        parts.append(
+            f"{PERIOD_COVERED}: the period a local measure's figures are for, where it is not the column's year "
+            "(a part of the year when the KPI file has no full-year figure)."
+        )
     if card.bench_year:
         parts.append(
-            f"England, statistical neighbours (the average of the neighbours' published values, with how many "
-            f"were published in brackets) and rank are the DfE's published figures for the year ending 31 March "
+            f"England, statistical neighbours (the average of the neighbours' published values; how many were "
+            f"published is under {NEIGHBOURS_AVERAGED}) and rank (out of the {COUNCILS_RANKED.lower()}) are the DfE's published figures for the year ending 31 March "
             f"{card.bench_year} ({card.bench_label}). Rates and percentages with a better direction only are "
             "ranked, 1 being the best, out of the councils with a published figure; a measure where a higher "
             "figure is neither better nor worse (such as the rate per 10,000 children) has no rank."

@@ -25,7 +25,7 @@ from cpkit.forecast.backtest import accuracy, as_at, backtest
 from cpkit.forecast.model import class_labels
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import is_small, suppress_counts
+from cpkit.present.disclosure import Rule, is_small, suppress_counts
 from cpkit.sections.common import day_label
 from cpkit.ssda903.model import Data903
 
@@ -111,6 +111,16 @@ def _range(lo: float, hi: float, t: int) -> str:
     if lo_n == 0 or is_small(lo_n, t):
         return f"up to {hi_n:,}"
     return f"{lo_n:,} to {hi_n:,}"
+
+
+def range_ends(lo: float, hi: float, rule: Rule) -> tuple[str, str]:
+    """The ends of an 80% range as two table cells ("180", "215"), each under the small-number rule as a
+    count ("<5" for an end from 1 to threshold - 1, 0 shown): one value a cell, so the workbook holds them
+    as numbers; a sentence still says "180 to 215" or "up to 8" (``_range``)."""
+    return rule.count(_n(lo)), rule.count(_n(hi))
+
+
+LOW, HIGH = "80% range low", "80% range high"
 
 
 def _now(value: float, t: int) -> str:
@@ -278,7 +288,8 @@ def backtest_text(table: pd.DataFrame | None, reason: str, period: Period) -> st
 
 
 def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
-    """Per placement group: children now, and the forecast (central, 80% range) at 12 and 24 months."""
+    """Per placement group: children now, and the forecast (central, 80% range low and high) at 12 and 24
+    months."""
     t, sym = config.small_number_threshold, config.suppression_symbol
     now = result.now()
     months = sorted(result.projection["month_end"].unique())
@@ -298,17 +309,20 @@ def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
     # Forecasts are expectations, not children: each small one is hidden, with no secondary hiding.
     pub = suppress_counts(out, ["now"], t, sym, axis="column")
     pub = suppress_counts(pub.assign(now=out["now"]), count_cols[1:], t, sym).assign(now=pub["now"])
+    rule = Rule.of(config)
     for m in picks:
         label = pd.Timestamp(m).strftime("%B %Y")
-        pub[f"80% range, {label}"] = [
-            _range(lo, hi, t) for lo, hi in zip(out[f"_lo_{label}"], out[f"_hi_{label}"], strict=True)
+        ends = [
+            range_ends(lo, hi, rule) for lo, hi in zip(out[f"_lo_{label}"], out[f"_hi_{label}"], strict=True)
         ]
+        pub[f"{LOW}, {label}"] = [e[0] for e in ends]
+        pub[f"{HIGH}, {label}"] = [e[1] for e in ends]
         pub = pub.drop(columns=[f"_lo_{label}", f"_hi_{label}"])
     pub = pub.rename(columns={"now": f"Children, {day_label(result.as_of)}"})
     ordered = ["Placement type", f"Children, {day_label(result.as_of)}"]
     for m in picks:
         label = pd.Timestamp(m).strftime("%B %Y")
-        ordered += [f"Forecast, {label}", f"80% range, {label}"]
+        ordered += [f"Forecast, {label}", f"{LOW}, {label}", f"{HIGH}, {label}"]
     return pub[ordered]
 
 
@@ -324,11 +338,15 @@ def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:
         for group in (ALL_PLACEMENTS, FOSTER, HOMES, EXTERNAL_HOMES):
             if group in at.index:
                 r = at.loc[group]
-                rows.append((name, group, _n(r["central"]), _range(r["lo80"], r["hi80"], t)))
-    frame = pd.DataFrame(rows, columns=["Scenario", "Placement type", "Forecast", "80% range"])
+                rows.append(
+                    (name, group, _n(r["central"]), *range_ends(r["lo80"], r["hi80"], Rule.of(config)))
+                )
+    frame = pd.DataFrame(rows, columns=["Scenario", "Placement type", "Forecast", LOW, HIGH])
     label = end.strftime("%B %Y")
     pub = suppress_counts(frame, ["Forecast"], t, sym)
-    return pub.rename(columns={"Forecast": f"Forecast, {label}", "80% range": f"80% range, {label}"})
+    return pub.rename(
+        columns={"Forecast": f"Forecast, {label}", LOW: f"{LOW}, {label}", HIGH: f"{HIGH}, {label}"}
+    )
 
 
 def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
@@ -338,17 +356,21 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
     frame["forecast"] = [_n(v) for v in frame["forecast"]]
     pub = suppress_counts(frame, ["actual", "same_as_last_year"], t, sym, axis="column")
     pub["forecast"] = suppress_counts(frame, ["forecast"], t, sym)["forecast"]
-    pub["range"] = [_range(lo, hi, t) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
+    ends = [range_ends(lo, hi, Rule.of(config)) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
+    pub["low"], pub["high"] = [e[0] for e in ends], [e[1] for e in ends]
     # Whether a hidden actual fell inside a published range would narrow it down: hidden with it.
     shown = pub["actual"].astype(str).str.replace(",", "").str.isdigit()
     pub["inside"] = np.where(shown, np.where(table["inside_80"], "Yes", "No"), pub["actual"])
     y = period.year
-    return pub[["placement_group", "same_as_last_year", "forecast", "range", "actual", "inside"]].rename(
+    return pub[
+        ["placement_group", "same_as_last_year", "forecast", "low", "high", "actual", "inside"]
+    ].rename(
         columns={
             "placement_group": "Placement type",
             "same_as_last_year": f"Children, 31 March {y - 1}",
             "forecast": f"Forecast for 31 March {y}",
-            "range": "80% range",
+            "low": LOW,
+            "high": HIGH,
             "actual": f"Actual, 31 March {y}",
             "inside": "Inside the 80% range",
         }

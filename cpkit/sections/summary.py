@@ -16,8 +16,10 @@ from cpkit.actions.as_at import Position
 from cpkit.figures.headline import SSDA903, Headline
 from cpkit.present import comparators
 from cpkit.present.figure_text import (
+    PERIOD_COVERED,
     fmt_value,
     labelled,
+    period_covered,
     rank_phrase,
     shown,
     visible,
@@ -75,17 +77,22 @@ def moves_more(top: pd.DataFrame) -> str:
 
 
 def moves_table(top: pd.DataFrame, card: Headline, config) -> pd.DataFrame:
-    """The moves as published: last year, this year, change in per cent, direction of travel."""
+    """The moves as published: last year, this year, change in per cent, direction of travel; one value a
+    cell, a local measure's period (where not the column's year) in "Period covered", there only when some
+    row fills it."""
     p = card.period
-    return pd.DataFrame(
+    labels = (p.previous().label, p.label)
+    table = pd.DataFrame(
         {
             "Measure": top["label"].tolist(),
-            p.previous().label: [shown(r, config, "previous_") for _, r in top.iterrows()],
-            p.label: [shown(r, config) for _, r in top.iterrows()],
+            labels[0]: [shown(r, config, "previous_", period=False) for _, r in top.iterrows()],
+            labels[1]: [shown(r, config, period=False) for _, r in top.iterrows()],
+            PERIOD_COVERED: [period_covered(r, labels) for _, r in top.iterrows()],
             "Relative change": [f"{printed_change(100 * x)}%" for x in top["relative"]],
             "Direction of travel": top["direction_label"].tolist(),
         }
     )
+    return table if table[PERIOD_COVERED].astype(bool).any() else table.drop(columns=PERIOD_COVERED)
 
 
 def moves_sentences(top: pd.DataFrame, narrative: Narrative) -> list[str]:

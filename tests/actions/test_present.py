@@ -10,6 +10,7 @@ from cpkit.actions.present import (
     _text_colour,
     appendix_tables,
     delayed_table,
+    months_overdue,
     narrative,
     progress_chart,
     status_class,
@@ -68,7 +69,9 @@ def test_delayed_table_has_status_text_and_colour_class(plan):
     assert table.frame["Ref"].tolist() == ["1.1.2", "2.1.1", "2.1.3"]
     assert table.frame["Status"].tolist() == ["In progress", "Delayed", "Delayed"]
     assert table.frame["Latest update"].tolist()[1] == "Mar-25: slipped, staff shortage"
-    assert table.frame["Overdue by"].tolist() == ["3 months", "3 months", "3 months"]
+    # due 31 December 2024, judged at 31 March 2025: 3 whole months; one number a cell, the unit in the heading
+    assert table.frame["Overdue (months)"].tolist() == [3, 3, 3]
+    assert "Overdue by" not in table.frame
     assert table.classes["Status"] == {0: "rag rag-in-progress", 1: "rag rag-delayed", 2: "rag rag-delayed"}
 
 
@@ -147,3 +150,13 @@ def test_chart_labels_never_overlap_and_bars_keep_the_width(n_priorities):
     totals = [int(t.get_text()) for t in texts if t.get_gid() == "total"]
     assert sum(totals) == len(plan)
     plt.close(fig)
+
+
+def test_months_overdue_is_one_number_in_whole_months():
+    as_of = pd.Timestamp("2025-03-31")
+    # 30 November 2024 to 31 March 2025: 4 months and 1 day -> 4 whole months
+    assert months_overdue(pd.Timestamp("2024-11-30"), as_of) == 4
+    # 12 days late: not a whole month, said in words rather than printed as 0 (which would read "on time")
+    assert months_overdue(pd.Timestamp("2025-03-19"), as_of) == "under 1"
+    assert months_overdue(pd.Timestamp("2025-04-30"), as_of) == "Not overdue"
+    assert months_overdue(pd.NaT, as_of) == "Not overdue"

@@ -95,12 +95,19 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
     assert ed.missing_this_year(kpis) == ["Attainment 8"]
     table, classes = ed.education_table(figures, P2025, CONFIG)
     att = table.iloc[0]
-    assert (att["2023-24"], att["2024-25"], att["Change"]) == ("93.6%", "87.4%", "-6.2 points")
+    # one value a cell: the change's unit is in the heading
+    assert (att["2023-24"], att["2024-25"], att["Change (points)"]) == ("93.6%", "87.4%", "-6.2")
+    assert "Period covered" not in table  # every figure is for a whole year
     assert (att["Direction of travel"], att["Against target"]) == ("Worse", "Missed")  # 5.6 points short
     sus = table.iloc[1]
     assert (sus["Direction of travel"], sus["Against target"]) == ("Improved", "Met")
     exc = table.iloc[2]  # 2 last year is a small count: hidden, so no change or direction is given
-    assert (exc["2023-24"], exc["2024-25"], exc["Change"], exc["Direction of travel"]) == ("<5", "6", "", "")
+    assert (exc["2023-24"], exc["2024-25"], exc["Change (points)"], exc["Direction of travel"]) == (
+        "<5",
+        "6",
+        "",
+        "",
+    )
     assert exc["Against target"] == "Missed"
     ks2 = table.iloc[3]  # 3 of 10: the numerator is small, so the percentage is hidden ([c]: not a count)
     assert (ks2["2024-25"], ks2["Direction of travel"], ks2["Against target"]) == (
@@ -148,7 +155,8 @@ def test_a_quarter_is_used_when_the_year_has_no_whole_year_figure(tmp_path):
     )
     figures = ed.education_figures(ed.read_education(path, P2025), P2025, CONFIG)
     table, _ = ed.education_table(figures, P2025, CONFIG)
-    assert table.loc[0, "2024-25"] == "92.0% (2024-25 Q3; no full-year figure)"  # the latest quarter, named
+    assert table.loc[0, "2024-25"] == "92.0%"  # the latest quarter's figure, named in its own column
+    assert table.loc[0, "Period covered"] == "2024-25 Q3; no full-year figure"
     assert table.loc[0, "Against target"] == ed.NEAR
 
 

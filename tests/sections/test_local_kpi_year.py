@@ -62,17 +62,21 @@ def test_scorecard_summary_and_education_give_the_same_figure_with_its_period(kp
     rows = table.set_index("Indicator")
     # the full-year rows, not the Q4 ones (88.2% Red and 82.9% Red before)
     assert rows.loc["PEPs up to date", ["2023-24", "2024-25", "RAG against target"]].tolist() == [
-        "93.0% (2023-24)",
-        "95.0% (2024-25)",
+        "93.0%",
+        "95.0%",
         "Green",
     ]
     assert rows.loc["Statutory visits up to date", ["2024-25", "RAG against target"]].tolist() == [
-        "92.9% (2024-25)",
+        "92.9%",
         "Amber",
     ]
+    # one value a cell: the figure alone, and the quarter it covers in "Period covered" (each year's
+    # full-year figure is for its column's year, so none is named for them)
     leavers = rows.loc["Suitable accommodation"]
-    assert leavers["2024-25"] == "94.0% (2024-25 Q4; no full-year figure)"
-    assert leavers["2023-24"] == "86.0% (2023-24)"
+    assert (leavers["2024-25"], leavers["2023-24"]) == ("94.0%", "86.0%")
+    assert leavers["Period covered"] == "2024-25 Q4; no full-year figure"
+    assert rows.loc["PEPs up to date", "Period covered"] == ""
+    assert "Period covered: the period a local measure's figures are for" in sc.table_note(card, Config())
     # a year's figure and a quarter's are not compared: no direction of travel, said so in words
     assert leavers["Direction of travel"] == NOT_LIKE_FOR_LIKE
 
@@ -83,9 +87,9 @@ def test_scorecard_summary_and_education_give_the_same_figure_with_its_period(kp
     top = su.moves(card, Config())
     assert "Suitable accommodation" not in set(top["label"])  # not compared, so not a move
     pep = top.set_index("label").loc["PEPs up to date"]
-    assert su.moves_table(top, card, Config()).set_index("Measure").loc["PEPs up to date", "2024-25"] == (
-        "95.0% (2024-25)"
-    )
+    moves = su.moves_table(top, card, Config()).set_index("Measure")
+    assert moves.loc["PEPs up to date", "2024-25"] == "95.0%"
+    assert "Period covered" not in moves  # no move is for a part of a year
     assert pep["value"] == 95.0
 
     ed_figs = ed.education_figures(ed.read_education(kpi_file, P2025), P2025, Config())
@@ -99,8 +103,10 @@ def test_education_names_a_part_year_figure_and_does_not_compare_it(tmp_path):
     path.write_text("\n".join(KPIS.splitlines()[0:1] + KPIS.splitlines()[2:4]) + "\n", encoding="utf-8")
     figures = ed.education_figures(ed.read_education(path, P2025), P2025, Config())
     table, _ = ed.education_table(figures, P2025, Config())
-    assert table.loc[0, "2024-25"] == "88.2% (2024-25 Q4; no full-year figure)"
-    assert (table.loc[0, "Change"], table.loc[0, "Direction of travel"]) == ("", ed.NOT_COMPARED)
+    # the figure alone in its cell; the part of the year it covers in a column of its own
+    assert table.loc[0, "2024-25"] == "88.2%"
+    assert table.loc[0, "Period covered"] == "2024-25 Q4; no full-year figure"
+    assert (table.loc[0, "Change (points)"], table.loc[0, "Direction of travel"]) == ("", ed.NOT_COMPARED)
     sentences = ed.education_sentences(figures, P2025, Narrative(config=Config()))
     assert sentences[1] == (
         "PEPs up to date: 88.2% in 2024-25 Q4 (no full-year figure), and 93.0% in 2023-24; the two figures "

@@ -126,16 +126,21 @@ def test_table_sentences_and_chart_from_the_same_figures():
     visits = table.iloc[1]
     # 80% -> 88%: +10%, higher is better; 88 against a target of 95 is 7 points short: Red (Amber is 5).
     assert (visits["2023-24"], visits["2024-25"], visits["Direction of travel"]) == (
-        "80.0% (2023-24)",  # a local KPI names the period its figure is for
-        "88.0% (2024-25)",
+        "80.0%",  # one value a cell: each figure is for its column's year, so no period is named
+        "88.0%",
         "Better \u2191",
     )
+    assert "Period covered" not in table and "Quartile" not in table  # no row fills them
     assert visits["RAG against target"] == "Red" and classes == {"RAG against target": {1: "rag rag-red"}}
     moves = table.iloc[4]
     assert moves["Direction of travel"] == "Worse \u2191"
     assert moves["England (2024-25, published)"] == "10%"
-    assert moves["Statistical neighbours (2024-25, published)"] == "9.0% (9)"
-    assert moves["Rank among councils (2024-25, published)"] == "18 of 20"
+    # "9.0% (9)" and "18 of 20" were two figures a cell: now one each
+    assert (moves["Statistical neighbours (2024-25, published)"], moves["Neighbours averaged"]) == (
+        "9.0%",
+        "9",
+    )
+    assert (moves["Rank among councils (2024-25, published)"], moves["Councils ranked"]) == ("18", "20")
     assert moves["Own data against published"] == "From the council's return: 12%; published by the DfE: 14%"
     assert table.iloc[3]["Own data against published"] == "Matches"
     assert "No quartile is given: only 20 councils" in sc.table_note(card, cfg)
