@@ -39,3 +39,18 @@ def test_every_notebook_is_a_section_with_a_title_and_summary():
     sections = discover()
     assert [s.notebook for s in sections] == NOTEBOOKS
     assert all(s.title and s.summary for s in sections)
+
+
+def test_the_retired_run_last_mark_is_refused_with_what_to_set(tmp_path):
+    """Sections once ran in two waves, a notebook marked ``cpkit.last`` after the rest; none reads another,
+    so the mark is gone, and a notebook still carrying it is told what replaced it rather than silently
+    moving in the report."""
+    from cpkit.errors import InputError
+    from cpkit.report.sections import section_from_notebook
+
+    path = tmp_path / "09_summary.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["cpkit"] = {"title": "Summary", "summary": "Sums up.", "last": True}
+    nbformat.write(nb, str(path))
+    with pytest.raises(InputError, match=r"cpkit.last is no longer read.*cpkit.first: true"):
+        section_from_notebook(path)

@@ -18,7 +18,7 @@ Stopping cleanly matters as much, because the staging folder's cache holds child
   report folder with a message saying which run holds it. A lock left by a process that no longer runs
   (a ``kill -9``, a power cut) is taken over, and staging folders such runs left behind are removed.
 - ``--sections`` (some sections only) never replaces the full report with a partial one: the sections
-  (and the summary, written from the others) are rebuilt into a copy of the full report, beside the other
+  are rebuilt into a copy of the full report, beside the other
   sections' pages re-rendered from the executed notebooks it was built from, and the copy is swapped in
   whole. With no full report to rebuild (none yet, or its notebooks changed since), the sections are
   built as their own report in ``<out>/<year>-partial/``, marked as partial on its contents page and in
@@ -89,8 +89,7 @@ class ReportRequest:
 def build_report(request: ReportRequest) -> Path:
     """Build ``<out_dir>/<year>/`` from the data; return its path or raise ``ReportFailed``.
 
-    With ``sections`` naming fewer than all the sections, those sections (and the summary, which is
-    written from the others) are rebuilt into a copy of the full report, which is then swapped in whole;
+    With ``sections`` naming fewer than all the sections, those sections are rebuilt into a copy of the full report, which is then swapped in whole;
     where there is no full report to rebuild (see :func:`_plan`), they are built as
     ``<out_dir>/<year>-partial/`` and ``<out_dir>/<year>/`` is left alone.
     """
@@ -153,14 +152,14 @@ BUILT_FROM = ".report.json"  # in _analyst/<year>/: the executed notebooks the r
 
 
 def _plan(chosen: list[Section], registry: list[Section], out_dir: Path, period: Period) -> _Plan:
-    """All sections: a full report. Some: rebuild them (and the summary) into the full report when it
+    """All sections: a full report. Some: rebuild them into the full report when it
     exists, was built from every current section, and its executed notebooks in ``_analyst/<year>/``
     are the very ones it was built from (checked by SHA-256: a failed run since may have replaced one);
     otherwise a report of those sections alone in ``<year>-partial/``."""
     final = out_dir / period.folder
     if {s.name for s in chosen} == {s.name for s in registry}:
         return _Plan(chosen, [], chosen, final, False, [])
-    run = [s for s in registry if s in chosen or s.last]  # the summary reads the others: rebuilt too
+    run = [s for s in registry if s in chosen]  # no section reads another's output: the rest are kept
     reused = _reusable(final, out_dir / ANALYST_DIR / period.folder, registry, run)
     if reused is None:
         return _Plan(chosen, [], chosen, out_dir / f"{period.folder}{PARTIAL_SUFFIX}", True, [])
@@ -688,11 +687,10 @@ def _execute_all(
     sections: list[Section], parameters: dict[str, object], notebooks_dir: Path, request: ReportRequest
 ) -> list[SectionRun]:
     """Run the sections in parallel (up to ``jobs`` worker processes, each keeping one warm kernel: see
-    ``cpkit.report.execute``), those marked ``last`` after the rest; the executed notebooks go to
-    ``notebooks_dir``."""
+    ``cpkit.report.execute``), all at once: none reads another's output (``cpkit.report.sections``), so
+    none waits for another. The executed notebooks go to ``notebooks_dir``."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(request.jobs or os.cpu_count() or 1, len(sections)))
-    batches = [b for b in ([s for s in sections if not s.last], [s for s in sections if s.last]) if b]
     runs: list[SectionRun] = []
     from tqdm import tqdm
 
@@ -703,13 +701,13 @@ def _execute_all(
     ) as bar:
         bar.show_lines = request.progress  # type: ignore[attr-defined]
         run_batch = _run_in_process if jobs == 1 else _run_in_workers
-        runs = run_batch(batches, parameters, notebooks_dir, jobs, request.timeout, bar)
+        runs = run_batch(sections, parameters, notebooks_dir, jobs, request.timeout, bar)
     order = {s.name: i for i, s in enumerate(sections)}
     return sorted(runs, key=lambda r: order[r.name])
 
 
 def _run_in_process(
-    batches: list[list[Section]],
+    sections: list[Section],
     parameters: dict[str, object],
     notebooks_dir: Path,
     jobs: int,  # noqa: ARG001 - one process
@@ -719,59 +717,51 @@ def _run_in_process(
     """One section after another in this process's one kept kernel."""
     runs: list[SectionRun] = []
     with Kernels() as kernels:
-        for batch in batches:
-            for s in batch:
-                out = notebooks_dir / s.notebook.name
-                runs.append(
-                    run_section(s.name, s.notebook, out, parameters, s.notebook.parent, timeout, kernels)
-                )
-                _progress(bar, runs[-1])
-            if any(not r.ok for r in runs):
-                break  # the summary reads the others: no point running it after a failure
+        for s in sections:
+            out = notebooks_dir / s.notebook.name
+            runs.append(run_section(s.name, s.notebook, out, parameters, s.notebook.parent, timeout, kernels))
+            _progress(bar, runs[-1])
     return runs
 
 
 def _run_in_workers(
-    batches: list[list[Section]],
+    sections: list[Section],
     parameters: dict[str, object],
     notebooks_dir: Path,
     jobs: int,
     timeout: int | None,
     bar,  # noqa: ANN001 - tqdm bar
 ) -> list[SectionRun]:
-    """The batches one after another on one pool of ``jobs`` worker processes (the last batch reuses the
-    workers' warm kernels)."""
+    """The sections on one pool of ``jobs`` worker processes, each a section at a time in its warm kernel."""
     runs: list[SectionRun] = []
     # spawn, not fork: a forked copy of a process that has touched ZMQ or threads is not safe
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
     )
     try:
-        for batch in batches:
-            futures = [
-                pool.submit(
-                    run_in_worker,
-                    s.name,
-                    s.notebook,
-                    notebooks_dir / s.notebook.name,
-                    parameters,
-                    s.notebook.parent,
-                    timeout,
-                )
-                for s in batch
-            ]
-            for future in as_completed(futures):
-                try:
-                    runs.append(future.result())
-                except BrokenProcessPool:
-                    raise ReportFailed(
-                        "a section worker process ended abruptly (killed, or out of memory) while running "
-                        f"{', '.join(s.name for s in batch)}; no report was written and the previous one is "
-                        "unchanged"
-                    ) from None
-                _progress(bar, runs[-1])
-            if any(not r.ok for r in runs):
-                break  # the summary reads the others: no point running it after a failure
+        futures = [
+            pool.submit(
+                run_in_worker,
+                s.name,
+                s.notebook,
+                notebooks_dir / s.notebook.name,
+                parameters,
+                s.notebook.parent,
+                timeout,
+            )
+            for s in sections
+        ]
+        for future in as_completed(futures):
+            try:
+                runs.append(future.result())
+            except BrokenProcessPool:
+                done = {r.name for r in runs}
+                running = [s.name for s in sections if s.name not in done]
+                raise ReportFailed(
+                    "a section worker process ended abruptly (killed, or out of memory) while running "
+                    f"{', '.join(running)}; no report was written and the previous one is unchanged"
+                ) from None
+            _progress(bar, runs[-1])
     except BaseException:
         # stopped (a signal) or broken: end the workers and their kernels now rather than wait for
         # the sections to finish, as leaving the pool's block would. The workers are the pool's own

@@ -2,11 +2,18 @@
 
 Every ``notebooks/NN_name.ipynb`` is a section, in the order of its number; its notebook metadata
 ``cpkit.title`` and ``cpkit.summary`` give the heading and the line the contents page says about it, and
-``cpkit.last: true`` makes it run after all the others (the executive summary). ``cpkit.annex: true``
+``cpkit.first: true`` puts it first in the report (the executive summary). ``cpkit.annex: true``
 puts the whole section in the technical annex rather than the Board's report (the five-year trends, the
 data quality checks: an analyst's material, ``cpkit.report.document``); a single cell of any section goes
 there by the cell tag ``annex``. Adding a section is adding a notebook; the runner knows notebooks by name
 and parameters only.
+
+**No section reads another.** Each reads the run's prepared inputs (the cleaned returns, the figures table,
+the settings, the KPI file and tracker), so all of them run at once as soon as the prepare step has built
+the figures table: the executive summary too, which is written from the figures table and the tracker (the
+same headline rows as the scorecard), not from the other sections' pages. It was once held back until every
+other section had finished, on a dependency that did not exist; its place first in the report is a reading
+order only (``first``).
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ class Section:
     name: str
     title: str
     summary: str
-    last: bool = False  # runs after every other section (the executive summary reads theirs)
+    first: bool = False  # readers meet it first (the executive summary); it runs with the others
     path: Path | None = None  # the notebook, when not notebooks/<name>.ipynb (tests use their own)
     annex: bool = False  # the whole section is in the technical annex, not the Board's report
 
@@ -47,11 +54,16 @@ def section_from_notebook(path: Path) -> Section:
     missing = [k for k in ("title", "summary") if not meta.get(k)]
     if missing:
         raise InputError(f"{path}: notebook metadata cpkit.{' and cpkit.'.join(missing)} must be set")
+    if "last" in meta:
+        raise InputError(
+            f"{path}: notebook metadata cpkit.last is no longer read: sections all run at once, as none reads "
+            "another's output; to put the section first in the report set cpkit.first: true"
+        )
     return Section(
         path.stem,
         meta["title"],
         meta["summary"],
-        bool(meta.get("last", False)),
+        bool(meta.get("first", False)),
         path,
         annex=bool(meta.get("annex", False)),
     )
@@ -81,9 +93,9 @@ def select(names: list[str] | None, registry: tuple[Section, ...] | None = None)
 
 
 def reading_order(sections: list[Section]) -> list[Section]:
-    """The order readers meet the sections: a summary that runs last, because it is written from the
-    others, comes first, as the executive summary does in a council's annual report."""
-    return [s for s in sections if s.last] + [s for s in sections if not s.last]
+    """The order readers meet the sections: those marked ``first`` (the executive summary) come first, as
+    in a council's annual report, then the rest in number order."""
+    return [s for s in sections if s.first] + [s for s in sections if not s.first]
 
 
 def poap_section() -> Section:

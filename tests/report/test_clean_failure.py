@@ -149,7 +149,7 @@ def _sections(tmp_path: Path) -> tuple[Section, Section, Section]:
     return (
         Section("01_good", "Good section", "Shows a chart and a table.", path=good),
         Section("02_other", "Other section", "Says one thing.", path=other),
-        Section("09_summary", "Summary", "Sums up.", last=True, path=summary),
+        Section("09_summary", "Summary", "Sums up.", first=True, path=summary),
     )
 
 
@@ -193,10 +193,11 @@ def test_sections_are_rebuilt_into_the_full_report_which_stays_whole(tmp_path):
     manifest = _manifest(full)
     assert manifest["partial"] is False
     assert [s["name"] for s in manifest["sections"]] == ["09_summary", "01_good", "02_other"]
-    # the chosen section and the summary (written from the others) were run again; the other was not
-    assert manifest["parameters"]["rebuilt"] == ["01_good", "09_summary"]
+    # only the chosen section was run again: the summary reads no other section, so it is kept as it was
+    assert manifest["parameters"]["rebuilt"] == ["01_good"]
     after = snapshot(analyst)
     assert after["02_other.ipynb"] == before["02_other.ipynb"]
+    assert after["09_summary.ipynb"] == before["09_summary.ipynb"]
     assert after["01_good.ipynb"] != before["01_good.ipynb"]
     assert (full / "02_other.html").read_bytes() == other_page  # re-rendered from the same notebook
     index = (full / "index.html").read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ def test_a_failed_section_s_kernel_is_replaced_and_none_is_left_running(tmp_path
 
 
 def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path, capfd):
-    """Four sections on two workers run in at most two kernels, the summary (run last) in one of them,
+    """Four sections on two workers run in at most two kernels, the summary among them,
     and when the report is written no kernel is left running."""
     from cpkit.report.runner import build_report
     from cpkit.report.sections import Section
@@ -85,7 +85,7 @@ def test_a_report_run_reuses_each_worker_s_kernel_and_ends_them_all(tmp_path, ca
             name,
             f"Section {name}",
             "Records its kernel.",
-            last=name.startswith("09"),
+            first=name.startswith("09"),
             path=write_notebook(
                 tmp_path / "nb" / f"{name}.ipynb", GOOD_BODY + record.format(str(tmp_path / f"{name}.pid"))
             ),
@@ -136,3 +136,33 @@ def test_a_kernel_killed_outright_fails_its_section_within_seconds(tmp_path):
     assert not dead.ok and took < 30, (dead, took)
     assert "kernel died" in dead.error and dead.cell == 3
     assert after.ok
+
+
+def test_the_summary_runs_alongside_the_other_sections_not_after_them(tmp_path):
+    """No section reads another's output, the executive summary included (it is written from the figures
+    table and the tracker), so it starts with the others. Here section 01 waits, while it runs, for the
+    summary's mark: with the summary held back until every other section had finished (the old rule), 01
+    waited its full 60 s and saw no mark. The summary still comes first in the report (``first``)."""
+    from cpkit.report.runner import build_report
+    from cpkit.report.sections import Section
+
+    from .test_runner import _request
+
+    mark = tmp_path / "summary-started"
+    waits = (
+        "\nimport time\nfrom pathlib import Path\n"
+        f"began = time.monotonic()\nwhile not Path({str(mark)!r}).exists() and time.monotonic() - began < 60:\n"
+        "    time.sleep(0.1)\n"
+        f"Path({str(tmp_path / 'seen')!r}).write_text(str(Path({str(mark)!r}).exists()))"
+    )
+    marks = f"\nfrom pathlib import Path\nPath({str(mark)!r}).write_text('started')"
+    registry = (
+        Section("01_waits", "Waits", "Waits for the summary.",
+                path=write_notebook(tmp_path / "nb" / "01_waits.ipynb", GOOD_BODY + waits)),
+        Section("09_summary", "Summary", "Sums up.", first=True,
+                path=write_notebook(tmp_path / "nb" / "09_summary.ipynb", GOOD_BODY + marks)),
+    )  # fmt: skip
+    report = build_report(_request(tmp_path, registry))
+    assert (tmp_path / "seen").read_text() == "True"
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in manifest["sections"]] == ["09_summary", "01_waits"]

@@ -125,4 +125,4 @@ def test_summary_notebook_runs_on_the_sample(root, tmp_path):
     assert "on the DfE's published figures for 2024-25" in html and "actions delayed." in html
     assert nbformat.read(str(root / "notebooks" / "09_executive_summary.ipynb"), as_version=4).metadata[
         "cpkit"
-    ]["last"]
+    ]["first"]
