@@ -3,7 +3,6 @@ below (no returns are read: the regional step reads figures tables only)."""
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np

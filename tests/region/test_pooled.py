@@ -15,10 +15,10 @@ from cpkit.figures import build_figures
 from cpkit.forecast.settings import ForecastSettings
 from cpkit.region.pooled import (
     council_futures,
-    regional_forecast,
     pool_returns,
     pooled_figures,
     region_config,
+    regional_forecast,
     regional_futures,
 )
 from tests.care.conftest import build
