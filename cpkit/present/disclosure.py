@@ -41,12 +41,13 @@ every report note, ``Rule.note``):
 
 ``protect`` chooses the secondary cells for any set of figures tied by linear relations (a total is the
 sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself), and
-``disclosed`` audits a choice: a hidden count is disclosed when the relations and what a reader knows of
-each symbol (``<5`` is 1 to ``threshold - 1``; ``[c]`` is 0 or at least ``threshold`` for a count, any
-value for a signed figure such as a net change) pin it to one value. The audit combines linear algebra
-(a hidden value fixed by the relations alone) with interval bounds (a value fixed by the relations and
-the symbols' ranges, for example "<5" + "[c]" = 6 forces 1 + 5). It is exact for one relation and a
-strong check for several; it does not search integer combinations across many relations at once.
+``disclosed`` audits a choice exactly (``cpkit.present.audit``): a small count is disclosed when the
+relations, the figures shown and what a reader knows of each symbol (``<5`` is 1 to ``threshold - 1``;
+``[c]`` is 0 or at least ``threshold`` for a count, any value for a signed figure such as a net change)
+pin it to one value or narrow it to fewer values than its symbol allows, searched by an integer
+programme over all the relations at once. ``protect`` first adds secondary cells with a fast check
+(linear algebra and interval bounds: "<5" + "[c]" = 6 forces 1 + 5), then confirms the choice with the
+exact audit and hides more until it finds nothing.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cpkit.present.audit import NARROWED, PINNED, PROTECTED, audit
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
 from cpkit.publish.figure import Figure
@@ -230,9 +232,10 @@ def protect(
     shown but follow from what is (children not placed in-house = children - in-house): IMPLICIT, and
     protected like a primary cell when small. Keys in ``keep`` are published elsewhere whatever happens
     here (the number in care at 31 March is the report's headline): never chosen as secondary cells.
-    Secondary cells are added one
-    at a time, the smallest count first, from the relations of a cell still disclosed, until
-    ``disclosed`` finds none.
+    Secondary cells are added one at a time, the smallest count first, from the relations of a cell
+    still disclosed: first until a fast check (``quick_disclosed``) finds none, then until the exact
+    audit (``disclosed``) finds none. The fast pass does most of the work in a few milliseconds; the
+    exact one catches what only a search of whole numbers over several relations at once can see.
     """
     rule = rule or Rule()
     signed = set(signed)
@@ -246,15 +249,40 @@ def protect(
     for k in must:
         if not status[k]:
             status[k] = SECONDARY
+    if not any(status.values()):
+        return status
+    kept = set(keep)
     for _ in range(len(values) + 1):
-        open_cells = disclosed(values, equations, status, rule, signed=signed, protect=must)
+        open_cells = quick_disclosed(values, equations, status, rule, signed=signed, protect=must)
         if not open_cells:
-            return status
-        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must, set(keep))
+            break
+        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must, kept, quick_disclosed)
         if pick is None:
             return status  # nothing left to hide near the disclosed cells; the caller's audit will say
         status[pick] = SECONDARY
-    return status
+    # the exact audit: hide more while it helps; a cell that does not lower the number of figures left
+    # open (after a few tries, since a rectangle of cells may need two) is given back, so a leak no
+    # choice of cells can close (the caller's audit says) does not hide a table's every zero
+    cache: dict = {}
+
+    def exact(
+        _values: Any, _equations: Any, st: Mapping[Hashable, Status], *_: Any, **__: Any
+    ) -> list[Hashable]:
+        return disclosed(values, equations, st, rule, signed=signed, protect=must, cache=cache)
+
+    best, best_open = dict(status), exact(values, equations, status)
+    open_cells, tries = best_open, 0
+    while open_cells and tries < 3:
+        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must, kept, exact)
+        if pick is None:
+            break
+        status[pick] = SECONDARY
+        open_cells = exact(values, equations, status)
+        if len(open_cells) < len(best_open):
+            best, best_open, tries = dict(status), open_cells, 0
+        else:
+            tries += 1
+    return best
 
 
 def _next_to_hide(
@@ -266,12 +294,14 @@ def _next_to_hide(
     rule: Rule,
     must: set[Hashable],
     keep: set[Hashable],
+    check: Any = None,
 ) -> Hashable | None:
     """The shown cell to hide next. Candidates are the shown cells of the relations that hold a disclosed
     cell, or hold a hidden cell linked to it through other relations (hiding a stock figure moves the
     question to the next month's relation): a non-zero count before a signed figure before a zero, the
     smallest first (so a total, usually the largest, goes last), the nearest relation on a tie; of those,
-    the first that leaves fewer small counts open."""
+    the first (of the nearest few) that leaves fewer small counts open by ``check``; else the first."""
+    check = check or quick_disclosed
     reached = set(open_cells)
     distance: dict[int, int] = {}
     frontier = set(open_cells)
@@ -298,11 +328,10 @@ def _next_to_hide(
     ranked = sorted(best, key=best.__getitem__)
     if not ranked:
         return None
-    # the first in that order that leaves fewer small counts open; else simply the first
     now = len(open_cells)
-    for k in ranked:
+    for k in ranked[: 8 if check is not quick_disclosed else len(ranked)]:
         trial = {**status, k: SECONDARY}
-        if len(disclosed(values, equations, trial, rule, signed=signed, protect=must)) < now:
+        if len(check(values, equations, trial, rule, signed=signed, protect=must)) < now:
             return k
     return ranked[0]
 
@@ -342,16 +371,44 @@ def disclosed(
     *,
     signed: Iterable[Hashable] = (),
     protect: Iterable[Hashable] = (),
+    cache: dict | None = None,
 ) -> list[Hashable]:
-    """Small counts (PRIMARY), and the figures in ``protect``, that a reader could work out exactly from
-    the shown figures, the relations and the symbols. (Another ``[c]`` figure worked out is no harm in
-    itself: it is not a small count; if it leads to one, that one is reported.)
+    """Small counts (PRIMARY), figures in ``protect`` and small IMPLICIT figures that a reader could
+    work out, by the exact audit (``cpkit.present.audit.audit``): a small count pinned to one value or
+    narrowed by the figures shown to fewer values than its symbol allows; a protected or implicit figure
+    pinned. (Another ``[c]`` figure worked out is no harm in itself: it is not a small count; if it
+    leads to one, that one is reported.)"""
+    rule = rule or Rule()
+    if not any(status.get(k) for k in values):
+        return []
+    found = audit(
+        values,
+        {k: s for k, s in status.items() if k in values},
+        equations,
+        rule.threshold,
+        signed=signed,
+        protect=protect,
+        cache=cache,
+    )
+    leaks = {f.key for f in found.findings if f.kind in (PINNED, NARROWED, PROTECTED)}
+    return [k for k in values if k in leaks]
 
-    Two tests: the relations alone fix the value (its unit vector lies in the row space of the relations
-    restricted to hidden figures), or interval bounds tightened through the relations meet. For a
-    ``[c]`` count the bounds use "0 or ``threshold`` and more": a range whose only room left is below the
-    threshold means the cell is 0, and so it is pinned.
-    """
+
+def quick_disclosed(
+    values: Mapping[Hashable, float],
+    equations: Sequence[Equation],
+    status: Mapping[Hashable, Status],
+    rule: Rule | None = None,
+    *,
+    signed: Iterable[Hashable] = (),
+    protect: Iterable[Hashable] = (),
+) -> list[Hashable]:
+    """The fast check ``protect`` starts with: the small counts (and ``protect`` figures) pinned by
+    linear algebra (the relations alone fix the value: its unit vector lies in the row space of the
+    relations restricted to hidden figures) or by interval bounds tightened through the relations (for a
+    ``[c]`` count, "0 or ``threshold`` and more": a range whose only room left is below the threshold
+    means the cell is 0). Exact for one relation; it misses integer combinations across several, which
+    ``disclosed`` finds."""
     rule = rule or Rule()
     signed = set(signed)
     hidden = [k for k, s in status.items() if s and k in values]
