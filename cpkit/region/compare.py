@@ -14,6 +14,8 @@ is small and picklable::
     regional_forecast({slug: Futures | None}) -> Futures | str                  # cpkit.region.pooled
         the councils' futures summed simulation by simulation (regional_futures), or the reason there is
         no regional forecast (a council without futures would leave its children out); pass it on as is
+    build_for_region(region=, period=, out_dir=, figures=, pooled=, futures=, results=) -> Path
+        the same from the graph's own records (Region, {slug: Figures}, [CouncilResult]): the folder
     build_regional(out_dir, name, period, councils, pooled, futures, *, names=None, rule=None,
                    text=None, published=None, contact=None) -> list[Path]        # here
         councils: {slug: Figures, or the reason the council failed (str)}, in the order to show them;
@@ -51,6 +53,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -833,3 +836,50 @@ def write_workbook(
 
     no_formulas(load_workbook(path)).save(path)
     return path
+
+
+# --- The graph's call ---------------------------------------------------------------------------------
+
+
+def build_for_region(
+    *,
+    region: Any,
+    period: Period,
+    out_dir: str | Path,
+    figures: Mapping[str, Figures],
+    pooled: Figures | str | None,
+    futures: object | str | None,
+    results: list[Any],
+) -> Path:
+    """``build_regional`` as the region's task graph calls it (``cpkit.region.graph``), from its own
+    records: ``region`` (``cpkit.region.settings.Region``: ``title``, ``introduction``, ``councils`` with
+    ``slug`` and ``name``) and ``results`` (every council's ``CouncilResult``: ``slug``, ``name``,
+    ``status``, ``reason``), in the region's order; a council without a figures table is listed with its
+    reason. The region's small-number rule is the strictest of its councils' (``pooled.meta``, from
+    ``cpkit.region.pooled.region_config``). Returns the folder the page and workbook were written to."""
+    names = {c.slug: c.name for c in getattr(region, "councils", [])}
+    names.update({r.slug: r.name for r in results})
+    councils: dict[str, Figures | str] = {}
+    for r in results:
+        if r.slug in figures and isinstance(figures[r.slug], Figures):
+            councils[r.slug] = figures[r.slug]
+        else:
+            councils[r.slug] = r.reason or "its report was not built"
+    threshold = pooled.meta.get("small_number_threshold") if isinstance(pooled, Figures) else None
+    rule = Rule(int(threshold), f"<{int(threshold)}") if threshold else Rule()
+    # region.yaml's title names the document ("North East regional comparison"); the region is its name
+    title = getattr(region, "title", "") or "The region"
+    title = re.sub(r"\s*regional comparison\s*$", "", title, flags=re.IGNORECASE) or title
+    intro = getattr(region, "introduction", "") or ""
+    paths = build_regional(
+        out_dir,
+        title,
+        period,
+        councils,
+        pooled,
+        futures,
+        names=names,
+        rule=rule,
+        text={"introduction": intro} if intro else None,
+    )
+    return paths[0].parent

@@ -271,3 +271,42 @@ def test_the_workbook_holds_numbers_as_numbers_and_the_gss_shorthand(built):
     found = {r[0].value: r[1] for r in health.iter_rows() if r[0].value in ("Ayton", "England")}
     assert found["Ayton"].value == pytest.approx(0.8) and found["Ayton"].number_format == "0%"
     assert found["England"].value == pytest.approx(0.85)
+
+
+def test_the_graphs_call_lists_a_failed_council_and_uses_the_regions_rule(tmp_path):
+    from types import SimpleNamespace
+
+    from cpkit.region.compare import build_for_region
+
+    region = SimpleNamespace(
+        title="Northshire regional comparison",
+        introduction="",
+        councils=[SimpleNamespace(slug=s, name=n) for s, n in NAMES.items()],
+    )
+    results = [
+        *(SimpleNamespace(slug=s, name=NAMES[s], status="published", reason="") for s in COUNCILS),
+        SimpleNamespace(slug="d", name="Dunham", status="failed", reason="section 03_health failed"),
+    ]
+    # the region's threshold is 10 (its strictest council's): Beeford's 6 (three or more placements) is
+    # now a small count too
+    strict = Figures(REGION.frame, {**REGION.meta, "small_number_threshold": 10})
+    folder = build_for_region(
+        region=region,
+        period=YEAR,
+        out_dir=tmp_path,
+        figures=COUNCILS,
+        pooled=strict,
+        futures=None,
+        results=results,
+    )
+    page = (folder / HTML_NAME).read_text(encoding="utf-8")
+    assert "<h1>Northshire: regional comparison 2024-25</h1>" in page
+    assert "Dunham: section 03_health failed" in page
+    rows = {r[0]: r[1] for r in _table(page, "Children looked after at the end of the period")}
+    assert rows["Ayton"] == "<10"
+    moves = {
+        r[0]: r[1]
+        for r in _table(page, "Children looked after with three or more placements during the year (%)")
+    }
+    # Beeford's 6 of 100 is small at 10; 26 - 10 - 10 = 6 would give it back, so Ayton's is hidden too
+    assert [moves[n] for n in ("Ayton", "Beeford", CATTON)] == ["[c]", "[c]", "10%"]
