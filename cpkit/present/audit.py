@@ -10,20 +10,24 @@ and 100%). For each hidden count the audit asks an integer programme (``scipy.op
 which values are still possible given all of that at once, so integer combinations across many
 relations are searched, which interval bounds and linear algebra alone cannot do.
 
-What counts as a leak (a ``Finding``), decided so that a report can always pass by hiding more:
+What counts as a leak (a ``Finding``):
 
-- **pinned**: a small count (``<5``) a reader can work out exactly, whatever the reason.
-- **narrowed**: a small count whose possible values the *figures shown* cut down from what its symbol
-  and the shape of the tables allow. A reader of "<5" + "[c]" = 7 knows the small count is 1 or 2 (the
-  ``[c]`` is 6 or 5), not 1 to 4: a leak. The shape alone can narrow without any figure: three "<5" parts
-  of a "<5" total are each 1 or 2 (they add to at most 4), which no choice of hidden cells can change,
-  so it is not counted; it is still a leak when the shape alone pins a count (four "<5" parts of a
-  "<5" total are each 1). The shape is the relations of the same tables with every shown count read as
-  its symbol would be ("0 or ``threshold`` and more": a shown count is never small) and no percentages.
+- **pinned**: a small count (``<5``) a reader can work out exactly, whatever the reason: the figures
+  shown, the relations, the percentages, or the shape of the tables alone (four "<5" parts of a "<5"
+  total are each 1). This is the test the DfE and the ONS apply to secondary suppression (a suppressed
+  figure must not be derivable), and the one a report fails on.
 - **printed**: a count from 1 to ``threshold - 1`` shown as a number.
 - **protected** figures (``protect``: hidden because another table hides them) pinned to their value,
   and **implicit** figures (never printed, but following from others, such as children not placed
-  in-house) that are small and pinned, or known to be small and narrower than 1 to ``threshold - 1``.
+  in-house) that are small and pinned.
+- **narrowed**, only when asked (``narrowing=True``): a small count whose possible values the *figures
+  shown* cut down from what its symbol and the shape of the tables allow. A reader of "<5" + "[c]" = 7
+  knows the small count is 1 or 2 (the ``[c]`` is 6 or 5), not 1 to 4. Not a failing test by default:
+  every "<5" beside a shown total below ``2 * threshold - 1`` is narrowed ("6 boys, <5 girls, 8" says
+  1 to 3), so counting it would withhold most breakdowns of a small council; the shape alone is never
+  counted (three "<5" parts of a "<5" total are each 1 or 2 whatever is hidden). The shape is the
+  relations of the same tables with every shown count read as its symbol would be ("0 or
+  ``threshold`` and more": a shown count is never small) and no percentages.
 
 A ``[c]`` count a reader can work out is not a leak in itself: it is 0 or ``threshold`` and more, so it
 identifies no child; if it leads to a small count, that one is reported. A finding names the figure and
@@ -273,6 +277,7 @@ def audit(
     signed: Iterable[Hashable] = (),
     shares: Sequence[Share] = (),
     protect: Iterable[Hashable] = (),
+    narrowing: bool = False,
     cache: dict | None = None,
 ) -> Audit:
     """Every hidden count a reader could recover, searched exactly (see the module docstring).
@@ -284,6 +289,7 @@ def audit(
     percentages printed with their numerator and denominator. ``protect``: hidden keys that must not
     be pinned (hidden because another table hides them). Raises ``ValueError`` when the true figures do
     not satisfy a relation or a share (a bug in the caller: the relations are what the tables print).
+    ``narrowing``: also report small counts the figures shown narrow without pinning (see above).
     ``cache``: a dict kept between calls over the same ``values``, ``equations`` and ``shares`` (as
     ``protect`` makes while it tries cells): a group of relations whose statuses did not change is not
     searched again.
@@ -344,12 +350,20 @@ def audit(
         )
         if not eq_ids and not sh_ids:
             continue  # a hidden figure in no relation: a reader knows only its symbol
-        memo = (tuple((k, st[k], k in protected) for k in keys), eq_ids, sh_ids)
+        memo = (tuple((k, st[k], k in protected) for k in keys), eq_ids, sh_ids, narrowing)
         if cache is not None and memo in cache:
             findings += cache[memo]
             continue
         found, n = _audit_group(
-            values, st, keys, [equations[i] for i in eq_ids], [shares[i] for i in sh_ids], t, signed, target
+            values,
+            st,
+            keys,
+            [equations[i] for i in eq_ids],
+            [shares[i] for i in sh_ids],
+            t,
+            signed,
+            target,
+            narrowing,
         )
         if cache is not None:
             cache[memo] = found
@@ -367,6 +381,7 @@ def _audit_group(
     t: int,
     signed: set[Hashable],
     target: Callable[[Hashable], bool],
+    narrowing: bool,
 ) -> tuple[list[Finding], int]:
     """The findings of one group of hidden figures tied by relations, and the solves they took."""
     scale = sum(abs(float(values[k])) for eq in equations for k in eq)
@@ -393,22 +408,23 @@ def _audit_group(
             continue
         i = actual.index[k]
         v = int(round(float(values[k])))
-        if st[k] == PRIMARY:
+        if st[k] == PRIMARY and narrowing:
             can = group.possible(i, range(1, t))
             if len(can) == 1:
                 found.append(Finding(k, PINNED, can))
             elif len(can) < t - 1 and set(can) != set(shape().possible(i, range(1, t))):
                 found.append(Finding(k, NARROWED, can))
-        elif st[k] == IMPLICIT:
-            # never printed, so a reader has no symbol for it: a leak when it is pinned, or known to be a
-            # small count (1 to t - 1) and narrower than the shape of the tables alone allows
+        elif st[k] == IMPLICIT and narrowing:
+            # never printed, so a reader has no symbol for it: known to be a small count (1 to t - 1)
+            # and narrower than the shape of the tables alone allows
             lo, hi = group.range(i)
             if lo == hi:
                 found.append(Finding(k, PINNED, (int(lo),)))
             elif 1 <= lo and hi <= t - 1 and (lo, hi) != shape().range(i):
                 found.append(Finding(k, NARROWED, tuple(range(int(lo), int(hi) + 1))))
         elif not group.other_than(i, v):
-            found.append(Finding(k, PROTECTED, (v,)))
+            kind = PINNED if st[k] in (PRIMARY, IMPLICIT) else PROTECTED
+            found.append(Finding(k, kind, (v,)))
     n = actual.solves + (shape_group.p.solves if shape_group is not None else 0)
     return found, n
 

@@ -113,13 +113,10 @@ def test_health_uses_the_return_year_ending_in_the_period_year():
         },
     }
     bands = health.sdq_band_table(figs, PERIOD, Config())
-    # Borderline (3) is hidden, so the next smallest (concern, 5) is hidden too, as [c] (it is not small).
-    # That is not enough: with normal (12) shown, borderline + concern = 20 - 12 = 8, and concern (0 or
-    # 5+) must be 5 to 7, so borderline is 1 to 3, and a reader knows it is not 4. So normal goes too:
-    # normal + concern = 20 - borderline is 16 to 19 for any borderline 1 to 4 (say 12 + 4 .. 14 + 5).
-    # No score = 30 - 20 = 10.
-    assert bands["Children, 2024-25"].tolist() == ["[c]", "<5", "[c]", "10", "30"]
-    assert bands["%, 2024-25"].tolist() == ["[c]", "[c]", "[c]", "33%", "100%"]
+    # Borderline (3) is hidden, so the next smallest (concern, 5) is hidden too, as [c] (it is not small):
+    # 3 + 5 = 8 with borderline 1..4 and concern 0 or 5+ leaves borderline 1..3. No score = 30 - 20 = 10.
+    assert bands["Children, 2024-25"].tolist() == ["12", "<5", "[c]", "10", "30"]
+    assert bands["%, 2024-25"].tolist() == ["40%", "[c]", "[c]", "33%", "100%"]
 
 
 def test_care_leaver_numbers_table_totals_and_suppression():
