@@ -324,12 +324,16 @@ def inhouse_table(
     """Children and in-house placements per placement type at the start and end of the period.
 
     ``mix`` (``mix(data, period)``): the placement-type counts of the same two days, published in the
-    section's first table; given, the two tables hide the same counts (``inhouse_ledger``).
+    section's first table; given, the two tables hide the same counts (``inhouse_ledger``), and where
+    that table withholds its breakdown this one does too (its children per type are the same figures).
     """
     published = None
     if mix is not None:
         period = _period_of(tables)
         published = mix_table(mix, period, config) if period is not None else None
+    if published is not None and published.attrs.get("withheld"):
+        # the children per type are the placement-type table's, withheld there: withheld here too
+        return pd.DataFrame({"Placement type": [published.attrs["withheld"]]})
     ledger = inhouse_ledger(tables, config, published)
     start, end = tables["start"], tables["end"]
     keep = (start["children"] > 0) | (end["children"] > 0)

@@ -25,8 +25,8 @@ from cpkit.forecast.backtest import accuracy, as_at, backtest
 from cpkit.forecast.model import class_labels
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import Rule, is_small, suppress_counts
-from cpkit.sections.common import day_label
+from cpkit.present.disclosure import SECONDARY, Rule, is_small, suppress_counts
+from cpkit.sections.common import breakdown_table, day_label, end_labels
 from cpkit.ssda903.model import Data903
 
 FOSTER = "Foster placements"
@@ -266,21 +266,73 @@ def method_text(result: Forecast, config: Config) -> str:
     return text
 
 
-def backtest_text(table: pd.DataFrame | None, reason: str, period: Period) -> str:
-    """The back test in plain words: how far out the forecast was a year ago, against assuming no change."""
+def backtest_counts(table: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    """The back test's counts as published: last year's and this year's children per placement type are
+    the placement-type table's figures (the same children on the same two days, ``placements.mix_table``),
+    so they take that table's statuses, and its withholding, from the same rule (``breakdown_table``)."""
+    from cpkit.care.codes import PLACEMENT_GROUP_IDS
+
+    order = {g: i for i, g in enumerate(PLACEMENT_GROUP_IDS)}
+    groups = table[table["placement_group"] != ALL_PLACEMENTS]
+    groups = groups.sort_values(
+        "placement_group", key=lambda s: s.map(order).fillna(len(order)), kind="stable"
+    )
+    tables = {
+        when: pd.DataFrame(
+            {"placement_group": groups["placement_group"], "children": groups[column].astype(int)}
+        )
+        for when, column in (("previous", "same_as_last_year"), ("current", "actual"))
+    }
+    return breakdown_table(tables, "placement_group", None, end_labels(period), config, "Placement type")
+
+
+def backtest_text(
+    table: pd.DataFrame | None, reason: str, period: Period, config: Config | None = None
+) -> str:
+    """The back test in plain words: how far out the forecast was a year ago, against assuming no change.
+
+    An average error over placement types stands for the counts it is worked from (a reader who knows
+    this year's numbers can solve "70% for assuming no change" for last year's): the forecast's error is
+    given only when no type's actual number is hidden in the back test table, the error of assuming no
+    change only when last year's numbers are not hidden either, and how many actual numbers fell inside
+    the range only with the first (it would tell whether a hidden one did)."""
     if table is None:
         return f"The forecast could not be tested against last year: {reason}."
-    ours, same = accuracy(table), accuracy(table, "same_as_last_year")
+    config = config or Config()
+    counts = backtest_counts(table, period, config)
+    status = counts.attrs["hidden"]
     groups = table[(table["placement_group"] != ALL_PLACEMENTS) & (table["actual"] > 0)]
-    inside = int(groups["inside_80"].sum())
-    return (
+    actual_shown = not any(status.get((g, "current")) for g in groups["placement_group"])
+    last_shown = actual_shown and not any(status.get((g, "previous")) for g in groups["placement_group"])
+    made = (
         f"**How accurate is it?** Made from the returns as they stood at 31 March {period.year - 1}, the "
-        f"same method forecast the number of children in each type of placement at 31 March {period.year} "
-        f"{ours['mape']:.0f}% away from the actual number on average (mean absolute percentage error over the "
-        f"{ours['groups']} types of placement with children), against {same['mape']:.0f}% for simply assuming "
-        f"no change from the year before; {inside} of the {len(groups)} actual numbers were inside the "
-        "forecast's 80% range. Small groups weigh as much as large ones in this average, so a miss of two "
-        "children in a group of ten counts as 20%."
+        f"same method forecast the number of children in each type of placement at 31 March {period.year}"
+    )
+    if not actual_shown:
+        return (
+            made + "; how far out it was is not shown: the actual numbers it is measured against include "
+            "counts hidden to protect small numbers."
+        )
+    ours, same = accuracy(table), accuracy(table, "same_as_last_year")
+    inside = int(groups["inside_80"].sum())
+    against = (
+        f", against {same['mape']:.0f}% for simply assuming no change from the year before"
+        if last_shown
+        else ""
+    )
+    text = (
+        f"{made} {ours['mape']:.0f}% away from the actual number on average (mean absolute percentage error "
+        f"over the {ours['groups']} types of placement with children){against}; {inside} of the "
+        f"{len(groups)} actual numbers were inside the forecast's 80% range."
+    )
+    if not last_shown:
+        text += (
+            " How far out simply assuming no change from the year before would have been is not shown: it "
+            "rests on last year's numbers, some of them hidden to protect small numbers."
+        )
+    return text + (
+        " Small groups weigh as much as large ones in this average, so a miss of two children in a group of "
+        "ten counts as 20%."
     )
 
 
@@ -350,11 +402,21 @@ def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:
 
 
 def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
-    """The back test per placement group: actual, forecast and its 80% range, last year's number."""
+    """The back test per placement group: actual, forecast and its 80% range, last year's number. The
+    counts are the placement-type table's (``backtest_counts``): hidden, or withheld, as there."""
     t, sym = config.small_number_threshold, config.suppression_symbol
+    counts = backtest_counts(table, period, config)
+    if counts.attrs.get("withheld"):  # the placement-type table withholds these counts: so does this one
+        return counts
+    rule, status = Rule.of(config), counts.attrs["hidden"]
     frame = table.copy()
     frame["forecast"] = [_n(v) for v in frame["forecast"]]
-    pub = suppress_counts(frame, ["actual", "same_as_last_year"], t, sym, axis="column")
+    pub = frame.copy()
+    for column, when in (("actual", "current"), ("same_as_last_year", "previous")):
+        pub[column] = [
+            rule.count(n, status.get(("Total" if g == ALL_PLACEMENTS else g, when)) == SECONDARY)
+            for g, n in zip(frame["placement_group"], frame[column], strict=True)
+        ]
     pub["forecast"] = suppress_counts(frame, ["forecast"], t, sym)["forecast"]
     ends = [range_ends(lo, hi, Rule.of(config)) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
     pub["low"], pub["high"] = [e[0] for e in ends], [e[1] for e in ends]
