@@ -338,7 +338,8 @@ def entries_table(tables: dict[str, pd.DataFrame], period: Period, config: Confi
         period_labels(period),
         config,
         "Category of need",
-        population="children who started to be looked after in",
+        population="children who started to be looked after",
+        preposition="in",
     )
 
 
@@ -386,7 +387,8 @@ def exits_table(tables: dict[str, pd.DataFrame], period: Period, config: Config)
         period_labels(period),
         config,
         "Reason for leaving care",
-        population="children who ceased to be looked after in",
+        population="children who ceased to be looked after",
+        preposition="in",
     )
 
 

@@ -284,7 +284,8 @@ def breakdown_table(
     when: tuple[str, str],
     config: Config,
     name: str,
-    population: str = "children in care at",
+    population: str = "children in care",
+    preposition: str = "at",
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
@@ -295,7 +296,8 @@ def breakdown_table(
     breakdown is withheld: the table is one cell of words saying why (``withheld_reason``;
     ``attrs["withheld"]`` holds it) and every group counts as hidden for the sentences.
     ``attrs["hidden"]`` maps (group, "previous"/"current") to the cell's status, so a sentence about the
-    same figure can be worded without it. ``population``: what the totals count, before ``when``'s words.
+    same figure can be worded without it. ``population``: what the totals count ("children in care"), and
+    ``preposition`` how ``when`` follows it ("at" a day, "in" a year).
     """
     prev = tables["previous"].set_index(key)["children"]
     cur = tables["current"].set_index(key)["children"]
@@ -322,7 +324,9 @@ def breakdown_table(
     }
     if withheld:
         years = [
-            (int(frame.at["Total", col]), when[i]) for i, col in enumerate(("p", "c")) if col in withheld
+            (int(frame.at["Total", col]), f"{preposition} {when[i]}")
+            for i, col in enumerate(("p", "c"))
+            if col in withheld
         ]
         out = pd.DataFrame({name: [withheld_reason(years, population, rule)]})
         out.attrs["withheld"] = out.iloc[0, 0]
