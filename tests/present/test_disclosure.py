@@ -306,12 +306,12 @@ def test_disclosed_finds_a_count_pinned_by_whole_numbers_the_intervals_miss():
 
 def test_a_breakdown_whose_total_is_published_elsewhere_is_withheld_when_nothing_protects_it():
     """The total is kept (the report prints it elsewhere). 5 + 1 + 0 = 6: hiding foster and the 0 still
-    pins homes (above), so the column is withheld; 3 + 3 = 6 ("<5" + "<5": 2+4, 3+3, 4+2) narrows each;
+    pins homes (above), so the column is withheld; 3 + 3 = 6 ("<5" + "<5": 2+4, 3+3, 4+2) is published;
     4 + 4 = 8 ("<5" + "<5" can only make 8 as 4 + 4) is withheld."""
     status, withheld = breakdown_status({"2025": ({"foster": 5, "homes": 1, "parents": 0}, 6)}, RULE)
     assert withheld == ["2025"] and status[("Total", "2025")] == ""
-    # "<5" + "<5" = 6 pins neither but says each is 2 to 4: narrowed, so withheld as well
-    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, RULE)[1] == ["2025"]
+    # "<5" + "<5" = 6 pins neither (2 + 4, 3 + 3, 4 + 2): published; narrowing is not a leak by default
+    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, RULE)[1] == []
     assert breakdown_status({"2024": ({"boys": 4, "girls": 4}, 8)}, RULE)[1] == ["2024"]
     # 30 + "<5" + 0 = 31: hiding foster ([c], 5 and more) leaves homes 1 to 4: published, total shown
     status, withheld = breakdown_status({"2025": ({"foster": 30, "homes": 1, "x": 0}, 31)}, RULE)
