@@ -367,13 +367,13 @@ def measure_table(
     region_row = _row(pooled, measure) if pooled is not None else None
     region_cell = figure_cell(region_row, REGION, ledger, rule) if pooled is not None else absent()
     rows: list[list[Cell]] = []
-    england = math.nan
+    # A count beside the region's total or England's is smaller by construction: "lower" would say nothing
+    # (a count is compared with its statistical neighbours' average only, councils of its kind).
+    count = unit == "number"
     for slug, f in councils.items():
         row = _row(f, measure)
         own = figure_cell(row, slug, ledger, rule)
         full = f.get(measure) if f.has(measure) else None
-        if full is not None and not pd.isna(full["england"]):
-            england = float(full["england"])
         neighbours = (
             published_cell(full["neighbour_avg"], unit)
             if full is not None and int(full["neighbour_n"] or 0) > 0
@@ -392,13 +392,11 @@ def measure_table(
                 words(names.get(slug, slug)),
                 own,
                 neighbours,
-                words(_versus_words(vs_region)) if vs_region else absent(),
-                words(_versus_words(vs_england)) if vs_england else absent(),
+                absent(False) if count else words(_versus_words(vs_region)) if vs_region else absent(),
+                absent(False) if count else words(_versus_words(vs_england)) if vs_england else absent(),
                 words(_versus_words(vs_neighbours)) if vs_neighbours else absent(),
             ]
         )
-    if region_row is not None and math.isnan(england) and not pd.isna(region_row["england"]):
-        england = float(region_row["england"])
     vs_region_england = (
         _versus_words(str(region_row["vs_england"])) if region_row is not None and _shown(region_cell) else ""
     )
@@ -408,12 +406,17 @@ def measure_table(
             region_cell,
             absent(applicable=False),
             absent(applicable=False),
-            words(vs_region_england) if vs_region_england else absent(),
+            absent(False) if count else words(vs_region_england) if vs_region_england else absent(),
             absent(applicable=False),
         ]
     )
+    england, year = _england([*([pooled] if pooled is not None else []), *councils.values()], measure)
     rows.append(
-        [words("England"), published_cell(england, unit), *[absent(applicable=False) for _ in range(4)]]
+        [
+            words(f"England ({year})" if year else "England"),
+            published_cell(england, unit),
+            *[absent(applicable=False) for _ in range(4)],
+        ]
     )
     columns = [
         "Council",
@@ -430,6 +433,18 @@ def measure_table(
         + rule.note()
     )
     return Table(label, columns, rows, note=note)
+
+
+def _england(frames: list[YearRows], measure: str) -> tuple[float, str]:
+    """England's published figure for a measure and the DfE year it is for ("2023-24"), from the region's
+    table first (``cpkit.region.pooled`` takes it from the councils'), else the first council's."""
+    for f in frames:
+        if f.has(measure):
+            r = f.get(measure)
+            if not pd.isna(r["england"]):
+                year = r["published_year"]
+                return float(r["england"]), "" if pd.isna(year) else Period.from_year(int(year)).label
+    return math.nan, ""
 
 
 def _unit_heading(label: str, unit: str) -> str:

@@ -265,6 +265,8 @@ def test_the_workbook_holds_numbers_as_numbers_and_the_gss_shorthand(built):
     assert cells[CATTON][0] == 30 and cells["Northshire (region)"][0] == 53
     assert cells["Northshire (region)"][1] == "[z]"  # the region has no statistical neighbours
     assert cells["Ayton"][1] == "[x]"  # no neighbours' figure published
+    # a count against the region's total or England's is smaller by construction: not applicable
+    assert cells[CATTON][2:4] == ("[z]", "[z]")
     assert cells["England"][0] == 80_000
     titles = {n: str(book[n]["A1"].value) for n in book.sheetnames}
     health = next(book[n] for n, t in titles.items() if "annual health assessment" in t and "League" not in t)
