@@ -19,6 +19,9 @@ follows the DfE's definition exactly as a council's does:
   looks after the child, which one pooled set of settings cannot say: their regional figure is the sum of
   the councils' own numerators over the sum of their denominators, from the councils' figures tables.
   Without those tables these measures are not given for the region, with the reason.
+- **A figure a council's returns cannot give** (no Missing table, no OC2 rows, a look-back the returns
+  do not reach) is not given for the region either: pooled, it would be the other councils' figure under
+  the region's name. A council with no children to count adds nothing, and the region's figure stands.
 - **Years**: only the years every council's returns cover (``cpkit.figures.report_years`` per council),
   so a regional figure is never short of a council whose returns begin later.
 
@@ -162,6 +165,8 @@ def pooled_figures(
     notes = [n for n in figures.notes if data_dir is not None or "No DfE published figures" not in n]
     frame = _council_relative(frame, council_figures, list(data), notes)
     if council_figures:
+        frame = _not_given_for_all(frame, council_figures, list(data))
+    if council_figures:
         frame = _england_from_councils(frame, council_figures)
     frame = judge(frame, config)[frame.columns]
     meta = {
@@ -205,6 +210,45 @@ def _council_relative(
             frame.at[i, col] = v if not reason else math.nan
             frame.at[i, f"dfe_{col}"] = v if not reason else math.nan
         frame.at[i, "reason"] = reason
+    return frame
+
+
+EMPTY_REASON = "no children in the denominator"  # a council with none adds nothing: the region's stands
+
+
+def _not_given_for_all(
+    frame: pd.DataFrame, council_figures: Mapping[str, Figures], slugs: list[str]
+) -> pd.DataFrame:
+    """The region's figure is not given where a council's own is not (its returns lack the table, or the
+    history the measure looks back over), except for having no children to count: pooled, the region's
+    figure would be the other councils' alone, or would count that council's children from a history cut
+    short, under the region's name."""
+    frame = frame.copy()
+    tables = {
+        s: council_figures[s].frame.set_index(["measure", "year"]) for s in slugs if s in council_figures
+    }
+    for i in frame.index:
+        if pd.isna(frame.at[i, "value"]):
+            continue
+        key = (frame.at[i, "measure"], int(frame.at[i, "year"]))
+        for s, table in tables.items():
+            if key not in table.index:
+                continue
+            own = table.loc[key]
+            own = own.iloc[0] if isinstance(own, pd.DataFrame) else own
+            reason = str(own["reason"] or "")
+            if pd.isna(own["value"]) and reason != EMPTY_REASON:
+                for col in (
+                    "value",
+                    "numerator",
+                    "denominator",
+                    "dfe_value",
+                    "dfe_numerator",
+                    "dfe_denominator",
+                ):
+                    frame.at[i, col] = math.nan
+                frame.at[i, "reason"] = f"not given for {s} ({reason}), so not for the region"
+                break
     return frame
 
 

@@ -8,6 +8,7 @@ import math
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cpkit.config import Config, Period
@@ -225,3 +226,27 @@ def test_no_regional_forecast_while_a_council_has_none(futures):
     reason = regional_forecast({**futures, "north": None})
     assert isinstance(reason, str) and "north" in reason
     assert regional_forecast(futures).councils == ("east", "west")
+
+
+def test_a_figure_one_councils_returns_cannot_give_is_not_the_regions(returns):
+    # North sends a Missing table (child 1 missing in June 2024: 1 of North's 3 children), South none: its
+    # missing_pct is not given. Pooled, the region's would be North's 1 over all 5 children (20%), a figure
+    # of North's children under the region's name: it is not given, and says why.
+    missing = pd.DataFrame(
+        {
+            "CHILD": ["1"],
+            "DOB": ["01/01/2010"],
+            "MISSING": ["M"],
+            "MIS_START": ["01/06/2024"],
+            "MIS_END": ["02/06/2024"],
+        }
+    )
+    north = build(NORTH, episode_extra={"return_year": [2025] * 3}, missing=missing)
+    data = {**returns, "north": north}
+    figures = {s: build_figures(d, YEAR, CONFIGS[s], NOWHERE) for s, d in data.items()}
+    assert figures["north"].value("missing_pct") == pytest.approx(100 / 3)
+    assert math.isnan(figures["south"].value("missing_pct"))
+    region = pooled_figures(data, CONFIGS, YEAR, "Northsouth", council_figures=figures)
+    assert math.isnan(region.value("missing_pct"))
+    assert region.get("missing_pct")["reason"].startswith("not given for south (no Missing table")
+    assert region.value("cla_at_end") == 4  # the rest stand
