@@ -41,7 +41,7 @@ every report note, ``Rule.note``):
 
 ``protect`` chooses the secondary cells for any set of figures tied by linear relations (a total is the
 sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself), and
-``disclosed`` audits a choice exactly (``cpkit.present.audit``): a small count is disclosed when the
+``disclosed`` audits a choice exactly (``cpkit.publish.audit``): a small count is disclosed when the
 relations, the figures shown and what a reader knows of each symbol (``<5`` is 1 to ``threshold - 1``;
 ``[c]`` is 0 or at least ``threshold`` for a count, any value for a signed figure such as a net change)
 pin it to one value or narrow it to fewer values than its symbol allows, searched by an integer
@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpkit.present.audit import NARROWED, PINNED, PROTECTED, audit
+from cpkit.publish.audit import NARROWED, PINNED, PROTECTED, audit
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
 from cpkit.publish.figure import Figure
@@ -374,7 +374,7 @@ def disclosed(
     cache: dict | None = None,
 ) -> list[Hashable]:
     """Small counts (PRIMARY), figures in ``protect`` and small IMPLICIT figures that a reader could
-    work out, by the exact audit (``cpkit.present.audit.audit``): a small count pinned to one value or
+    work out, by the exact audit (``cpkit.publish.audit.audit``): a small count pinned to one value or
     narrowed by the figures shown to fewer values than its symbol allows; a protected or implicit figure
     pinned. (Another ``[c]`` figure worked out is no harm in itself: it is not a small count; if it
     leads to one, that one is reported.)"""

@@ -312,7 +312,7 @@ def test_the_graphs_call_lists_a_failed_council_and_uses_the_regions_rule(tmp_pa
     }
     # Beeford's 6 of 100 is small at 10. 26 - 10 - 10 = 6 would give it back, so Ayton's is hidden; with
     # Catton's 10 shown, Ayton + Beeford = 16 (Ayton 0 or 10 and more) narrows Beeford's to 1 to 6 but
-    # cannot pin it, which is what the exact audit (cpkit.present.audit) counts as a leak; the region's
+    # cannot pin it, which is what the exact audit (cpkit.publish.audit) counts as a leak; the region's
     # 9% stays.
     assert [moves[n] for n in ("Ayton", "Beeford", CATTON, "Northshire (region)")] == [
         "[c]",

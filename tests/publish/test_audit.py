@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpkit.present.audit import NARROWED, PINNED, PRINTED, PROTECTED, Share, audit
+from cpkit.publish.audit import NARROWED, PINNED, PRINTED, PROTECTED, Share, audit
 from cpkit.present.disclosure import PRIMARY, SECONDARY, Rule, disclosed, protect, quick_disclosed
 
 P, S = PRIMARY, SECONDARY

@@ -282,7 +282,8 @@ def audit(
 ) -> Audit:
     """Every hidden count a reader could recover, searched exactly (see the module docstring).
 
-    ``values``: the true figures by key; ``status``: ``""`` shown, ``"primary"`` (``<5``),
+    ``values``: the true figures by key (None for a hidden figure read back from a document, where
+    only what a reader sees is kept; the search then starts from any solution); ``status``: ``""`` shown, ``"primary"`` (``<5``),
     ``"secondary"`` (``[c]``), ``"implicit"`` (never printed); a key missing from ``status`` is shown.
     ``equations``: ``{key: coefficient}`` meaning sum(coefficient * figure) == 0. ``signed``: keys that
     are not counts (a net change, a difference): any whole number when hidden, never small. ``shares``:
@@ -301,7 +302,7 @@ def audit(
     _check_truth(values, equations, shares)
     findings: list[Finding] = []
     for k, v in values.items():
-        if st[k] == SHOWN and k not in signed and 0 < float(v) < t:
+        if st[k] == SHOWN and k not in signed and v is not None and 0 < float(v) < t:
             findings.append(Finding(k, PRINTED, (int(v),)))
     hidden = [k for k in values if st[k] != SHOWN]
     counted = sum(1 for k in hidden if st[k] in (PRIMARY, SECONDARY))
@@ -335,7 +336,7 @@ def audit(
             return True
         if k in protected:
             return True
-        return s == IMPLICIT and k not in signed and 0 < float(values[k]) < t
+        return s == IMPLICIT and k not in signed and 0 < (_number(values, k) or 0) < t
 
     solves = 0
     for keys in groups.values():
@@ -384,14 +385,22 @@ def _audit_group(
     narrowing: bool,
 ) -> tuple[list[Finding], int]:
     """The findings of one group of hidden figures tied by relations, and the solves they took."""
-    scale = sum(abs(float(values[k])) for eq in equations for k in eq)
-    scale += sum(abs(float(values[k])) for k in keys)
-    scale += sum(abs(float(values[sh.denominator])) for sh in shares)
+    named = {k for eq in equations for k in eq} | set(keys) | {sh.denominator for sh in shares}
+    scale = sum(abs(_number(values, k) or 0.0) for k in named)
     bound = int(2 * scale + 10 * t)
-    truth = [int(round(float(values[n]))) for n in keys]
     actual = _build(values, st, keys, equations, shares, t, bound, signed, shape=False)
     group = _Group(actual)
-    group.witness(truth + [int(round(float(values[n]))) for n in actual.names[len(keys) :]])
+    truth = [_number(values, n) for n in actual.names]
+    if all(v is not None for v in truth):
+        group.witness([int(round(v)) for v in truth])  # type: ignore[arg-type]
+    else:  # figures read back from a document: a hidden value is not there, so find any solution
+        x = actual.solve()
+        if x is None:
+            raise ValueError(
+                "the published figures contradict their relations: no whole numbers fit "
+                + ", ".join(str(k) for k in keys)
+            )
+        group.witness(x)
     shape_group: _Group | None = None
 
     def shape() -> _Group:
@@ -399,7 +408,9 @@ def _audit_group(
         if shape_group is None:
             p = _build(values, st, keys, equations, [], t, bound, signed, shape=True)
             shape_group = _Group(p)
-            shape_group.witness([int(round(float(values[n]))) for n in p.names])
+            known = [_number(values, n) for n in p.names]
+            if all(v is not None for v in known):
+                shape_group.witness([int(round(v)) for v in known])  # type: ignore[arg-type]
         return shape_group
 
     found: list[Finding] = []
@@ -407,7 +418,7 @@ def _audit_group(
         if not target(k):
             continue
         i = actual.index[k]
-        v = int(round(float(values[k])))
+        v = min(group.seen[i])  # the true value, or one a reader cannot rule out
         if st[k] == PRIMARY and narrowing:
             can = group.possible(i, range(1, t))
             if len(can) == 1:
@@ -499,6 +510,11 @@ def _build(
     return p
 
 
+def _number(values: Mapping[Hashable, float | None], key: Hashable) -> float | None:
+    v = values.get(key)
+    return None if v is None else float(v)
+
+
 def _check_truth(
     values: Mapping[Hashable, float],
     equations: Sequence[Mapping[Hashable, int]],
@@ -508,6 +524,8 @@ def _check_truth(
         missing = [k for k in eq if k not in values]
         if missing:
             raise ValueError(f"a relation names figures the audit was not given: {missing}")
+        if any(values[k] is None for k in eq):
+            continue  # a hidden value read back from a document: the search says whether any fits
         total = sum(c * float(values[k]) for k, c in eq.items())
         if abs(total) > 1e-6:
             raise ValueError(f"the figures do not satisfy the relation {dict(eq)} (off by {total:g})")
@@ -515,6 +533,8 @@ def _check_truth(
         for k in (sh.numerator, sh.denominator):
             if k not in values:
                 raise ValueError(f"a share names a figure the audit was not given: {k!r}")
+        if values[sh.numerator] is None or values[sh.denominator] is None:
+            continue
         n, m = float(values[sh.numerator]), float(values[sh.denominator])
         a, b_lo, b_hi, _ = _share_rows(sh)
         if not (m > 0 and a * n >= b_lo * m and a * n <= b_hi * m - 1):
