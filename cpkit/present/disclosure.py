@@ -52,6 +52,7 @@ exact audit and hides more until it finds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -61,9 +62,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpkit.publish.audit import NARROWED, PINNED, PROTECTED, audit
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
+from cpkit.publish.audit import NARROWED, PINNED, PROTECTED, audit
 from cpkit.publish.figure import Figure
 
 log = logging.getLogger(__name__)
@@ -584,6 +585,11 @@ def shared_key(name: str, when: object) -> str:
     return f"{name}@{getattr(when, 'isoformat', lambda: when)()}"
 
 
+def is_shared_key(key: object) -> bool:
+    """True for a key from ``shared_key`` (the same figure in every block of the document)."""
+    return isinstance(key, str) and "@" in key
+
+
 CLA = "cla"  # children in care at the end of a day (the DfE's 31 March count, LAIT 332 rule)
 STARTS = "starts"  # periods of care that started in a period
 CEASED = "ceased"  # periods of care that ended in a period
@@ -638,8 +644,9 @@ class Ledger:
     relations with ``total`` / ``relate``, then call ``resolve``.
     """
 
-    def __init__(self, rule: Rule | Any | None = None) -> None:
+    def __init__(self, rule: Rule | Any | None = None, *, name: str | None = None) -> None:
         self.rule = Rule.of(rule) if rule is not None else Rule()
+        self.name = name  # the ledger's namespace in the document (``key_of``)
         self.values: dict[Hashable, float] = {}
         self.equations: list[dict[Hashable, int]] = []
         self.signed: set[Hashable] = set()
@@ -721,15 +728,49 @@ class Ledger:
     def hidden(self, key: Hashable) -> bool:
         return bool(self._status(key))
 
+    @property
+    def namespace(self) -> str:
+        """The ledger's part of its figures' document keys: ``name`` when given, else a digest of its
+        keys, so the same ledger built again in another view (each table of a section builds its own)
+        names its figures the same, and two ledgers with different figures never share a key."""
+        if self.name:
+            return self.name
+        keys = "\n".join(sorted(published.key_text(k) or "" for k in self.values))
+        return "ledger-" + hashlib.sha1(keys.encode()).hexdigest()[:8]
+
+    def key_of(self, key: Hashable) -> str:
+        """The figure's key in the document (``Figure.key``, a block's ``relations``): a shared key
+        (``shared_key``, the same figure wherever it is published) as it is, else the ledger's namespace
+        and the key ("ledger-1a2b3c4d:start/children/All placements"). The document audit
+        (``cpkit.publish.ledger``) prefixes the section of the block."""
+        if is_shared_key(key):
+            return str(key)
+        return f"{self.namespace}:{published.key_text(key)}"
+
+    def relations(self) -> list[dict[str, int]]:
+        """The ledger's equations over document keys (what ``show_table(..., ledger=)`` records)."""
+        out = []
+        for eq in self.equations:
+            named: dict[str, int] = {}
+            for k, c in eq.items():
+                named[self.key_of(k)] = named.get(self.key_of(k), 0) + int(c)
+            out.append({k: c for k, c in named.items() if c})
+        return out
+
+    def signed_keys(self) -> set[str]:
+        """Document keys of the signed figures (a net change: any whole number when hidden)."""
+        return {self.key_of(k) for k in self.signed}
+
     def text(self, key: Hashable) -> Figure:
         """The figure as a table cell: the number, the small-count symbol or ``[c]`` (a ``Figure`` whose
         ``key`` is the ledger's, so the relations of a block can name it)."""
         value = self.values[key]
+        doc = self.key_of(key)
         if key in self.signed:
             if self.hidden(key):
-                return published.secondary(self.rule.secondary, value, "count", 0, key)
-            return published.shown(f"{value:+,.0f}" if value else "0", int(round(value)), "count", 0, key)
-        return self.rule.count(value, self._status(key) == SECONDARY, key=key)
+                return published.secondary(self.rule.secondary, value, "count", 0, doc)
+            return published.shown(f"{value:+,.0f}" if value else "0", int(round(value)), "count", 0, doc)
+        return self.rule.count(value, self._status(key) == SECONDARY, key=doc)
 
     def open(self) -> list[Hashable]:
         """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide)."""

@@ -141,7 +141,12 @@ def table_block(
             ]
         )
     keys = {c.key for row in rows for c in row if isinstance(c, Figure) and c.key}
-    relations = relations_for(getattr(ledger, "equations", None), keys) if ledger is not None else []
+    relations: list[dict[str, int]] = []
+    signed: list[str] = []
+    if ledger is not None:  # a Ledger's equations over the document keys its figures carry
+        named = ledger.relations() if hasattr(ledger, "relations") else getattr(ledger, "equations", None)
+        relations = relations_for(named, keys)
+        signed = sorted(keys & set(ledger.signed_keys())) if hasattr(ledger, "signed_keys") else []
     return Block(
         id=block_id or slug(caption),
         kind=kind,
@@ -152,6 +157,7 @@ def table_block(
         measures=list(measures),
         population=population,
         relations=relations,
+        signed=signed,
     )
 
 

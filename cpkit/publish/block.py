@@ -62,6 +62,7 @@ class Block:
     measures: list[str] = field(default_factory=list)  # registry ids (cpkit/measures.yaml) the block shows
     population: str = ""  # what its counts count ("children in care at 31 March 2025")
     relations: list[dict[str, int]] = field(default_factory=list)  # sum(coef * figure[key]) == 0
+    signed: list[str] = field(default_factory=list)  # keys of signed figures (a net change): any whole number
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -87,6 +88,7 @@ class Block:
             "measures": list(self.measures),
             "population": self.population,
             "relations": [{str(k): int(v) for k, v in r.items()} for r in self.relations],
+            "signed": [str(k) for k in self.signed],
         }
 
     @classmethod
@@ -101,6 +103,7 @@ class Block:
             measures=[str(m) for m in data.get("measures", [])],
             population=str(data.get("population", "")),
             relations=[{str(k): int(v) for k, v in r.items()} for r in data.get("relations", [])],
+            signed=[str(k) for k in data.get("signed", [])],
         )
 
 

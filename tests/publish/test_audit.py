@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from cpkit.publish.audit import NARROWED, PINNED, PRINTED, PROTECTED, Share, audit
 from cpkit.present.disclosure import PRIMARY, SECONDARY, Rule, disclosed, protect, quick_disclosed
+from cpkit.publish.audit import NARROWED, PINNED, PRINTED, PROTECTED, Share, audit
 
 P, S = PRIMARY, SECONDARY
 RULE = Rule(5, "<5")

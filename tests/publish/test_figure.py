@@ -119,7 +119,7 @@ def test_central_formatters_keep_their_text() -> None:
     ledger.total("total", ["a", "b"])
     # b = 2 is small; a = 6 would give it away from the total 8, so one of a/total is hidden too
     cells = {k: ledger.text(k) for k in ("total", "a", "b")}
-    assert cells["b"] == "<5" and cells["b"].key == "b"
+    assert cells["b"] == "<5" and cells["b"].key == ledger.key_of("b") and cells["b"].key.endswith(":b")
     assert [c.status for c in cells.values()].count(Status.SECONDARY) == 1
     row = pd.Series(
         {

@@ -1,0 +1,125 @@
+"""The document's disclosure ledger: every block of a report read back as a reader has it, and audited once.
+
+Each section protects its figures with its own ledgers (``cpkit.present.disclosure.Ledger``) and shows
+them in blocks whose figures carry document keys and whose ``relations`` are the ledgers' equations. A
+reader of the whole report holds all of them at once, so the report is audited as one: ``audit_blocks``
+gathers every block of every section, takes the same key to be the same figure wherever it is printed
+(a key from ``shared_key``, such as ``"cla@2025-03-31"``, is the same figure in every section; any other
+key is its section's, and gets the section's name in front), and asks the exact audit
+(``cpkit.publish.audit``) whether any small count can be worked out from everything published.
+
+It sees only what a reader sees: a hidden figure's value never leaves its kernel (``Figure.to_json``), so
+the audit searches from the published figures alone. Besides what the exact audit finds, a figure
+printed in one block and hidden in another is a leak in itself (the document did not choose one status
+for it), and so is a count from 1 to ``threshold - 1`` printed as a number.
+
+Not yet gathered: percentages beside their counts (a block does not say which counts a percentage
+divides), and figures printed in sentences (they are not blocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cpkit.publish.audit import SHOWN_AND_HIDDEN, Audit, Finding, audit
+from cpkit.publish.block import Block
+from cpkit.publish.figure import Status
+
+_AUDIT_STATUS = {Status.SHOWN: "", Status.SMALL: "primary", Status.SECONDARY: "secondary"}
+
+
+def document_key(section: str, key: str) -> str:
+    """A figure's key across the report: a shared key (``shared_key``: it holds "@") as it is, any other
+    prefixed with its section ("placements/ledger-1a2b3c4d:foster")."""
+    return key if "@" in key else f"{section}/{key}"
+
+
+@dataclass
+class DocumentAudit:
+    """The audit of a whole report: ``result`` the exact audit's, ``where`` the blocks each figure is
+    printed in, ``contradictions`` groups of published figures no whole numbers fit (a relation a block
+    records does not hold among the figures it prints: a wrong number, or a wrong relation)."""
+
+    result: Audit
+    where: dict[str, list[str]] = field(default_factory=dict)
+    contradictions: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok and not self.contradictions
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+    def summary(self) -> str:
+        """The line for the technical annex: "disclosure audit: 41 counts hidden, none recoverable"."""
+        return self.result.summary()
+
+    def problems(self) -> list[str]:
+        """Each leak (and contradiction) in words, naming the figure and its blocks, never its value."""
+        out = [f.describe() for f in self.findings]
+        return out + [f"the figures {c} do not fit their relations" for c in self.contradictions]
+
+
+def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
+    """Audit every block of a report together (see the module docstring)."""
+    values: dict[str, float | None] = {}
+    status: dict[str, str] = {}
+    where: dict[str, list[str]] = {}
+    seen: dict[str, set[str]] = {}
+    equations: list[dict[str, int]] = []
+    signed: set[str] = set()
+    relation_seen: set[frozenset[tuple[str, int]]] = set()
+    unkeyed = 0
+    for block in blocks:
+        section = block.section
+        for fig in block.figures():
+            if fig.status not in _AUDIT_STATUS or fig.unit != "count":
+                continue
+            if fig.key is None:  # a count no ledger holds: it can only leak by being printed when small
+                unkeyed += 1
+                key = f"{block.id}#{unkeyed}"
+            else:
+                key = document_key(section, fig.key)
+            where.setdefault(key, [])
+            if block.id not in where[key]:
+                where[key].append(block.id)
+            seen.setdefault(key, set()).add(_AUDIT_STATUS[fig.status])
+            if fig.status == Status.SHOWN and isinstance(fig.value, int | float):
+                values[key] = fig.value
+                status[key] = ""
+            elif key not in status or status[key]:
+                values.setdefault(key, None)
+                status[key] = _AUDIT_STATUS[fig.status]
+        for relation in block.relations:
+            named = {document_key(section, k): int(c) for k, c in relation.items() if int(c)}
+            frozen = frozenset(named.items())
+            if named and frozen not in relation_seen:
+                relation_seen.add(frozen)
+                equations.append(named)
+        signed |= {document_key(section, k) for k in block.signed}
+    # a figure a relation names but no block prints: the reader knows only that it is a whole number
+    for eq in equations:
+        for k in eq:
+            if k not in values:
+                values[k] = None
+                status[k] = "implicit"
+    findings: list[Finding] = []
+    for key, statuses in seen.items():
+        if "" in statuses and len(statuses) > 1:
+            findings.append(Finding(key, SHOWN_AND_HIDDEN, (), ", ".join(where[key])))
+    contradictions: list[str] = []
+    try:
+        result = audit(values, status, equations, threshold, signed=signed)
+    except ValueError as error:  # a group of published figures no whole numbers fit
+        contradictions.append(str(error).rsplit(": ", 1)[-1])
+        result = Audit(sum(1 for s in status.values() if s in ("primary", "secondary")))
+    located = [
+        Finding(f.key, f.kind, f.possible, ", ".join(where.get(str(f.key), [])) or f.where)
+        for f in result.findings
+    ]
+    result.findings = findings + located
+    result.hidden = sum(1 for k, st in seen.items() if st - {""})  # hidden in at least one block
+    return DocumentAudit(result, where, contradictions)

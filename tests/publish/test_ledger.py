@@ -1,0 +1,111 @@
+"""The document's disclosure ledger: blocks of several sections, read back as a reader has them (hidden
+values dropped by the JSON round trip, as from an executed notebook), audited together.
+
+The council has 12 children in care at 31 March 2025, printed by the children-in-care section's sex table
+(7 boys, 5 girls) and by the placements section's placement-type table. Every expected finding is worked
+in the comments from what a reader of the two tables holds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cpkit.present.disclosure import CLA, Ledger, Rule, shared_key
+from cpkit.present.tables import table_block
+from cpkit.publish.audit import PINNED, SHOWN_AND_HIDDEN
+from cpkit.publish.block import Block, frame
+from cpkit.publish.ledger import audit_blocks, document_key
+
+RULE = Rule(5, "<5")
+TOTAL = shared_key(CLA, date(2025, 3, 31))  # "cla@2025-03-31": the same 12 in every block
+
+
+def _published(block: Block, section: str) -> Block:
+    """The block as ``blocks_of`` reads it from a notebook: through JSON (a hidden value is dropped) and
+    with its section in front of its id."""
+    back = Block.from_json(block.to_json())
+    back.id = f"{section}/{back.id}"
+    return back
+
+
+def _table(ledger: Ledger, parts: list[str], caption: str, section: str) -> Block:
+    rows = [[p, ledger.text(p)] for p in parts] + [["Total", ledger.text(TOTAL)]]
+    df = frame(rows, columns=["Group", "Children"])
+    return _published(table_block(df, caption, ledger=ledger), section)
+
+
+def _sex_table() -> Block:
+    ledger = Ledger(RULE, name="sex")
+    ledger.add("boys", 7)
+    ledger.add("girls", 5)
+    ledger.add(TOTAL, 12, shared=True)
+    ledger.total(TOTAL, ["boys", "girls"])
+    return _table(ledger.resolve(), ["boys", "girls"], "Children by sex", "children_in_care")
+
+
+def _placement_table(*, total_known: bool) -> Block:
+    # foster 8, children's homes 4: homes is small. A ledger that does not know the 12 is printed
+    # elsewhere hides the total (the largest cell last... here the only other cell is foster, 8, and the
+    # total, 12: the smaller, foster, goes first) -- see below for what it chooses.
+    ledger = Ledger(RULE, name="types")
+    ledger.add("foster", 8)
+    ledger.add("homes", 4)
+    ledger.add(TOTAL, 12, shared=total_known)
+    ledger.total(TOTAL, ["foster", "homes"])
+    if not total_known:  # the old way: the table protects itself by hiding its own total
+        ledger.hide(TOTAL)
+    return _table(ledger.resolve(), ["foster", "homes"], "Children by placement type", "placements")
+
+
+def test_a_count_hidden_in_one_table_and_given_by_another_is_found():
+    # The placement table hides its total ([c]) and shows foster 8 beside homes "<5"; the sex table
+    # prints the same total, 12. A reader of both: homes = 12 - 8 = 4. Two findings: the total is shown
+    # in one block and hidden in another, and homes is pinned.
+    blocks = [_sex_table(), _placement_table(total_known=False)]
+    cells = {str(r[0]): r[1] for r in blocks[1].rows}
+    assert (str(cells["foster"]), str(cells["homes"]), str(cells["Total"])) == ("8", "<5", "[c]")
+    assert cells["homes"].value is None  # the reader's view: no hidden value travels
+    found = audit_blocks(blocks, 5)
+    homes = document_key("placements", "types:homes")
+    assert {(f.key, f.kind) for f in found.findings} == {(TOTAL, SHOWN_AND_HIDDEN), (homes, PINNED)}
+    words = found.problems()
+    assert (
+        f"{TOTAL} is shown in one place and hidden in another "
+        "(children_in_care/children-by-sex, placements/children-by-placement-type)"
+    ) in words
+    assert f"{homes} can be worked out exactly (placements/children-by-placement-type)" in words
+    assert found.summary() == "disclosure audit: 2 counts hidden, 2 recoverable"
+
+
+def test_the_same_council_with_one_ledger_for_the_shared_total_passes():
+    # The placement ledger knows the total is printed (a shared key): it keeps it and hides foster
+    # instead: [c] + "<5" = 12, so foster is 8 to 11 and homes 1 to 4, every value still possible.
+    blocks = [_sex_table(), _placement_table(total_known=True)]
+    cells = {str(r[0]): str(r[1]) for r in blocks[1].rows}
+    assert cells == {"foster": "[c]", "homes": "<5", "Total": "12"}
+    found = audit_blocks(blocks, 5)
+    assert found.ok, found.problems()
+    assert found.summary() == "disclosure audit: 2 counts hidden, none recoverable"
+
+
+def test_a_leak_planted_in_a_third_block_is_caught():
+    # A chart in a third section plots foster care at 8 under the placement ledger's key: with the 12
+    # printed, homes = 12 - 8 again.
+    ledger = Ledger(RULE, name="types")
+    ledger.add("foster", 8)
+    chart = _published(
+        table_block(frame([["foster", ledger.text("foster")]], columns=["Type", "Children"]), "Chart data"),
+        "placements",
+    )
+    blocks = [_sex_table(), _placement_table(total_known=True), chart]
+    found = audit_blocks(blocks, 5)
+    foster = document_key("placements", "types:foster")
+    homes = document_key("placements", "types:homes")
+    assert {(f.key, f.kind) for f in found.findings} == {(foster, SHOWN_AND_HIDDEN), (homes, PINNED)}
+
+
+def test_keys_of_two_sections_do_not_meet_unless_shared():
+    # Two sections each have a ledger named "types" with a "homes" of 4 (different children): the keys
+    # differ by section, so one section's figures are never read as the other's.
+    assert document_key("placements", "types:homes") != document_key("health", "types:homes")
+    assert document_key("health", TOTAL) == TOTAL
