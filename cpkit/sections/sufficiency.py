@@ -25,7 +25,15 @@ from cpkit.forecast.backtest import accuracy, as_at, backtest
 from cpkit.forecast.model import class_labels
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY, Rule, is_small, suppress_counts
+from cpkit.present.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    Rule,
+    breakdown_status,
+    is_small,
+    suppress_counts,
+    withheld_reason,
+)
 from cpkit.sections.common import breakdown_table, day_label, end_labels
 from cpkit.ssda903.model import Data903
 
@@ -133,18 +141,21 @@ def horizon_end(result: Forecast) -> pd.Timestamp:
     return pd.Timestamp(result.projection["month_end"].max())
 
 
-def group_sentences(result: Forecast, config: Config) -> list[str]:
+def group_sentences(result: Forecast, config: Config, published: pd.DataFrame | None = None) -> list[str]:
     """One sentence per placement group with children now or expected, from the 80% interval at the horizon.
 
-    "By March 2027 the council should expect 180 to 215 children in foster care, against 196 now."
+    "By March 2027 the council should expect 180 to 215 children in foster care, against 196 now." Today's
+    number is the forecast table's (``forecast_table`` with ``published``, the placement-type table):
+    not given where that hides or withholds it.
     """
     t = config.small_number_threshold
     end = horizon_end(result)
     at = result.at(end).set_index("placement_group")
     now = result.now()
     # "Now" as the table publishes it, so a sentence never shows a count the table hides (secondary too).
-    table = forecast_table(result, config).set_index("Placement type")
-    published = table[f"Children, {day_label(result.as_of)}"]
+    table = forecast_table(result, config, published).set_index("Placement type")
+    column = f"Children, {day_label(result.as_of)}"
+    shown_now = table[column] if column in table else pd.Series(dtype=str)
     when = end.strftime("%B %Y")
     out = []
     for group in [ALL_PLACEMENTS, *[g for g in GROUP_WORDS if g != ALL_PLACEMENTS]]:
@@ -153,11 +164,13 @@ def group_sentences(result: Forecast, config: Config) -> list[str]:
         row, n_now = at.loc[group], float(now.get(group, 0))
         if n_now == 0 and _n(row["hi80"]) == 0:
             continue
-        shown = str(published.get(group, ""))
-        if shown.replace(",", "").isdigit():
+        shown = str(shown_now.get(group, ""))
+        if group == ALL_PLACEMENTS or shown.replace(",", "").isdigit():  # the total: printed everywhere
             now_text = f"against {_now(n_now, t)} now"
-        elif is_small(n_now, t):
+        elif is_small(n_now, t) and group in shown_now:
             now_text = f"against fewer than {t} now"
+        elif group not in shown_now:  # the table withholds today's breakdown
+            now_text = "(today's number is not shown: with so few children it would identify some of them)"
         else:
             now_text = "(today's number is not shown: with the total it would reveal a small count)"
         out.append(
@@ -339,9 +352,34 @@ def backtest_text(
 # --- Tables and chart -----------------------------------------------------------------------------------
 
 
-def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
+def now_status(
+    result: Forecast, config: Config, published: pd.DataFrame | None = None
+) -> tuple[dict[str, str], str]:
+    """Today's children per placement group as the report publishes them: (group -> status, reason the
+    breakdown is withheld or ""). They are the placement-type table's figures for the same day
+    (``placements.mix_table``, ``published``), so they take its statuses; without it, the same rule over
+    this column alone (``breakdown_status``: the total, printed across the report, is never hidden)."""
+    rule = Rule.of(config)
+    now = result.now()
+    if published is not None:
+        hidden = published.attrs.get("hidden", {})
+        status = {g: str(v) for (g, when), v in hidden.items() if when == "current" and g != "Total"}
+        return status, str(published.attrs.get("withheld", ""))
+    parts = {g: int(n) for g, n in now.items() if g != ALL_PLACEMENTS}
+    found, withheld = breakdown_status(
+        {"now": (parts, int(now.get(ALL_PLACEMENTS, sum(parts.values()))))}, rule
+    )
+    status = {g: str(found.get((g, "now"), "")) for g in parts}
+    reason = withheld_reason(
+        [(int(now.get(ALL_PLACEMENTS, 0)), f"at {day_label(result.as_of)}")], "children in care", rule
+    )
+    return status, reason if withheld else ""
+
+
+def forecast_table(result: Forecast, config: Config, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per placement group: children now, and the forecast (central, 80% range low and high) at 12 and 24
-    months."""
+    months. Children now are the placement-type table's figures (``now_status``; ``published`` that
+    table): hidden as there, and left out where it withholds them (``attrs["withheld"]`` says why)."""
     t, sym = config.small_number_threshold, config.suppression_symbol
     now = result.now()
     months = sorted(result.projection["month_end"].unique())
@@ -357,11 +395,14 @@ def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
         out[f"_lo_{label}"] = [_n(v) for v in at["lo80"]]
         out[f"_hi_{label}"] = [_n(v) for v in at["hi80"]]
         count_cols.append(f"Forecast, {label}")
-    # Children now are counts with a total: the full rule, secondary suppression down the column included.
-    # Forecasts are expectations, not children: each small one is hidden, with no secondary hiding.
-    pub = suppress_counts(out, ["now"], t, sym, axis="column")
-    pub = suppress_counts(pub.assign(now=out["now"]), count_cols[1:], t, sym).assign(now=pub["now"])
+    # Children now: the placement-type table's statuses (its total is never hidden). Forecasts are
+    # expectations, not children: each small one is hidden, with no secondary hiding.
     rule = Rule.of(config)
+    status, withheld = now_status(result, config, published)
+    pub = suppress_counts(out, count_cols[1:], t, sym)
+    pub["now"] = [
+        rule.count(n, status.get(g, "") not in ("", PRIMARY)) for g, n in zip(rows, out["now"], strict=True)
+    ]
     for m in picks:
         label = pd.Timestamp(m).strftime("%B %Y")
         ends = [
@@ -371,11 +412,13 @@ def forecast_table(result: Forecast, config: Config) -> pd.DataFrame:
         pub[f"{HIGH}, {label}"] = [e[1] for e in ends]
         pub = pub.drop(columns=[f"_lo_{label}", f"_hi_{label}"])
     pub = pub.rename(columns={"now": f"Children, {day_label(result.as_of)}"})
-    ordered = ["Placement type", f"Children, {day_label(result.as_of)}"]
+    ordered = ["Placement type"] + ([] if withheld else [f"Children, {day_label(result.as_of)}"])
     for m in picks:
         label = pd.Timestamp(m).strftime("%B %Y")
         ordered += [f"Forecast, {label}", f"{LOW}, {label}", f"{HIGH}, {label}"]
-    return pub[ordered]
+    pub = pub[ordered]
+    pub.attrs["withheld"] = withheld
+    return pub
 
 
 def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:

@@ -345,3 +345,27 @@ def test_the_inhouse_table_does_not_republish_a_withheld_placement_breakdown():
     mix = placements.mix(NoFigures(), PERIOD, council())
     table = placements.inhouse_table(placements.inhouse(council(), PERIOD, CONFIG), CONFIG, mix)
     assert table["Placement type"].tolist() == [placements.mix_table(mix, PERIOD, CONFIG).attrs["withheld"]]
+
+
+def test_the_forecast_table_and_sentences_give_no_count_back_through_the_total():
+    """The forecast's children now are the placement-type table's figures at 31 March 2025 (foster 5,
+    homes 1, 6 in all). Before: the table showed foster "5", homes "<5" and All placements "[c]" and the
+    sentences said "against 5 now" for foster care; with the 6 printed elsewhere, homes = 1."""
+    total = _published_total_at_end()
+    result = sufficiency.build(council(), PERIOD, CONFIG).forecast
+    assert result is not None and result.now()["Foster placements"] == 5  # worked by hand: as the mix
+    mix_table = placements.mix_table(placements.mix(NoFigures(), PERIOD, council()), PERIOD, CONFIG)
+    for published in (mix_table, None):  # as the notebook calls it, and on its own
+        table = sufficiency.forecast_table(result, CONFIG, published)
+        column = "Children, 31 March 2025"
+        if column in table:
+            parts = table[table["Placement type"] != sufficiency.ALL_PLACEMENTS][column].tolist()
+            options = [c for c in itertools.product(*(_possible(x) for x in parts)) if sum(c) == total]
+            for i, cell in enumerate(parts):
+                if cell == SMALL:
+                    assert len({o[i] for o in options}) > 1, f"{table.iloc[i, 0]} worked back"
+        else:
+            assert table.attrs["withheld"].startswith("Not shown: with 6 children in care")
+        sentences = " ".join(sufficiency.group_sentences(result, CONFIG, published))
+        assert "in foster care, against 5 now" not in sentences, sentences
+        assert "children in care, against 6 now" in sentences  # the total, printed everywhere, stays
