@@ -2,12 +2,13 @@
 
 Every section notebook starts with ``ctx = open_section(...)`` on its parameters, so the notebooks hold no
 set-up logic and an analyst running one by hand in JupyterLab gets the same result as the runner (which
-passes a cache of the cleaned tables so nine sections do not parse the same files nine times).
+passes a cache of the cleaned tables, the figures table and the settings read once, so ten sections do not
+parse the same files ten times: ``cpkit.report.settings_cache``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -35,10 +36,12 @@ class SectionContext:
     period: Period
     data_dir: Path
     cache_dir: Path | None = None
-    narrative: Narrative = field(init=False)
+    # The templates in force: the run's reading (``cpkit.report.settings_cache``), else read here.
+    narrative: Narrative = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        self.narrative = Narrative.for_data(self.data_dir, self.config)
+        if self.narrative is None:
+            self.narrative = Narrative.for_data(self.data_dir, self.config)
 
     @cached_property
     def data(self) -> Data903:
@@ -117,17 +120,29 @@ def open_section(
     papermill in any folder (``papermill notebooks/01_children_in_care.ipynb out.ipynb`` from the
     repository's root), or from the runner, which always passes the council's folder. A relative path is
     relative to the folder the kernel runs in: the notebook's own in JupyterLab, the current one under
-    papermill unless ``--cwd`` says otherwise."""
+    papermill unless ``--cwd`` says otherwise.
+
+    With the run's ``cache_dir``, the settings and narrative are the ones the prepare step read
+    (``cpkit.report.settings_cache``): neither file is read again, and one changed since stops the
+    section. Without one (JupyterLab), both are read here."""
+    from cpkit.report.settings_cache import load_settings, settings_key
     from cpkit.resources import SAMPLE_DIR
 
     data = Path(data_dir).resolve() if data_dir else SAMPLE_DIR
     if not data.is_dir():
         raise InputError(f"data folder not found: {data}")
-    config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
+    cache = Path(cache_dir) if cache_dir else None
+    prepared = load_settings(cache, settings_key(data, config_file, la_name, la_code))
+    if prepared is not None:
+        config, narrative = prepared
+    else:
+        config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
+        narrative = None
     return SectionContext(
         section=section,
         config=config,
         period=Period.from_year(int(year), period, int(quarter) or None),
         data_dir=data,
-        cache_dir=Path(cache_dir) if cache_dir else None,
+        cache_dir=cache,
+        narrative=narrative,
     )

@@ -213,6 +213,7 @@ def _build(
         _stage(request, "reading and checking the data")
         from cpkit.report import provenance
         from cpkit.report.prepare import prepare_data
+        from cpkit.report.settings_cache import save_settings
 
         settings = provenance.setting_paths(data_dir, config, config_file)
         used: set[Path] = {settings[provenance.CONFIG_LABEL]} if config_file else set()
@@ -221,6 +222,8 @@ def _build(
         roots = provenance.reading_roots(data_dir, settings)
         with provenance.recording(log_dir, roots, skip=[out_dir, work]):
             cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config, strict=request.strict)
+            with timings.stage("prepare", "settings read once"):
+                save_settings(cache_dir, data_dir, config, config_file)
         used |= provenance.ssda903_files(ssda903)
         parameters = {
             "year": period.year,
