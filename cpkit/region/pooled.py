@@ -22,6 +22,12 @@ follows the DfE's definition exactly as a council's does:
 - **A figure a council's returns cannot give** (no Missing table, no OC2 rows, a look-back the returns
   do not reach) is not given for the region either: pooled, it would be the other councils' figure under
   the region's name. A council with no children to count adds nothing, and the region's figure stands.
+- **Checked against the councils' own figures** (``_reconcile``, when their tables are given, as the
+  task graph gives them): every measure is a numerator over a denominator, so the region's must be the
+  councils' sums. Where the pooled returns give otherwise (a council's own settings, such as counting
+  temporary moves as placements, which one set of settings for the region cannot follow) the sum is
+  used and the measure listed in ``meta["summed"]`` (and logged), so the region's children in care is
+  always the sum of the councils' and each percentage their numerators over their denominators.
 - **Years**: only the years every council's returns cover (``cpkit.figures.report_years`` per council),
   so a regional figure is never short of a council whose returns begin later.
 
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,6 +65,7 @@ COUNCIL_RELATIVE = ("inhouse_pct", "placed_inside_pct", "placed_outside_over20_p
 SEPARATOR = ":"
 
 Returns = Data903 | str | Path
+log = logging.getLogger(__name__)
 
 
 def _data(source: Returns) -> Data903:
@@ -163,11 +171,7 @@ def pooled_figures(
     figures = build_figures(pooled, period, config, folder, years=years)
     frame = figures.frame
     notes = [n for n in figures.notes if data_dir is not None or "No DfE published figures" not in n]
-    frame = _council_relative(frame, council_figures, list(data), notes)
-    if council_figures:
-        frame = _not_given_for_all(frame, council_figures, list(data))
-    if council_figures:
-        frame = _england_from_councils(frame, council_figures)
+    frame, summed = _reconcile(frame, council_figures, list(data), notes)
     frame = judge(frame, config)[frame.columns]
     meta = {
         **figures.meta,
@@ -175,97 +179,121 @@ def pooled_figures(
         "region": name,
         "la_code": code,
         "councils": list(data),
+        "summed": summed,
         "population_0_17": config.population_0_17,
         "small_number_threshold": config.small_number_threshold,
     }
     return Figures(frame.reset_index(drop=True), meta)
 
 
-def _council_relative(
-    frame: pd.DataFrame, council_figures: Mapping[str, Figures] | None, slugs: list[str], notes: list[str]
-) -> pd.DataFrame:
-    """Replace ``COUNCIL_RELATIVE`` rows by the sum of the councils' numerators over their denominators."""
-    frame = frame.copy()
-    relative = frame["measure"].isin(COUNCIL_RELATIVE)
-    have = council_figures is not None and all(s in council_figures for s in slugs)
-    for i in frame.index[relative]:
-        m, y = frame.at[i, "measure"], int(frame.at[i, "year"])
-        num = den = 0.0
-        reason = ""
-        if not have:
-            reason = "worked from each council's own figure; the councils' figures tables were not given"
-        else:
-            for s in slugs:
-                f = council_figures[s]  # type: ignore[index]
-                if not f.has(m, y) or pd.isna(f.get(m, y)["value"]):
-                    reason = f"not given for {s} in {y}, so not for the region"
-                    break
-                r = f.get(m, y)
-                num += float(r["numerator"])
-                den += float(r["denominator"])
-        value = 100.0 * num / den if not reason and den else math.nan
-        if not reason and not den:
-            reason = "no children in the denominator"
-        for col, v in (("value", value), ("numerator", num), ("denominator", den)):
-            frame.at[i, col] = v if not reason else math.nan
-            frame.at[i, f"dfe_{col}"] = v if not reason else math.nan
-        frame.at[i, "reason"] = reason
-    return frame
-
-
 EMPTY_REASON = "no children in the denominator"  # a council with none adds nothing: the region's stands
 
 
-def _not_given_for_all(
-    frame: pd.DataFrame, council_figures: Mapping[str, Figures], slugs: list[str]
-) -> pd.DataFrame:
-    """The region's figure is not given where a council's own is not (its returns lack the table, or the
-    history the measure looks back over), except for having no children to count: pooled, the region's
-    figure would be the other councils' alone, or would count that council's children from a history cut
-    short, under the region's name."""
+def _value(unit: str, numerator: float, denominator: float) -> float:
+    """A figure from its numerator and denominator, as ``cpkit.care.indicators`` makes it."""
+    if unit == "number":
+        return numerator
+    if not denominator:
+        return math.nan
+    scale = {"percent": 100.0, "rate_per_10k": 10_000.0}.get(unit, 1.0)
+    return scale * numerator / denominator
+
+
+def _differs(a: object, b: float) -> bool:
+    if pd.isna(a) and pd.isna(b):  # type: ignore[arg-type]
+        return False
+    return pd.isna(a) or pd.isna(b) or abs(float(a) - b) > 1e-6  # type: ignore[arg-type]
+
+
+def _reconcile(
+    frame: pd.DataFrame, council_figures: Mapping[str, Figures] | None, slugs: list[str], notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check the pooled figures against the councils' own, row by row (every measure is a numerator over
+    a denominator, so the region's must be their sums):
+
+    - a figure a council's returns cannot give (not for want of children) is not given for the region;
+    - ``COUNCIL_RELATIVE`` figures are the councils' sums (without the councils' tables, not given);
+    - any other figure the pooled returns give differently from the sums (a council's own settings, such
+      as counting same-carer changes as moves, that one set of settings for the region cannot follow) is
+      the councils' sum, and listed (returned, and logged): the region's children in care is always the
+      sum of the councils', its percentages always their numerators over their denominators.
+
+    England's published figure is set beside each row from the councils' tables (the same DfE files)."""
     frame = frame.copy()
-    tables = {
-        s: council_figures[s].frame.set_index(["measure", "year"]) for s in slugs if s in council_figures
-    }
+    have = council_figures is not None and all(s in council_figures for s in slugs)
+    rows = (
+        {
+            s: {(str(r["measure"]), int(r["year"])): r for r in council_figures[s].frame.to_dict("records")}  # type: ignore[index]
+            for s in slugs
+        }
+        if have
+        else {}
+    )
+    summed: list[str] = []
     for i in frame.index:
-        if pd.isna(frame.at[i, "value"]):
+        m, y, unit = str(frame.at[i, "measure"]), int(frame.at[i, "year"]), str(frame.at[i, "unit"])
+        if not have:
+            if m in COUNCIL_RELATIVE:
+                _set(
+                    frame,
+                    i,
+                    math.nan,
+                    math.nan,
+                    math.nan,
+                    "worked from each council's own figure; the councils' figures tables were not given",
+                )
             continue
-        key = (frame.at[i, "measure"], int(frame.at[i, "year"]))
-        for s, table in tables.items():
-            if key not in table.index:
-                continue
-            own = table.loc[key]
-            own = own.iloc[0] if isinstance(own, pd.DataFrame) else own
-            reason = str(own["reason"] or "")
-            if pd.isna(own["value"]) and reason != EMPTY_REASON:
-                for col in (
-                    "value",
-                    "numerator",
-                    "denominator",
-                    "dfe_value",
-                    "dfe_numerator",
-                    "dfe_denominator",
-                ):
-                    frame.at[i, col] = math.nan
-                frame.at[i, "reason"] = f"not given for {s} ({reason}), so not for the region"
-                break
-    return frame
-
-
-def _england_from_councils(frame: pd.DataFrame, council_figures: Mapping[str, Figures]) -> pd.DataFrame:
-    """England's published figure and its year beside the region's rows, from the councils' tables (the
-    same DfE files give every council the same England figure)."""
-    frame = frame.copy()
-    for f in council_figures.values():
-        table = f.frame.set_index(["measure", "year"])
-        for col in ("england", "published_year"):
-            known = [
-                table[col].get((m, y), math.nan) for m, y in zip(frame["measure"], frame["year"], strict=True)
-            ]
-            frame[col] = frame[col].where(
-                frame[col].notna(), pd.Series(known, index=frame.index, dtype=float)
+        own = {s: rows[s].get((m, y)) for s in slugs}
+        gap = next(
+            (
+                (s, "" if r is None else str(r["reason"] or ""))
+                for s, r in own.items()
+                if r is None or (pd.isna(r["value"]) and str(r["reason"] or "") != EMPTY_REASON)
+            ),
+            None,
+        )
+        if gap is not None:
+            why = f" ({gap[1]})" if gap[1] else ""
+            _set(
+                frame, i, math.nan, math.nan, math.nan, f"not given for {gap[0]}{why}, so not for the region"
             )
-    return frame
+            continue
+        num = sum(0.0 if pd.isna(r["numerator"]) else float(r["numerator"]) for r in own.values())  # type: ignore[index]
+        den = (
+            math.nan
+            if unit == "number"
+            else sum(0.0 if pd.isna(r["denominator"]) else float(r["denominator"]) for r in own.values())  # type: ignore[index]
+        )
+        value = _value(unit, num, den)
+        pooled_differs = _differs(frame.at[i, "numerator"], num) or (
+            unit != "number" and _differs(frame.at[i, "denominator"], den)
+        )
+        if m in COUNCIL_RELATIVE or pooled_differs:
+            _set(frame, i, value, num, den, "" if not math.isnan(value) else EMPTY_REASON)
+            if m not in COUNCIL_RELATIVE:
+                summed.append(f"{m} {y}")
+        england = next((r["england"] for r in own.values() if not pd.isna(r["england"])), math.nan)  # type: ignore[index]
+        year = next((r["published_year"] for r in own.values() if not pd.isna(r["published_year"])), math.nan)  # type: ignore[index]
+        if pd.isna(frame.at[i, "england"]):
+            frame.at[i, "england"] = england
+            frame.at[i, "published_year"] = year
+    if summed:
+        log.warning(
+            "the pooled returns and the councils' own figures differ; the councils' sums are used: %s", summed
+        )
+        notes.append(
+            "Where the councils' own settings give their figures differently from one set of settings for "
+            f"the region, the region's figure is the sum of the councils' own ({len(summed)} figures)."
+        )
+    return frame, summed
+
+
+def _set(frame: pd.DataFrame, i: object, value: float, num: float, den: float, reason: str) -> None:
+    """One row's own figure (and, for the DfE year, the same), with its reason."""
+    for col, v in (("value", value), ("numerator", num), ("denominator", den)):
+        frame.at[i, col] = v
+        frame.at[i, f"dfe_{col}"] = v
+    frame.at[i, "reason"] = reason
 
 
 # --- The regional sufficiency forecast ------------------------------------------------------------------

@@ -92,9 +92,10 @@ def test_rates_are_over_the_councils_summed_population(region):
     assert row["value"] == pytest.approx(1.0)  # not (3.0 + 0.33) / 2
 
 
-def test_a_rate_is_not_given_when_a_councils_population_is_missing(returns, council_figures):
+def test_a_rate_is_not_given_when_a_councils_population_is_missing(returns):
     configs = {**CONFIGS, "south": dataclasses.replace(CONFIGS["south"], population_0_17=None)}
-    region = pooled_figures(returns, configs, YEAR, "Northsouth", council_figures=council_figures)
+    figures = {s: build_figures(d, YEAR, configs[s], NOWHERE) for s, d in returns.items()}
+    region = pooled_figures(returns, configs, YEAR, "Northsouth", council_figures=figures)
     assert math.isnan(region.value("cla_rate_10k"))
     assert "population_0_17" in region.get("cla_rate_10k")["reason"]
     assert region.value("cla_at_end") == 4  # the counts do not need it
@@ -250,3 +251,31 @@ def test_a_figure_one_councils_returns_cannot_give_is_not_the_regions(returns):
     assert math.isnan(region.value("missing_pct"))
     assert region.get("missing_pct")["reason"].startswith("not given for south (no Missing table")
     assert region.value("cla_at_end") == 4  # the rest stand
+
+
+def test_where_a_councils_own_settings_differ_the_region_sums_the_councils_figures():
+    # North counts temporary moves (PLACE T0) as placements; South does not (count_temporary_moves).
+    # South's child 1 is fostered (U2) from September 2024, has a temporary move (T0) in October and is back
+    # in November: 3 placements North's way, 1 South's way. North's children have 1 placement each.
+    #   North 0 of 3 with 3+ placements; South, its own way, 0 of 1: the region 0 of 4 (0%).
+    #   Pooled under one set of settings (North's, the first) South's child would count: 1 of 4 (25%),
+    #   a figure neither council publishes. The councils' sum is used, and the measure listed.
+    south = build(
+        [
+            ("1", "01/09/2024", "01/10/2024", "S", "C2", "N1", "U2", "X1"),
+            ("1", "01/10/2024", "01/11/2024", "P", "C2", "N1", "T0", "X1"),
+            ("1", "01/11/2024", None, "P", "C2", "N1", "U2", None),
+            ("2", "01/04/2022", "01/10/2024", "S", "C2", "N1", "U1", "E11"),
+        ],
+        episode_extra={"return_year": [2025] * 4, "PLACE_PROVIDER": ["PR2", "PR2", "PR2", "PR1"]},
+    )
+    stability = dataclasses.replace(CONFIGS["north"].stability, count_temporary_moves=True)
+    configs = {**CONFIGS, "north": dataclasses.replace(CONFIGS["north"], stability=stability)}
+    data = {"north": build(NORTH, episode_extra={"return_year": [2025] * 3}), "south": south}
+    figures = {s: build_figures(d, YEAR, configs[s], NOWHERE) for s, d in data.items()}
+    assert [figures[s].get("placements_3plus_pct")["numerator"] for s in ("north", "south")] == [0, 0]
+    region = pooled_figures(data, configs, YEAR, "Northsouth", council_figures=figures)
+    row = region.get("placements_3plus_pct")
+    assert (row["numerator"], row["denominator"], row["value"]) == (0, 4, 0)
+    assert region.meta["summed"] == ["placements_3plus_pct 2025"]
+    assert region.value("cla_at_end") == 4
