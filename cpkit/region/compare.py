@@ -243,25 +243,47 @@ def regional_ledger(
     councils: Mapping[str, YearRows], pooled: YearRows | None, rule: Rule, measures: list[str]
 ) -> Ledgers:
     """Every count, and every percentage's numerator and complement, of the councils and the region for
-    the report year, with the relations a reader can use: the region's is the sum of the councils' when
-    the region was worked from exactly these councils. Resolved (``Ledgers.resolve``)."""
+    the report year, with the relations a reader can use: the region's is the sum of the councils' it was
+    worked from (``pooled.meta["councils"]``). Resolved (``Ledgers.resolve``)."""
     ledgers = Ledgers(rule)
-    related = pooled is not None and sorted(pooled.meta.get("councils", [])) == sorted(councils)
+    # The region's figure is the sum over the councils it was worked from. Those shown are in the tables;
+    # one read but not shown (its report failed after its returns were read) is never printed, but the
+    # region's total less the others gives it: an implicit figure, protected when small, from the parts
+    # ``pooled_figures`` keeps. Without its parts the region's figures are hidden instead.
+    members = list(pooled.meta.get("councils", [])) if pooled is not None else []
+    parts: Mapping[str, Mapping[str, list]] = pooled.meta.get("parts", {}) if pooled is not None else {}
+    unshown = [s for s in members if s not in councils]
+    unknown = [s for s in unshown if s not in parts]
     whole: dict[str, YearRows] = {**councils, **({REGION: pooled} if pooled is not None else {})}
+
+    def relate(kind: str, m: str, rows: Mapping[str, object]) -> None:
+        region = (kind, m, REGION)
+        if REGION not in rows:
+            return
+        if unknown or not all(s in rows for s in members):
+            if unshown:  # a part the tables do not show and whose value is not known: hide the total
+                ledgers.ledger(region).hide(region)
+            return
+        ledgers.ledger(region).total(region, [(kind, m, s) for s in members])
+
     for m in measures:
         rows = {slug: _row(f, m) for slug, f in whole.items()}
         rows = {s: r for s, r in rows.items() if r is not None and not pd.isna(r["numerator"])}
         unit = str(next(iter(rows.values()))["unit"]) if rows else ""
+        hidden_parts = {
+            s: parts[s][m] for s in unshown if s in parts and m in parts[s] and not pd.isna(parts[s][m][0])
+        }
         if unit == "percent":
             rows = {s: r for s, r in rows.items() if not pd.isna(r["denominator"])}
             for kind in ("num", "cmp"):
                 for s, r in rows.items():
                     n, d = float(r["numerator"]), float(r["denominator"])
                     ledgers.ledger((kind, m, s)).add((kind, m, s), n if kind == "num" else d - n)
-                if related and REGION in rows and all(s in rows for s in councils):
-                    ledgers.ledger((kind, m, REGION)).total(
-                        (kind, m, REGION), [(kind, m, s) for s in councils]
-                    )
+                for s, (n, d) in hidden_parts.items():
+                    if not pd.isna(d):
+                        value = float(n) if kind == "num" else float(d) - float(n)
+                        ledgers.ledger((kind, m, s)).add((kind, m, s), value, implicit=True)
+                relate(kind, m, {**rows, **{s: True for s, (_, d) in hidden_parts.items() if not pd.isna(d)}})
         elif unit in ("number", "rate_per_10k"):
             counted = _count_key(m)
             if counted != m and any(
@@ -273,12 +295,11 @@ def regional_ledger(
                 counted = m  # not the count measure's figure after all: a relation of its own
             for s, r in rows.items():
                 ledgers.ledger(("count", counted, s)).add(("count", counted, s), float(r["numerator"]))
+            for s, (n, _) in hidden_parts.items():
+                ledgers.ledger(("count", counted, s)).add(("count", counted, s), float(n), implicit=True)
             if counted != m and counted in measures:
                 continue  # the rate's count is the count measure's own figure, related there
-            if related and REGION in rows and all(s in rows for s in councils):
-                ledgers.ledger(("count", counted, REGION)).total(
-                    ("count", counted, REGION), [("count", counted, s) for s in councils]
-                )
+            relate("count", counted, {**rows, **dict.fromkeys(hidden_parts, True)})
     return ledgers.resolve()
 
 

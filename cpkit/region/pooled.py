@@ -180,6 +180,7 @@ def pooled_figures(
         "la_code": code,
         "councils": list(data),
         "summed": summed,
+        "parts": _parts(council_figures, list(data), period.year),
         "population_0_17": config.population_0_17,
         "small_number_threshold": config.small_number_threshold,
     }
@@ -286,6 +287,27 @@ def _reconcile(
             f"the region, the region's figure is the sum of the councils' own ({len(summed)} figures)."
         )
     return frame, summed
+
+
+def _parts(
+    council_figures: Mapping[str, Figures] | None, slugs: list[str], year: int
+) -> dict[str, dict[str, list[float]]]:
+    """Each council's numerator and denominator per measure for the report year: the parts of the region's
+    figures, for the regional comparison's disclosure ledger (a council read but not shown is still a part
+    of the region's total, and must not be given back by it). Empty without the councils' tables."""
+    if not council_figures:
+        return {}
+    out: dict[str, dict[str, list[float]]] = {}
+    for s in slugs:
+        if s not in council_figures:
+            continue
+        f = council_figures[s].frame
+        rows = f[f["year"] == year]
+        out[s] = {
+            str(m): [float(n), float(d)]
+            for m, n, d in zip(rows["measure"], rows["numerator"], rows["denominator"], strict=True)
+        }
+    return out
 
 
 def _set(frame: pd.DataFrame, i: object, value: float, num: float, den: float, reason: str) -> None:

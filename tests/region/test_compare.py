@@ -3,6 +3,7 @@ below (no returns are read: the regional step reads figures tables only)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -320,3 +321,27 @@ def test_the_graphs_call_lists_a_failed_council_and_uses_the_regions_rule(tmp_pa
         "10%",
         "9%",
     ]
+
+
+def test_a_council_read_but_not_shown_is_not_given_back_by_the_regions_total():
+    # The region was worked from Ayton (20), Beeford (30) and Dunham (3 in care), but Dunham's report
+    # failed after its returns were read, so only Ayton and Beeford are shown. 53 - 20 - 30 = 3 would give
+    # Dunham's small count back: Ayton's 20, the smaller, is hidden. Without Dunham's parts (a region table
+    # that does not carry them) the region's total is hidden instead.
+    shown = {
+        "a": figures({"cla_at_end": (20, None, None, "")}),
+        "b": figures({"cla_at_end": (30, None, None, "")}),
+    }
+    parts = {
+        "a": {"cla_at_end": [20.0, math.nan]},
+        "b": {"cla_at_end": [30.0, math.nan]},
+        "d": {"cla_at_end": [3.0, math.nan]},
+    }
+    region = figures({"cla_at_end": (53, None, None, "")}, councils=["a", "b", "d"], parts=parts)
+    _, ledgers = regional_document("Northshire", YEAR, {**shown, "d": "failed"}, region, None, rule=Rule())
+    assert ledgers.hidden(("count", "cla_at_end", "a")) and not ledgers.hidden(("count", "cla_at_end", "b"))
+    assert not ledgers.hidden(("count", "cla_at_end", "_region")) and audit(ledgers) == []
+    bare = figures({"cla_at_end": (53, None, None, "")}, councils=["a", "b", "d"])
+    _, ledgers = regional_document("Northshire", YEAR, {**shown, "d": "failed"}, bare, None, rule=Rule())
+    assert ledgers.hidden(("count", "cla_at_end", "_region"))
+    assert not ledgers.hidden(("count", "cla_at_end", "a"))

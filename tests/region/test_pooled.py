@@ -78,6 +78,8 @@ def test_children_in_care_is_the_councils_sum_though_their_ids_clash(region, cou
     assert region.value("cla_at_end") == 4
     assert (region.value("cla_started"), region.value("cla_ceased")) == (3, 1)
     assert region.meta["councils"] == ["north", "south"]
+    # each council's parts of it, for the comparison's disclosure ledger
+    assert [region.meta["parts"][s]["cla_at_end"][0] for s in ("north", "south")] == [3, 1]
 
 
 def test_percentages_come_from_summed_numerators_and_denominators(region):
