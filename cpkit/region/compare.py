@@ -1,13 +1,16 @@
 """The regional comparison: what the region sees, from the councils' figures tables (never their returns).
 
-Called by the region's task graph (``cpkit.region.graph``) once every council is prepared; every argument
-is small and picklable::
+Called by the region's task graph (``cpkit.region.graph``); every argument is small and picklable.
+``pooled_figures`` and each ``council_futures`` read the councils' cached returns: they are best their own
+tasks, submitted as soon as the councils are prepared, so they run beside the councils' sections; the
+regional step proper (``build_for_region`` / ``build_regional``) then reads figures tables only::
 
     pooled_figures(returns, configs, period, name, *, code="", council_figures=None,
                    small_number_threshold=None, data_dir=None) -> Figures        # cpkit.region.pooled
         returns: {slug: Data903 | SSDA903 cache folder (cpkit.report.cache.save_903)} of the councils read
-        configs: {slug: Config}; council_figures: {slug: Figures} (needed for the council-relative
-        measures and England's figure; pass them)
+        configs: {slug: Config}; council_figures: {slug: Figures} (pass them: the region's figures are
+        checked against them, the council-relative measures and England's figure come from them, and
+        each council's parts are kept for the comparison's disclosure ledger)
     council_futures(data, period, config, *, key=None, simulations=None, horizon_months=None)
         -> Futures | None                                                        # cpkit.region.pooled
         one per council (data: Data903 or cache folder); None when its returns are too short to forecast
@@ -35,12 +38,14 @@ back from text).
 Disclosure. Every published figure passes the one rule (``cpkit.present.disclosure``) at the region's
 threshold. The councils' counts and the region's total of them are one relation (region = the sum of the
 councils), as are the councils' numerators and complements of each percentage (a percentage printed
-beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation (``regional_ledger``),
-whose secondary suppression hides enough councils' figures that no small count can be worked out from
-the region's total, and the audit (``Ledger.open``, ``disclosed``) is run over it before anything is
+beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation
+(``regional_ledger``), whose secondary suppression hides enough councils' figures that no small count can
+be worked out from the region's total (a council read into the region but not shown is an implicit part of
+it, protected the same way), and the audit (``Ledger.open``, ``disclosed``) is run over it before anything is
 written; a figure it still finds open is hidden with the region's total. A rate per 10,000 is hidden with
 its count (the population is published); an average with a small group; a comparison word ("better",
-"higher") with its figure; a hidden figure is never ranked.
+"higher") with its figure; a hidden figure is never ranked. A count is compared with its statistical
+neighbours' average only: beside the region's total or England's it is smaller by construction (``[z]``).
 """
 
 from __future__ import annotations
