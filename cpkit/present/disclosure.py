@@ -618,21 +618,41 @@ def breakdown_status(
     the status of each (part, column) (the total is ("Total", column)) and the columns that no choice of
     secondary cells can protect: those must be withheld (``withheld_reason``).
     """
+    ledger, withheld = breakdown_ledger(columns, rule)
+    return dict(ledger.status), withheld  # type: ignore[arg-type]
+
+
+def breakdown_ledger(
+    columns: Mapping[Hashable, tuple[Mapping[Hashable, float], float]],
+    rule: Rule | Any | None = None,
+    *,
+    total_keys: Mapping[Hashable, str | None] | None = None,
+) -> tuple[Ledger, list[Hashable]]:
+    """``breakdown_status`` as one ledger over every column (keys (part, column) and ("Total", column)), so
+    a table's cells are ``Ledger.text`` figures with document keys and its block records the relations;
+    ``total_keys`` gives a column's total its shared key (``shared_key``: the children in care on a day,
+    the same figure in every table and section that prints it). Each column is protected on its own
+    (its relation is its own), and the columns nothing protects are returned to be withheld."""
     rule = Rule.of(rule) if rule is not None else Rule()
-    status: dict[tuple[Hashable, Hashable], Status] = {}
+    combined = Ledger(rule)
+    status: dict[Hashable, Status] = {}
     withheld: list[Hashable] = []
     for col, (parts, total) in columns.items():
-        ledger = Ledger(rule)
+        one = Ledger(rule)
         for part, n in parts.items():
-            ledger.add(part, n)
-        ledger.add(("Total", col), total, shared=True)
-        ledger.total(("Total", col), list(parts))
-        ledger.status = protect(ledger.values, ledger.equations, rule, keep=ledger.kept, signed=ledger.signed)
-        if ledger.open():
+            one.add((part, col), n)
+            combined.add((part, col), n)
+        shared = (total_keys or {}).get(col) or True
+        one.add(("Total", col), total, shared=True)
+        combined.add(("Total", col), total, shared=shared)
+        one.total(("Total", col), [(part, col) for part in parts])
+        combined.total(("Total", col), [(part, col) for part in parts])
+        one.status = protect(one.values, one.equations, rule, keep=one.kept, signed=one.signed)
+        if one.open():
             withheld.append(col)
-        for key in ledger.values:
-            status[(key if key != ("Total", col) else "Total", col)] = ledger.status.get(key, "")
-    return status, withheld
+        status.update(one.status)
+    combined.status = status
+    return combined, withheld
 
 
 class Ledger:
@@ -657,6 +677,7 @@ class Ledger:
         # why the block this ledger protects is not published at all ("" when it is): a breakdown that
         # no choice of hidden cells can protect (``withheld_reason``)
         self.withheld = ""
+        self.aliases: dict[Hashable, str] = {}  # a figure's shared document key (``add(..., shared=)``)
 
     def add(
         self,
@@ -665,11 +686,12 @@ class Ledger:
         *,
         signed: bool = False,
         implicit: bool = False,
-        shared: bool = False,
+        shared: bool | str = False,
     ) -> Hashable:
-        """A figure of the group. ``shared``: it is published in other blocks of the report too (a key
-        from ``shared_key``, or a total), so it is never hidden to protect another figure here: its one
-        status for the report is published, or the small-count symbol when it is itself small."""
+        """A figure of the group. ``shared``: it is published in other blocks of the report too (a
+        total), so it is never hidden to protect another figure here: its one status for the report is
+        published, or the small-count symbol when it is itself small. A ``shared_key`` string as
+        ``shared`` is also its document key (``key_of``): the same figure in every section."""
         if key in self.values and float(self.values[key]) != float(value):
             raise ValueError(
                 f"figure {key!r} added twice with different values ({self.values[key]}, {value})"
@@ -681,6 +703,8 @@ class Ledger:
             self.implicit.add(key)
         if shared:
             self.kept.add(key)
+        if isinstance(shared, str):
+            self.aliases[key] = shared
         self.status = {}
         return key
 
@@ -743,6 +767,8 @@ class Ledger:
         (``shared_key``, the same figure wherever it is published) as it is, else the ledger's namespace
         and the key ("ledger-1a2b3c4d:start/children/All placements"). The document audit
         (``cpkit.publish.ledger``) prefixes the section of the block."""
+        if key in self.aliases:
+            return self.aliases[key]
         if is_shared_key(key):
             return str(key)
         return f"{self.namespace}:{published.key_text(key)}"

@@ -130,7 +130,8 @@ def table_block(
 ) -> Block:
     """The table as a typed block (``cpkit.publish.block``): a Figure cell stays typed, a raw number or date
     becomes a shown Figure with the text the page prints, words stay words. ``ledger`` (a
-    ``cpkit.present.disclosure.Ledger``) gives the relations between the block's figure keys."""
+    ``cpkit.present.disclosure.Ledger``, or the table's ``attrs["ledger"]``) gives the relations between the
+    block's figure keys."""
     formats = formats or {}
     rows: list[list[Figure | str]] = []
     for record in df.itertuples(index=False):
@@ -143,6 +144,8 @@ def table_block(
     keys = {c.key for row in rows for c in row if isinstance(c, Figure) and c.key}
     relations: list[dict[str, int]] = []
     signed: list[str] = []
+    if ledger is None:  # a section's table may carry the ledger its cells come from
+        ledger = df.attrs.get("ledger")
     if ledger is not None:  # a Ledger's equations over the document keys its figures carry
         named = ledger.relations() if hasattr(ledger, "relations") else getattr(ledger, "equations", None)
         relations = relations_for(named, keys)

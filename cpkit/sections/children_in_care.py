@@ -28,7 +28,16 @@ from cpkit.care.codes import ETHNICITY_NOT_KNOWN, OTHER_REASON, REC_GROUPS, WHIT
 from cpkit.config import Config, Period
 from cpkit.measures import code_span, measure
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY, Ledger, Rule, is_small, protect, withheld_reason
+from cpkit.present.disclosure import (
+    CLA,
+    SECONDARY,
+    Ledger,
+    Rule,
+    is_small,
+    protect,
+    shared_key,
+    withheld_reason,
+)
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.sections.common import (
@@ -86,15 +95,21 @@ def movement_ledger(movements: pd.DataFrame, config: Config) -> Ledger:
     rows = tuple(
         movements[["start", "end", "admissions", "ceased", "net"]].itertuples(index=False, name=None)
     )
-    return _movement_ledger(rows, Rule.of(config))
+    first = pd.Period(movements["month"].iloc[0], "M").start_time - pd.Timedelta(days=1)
+    last = pd.Period(movements["month"].iloc[-1], "M").end_time.normalize()
+    return _movement_ledger(
+        rows, Rule.of(config), (shared_key(CLA, first.date()), shared_key(CLA, last.date()))
+    )
 
 
 @functools.lru_cache(maxsize=8)
-def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule) -> Ledger:
+def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule, ends: tuple[str, str]) -> Ledger:
+    """``movement_ledger`` from the months' figures; ``ends`` the shared keys of the first day's start and
+    the last day's end (children in care on those days, printed across the report)."""
     ledger = Ledger(rule)
-    ledger.add(("stock", -1), int(rows[0][0]), shared=True)
+    ledger.add(("stock", -1), int(rows[0][0]), shared=ends[0])
     for i, (_, end, admissions, ceased, net) in enumerate(rows):
-        ledger.add(("stock", i), int(end), shared=i == len(rows) - 1)
+        ledger.add(("stock", i), int(end), shared=ends[1] if i == len(rows) - 1 else False)
         ledger.add(("admissions", i), int(admissions))
         ledger.add(("ceased", i), int(ceased))
         ledger.add(("net", i), int(net), signed=True)
@@ -109,8 +124,8 @@ def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule) -> Ledger:
     # the months cannot be protected: publish the period's figures alone
     last = len(rows) - 1
     period = Ledger(rule)
-    period.add(("stock", -1), int(rows[0][0]), shared=True)
-    period.add(("stock", last), int(rows[-1][1]), shared=True)
+    period.add(("stock", -1), int(rows[0][0]), shared=ends[0])
+    period.add(("stock", last), int(rows[-1][1]), shared=ends[1])
     for flow in ("admissions", "ceased"):
         period.add(flow, ledger.values[flow])
     period.relate({("stock", last): 1, ("stock", -1): -1, "admissions": -1, "ceased": 1})
@@ -139,7 +154,9 @@ def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
             ledger.text(("ceased", i)),
             ledger.text(("net", i)),
         ]
-    return pd.DataFrame(columns)
+    out = pd.DataFrame(columns, dtype=object)  # object: the cells stay typed Figures
+    out.attrs["ledger"] = ledger  # its relations go into the table's block (``show_table``)
+    return out
 
 
 def stock_chart_data(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -403,7 +420,15 @@ def profile_table(
     if key == "sex":
         labels = {"M": "Boys", "F": "Girls", "U": "Not known"}
     column = str(tables["current"].columns[0])  # age_band, sex or legal_status
-    return breakdown_table(tables, column, labels, end_labels(period), config, name)
+    return breakdown_table(
+        tables,
+        column,
+        labels,
+        end_labels(period),
+        config,
+        name,
+        total_keys=(shared_key(CLA, period.previous().end), shared_key(CLA, period.end)),
+    )
 
 
 def _named(tables: dict[str, pd.DataFrame], key: str, description: str) -> dict[str, str]:

@@ -17,10 +17,9 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import (
-    SECONDARY,
     SECONDARY_SYMBOL,
     Rule,
-    breakdown_status,
+    breakdown_ledger,
     is_small,
     suppress_value,
     withheld_reason,
@@ -286,6 +285,7 @@ def breakdown_table(
     name: str,
     population: str = "children in care",
     preposition: str = "at",
+    total_keys: tuple[str | None, str | None] = (None, None),
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
@@ -297,7 +297,10 @@ def breakdown_table(
     ``attrs["withheld"]`` holds it) and every group counts as hidden for the sentences.
     ``attrs["hidden"]`` maps (group, "previous"/"current") to the cell's status, so a sentence about the
     same figure can be worded without it. ``population``: what the totals count ("children in care"), and
-    ``preposition`` how ``when`` follows it ("at" a day, "in" a year).
+    ``preposition`` how ``when`` follows it ("at" a day, "in" a year). ``total_keys`` (previous, current):
+    the totals' shared document keys (``shared_key``: children in care on the day, printed across the
+    report), so the report's audit takes them as the same figure wherever they are printed; the cells are
+    the ledger's figures and ``attrs["ledger"]`` its relations (``show_table`` records them).
     """
     prev = tables["previous"].set_index(key)["children"]
     cur = tables["current"].set_index(key)["children"]
@@ -309,14 +312,16 @@ def breakdown_table(
     rule = Rule.of(config)
     uncovered = bool(tables["previous"].attrs.get("not_covered"))
     parts = [g for g in frame.index if g != "Total"]
-    status, withheld = breakdown_status(
+    ledger, withheld = breakdown_ledger(
         {
             col: ({g: int(frame.at[g, col]) for g in parts}, int(frame.at["Total", col]))
             for col in ("p", "c")
             if not (col == "p" and uncovered)
         },
         rule,
+        total_keys=dict(zip(("p", "c"), total_keys, strict=True)),
     )
+    status = ledger.status
     hidden = {  # (group, "previous"/"current") -> status, for sentences about the same figures
         (g, k): status.get((g, col), "")
         for g in frame.index
@@ -340,14 +345,14 @@ def breakdown_table(
             out[f"%, {label}"] = NOT_COVERED
             continue
         flags = [status.get((g, col), "") for g in frame.index]
-        out[f"Children, {label}"] = [
-            rule.count(n, flag == SECONDARY) for n, flag in zip(frame[col], flags, strict=True)
-        ]
+        # object dtype: the cells stay typed Figures (a str column would make them plain text)
+        out[f"Children, {label}"] = pd.Series([ledger.text((g, col)) for g in frame.index], dtype=object)
         out[f"%, {label}"] = [
             PCT_SYMBOL if flag else (fmt_pct(100 * n / total) if total else "")
             for flag, n in zip(flags, frame[col], strict=True)
         ]
     out.attrs["hidden"] = hidden
+    out.attrs["ledger"] = ledger
     return out
 
 

@@ -34,7 +34,7 @@ from cpkit.care.placements import PARENTS_PLACE, PARENTS_PROVIDER
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
 from cpkit.measures import Measure, code_span, measure, registry
-from cpkit.present.disclosure import Ledger
+from cpkit.present.disclosure import CLA, Ledger, shared_key
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.sections.common import (
@@ -111,7 +111,15 @@ def mix_note(measures: Iterable[Measure] | None = None) -> str:
 
 
 def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
-    return breakdown_table(tables, "placement_group", None, end_labels(period), config, "Placement type")
+    return breakdown_table(
+        tables,
+        "placement_group",
+        None,
+        end_labels(period),
+        config,
+        "Placement type",
+        total_keys=(shared_key(CLA, period.previous().end), shared_key(CLA, period.end)),
+    )
 
 
 def _group_figure(frame: pd.DataFrame, group: str) -> Figure:

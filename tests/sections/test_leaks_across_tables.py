@@ -369,3 +369,61 @@ def test_the_forecast_table_and_sentences_give_no_count_back_through_the_total()
         sentences = " ".join(sufficiency.group_sentences(result, CONFIG, published))
         assert "in foster care, against 5 now" not in sentences, sentences
         assert "children in care, against 6 now" in sentences  # the total, printed everywhere, stays
+
+
+# --- one key for the figure every table prints: the document's audit sees them as one ----------------
+
+
+def test_every_table_names_the_children_in_care_on_the_day_by_one_key_and_the_document_audit_passes():
+    """The Total of the placement-type, age, sex and legal-status tables and the movement table's first
+    and last stock are children in care on 31 March 2024 and 2025: one figure each, keyed
+    "cla@2024-03-31" / "cla@2025-03-31" in every block, so the report's audit (``audit_blocks``) reads
+    them as one and finds no count a reader could work out from all the blocks together."""
+    from cpkit.present.tables import table_block
+    from cpkit.publish.ledger import audit_blocks
+
+    data = council()
+    profile = cic.profile(data, PERIOD)
+    mix = placements.mix(NoFigures(), PERIOD, data)
+    movements = monthly_movements(data, *PERIOD.months)
+    tables = {
+        "02_placements/placement-type": placements.mix_table(mix, PERIOD, CONFIG),
+        "02_placements/in-house": placements.inhouse_table(
+            placements.inhouse(data, PERIOD, CONFIG), CONFIG, mix
+        ),
+        "01_children_in_care/age": cic.profile_table(profile["age"], "age", "Age band", PERIOD, CONFIG),
+        "01_children_in_care/sex": cic.profile_table(profile["sex"], "sex", "Sex", PERIOD, CONFIG),
+        "01_children_in_care/legal": cic.profile_table(
+            profile["legal_status"], "legal_status", "Legal status", PERIOD, CONFIG
+        ),
+        "01_children_in_care/movements": cic.movement_table(movements, CONFIG),
+    }
+    blocks = [table_block(df, name, block_id=name) for name, df in tables.items()]
+    keyed = {
+        block.id: {str(c) for row in block.rows for c in row if getattr(c, "key", None) == "cla@2025-03-31"}
+        for block in blocks
+    }
+    # age (6: C01 15, C02 14, C03 17, C06 17, C09 16, C10 15 on 31 March 2025) and legal status print it
+    assert keyed["01_children_in_care/age"] == {"6"} and keyed["01_children_in_care/legal"] == {"6"}
+    result = audit_blocks(blocks, CONFIG.small_number_threshold)
+    assert result.ok, result.problems()
+    # control: the placement-type table as it was published before (foster 5, homes "<5", with parents 0,
+    # its Total hidden) beside the same blocks is caught, through the one key for the 6 the others print
+    from cpkit.present.disclosure import Rule
+    from cpkit.publish.block import Block
+
+    rule, total = Rule(), "cla@2025-03-31"
+    cells = [("foster", 5, False), ("homes", 1, False), ("parents", 0, False), (total, 6, True)]
+    before = Block(
+        id="02_placements/placement-type-before",
+        kind="table",
+        caption="Placement type, as published before",
+        columns=["Placement type", "Children, 31 March 2025"],
+        rows=[
+            [name, rule.count(n, hidden, key=f"before:{name}" if name != total else total)]
+            for name, n, hidden in cells
+        ],
+        relations=[{total: 1, "before:foster": -1, "before:homes": -1, "before:parents": -1}],
+    )
+    assert audit_blocks([before], CONFIG.small_number_threshold).ok  # on its own it gives nothing away
+    assert not audit_blocks([*blocks, before], CONFIG.small_number_threshold).ok
