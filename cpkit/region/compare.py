@@ -492,7 +492,7 @@ def league_table(
     rule: Rule,
 ) -> Table | None:
     """Councils ranked on one rate or percentage (never a count), as printed; a hidden figure is not
-    ranked. Best first where the measure has a better direction, else highest first (and the table says
+    ranked. The council's name is the row's header (what a screen reader announces), its rank beside it. Best first where the measure has a better direction, else highest first (and the table says
     the order is not a judgement)."""
     info = _label(list(councils.values()), measure)
     if info is None or info[1] not in LEAGUE_UNITS:
@@ -511,14 +511,14 @@ def league_table(
     for i, (slug, cell) in enumerate(ranked, start=1):
         if cell.value != previous:
             rank, previous = i, cell.value
-        rows.append([Cell(str(rank), rank, "0"), words(names.get(slug, slug)), cell])
+        rows.append([words(names.get(slug, slug)), Cell(str(rank), rank, "0"), cell])
     for slug, cell in sorted(unranked, key=lambda p: names.get(p[0], p[0])):
         rows.append(
             [
+                words(names.get(slug, slug)),
                 Cell(
                     "not ranked", cell.value if cell.value in (rule.secondary, rule.symbol) else NOT_AVAILABLE
                 ),
-                words(names.get(slug, slug)),
                 cell,
             ]
         )
@@ -533,7 +533,7 @@ def league_table(
         f"{order} Councils are ranked on the figures as printed; equal figures share a rank. A council whose "
         "figure is hidden or not available is not ranked. " + rule.note()
     )
-    return Table(f"League table: {label}", ["Rank", "Council", _unit_heading(label, unit)], rows, note=note)
+    return Table(f"League table: {label}", ["Council", "Rank", _unit_heading(label, unit)], rows, note=note)
 
 
 def trends_table(pooled: Figures, measures: list[str], ledger: Ledgers, rule: Rule) -> Table | None:

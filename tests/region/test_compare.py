@@ -204,14 +204,14 @@ def test_league_tables_for_rates_and_percentages_only(built):
         page, "League table: Children looked after 12 months or more with their annual health assessment (%)"
     )
     assert [r[:3] for r in health] == [
-        ["1", "Beeford", "90%"],
-        ["2", "Ayton", "80%"],
-        ["3", CATTON, "70%"],
+        ["Beeford", "1", "90%"],
+        ["Ayton", "2", "80%"],
+        [CATTON, "3", "70%"],
     ]
     moves = _table(
         page, "League table: Children looked after with three or more placements during the year (%)"
     )
-    assert [r[:2] for r in moves] == [["1", "Beeford"], ["2", "Ayton"], ["2", CATTON]]
+    assert [r[:2] for r in moves] == [["Beeford", "1"], ["Ayton", "2"], [CATTON, "2"]]
     # no council's foster share is shown (see COUNCILS), so there is nothing to rank: no league table
     assert "League table: Children looked after in foster care" not in page
     assert "League table: Children looked after at the end" not in page  # a count ranks by size
