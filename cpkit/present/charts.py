@@ -67,17 +67,21 @@ def png_bytes(fig: plt.Figure, dpi: int = PRINT_DPI) -> tuple[bytes, tuple[int, 
         return out.getvalue(), image.size
 
 
-def figure_html(fig: plt.Figure, alt: str, caption: str | None = None, dpi: int = PRINT_DPI) -> str:
+def figure_html(
+    fig: plt.Figure, alt: str, caption: str | None = None, dpi: int = PRINT_DPI, block: str | None = None
+) -> str:
     """The figure as a self-contained ``<figure>`` element (PNG data URI, alt text, caption), drawn at
-    ``dpi`` and shown at its 96-dpi size on screen."""
+    ``dpi`` and shown at its 96-dpi size on screen; ``block`` names the typed block of its data
+    (``data-block``, as ``cpkit.present.tables.table_html``)."""
     text = _check_alt(alt)
     png, (width, _) = png_bytes(fig, dpi)
     plt.close(fig)
     data = base64.b64encode(png).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     shown = round(width * SCREEN_DPI / dpi)
+    attr = f' data-block="{html.escape(block)}"' if block else ""
     return (
-        f'<figure class="cp-figure"><img src="data:image/png;base64,{data}" width="{shown}" '
+        f'<figure class="cp-figure"{attr}><img src="data:image/png;base64,{data}" width="{shown}" '
         f'alt="{html.escape(text)}" />{cap}</figure>'
     )
 
@@ -93,10 +97,12 @@ def show_chart(
     """Display a matplotlib figure with alt text and a caption; ``data`` (the published figures behind the
     chart, already suppressed) goes into the report's Excel download, as a typed block of kind "chart"
     (``cpkit.publish.block``) beside the older text payload."""
-    bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption)}
-    if data is not None:
-        from cpkit.present.tables import BLOCK_MIME, DATA_MIME, table_block, table_payload
+    from cpkit.present.tables import BLOCK_MIME, DATA_MIME, block_slug, table_block, table_payload
 
+    if data is not None:
+        block_id = block_id or block_slug(caption or alt)
+    bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption, block=block_id)}
+    if data is not None:
         bundle[DATA_MIME] = table_payload(data, f"Data for the chart: {caption or alt}")
         block = table_block(data, caption or alt, kind="chart", block_id=block_id)
         bundle[BLOCK_MIME] = block.to_json()

@@ -57,8 +57,12 @@ def table_html(
     note: str | None = None,
     classes: Mapping[str, Mapping[int, str]] | None = None,
     markup_columns: Collection[str] = (),
+    block: str | None = None,
 ) -> str:
     """HTML for ``df`` with ``caption``; the first column is the row header when ``row_header``.
+
+    ``block`` (the id of the typed block shown with it, ``cpkit.publish.block``) is written on the
+    ``<table>`` as ``data-block``, so the document can name the block of each numbered table.
 
     ``markup_columns`` hold markup the kit itself drew (an inline SVG sparkline with its text alternative),
     inserted as it is; every other cell is escaped, so text from input files stays text.
@@ -96,9 +100,34 @@ def table_html(
         rows.append("<tr>" + "".join(cells) + "</tr>")
     foot = f'<p class="cp-table-note">{html.escape(note)}</p>' if note else ""
     return (
-        f'<div class="cp-table"><table><caption>{html.escape(caption)}</caption>'
+        f'<div class="cp-table"><table{_block_attribute(block)}><caption>{html.escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>"
     )
+
+
+def _block_attribute(block: str | None) -> str:
+    return f' data-block="{html.escape(block)}"' if block else ""
+
+
+def block_slug(caption: str) -> str:
+    """The id a block of this caption gets in the running section: the caption's slug, "-2", "-3" for a
+    caption met again in the same section.
+
+    The names met so far are kept in the kernel's user namespace, which the runner clears before each
+    section (``%reset``, ``cpkit.report.execute``), so they are the section's and nothing carries over;
+    outside IPython every block gets the plain slug (``blocks_of`` numbers repeats when it reads them)."""
+    wanted = slug(caption)
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython comes with the kit
+        shell = None
+    if shell is None:
+        return wanted
+    seen = shell.user_ns.setdefault("_cpkit_blocks", {})
+    seen[wanted] = seen.get(wanted, 0) + 1
+    return wanted if seen[wanted] == 1 else f"{wanted}-{seen[wanted]}"
 
 
 # The published data of a table or chart travels beside its HTML in this MIME type, which pages ignore;
@@ -176,7 +205,8 @@ def show_table(
 ) -> None:
     """Display ``df`` as an accessible table (see ``table_html`` for the options), with its typed block
     (``table_block``) beside the HTML for the writers that follow."""
-    html_text = table_html(df, caption, **kwargs)  # type: ignore[arg-type]
+    block_id = block_id or block_slug(caption)
+    html_text = table_html(df, caption, block=block_id, **kwargs)  # type: ignore[arg-type]
     formats = kwargs.get("formats")
     payload = table_payload(df, caption, formats)  # type: ignore[arg-type]
     block = table_block(
@@ -199,20 +229,27 @@ def show_appendix(title: str, tables: list, level: int = 2) -> None:
     annual-report document moves every appendix section after the last section; each table's published
     data still goes to the Excel download (one empty-HTML output per table carrying the data).
     """
-    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    anchor = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")
+    ids = [block_slug(t.caption) for t in tables]
     parts = [
-        table_html(t.frame, t.caption, classes=getattr(t, "classes", None), note=getattr(t, "note", None))
-        for t in tables
+        table_html(
+            t.frame,
+            t.caption,
+            classes=getattr(t, "classes", None),
+            note=getattr(t, "note", None),
+            block=block_id,
+        )
+        for t, block_id in zip(tables, ids, strict=True)
     ]
     display(
         {
-            "text/html": f'<section class="cp-appendix" aria-labelledby="{slug}">'
-            f'<h{level} id="{slug}">{html.escape(title)}</h{level}>{"".join(parts)}</section>'
+            "text/html": f'<section class="cp-appendix" aria-labelledby="{anchor}">'
+            f'<h{level} id="{anchor}">{html.escape(title)}</h{level}>{"".join(parts)}</section>'
         },
         raw=True,
     )
-    for t in tables:
-        block = table_block(t.frame, t.caption, note=getattr(t, "note", None))
+    for t, block_id in zip(tables, ids, strict=True):
+        block = table_block(t.frame, t.caption, note=getattr(t, "note", None), block_id=block_id)
         display(
             {"text/html": "", DATA_MIME: table_payload(t.frame, t.caption), BLOCK_MIME: block.to_json()},
             raw=True,

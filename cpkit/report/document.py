@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from cpkit.config import Config, Period
 from cpkit.present.disclosure import rule_note
+from cpkit.publish.block import Block, slug
 from cpkit.report.authored import Authored, Part, cover_html
 from cpkit.report.render import page_from_html
 from cpkit.report.sections import Section
@@ -45,6 +46,10 @@ class Numbered:
     caption: str  # the caption as the section wrote it, without the number
     source: str  # what the published data calls it: the table's caption, or the figure's caption or alt
     series: str = ""  # "" in the Board's report, "A" in the technical annex ("Table A3")
+    block: str = ""  # the typed block it shows ("<section>/<slug>", ``cpkit.publish``), "" for none
+    # a table the document itself holds (the Board's own words: priorities, the year ahead) as a block of
+    # words, for the Excel download; None for a table a section notebook published
+    words: Block | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -410,13 +415,16 @@ def _number(soup: BeautifulSoup, container: Tag, series: str = "") -> list[Numbe
     """Prefix "Figure N: " to each figure's caption and "Table N: " to each table's, in reading order.
 
     A figure without a caption gets one from its alt text; a table without a caption is left unnumbered
-    (the accessibility tests fail it anyway).
+    (the accessibility tests fail it anyway). Each numbered item names the typed block it shows (its
+    ``data-block``, written by ``show_table``/``show_chart``), so the Excel download pairs them by id, not
+    by caption; a table with no block (the Board's own words) is carried as a block of words.
     """
     counts = {"Figure": 0, "Table": 0}
     numbered = []
     for element in container.find_all(["figure", "table"]):
         owner = element.find_parent(attrs={"data-section": True})
         section = str(owner["data-section"]) if owner is not None else ""
+        words = None
         if element.name == "figure":
             kind, caption = "Figure", element.find("figcaption")
             img = element.find("img")
@@ -434,10 +442,43 @@ def _number(soup: BeautifulSoup, container: Tag, series: str = "") -> list[Numbe
             if caption is None:
                 continue
             text = source = " ".join(caption.get_text().split())
+            if not element.get("data-block"):
+                words = _words_block(element, section, text)
+        block = str(element.get("data-block") or "")
         counts[kind] += 1
         caption.insert(0, f"{kind} {series}{counts[kind]}: ")
-        numbered.append(Numbered(kind, counts[kind], section, text or source, source, series))
+        numbered.append(
+            Numbered(
+                kind,
+                counts[kind],
+                section,
+                text or source,
+                source,
+                series,
+                block=f"{section}/{block}" if block else (words.id if words else ""),
+                words=words,
+            )
+        )
     return numbered
+
+
+def _words_block(table: Tag, section: str, caption: str) -> Block:
+    """A table of the document's own words (an authored part) as a block whose cells are all words: the
+    text of each cell, a list's items joined by "; "."""
+
+    def text(cell: Tag) -> str:
+        items = cell.find_all("li")
+        if items:
+            return "; ".join(" ".join(li.get_text(" ").split()) for li in items)
+        return " ".join(cell.get_text(" ").split())
+
+    head = table.find("thead")
+    columns = [text(c) for c in head.find_all("th")] if head is not None else []
+    body = table.find("tbody") or table
+    rows = [[text(c) for c in tr.find_all(["th", "td"])] for tr in body.find_all("tr")]
+    if not columns and rows:
+        columns, rows = rows[0], rows[1:]
+    return Block(f"{section}/{slug(caption)}", "table", caption, columns, rows)  # type: ignore[arg-type]
 
 
 def _dedupe_ids(container: Tag) -> None:

@@ -133,6 +133,7 @@ def write_site(
             config,
             period,
             contact=authored.cover.get("contact"),
+            published=authored.cover.get("date"),  # the report's date, as its cover prints it
         )
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -1,45 +1,58 @@
 """The Excel download to the Analysis Function's spreadsheet standard, written with ``gptables``.
 
-Members and analysts ask for "the numbers behind the charts". The executed notebooks carry each table's
-and chart's published data (already formatted and suppressed by the disclosure rules, see
-``cpkit.present.tables.DATA_MIME``), so the download holds exactly what the report shows and nothing finer:
-the published values are taken as they are, never worked out again.
+Members and analysts ask for "the numbers behind the charts". Each section's executed notebook carries the
+typed block of every table and chart it showed (``cpkit.publish``: cells that are ``Figure``s, with the
+value, unit, decimals and disclosure status, or words), so the download holds exactly what the report
+shows and nothing finer, read from the figures themselves, never from their text:
 
-The Analysis Function's guidance "Releasing statistics in spreadsheets" asks for, and ``gptables`` (the
-Function's own package) lays out:
+- a shown figure is its value as published (at the decimals printed): a count an integer (``#,##0``), a
+  percentage the number 0.45 shown as a percentage (``0%``), a date an Excel date, anything else a number
+  at its printed decimals;
+- a figure not shown is the GSS shorthand for its status (``Figure.shorthand``): ``[c]`` for a small or
+  protecting count (the council's "<5" is for the pages; the workbook says in words what [c] means),
+  ``[z]`` not applicable, ``[x]`` not available, ``[low]`` rounds to zero; each shorthand used is
+  explained on the Cover and the Notes sheet;
+- **one unit per column**: a column whose figures share a unit names it in its heading ("Children
+  (number)", "Share (%)"); a table whose rows are different measures (a scorecard) gets a "Unit" column
+  saying each row's;
+- words are text: a plain ``str`` cell is written as it is (action references "5.10", codes "007"),
+  xlsxwriter is told never to turn strings into formulas, links or numbers, and the saved workbook goes
+  through ``cpkit.present.sanitise.no_formulas`` so a tracker cell that looks like a formula is stored as
+  its text with Excel's quote-prefix flag.
 
-- a **Cover** sheet: title, period, source, publication date, contact, the small-number rule and the
-  shorthand used in cells (``[c]``, ``[x]`` and the council's small-count symbol);
-- a **Contents** sheet linking every table, and a **Notes** sheet whose notes the table titles cite;
-- **one table per sheet**, marked as an Excel table, its title in A1 and no blank row above it;
-- **one value per cell**: a published "457 (10)" (a neighbours' average and how many councils it averages)
-  becomes two columns; "+1.7 points" becomes the number 1.7 in a column saying "percentage points";
-  "45%" the number 0.45 shown as a percentage; "31 Mar 2025" a date; group heading rows (the scorecard's
-  themes) become a column; an empty cell becomes ``[x]``;
-- **text stays text**: action references ("5.10" is not the number 5.1), codes with leading zeros; xlsxwriter
-  is told never to turn strings into formulas, links or numbers, and the saved workbook goes through
-  ``cpkit.present.sanitise.no_formulas`` so a tracker cell that looks like a formula is stored as its text
-  with Excel's quote-prefix flag (it stays text even when edited).
+The Analysis Function's guidance "Releasing statistics in spreadsheets" (and ``gptables``, the Function's
+own package) gives the rest: a **Cover** sheet (title, period, source, the report's publication date,
+contact, the shorthand), a **Contents** sheet linking every table, a **Notes** sheet whose notes the table
+titles cite, one table per sheet marked as an Excel table with its title in A1 and no blank row above it;
+group heading rows (the scorecard's themes) become a column.
 
-Sheets are named and numbered as in the report ("Table 3", "Figure 2").
+Sheets are named and numbered as in the report ("Table 3", "Figure 2", "Table A3" in the annex), paired
+with the document's numbering by block id (``cpkit.report.document.Numbered.block``), never by caption.
+The Board's own tables (priorities, the year ahead) are words and have their sheets too.
+
+Until every section's table builders give Figures (issue 22), a plain ``str`` cell that reads as a number
+is still converted by the older rules kept below (``_legacy``); they go once no table needs them, and
+``tests/report/test_workbook_standard.py`` names the tables that still do.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, rule_note
+from cpkit.present.disclosure import Rule
 from cpkit.present.sanitise import no_formulas
-from cpkit.present.tables import DATA_MIME
-from cpkit.report.document import CHART_DATA_PREFIX, Numbered
+from cpkit.publish.block import Block
+from cpkit.publish.figure import SHORTHAND_MEANING, Figure
+from cpkit.publish.read import blocks_of
+from cpkit.report.document import Numbered
 from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
 
@@ -47,9 +60,114 @@ WORKBOOK_NAME = "annual-report-data.xlsx"
 COVER, CONTENTS, NOTES = "Cover", "Contents", "Notes"
 MAX_SHEET_NAME = 31  # Excel's limit
 NOT_AVAILABLE = "[x]"
-CONFIDENTIAL = SECONDARY_SYMBOL  # the GSS shorthand, as the disclosure module writes it
+CONFIDENTIAL = "[c]"
+SHORTHAND_ORDER = ("[c]", "[low]", "[x]", "[z]")
 GROUP_COLUMN = "Group"
+UNIT_COLUMN = "Unit"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
+
+# A column heading's unit ("Share (%)", "Distance (miles)"); a unit not here is named as it is; a count's
+# heading says what it counts ("Children") and needs no unit
+UNIT_HEADING = {
+    "count": "",
+    "percent": "%",
+    "points": "percentage points",
+    "number": "",
+    "date": "",
+}
+# Words for a row's unit in a "Unit" column
+UNIT_WORDS = {"count": "number", "percent": "%", "points": "percentage points", "number": "number"}
+
+# Notes the table titles cite (gptables turns "$$name$$" into "[note N]" and fills the Notes sheet).
+NOTE_SMALL, NOTE_PUBLISHED, NOTE_OWN, NOTE_SHORTHAND = "small", "published", "own", "shorthand"
+
+
+@dataclass
+class TidyTable:
+    """A published table with one value per cell, and the Excel number formats of its cells."""
+
+    frame: pd.DataFrame
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> number format
+    group_column: bool = False
+    shorthand: set[str] = field(default_factory=set)  # the GSS shorthand its cells use
+    index_columns: int = 1
+
+
+def small_number_note(config: Config) -> str:
+    """The small-number rule as the workbook states it: in a sheet every figure the report does not show
+    is [c], whichever symbol the report printed (``cpkit.present.disclosure.Rule``)."""
+    rule = Rule.of(config)
+    return (
+        f"Small-number rule: {CONFIDENTIAL} (confidential) stands for a figure the report does not show: a "
+        f"count from 1 to {rule.threshold - 1} (printed {rule.symbol} in the report), so that no child can be "
+        f"identified; a figure hidden so that such a count cannot be worked out from the others (printed "
+        f"{rule.secondary}; a hidden count of this kind is 0 or {rule.threshold} or more); or a percentage, "
+        "average or change based on a hidden or small count."
+    )
+
+
+def shorthand(config: Config, used: set[str] | None = None) -> list[str]:
+    """What each shorthand in the cells means (the cover's key), for those ``used`` (all by default)."""
+    rule = Rule.of(config)
+    meaning = {
+        **SHORTHAND_MEANING,
+        CONFIDENTIAL: f"confidential: a figure not shown so that no child can be identified (a count from 1 "
+        f"to {rule.threshold - 1}, printed {rule.symbol} in the report, or a figure hidden to protect one, "
+        f"printed {rule.secondary})",
+    }
+    return [f"{s}: {meaning[s]}." for s in SHORTHAND_ORDER if used is None or s in used]
+
+
+# --- typed cells ---------------------------------------------------------------------------------------
+
+_NO_LINK = "]\u200b("  # gptables makes "[text](url)" a live link: a zero-width space keeps input text as text
+
+
+def _inert(text: str) -> str:
+    """Input text as gptables must write it: never a link ("[see](javascript:...)" stays words)."""
+    return text.replace("](", _NO_LINK)
+
+
+def _decimals_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def figure_cell(fig: Figure) -> tuple[object, str | None]:
+    """A Figure as Excel holds it: its published value and number format, or the GSS shorthand for its
+    status (a Figure that is shown but has no value, as an empty cell would be, is ``[x]``)."""
+    value = fig.published_value
+    if value is None:
+        return fig.shorthand() or NOT_AVAILABLE, None
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day), "d mmm yyyy"
+    if fig.unit == "percent":
+        # 45.2% printed "45%" is 0.45 shown as 45%: the fraction at the printed precision
+        return round(float(value) / 100, fig.decimals + 2), "0" + (
+            "." + "0" * fig.decimals if fig.decimals else ""
+        ) + "%"
+    if fig.unit == "count" or (isinstance(value, int) and fig.decimals == 0):
+        return int(value), "#,##0"
+    return value, _decimals_format(fig.decimals)
+
+
+def _unit_of(cell: object) -> str | None:
+    return cell.unit if isinstance(cell, Figure) and cell.unit != "date" else None
+
+
+def _heading(name: str, unit: str) -> str:
+    """ "Share" and "percent" -> "Share (%)"; a heading that already names its unit keeps it."""
+    shown = UNIT_HEADING.get(unit, unit)
+    lowered = name.lower()
+    if not shown or shown.lower() in lowered or (unit == "percent" and ("percent" in lowered or "%" in name)):
+        return name
+    if unit == "points" and "point" in lowered:
+        return name
+    return f"{name} ({shown})"
+
+
+# --- LEGACY: text cells that read as figures (removed once every section's tables give Figures) -------
+
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
 _PERCENT = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
 _POINTS = re.compile(r"^([+-]?(?:0|[1-9]\d*)(?:\.\d+)?) (?:percentage )?points?$")
@@ -60,74 +178,11 @@ _WITH_PERIOD = re.compile(
 )
 _DAY_MONTH_YEAR = re.compile(r"^\d{1,2} [A-Z][a-z]{2,8} \d{4}$")  # "31 Mar 2025", "31 March 2025"
 _MONTH_YEAR = re.compile(r"^[A-Z][a-z]{2,8} \d{4}$")  # "Apr 2024"
-_TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
 _LEGACY_CONFIDENTIAL = {"c"}  # the DfE's bare "c", written in the GSS shorthand as "[c]"
-
-# Notes the table titles cite (gptables turns "$$name$$" into "[note N]" and fills the Notes sheet).
-NOTE_SMALL, NOTE_PUBLISHED, NOTE_OWN = "small", "published", "own"
-
-
-@dataclass(frozen=True)
-class DataTable:
-    """One published table or chart's data, as a section notebook attached it to its output."""
-
-    section: str
-    caption: str
-    columns: list[str]
-    rows: list[list[str]]
-
-
-@dataclass
-class TidyTable:
-    """A published table with one value per cell, and the Excel number formats of its cells."""
-
-    frame: pd.DataFrame
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> number format
-    group_column: bool = False
-
-
-def published_tables(notebook: Path, section: str) -> list[DataTable]:
-    """Every table and chart payload in an executed notebook, in output order."""
-    nb = nbformat.read(str(notebook), as_version=4)
-    found = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(DATA_MIME)
-            if isinstance(payload, dict):
-                found.append(
-                    DataTable(
-                        section,
-                        str(payload.get("caption", "")),
-                        [str(c) for c in payload.get("columns", [])],
-                        [list(r) for r in payload.get("rows", [])],
-                    )
-                )
-    return found
-
-
-def small_number_note(config: Config) -> str:
-    """The suppression rule in words, as the cover and the notes state it (one wording,
-    ``cpkit.present.disclosure.Rule.note``)."""
-    return "Small-number rule: " + rule_note(config)
-
-
-def shorthand(config: Config) -> list[str]:
-    """What each symbol in a cell means (the cover's key); the two suppression symbols are the disclosure
-    module's (``cpkit.present.disclosure.Rule``)."""
-    rule = Rule.of(config)
-    return [
-        f"{rule.symbol}: a count from 1 to {rule.threshold - 1}, not shown so that no child can be identified.",
-        f"{rule.secondary}: confidential: a figure hidden so that a small count cannot be worked out from the "
-        "others, or a percentage, average or change based on a hidden or small count.",
-        f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
-    ]
-
-
-# --- one value per cell -------------------------------------------------------------------------------
 
 
 def cell_value(text: object) -> object:
-    """A published cell as Excel should hold it: numbers and percentages as numbers, the rest as text."""
+    """LEGACY: a published text cell as Excel should hold it: numbers and percentages as numbers."""
     if not isinstance(text, str):
         return text
     value = text.strip()
@@ -167,74 +222,53 @@ def _date(text: str) -> tuple[datetime, str] | None:
     return None
 
 
-_NO_LINK = "]\u200b("  # gptables makes "[text](url)" a live link: a zero-width space keeps input text as text
-
-
-def _inert(text: str) -> str:
-    """Input text as gptables must write it: never a link ("[see](javascript:...)" stays words)."""
-    return text.replace("](", _NO_LINK)
-
-
-def _typed(text: str, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
-    """One cell's value and number format (None: Excel's General)."""
-    value = _inert(str(text).strip())
-    if value == "":
-        return NOT_AVAILABLE, None
-    if value in _LEGACY_CONFIDENTIAL:
+def _legacy(text: str, symbols: set[str]) -> tuple[object, str | None]:
+    """LEGACY: a text cell that may be a figure written as text: a suppression symbol becomes [c]."""
+    value = text.strip()
+    if value in _LEGACY_CONFIDENTIAL or value in symbols:
         return CONFIDENTIAL, None
-    if value in symbols or text_column:
-        return value, None
     if (found := _date(value)) is not None:
         return found
     typed = cell_value(value)
     if isinstance(typed, int | float):
         return typed, _number_format(value, typed)
-    return value, None
+    return None, None
 
 
-def _split_periods(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """A column whose cells name the period of their figure ("92.9% (2024-25)", "94.0% (2024-25 Q4; no
-    full-year figure)": local KPIs, ``cpkit.kpis.year_figures``) becomes two: the value, and beside it the
-    period, so the figure stays a number."""
+def _legacy_split(
+    columns: list[str], rows: list[list[object]], pattern: re.Pattern[str], part: str, name
+) -> tuple[list[str], list[list[object]]]:  # noqa: ANN001
+    """LEGACY: a column of text cells reading "<figure> (<part>)" becomes two columns."""
     for j in reversed(range(len(columns))):
         cells = [r[j] if j < len(r) else "" for r in rows]
-        matches = [_WITH_PERIOD.match(str(c).strip()) for c in cells]
+        matches = [
+            pattern.match(str(c).strip()) if isinstance(c, str) and not isinstance(c, Figure) else None
+            for c in cells
+        ]
         if not any(matches):
             continue
-        columns = [*columns[: j + 1], f"{columns[j]}: period", *columns[j + 1 :]]
-        rows = [
-            [*r[:j], m["value"] if m else r[j], m["period"] if m else "", *r[j + 1 :]]
-            for r, m in zip(rows, matches, strict=True)
-        ]
-    return columns, rows
-
-
-def _split_counts(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """A column whose cells read "457 (10)" becomes two: the value and, beside it, the count."""
-    for j in reversed(range(len(columns))):
-        cells = [r[j] if j < len(r) else "" for r in rows]
-        matches = [_WITH_COUNT.match(str(c).strip()) for c in cells]
-        if not any(matches) or any(
-            c.strip() and (m is None or isinstance(cell_value(m["value"]), str))
+        if part == "n" and any(
+            str(c).strip() and (m is None or isinstance(cell_value(m["value"]), str))
             for c, m in zip(cells, matches, strict=True)
         ):
             continue
-        name = columns[j]
-        count_name = f"{name}: councils averaged" if "neighbour" in name.lower() else f"{name}: number"
-        columns = [*columns[: j + 1], count_name, *columns[j + 1 :]]
+        columns = [*columns[: j + 1], name(columns[j]), *columns[j + 1 :]]
         rows = [
-            [*r[:j], m["value"] if m else r[j], m["n"] if m else "", *r[j + 1 :]]
+            [*r[:j], m["value"] if m else r[j], m[part] if m else "", *r[j + 1 :]]
             for r, m in zip(rows, matches, strict=True)
         ]
     return columns, rows
 
 
-def _groups(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]], bool]:
+# --- one table ------------------------------------------------------------------------------------------
+
+
+def _groups(columns: list[str], rows: list[list[object]]) -> tuple[list[str], list[list[object]], bool]:
     """Heading rows (text in the first cell, the rest empty) become a first column naming the group."""
     if len(columns) < 3:
         return columns, rows, False
 
-    def heading(r: list[str]) -> bool:
+    def heading(r: list[object]) -> bool:
         return bool(str(r[0]).strip()) and all(not str(c).strip() for c in r[1:])
 
     if not any(heading(r) for r in rows):
@@ -248,38 +282,80 @@ def _groups(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[
     return [GROUP_COLUMN, *columns], out, True
 
 
-def _points_headers(columns: list[str], rows: list[list[str]]) -> list[str]:
-    named = []
+def tidy(block: Block, symbols: set[str] = frozenset()) -> TidyTable:  # type: ignore[assignment]
+    """The block as a sheet's table: one value per cell, one unit per column (see the module docstring).
+
+    ``symbols`` are the council's suppression symbols, for the LEGACY text cells only."""
+    columns, rows, grouped = _groups(list(block.columns), [list(r) for r in block.rows])
+    columns, rows = _legacy_split(columns, rows, _WITH_PERIOD, "period", lambda c: f"{c}: period")
+    columns, rows = _legacy_split(
+        columns,
+        rows,
+        _WITH_COUNT,
+        "n",
+        lambda c: f"{c}: councils averaged" if "neighbour" in c.lower() else f"{c}: number",
+    )
+    width = len(columns)
+    rows = [[*r, *[""] * (width - len(r))][:width] for r in rows]
+    labels = 2 if grouped else 1  # the row label columns (group, then the first column)
+    units = [{u for r in rows if (u := _unit_of(r[j]))} for j in range(width)]
+    mixed = [j for j in range(width) if len(units[j]) > 1]
+    figure_column = [any(isinstance(r[j], Figure) for r in rows) for j in range(width)]
+    names = []
     for j, name in enumerate(columns):
-        cells = [str(r[j]).strip() for r in rows if j < len(r)]
-        if any(_POINTS.match(c) for c in cells) and "point" not in name.lower():
-            name = f"{name} (percentage points)"
-        named.append(name)
-    return named
-
-
-def tidy(columns: list[str], rows: list[list[str]], symbols: set[str]) -> TidyTable:
-    """The published table with one value per cell (see the module docstring for the rules)."""
-    columns, rows, grouped = _groups(list(columns), [list(r) for r in rows])
-    columns, rows = _split_periods(columns, rows)
-    columns, rows = _split_counts(columns, rows)
-    columns = _points_headers(columns, rows)
-    names = _unique([_inert(str(c).strip()) or f"Column {j + 1}" for j, c in enumerate(columns)])
-    text_columns = [bool(_TEXT_COLUMN.match(c)) for c in names]
+        name = _inert(str(name).strip()) or f"Column {j + 1}"
+        if len(units[j]) == 1 and j not in mixed:
+            name = _heading(name, next(iter(units[j])))
+        elif not figure_column[j] and any(
+            isinstance(r[j], str) and _POINTS.match(str(r[j]).strip()) for r in rows
+        ):  # LEGACY: "+1.7 points" written as text
+            name = f"{name} (percentage points)" if "point" not in name.lower() else name
+        names.append(name)
+    text_columns = [bool(_TEXT_COLUMN.match(n)) or j < labels - 1 for j, n in enumerate(names)]
     data: list[list[object]] = []
     formats: dict[tuple[int, int], str] = {}
+    used: set[str] = set()
+    row_units: list[str] = []
     for i, row in enumerate(rows):
-        typed_row = []
-        for j in range(len(names)):
-            value, fmt = _typed(
-                row[j] if j < len(row) else "", text_columns[j] or (grouped and j == 0), symbols
-            )
-            typed_row.append(value)
+        out: list[object] = []
+        for j, cell in enumerate(row):
+            value, fmt = _sheet_cell(cell, text_columns[j], symbols)
+            if value in SHORTHAND_ORDER:
+                used.add(str(value))
+            out.append(value)
             if fmt:
                 formats[(i, j)] = fmt
-        data.append(typed_row)
+        data.append(out)
+        row_units.append(_row_unit([u for j in mixed if (u := _unit_of(row[j]))]))
+    names = _unique(names)
     frame = pd.DataFrame(data, columns=names, dtype=object)
-    return TidyTable(frame, formats, grouped)
+    if mixed:  # rows of different measures: each row's unit in a column after the row's label
+        frame.insert(labels, UNIT_COLUMN, row_units)
+        formats = {(i, j + (j >= labels)): f for (i, j), f in formats.items()}
+    return TidyTable(frame, formats, grouped, used, labels)
+
+
+def _row_unit(units: list[str]) -> str:
+    """A row's unit in words for the Unit column: "number", "%", "% (changes in percentage points)"."""
+    found = list(dict.fromkeys(units))
+    if "percent" in found and "points" in found:
+        found.remove("points")
+        rest = "; ".join(UNIT_WORDS.get(u, u) for u in found)
+        return f"{rest} (changes in percentage points)"
+    return "; ".join(UNIT_WORDS.get(u, u) for u in found)
+
+
+def _sheet_cell(cell: object, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
+    """One cell's value and number format (None: Excel's General)."""
+    if isinstance(cell, Figure):
+        return figure_cell(cell)
+    text = _inert(str(cell).strip())
+    if text == "":
+        return NOT_AVAILABLE, None
+    if text_column:
+        return text, None
+    value, fmt = _legacy(text, symbols)  # LEGACY
+    return (text, None) if value is None else (value, fmt)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -294,6 +370,20 @@ def _unique(names: list[str]) -> list[str]:
 # --- the workbook -------------------------------------------------------------------------------------
 
 
+def sheets_in_order(blocks: list[Block], numbered: list[Numbered]) -> list[tuple[Block, Numbered | None]]:
+    """Each numbered table and figure of the documents with its block (by id), in the documents' order;
+    then the blocks no document shows, unnumbered. A numbered table of the document's own words carries
+    its block (``Numbered.words``); a chart with no data has none and no sheet."""
+    by_id = {b.id: b for b in blocks}
+    out: list[tuple[Block, Numbered | None]] = []
+    for item in numbered:
+        block = by_id.pop(item.block, None) or item.words
+        if block is not None:
+            out.append((block, item))
+    out += [(b, None) for b in blocks if b.id in by_id]
+    return out
+
+
 def build_workbook(
     path: Path,
     sections: list[Section],
@@ -303,40 +393,49 @@ def build_workbook(
     period: Period,
     *,
     contact: str | None = None,
-    published: date | None = None,
+    published: date | str | None = None,
 ) -> Path:
-    """Write the download to ``path``: Cover, Contents and Notes sheets, then one sheet per table."""
+    """Write the download to ``path``: Cover, Contents and Notes sheets, then one sheet per table.
+
+    ``published`` is the report's date as its cover gives it (``cover.yaml``'s date, a date or the words
+    the council wrote); without one, today's date, the day the report was made."""
     import gptables as gpt
 
     by_name = {r.name: r for r in runs}
     titles = {s.name: s.title for s in sections}
-    tables = [t for s in sections for t in published_tables(by_name[s.name].output, s.name)]
+    blocks = [b for s in sections if s.name in by_name for b in blocks_of(by_name[s.name].output, s.name)]
     rule = Rule.of(config)
-    symbols = {rule.symbol, rule.secondary, CONFIDENTIAL, NOT_AVAILABLE}
+    symbols = {rule.symbol, rule.secondary}
     sheets: dict[str, object] = {}
     taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
     unnumbered = 0
-    for table, item in _match(tables, numbered):
+    used: set[str] = set()
+    for block, item in sheets_in_order(blocks, numbered):
+        tidied = tidy(block, symbols)
+        if tidied.frame.empty or not len(tidied.frame.columns):
+            continue
         unnumbered += item is None
         name = _sheet_name(item.label if item else f"Data {unnumbered}", taken)
-        caption = item.caption if item else table.caption
+        caption = item.caption if item else block.caption
         if item and item.kind == "Figure":
             caption = f"{caption} (the data behind the chart)"
         title = f"{item.label}: {caption}" if item else f"{caption} (not shown in the report)"
-        tidied = tidy(table.columns, table.rows, symbols)
-        if tidied.frame.empty or not len(tidied.frame.columns):
-            continue
-        cells = tidied.frame.to_numpy().ravel().tolist()
+        used |= tidied.shorthand
         notes = [NOTE_OWN]
-        if any(isinstance(v, str) and v in symbols - {NOT_AVAILABLE} for v in cells):
+        if CONFIDENTIAL in tidied.shorthand:
             notes.append(NOTE_SMALL)
+        if tidied.shorthand - {CONFIDENTIAL}:
+            notes.append(NOTE_SHORTHAND)
         if any(re.search(r"england|neighbour|quartile", c, re.IGNORECASE) for c in tidied.frame.columns):
             notes.append(NOTE_PUBLISHED)
+        section = block.section or (item.section if item else "")
+        subtitles = [_no_refs(f"Section: {titles.get(section, section)}")] if section in titles else []
+        subtitles += [_no_refs(f"Note: {n}") for n in block.notes if n.strip()]
         sheets[name] = gpt.GPTable(
             table=tidied.frame,
             table_name=re.sub(r"\W", "_", name).lower(),
             title=_no_refs(title) + "".join(f" $${n}$$" for n in notes),
-            subtitles=[_no_refs(f"Section: {titles.get(table.section, table.section)}")],
+            subtitles=subtitles,
             instructions="This worksheet contains one table. Shorthand in cells is explained on the Cover sheet.",
             source=f"Source: {config.la_name}, {period.long_label}.",
             index_columns={1: 0, 2: 1} if tidied.group_column else {2: 0},
@@ -348,16 +447,22 @@ def build_workbook(
     cover = gpt.Cover(
         title=_no_refs(f"{config.la_name}: Corporate Parenting annual report {period.label}: data tables"),
         intro=_cover_intro(config, period, published or date.today()),
-        about=[small_number_note(config), "Shorthand used in cells:", *shorthand(config), *_about()],
+        about=[
+            small_number_note(config),
+            *(["Shorthand used in cells:", *shorthand(config, used)] if used else []),
+            *_about(),
+        ],
         contact=[_no_refs(contact or "The council's performance and intelligence team.")],
     )
     notes_table = pd.DataFrame(
         {
-            "Note number": [NOTE_OWN, NOTE_SMALL, NOTE_PUBLISHED],
+            "Note number": [NOTE_OWN, NOTE_SMALL, NOTE_SHORTHAND, NOTE_PUBLISHED],
             "Note text": [
                 "The council's own figures are worked out from its SSDA903 returns (DfE definitions), its "
                 "action plan tracker and its local KPI file.",
                 small_number_note(config),
+                "Shorthand in place of a figure: "
+                + " ".join(shorthand(config, used - {CONFIDENTIAL}) or shorthand(config, {NOT_AVAILABLE})),
                 "England, statistical neighbour and quartile figures are the DfE's published statistics "
                 "(Children looked after in England including adoptions); the neighbours' figure is the "
                 "unweighted average of the neighbours' published values, with the number averaged beside it.",
@@ -366,9 +471,7 @@ def build_workbook(
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore"
-        )  # gptables: advice on empty cells (we write [x]) and pandas deprecations
+        warnings.simplefilter("ignore")  # gptables: advice on empty cells and pandas deprecations
         gpt.write_workbook(
             filename=str(path),
             sheets=sheets,
@@ -398,7 +501,7 @@ def _no_refs(text: str) -> str:
     return _inert(text.replace("$$", "$ $"))
 
 
-def _cover_intro(config: Config, period: Period, published: date) -> list[str]:
+def _cover_intro(config: Config, period: Period, published: date | str) -> list[str]:
     lines = [
         "The data behind every chart and table of the council's Corporate Parenting annual report, one "
         "table per sheet, numbered as in the report (Table 1, Figure 1) and its technical annex (Table A1, "
@@ -407,40 +510,29 @@ def _cover_intro(config: Config, period: Period, published: date) -> list[str]:
         "Source: the council's SSDA903 returns to the Department for Education, the Corporate Parenting "
         "Board's action plan tracker and local KPIs; England and statistical neighbours from the DfE's "
         "'Children looked after in England including adoptions'.",
-        f"Published: {published.day} {published:%B %Y}.",
+        f"Published: {_date_words(published)}.",
     ]
     if config.sample:
         lines.append("Synthetic sample data: these figures are made up and describe no real children.")
     return lines
 
 
+def _date_words(when: date | str) -> str:
+    """ "14 July 2025", as the report's cover prints a date (``cpkit.report.authored``); words as written."""
+    if isinstance(when, dt.date):
+        return f"{when.day} {when:%B %Y}"
+    return str(when).strip().rstrip(".")
+
+
 def _about() -> list[str]:
     return [
-        "Percentages are stored as numbers and shown as percentages; columns marked 'percentage points' hold "
-        "the difference between two percentages.",
+        "Each figure is stored as a number at the precision the report shows it. Percentages are stored as "
+        "numbers and shown as percentages; columns marked 'percentage points' hold the difference between "
+        "two percentages. A column heading names the unit of its figures; where the rows are different "
+        "measures, a Unit column names each row's.",
         "Where the report shows a figure with a count in brackets, the count has a column of its own.",
         "Dates are Excel dates.",
     ]
-
-
-def _match(tables: list[DataTable], numbered: list[Numbered]) -> list[tuple[DataTable, Numbered | None]]:
-    """Pair each payload with the document's figure or table it belongs to (same section and caption),
-    in the document's order; payloads the document does not show come last, unnumbered."""
-    free = list(numbered)
-    paired: list[tuple[int, DataTable, Numbered | None]] = []
-    for i, table in enumerate(tables):
-        caption = " ".join(table.caption.split())
-        kind = "Table"
-        if caption.startswith(CHART_DATA_PREFIX):
-            kind, caption = "Figure", caption[len(CHART_DATA_PREFIX) :]
-        item = next(
-            (n for n in free if n.section == table.section and n.kind == kind and n.source == caption), None
-        )
-        if item is not None:
-            free.remove(item)
-        order = numbered.index(item) if item is not None else len(numbered) + i
-        paired.append((order, table, item))
-    return [(t, n) for _, t, n in sorted(paired, key=lambda p: p[0])]
 
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
