@@ -74,7 +74,6 @@ UNTYPED: set[str] = {
     "05_care_leavers/care-leavers-by-activity-and-age-group-year-ending-31-march",
     "05_care_leavers/care-leavers-by-age-group",
     "05_care_leavers/care-leavers-in-touch-accommodation-education-employment",
-    "06_action_plan/delayed-and-overdue-actions-at-31-march-2025",
     "07_scorecard/scorecard-2023-24-and-2024-25",
     "07_trends/adoption-the-council-england-and-statistical-neighbours",
     "07_trends/adoption-trends-2020-21-to-2024-25",
