@@ -5,7 +5,7 @@ registry's (``cpkit/measures.yaml``, ``cpkit.measures``): a ``QuarterMeasure`` n
 is a version of and holds only what the quarter adds, the window it looks at and the function that computes
 it from the care measures (``cpkit.care``) on in-year dates. So a rise in adoptions reads the same way on the
 page as in the annual report (the registry gives adoptions no better direction: "Higher", never "Better"),
-and the page's label is the registry's with the window said in place of "the period".
+and the page's label is the registry's short label with the window said after it.
 
 The windows: the quarter itself (children entering, leaving, adopted, and the leavers' shares by reason), the
 year to date (children entering), the quarter's last day (in care, the rate, UASC, long-term stability: its
@@ -40,13 +40,15 @@ ANNUAL_ONLY_NOTE = (
     "The SSDA903 return gives health checks (OC2) and care leavers' outcomes (OC3) only at 31 March, so "
     "this page takes their quarterly figures from the council's KPI file."
 )
-# How a label says each window in place of the registry's "the period" (or after the name, where it has none).
+# How a label says each window: in place of the registry's "the year", or after the name.
 WINDOW_WORDS = {
     "quarter": ("the quarter", "in the quarter"),
     "ytd": ("the year to date", "in the year to date"),
     "end": ("the quarter", "at the quarter end"),
     "rolling12": ("the 12 months to the quarter end", "in the 12 months to the quarter end"),
 }
+# What a label adds for its unit (a number or days says itself: "Children ...", "Days from ...").
+UNIT_WORDS = {"percent": " (%)", "rate_per_10k": " (per 10,000 children aged 0-17)"}
 # Units whose value is an average over ``denominator`` children (hidden when they are few).
 AVERAGE_UNITS = frozenset({"days", "score"})
 
@@ -84,17 +86,19 @@ class QuarterMeasure:
 
     @property
     def label(self) -> str:
-        """The registry's label with the window in place of "the period" (or after the name)."""
-        text = self.measure.label
+        """The registry's short label (the page is one sheet: its full labels run to two lines) with the
+        window in place of "the year" or after it, and the unit: "Children starting care in the quarter",
+        "Three or more placements in the 12 months to the quarter end (%)"."""
+        text = self.measure.short_label
+        text = text[:1].upper() + text[1:]
         in_place, after = WINDOW_WORDS[self.window]
-        if self.words is None and "the period" in text:
-            return text.replace("the period", in_place)
-        if self.words is None and "during the year" in text:
-            return text.replace("during the year", f"in {in_place}")
-        tail = self.words or after
-        if text.endswith(" (%)"):
-            return f"{text[: -len(' (%)')]} {tail} (%)"
-        return f"{text} {tail}"
+        if self.words is not None:
+            text = f"{text} {self.words}"
+        elif text.endswith(" in the year"):
+            text = f"{text[: -len(' in the year')]} in {in_place}"
+        else:
+            text = f"{text} {after}"
+        return text + UNIT_WORDS.get(self.unit, "")
 
     @property
     def unit(self) -> str:
@@ -196,7 +200,7 @@ QUARTER_MEASURES: tuple[QuarterMeasure, ...] = (
     QuarterMeasure("placements_3plus_pct", "placements_3plus_pct", "rolling12", _three_plus, comparable=True),
     QuarterMeasure("long_term_stability_pct", "long_term_stability_pct", "end", _long_term, comparable=True),
     QuarterMeasure("adopted_quarter", "adopted", "quarter", _adopted),
-    QuarterMeasure("adoption_a1_days_quarter", "adoption_a1_days", "quarter", _a1, words="(children adopted in the quarter)"),
+    QuarterMeasure("adoption_a1_days_quarter", "adoption_a1_days", "quarter", _a1, words="for the children adopted in the quarter"),
 )  # fmt: skip
 
 

@@ -62,14 +62,23 @@ class Published:
         self.ledger.resolve()
 
     def _year_to_date_relations(self) -> None:
-        """entered_ytd at quarter k = entered_quarter over quarters 1..k of the same financial year."""
+        """entered_ytd at quarter k = entered_quarter over quarters 1..k of the same financial year, less
+        the repeat entries: each figure counts a child once, so a child who entered care in two quarters
+        is in both quarters and once in the year to date. The repeats are never printed, but a reader is
+        taken to know them (usually none), so the relation protects the quarters as an exact sum would;
+        a small number of repeats (a child who came back into care) is itself protected like any count."""
         for (measure, quarter), _ in self.figures.items():
             if measure != "entered_ytd" or (measure, quarter) not in self.ledger.values:
                 continue
             q, fy = quarter.split(" ")
             parts = [("entered_quarter", f"Q{k} {fy}") for k in range(1, int(q[1]) + 1)]
-            if all(p in self.ledger.values for p in parts):
-                self.ledger.total((measure, quarter), parts)
+            if not all(p in self.ledger.values for p in parts):
+                continue
+            repeats = (f"{measure} repeat entries", quarter)
+            self.ledger.add(
+                repeats, sum(self.ledger.values[p] for p in parts) - self.ledger.values[(measure, quarter)]
+            )
+            self.ledger.relate({(measure, quarter): 1, repeats: 1, **{p: -1 for p in parts}})
 
     def shown(self, measure: str, quarter: str) -> bool:
         """True when the figure is published as a number (it exists and the rule does not hide it)."""
