@@ -345,3 +345,11 @@ def test_a_council_read_but_not_shown_is_not_given_back_by_the_regions_total():
     _, ledgers = regional_document("Northshire", YEAR, {**shown, "d": "failed"}, bare, None, rule=Rule())
     assert ledgers.hidden(("count", "cla_at_end", "_region"))
     assert not ledgers.hidden(("count", "cla_at_end", "a"))
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path):
+    names = {**NAMES, "a": '=HYPERLINK("https://example.invalid","Ayton")'}
+    paths = build_regional(tmp_path, "Northshire", YEAR, COUNCILS, REGION, None, names=names, rule=Rule())
+    sheet = load_workbook(paths[1])["Table 1"]
+    cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"  # text, shown as written, never a live formula
