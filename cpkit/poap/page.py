@@ -136,7 +136,17 @@ class Page:
         return self.period.previous().label
 
 
-ROW_COLUMNS = ["measure", "label", "source", "unit", "polarity", "target", "england", "neighbours"]
+ROW_COLUMNS = [
+    "measure",
+    "label",
+    "source",
+    "unit",
+    "decimals",
+    "polarity",
+    "target",
+    "england",
+    "neighbours",
+]
 
 
 def fmt(value: float, unit: str) -> str:
@@ -185,6 +195,7 @@ def build_page(
                 measure.label,
                 "SSDA903",
                 measure.unit,
+                measure.measure.decimals,
                 measure.polarity,
                 target,
                 england,
@@ -237,7 +248,7 @@ def _kpi_rows(
         if bench is not None and published in bench.index:
             england, neighbours = bench.at[published, "england"], bench.at[published, "neighbour_avg"]
         rows.append(
-            [r["indicator"], r["indicator"], "KPI file", r["unit"], r["polarity"],
+            [r["indicator"], r["indicator"], "KPI file", r["unit"], math.nan, r["polarity"],
              pd.to_numeric(r.get("target"), errors="coerce"), england, neighbours]
         )  # fmt: skip
     return rows

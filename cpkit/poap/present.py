@@ -28,7 +28,7 @@ def _direction(then: float | None, now: float | None, row: dict, config: Config)
         then,
         now,
         row["polarity"],
-        judgement.decimals_for(row["unit"]),
+        judgement.decimals_for(row["unit"], row.get("decimals")),
         judgement.Thresholds.from_config(config),
     )
     return way.label
@@ -39,7 +39,7 @@ def _rag(now: float | None, row: dict, config: Config) -> str:
     if now is None:
         return ""
     return judgement.rag(
-        now, row["target"], row["polarity"], row["unit"], judgement.decimals_for(row["unit"]),
+        now, row["target"], row["polarity"], row["unit"], judgement.decimals_for(row["unit"], row.get("decimals")),
         judgement.Thresholds.from_config(config),
     )  # fmt: skip
 
