@@ -24,6 +24,8 @@ from cpkit.actions.read import effective_due
 from cpkit.actions.statuses import STATUSES
 from cpkit.actions.summary import NOT_MAPPED, UNKNOWN_THEN, new_actions, summary
 from cpkit.present.sanitise import escape_markdown
+from cpkit.publish import figure as published
+from cpkit.publish.figure import Figure, Status
 
 # Analysis Function categorical colours (dark blue, turquoise, orange) and a neutral grey.
 CHART_COLOURS = {
@@ -332,14 +334,18 @@ NOT_OVERDUE = "Not overdue"
 UNDER_A_MONTH = "under 1"
 
 
-def months_overdue(due: pd.Timestamp, as_of: pd.Timestamp) -> int | str:
+def months_overdue(due: pd.Timestamp, as_of: pd.Timestamp) -> Figure:
     """Whole months an action is past ``due`` at ``as_of`` (the table's "Overdue (months)": one number a
-    cell, the unit in the heading): "under 1" for fewer than a month, "Not overdue" when not past it."""
+    cell, the unit in the heading), a ``Figure`` in months: "under 1" for fewer than a month (GSS [low]:
+    it rounds to zero), "Not overdue" when not past it (not applicable, [z])."""
     if pd.isna(due) or due >= as_of:
-        return NOT_OVERDUE
+        return published.not_applicable("months", "not past its due date", NOT_OVERDUE)
     gap = relativedelta(as_of.date(), due.date())
     months = gap.years * 12 + gap.months
-    return months if months >= 1 else UNDER_A_MONTH
+    if months >= 1:
+        return published.shown(f"{months}", months, "months")
+    days = (as_of - due).days
+    return Figure(UNDER_A_MONTH, days / 30.44, "months", 0, Status.LOW, f"{days} days: under a month")
 
 
 def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table:
@@ -355,7 +361,7 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
             "Lead": rows["lead"].replace("", "Not named"),
             "Due": [_due_cell(r) for _, r in rows.iterrows()],
             "Revised due": [_revised_cell(r) for _, r in rows.iterrows()],
-            "Overdue (months)": [months_overdue(d, as_of_ts) for d in due],
+            "Overdue (months)": pd.Series([months_overdue(d, as_of_ts) for d in due], dtype=object),
             "Status": [
                 status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()
             ],

@@ -858,10 +858,14 @@ def suppress_frame(
     out = df.copy()
     flags = pd.DataFrame("", index=df.index, columns=cols)
     for c in cols:
-        out[c] = [
-            rule.count(num.at[r, c], status.get((r, c)) == SECONDARY) if (r, c) in values else ""
-            for r in num.index
-        ]
+        out[c] = pd.Series(  # object dtype: pandas 3 would keep a column of str as text, not Figures
+            [
+                rule.count(num.at[r, c], status.get((r, c)) == SECONDARY) if (r, c) in values else ""
+                for r in num.index
+            ],
+            index=out.index,
+            dtype=object,
+        )
         flags[c] = [status.get((r, c), "") for r in num.index]
     return out, flags
 

@@ -25,12 +25,15 @@ from cpkit.figures import Figures
 from cpkit.measures import code_span, measure, registry
 from cpkit.present.disclosure import Ledger
 from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
 from cpkit.sections.common import (
-    PCT_SYMBOL,
+    NO_GROUP,
     Figure,
     collection_phrases,
     compare_counts,
     compare_share,
+    hidden_figure,
     measure_table,
     percent_chart,
     return_label,
@@ -95,10 +98,10 @@ def numbers_table(counts: pd.DataFrame, period: Period, config: Config) -> pd.Da
     w = when(period)
     ledger = numbers_ledger(counts, config)
     names = {"17-18": "Aged 17 to 18", "19-21": "Aged 19 to 21", "Total": "Total"}
-    out = pd.DataFrame({"Age group": list(names.values())})
+    out: dict[str, list] = {"Age group": list(names.values())}
     for year, label in zip(("previous", "current"), w, strict=True):
         out[label] = [ledger.text((g, year)) for g in names]
-    return out
+    return typed_frame(out)
 
 
 def outcomes_table(
@@ -165,7 +168,7 @@ def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFram
     grid = grid.reindex(index=order, columns=list(AGE_GROUPS), fill_value=0).fillna(0).astype("int64")
     grid.loc["Total"] = grid.sum()
     label = {"EET": "In education, employment or training", "Activity not known": "Not known or not in touch"}
-    out = pd.DataFrame({"Activity": [label.get(a, a) for a in grid.index]})
+    out: dict[str, list] = {"Activity": [label.get(a, a) for a in grid.index]}
     for g in AGE_GROUPS:
         # each column adds up to its total: the age group's care leavers, published in the numbers table
         # and as the outcomes' "Out of", so kept
@@ -178,10 +181,16 @@ def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFram
         total = int(grid.loc["Total", g])
         out[f"Aged {g.replace('-', ' to ')}"] = [ledger.text(a) for a in grid.index]
         out[f"%, aged {g.replace('-', ' to ')}"] = [
-            PCT_SYMBOL if ledger.hidden(a) else (fmt_pct(100 * grid.at[a, g] / total) if total else "")
+            hidden_figure(100 * grid.at[a, g] / total if total else None)
+            if ledger.hidden(a)
+            else (
+                fmt_pct(100 * grid.at[a, g] / total)
+                if total
+                else published.not_applicable("percent", NO_GROUP)
+            )
             for a in grid.index
         ]
-    return out
+    return typed_frame(out)
 
 
 def sentences(
@@ -240,7 +249,7 @@ def outcomes_chart(
     for k, col in (("previous", w[0]), ("current", w[1])):
         values[k] = [
             None
-            if rows.loc[f"{label}, aged 19 to 21", col] in (PCT_SYMBOL, "")
+            if not rows.loc[f"{label}, aged 19 to 21", col].shown  # the published cell's status
             else _fig(figs[k], key)["pct"]
             for key, label in zip(keys, labels, strict=True)
         ]

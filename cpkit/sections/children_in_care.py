@@ -40,9 +40,11 @@ from cpkit.present.disclosure import (
 )
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
 from cpkit.sections.common import (
+    NO_GROUP,
     NOT_SHOWN,
-    PCT_SYMBOL,
     Figure,
     breakdown_table,
     compare_counts,
@@ -50,6 +52,7 @@ from cpkit.sections.common import (
     date_phrases,
     day_label,
     end_labels,
+    hidden_figure,
     mark_uncovered,
     paired_bar_chart,
     period_labels,
@@ -154,7 +157,7 @@ def movement_table(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
             ledger.text(("ceased", i)),
             ledger.text(("net", i)),
         ]
-    out = pd.DataFrame(columns, dtype=object)  # object: the cells stay typed Figures
+    out = typed_frame(columns)  # object: the cells stay typed Figures
     out.attrs["ledger"] = ledger  # its relations go into the table's block (``show_table``)
     return out
 
@@ -165,7 +168,7 @@ def stock_chart_data(movements: pd.DataFrame, config: Config) -> pd.DataFrame:
     ledger = movement_ledger(movements, config)
     if ledger.withheld:
         return pd.DataFrame({"Month": [ledger.withheld]})
-    return pd.DataFrame(
+    return typed_frame(
         {
             "Month": [month_label(m) for m in movements["month"]],
             "Children in care at the end of the month": [
@@ -478,10 +481,10 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
         columns[f"Children, {label}"] = [ledger.text(("n", b)) for b in bands]
         columns[f"Ethnic minority, {label}"] = [ledger.text(("m", b)) for b in bands]
         columns[f"%, {label}"] = [
-            ""
+            published.not_applicable("percent", NO_GROUP)
             if not k
             else (
-                PCT_SYMBOL
+                hidden_figure(frame.at[b, "pct"])
                 if ledger.hidden(("n", b))
                 or ledger.hidden(("m", b))
                 or ledger.hidden(("o", b))
@@ -491,7 +494,7 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
             )
             for b, k in zip(bands, known, strict=True)
         ]
-    return pd.DataFrame(columns)
+    return typed_frame(columns)
 
 
 def entries_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
@@ -618,7 +621,7 @@ def profile_sentences(
     # away, so a share the table hides is not given in words either
     table = ethnic_minority_table(tables["ethnic_minority"], period, narrative.config).set_index("Age band")
     pct_hidden = {
-        k: table[f"%, {label}"].eq(PCT_SYMBOL)
+        k: table[f"%, {label}"].map(lambda cell: bool(getattr(cell, "hidden", False)))
         for k, label in zip(("previous", "current"), end_labels(period), strict=True)
     }
     measure = "The share of children in care from ethnic minority backgrounds"
@@ -702,8 +705,8 @@ def ethnic_minority_chart(
     # A share hidden in the published table (including secondary suppression) has no bar either.
     for k, label in zip(("previous", "current"), end_labels(period), strict=True):
         pct = tables[k].set_index("age_band")["pct"].reindex(bands)
-        values[k] = [
-            None if shown == PCT_SYMBOL else v for v, shown in zip(pct, data[f"%, {label}"], strict=True)
+        values[k] = [  # the published cell's status, not its text
+            None if not shown.shown else v for v, shown in zip(pct, data[f"%, {label}"], strict=True)
         ]
     labels = end_labels(period)
     fig = paired_bar_chart(

@@ -21,16 +21,31 @@ from cpkit.present.disclosure import (
     Rule,
     breakdown_ledger,
     is_small,
-    suppress_value,
     withheld_reason,
 )
 from cpkit.present.judgement import printed, printed_change
 from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure as Published
 from cpkit.ssda903.model import Data903
 
 Figure = dict[str, float]  # numerator, denominator, pct: the care library's headline shape
 PCT_SYMBOL = SECONDARY_SYMBOL  # a hidden percentage, change or average: "[c]" (cpkit.present.disclosure)
 WITHHELD = "withheld"  # a breakdown's status for a group whose table is withheld (``breakdown_table``)
+NO_GROUP = "no children in the group it is a share of"
+
+
+def hidden_figure(value: object, unit: str = "percent", decimals: int = 0, why: str = "") -> Published:
+    """A share, change or average hidden to protect a small count: printed ``[c]``, typed SECONDARY (its
+    value stays in the kernel, ``cpkit.publish.figure``)."""
+    return published.secondary(
+        PCT_SYMBOL,
+        None if value is None or pd.isna(value) else value,  # type: ignore[arg-type]
+        unit,
+        decimals,
+        why=why or "based on a small count, or on a count hidden to protect one",
+    )
 
 
 def return_year(period: Period) -> int:
@@ -243,19 +258,24 @@ def table_hidden(table: pd.DataFrame, group: object) -> tuple[bool, bool]:
     return bool(status.get((group, "previous"))), bool(status.get((group, "current")))
 
 
-def share_text(fig: Figure, config: Config, decimals: int = 0) -> str:
-    """A share as published: "47%", or the hidden symbol when its counts are suppressed."""
+def share_text(fig: Figure, config: Config, decimals: int = 0) -> Published:
+    """A share as published: "47%", or the hidden symbol when its counts are suppressed; blank (not
+    applicable, GSS [z]) for a share of no one. A ``Figure`` (``cpkit.publish.figure``)."""
     if hidden(fig, config.small_number_threshold):
-        return "" if not fig.get("denominator") else PCT_SYMBOL
-    return fmt_pct(float(fig["pct"]), decimals)
+        if not fig.get("denominator"):
+            return published.not_applicable("percent", NO_GROUP)
+        return hidden_figure(fig.get("pct"), "percent", decimals)
+    return fmt_pct(float(fig["pct"]), decimals)  # type: ignore[return-value]
 
 
-def change_text(previous: Figure, current: Figure, config: Config, unit: str = "pp") -> str:
+def change_text(previous: Figure, current: Figure, config: Config, unit: str = "pp") -> Published:
     """The change between two shares in percentage points ("+4.2"), hidden if either share is."""
     t = config.small_number_threshold
     if hidden(previous, t) or hidden(current, t):
-        return "" if not (previous.get("denominator") and current.get("denominator")) else PCT_SYMBOL
-    return printed_change(float(current["pct"]) - float(previous["pct"]), 1)
+        if not (previous.get("denominator") and current.get("denominator")):
+            return published.not_applicable("points", NO_GROUP)
+        return hidden_figure(None, "points", 1)
+    return printed_change(float(current["pct"]) - float(previous["pct"]), 1, "points")
 
 
 NOT_COVERED = (
@@ -341,19 +361,36 @@ def breakdown_table(
     for col, label in (("p", when[0]), ("c", when[1])):
         total = int(frame.loc["Total", col])
         if col == "p" and uncovered:  # no return covers the year: no figure, not a zero or a part
-            out[f"Children, {label}"] = NOT_COVERED
-            out[f"%, {label}"] = NOT_COVERED
+            out[f"Children, {label}"] = typed_column([not_covered("count")] * len(out))
+            out[f"%, {label}"] = typed_column([not_covered("percent")] * len(out))
             continue
         flags = [status.get((g, col), "") for g in frame.index]
         # object dtype: the cells stay typed Figures (a str column would make them plain text)
-        out[f"Children, {label}"] = pd.Series([ledger.text((g, col)) for g in frame.index], dtype=object)
-        out[f"%, {label}"] = [
-            PCT_SYMBOL if flag else (fmt_pct(100 * n / total) if total else "")
-            for flag, n in zip(flags, frame[col], strict=True)
-        ]
+        out[f"Children, {label}"] = typed_column([ledger.text((g, col)) for g in frame.index])
+        out[f"%, {label}"] = typed_column(
+            [
+                hidden_figure(100 * n / total if total else None)
+                if flag
+                else (fmt_pct(100 * n / total) if total else published.not_applicable("percent", NO_GROUP))
+                for flag, n in zip(flags, frame[col], strict=True)
+            ]
+        )
     out.attrs["hidden"] = hidden
     out.attrs["ledger"] = ledger
     return out
+
+
+def typed_column(cells: list) -> pd.Series:
+    """A table column that keeps its ``Figure`` cells (pandas 3 would store a column of ``str`` in its
+    string dtype and drop the type: ``cpkit.publish.block.frame``)."""
+    return pd.Series(cells, dtype=object)
+
+
+def not_covered(unit: str) -> Published:
+    """A year no return covers: "n/a" on the page, not available (GSS [x]) in the workbook."""
+    return published.not_available(
+        unit, "no return supplied covers the year, so its figures cannot be worked out", text=NOT_COVERED
+    )
 
 
 def paired_bar_chart(
@@ -422,8 +459,8 @@ def measure_table(
     ``benchmarks`` (from the figures table, ``Figures.benchmarks``) adds the published England and
     statistical-neighbour figures for the measure; its ``attrs["year"]`` names their year.
     """
-    t, sym = config.small_number_threshold, config.suppression_symbol
-    out: dict[str, list[str]] = {k: [] for k in ("Measure", when[0], when[1], "Change (points)")}
+    t = config.small_number_threshold
+    out: dict[str, list] = {k: [] for k in ("Measure", when[0], when[1], "Change (points)")}
     out[f"Number, {when[1]}"], out[f"Out of, {when[1]}"] = [], []
     bench_cols = {}
     if benchmarks is not None:
@@ -435,13 +472,18 @@ def measure_table(
     masked = masked or {}
     for label, bench_id, prev, cur in rows:
         average = label in averages
+        unit = "score" if average else "percent"
         mask = masked.get(label, (False, False))
         out["Measure"].append(label)
         for col, fig, hide in ((when[0], prev, mask[0]), (when[1], cur, mask[1])):
-            cell = rule.average(fig["pct"], fig["denominator"]) if average else share_text(fig, config)
-            out[col].append(PCT_SYMBOL if hide and cell else cell)
+            cell = (
+                rule.average(fig["pct"], fig["denominator"], unit=unit)
+                if average
+                else share_text(fig, config)
+            )
+            out[col].append(hidden_figure(fig["pct"], unit, 1 if average else 0) if hide and cell else cell)
         if any(mask) and not average:
-            out["Change (points)"].append(PCT_SYMBOL)
+            out["Change (points)"].append(hidden_figure(None, "points", 1))
             out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], mask[1]))
         elif average:
             both = (
@@ -449,18 +491,28 @@ def measure_table(
                 and cur["denominator"]
                 and not (is_small(prev["denominator"], t) or is_small(cur["denominator"], t))
             )
-            out["Change (points)"].append(printed_change(cur["pct"] - prev["pct"], 1) if both else "")
-            out[f"Number, {when[1]}"].append("")
+            out["Change (points)"].append(
+                printed_change(cur["pct"] - prev["pct"], 1, "score")
+                if both
+                else published.not_applicable("score", "an average of no one, or of a small group")
+            )
+            out[f"Number, {when[1]}"].append(
+                published.not_applicable("count", "an average has no count of children who met it")
+            )
         else:
             out["Change (points)"].append(change_text(prev, cur, config))
             # "Number" beside "Out of" gives the complement: hidden ([c]) when that is a small count
             complement = cur["denominator"] - cur["numerator"] if cur["denominator"] else 0
             out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], rule.is_small(complement)))
-        out[f"Out of, {when[1]}"].append(suppress_value(cur["denominator"], t, sym))
+        out[f"Out of, {when[1]}"].append(rule.count(cur["denominator"]))
         for key, col in bench_cols.items():
             value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan
-            out[col].append("" if pd.isna(value) else (f"{value:.1f}" if average else fmt_pct(value)))
-    return pd.DataFrame(out)
+            out[col].append(
+                published.not_available(unit, "the DfE has not published this figure")
+                if pd.isna(value)
+                else (printed(value, 1, "score") if average else fmt_pct(value))
+            )
+    return typed_frame(out)
 
 
 def coverage_warning(data: Data903, period: Period) -> str:

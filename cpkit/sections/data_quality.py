@@ -22,6 +22,7 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.present.disclosure import Ledger, suppress_value
 from cpkit.present.narrative import Narrative
+from cpkit.publish.block import frame as typed_frame
 from cpkit.resources import INSTALLED
 from cpkit.ssda903.checks import summarise
 from cpkit.ssda903.model import Data903
@@ -280,7 +281,7 @@ def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
     table = (
         s["table"].astype("object").where(~s["table"].isin(["None", "nan", ""]) & s["table"].notna(), "Files")
     )
-    return pd.DataFrame(
+    return typed_frame(
         {
             "Table": table.to_numpy(),
             "What was found": s["description"].to_numpy(),
@@ -350,7 +351,7 @@ def set_aside_table(set_aside: pd.DataFrame, config: Config) -> pd.DataFrame:
     )
     counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
     ledger = counts_ledger(list(counts["n"]), [str(e) for e in counts["expected"]], config)
-    return pd.DataFrame(
+    return typed_frame(
         {
             "Table": counts["table"].to_numpy(),
             cols[1]: counts["label"].to_numpy(),
@@ -428,7 +429,7 @@ def continuity_table(issues: pd.DataFrame, period: Period, config: Config) -> pd
         "Episodes, all years supplied",
         "What to do",
     ]
-    return pd.DataFrame(
+    return typed_frame(
         [[label, now.text(i), ever.text(i), action] for i, (label, action, _, _) in enumerate(rows)],
         columns=columns,
     )
@@ -465,7 +466,7 @@ def sources_table(data: Data903, config: Config) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     counts = [int(n) for n in found["disagreements"]]
     ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], config)
-    return pd.DataFrame(
+    return typed_frame(
         {
             cols[0]: [_year_label(int(y)) for y in found["year"]],
             cols[1]: [
@@ -516,7 +517,7 @@ def oc2_table(mismatches: pd.DataFrame, config: Config) -> pd.DataFrame:
         n = int((mismatches["reason"] == reason).sum()) if len(mismatches) else 0
         if n:
             rows.append({"What was found": label, "Children": _count(n, config), "What to do": action})
-    return pd.DataFrame(rows, columns=["What was found", "Children", "What to do"])
+    return typed_frame(rows, columns=["What was found", "Children", "What to do"])
 
 
 def oc2_sentences(mismatches: pd.DataFrame, year: int, narrative: Narrative) -> list[str]:

@@ -29,10 +29,13 @@ from cpkit.config import Config, Period
 from cpkit.kpis import NO_FULL_YEAR, load_kpis, year_figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, suppress_value
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule
 from cpkit.present.figure_text import PERIOD_COVERED
 from cpkit.present.narrative import Narrative
 from cpkit.present.sanitise import escape_markdown
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 
 THEME = "education"
 
@@ -214,26 +217,34 @@ def _hidden(row: pd.Series, config: Config) -> bool:
     return rule.share_hidden(row["numerator"], row["denominator"])
 
 
-def value_text(value: float | None, unit: str, config: Config, hidden: bool = False) -> str:
-    """A KPI value as printed: "87.4%", "20.5", "2" (counts under the small-number rule)."""
+UNITS = {"percent": "percent", "number": "count", "score": "score"}
+
+
+def value_text(value: float | None, unit: str, config: Config, hidden: bool = False) -> Figure | str:
+    """A KPI value as printed: "87.4%", "20.5", "2" (counts under the small-number rule); a ``Figure``
+    (``cpkit.publish.figure``) in the KPI's unit, "" for no value."""
     if value is None or pd.isna(value):
         return ""
+    kind = UNITS.get(unit, "number")
     if hidden:  # a small count shows its symbol; a share or score of a small group shows [c]
         rule = Rule.of(config)
-        return rule.symbol if unit == "number" and rule.is_small(value) else rule.secondary
+        if unit == "number" and rule.is_small(value):
+            return published.small(rule.symbol, value, rule.threshold, kind)
+        return published.secondary(rule.secondary, value, kind, 1, why="a figure of a small group")
     if unit == "percent":
-        return f"{judgement.printed(value, 1)}%"
+        return Figure(f"{judgement.printed(value, 1)}%", value, kind, 1)
     if unit == "number":
-        return suppress_value(value, config.small_number_threshold, config.suppression_symbol)
-    return judgement.printed(value, 1)
+        return Rule.of(config).count(value)
+    return judgement.printed(value, 1, kind)
 
 
-def change_text(change: float | None, unit: str, hidden: bool) -> str:
+def change_text(change: float | None, unit: str, hidden: bool) -> Figure | str:
     """ "-6.2" (percentage points for a percentage, score points for a score), "+3" for a count; blank when
     unknown or hidden. The unit is in the column heading ("Change (points)") and the note, not the cell."""
     if change is None or pd.isna(change) or hidden:
         return ""
-    return judgement.printed_change(change, 0 if unit == "number" else 1)
+    kind = {"percent": "points", "number": "count"}.get(unit, "score")
+    return judgement.printed_change(change, 0 if unit == "number" else 1, kind)
 
 
 CHANGE = "Change (points)"
@@ -264,7 +275,7 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
         )
         out[f"Target, {now}"].append(value_text(f.target, f.unit, config) if pd.notna(f.target) else "")
         out["Against target"].append(f.rag or "No target")
-    table = pd.DataFrame(out)
+    table = typed_frame(out)
     if any(parts):
         table.insert(3, PERIOD_COVERED, parts)
     classes = {

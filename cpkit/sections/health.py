@@ -17,12 +17,15 @@ from cpkit.figures import Figures
 from cpkit.measures import measure
 from cpkit.present.disclosure import Ledger, is_small
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
 from cpkit.sections.common import (
-    PCT_SYMBOL,
+    NO_GROUP,
     Figure,
     collection_phrases,
     compare_counts,
     compare_share,
+    hidden_figure,
     measure_table,
     percent_chart,
     return_label,
@@ -170,16 +173,21 @@ def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, co
     ledger = sdq_ledger(figs, config)
     names = {"normal": SDQ["sdq_normal_pct"], "borderline": SDQ["sdq_borderline_pct"]}
     names |= {"concern": SDQ["sdq_concern_pct"], "none": "No score received", "cohort": "Total"}
-    out = pd.DataFrame({"SDQ band": list(names.values())})
+    columns: dict[str, list] = {"SDQ band": list(names.values())}
     for year, label in zip(("previous", "current"), when(period), strict=True):
         total = ledger.values[("cohort", year)]
-        out[f"Children, {label}"] = [ledger.text((n, year)) for n in names]
-        out[f"%, {label}"] = [
-            PCT_SYMBOL
+        columns[f"Children, {label}"] = [ledger.text((n, year)) for n in names]
+        columns[f"%, {label}"] = [
+            hidden_figure(100 * ledger.values[(n, year)] / total if total else None)
             if ledger.hidden((n, year)) or ledger.hidden(("cohort", year))
-            else (fmt_pct(100 * ledger.values[(n, year)] / total) if total else "")
+            else (
+                fmt_pct(100 * ledger.values[(n, year)] / total)
+                if total
+                else published.not_applicable("percent", NO_GROUP)
+            )
             for n in names
         ]
+    out = typed_frame(columns)
     keep = [True] * len(out)
     for i, n in enumerate(names):  # a band no child was in, in either year, is left out (as elsewhere)
         if n != "cohort" and not any(ledger.values[(n, y)] for y in ("previous", "current")):
@@ -250,7 +258,7 @@ def checks_chart(
     values = {}
     for k, col in (("previous", w[0]), ("current", w[1])):
         values[k] = [
-            None if shown in (PCT_SYMBOL, "") else _fig(figs[k], key)["pct"]
+            None if not shown.shown else _fig(figs[k], key)["pct"]  # the published cell's status
             for key, shown in zip(CHECKS, table[col], strict=True)
         ]
     fig, alt = percent_chart(

@@ -37,9 +37,9 @@ from cpkit.measures import Measure, code_span, measure, registry
 from cpkit.present.disclosure import CLA, Ledger, shared_key
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_pct
+from cpkit.publish.block import frame as typed_frame
 from cpkit.sections.common import (
     NOT_SHOWN,
-    PCT_SYMBOL,
     Figure,
     breakdown_table,
     compare_share,
@@ -47,6 +47,7 @@ from cpkit.sections.common import (
     day_label,
     end_labels,
     hidden,
+    hidden_figure,
     measure_table,
     paired_bar_chart,
     share_text,
@@ -179,7 +180,7 @@ def mix_chart(
     # Values hidden in the published table (including secondary suppression) have no bar either.
     values = {
         k: [
-            None if shown == PCT_SYMBOL else _group_figure(tables[k], g)["pct"]
+            None if not shown.shown else _group_figure(tables[k], g)["pct"]  # the cell's status
             for g, shown in zip(groups, rows[f"%, {label}"], strict=True)
         ]
         for k, label in zip(("previous", "current"), labels, strict=True)
@@ -346,14 +347,14 @@ def inhouse_table(
     start, end = tables["start"], tables["end"]
     keep = (start["children"] > 0) | (end["children"] > 0)
     groups = start.loc[keep, "placement_group"].tolist()
-    out = pd.DataFrame({"Placement type": groups})
+    out: dict[str, list] = {"Placement type": groups}
     for key in ("start", "end"):
         frame = tables[key].set_index("placement_group")
         day = day_label(tables[key].attrs["day"])
         out[f"Children, {day}"] = [ledger.text((key, "children", g)) for g in groups]
         out[f"In-house, {day}"] = [ledger.text((key, "inhouse", g)) for g in groups]
         out[f"% in-house, {day}"] = [
-            PCT_SYMBOL
+            hidden_figure(frame.at[g, "pct"])
             if ledger.hidden((key, "children", g)) or ledger.hidden((key, "inhouse", g))
             else share_text(
                 {
@@ -365,7 +366,7 @@ def inhouse_table(
             )
             for g in groups
         ]
-    return out
+    return typed_frame(out)
 
 
 def _period_of(tables: dict[str, pd.DataFrame]) -> Period | None:
@@ -536,11 +537,11 @@ def location_ledger(tables: dict[str, pd.DataFrame], config: Config) -> Ledger:
 def location_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
     """Boundary (rows) x distance band (columns) with a total column, this year; small counts suppressed."""
     ledger = location_ledger(tables, config)
-    out = pd.DataFrame({f"Where placed, {day_label(period.end)}": list(ROW_NAMES.values())})
+    out: dict[str, list] = {f"Where placed, {day_label(period.end)}": list(ROW_NAMES.values())}
     for c, name in BAND_NAMES.items():
         out[name] = [ledger.text((r, c)) for r in ROW_NAMES]
     out["Total"] = [ledger.text((r, "Total")) for r in ROW_NAMES]
-    return out
+    return typed_frame(out)
 
 
 def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Figure]]:

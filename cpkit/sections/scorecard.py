@@ -18,6 +18,7 @@ from cpkit.present import comparators
 from cpkit.present.disclosure import rule_note
 from cpkit.present.figure_text import (
     PERIOD_COVERED,
+    figure_unit,
     fmt_published,
     fmt_value,
     join_names,
@@ -31,18 +32,27 @@ from cpkit.present.figure_text import (
 )
 from cpkit.present.judgement import Thresholds, amber_words
 from cpkit.present.narrative import Narrative
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 
 RAG_CLASS = {"Green": "rag rag-green", "Amber": "rag rag-amber", "Red": "rag rag-red"}
 
 __all__ = ["Headline", "gather", "introduction", "scorecard_table", "table_note", "theme_sentences"]
 
 
-def _rank_cells(row: pd.Series) -> tuple[str, str, str]:
-    """The rank, how many councils were ranked and the quartile, each its own cell ("9", "21", "");
-    all "" without a rank."""
+def _rank_cells(row: pd.Series) -> tuple[Figure, Figure, str]:
+    """The rank, how many councils were ranked (typed ``Figure`` cells) and the quartile (words), each its
+    own cell ("9", "21", ""); not applicable without a rank (no better direction, or no published figure)."""
     if pd.isna(row["rank"]) or not row["ranked"]:
-        return "", "", ""
-    return f"{int(row['rank'])}", f"{int(row['ranked'])}", quartile_text(row)
+        why = "not ranked: no better direction, or no published figure to rank"
+        return published.not_applicable("number", why), published.not_applicable("count", why), ""
+    rank, ranked = int(row["rank"]), int(row["ranked"])
+    return (
+        published.shown(f"{rank}", rank, "number"),
+        published.shown(f"{ranked}", ranked, "count"),
+        quartile_text(row),
+    )
 
 
 NOT_AVAILABLE = "n/a"
@@ -51,8 +61,9 @@ NOT_AVAILABLE = "n/a"
 def _own(row: pd.Series, config: Config, which: str = "") -> str:
     """The council's figure as printed, or "n/a" where the data cannot give it for a reason the table's
     note gives (``not_available_note``), e.g. a measure reaching back before the first return."""
-    if pd.isna(row[f"{which}value"]) and str(row.get(f"{which}reason", "") or ""):
-        return NOT_AVAILABLE
+    reason = str(row.get(f"{which}reason", "") or "")
+    if pd.isna(row[f"{which}value"]) and reason:
+        return published.not_available(figure_unit(str(row["unit"])), reason, NOT_AVAILABLE)
     return shown(row, config, which, period=False)
 
 
@@ -123,13 +134,15 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
                 fmt_value(row["neighbour_avg"], row["unit"], 1 if row["unit"] != "number" else 0)
                 if n
                 else "",
-                f"{n}" if n else "",
+                published.shown(f"{n}", n, "count")
+                if n
+                else published.not_available("count", "no statistical neighbour's figure is published"),
                 *_rank_cells(row),
                 published_flag(row, config, check_label),
             ]
             for k, v in zip(keys, values, strict=True):
                 cols[k].append(v)
-    table = pd.DataFrame(cols)
+    table = typed_frame(cols)
     empty = [c for c in (PERIOD_COVERED, "Quartile") if not table[c].astype(bool).any()]
     return table.drop(columns=empty), {"RAG against target": classes}
 

@@ -34,6 +34,8 @@ from cpkit.present.disclosure import (
     suppress_counts,
     withheld_reason,
 )
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 from cpkit.sections.common import breakdown_table, day_label, end_labels
 from cpkit.ssda903.model import Data903
 
@@ -400,16 +402,21 @@ def forecast_table(result: Forecast, config: Config, published: pd.DataFrame | N
     rule = Rule.of(config)
     status, withheld = now_status(result, config, published)
     pub = suppress_counts(out, count_cols[1:], t, sym)
-    pub["now"] = [
-        rule.count(n, status.get(g, "") not in ("", PRIMARY)) for g, n in zip(rows, out["now"], strict=True)
-    ]
+    pub["now"] = pd.Series(  # object dtype keeps the Figures (pandas 3 would store text)
+        [
+            rule.count(n, status.get(g, "") not in ("", PRIMARY))
+            for g, n in zip(rows, out["now"], strict=True)
+        ],
+        index=pub.index,
+        dtype=object,
+    )
     for m in picks:
         label = pd.Timestamp(m).strftime("%B %Y")
         ends = [
             range_ends(lo, hi, rule) for lo, hi in zip(out[f"_lo_{label}"], out[f"_hi_{label}"], strict=True)
         ]
-        pub[f"{LOW}, {label}"] = [e[0] for e in ends]
-        pub[f"{HIGH}, {label}"] = [e[1] for e in ends]
+        pub[f"{LOW}, {label}"] = pd.Series([e[0] for e in ends], index=pub.index, dtype=object)
+        pub[f"{HIGH}, {label}"] = pd.Series([e[1] for e in ends], index=pub.index, dtype=object)
         pub = pub.drop(columns=[f"_lo_{label}", f"_hi_{label}"])
     pub = pub.rename(columns={"now": f"Children, {day_label(result.as_of)}"})
     ordered = ["Placement type"] + ([] if withheld else [f"Children, {day_label(result.as_of)}"])
@@ -436,7 +443,7 @@ def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:
                 rows.append(
                     (name, group, _n(r["central"]), *range_ends(r["lo80"], r["hi80"], Rule.of(config)))
                 )
-    frame = pd.DataFrame(rows, columns=["Scenario", "Placement type", "Forecast", LOW, HIGH])
+    frame = typed_frame(rows, columns=["Scenario", "Placement type", "Forecast", LOW, HIGH])
     label = end.strftime("%B %Y")
     pub = suppress_counts(frame, ["Forecast"], t, sym)
     return pub.rename(
@@ -456,16 +463,39 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
     frame["forecast"] = [_n(v) for v in frame["forecast"]]
     pub = frame.copy()
     for column, when in (("actual", "current"), ("same_as_last_year", "previous")):
-        pub[column] = [
-            rule.count(n, status.get(("Total" if g == ALL_PLACEMENTS else g, when)) == SECONDARY)
-            for g, n in zip(frame["placement_group"], frame[column], strict=True)
-        ]
+        pub[column] = pd.Series(  # object dtype keeps the Figures (pandas 3 would store text)
+            [
+                rule.count(n, status.get(("Total" if g == ALL_PLACEMENTS else g, when)) == SECONDARY)
+                for g, n in zip(frame["placement_group"], frame[column], strict=True)
+            ],
+            index=pub.index,
+            dtype=object,
+        )
     pub["forecast"] = suppress_counts(frame, ["forecast"], t, sym)["forecast"]
     ends = [range_ends(lo, hi, Rule.of(config)) for lo, hi in zip(table["lo80"], table["hi80"], strict=True)]
-    pub["low"], pub["high"] = [e[0] for e in ends], [e[1] for e in ends]
-    # Whether a hidden actual fell inside a published range would narrow it down: hidden with it.
-    shown = pub["actual"].astype(str).str.replace(",", "").str.isdigit()
-    pub["inside"] = np.where(shown, np.where(table["inside_80"], "Yes", "No"), pub["actual"])
+    pub["low"] = pd.Series([e[0] for e in ends], index=pub.index, dtype=object)
+    pub["high"] = pd.Series([e[1] for e in ends], index=pub.index, dtype=object)
+    # Whether a hidden actual fell inside a published range would narrow it down: hidden with it (read
+    # from the actual's status, not its text).
+    pub["inside"] = pd.Series(
+        [
+            ("Yes" if inside else "No")
+            if getattr(actual, "shown", False)
+            else ""
+            if not getattr(actual, "hidden", False)
+            else Figure(
+                str(actual),
+                None,
+                "number",
+                0,
+                actual.status,
+                "whether a hidden count fell inside its range would narrow it down",
+            )
+            for actual, inside in zip(pub["actual"], table["inside_80"], strict=True)
+        ],
+        index=pub.index,
+        dtype=object,
+    )
     y = period.year
     return pub[
         ["placement_group", "same_as_last_year", "forecast", "low", "high", "actual", "inside"]

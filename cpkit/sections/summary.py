@@ -26,6 +26,8 @@ from cpkit.present.figure_text import (
 )
 from cpkit.present.judgement import printed_change
 from cpkit.present.narrative import Narrative, fmt_number
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 
 MOVES = 5
 STANDING = 3
@@ -82,13 +84,15 @@ def moves_table(top: pd.DataFrame, card: Headline, config) -> pd.DataFrame:
     row fills it."""
     p = card.period
     labels = (p.previous().label, p.label)
-    table = pd.DataFrame(
+    table = typed_frame(
         {
             "Measure": top["label"].tolist(),
             labels[0]: [shown(r, config, "previous_", period=False) for _, r in top.iterrows()],
             labels[1]: [shown(r, config, period=False) for _, r in top.iterrows()],
             PERIOD_COVERED: [period_covered(r, labels) for _, r in top.iterrows()],
-            "Relative change": [f"{printed_change(100 * x)}%" for x in top["relative"]],
+            "Relative change": [
+                Figure(f"{printed_change(100 * x)}%", 100 * x, "percent", 0) for x in top["relative"]
+            ],
             "Direction of travel": top["direction_label"].tolist(),
         }
     )

@@ -27,7 +27,17 @@ from cpkit.figures.table import Figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import Rule
-from cpkit.present.figure_text import fmt_published, join_names, lower_first, shown, upper_first
+from cpkit.present.figure_text import (
+    figure_unit,
+    fmt_published,
+    join_names,
+    lower_first,
+    shown,
+    upper_first,
+)
+from cpkit.publish import figure as published
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 
 COUNCIL, ENGLAND, NEIGHBOURS = "Council", "England", "Statistical neighbours"
 PUBLISHED = "Council, as published by the DfE"  # shown when the published figure differs from the own one
@@ -69,7 +79,8 @@ def own_text(row: pd.Series, config: Config) -> str:
 
 
 def _hidden(text: str, rule: Rule) -> bool:
-    return rule.is_hidden_text(text)
+    """Whether a published figure hides its value: read from the ``Figure``'s status, not its text."""
+    return isinstance(text, Figure) and text.hidden
 
 
 def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.DataFrame:
@@ -90,7 +101,11 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
                 continue
             row = series.loc[year]
             gone = pd.isna(row["value"]) and bool(row.get("reason", ""))
-            lines[COUNCIL][year] = NOT_AVAILABLE if gone else own_text(row, config)
+            lines[COUNCIL][year] = (
+                published.not_available(figure_unit(unit), str(row["reason"]), NOT_AVAILABLE)
+                if gone
+                else own_text(row, config)
+            )
             if (
                 differs
             ):  # as the scorecard's check cell: the published figure where it differs, else "matches"
@@ -110,7 +125,7 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
                     **{year_label(y, period): lines[name].get(y, "") for y in years},
                 }
             )
-    return pd.DataFrame(rows)
+    return typed_frame(rows)
 
 
 def _first_last(series: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Series] | None:

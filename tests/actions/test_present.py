@@ -16,6 +16,7 @@ from cpkit.actions.present import (
     status_class,
     status_label,
 )
+from cpkit.publish.figure import Status
 
 AS_OF = "2025-03-31"
 
@@ -70,7 +71,8 @@ def test_delayed_table_has_status_text_and_colour_class(plan):
     assert table.frame["Status"].tolist() == ["In progress", "Delayed", "Delayed"]
     assert table.frame["Latest update"].tolist()[1] == "Mar-25: slipped, staff shortage"
     # due 31 December 2024, judged at 31 March 2025: 3 whole months; one number a cell, the unit in the heading
-    assert table.frame["Overdue (months)"].tolist() == [3, 3, 3]
+    overdue = table.frame["Overdue (months)"].tolist()
+    assert overdue == ["3", "3", "3"] and [(f.value, f.unit) for f in overdue] == [(3, "months")] * 3
     assert "Overdue by" not in table.frame
     assert table.classes["Status"] == {0: "rag rag-in-progress", 1: "rag rag-delayed", 2: "rag rag-delayed"}
 
@@ -154,9 +156,13 @@ def test_chart_labels_never_overlap_and_bars_keep_the_width(n_priorities):
 
 def test_months_overdue_is_one_number_in_whole_months():
     as_of = pd.Timestamp("2025-03-31")
-    # 30 November 2024 to 31 March 2025: 4 months and 1 day -> 4 whole months
-    assert months_overdue(pd.Timestamp("2024-11-30"), as_of) == 4
-    # 12 days late: not a whole month, said in words rather than printed as 0 (which would read "on time")
-    assert months_overdue(pd.Timestamp("2025-03-19"), as_of) == "under 1"
-    assert months_overdue(pd.Timestamp("2025-04-30"), as_of) == "Not overdue"
-    assert months_overdue(pd.NaT, as_of) == "Not overdue"
+    # 30 November 2024 to 31 March 2025: 4 months and 1 day -> 4 whole months, a number in months
+    four = months_overdue(pd.Timestamp("2024-11-30"), as_of)
+    assert (four, four.value, four.unit, four.status) == ("4", 4, "months", Status.SHOWN)
+    # 12 days late: not a whole month, said in words rather than printed as 0 (which would read "on time");
+    # typed [low] (rounds to zero months) for the workbook
+    under = months_overdue(pd.Timestamp("2025-03-19"), as_of)
+    assert (under, under.status) == ("under 1", Status.LOW)
+    late = months_overdue(pd.Timestamp("2025-04-30"), as_of)
+    assert (late, late.status) == ("Not overdue", Status.NOT_APPLICABLE)
+    assert months_overdue(pd.NaT, as_of).status == Status.NOT_APPLICABLE
