@@ -116,6 +116,12 @@ class ReportFailed(CpkitError, RuntimeError):
         self.runs = runs or []
 
 
+class DisclosureLeak(ReportFailed):
+    """The disclosure audit of the whole report (``cpkit.publish.ledger``) found a small count a reader
+    could work out from the figures published together; nothing was published. The message names the
+    figures and the blocks they are in, never a hidden value."""
+
+
 class ReportInterrupted(ReportFailed):
     """The run was stopped by SIGTERM or SIGINT; everything it had made was removed."""
 

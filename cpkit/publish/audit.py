@@ -48,7 +48,6 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +181,8 @@ class _Programme:
         self, fix: Mapping[int, tuple[float, float]] = {}, objective: Mapping[int, float] = {}
     ) -> list[int] | None:
         """A whole-number solution within ``fix`` (minimising ``objective``), or None when there is none."""
+        from scipy.optimize import Bounds, LinearConstraint, milp  # only when a search is needed
+
         a, lo, hi, lb, ub = self._arrays(fix)
         if (lb > ub).any():
             return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cpkit.publish.audit import SHOWN_AND_HIDDEN, Audit, Finding, audit
 from cpkit.publish.block import Block
@@ -56,6 +57,16 @@ class DocumentAudit:
     def summary(self) -> str:
         """The line for the technical annex: "disclosure audit: 41 counts hidden, none recoverable"."""
         return self.result.summary()
+
+    def sentence(self) -> str:
+        """The audit for a reader of the technical annex ("About the figures")."""
+        n = self.result.hidden
+        counts = f"{n:,} hidden count{'s' if n != 1 else ''}"
+        return (
+            "Before publication every table and chart of the report and its annex was checked together "
+            f"by an exact search of the figures they publish: of the {counts}, none can be worked out "
+            "from the others."
+        )
 
     def problems(self) -> list[str]:
         """Each leak (and contradiction) in words, naming the figure and its blocks, never its value."""
@@ -123,3 +134,28 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     result.findings = findings + located
     result.hidden = sum(1 for k, st in seen.items() if st - {""})  # hidden in at least one block
     return DocumentAudit(result, where, contradictions)
+
+
+def audit_notebooks(notebooks: Iterable[tuple[str, Path]], threshold: int) -> DocumentAudit:
+    """The audit of a report from its executed section notebooks (``(section name, path)``), as the runner
+    does after every section has run and before anything is written."""
+    from cpkit.publish.read import blocks_of
+
+    blocks: list[Block] = []
+    for name, path in notebooks:
+        blocks += blocks_of(path, section=name)
+    return audit_blocks(blocks, threshold)
+
+
+def leak_message(found: DocumentAudit, limit: int = 10) -> str:
+    """The one-line refusal: how many figures, the first few named with their blocks, what to do."""
+    problems = found.problems()
+    shown = "; ".join(problems[:limit]) + (
+        f"; and {len(problems) - limit} more" if len(problems) > limit else ""
+    )
+    return (
+        f"the report was not published: the disclosure audit of the whole report found {len(problems)} "
+        f"problem(s) a reader could use to work out a small count: {shown}. Each section's ledger must give "
+        "a figure printed in several blocks its shared key (cpkit.present.disclosure.shared_key) so it is "
+        "protected once for the whole report"
+    )

@@ -72,6 +72,7 @@ def build_documents(
     period: Period,
     meta: dict[str, Any],
     authored: Authored | None = None,
+    disclosure: str = "",
 ) -> Documents:
     """The Board's report (``annual-report.html``) and the technical annex (``technical-annex.html``).
 
@@ -82,8 +83,10 @@ def build_documents(
     how the forecast is made and its back test), each under its section's title, the report keeping a
     line that says what the annex holds. The small-number rule is said once per document, in "About the
     figures" on its contents page, and taken out of every table note, where it was repeated under each
-    table (the section pages keep their notes whole, for the analyst who reads one page alone). A link
-    from one document to a place in the other becomes plain text: each document stands alone."""
+    table (the section pages keep their notes whole, for the analyst who reads one page alone); the
+    annex's (the report's, when there is no annex) also says what the disclosure audit found
+    (``disclosure``). A link from one document to a place in the other becomes plain text: each document
+    stands alone."""
     authored = authored or Authored()
     names = {s.name for s, _ in pages}
     by_name = {s.name: (s, page) for s, page in pages}
@@ -126,7 +129,11 @@ def build_documents(
     holds = [title for s, p in annexed for title in ([s.title] if s.annex else _holds(p))]
     fragments = [
         _cover(config, period, authored.cover),
-        _toc(contents, bool(appendix), _about(rule, holds, in_annex=False)),
+        _toc(
+            contents,
+            bool(appendix),
+            _about(rule, holds, in_annex=False, audit="" if annexed else disclosure),
+        ),
         container.decode_contents(),
     ]
     report = page_from_html(fragments, title, {**meta, "nav": False})
@@ -146,7 +153,7 @@ def build_documents(
             _toc(
                 [(str(p["aria-labelledby"]), s.title) for s, p in annexed],
                 False,
-                _about(rule, [], in_annex=True),
+                _about(rule, [], in_annex=True, audit=disclosure),
             ),
             holder.decode_contents(),
         ],
@@ -217,7 +224,7 @@ def _holds(extract: Tag) -> list[str]:
     return titles
 
 
-def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
+def _about(rule: str, annexed: list[str], in_annex: bool, audit: str = "") -> str:
     """'About the figures': the small-number rule, said once for the whole document, and what the other
     document holds."""
     other = (
@@ -234,6 +241,7 @@ def _about(rule: str, annexed: list[str], in_annex: bool) -> str:
         '<section class="cp-about" aria-labelledby="about-figures">'
         '<h2 id="about-figures">About the figures</h2>'
         f"<p>Small numbers: {html.escape(rule)}</p>"
+        + (f"<p>{html.escape(audit)}</p>" if audit else "")
         + (f"<p>{html.escape(other)}</p>" if other else "")
         + "</section>"
     )

@@ -51,6 +51,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpkit.config import IN_YEAR_KINDS, Config, Period, find_config
 from cpkit.errors import AuthoredError, ReportFailed, ReportInterrupted, ReportLocked
@@ -60,6 +61,9 @@ from cpkit.report.context import SSDA903_DIR
 from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
 from cpkit.report.sections import Section, select
 from cpkit.resources import SAMPLE_DIR, default_out_dir
+
+if TYPE_CHECKING:  # the audit (and scipy) is imported when a report runs, not to refuse one
+    from cpkit.publish.ledger import DocumentAudit
 
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
 PARTIAL_SUFFIX = "-partial"  # --sections with no full report to rebuild: <out>/<year>-partial/
@@ -253,6 +257,8 @@ def _build(
         if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
             runs = _keep_for_analyst(runs, analyst_dir)
             raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
+        with timings.stage("sections", "disclosure audit"):
+            disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir)
         used |= provenance.logged_reads(log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(ssda903))
         inputs = provenance.manifest_inputs(used, data_dir, settings)
         if plan.reused:  # the kept sections' inputs stay listed; those read again now are updated
@@ -292,6 +298,7 @@ def _build(
                 inputs,
                 data_dir=data_dir,
                 cache_dir=cache_dir,
+                disclosure=disclosure,
             )
         timings.wall("writers", time.perf_counter() - began)
         pause_for_test("swap")
@@ -311,6 +318,21 @@ def _build(
     finally:
         with _deferred():  # a signal now must not leave half the staging folder (its cache) behind
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _audit_disclosure(runs: list[SectionRun], config: Config, analyst_dir: Path) -> DocumentAudit:
+    """Every block of every section audited together (``cpkit.publish.ledger``) before anything is
+    written: a small count a reader could work out from the report as a whole stops the run with
+    ``DisclosureLeak`` (the executed notebooks go to the analyst folder to be looked at). Returns the
+    audit, for the technical annex and the manifest."""
+    from cpkit.errors import DisclosureLeak
+    from cpkit.publish.ledger import audit_notebooks, leak_message
+
+    found = audit_notebooks(((r.name, r.output) for r in runs), int(config.small_number_threshold))
+    if not found.ok:
+        kept = _keep_for_analyst([r for r in runs if r.output.parent != analyst_dir], analyst_dir)
+        raise DisclosureLeak(leak_message(found), kept)
+    return found
 
 
 def _stage(request: ReportRequest, what: str) -> None:

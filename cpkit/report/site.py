@@ -16,6 +16,7 @@ import logging
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period
 from cpkit.errors import PdfUnavailable
@@ -28,6 +29,9 @@ from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.timings import stage
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
+
+if TYPE_CHECKING:
+    from cpkit.publish.ledger import DocumentAudit
 
 
 def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, object]:
@@ -77,8 +81,12 @@ def write_site(
     inputs: list[dict[str, object]],
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
+    disclosure: DocumentAudit | None = None,
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
+
+    ``disclosure``: the whole report's disclosure audit (``cpkit.publish.ledger``), said in the technical
+    annex's "About the figures" and recorded in the manifest.
 
     ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``)
     and the committee cover report (``cpkit.report.cover_report``, with the run's figures table from
@@ -97,7 +105,8 @@ def write_site(
             pages.append((section, page))
     with stage("writers", "single document and annex (HTML)"):
         authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
-        documents = build_documents(pages, config, period, meta, authored)
+        audit_text = disclosure.sentence() if disclosure is not None else ""
+        documents = build_documents(pages, config, period, meta, authored, disclosure=audit_text)
         document, numbered = documents.report, documents.numbered
         (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
         if documents.annex is not None:
@@ -151,6 +160,8 @@ def write_site(
         ],
         "inputs": inputs,
     }
+    if disclosure is not None:
+        manifest["disclosure_audit"] = disclosure.summary()
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     index = page_from_html(
         _contents(sections, config, period, manifest, staging),

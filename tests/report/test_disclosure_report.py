@@ -316,3 +316,20 @@ def test_the_workbook_holds_no_small_count(tiny):
     assert symbols, "no hidden figure in the download of a 12-child council"
     assert not found, found
     assert DOCUMENT_NAME in {p.name for p in report.glob("*.html")}
+
+
+def test_the_whole_report_passed_the_disclosure_audit(tiny):
+    # The runner audits every block of every section together before writing (cpkit.publish.ledger); a
+    # leak would have stopped the build. The manifest records what it checked, and the technical annex
+    # says so to its reader (the summary counts figures hidden in at least one block).
+    import json
+
+    from cpkit.report.document import ANNEX_NAME
+
+    _, report = tiny
+    line = json.loads((report / "manifest.json").read_text(encoding="utf-8"))["disclosure_audit"]
+    assert re.fullmatch(r"disclosure audit: [\d,]+ counts? hidden, none recoverable", line), line
+    about = BeautifulSoup((report / ANNEX_NAME).read_text(encoding="utf-8"), "html.parser").find(
+        id="about-figures"
+    )
+    assert "none can be worked out from the others" in about.find_parent("section").get_text(" ")
