@@ -75,7 +75,6 @@ WORKBOOK_NAME = "regional-comparison-data.xlsx"
 REGION = "_region"  # the region's own key among the councils' in the ledger
 NOT_AVAILABLE, NOT_APPLICABLE = "[x]", "[z]"
 LEAGUE_UNITS = frozenset({"percent", "rate_per_10k"})  # never counts: they rank councils by size
-AVERAGE_UNITS = frozenset({"days", "score", "miles"})
 # A rate's count, by the measure that publishes the count: the same figure, one key in the ledger.
 RATE_COUNTS = {
     "cla_rate_10k": "cla_at_end",
@@ -107,8 +106,9 @@ def absent(applicable: bool = True) -> Cell:
 
 
 def hidden_cell(rule: Rule, small: bool = False) -> Cell:
+    """A hidden figure: the small-count symbol, or ``[c]`` (the same on the page and in the workbook)."""
     symbol = rule.symbol if small else rule.secondary
-    return Cell(symbol, symbol if not small else rule.symbol)
+    return Cell(symbol, symbol)
 
 
 def _excel_format(unit: str, decimals: int) -> str:
@@ -120,8 +120,9 @@ def _excel_format(unit: str, decimals: int) -> str:
 
 def number_cell(value: float, unit: str, decimals: int) -> Cell:
     """A shown figure: its text as the report prints it, its value as a number (a percentage as a
-    fraction, shown as a percentage), rounded as printed so page and workbook agree."""
-    rounded = round(float(value), decimals)
+    fraction, shown as a percentage), rounded as printed (``judgement.at_precision``: half away from
+    zero) so page and workbook agree at an exact half."""
+    rounded = judgement.at_precision(float(value), decimals)
     typed: object = rounded / 100 if unit == "percent" else rounded
     if unit == "percent":
         typed = round(float(typed), decimals + 2)
@@ -159,9 +160,6 @@ class Table:
 
     def text_frame(self) -> pd.DataFrame:
         return pd.DataFrame([[c.text for c in r] for r in self.rows], columns=self.columns)
-
-    def html(self) -> str:
-        return table_html(self.text_frame(), self.caption, note=self.note or None)
 
 
 @dataclass

@@ -353,3 +353,12 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path):
     sheet = load_workbook(paths[1])["Table 1"]
     cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
     assert cell.data_type == "s"  # text, shown as written, never a live formula
+
+
+def test_page_and_workbook_round_an_exact_half_alike():
+    from cpkit.region.compare import number_cell
+
+    # 84.5% is printed 85% (half away from zero, the kit's rule); Python's round() would store 0.84
+    cell = number_cell(84.5, "percent", 0)
+    assert (str(cell.text), cell.value, cell.fmt) == ("85%", 0.85, "0%")
+    assert number_cell(2.5, "number", 0).value == 3
