@@ -174,7 +174,7 @@ def show_indicator_table(page: Page, config: Config) -> None:
     data download instead of the sparkline markup."""
     from IPython.display import display
 
-    from cpkit.present.tables import DATA_MIME, table_html, table_payload
+    from cpkit.present.tables import BLOCK_MIME, block_slug, table_block, table_html
 
     frame, classes, data = indicator_table(page, config)
     caption = f"Key indicators, {page.quarter} against {page.last_year}"
@@ -190,12 +190,13 @@ def show_indicator_table(page: Page, config: Config) -> None:
         f"Against target: Green meets it, Amber is {judgement.amber_words(judgement.Thresholds.from_config(config))}, "
         "Red is further short; in words, the colour repeats it."
     )
+    block = block_slug(caption)
     display(
         {
             "text/html": table_html(
-                frame, caption, classes=classes, note=note, markup_columns={"Last 8 quarters"}
+                frame, caption, classes=classes, note=note, markup_columns={"Last 8 quarters"}, block=block
             ),
-            DATA_MIME: table_payload(data, caption),
+            BLOCK_MIME: table_block(data, caption, note=note, block_id=block).to_json(),
         },
         raw=True,
     )

@@ -96,14 +96,13 @@ def show_chart(
 ) -> None:
     """Display a matplotlib figure with alt text and a caption; ``data`` (the published figures behind the
     chart, already suppressed) goes into the report's Excel download, as a typed block of kind "chart"
-    (``cpkit.publish.block``) beside the older text payload."""
-    from cpkit.present.tables import BLOCK_MIME, DATA_MIME, block_slug, table_block, table_payload
+    (``cpkit.publish.block``)."""
+    from cpkit.present.tables import BLOCK_MIME, block_slug, table_block
 
     if data is not None:
         block_id = block_id or block_slug(caption or alt)
     bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption, block=block_id)}
     if data is not None:
-        bundle[DATA_MIME] = table_payload(data, f"Data for the chart: {caption or alt}")
         block = table_block(data, caption or alt, kind="chart", block_id=block_id)
         bundle[BLOCK_MIME] = block.to_json()
     display(bundle, raw=True)

@@ -130,19 +130,9 @@ def block_slug(caption: str) -> str:
     return wanted if seen[wanted] == 1 else f"{wanted}-{seen[wanted]}"
 
 
-# The published data of a table or chart travels beside its HTML in this MIME type, which pages ignore;
-# the report's Excel download collects it from the executed notebooks (``cpkit.report.workbook``).
-DATA_MIME = "application/vnd.cpkit.table+json"
-
-
-def table_payload(df: pd.DataFrame, caption: str, formats: Mapping[str, Formatter] | None = None) -> dict:
-    """The table as published (formatted, suppressed text), for the data download."""
-    formats = formats or {}
-    rows = [
-        [formats.get(col, _fmt)(value) for col, value in zip(df.columns, record, strict=True)]
-        for record in df.itertuples(index=False)
-    ]
-    return {"caption": caption, "columns": [str(c) for c in df.columns], "rows": rows}
+# A table's or chart's typed block travels beside its HTML in the notebook output under BLOCK_MIME
+# (``cpkit.publish.block.MIME``), which pages ignore; the report's writers read it back
+# (``cpkit.publish.read.blocks_of``).
 
 
 def table_block(
@@ -208,7 +198,6 @@ def show_table(
     block_id = block_id or block_slug(caption)
     html_text = table_html(df, caption, block=block_id, **kwargs)  # type: ignore[arg-type]
     formats = kwargs.get("formats")
-    payload = table_payload(df, caption, formats)  # type: ignore[arg-type]
     block = table_block(
         df,
         caption,
@@ -219,7 +208,7 @@ def show_table(
         ledger=ledger,
         block_id=block_id,
     )
-    display({"text/html": html_text, DATA_MIME: payload, BLOCK_MIME: block.to_json()}, raw=True)
+    display({"text/html": html_text, BLOCK_MIME: block.to_json()}, raw=True)
 
 
 def show_appendix(title: str, tables: list, level: int = 2) -> None:
@@ -251,6 +240,6 @@ def show_appendix(title: str, tables: list, level: int = 2) -> None:
     for t, block_id in zip(tables, ids, strict=True):
         block = table_block(t.frame, t.caption, note=getattr(t, "note", None), block_id=block_id)
         display(
-            {"text/html": "", DATA_MIME: table_payload(t.frame, t.caption), BLOCK_MIME: block.to_json()},
+            {"text/html": "", BLOCK_MIME: block.to_json()},
             raw=True,
         )

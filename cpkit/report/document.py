@@ -30,7 +30,6 @@ ANNEX_NAME = "technical-annex.html"
 ANNEX_TITLE = "technical annex"
 APPENDIX_CLASS = "cp-appendix"
 ANNEX_CLASS = "cp-annex"  # a cell tagged ``annex`` on a section page (the kit's nbconvert template)
-CHART_DATA_PREFIX = "Data for the chart: "  # how ``show_chart`` captions a chart's published data
 _HEADINGS = [f"h{i}" for i in range(1, 7)]
 _ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
 _EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)

@@ -73,12 +73,12 @@ def small_document() -> tuple[BeautifulSoup, list, str]:
         b,
         [
             '<h1 id="Beta">Beta</h1><h2 id="Same">Same heading</h2>'
-            f'<figure class="cp-figure"><img src="{PNG}" alt="Actions by status in the year shown" />'
+            f'<figure class="cp-figure" data-block="progress"><img src="{PNG}" alt="Actions by status in the year shown" />'
             "<figcaption>Progress of actions</figcaption></figure>"
             '<section class="cp-appendix" aria-labelledby="full-plan"><h2 id="full-plan">The full action plan</h2>'
             '<div class="cp-table"><table><caption>Every action</caption><thead><tr><th scope="col">Ref</th>'
             "</tr></thead><tbody><tr><td>1.1</td></tr></tbody></table></div></section>"
-            '<div class="cp-table"><table><caption>Beta table</caption><thead><tr><th scope="col">B</th>'
+            '<div class="cp-table"><table data-block="beta-table"><caption>Beta table</caption><thead><tr><th scope="col">B</th>'
             "</tr></thead><tbody><tr><td>2</td></tr></tbody></table></div>",
         ],
         config,
@@ -143,6 +143,23 @@ def test_figures_and_tables_are_numbered_in_reading_order_with_the_appendix_last
         ("Table 2", "02_beta", "Beta table"),
         ("Table 3", "02_beta", "Every action"),
     ]
+
+
+def test_each_numbered_item_names_its_block_and_a_table_without_one_is_words(small_document):
+    """The workbook pairs "Table 2" with its data by the block id the section wrote on the table, not by
+    caption (tables 2 and 26 were lost when captions did not match); a table no section published (the
+    Board's own words) is carried as a block of words."""
+    _, numbered, _ = small_document
+    assert [n.block for n in numbered] == [
+        "",  # a chart drawn without data
+        "01_alpha/alpha-table",
+        "02_beta/progress",
+        "02_beta/beta-table",
+        "02_beta/every-action",
+    ]
+    alpha = numbered[1].words
+    assert (alpha.columns, alpha.rows, alpha.caption) == (["A"], [["1"]], "Alpha table")
+    assert numbered[3].words is None  # the section's own block carries its figures
 
 
 def test_the_appendix_moves_after_the_last_section_and_is_linked_from_where_it_was(small_document):
