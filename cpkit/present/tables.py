@@ -165,6 +165,9 @@ def table_block(
     signed: list[str] = []
     if ledger is None:  # a section's table may carry the ledger its cells come from
         ledger = df.attrs.get("ledger")
+    # and the registry measures it shows and what its counts count (set where the table is built)
+    measures = measures or tuple(df.attrs.get("measures", ()))
+    population = population or str(df.attrs.get("population", ""))
     if ledger is not None:  # a Ledger's equations over the document keys its figures carry
         named = ledger.relations() if hasattr(ledger, "relations") else getattr(ledger, "equations", None)
         relations = relations_for(named, keys)

@@ -354,6 +354,7 @@ def breakdown_table(
             if col in withheld
         ]
         out = pd.DataFrame({name: [withheld_reason(years, population, rule)]})
+        out.attrs["population"] = f"{population} {preposition} {when[0]} and {when[1]}"
         out.attrs["withheld"] = out.iloc[0, 0]
         out.attrs["hidden"] = {k: (v or WITHHELD) if k[0] != "Total" else v for k, v in hidden.items()}
         return out
@@ -377,6 +378,7 @@ def breakdown_table(
         )
     out.attrs["hidden"] = hidden
     out.attrs["ledger"] = ledger
+    out.attrs["population"] = f"{population} {preposition} {when[0]} and {when[1]}"  # the block's
     return out
 
 
@@ -512,7 +514,9 @@ def measure_table(
                 if pd.isna(value)
                 else (printed(value, 1, "score") if average else fmt_pct(value))
             )
-    return typed_frame(out)
+    table = typed_frame(out)
+    table.attrs["measures"] = [b for _, b, _, _ in rows if b]  # registry ids: the block's measures
+    return table
 
 
 def coverage_warning(data: Data903, period: Period) -> str:

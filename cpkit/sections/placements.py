@@ -112,7 +112,7 @@ def mix_note(measures: Iterable[Measure] | None = None) -> str:
 
 
 def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
-    return breakdown_table(
+    table = breakdown_table(
         tables,
         "placement_group",
         None,
@@ -121,6 +121,8 @@ def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -
         "Placement type",
         total_keys=(shared_key(CLA, period.previous().end), shared_key(CLA, period.end)),
     )
+    table.attrs["measures"] = list(PLACEMENT_GROUP_IDS.values())  # placed_*_pct: the block's measures
+    return table
 
 
 def _group_figure(frame: pd.DataFrame, group: str) -> Figure:
@@ -366,7 +368,10 @@ def inhouse_table(
             )
             for g in groups
         ]
-    return typed_frame(out)
+    table = typed_frame(out)
+    table.attrs["measures"] = ["inhouse_pct"]
+    table.attrs["population"] = "children in care on the first and last day of the period, by placement type"
+    return table
 
 
 def _period_of(tables: dict[str, pd.DataFrame]) -> Period | None:
@@ -541,7 +546,10 @@ def location_table(tables: dict[str, pd.DataFrame], period: Period, config: Conf
     for c, name in BAND_NAMES.items():
         out[name] = [ledger.text((r, c)) for r in ROW_NAMES]
     out["Total"] = [ledger.text((r, "Total")) for r in ROW_NAMES]
-    return typed_frame(out)
+    table = typed_frame(out)
+    table.attrs["measures"] = ["placed_inside_pct", "placed_outside_over20_pct"]
+    table.attrs["population"] = f"children in care at {day_label(period.end)}"
+    return table
 
 
 def location_figures(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, Figure]]:

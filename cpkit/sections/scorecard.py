@@ -144,7 +144,13 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
                 cols[k].append(v)
     table = typed_frame(cols)
     empty = [c for c in (PERIOD_COVERED, "Quartile") if not table[c].astype(bool).any()]
-    return table.drop(columns=empty), {"RAG against target": classes}
+    table = table.drop(columns=empty)
+    # the registry measures it shows (an SSDA903 row's indicator is its registry id; a local KPI has
+    # none), for the block
+    table.attrs["measures"] = [
+        str(i) for i, src in zip(frame["indicator"], frame["source"], strict=True) if src == "SSDA903"
+    ]
+    return table, {"RAG against target": classes}
 
 
 NEIGHBOURS_AVERAGED = "Neighbours averaged"

@@ -157,7 +157,7 @@ def group_sentences(result: Forecast, config: Config, published: pd.DataFrame | 
     # "Now" as the table publishes it, so a sentence never shows a count the table hides (secondary too).
     table = forecast_table(result, config, published).set_index("Placement type")
     column = f"Children, {day_label(result.as_of)}"
-    shown_now = table[column] if column in table else pd.Series(dtype=str)
+    shown_now = table[column] if column in table else pd.Series(dtype=object)
     when = end.strftime("%B %Y")
     out = []
     for group in [ALL_PLACEMENTS, *[g for g in GROUP_WORDS if g != ALL_PLACEMENTS]]:
@@ -166,8 +166,8 @@ def group_sentences(result: Forecast, config: Config, published: pd.DataFrame | 
         row, n_now = at.loc[group], float(now.get(group, 0))
         if n_now == 0 and _n(row["hi80"]) == 0:
             continue
-        shown = str(shown_now.get(group, ""))
-        if group == ALL_PLACEMENTS or shown.replace(",", "").isdigit():  # the total: printed everywhere
+        cell = shown_now.get(group, "")  # a Figure: its status says whether the table shows it
+        if group == ALL_PLACEMENTS or getattr(cell, "shown", False):  # the total: printed everywhere
             now_text = f"against {_now(n_now, t)} now"
         elif is_small(n_now, t) and group in shown_now:
             now_text = f"against fewer than {t} now"

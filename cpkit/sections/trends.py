@@ -125,7 +125,9 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
                     **{year_label(y, period): lines[name].get(y, "") for y in years},
                 }
             )
-    return typed_frame(rows)
+    table = typed_frame(rows)
+    table.attrs["measures"] = list(measures)  # registry ids, one row per series of each
+    return table
 
 
 def _first_last(series: pd.DataFrame, rule: Rule) -> tuple[pd.Series, pd.Series] | None:
