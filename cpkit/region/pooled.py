@@ -271,6 +271,25 @@ def _reconcile(
         )
         if m in COUNCIL_RELATIVE or pooled_differs:
             _set(frame, i, value, num, den, "" if not math.isnan(value) else EMPTY_REASON)
+            # the DfE year's figure beside the row (a calendar year's is the year to March): the same sum
+            dfe_num = sum(
+                0.0 if pd.isna(r["dfe_numerator"]) else float(r["dfe_numerator"]) for r in own.values()
+            )  # type: ignore[index]
+            dfe_den = (
+                math.nan
+                if unit == "number"
+                else sum(
+                    0.0 if pd.isna(r["dfe_denominator"]) else float(r["dfe_denominator"])
+                    for r in own.values()
+                )  # type: ignore[index]
+            )
+            known = all(not pd.isna(r["dfe_value"]) or not pd.isna(r["dfe_numerator"]) for r in own.values())  # type: ignore[index]
+            for col, v in (
+                ("dfe_value", _value(unit, dfe_num, dfe_den)),
+                ("dfe_numerator", dfe_num),
+                ("dfe_denominator", dfe_den),
+            ):
+                frame.at[i, col] = v if known else math.nan
             if m not in COUNCIL_RELATIVE:
                 summed.append(f"{m} {y}")
         england = next((r["england"] for r in own.values() if not pd.isna(r["england"])), math.nan)  # type: ignore[index]
