@@ -11,6 +11,7 @@ in order of entry, so a seed always gives the same council.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -146,10 +147,20 @@ def _days(n: float) -> timedelta:
 
 
 class CareSimulation:
-    """Children in care from ``start`` to ``end`` (the last day any return covers)."""
+    """Children in care from ``start`` to ``end`` (the last day any return covers).
 
-    def __init__(self, seed: int, start: date, end: date, pool: PostcodePool) -> None:
+    ``scale`` multiplies every entry stream's rate (local, UASC, short breaks), so the council's size in
+    children in care scales with it (the shipped sample's seed at 1: 451 with an episode open on 31 March
+    2025, short breaks aside; 0.1 gives about a tenth, 4 about four times); the children's own histories
+    are drawn as before. At 1 the draws and arithmetic are unchanged (a rate times 1.0 is the same float),
+    so the shipped sample's bytes are too (tests/sample/test_sample_903.py).
+    """
+
+    def __init__(self, seed: int, start: date, end: date, pool: PostcodePool, scale: float = 1.0) -> None:
+        if not scale > 0:
+            raise ValueError(f"scale must be above 0, not {scale}")
         self.dice = Dice(seed)
+        self.scale = scale
         self.start = start
         self.end = end
         self.pool = pool
@@ -160,17 +171,23 @@ class CareSimulation:
     # ---- entry streams -------------------------------------------------------------------------
     def run(self) -> list[Child]:
         arrivals: list[tuple[date, int, str]] = []  # (day, order, stream): merged so ids follow time
+        # A gap between entries is whole days, one at least, so one stream gives one entry a day at most:
+        # above 1 the scale is ceil(scale) streams of each kind at scale / ceil(scale) apiece, none faster
+        # than the shipped sample's (whose gaps, 1 copy at 1.0, are drawn exactly as before).
+        copies = max(1, math.ceil(self.scale))
+        each = self.scale / copies
         for stream, rate in (
             ("local", _local_rate),
             ("uasc", _uasc_rate),
             ("short_breaks", _short_break_rate),
         ):
-            day = self.start
-            while True:
-                day = day + _days(self.dice.exponential(30.44 / (rate(day) * SEASON[day.month])))
-                if day > self.end:
-                    break
-                arrivals.append((day, len(arrivals), stream))
+            for _ in range(copies):
+                day = self.start
+                while True:
+                    day = day + _days(self.dice.exponential(30.44 / (rate(day) * SEASON[day.month] * each)))
+                    if day > self.end:
+                        break
+                    arrivals.append((day, len(arrivals), stream))
         for day, _, stream in sorted(arrivals):
             if stream == "short_breaks":
                 self._short_break_child(day)

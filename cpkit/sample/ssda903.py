@@ -48,12 +48,14 @@ def write_903_sample(
     last_year: int = 2025,
     extract_date: date | None = None,
     extract_dir: Path | None = None,
+    scale: float = 1.0,
 ) -> list[Path]:
     """Write returns ``first_year`` to ``last_year`` (2025 = 2024-25) under ``out_dir/<year>/``.
 
     With ``extract_date`` (after 31 March ``last_year``) the histories run on to that day and an in-year
     extract of the next collection year, to that day, is written to ``extract_dir`` (no OC2 or OC3: those
     cohorts exist only at 31 March), as a council's case system gives one between returns.
+    ``scale`` sizes the council (``CareSimulation``: 1 is the shipped sample's, about 450 in care).
     Returns the files written, in order. Same arguments, same bytes.
     """
     if first_year > last_year:
@@ -61,7 +63,7 @@ def write_903_sample(
     last_day = date(last_year, 3, 31)
     if extract_date is not None and (extract_date <= last_day or extract_dir is None):
         raise InputError(f"an extract needs a folder and a date after {last_day}, not {extract_date}")
-    children = simulate(seed, first_year, last_year, extract_date)
+    children = simulate(seed, first_year, last_year, extract_date, scale=scale)
     cuts = [(Year(year), Path(out_dir) / str(year)) for year in range(first_year, last_year + 1)]
     if extract_date is not None and extract_dir is not None:
         cuts.append((Year(last_year + 1, extract_date), Path(extract_dir)))
@@ -78,7 +80,11 @@ def write_903_sample(
 
 
 def simulate(
-    seed: int = 2025, first_year: int = 2019, last_year: int = 2025, until: date | None = None
+    seed: int = 2025,
+    first_year: int = 2019,
+    last_year: int = 2025,
+    until: date | None = None,
+    scale: float = 1.0,
 ) -> list[Child]:
     """The simulated children behind returns ``first_year`` to ``last_year`` (and an in-year extract to
     ``until``, when given), sorted by id (deterministic: the same arguments give the same children)."""
@@ -87,6 +93,7 @@ def simulate(
         start=date(first_year - SIMULATION_LEAD_YEARS, 4, 1),
         end=until or date(last_year, 3, 31),
         pool=PostcodePool(),
+        scale=scale,
     )
     return sorted(simulation.run(), key=lambda c: c.child_id)
 
