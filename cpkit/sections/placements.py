@@ -223,6 +223,9 @@ def inhouse(data: Data903, period: Period, config: Config) -> dict[str, pd.DataF
     out = {k: inhouse_share(data, d, config) for k, d in days.items()}
     for k, d in days.items():
         out[k].attrs["day"] = d
+        # children in care on the day, printed across the report: the share's base less this is the
+        # count it leaves out (placed with parents), so the ledger protects it (``inhouse_ledger``)
+        out[k].attrs["cla"] = int(placement_mix(data, d)["children"].sum())
     return out
 
 
@@ -264,6 +267,8 @@ def inhouse_sentences(
     published = mix_table(mix, period, narrative.config) if mix is not None else None
     ledger = inhouse_ledger({k: tables[k] for k in ("start", "end")}, narrative.config, published)
     in_table = {k: ledger.hidden((k, "inhouse", "All placements")) for k in ("start", "end")}
+    # a base the ledger hides (it would give the children placed with parents back) is not printed
+    base_hidden = {k: ledger.hidden((k, "children", "All placements")) for k in ("start", "end")}
     out = []
     for first, second, key in (
         ("start", "end", "inhouse_move"),
@@ -275,15 +280,14 @@ def inhouse_sentences(
         days = (day_label(tables[first].attrs["day"]), day_label(tables[second].attrs["day"]))
         t = narrative.config.small_number_threshold
         masked = (in_table.get(first, False), in_table.get(second, False))
-        if hidden(a, t) or hidden(b, t) or any(masked):
+        bases = (base_hidden.get(first, False), base_hidden.get(second, False))
+        if hidden(a, t) or hidden(b, t) or any(masked) or any(bases):
+            then, now = (
+                NOT_SHOWN if base else narrative.n_of_m(f["numerator"], f["denominator"], hidden=mask)
+                for f, base, mask in zip((a, b), bases, masked, strict=True)
+            )
             out.append(
-                narrative.say(
-                    "placements.inhouse_hidden",
-                    start=days[0],
-                    end=days[1],
-                    then=narrative.n_of_m(a["numerator"], a["denominator"], hidden=masked[0]),
-                    now=narrative.n_of_m(b["numerator"], b["denominator"], hidden=masked[1]),
-                )
+                narrative.say("placements.inhouse_hidden", start=days[0], end=days[1], then=then, now=now)
             )
             continue
         out.append(
@@ -311,7 +315,11 @@ def inhouse_ledger(
     ledger = Ledger(config)
     status = mix.attrs.get("hidden", {}) if mix is not None else {}
     for key, when in (("start", "previous"), ("end", "current")):
-        for g in tables[key]["placement_group"]:
+        frame = tables[key].set_index("placement_group")
+        cla = tables[key].attrs.get("cla")
+        for g in frame.index:
+            if g == "All placements" and cla is not None and int(cla) != int(frame.at[g, "children"]):
+                continue  # the share's base leaves out children placed with parents: not the mix's total
             group = "Total" if g == "All placements" else g
             if status.get((group, when)):
                 ledger.hide((key, "children", g))
@@ -326,6 +334,14 @@ def inhouse_ledger(
             ledger.total((key, col, "All placements"), [(key, col, g) for g in frame.index[1:]])
         for g in frame.index:
             ledger.relate({(key, "children", g): 1, (key, "inhouse", g): -1, (key, "other", g): -1})
+        cla = tables[key].attrs.get("cla")
+        if cla is not None and "All placements" in frame.index:
+            # the base leaves out children placed with parents: children in care (shared, printed across
+            # the report) less the base is that count, never shown but worked out at once
+            left_out = int(cla) - int(frame.at["All placements", "children"])
+            ledger.add((key, "cla"), int(cla), shared=shared_key(CLA, tables[key].attrs["day"]))
+            ledger.add((key, "left out"), left_out, implicit=True)
+            ledger.relate({(key, "cla"): 1, (key, "children", "All placements"): -1, (key, "left out"): -1})
     return ledger.resolve()
 
 
