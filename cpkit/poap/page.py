@@ -23,6 +23,8 @@ from cpkit.poap import measures as m
 from cpkit.poap.inyear import Extract, last_day_with_data, latest_extract, load_with_extract, require_covered
 from cpkit.present.disclosure import Ledger, Rule
 from cpkit.present.judgement import printed
+from cpkit.publish import figure as published
+from cpkit.publish.figure import Figure
 from cpkit.ssda903.model import Data903
 
 TREND_QUARTERS = 8
@@ -101,12 +103,17 @@ class Published:
         """The figure as published: the number, the small-count symbol, [c], or "not available"."""
         r = self.figures.get((measure, quarter))
         if r is None or pd.isna(r["value"]):
-            return "not available"
+            unit = FIGURE_UNIT.get(str(r["unit"]), "number") if r is not None else "number"
+            return published.not_available(unit, "no figure for the quarter", "not available")
+        if r["unit"] == "number" and counts_children(measure):  # the ledger's count, shown or hidden
+            return self.ledger.text((measure, quarter))
         if self.shown(measure, quarter):
             return fmt(r["value"], r["unit"])
         if r["unit"] == "number":
             return self.ledger.text((measure, quarter))
-        return self.rule.secondary
+        return published.secondary(
+            self.rule.secondary, r["value"], FIGURE_UNIT.get(str(r["unit"]), "number"), 0
+        )
 
     def value(self, measure: str, quarter: str) -> float | None:
         """The true value where it is published, else None (for charts, directions, RAG)."""
@@ -149,12 +156,19 @@ ROW_COLUMNS = [
 ]
 
 
-def fmt(value: float, unit: str) -> str:
+# a "number" is a count of children only where ``counts_children`` says so (the ledger's figures, typed
+# "count"); foster carer households are shown in full, a plain number
+FIGURE_UNIT = {"percent": "percent", "days": "days", "number": "number", "rate_per_10k": "rate per 10,000"}
+
+
+def fmt(value: float, unit: str) -> Figure:
+    """A figure as the page prints it ("47%", "12 days", "1,234"): a ``Figure`` in its unit."""
+    kind = FIGURE_UNIT.get(unit, "number")
     if unit == "percent":
-        return f"{printed(value)}%"
+        return Figure(f"{printed(value)}%", value, kind, 0)
     if unit == "days":
-        return f"{printed(value)} days"
-    return printed(value)
+        return Figure(f"{printed(value)} days", value, kind, 0)
+    return printed(value, 0, kind)
 
 
 def build_page(

@@ -13,8 +13,10 @@ import html
 import pandas as pd
 
 from cpkit.config import Config
-from cpkit.poap.page import Page, counts_children, fmt
+from cpkit.poap.page import FIGURE_UNIT, Page, counts_children, fmt
 from cpkit.present import judgement
+from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.figure import Figure
 
 SPARK_W, SPARK_H = 96, 22
 RAG_CLASS = {judgement.GREEN: "rag rag-green", judgement.AMBER: "rag rag-amber", judgement.RED: "rag rag-red"}
@@ -47,7 +49,7 @@ def _rag(now: float | None, row: dict, config: Config) -> str:
 CHANGE = "Change (points)"
 
 
-def _change(page: Page, row: dict) -> str:
+def _change(page: Page, row: dict) -> Figure | str:
     """The change since last year: "+3" (percentage points for a percentage, the unit in the heading and
     the note; number for a count), "" unless both its ends are shown."""
     now, then = (
@@ -57,7 +59,8 @@ def _change(page: Page, row: dict) -> str:
     if now is None or then is None:
         return ""  # a change is shown only when both its ends are
     diff = now - then
-    return f"{diff:+.0f}" if row["unit"] == "percent" else f"{diff:+,.0f}"
+    unit = "points" if row["unit"] == "percent" else FIGURE_UNIT.get(row["unit"], "number")
+    return judgement.printed_change(diff, 0, unit)
 
 
 def _trend(page: Page, measure: str) -> list[tuple[str, float | None]]:
@@ -136,7 +139,7 @@ def indicator_table(
         }
         rows.append({**common, "Last 8 quarters": sparkline(trend, row["unit"], row["label"]), **tail})
         data_rows.append({**common, **{qq: pub.text(mid, qq) for qq, _ in trend}, **tail})
-    return pd.DataFrame(rows), classes, pd.DataFrame(data_rows)
+    return typed_frame(rows), classes, typed_frame(data_rows)
 
 
 def headline_sentences(page: Page, config: Config) -> list[str]:

@@ -14,6 +14,8 @@ from cpkit.figures.headline import SSDA903, Headline
 from cpkit.present import comparators
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.figure_text import join_names, lower_first, upper_first, visible
+from cpkit.present.judgement import printed
+from cpkit.publish import figure as published
 
 # --- Chart -------------------------------------------------------------------------------------------
 
@@ -36,6 +38,24 @@ def chart_rows(card: Headline, config: Config) -> pd.DataFrame:
             "Standing": [_standing(r) for _, r in rows.iterrows()],
         }
     )
+
+
+def published_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """``chart_rows`` as the chart's data is published (its block): the council's, England's and the
+    neighbours' figures as percent ``Figure``s, printed as before ("47", "55.9"), the unit in the figure."""
+    out = data.astype(object)
+    for column in ("Council", "England", "Statistical neighbours"):
+        out[column] = pd.Series(
+            [
+                published.not_available("percent", "not published")
+                if pd.isna(v)
+                else printed(float(v), 0 if float(v).is_integer() else 1, "percent")
+                for v in data[column]
+            ],
+            index=data.index,
+            dtype=object,
+        )
+    return out
 
 
 def _standing(row: pd.Series) -> str:
