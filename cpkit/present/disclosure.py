@@ -755,12 +755,18 @@ class Ledger:
     @property
     def namespace(self) -> str:
         """The ledger's part of its figures' document keys: ``name`` when given, else a digest of its
-        keys, so the same ledger built again in another view (each table of a section builds its own)
-        names its figures the same, and two ledgers with different figures never share a key."""
+        figures (keys and values) and relations, so the same ledger built again in another view (each
+        table of a section builds its own) names its figures the same, and two ledgers of different
+        figures under the same keys (one per year, one per column) do not. Two ledgers of the very same
+        figures and relations are taken as one, which can only make the audit stricter."""
         if self.name:
             return self.name
-        keys = "\n".join(sorted(published.key_text(k) or "" for k in self.values))
-        return "ledger-" + hashlib.sha1(keys.encode()).hexdigest()[:8]
+        figures = sorted(f"{published.key_text(k)}={v:g}" for k, v in self.values.items())
+        relations = sorted(
+            ",".join(sorted(f"{published.key_text(k)}*{c}" for k, c in eq.items())) for eq in self.equations
+        )
+        text = "\n".join(figures + ["--"] + relations)
+        return "ledger-" + hashlib.sha1(text.encode()).hexdigest()[:8]
 
     def key_of(self, key: Hashable) -> str:
         """The figure's key in the document (``Figure.key``, a block's ``relations``): a shared key

@@ -109,3 +109,19 @@ def test_keys_of_two_sections_do_not_meet_unless_shared():
     # differ by section, so one section's figures are never read as the other's.
     assert document_key("placements", "types:homes") != document_key("health", "types:homes")
     assert document_key("health", TOTAL) == TOTAL
+
+
+def test_ledgers_of_different_figures_under_the_same_keys_do_not_share_a_namespace():
+    # One ledger per year (or per column) with the same keys: last year's "Under 1" is not this year's.
+    # The same ledger built again for another view (same figures, same relations) names them the same.
+    def built(n: int) -> Ledger:
+        ledger = Ledger(RULE)
+        ledger.add("Under 1", n)
+        ledger.add("1 to 4", 10)
+        ledger.add("All", n + 10)
+        ledger.total("All", ["Under 1", "1 to 4"])
+        return ledger
+
+    assert built(3).key_of("Under 1") != built(6).key_of("Under 1")
+    assert built(3).key_of("Under 1") == built(3).key_of("Under 1")
+    assert built(3).key_of(TOTAL) == TOTAL  # a shared key is the document's, whatever the ledger
