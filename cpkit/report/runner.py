@@ -97,6 +97,42 @@ def build_report(request: ReportRequest) -> Path:
     where there is no full report to rebuild (see :func:`_plan`), they are built as
     ``<out_dir>/<year>-partial/`` and ``<out_dir>/<year>/`` is left alone.
     """
+    opened = open_report(request)
+    data_dir, config_file, config, period, out_dir = (
+        opened.data_dir, opened.config_file, opened.config, opened.period, opened.out_dir
+    )  # fmt: skip
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # signals first: a stop while the lock is taken or given back must not leave it behind
+        with _stop_on_signals(), RunLock(out_dir / f".{period.folder}.lock"):
+            _remove_leftovers(out_dir, period.folder)
+            plan = plan_report(opened)
+            with timings.recording():
+                return _build(request, data_dir, config_file, config, period, plan, out_dir)
+    except OSError as exc:
+        message = _output_problem(exc, out_dir)
+        if message is None:
+            raise
+        raise ReportFailed(message) from None
+
+
+@dataclass
+class Opened:
+    """A report request with its settings read and its Board files checked: what the run will build."""
+
+    request: ReportRequest
+    data_dir: Path
+    config_file: Path | None
+    config: Config
+    period: Period
+    registry: list[Section]
+    chosen: list[Section]
+    out_dir: Path
+
+
+def open_report(request: ReportRequest) -> Opened:
+    """The checks made before anything is written: the data folder, the settings, the Board's own files
+    (all their mistakes in one ``AuthoredError``), the council's narrative.yaml, the sections asked for."""
     data_dir = Path(request.data_dir).resolve()
     if not data_dir.is_dir():
         raise ReportFailed(f"data folder not found: {data_dir}")
@@ -125,19 +161,12 @@ def build_report(request: ReportRequest) -> Path:
     Narrative.for_data(data_dir, config)  # a council's narrative.yaml: once here, not in every section
     chosen = select(request.sections, tuple(registry)) if period.kind not in IN_YEAR_KINDS else registry
     out_dir = Path(request.out_dir).resolve()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # signals first: a stop while the lock is taken or given back must not leave it behind
-        with _stop_on_signals(), RunLock(out_dir / f".{period.folder}.lock"):
-            _remove_leftovers(out_dir, period.folder)
-            plan = _plan(chosen, registry, out_dir, period)
-            with timings.recording():
-                return _build(request, data_dir, config_file, config, period, plan, out_dir)
-    except OSError as exc:
-        message = _output_problem(exc, out_dir)
-        if message is None:
-            raise
-        raise ReportFailed(message) from None
+    return Opened(request, data_dir, config_file, config, period, registry, chosen, out_dir)
+
+
+def plan_report(opened: Opened) -> _Plan:
+    """What to run and where the report goes (see :func:`_plan`); call it holding the folder's lock."""
+    return _plan(opened.chosen, opened.registry, opened.out_dir, opened.period)
 
 
 @dataclass
@@ -206,118 +235,190 @@ def _build(
     out_dir: Path,
 ) -> Path:
     """The run itself, inside the lock: stage, execute, render, swap in; the staging folder always goes.
-    Each stage is timed (``cpkit.report.timings``) into ``_analyst/<year>/timings.json``."""
-    analyst_dir = out_dir / ANALYST_DIR / period.folder
+    Each stage is timed (``cpkit.report.timings``) into ``_analyst/<year>/timings.json``.
+
+    Three stages, each a function of its own so ``cpkit region`` can run them as Dask tasks on other
+    processes (:func:`prepare_stage`, :func:`sections_stage`, :func:`render_stage`); here they run one
+    after another in this process."""
     with _deferred():  # made and registered at once: a hard exit (see _stop_on_signals) removes it too
         work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
         _on_hard_exit(work)
     try:
-        began = time.perf_counter()
-        pause_for_test("prepare")
-        _stage(request, "reading and checking the data")
-        from cpkit.report import provenance
-        from cpkit.report.prepare import prepare_data
-        from cpkit.report.settings_cache import save_settings
-
-        settings = provenance.setting_paths(data_dir, config, config_file)
-        used: set[Path] = {settings[provenance.CONFIG_LABEL]} if config_file else set()
-        log_dir = work / "reads"
-        log_dir.mkdir()
-        roots = provenance.reading_roots(data_dir, settings)
-        with provenance.recording(log_dir, roots, skip=[out_dir, work]):
-            cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config, strict=request.strict)
-            with timings.stage("prepare", "settings read once"):
-                save_settings(cache_dir, data_dir, config, config_file)
-        used |= provenance.ssda903_files(ssda903)
-        parameters = {
-            "year": period.year,
-            "period": period.kind,
-            "data_dir": str(data_dir),
-            "la_name": config.la_name,
-            "la_code": config.la_code,
-            "config_file": str(Path(config_file).resolve()) if config_file else "",
-            "cache_dir": str(cache_dir),
-        }
-        in_year = period.kind in IN_YEAR_KINDS
-        if in_year:
-            parameters["quarter"] = period.quarter
-        with timings.stage("prepare", "notebook parameters checked"):
-            check_parameters(plan.run, parameters)
-        env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
-        timings.wall("prepare", time.perf_counter() - began)
-        with _environment(env), timings.group("sections"):
-            pause_for_test("sections")
-            _stage(request, f"running {len(plan.run)} section(s)")
-            runs = _execute_all(plan.run, parameters, work / "notebooks", request)
-        for run in runs:
-            timings.add("sections", run.name, run.seconds)
-            if run.kernel_seconds:
-                timings.add("sections", f"kernel start-up ({run.name})", run.kernel_seconds)
-        failed = [r for r in runs if not r.ok]
-        if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
-            runs = _keep_for_analyst(runs, analyst_dir)
-            raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
-        with timings.stage("sections", "disclosure audit"):
-            disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir)
-        used |= provenance.logged_reads(log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(ssda903))
-        inputs = provenance.manifest_inputs(used, data_dir, settings)
-        if plan.reused:  # the kept sections' inputs stay listed; those read again now are updated
-            fresh = {i["file"] for i in inputs}
-            inputs = sorted(
-                [*inputs, *(i for i in plan.previous_inputs if i.get("file") not in fresh)],
-                key=lambda i: str(i["file"]),
-            )
-        from cpkit.report.poap_site import write_poap_site
-        from cpkit.report.site import write_site
-
-        pause_for_test("render")
-        _stage(request, "writing the report")
-        staging = work / "site"
-        shared = {
-            "year": period.year,
-            "period": period.kind,
-            "la_name": config.la_name,
-            "la_code": config.la_code,
-            "sections": "some" if plan.partial else "all",
-        }
-        if in_year:
-            shared["quarter"] = period.quarter
-        if plan.reused:
-            shared["rebuilt"] = [s.name for s in plan.run]
-        began = time.perf_counter()
-        if in_year:
-            write_poap_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
-        else:  # the data folder gives the Board's own sections (board/)
-            write_site(
-                staging,
-                plan.sections,
-                [*runs, *plan.reused],
-                config,
-                period,
-                shared,
-                inputs,
-                data_dir=data_dir,
-                cache_dir=cache_dir,
-                disclosure=disclosure,
-            )
-        timings.wall("writers", time.perf_counter() - began)
-        pause_for_test("swap")
-        # One step that a stop signal cannot split: the swap (atomic: ``_swap_in``) and the executed
-        # notebooks moved beside it. A signal arriving meanwhile is honoured once the report is in place.
-        with _deferred():
-            report = _swap_in(staging, plan.final, work)
-            _published()
-            kept = _keep_for_analyst(runs, analyst_dir)  # only now: a failed run leaves the old ones
-            if not plan.partial:
-                _record_built_from([*kept, *plan.reused], analyst_dir)
-            timings.write(analyst_dir / timings.TIMINGS_NAME)
-        return report
+        prepared = prepare_stage(request, data_dir, config_file, config, period, plan, out_dir, work)
+        runs = sections_stage(prepared)
+        return render_stage(prepared, runs)
     except (ReportInterrupted, KeyboardInterrupt):  # StopRequested is a KeyboardInterrupt
         end_child_processes()  # before the staging folder goes: kernels must not write into it again
         raise
     finally:
         with _deferred():  # a signal now must not leave half the staging folder (its cache) behind
             shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class Prepared:
+    """A council's run after its data was read and checked: everything the sections and the rendering
+    need. Small and picklable (paths, settings, the table of files read: no child-level data, which stays
+    in ``cache_dir``), so it can travel from one Dask worker to another."""
+
+    request: ReportRequest
+    data_dir: Path
+    config_file: Path | None
+    config: Config
+    period: Period
+    plan: _Plan
+    out_dir: Path
+    work: Path  # the staging folder (its cache holds child-level tables)
+    log_dir: Path  # provenance: the files each section read
+    settings: dict[str, Path]
+    used: set[Path]  # the files read so far (the settings, the SSDA903 returns)
+    ssda903: object  # the returns' table of files read (``Data903.sources``)
+    cache_dir: Path
+    parameters: dict[str, object]  # what every section notebook is given
+    env: dict[str, str]  # environment of the sections' kernels (the provenance log)
+
+    @property
+    def analyst_dir(self) -> Path:
+        return self.out_dir / ANALYST_DIR / self.period.folder
+
+
+def prepare_stage(
+    request: ReportRequest,
+    data_dir: Path,
+    config_file: Path | None,
+    config: Config,
+    period: Period,
+    plan: _Plan,
+    out_dir: Path,
+    work: Path,
+) -> Prepared:
+    """Read and check the data into ``work``'s cache and work out the figures table
+    (``cpkit.report.prepare.prepare_data``); ``DataProblem`` when the report cannot be built."""
+    began = time.perf_counter()
+    pause_for_test("prepare")
+    _stage(request, "reading and checking the data")
+    from cpkit.report import provenance
+    from cpkit.report.prepare import prepare_data
+    from cpkit.report.settings_cache import save_settings
+
+    settings = provenance.setting_paths(data_dir, config, config_file)
+    used: set[Path] = {settings[provenance.CONFIG_LABEL]} if config_file else set()
+    log_dir = work / "reads"
+    log_dir.mkdir(exist_ok=True)  # exist_ok: a Dask task run again after its worker was lost
+    roots = provenance.reading_roots(data_dir, settings)
+    with provenance.recording(log_dir, roots, skip=[out_dir, work]):
+        cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config, strict=request.strict)
+        with timings.stage("prepare", "settings read once"):
+            save_settings(cache_dir, data_dir, config, config_file)
+    used |= provenance.ssda903_files(ssda903)
+    parameters: dict[str, object] = {
+        "year": period.year,
+        "period": period.kind,
+        "data_dir": str(data_dir),
+        "la_name": config.la_name,
+        "la_code": config.la_code,
+        "config_file": str(Path(config_file).resolve()) if config_file else "",
+        "cache_dir": str(cache_dir),
+    }
+    if period.kind in IN_YEAR_KINDS:
+        parameters["quarter"] = period.quarter
+    with timings.stage("prepare", "notebook parameters checked"):
+        check_parameters(plan.run, parameters)
+    env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
+    timings.wall("prepare", time.perf_counter() - began)
+    return Prepared(
+        request, data_dir, config_file, config, period, plan, out_dir, work, log_dir, settings, used,
+        ssda903, cache_dir, parameters, env,
+    )  # fmt: skip
+
+
+def sections_stage(prepared: Prepared) -> list[SectionRun]:
+    """Run the plan's sections in this process's workers (``--jobs``), in report order."""
+    with _environment(prepared.env), timings.group("sections"):
+        pause_for_test("sections")
+        _stage(prepared.request, f"running {len(prepared.plan.run)} section(s)")
+        return _execute_all(prepared.plan.run, prepared.parameters, notebooks_dir(prepared), prepared.request)
+
+
+def notebooks_dir(prepared: Prepared) -> Path:
+    """Where a run's executed notebooks are written (moved to ``_analyst/<year>/`` when it is swapped in)."""
+    return prepared.work / "notebooks"
+
+
+def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
+    """With every section run: ``ReportFailed`` if one failed (its notebook kept for the analyst), else
+    write the report into the staging folder and swap it in (atomic), keeping the executed notebooks."""
+    request, plan, period, config = prepared.request, prepared.plan, prepared.period, prepared.config
+    data_dir, analyst_dir = prepared.data_dir, prepared.analyst_dir
+    from cpkit.report import provenance
+
+    for run in runs:
+        timings.add("sections", run.name, run.seconds)
+        if run.kernel_seconds:
+            timings.add("sections", f"kernel start-up ({run.name})", run.kernel_seconds)
+    failed = [r for r in runs if not r.ok]
+    if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
+        runs = _keep_for_analyst(runs, analyst_dir)
+        raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
+    with timings.stage("sections", "disclosure audit"):
+        disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir)
+    used = prepared.used | provenance.logged_reads(
+        prepared.log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(prepared.ssda903)
+    )
+    inputs = provenance.manifest_inputs(used, data_dir, prepared.settings)
+    if plan.reused:  # the kept sections' inputs stay listed; those read again now are updated
+        fresh = {i["file"] for i in inputs}
+        inputs = sorted(
+            [*inputs, *(i for i in plan.previous_inputs if i.get("file") not in fresh)],
+            key=lambda i: str(i["file"]),
+        )
+    from cpkit.report.poap_site import write_poap_site
+    from cpkit.report.site import write_site
+
+    in_year = period.kind in IN_YEAR_KINDS
+    pause_for_test("render")
+    _stage(request, "writing the report")
+    staging = prepared.work / "site"
+    shutil.rmtree(staging, ignore_errors=True)  # a Dask task run again after its worker was lost
+    shared: dict[str, object] = {
+        "year": period.year,
+        "period": period.kind,
+        "la_name": config.la_name,
+        "la_code": config.la_code,
+        "sections": "some" if plan.partial else "all",
+    }
+    if in_year:
+        shared["quarter"] = period.quarter
+    if plan.reused:
+        shared["rebuilt"] = [s.name for s in plan.run]
+    began = time.perf_counter()
+    if in_year:
+        write_poap_site(staging, plan.sections, [*runs, *plan.reused], config, period, shared, inputs)
+    else:  # the data folder gives the Board's own sections (board/)
+        write_site(
+            staging,
+            plan.sections,
+            [*runs, *plan.reused],
+            config,
+            period,
+            shared,
+            inputs,
+            data_dir=data_dir,
+            cache_dir=prepared.cache_dir,
+            disclosure=disclosure,
+        )
+    timings.wall("writers", time.perf_counter() - began)
+    pause_for_test("swap")
+    # One step that a stop signal cannot split: the swap (atomic: ``_swap_in``) and the executed
+    # notebooks moved beside it. A signal arriving meanwhile is honoured once the report is in place.
+    with _deferred():
+        report = _swap_in(staging, plan.final, prepared.work)
+        _published()
+        kept = _keep_for_analyst(runs, analyst_dir)  # only now: a failed run leaves the old ones
+        if not plan.partial:
+            _record_built_from([*kept, *plan.reused], analyst_dir)
+        timings.write(analyst_dir / timings.TIMINGS_NAME)
+    return report
 
 
 def _audit_disclosure(runs: list[SectionRun], config: Config, analyst_dir: Path) -> DocumentAudit:
