@@ -71,6 +71,45 @@ def _poap(args: argparse.Namespace) -> int:
     return 0
 
 
+def _region(args: argparse.Namespace) -> int:
+    data = preflight.region_folder(Path(args.data))
+    from cpkit.region.graph import RegionRequest, run_region
+
+    sections = [s for part in (args.sections or []) for s in part.split(",") if s]
+    councils = [c.strip() for part in (args.councils or []) for c in part.split(",") if c.strip()]
+    result = run_region(
+        RegionRequest(
+            year=args.year,
+            data_dir=data,
+            out_dir=Path(args.out),
+            councils=councils or None,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            sections=sections or None,
+            timeout=args.timeout,
+            progress=not args.quiet,
+            strict=args.strict,
+        )
+    )
+    published = len(result.councils) - len(result.failed)
+    print(
+        f"Region written: {result.index} ({published} of {len(result.councils)} councils' reports published)"
+    )
+    if result.regional is not None:
+        print(f"Regional comparison: {result.regional}")
+    elif result.regional_failed:
+        print(f"cpkit region: {result.regional_note}", file=sys.stderr)
+    if not result.failed:
+        return 1 if result.regional_failed else 0
+    print(f"cpkit region: {len(result.failed)} council(s) failed:", file=sys.stderr)
+    for council in result.failed:
+        first, _, rest = council.reason.partition("\n")
+        print(f"- {council.name}: {first}", file=sys.stderr)
+        for line in rest.splitlines():
+            print(f"    {line}", file=sys.stderr)
+    return 1
+
+
 def _sample(args: argparse.Namespace) -> int:
     from cpkit.sample import write_sample
 
@@ -263,6 +302,55 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no progress bar or per-section lines (errors still printed)"
     )
     rep.set_defaults(func=_report)
+
+    reg = sub.add_parser(
+        "region",
+        parents=[common],
+        help="build every council's report of a region and the regional comparison, on Dask",
+        description="Build each council's report (as `cpkit report` builds it alone, into OUT/<council>/<year>/) "
+        "and the regional comparison, as one Dask task graph on a local cluster or an existing scheduler. "
+        "DATA holds a hub's stacked returns (ssda903/ with LA and YEAR columns) and region.yaml, or one data "
+        "folder per council. Exits 1 when any council failed (the others are still built; OUT/index.html "
+        "lists each with its reason).",
+    )
+    reg.add_argument(
+        "--year", type=preflight.year, required=True, help="reporting year: the year the period ends in"
+    )
+    reg.add_argument("--data", required=True, help="the region's folder (region.yaml, the returns)")
+    reg.add_argument("--out", required=True, help="where the councils' report folders and index.html go")
+    reg.add_argument(
+        "--councils",
+        action="append",
+        metavar="NAMES",
+        help="only these councils, comma-separated (names, folder names or codes; default: all)",
+    )
+    reg.add_argument(
+        "--scheduler",
+        type=preflight.scheduler_address,
+        default=None,
+        help="an existing Dask scheduler (tcp://host:8786); default: a local cluster on this machine",
+    )
+    reg.add_argument(
+        "--workers",
+        type=preflight.at_least_one,
+        default=None,
+        help="worker processes of the local cluster (default: number of cores; not with --scheduler)",
+    )
+    reg.add_argument(
+        "--sections",
+        action="append",
+        metavar="NAMES",
+        help="only these sections, comma-separated, for every council (as cpkit report --sections)",
+    )
+    reg.add_argument(
+        "--timeout",
+        type=preflight.at_least_one,
+        default=600,
+        help="seconds a notebook cell may run (default 600)",
+    )
+    reg.add_argument("--strict", action="store_true", help="as cpkit report --strict, for every council")
+    reg.add_argument("--quiet", action="store_true", help="no progress bars or per-council lines")
+    reg.set_defaults(func=_region)
 
     poap = sub.add_parser(
         "poap",

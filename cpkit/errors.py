@@ -142,3 +142,8 @@ class ReportInterrupted(ReportFailed):
 
 class ReportLocked(ReportFailed):
     """Another run is writing the same report folder."""
+
+
+class RegionError(CpkitError, ValueError):
+    """``region.yaml`` or ``cpkit region``'s choice of councils cannot be used (the message names the file,
+    the line and the council)."""

@@ -162,3 +162,26 @@ def _valid(m: re.Match[str]) -> bool:
     except ValueError:
         return False
     return True
+
+
+def region_folder(data: Path) -> Path:
+    """``cpkit region --data``: a folder holding a hub's returns (``ssda903/`` beside ``region.yaml``) or
+    councils' data folders (each holding ``ssda903/``)."""
+    if not data.is_dir():
+        raise DataNotThere(f"{data}: region data folder not found (--data)")
+    councils = [p for p in data.iterdir() if p.is_dir() and (p / SSDA903_DIR).is_dir()]
+    if not (data / SSDA903_DIR).is_dir() and not councils:
+        raise DataNotThere(
+            f"{data}: neither a hub's returns ({SSDA903_DIR}/ beside region.yaml) nor councils' data folders (each "
+            f"holding {SSDA903_DIR}/) are in it (README: 'A region on Dask')"
+        )
+    return data
+
+
+def scheduler_address(text: str) -> str:
+    """``--scheduler``: a Dask scheduler's address (``tcp://host:8786``, ``host:8786``)."""
+    if not re.match(r"^([a-z]+://)?[^\s/:]+(:\d+)?/?$", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"must be a Dask scheduler's address such as tcp://10.0.0.5:8786, not {text!r}"
+        )
+    return text.strip()

@@ -1,0 +1,645 @@
+"""``cpkit region``: every council's report and the regional step as one Dask task graph.
+
+The graph, per council (``<slug>``): **prepare** (read and check its returns, work out its figures table:
+``cpkit.report.runner.prepare_stage``) -> one task per **section** (a papermill run, in a kernel started on
+the worker running it; the summary after the others) -> **render** (the report written and swapped in
+whole: ``render_stage``). For a hub's stacked files one **split** task first cuts the returns into one
+data folder per council (``cpkit.region.hub``). Then the **regional** step takes the councils' figures
+tables (and, once ``cpkit.region.pooled`` and ``cpkit.region.compare`` are there, the pooled figures and
+summed forecast) and writes the regional comparison. ``<out>/index.html`` lists every council with its
+report or the reason it has none.
+
+What travels between tasks is small: a ``Prepared`` (paths and settings), each section's ``SectionRun``,
+the figures tables. Child-level tables stay in each council's staging folder (``<out>/<slug>/.<year>-
+building-*/cache``), on the filesystem the workers share, and are removed with it at the end of the run.
+
+**Each council's report is its ``cpkit report``**: the same stage functions, the same sections, the same
+staging folder and atomic swap into ``<out>/<slug>/<year>/``, the same lock (``<out>/<slug>/.<year>.lock``,
+held by this process for the whole run; a ``cpkit report`` on the same folder waits its turn).
+
+**Faults.** A council whose data, settings or a section fails is marked failed with the reason (the
+``CpkitError`` message, as ``cpkit report`` would print it); the other councils and the regional step go
+on, and the command exits 1 listing them. A worker process lost mid-task (killed, out of memory) has its
+tasks run again on another worker by the Dask scheduler (``distributed.scheduler.allowed-failures``, 3 by
+default); a task that keeps killing its workers fails its council. SIGTERM or Ctrl-C in this process ends
+the workers and their kernels (the local cluster's processes are this process's children; with
+``--scheduler`` the run's tasks are cancelled), removes every staging folder and leaves each council's
+previous report as it was (a swap is one ``renameat2``: never half a report). Signal handlers are set in
+this process only: tasks run in the workers' threads and never set any.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import pickle
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cpkit.config import Period
+from cpkit.errors import CpkitError, ReportInterrupted
+from cpkit.region.settings import Region, RegionCouncil, choose, load_region
+from cpkit.report.execute import Kernels, SectionRun, run_section
+from cpkit.report.runner import (
+    Prepared,
+    ReportRequest,
+    RunLock,
+    _deferred,
+    _environment,
+    _on_hard_exit,
+    _Plan,
+    _plan,
+    _remove_leftovers,
+    _stop_on_signals,
+    end_child_processes,
+    notebooks_dir,
+    open_report,
+    prepare_stage,
+    render_stage,
+)
+from cpkit.report.sections import Section, discover, select
+
+PUBLISHED, FAILED = "published", "failed"
+REGIONAL_FAILED = "the regional comparison failed"
+KILL_VARIABLE = "CPKIT_TEST_KILL_WORKER"  # tests: "<section>:<marker file>" (see _kill_for_test)
+
+
+@dataclass
+class RegionRequest:
+    """What ``cpkit region`` builds (its command-line options; ``benchmarks/`` builds one directly)."""
+
+    year: int
+    data_dir: Path
+    out_dir: Path
+    councils: list[str] | None = None  # names, folders or codes; default every council of the region
+    scheduler: str | None = None  # an existing Dask scheduler's address; default a LocalCluster
+    workers: int | None = None  # the LocalCluster's worker processes (default: the number of cores)
+    sections: list[str] | None = None
+    timeout: int | None = 600  # seconds per notebook cell
+    progress: bool = True
+    strict: bool = False
+    registry: tuple[Section, ...] | None = None  # the sections to choose from (default: the report's)
+
+
+@dataclass
+class CouncilResult:
+    """How one council's report went: ``published`` (``report`` is its folder) or ``failed`` (``reason``)."""
+
+    slug: str
+    name: str
+    status: str
+    reason: str = ""
+    report: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # prepare, sections (summed), render
+
+
+@dataclass
+class RegionResult:
+    """The run: every council's outcome, the index page, the regional document (if written)."""
+
+    year: int
+    councils: list[CouncilResult]
+    index: Path
+    regional: Path | None
+    regional_note: str  # why there is no regional document, or ""
+    dashboard: str | None
+    seconds: float
+
+    @property
+    def failed(self) -> list[CouncilResult]:
+        return [c for c in self.councils if c.status != PUBLISHED]
+
+    @property
+    def regional_failed(self) -> bool:
+        """The regional step ran and failed (not merely absent from this version, or with nothing to compare)."""
+        return self.regional is None and self.regional_note.startswith(REGIONAL_FAILED)
+
+
+# --- tasks (run on the workers) -----------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    """A council's part of the run, made by this process: its request, plan and staging folder."""
+
+    slug: str
+    request: ReportRequest
+    plan: _Plan
+    staging: Path
+
+
+@dataclass
+class _Outcome:
+    """A task's result: its value, or the reason its council failed; and the seconds it took."""
+
+    value: Any = None
+    failed: str = ""
+    seconds: float = 0.0
+
+
+def _remembered(folder: Path, name: str, work: Callable[[], _Outcome]) -> _Outcome:
+    """``work()``, or what it gave when it ran before in this run. Dask runs again every task whose result a
+    lost worker held, finished ones too: a prepare run twice would rewrite a council's cache while another
+    worker's section reads it, and a render run twice would find its notebooks already moved to
+    ``_analyst/``. The record is kept in the council's staging folder, which is the run's own."""
+    record = folder / ".tasks" / f"{name}.pickle"
+    if record.is_file():
+        return pickle.loads(record.read_bytes())  # noqa: S301 - written by this run, in its own folder
+    outcome = work()
+    record.parent.mkdir(exist_ok=True)
+    partial = record.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(outcome))
+    os.replace(partial, record)
+    return outcome
+
+
+def _prepare_task(job: _Job, split: dict[str, Path | str] | None) -> _Outcome:
+    return _remembered(job.staging, "prepare", lambda: _prepare(job, split))
+
+
+def _prepare(job: _Job, split: dict[str, Path | str] | None) -> _Outcome:
+    began = time.monotonic()
+    request = job.request
+    if split is not None:
+        where = split.get(job.slug)
+        if not isinstance(where, Path):
+            return _Outcome(failed=str(where or "no data folder"), seconds=time.monotonic() - began)
+        request = replace(request, data_dir=where)
+    try:
+        opened = open_report(request)
+        prepared = prepare_stage(
+            request,
+            opened.data_dir,
+            opened.config_file,
+            opened.config,
+            opened.period,
+            job.plan,
+            opened.out_dir,
+            job.staging,
+        )
+    except (CpkitError, FileNotFoundError) as exc:
+        return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
+    return _Outcome(prepared, seconds=time.monotonic() - began)
+
+
+_KERNELS: Kernels | None = None  # this worker's kept kernel (cpkit.report.execute: one warm kernel)
+_KERNEL_ENV: dict[str, str] = {}  # the council run its environment (provenance log) belongs to
+
+
+def _worker_kernels(env: dict[str, str]) -> Kernels:
+    """The worker's kept kernel for a council's sections: a kernel carries its run's provenance log in its
+    environment, so a section of another council gets a new one."""
+    global _KERNELS, _KERNEL_ENV
+    if _KERNELS is not None and _KERNEL_ENV != env:
+        _KERNELS.close()
+        _KERNELS = None
+    if _KERNELS is None:
+        _KERNELS, _KERNEL_ENV = Kernels(), dict(env)
+        atexit.register(_KERNELS.close)
+    return _KERNELS
+
+
+def _section_task(prep: _Outcome, section: Section, *before: _Outcome) -> _Outcome:
+    if prep.failed:
+        return _Outcome()  # nothing to run: the council has failed already
+    return _remembered(prep.value.work, f"section-{section.name}", lambda: _section(prep, section, *before))
+
+
+def _section(prep: _Outcome, section: Section, *before: _Outcome) -> _Outcome:
+    """One section of one council, in this worker's kernel; ``before``: the sections a ``last`` one (the
+    summary) reads, not run when one of them failed (as ``cpkit report`` does)."""
+    if prep.failed or any(b.failed or (b.value is not None and not b.value.ok) for b in before):
+        return _Outcome()  # nothing to run: the council has failed already
+    prepared: Prepared = prep.value
+    _kill_for_test(section.name)
+    out = notebooks_dir(prepared)
+    out.mkdir(parents=True, exist_ok=True)
+    with _environment(prepared.env):
+        run = run_section(
+            section.name,
+            section.notebook,
+            out / section.notebook.name,
+            prepared.parameters,
+            section.notebook.parent,
+            prepared.request.timeout,
+            _worker_kernels(prepared.env),
+        )
+    return _Outcome(run, seconds=run.seconds)
+
+
+def _render_task(prep: _Outcome, *sections: _Outcome) -> _Outcome:
+    if prep.failed:
+        return prep
+    return _remembered(prep.value.work, "render", lambda: _render(prep, *sections))
+
+
+def _render(prep: _Outcome, *sections: _Outcome) -> _Outcome:
+    began = time.monotonic()
+    runs: list[SectionRun] = [s.value for s in sections if s.value is not None]
+    try:
+        report = render_stage(prep.value, runs)
+    except (CpkitError, FileNotFoundError) as exc:
+        return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
+    return _Outcome(report, seconds=time.monotonic() - began)
+
+
+def _figures_task(prep: _Outcome, render: _Outcome) -> Any:
+    """The council's figures table (``cpkit.figures``), for the regional step: only for a published report."""
+    if prep.failed or render.failed:
+        return None
+    from cpkit.figures import load_figures
+
+    return load_figures(prep.value.cache_dir)
+
+
+def _kill_for_test(section: str) -> None:
+    """Test hook (``tests/region``): with ``CPKIT_TEST_KILL_WORKER=<section>:<marker file>``, the first worker
+    to start that section writes the marker and kills itself with SIGKILL, as the OOM killer would; the
+    scheduler must then run the task again elsewhere. One dictionary look-up otherwise."""
+    wanted = os.environ.get(KILL_VARIABLE)
+    if not wanted or wanted.partition(":")[0] != section:
+        return
+    marker = Path(wanted.partition(":")[2])
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return  # killed once already: this is the task run again
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- the run (this process) ---------------------------------------------------------------------------
+
+
+def run_region(request: RegionRequest) -> RegionResult:
+    """Build every chosen council's report and the regional step on Dask; never raises for one council's
+    failure (see ``RegionResult.failed``); ``RegionError`` for a mistake in region.yaml or ``--councils``,
+    ``ReportInterrupted`` when stopped by a signal."""
+    began = time.monotonic()
+    region = load_region(Path(request.data_dir))
+    councils = choose(region, request.councils)
+    period = Period.from_year(request.year)
+    registry = list(request.registry or discover())
+    chosen = select(request.sections, tuple(registry))
+    out_dir = Path(request.out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _stop_on_signals(), contextlib.ExitStack() as locks:
+        locks.enter_context(RunLock(out_dir / f".region-{period.folder}.lock"))
+        for council in councils:
+            (out_dir / council.slug).mkdir(exist_ok=True)
+            locks.enter_context(RunLock(out_dir / council.slug / f".{period.folder}.lock"))
+            _remove_leftovers(out_dir / council.slug, period.folder)
+        for stale in out_dir.glob(f".region-{period.folder}-building-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        made: list[Path] = []
+        try:
+            with _deferred():
+                work = Path(tempfile.mkdtemp(prefix=f".region-{period.folder}-building-", dir=out_dir))
+                made.append(work)
+                _on_hard_exit(work)
+            jobs = []
+            for council in councils:
+                council_out = out_dir / council.slug
+                with _deferred():
+                    staging = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=council_out))
+                    made.append(staging)
+                    _on_hard_exit(staging)
+                jobs.append(
+                    _Job(
+                        council.slug,
+                        _council_request(request, region, council, council_out, work),
+                        _plan(chosen, registry, council_out, period),
+                        staging,
+                    )
+                )
+            with _client(request) as client:
+                dashboard = getattr(client, "dashboard_link", None)
+                if dashboard and request.progress:
+                    print(f"cpkit region: Dask dashboard at {dashboard}", file=sys.stderr, flush=True)
+                results, regional, note = _run_graph(client, request, region, councils, jobs, period, work)
+            index = write_index(out_dir, region, period, results, regional, note)
+        except (ReportInterrupted, KeyboardInterrupt):
+            end_child_processes()  # before the staging folders go: kernels must not write into them again
+            raise
+        finally:
+            with _deferred():
+                for path in made:
+                    shutil.rmtree(path, ignore_errors=True)
+    return RegionResult(request.year, results, index, regional, note, dashboard, time.monotonic() - began)
+
+
+def _council_request(
+    request: RegionRequest, region: Region, council: RegionCouncil, out: Path, work: Path
+) -> ReportRequest:
+    """The council's ``cpkit report`` request: its data folder (for a hub, set by the split task) and its
+    settings: its own cpkit.yaml when region.yaml adds nothing to it, else the merged settings written to
+    the run's work folder (see ``cpkit.region.settings`` for which value wins)."""
+    import yaml
+
+    from cpkit.config import read_yaml
+
+    config_file = council.own_config
+    own: dict[str, Any] = {}
+    if config_file is not None:
+        with contextlib.suppress(CpkitError):
+            own = read_yaml(config_file)
+    if config_file is None or own != council.settings:
+        config_file = work / "settings" / council.slug / "cpkit.yaml"
+        config_file.parent.mkdir(parents=True, exist_ok=True)
+        config_file.write_text(yaml.safe_dump(council.settings, sort_keys=False), encoding="utf-8")
+    return ReportRequest(
+        year=request.year,
+        data_dir=council.folder if not region.hub else work / "data" / council.slug,
+        out_dir=out,
+        sections=request.sections,
+        jobs=1,
+        config_file=config_file,
+        timeout=request.timeout,
+        progress=False,
+        strict=request.strict,
+        registry=request.registry,
+    )
+
+
+@contextlib.contextmanager
+def _client(request: RegionRequest) -> Iterator[Any]:
+    """A Dask client: of the scheduler at ``--scheduler``, else of a ``LocalCluster`` of ``--workers``
+    processes with one thread each (a section's kernel is a process of its own; a thread each keeps one
+    task per worker). On a stop or an error the local workers are ended at once, not waited for."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if request.scheduler:
+        client = Client(request.scheduler, timeout="30s")
+    else:
+        workers = request.workers or os.cpu_count() or 1
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, silence_logs=logging.ERROR
+        )
+        client = Client(cluster)
+    try:
+        yield client
+    except BaseException:
+        if cluster is not None:
+            end_child_processes(grace=2.0)  # the workers and their kernels: no graceful shutdown to wait for
+        with contextlib.suppress(Exception):
+            client.close(timeout=2)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=2)
+        raise
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _run_graph(
+    client: Any,
+    request: RegionRequest,
+    region: Region,
+    councils: list[RegionCouncil],
+    jobs: list[_Job],
+    period: Period,
+    work: Path,
+) -> tuple[list[CouncilResult], Path | None, str]:
+    """Submit every council's tasks, follow them with a bar per stage, then the regional step."""
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    run_id = uuid.uuid4().hex[:8]
+    split = None
+    if region.hub:
+        from cpkit.region.hub import split_hub
+
+        split = client.submit(
+            split_hub, region.folder, councils, work / "data", key=f"split-{run_id}", pure=False
+        )
+    kinds: dict[str, tuple[str, str]] = {}  # task key -> (stage, council slug)
+    per: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        prep = client.submit(_prepare_task, job, split, key=f"prepare-{job.slug}-{run_id}", pure=False)
+        firsts = [s for s in job.plan.run if not s.last]
+        lasts = [s for s in job.plan.run if s.last]
+        sections = [
+            client.submit(_section_task, prep, s, key=f"section-{job.slug}-{s.name}-{run_id}", pure=False)
+            for s in firsts
+        ]
+        sections += [
+            client.submit(
+                _section_task, prep, s, *sections, key=f"section-{job.slug}-{s.name}-{run_id}", pure=False
+            )
+            for s in lasts
+        ]
+        render = client.submit(_render_task, prep, *sections, key=f"render-{job.slug}-{run_id}", pure=False)
+        figures = client.submit(_figures_task, prep, render, key=f"figures-{job.slug}-{run_id}", pure=False)
+        per[job.slug] = {"prepare": prep, "sections": sections, "render": render, "figures": figures}
+        kinds[prep.key] = ("prepare", job.slug)
+        kinds.update({s.key: ("sections", job.slug) for s in sections})
+        kinds[render.key] = ("render", job.slug)
+    on_terminal = request.progress and sys.stderr.isatty()
+    total_sections = sum(len(p["sections"]) for p in per.values())
+    bars = {
+        stage: tqdm(total=total, desc=desc, unit=unit, disable=not on_terminal, file=sys.stderr, position=i)
+        for i, (stage, total, desc, unit) in enumerate(
+            [
+                ("prepare", len(jobs), "Councils prepared", "council"),
+                ("sections", total_sections, "Sections run", "section"),
+                ("render", len(jobs), "Councils rendered", "council"),
+            ]
+        )
+    }
+    names = {c.slug: c.name for c in councils}
+    try:
+        tracked = [f for p in per.values() for f in (p["prepare"], *p["sections"], p["render"])]
+        for future in as_completed(tracked):
+            stage, slug = kinds[future.key]
+            bars[stage].update(1)
+            if stage == "render" and request.progress and not on_terminal:
+                done = _result(future)
+                word = "FAILED" if done.failed else "ok"
+                print(f"  {names[slug]}: {word}", file=sys.stderr, flush=True)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    results = [_council_result(c, per[c.slug]) for c in councils]
+    regional, note = _regional(client, region, period, results, per, request)
+    return results, regional, note
+
+
+def _result(future: Any) -> _Outcome:
+    """A task's outcome; a task that raised (a bug) or whose workers kept dying is its council's failure."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - any task error fails its council alone, with its message
+        from distributed import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return _Outcome(
+                failed="the worker processes running it kept ending abruptly (killed, or out of memory)"
+            )
+        return _Outcome(failed=f"unexpected error {type(exc).__name__}: {exc}")
+
+
+def _council_result(council: RegionCouncil, futures: dict[str, Any]) -> CouncilResult:
+    prep, render = _result(futures["prepare"]), _result(futures["render"])
+    runs = [_result(f) for f in futures["sections"]]
+    seconds = {
+        "prepare": round(prep.seconds, 2),
+        "sections": round(sum(r.seconds for r in runs), 2),
+        "render": round(render.seconds, 2),
+    }
+    if render.failed:
+        return CouncilResult(council.slug, council.name, FAILED, render.failed, None, seconds)
+    return CouncilResult(council.slug, council.name, PUBLISHED, "", Path(render.value), seconds)
+
+
+def _regional(
+    client: Any,
+    region: Region,
+    period: Period,
+    results: list[CouncilResult],
+    per: dict[str, dict[str, Any]],
+    request: RegionRequest,
+) -> tuple[Path | None, str]:
+    """The regional step, a task on the workers (it reads the councils' caches, which hold child-level
+    tables): the pooled figures and summed forecast (``cpkit.region.pooled``) and the regional comparison
+    (``cpkit.region.compare.build_regional``) from the published councils. Until those modules are in the
+    kit, no task: the index page alone, saying so. Returns (its folder, or None and why not)."""
+    try:
+        from cpkit.region.compare import build_regional  # noqa: F401 - is it there
+    except ImportError:
+        return None, "the regional comparison is not part of this version of cpkit"
+    published = [r.slug for r in results if r.status == PUBLISHED]
+    if not published:
+        return None, "no council's report was published, so there is nothing to compare"
+    task = client.submit(
+        _regional_task,
+        region,
+        period,
+        Path(request.out_dir).resolve(),
+        {slug: per[slug]["prepare"] for slug in published},
+        {slug: per[slug]["figures"] for slug in published},
+        results,
+        key=f"regional-{uuid.uuid4().hex[:8]}",
+        pure=False,
+    )
+    outcome = _result(task)
+    if outcome.failed:
+        return None, f"{REGIONAL_FAILED}: {outcome.failed}"
+    return Path(outcome.value), ""
+
+
+def _regional_task(
+    region: Region,
+    period: Period,
+    out_dir: Path,
+    prepared: dict[str, _Outcome],
+    figures: dict[str, Any],
+    results: list[CouncilResult],
+) -> _Outcome:
+    """On a worker: the region's pooled figures and summed forecast from the councils' caches, then the
+    comparison document. Only figures tables and the forecast's simulated totals leave this task.
+
+    The call it makes (agreed with ``cpkit.region.compare``): ``build_regional(region=, period=, out_dir=,
+    figures={slug: Figures}, pooled=Figures | None, futures=Futures | None, results=[CouncilResult]) ->
+    Path`` (the regional comparison's folder)."""
+    from cpkit.region import pooled as pooled_mod
+    from cpkit.region.compare import build_regional
+
+    began = time.monotonic()
+    caches = {slug: p.value.cache_dir / "ssda903" for slug, p in prepared.items()}
+    configs = {slug: p.value.config for slug, p in prepared.items()}
+    try:
+        pooled = pooled_mod.pooled_figures(
+            caches, configs, period, region.title or "the region", council_figures=figures
+        )
+        each = {
+            slug: pooled_mod.council_futures(caches[slug], period, configs[slug], key=slug) for slug in caches
+        }
+        futures = (
+            pooled_mod.regional_futures({s: f for s, f in each.items() if f is not None})
+            if any(f is not None for f in each.values())
+            else None
+        )
+        path = build_regional(
+            region=region,
+            period=period,
+            out_dir=out_dir,
+            figures=figures,
+            pooled=pooled,
+            futures=futures,
+            results=results,
+        )
+    except CpkitError as exc:
+        return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
+    return _Outcome(path, seconds=time.monotonic() - began)
+
+
+# --- the index page -----------------------------------------------------------------------------------
+
+
+def write_index(
+    out_dir: Path,
+    region: Region,
+    period: Period,
+    results: list[CouncilResult],
+    regional: Path | None,
+    note: str,
+) -> Path:
+    """``<out>/index.html``: every council with a link to its report, or FAILED and the reason (text from
+    messages and region.yaml is escaped, never markup)."""
+    from html import escape
+
+    title = region.title or "Regional reports"
+    rows = []
+    for r in results:
+        if r.status == PUBLISHED and r.report is not None:
+            link = os.path.relpath(r.report / "index.html", out_dir)
+            cell = f'<a href="{escape(link)}">report</a>'
+            status = "Published"
+        else:
+            cell = f'<pre class="reason">{escape(r.reason)}</pre>'
+            status = "<strong>FAILED</strong>"
+        rows.append(f'<tr><th scope="row">{escape(r.name)}</th><td>{status}</td><td>{cell}</td></tr>')
+    regional_line = (
+        f'<p><a href="{escape(os.path.relpath(regional, out_dir))}">The regional comparison</a></p>'
+        if regional is not None
+        else f"<p>No regional comparison: {escape(note)}.</p>"
+    )
+    intro = "".join(f"<p>{escape(p.strip())}</p>" for p in region.introduction.split("\n\n") if p.strip())
+    failed = sum(r.status != PUBLISHED for r in results)
+    page = f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><title>{escape(title)}: {escape(period.label)}</title>
+<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto}}table{{border-collapse:collapse}}
+th,td{{border:1px solid #999;padding:.3rem .6rem;text-align:left;vertical-align:top}}
+pre.reason{{white-space:pre-wrap;margin:0;font-family:inherit}}</style></head>
+<body>
+<h1>{escape(title)}: {escape(period.label)}</h1>
+{intro}
+<p>{len(results) - failed} of {len(results)} councils' reports published{f"; {failed} failed" if failed else ""}.</p>
+{regional_line}
+<table><caption>Councils</caption>
+<thead><tr><th scope="col">Council</th><th scope="col">Status</th><th scope="col">Report or reason</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+    path = out_dir / "index.html"
+    tmp = out_dir / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
