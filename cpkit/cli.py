@@ -72,6 +72,13 @@ def _poap(args: argparse.Namespace) -> int:
 
 
 def _region(args: argparse.Namespace) -> int:
+    if args.scheduler and args.workers:
+        print(
+            "cpkit region: --workers sets the local cluster's size; with --scheduler the cluster's own workers "
+            "run the tasks (start them with `dask worker`)",
+            file=sys.stderr,
+        )
+        return 2
     data = preflight.region_folder(Path(args.data))
     from cpkit.region.graph import RegionRequest, run_region
 

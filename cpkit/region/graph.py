@@ -4,10 +4,11 @@ The graph, per council (``<slug>``): **prepare** (read and check its returns, wo
 ``cpkit.report.runner.prepare_stage``) -> one task per **section** (a papermill run, in a kernel started on
 the worker running it; the summary after the others) -> **render** (the report written and swapped in
 whole: ``render_stage``). For a hub's stacked files one **split** task first cuts the returns into one
-data folder per council (``cpkit.region.hub``). Then the **regional** step takes the councils' figures
-tables (and, once ``cpkit.region.pooled`` and ``cpkit.region.compare`` are there, the pooled figures and
-summed forecast) and writes the regional comparison. ``<out>/index.html`` lists every council with its
-report or the reason it has none.
+data folder per council (``cpkit.region.hub``). Per published council two small tasks read its figures
+table and its simulated futures; then the **regional** step, on a worker, works the region's own figures
+from the councils' cached returns pooled (``cpkit.region.pooled``), sums their futures, and writes the
+regional comparison (``cpkit.region.compare``) into ``<out>/regional/<year>/``, swapped in whole.
+``<out>/index.html`` lists every council with its report or the reason it has none.
 
 What travels between tasks is small: a ``Prepared`` (paths and settings), each section's ``SectionRun``,
 the figures tables. Child-level tables stay in each council's staging folder (``<out>/<slug>/.<year>-
@@ -60,6 +61,7 @@ from cpkit.report.runner import (
     _plan,
     _remove_leftovers,
     _stop_on_signals,
+    _swap_in,
     end_child_processes,
     notebooks_dir,
     open_report,
@@ -70,6 +72,8 @@ from cpkit.report.sections import Section, discover, select
 
 PUBLISHED, FAILED = "published", "failed"
 REGIONAL_FAILED = "the regional comparison failed"
+REGIONAL_DIR = "regional"  # <out>/regional/<year>/: the regional comparison
+SSDA903_DIR = "ssda903"  # a council's cache of cleaned tables (cpkit.report.cache)
 KILL_VARIABLE = "CPKIT_TEST_KILL_WORKER"  # tests: "<section>:<marker file>" (see _kill_for_test)
 
 
@@ -208,17 +212,15 @@ def _worker_kernels(env: dict[str, str]) -> Kernels:
     return _KERNELS
 
 
-def _section_task(prep: _Outcome, section: Section, *before: _Outcome) -> _Outcome:
+def _section_task(prep: _Outcome, section: Section) -> _Outcome:
     if prep.failed:
         return _Outcome()  # nothing to run: the council has failed already
-    return _remembered(prep.value.work, f"section-{section.name}", lambda: _section(prep, section, *before))
+    return _remembered(prep.value.work, f"section-{section.name}", lambda: _section(prep, section))
 
 
-def _section(prep: _Outcome, section: Section, *before: _Outcome) -> _Outcome:
-    """One section of one council, in this worker's kernel; ``before``: the sections a ``last`` one (the
-    summary) reads, not run when one of them failed (as ``cpkit report`` does)."""
-    if prep.failed or any(b.failed or (b.value is not None and not b.value.ok) for b in before):
-        return _Outcome()  # nothing to run: the council has failed already
+def _section(prep: _Outcome, section: Section) -> _Outcome:
+    """One section of one council, in this worker's kernel (no section reads another's output, so none
+    waits for another, as in ``cpkit report``)."""
     prepared: Prepared = prep.value
     _kill_for_test(section.name)
     out = notebooks_dir(prepared)
@@ -259,6 +261,30 @@ def _figures_task(prep: _Outcome, render: _Outcome) -> Any:
     from cpkit.figures import load_figures
 
     return load_figures(prep.value.cache_dir)
+
+
+def _futures_task(prep: _Outcome, render: _Outcome) -> _Outcome:
+    """The council's simulated futures for the regional forecast (``cpkit.region.pooled.council_futures``:
+    the baseline at the kit's number of simulations and horizon, so the councils' can be summed); ``None``
+    where its returns are too short to forecast. Only for a published report."""
+    if prep.failed or render.failed:
+        return _Outcome(failed=prep.failed or render.failed)
+    from cpkit.forecast.settings import ForecastSettings
+    from cpkit.region.pooled import council_futures
+
+    began, prepared, kit = time.monotonic(), prep.value, ForecastSettings()
+    try:
+        futures = council_futures(
+            prepared.cache_dir / SSDA903_DIR,
+            prepared.period,
+            prepared.config,
+            key=prepared.config.la_code or prepared.config.la_name,
+            simulations=kit.simulations,
+            horizon_months=kit.horizon_months,
+        )
+    except CpkitError as exc:
+        return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
+    return _Outcome(futures, seconds=time.monotonic() - began)
 
 
 def _kill_for_test(section: str) -> None:
@@ -430,21 +456,16 @@ def _run_graph(
     per: dict[str, dict[str, Any]] = {}
     for job in jobs:
         prep = client.submit(_prepare_task, job, split, key=f"prepare-{job.slug}-{run_id}", pure=False)
-        firsts = [s for s in job.plan.run if not s.last]
-        lasts = [s for s in job.plan.run if s.last]
         sections = [
             client.submit(_section_task, prep, s, key=f"section-{job.slug}-{s.name}-{run_id}", pure=False)
-            for s in firsts
-        ]
-        sections += [
-            client.submit(
-                _section_task, prep, s, *sections, key=f"section-{job.slug}-{s.name}-{run_id}", pure=False
-            )
-            for s in lasts
+            for s in job.plan.run
         ]
         render = client.submit(_render_task, prep, *sections, key=f"render-{job.slug}-{run_id}", pure=False)
         figures = client.submit(_figures_task, prep, render, key=f"figures-{job.slug}-{run_id}", pure=False)
-        per[job.slug] = {"prepare": prep, "sections": sections, "render": render, "figures": figures}
+        futures = client.submit(_futures_task, prep, render, key=f"futures-{job.slug}-{run_id}", pure=False)
+        per[job.slug] = {
+            "prepare": prep, "sections": sections, "render": render, "figures": figures, "futures": futures
+        }  # fmt: skip
         kinds[prep.key] = ("prepare", job.slug)
         kinds.update({s.key: ("sections", job.slug) for s in sections})
         kinds[render.key] = ("render", job.slug)
@@ -474,7 +495,7 @@ def _run_graph(
         for bar in bars.values():
             bar.close()
     results = [_council_result(c, per[c.slug]) for c in councils]
-    regional, note = _regional(client, region, period, results, per, request)
+    regional, note = _regional(client, region, period, results, per, work, Path(request.out_dir).resolve())
     return results, regional, note
 
 
@@ -511,26 +532,25 @@ def _regional(
     period: Period,
     results: list[CouncilResult],
     per: dict[str, dict[str, Any]],
-    request: RegionRequest,
+    work: Path,
+    out_dir: Path,
 ) -> tuple[Path | None, str]:
     """The regional step, a task on the workers (it reads the councils' caches, which hold child-level
     tables): the pooled figures and summed forecast (``cpkit.region.pooled``) and the regional comparison
-    (``cpkit.region.compare.build_regional``) from the published councils. Until those modules are in the
-    kit, no task: the index page alone, saying so. Returns (its folder, or None and why not)."""
-    try:
-        from cpkit.region.compare import build_regional  # noqa: F401 - is it there
-    except ImportError:
-        return None, "the regional comparison is not part of this version of cpkit"
+    (``cpkit.region.compare.build_regional``) from the published councils, written into the run's work
+    folder and swapped in whole as ``<out>/regional/<year>/``. Returns (its page, or None and why not)."""
     published = [r.slug for r in results if r.status == PUBLISHED]
     if not published:
         return None, "no council's report was published, so there is nothing to compare"
+    staging = work / "regional"
     task = client.submit(
         _regional_task,
         region,
         period,
-        Path(request.out_dir).resolve(),
+        staging,
         {slug: per[slug]["prepare"] for slug in published},
         {slug: per[slug]["figures"] for slug in published},
+        {slug: per[slug]["futures"] for slug in published},
         results,
         key=f"regional-{uuid.uuid4().hex[:8]}",
         pure=False,
@@ -538,53 +558,58 @@ def _regional(
     outcome = _result(task)
     if outcome.failed:
         return None, f"{REGIONAL_FAILED}: {outcome.failed}"
-    return Path(outcome.value), ""
+    final = out_dir / REGIONAL_DIR / period.folder
+    final.parent.mkdir(exist_ok=True)
+    with _deferred():
+        _swap_in(staging, final, work)
+    return final / Path(outcome.value).name, ""
 
 
 def _regional_task(
     region: Region,
     period: Period,
-    out_dir: Path,
+    staging: Path,
     prepared: dict[str, _Outcome],
     figures: dict[str, Any],
+    futures: dict[str, _Outcome],
     results: list[CouncilResult],
 ) -> _Outcome:
     """On a worker: the region's pooled figures and summed forecast from the councils' caches, then the
-    comparison document. Only figures tables and the forecast's simulated totals leave this task.
-
-    The call it makes (agreed with ``cpkit.region.compare``): ``build_regional(region=, period=, out_dir=,
-    figures={slug: Figures}, pooled=Figures | None, futures=Futures | None, results=[CouncilResult]) ->
-    Path`` (the regional comparison's folder)."""
-    from cpkit.region import pooled as pooled_mod
+    comparison page and workbook into ``staging``. Only figures tables and the forecast's simulated totals
+    reach this task; the pooled returns are read here from the councils' caches and go no further. The
+    region's small-number rule is the strictest of its councils' (``pooled.region_config``)."""
+    from cpkit.present.disclosure import Rule
     from cpkit.region.compare import build_regional
+    from cpkit.region.pooled import pooled_figures, region_config, regional_forecast
 
     began = time.monotonic()
-    caches = {slug: p.value.cache_dir / "ssda903" for slug, p in prepared.items()}
+    name = region.title or "the region"
+    caches = {slug: p.value.cache_dir / SSDA903_DIR for slug, p in prepared.items()}
     configs = {slug: p.value.config for slug, p in prepared.items()}
     try:
-        pooled = pooled_mod.pooled_figures(
-            caches, configs, period, region.title or "the region", council_figures=figures
-        )
-        each = {
-            slug: pooled_mod.council_futures(caches[slug], period, configs[slug], key=slug) for slug in caches
+        try:
+            pooled: Any = pooled_figures(caches, configs, period, name, council_figures=figures)
+        except CpkitError as exc:  # the comparison is still written, saying why the region's own are not
+            pooled = f"the region's own figures could not be worked out: {exc}"
+        forecast = regional_forecast({slug: f.value for slug, f in futures.items() if not f.failed})
+        councils: dict[str, Any] = {
+            r.slug: figures[r.slug] if r.slug in figures else (r.reason.splitlines() or ["failed"])[0]
+            for r in results
         }
-        futures = (
-            pooled_mod.regional_futures({s: f for s, f in each.items() if f is not None})
-            if any(f is not None for f in each.values())
-            else None
-        )
-        path = build_regional(
-            region=region,
-            period=period,
-            out_dir=out_dir,
-            figures=figures,
-            pooled=pooled,
-            futures=futures,
-            results=results,
+        paths = build_regional(
+            staging,
+            name,
+            period,
+            councils,
+            pooled,
+            forecast,
+            names={r.slug: r.name for r in results},
+            rule=Rule.of(region_config(name, configs)),
+            text={"introduction": region.introduction},
         )
     except CpkitError as exc:
         return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
-    return _Outcome(path, seconds=time.monotonic() - began)
+    return _Outcome(paths[0], seconds=time.monotonic() - began)
 
 
 # --- the index page -----------------------------------------------------------------------------------

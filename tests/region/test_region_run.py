@@ -200,3 +200,21 @@ def test_a_worker_killed_during_a_section_has_its_task_run_again(runs):
         os.kill(pid, 0)  # that worker is gone
     for slug in ("north-borough", "south-borough"):  # the killed task's council is one of these
         assert (root / "out" / slug / "2025-partial" / f"{SECTION}.html").is_file()
+
+
+def test_the_regional_comparison_counts_the_regions_children_as_the_councils_sum(runs):
+    """Table 1 of the regional workbook (children looked after at 31 March): the region's figure, worked from
+    the pooled returns, is North's plus South's (every child is in exactly one of them: odd and even ids);
+    Broken Borough, which failed, is not in it. The index page links the comparison."""
+    from openpyxl import load_workbook
+
+    root = runs["root"]
+    regional = root / "out" / "regional" / "2025"
+    book = load_workbook(regional / "regional-comparison-data.xlsx", read_only=True)
+    rows = {r[0]: r[1] for r in book["Table 1"].iter_rows(values_only=True) if r and r[0]}
+    north, south = rows["North Borough"], rows["South Borough"]
+    assert isinstance(north, int) and isinstance(south, int) and north > 5 and south > 5
+    assert rows["Test region (region)"] == north + south
+    assert "Broken Borough" not in rows
+    index = (root / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="regional/2025/regional-comparison.html"' in index

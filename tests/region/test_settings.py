@@ -134,3 +134,6 @@ def test_the_command_refuses_a_folder_with_no_region_in_it_at_once(tmp_path, cap
     assert "neither a hub's returns" in capsys.readouterr().err
     code = main(["region", "--year", "2025", "--data", str(tmp_path), "--out", "o", "--scheduler", "a b"])
     assert code == 2
+    both = ["--scheduler", "tcp://10.0.0.5:8786", "--workers", "2"]
+    assert main(["region", "--year", "2025", "--data", str(tmp_path), "--out", "o", *both]) == 2
+    assert "--workers sets the local cluster's size" in capsys.readouterr().err
