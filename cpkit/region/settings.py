@@ -161,7 +161,12 @@ def load_region(folder: Path) -> Region:
 
 def _read(source: Path) -> tuple[dict[str, Any], dict[Any, int]]:
     """region.yaml's mapping and the line (from 1) of each top-level key and of each council's entry."""
-    raw = read_yaml(source)  # ConfigError naming the file and line when it is not YAML
+    try:
+        raw = read_yaml(source)
+    except (
+        ConfigError
+    ) as exc:  # not YAML, not UTF-8, not 'key: value' lines: the file and line in plain words
+        raise RegionError(str(exc)) from None
     lines: dict[Any, int] = {}
     try:
         node = yaml.compose(source.read_text(encoding="utf-8-sig"))

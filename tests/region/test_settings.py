@@ -69,9 +69,11 @@ def test_region_yaml_mistakes_are_all_named_with_their_lines(tmp_path):
 
 def test_a_region_yaml_that_is_not_yaml_names_its_line(tmp_path):
     (tmp_path / "region.yaml").write_text("title: Ours: the North\ncouncils: []\n", encoding="utf-8")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(RegionError) as caught:
         load_region(tmp_path)
-    assert "region.yaml" in str(caught.value) and "line 1" in str(caught.value)
+    assert "region.yaml: not valid YAML, line 1: a colon followed by a space inside a sentence" in str(
+        caught.value
+    )
 
 
 def test_councils_are_chosen_by_name_folder_or_either_code(tmp_path):
