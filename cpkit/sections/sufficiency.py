@@ -26,11 +26,14 @@ from cpkit.forecast.model import class_labels
 from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_HOMES, data_start, forecast
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import (
+    CLA,
     PRIMARY,
     SECONDARY,
+    Ledger,
     Rule,
-    breakdown_status,
+    breakdown_ledger,
     is_small,
+    shared_key,
     suppress_counts,
     withheld_reason,
 )
@@ -298,7 +301,17 @@ def backtest_counts(table: pd.DataFrame, period: Period, config: Config) -> pd.D
         )
         for when, column in (("previous", "same_as_last_year"), ("current", "actual"))
     }
-    return breakdown_table(tables, "placement_group", None, end_labels(period), config, "Placement type")
+    return breakdown_table(
+        tables,
+        "placement_group",
+        None,
+        end_labels(period),
+        config,
+        "Placement type",
+        # this year's total is children in care at 31 March (the same function counts both); last year's
+        # comes from the returns as they stood then, which a later return may have corrected: not shared
+        total_keys=(None, shared_key(CLA, period.end)),
+    )
 
 
 def backtest_text(
@@ -360,22 +373,33 @@ def now_status(
     """Today's children per placement group as the report publishes them: (group -> status, reason the
     breakdown is withheld or ""). They are the placement-type table's figures for the same day
     (``placements.mix_table``, ``published``), so they take its statuses; without it, the same rule over
-    this column alone (``breakdown_status``: the total, printed across the report, is never hidden)."""
-    rule = Rule.of(config)
-    now = result.now()
+    this column alone (``breakdown_ledger``: the total, printed across the report, is never hidden)."""
+    ledger, column, withheld = _now_ledger(result, config, published)
     if published is not None:
         hidden = published.attrs.get("hidden", {})
         status = {g: str(v) for (g, when), v in hidden.items() if when == "current" and g != "Total"}
-        return status, str(published.attrs.get("withheld", ""))
+        return status, withheld
+    assert ledger is not None
+    status = {g: str(ledger.status.get((g, column), "")) for g in result.now().index if g != ALL_PLACEMENTS}
+    return status, withheld
+
+
+def _now_ledger(
+    result: Forecast, config: Config, published: pd.DataFrame | None
+) -> tuple[Ledger | None, str, str]:
+    """The ledger today's counts come from (the placement-type table's, column "c", or one of its own
+    over this column, "now"), that column, and why the breakdown is withheld ("" when it is not)."""
+    if published is not None:
+        return published.attrs.get("ledger"), "c", str(published.attrs.get("withheld", ""))
+    rule = Rule.of(config)
+    now = result.now()
     parts = {g: int(n) for g, n in now.items() if g != ALL_PLACEMENTS}
-    found, withheld = breakdown_status(
-        {"now": (parts, int(now.get(ALL_PLACEMENTS, sum(parts.values()))))}, rule
+    total = int(now.get(ALL_PLACEMENTS, sum(parts.values())))
+    ledger, withheld = breakdown_ledger(
+        {"now": (parts, total)}, rule, total_keys={"now": shared_key(CLA, pd.Timestamp(result.as_of).date())}
     )
-    status = {g: str(found.get((g, "now"), "")) for g in parts}
-    reason = withheld_reason(
-        [(int(now.get(ALL_PLACEMENTS, 0)), f"at {day_label(result.as_of)}")], "children in care", rule
-    )
-    return status, reason if withheld else ""
+    reason = withheld_reason([(total, f"at {day_label(result.as_of)}")], "children in care", rule)
+    return ledger, "now", reason if withheld else ""
 
 
 def forecast_table(result: Forecast, config: Config, published: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -401,10 +425,12 @@ def forecast_table(result: Forecast, config: Config, published: pd.DataFrame | N
     # expectations, not children: each small one is hidden, with no secondary hiding.
     rule = Rule.of(config)
     status, withheld = now_status(result, config, published)
+    ledger, column, _ = _now_ledger(result, config, published)
     pub = suppress_counts(out, count_cols[1:], t, sym)
     pub["now"] = pd.Series(  # object dtype keeps the Figures (pandas 3 would store text)
         [
-            rule.count(n, status.get(g, "") not in ("", PRIMARY))
+            _ledger_cell(ledger, ("Total" if g == ALL_PLACEMENTS else g, column))
+            or rule.count(n, status.get(g, "") not in ("", PRIMARY))
             for g, n in zip(rows, out["now"], strict=True)
         ],
         index=pub.index,
@@ -425,7 +451,17 @@ def forecast_table(result: Forecast, config: Config, published: pd.DataFrame | N
         ordered += [f"Forecast, {label}", f"{LOW}, {label}", f"{HIGH}, {label}"]
     pub = pub[ordered]
     pub.attrs["withheld"] = withheld
+    if ledger is not None and not withheld:
+        pub.attrs["ledger"] = ledger  # the placement-type relations over the same keys (``show_table``)
     return pub
+
+
+def _ledger_cell(ledger: Ledger | None, key: tuple[str, str]) -> object:
+    """The ledger's figure for ``key`` (a typed cell with its document key), or None when it holds none
+    (a group with no children on either day is not in a breakdown's ledger)."""
+    if ledger is None or key not in ledger.values:
+        return None
+    return ledger.text(key)
 
 
 def scenario_table(result: Forecast, config: Config) -> pd.DataFrame | None:
@@ -458,14 +494,15 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
     counts = backtest_counts(table, period, config)
     if counts.attrs.get("withheld"):  # the placement-type table withholds these counts: so does this one
         return counts
-    rule, status = Rule.of(config), counts.attrs["hidden"]
+    rule, status, ledger = Rule.of(config), counts.attrs["hidden"], counts.attrs.get("ledger")
     frame = table.copy()
     frame["forecast"] = [_n(v) for v in frame["forecast"]]
     pub = frame.copy()
-    for column, when in (("actual", "current"), ("same_as_last_year", "previous")):
+    for column, when, col in (("actual", "current", "c"), ("same_as_last_year", "previous", "p")):
         pub[column] = pd.Series(  # object dtype keeps the Figures (pandas 3 would store text)
             [
-                rule.count(n, status.get(("Total" if g == ALL_PLACEMENTS else g, when)) == SECONDARY)
+                _ledger_cell(ledger, ("Total" if g == ALL_PLACEMENTS else g, col))
+                or rule.count(n, status.get(("Total" if g == ALL_PLACEMENTS else g, when)) == SECONDARY)
                 for g, n in zip(frame["placement_group"], frame[column], strict=True)
             ],
             index=pub.index,
@@ -497,9 +534,7 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
         dtype=object,
     )
     y = period.year
-    return pub[
-        ["placement_group", "same_as_last_year", "forecast", "low", "high", "actual", "inside"]
-    ].rename(
+    out = pub[["placement_group", "same_as_last_year", "forecast", "low", "high", "actual", "inside"]].rename(
         columns={
             "placement_group": "Placement type",
             "same_as_last_year": f"Children, 31 March {y - 1}",
@@ -510,6 +545,9 @@ def backtest_table(table: pd.DataFrame, period: Period, config: Config) -> pd.Da
             "inside": "Inside the 80% range",
         }
     )
+    if ledger is not None:
+        out.attrs["ledger"] = ledger  # the placement-type relations over the same keys (``show_table``)
+    return out
 
 
 def _chartable(result: Forecast, t: int) -> list[str]:
