@@ -21,7 +21,8 @@ every report note, ``Rule.note``):
   prints is a figure of its ledger like a cell: "fewer than 5 ended" is the period's total, 1 to 4,
   tied to the months it adds up; a percentage in a sentence, a table or alt text stands for its
   numerator and denominator; an average over groups (the back test's error) for the groups' counts, and
-  is not printed when one of them is hidden.
+  is not printed when one of them is hidden; a share's base that leaves out a group (children in care
+  less those placed with parents) for the count it leaves out.
 - **One document, one status per figure.** A hidden cell must stay hidden given every figure the same
   document publishes, not only its own table. A figure published in more than one place has one key
   (``shared_key``: ``"cla@2025-03-31"``, children in care at the end of 31 March 2025, is the headline,
