@@ -50,7 +50,7 @@ from cpkit.config import Config, Period
 from cpkit.present.disclosure import Rule
 from cpkit.present.sanitise import no_formulas
 from cpkit.publish.block import Block
-from cpkit.publish.figure import SHORTHAND_MEANING, Figure
+from cpkit.publish.figure import SHORTHAND, SHORTHAND_MEANING, Figure, Status
 from cpkit.publish.read import blocks_of
 from cpkit.report.document import Numbered
 from cpkit.report.execute import SectionRun
@@ -65,6 +65,7 @@ SHORTHAND_ORDER = ("[c]", "[low]", "[x]", "[z]")
 GROUP_COLUMN = "Group"
 UNIT_COLUMN = "Unit"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_WORD = re.compile(r"[A-Za-z0-9]")  # gptables refuses a cell without a letter or digit
 _TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
 
 # A column heading's unit ("Share (%)", "Distance (miles)"); a unit not here is named as it is; a count's
@@ -76,8 +77,8 @@ UNIT_HEADING = {
     "number": "",
     "date": "",
 }
-# Words for a row's unit in a "Unit" column
-UNIT_WORDS = {"count": "number", "percent": "%", "points": "percentage points", "number": "number"}
+# Words for a row's unit in a "Unit" column (words: gptables refuses a cell of symbols alone, such as "%")
+UNIT_WORDS = {"count": "number", "percent": "percentage", "points": "percentage points", "number": "number"}
 
 # Notes the table titles cite (gptables turns "$$name$$" into "[note N]" and fills the Notes sheet).
 NOTE_SMALL, NOTE_PUBLISHED, NOTE_OWN, NOTE_SHORTHAND = "small", "published", "own", "shorthand"
@@ -336,13 +337,14 @@ def tidy(block: Block, symbols: set[str] = frozenset()) -> TidyTable:  # type: i
 
 
 def _row_unit(units: list[str]) -> str:
-    """A row's unit in words for the Unit column: "number", "%", "% (changes in percentage points)"."""
+    """A row's unit in words for the Unit column: "number", "percentage", "percentage (changes in
+    percentage points)"; ``[z]`` for a row with no figure in the columns of several units."""
     found = list(dict.fromkeys(units))
     if "percent" in found and "points" in found:
         found.remove("points")
         rest = "; ".join(UNIT_WORDS.get(u, u) for u in found)
         return f"{rest} (changes in percentage points)"
-    return "; ".join(UNIT_WORDS.get(u, u) for u in found)
+    return "; ".join(UNIT_WORDS.get(u, u) for u in found) or SHORTHAND[Status.NOT_APPLICABLE]
 
 
 def _sheet_cell(cell: object, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
@@ -350,7 +352,7 @@ def _sheet_cell(cell: object, text_column: bool, symbols: set[str]) -> tuple[obj
     if isinstance(cell, Figure):
         return figure_cell(cell)
     text = _inert(str(cell).strip())
-    if text == "":
+    if not _WORD.search(text):  # nothing, or symbols alone ("-", "—"): no figure and no words
         return NOT_AVAILABLE, None
     if text_column:
         return text, None

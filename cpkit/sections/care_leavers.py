@@ -172,7 +172,7 @@ def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFram
     for g in AGE_GROUPS:
         # each column adds up to its total: the age group's care leavers, published in the numbers table
         # and as the outcomes' "Out of", so kept
-        ledger = Ledger(config)
+        ledger = Ledger(config, name=f"activity-{g}")  # one per age group: the same keys, named apart
         for a in grid.index:
             ledger.add(a, int(grid.at[a, g]))
         ledger.total("Total", [a for a in grid.index if a != "Total"])

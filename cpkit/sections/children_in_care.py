@@ -462,7 +462,9 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
     columns: dict[str, Any] = {"Age band": bands}
     for when, label in zip(("previous", "current"), end_labels(period), strict=True):
         frame = tables[when].set_index("age_band").reindex(bands, fill_value=0)
-        ledger = Ledger(rule)
+        # one ledger per year under the same keys: its name keeps the two years' figures apart in the
+        # document (an unnamed ledger is named from its keys alone, never from its values)
+        ledger = Ledger(rule, name=f"ethnicity-{when}")
         for b in bands:
             ledger.add(("n", b), int(frame.at[b, "children"]))
             ledger.add(("m", b), int(frame.at[b, "ethnic_minority"]))

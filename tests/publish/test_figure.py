@@ -198,3 +198,30 @@ def test_an_executed_section_gives_its_blocks_back_typed(tmp_path) -> None:
     assert first.rows[0][0] == "Foster care" and not isinstance(first.rows[0][0], Figure)
     raw = out.read_text()
     assert MIME in raw and '"value": 17' not in raw and '"value": 3' not in raw
+
+
+@pytest.mark.parametrize("name", [None, "placements"])
+def test_nothing_that_travels_depends_on_a_hidden_value(name) -> None:
+    """Two councils whose tables differ only in a hidden count (3 or 4 children's homes, both "<5") publish
+    the same bytes: a figure's key, its ledger's name and every other field that goes into a notebook are
+    the same, so nothing (not even a digest over the ledger's values) lets a reader tell 3 from 4."""
+    published = []
+    for homes in (3, 4):
+        ledger = Ledger(RULE, name=name) if name else Ledger(RULE)
+        ledger.add("foster", 20)
+        ledger.add("homes", homes)
+        ledger.add(
+            "other",
+            7,
+        )
+        ledger.hide("other")
+        cells = [ledger.text(k) for k in ("foster", "homes", "other")]
+        block = Block(
+            "s/t",
+            "table",
+            "Placements",
+            ["Type", "Children"],
+            [[k, c] for k, c in zip(("f", "h", "o"), cells, strict=True)],
+        )
+        published.append(json.dumps(block.to_json(), sort_keys=True))
+    assert published[0] == published[1]

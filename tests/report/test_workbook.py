@@ -244,8 +244,16 @@ def test_figures_are_numbers_and_hidden_ones_gss_shorthand(workbook):
             "Councils averaged",
         ),
         ("Children in care", "Children looked after", "number", 457, 12, 457, 10),
-        ("Children in care", "Health assessments", "% (changes in percentage points)", 0.905, -0.2, 0.671, 9),
-        ("Care leavers", "In touch", "% (changes in percentage points)", "[c]", "[z]", "[x]", "[x]"),
+        (
+            "Children in care",
+            "Health assessments",
+            "percentage (changes in percentage points)",
+            0.905,
+            -0.2,
+            0.671,
+            9,
+        ),
+        ("Care leavers", "In touch", "percentage (changes in percentage points)", "[c]", "[z]", "[x]", "[x]"),
     ]
     ws2 = workbook["Table 2"]
     assert ws2.cell(_header_row(ws2) + 2, 5).number_format == "#,##0.0"  # -0.2 points, as printed
@@ -375,3 +383,26 @@ def test_sample_workbook_reads_the_same_as_the_document(sample_report):
         "every table of the document has its sheet"
     )
     assert compared == len(tables_in_document)
+
+
+def test_a_cell_of_symbols_alone_is_not_available_and_the_workbook_is_written(tmp_path):
+    # gptables refuses a cell with no letter or digit ("%", "-", ""): a tracker's "—" and a row of a
+    # several-unit table with no figure must not stop the workbook
+    block = Block(
+        "t",
+        "table",
+        "Mixed",
+        ["Measure", "Value", "Note"],
+        [["Children", RULE.count(12), "—"], ["Share", _pct(40), "-"], ["Heading only", "", "fine"]],
+    )
+    runs = [SectionRun("01_a", _executed(tmp_path / "n.ipynb", [block]), True, 1.0)]
+    numbered = [Numbered("Table", 1, "01_a", "Mixed", "Mixed", block="01_a/t")]
+    wb = load_workbook(
+        build_workbook(tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], runs, numbered, Config(), PERIOD)
+    )
+    assert _table_rows(wb["Table 1"]) == [
+        ("Measure", "Unit", "Value", "Note"),
+        ("Children", "number", 12, "[x]"),
+        ("Share", "percentage", 0.4, "[x]"),
+        ("Heading only", "[z]", "[x]", "fine"),
+    ]
