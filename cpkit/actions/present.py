@@ -318,16 +318,20 @@ def _latest(row: pd.Series) -> str:
     return f"{latest['written']}: {latest['text']}"
 
 
-def _due_cell(row: pd.Series) -> str:
+def _due_cell(row: pd.Series) -> Figure | str:
+    """The due date as a date Figure ("31 Dec 2024"), or the tracker's words where it gives no date."""
     if pd.isna(row["due"]):
         return row["due_text"] or "Not given"
-    return f"{row['due'].day} {row['due'].strftime('%b %Y')}"
+    return Figure(f"{row['due'].day} {row['due'].strftime('%b %Y')}", row["due"], "date")
 
 
-def _revised_cell(row: pd.Series) -> str:
+def _revised_cell(row: pd.Series) -> Figure:
+    """The revised due date, or nothing (not applicable: the date was not revised)."""
     if pd.isna(row["revised_due"]):
-        return ""
-    return f"{row['revised_due'].day} {row['revised_due'].strftime('%b %Y')}"
+        return published.not_applicable("date", "the due date was not revised")
+    return Figure(
+        f"{row['revised_due'].day} {row['revised_due'].strftime('%b %Y')}", row["revised_due"], "date"
+    )
 
 
 NOT_OVERDUE = "Not overdue"
@@ -359,8 +363,8 @@ def delayed_table(plan: pd.DataFrame, as_of: date | str | pd.Timestamp) -> Table
             "Ref": rows["ref"],
             "Action": rows["action"],
             "Lead": rows["lead"].replace("", "Not named"),
-            "Due": [_due_cell(r) for _, r in rows.iterrows()],
-            "Revised due": [_revised_cell(r) for _, r in rows.iterrows()],
+            "Due": pd.Series([_due_cell(r) for _, r in rows.iterrows()], dtype=object),
+            "Revised due": pd.Series([_revised_cell(r) for _, r in rows.iterrows()], dtype=object),
             "Overdue (months)": pd.Series([months_overdue(d, as_of_ts) for d in due], dtype=object),
             "Status": [
                 status_label(r["status"], r["status_note"], r["status_text"]) for _, r in rows.iterrows()

@@ -30,9 +30,8 @@ Sheets are named and numbered as in the report ("Table 3", "Figure 2", "Table A3
 with the document's numbering by block id (``cpkit.report.document.Numbered.block``), never by caption.
 The Board's own tables (priorities, the year ahead) are words and have their sheets too.
 
-Until every section's table builders give Figures (issue 22), a plain ``str`` cell that reads as a number
-is still converted by the older rules kept below (``_legacy``); they go once no table needs them, and
-``tests/report/test_workbook_standard.py`` names the tables that still do.
+Nothing here reads a figure from its text: a number written as a ``str`` would be written as text, and
+``tests/report/test_workbook_standard.py`` fails on any table of the sample report that has one.
 """
 
 from __future__ import annotations
@@ -66,7 +65,6 @@ GROUP_COLUMN = "Group"
 UNIT_COLUMN = "Unit"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _WORD = re.compile(r"[A-Za-z0-9]")  # gptables refuses a cell without a letter or digit
-_TEXT_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)
 
 # A column heading's unit ("Share (%)", "Distance (miles)"); a unit not here is named as it is; a count's
 # heading says what it counts ("Children") and needs no unit
@@ -167,100 +165,6 @@ def _heading(name: str, unit: str) -> str:
     return f"{name} ({shown})"
 
 
-# --- LEGACY: text cells that read as figures (removed once every section's tables give Figures) -------
-
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?$")
-_PERCENT = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
-_POINTS = re.compile(r"^([+-]?(?:0|[1-9]\d*)(?:\.\d+)?) (?:percentage )?points?$")
-_WITH_COUNT = re.compile(r"^(?P<value>\S+) \((?P<n>\d+)\)$")  # "457 (10)", "67.1% (10)"
-# "92.9% (2024-25)", "94.0% (2024-25 Q4; no full-year figure)", "<5 (2025)": a figure and its period
-_WITH_PERIOD = re.compile(
-    r"^(?P<value>\S+) \((?P<period>20\d{2}(?:-\d{2})?(?: ?Q[1-4])?(?:; no full-year figure)?)\)$"
-)
-_DAY_MONTH_YEAR = re.compile(r"^\d{1,2} [A-Z][a-z]{2,8} \d{4}$")  # "31 Mar 2025", "31 March 2025"
-_MONTH_YEAR = re.compile(r"^[A-Z][a-z]{2,8} \d{4}$")  # "Apr 2024"
-_LEGACY_CONFIDENTIAL = {"c"}  # the DfE's bare "c", written in the GSS shorthand as "[c]"
-
-
-def cell_value(text: object) -> object:
-    """LEGACY: a published text cell as Excel should hold it: numbers and percentages as numbers."""
-    if not isinstance(text, str):
-        return text
-    value = text.strip()
-    if _NUMBER.match(value):
-        number = float(value.replace(",", ""))
-        return int(number) if "." not in value else number
-    if m := _PERCENT.match(value):
-        return round(float(value[:-1]) / 100, len(m.group(1) or "") + 2)  # 0.227, not 0.22699999999999998
-    if m := _POINTS.match(value):
-        return float(m.group(1))
-    return text
-
-
-def _number_format(text: str, value: object) -> str | None:
-    text = text.strip()
-    if m := _PERCENT.match(text):
-        return "0." + "0" * len(m.group(1)) + "%" if m.group(1) else "0%"
-    if isinstance(value, int):
-        return "#,##0"
-    if isinstance(value, float) and "." in text:
-        return "#,##0." + "0" * len(text.split(".")[-1].split()[0].rstrip("%"))
-    return None
-
-
-def _date(text: str) -> tuple[datetime, str] | None:
-    value = text.strip()
-    for pattern, formats, shown in (
-        (_DAY_MONTH_YEAR, ("%d %b %Y", "%d %B %Y"), "d mmm yyyy"),
-        (_MONTH_YEAR, ("%b %Y", "%B %Y"), "mmm yyyy"),
-    ):
-        if pattern.match(value):
-            for fmt in formats:
-                try:
-                    return datetime.strptime(value, fmt), shown
-                except ValueError:
-                    continue
-    return None
-
-
-def _legacy(text: str, symbols: set[str]) -> tuple[object, str | None]:
-    """LEGACY: a text cell that may be a figure written as text: a suppression symbol becomes [c]."""
-    value = text.strip()
-    if value in _LEGACY_CONFIDENTIAL or value in symbols:
-        return CONFIDENTIAL, None
-    if (found := _date(value)) is not None:
-        return found
-    typed = cell_value(value)
-    if isinstance(typed, int | float):
-        return typed, _number_format(value, typed)
-    return None, None
-
-
-def _legacy_split(
-    columns: list[str], rows: list[list[object]], pattern: re.Pattern[str], part: str, name
-) -> tuple[list[str], list[list[object]]]:  # noqa: ANN001
-    """LEGACY: a column of text cells reading "<figure> (<part>)" becomes two columns."""
-    for j in reversed(range(len(columns))):
-        cells = [r[j] if j < len(r) else "" for r in rows]
-        matches = [
-            pattern.match(str(c).strip()) if isinstance(c, str) and not isinstance(c, Figure) else None
-            for c in cells
-        ]
-        if not any(matches):
-            continue
-        if part == "n" and any(
-            str(c).strip() and (m is None or isinstance(cell_value(m["value"]), str))
-            for c, m in zip(cells, matches, strict=True)
-        ):
-            continue
-        columns = [*columns[: j + 1], name(columns[j]), *columns[j + 1 :]]
-        rows = [
-            [*r[:j], m["value"] if m else r[j], m[part] if m else "", *r[j + 1 :]]
-            for r, m in zip(rows, matches, strict=True)
-        ]
-    return columns, rows
-
-
 # --- one table ------------------------------------------------------------------------------------------
 
 
@@ -283,36 +187,20 @@ def _groups(columns: list[str], rows: list[list[object]]) -> tuple[list[str], li
     return [GROUP_COLUMN, *columns], out, True
 
 
-def tidy(block: Block, symbols: set[str] = frozenset()) -> TidyTable:  # type: ignore[assignment]
-    """The block as a sheet's table: one value per cell, one unit per column (see the module docstring).
-
-    ``symbols`` are the council's suppression symbols, for the LEGACY text cells only."""
+def tidy(block: Block) -> TidyTable:
+    """The block as a sheet's table: one value per cell, one unit per column (see the module docstring)."""
     columns, rows, grouped = _groups(list(block.columns), [list(r) for r in block.rows])
-    columns, rows = _legacy_split(columns, rows, _WITH_PERIOD, "period", lambda c: f"{c}: period")
-    columns, rows = _legacy_split(
-        columns,
-        rows,
-        _WITH_COUNT,
-        "n",
-        lambda c: f"{c}: councils averaged" if "neighbour" in c.lower() else f"{c}: number",
-    )
     width = len(columns)
     rows = [[*r, *[""] * (width - len(r))][:width] for r in rows]
     labels = 2 if grouped else 1  # the row label columns (group, then the first column)
     units = [{u for r in rows if (u := _unit_of(r[j]))} for j in range(width)]
     mixed = [j for j in range(width) if len(units[j]) > 1]
-    figure_column = [any(isinstance(r[j], Figure) for r in rows) for j in range(width)]
     names = []
     for j, name in enumerate(columns):
         name = _inert(str(name).strip()) or f"Column {j + 1}"
         if len(units[j]) == 1 and j not in mixed:
             name = _heading(name, next(iter(units[j])))
-        elif not figure_column[j] and any(
-            isinstance(r[j], str) and _POINTS.match(str(r[j]).strip()) for r in rows
-        ):  # LEGACY: "+1.7 points" written as text
-            name = f"{name} (percentage points)" if "point" not in name.lower() else name
         names.append(name)
-    text_columns = [bool(_TEXT_COLUMN.match(n)) or j < labels - 1 for j, n in enumerate(names)]
     data: list[list[object]] = []
     formats: dict[tuple[int, int], str] = {}
     used: set[str] = set()
@@ -320,7 +208,7 @@ def tidy(block: Block, symbols: set[str] = frozenset()) -> TidyTable:  # type: i
     for i, row in enumerate(rows):
         out: list[object] = []
         for j, cell in enumerate(row):
-            value, fmt = _sheet_cell(cell, text_columns[j], symbols)
+            value, fmt = _sheet_cell(cell)
             if value in SHORTHAND_ORDER:
                 used.add(str(value))
             out.append(value)
@@ -347,17 +235,15 @@ def _row_unit(units: list[str]) -> str:
     return "; ".join(UNIT_WORDS.get(u, u) for u in found) or SHORTHAND[Status.NOT_APPLICABLE]
 
 
-def _sheet_cell(cell: object, text_column: bool, symbols: set[str]) -> tuple[object, str | None]:
-    """One cell's value and number format (None: Excel's General)."""
+def _sheet_cell(cell: object) -> tuple[object, str | None]:
+    """One cell's value and number format (None: Excel's General): a Figure's published value or
+    shorthand (``figure_cell``); words as they are, made inert."""
     if isinstance(cell, Figure):
         return figure_cell(cell)
     text = _inert(str(cell).strip())
     if not _WORD.search(text):  # nothing, or symbols alone ("-", "—"): no figure and no words
         return NOT_AVAILABLE, None
-    if text_column:
-        return text, None
-    value, fmt = _legacy(text, symbols)  # LEGACY
-    return (text, None) if value is None else (value, fmt)
+    return text, None
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -406,14 +292,12 @@ def build_workbook(
     by_name = {r.name: r for r in runs}
     titles = {s.name: s.title for s in sections}
     blocks = [b for s in sections if s.name in by_name for b in blocks_of(by_name[s.name].output, s.name)]
-    rule = Rule.of(config)
-    symbols = {rule.symbol, rule.secondary}
     sheets: dict[str, object] = {}
     taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
     unnumbered = 0
     used: set[str] = set()
     for block, item in sheets_in_order(blocks, numbered):
-        tidied = tidy(block, symbols)
+        tidied = tidy(block)
         if tidied.frame.empty or not len(tidied.frame.columns):
             continue
         unnumbered += item is None

@@ -18,11 +18,25 @@ from openpyxl import load_workbook
 
 from cpkit.care.indicators import load_measures
 from cpkit.report.document import DOCUMENT_NAME
-from cpkit.report.workbook import GROUP_COLUMN, NOT_AVAILABLE, WORKBOOK_NAME, cell_value
+from cpkit.report.workbook import GROUP_COLUMN, NOT_AVAILABLE, WORKBOOK_NAME
 from cpkit.sections import care_leavers, health, placements
 
 YEAR = "2024-25"
 PUBLISHED = re.compile(r"^from the council's return: (?P<own>[^;]+); published by the DfE: (?P<pub>[^;]+)$")
+
+
+def as_stored(text: str) -> object:
+    """A figure printed in the document as the workbook stores it: "1,234" 1234, "45%" 0.45, "12.5" 12.5;
+    a hidden one ("<5" on the page) [c], the workbook's GSS shorthand; other text as it is."""
+    value = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})*(\.\d+)?", value):
+        number = float(value.replace(",", ""))
+        return number if "." in value else int(number)
+    if m := re.fullmatch(r"[+-]?(\d+)(?:\.(\d+))?%", value):
+        return round(float(value[:-1]) / 100, len(m.group(2) or "") + 2)
+    if value.startswith("<"):
+        return "[c]"
+    return text
 
 
 def row_labels() -> dict[str, str]:
@@ -92,9 +106,13 @@ def workbook_figures(report: Path) -> dict[str, list[tuple[str, object]]]:
             continue
         (table,) = ws.tables.values()
         rows = [[c.value for c in row] for row in ws[table.ref]]
-        if not rows or YEAR not in rows[0]:
+        # the year's column: "2024-25", or with its unit ("2024-25 (%)") where the column holds one unit
+        cols = [
+            j for j, h in enumerate(rows[0] if rows else []) if h == YEAR or str(h).startswith(f"{YEAR} (")
+        ]
+        if not cols:
             continue
-        col = rows[0].index(YEAR)
+        col = cols[0]
         first = 1 if rows[0][0] == GROUP_COLUMN else 0
         for row in rows[1:]:
             if row and row[first] in labels and row[col] not in (None, "", NOT_AVAILABLE):
@@ -109,7 +127,7 @@ def test_a_measure_shown_twice_shows_one_number_or_labelled_numbers(sample_repor
     book = workbook_figures(sample_report)
     repeated = 0
     for key in sorted(set(doc) | set(book)):
-        places = [(w, cell_value(v)) for w, v in doc.get(key, [])] + book.get(key, [])
+        places = [(w, as_stored(v)) for w, v in doc.get(key, [])] + book.get(key, [])
         if len(places) < 2:
             continue
         repeated += 1

@@ -17,7 +17,7 @@ from cpkit.publish.figure import not_applicable, not_available
 from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, Numbered
 from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
-from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook, cell_value
+from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook
 
 PERIOD = Period.from_year(2025)
 RULE = Rule(5, "<5")
@@ -299,25 +299,6 @@ def test_refs_and_input_text_stay_text_and_dates_are_dates(workbook):
     ws = workbook["Table 3"]
     assert ws.cell(_header_row(ws) + 1, 3).number_format == "d mmm yyyy"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-
-
-@pytest.mark.parametrize(
-    "text, value",
-    [
-        ("1,234", 1234),
-        ("-5", -5),
-        ("12.5", 12.5),
-        ("45%", 0.45),
-        ("<5", "<5"),
-        ("c", "c"),
-        ("0123", "0123"),
-        ("E06000999", "E06000999"),
-        ("", ""),
-        ("+1.7 points", 1.7),
-    ],
-)
-def test_cell_values(text, value):
-    assert cell_value(text) == value
 
 
 def test_sheet_names_are_unique_short_and_valid(tmp_path):

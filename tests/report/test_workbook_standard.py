@@ -6,10 +6,9 @@ a percentage, "<5", "11 of 21", "3 months", "457 (10)", "315 to 360"); only GSS 
 cover's publication date is the report's. And behind the workbook, every number cell of every block a
 section published is a typed ``Figure`` (a writer never parses text).
 
-``UNTYPED`` names, by block id, the tables whose builders still put figures in as text: the sections'
-part of issue 22 (engineer ``typed``), each to be taken off the list as its builder gives Figures. The test
-fails for a table not on the list, and for a table on it that no longer needs to be (so the list only
-shrinks).
+``UNTYPED`` names, by block id, tables whose builders still put figures in as text (empty since every
+section's tables give Figures; the writer no longer converts text, so such a table would hold its figures
+as text). The test fails for a table not on the list, and for a table on it that no longer needs to be.
 """
 
 from __future__ import annotations
@@ -43,54 +42,9 @@ _SHORTHAND = re.compile(r"^\[[a-z]+\]$")
 GSS = {"[c]", "[x]", "[z]", "[low]"}
 _WORDS_COLUMN = re.compile(r"^(ref|reference|code|la code|urn)\b", re.IGNORECASE)  # "5.10" is a name
 
-# Tables whose builders still write figures as text, by block id (issue 22, the sections' part). Take a
-# table off as soon as its builder gives Figures.
-UNTYPED: set[str] = {
-    "01_children_in_care/children-in-care-and-movements-by-month-2024-25",
-    "01_children_in_care/children-in-care-at-the-end-of-each-month-2024-25",
-    "01_children_in_care/children-in-care-by-age-31-march-2024-and-31-march-2025",
-    "01_children_in_care/children-in-care-by-legal-status-31-march-2024-and-31-march",
-    "01_children_in_care/children-in-care-by-sex-31-march-2024-and-31-march-2025",
-    "01_children_in_care/children-in-care-from-ethnic-minority-backgrounds-by-age",
-    "01_children_in_care/children-in-care-from-ethnic-minority-backgrounds-by-age-2",
-    "01_children_in_care/children-who-ceased-to-be-looked-after-by-reason-2023-24",
-    "01_children_in_care/children-who-started-to-be-looked-after-by-category-of-need",
-    "02_placements/back-test-the-forecast-for-31-march-2025-made-a-year",
-    "02_placements/children-in-care-by-type-of-placement-at-31-march-2025-and",
-    "02_placements/children-in-care-by-type-of-placement-at-the-end-of-2023-24",
-    "02_placements/children-in-care-by-type-of-placement-to-31-march-2025-and",
-    "02_placements/children-in-care-by-where-they-were-placed-and-distance",
-    "02_placements/children-in-care-placed-in-the-council-s-own-provision-by",
-    "02_placements/forecast-at-march-2027-under-each-scenario-in-the-council-s",
-    "02_placements/placement-stability-2023-24-and-2024-25",
-    "02_placements/share-of-children-in-care-by-type-of-placement-at-the-end",
-    "03_health/children-aged-5-to-16-looked-after-for-12-months-or-more-by",
-    "03_health/health-checks-of-children-looked-after-for-12-months-or-more",
-    "03_health/health-checks-of-children-looked-after-for-12-months-or-more-2",
-    "03_health/sdq-scores-of-children-aged-5-to-16-looked-after-for-12",
-    "04_education/education-of-children-in-care-against-target-2023-24-and",
-    "04_education/education-of-children-in-care-local-measures-2023-24-and",
-    "05_care_leavers/care-leavers-aged-19-to-21-in-touch-suitable-accommodation",
-    "05_care_leavers/care-leavers-by-activity-and-age-group-year-ending-31-march",
-    "05_care_leavers/care-leavers-by-age-group",
-    "05_care_leavers/care-leavers-in-touch-accommodation-education-employment",
-    "07_scorecard/scorecard-2023-24-and-2024-25",
-    "07_trends/adoption-the-council-england-and-statistical-neighbours",
-    "07_trends/adoption-trends-2020-21-to-2024-25",
-    "07_trends/care-leavers-the-council-england-and-statistical-neighbours",
-    "07_trends/care-leavers-trends-2020-21-to-2024-25",
-    "07_trends/children-in-care-the-council-england-and-statistical",
-    "07_trends/children-in-care-trends-2020-21-to-2024-25",
-    "07_trends/health-the-council-england-and-statistical-neighbours-2020",
-    "07_trends/health-trends-2020-21-to-2024-25",
-    "07_trends/placements-the-council-england-and-statistical-neighbours",
-    "07_trends/placements-trends-2020-21-to-2024-25",
-    "08_data_quality/data-quality-problems-by-table-and-rule-ssda903-data-for",
-    "08_data_quality/episodes-whose-codes-disagree-with-their-dates-2024-25-and",
-    "08_data_quality/input-rows-set-aside-while-reading-by-table-and-reason",
-    "08_data_quality/which-return-each-year-s-figures-come-from",
-    "09_executive_summary/largest-changes-between-2023-24-and-2024-25",
-}
+# Tables whose builders still write figures as text, by block id. Take a table off as soon as its builder
+# gives Figures.
+UNTYPED: set[str] = set()
 
 
 def reads_as_figure(text: str) -> bool:
