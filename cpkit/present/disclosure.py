@@ -756,13 +756,20 @@ class Ledger:
     @property
     def namespace(self) -> str:
         """The ledger's part of its figures' document keys: ``name`` when given, else a digest of its
-        figures (keys and values) and relations, so the same ledger built again in another view (each
-        table of a section builds its own) names its figures the same, and two ledgers of different
-        figures under the same keys (one per year, one per column) do not. Two ledgers of the very same
-        figures and relations are taken as one, which can only make the audit stricter."""
+        figures as published (keys, and the value of each shown figure; a hidden one counts only as
+        hidden) and relations, so the same ledger built again in another view (each table of a section
+        builds its own) names its figures the same, and two ledgers of different figures under the same
+        keys (one per year, one per column) do not. Two ledgers that publish the very same figures and
+        relations are taken as one, which can only make the audit stricter.
+
+        A hidden value never enters the digest: the name travels with every figure into the notebook,
+        and a digest over "homes=3" would give the 3 back to anyone who tries 1 to 4."""
         if self.name:
             return self.name
-        figures = sorted(f"{published.key_text(k)}={v:g}" for k, v in self.values.items())
+        figures = sorted(
+            f"{published.key_text(k)}={'hidden' if self.hidden(k) else format(v, 'g')}"
+            for k, v in self.values.items()
+        )
         relations = sorted(
             ",".join(sorted(f"{published.key_text(k)}*{c}" for k, c in eq.items())) for eq in self.equations
         )
