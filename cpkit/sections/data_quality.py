@@ -229,11 +229,14 @@ def _count(n: int, config: Config) -> str:
     return suppress_value(n, config.small_number_threshold, config.suppression_symbol)
 
 
-def counts_ledger(counts: list[int], groups: list[str], config: Config, overall: bool = True) -> Ledger:
+def counts_ledger(
+    counts: list[int], groups: list[str], config: Config, overall: bool = True, *, name: str | None = None
+) -> Ledger:
     """A table's counts (keys 0, 1, ...) and the totals its sentence gives: per group (``("total", g)``)
     and, when ``overall``, over all (``"all"``), protected together, so a sentence's total cannot give a
-    hidden row back."""
-    ledger = Ledger(config)
+    hidden row back. ``name``: the ledger's namespace in the document (its keys are row numbers, so two
+    tables' ledgers need different names, or the report's audit takes row 0 of each for one figure)."""
+    ledger = Ledger(config, name=name)
     for i, n in enumerate(counts):
         ledger.add(i, int(n))
     for g in dict.fromkeys(groups):
@@ -277,7 +280,7 @@ def problems_table(problems: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Problems counted by table and rule, errors first: what was found, its effect, what to do."""
     s = _problem_counts(problems)
     dfe = s["rule"].astype("str").str.startswith("dfe_")
-    ledger = counts_ledger(list(s["count"]), _effect_groups(s), config, overall=False)
+    ledger = counts_ledger(list(s["count"]), _effect_groups(s), config, overall=False, name="dq-problems")
     table = (
         s["table"].astype("object").where(~s["table"].isin(["None", "nan", ""]) & s["table"].notna(), "Files")
     )
@@ -305,7 +308,7 @@ def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str
         return [narrative.say("data_quality.no_problems")]
     s = _problem_counts(problems)
     groups = _effect_groups(s)
-    ledger = counts_ledger(list(s["count"]), groups, narrative.config, overall=False)
+    ledger = counts_ledger(list(s["count"]), groups, narrative.config, overall=False, name="dq-problems")
     # The DfE's errors are listed but do not block (cpkit.ssda903.checks.blocking): counted as warnings.
     errors = int(sum(n for n, g in zip(s["count"], groups, strict=True) if g == "error"))
     out = [
@@ -350,7 +353,9 @@ def set_aside_table(set_aside: pd.DataFrame, config: Config) -> pd.DataFrame:
         frame.groupby(["expected", "table", "label", "action"], sort=False).size().rename("n").reset_index()
     )
     counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
-    ledger = counts_ledger(list(counts["n"]), [str(e) for e in counts["expected"]], config)
+    ledger = counts_ledger(
+        list(counts["n"]), [str(e) for e in counts["expected"]], config, name="dq-set-aside"
+    )
     return typed_frame(
         {
             "Table": counts["table"].to_numpy(),
@@ -376,7 +381,9 @@ def set_aside_sentences(set_aside: pd.DataFrame, narrative: Narrative) -> list[s
     )
     counts = frame.groupby(["expected", "table", "label"], sort=False).size().rename("n").reset_index()
     counts = counts.sort_values(["expected", "n", "table"], ascending=[True, False, True], kind="stable")
-    ledger = counts_ledger(list(counts["n"]), [str(e) for e in counts["expected"]], narrative.config)
+    ledger = counts_ledger(
+        list(counts["n"]), [str(e) for e in counts["expected"]], narrative.config, name="dq-set-aside"
+    )
     faults = int(counts.loc[~counts["expected"], "n"].sum())
     out = [
         narrative.say(
@@ -413,8 +420,8 @@ def _continuity_counts(issues: pd.DataFrame, period: Period) -> list[tuple[str, 
 
 def _continuity_ledgers(issues: pd.DataFrame, period: Period, config: Config) -> tuple[Ledger, Ledger]:
     rows = _continuity_counts(issues, period)
-    now = counts_ledger([r[2] for r in rows], [], config)
-    ever = counts_ledger([r[3] for r in rows], [], config)
+    now = counts_ledger([r[2] for r in rows], [], config, name="dq-continuity-period")
+    ever = counts_ledger([r[3] for r in rows], [], config, name="dq-continuity-all")
     return now, ever
 
 
@@ -465,7 +472,7 @@ def sources_table(data: Data903, config: Config) -> pd.DataFrame:
     if len(found) < 2:
         return pd.DataFrame(columns=cols)
     counts = [int(n) for n in found["disagreements"]]
-    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], config)
+    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], config, name="dq-sources")
     return typed_frame(
         {
             cols[0]: [_year_label(int(y)) for y in found["year"]],
@@ -492,7 +499,7 @@ def sources_sentences(data: Data903, narrative: Narrative) -> list[str]:
             return [narrative.say("data_quality.sources_one", year=_year_label(int(found["year"].iloc[0])))]
         return []
     counts = [int(n) for n in found["disagreements"]]
-    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], narrative.config)
+    ledger = counts_ledger(counts, [str(i) for i in range(len(counts))], narrative.config, name="dq-sources")
     out = [
         narrative.say(
             "data_quality.sources",
