@@ -379,7 +379,7 @@ def measure_table(
     names: Mapping[str, str],
     ledger: Ledgers,
     rule: Rule,
-    region_name: str,
+    region_label: str,
 ) -> Table | None:
     """Every council beside the region, England and its statistical neighbours for one measure."""
     frames = [*councils.values(), *([pooled] if pooled is not None else [])]
@@ -426,7 +426,7 @@ def measure_table(
     )
     rows.append(
         [
-            words(f"{region_name} (region)"),
+            words(f"{region_label} (region)"),
             region_cell,
             absent(applicable=False),
             absent(applicable=False),
@@ -610,6 +610,15 @@ def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table
     return [Table("The region's sufficiency forecast by placement type", columns, rows, note=note)]
 
 
+def region_name(title: str) -> str:
+    """The region's name as the document prints it: region.yaml's ``title`` may name the document ("North
+    East regional comparison"), and the document adds those words itself."""
+    from cpkit.present.sanitise import plain_text
+
+    text = plain_text(str(title)).strip()
+    return re.sub(r"\s*regional comparison\s*$", "", text, flags=re.IGNORECASE) or text
+
+
 def _markdown(text: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -643,6 +652,7 @@ def regional_document(
     rule = rule or Rule()
     names = {s: plain_text(str(n)) for s, n in (names or {}).items()}
     text = text or {}
+    name = region_name(name)
     figures = {s: YearRows(f) for s, f in councils.items() if isinstance(f, Figures)}
     failed = {s: str(r) for s, r in councils.items() if not isinstance(r, Figures)}
     region = YearRows(pooled) if isinstance(pooled, Figures) else None
@@ -742,6 +752,7 @@ def build_regional(
     from cpkit.present.sanitise import plain_text
 
     rule = rule or Rule()
+    name = region_name(name)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     doc, ledger = regional_document(
@@ -906,9 +917,7 @@ def build_for_region(
             councils[r.slug] = r.reason or "its report was not built"
     threshold = pooled.meta.get("small_number_threshold") if isinstance(pooled, Figures) else None
     rule = Rule(int(threshold), f"<{int(threshold)}") if threshold else Rule()
-    # region.yaml's title names the document ("North East regional comparison"); the region is its name
     title = getattr(region, "title", "") or "The region"
-    title = re.sub(r"\s*regional comparison\s*$", "", title, flags=re.IGNORECASE) or title
     intro = getattr(region, "introduction", "") or ""
     paths = build_regional(
         out_dir,
