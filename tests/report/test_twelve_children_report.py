@@ -80,3 +80,17 @@ def test_the_document_audit_finds_no_count_a_reader_can_work_out(report):
     result = audit_blocks(blocks, 5)
     assert result.ok, result.problems()
     assert re.match(r"disclosure audit: \d+ counts hidden, none recoverable", result.summary())
+
+
+@pytest.mark.slow
+def test_every_number_in_the_twelve_children_blocks_is_a_typed_figure(report):
+    """Issue 22: on the hand-built council every cell of both sections' blocks that reads as a number
+    ("6", "50%", "<5", "[c]", "n/a") is a typed Figure, and the withheld tables hold words, not figures."""
+    from .test_typed_blocks import untyped
+
+    analyst = report.parent / "_analyst" / report.name.split("-")[0]
+    blocks = [b for nb in sorted(analyst.glob("*.ipynb")) for b in blocks_of(nb)]
+    found = {b.id: untyped(b, "<5")[:3] for b in blocks if untyped(b, "<5")}
+    assert not found, f"cells that read as numbers but are plain text: {found}"
+    withheld = [b for b in blocks if b.rows and str(b.rows[0][0]).startswith("Not shown:")]
+    assert withheld and all(not b.figures() for b in withheld)
