@@ -116,7 +116,8 @@ class RegionResult:
     regional: Path | None
     regional_note: str  # why there is no regional document, or ""
     dashboard: str | None
-    seconds: float
+    seconds: float  # the whole run
+    regional_seconds: float = 0.0  # the regional step alone (from the councils' figures to its page)
 
     @property
     def failed(self) -> list[CouncilResult]:
@@ -352,7 +353,9 @@ def run_region(request: RegionRequest) -> RegionResult:
                 dashboard = getattr(client, "dashboard_link", None)
                 if dashboard and request.progress:
                     print(f"cpkit region: Dask dashboard at {dashboard}", file=sys.stderr, flush=True)
-                results, regional, note = _run_graph(client, request, region, councils, jobs, period, work)
+                results, regional, note, regional_seconds = _run_graph(
+                    client, request, region, councils, jobs, period, work
+                )
             index = write_index(out_dir, region, period, results, regional, note)
         except (ReportInterrupted, KeyboardInterrupt):
             end_child_processes()  # before the staging folders go: kernels must not write into them again
@@ -361,7 +364,9 @@ def run_region(request: RegionRequest) -> RegionResult:
             with _deferred():
                 for path in made:
                     shutil.rmtree(path, ignore_errors=True)
-    return RegionResult(request.year, results, index, regional, note, dashboard, time.monotonic() - began)
+    return RegionResult(
+        request.year, results, index, regional, note, dashboard, time.monotonic() - began, regional_seconds
+    )
 
 
 def _council_request(
@@ -439,7 +444,7 @@ def _run_graph(
     jobs: list[_Job],
     period: Period,
     work: Path,
-) -> tuple[list[CouncilResult], Path | None, str]:
+) -> tuple[list[CouncilResult], Path | None, str, float]:
     """Submit every council's tasks, follow them with a bar per stage, then the regional step."""
     from distributed import as_completed
     from tqdm import tqdm
@@ -495,8 +500,9 @@ def _run_graph(
         for bar in bars.values():
             bar.close()
     results = [_council_result(c, per[c.slug]) for c in councils]
+    began = time.monotonic()
     regional, note = _regional(client, region, period, results, per, work, Path(request.out_dir).resolve())
-    return results, regional, note
+    return results, regional, note, time.monotonic() - began
 
 
 def _result(future: Any) -> _Outcome:

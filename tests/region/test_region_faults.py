@@ -64,5 +64,7 @@ def test_a_failed_section_fails_its_council_alone_with_the_cell_and_error(tmp_pa
     assert not (tmp_path / "out" / "failing" / "2025").exists()
     assert (tmp_path / "out" / "failing" / "_analyst" / "2025" / "01_test.ipynb").is_file()  # for the analyst
     assert result.failed == [failing]
+    # the regional step ran for the published council, and its time is given apart (for benchmarks/)
+    assert 0 < result.regional_seconds < result.seconds, result.regional_note
     index = result.index.read_text(encoding="utf-8")
     assert "boom for Failing Borough" in index and 'href="good/2025/index.html"' in index
