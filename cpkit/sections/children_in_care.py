@@ -360,6 +360,11 @@ def entries_table(tables: dict[str, pd.DataFrame], period: Period, config: Confi
         "Category of need",
         population="children who started to be looked after",
         preposition="in",
+        # the Total is the scorecard's cla_started (each child once): one figure across the report
+        total_keys=(
+            shared_key("cla_started", period.previous().label),
+            shared_key("cla_started", period.label),
+        ),
     )
 
 
@@ -409,6 +414,11 @@ def exits_table(tables: dict[str, pd.DataFrame], period: Period, config: Config)
         "Reason for leaving care",
         population="children who ceased to be looked after",
         preposition="in",
+        # the Total is the scorecard's cla_ceased (each child once): one figure across the report
+        total_keys=(
+            shared_key("cla_ceased", period.previous().label),
+            shared_key("cla_ceased", period.label),
+        ),
     )
 
 
