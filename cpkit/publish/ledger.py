@@ -71,7 +71,7 @@ class DocumentAudit:
     def problems(self) -> list[str]:
         """Each leak (and contradiction) in words, naming the figure and its blocks, never its value."""
         out = [f.describe() for f in self.findings]
-        return out + [f"the figures {c} do not fit their relations" for c in self.contradictions]
+        return out + [f"the published figures contradict each other: {c}" for c in self.contradictions]
 
 
 def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
@@ -84,11 +84,14 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     signed: set[str] = set()
     relation_seen: set[frozenset[tuple[str, int]]] = set()
     unkeyed = 0
+    twice: list[str] = []
     for block in blocks:
         section = block.section
         for fig in block.figures():
             if fig.status not in _AUDIT_STATUS or fig.unit != "count":
                 continue
+            if fig.status == Status.SHOWN and not isinstance(fig.value, int | float):
+                continue  # a shown count with no value to read is no figure for the search
             if fig.key is None:  # a count no ledger holds: it can only leak by being printed when small
                 unkeyed += 1
                 key = f"{block.id}#{unkeyed}"
@@ -98,7 +101,9 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
             if block.id not in where[key]:
                 where[key].append(block.id)
             seen.setdefault(key, set()).add(_AUDIT_STATUS[fig.status])
-            if fig.status == Status.SHOWN and isinstance(fig.value, int | float):
+            if fig.status == Status.SHOWN:
+                if status.get(key) == "" and values[key] != fig.value:  # one key, two printed values
+                    twice.append(f"{key} ({', '.join(where[key])})")
                 values[key] = fig.value
                 status[key] = ""
             elif key not in status or status[key]:
@@ -121,11 +126,11 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     for key, statuses in seen.items():
         if "" in statuses and len(statuses) > 1:
             findings.append(Finding(key, SHOWN_AND_HIDDEN, (), ", ".join(where[key])))
-    contradictions: list[str] = []
+    contradictions = [f"{t}, printed with two values" for t in twice]
     try:
         result = audit(values, status, equations, threshold, signed=signed)
     except ValueError as error:  # a group of published figures no whole numbers fit
-        contradictions.append(str(error).rsplit(": ", 1)[-1])
+        contradictions.append(str(error))
         result = Audit(sum(1 for s in status.values() if s in ("primary", "secondary")))
     located = [
         Finding(f.key, f.kind, f.possible, ", ".join(where.get(str(f.key), [])) or f.where)

@@ -125,3 +125,24 @@ def test_ledgers_of_different_figures_under_the_same_keys_do_not_share_a_namespa
     assert built(3).key_of("Under 1") != built(6).key_of("Under 1")
     assert built(3).key_of("Under 1") == built(3).key_of("Under 1")
     assert built(3).key_of(TOTAL) == TOTAL  # a shared key is the document's, whatever the ledger
+
+
+def test_figures_that_contradict_each_other_stop_the_audit():
+    # The sex table says 7 + 5 = 12; a second table prints the same shared total as 13: one key, two
+    # values. And a block whose relation says boys + girls = 12 while it prints 7 and 6 fits no numbers.
+    sex = _sex_table()
+    other = Ledger(RULE, name="other")
+    other.add(TOTAL, 13, shared=True)
+    wrong = _published(
+        table_block(frame([["All", other.text(TOTAL)]], columns=["Group", "Children"]), "Wrong total"),
+        "placements",
+    )
+    found = audit_blocks([sex, wrong], 5)
+    assert not found.ok
+    twice, relation = found.problems()
+    assert twice == (
+        "the published figures contradict each other: "
+        f"{TOTAL} (children_in_care/children-by-sex, placements/wrong-total), printed with two values"
+    )
+    # read as 13 (the last printed), boys 7 + girls 5 no longer make the total
+    assert relation.startswith("the published figures contradict each other: the figures do not satisfy")
