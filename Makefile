@@ -91,10 +91,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
 
+# --dist loadfile: each test file on one worker, so a file's shared real run (a module fixture) is made once;
+# --no-loadscope-reorder keeps tests/conftest.py's order, which starts the two longest files first, one a worker.
 test: $(STAMP) browser validator csdm pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
-	$(BIN)/python -m pytest -n 2 --cov=cpkit --cov-report=term
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --cov=cpkit --cov-report=term
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
