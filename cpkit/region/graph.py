@@ -597,7 +597,8 @@ def _regional_task(
             pooled: Any = pooled_figures(caches, configs, period, name, council_figures=figures)
         except CpkitError as exc:  # the comparison is still written, saying why the region's own are not
             pooled = f"the region's own figures could not be worked out: {exc}"
-        forecast = regional_forecast({slug: f.value for slug, f in futures.items() if not f.failed})
+        # a council whose futures task failed is named, not left out: a sum without it would be too small
+        forecast = regional_forecast({slug: f.failed or f.value for slug, f in futures.items()})
         councils: dict[str, Any] = {
             r.slug: figures[r.slug] if r.slug in figures else (r.reason.splitlines() or ["failed"])[0]
             for r in results

@@ -443,11 +443,15 @@ def regional_futures(futures: Mapping[str, Futures]) -> Futures:
     )
 
 
-def regional_forecast(futures: Mapping[str, Futures | None]) -> Futures | str:
+def regional_forecast(futures: Mapping[str, Futures | str | None]) -> Futures | str:
     """The region's futures from every council's (``council_futures``), or the reason there are none: a
-    council without a forecast (returns shorter than a year) would leave its children out of the
-    region's, which would then look smaller than it is."""
+    council without a forecast (``None``: returns shorter than a year; or the reason its futures could not
+    be drawn) would leave its children out of the region's, which would then look smaller than it is."""
     short = [slug for slug, f in futures.items() if f is None]
+    failed = {slug: f for slug, f in futures.items() if isinstance(f, str)}
+    if failed:
+        slug, why = next(iter(failed.items()))
+        return f"{slug}'s forecast could not be made ({why}), so a regional forecast would leave its children out"
     if short:
         return (
             f"the returns of {', '.join(short)} cover less than the year a forecast needs, so a regional "
@@ -455,7 +459,7 @@ def regional_forecast(futures: Mapping[str, Futures | None]) -> Futures | str:
         )
     if not futures:
         return "no council's forecast"
-    return regional_futures({s: f for s, f in futures.items() if f is not None})
+    return regional_futures({s: f for s, f in futures.items() if isinstance(f, Futures)})
 
 
 def forecast_table(futures: Futures) -> pd.DataFrame:

@@ -229,6 +229,11 @@ def test_no_regional_forecast_while_a_council_has_none(futures):
     reason = regional_forecast({**futures, "north": None})
     assert isinstance(reason, str) and "north" in reason
     assert regional_forecast(futures).councils == ("east", "west")
+    # a council whose futures could not be drawn (its task failed) is named with the reason
+    failed = regional_forecast({**futures, "north": "worker lost three times"})
+    assert (
+        isinstance(failed, str) and "north's forecast could not be made (worker lost three times)" in failed
+    )
 
 
 def test_a_figure_one_councils_returns_cannot_give_is_not_the_regions(returns):
