@@ -238,12 +238,16 @@ def value_text(value: float | None, unit: str, config: Config, hidden: bool = Fa
     return judgement.printed(value, 1, kind)
 
 
-def change_text(change: float | None, unit: str, hidden: bool) -> Figure | str:
-    """ "-6.2" (percentage points for a percentage, score points for a score), "+3" for a count; blank when
-    unknown or hidden. The unit is in the column heading ("Change (points)") and the note, not the cell."""
-    if change is None or pd.isna(change) or hidden:
-        return ""
+def change_text(change: float | None, unit: str, hidden: bool) -> Figure:
+    """ "-6.2" (percentage points for a percentage, score points for a score), "+3" for a count. Blank on
+    the page when hidden or unknown, typed for the workbook: hidden with a figure it rests on ([c]), or not
+    applicable ([z]: no figure last year, or figures not compared). The unit is in the column heading
+    ("Change (points)") and the note, not the cell."""
     kind = {"percent": "points", "number": "count"}.get(unit, "score")
+    if hidden:
+        return published.secondary("", None, kind, 1, why="a change from or to a hidden figure")
+    if change is None or pd.isna(change):
+        return published.not_applicable(kind, "no figure last year, or the two are not compared")
     return judgement.printed_change(change, 0 if unit == "number" else 1, kind)
 
 
@@ -273,7 +277,11 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
             f.direction
             or ("No figure last year" if pd.isna(f.previous) else ("" if f.comparable else NOT_COMPARED))
         )
-        out[f"Target, {now}"].append(value_text(f.target, f.unit, config) if pd.notna(f.target) else "")
+        out[f"Target, {now}"].append(
+            value_text(f.target, f.unit, config)
+            if pd.notna(f.target)
+            else published.not_applicable(UNITS.get(f.unit, "number"), "no target set")
+        )
         out["Against target"].append(f.rag or "No target")
     table = typed_frame(out)
     if any(parts):

@@ -145,7 +145,9 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
                 _own(row, config, key=now),
                 period_covered(row, labels),
                 row["direction_label"] if both else "",
-                fmt_value(row["target"], row["unit"], int(row["decimals"])),
+                fmt_value(row["target"], row["unit"], int(row["decimals"]))
+                if pd.notna(row["target"])
+                else published.not_applicable(figure_unit(str(row["unit"])), "no target set"),
                 status,
                 fmt_published(row["england"], row["unit"]),
                 fmt_value(row["neighbour_avg"], row["unit"], 1 if row["unit"] != "number" else 0)

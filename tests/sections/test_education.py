@@ -109,6 +109,12 @@ def test_figures_table_and_sentences_from_a_hand_built_file(kpis):
         "",
     )
     assert exc["Against target"] == "Missed"
+    # blank on the page, typed for the workbook: a change from a hidden count is hidden ([c]), a change
+    # with no figure last year cannot exist ([z]; KS2's is hidden with its share); a count of 6 is a count
+    from cpkit.publish.figure import Status
+
+    assert exc["Change (points)"].status == Status.SECONDARY and exc["2024-25"].unit == "count"
+    assert ed.change_text(None, "percent", False).status == Status.NOT_APPLICABLE
     ks2 = table.iloc[3]  # 3 of 10: the numerator is small, so the percentage is hidden ([c]: not a count)
     assert (ks2["2024-25"], ks2["Direction of travel"], ks2["Against target"]) == (
         "[c]",
