@@ -115,6 +115,13 @@ NAME_WRAP = 88  # characters per line of a priority's name at 10 pt across the c
 SEGMENT_LABEL_PAD = 4  # pixels: a count is drawn inside its segment only if it fits with this margin
 
 
+def progress_data(plan: pd.DataFrame) -> pd.DataFrame:
+    """The progress chart's data as published in the download: a row per priority and one for all of
+    them, the actions in each status, under headings in words ("Priority title", "In progress")."""
+    names = {"priority": "Priority", "priority_title": "Priority title", "total": "Total"}
+    return summary(plan).rename(columns=lambda c: names.get(str(c), str(c)[:1].upper() + str(c)[1:]))
+
+
 def progress_chart(plan: pd.DataFrame) -> tuple[plt.Figure, str]:
     """Bars by priority, stacked by status (colour, count label, legend); and alt text from the numbers.
 

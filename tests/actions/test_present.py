@@ -13,6 +13,7 @@ from cpkit.actions.present import (
     months_overdue,
     narrative,
     progress_chart,
+    progress_data,
     status_class,
     status_label,
 )
@@ -166,3 +167,18 @@ def test_months_overdue_is_one_number_in_whole_months():
     late = months_overdue(pd.Timestamp("2025-04-30"), as_of)
     assert (late, late.status) == ("Not overdue", Status.NOT_APPLICABLE)
     assert months_overdue(pd.NaT, as_of).status == Status.NOT_APPLICABLE
+
+
+def test_the_progress_charts_data_has_headings_in_words():
+    # two actions under priority 1 (one complete, one delayed): the download's sheet reads "Priority title",
+    # "Complete", "Delayed", "Total", not the frame's own column names
+    plan = pd.DataFrame(
+        {
+            "priority": [1, 1],
+            "priority_title": ["Health", "Health"],
+            "status": ["complete", "delayed"],
+        }
+    )
+    data = progress_data(plan)
+    assert {"Priority", "Priority title", "Complete", "Delayed", "Total"} <= set(data.columns)
+    assert data.loc[0, "Total"] == 2 and data.loc[0, "Priority title"] == "Health"
