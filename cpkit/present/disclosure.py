@@ -678,6 +678,8 @@ class Ledger:
         # why the block this ledger protects is not published at all ("" when it is): a breakdown that
         # no choice of hidden cells can protect (``withheld_reason``)
         self.withheld = ""
+        # percentages printed from the ledger's counts (``share``), over document keys, for the audit
+        self.shares: list[dict[str, Any]] = []
         self.aliases: dict[Hashable, str] = {}  # a figure's shared document key (``add(..., shared=)``)
 
     def add(
@@ -796,6 +798,27 @@ class Ledger:
                 named[self.key_of(k)] = named.get(self.key_of(k), 0) + int(c)
             out.append({k: c for k, c in named.items() if c})
         return out
+
+    def share(self, numerator: Hashable, denominator: Hashable, decimals: int = 0) -> Figure:
+        """The percentage ``numerator`` / ``denominator`` of two of the ledger's counts as published:
+        hidden (``[c]``) when either count is hidden or the rule hides the share (a small part, group
+        or complement), else printed; a printed one is recorded (``shares``) so the report's audit
+        knows what it tells a reader ("80%" of 5 is 4)."""
+        n, m = self.values[numerator], self.values[denominator]
+        pct = 100 * n / m if m else None
+        if pct is not None and (self.hidden(numerator) or self.hidden(denominator)):
+            return published.secondary(self.rule.secondary, pct, "percent", decimals)
+        figure = self.rule.pct(pct, n, m, decimals)
+        if figure.status == published.Status.SHOWN:
+            self.shares.append(
+                {
+                    "numerator": self.key_of(numerator),
+                    "denominator": self.key_of(denominator),
+                    "percent": float(published.at_precision(float(figure.value), decimals)),
+                    "decimals": decimals,
+                }
+            )
+        return figure
 
     def signed_keys(self) -> set[str]:
         """Document keys of the signed figures (a net change: any whole number when hidden)."""

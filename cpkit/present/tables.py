@@ -163,6 +163,7 @@ def table_block(
     keys = {c.key for row in rows for c in row if isinstance(c, Figure) and c.key}
     relations: list[dict[str, int]] = []
     signed: list[str] = []
+    shares: list[dict] = []
     if ledger is None:  # a section's table may carry the ledger its cells come from
         ledger = df.attrs.get("ledger")
     # and the registry measures it shows and what its counts count (set where the table is built)
@@ -172,6 +173,7 @@ def table_block(
         named = ledger.relations() if hasattr(ledger, "relations") else getattr(ledger, "equations", None)
         relations = relations_for(named, keys)
         signed = sorted(keys & set(ledger.signed_keys())) if hasattr(ledger, "signed_keys") else []
+        shares = [x for x in getattr(ledger, "shares", []) if {x["numerator"], x["denominator"]} & keys]
     return Block(
         id=block_id or slug(caption),
         kind=kind,
@@ -183,6 +185,7 @@ def table_block(
         population=population,
         relations=relations,
         signed=signed,
+        shares=shares,
     )
 
 

@@ -63,6 +63,8 @@ class Block:
     population: str = ""  # what its counts count ("children in care at 31 March 2025")
     relations: list[dict[str, int]] = field(default_factory=list)  # sum(coef * figure[key]) == 0
     signed: list[str] = field(default_factory=list)  # keys of signed figures (a net change): any whole number
+    # percentages printed from two counts: {"numerator": key, "denominator": key, "percent": 80.0, "decimals": 0}
+    shares: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -89,6 +91,7 @@ class Block:
             "population": self.population,
             "relations": [{str(k): int(v) for k, v in r.items()} for r in self.relations],
             "signed": [str(k) for k in self.signed],
+            "shares": [dict(x) for x in self.shares],
         }
 
     @classmethod
@@ -104,6 +107,7 @@ class Block:
             population=str(data.get("population", "")),
             relations=[{str(k): int(v) for k, v in r.items()} for r in data.get("relations", [])],
             signed=[str(k) for k in data.get("signed", [])],
+            shares=[dict(x) for x in data.get("shares", [])],
         )
 
 

@@ -13,8 +13,9 @@ the audit searches from the published figures alone. Besides what the exact audi
 printed in one block and hidden in another is a leak in itself (the document did not choose one status
 for it), and so is a count from 1 to ``threshold - 1`` printed as a number.
 
-Not yet gathered: percentages beside their counts (a block does not say which counts a percentage
-divides), and figures printed in sentences (they are not blocks).
+A percentage a ledger prints from two of its counts (``Ledger.share``) travels in the block's ``shares``
+and is searched with them ("80%" of 5 is 4). Not yet gathered: percentages made outside ``Ledger.share``
+(a block does not say which counts they divide), and figures printed in sentences (they are not blocks).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpkit.publish.audit import SHOWN_AND_HIDDEN, Audit, Finding, audit
+from cpkit.publish.audit import SHOWN_AND_HIDDEN, Audit, Finding, Share, audit
 from cpkit.publish.block import Block
 from cpkit.publish.figure import Status
 
@@ -83,6 +84,7 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     equations: list[dict[str, int]] = []
     signed: set[str] = set()
     relation_seen: set[frozenset[tuple[str, int]]] = set()
+    shares: list[Share] = []
     unkeyed = 0
     twice: list[str] = []
     for block in blocks:
@@ -116,19 +118,28 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
                 relation_seen.add(frozen)
                 equations.append(named)
         signed |= {document_key(section, k) for k in block.signed}
+        for x in block.shares:
+            share = Share(
+                document_key(section, str(x["numerator"])),
+                document_key(section, str(x["denominator"])),
+                float(x["percent"]),
+                int(x.get("decimals", 0)),
+            )
+            if share not in shares:
+                shares.append(share)
     # a figure a relation names but no block prints: the reader knows only that it is a whole number
-    for eq in equations:
-        for k in eq:
-            if k not in values:
-                values[k] = None
-                status[k] = "implicit"
+    named = [k for eq in equations for k in eq] + [k for x in shares for k in (x.numerator, x.denominator)]
+    for k in named:
+        if k not in values:
+            values[k] = None
+            status[k] = "implicit"
     findings: list[Finding] = []
     for key, statuses in seen.items():
         if "" in statuses and len(statuses) > 1:
             findings.append(Finding(key, SHOWN_AND_HIDDEN, (), ", ".join(where[key])))
     contradictions = [f"{t}, printed with two values" for t in twice]
     try:
-        result = audit(values, status, equations, threshold, signed=signed)
+        result = audit(values, status, equations, threshold, signed=signed, shares=shares)
     except ValueError as error:  # a group of published figures no whole numbers fit
         contradictions.append(str(error))
         result = Audit(sum(1 for s in status.values() if s in ("primary", "secondary")))

@@ -146,3 +146,51 @@ def test_figures_that_contradict_each_other_stop_the_audit():
     )
     # read as 13 (the last printed), boys 7 + girls 5 no longer make the total
     assert relation.startswith("the published figures contradict each other: the figures do not satisfy")
+
+
+def test_a_percentage_printed_from_the_ledger_gives_back_a_count_it_divides():
+    # Foster care is hidden ([c], 8) beside children's homes "<5" (4) of the 12, but the table prints
+    # foster's share, "67%": 8/12 is 66.7% (67%), 7/12 58% and 9/12 75%, so foster is 8 and homes 4.
+    # Ledger.share records the printed share in the block; the audit reads it with the counts.
+    ledger = Ledger(RULE, name="types")
+    ledger.add("foster", 8)
+    ledger.add("homes", 4)
+    ledger.add(TOTAL, 12, shared=True)
+    ledger.total(TOTAL, ["foster", "homes"])
+    ledger.resolve()
+    share = ledger.share("foster", TOTAL)
+    assert str(ledger.text("foster")) == "[c]" and str(share) == "[c]"  # hidden with its count
+    # a table that prints the share anyway (as a section computing it outside the ledger would)
+    ledger.shares.append({"numerator": ledger.key_of("foster"), "denominator": TOTAL, "percent": 67.0})
+    rows = [["foster", ledger.text("foster"), "67%"], ["homes", ledger.text("homes"), ""]]
+    rows.append(["Total", ledger.text(TOTAL), "100%"])
+    block = _published(
+        table_block(frame(rows, columns=["Type", "Children", "%"]), "Types", ledger=ledger), "placements"
+    )
+    assert block.shares == [{"numerator": "types:foster", "denominator": TOTAL, "percent": 67.0}]
+    found = audit_blocks([_sex_table(), block], 5)
+    assert (document_key("placements", "types:homes"), PINNED) in {(f.key, f.kind) for f in found.findings}
+    # without the printed share the same two tables pass
+    ledger.shares.clear()
+    clean = _published(
+        table_block(frame(rows, columns=["Type", "Children", "%"]), "Types", ledger=ledger), "placements"
+    )
+    assert audit_blocks([_sex_table(), clean], 5).ok
+
+
+def test_a_share_the_ledger_prints_is_recorded_and_one_it_hides_is_not():
+    # 7 boys of 12 is 58% (no small count in part, whole or complement): printed and recorded; girls
+    # 5 of 12 is 42%, printed too. A ledger whose part is small hides the share and records nothing.
+    sex = Ledger(RULE, name="sex")
+    sex.add("boys", 7)
+    sex.add("girls", 5)
+    sex.add(TOTAL, 12, shared=True)
+    sex.total(TOTAL, ["boys", "girls"])
+    assert str(sex.share("boys", TOTAL)) == "58%"
+    assert sex.shares == [{"numerator": "sex:boys", "denominator": TOTAL, "percent": 58.0, "decimals": 0}]
+    small = Ledger(RULE, name="small")
+    small.add("a", 3)
+    small.add("b", 9)
+    small.add("T", 12)
+    small.total("T", ["a", "b"])
+    assert str(small.share("a", "T")) == "[c]" and small.shares == []
