@@ -150,8 +150,8 @@ class CareSimulation:
     """Children in care from ``start`` to ``end`` (the last day any return covers).
 
     ``scale`` multiplies every entry stream's rate (local, UASC, short breaks), so the council's size in
-    children in care scales with it (the shipped sample's seed at 1: 451 with an episode open on 31 March
-    2025, short breaks aside; 0.1 gives about a tenth, 4 about four times); the children's own histories
+    children in care scales with it (the sample's seed at 1, returns to 2025: 451 with an episode open on
+    31 March 2025, short breaks aside; 0.1 gives about a tenth, 4 about four times); the children's own histories
     are drawn as before. At 1 the draws and arithmetic are unchanged (a rate times 1.0 is the same float),
     so the shipped sample's bytes are too (tests/sample/test_sample_903.py).
     """

@@ -24,8 +24,8 @@ the same children.
 
 **Codes.** The ONS codes are E06, E08, E09 and E10 codes numbered from 500: England's real councils stop at
 E06000066, E08000040, E09000033 and E10000034 (the DfE's 2025 release), and the kit's own fixtures use
-E06000981 to E06000999. No DfE three-digit code is given (there are too few unused ones for a nation):
-the hub's ``LA`` column holds the ONS code, which is enough to tell the councils apart.
+E06000981 to E06000999. The DfE's three-digit codes are numbered from 050 (up to 200 for 151 councils):
+England's start at 201 (City of London). The hub's ``LA`` column holds the ONS code.
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ from pathlib import Path
 
 from cpkit.sample.ssda903 import FILE_NAMES, Year, build_return, simulate, write_903_sample
 
-SAMPLE_CHILDREN_IN_CARE = (
-    451  # the sample (seed 2025, scale 1): episodes open on 31 March 2025, no short breaks
-)
+# seed 2025 at scale 1, returns to 2025 only: children with an episode open on 31 March 2025, short breaks
+# aside (the shipped sample, simulated on to its December 2025 extract, draws other children: 476)
+SAMPLE_CHILDREN_IN_CARE = 451
 SAMPLE_POPULATION = 64_000  # its population aged 0 to 17 (cpkit.sample.SAMPLE_CONFIG)
 SMALLEST, LARGEST = 50, 2_000
 FIRST_YEAR, LAST_YEAR = 2019, 2025
 PREFIXES = ("E06", "E08", "E09", "E10")
 FIRST_NUMBER = 500  # above every real council's number in each prefix (module docstring)
+FIRST_OLD_CODE = 50  # the DfE's three-digit codes: below every real one (201 and up)
 HUB_COLUMNS = ("LA", "YEAR")
 
 # Invented place-name parts; the names they make are checked against England's councils by a test.
@@ -80,6 +81,7 @@ class SyntheticCouncil:
 
     name: str
     la_code: str
+    la_old_code: str
     seed: int
     children: int  # the children in care on 31 March 2025 aimed at (the simulation gives about this)
     population_0_17: int
@@ -90,7 +92,12 @@ class SyntheticCouncil:
 
     def settings(self) -> dict[str, object]:
         """Its ``cpkit.yaml`` settings, as ``region.yaml`` lists them and ``write_council_folder`` writes."""
-        return {"la_name": self.name, "la_code": self.la_code, "population_0_17": self.population_0_17}
+        return {
+            "la_name": self.name,
+            "la_code": self.la_code,
+            "la_old_code": self.la_old_code,
+            "population_0_17": self.population_0_17,
+        }
 
 
 def synthetic_councils(
@@ -120,6 +127,7 @@ def synthetic_councils(
             SyntheticCouncil(
                 name=names[i],
                 la_code=f"{PREFIXES[i % len(PREFIXES)]}{FIRST_NUMBER + i:06d}",
+                la_old_code=f"{FIRST_OLD_CODE + i:03d}",
                 seed=seed * 1_000 + i,
                 children=children,
                 population_0_17=int(max(population, 1_000)),

@@ -53,6 +53,9 @@ def test_synthetic_councils_are_distinct_fictional_and_spread_50_to_2000() -> No
     assert len({c.seed for c in councils}) == 151
     # England's real councils stop at E06000066, E08000040, E09000033 and E10000034: numbered from 500
     assert all(c.la_code[:3] in {"E06", "E08", "E09", "E10"} and int(c.la_code[3:]) >= 500 for c in councils)
+    # the DfE's three-digit codes start at 201 (City of London)
+    assert len({c.la_old_code for c in councils}) == 151
+    assert all(len(c.la_old_code) == 3 and int(c.la_old_code) < 201 for c in councils)
     assert min(c.children for c in councils) == 50 and max(c.children for c in councils) == 2000
     # small and large interleaved, so a region's first four already spread: 50, 2000, then the next ones in
     first_four = sorted(c.children for c in synthetic_councils(4))
@@ -67,6 +70,10 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def test_the_hub_stacks_each_councils_own_returns_under_its_code_and_year(tmp_path: Path) -> None:
+    """Each council's rows in the hub are its own returns; cpkit region reads the hub and cuts them back."""
+    from cpkit.region.hub import split_hub
+    from cpkit.region.settings import load_region
+
     councils = synthetic_councils(2, smallest=10, largest=20)  # a few dozen children each: fast
     hub = write_region(tmp_path / "hub", councils, first_year=2024, last_year=2025)
     region = yaml.safe_load((hub / "region.yaml").read_text(encoding="utf-8"))
@@ -88,3 +95,14 @@ def test_the_hub_stacks_each_councils_own_returns_under_its_code_and_year(tmp_pa
                 assert sorted(mine) == sorted(own), (council.name, table, year)
                 seen += len(own)
     assert seen > 0  # the councils have children: the comparison above compared rows
+    # what cpkit region reads: region.yaml's councils, each cut from the hub by its code to its own rows
+    loaded = load_region(hub)
+    assert loaded.hub and [c.la_code for c in loaded.councils] == [c.la_code for c in councils]
+    folders = split_hub(hub, loaded.councils, tmp_path / "work")
+    for council, entry in zip(councils, loaded.councils, strict=True):
+        cut = folders[entry.slug]
+        assert isinstance(cut, Path), cut
+        _, rows = _rows(cut / "ssda903" / "episodes.csv")
+        _, own = _rows(tmp_path / council.la_code / "ssda903" / "2025" / "episodes.csv")
+        assert sorted(r[2:] for r in rows if r[1] == "2025") == sorted(own), council.name
+        assert {r[0] for r in rows} == {council.la_code}
