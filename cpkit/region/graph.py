@@ -255,9 +255,10 @@ def _render(prep: _Outcome, *sections: _Outcome) -> _Outcome:
     return _Outcome(report, seconds=time.monotonic() - began)
 
 
-def _figures_task(prep: _Outcome, render: _Outcome) -> Any:
-    """The council's figures table (``cpkit.figures``), for the regional step: only for a published report."""
-    if prep.failed or render.failed:
+def _figures_task(prep: _Outcome) -> Any:
+    """The council's figures table (``cpkit.figures``), built by its prepare step: for the pooled figures
+    (as soon as it exists, beside the sections) and, for a published report, the regional comparison."""
+    if prep.failed:
         return None
     from cpkit.figures import load_figures
 
@@ -466,7 +467,7 @@ def _run_graph(
             for s in job.plan.run
         ]
         render = client.submit(_render_task, prep, *sections, key=f"render-{job.slug}-{run_id}", pure=False)
-        figures = client.submit(_figures_task, prep, render, key=f"figures-{job.slug}-{run_id}", pure=False)
+        figures = client.submit(_figures_task, prep, key=f"figures-{job.slug}-{run_id}", pure=False)
         futures = client.submit(_futures_task, prep, render, key=f"futures-{job.slug}-{run_id}", pure=False)
         per[job.slug] = {
             "prepare": prep, "sections": sections, "render": render, "figures": figures, "futures": futures
@@ -474,6 +475,17 @@ def _run_graph(
         kinds[prep.key] = ("prepare", job.slug)
         kinds.update({s.key: ("sections", job.slug) for s in sections})
         kinds[render.key] = ("render", job.slug)
+    # the region's own figures from the pooled returns: one task as soon as every council is prepared, run
+    # beside the sections, so the regional step at the end only reads figures tables (issue 21: at most 10%)
+    pooled = client.submit(
+        _pooled_task,
+        region.title or "the region",
+        period,
+        {slug: p["prepare"] for slug, p in per.items()},
+        {slug: p["figures"] for slug, p in per.items()},
+        key=f"pooled-{run_id}",
+        pure=False,
+    )
     on_terminal = request.progress and sys.stderr.isatty()
     total_sections = sum(len(p["sections"]) for p in per.values())
     bars = {
@@ -501,7 +513,9 @@ def _run_graph(
             bar.close()
     results = [_council_result(c, per[c.slug]) for c in councils]
     began = time.monotonic()
-    regional, note = _regional(client, region, period, results, per, work, Path(request.out_dir).resolve())
+    regional, note = _regional(
+        client, region, period, results, per, pooled, work, Path(request.out_dir).resolve()
+    )
     return results, regional, note, time.monotonic() - began
 
 
@@ -538,6 +552,7 @@ def _regional(
     period: Period,
     results: list[CouncilResult],
     per: dict[str, dict[str, Any]],
+    pooled: Any,
     work: Path,
     out_dir: Path,
 ) -> tuple[Path | None, str]:
@@ -554,6 +569,7 @@ def _regional(
         region,
         period,
         staging,
+        pooled,
         {slug: per[slug]["prepare"] for slug in published},
         {slug: per[slug]["figures"] for slug in published},
         {slug: per[slug]["futures"] for slug in published},
@@ -575,28 +591,26 @@ def _regional_task(
     region: Region,
     period: Period,
     staging: Path,
+    pooled: _Outcome,
     prepared: dict[str, _Outcome],
     figures: dict[str, Any],
     futures: dict[str, _Outcome],
     results: list[CouncilResult],
 ) -> _Outcome:
-    """On a worker: the region's pooled figures and summed forecast from the councils' caches, then the
-    comparison page and workbook into ``staging``. Only figures tables and the forecast's simulated totals
-    reach this task; the pooled returns are read here from the councils' caches and go no further. The
-    region's small-number rule is the strictest of its councils' (``pooled.region_config``)."""
+    """On a worker: the summed forecast, then the comparison page and workbook into ``staging``, from the
+    region's pooled figures (``_pooled_task``) and the councils' figures tables and simulated totals; no
+    child-level table reaches this task. The region's small-number rule is the strictest of its councils'
+    (``pooled.region_config``)."""
     from cpkit.present.disclosure import Rule
     from cpkit.region.compare import build_regional
-    from cpkit.region.pooled import pooled_figures, region_config, regional_forecast
+    from cpkit.region.pooled import region_config, regional_forecast
 
     began = time.monotonic()
     name = region.title or "the region"
-    caches = {slug: p.value.cache_dir / SSDA903_DIR for slug, p in prepared.items()}
     configs = {slug: p.value.config for slug, p in prepared.items()}
     try:
-        try:
-            pooled: Any = pooled_figures(caches, configs, period, name, council_figures=figures)
-        except CpkitError as exc:  # the comparison is still written, saying why the region's own are not
-            pooled = f"the region's own figures could not be worked out: {exc}"
+        # the comparison is still written when the region's own could not be worked out, saying why
+        regional: Any = pooled.value if not pooled.failed else pooled.failed
         # a council whose futures task failed is named, not left out: a sum without it would be too small
         forecast = regional_forecast({slug: f.failed or f.value for slug, f in futures.items()})
         councils: dict[str, Any] = {
@@ -608,7 +622,7 @@ def _regional_task(
             name,
             period,
             councils,
-            pooled,
+            regional,
             forecast,
             names={r.slug: r.name for r in results},
             rule=Rule.of(region_config(name, configs)),
@@ -617,6 +631,29 @@ def _regional_task(
     except CpkitError as exc:
         return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
     return _Outcome(paths[0], seconds=time.monotonic() - began)
+
+
+def _pooled_task(
+    name: str, period: Period, prepared: dict[str, _Outcome], figures: dict[str, Any]
+) -> _Outcome:
+    """On a worker, once every council is prepared: the region's own figures table from the pooled returns
+    of every council that was read (``cpkit.region.pooled.pooled_figures``; a council whose sections fail
+    later is still in the region's total, and the comparison protects it as an unprinted part). The pooled
+    returns are read here from the councils' caches and go no further than this task."""
+    from cpkit.region.pooled import pooled_figures
+
+    began = time.monotonic()
+    read = {slug: p for slug, p in prepared.items() if not p.failed}
+    if not read:
+        return _Outcome(failed="no council's returns could be read", seconds=time.monotonic() - began)
+    caches = {slug: p.value.cache_dir / SSDA903_DIR for slug, p in read.items()}
+    configs = {slug: p.value.config for slug, p in read.items()}
+    own = {slug: figures[slug] for slug in read if figures.get(slug) is not None}
+    try:
+        table = pooled_figures(caches, configs, period, name, council_figures=own)
+    except CpkitError as exc:
+        return _Outcome(failed=f"the region's own figures could not be worked out: {exc}")
+    return _Outcome(table, seconds=time.monotonic() - began)
 
 
 # --- the index page -----------------------------------------------------------------------------------
