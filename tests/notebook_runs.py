@@ -37,3 +37,10 @@ def shown(path: Path) -> str:
         if c.cell_type == "code"
         for o in c.outputs
     )
+
+
+def in_sample_report(sample_report: Path, name: str) -> Path:
+    """The executed ``<name>.ipynb`` of the sample's 2025 report (the ``sample_report`` fixture, built once for
+    the whole test run): the section run on the sample for 2025, financial, as ``cpkit report`` runs it. Tests
+    of that very run read it here instead of running the notebook again."""
+    return sample_report.parent / "_analyst" / "2025" / f"{name}.ipynb"

@@ -1,7 +1,8 @@
 """Reports built once per test session with every section notebook, for the document, workbook,
 privacy and accessibility tests.
 
-``sample_report`` is the shipped sample's 2025 report. ``small_council`` is the 2025 report of a council
+``sample_report`` (in ``tests/conftest.py``, with ``built_once``: the section tests read its executed
+notebooks too) is the shipped sample's 2025 report. ``small_council`` is the 2025 report of a council
 of about thirty children cut out of the sample (every SSDA903 table of every year filtered to the same
 children, the other input files as they are): small enough that the small-number rule must bite. Tests
 using them carry ``@pytest.mark.xdist_group(...)`` so that ``--dist loadgroup`` sends them to one worker.
@@ -12,11 +13,7 @@ builds it into the workers' shared temporary folder under a file lock, the other
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -24,49 +21,10 @@ import pytest
 
 from cpkit.report.runner import SAMPLE_DIR, ReportRequest, build_report
 
+from ..conftest import built_once  # noqa: F401 (the report tests import it from here)
+
 SMALL_COUNCIL_CHILDREN = 30
 SMALL_COUNCIL_NAME = "Small Test Council"
-
-
-@contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive lock between test workers (none where ``fcntl`` is missing: each worker then builds)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
-    """``build(folder)`` once per test run, shared by all xdist workers; its result path is reused."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return build(factory.mktemp(name))
-    shared = factory.getbasetemp().parent / name
-    shared.mkdir(exist_ok=True)
-    with _lock(shared / ".lock"):
-        done = shared / "built.txt"
-        if done.exists():
-            return Path(done.read_text(encoding="utf-8"))
-        result = build(Path(tempfile.mkdtemp(dir=shared)))  # a fresh folder: a failed attempt may remain
-        done.write_text(str(result), encoding="utf-8")
-        return result
-
-
-@pytest.fixture(scope="session")
-def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``reports/2025/`` built from ``data/sample`` with all sections."""
-
-    def build(folder: Path) -> Path:
-        return build_report(ReportRequest(year=2025, out_dir=folder / "reports", progress=False, jobs=2))
-
-    return built_once(tmp_path_factory, "sample_report", build)
 
 
 def make_small_council(source: Path, target: Path, n: int = SMALL_COUNCIL_CHILDREN) -> list[str]:

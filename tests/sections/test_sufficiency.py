@@ -13,7 +13,7 @@ from cpkit.forecast.project import ALL_AGES, ALL_PLACEMENTS, BASELINE, EXTERNAL_
 from cpkit.sections import sufficiency
 from tests.conftest import SAMPLE_DIR
 
-from ..notebook_runs import run_section, shown
+from ..notebook_runs import in_sample_report, shown
 
 AS_OF = pd.Timestamp("2025-03-31")
 END = pd.Timestamp("2027-03-31")
@@ -117,16 +117,9 @@ def test_forecast_table_hides_small_counts_now_and_small_forecasts_without_hidin
 
 
 @pytest.mark.skipif(not (SAMPLE_DIR / "ssda903").is_dir(), reason="the shipped sample is not here")
-def test_the_placements_section_shows_the_forecast_on_the_sample(sample_cache, tmp_path):
-    out = run_section(
-        "02_placements",
-        tmp_path,
-        year=2025,
-        period="financial",
-        data_dir=str(SAMPLE_DIR),
-        cache_dir=str(sample_cache),
-    )
-    page = shown(out)
+def test_the_placements_section_shows_the_forecast_on_the_sample(sample_report):
+    # the section as the sample's 2025 report ran it (year 2025, financial, the sample): not run again here
+    page = shown(in_sample_report(sample_report, "02_placements"))
     assert "By March 2027 the council should expect" in page
     assert (
         "children in foster care, against 341 now." in page

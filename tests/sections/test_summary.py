@@ -11,7 +11,7 @@ from cpkit.figures.headline import COLUMNS, SSDA903, Headline
 from cpkit.present.narrative import Narrative
 from cpkit.sections import summary as su
 
-from ..notebook_runs import run_section, shown
+from ..notebook_runs import in_sample_report, shown
 from .test_scorecard import _card as scorecard_card
 
 
@@ -115,8 +115,8 @@ def test_action_position_counts_and_delayed_priorities():
 
 
 @pytest.mark.slow
-def test_summary_notebook_runs_on_the_sample(root, tmp_path):
-    html = shown(run_section("09_executive_summary", tmp_path, year=2025))
+def test_summary_notebook_runs_on_the_sample(root, sample_report):
+    html = shown(in_sample_report(sample_report, "09_executive_summary"))  # 2025 on the sample
     assert "<caption>Largest changes between 2023-24 and 2024-25</caption>" in html
     assert (
         "The action plan has 40 actions: 12 complete, 16 in progress, 7 delayed and 4 awaiting start." in html
