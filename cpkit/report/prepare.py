@@ -82,36 +82,59 @@ def load_returns(
     DfE validator's findings on the report year's return. An in-year period (the quarterly page) reads
     its own extract, so the returns are its history and no year is required of them.
     """
-    from cpkit.report.timings import stage
-    from cpkit.ssda903 import Council, check_903, load_903
+    from cpkit.ssda903.validator import with_findings
 
     period = Period.from_year(period) if isinstance(period, int) else period
+    data = read_returns(data_dir, period, config)
+    if dfe:
+        with start_rules(data, period, config) as pending:
+            data = with_findings(data, pending.result())
+    if period.kind not in IN_YEAR_KINDS:
+        check_returns(data, data_dir, period, config, strict)
+    return data
+
+
+def read_returns(data_dir: Path, period: Period, config: Config | None) -> Data903:
+    """The council's returns, read; ``DataProblem`` at once when they hold no return for an annual report's
+    year (before the DfE validator, which takes seconds to check a year that is not there)."""
+    from cpkit.report.timings import stage
+    from cpkit.ssda903 import Council, load_903
+
     source = ssda903_dir(data_dir)
     with stage("prepare", "read the returns"):
         data = load_903(source, council=Council.from_config(config) if config else None)
-    annual = period.kind not in IN_YEAR_KINDS
-    absent = missing_return(data, period.year) if annual else None
-    if absent:  # refused before the DfE validator, which takes seconds to check a year that is not there
+    absent = missing_return(data, period.year) if period.kind not in IN_YEAR_KINDS else None
+    if absent:
         raise DataProblem(blocker_message([absent], data_dir, period.year))
-    if dfe:
-        from cpkit.ssda903.validator import add_dfe_findings
+    return data
 
-        with stage("prepare", "DfE validator"):
-            data = add_dfe_findings(
-                data,
-                [period.year],
-                la_code=config.la_code if config else None,
-                districts=config.la_district_codes if config else (),
-                cut=None if annual else period.end,
-            )
-    if not annual:
-        return data
+
+def start_rules(data: Data903, period: Period, config: Config | None):  # noqa: ANN201 - PendingFindings
+    """The DfE validator started on the period's return, running in its own process until its
+    ``result()`` is asked for (``cpkit.ssda903.validator.start_dfe_findings``)."""
+    from cpkit.ssda903.validator import start_dfe_findings
+
+    return start_dfe_findings(
+        data,
+        [period.year],
+        la_code=config.la_code if config else None,
+        districts=config.la_district_codes if config else (),
+        cut=None if period.kind not in IN_YEAR_KINDS else period.end,
+    )
+
+
+def check_returns(data: Data903, data_dir: Path, period: Period, config: Config | None, strict: bool) -> None:
+    """``DataProblem`` when the annual report cannot be built from ``data`` (:func:`blockers`). Without
+    ``strict`` the DfE rules' findings play no part (they are listed, never blocking), so the check can
+    run before they are in."""
+    from cpkit.report.timings import stage
+    from cpkit.ssda903 import check_903
+
     with stage("prepare", "blocking checks"):
         problems = check_903(data, year=period.year) if strict else data.issues
         reasons = blockers(data, problems, period, strict=strict, config=config)
     if reasons:
         raise DataProblem(blocker_message(reasons, data_dir, period.year))
-    return data
 
 
 def blocker_message(reasons: list[str], data_dir: Path, year: int) -> str:
@@ -283,27 +306,42 @@ def prepare_data(
     from cpkit.config_checks import check_codes
     from cpkit.report.cache import save_903, save_postcodes
     from cpkit.report.timings import stage
+    from cpkit.ssda903.validator import with_findings
 
     for warning in check_codes(config, data_dir):
         log.warning(warning)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    data = load_returns(data_dir, period, config, strict=strict, dfe=True)
-    if period.kind in IN_YEAR_KINDS:  # a quarter past the data is refused here, not as a notebook's crash
-        from cpkit.poap.inyear import last_day_with_data, latest_extract, require_covered
+    annual = period.kind not in IN_YEAR_KINDS
+    data = read_returns(data_dir, period, config)
+    # The DfE rules run in their own process beside the checks and the figures table, which do not read
+    # their findings (they were 7 s of a 13 s step, one after the other); the cache gets them all. With
+    # --strict their errors block, so they are waited for before the checks.
+    with start_rules(data, period, config) as pending:
+        if waited := strict or not annual:
+            with stage("prepare", "DfE validator"):
+                data = with_findings(data, pending.result())
+        if annual:
+            check_returns(data, data_dir, period, config, strict)
+        else:  # a quarter past the data is refused here, not as a notebook's crash
+            from cpkit.poap.inyear import last_day_with_data, latest_extract, require_covered
 
-        require_covered(period, last_day_with_data(data, latest_extract(data_dir)))
-    if strict:
-        _strict_optional_inputs(data_dir, config, period)
-    else:
-        _warn_kpis(data_dir, config, period)
+            require_covered(period, last_day_with_data(data, latest_extract(data_dir)))
+        if strict:
+            _strict_optional_inputs(data_dir, config, period)
+        else:
+            _warn_kpis(data_dir, config, period)
+        if annual:  # the annual report's table; the quarter's page has its own measures
+            from cpkit.figures import build_figures, save_figures
+
+            with stage("prepare", "figures table"):
+                # one look-up for the figures and the placements section
+                lookup = save_postcodes(data, cache_dir)
+                save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
+        if not waited:
+            with stage("prepare", "DfE validator (waited for after the figures table)"):
+                data = with_findings(data, pending.result())
     with stage("prepare", "returns cached"):
         save_903(data, cache_dir / SSDA903_DIR)
-    if period.kind not in IN_YEAR_KINDS:  # the annual report's table; the quarter's page has its own measures
-        from cpkit.figures import build_figures, save_figures
-
-        with stage("prepare", "figures table"):
-            lookup = save_postcodes(data, cache_dir)  # one look-up for the figures and the placements section
-            save_figures(build_figures(data, period, config, data_dir, postcode_lookup=lookup), cache_dir)
     return cache_dir, data.sources
 
 

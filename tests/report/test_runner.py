@@ -103,7 +103,7 @@ def test_report_pages_meet_the_html_contract(tmp_path, good):
     stages = {(s["group"], s["stage"]): s["seconds"] for s in record["stages"]}
     for stage in [
         ("prepare", "read the returns"),
-        ("prepare", "DfE validator"),
+        ("prepare", "DfE validator (waited for after the figures table)"),  # it ran beside them
         ("prepare", "figures table"),
         ("sections", "01_good"),
         ("sections", "kernel start-up (01_good)"),  # the one worker's new kernel, until it answered
