@@ -27,7 +27,10 @@ def _css() -> str:
     return resources.files("cpkit.report").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
 def _exporter():  # noqa: ANN202 - nbconvert's exporter type
+    """One exporter per process, reused for every page: making one loads and compiles the templates,
+    which took three times as long as rendering the ten section pages with it."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES_DIR)], template_name="cpkit")
