@@ -44,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -337,7 +337,11 @@ def sections_stage(prepared: Prepared) -> list[SectionRun]:
     with _environment(prepared.env), timings.group("sections"):
         pause_for_test("sections")
         _stage(prepared.request, f"running {len(prepared.plan.run)} section(s)")
-        return _execute_all(prepared.plan.run, prepared.parameters, notebooks_dir(prepared), prepared.request)
+        # the longest first, by the previous run's timings of this report folder
+        expected = timings.section_seconds(prepared.analyst_dir / timings.TIMINGS_NAME)
+        return _execute_all(
+            prepared.plan.run, prepared.parameters, notebooks_dir(prepared), prepared.request, expected
+        )
 
 
 def notebooks_dir(prepared: Prepared) -> Path:
@@ -621,7 +625,7 @@ def pause_for_test(moment: str) -> None:
     """Test hook for the fault-injection tests (``tests/report/test_faults.py``): with
     ``CPKIT_TEST_PAUSE_AT=<moment>`` (or ``<moment>:<seconds>``) in the environment the run says so on
     stderr and waits there (60 s unless told), so a test can send its signal, or fill the disk, at that
-    very moment ("prepare", "sections", "render", "swap"). Costs one dictionary look-up otherwise; not for
+    very moment ("prepare", "sections", "render", "writers" (the writer processes at work), "swap"). Costs one dictionary look-up otherwise; not for
     production use."""
     wanted = os.environ.get(PAUSE_VARIABLE)
     if not wanted or wanted.partition(":")[0] != moment:
@@ -809,12 +813,31 @@ def check_parameters(sections: list[Section], parameters: dict[str, object]) -> 
             )
 
 
+# The sample's slowest sections (seconds on the 2-core machine, December 2026), started first when the
+# report folder has no timings of a previous run to go by (see ``_longest_first``).
+TYPICAL_SECONDS = {"02_placements": 8.5, "07_trends": 5.4, "01_children_in_care": 5.0}
+
+
+def _longest_first(sections: list[Section], expected: dict[str, float]) -> list[Section]:
+    """The sections expected to take longest first (``expected``: the previous run's seconds, else
+    ``TYPICAL_SECONDS``), so the workers finish together: started in report order, the placements and
+    trends sections were left to the end on one worker while the other stood idle. Only the order of
+    starting changes; each section's output is its own."""
+    seconds = {**TYPICAL_SECONDS, **expected}
+    return sorted(sections, key=lambda s: -seconds.get(s.name, 0.0))  # stable: report order among equals
+
+
 def _execute_all(
-    sections: list[Section], parameters: dict[str, object], notebooks_dir: Path, request: ReportRequest
+    sections: list[Section],
+    parameters: dict[str, object],
+    notebooks_dir: Path,
+    request: ReportRequest,
+    expected: dict[str, float] | None = None,
 ) -> list[SectionRun]:
     """Run the sections in parallel (up to ``jobs`` worker processes, each keeping one warm kernel: see
     ``cpkit.report.execute``), all at once: none reads another's output (``cpkit.report.sections``), so
-    none waits for another. The executed notebooks go to ``notebooks_dir``."""
+    none waits for another; the longest first (``expected``: each section's seconds in the previous run).
+    The executed notebooks go to ``notebooks_dir``."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(request.jobs or os.cpu_count() or 1, len(sections)))
     runs: list[SectionRun] = []
@@ -826,8 +849,11 @@ def _execute_all(
         total=len(sections), desc="Sections", unit="section", disable=not on_terminal, file=sys.stderr
     ) as bar:
         bar.show_lines = request.progress  # type: ignore[attr-defined]
-        run_batch = _run_in_process if jobs == 1 else _run_in_workers
-        runs = run_batch(sections, parameters, notebooks_dir, jobs, request.timeout, bar)
+        if jobs == 1:  # one worker runs them all in turn: report order, as its progress lines read
+            runs = _run_in_process(sections, parameters, notebooks_dir, jobs, request.timeout, bar)
+        else:
+            chosen = _longest_first(sections, expected or {})
+            runs = _run_in_workers(chosen, parameters, notebooks_dir, jobs, request.timeout, bar)
     order = {s.name: i for i, s in enumerate(sections)}
     return sorted(runs, key=lambda r: order[r.name])
 
@@ -860,11 +886,7 @@ def _run_in_workers(
 ) -> list[SectionRun]:
     """The sections on one pool of ``jobs`` worker processes, each a section at a time in its warm kernel."""
     runs: list[SectionRun] = []
-    # spawn, not fork: a forked copy of a process that has touched ZMQ or threads is not safe
-    pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
-    )
-    try:
+    with process_pool(jobs, start_worker) as pool:  # each worker shuts its kernel down as it ends
         futures = [
             pool.submit(
                 run_in_worker,
@@ -888,19 +910,35 @@ def _run_in_workers(
                     f"{', '.join(running)}; no report was written and the previous one is unchanged"
                 ) from None
             _progress(bar, runs[-1])
-    except BaseException:
-        # stopped (a signal) or broken: end the workers and their kernels now rather than wait for
-        # the sections to finish, as leaving the pool's block would. The workers are the pool's own
-        # processes: signalled, then collected with their own join, so the pool sees them gone and
-        # its manager thread ends (reaped elsewhere, they would look alive to it for ever)
-        workers = list((getattr(pool, "_processes", None) or {}).values())  # taken before shutdown
-        pool.shutdown(wait=False, cancel_futures=True)
-        end_child_processes([w.pid for w in workers if w.pid])
-        for worker in workers:
-            worker.join(timeout=1)
-        raise
-    pool.shutdown(wait=True)  # each worker shuts its kernel down as it ends
     return runs
+
+
+@contextmanager
+def process_pool(
+    workers: int, initializer: Callable[[], None] | None = None
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes (the section workers, the writers) that never outlives its block:
+    left normally, it is shut down once its work is done; left by an exception (a stop signal, a broken
+    pool), its workers and their children (kernels) are ended at once rather than waited for.
+
+    Spawned, not forked: a forked copy of a process that has touched ZMQ or threads is not safe, and a
+    spawned worker starts with the default signal handlers, so a SIGTERM ends it."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+    )
+    try:
+        yield pool
+    except BaseException:
+        # The workers are the pool's own processes: signalled, then collected with their own join, so
+        # the pool sees them gone and its manager thread ends (reaped elsewhere, they would look alive
+        # to it for ever)
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # taken before shutdown
+        pool.shutdown(wait=False, cancel_futures=True)
+        end_child_processes([w.pid for w in processes if w.pid])
+        for process in processes:
+            process.join(timeout=1)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _progress(bar, run: SectionRun) -> None:  # noqa: ANN001 - tqdm bar

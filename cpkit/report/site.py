@@ -13,13 +13,19 @@ import dataclasses
 import html
 import json
 import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpkit.config import Config, Period
-from cpkit.errors import PdfUnavailable
+from cpkit.errors import PdfUnavailable, ReportFailed
 from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, build_documents
 from cpkit.report.docx import DOCX_NAME, write_docx
@@ -27,7 +33,7 @@ from cpkit.report.execute import SectionRun
 from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME, paper_ready, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
-from cpkit.report.timings import stage
+from cpkit.report.timings import add, stage
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
 
 if TYPE_CHECKING:
@@ -92,38 +98,40 @@ def write_site(
     and the committee cover report (``cpkit.report.cover_report``, with the run's figures table from
     ``cache_dir``); without it the document has the data sections only."""
     staging.mkdir(parents=True)
-    sections = reading_order(sections)
-    meta = page_meta(config, period)
-    by_name = {r.name: r for r in runs}
-    pages = []
-    with stage("writers", "section pages"):
-        for section in sections:
-            page = render_file(
-                by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
-            )
-            (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
-            pages.append((section, page))
-    with stage("writers", "single document and annex (HTML)"):
-        authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
-        audit_text = disclosure.sentence() if disclosure is not None else ""
-        documents = build_documents(pages, config, period, meta, authored, disclosure=audit_text)
-        document, numbered = documents.report, documents.numbered
-        (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
+    # the writer processes start now, importing their libraries while the pages are rendered
+    with _writers() as pool:
+        for _ in range(WRITERS_AT_ONCE):
+            pool.submit(_started)
+        sections = reading_order(sections)
+        meta = page_meta(config, period)
+        by_name = {r.name: r for r in runs}
+        pages = []
+        with stage("writers", "section pages"):
+            for section in sections:
+                page = render_file(
+                    by_name[section.name].output, f"{section.title}: {config.la_name} {period.label}", meta
+                )
+                (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
+                pages.append((section, page))
+        with stage("writers", "single document and annex (HTML)"):
+            authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
+            audit_text = disclosure.sentence() if disclosure is not None else ""
+            documents = build_documents(pages, config, period, meta, authored, disclosure=audit_text)
+            document, numbered = documents.report, documents.numbered
+            (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
+            if documents.annex is not None:
+                (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
+        # The PDFs, the Word file, the cover report and the workbook each read the finished HTML and write
+        # their own file: written side by side in a pool of processes (the Board report's PDF alone was 6 s,
+        # one writer after another 20 s), the longest first. A stop signal ends the pool's processes at once
+        # (``process_pool``) and the staging folder goes with them.
+        jobs: list[tuple[str, Callable[..., object], tuple, dict]] = [
+            ("PDF: Board report", write_pdf, (document, staging / PDF_NAME), {}),
+        ]
         if documents.annex is not None:
-            (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
-    with stage("writers", "Word: Board report"):
-        write_docx(document, staging / DOCX_NAME)
-    try:
-        with stage("writers", "PDF: Board report"):
-            write_pdf(document, staging / PDF_NAME)
-        if documents.annex is not None:
-            with stage("writers", "PDF: technical annex"):
-                write_pdf(documents.annex, staging / ANNEX_PDF_NAME)
-    except PdfUnavailable as error:  # the HTML and the data still make a report; say what is missing
-        logging.getLogger(__name__).warning("%s", error)
-    if data_dir is not None:
-        with stage("writers", "cover report (Word and PDF)"):
-            _cover_report(
+            jobs.append(("PDF: technical annex", write_pdf, (documents.annex, staging / ANNEX_PDF_NAME), {}))
+        if data_dir is not None:
+            cover = (
                 staging,
                 Path(data_dir),
                 cache_dir,
@@ -133,17 +141,20 @@ def write_site(
                 meta,
                 documents.annex is not None,
             )
-    with stage("writers", "workbook"):
-        build_workbook(
-            staging / WORKBOOK_NAME,
-            sections,
-            runs,
-            numbered,
-            config,
-            period,
-            contact=authored.cover.get("contact"),
-            published=authored.cover.get("date"),  # the report's date, as its cover prints it
+            jobs.append(("cover report (Word and PDF)", _cover_report, cover, {}))
+        jobs.append(
+            (
+                "workbook",
+                build_workbook,
+                (staging / WORKBOOK_NAME, sections, runs, numbered, config, period),
+                {
+                    "contact": authored.cover.get("contact"),
+                    "published": authored.cover.get("date"),  # the report's date, as its cover prints it
+                },
+            )
         )
+        jobs.append(("Word: Board report", write_docx, (document, staging / DOCX_NAME), {}))
+        _write_side_by_side(pool, jobs)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -170,6 +181,101 @@ def write_site(
     )
     (staging / "index.html").write_text(index, encoding="utf-8")
     return staging
+
+
+# processes writing the files side by side: two, one a core of the 2-core machine (one on a 1-core one)
+WRITERS_AT_ONCE = max(1, min(2, os.cpu_count() or 1))
+
+
+def _writers() -> AbstractContextManager:
+    """The pool the files are written by (``cpkit.report.runner.process_pool``); in a process that may not
+    start processes of its own (a Dask worker of ``cpkit region``, which is daemonic and already runs a
+    council per core), this process, one writer after another."""
+    import multiprocessing
+
+    from cpkit.report.runner import process_pool
+
+    if multiprocessing.current_process().daemon:
+        return nullcontext(_InThisProcess())
+    return process_pool(WRITERS_AT_ONCE, _start_writer)
+
+
+class _InThisProcess:
+    """``submit`` as a pool's, running the call at once in this process."""
+
+    def submit(self, fn: Callable[..., object], *args: object, **kwargs: object) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - handed to the caller as a pool would hand it
+            future.set_exception(error)
+        return future
+
+
+def _write_side_by_side(
+    pool: ProcessPoolExecutor, jobs: list[tuple[str, Callable[..., object], tuple, dict]]
+) -> None:
+    """Run each ``(stage, writer, args, kwargs)`` on ``pool``, timing each as a writers' stage; a PDF
+    WeasyPrint cannot make is a warning (the HTML and the data still make a report), as are the warnings
+    the writers log (re-logged here, where the command line shows them)."""
+    from cpkit.report.runner import pause_for_test
+
+    unavailable: list[PdfUnavailable] = []
+    futures = {pool.submit(_written, writer, *args, **kwargs): name for name, writer, args, kwargs in jobs}
+    pause_for_test("writers")
+    for future in as_completed(futures):
+        try:
+            seconds, records = future.result()
+        except PdfUnavailable as error:
+            unavailable.append(error)
+            continue
+        except BrokenProcessPool:
+            raise ReportFailed(
+                "a process writing the report's files ended abruptly (killed, or out of memory); no report "
+                "was written and the previous one is unchanged"
+            ) from None
+        add("writers", futures[future], seconds)
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+    if unavailable:  # both PDFs fail for the one reason: said once
+        logging.getLogger(__name__).warning("%s", unavailable[0])
+
+
+def _started() -> None:
+    """A task that only makes the pool start a process (``_start_writer`` runs as it starts)."""
+
+
+def _start_writer() -> None:
+    """A writer process imports the writers' libraries as it starts, while the pages are rendered."""
+    import docx  # noqa: F401
+    import gptables  # noqa: F401
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # no Pango: ``write_pdf`` says so
+        pass
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _written(writer: Callable[..., object], *args: object, **kwargs: object) -> tuple[float, list]:
+    """Run one writer in a writer process: its seconds, and the warnings it logged for the run to show."""
+    handler = _Records()
+    logger = logging.getLogger("cpkit")
+    logger.addHandler(handler)
+    began = time.perf_counter()
+    try:
+        writer(*args, **kwargs)
+    finally:
+        logger.removeHandler(handler)
+    return time.perf_counter() - began, handler.records
 
 
 def _authored(data_dir: Path, config: Config, period: Period) -> Authored:

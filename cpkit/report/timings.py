@@ -64,6 +64,20 @@ def recording() -> Iterator[Timings]:
         _CURRENT = previous
 
 
+def section_seconds(path: Path) -> dict[str, float]:
+    """Each section's seconds in the run recorded at ``path`` (empty when there is none, or it cannot be
+    read): the runner starts the longest first."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            str(s["stage"]): float(s["seconds"])
+            for s in record["stages"]
+            if s["group"] == "sections" and not str(s["stage"]).startswith("kernel start-up")
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def write(path: Path) -> None:
     """Write the run's record to ``path`` (nothing outside :func:`recording`)."""
     if _CURRENT is not None:

@@ -182,6 +182,20 @@ def test_a_stop_at_each_moment_ends_promptly_and_leaves_the_previous_report(coun
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_while_the_writer_processes_work_ends_them(council, signum):
+    """The PDFs, Word file, cover report and workbook are written by a pool of processes: a stop then
+    ends them at once and no half-written report is left."""
+    run = Run(council, env={"CPKIT_TEST_PAUSE_AT": "writers"})
+    run.wait_for_pause("writers")
+    writers = [p for p in run.seen.values() if _alive(p) and "spawn_main" in " ".join(_cmdline(p))]
+    assert len(writers) == 2, [_cmdline(p) for p in run.seen.values()]  # the pool's two, at work
+    took = run.stop(signum)
+    assert run.proc.returncode == 128 + signum, run.err
+    assert took < EXIT_WITHIN, took
+    assert_left_nothing(run, council)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_while_the_kernels_run_cells_ends_promptly(council, tmp_path, signum):
     """The moment that hung: sections running on the worker pool (the workers used to be reaped behind
     the pool's back, and the command never exited)."""
