@@ -7,8 +7,9 @@ hub's stacked files. The default, 12 councils, measures on this machine:
 1. the region on a ``LocalCluster`` of 1 worker, then of 2 workers (one thread each, as ``cpkit region``
    makes them): wall time, councils per minute, peak memory per worker (the worker process and its
    kernels together, sampled every half second with psutil), the regional step's share of the run (its
-   task's compute time on the scheduler's task stream: pooled figures from the councils' caches, the
-   summed forecast, the comparison page and workbook), and the scaling efficiency from 1 to 2 workers,
+   task's compute time on the scheduler's task stream: the figures tables and summed forecast in, the
+   comparison page and workbook out; since 9661de9 the region's pooled figures are a task of their own,
+   run beside the sections, shown with every other task kind's time), and the scaling efficiency from 1 to 2 workers,
    ``t1 / (2 * t2)`` (goal: at least 0.85);
 2. one council (the one nearest the sample's size) through ``cpkit region`` and through ``cpkit report``,
    each the command line as a user types it, defaults for everything else (goal: region no more than 10%
