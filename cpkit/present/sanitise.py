@@ -75,6 +75,9 @@ _GENERIC_ATTRIBUTES = {"class", "id", "lang", "title", "role"}
 _ATTRIBUTES = {
     "*": _GENERIC_ATTRIBUTES,
     "a": {"href"},
+    "div": {
+        "tabindex"
+    },  # "0" only (the attribute filter): a wide table's scrolling box, reachable by keyboard
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan", "headers"},
     "td": {"colspan", "rowspan", "headers"},
@@ -101,6 +104,8 @@ def _make_filter(images: bool):  # noqa: ANN202 - nh3's callback type
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if "url(" in value.replace(" ", "").lower():
             return None  # an SVG paint or a CSS value fetching something
+        if attribute == "tabindex":
+            return value if value.strip() == "0" else None  # in the reading order, never ahead of it
         if attribute == "href":
             return value if _link_allowed(value) else None
         if tag == "img" and attribute == "src":

@@ -79,7 +79,7 @@ p { orphans: 3; widows: 3; }
 .cp-cover h1 { font-size: 26pt; }
 .cp-doc-section { break-before: auto; border-top: none; margin-top: 1.4em; }
 .cp-table { overflow: visible; margin: 0.6em 0; }
-table { font-size: 9pt; width: auto; max-width: 100%; break-inside: auto; page-break-inside: auto; }
+table { font-size: 8.5pt; width: auto; max-width: 100%; break-inside: auto; page-break-inside: auto; }
 thead { display: table-header-group; }
 tr, th, td { break-inside: avoid; page-break-inside: avoid; }
 th, td { padding: 0.15em 0.4em; overflow-wrap: break-word; }
@@ -88,7 +88,7 @@ th, td { padding: 0.15em 0.4em; overflow-wrap: break-word; }
 .cp-figure img { display: block; max-width: 100%; max-height: 75mm; width: auto; height: auto; }
 figcaption { break-before: avoid; }
 .cp-landscape { page: landscape; }
-.cp-landscape table { font-size: 7.5pt; }
+.cp-landscape table { font-size: 7pt; }
 .cp-compact table { font-size: 8pt; }
 .cp-landscape-run { page: landscape; }
 .cp-transposed-note { font-size: 8pt; color: #505a5f; }

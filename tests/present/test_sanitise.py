@@ -219,3 +219,13 @@ def test_escaped_tracker_text_reads_as_written_in_markdown(text):
     soup = _soup(markdown2html_mistune(escape_markdown(text)))
     assert soup.get_text().strip() == text
     assert soup.find(["a", "img", "strong", "em", "b", "code", "h1", "ol", "script"]) is None
+
+
+def test_a_wide_tables_box_stays_reachable_by_keyboard_but_nothing_jumps_the_tab_order():
+    # a table wider than the page scrolls in its box: tabindex="0" lets a keyboard user reach and scroll it
+    # (axe-core's scrollable-region-focusable); a positive tabindex would reorder the page, so it goes
+    from cpkit.present.sanitise import clean_page_html
+
+    kept = clean_page_html('<div class="cp-table" tabindex="0"><table><tr><td>1</td></tr></table></div>')
+    assert 'tabindex="0"' in kept
+    assert "tabindex" not in clean_page_html('<div tabindex="3">x</div><p tabindex="0">y</p>')
