@@ -106,9 +106,11 @@ def absent(applicable: bool = True) -> Cell:
 
 
 def hidden_cell(rule: Rule, small: bool = False) -> Cell:
-    """A hidden figure: the small-count symbol, or ``[c]`` (the same on the page and in the workbook)."""
-    symbol = rule.symbol if small else rule.secondary
-    return Cell(symbol, symbol)
+    """A hidden figure: on the page the small-count symbol or ``[c]``; in the workbook always the GSS
+    ``[c]``, as in the council's own workbook (``cpkit.report.workbook.shorthand``)."""
+    from cpkit.report.workbook import CONFIDENTIAL
+
+    return Cell(rule.symbol if small else rule.secondary, CONFIDENTIAL)
 
 
 def _excel_format(unit: str, decimals: int) -> str:
@@ -793,7 +795,8 @@ def write_workbook(
     import gptables as gpt
 
     from cpkit.present.sanitise import no_formulas
-    from cpkit.report.workbook import _no_refs
+    from cpkit.report.workbook import CONFIDENTIAL, _no_refs
+    from cpkit.report.workbook import shorthand as council_shorthand
 
     sheets = {}
     for t in doc.tables:
@@ -826,9 +829,7 @@ def write_workbook(
             additional_formatting=formats,
         )
     shorthand = [
-        f"{rule.symbol}: a count from 1 to {rule.threshold - 1}, not shown so that no child can be identified.",
-        f"{rule.secondary}: confidential: a figure hidden so that a small count cannot be worked out from the "
-        "others, or a percentage, rate, average or comparison based on a hidden or small count.",
+        *council_shorthand(rule, {CONFIDENTIAL}),  # the council workbook's own words for [c]
         f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
         f"{NOT_APPLICABLE}: not applicable: the figure does not exist for this row (the region has no "
         "statistical neighbours, and is not compared with itself).",
