@@ -806,18 +806,13 @@ class Ledger:
         knows what it tells a reader ("80%" of 5 is 4)."""
         n, m = self.values[numerator], self.values[denominator]
         pct = 100 * n / m if m else None
+        counts = (self.key_of(numerator), self.key_of(denominator))
         if pct is not None and (self.hidden(numerator) or self.hidden(denominator)):
-            return published.secondary(self.rule.secondary, pct, "percent", decimals)
-        figure = self.rule.pct(pct, n, m, decimals)
-        if figure.status == published.Status.SHOWN:
-            self.shares.append(
-                {
-                    "numerator": self.key_of(numerator),
-                    "denominator": self.key_of(denominator),
-                    "percent": float(published.at_precision(float(figure.value), decimals)),
-                    "decimals": decimals,
-                }
-            )
+            return published.secondary(self.rule.secondary, pct, "percent", decimals).with_counts(*counts)
+        figure = self.rule.pct(pct, n, m, decimals).with_counts(*counts)
+        share = figure.share()
+        if share is not None:
+            self.shares.append(share)
         return figure
 
     def signed_keys(self) -> set[str]:

@@ -63,12 +63,25 @@ class Block:
     population: str = ""  # what its counts count ("children in care at 31 March 2025")
     relations: list[dict[str, int]] = field(default_factory=list)  # sum(coef * figure[key]) == 0
     signed: list[str] = field(default_factory=list)  # keys of signed figures (a net change): any whole number
-    # percentages printed from two counts: {"numerator": key, "denominator": key, "percent": 80.0, "decimals": 0}
+    # percentages printed from two counts: {"numerator": key, "denominator": key, "percent": 80.0, "decimals": 0};
+    # a shown percentage Figure that names its counts is added when the block is made (``gather_shares``)
     shares: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"block kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        self.gather_shares()
+
+    def gather_shares(self) -> list[dict[str, Any]]:
+        """Add to ``shares`` every shown percentage among the block's figures that names the counts it
+        divides (``Figure.share``), once each. A block does this when it is made (and again when read
+        back, which adds nothing), so the percentages a block prints are its shares without a section
+        or writer keeping a second list."""
+        for fig in self.figures():
+            share = fig.share()
+            if share is not None and share not in self.shares:
+                self.shares.append(share)
+        return self.shares
 
     @property
     def section(self) -> str:

@@ -14,7 +14,10 @@ text.
   travels with ``value: None``; its true value lives only in the kernel's memory (and in a pickle, which
   never leaves the kernel);
 - a shown number travels at the precision it is printed at (``rounded``): 83.333...% printed "83%"
-  travels as 83, because the extra digits can give away the counts behind it (5 of 6, not 10 of 12).
+  travels as 83, because the extra digits can give away the counts behind it (5 of 6, not 10 of 12);
+- a percentage travels with the document keys of the counts it divides (``numerator``, ``denominator``:
+  names, never values), so the block that prints it records it as a share and the report's audit can
+  search it with those counts ("80%" of a printed 5 is 4).
 
 **Statuses** map to the GSS shorthand for spreadsheets (``shorthand``): ``[c]`` confidential for both
 hidden kinds (the council's own small-count symbol, "<5", is for the pages; a workbook uses the GSS set
@@ -136,6 +139,9 @@ class Figure(str):
     status hides it, see the module docstring); ``unit`` one of ``UNITS``; ``decimals`` the places it is
     printed at; ``reason`` says in words why a figure is not shown; ``key`` is the disclosure identity of a
     count (the same key anywhere in a document is the same figure, ``cpkit.present.disclosure.Ledger``).
+    ``numerator`` and ``denominator`` are the document keys of the counts a percentage divides ("80%" of
+    the children in care at 31 March, ``cla@2025-03-31``): a shown one tells a reader about them, so its
+    block records it (``share``, ``Block.shares``) and the report's audit searches it with the counts.
     String operations on a Figure give plain ``str`` (an f-string or "+ '%'" is words again).
     """
 
@@ -145,6 +151,8 @@ class Figure(str):
     status: Status
     reason: str
     key: str | None
+    numerator: str | None
+    denominator: str | None
 
     def __new__(
         cls,
@@ -155,6 +163,8 @@ class Figure(str):
         status: Status | str = Status.SHOWN,
         reason: str = "",
         key: Any = None,
+        numerator: Any = None,
+        denominator: Any = None,
     ) -> Figure:
         self = super().__new__(cls, text)
         self.value = _plain(value)
@@ -163,6 +173,8 @@ class Figure(str):
         self.status = Status(status)
         self.reason = reason
         self.key = key_text(key)
+        self.numerator = key_text(numerator)
+        self.denominator = key_text(denominator)
         return self
 
     # --- what it is --------------------------------------------------------------------------------
@@ -193,6 +205,42 @@ class Figure(str):
             return self.value
         return rounded(self.value, self.decimals)
 
+    def share(self) -> dict[str, Any] | None:
+        """What a shown percentage tells a reader about the counts it divides, for the document audit
+        (``Block.shares``): ``{"numerator", "denominator", "percent", "decimals"}`` over document keys,
+        the percent as printed; None for any other figure (hidden, not a percentage, or its counts not
+        named). A percentage knows its counts when it is made (``with_counts``), so no block or writer
+        keeps a second list."""
+        if (
+            self.unit != "percent"
+            or self.status != Status.SHOWN
+            or self.numerator is None
+            or self.denominator is None
+            or not isinstance(self.value, int | float)
+        ):
+            return None
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "percent": float(at_precision(float(self.value), self.decimals)),
+            "decimals": self.decimals,
+        }
+
+    def with_counts(self, numerator: Any, denominator: Any) -> Figure:
+        """The same figure naming the counts it divides (document keys: ``Figure.key`` of the counts,
+        or a ``shared_key``): ``rule.pct(...).with_counts("looked-after@...", "cla@2025-03-31")``."""
+        return Figure(
+            str(self),
+            self.value,
+            self.unit,
+            self.decimals,
+            self.status,
+            self.reason,
+            self.key,
+            numerator,
+            denominator,
+        )
+
     # --- travel ------------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -202,7 +250,7 @@ class Figure(str):
             value = None  # [low]: the reader is told only that it rounds to zero
         if isinstance(value, datetime.date):
             value = value.isoformat()
-        return {
+        out = {
             "text": str(self),
             "value": value,
             "unit": self.unit,
@@ -211,6 +259,10 @@ class Figure(str):
             "reason": self.reason,
             "key": self.key,
         }
+        if self.numerator is not None or self.denominator is not None:  # a percentage's counts (keys)
+            out["numerator"] = self.numerator
+            out["denominator"] = self.denominator
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Figure:
@@ -225,13 +277,25 @@ class Figure(str):
             status=Status(data.get("status", Status.SHOWN)),
             reason=str(data.get("reason", "")),
             key=data.get("key"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # pickling keeps the true value (a pickle stays in the kernel: scrapbook glue, multiprocessing)
         return (
             _rebuild,
-            (str(self), self.value, self.unit, self.decimals, str(self.status), self.reason, self.key),
+            (
+                str(self),
+                self.value,
+                self.unit,
+                self.decimals,
+                str(self.status),
+                self.reason,
+                self.key,
+                self.numerator,
+                self.denominator,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -240,8 +304,18 @@ class Figure(str):
         )
 
 
-def _rebuild(text: str, value: Any, unit: str, decimals: int, status: str, reason: str, key: Any) -> Figure:
-    return Figure(text, value, unit, decimals, status, reason, key)
+def _rebuild(
+    text: str,
+    value: Any,
+    unit: str,
+    decimals: int,
+    status: str,
+    reason: str,
+    key: Any,
+    numerator: Any = None,
+    denominator: Any = None,
+) -> Figure:
+    return Figure(text, value, unit, decimals, status, reason, key, numerator, denominator)
 
 
 def key_text(key: Any) -> str | None:

@@ -225,3 +225,44 @@ def test_nothing_that_travels_depends_on_a_hidden_value(name) -> None:
         )
         published.append(json.dumps(block.to_json(), sort_keys=True))
     assert published[0] == published[1]
+
+
+def test_a_percentage_names_the_counts_it_divides_and_its_block_records_it(tmp_path) -> None:
+    """A percentage Figure carries the document keys of its numerator and denominator through JSON, a
+    notebook and ``blocks_of``; a block gathers a shown one into its shares (what the report's audit
+    searches), never a hidden one (it tells a reader nothing)."""
+    # 38 of 90 is 42.2...%, printed "42%": the share travels at the printed precision
+    shown_pct = RULE.pct(100 * 38 / 90, 38, 90).with_counts("sec/ledger-1:left", "cla@2025-03-31")
+    hidden_pct = RULE.pct(100 * 3 / 90, 3, 90).with_counts("sec/ledger-1:homes", "cla@2025-03-31")  # 3 small
+    back = Figure.from_json(json.loads(json.dumps(shown_pct.to_json())))
+    assert (back.numerator, back.denominator, back.value) == ("sec/ledger-1:left", "cla@2025-03-31", 42)
+    kept = pickle.loads(pickle.dumps(shown_pct))
+    assert (kept.numerator, kept.denominator) == ("sec/ledger-1:left", "cla@2025-03-31")
+    assert RULE.count(12).to_json().keys() == {"text", "value", "unit", "decimals", "status", "reason", "key"}
+    block = Block(
+        "s/t", "table", "Left care", ["Group", "Share"], [["Left", shown_pct], ["Homes", hidden_pct]]
+    )
+    want = [
+        {"numerator": "sec/ledger-1:left", "denominator": "cla@2025-03-31", "percent": 42.0, "decimals": 0}
+    ]
+    assert block.shares == want  # the hidden 3% is no share
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "", outputs=[nbformat.v4.new_output("display_data", data={MIME: block.to_json()})]
+        )
+    ]
+    path = tmp_path / "02_leaving_care.ipynb"
+    nbformat.write(nb, str(path))
+    (read,) = blocks_of(path)
+    assert read.shares == want  # read back once, not twice (the block gathers again and finds it there)
+    assert (read.rows[1][1].numerator, read.rows[1][1].value) == ("sec/ledger-1:homes", None)
+
+
+def test_a_ledger_share_names_its_counts() -> None:
+    ledger = Ledger(RULE, name="care")
+    ledger.add("left", 38)
+    ledger.add("all", 90, shared="cla@2025-03-31")
+    pct = ledger.share("left", "all")
+    assert (str(pct), pct.numerator, pct.denominator) == ("42%", "care:left", "cla@2025-03-31")
+    assert ledger.shares == [pct.share()]
