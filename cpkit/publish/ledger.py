@@ -154,13 +154,11 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
 
 def audit_notebooks(notebooks: Iterable[tuple[str, Path]], threshold: int) -> DocumentAudit:
     """The audit of a report from its executed section notebooks (``(section name, path)``), as the runner
-    does after every section has run and before anything is written."""
-    from cpkit.publish.read import blocks_of
+    reads them (``cpkit.publish.read.report_blocks``; the runner reads them once and calls ``audit_blocks``
+    itself, handing the same blocks to the writers)."""
+    from cpkit.publish.read import report_blocks
 
-    blocks: list[Block] = []
-    for name, path in notebooks:
-        blocks += blocks_of(path, section=name)
-    return audit_blocks(blocks, threshold)
+    return audit_blocks(report_blocks(notebooks), threshold)
 
 
 def leak_message(found: DocumentAudit, limit: int = 10) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
@@ -33,3 +34,10 @@ def blocks_of(notebook: str | Path, section: str | None = None) -> list[Block]:
             block.id = f"{name}/{local}"
             found.append(block)
     return found
+
+
+def report_blocks(notebooks: Iterable[tuple[str, str | Path]]) -> list[Block]:
+    """Every block of a report, from its executed section notebooks (``(section name, path)``, in the
+    order given): read once per run (``cpkit.report.runner.render_stage``), then handed to the document
+    audit and to every writer that reads blocks, so no notebook is parsed twice."""
+    return [b for name, path in notebooks for b in blocks_of(path, section=name)]

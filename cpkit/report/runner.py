@@ -63,6 +63,7 @@ from cpkit.report.sections import Section, select
 from cpkit.resources import SAMPLE_DIR, default_out_dir
 
 if TYPE_CHECKING:  # the audit (and scipy) is imported when a report runs, not to refuse one
+    from cpkit.publish.block import Block
     from cpkit.publish.ledger import DocumentAudit
 
 ANALYST_DIR = "_analyst"  # executed notebooks: for analysts, not for sharing
@@ -364,8 +365,10 @@ def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
     if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
         runs = _keep_for_analyst(runs, analyst_dir)
         raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
+    # every section's blocks, read once from the executed notebooks: the audit and every writer take them
+    blocks = read_blocks([*runs, *plan.reused])
     with timings.stage("sections", "disclosure audit"):
-        disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir)
+        disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks)
     used = prepared.used | provenance.logged_reads(
         prepared.log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(prepared.ssda903)
     )
@@ -410,6 +413,7 @@ def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
             data_dir=data_dir,
             cache_dir=prepared.cache_dir,
             disclosure=disclosure,
+            blocks=blocks,
         )
     timings.wall("writers", time.perf_counter() - began)
     pause_for_test("swap")
@@ -425,15 +429,30 @@ def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
     return report
 
 
-def _audit_disclosure(runs: list[SectionRun], config: Config, analyst_dir: Path) -> DocumentAudit:
+def read_blocks(runs: list[SectionRun]) -> list[Block]:
+    """The typed blocks of every section run (``cpkit.publish.read.report_blocks``), read once per report
+    and handed to the audit and the writers (the workbook; any writer that reads blocks takes the same
+    list from ``write_site``), timed as a stage of its own."""
+    from cpkit.publish.read import report_blocks
+
+    with timings.stage("sections", "blocks read"):
+        return report_blocks((r.name, r.output) for r in runs)
+
+
+def _audit_disclosure(
+    runs: list[SectionRun], config: Config, analyst_dir: Path, blocks: list[Block] | None = None
+) -> DocumentAudit:
     """Every block of every section audited together (``cpkit.publish.ledger``) before anything is
     written: a small count a reader could work out from the report as a whole stops the run with
-    ``DisclosureLeak`` (the executed notebooks go to the analyst folder to be looked at). Returns the
-    audit, for the technical annex and the manifest."""
+    ``DisclosureLeak`` (the executed notebooks go to the analyst folder to be looked at). ``blocks``: the
+    runs' blocks as ``read_blocks`` read them (read here when not given). Returns the audit, for the
+    technical annex and the manifest."""
     from cpkit.errors import DisclosureLeak
-    from cpkit.publish.ledger import audit_notebooks, leak_message
+    from cpkit.publish.ledger import audit_blocks, leak_message
 
-    found = audit_notebooks(((r.name, r.output) for r in runs), int(config.small_number_threshold))
+    if blocks is None:
+        blocks = read_blocks(runs)
+    found = audit_blocks(blocks, int(config.small_number_threshold))
     if not found.ok:
         kept = _keep_for_analyst([r for r in runs if r.output.parent != analyst_dir], analyst_dir)
         raise DisclosureLeak(leak_message(found), kept)

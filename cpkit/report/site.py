@@ -37,6 +37,7 @@ from cpkit.report.timings import add, stage
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
 
 if TYPE_CHECKING:
+    from cpkit.publish.block import Block
     from cpkit.publish.ledger import DocumentAudit
 
 
@@ -88,6 +89,7 @@ def write_site(
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
     disclosure: DocumentAudit | None = None,
+    blocks: list[Block] | None = None,
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
 
@@ -96,8 +98,16 @@ def write_site(
 
     ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``)
     and the committee cover report (``cpkit.report.cover_report``, with the run's figures table from
-    ``cache_dir``); without it the document has the data sections only."""
+    ``cache_dir``); without it the document has the data sections only.
+
+    ``blocks``: every section's typed blocks (``cpkit.publish``), as the runner read them once for its
+    audit (``cpkit.report.runner.read_blocks``); read here from ``runs`` when not given. Every writer that
+    reads blocks takes them from here."""
     staging.mkdir(parents=True)
+    if blocks is None:
+        from cpkit.publish.read import report_blocks
+
+        blocks = report_blocks((r.name, r.output) for r in runs)
     # the writer processes start now, importing their libraries while the pages are rendered
     with _writers() as pool:
         for _ in range(WRITERS_AT_ONCE):
@@ -146,7 +156,7 @@ def write_site(
             (
                 "workbook",
                 build_workbook,
-                (staging / WORKBOOK_NAME, sections, runs, numbered, config, period),
+                (staging / WORKBOOK_NAME, sections, blocks, numbered, config, period),
                 {
                     "contact": authored.cover.get("contact"),
                     "published": authored.cover.get("date"),  # the report's date, as its cover prints it

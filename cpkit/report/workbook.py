@@ -50,9 +50,7 @@ from cpkit.present.disclosure import Rule
 from cpkit.present.sanitise import no_formulas
 from cpkit.publish.block import Block
 from cpkit.publish.figure import SHORTHAND, SHORTHAND_MEANING, Figure, Status
-from cpkit.publish.read import blocks_of
 from cpkit.report.document import Numbered
-from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
 
 WORKBOOK_NAME = "annual-report-data.xlsx"
@@ -93,7 +91,7 @@ class TidyTable:
     index_columns: int = 1
 
 
-def small_number_note(config: Config) -> str:
+def small_number_note(config: Config | Rule) -> str:
     """The small-number rule as the workbook states it: in a sheet every figure the report does not show
     is [c], whichever symbol the report printed (``cpkit.present.disclosure.Rule``)."""
     rule = Rule.of(config)
@@ -106,11 +104,15 @@ def small_number_note(config: Config) -> str:
     )
 
 
-def shorthand(config: Config, used: set[str] | None = None) -> list[str]:
-    """What each shorthand in the cells means (the cover's key), for those ``used`` (all by default)."""
+def shorthand(
+    config: Config | Rule, used: set[str] | None = None, meaning: dict[str, str] | None = None
+) -> list[str]:
+    """What each shorthand in the cells means (the cover's key), for those ``used`` (all by default);
+    ``meaning``: a workbook's own words for a shorthand (the regional comparison's [z])."""
     rule = Rule.of(config)
     meaning = {
         **SHORTHAND_MEANING,
+        **(meaning or {}),
         CONFIDENTIAL: f"confidential: a figure not shown so that no child can be identified (a count from 1 "
         f"to {rule.threshold - 1}, printed {rule.symbol} in the report, or a figure hidden to protect one, "
         f"printed {rule.secondary})",
@@ -272,10 +274,39 @@ def sheets_in_order(blocks: list[Block], numbered: list[Numbered]) -> list[tuple
     return out
 
 
+@dataclass
+class Sheet:
+    """One table of a workbook: its block, the sheet's name ("Table 3", made valid and unique when
+    written) and the table's title and subtitles."""
+
+    name: str
+    block: Block
+    title: str
+    subtitles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookText:
+    """What a workbook says around its tables: the cover (title, introduction, contact), each table's
+    source line, and the notes its tables cite (``own``: where the figures come from; ``published``:
+    England's and the neighbours'). ``rule`` is the small-number rule its [c] stands for; ``meaning``
+    the shorthand's meanings where this workbook's words differ from ``SHORTHAND_MEANING``."""
+
+    title: str
+    intro: list[str]
+    source: str
+    contact: str
+    rule: Rule
+    own: str
+    published: str
+    about: list[str] = field(default_factory=lambda: _about())
+    meaning: dict[str, str] = field(default_factory=dict)
+
+
 def build_workbook(
     path: Path,
     sections: list[Section],
-    runs: list[SectionRun],
+    blocks: list[Block],
     numbered: list[Numbered],
     config: Config,
     period: Period,
@@ -283,29 +314,66 @@ def build_workbook(
     contact: str | None = None,
     published: date | str | None = None,
 ) -> Path:
-    """Write the download to ``path``: Cover, Contents and Notes sheets, then one sheet per table.
+    """Write the report's download to ``path``: Cover, Contents and Notes sheets, then one sheet per table.
 
-    ``published`` is the report's date as its cover gives it (``cover.yaml``'s date, a date or the words
-    the council wrote); without one, today's date, the day the report was made."""
-    import gptables as gpt
-
-    by_name = {r.name: r for r in runs}
+    ``blocks`` are every section's (``cpkit.publish.read.report_blocks``, read once per run); a block of a
+    section not among ``sections`` has no sheet. ``published`` is the report's date as its cover gives it
+    (``cover.yaml``'s date, a date or the words the council wrote); without one, today's date, the day the
+    report was made."""
     titles = {s.name: s.title for s in sections}
-    blocks = [b for s in sections if s.name in by_name for b in blocks_of(by_name[s.name].output, s.name)]
-    sheets: dict[str, object] = {}
-    taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
+    by_section: dict[str, list[Block]] = {}
+    for b in blocks:
+        by_section.setdefault(b.section, []).append(b)
+    ordered = [b for s in sections for b in by_section.get(s.name, [])]
+    sheets: list[Sheet] = []
     unnumbered = 0
-    used: set[str] = set()
-    for block, item in sheets_in_order(blocks, numbered):
-        tidied = tidy(block)
-        if tidied.frame.empty or not len(tidied.frame.columns):
-            continue
-        unnumbered += item is None
-        name = _sheet_name(item.label if item else f"Data {unnumbered}", taken)
+    for block, item in sheets_in_order(ordered, numbered):
+        if item is None:
+            unnumbered += 1
         caption = item.caption if item else block.caption
         if item and item.kind == "Figure":
             caption = f"{caption} (the data behind the chart)"
-        title = f"{item.label}: {caption}" if item else f"{caption} (not shown in the report)"
+        section = block.section or (item.section if item else "")
+        subtitles = [f"Section: {titles.get(section, section)}"] if section in titles else []
+        subtitles += [f"Note: {n}" for n in block.notes if n.strip()]
+        sheets.append(
+            Sheet(
+                item.label if item else f"Data {unnumbered}",
+                block,
+                f"{item.label}: {caption}" if item else f"{caption} (not shown in the report)",
+                subtitles,
+            )
+        )
+    text = WorkbookText(
+        title=f"{config.la_name}: Corporate Parenting annual report {period.label}: data tables",
+        intro=_cover_intro(config, period, published or date.today()),
+        source=f"Source: {config.la_name}, {period.long_label}.",
+        contact=contact or "The council's performance and intelligence team.",
+        rule=Rule.of(config),
+        own="The council's own figures are worked out from its SSDA903 returns (DfE definitions), its "
+        "action plan tracker and its local KPI file.",
+        published="England, statistical neighbour and quartile figures are the DfE's published statistics "
+        "(Children looked after in England including adoptions); the neighbours' figure is the "
+        "unweighted average of the neighbours' published values, with the number averaged beside it.",
+    )
+    return write_tables(path, sheets, text)
+
+
+def write_tables(path: Path, sheets: list[Sheet], text: WorkbookText) -> Path:
+    """Write ``sheets`` to ``path`` to the Analysis Function's standard with ``gptables``: Cover, Contents
+    and Notes, then one table per sheet (``tidy``: typed figures as numbers, GSS shorthand in place of
+    the rest). The one workbook writer: the council's report (``build_workbook``) and the regional
+    comparison (``cpkit.region.compare``) both write theirs with it."""
+    import gptables as gpt
+
+    tables: dict[str, object] = {}
+    taken = {COVER.lower(), CONTENTS.lower(), NOTES.lower()}
+    used: set[str] = set()
+    for sheet in sheets:
+        tidied = tidy(sheet.block)
+        if tidied.frame.empty or not len(tidied.frame.columns):
+            continue
+        name = _sheet_name(sheet.name, taken)
         used |= tidied.shorthand
         notes = [NOTE_OWN]
         if CONFIDENTIAL in tidied.shorthand:
@@ -314,44 +382,41 @@ def build_workbook(
             notes.append(NOTE_SHORTHAND)
         if any(re.search(r"england|neighbour|quartile", c, re.IGNORECASE) for c in tidied.frame.columns):
             notes.append(NOTE_PUBLISHED)
-        section = block.section or (item.section if item else "")
-        subtitles = [_no_refs(f"Section: {titles.get(section, section)}")] if section in titles else []
-        subtitles += [_no_refs(f"Note: {n}") for n in block.notes if n.strip()]
-        sheets[name] = gpt.GPTable(
+        tables[name] = gpt.GPTable(
             table=tidied.frame,
             table_name=re.sub(r"\W", "_", name).lower(),
-            title=_no_refs(title) + "".join(f" $${n}$$" for n in notes),
-            subtitles=subtitles,
+            title=_no_refs(sheet.title) + "".join(f" $${n}$$" for n in notes),
+            subtitles=[_no_refs(t) for t in sheet.subtitles],
             instructions="This worksheet contains one table. Shorthand in cells is explained on the Cover sheet.",
-            source=f"Source: {config.la_name}, {period.long_label}.",
+            source=_no_refs(text.source),
             index_columns={1: 0, 2: 1} if tidied.group_column else {2: 0},
             additional_formatting=[
                 {"cell": {"cells": (i + 1, j), "format": {"num_format": fmt}}}
                 for (i, j), fmt in tidied.formats.items()
             ],
         )
+    rule = text.rule
     cover = gpt.Cover(
-        title=_no_refs(f"{config.la_name}: Corporate Parenting annual report {period.label}: data tables"),
-        intro=_cover_intro(config, period, published or date.today()),
+        title=_no_refs(text.title),
+        intro=[_no_refs(line) for line in text.intro],
         about=[
-            small_number_note(config),
-            *(["Shorthand used in cells:", *shorthand(config, used)] if used else []),
-            *_about(),
+            small_number_note(rule),
+            *(["Shorthand used in cells:", *shorthand(rule, used, text.meaning)] if used else []),
+            *text.about,
         ],
-        contact=[_no_refs(contact or "The council's performance and intelligence team.")],
+        contact=[_no_refs(text.contact)],
+    )
+    others = shorthand(rule, used - {CONFIDENTIAL}, text.meaning) or shorthand(
+        rule, {NOT_AVAILABLE}, text.meaning
     )
     notes_table = pd.DataFrame(
         {
             "Note number": [NOTE_OWN, NOTE_SMALL, NOTE_SHORTHAND, NOTE_PUBLISHED],
             "Note text": [
-                "The council's own figures are worked out from its SSDA903 returns (DfE definitions), its "
-                "action plan tracker and its local KPI file.",
-                small_number_note(config),
-                "Shorthand in place of a figure: "
-                + " ".join(shorthand(config, used - {CONFIDENTIAL}) or shorthand(config, {NOT_AVAILABLE})),
-                "England, statistical neighbour and quartile figures are the DfE's published statistics "
-                "(Children looked after in England including adoptions); the neighbours' figure is the "
-                "unweighted average of the neighbours' published values, with the number averaged beside it.",
+                text.own,
+                small_number_note(rule),
+                "Shorthand in place of a figure: " + " ".join(others),
+                text.published,
             ],
         }
     )
@@ -360,11 +425,11 @@ def build_workbook(
         warnings.simplefilter("ignore")  # gptables: advice on empty cells and pandas deprecations
         gpt.write_workbook(
             filename=str(path),
-            sheets=sheets,
+            sheets=tables,
             cover=cover,
             # a run whose sections published no table (one section whose input was refused) still gets
             # its workbook, without a contents sheet, which gptables cannot build for no sheets
-            contentsheet_label=CONTENTS if sheets else None,
+            contentsheet_label=CONTENTS if tables else None,
             contentsheet_options={"additional_elements": ["subtitles"]},
             notes_table=notes_table,
             notesheet_label=NOTES,

@@ -14,6 +14,7 @@ from cpkit.config import Config, Period
 from cpkit.present.disclosure import Rule
 from cpkit.publish import MIME, Block, Figure
 from cpkit.publish.figure import not_applicable, not_available
+from cpkit.publish.read import report_blocks
 from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, Numbered
 from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
@@ -21,6 +22,11 @@ from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook
 
 PERIOD = Period.from_year(2025)
 RULE = Rule(5, "<5")
+
+
+def _blocks(runs: list[SectionRun]) -> list[Block]:
+    """The runs' blocks as the runner reads them once and hands them to the workbook."""
+    return report_blocks((r.name, r.output) for r in runs)
 
 
 def _executed(path: Path, blocks: list[Block]) -> Path:
@@ -159,7 +165,7 @@ def workbook(tmp_path: Path):
     path = build_workbook(
         tmp_path / WORKBOOK_NAME,
         [a, b],
-        runs,
+        _blocks(runs),
         numbered,
         config,
         PERIOD,
@@ -278,7 +284,9 @@ def test_a_column_of_one_unit_names_it_in_its_heading(tmp_path):
     runs = [SectionRun("01_a", _executed(tmp_path / "n.ipynb", [block]), True, 1.0)]
     numbered = [Numbered("Table", 1, "01_a", "Shares", "Shares", block="01_a/t")]
     wb = load_workbook(
-        build_workbook(tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], runs, numbered, Config(), PERIOD)
+        build_workbook(
+            tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], _blocks(runs), numbered, Config(), PERIOD
+        )
     )
     assert _table_rows(wb["Table 1"]) == [
         ("Group", "Share (%)", "Distance (miles)"),
@@ -307,7 +315,9 @@ def test_sheet_names_are_unique_short_and_valid(tmp_path):
     runs = [SectionRun("01_a", _executed(tmp_path / "n.ipynb", blocks), True, 1.0)]
     numbered = [Numbered("Table", i, "01_a", long, long, block=f"01_a/t{i}") for i in (1, 2, 3)]
     names = load_workbook(
-        build_workbook(tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], runs, numbered, Config(), PERIOD)
+        build_workbook(
+            tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], _blocks(runs), numbered, Config(), PERIOD
+        )
     ).sheetnames
     assert len(set(names)) == len(names) == 6 and all(len(n) <= MAX_SHEET_NAME for n in names)
 
@@ -379,7 +389,9 @@ def test_a_cell_of_symbols_alone_is_not_available_and_the_workbook_is_written(tm
     runs = [SectionRun("01_a", _executed(tmp_path / "n.ipynb", [block]), True, 1.0)]
     numbered = [Numbered("Table", 1, "01_a", "Mixed", "Mixed", block="01_a/t")]
     wb = load_workbook(
-        build_workbook(tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], runs, numbered, Config(), PERIOD)
+        build_workbook(
+            tmp_path / "x.xlsx", [Section("01_a", "A", "A.")], _blocks(runs), numbered, Config(), PERIOD
+        )
     )
     assert _table_rows(wb["Table 1"]) == [
         ("Measure", "Unit", "Value", "Note"),
