@@ -104,6 +104,7 @@ def show_chart(
     bundle: dict[str, object] = {"text/html": figure_html(fig, alt, caption, block=block_id)}
     if data is not None:
         block = table_block(data, caption or alt, kind="chart", block_id=block_id)
+        block.alt = _check_alt(alt)  # the picture's description wherever it is written (the Word file)
         bundle[BLOCK_MIME] = block.to_json()
     display(bundle, raw=True)
 

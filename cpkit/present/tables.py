@@ -148,12 +148,21 @@ def table_block(
     population: str = "",
     ledger: object = None,
     block_id: str | None = None,
+    classes: Mapping[str, Mapping[int, str]] | None = None,
 ) -> Block:
     """The table as a typed block (``cpkit.publish.block``): a Figure cell stays typed, a raw number or date
     becomes a shown Figure with the text the page prints, words stay words. ``ledger`` (a
     ``cpkit.present.disclosure.Ledger``, or the table's ``attrs["ledger"]``) gives the relations between the
-    block's figure keys."""
+    block's figure keys; ``classes`` (as ``table_html``'s: a RAG status's colour) go with their cells."""
     formats = formats or {}
+    positions = {col: j for j, col in enumerate(df.columns)}
+    cell_classes = [
+        (int(i), positions[col], str(css))
+        for col, by_row in (classes or {}).items()
+        if col in positions
+        for i, css in sorted(by_row.items())
+        if css
+    ]
     rows: list[list[Figure | str]] = []
     for record in df.itertuples(index=False):
         rows.append(
@@ -188,6 +197,7 @@ def table_block(
         relations=relations,
         signed=signed,
         shares=shares,
+        classes=cell_classes,
     )
 
 
@@ -215,6 +225,7 @@ def show_table(
         population=population,
         ledger=ledger,
         block_id=block_id,
+        classes=kwargs.get("classes"),  # type: ignore[arg-type]
     )
     display({"text/html": html_text, BLOCK_MIME: block.to_json()}, raw=True)
 
@@ -246,7 +257,13 @@ def show_appendix(title: str, tables: list, level: int = 2) -> None:
         raw=True,
     )
     for t, block_id in zip(tables, ids, strict=True):
-        block = table_block(t.frame, t.caption, note=getattr(t, "note", None), block_id=block_id)
+        block = table_block(
+            t.frame,
+            t.caption,
+            note=getattr(t, "note", None),
+            block_id=block_id,
+            classes=getattr(t, "classes", None),
+        )
         display(
             {"text/html": "", BLOCK_MIME: block.to_json()},
             raw=True,

@@ -66,6 +66,11 @@ class Block:
     # percentages printed from two counts: {"numerator": key, "denominator": key, "percent": 80.0, "decimals": 0};
     # a shown percentage Figure that names its counts is added when the block is made (``gather_shares``)
     shares: list[dict[str, Any]] = field(default_factory=list)
+    # a chart's text alternative (the picture's description in every output); "" for a table
+    alt: str = ""
+    # the page's classes of a cell, [row, column, "rag rag-delayed"] (rows of ``rows``, from 0): a RAG
+    # status's colour, which the Word file shades the same (it always sits beside the status's words)
+    classes: list[tuple[int, int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -105,6 +110,8 @@ class Block:
             "relations": [{str(k): int(v) for k, v in r.items()} for r in self.relations],
             "signed": [str(k) for k in self.signed],
             "shares": [dict(x) for x in self.shares],
+            "alt": self.alt,
+            "classes": [[int(i), int(j), str(c)] for i, j, c in self.classes],
         }
 
     @classmethod
@@ -121,6 +128,8 @@ class Block:
             relations=[{str(k): int(v) for k, v in r.items()} for r in data.get("relations", [])],
             signed=[str(k) for k in data.get("signed", [])],
             shares=[dict(x) for x in data.get("shares", [])],
+            alt=str(data.get("alt", "")),
+            classes=[(int(i), int(j), str(c)) for i, j, c in data.get("classes", [])],
         )
 
 

@@ -1,21 +1,33 @@
 """``annual-report.docx``: the single document as a Word file officers can edit and paste into the
 council's committee template.
 
-Made with python-docx from the same HTML as ``annual-report.html`` (same numbering, same suppressed
-figures), walking its elements in order:
+Made with python-docx in the order of ``annual-report.html`` (same numbering), walking its elements; the
+figures come from the sections' typed blocks (``cpkit.publish``), never from the page's text:
 
 - headings become Word's own heading styles (the document's ``<h1>`` is the Title, ``<h2>`` Heading 1 and so
   on), so the navigation pane, a table of contents field and the committee template's styles work;
-- tables become Word tables whose first row is marked as a header row (``w:tblHeader``: repeated on each
-  page and announced by screen readers), with the caption above in Word's Caption style and any note below;
-- charts become pictures (the PNG from the page) with their alt text in the picture's description, and
-  their caption below in the Caption style;
-- paragraphs, lists, the analyst's commentary (still labelled) and notes keep their order and words.
+- a section's table (its ``data-block`` names the block, ``cpkit.present.tables.table_html``) is written
+  from its ``Block``: the caption (with the document's "Table N" from ``cpkit.report.document.Numbered``),
+  the columns, every cell's text as the page prints it (a hidden figure's symbol, "<5" or "[c]", is the
+  Figure's own text, so a figure the block hides cannot appear in Word whatever the HTML says), the RAG
+  shading the block records beside a status's words, and its notes; the first row is marked as a header
+  row (``w:tblHeader``: repeated on each page and announced by screen readers), the first column is the
+  row headers, and a column of figures is right-aligned, as on the page. Its page orientation is chosen
+  from the block's text by the PDF's own rule (``cpkit.report.pdf.layout``);
+- a chart with a block is its picture (the PNG the page shows: a picture, not a figure) with the block's
+  alt text in the picture's description and the block's caption below in the Caption style;
+- the Board's own tables (priorities, the year ahead: words an officer wrote, no block), charts without
+  data, paragraphs, lists, the analyst's commentary (still labelled) and notes are the document's words,
+  written once by the kernels and the authored parts, and keep their order and words.
+
+``write_docx`` without blocks (the committee cover report, the quarterly page) writes every table from its
+HTML, as those pages are made; with blocks, a table or chart whose block is missing stops the file
+(``ValueError``) rather than fall back to the page's text.
 
 So that a clerk can map it onto the council's own template rather than retype it, everything is done with
 named styles, never with formatting set on runs: table text is the "Table Text" style and header cells
-"Table Heading" (9 pt, which a template can change in one place), notes, the data banner and table notes
-"Note"; bullets and numbered lists are Word's own list styles, also inside table cells (the year ahead's
+"Table Heading" (9 pt, which a template can change in one place), a column of figures "Table Figure" and
+"Table Figure Heading" (the same, right-aligned), notes, the data banner and table notes "Note"; bullets and numbered lists are Word's own list styles, also inside table cells (the year ahead's
 actions stay one bullet each). Every page has the document's title in its header and "Page N of M" in its
 footer (PAGE and NUMPAGES fields); the contents is a Word table-of-contents field over Headings 1-2, which
 Word fills when the file is opened (the document asks it to update its fields). A status cell keeps its
@@ -30,7 +42,9 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from docx import Document
@@ -41,6 +55,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from cpkit.publish.figure import Figure
+
+if TYPE_CHECKING:
+    from cpkit.publish.block import Block
+    from cpkit.report.document import Numbered
+
 DOCX_NAME = "annual-report.docx"
 TEXT_WIDTH = Cm(16)  # A4 with 2.5 cm margins
 MAX_PICTURE_HEIGHT = Cm(20)
@@ -48,6 +68,7 @@ _BLOCKS = {"p", "ul", "ol", "table", "figure", "h1", "h2", "h3", "h4", "h5", "h6
 # page furniture (the skip link, the web header line) and the print-only copy of a transposed table
 _SKIP_CLASSES = {"cp-skip", "cp-masthead", "cp-print-only"}
 NOTE_STYLE, TABLE_TEXT_STYLE, TABLE_HEADING_STYLE = "Note", "Table Text", "Table Heading"
+TABLE_FIGURE_STYLE, TABLE_FIGURE_HEADING_STYLE = "Table Figure", "Table Figure Heading"
 _NOTE_CLASSES = {"cp-note", "cp-table-note", "cp-banner"}
 
 
@@ -120,8 +141,19 @@ def _inline(paragraph, element: Tag) -> None:  # noqa: ANN001 - python-docx para
         run.italic = bool(parents & {"em", "i"}) or None
 
 
+def _figure_columns(block: Block) -> set[int]:
+    """The columns (after the row headers) that hold figures only, blank cells aside: right-aligned, as the
+    page lines up a column of figures (``cpkit.present.tables``)."""
+    out = set()
+    for j in range(1, len(block.columns)):
+        cells = [row[j] for row in block.rows if j < len(row) and str(row[j]).strip()]
+        if cells and all(isinstance(c, Figure) for c in cells):
+            out.add(j)
+    return out
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, blocks: Iterable[Block] | None = None, numbered: Iterable[Numbered] = ()) -> None:
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -134,6 +166,10 @@ class _Writer:
         self.fills = rag_fills()
         self.sections_seen = 0
         self._style_ids: dict[str, str | None] = {}
+        # the sections' blocks by id (None: every table from its HTML) and the Board report's labels
+        self.blocks = {b.id: b for b in blocks} if blocks is not None else None
+        self.labels = {n.block: n.label for n in numbered if n.block and not n.series}
+        self._written: set[int] = set()  # elements already written from a block (a table's note)
 
     def _style(self, paragraph, name: str) -> None:  # noqa: ANN001 - python-docx paragraph
         """``paragraph.style = name``, with the style's id looked up once per name (python-docx searches
@@ -157,6 +193,8 @@ class _Writer:
             (NOTE_STYLE, "Normal", 9, False, True),
             (TABLE_TEXT_STYLE, "Normal", 9, False, False),
             (TABLE_HEADING_STYLE, TABLE_TEXT_STYLE, 9, True, False),
+            (TABLE_FIGURE_STYLE, TABLE_TEXT_STYLE, 9, False, False),
+            (TABLE_FIGURE_HEADING_STYLE, TABLE_HEADING_STYLE, 9, True, False),
             ("TOC Heading", "Normal", 16, True, False),
         ):
             if name in names:
@@ -169,6 +207,8 @@ class _Writer:
                 style.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
             if name.startswith("Table"):
                 style.paragraph_format.space_after = Pt(0)
+            if name in (TABLE_FIGURE_STYLE, TABLE_FIGURE_HEADING_STYLE):
+                style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def furniture(self, title: str) -> None:
         """The running header (the document's title) and "Page N of M" footer, on every page (later page
@@ -228,9 +268,78 @@ class _Writer:
         short, long = sorted((section.page_width, section.page_height))
         section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
+    def _block(self, element: Tag) -> Block | None:
+        """The block a table or chart of the document shows (its ``data-block`` in its section), or None
+        for one with no block (the Board's own words) or when the file is written from HTML alone."""
+        local = str(element.get("data-block") or "")
+        if self.blocks is None or not local:
+            return None
+        owner = element.find_parent(attrs={"data-section": True})
+        block_id = f"{owner['data-section']}/{local}" if owner is not None else local
+        block = self.blocks.get(block_id)
+        if block is None:
+            raise ValueError(
+                f"the document shows block {block_id!r}, which is not among the blocks the Word file was "
+                "given: its figures cannot be written from the page's text"
+            )
+        return block
+
+    def _caption(self, block: Block) -> None:
+        label = self.labels.get(block.id)
+        self._paragraph(f"{label}: {block.caption}" if label else block.caption, "Caption")
+
+    def block_table(self, element: Tag, block: Block) -> None:
+        """A section's table from its block (see the module docstring): nothing of it is read from the
+        HTML but where it stands, and its note there is skipped (the block's notes are written)."""
+        from cpkit.report.pdf import layout
+
+        texts = [list(block.columns), *([str(c) for c in row] for row in block.rows)]
+        self._orientation(layout(texts) != "portrait")
+        self._caption(block)
+        width = max(len(r) for r in texts)
+        if not width:
+            return
+        table = self.doc.add_table(rows=len(texts), cols=width)
+        table.style = "Table Grid"
+        figures = _figure_columns(block)
+        shading = {(i + 1, j): css for i, j, css in block.classes}
+        targets = table._cells  # listed once (see ``table``)
+        for i, row in enumerate(texts):
+            for j, text in enumerate(row):
+                if i == 0:
+                    style = TABLE_FIGURE_HEADING_STYLE if j in figures else TABLE_HEADING_STYLE
+                else:  # the first column holds the row headers, as on the page (``table_html``)
+                    style = (
+                        TABLE_HEADING_STYLE
+                        if j == 0
+                        else TABLE_FIGURE_STYLE
+                        if j in figures
+                        else TABLE_TEXT_STYLE
+                    )
+                target = targets[i * width + j]
+                paragraph = target.paragraphs[0]
+                self._style(paragraph, style)
+                if text:
+                    paragraph.add_run(text)
+                for name in shading.get((i, j), "").split():
+                    if name in self.fills:
+                        _shade(target, self.fills[name])
+        _mark_header_row(table.rows[0])
+        for note in block.notes:
+            if note.strip():
+                self._paragraph(note, NOTE_STYLE)
+        note = element.find_next_sibling("p")
+        if note is not None and "cp-table-note" in _classes(note):
+            self._written.add(id(note))
+        self._orientation(False)
+
     def table(self, element: Tag) -> None:
         from cpkit.report.pdf import layout
 
+        block = self._block(element)
+        if block is not None:
+            self.block_table(element, block)
+            return
         self._orientation(layout(element) != "portrait")
         caption = element.find("caption")
         if caption is not None:
@@ -285,9 +394,15 @@ class _Writer:
         self._orientation(False)
 
     def figure(self, element: Tag) -> None:
+        """A chart or picture: the page's PNG, described by its alt text, its caption below. A chart with
+        a block takes both from the block (a block read from a notebook made before charts recorded their
+        alt text takes the page's)."""
         img = element.find("img")
         src = str(img.get("src", "")) if img is not None else ""
         alt = " ".join(str(img.get("alt", "")).split()) if img is not None else ""
+        block = self._block(element)
+        if block is not None:
+            alt = " ".join(block.alt.split()) or alt
         if src.startswith(("data:image/png;base64,", "data:image/jpeg;base64,")):  # charts; officers' photos
             data = base64.b64decode(src.split(",", 1)[1])
             picture = self._picture(data)
@@ -298,7 +413,9 @@ class _Writer:
         elif alt:
             self.doc.add_paragraph(f"[Image not included: {alt}]")
         caption = element.find("figcaption")
-        if caption is not None:
+        if block is not None:
+            self._caption(block)
+        elif caption is not None:
             self._paragraph(_text(caption), "Caption")
 
     def _picture(self, data: bytes):  # noqa: ANN202 - python-docx paragraph
@@ -314,6 +431,8 @@ class _Writer:
 
     def block(self, element: Tag) -> None:
         """Write one element and, for containers, what it holds, in order."""
+        if id(element) in self._written:
+            return
         if _classes(element) & _SKIP_CLASSES or element.name in ("nav", "script", "style"):
             if element.name == "nav" and "cp-toc" in _classes(element):
                 self.contents(element)  # the contents stays, as Word's own contents field
@@ -358,10 +477,21 @@ class _Writer:
         flush()
 
 
-def write_docx(document: str, path: Path, title: str | None = None, author: str | None = None) -> Path:
-    """Write the document's HTML as a Word file at ``path``."""
+def write_docx(
+    document: str,
+    path: Path,
+    title: str | None = None,
+    author: str | None = None,
+    *,
+    blocks: Iterable[Block] | None = None,
+    numbered: Iterable[Numbered] = (),
+) -> Path:
+    """Write the document as a Word file at ``path``: its words and order from the HTML, each section's
+    table and chart from its block in ``blocks`` (every block of the report, as ``blocks_of`` reads them;
+    None writes the tables from the HTML), numbered as ``numbered`` (``cpkit.report.document.Documents``;
+    the Board report's, series "")."""
     soup = BeautifulSoup(document, "html.parser")
-    writer = _Writer()
+    writer = _Writer(blocks, numbered)
     title = title or (_text(soup.title) if soup.title else "Corporate Parenting annual report")
     writer.furniture(title)
     writer.block(soup.find("body") or soup)

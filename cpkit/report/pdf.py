@@ -124,10 +124,11 @@ def _column_chars(text: str, header: bool, wrap: int = WRAP_AT) -> int:
     return max(min(len(text), wrap), min(_longest_word(text), MIN_WORD))
 
 
-def table_width(table: Tag, wrap: int = WRAP_AT) -> tuple[int, int]:
+def table_width(table: Tag | list[list[str]], wrap: int = WRAP_AT) -> tuple[int, int]:
     """(columns, estimated characters across) for a table, from its header and body text, with long text
-    wrapping at ``wrap`` characters."""
-    rows = _rows(table)
+    wrapping at ``wrap`` characters. ``table`` is the HTML table, or its rows' texts, the header row first
+    (a writer that lays a table out from its block, ``cpkit.report.docx``)."""
+    rows = _rows(table) if isinstance(table, Tag) else table
     n = max((len(r) for r in rows), default=0)
     widths = [0] * n
     for i, row in enumerate(rows):
@@ -136,8 +137,9 @@ def table_width(table: Tag, wrap: int = WRAP_AT) -> tuple[int, int]:
     return n, sum(widths) + CELL_PADDING_CHARS * n
 
 
-def layout(table: Tag) -> str:
-    """ "portrait", "compact" (portrait in smaller type), "landscape" or "transpose" for one table."""
+def layout(table: Tag | list[list[str]]) -> str:
+    """ "portrait", "compact" (portrait in smaller type), "landscape" or "transpose" for one table (the
+    HTML table, or its rows' texts as ``table_width`` takes them)."""
     columns, chars = table_width(table)
     if columns > MAX_LANDSCAPE_COLUMNS:
         return "transpose"

@@ -102,7 +102,7 @@ def write_site(
 
     ``blocks``: every section's typed blocks (``cpkit.publish``), as the runner read them once for its
     audit (``cpkit.report.runner.read_blocks``); read here from ``runs`` when not given. Every writer that
-    reads blocks takes them from here."""
+    reads blocks takes them from here (the workbook; the Word file's tables and charts, ``cpkit.report.docx``)."""
     staging.mkdir(parents=True)
     if blocks is None:
         from cpkit.publish.read import report_blocks
@@ -163,7 +163,14 @@ def write_site(
                 },
             )
         )
-        jobs.append(("Word: Board report", write_docx, (document, staging / DOCX_NAME), {}))
+        jobs.append(
+            (
+                "Word: Board report",
+                write_docx,
+                (document, staging / DOCX_NAME),
+                {"blocks": blocks, "numbered": numbered},
+            )
+        )
         _write_side_by_side(pool, jobs)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
