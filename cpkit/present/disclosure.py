@@ -224,6 +224,7 @@ def protect(
     hide: Iterable[Hashable] = (),
     implicit: Iterable[Hashable] = (),
     keep: Iterable[Hashable] = (),
+    cache: dict | None = None,
 ) -> dict[Hashable, Status]:
     """Which figures to hide, and why: PRIMARY (a small count), SECONDARY (to protect another) or "".
 
@@ -238,6 +239,8 @@ def protect(
     still disclosed: first until a fast check (``quick_disclosed``) finds none, then until the exact
     audit (``disclosed``) finds none. The fast pass does most of the work in a few milliseconds; the
     exact one catches what only a search of whole numbers over several relations at once can see.
+    ``cache``: the exact audit's memo (``cpkit.publish.audit.audit``), kept by a caller that audits the
+    chosen statuses afterwards (``Ledger.resolve``), so that audit does not search them a second time.
     """
     rule = rule or Rule()
     signed = set(signed)
@@ -265,7 +268,7 @@ def protect(
     # the exact audit: hide more while it helps; a cell that does not lower the number of figures left
     # open (after a few tries, since a rectangle of cells may need two) is given back, so a leak no
     # choice of cells can close (the caller's audit says) does not hide a table's every zero
-    cache: dict = {}
+    cache = {} if cache is None else cache
 
     def exact(
         _values: Any, _equations: Any, st: Mapping[Hashable, Status], *_: Any, **__: Any
@@ -681,6 +684,7 @@ class Ledger:
         # percentages printed from the ledger's counts (``share``), over document keys, for the audit
         self.shares: list[dict[str, Any]] = []
         self.aliases: dict[Hashable, str] = {}  # a figure's shared document key (``add(..., shared=)``)
+        self.left: list[Hashable] = []  # what the last ``resolve``'s audit found still open
 
     def add(
         self,
@@ -733,6 +737,10 @@ class Ledger:
         self.status = {}
 
     def resolve(self) -> Ledger:
+        """Choose the hidden figures (``protect``) and audit the choice once (``left``: what is still open,
+        empty unless nothing was left to hide). The audit reads the search ``protect`` made of the same
+        statuses (its memo), so the figures are searched once, not again for the audit."""
+        cache: dict = {}
         self.status = protect(
             self.values,
             self.equations,
@@ -741,8 +749,9 @@ class Ledger:
             hide=self.forced,
             implicit=self.implicit,
             keep=self.kept,
+            cache=cache,
         )
-        left = self.open()
+        self.left = left = self.open(cache)
         if left:  # e.g. 4 + 4 = 8 with the 8 published elsewhere: no cell left to hide can protect them
             log.warning("small counts that can still be worked out after suppression: %s", left)
         return self
@@ -830,10 +839,17 @@ class Ledger:
             return published.shown(f"{value:+,.0f}" if value else "0", int(round(value)), "count", 0, doc)
         return self.rule.count(value, self._status(key) == SECONDARY, key=doc)
 
-    def open(self) -> list[Hashable]:
-        """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide)."""
+    def open(self, cache: dict | None = None) -> list[Hashable]:
+        """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide); ``resolve``
+        keeps its answer in ``left``."""
         return disclosed(
-            self.values, self.equations, self.status, self.rule, signed=self.signed, protect=self.forced
+            self.values,
+            self.equations,
+            self.status,
+            self.rule,
+            signed=self.signed,
+            protect=self.forced,
+            cache=cache,
         )
 
 

@@ -16,7 +16,7 @@ from IPython.display import display
 
 from cpkit.present.judgement import printed
 from cpkit.publish.block import MIME as BLOCK_MIME
-from cpkit.publish.block import Block, relations_for, slug, typed_cell
+from cpkit.publish.block import Block, frame, relations_for, slug, typed_cell
 from cpkit.publish.figure import Figure
 
 Formatter = Callable[[object], str]
@@ -268,3 +268,20 @@ def show_appendix(title: str, tables: list, level: int = 2) -> None:
             {"text/html": "", BLOCK_MIME: block.to_json()},
             raw=True,
         )
+
+
+def block_html(block: Block, caption: str | None = None) -> str:
+    """A typed block (``cpkit.publish.block``) as the report prints a table: ``table_html`` over its cells
+    (a Figure prints its own text, words are escaped), its notes under it, ``data-block`` its id.
+    ``caption``: as numbered in the document ("Table 3: ..."), by default the block's own; a cell's
+    classes (``Block.classes``, a RAG status's colour) as the page gave them."""
+    classes: dict[str, dict[int, str]] = {}
+    for i, j, css in block.classes:
+        classes.setdefault(block.columns[j], {})[i] = css
+    return table_html(
+        frame(block.rows, columns=block.columns),
+        caption or block.caption,
+        note=" ".join(n for n in block.notes if n) or None,
+        classes=classes,
+        block=block.id.split("/", 1)[-1],
+    )

@@ -31,9 +31,15 @@ the figures (how the region's figures are made, the small-number rule), councils
 its reason), each headline measure with every council beside the region, England and its statistical
 neighbours, league tables (rates and percentages only: a count ranks councils by size, not by how well
 they do), the region's five-year trends, and the regional sufficiency forecast. Written to
-``<out_dir>/regional-comparison.html`` and the same tables to ``regional-comparison-data.xlsx`` (the
-Analysis Function's standard, with ``gptables``; numbers written from the typed values, never parsed
-back from text).
+``<out_dir>/regional-comparison.html`` and the same tables to ``regional-comparison-data.xlsx``.
+
+One publish layer with the council's report (``cpkit.publish``): every published figure is a typed
+``Figure`` (value, unit, decimals, status: shown, small, secondary, not available ``[x]``, not applicable
+``[z]``), every table a ``Block`` of them, made once; the page renders the blocks with the report's own
+table renderer (``cpkit.present.tables.block_html``) and the workbook is written by the report's own
+writer (``cpkit.report.workbook.write_tables``: the Analysis Function's standard with ``gptables``, the
+council workbook's cover, notes and shorthand), numbers from the typed values, never parsed back from
+text. The page prints a small count as the region's symbol ("<5"); the workbook holds GSS ``[c]``.
 
 Disclosure. Every published figure passes the one rule (``cpkit.present.disclosure``) at the region's
 threshold. The councils' counts and the region's total of them are one relation (region = the sum of the
@@ -41,8 +47,9 @@ councils), as are the councils' numerators and complements of each percentage (a
 beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation
 (``regional_ledger``), whose secondary suppression hides enough councils' figures that no small count can
 be worked out from the region's total (a council read into the region but not shown is an implicit part of
-it, protected the same way), and the audit (``Ledger.open``, ``disclosed``) is run over it before anything is
-written; a figure it still finds open is hidden with the region's total. A rate per 10,000 is hidden with
+it, protected the same way). The exact audit is made once per relation, as its hidden figures are chosen
+(``Ledger.resolve`` keeps it, ``Ledger.left``), and read before anything is written (``audit``); a figure
+it still finds open is hidden with the region's total. A rate per 10,000 is hidden with
 its count (the population is published); an average with a small group; a comparison word ("better",
 "higher") with its figure; a hidden figure is never ranked. A count is compared with its statistical
 neighbours' average only: beside the region's total or England's it is smaller by construction (``[z]``).
@@ -53,7 +60,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,14 +72,17 @@ from cpkit.config import Period
 from cpkit.figures import Figures
 from cpkit.figures.headline import HEADLINE
 from cpkit.present import judgement
-from cpkit.present.disclosure import PRIMARY, SECONDARY_SYMBOL, Ledger, Rule, disclosed
-from cpkit.present.figure_text import fmt_published, fmt_value
-from cpkit.present.tables import table_html
+from cpkit.present.disclosure import PRIMARY, Ledger, Rule
+from cpkit.present.figure_text import figure_unit, fmt_published, fmt_value
+from cpkit.publish import figure as published
+from cpkit.publish.block import Block
+from cpkit.publish.block import slug as slug_of
+from cpkit.publish.figure import SHORTHAND, Figure, Status, key_text
 
 HTML_NAME = "regional-comparison.html"
 WORKBOOK_NAME = "regional-comparison-data.xlsx"
 REGION = "_region"  # the region's own key among the councils' in the ledger
-NOT_AVAILABLE, NOT_APPLICABLE = "[x]", "[z]"
+SECTION = "regional"  # the blocks' section ("regional/<slug>")
 LEAGUE_UNITS = frozenset({"percent", "rate_per_10k"})  # never counts: they rank councils by size
 # A rate's count, by the measure that publishes the count: the same figure, one key in the ledger.
 RATE_COUNTS = {
@@ -83,100 +92,78 @@ RATE_COUNTS = {
 }
 
 
-# --- Cells: the text a page shows and the typed value the workbook holds, made together ------------------
+# --- Figures: each published cell typed once, read by the page and the workbook alike -------------------
+
+NOT_GIVEN = "not given: the data do not give this figure, or it is not published"
+NO_SUCH = (
+    "not applicable: the region has no statistical neighbours and is not compared with itself, and a "
+    "count is compared with its statistical neighbours' only"
+)
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One published cell: ``text`` for the page, ``value`` for the workbook (a number, or the GSS
-    shorthand ``[c]``, ``[x]``, ``[z]``, or words), ``fmt`` its Excel number format."""
-
-    text: str
-    value: object
-    fmt: str | None = None
+def absent(applicable: bool = True, unit: str = "number") -> Figure:
+    """No figure: not available ``[x]``, or not applicable ``[z]`` (the region has no neighbours); the
+    page prints nothing. ``unit``: the figures-table unit of the column it stands in."""
+    if applicable:
+        return published.not_available(figure_unit(unit), NOT_GIVEN)
+    return published.not_applicable(figure_unit(unit), NO_SUCH)
 
 
-def words(text: str) -> Cell:
-    return Cell(text, text)
+def hidden_cell(
+    rule: Rule, value: object, unit: str, decimals: int = 0, *, small: bool = False, key: object = None
+) -> Figure:
+    """A hidden figure: on the page the small-count symbol (``small``) or ``[c]``; in the workbook always
+    the GSS ``[c]`` (``Figure.shorthand``), as in the council's own workbook. Its value stays here."""
+    if small:
+        return published.small(rule.symbol, value, rule.threshold, figure_unit(unit), key)
+    return published.secondary(rule.secondary, value, figure_unit(unit), decimals, key)
 
 
-def absent(applicable: bool = True) -> Cell:
-    """No figure: not available ``[x]``, or not applicable ``[z]`` (the region has no neighbours)."""
-    return Cell("", NOT_AVAILABLE if applicable else NOT_APPLICABLE)
+def number_cell(value: float, unit: str, decimals: int, key: object = None) -> Figure:
+    """A shown figure: its text as the report prints it (``fmt_value``), its value, unit and decimals;
+    the workbook stores it as printed (``Figure.published_value``: half away from zero, the kit's one
+    rounding rule), so page and workbook agree at an exact half."""
+    return published.shown(fmt_value(value, unit, decimals), value, figure_unit(unit), decimals, key)
 
 
-def hidden_cell(rule: Rule, small: bool = False) -> Cell:
-    """A hidden figure: on the page the small-count symbol or ``[c]``; in the workbook always the GSS
-    ``[c]``, as in the council's own workbook (``cpkit.report.workbook.shorthand``)."""
-    from cpkit.report.workbook import CONFIDENTIAL
-
-    return Cell(rule.symbol if small else rule.secondary, CONFIDENTIAL)
-
-
-def _excel_format(unit: str, decimals: int) -> str:
-    places = "." + "0" * decimals if decimals > 0 else ""
-    if unit == "percent":
-        return f"0{places}%"
-    return f"#,##0{places}"
-
-
-def number_cell(value: float, unit: str, decimals: int) -> Cell:
-    """A shown figure: its text as the report prints it, its value as a number (a percentage as a
-    fraction, shown as a percentage), rounded as printed (``judgement.at_precision``: half away from
-    zero) so page and workbook agree at an exact half."""
-    rounded = judgement.at_precision(float(value), decimals)
-    typed: object = rounded / 100 if unit == "percent" else rounded
-    if unit == "percent":
-        typed = round(float(typed), decimals + 2)
-    elif decimals == 0:
-        typed = int(round(rounded))
-    return Cell(fmt_value(value, unit, decimals), typed, _excel_format(unit, decimals))
-
-
-def published_cell(value: object, unit: str) -> Cell:
+def published_cell(value: object, unit: str) -> Figure:
     """A DfE published figure (England, the neighbours' average) at its published precision."""
     if value is None or pd.isna(value):  # type: ignore[arg-type]
-        return absent()
-    decimals = judgement.published_decimals(float(value))  # type: ignore[arg-type]
-    return (
-        number_cell(float(value), unit, max(decimals, 0))
-        if unit != "percent"
-        else Cell(
-            fmt_published(float(value), unit),  # type: ignore[arg-type]
-            round(float(value) / 100, max(decimals, 0) + 2),  # type: ignore[arg-type]
-            _excel_format(unit, max(decimals, 0)),
-        )
-    )
+        return absent(unit=unit)
+    return fmt_published(float(value), unit)  # type: ignore[arg-type]
 
 
-@dataclass
-class Table:
-    """A published table: caption, column names, rows of cells, a note; written to the page and the
-    workbook from the same cells."""
-
-    caption: str
-    columns: list[str]
-    rows: list[list[Cell]]
-    note: str = ""
-    sheet: str = ""
-
-    def text_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([[c.text for c in r] for r in self.rows], columns=self.columns)
+def table(caption: str, columns: list[str], rows: list[list[Figure | str]], note: str, **more: Any) -> Block:
+    """A published table of the comparison as a ``Block`` (``cpkit.publish``): a cell is a ``Figure`` or
+    words; its id is given when the document numbers it (``Document.number``)."""
+    return Block(slug_of(caption), "table", caption, columns, rows, notes=[note] if note else [], **more)
 
 
 @dataclass
 class Document:
-    """The regional comparison in order: (heading level, heading, fragments) sections and every table."""
+    """The regional comparison in order: (heading level, heading, fragments) sections, every table a
+    ``Block``, numbered "Table 1", "Table 2" in order (``labels``, by block id) for the page and the
+    workbook alike."""
 
     title: str
-    parts: list[tuple[int, str, list[str | Table]]] = field(default_factory=list)
+    parts: list[tuple[int, str, list[str | Block]]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
 
-    def add(self, level: int, heading: str, *items: str | Table) -> None:
+    def add(self, level: int, heading: str, *items: str | Block) -> None:
         self.parts.append((level, heading, list(items)))
 
     @property
-    def tables(self) -> list[Table]:
-        return [t for _, _, items in self.parts for t in items if isinstance(t, Table)]
+    def tables(self) -> list[Block]:
+        return [t for _, _, items in self.parts for t in items if isinstance(t, Block)]
+
+    def number(self) -> None:
+        """Give each table its id ("regional/<slug>", "-2" for a caption met again) and its number."""
+        seen: dict[str, int] = {}
+        for i, block in enumerate(self.tables, start=1):
+            local = slug_of(block.caption)
+            seen[local] = seen.get(local, 0) + 1
+            block.id = f"{SECTION}/{local}" + (f"-{seen[local]}" if seen[local] > 1 else "")
+            self.labels[block.id] = f"Table {i}"
 
 
 # --- The ledger: every count and numerator of the document, protected together --------------------------
@@ -218,6 +205,7 @@ class Ledgers:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.groups: dict[tuple[str, str], Ledger] = {}
+        self.left: list[Hashable] = []  # what the audit found still open when last resolved
 
     def ledger(self, key: tuple[str, str, str]) -> Ledger:
         return self.groups.setdefault(key[:2], Ledger(self.rule))  # type: ignore[arg-type]
@@ -230,17 +218,22 @@ class Ledgers:
 
     def resolve(self) -> Ledgers:
         """Protect each relation; where the audit still finds a small count open (nothing left to hide
-        among the councils), hide the region's figure of that relation too."""
+        among the councils), hide the region's figure of that relation too. Each ``Ledger.resolve``
+        audits its choice once (``Ledger.left``); what is still open after the last is ``left``, the
+        document's audit (``audit``), so no relation is searched again to publish."""
+        left: list[Hashable] = []
         for ledger in self.groups.values():
             ledger.resolve()
             for _ in range(2):
-                if not ledger.open():
+                if not ledger.left:
                     break
                 for eq in ledger.equations:
                     for k in eq:
                         if isinstance(k, tuple) and k[-1] == REGION:
                             ledger.hide(k)
                 ledger.resolve()
+            left += ledger.left
+        self.left = left
         return self
 
 
@@ -309,53 +302,46 @@ def regional_ledger(
 
 
 def audit(ledgers: Ledgers) -> list[Hashable]:
-    """The disclosure audit (``cpkit.present.disclosure.disclosed``) over every figure of the regional
-    document: the small counts a reader could still work out (empty when the document is safe)."""
-    return [
-        k
-        for ledger in ledgers.groups.values()
-        for k in disclosed(
-            ledger.values,
-            ledger.equations,
-            ledger.status or ledger.resolve().status,
-            ledger.rule,
-            signed=ledger.signed,
-            protect=ledger.forced,
-        )
-    ]
+    """The disclosure audit over every figure of the regional document: the small counts a reader could
+    still work out (empty when the document is safe), as the audit of ``Ledgers.resolve`` found them
+    (``regional_ledger`` resolves; each relation is searched once, when its hidden figures are chosen)."""
+    return list(ledgers.left)
 
 
-def figure_cell(row: Mapping | None, slug: str, ledger: Ledgers, rule: Rule) -> Cell:
+def council_figure(row: Mapping | None, slug: str, ledger: Ledgers, rule: Rule) -> Figure:
     """A council's (or the region's) own figure for the report year, through the rule and the ledger."""
     if row is None:
         return absent()
     m, unit, decimals = str(row["measure"]), str(row["unit"]), int(row["decimals"])
     value = float(row["value"])
     if unit == "number":
+        key = key_text(("count", m, slug))
         if rule.is_small(value):
-            return hidden_cell(rule, small=True)
+            return hidden_cell(rule, value, unit, small=True, key=key)
         if ledger.hidden(("count", m, slug)):
-            return hidden_cell(rule)
-        return number_cell(value, unit, decimals)
+            return hidden_cell(rule, value, unit, key=key)
+        return number_cell(value, unit, decimals, key)
     if unit == "rate_per_10k":
         if ledger.hidden(("count", _count_key(m), slug)) or ledger.hidden(("count", m, slug)):
-            return hidden_cell(rule)
+            return hidden_cell(rule, value, unit, decimals)
         if rule.is_small(row["numerator"]):
-            return hidden_cell(rule)
+            return hidden_cell(rule, value, unit, decimals)
         return number_cell(value, unit, decimals)
     if unit == "percent":
         keys = [("num", m, slug), ("cmp", m, slug)]
         if rule.share_hidden(row["numerator"], row["denominator"]) or any(ledger.hidden(k) for k in keys):
-            return hidden_cell(rule)
+            return hidden_cell(rule, value, unit, decimals)
         return number_cell(value, unit, decimals)
     # averages (days, scores, miles): hidden when the group averaged over is small
-    if rule.average(value, row["denominator"], decimals) in ("", rule.secondary):
-        return hidden_cell(rule) if not pd.isna(row["denominator"]) else absent()
+    if not rule.average(value, row["denominator"], decimals).shown:
+        return (
+            hidden_cell(rule, value, unit, decimals) if not pd.isna(row["denominator"]) else absent(unit=unit)
+        )
     return number_cell(value, unit, decimals)
 
 
-def _shown(cell: Cell) -> bool:
-    return isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+def _shown(cell: Figure) -> bool:
+    return isinstance(cell, Figure) and cell.shown and cell.value is not None
 
 
 # --- The document -------------------------------------------------------------------------------------
@@ -382,7 +368,7 @@ def measure_table(
     ledger: Ledgers,
     rule: Rule,
     region_label: str,
-) -> Table | None:
+) -> Block | None:
     """Every council beside the region, England and its statistical neighbours for one measure."""
     frames = [*councils.values(), *([pooled] if pooled is not None else [])]
     info = _label(frames, measure)
@@ -391,19 +377,21 @@ def measure_table(
     label, unit, polarity, _ = info
     t = judgement.Thresholds()
     region_row = _row(pooled, measure) if pooled is not None else None
-    region_cell = figure_cell(region_row, REGION, ledger, rule) if pooled is not None else absent()
-    rows: list[list[Cell]] = []
+    region_cell = (
+        council_figure(region_row, REGION, ledger, rule) if region_row is not None else absent(unit=unit)
+    )
+    rows: list[list[Figure | str]] = []
     # A count beside the region's total or England's is smaller by construction: "lower" would say nothing
     # (a count is compared with its statistical neighbours' average only, councils of its kind).
     count = unit == "number"
     for slug, f in councils.items():
         row = _row(f, measure)
-        own = figure_cell(row, slug, ledger, rule)
+        own = council_figure(row, slug, ledger, rule) if row is not None else absent(unit=unit)
         full = f.get(measure) if f.has(measure) else None
         neighbours = (
             published_cell(full["neighbour_avg"], unit)
             if full is not None and int(full["neighbour_n"] or 0) > 0
-            else absent()
+            else absent(unit=unit)
         )
         shown_own = _shown(own)
         vs_region = (
@@ -415,12 +403,12 @@ def measure_table(
         vs_neighbours = str(full["vs_neighbours"]) if shown_own and full is not None else ""
         rows.append(
             [
-                words(names.get(slug, slug)),
+                names.get(slug, slug),
                 own,
                 neighbours,
-                absent(False) if count else words(_versus_words(vs_region)) if vs_region else absent(),
-                absent(False) if count else words(_versus_words(vs_england)) if vs_england else absent(),
-                words(_versus_words(vs_neighbours)) if vs_neighbours else absent(),
+                absent(False) if count else _versus_words(vs_region) if vs_region else absent(),
+                absent(False) if count else _versus_words(vs_england) if vs_england else absent(),
+                _versus_words(vs_neighbours) if vs_neighbours else absent(),
             ]
         )
     vs_region_england = (
@@ -428,20 +416,21 @@ def measure_table(
     )
     rows.append(
         [
-            words(f"{region_label} (region)"),
+            f"{region_label} (region)",
             region_cell,
-            absent(applicable=False),
-            absent(applicable=False),
-            absent(False) if count else words(vs_region_england) if vs_region_england else absent(),
-            absent(applicable=False),
+            absent(False, unit),
+            absent(False),
+            absent(False) if count else vs_region_england if vs_region_england else absent(),
+            absent(False),
         ]
     )
     england, year = _england([*([pooled] if pooled is not None else []), *councils.values()], measure)
     rows.append(
         [
-            words(f"England ({year})" if year else "England"),
+            f"England ({year})" if year else "England",
             published_cell(england, unit),
-            *[absent(applicable=False) for _ in range(4)],
+            absent(False, unit),
+            *[absent(False) for _ in range(3)],
         ]
     )
     columns = [
@@ -458,7 +447,7 @@ def measure_table(
         + ("Lower is better. " if polarity == "low" else "Higher is better. " if polarity == "high" else "")
         + rule.note()
     )
-    return Table(label, columns, rows, note=note)
+    return table(label, columns, rows, note, measures=[measure])
 
 
 def _england(frames: list[YearRows], measure: str) -> tuple[float, str]:
@@ -490,7 +479,7 @@ def league_table(
     names: Mapping[str, str],
     ledger: Ledgers,
     rule: Rule,
-) -> Table | None:
+) -> Block | None:
     """Councils ranked on one rate or percentage (never a count), as printed; a hidden figure is not
     ranked. The council's name is the row's header (what a screen reader announces), its rank beside it. Best first where the measure has a better direction, else highest first (and the table says
     the order is not a judgement)."""
@@ -500,28 +489,24 @@ def league_table(
     label, unit, polarity, _ = info
     ranked, unranked = [], []
     for slug, f in councils.items():
-        cell = figure_cell(_row(f, measure), slug, ledger, rule)
+        row = _row(f, measure)
+        cell = council_figure(row, slug, ledger, rule) if row is not None else absent(unit=unit)
         (ranked if _shown(cell) else unranked).append((slug, cell))
     if not ranked:
         return None
+    # ranked on the figures as printed (``published_value``): 10.04% and 9.96% printed 10% share a rank
     sign = 1 if polarity == "low" else -1
-    ranked.sort(key=lambda p: (sign * float(p[1].value), names.get(p[0], p[0])))  # type: ignore[arg-type]
-    rows = []
+    ranked.sort(key=lambda p: (sign * float(p[1].published_value), names.get(p[0], p[0])))  # type: ignore[arg-type]
+    rows: list[list[Figure | str]] = []
     previous, rank = None, 0
     for i, (slug, cell) in enumerate(ranked, start=1):
-        if cell.value != previous:
-            rank, previous = i, cell.value
-        rows.append([words(names.get(slug, slug)), Cell(str(rank), rank, "0"), cell])
+        if cell.published_value != previous:
+            rank, previous = i, cell.published_value
+        rows.append([names.get(slug, slug), published.shown(str(rank), rank, "number"), cell])
     for slug, cell in sorted(unranked, key=lambda p: names.get(p[0], p[0])):
-        rows.append(
-            [
-                words(names.get(slug, slug)),
-                Cell(
-                    "not ranked", cell.value if cell.value in (rule.secondary, rule.symbol) else NOT_AVAILABLE
-                ),
-                cell,
-            ]
-        )
+        status = Status.SECONDARY if cell.hidden else Status.NOT_AVAILABLE
+        why = "its figure is not shown, so it is not ranked" if cell.hidden else "no figure to rank"
+        rows.append([names.get(slug, slug), Figure("not ranked", None, "number", 0, status, why), cell])
     order = {
         "high": "Ranked best first (higher is better).",
         "low": "Ranked best first (lower is better).",
@@ -533,41 +518,53 @@ def league_table(
         f"{order} Councils are ranked on the figures as printed; equal figures share a rank. A council whose "
         "figure is hidden or not available is not ranked. " + rule.note()
     )
-    return Table(f"League table: {label}", ["Council", "Rank", _unit_heading(label, unit)], rows, note=note)
+    return table(
+        f"League table: {label}",
+        ["Council", "Rank", _unit_heading(label, unit)],
+        rows,
+        note,
+        measures=[measure],
+    )
 
 
-def trends_table(pooled: Figures, measures: list[str], ledger: Ledgers, rule: Rule) -> Table | None:
+def trends_table(pooled: Figures, measures: list[str], ledger: Ledgers, rule: Rule) -> Block | None:
     """The region's own figures for every year held, oldest first (the report year's as in the
     comparison tables)."""
     years = pooled.years
-    rows = []
+    rows: list[list[Figure | str]] = []
+    used: list[str] = []
     for m in measures:
         series = pooled.series(m)
         if series.empty:
             continue
         first = series.iloc[0]
-        cells = [words(str(first["label"]))]
+        unit = str(first["unit"])
+        cells: list[Figure | str] = [str(first["label"])]
         for y in years:
             r = series[series["year"] == y]
             row = None if r.empty or pd.isna(r.iloc[0]["value"]) else r.iloc[0]
-            if y == pooled.report_year:
-                cells.append(figure_cell(row, REGION, ledger, rule))
+            if row is None:
+                cells.append(absent(unit=unit))
+            elif y == pooled.report_year:
+                cells.append(council_figure(row, REGION, ledger, rule))
             else:
-                cells.append(figure_cell(row, REGION, Ledgers(rule), rule))
+                cells.append(council_figure(row, REGION, Ledgers(rule), rule))
         rows.append(cells)
+        used.append(m)
     if not rows:
         return None
     labels = [Period.from_year(y, pooled.period.kind).label for y in years]
-    return Table(
+    return table(
         f"The region's figures, {labels[0]} to {labels[-1]}",
         ["Measure", *labels],
         rows,
-        note="Worked from the councils' returns together, year by year. Percentages are shown with a %, "
+        "Worked from the councils' returns together, year by year. Percentages are shown with a %, "
         "rates per 10,000 children aged 0-17. " + rule.note(),
+        measures=used,
     )
 
 
-def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table]:  # noqa: ANN001 - Futures
+def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Block]:  # noqa: ANN001 - Futures
     """The region's forecast per placement group: children now, and at 12 and 24 months (or the horizon)
     the middle of the summed futures and its 80% range. ``hide_total``: the region's children in care is
     hidden in the comparison, so the forecast's children now in all placements (the same figure) is too."""
@@ -575,7 +572,7 @@ def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table
     from cpkit.present.disclosure import suppress_frame
     from cpkit.region.pooled import forecast_table
 
-    table = forecast_table(futures)
+    forecast = forecast_table(futures)
     months = list(futures.months)
     picks = [m for i, m in enumerate(months, start=1) if i in (12, 24)] or [months[-1]]
     groups = [*futures.groups, ALL_PLACEMENTS]
@@ -586,20 +583,25 @@ def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table
     for m in picks:
         label = f"{m:%B %Y}"
         columns += [f"Forecast, {label}", f"80% range low, {label}", f"80% range high, {label}"]
-    rows = []
+    rows: list[list[Figure | str]] = []
     for g in groups:
         n = int(now.at[g, "now"])
         status = now_status.at[g, "now"]
-        cells = [
-            words(g),
-            hidden_cell(rule, small=status == PRIMARY) if status else number_cell(n, "number", 0),
+        cells: list[Figure | str] = [
+            g,
+            hidden_cell(rule, n, "number", small=status == PRIMARY)
+            if status
+            else number_cell(n, "number", 0),
         ]
         for m in picks:
-            r = table[(table["placement_group"] == g) & (table["month_end"] == m)].iloc[0]
+            r = forecast[(forecast["placement_group"] == g) & (forecast["month_end"] == m)].iloc[0]
             for col in ("median", "lo80", "hi80"):
                 v = int(math.floor(float(r[col]) + 0.5))
+                # a forecast is an expectation, not children: a number, shown as a small count when small
                 cells.append(
-                    hidden_cell(rule, small=True) if rule.is_small(v) else number_cell(v, "number", 0)
+                    published.small(rule.symbol, v, rule.threshold, "number")
+                    if rule.is_small(v)
+                    else published.shown(f"{v:,}", v, "number", 0)
                 )
         rows.append(cells)
     del now_text
@@ -609,7 +611,7 @@ def forecast_tables(futures, rule: Rule, hide_total: bool = False) -> list[Table
         "middle of those futures; the 80% range holds the middle 80% of them. Forecasts are expectations, "
         "not children: each small one is shown as a small count. " + rule.note()
     )
-    return [Table("The region's sufficiency forecast by placement type", columns, rows, note=note)]
+    return [table("The region's sufficiency forecast by placement type", columns, rows, note)]
 
 
 def region_name(title: str) -> str:
@@ -712,23 +714,22 @@ def regional_document(
         doc.add(2, "The regional sufficiency forecast", *forecast_tables(futures, rule, hide_total))
     elif isinstance(futures, str):
         doc.add(2, "The regional sufficiency forecast", _p(f"No regional forecast: {plain_text(futures)}"))
-    for i, t in enumerate(doc.tables, start=1):
-        t.sheet = f"Table {i}"
+    doc.number()
     return doc, ledger
 
 
 def document_html(doc: Document, meta: dict[str, object]) -> str:
-    """The page: the kit's template (``cpkit.report.render``), headings in order, numbered tables."""
+    """The page: the kit's template (``cpkit.report.render``), headings in order, each table rendered from
+    its block by the report's own table renderer (``cpkit.present.tables.block_html``)."""
+    from cpkit.present.tables import block_html
     from cpkit.report.render import page_from_html
 
     fragments = [f"<h1>{html.escape(doc.title)}</h1>"]
     for level, heading, items in doc.parts:
         body = []
         for item in items:
-            if isinstance(item, Table):
-                body.append(
-                    table_html(item.text_frame(), f"{item.sheet}: {item.caption}", note=item.note or None)
-                )
+            if isinstance(item, Block):
+                body.append(block_html(item, f"{doc.labels[item.id]}: {item.caption}"))
             else:
                 body.append(item)
         fragments.append(f"<section><h{level}>{html.escape(heading)}</h{level}>{''.join(body)}</section>")
@@ -760,7 +761,7 @@ def build_regional(
     doc, ledger = regional_document(
         name, period, councils, pooled, futures, names=names, rule=rule, text=text
     )
-    left = audit(ledger)
+    left = audit(ledger)  # the audit made as the hidden figures were chosen: nothing is searched again
     if left:  # regional_ledger hides the region's totals until none is left; never publish one open
         from cpkit.errors import CpkitError
 
@@ -790,103 +791,42 @@ def write_workbook(
     published: date | None = None,
     contact: str | None = None,
 ) -> Path:
-    """The document's tables to the Analysis Function's standard (``gptables``): Cover, Contents, Notes,
-    one table per sheet, numbers as numbers (from the cells' typed values), ``[c]``, ``[x]``, ``[z]``."""
-    import gptables as gpt
+    """The document's tables by the report's own workbook writer (``cpkit.report.workbook.write_tables``):
+    Cover, Contents, Notes, one table per sheet numbered as on the page, numbers as numbers from the typed
+    figures and GSS shorthand for the rest, in the same layout as a council's workbook."""
+    from cpkit.report.workbook import Sheet, WorkbookText, write_tables
 
-    from cpkit.present.sanitise import no_formulas
-    from cpkit.report.workbook import CONFIDENTIAL, _no_refs
-    from cpkit.report.workbook import shorthand as council_shorthand
-
-    sheets = {}
-    for t in doc.tables:
-        frame = pd.DataFrame([[c.value for c in r] for r in t.rows], columns=t.columns)
-        symbols = {rule.symbol, rule.secondary, SECONDARY_SYMBOL, NOT_AVAILABLE, NOT_APPLICABLE}
-        notes = ["own"]
-        if any(
-            isinstance(v, str) and v in symbols - {NOT_AVAILABLE, NOT_APPLICABLE}
-            for v in frame.to_numpy().ravel()
-        ):
-            notes.append("small")
-        if any(
-            re.search(r"england|neighbour", str(c.text), re.IGNORECASE) for r in t.rows for c in r[:1]
-        ) or any("neighbour" in c.lower() for c in t.columns):
-            notes.append("published")
-        formats = [
-            {"cell": {"cells": (i + 1, j), "format": {"num_format": c.fmt}}}
-            for i, r in enumerate(t.rows)
-            for j, c in enumerate(r)
-            if c.fmt
-        ]
-        sheets[t.sheet] = gpt.GPTable(
-            table=frame,
-            table_name=re.sub(r"\W", "_", t.sheet).lower(),
-            title=_no_refs(f"{t.sheet}: {t.caption}") + "".join(f" $${n}$$" for n in notes),
-            subtitles=[_no_refs(t.note)] if t.note else [],
-            instructions="This worksheet contains one table. Shorthand in cells is explained on the Cover sheet.",
-            source=_no_refs(f"Source: the councils of {name}, SSDA903 returns, {period.long_label}; DfE."),
-            index_columns={2: 0},
-            additional_formatting=formats,
-        )
-    shorthand = [
-        *council_shorthand(rule, {CONFIDENTIAL}),  # the council workbook's own words for [c]
-        f"{NOT_AVAILABLE}: not available: the data do not give this figure, or it is not published.",
-        f"{NOT_APPLICABLE}: not applicable: the figure does not exist for this row (the region has no "
-        "statistical neighbours, and is not compared with itself).",
+    sheets = [
+        Sheet(doc.labels[b.id], b, f"{doc.labels[b.id]}: {b.caption}", [f"Note: {n}" for n in b.notes if n])
+        for b in doc.tables
     ]
-    published = published or date.today()
-    cover = gpt.Cover(
-        title=_no_refs(f"{name}: regional comparison {period.label}: data tables"),
+    when = published or date.today()
+    text = WorkbookText(
+        title=f"{name}: regional comparison {period.label}: data tables",
         intro=[
-            _no_refs(
-                f"The data behind every table of {name}'s regional comparison, one table per sheet, "
-                "numbered as in the document."
-            ),
+            f"The data behind every table of {name}'s regional comparison, one table per sheet, numbered "
+            "as in the document.",
             f"Period covered: {period.long_label}.",
-            f"Published: {published.day} {published:%B %Y}.",
+            "Source: each council's SSDA903 returns to the Department for Education; England and "
+            "statistical neighbours from the DfE's 'Children looked after in England including adoptions'.",
+            f"Published: {when.day} {when:%B %Y}.",
         ],
+        source=f"Source: the councils of {name}, SSDA903 returns, {period.long_label}; DfE.",
+        contact=contact or "The region's performance and intelligence team.",
+        rule=rule,
+        own="Each council's figures are worked out from its own SSDA903 returns (DfE definitions); the "
+        "region's from all its councils' returns together.",
+        published="England and statistical neighbour figures are the DfE's published statistics (Children "
+        "looked after in England including adoptions); the neighbours' figure is the unweighted average of "
+        "the neighbours' published values.",
         about=[
-            "Small-number rule: " + rule.note(),
-            "Shorthand used in cells:",
-            *shorthand,
-            "Percentages are stored as numbers and shown as percentages.",
+            "Each figure is stored as a number at the precision the comparison shows it. Percentages are "
+            "stored as numbers and shown as percentages. A column heading names the unit of its figures; "
+            "where the rows are different measures, a Unit column names each row's.",
         ],
-        contact=[_no_refs(contact or "The region's performance and intelligence team.")],
+        meaning={SHORTHAND[Status.NOT_APPLICABLE]: NO_SUCH},
     )
-    notes_table = pd.DataFrame(
-        {
-            "Note number": ["own", "small", "published"],
-            "Note text": [
-                "Each council's figures are worked out from its own SSDA903 returns (DfE definitions); the "
-                "region's from all its councils' returns together.",
-                "Small-number rule: " + rule.note(),
-                "England and statistical neighbour figures are the DfE's published statistics (Children "
-                "looked after in England including adoptions); the neighbours' figure is the unweighted "
-                "average of the neighbours' published values.",
-            ],
-        }
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gpt.write_workbook(
-            filename=str(path),
-            sheets=sheets,
-            cover=cover,
-            contentsheet_label="Contents" if sheets else None,
-            contentsheet_options={"additional_elements": ["subtitles"]} if sheets else {},
-            notes_table=notes_table,
-            notesheet_label="Notes",
-            workbook_options={
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-    from openpyxl import load_workbook
-
-    no_formulas(load_workbook(path)).save(path)
-    return path
+    return write_tables(path, sheets, text)
 
 
 # --- The graph's call ---------------------------------------------------------------------------------

@@ -218,3 +218,58 @@ def test_the_regional_comparison_counts_the_regions_children_as_the_councils_sum
     assert "Broken Borough" not in rows
     index = (root / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="regional/2025/regional-comparison.html"' in index
+
+
+def test_the_regional_workbook_is_written_as_a_councils_is(runs):
+    """The regional comparison's workbook comes from the council report's own writer
+    (``cpkit.report.workbook.write_tables``): the same sheets first, the same cover layout, the same words
+    for the small-number rule (both at the threshold of 5), the same instructions on each table; and every
+    table sheet holds numbers as numbers, with only GSS shorthand in place of a figure (never "<5", the
+    page's symbol, nor a figure written as text)."""
+    from openpyxl import load_workbook
+
+    from tests.report.test_workbook_standard import GSS, _table, reads_as_figure
+
+    root = runs["root"]
+    regional = load_workbook(root / "out" / "regional" / "2025" / "regional-comparison-data.xlsx")
+    council = load_workbook(root / "out" / "north-borough" / "2025-partial" / "annual-report-data.xlsx")
+    assert regional.sheetnames[:3] == council.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+
+    def cover(book) -> list[str]:
+        return [str(r[0]) for r in book["Cover"].iter_rows(values_only=True) if r and r[0]]
+
+    headings = ["Introductory information", "About these data", "Contact"]
+    assert [line for line in cover(regional) if line in headings] == headings
+    assert [line for line in cover(council) if line in headings] == headings
+
+    def rule(book) -> list[str]:
+        return [line for line in cover(book) if line.startswith(("Small-number rule: ", "[c]: "))]
+
+    assert rule(regional)[0] == rule(council)[0]  # one rule, said in the same words
+    for book in (regional, council):
+        assert [c.value for c in book["Notes"][3] if c.value] == ["Note number", "Note text"]
+
+    def instructions(ws) -> list[str]:
+        return [str(r[0]) for r in ws.iter_rows(values_only=True) if r and str(r[0]).startswith("This work")]
+
+    tables = regional.sheetnames[3:]
+    assert tables and all(name.startswith("Table ") for name in tables)
+    numbers, used = 0, set()
+    for name in tables:
+        ws = regional[name]
+        assert instructions(ws) == instructions(council[council.sheetnames[3]])
+        rows = _table(ws)
+        head, body = [str(h) for h in rows[0]], rows[1:]
+        for row in body:
+            for heading, value in list(zip(head, row, strict=True))[1:]:  # after the row's label
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    numbers += 1
+                    continue
+                text = str(value).strip()
+                assert not reads_as_figure(text), f"{name}, {heading}: a figure written as text {text!r}"
+                if text.startswith("["):
+                    assert text in GSS, f"{name}, {heading}: {text!r} is not GSS shorthand"
+                    used.add(text)
+    assert numbers > 0
+    for shorthand in used:  # each one used is on the cover
+        assert any(line.startswith(f"{shorthand}: ") for line in cover(regional)), shorthand
