@@ -171,12 +171,16 @@ def _heading(name: str, unit: str) -> str:
 
 
 def _groups(columns: list[str], rows: list[list[object]]) -> tuple[list[str], list[list[object]], bool]:
-    """Heading rows (text in the first cell, the rest empty) become a first column naming the group."""
+    """Heading rows (text in the first cell, the rest empty words) become a first column naming the group;
+    a row whose figures are all absent (a council with no figure for the measure: [x] printed as
+    nothing) is a row like the others."""
     if len(columns) < 3:
         return columns, rows, False
 
-    def heading(r: list[object]) -> bool:
-        return bool(str(r[0]).strip()) and all(not str(c).strip() for c in r[1:])
+    def heading(r: list[object]) -> bool:  # words alone: a row of figures not given ("") is still a row
+        return bool(str(r[0]).strip()) and all(
+            not isinstance(c, Figure) and not str(c).strip() for c in r[1:]
+        )
 
     if not any(heading(r) for r in rows):
         return columns, rows, False

@@ -18,7 +18,7 @@ from cpkit.publish.read import report_blocks
 from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, Numbered
 from cpkit.report.execute import SectionRun
 from cpkit.report.sections import Section
-from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook
+from cpkit.report.workbook import MAX_SHEET_NAME, WORKBOOK_NAME, build_workbook, tidy
 
 PERIOD = Period.from_year(2025)
 RULE = Rule(5, "<5")
@@ -399,3 +399,19 @@ def test_a_cell_of_symbols_alone_is_not_available_and_the_workbook_is_written(tm
         ("Share", "percentage", 0.4, "[x]"),
         ("Heading only", "[z]", "[x]", "fine"),
     ]
+
+
+def test_a_row_of_figures_not_given_is_a_row_not_a_group_heading():
+    # A council with no figure for a measure and no neighbours' figure prints nothing in each cell of its
+    # row (the regional comparison's Dunham); its row is still a row, of [x], not a heading that would
+    # take the row away and add a Group column.
+    block = Block(
+        "t",
+        "table",
+        "Fostered",
+        ["Council", "Figure (%)", "Neighbours (%)"],
+        [["Ayton", _pct(40), _pct(41)], ["Dunham", not_available("percent"), not_available("percent")]],
+    )
+    tidied = tidy(block)
+    assert list(tidied.frame.columns) == ["Council", "Figure (%)", "Neighbours (%)"]
+    assert tidied.frame.to_numpy().tolist() == [["Ayton", 0.4, 0.41], ["Dunham", "[x]", "[x]"]]
