@@ -60,3 +60,28 @@ def test_a_measure_table_block_names_its_registry_measures_and_types_its_gaps():
     assert (change, change.unit, change.value) == ("+10.0", "points", 10.0)
     none = teeth[block.columns.index("2024-25")]
     assert isinstance(none, Figure) and none.status == Status.NOT_APPLICABLE and str(none) == ""
+
+
+def test_a_block_renders_as_the_page_printed_its_table():
+    # block_html (the regional comparison's tables) is the report's own renderer over a block: the block
+    # of a table with a small count, a hidden one, a figure not given, words and a RAG colour gives the
+    # very HTML the section's page printed for the table
+    from cpkit.present.disclosure import Rule
+    from cpkit.present.tables import block_html, table_html
+    from cpkit.publish import frame
+    from cpkit.publish.figure import not_available
+
+    rule = Rule()
+    df = frame(
+        {
+            "Council": ["Ayton", "Beeford", "Catton"],
+            "Children": [rule.count(3), rule.count(20, hidden=True), rule.count(30)],
+            "Neighbours": [not_available("count"), rule.count(12), rule.count(15)],
+            "Status": ["On track", "Delayed", "Complete"],
+        }
+    )
+    classes = {"Status": {1: "rag rag-amber"}}
+    page = table_html(df, "Children in care", note="A note.", classes=classes, block="children-in-care")
+    block = table_block(df, "Children in care", note="A note.", classes=classes, block_id="children-in-care")
+    assert block_html(block) == page
+    assert "<td>&lt;5</td>" in page and "<td>[c]</td>" in page and 'class="rag rag-amber' in page
