@@ -30,6 +30,15 @@ period of care; ``carer_start``, the start of the carer's placement; ``placement
 A year not given is NaN in the figures table with the reason, so trends and "rose from ... to ..."
 sentences start where the data allows.
 
+**Counts a percentage divides.** Where a percentage's numerator or denominator is a count the report
+prints as a measure of its own (``denominator: cla_at_end``: the children in care at the end of the
+period, printed in the children in care section, the placement tables and the scorecard; ``cla_ceased``,
+``cla_started``; ``numerator: adopted``), the entry says so once, and the figures table gives the
+percentage's counts that measure's document key (``cpkit.figures.keys``), so the report's disclosure audit
+reads "72%" and the printed 476 as the same children. Only a count equal by definition, for every council,
+is named: a base that leaves some children out (in-house placements: children not placed with parents)
+is not.
+
 Adding a measure is one YAML entry here and one function in ``cpkit.care`` that returns its ``Headline``
 (registered with ``@step("id")`` in ``cpkit.care.indicators``); nothing finds a measure by searching its
 definition text.
@@ -107,6 +116,10 @@ class Measure:
     tables: tuple[str, ...]
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     lookback: LookBack | None = None
+    # a percentage whose numerator or denominator is another measure's count for the same period (the
+    # id of a count measure: cla_at_end, cla_ceased...), so the report's audit reads the two as one figure
+    numerator: str = ""
+    denominator: str = ""
 
     def codes_of(self, column: str) -> tuple[str, ...]:
         """The codes of ``column`` the measure counts (``KeyError`` naming the measure if it has none)."""
@@ -116,7 +129,7 @@ class Measure:
             raise KeyError(f"measure {self.id!r} has no {column} codes in the registry") from None
 
 
-OPTIONAL_FIELDS = ("codes", "lookback")
+OPTIONAL_FIELDS = ("codes", "lookback", "numerator", "denominator")
 _FIELDS = tuple(f.name for f in fields(Measure))
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
 
@@ -229,7 +242,17 @@ def _measure(raw: Any, index: int, path: str) -> Measure:
     if bad:
         raise _fail(path, where, f"unknown table(s) {', '.join(bad)}; known: {', '.join(TABLES)}")
     codes = _codes(raw.get("codes"), path, where)
+    counts = {}
+    for name in ("numerator", "denominator"):
+        value = raw.get(name, "")
+        if not isinstance(value, str):
+            raise _fail(path, where, f"{name} must be the id of a count measure, not {value!r}")
+        if value and text["unit"] != "percent":
+            raise _fail(path, where, f"{name} is for a percentage's counts; the unit is {text['unit']}")
+        counts[name] = value.strip()
     return Measure(
+        numerator=counts["numerator"],
+        denominator=counts["denominator"],
         codes=codes,
         lookback=_lookback(raw.get("lookback"), path, where),
         id=text["id"],
@@ -279,6 +302,14 @@ def parse_registry(text: str, path: str = "measures.yaml") -> tuple[Measure, ...
             raise _fail(path, f"measure {m.id!r}", "id given more than once")
         seen.add(m.id)
         out.append(m)
+    units = {m.id: m.unit for m in out}
+    for m in out:
+        for name in ("numerator", "denominator"):
+            named = getattr(m, name)
+            if named and units.get(named) != "number":
+                raise _fail(
+                    path, f"measure {m.id!r}", f"{name} {named!r} is not a count measure (unit number) here"
+                )
     return tuple(out)
 
 

@@ -213,6 +213,7 @@ def combine(frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame
     if period.kind == "financial":  # no DfE year beside it: the row's own year is the DfE's year
         for col in ("value", "numerator", "denominator"):
             frame[f"dfe_{col}"] = frame[f"dfe_{col}"].where(frame["published_year"].notna(), frame[col])
+    _count_keys(frame, period.kind)
     frame["published_status"] = frame["published_status"].fillna("absent")
     frame["neighbour_n"] = frame["neighbour_n"].fillna(0).astype(int)
     frame["ranked"] = frame["ranked"].fillna(0).astype(int)
@@ -221,6 +222,21 @@ def combine(frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame
         frame[col] = frame[col].fillna("")
     frame["target"] = math.nan
     return judge(frame, config)[COLUMNS].reset_index(drop=True)
+
+
+def _count_keys(frame: pd.DataFrame, kind: str) -> None:
+    """The document keys of each row's counts (``cpkit.figures.keys``), for the row's own year and for the
+    DfE year whose own figure is set beside it (the row's year when none is published)."""
+    from cpkit.figures.keys import row_keys
+
+    own, dfe = [], []
+    for m, u, y, py in zip(
+        frame["measure"], frame["unit"], frame["year"], frame["published_year"], strict=True
+    ):
+        own.append(row_keys(m, u, Period.from_year(int(y), kind)))
+        dfe.append(own[-1] if pd.isna(py) else row_keys(m, u, Period.from_year(int(py))))
+    frame["numerator_key"], frame["denominator_key"] = [k[0] for k in own], [k[1] for k in own]
+    frame["dfe_numerator_key"], frame["dfe_denominator_key"] = [k[0] for k in dfe], [k[1] for k in dfe]
 
 
 def judge(frame: pd.DataFrame, config: Config) -> pd.DataFrame:

@@ -11,8 +11,10 @@ The groups, in the table's order:
 
 - the measure, from the registry (``cpkit/measures.yaml``, through ``cpkit.care.indicators``);
 - the row's year, and whether it is the report year;
-- the council's own figure, and the reason when the data cannot give it;
-- the council's own figure for the DfE year set beside the row (``dfe_*``) and that year;
+- the council's own figure, the document keys of its counts (``cpkit.figures.keys``), and the reason when
+  the data cannot give it;
+- the council's own figure for the DfE year set beside the row (``dfe_*``, with its counts' keys) and that
+  year;
 - the DfE's published figures (``cpkit.benchmarks.compare``; ``PUBLISHED`` renames its council columns);
 - the judgement (``cpkit.present.judgement``).
 """
@@ -38,11 +40,22 @@ MEASURE: dict[str, Any] = {
     "source": None,
 }
 YEAR: dict[str, Any] = {"year": None, "period": None, "report_year": None}
-OWN: dict[str, Any] = {"value": NAN, "numerator": NAN, "denominator": NAN, "reason": ""}
+# numerator_key, denominator_key: the document keys of the counts a printed figure of the row is about
+# (``cpkit.figures.keys``: from the measure and period, never a value), which the report's audit reads
+OWN: dict[str, Any] = {
+    "value": NAN,
+    "numerator": NAN,
+    "denominator": NAN,
+    "numerator_key": "",
+    "denominator_key": "",
+    "reason": "",
+}
 DFE_YEAR: dict[str, Any] = {
     "dfe_value": NAN,
     "dfe_numerator": NAN,
     "dfe_denominator": NAN,
+    "dfe_numerator_key": "",
+    "dfe_denominator_key": "",
     "published_year": NAN,
 }
 PUBLISHED_FIGURES: dict[str, Any] = {

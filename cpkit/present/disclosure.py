@@ -631,11 +631,14 @@ def breakdown_ledger(
     rule: Rule | Any | None = None,
     *,
     total_keys: Mapping[Hashable, str | None] | None = None,
+    part_keys: Mapping[Hashable, Mapping[Hashable, str]] | None = None,
 ) -> tuple[Ledger, list[Hashable]]:
     """``breakdown_status`` as one ledger over every column (keys (part, column) and ("Total", column)), so
     a table's cells are ``Ledger.text`` figures with document keys and its block records the relations;
     ``total_keys`` gives a column's total its shared key (``shared_key``: the children in care on a day,
-    the same figure in every table and section that prints it). Each column is protected on its own
+    the same figure in every table and section that prints it), and ``part_keys`` (column -> part ->
+    key) a part the document key the report gives the same count elsewhere (``Ledger.add(alias=)``: a
+    measure's numerator, whose percentage other sections print). Each column is protected on its own
     (its relation is its own), and the columns nothing protects are returned to be withheld."""
     rule = Rule.of(rule) if rule is not None else Rule()
     combined = Ledger(rule)
@@ -643,9 +646,10 @@ def breakdown_ledger(
     withheld: list[Hashable] = []
     for col, (parts, total) in columns.items():
         one = Ledger(rule)
+        aliases = (part_keys or {}).get(col) or {}
         for part, n in parts.items():
             one.add((part, col), n)
-            combined.add((part, col), n)
+            combined.add((part, col), n, alias=aliases.get(part))
         shared = (total_keys or {}).get(col) or True
         one.add(("Total", col), total, shared=True)
         combined.add(("Total", col), total, shared=shared)
@@ -694,11 +698,18 @@ class Ledger:
         signed: bool = False,
         implicit: bool = False,
         shared: bool | str = False,
+        alias: str | None = None,
     ) -> Hashable:
         """A figure of the group. ``shared``: it is published in other blocks of the report too (a
         total), so it is never hidden to protect another figure here: its one status for the report is
         published, or the small-count symbol when it is itself small. A ``shared_key`` string as
-        ``shared`` is also its document key (``key_of``): the same figure in every section."""
+        ``shared`` is also its document key (``key_of``): the same figure in every section.
+
+        ``alias``: the figure's document key where the report speaks of the same count under it without
+        printing it as a count (a measure's numerator, ``cpkit.figures.keys``, whose percentage the
+        scorecard and trends print: the foster count of the placement table is the numerator of the
+        foster share). It is protected here like any other figure, and the report's audit reads the
+        count and the percentage as one figure, so a share that gives back a count hidden here is found."""
         if key in self.values and float(self.values[key]) != float(value):
             raise ValueError(
                 f"figure {key!r} added twice with different values ({self.values[key]}, {value})"
@@ -712,6 +723,8 @@ class Ledger:
             self.kept.add(key)
         if isinstance(shared, str):
             self.aliases[key] = shared
+        elif alias:
+            self.aliases[key] = alias
         self.status = {}
         return key
 

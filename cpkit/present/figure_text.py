@@ -88,18 +88,31 @@ def shown(row: Row, config: Config, which: str = "", *, period: bool = True) -> 
             figure = published.secondary(rule.secondary, value, figure_unit(unit), decimals)
     else:
         figure = fmt_value(value, unit, decimals)  # type: ignore[arg-type]
+    numerator, denominator = counts_of(row, which)
     when = period_of(row, which) if period else ""
-    if not when:
-        return figure
     return Figure(
-        f"{figure} ({when})",
+        f"{figure} ({when})" if when else str(figure),
         figure.value,
         figure.unit,
         figure.decimals,
         figure.status,
         figure.reason,
-        figure.key,
+        numerator if unit == "number" else figure.key,  # a count is its own numerator
+        numerator if unit == "percent" else None,
+        denominator if unit == "percent" else None,
     )
+
+
+def counts_of(row: Row, which: str = "") -> tuple[str | None, str | None]:
+    """The document keys of the counts a row's figure is about (``cpkit.figures.keys``): a count's own
+    key, a percentage's numerator and denominator; None where the row has none (a local KPI, a rate).
+    ``which`` "" this year, "previous_" last year, "check_" the DfE year (a headline row's)."""
+
+    def key(name: str) -> str | None:
+        value = row.get(f"{which}{name}_key")
+        return value if isinstance(value, str) and value else None
+
+    return key("numerator"), key("denominator")
 
 
 def period_of(row: Row, which: str = "") -> str:

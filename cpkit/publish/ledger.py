@@ -13,9 +13,19 @@ the audit searches from the published figures alone. Besides what the exact audi
 printed in one block and hidden in another is a leak in itself (the document did not choose one status
 for it), and so is a count from 1 to ``threshold - 1`` printed as a number.
 
-A percentage a ledger prints from two of its counts (``Ledger.share``) travels in the block's ``shares``
-and is searched with them ("80%" of 5 is 4). Not yet gathered: percentages made outside ``Ledger.share``
-(a block does not say which counts they divide), and figures printed in sentences (they are not blocks).
+A printed percentage names the counts it divides (``Figure.numerator``/``denominator``, document keys),
+and its block gathers it into ``shares`` when it is made, so it is searched with them ("80%" of a
+printed 5 is 4): ``Ledger.share``'s, every breakdown's % column (its count and the Total), and the
+figures table's rows wherever a section prints them (``cpkit.present.figure_text.shown``: the keys of
+``cpkit.figures.keys``, where the registry says which printed count is a measure's base, such as the
+children in care at 31 March for the placement shares, and the placement table's counts carry their
+measures' numerator keys). ``DocumentAudit.shares`` says how many were searched.
+
+Not yet gathered: percentages a section makes with ``Rule.pct`` or ``fmt_pct`` from counts of its own
+without naming them (the ethnic-minority, in-house, stability, health, care-leaver and education tables,
+a local KPI's figures), percentages in charts' data and alt text, and figures printed in sentences
+(they are not blocks). Rates per 10,000 and averages are not shares: their bases are not counts a
+reader sees.
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ class DocumentAudit:
     result: Audit
     where: dict[str, list[str]] = field(default_factory=dict)
     contradictions: list[str] = field(default_factory=list)
+    shares: int = 0  # the printed percentages searched with the counts they divide (each once)
 
     @property
     def ok(self) -> bool:
@@ -149,7 +160,7 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     ]
     result.findings = findings + located
     result.hidden = sum(1 for k, st in seen.items() if st - {""})  # hidden in at least one block
-    return DocumentAudit(result, where, contradictions)
+    return DocumentAudit(result, where, contradictions, len(shares))
 
 
 def audit_notebooks(notebooks: Iterable[tuple[str, Path]], threshold: int) -> DocumentAudit:

@@ -8,6 +8,7 @@ same way.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
@@ -306,6 +307,7 @@ def breakdown_table(
     population: str = "children in care",
     preposition: str = "at",
     total_keys: tuple[str | None, str | None] = (None, None),
+    part_keys: tuple[Mapping[str, str] | None, Mapping[str, str] | None] = (None, None),
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
@@ -319,8 +321,11 @@ def breakdown_table(
     same figure can be worded without it. ``population``: what the totals count ("children in care"), and
     ``preposition`` how ``when`` follows it ("at" a day, "in" a year). ``total_keys`` (previous, current):
     the totals' shared document keys (``shared_key``: children in care on the day, printed across the
-    report), so the report's audit takes them as the same figure wherever they are printed; the cells are
-    the ledger's figures and ``attrs["ledger"]`` its relations (``show_table`` records them).
+    report), so the report's audit takes them as the same figure wherever they are printed; ``part_keys``
+    (previous, current; group -> key) the document keys other sections give a group's count (a measure's
+    numerator, ``cpkit.figures.keys``). The cells are the ledger's figures and ``attrs["ledger"]`` its
+    relations (``show_table`` records them); each % names its count and the total (``Figure.numerator``,
+    ``denominator``), so the audit reads it with them.
     """
     prev = tables["previous"].set_index(key)["children"]
     cur = tables["current"].set_index(key)["children"]
@@ -340,6 +345,7 @@ def breakdown_table(
         },
         rule,
         total_keys=dict(zip(("p", "c"), total_keys, strict=True)),
+        part_keys=dict(zip(("p", "c"), part_keys, strict=True)),
     )
     status = ledger.status
     hidden = {  # (group, "previous"/"current") -> status, for sentences about the same figures
@@ -370,10 +376,14 @@ def breakdown_table(
         out[f"Children, {label}"] = typed_column([ledger.text((g, col)) for g in frame.index])
         out[f"%, {label}"] = typed_column(
             [
-                hidden_figure(100 * n / total if total else None)
-                if flag
-                else (fmt_pct(100 * n / total) if total else published.not_applicable("percent", NO_GROUP))
-                for flag, n in zip(flags, frame[col], strict=True)
+                (
+                    hidden_figure(100 * n / total if total else None)
+                    if flag
+                    else (
+                        fmt_pct(100 * n / total) if total else published.not_applicable("percent", NO_GROUP)
+                    )
+                ).with_counts(ledger.key_of((g, col)), ledger.key_of(("Total", col)))
+                for g, flag, n in zip(frame.index, flags, frame[col], strict=True)
             ]
         )
     out.attrs["hidden"] = hidden

@@ -33,6 +33,7 @@ from cpkit.care.location import location_figures as care_location_figures
 from cpkit.care.placements import PARENTS_PLACE, PARENTS_PROVIDER
 from cpkit.config import Config, Period
 from cpkit.figures import Figures
+from cpkit.figures.keys import row_keys
 from cpkit.measures import Measure, code_span, measure, registry
 from cpkit.present.disclosure import CLA, Ledger, shared_key
 from cpkit.present.figure_text import lower_first
@@ -120,6 +121,12 @@ def mix_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -
         config,
         "Placement type",
         total_keys=(shared_key(CLA, period.previous().end), shared_key(CLA, period.end)),
+        # each group's count is its placed_*_pct measure's numerator, whose share the scorecard and the
+        # trends print: the same figure for the report's audit (cpkit.figures.keys)
+        part_keys=tuple(
+            {group: row_keys(m, "percent", p)[0] for group, m in PLACEMENT_GROUP_IDS.items()}
+            for p in (period.previous(), period)
+        ),
     )
     table.attrs["measures"] = list(PLACEMENT_GROUP_IDS.values())  # placed_*_pct: the block's measures
     return table

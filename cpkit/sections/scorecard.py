@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpkit.config import Config, Period
+from cpkit.config import Config
 from cpkit.figures.headline import Headline, gather
 from cpkit.present import comparators
-from cpkit.present.disclosure import CLA, rule_note, shared_key
+from cpkit.present.disclosure import rule_note
 from cpkit.present.figure_text import (
     PERIOD_COVERED,
     figure_unit,
@@ -58,29 +58,16 @@ def _rank_cells(row: pd.Series) -> tuple[Figure, Figure, str]:
 NOT_AVAILABLE = "n/a"
 
 
-def _own(row: pd.Series, config: Config, which: str = "", key: str | None = None) -> str:
+def _own(row: pd.Series, config: Config, which: str = "") -> str:
     """The council's figure as printed, or "n/a" where the data cannot give it for a reason the table's
-    note gives (``not_available_note``), e.g. a measure reaching back before the first return. ``key``:
-    the figure's shared document key where other sections print the same count (``shared_keys``)."""
+    note gives (``not_available_note``), e.g. a measure reaching back before the first return. A count
+    carries its document key and a percentage the keys of its counts (the row's, ``cpkit.figures.keys``:
+    children in care at 31 March is the Total of the other sections' breakdowns), so the report's audit
+    reads them with the same figures printed elsewhere."""
     reason = str(row.get(f"{which}reason", "") or "")
     if pd.isna(row[f"{which}value"]) and reason:
         return published.not_available(figure_unit(str(row["unit"])), reason, NOT_AVAILABLE)
-    figure = shown(row, config, which, period=False)
-    if key is None or figure.unit != "count":
-        return figure
-    return Figure(str(figure), figure.value, figure.unit, figure.decimals, figure.status, figure.reason, key)
-
-
-def shared_keys(indicator: str, period: Period) -> tuple[str | None, str | None]:
-    """(last year, this year): the shared document keys of a scorecard count that other sections print
-    too (``cpkit.present.disclosure.shared_key``), so the report's audit reads them as one figure:
-    children in care at 31 March (the Total of the section's breakdowns), children who started and who
-    ceased to be looked after (the Total of the entries and exits tables)."""
-    if indicator == "cla_at_end":
-        return shared_key(CLA, period.previous().end), shared_key(CLA, period.end)
-    if indicator in ("cla_started", "cla_ceased"):
-        return shared_key(indicator, period.previous().label), shared_key(indicator, period.label)
-    return None, None
+    return shown(row, config, which, period=False)
 
 
 def not_available_note(card: Headline) -> str:
@@ -138,11 +125,10 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
             if status:
                 classes[len(cols["Indicator"])] = RAG_CLASS[status]
             n = int(row["neighbour_n"]) if not pd.isna(row["neighbour_n"]) else 0
-            before, now = shared_keys(str(row["indicator"]), period)
             values = [
                 row["label"],
-                _own(row, config, "previous_", before),
-                _own(row, config, key=now),
+                _own(row, config, "previous_"),
+                _own(row, config),
                 period_covered(row, labels),
                 row["direction_label"] if both else "",
                 fmt_value(row["target"], row["unit"], int(row["decimals"]))

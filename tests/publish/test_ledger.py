@@ -194,3 +194,68 @@ def test_a_share_the_ledger_prints_is_recorded_and_one_it_hides_is_not():
     small.add("T", 12)
     small.total("T", ["a", "b"])
     assert str(small.share("a", "T")) == "[c]" and small.shares == []
+
+
+def _foster_row() -> dict:
+    """The figures table's placed_foster_pct row for 2024-25 as the scorecard and the trends print it:
+    8 of the 20 children in care at 31 March 2025 is 40% (keys from ``cpkit.figures.keys``)."""
+    from cpkit.config import Period
+    from cpkit.figures.keys import row_keys
+
+    numerator, denominator = row_keys("placed_foster_pct", "percent", Period.from_year(2025))
+    return {
+        "measure": "placed_foster_pct",
+        "value": 40.0,
+        "unit": "percent",
+        "decimals": 0,
+        "numerator": 8,
+        "denominator": 20,
+        "numerator_key": numerator,
+        "denominator_key": denominator,
+    }
+
+
+def test_a_figures_table_percentage_gives_back_a_count_another_table_hides():
+    # 20 children in care at 31 March 2025 (cla@2025-03-31, printed): foster 8, homes 3 ("<5"), other 9.
+    # The placement table's ledger protects homes by hiding the smallest other part, foster (8 < 9), as
+    # [c]; foster's count is placed_foster_pct's numerator (its document key, ``alias``). The table alone
+    # says foster + homes = 11 with foster 0 or 5 and more, so foster 7 to 10 and homes 1 to 4: no leak.
+    # The scorecard prints the figures table's row, "40%" (8 of 20: no small part, whole or complement,
+    # so the rule alone prints it). 40% of 20 means 100n/20 in [39.5, 40.5): n = 8 only (7 is 35%, 9 is
+    # 45%), so homes = 20 - 8 - 9 = 3: pinned.
+    from cpkit.present.figure_text import shown
+
+    row = _foster_row()
+    pct = shown(row, RULE)
+    assert (str(pct), pct.denominator) == ("40%", TOTAL)
+    scorecard = _published(
+        table_block(frame([["Children in foster care", pct]], columns=["Indicator", "2024-25"]), "Scorecard"),
+        "scorecard",
+    )
+    assert scorecard.shares == [
+        {"numerator": row["numerator_key"], "denominator": TOTAL, "percent": 40.0, "decimals": 0}
+    ]
+
+    def placements(*, kept: bool) -> Block:
+        ledger = Ledger(RULE, name="types")
+        ledger.add(
+            "foster", 8, **({"shared": row["numerator_key"]} if kept else {"alias": row["numerator_key"]})
+        )
+        ledger.add("homes", 3)
+        ledger.add("other", 9)
+        ledger.add(TOTAL, 20, shared=True)
+        ledger.total(TOTAL, ["foster", "homes", "other"])
+        return _table(ledger.resolve(), ["foster", "homes", "other"], "Placement type", "placements")
+
+    leaky = placements(kept=False)
+    assert [str(r[1]) for r in leaky.rows] == ["[c]", "<5", "9", "20"]
+    assert audit_blocks([leaky], 5).ok  # the table on its own gives nothing away
+    found = audit_blocks([leaky, scorecard], 5)
+    assert found.shares == 1
+    assert (document_key("placements", "types:homes"), PINNED) in {(f.key, f.kind) for f in found.findings}
+    # The fix at the source: the count whose share the report prints is published with it (the ledger
+    # keeps it, ``shared``), so the table protects homes by hiding other instead: foster 8 printed,
+    # homes + other = 12 with other 0 or 5 and more, so homes 1 to 4 whatever "40%" says.
+    fixed = placements(kept=True)
+    assert [str(r[1]) for r in fixed.rows] == ["8", "<5", "[c]", "20"]
+    assert audit_blocks([fixed, scorecard], 5).ok
