@@ -66,7 +66,8 @@ SEX_LETTERS_FROM = 2025
 @dataclass(frozen=True)
 class KnownWrong:
     """Findings of one rule, in some years, that are the validator's fault, not the council's: not listed
-    as errors; a note counts them and says why (``dfe_validator_known_wrong``)."""
+    as errors; each is a note of its file and row saying why (``dfe_validator_known_wrong``), counted
+    together in the data quality table."""
 
     rule: str
     first: int  # the first and last collection years the fault is in
@@ -393,9 +394,22 @@ def _to_problems(
         src = rows.iloc[group["row"].to_numpy()]
         wrong = pd.Series(False, index=group.index)
 
-        def set_aside(mask: np.ndarray, why: str, group=group, y=y) -> pd.Series:
-            """Findings the validator gets wrong: left out of the list, counted in one note saying why."""
-            notes.append(_note("dfe_validator_known_wrong", f"{int(mask.sum())} finding(s) of {why}", int(y)))
+        def set_aside(mask: np.ndarray, why: str, group=group, src=src, name=name, y=y) -> pd.Series:
+            """Findings the validator gets wrong: left out of the errors, each kept as a note of its own
+            file and row saying why (no column, so it names no cell for ``merge_findings``), so the data
+            quality table counts them in its Count column, not in the words (issue 22: one value a cell)."""
+            notes.append(
+                make_issues(
+                    file=pd.Series(src[SOURCE_FILE].to_numpy()[mask]),
+                    table=name,
+                    row=pd.Series(src[SOURCE_ROW].to_numpy()[mask]),
+                    column=None,
+                    value=None,
+                    rule="dfe_validator_known_wrong",
+                    message=f"Findings of {why}",
+                    year=int(y),
+                )
+            )
             return pd.Series(mask, index=group.index)
 
         for fault in KNOWN_WRONG:
