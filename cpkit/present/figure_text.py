@@ -170,7 +170,9 @@ def labelled(row: Row, config: Config) -> str:
 
 
 def published_flag(row: Row, config: Config, check_label: str = "") -> str:
-    """The scorecard's own-against-published cell: labelled figures where they differ, "Matches", or why not."""
+    """The scorecard's own-against-published cell, in words: "Matches", "Differs" (the two figures are
+    their own cells, ``own_and_published``), or why there is nothing to compare. ``check_label`` is kept
+    for callers; the year is in the figures' column heading."""
     status = row.get("published_status")
     if row.get("source") != "SSDA903" or status in (None, "", "absent") or pd.isna(status):
         return ""
@@ -182,10 +184,18 @@ def published_flag(row: Row, config: Config, check_label: str = "") -> str:
         return "Own figure too small to show"
     if row.get("own_vs_published") != "differs":
         return "Matches"
-    when = f" ({check_label})" if check_label else ""
-    own = fmt_value(row["check_value"], str(row["unit"]), published_decimals(row["published"]))  # type: ignore[arg-type]
-    pub = fmt_published(row["published"], str(row["unit"]))  # type: ignore[arg-type]
-    return f"From the council's return{when}: {own}; published by the DfE: {pub}"
+    return "Differs"
+
+
+def own_and_published(row: Row, config: Config) -> tuple[Figure | str, Figure | str]:
+    """Where the scorecard says "Differs" (``published_flag``): the council's figure from its return,
+    rounded as the DfE rounds, and the DfE's published one, each a Figure of its own cell (one value a
+    cell, issue 22); ("", "") anywhere else."""
+    if published_flag(row, config) != "Differs":
+        return "", ""
+    unit = str(row["unit"])
+    own = fmt_value(row["check_value"], unit, published_decimals(row["published"]))  # type: ignore[arg-type]
+    return own, fmt_published(row["published"], unit)  # type: ignore[arg-type]
 
 
 def quartile_text(row: Row) -> str:

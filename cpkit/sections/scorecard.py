@@ -23,6 +23,7 @@ from cpkit.present.figure_text import (
     fmt_value,
     join_names,
     lower_first,
+    own_and_published,
     period_covered,
     published_flag,
     quartile_text,
@@ -90,8 +91,9 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
 
     A theme row heads each group, so the table reads by theme without colour or indentation. One value a
     cell: the neighbours' average and how many councils it averages, a rank and how many were ranked, a
-    local figure and the period it covers (where not the column's year) are separate columns; the
-    "Period covered" and "Quartile" columns are there only when some row fills them.
+    local figure and the period it covers (where not the column's year), and where own data and the DfE's
+    published figure differ, the two figures, are separate columns; the "Period covered", "Quartile" and
+    the two own-against-published figure columns are there only when some row fills them.
     """
     frame, period = card.frame, card.period
     bench = f" ({card.bench_label}, published)" if card.bench_label else ""
@@ -112,6 +114,8 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
         COUNCILS_RANKED: [],
         "Quartile": [],
         "Own data against published": [],
+        OWN_CHECKED + (f" ({check_label})" if check_label else ""): [],
+        PUBLISHED_OWN: [],
     }
     keys = list(cols)
     classes: dict[int, str] = {}
@@ -144,11 +148,13 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
                 else published.not_available("count", "no statistical neighbour's figure is published"),
                 *_rank_cells(row),
                 published_flag(row, config, check_label),
+                *own_and_published(row, config),
             ]
             for k, v in zip(keys, values, strict=True):
                 cols[k].append(v)
     table = typed_frame(cols)
-    empty = [c for c in (PERIOD_COVERED, "Quartile") if not table[c].astype(bool).any()]
+    optional = (PERIOD_COVERED, "Quartile", keys[-2], PUBLISHED_OWN)  # there only when some row fills them
+    empty = [c for c in optional if not table[c].astype(bool).any()]
     table = table.drop(columns=empty)
     # the registry measures it shows (an SSDA903 row's indicator is its registry id; a local KPI has
     # none), for the block
@@ -160,6 +166,9 @@ def scorecard_table(card: Headline, config: Config) -> tuple[pd.DataFrame, dict[
 
 NEIGHBOURS_AVERAGED = "Neighbours averaged"
 COUNCILS_RANKED = "Councils ranked"
+# where own data and the published figure differ, each in its own column (the year where it is not 2024-25)
+OWN_CHECKED = "From the council's return"
+PUBLISHED_OWN = "Published by the DfE"
 
 
 def table_note(card: Headline, config: Config) -> str:
@@ -197,8 +206,8 @@ def table_note(card: Headline, config: Config) -> str:
             )
         parts.append(
             "Own data against published: where the council's figure, rounded as the DfE rounds, is not the "
-            "published figure, both are shown, each with its source; a gap usually means the return was amended "
-            "after submission or the local extract differs from it."
+            f"published figure, it says Differs and both are shown, under {OWN_CHECKED} and {PUBLISHED_OWN}; "
+            "a gap usually means the return was amended after submission or the local extract differs from it."
         )
     parts.append(rule_note(config))
     gaps = not_available_note(card)

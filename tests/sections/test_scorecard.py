@@ -15,6 +15,7 @@ from cpkit.figures.build import combine
 from cpkit.figures.headline import Headline, kpi_rows, measure_rows
 from cpkit.figures.headline import combine as combine_rows
 from cpkit.present.narrative import Narrative
+from cpkit.publish.figure import Figure
 from cpkit.sections import scorecard as sc
 from cpkit.sections import scorecard_chart as chart
 
@@ -141,8 +142,14 @@ def test_table_sentences_and_chart_from_the_same_figures():
         "9",
     )
     assert (moves["Rank among councils (2024-25, published)"], moves["Councils ranked"]) == ("18", "20")
-    assert moves["Own data against published"] == "From the council's return: 12%; published by the DfE: 14%"
+    # own 12% against the DfE's published 14%: the words say it differs, each figure is a cell of its own
+    # (it was "From the council's return: 12%; published by the DfE: 14%", two figures in words)
+    assert moves["Own data against published"] == "Differs"
+    own, pub = moves["From the council's return"], moves["Published by the DfE"]
+    assert isinstance(own, Figure) and isinstance(pub, Figure)
+    assert (own, own.unit, pub, pub.unit) == ("12%", "percent", "14%", "percent")
     assert table.iloc[3]["Own data against published"] == "Matches"
+    assert table.iloc[3]["From the council's return"] == table.iloc[3]["Published by the DfE"] == ""
     assert "No quartile is given: only 20 councils" in sc.table_note(card, cfg)
     lines = sc.theme_sentences(card, Narrative(config=cfg))
     assert lines == [
