@@ -225,6 +225,7 @@ def protect(
     implicit: Iterable[Hashable] = (),
     keep: Iterable[Hashable] = (),
     cache: dict | None = None,
+    hidden: Iterable[Hashable] = (),
 ) -> dict[Hashable, Status]:
     """Which figures to hide, and why: PRIMARY (a small count), SECONDARY (to protect another) or "".
 
@@ -235,6 +236,8 @@ def protect(
     shown but follow from what is (children not placed in-house = children - in-house): IMPLICIT, and
     protected like a primary cell when small. Keys in ``keep`` are published elsewhere whatever happens
     here (the number in care at 31 March is the report's headline): never chosen as secondary cells.
+    Keys in ``hidden`` start hidden (secondary unless small) without being protected themselves: the
+    cells the sections already hid, when the document's plan is chosen (``cpkit.publish.plan``).
     Secondary cells are added one at a time, the smallest count first, from the relations of a cell
     still disclosed: first until a fast check (``quick_disclosed``) finds none, then until the exact
     audit (``disclosed``) finds none. The fast pass does most of the work in a few milliseconds; the
@@ -251,8 +254,8 @@ def protect(
         if k in status:
             status[k] = IMPLICIT
     must = {k for k in hide if k in status}
-    for k in must:
-        if not status[k]:
+    for k in [*must, *hidden]:
+        if k in status and not status[k]:
             status[k] = SECONDARY
     if not any(status.values()):
         return status
@@ -644,8 +647,9 @@ def breakdown_ledger(
     combined = Ledger(rule)
     status: dict[Hashable, Status] = {}
     withheld: list[Hashable] = []
+    ones: dict[Hashable, Ledger] = {}
     for col, (parts, total) in columns.items():
-        one = Ledger(rule)
+        one = ones[col] = Ledger(rule)
         aliases = (part_keys or {}).get(col) or {}
         for part, n in parts.items():
             one.add((part, col), n)
@@ -655,7 +659,14 @@ def breakdown_ledger(
         combined.add(("Total", col), total, shared=shared)
         one.total(("Total", col), [(part, col) for part in parts])
         combined.total(("Total", col), [(part, col) for part in parts])
-        one.status = protect(one.values, one.equations, rule, keep=one.kept, signed=one.signed)
+    from cpkit.publish import plan
+
+    combined.planned = plan.planned(combined)  # cells the document's plan hides in this table
+    for col, one in ones.items():
+        one.forced = {k for k in combined.planned if k in one.values}
+        one.status = protect(
+            one.values, one.equations, rule, keep=one.kept, signed=one.signed, hide=one.forced
+        )
         if one.open():
             withheld.append(col)
         status.update(one.status)
@@ -689,6 +700,9 @@ class Ledger:
         self.shares: list[dict[str, Any]] = []
         self.aliases: dict[Hashable, str] = {}  # a figure's shared document key (``add(..., shared=)``)
         self.left: list[Hashable] = []  # what the last ``resolve``'s audit found still open
+        # figures the document's plan hides here (``cpkit.publish.plan``): forced, chosen for the report
+        self.planned: set[Hashable] = set()
+        self._recorded: tuple[str, object] | None = None  # (plan token, status) last recorded
 
     def add(
         self,
@@ -749,30 +763,77 @@ class Ledger:
         self.kept.add(key)
         self.status = {}
 
-    def resolve(self) -> Ledger:
-        """Choose the hidden figures (``protect``) and audit the choice once (``left``: what is still open,
-        empty unless nothing was left to hide). The audit reads the search ``protect`` made of the same
-        statuses (its memo), so the figures are searched once, not again for the audit."""
-        cache: dict = {}
+    def choose(self, cache: dict | None = None) -> Ledger:
+        """Choose the hidden cells (``protect``), with the figures the document's plan hides here forced
+        (``cpkit.publish.plan``: cells chosen for the whole report, which no section sees alone);
+        ``cache``: the exact audit's memo, for an audit of the same statuses after."""
+        from cpkit.publish import plan
+
+        self.planned = plan.planned(self)
         self.status = protect(
             self.values,
             self.equations,
             self.rule,
             signed=self.signed,
-            hide=self.forced,
+            hide=self.forced | self.planned,
             implicit=self.implicit,
             keep=self.kept,
             cache=cache,
         )
+        return self
+
+    def resolve(self) -> Ledger:
+        """Choose the hidden figures (``choose``) and audit the choice once (``left``: what is still open,
+        empty unless nothing was left to hide). The audit reads the search ``protect`` made of the same
+        statuses (its memo), so the figures are searched once, not again for the audit."""
+        cache: dict = {}
+        self.choose(cache)
         self.left = left = self.open(cache)
         if left:  # e.g. 4 + 4 = 8 with the 8 published elsewhere: no cell left to hide can protect them
             log.warning("small counts that can still be worked out after suppression: %s", left)
         return self
 
+    def digest(self) -> str:
+        """The ledger's identity for the document's plan: a digest of what it was given (figures with
+        their true values, relations, signed, implicit, kept and forced figures, shared keys), not of
+        what it hid, so hiding more under the plan does not change it (``namespace`` does). Only ever
+        written to the run's private cache and ``_analyst/``: it is a digest of true small values."""
+        text = published.key_text
+        parts = [
+            f"name={self.name or ''}",
+            *sorted(f"{text(k)}={v!r}" for k, v in self.values.items()),
+            *sorted(",".join(sorted(f"{text(k)}*{c}" for k, c in eq.items())) for eq in self.equations),
+            *(
+                f"{what}:" + ",".join(sorted(str(text(k)) for k in keys))
+                for what, keys in (
+                    ("signed", self.signed),
+                    ("implicit", self.implicit),
+                    ("kept", self.kept),
+                    ("forced", self.forced),
+                )
+            ),  # fmt: skip
+            *sorted(f"alias:{text(k)}={a}" for k, a in self.aliases.items()),
+        ]
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
     def _status(self, key: Hashable) -> Status:
         if not self.status:
             self.resolve()
+        self._record()
         return self.status.get(key, "")
+
+    def _record(self) -> None:
+        """Record the ledger for the document's plan once per choice (``cpkit.publish.plan.record``):
+        when it first prints a figure, and again when its figures, or the plan in force, changed."""
+        from cpkit.publish import plan
+
+        now = plan.token()
+        if not now or (
+            self._recorded is not None and self._recorded[0] == now and self._recorded[1] is self.status
+        ):
+            return
+        self._recorded = (now, self.status)  # first: recording reads the namespace, which reads statuses
+        plan.record(self)
 
     def hidden(self, key: Hashable) -> bool:
         return bool(self._status(key))
@@ -861,7 +922,7 @@ class Ledger:
             self.status,
             self.rule,
             signed=self.signed,
-            protect=self.forced,
+            protect=self.forced | self.planned,
             cache=cache,
         )
 

@@ -249,10 +249,34 @@ def _render(prep: _Outcome, *sections: _Outcome) -> _Outcome:
     began = time.monotonic()
     runs: list[SectionRun] = [s.value for s in sections if s.value is not None]
     try:
-        report = render_stage(prep.value, runs)
+        report = render_stage(prep.value, runs, _rerun_in_task(prep.value))
     except (CpkitError, FileNotFoundError) as exc:
         return _Outcome(failed=str(exc), seconds=time.monotonic() - began)
     return _Outcome(report, seconds=time.monotonic() - began)
+
+
+def _rerun_in_task(prepared: Prepared) -> Callable[[list[Section]], list[SectionRun]]:
+    """Sections run again for the document's plan (``cpkit.report.runner.settle_disclosure``), one after
+    another in a kernel of this task's own: a Dask worker may not start the runner's process pool, and its
+    kept kernel may be another task's. Only for a council whose sections leak together."""
+
+    def rerun(again: list[Section]) -> list[SectionRun]:
+        out = notebooks_dir(prepared)
+        with _environment(prepared.env), Kernels() as kernels:
+            return [
+                run_section(
+                    s.name,
+                    s.notebook,
+                    out / s.notebook.name,
+                    prepared.parameters,
+                    s.notebook.parent,
+                    prepared.request.timeout,
+                    kernels,
+                )
+                for s in again
+            ]
+
+    return rerun
 
 
 def _figures_task(prep: _Outcome) -> Any:

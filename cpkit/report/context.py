@@ -124,7 +124,8 @@ def open_section(
 
     With the run's ``cache_dir``, the settings and narrative are the ones the prepare step read
     (``cpkit.report.settings_cache``): neither file is read again, and one changed since stops the
-    section. Without one (JupyterLab), both are read here."""
+    section. Without one (JupyterLab), both are read here. With one, the section's ledgers also record
+    what they protect for the report's one choice of hidden cells, and read it (``cpkit.publish.plan``)."""
     from cpkit.report.settings_cache import load_settings, settings_key
     from cpkit.resources import SAMPLE_DIR
 
@@ -138,6 +139,9 @@ def open_section(
     else:
         config = Config.for_data(data, config_file or None, la_name=la_name or None, la_code=la_code or None)
         narrative = None
+    from cpkit.publish import plan
+
+    plan.begin(section, cache)  # the section's ledgers record for, and read, the document's plan
     return SectionContext(
         section=section,
         config=config,

@@ -311,6 +311,7 @@ def prepare_stage(
         cache_dir, ssda903 = prepare_data(data_dir, work / "cache", period, config, strict=request.strict)
         with timings.stage("prepare", "settings read once"):
             save_settings(cache_dir, data_dir, config, config_file)
+        _start_plan(cache_dir, out_dir / ANALYST_DIR / period.folder)
     used |= provenance.ssda903_files(ssda903)
     parameters: dict[str, object] = {
         "year": period.year,
@@ -350,9 +351,15 @@ def notebooks_dir(prepared: Prepared) -> Path:
     return prepared.work / "notebooks"
 
 
-def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
+Rerun = Callable[[list[Section]], list[SectionRun]]  # run some sections again (the document's plan)
+
+
+def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None = None) -> Path:
     """With every section run: ``ReportFailed`` if one failed (its notebook kept for the analyst), else
-    write the report into the staging folder and swap it in (atomic), keeping the executed notebooks."""
+    write the report into the staging folder and swap it in (atomic), keeping the executed notebooks.
+    Before anything is written the whole report is audited; when it leaks, the sections the document's
+    plan changes are run again with ``rerun`` (default: this process's section workers) and it is
+    audited again (:func:`settle_disclosure`)."""
     request, plan, period, config = prepared.request, prepared.plan, prepared.period, prepared.config
     data_dir, analyst_dir = prepared.data_dir, prepared.analyst_dir
     from cpkit.report import provenance
@@ -365,10 +372,11 @@ def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
     if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
         runs = _keep_for_analyst(runs, analyst_dir)
         raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
-    # every section's blocks, read once from the executed notebooks: the audit and every writer take them
-    blocks = read_blocks([*runs, *plan.reused])
-    with timings.stage("sections", "disclosure audit"):
-        disclosure = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks)
+    # every section's blocks, read once from the executed notebooks: the audit and every writer take them;
+    # the report's suppression is settled for the whole document first (sections run again if need be)
+    runs, blocks, disclosure = settle_disclosure(
+        runs, plan, config, prepared.cache_dir, analyst_dir, rerun or _rerun_here(prepared)
+    )
     used = prepared.used | provenance.logged_reads(
         prepared.log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(prepared.ssda903)
     )
@@ -425,6 +433,7 @@ def render_stage(prepared: Prepared, runs: list[SectionRun]) -> Path:
         kept = _keep_for_analyst(runs, analyst_dir)  # only now: a failed run leaves the old ones
         if not plan.partial:
             _record_built_from([*kept, *plan.reused], analyst_dir)
+            _keep_plan(prepared.cache_dir, analyst_dir, [r.name for r in runs])
         timings.write(analyst_dir / timings.TIMINGS_NAME)
     return report
 
@@ -439,8 +448,116 @@ def read_blocks(runs: list[SectionRun]) -> list[Block]:
         return report_blocks((r.name, r.output) for r in runs)
 
 
+MAX_PLAN_PASSES = 3  # runs of the sections the plan changes before a leak is left to the audit to refuse
+
+
+def settle_disclosure(
+    runs: list[SectionRun],
+    plan: _Plan,
+    config: Config,
+    cache_dir: Path,
+    analyst_dir: Path,
+    rerun: Rerun,
+) -> tuple[list[SectionRun], list[Block], DocumentAudit]:
+    """The report's suppression chosen once for the whole document (``cpkit.publish.plan``), then audited.
+
+    The sections have run, each protecting its own figures. The whole report is audited
+    (:func:`_audit_disclosure`); when it is safe (the sample report, and most) nothing more happens. When
+    a small count can be worked out from several sections together, ``protect`` is solved once over every
+    section's ledgers (recorded in the run's cache), starting from what they hid; the cells it adds are
+    written to the run's plan, only the sections they fall in are run again (``rerun``), reading the plan
+    as forced hides, and the report is audited again. ``DisclosureLeak`` as before when no choice of cells
+    protects it (or it still leaks after ``MAX_PLAN_PASSES``). Returns the runs (those run again
+    replaced), their blocks (``read_blocks``, for the writers) and the audit."""
+    from cpkit.errors import DisclosureLeak
+    from cpkit.present.disclosure import Rule
+    from cpkit.publish import plan as document_plan
+
+    blocks = read_blocks([*runs, *plan.reused])
+    with timings.stage("sections", "disclosure audit"):
+        found = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks, refuse=False)
+    by_name = {s.name: s for s in plan.run}
+    for _ in range(MAX_PLAN_PASSES):
+        if found.ok:
+            return runs, blocks, found
+        began = time.perf_counter()
+        records = document_plan.read_records(cache_dir, [r.name for r in runs])
+        solution = document_plan.solve(records, Rule.of(config))
+        timings.add("sections", "disclosure plan chosen", time.perf_counter() - began)
+        again = [by_name[name] for name in solution.sections if name in by_name]
+        if not solution.entries or len(again) < len(solution.sections):
+            break  # nothing the sections run now can hide protects it: the audit refuses the report
+        path = document_plan.plan_path(cache_dir)
+        document_plan.write_plan(path, {*document_plan.read_plan(path), *solution.entries})
+        print(
+            f"cpkit report: the whole report would give a small count away; running "
+            f"{', '.join(s.name for s in again)} again with cells hidden for the whole document...",
+            file=sys.stderr,
+            flush=True,
+        )
+        redone = rerun(again)
+        for run in redone:
+            timings.add("sections", f"{run.name} (run again: the document's plan)", run.seconds)
+        failed = [r for r in redone if not r.ok]
+        if failed:
+            kept = _keep_for_analyst(redone, analyst_dir)
+            raise ReportFailed(_failure_message([r for r in kept if not r.ok], analyst_dir), kept)
+        fresh = {r.name: r for r in redone}
+        runs = [fresh.get(r.name, r) for r in runs]
+        blocks = read_blocks([*runs, *plan.reused])
+        with timings.stage("sections", "disclosure audit (again)"):
+            found = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks, refuse=False)
+    if not found.ok:
+        from cpkit.publish.ledger import leak_message
+
+        kept = _keep_for_analyst([r for r in runs if r.output.parent != analyst_dir], analyst_dir)
+        raise DisclosureLeak(leak_message(found), kept)
+    return runs, blocks, found
+
+
+def _rerun_here(prepared: Prepared) -> Rerun:
+    """Run sections again as ``sections_stage`` does (this process's workers), for the document's plan."""
+
+    def rerun(sections: list[Section]) -> list[SectionRun]:
+        with _environment(prepared.env):
+            return _execute_all(sections, prepared.parameters, notebooks_dir(prepared), prepared.request)
+
+    return rerun
+
+
+def _start_plan(cache_dir: Path, analyst_dir: Path) -> None:
+    """The plan of the last published report (``_analyst/<year>/``) into the run's cache, where the
+    sections' ledgers read it: a run on the same data then needs one pass (an entry hides a cell only in a
+    ledger given the very same figures, so a plan from other data hides nothing)."""
+    from cpkit.publish import plan as document_plan
+
+    entries = document_plan.read_plan(analyst_dir / document_plan.KEPT_PLAN)
+    if entries:
+        document_plan.write_plan(document_plan.plan_path(cache_dir), entries)
+
+
+def _keep_plan(cache_dir: Path, analyst_dir: Path, ran: list[str]) -> None:
+    """Keep the plan the published report was built with for the next run (``_start_plan``): the entries
+    its ledgers applied, and those of sections not run now (``--sections``); none: no file."""
+    from cpkit.publish import plan as document_plan
+
+    records = document_plan.read_records(cache_dir, ran)
+    target = analyst_dir / document_plan.KEPT_PLAN
+    old = [e for e in document_plan.read_plan(target) if e[0] not in ran]
+    entries = {*old, *document_plan.used_entries(records)}
+    if entries:
+        document_plan.write_plan(target, entries)
+    else:
+        target.unlink(missing_ok=True)
+
+
 def _audit_disclosure(
-    runs: list[SectionRun], config: Config, analyst_dir: Path, blocks: list[Block] | None = None
+    runs: list[SectionRun],
+    config: Config,
+    analyst_dir: Path,
+    blocks: list[Block] | None = None,
+    *,
+    refuse: bool = True,
 ) -> DocumentAudit:
     """Every block of every section audited together (``cpkit.publish.ledger``) before anything is
     written: a small count a reader could work out from the report as a whole stops the run with
@@ -453,7 +570,7 @@ def _audit_disclosure(
     if blocks is None:
         blocks = read_blocks(runs)
     found = audit_blocks(blocks, int(config.small_number_threshold))
-    if not found.ok:
+    if refuse and not found.ok:
         kept = _keep_for_analyst([r for r in runs if r.output.parent != analyst_dir], analyst_dir)
         raise DisclosureLeak(leak_message(found), kept)
     return found

@@ -34,13 +34,13 @@ from cpkit.present.disclosure import (
     Ledger,
     Rule,
     is_small,
-    protect,
     shared_key,
     withheld_reason,
 )
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.publish import figure as published
+from cpkit.publish import plan
 from cpkit.publish.block import frame as typed_frame
 from cpkit.sections.common import (
     NO_GROUP,
@@ -101,12 +101,17 @@ def movement_ledger(movements: pd.DataFrame, config: Config) -> Ledger:
     first = pd.Period(movements["month"].iloc[0], "M").start_time - pd.Timedelta(days=1)
     last = pd.Period(movements["month"].iloc[-1], "M").end_time.normalize()
     return _movement_ledger(
-        rows, Rule.of(config), (shared_key(CLA, first.date()), shared_key(CLA, last.date()))
+        rows, Rule.of(config), (shared_key(CLA, first.date()), shared_key(CLA, last.date())), plan.token()
     )
 
 
 @functools.lru_cache(maxsize=8)
-def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule, ends: tuple[str, str]) -> Ledger:
+def _movement_ledger(
+    rows: tuple[tuple[int, ...], ...],
+    rule: Rule,
+    ends: tuple[str, str],
+    plan_token: str = "",  # noqa: ARG001 - the document's plan in force: a ledger chosen under another is not reused
+) -> Ledger:
     """``movement_ledger`` from the months' figures; ``ends`` the shared keys of the first day's start and
     the last day's end (children in care on those days, printed across the report)."""
     ledger = Ledger(rule)
@@ -121,7 +126,7 @@ def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule, ends: tuple[
     for j, flow in ((2, "admissions"), (3, "ceased")):
         ledger.add(flow, sum(int(r[j]) for r in rows))
         ledger.total(flow, [(flow, i) for i in range(len(rows))])
-    ledger.status = protect(ledger.values, ledger.equations, rule, signed=ledger.signed, keep=ledger.kept)
+    ledger.choose()  # with the cells the document's plan hides here (``cpkit.publish.plan``)
     if not ledger.open():
         return ledger
     # the months cannot be protected: publish the period's figures alone
@@ -132,7 +137,7 @@ def _movement_ledger(rows: tuple[tuple[int, ...], ...], rule: Rule, ends: tuple[
     for flow in ("admissions", "ceased"):
         period.add(flow, ledger.values[flow])
     period.relate({("stock", last): 1, ("stock", -1): -1, "admissions": -1, "ceased": 1})
-    period.status = protect(period.values, period.equations, rule, signed=period.signed, keep=period.kept)
+    period.choose()
     if period.open():  # even the year's flows would give a small count back: the sentences say neither
         for flow in ("admissions", "ceased"):
             period.status[flow] = period.status[flow] or SECONDARY
