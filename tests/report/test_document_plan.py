@@ -36,7 +36,19 @@ from cpkit.publish import plan
 from cpkit.publish.block import MIME, frame
 from cpkit.publish.read import blocks_of
 from cpkit.report.execute import SectionRun
-from cpkit.report.runner import _audit_disclosure, _keep_plan, _Plan, _start_plan, settle_disclosure
+from cpkit.report.runner import (
+    ReportRequest,
+    _audit_disclosure,
+    _keep_plan,
+    _Plan,
+    _rerun_here,
+    _start_plan,
+    open_report,
+    plan_report,
+    prepare_stage,
+    sections_stage,
+    settle_disclosure,
+)
 from cpkit.report.sections import Section
 
 RULE = Rule(5, "<5")
@@ -206,3 +218,80 @@ def test_the_sample_report_is_safe_section_by_section_and_runs_once(sample_repor
     assert "disclosure audit" in names
     assert not [n for n in names if "run again" in n or n == "disclosure plan chosen"]
     assert not (analyst / plan.KEPT_PLAN).exists()
+
+
+KERNEL_BODY = """from cpkit.present import show_table
+from cpkit.present.disclosure import Ledger, shared_key
+from cpkit.publish.block import frame
+from cpkit.report import open_section
+
+ctx = open_section("{name}", year=year, period=period, data_dir=data_dir, la_name=la_name, la_code=la_code,
+                   config_file=config_file, cache_dir=cache_dir)
+boys, girls = shared_key("adopted_boys", "2024-25"), shared_key("adopted_girls", "2024-25")
+ledger = Ledger(ctx.config, name="{name}")
+ledger.add(boys, 1, shared=boys)
+ledger.add(girls, 1, shared=girls)
+ledger.add("{other}", {n})
+ledger.add("all", {total})
+ledger.total("all", [boys, girls, "{other}"])
+ledger.resolve()
+rows = [[k, ledger.text(k)] for k in (boys, girls, "{other}", "all")]
+show_table(frame(rows, columns=["Group", "Children"]), "Left care", ledger=ledger)"""
+
+
+@pytest.mark.slow
+def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run_once_next_time(tmp_path):
+    # the same two sections as above, as notebooks the runner's stages execute in real kernels
+    # (prepare_stage starts the plan, sections_stage runs them, settle_disclosure as render_stage calls
+    # it, _keep_plan as the swap does); the writers are left out: they read the settled blocks
+    from .notebooks import write_council, write_notebook
+
+    registry = []
+    for i, (name, (other, n, total)) in enumerate(FIGURES.items(), start=1):
+        body = KERNEL_BODY.format(name=f"0{i}_{name}", other=other, n=n, total=total)
+        notebook = write_notebook(tmp_path / "nb" / f"0{i}_{name}.ipynb", body, title=name)
+        registry.append(Section(f"0{i}_{name}", name, name, path=notebook))
+    request = ReportRequest(
+        year=2025,
+        data_dir=write_council(tmp_path / "data"),
+        out_dir=tmp_path / "reports",
+        registry=tuple(registry),
+        jobs=1,
+        progress=False,
+    )
+
+    def run(work: Path, rerun=None) -> tuple[list[SectionRun], list[str]]:
+        work.mkdir(parents=True)
+        opened = open_report(request)
+        chosen = plan_report(opened)
+        o = opened
+        prepared = prepare_stage(
+            request, o.data_dir, o.config_file, o.config, o.period, chosen, o.out_dir, work
+        )
+        again: list[str] = []
+
+        def counted(sections: list[Section]) -> list[SectionRun]:
+            again.extend(s.name for s in sections)
+            return (rerun or _rerun_here(prepared))(sections)
+
+        runs = sections_stage(prepared)
+        runs, _, found = settle_disclosure(
+            runs, chosen, o.config, prepared.cache_dir, prepared.analyst_dir, counted
+        )
+        assert found.ok
+        _keep_plan(prepared.cache_dir, prepared.analyst_dir, [r.name for r in runs])
+        return runs, again
+
+    runs, again = run(tmp_path / "work1")
+    # b ran again with the document's plan; its total is hidden in the notebook the pages are made from
+    assert again == ["02_b"]
+    cells = _cells(runs[1])
+    assert cells["all"] == "[c]" and cells["placed for adoption"] == "5"
+    assert _cells(runs[0])["all"] == "10"
+    analyst = tmp_path / "reports" / "_analyst" / "2025"
+    assert [(s, k) for s, _, k in plan.read_plan(analyst / plan.KEPT_PLAN)] == [("02_b", "all")]
+
+    # the next run on the same data: the kept plan is read from the start, every section runs once
+    runs, again = run(tmp_path / "work2")
+    assert again == []
+    assert _cells(runs[1])["all"] == "[c]"
