@@ -42,6 +42,7 @@ from cpkit.publish.figure import Figure
 COUNCIL, ENGLAND, NEIGHBOURS = "Council", "England", "Statistical neighbours"
 PUBLISHED = "Council, as published by the DfE"  # shown when the published figure differs from the own one
 MATCHES = "matches"  # a year whose published figure is the council's own, as the DfE rounds it
+MATCHES_REASON = "the DfE's published figure is the council's own (the Council row), as the DfE rounds it"
 SERIES = (COUNCIL, PUBLISHED, ENGLAND, NEIGHBOURS)
 COUNT_UNITS = frozenset({"number"})  # England's and the neighbours' counts are not on the council's scale
 VERBS = {
@@ -110,8 +111,14 @@ def trend_table(figures: Figures, measures: list[str], config: Config) -> pd.Dat
                 differs
             ):  # as the scorecard's check cell: the published figure where it differs, else "matches"
                 flag = row.get("own_vs_published", "")
+                # a matching year is no second figure: "matches" on the page, GSS [z] in the workbook (the
+                # value would be the council's own, which may be hidden: a "3" beside "<5" gives it away)
                 lines[PUBLISHED][year] = (
-                    fmt_published(row["published"], unit) if flag == "differs" else MATCHES if flag else ""
+                    fmt_published(row["published"], unit)
+                    if flag == "differs"
+                    else published.not_applicable(figure_unit(unit), MATCHES_REASON, MATCHES)
+                    if flag
+                    else ""
                 )
             lines[ENGLAND][year] = fmt_published(row["england"], unit)
             lines[NEIGHBOURS][year] = fmt_published(row["neighbour_avg"], unit)

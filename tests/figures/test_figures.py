@@ -11,6 +11,7 @@ import pytest
 from cpkit.config import Config, Period
 from cpkit.figures import Figures, build_figures, load_figures, report_years, save_figures
 from cpkit.figures.build import dfe_year
+from cpkit.publish.figure import Status
 from cpkit.sample import sample_config
 from tests.benchmarks.conftest import LOOKED_AFTER, NUMBERS_HEADER, geo
 from tests.care.conftest import build
@@ -203,4 +204,9 @@ def test_own_against_published_is_flagged_in_every_year_it_differs_not_only_the_
     # the published figure where it differs, "matches" where it does not (as the scorecard's check cell):
     # the council's own counts are small and hidden, and a "3" beside them would give 2024-25's away
     assert table.loc[PUBLISHED, ["2023-24", "2024-25"]].tolist() == ["4", "matches"]
+    # a matching year holds no second figure: the word is a typed not-applicable figure (GSS [z] in the
+    # workbook), never text among the year's figures
+    differs, matches = table.loc[PUBLISHED, ["2023-24", "2024-25"]]
+    assert (differs.status, differs.value) == (Status.SHOWN, 4)
+    assert (matches.status, matches.value, matches.shorthand()) == (Status.NOT_APPLICABLE, None, "[z]")
     assert table.loc["Council", ["2023-24", "2024-25"]].tolist() == ["<5", "<5"]
