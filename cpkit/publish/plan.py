@@ -84,7 +84,11 @@ def begin(section: str, cache_dir: Path | None) -> None:
         _CONTEXT = None
         return
     folder = Path(cache_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache given by hand that cannot be written: the section runs unplanned
+        _CONTEXT = None
+        return
     entries = read_plan(folder / PLAN_FILE)
     hides: dict[tuple[str, str], set[str]] = {}
     for sec, ledger, key in entries:
