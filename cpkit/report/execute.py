@@ -14,6 +14,13 @@ started them (their environment carries the run's provenance log folder). After 
 timeout or a dead kernel, that kernel is shut down and the next section gets a new one, so a half-run
 cell never carries over. Execution counts are renumbered from 1 in each executed notebook.
 
+**Warmed while the data is prepared.** ``cpkit report`` starts its section workers before the prepare
+step (:func:`start_worker` with a folder to warm in): each imports papermill, starts its kernel and
+imports the kit's presentation and section code in it (:data:`WARM_UP`), about 3 s of a quiet core each,
+while the run's own process reads the returns and waits for the DfE validator, where a core stood idle.
+The first section then meets a kept kernel, reset as for any later section: what it sees is what the
+second section on a worker always saw.
+
 nbclient is given an asynchronous client for the kept kernel, so while a cell runs its event loop still
 checks the cell's time limit (``--timeout``) and, every second, that the kernel is alive: a cell over the
 limit or a kernel killed outright (``kill -9``, the OOM killer) is a failed section within seconds.
@@ -21,9 +28,11 @@ limit or a kernel killed outright (``kill -9``, the OOM killer) is a failed sect
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from cpkit.errors import CpkitError
@@ -54,6 +63,14 @@ _os.chdir({cwd!r})
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 del _os, _sys
+"""
+
+
+# Imported in a worker's kernel as it is warmed (see the module docstring): what every section imports
+# first (``open_section``, the show functions, the figures table, pandas and matplotlib under them) and
+# scipy's solvers, which the disclosure rule's exact check imports at its first table.
+WARM_UP = """\
+import cpkit.report.context, cpkit.present, cpkit.sections.common, cpkit.figures.table, scipy.optimize
 """
 
 
@@ -101,6 +118,21 @@ class Kernels:
         self._used = True
         return self._manager
 
+    def warm(self, cwd: Path) -> bool:
+        """Start the kernel now and import :data:`WARM_UP` in it, so the first section does not wait for
+        either; the next :meth:`ready` resets it as after a section. False (and no kernel kept) when it
+        failed: the first section then starts a kernel of its own, as it would have."""
+        try:
+            self.ready(cwd)
+            if self._run_quietly(WARM_UP, timeout=START_TIMEOUT):
+                return True
+        except CpkitError:
+            raise
+        except Exception:  # noqa: BLE001 - a kernel that would not start or import: the section's to report
+            pass
+        self.close()
+        return False
+
     def _wait_ready(self) -> None:
         """Until the new kernel answers; ``RuntimeError`` if it dies first (a failed start: retried once
         by :func:`run_section`)."""
@@ -112,14 +144,31 @@ class Kernels:
             client.stop_channels()
 
     def _reset(self, cwd: Path) -> bool:
+        return self._run_quietly(_RESET.format(cwd=str(cwd)), timeout=60)
+
+    def _run_quietly(self, code: str, timeout: float) -> bool:
+        """Run ``code`` in the kept kernel and wait for its reply; False if it failed, the kernel died or
+        ``timeout`` passed.
+
+        Over the shell channel only: its reply says the code has run, and nothing it prints is wanted.
+        Waiting on the output channel too (``execute_interactive``, after ``wait_for_ready``, which waits
+        for 0.2 s of silence there) cost about 0.5 s of idle waiting before every section; the shell
+        channel queues its messages, so it needs no such wait for the connection to settle."""
         client = self._manager.blocking_client()
-        client.start_channels()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            client.wait_for_ready(timeout=START_TIMEOUT)
-            reply = client.execute_interactive(
-                _RESET.format(cwd=str(cwd)), silent=True, store_history=False, timeout=60
-            )
-            return reply["content"].get("status") == "ok"
+            msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    reply = client.get_shell_msg(timeout=1)
+                except Empty:
+                    if not self._manager.is_alive():
+                        return False
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    return reply["content"].get("status") == "ok"
+            return False
         except CpkitError:
             raise  # the run was stopped (ReportInterrupted is a RuntimeError too): never taken for a bad kernel
         except (RuntimeError, TimeoutError):
@@ -142,14 +191,28 @@ class Kernels:
 _WORKER_KERNELS: Kernels | None = None  # the kept kernel of a section worker process
 
 
-def start_worker() -> None:
+def start_worker(env: dict[str, str] | None = None, warm: Path | None = None) -> None:
     """Initializer of a section worker process: keep one kernel, shut down when the worker exits
-    (``multiprocessing`` runs its finalizers as a worker ends, after the pool is shut down)."""
+    (``multiprocessing`` runs its finalizers as a worker ends, after the pool is shut down).
+
+    ``env``: variables the kernels must see (the run's provenance log, ``cpkit.report.provenance``), set
+    here because the worker may be started before the run knows them in its own environment. ``warm``: a
+    notebooks folder to start and warm the kernel in at once (:meth:`Kernels.warm`)."""
     from multiprocessing import util
 
     global _WORKER_KERNELS
+    if env:
+        os.environ.update(env)
+    import papermill  # noqa: F401 - here, not in the first section: a warmed worker is ready to run
+
     _WORKER_KERNELS = Kernels()
     util.Finalize(_WORKER_KERNELS, _WORKER_KERNELS.close, exitpriority=10)
+    if warm is not None:
+        _WORKER_KERNELS.warm(warm)
+
+
+def started() -> None:
+    """A task that only makes a pool start a process (its initializer runs as it starts)."""
 
 
 def run_in_worker(

@@ -47,7 +47,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +58,7 @@ from cpkit.errors import AuthoredError, ReportFailed, ReportInterrupted, ReportL
 from cpkit.report import sections as section_registry
 from cpkit.report import timings
 from cpkit.report.context import SSDA903_DIR
-from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker
+from cpkit.report.execute import Kernels, SectionRun, run_in_worker, run_section, start_worker, started
 from cpkit.report.sections import Section, select
 from cpkit.resources import SAMPLE_DIR, default_out_dir
 
@@ -245,8 +245,12 @@ def _build(
         work = Path(tempfile.mkdtemp(prefix=f".{period.folder}-building-", dir=out_dir))
         _on_hard_exit(work)
     try:
-        prepared = prepare_stage(request, data_dir, config_file, config, period, plan, out_dir, work)
-        runs = sections_stage(prepared)
+        # the section workers start now and warm their kernels while the data is prepared
+        with _section_workers(
+            request, plan, _kernel_env(data_dir, config, config_file, out_dir, work)
+        ) as pool:
+            prepared = prepare_stage(request, data_dir, config_file, config, period, plan, out_dir, work)
+            runs = sections_stage(prepared, pool)
         return render_stage(prepared, runs)
     except (ReportInterrupted, KeyboardInterrupt):  # StopRequested is a KeyboardInterrupt
         end_child_processes()  # before the staging folder goes: kernels must not write into it again
@@ -304,7 +308,7 @@ def prepare_stage(
 
     settings = provenance.setting_paths(data_dir, config, config_file)
     used: set[Path] = {settings[provenance.CONFIG_LABEL]} if config_file else set()
-    log_dir = work / "reads"
+    log_dir = work / READS_DIR
     log_dir.mkdir(exist_ok=True)  # exist_ok: a Dask task run again after its worker was lost
     roots = provenance.reading_roots(data_dir, settings)
     with provenance.recording(log_dir, roots, skip=[out_dir, work]):
@@ -326,7 +330,7 @@ def prepare_stage(
         parameters["quarter"] = period.quarter
     with timings.stage("prepare", "notebook parameters checked"):
         check_parameters(plan.run, parameters)
-    env = provenance.log_environment(log_dir, roots, skip=[out_dir, work])
+    env = _kernel_env(data_dir, config, config_file, out_dir, work)
     timings.wall("prepare", time.perf_counter() - began)
     return Prepared(
         request, data_dir, config_file, config, period, plan, out_dir, work, log_dir, settings, used,
@@ -334,16 +338,56 @@ def prepare_stage(
     )  # fmt: skip
 
 
-def sections_stage(prepared: Prepared) -> list[SectionRun]:
-    """Run the plan's sections in this process's workers (``--jobs``), in report order."""
+def sections_stage(prepared: Prepared, pool: ProcessPoolExecutor | None = None) -> list[SectionRun]:
+    """Run the plan's sections in this process's workers (``--jobs``), in report order; ``pool``: the
+    section workers already started (:func:`_section_workers`), else they are started here."""
     with _environment(prepared.env), timings.group("sections"):
         pause_for_test("sections")
         _stage(prepared.request, f"running {len(prepared.plan.run)} section(s)")
         # the longest first, by the previous run's timings of this report folder
         expected = timings.section_seconds(prepared.analyst_dir / timings.TIMINGS_NAME)
         return _execute_all(
-            prepared.plan.run, prepared.parameters, notebooks_dir(prepared), prepared.request, expected
+            prepared.plan.run, prepared.parameters, notebooks_dir(prepared), prepared.request, expected, pool
         )
+
+
+READS_DIR = "reads"  # the staging folder's log of the files the run and its kernels read
+
+
+def _kernel_env(
+    data_dir: Path, config: Config, config_file: Path | None, out_dir: Path, work: Path
+) -> dict[str, str]:
+    """The environment the section kernels run in: where they log the files they read
+    (``cpkit.report.provenance``), known before the data is read."""
+    from cpkit.report import provenance
+
+    roots = provenance.reading_roots(data_dir, provenance.setting_paths(data_dir, config, config_file))
+    return provenance.log_environment(work / READS_DIR, roots, skip=[out_dir, work])
+
+
+@contextmanager
+def _section_workers(
+    request: ReportRequest, plan: _Plan, env: dict[str, str]
+) -> Iterator[ProcessPoolExecutor | None]:
+    """The pool of section workers for the plan's sections, started at once, each importing papermill,
+    starting its kernel and importing the kit in it (``cpkit.report.execute.start_worker``) while this
+    process prepares the data: on the 2-core machine a core stood idle there while the DfE validator was
+    waited for, and the first section on each worker spent about 3 s on that start. None where the
+    sections run in this process (one job) or there are none. Left by an exception (a data problem, a
+    stop), its workers and their kernels are ended at once (:func:`process_pool`)."""
+    jobs = _jobs(request, plan.run)
+    if jobs < 2 or multiprocessing.current_process().daemon:
+        yield None
+        return
+    with process_pool(jobs, start_worker, (env, plan.run[0].notebook.parent)) as pool:
+        for _ in range(jobs):  # each task starts a process (the pool starts them as work comes)
+            pool.submit(started)
+        yield pool
+
+
+def _jobs(request: ReportRequest, sections: list[Section]) -> int:
+    """How many sections run at once: ``--jobs`` (default: the cores), no more than there are sections."""
+    return max(1, min(request.jobs or os.cpu_count() or 1, len(sections)))
 
 
 def notebooks_dir(prepared: Prepared) -> Path:
@@ -969,13 +1013,14 @@ def _execute_all(
     notebooks_dir: Path,
     request: ReportRequest,
     expected: dict[str, float] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[SectionRun]:
     """Run the sections in parallel (up to ``jobs`` worker processes, each keeping one warm kernel: see
     ``cpkit.report.execute``), all at once: none reads another's output (``cpkit.report.sections``), so
     none waits for another; the longest first (``expected``: each section's seconds in the previous run).
-    The executed notebooks go to ``notebooks_dir``."""
+    The executed notebooks go to ``notebooks_dir``; ``pool``: the workers already started, if any."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, min(request.jobs or os.cpu_count() or 1, len(sections)))
+    jobs = _jobs(request, sections)
     runs: list[SectionRun] = []
     from tqdm import tqdm
 
@@ -989,7 +1034,7 @@ def _execute_all(
             runs = _run_in_process(sections, parameters, notebooks_dir, jobs, request.timeout, bar)
         else:
             chosen = _longest_first(sections, expected or {})
-            runs = _run_in_workers(chosen, parameters, notebooks_dir, jobs, request.timeout, bar)
+            runs = _run_in_workers(chosen, parameters, notebooks_dir, jobs, request.timeout, bar, pool)
     order = {s.name: i for i, s in enumerate(sections)}
     return sorted(runs, key=lambda r: order[r.name])
 
@@ -1019,10 +1064,13 @@ def _run_in_workers(
     jobs: int,
     timeout: int | None,
     bar,  # noqa: ANN001 - tqdm bar
+    started_pool: ProcessPoolExecutor | None = None,
 ) -> list[SectionRun]:
-    """The sections on one pool of ``jobs`` worker processes, each a section at a time in its warm kernel."""
+    """The sections on one pool of ``jobs`` worker processes (``started_pool``, else one started here),
+    each a section at a time in its warm kernel."""
     runs: list[SectionRun] = []
-    with process_pool(jobs, start_worker) as pool:  # each worker shuts its kernel down as it ends
+    workers = nullcontext(started_pool) if started_pool is not None else process_pool(jobs, start_worker)
+    with workers as pool:  # each worker shuts its kernel down as it ends
         futures = [
             pool.submit(
                 run_in_worker,
@@ -1051,7 +1099,7 @@ def _run_in_workers(
 
 @contextmanager
 def process_pool(
-    workers: int, initializer: Callable[[], None] | None = None
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes (the section workers, the writers) that never outlives its block:
     left normally, it is shut down once its work is done; left by an exception (a stop signal, a broken
@@ -1060,7 +1108,10 @@ def process_pool(
     Spawned, not forked: a forked copy of a process that has touched ZMQ or threads is not safe, and a
     spawned worker starts with the default signal handlers, so a SIGTERM ends it."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=initializer,
+        initargs=initargs,
     )
     try:
         yield pool

@@ -55,6 +55,26 @@ def test_a_kept_kernel_gives_each_section_a_clean_start(tmp_path):
     assert counts == list(range(1, len(counts) + 1))  # numbered as a new kernel would number them
 
 
+def test_a_kernel_warmed_before_the_first_section_gives_it_a_clean_start(tmp_path):
+    """A worker warms its kernel while the data is prepared (``Kernels.warm``): the first section then
+    runs in that kernel, with the kit already imported, but sees none of the warm-up's names and runs in
+    its own notebook's folder, as a second section in a kept kernel does."""
+    body = """import json, os, sys
+json.dump({{"pid": os.getpid(), "cwd": os.getcwd(), "leaked": sorted(n for n in ("cpkit", "scipy") if n in globals()),
+           "imported": "scipy.optimize" in sys.modules}}, open({out!r}, "w"))"""
+    (tmp_path / "elsewhere").mkdir()
+    with Kernels() as kernels:
+        assert kernels.warm(tmp_path / "elsewhere")
+        warmed = kernels._manager.provisioner.pid  # the kernel's process
+        first = _run(kernels, tmp_path, "first", body.format(out=str(tmp_path / "first.json")))
+    assert first.ok, first.error
+    record = _record(tmp_path, "first")
+    assert record["pid"] == warmed and first.kernel_seconds == 0  # the warmed kernel ran it: no start
+    assert record["imported"]  # with the warm-up's imports done
+    assert record["leaked"] == []  # but not its names
+    assert record["cwd"] == str(tmp_path / "a")
+
+
 def test_a_failed_section_s_kernel_is_replaced_and_none_is_left_running(tmp_path):
     me = psutil.Process(os.getpid())
     before = {p.pid for p in me.children(recursive=True)}
