@@ -374,6 +374,11 @@ def year_figures(kpis: pd.DataFrame, period: Period) -> pd.DataFrame:
     the year before only is kept with no current value, so a reader can be told it has gone.
     """
     prev_period = period.previous()
+    # ``load_kpis`` lists the rows it set aside in ``attrs``, which pandas deep-copies into every frame and
+    # row taken from the table: that copying was half this function's time, and the scorecard, the
+    # executive summary and the cover report each call it. Worked on a shallow copy without them.
+    kpis = kpis.copy(deep=False)
+    kpis.attrs = {}
     rows = []
     for name, group in kpis.groupby("indicator", sort=False):
         cur = year_figure(group, period)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -326,8 +327,13 @@ def problems_sentences(problems: pd.DataFrame, narrative: Narrative) -> list[str
 # --- rows set aside while reading -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def set_aside_kind(reason: str) -> tuple[str, Kind]:
-    """The group a set-aside reason belongs to and its label (reasons can name a file and row: not shown)."""
+    """The group a set-aside reason belongs to and its label (reasons can name a file and row: not shown).
+
+    Remembered per reason: a run sets aside thousands of rows for a dozen reasons (the sample: 6,700 rows,
+    12 reasons), and ``Match.expand`` parses its template at every call (2.5 s of the section on a loaded
+    machine, for the table and the sentences)."""
     for kind in SET_ASIDE_KINDS:
         m = re.search(kind.pattern, str(reason))
         if m:
