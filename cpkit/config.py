@@ -19,6 +19,7 @@ import yaml
 
 from cpkit.errors import ConfigError
 from cpkit.forecast.settings import ForecastSettings
+from cpkit.publish.audit import INTERVAL
 
 PeriodKind = Literal["calendar", "financial", "quarter", "ytd", "rolling12"]
 IN_YEAR_KINDS = ("quarter", "ytd", "rolling12")  # periods of the Board's quarterly Performance on a Page
@@ -194,6 +195,9 @@ class Config:
     inhouse_denominator: str = "excluding_parents"
     small_number_threshold: int = 5  # counts 1..threshold-1 are suppressed (DfE: fewer than 5)
     suppression_symbol: str = "<5"
+    # What gives a small count away (cpkit.present.disclosure.Rule.test): "interval", a reader can narrow
+    # it to fewer values than its symbol allows; or "exact", a reader can work it out exactly (DfE, ONS)
+    disclosure_test: str = INTERVAL
     narrative: NarrativeThresholds = field(default_factory=NarrativeThresholds)
     judgement: JudgementSettings = field(default_factory=JudgementSettings)
     stability: StabilitySettings = field(default_factory=StabilitySettings)

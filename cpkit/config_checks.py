@@ -31,6 +31,7 @@ from cpkit.config import (
     StabilitySettings,
 )
 from cpkit.errors import ConfigError, SettingValueError
+from cpkit.publish.audit import DISCLOSURE_TESTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -205,6 +206,16 @@ def symbol(value: Any) -> str:
     return value
 
 
+def disclosure_test(value: Any) -> str:
+    """What gives a small count away (``cpkit.present.disclosure.Rule.test``): one of two words."""
+    if not isinstance(value, str) or value.strip() not in DISCLOSURE_TESTS:
+        raise SettingValueError(
+            "expected interval (the default: no small count can be narrowed to fewer values than its symbol "
+            f"allows) or exact (none can be worked out exactly, the DfE's test); got {_shown(value)}"
+        )
+    return value.strip()
+
+
 def targets(value: Any) -> dict[str, float]:
     """Local targets by measure id (``{cla_at_end: 420}``): ids the registry knows, numbers as numbers."""
     from cpkit.measures import registry
@@ -283,6 +294,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inhouse_denominator", one_of(frozenset(INHOUSE_DENOMINATORS))),
     Setting("small_number_threshold", threshold),
     Setting("suppression_symbol", symbol),
+    Setting(
+        "disclosure_test",
+        disclosure_test,
+        False,
+        "what gives a small count away: interval (a reader can narrow it) or exact (work it out exactly)",
+    ),
     Setting("statistical_neighbours", list_of(_neighbour)),
     Setting("neighbour_model", model_year),
     Setting("benchmarks_dir", optional(text(500))),

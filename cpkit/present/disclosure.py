@@ -33,7 +33,7 @@ every report note, ``Rule.note``):
   totals are what the rest of a report prints, so a small part is protected by hiding other parts.
 - **Withheld breakdowns.** Where no choice of secondary cells protects a breakdown whose total is
   published (two groups: "<5" + "[c]" = 6 pins the small one whatever else is hidden, as "[c]" is 0 or
-  at least the threshold), its parts are not published at all, and the block says so in words
+  at least the threshold; under the ``interval`` test "<5" + "[c]" = 8 narrows it to 1 to 3), its parts are not published at all, and the block says so in words
   (``withheld_reason``: "Not shown: with 6 children in care at 31 March 2025 the breakdown would
   identify some of them."). Precisely: a breakdown is withheld when, with its total kept, ``disclosed``
   still finds a small count after ``protect`` has hidden every part it can. The same holds for the
@@ -45,8 +45,11 @@ sum of its parts; end = start + admissions - ceased; a figure shown twice is equ
 ``disclosed`` audits a choice exactly (``cpkit.publish.audit``): a small count is disclosed when the
 relations, the figures shown and what a reader knows of each symbol (``<5`` is 1 to ``threshold - 1``;
 ``[c]`` is 0 or at least ``threshold`` for a count, any value for a signed figure such as a net change)
-pin it to one value or narrow it to fewer values than its symbol allows, searched by an integer
-programme over all the relations at once. ``protect`` first adds secondary cells with a fast check
+pin it to one value or, under the rule's ``interval`` test (``Rule.test``, the council's
+``disclosure_test``; the default), narrow it to fewer values than its symbol allows ("[c]" + "<5" = 8
+says 1 to 3; what the shape of the tables alone says is never counted), searched by an integer
+programme over all the relations at once. Under the ``exact`` test (the DfE's) only a pinned count is
+disclosed. ``protect`` first adds secondary cells with a fast check
 (linear algebra and interval bounds: "<5" + "[c]" = 6 forces 1 + 5), then confirms the choice with the
 exact audit and hides more until it finds nothing.
 """
@@ -65,7 +68,7 @@ import pandas as pd
 
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
-from cpkit.publish.audit import NARROWED, PINNED, PROTECTED, audit
+from cpkit.publish.audit import DISCLOSURE_TESTS, INTERVAL, NARROWED, PINNED, PROTECTED, audit
 from cpkit.publish.figure import Figure
 
 log = logging.getLogger(__name__)
@@ -91,18 +94,38 @@ def _missing(x: object) -> bool:
 
 @dataclass(frozen=True)
 class Rule:
-    """The small-number rule in force for a run: threshold and the two symbols."""
+    """The small-number rule in force for a run: threshold, the two symbols and the disclosure test.
+
+    ``test`` (``disclosure_test`` in cpkit.yaml) is what counts as giving a small count away, for
+    ``protect``, every ``Ledger`` and the report's audit alike: ``"interval"`` (the default) when a reader
+    can narrow it to fewer values than its symbol allows ("[c] boys, <5 girls, 8 in all" says 1 to 3),
+    ``"exact"`` only when a reader can work it out exactly (the DfE's and the ONS's test)."""
 
     threshold: int = DEFAULT_THRESHOLD
     symbol: str = DEFAULT_SYMBOL
     secondary: str = SECONDARY_SYMBOL
+    test: str = INTERVAL
+
+    def __post_init__(self) -> None:
+        if self.test not in DISCLOSURE_TESTS:
+            raise ValueError(f"disclosure test must be one of {DISCLOSURE_TESTS}, not {self.test!r}")
 
     @classmethod
     def of(cls, config: Any) -> Rule:
-        """The rule a ``cpkit.config.Config`` sets (``small_number_threshold``, ``suppression_symbol``)."""
+        """The rule a ``cpkit.config.Config`` sets (``small_number_threshold``, ``suppression_symbol``,
+        ``disclosure_test``)."""
         if isinstance(config, Rule):
             return config
-        return cls(int(config.small_number_threshold), str(config.suppression_symbol))
+        return cls(
+            int(config.small_number_threshold),
+            str(config.suppression_symbol),
+            test=str(getattr(config, "disclosure_test", INTERVAL)),
+        )
+
+    @property
+    def narrowing(self) -> bool:
+        """True when narrowing a small count gives it away (the ``"interval"`` test)."""
+        return self.test == INTERVAL
 
     # --- single figures ----------------------------------------------------------------------------
 
@@ -382,10 +405,10 @@ def disclosed(
     cache: dict | None = None,
 ) -> list[Hashable]:
     """Small counts (PRIMARY), figures in ``protect`` and small IMPLICIT figures that a reader could
-    work out, by the exact audit (``cpkit.publish.audit.audit``): a small count pinned to one value or
-    narrowed by the figures shown to fewer values than its symbol allows; a protected or implicit figure
-    pinned. (Another ``[c]`` figure worked out is no harm in itself: it is not a small count; if it
-    leads to one, that one is reported.)"""
+    work out, by the exact audit (``cpkit.publish.audit.audit``): a small count pinned to one value or,
+    under the rule's ``"interval"`` test, narrowed by the figures shown to fewer values than its symbol
+    allows; a protected figure pinned. (Another ``[c]`` figure worked out is no harm in itself: it is not
+    a small count; if it leads to one, that one is reported.)"""
     rule = rule or Rule()
     if not any(status.get(k) for k in values):
         return []
@@ -396,6 +419,7 @@ def disclosed(
         rule.threshold,
         signed=signed,
         protect=protect,
+        narrowing=rule.narrowing,
         cache=cache,
     )
     leaks = {f.key for f in found.findings if f.kind in (PINNED, NARROWED, PROTECTED)}

@@ -15,19 +15,20 @@ What counts as a leak (a ``Finding``):
 - **pinned**: a small count (``<5``) a reader can work out exactly, whatever the reason: the figures
   shown, the relations, the percentages, or the shape of the tables alone (four "<5" parts of a "<5"
   total are each 1). This is the test the DfE and the ONS apply to secondary suppression (a suppressed
-  figure must not be derivable), and the one a report fails on.
+  figure must not be derivable), and a report fails on it under either test.
 - **printed**: a count from 1 to ``threshold - 1`` shown as a number.
 - **protected** figures (``protect``: hidden because another table hides them) pinned to their value,
   and **implicit** figures (never printed, but following from others, such as children not placed
   in-house) that are small and pinned.
-- **narrowed**, only when asked (``narrowing=True``): a small count whose possible values the *figures
-  shown* cut down from what its symbol and the shape of the tables allow. A reader of "<5" + "[c]" = 7
-  knows the small count is 1 or 2 (the ``[c]`` is 6 or 5), not 1 to 4. Not a failing test by default:
-  every "<5" beside a shown total below ``2 * threshold - 1`` is narrowed ("6 boys, <5 girls, 8" says
-  1 to 3), so counting it would withhold most breakdowns of a small council; the shape alone is never
-  counted (three "<5" parts of a "<5" total are each 1 or 2 whatever is hidden). The shape is the
-  relations of the same tables with every shown count read as its symbol would be ("0 or
-  ``threshold`` and more": a shown count is never small) and no percentages.
+- **narrowed**, when asked (``narrowing=True``, the ``INTERVAL`` test, a report's default): a small
+  count whose possible values the *figures shown* cut down from what its symbol and the shape of the
+  tables allow. A reader of "<5" + "[c]" = 7 knows the small count is 1 or 2 (the ``[c]`` is 6 or 5),
+  not 1 to 4; "[c] boys, <5 girls, 8" says 1 to 3. The shape alone is never counted (three "<5" parts
+  of a "<5" total are each 1 or 2 whatever is hidden): the shape is the relations of the same tables
+  with every shown count read as its symbol would be ("0 or ``threshold`` and more": a shown count is
+  never small) and no percentages. Under the ``EXACT`` test (the DfE's and the ONS's) narrowing is not
+  looked for; it withholds fewer breakdowns of a small council (every "<5" part beside a published
+  total below ``2 * threshold - 1`` is narrowed), at the cost of telling a reader more than the symbol.
 
 A ``[c]`` count a reader can work out is not a leak in itself: it is 0 or ``threshold`` and more, so it
 identifies no child; if it leads to a small count, that one is reported. A finding names the figure and
@@ -53,6 +54,12 @@ log = logging.getLogger(__name__)
 
 # the statuses of ``cpkit.present.disclosure`` (kept as plain strings so both modules share them)
 SHOWN, PRIMARY, SECONDARY, IMPLICIT = "", "primary", "secondary", "implicit"
+
+# The two tests a council can choose (``disclosure_test`` in cpkit.yaml, carried by
+# ``cpkit.present.disclosure.Rule``): ``INTERVAL`` (the default) also fails a small count the figures shown
+# narrow (``narrowing=True``); ``EXACT`` fails only a small count a reader can work out exactly.
+INTERVAL, EXACT = "interval", "exact"
+DISCLOSURE_TESTS = (INTERVAL, EXACT)
 
 PINNED, NARROWED, PRINTED, PROTECTED, SHOWN_AND_HIDDEN = (
     "pinned",

@@ -26,6 +26,10 @@ without naming them (the ethnic-minority, in-house, stability, health, care-leav
 a local KPI's figures), percentages in charts' data and alt text, and figures printed in sentences
 (they are not blocks). Rates per 10,000 and averages are not shares: their bases are not counts a
 reader sees.
+
+Which test it applies is the council's ``disclosure_test`` (``cpkit.present.disclosure.Rule.test``), the
+same one every ledger protected its figures with: ``"interval"`` (the default) fails a small count a reader
+can narrow to fewer values than its symbol allows, ``"exact"`` only one a reader can work out exactly.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpkit.publish.audit import SHOWN_AND_HIDDEN, Audit, Finding, Share, audit
+from cpkit.publish.audit import INTERVAL, SHOWN_AND_HIDDEN, Audit, Finding, Share, audit
 from cpkit.publish.block import Block
 from cpkit.publish.figure import Status
 
@@ -57,6 +61,7 @@ class DocumentAudit:
     where: dict[str, list[str]] = field(default_factory=dict)
     contradictions: list[str] = field(default_factory=list)
     shares: int = 0  # the printed percentages searched with the counts they divide (each once)
+    test: str = INTERVAL  # the disclosure test applied (``Rule.test``)
 
     @property
     def ok(self) -> bool:
@@ -71,13 +76,19 @@ class DocumentAudit:
         return self.result.summary()
 
     def sentence(self) -> str:
-        """The audit for a reader of the technical annex ("About the figures")."""
+        """The audit for a reader of the technical annex ("About the figures"), saying which test was
+        applied."""
         n = self.result.hidden
         counts = f"{n:,} hidden count{'s' if n != 1 else ''}"
+        if self.test == INTERVAL:
+            found = (
+                "none can be worked out from the others, nor narrowed to fewer values than its symbol allows"
+            )
+        else:
+            found = "none can be worked out exactly from the others"
         return (
             "Before publication every table and chart of the report and its annex was checked together "
-            f"by an exact search of the figures they publish: of the {counts}, none can be worked out "
-            "from the others."
+            f"by an exact search of the figures they publish: of the {counts}, {found}."
         )
 
     def problems(self) -> list[str]:
@@ -86,8 +97,9 @@ class DocumentAudit:
         return out + [f"the published figures contradict each other: {c}" for c in self.contradictions]
 
 
-def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
-    """Audit every block of a report together (see the module docstring)."""
+def audit_blocks(blocks: Iterable[Block], threshold: int, *, test: str = INTERVAL) -> DocumentAudit:
+    """Audit every block of a report together (see the module docstring) by the disclosure ``test``
+    (``Rule.test``: ``"interval"`` or ``"exact"``)."""
     values: dict[str, float | None] = {}
     status: dict[str, str] = {}
     where: dict[str, list[str]] = {}
@@ -150,7 +162,9 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
             findings.append(Finding(key, SHOWN_AND_HIDDEN, (), ", ".join(where[key])))
     contradictions = [f"{t}, printed with two values" for t in twice]
     try:
-        result = audit(values, status, equations, threshold, signed=signed, shares=shares)
+        result = audit(
+            values, status, equations, threshold, signed=signed, shares=shares, narrowing=test == INTERVAL
+        )
     except ValueError as error:  # a group of published figures no whole numbers fit
         contradictions.append(str(error))
         result = Audit(sum(1 for s in status.values() if s in ("primary", "secondary")))
@@ -160,16 +174,18 @@ def audit_blocks(blocks: Iterable[Block], threshold: int) -> DocumentAudit:
     ]
     result.findings = findings + located
     result.hidden = sum(1 for k, st in seen.items() if st - {""})  # hidden in at least one block
-    return DocumentAudit(result, where, contradictions, len(shares))
+    return DocumentAudit(result, where, contradictions, len(shares), test)
 
 
-def audit_notebooks(notebooks: Iterable[tuple[str, Path]], threshold: int) -> DocumentAudit:
+def audit_notebooks(
+    notebooks: Iterable[tuple[str, Path]], threshold: int, *, test: str = INTERVAL
+) -> DocumentAudit:
     """The audit of a report from its executed section notebooks (``(section name, path)``), as the runner
     reads them (``cpkit.publish.read.report_blocks``; the runner reads them once and calls ``audit_blocks``
     itself, handing the same blocks to the writers)."""
     from cpkit.publish.read import report_blocks
 
-    return audit_blocks(report_blocks(notebooks), threshold)
+    return audit_blocks(report_blocks(notebooks), threshold, test=test)
 
 
 def leak_message(found: DocumentAudit, limit: int = 10) -> str:
@@ -180,7 +196,8 @@ def leak_message(found: DocumentAudit, limit: int = 10) -> str:
     )
     return (
         f"the report was not published: the disclosure audit of the whole report found {len(problems)} "
-        f"problem(s) a reader could use to work out a small count: {shown}. Each section's ledger must give "
+        f"problem(s) a reader could use to {'narrow or ' if found.test == INTERVAL else ''}work out a small "
+        f"count: {shown}. Each section's ledger must give "
         "a figure printed in several blocks its shared key (cpkit.present.disclosure.shared_key) so it is "
         "protected once for the whole report"
     )

@@ -42,7 +42,8 @@ council workbook's cover, notes and shorthand), numbers from the typed values, n
 text. The page prints a small count as the region's symbol ("<5"); the workbook holds GSS ``[c]``.
 
 Disclosure. Every published figure passes the one rule (``cpkit.present.disclosure``) at the region's
-threshold. The councils' counts and the region's total of them are one relation (region = the sum of the
+threshold and by its disclosure test (``Rule.test``: under ``interval``, the default, a small count a reader
+can narrow is open like one worked out exactly). The councils' counts and the region's total of them are one relation (region = the sum of the
 councils), as are the councils' numerators and complements of each percentage (a percentage printed
 beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation
 (``regional_ledger``), whose secondary suppression hides enough councils' figures that no small count can
@@ -75,6 +76,7 @@ from cpkit.present import judgement
 from cpkit.present.disclosure import PRIMARY, Ledger, Rule
 from cpkit.present.figure_text import figure_unit, fmt_published, fmt_value
 from cpkit.publish import figure as published
+from cpkit.publish.audit import INTERVAL
 from cpkit.publish.block import Block
 from cpkit.publish.block import slug as slug_of
 from cpkit.publish.figure import SHORTHAND, Figure, Status, key_text
@@ -847,7 +849,9 @@ def build_for_region(
     ``slug`` and ``name``) and ``results`` (every council's ``CouncilResult``: ``slug``, ``name``,
     ``status``, ``reason``), in the region's order; a council without a figures table is listed with its
     reason. The region's small-number rule is the strictest of its councils' (``pooled.meta``, from
-    ``cpkit.region.pooled.region_config``). Returns the folder the page and workbook were written to."""
+    ``cpkit.region.pooled.region_config``: threshold and disclosure test, which its ledgers and audit
+    apply; ``interval`` when the region's figures are missing). Returns the folder the page and workbook
+    were written to."""
     names = {c.slug: c.name for c in getattr(region, "councils", [])}
     names.update({r.slug: r.name for r in results})
     councils: dict[str, Figures | str] = {}
@@ -856,8 +860,10 @@ def build_for_region(
             councils[r.slug] = figures[r.slug]
         else:
             councils[r.slug] = r.reason or "its report was not built"
-    threshold = pooled.meta.get("small_number_threshold") if isinstance(pooled, Figures) else None
-    rule = Rule(int(threshold), f"<{int(threshold)}") if threshold else Rule()
+    meta = pooled.meta if isinstance(pooled, Figures) else {}
+    threshold = meta.get("small_number_threshold")
+    test = str(meta.get("disclosure_test") or INTERVAL)
+    rule = Rule(int(threshold), f"<{int(threshold)}", test=test) if threshold else Rule(test=test)
     title = getattr(region, "title", "") or "The region"
     intro = getattr(region, "introduction", "") or ""
     paths = build_regional(

@@ -57,6 +57,7 @@ from cpkit.config import Config, Period
 from cpkit.errors import InputError
 from cpkit.figures import Figures, build_figures, report_years
 from cpkit.figures.build import judge
+from cpkit.publish.audit import EXACT, INTERVAL
 from cpkit.ssda903.model import Data903
 
 # Measures whose figure depends on the child's own council (its boundary, its own provision): summed
@@ -110,12 +111,15 @@ def region_config(
 ) -> Config:
     """The region's settings: its name and code; population the councils' sum (None if any lacks one);
     district codes every council's (the pooled location figures are replaced, see the module docstring);
-    the small-number rule the region's, else the strictest of its councils'."""
+    the small-number rule the region's, else the strictest of its councils' (the highest threshold, and
+    the ``interval`` disclosure test if any council keeps it)."""
     if not configs:
         raise InputError("no councils' settings: the region needs at least one council")
     pops = [c.population_0_17 for c in configs.values()]
     first = next(iter(configs.values()))
     threshold = small_number_threshold or max(c.small_number_threshold for c in configs.values())
+    tests = {c.disclosure_test for c in configs.values()}
+    test = INTERVAL if INTERVAL in tests else EXACT
     return dataclasses.replace(
         first,
         la_name=name,
@@ -126,6 +130,7 @@ def region_config(
         la_district_codes=sorted({d for c in configs.values() for d in c.la_district_codes}),
         small_number_threshold=threshold,
         suppression_symbol=suppression_symbol or f"<{threshold}",
+        disclosure_test=test,
         statistical_neighbours=[],
         targets={},
         source=None,
@@ -183,6 +188,7 @@ def pooled_figures(
         "parts": _parts(council_figures, list(data), period.year),
         "population_0_17": config.population_0_17,
         "small_number_threshold": config.small_number_threshold,
+        "disclosure_test": config.disclosure_test,
     }
     return Figures(frame.reset_index(drop=True), meta)
 

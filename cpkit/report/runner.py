@@ -604,16 +604,20 @@ def _audit_disclosure(
     refuse: bool = True,
 ) -> DocumentAudit:
     """Every block of every section audited together (``cpkit.publish.ledger``) before anything is
-    written: a small count a reader could work out from the report as a whole stops the run with
-    ``DisclosureLeak`` (the executed notebooks go to the analyst folder to be looked at). ``blocks``: the
-    runs' blocks as ``read_blocks`` read them (read here when not given). Returns the audit, for the
-    technical annex and the manifest."""
+    written, by the council's disclosure test (``Rule.of(config).test``, the one every ledger used): a
+    small count a reader could work out from the report as a whole, or under the ``interval`` test narrow
+    to fewer values than its symbol allows, stops the run with ``DisclosureLeak`` (the executed notebooks
+    go to the analyst folder to be looked at; not with ``refuse=False``, when the document's plan may
+    still protect it). ``blocks``: the runs' blocks as ``read_blocks`` read them (read here when not
+    given). Returns the audit, for the technical annex and the manifest."""
     from cpkit.errors import DisclosureLeak
+    from cpkit.present.disclosure import Rule
     from cpkit.publish.ledger import audit_blocks, leak_message
 
     if blocks is None:
         blocks = read_blocks(runs)
-    found = audit_blocks(blocks, int(config.small_number_threshold))
+    rule = Rule.of(config)
+    found = audit_blocks(blocks, rule.threshold, test=rule.test)
     if refuse and not found.ok:
         kept = _keep_for_analyst([r for r in runs if r.output.parent != analyst_dir], analyst_dir)
         raise DisclosureLeak(leak_message(found), kept)

@@ -715,9 +715,10 @@ def legal_status_sentences(
 def ethnic_minority_chart(
     tables: dict[str, pd.DataFrame], period: Period, config: Config
 ) -> tuple[plt.Figure, str, pd.DataFrame]:
-    """Paired bars: share from ethnic minority backgrounds per age band, a year ago and now; alt text; data."""
-    bands = tables["current"]["age_band"].tolist()
+    """Paired bars: share from ethnic minority backgrounds per age band, a year ago and now; alt text; data.
+    The bands are the table's: where the age table withholds its bands, only all ages is drawn."""
     data = ethnic_minority_table(tables, period, config)
+    bands = [str(b) for b in data["Age band"]]
     values = {}
     # A share hidden in the published table (including secondary suppression) has no bar either.
     for k, label in zip(("previous", "current"), end_labels(period), strict=True):

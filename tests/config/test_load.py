@@ -37,6 +37,7 @@ def test_minimal_settings_load_with_the_council_own_values_and_no_sample_values(
     assert config.la_district_codes == ["E06000123"] and config.population_0_17 == 52000
     assert config.region == "" and config.sample is False  # not the sample's region or banner
     assert config.small_number_threshold == 5 and config.inhouse_providers == ["PR1"]  # documented defaults
+    assert config.disclosure_test == "interval"
 
 
 def test_the_sample_settings_load():
@@ -92,6 +93,8 @@ REFUSED = [
     ("source is not a setting", "source: other.yaml", "source", "unknown setting"),
     ("target of an unknown measure", "targets: {children_in_car: 420}", "targets", "not a measure id"),
     ("target as text", "targets: {cla_at_end: 'about 420'}", "targets", "expected a number"),
+    ("disclosure test misspelt", "disclosure_test: intervals", "disclosure_test", "expected interval"),
+    ("disclosure test as a boolean", "disclosure_test: yes", "disclosure_test", "or exact"),
 ]
 
 
@@ -136,6 +139,8 @@ ACCEPTED = [
     ),
     ("threshold 10", "small_number_threshold: 10", "small_number_threshold", 10),
     ("a local target", "targets: {cla_at_end: 420}", "targets", {"cla_at_end": 420.0}),
+    ("the DfE's exact disclosure test", "disclosure_test: exact", "disclosure_test", "exact"),
+    ("the interval disclosure test", "disclosure_test: interval", "disclosure_test", "interval"),
 ]
 
 

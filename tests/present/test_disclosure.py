@@ -125,6 +125,57 @@ def test_protect_one_line(values, expected):
     assert disclosed(values, [eq], status, RULE) == []
 
 
+# --- the disclosure test: interval (the default) or exact ----------------------------------------------
+
+EXACT_RULE = Rule(5, "<5", test="exact")
+
+
+def test_a_narrowed_count_is_protected_under_the_interval_test_and_left_under_the_exact_one():
+    """Boys 6, girls 2, 8 in all. Girls is "<5"; 6 beside 8 would pin it, so boys is "[c]" under either
+    test. A reader of "[c] boys, <5 girls, 8" then knows boys is 0 or 5 and more and girls 1 to 4, adding up
+    to 8: boys 5 to 7, girls 1 to 3. Not pinned, so the exact test publishes the 8; but narrowed (the shape
+    of the table alone, a total of 0 or 5 and more, allows girls 1 to 4), so the interval test hides the
+    total too: "[c]" + "<5" = "[c]" says girls is 1 to 4."""
+    values = {"boys": 6, "girls": 2, "total": 8}
+    eq = [{"total": 1, "boys": -1, "girls": -1}]
+    for rule, total in ((RULE, "[c]"), (EXACT_RULE, "8")):
+        ledger = Ledger(rule)
+        for k, v in values.items():
+            ledger.add(k, v)
+        ledger.total("total", ["boys", "girls"])
+        ledger.resolve()
+        assert [ledger.text(k) for k in ("boys", "girls", "total")] == ["[c]", "<5", total], rule.test
+        assert ledger.open() == []
+    # what the exact test publishes is open under the interval one
+    exact = protect(values, eq, EXACT_RULE)
+    assert disclosed(values, eq, exact, EXACT_RULE) == [] and disclosed(values, eq, exact, RULE) == ["girls"]
+    # the total printed elsewhere (kept): nothing is left to hide, so under the interval test the breakdown
+    # is withheld; under the exact test it is published
+    columns = {"2025": ({"boys": 6, "girls": 2}, 8)}
+    assert breakdown_status(columns, RULE)[1] == ["2025"]
+    assert breakdown_status(columns, EXACT_RULE)[1] == []
+
+
+def test_the_shape_of_a_table_alone_is_never_counted_as_narrowing():
+    """1 + 1 + 1 = 3, every figure small: "<5" + "<5" + "<5" = "<5" says each part is 1 or 2, whatever is
+    hidden (no figure is shown). That is the shape of the table, not something the figures shown tell: no
+    leak under the interval test, nothing more to hide and nothing withheld."""
+    values = {"a": 1, "b": 1, "c": 1, "T": 3}
+    eq = [{"T": 1, "a": -1, "b": -1, "c": -1}]
+    status = protect(values, eq, RULE)
+    assert status == {"a": P, "b": P, "c": P, "T": P}
+    assert disclosed(values, eq, status, RULE) == []
+    assert breakdown_status({"2025": ({"a": 1, "b": 1, "c": 1}, 3)}, RULE)[1] == []
+
+
+def test_a_disclosure_test_is_one_of_two_words():
+    assert Rule.of(Config()).test == "interval" and Rule.of(Config()).narrowing
+    assert Rule.of(Config(disclosure_test="exact")).test == "exact"
+    assert not Rule.of(Config(disclosure_test="exact")).narrowing
+    with pytest.raises(ValueError, match="interval"):
+        Rule(5, "<5", test="narrow")
+
+
 def test_the_audit_finds_what_a_single_primary_leaves_open():
     values = {"a": 10, "b": 3, "c": 7, "T": 20}
     eq = {"T": 1, "a": -1, "b": -1, "c": -1}
@@ -306,12 +357,16 @@ def test_disclosed_finds_a_count_pinned_by_whole_numbers_the_intervals_miss():
 
 def test_a_breakdown_whose_total_is_published_elsewhere_is_withheld_when_nothing_protects_it():
     """The total is kept (the report prints it elsewhere). 5 + 1 + 0 = 6: hiding foster and the 0 still
-    pins homes (above), so the column is withheld; 3 + 3 = 6 ("<5" + "<5": 2+4, 3+3, 4+2) is published;
-    4 + 4 = 8 ("<5" + "<5" can only make 8 as 4 + 4) is withheld."""
+    pins homes (above), so the column is withheld; 3 + 3 = 6 ("<5" + "<5": 2+4, 3+3, 4+2) pins neither,
+    so it is published under the exact test and withheld under the interval test (each is 2 to 4, not 1
+    to 4, and the shape alone, "<5" + "<5" = a total of 0 or 5 and more, allows 1 to 4); 4 + 4 = 8
+    ("<5" + "<5" can only make 8 as 4 + 4) is withheld under either."""
     status, withheld = breakdown_status({"2025": ({"foster": 5, "homes": 1, "parents": 0}, 6)}, RULE)
     assert withheld == ["2025"] and status[("Total", "2025")] == ""
-    # "<5" + "<5" = 6 pins neither (2 + 4, 3 + 3, 4 + 2): published; narrowing is not a leak by default
-    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, RULE)[1] == []
+    exact = Rule(5, "<5", test="exact")
+    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, exact)[1] == []
+    assert breakdown_status({"2025": ({"boys": 3, "girls": 3}, 6)}, RULE)[1] == ["2025"]
+    assert breakdown_status({"2024": ({"boys": 4, "girls": 4}, 8)}, exact)[1] == ["2024"]
     assert breakdown_status({"2024": ({"boys": 4, "girls": 4}, 8)}, RULE)[1] == ["2024"]
     # 30 + "<5" + 0 = 31: hiding foster ([c], 5 and more) leaves homes 1 to 4: published, total shown
     status, withheld = breakdown_status({"2025": ({"foster": 30, "homes": 1, "x": 0}, 31)}, RULE)

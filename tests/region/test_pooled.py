@@ -119,6 +119,11 @@ def test_region_settings_sum_population_and_keep_the_strictest_rule():
     assert (config.la_name, config.la_code, config.population_0_17) == ("Northsouth", "E12000001", 40_000)
     assert (config.small_number_threshold, config.suppression_symbol) == (10, "<10")
     assert region_config("R", configs, small_number_threshold=5).small_number_threshold == 5
+    # the disclosure test: interval (narrowing gives a small count away) if any council keeps it
+    exact = {s: dataclasses.replace(c, disclosure_test="exact") for s, c in CONFIGS.items()}
+    assert region_config("R", exact).disclosure_test == "exact"
+    one = {**exact, "south": dataclasses.replace(exact["south"], disclosure_test="interval")}
+    assert region_config("R", one).disclosure_test == "interval"
 
 
 def test_only_years_every_council_covers(returns, council_figures):

@@ -8,6 +8,7 @@ with the placement table hiding its own total ([c]) beside foster 8, a reader of
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -88,4 +89,45 @@ def test_the_report_with_one_status_for_the_shared_total_goes_on(tmp_path):
     runs = _runs(tmp_path / "work", placements_knows_the_total=True)
     found = _audit_disclosure(runs, Config(), tmp_path / "_analyst" / "2025")
     assert found.summary() == "disclosure audit: 2 counts hidden, none recoverable"
-    assert found.sentence().endswith("of the 2 hidden counts, none can be worked out from the others.")
+    assert found.sentence().endswith(
+        "of the 2 hidden counts, none can be worked out from the others, nor narrowed to fewer values than "
+        "its symbol allows."
+    )
+
+
+def _narrowed_runs(folder: Path) -> list[SectionRun]:
+    """One section of 8 children in care: foster 6 and homes 2, protected under the exact test (as a kernel
+    run with ``disclosure_test: exact`` does): foster "[c]", homes "<5", the total 8 printed (shared). A
+    reader takes foster to be 0 or 5 and more, so foster is 5 to 7 and homes 1 to 3: narrowed, not pinned
+    (the shape alone, a total of 0 or 5 and more, allows homes 1 to 4)."""
+    total = shared_key(CLA, date(2024, 3, 31))
+    types = Ledger(Rule(5, "<5", test="exact"), name="types")
+    for k, v in {"foster": 6, "homes": 2}.items():
+        types.add(k, v)
+    types.add(total, 8, shared=True)
+    types.total(total, ["foster", "homes"])
+    types.resolve()
+    assert (types.text("foster"), types.text("homes"), types.text(total)) == ("[c]", "<5", "8")
+    rows = [[p, types.text(p)] for p in ("foster", "homes")] + [["Total", types.text(total)]]
+    block = table_block(frame(rows, columns=["Group", "Children"]), "By type", ledger=types)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [SectionRun("placements", _notebook(folder / "placements.ipynb", [block]), True, 1.0)]
+
+
+def test_a_narrowed_count_stops_the_report_under_the_interval_test_and_not_under_the_exact_one(tmp_path):
+    runs = _narrowed_runs(tmp_path / "work")
+    with pytest.raises(DisclosureLeak) as caught:
+        _audit_disclosure(runs, Config(), tmp_path / "_analyst" / "2025")  # interval: the default
+    message = str(caught.value)
+    assert "found 1 problem(s) a reader could use to narrow or work out a small count" in message
+    assert (
+        "placements/types:homes can be narrowed to fewer values than its symbol allows (placements/by-type)"
+        in message
+    )
+    # never the value, nor what it is narrowed to
+    assert not re.search(r"\b[1-3]\b", message.replace("found 1 problem", ""))
+    runs = _narrowed_runs(tmp_path / "again")
+    found = _audit_disclosure(runs, Config(disclosure_test="exact"), tmp_path / "_analyst" / "2025")
+    assert found.ok and found.sentence().endswith(
+        "of the 2 hidden counts, none can be worked out exactly from the others."
+    )

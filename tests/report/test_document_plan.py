@@ -14,6 +14,10 @@ girls (shared keys: the same two figures in both sections), 1 and 1, so both "<5
 - together: boys + girls is in 2..5 and in {2, 7}, so it is 2: boys 1, girls 1. Each section is safe alone
   and the report gives both away; before the document's plan the run was refused (``DisclosureLeak``).
 
+These are the ``exact`` test's cases (``disclosure_test: exact``; the DfE's): under the ``interval`` test,
+the default, section b alone sees its boys narrowed to 1, 3 or 4 and hides its own total, so the document
+has nothing left to plan here. Under ``exact`` only the document can see the leak.
+
 The plan: ``protect`` over both sections, starting from what they hid, hides the smaller of the two
 unkept totals, b's 7; b is run again with it forced: its total [c] and "placed" 5 shown, so boys + girls
 is T - 5 for a hidden T (0 or 5 and more): anything from 2 to 8, and with a's 2 to 5 boys can still be 1
@@ -53,7 +57,8 @@ from cpkit.report.runner import (
 )
 from cpkit.report.sections import Section
 
-RULE = Rule(5, "<5")
+RULE = Rule(5, "<5", test="exact")  # the exact test: narrowing alone is no leak (the module docstring)
+CONFIG = Config(disclosure_test="exact")
 BOYS, GIRLS = shared_key("adopted_boys", "2024-25"), shared_key("adopted_girls", "2024-25")
 FIGURES = {"a": ("other reasons", 8, 10), "b": ("placed for adoption", 5, 7)}
 
@@ -117,11 +122,11 @@ def test_sections_safe_alone_that_leak_together_get_one_plan_for_the_document(tm
     # what the runner did before the plan: the report refused (the audit alone, on a copy of the run)
     before = [_kernel(s, tmp_path / "before" / "cache", tmp_path / "before" / "work") for s in FIGURES]
     with pytest.raises(DisclosureLeak) as refused:
-        _audit_disclosure(before, Config(), tmp_path / "before" / "_analyst")
+        _audit_disclosure(before, CONFIG, tmp_path / "before" / "_analyst")
     assert f"{BOYS} can be worked out exactly" in str(refused.value)
 
     rerun = Rerun(cache, work)
-    settled, _, found = settle_disclosure(runs, _plan(), Config(), cache, analyst, rerun)
+    settled, _, found = settle_disclosure(runs, _plan(), CONFIG, cache, analyst, rerun)
     assert found.ok
     assert rerun.calls == [["b"]]  # only the section the plan changes runs again
     assert settled[0] is runs[0]
@@ -140,7 +145,7 @@ def test_when_no_choice_protects_the_document_the_run_is_still_refused(tmp_path)
     runs = [_kernel(s, cache, work, totals_kept=True) for s in FIGURES]
     rerun = Rerun(cache, work, totals_kept=True)
     with pytest.raises(DisclosureLeak) as refused:
-        settle_disclosure(runs, _plan(), Config(), cache, tmp_path / "_analyst" / "2025", rerun)
+        settle_disclosure(runs, _plan(), CONFIG, cache, tmp_path / "_analyst" / "2025", rerun)
     assert f"{BOYS} can be worked out exactly" in str(refused.value)
     assert rerun.calls == []  # nothing is run again for a plan that cannot protect the report
     assert not plan.plan_path(cache).exists()
@@ -150,7 +155,7 @@ def test_the_plan_of_a_published_report_lets_the_next_run_on_the_same_data_run_o
     analyst = tmp_path / "_analyst" / "2025"
     cache, work = tmp_path / "run1" / "cache", tmp_path / "run1" / "work"
     runs = [_kernel(s, cache, work) for s in FIGURES]
-    settled, _, _ = settle_disclosure(runs, _plan(), Config(), cache, analyst, Rerun(cache, work))
+    settled, _, _ = settle_disclosure(runs, _plan(), CONFIG, cache, analyst, Rerun(cache, work))
     _keep_plan(cache, analyst, [r.name for r in settled])  # as the swap does
     kept = json.loads((analyst / plan.KEPT_PLAN).read_text(encoding="utf-8"))
     assert [(s, k) for s, _, k in kept["hide"]] == [("b", "all")]
@@ -161,7 +166,7 @@ def test_the_plan_of_a_published_report_lets_the_next_run_on_the_same_data_run_o
     _start_plan(cache2, analyst)
     runs2 = [_kernel(s, cache2, work2) for s in FIGURES]
     rerun = Rerun(cache2, work2)
-    settled2, _, found = settle_disclosure(runs2, _plan(), Config(), cache2, analyst, rerun)
+    settled2, _, found = settle_disclosure(runs2, _plan(), CONFIG, cache2, analyst, rerun)
     assert found.ok and rerun.calls == []  # one pass
     assert _cells(settled2[1])["all"] == "[c]"
 
@@ -241,6 +246,13 @@ rows = [[k, ledger.text(k)] for k in (boys, girls, "{other}", "all")]
 show_table(frame(rows, columns=["Group", "Children"]), "Left care", ledger=ledger)"""
 
 
+def _exact(data: Path) -> Path:
+    """The council's settings with the exact test (the module docstring): its kernels protect by it."""
+    with (data / "cpkit.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("\ndisclosure_test: exact\n")
+    return data
+
+
 @pytest.mark.slow
 def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run_once_next_time(tmp_path):
     # the same two sections as above, as notebooks the runner's stages execute in real kernels
@@ -255,7 +267,7 @@ def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run
         registry.append(Section(f"0{i}_{name}", name, name, path=notebook))
     request = ReportRequest(
         year=2025,
-        data_dir=write_council(tmp_path / "data"),
+        data_dir=_exact(write_council(tmp_path / "data")),
         out_dir=tmp_path / "reports",
         registry=tuple(registry),
         jobs=1,

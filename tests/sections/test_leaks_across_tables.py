@@ -146,7 +146,7 @@ def test_the_placement_type_table_gives_no_count_back_through_the_total_printed_
                 assert len(values) > 1, f"{table.iloc[i, 0]} worked back as {values} from the total {total}"
     else:  # the breakdown is withheld, and says why in words
         text = " ".join(table.astype(str).to_numpy().ravel())
-        assert text.startswith("Not shown:") and "6 children in care at 31 March 2025" in text, text
+        assert text.startswith("Not shown:") and "6 at 31 March 2025" in text, text
     # no share in the alt text or the chart data that, with the total, gives a small count back
     # (83% of 6 is 5, so homes are the other 1)
     drawn = placements.mix_chart(mix, PERIOD, CONFIG)
@@ -160,10 +160,13 @@ def test_the_withheld_placement_breakdown_says_why_and_the_sentences_give_no_sha
     mix = placements.mix(NoFigures(), PERIOD, council())
     table = placements.mix_table(mix, PERIOD, CONFIG)
     assert table.columns.tolist() == ["Placement type"]
-    # 31 March 2025: 5 + "<5" + 0 = 6 pins homes at 1 whatever is hidden; 31 March 2024 (5 + 2 + 1 = 8)
-    # can be protected: foster hidden, homes and with-parents "<5" could be 1 and 2, 2 and 1, ... of 3
+    # 31 March 2025: 5 + "<5" + 0 = 6 pins homes at 1 whatever is hidden. 31 March 2024 (5 + 2 + 1 = 8)
+    # cannot be pinned (foster hidden: homes and with parents 1 and 2, 2 and 1, 1 and 1 or 4 and 4), but
+    # it is narrowed: with foster "[c]" (0, or 5 to 8) homes is 1, 2 or 4, never 3, where the symbols and
+    # the shape of the table alone allow 1 to 4; under the interval test (the default) both are withheld
     assert table.iloc[0, 0] == (
-        "Not shown: with 6 children in care at 31 March 2025 the breakdown would identify some of them."
+        "Not shown: with 8 children in care at 31 March 2024 and 6 at 31 March 2025 the breakdown would "
+        "identify some of them."
     )
     sentences = " ".join(placements.mix_sentences(mix, PERIOD, Narrative(config=CONFIG)))
     assert "%" not in sentences and "all but" not in sentences, sentences
@@ -177,8 +180,19 @@ def test_a_two_group_breakdown_of_a_published_total_is_withheld():
     movements = monthly_movements(council(), *PERIOD.months)
     headline = cic.headline_sentences(movements, Narrative(config=CONFIG))[0]
     assert "from 8 at the start" in headline
-    table = cic.profile_table(cic.profile(council(), PERIOD)["sex"], "sex", "Sex", PERIOD, CONFIG)
-    # (31 March 2025, boys 3 and girls 3 of 6, pins neither: 2 and 4, 3 and 3, 4 and 2)
+    sex = cic.profile(council(), PERIOD)["sex"]
+    # 31 March 2025, boys 3 and girls 3 of 6, pins neither (2 and 4, 3 and 3, 4 and 2) but narrows each
+    # to 2 to 4, where "<5" + "<5" = a total of 0 or 5 and more allows 1 to 4: withheld under the interval
+    # test (the default), published under the exact one
+    table = cic.profile_table(sex, "sex", "Sex", PERIOD, CONFIG)
+    assert table.to_dict("list") == {
+        "Sex": [
+            "Not shown: with 8 children in care at 31 March 2024 and 6 at 31 March 2025 the breakdown "
+            "would identify some of them."
+        ]
+    }
+    exact = Config(disclosure_test="exact")
+    table = cic.profile_table(sex, "sex", "Sex", PERIOD, exact)
     assert table.to_dict("list") == {
         "Sex": [
             "Not shown: with 8 children in care at 31 March 2024 the breakdown would identify some of them."
@@ -365,7 +379,10 @@ def test_the_forecast_table_and_sentences_give_no_count_back_through_the_total()
                 if cell == SMALL:
                     assert len({o[i] for o in options}) > 1, f"{table.iloc[i, 0]} worked back"
         else:
-            assert table.attrs["withheld"].startswith("Not shown: with 6 children in care")
+            # as the placement-type table withholds it (both years, above), or on its own this year's
+            assert re.match(
+                r"Not shown: with .*\b6 (children in care )?at 31 March 2025", table.attrs["withheld"]
+            )
         sentences = " ".join(sufficiency.group_sentences(result, CONFIG, published))
         assert "in foster care, against 5 now" not in sentences, sentences
         assert "children in care, against 6 now" in sentences  # the total, printed everywhere, stays
@@ -403,8 +420,16 @@ def test_every_table_names_the_children_in_care_on_the_day_by_one_key_and_the_do
         block.id: {str(c) for row in block.rows for c in row if getattr(c, "key", None) == "cla@2025-03-31"}
         for block in blocks
     }
-    # age (6: C01 15, C02 14, C03 17, C06 17, C09 16, C10 15 on 31 March 2025) and legal status print it
-    assert keyed["01_children_in_care/age"] == {"6"} and keyed["01_children_in_care/legal"] == {"6"}
+    # legal status prints it (all six C2); age is withheld under the interval test: on 31 March 2025
+    # 10-15 is 3 (C01 15, C02 14, C10 15) and 16+ 3 (C03 17, C06 17, C09 16), "<5" + "<5" = 6, each 2 to
+    # 4; on 31 March 2024 10-15 is 6 and 16+ 2 (C03, C06) of 8, "[c]" + "<5" = 8, the 16+ 1 to 3
+    assert keyed["01_children_in_care/legal"] == {"6"}
+    assert [b for b in blocks if b.id == "01_children_in_care/age"][0].rows == [
+        [
+            "Not shown: with 8 children in care at 31 March 2024 and 6 at 31 March 2025 the breakdown would "
+            "identify some of them."
+        ]
+    ]
     result = audit_blocks(blocks, CONFIG.small_number_threshold)
     assert result.ok, result.problems()
     # control: the placement-type table as it was published before (foster 5, homes "<5", with parents 0,
@@ -451,3 +476,16 @@ def test_the_inhouse_share_does_not_give_the_children_placed_with_parents_back()
         total = _n(table.set_index("Placement type").loc["All placements", column])
         cla = 8 if "2024" in column else 6
         assert total is None or not 0 < cla - total < 5, f"{column}: {total} of {cla} in care"
+
+
+def test_the_ethnicity_chart_draws_only_what_its_table_shows_where_the_age_bands_are_withheld():
+    """The age table is withheld under the interval test (above: 10-15 and 16+ are 3 and 3 of 6 in 2025, 6
+    and 2 of 8 in 2024), so the ethnicity table beside it shows all ages only (8 and 6 children, none
+    from an ethnic minority background: every child is White British). Its chart drew a bar per age band
+    from the returns and failed on the shorter table (the twelve-child council's section stopped)."""
+    tables = cic.profile(council(), PERIOD)["ethnic_minority"]
+    fig, alt, data = cic.ethnic_minority_chart(tables, PERIOD, CONFIG)
+    assert data["Age band"].tolist() == ["All ages"]
+    assert [str(data.iloc[0, i]) for i in (1, 2, 4, 5)] == ["8", "0", "6", "0"]
+    assert "across all ages" in alt and "highest" not in alt
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["All ages"]
