@@ -105,7 +105,7 @@ class Kernels:
             # nbclient talks to a kept kernel through ``manager.client()``: a blocking client there blocks
             # nbclient's event loop while it waits for output, so neither the cell timeout nor the
             # dead-kernel check ever runs (a killed kernel hung the run; --timeout was ignored)
-            manager.client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+            manager.client_class = "cpkit.report.execute.SectionClient"
             # history in memory (two kernels, one SQLite file); log errors only: a scheduled run's stderr
             # should not carry ipykernel's notices (cell errors come back as messages, not log lines)
             manager.start_kernel(
@@ -186,6 +186,53 @@ class Kernels:
             except Exception:  # noqa: BLE001 - a kernel that already died has nothing left to stop
                 pass
         self._manager, self._used = None, False
+
+
+def _section_client() -> type:
+    """:class:`SectionClient`, made when a kernel manager first asks for it (jupyter_client is imported
+    by a worker, not by whatever imports this module)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_core.utils import ensure_async
+
+    class SectionClient(AsyncKernelClient):
+        """The asynchronous client nbclient runs a section's cells through (``Kernels``: a blocking one
+        would block nbclient's event loop). Its ``wait_for_ready`` is jupyter_client's (8.x) but for the
+        last step: jupyter_client then waits until the output channel has been silent for 0.2 s, which
+        made every section wait 0.2 s for nothing; nbclient reads only the output of the cell it runs
+        (by its message id), so what the kernel said before is skipped there, not waited for. The
+        handshake is kept whole: a reply to ``kernel_info`` on the shell channel and a message on the
+        output channel, so that channel is known to be connected before the first cell runs."""
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.time() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    pass
+                else:
+                    if msg["msg_type"] == "kernel_info_reply":
+                        try:  # the output channel is connected once a message arrives on it
+                            await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                        except Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(msg)
+                            return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.time() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    return SectionClient
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SectionClient":  # jupyter_client imports the client class by its dotted name
+        globals()[name] = _section_client()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _WORKER_KERNELS: Kernels | None = None  # the kept kernel of a section worker process
