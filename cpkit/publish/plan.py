@@ -2,9 +2,11 @@
 
 Each section's ledgers (``cpkit.present.disclosure.Ledger``) choose their hidden cells with ``protect``,
 sharing only the document keys of figures several sections print (``shared_key``). A report whose
-sections are each safe alone can still give a small count away when read whole: one section says of
-two small counts that they add up to 2 or 7, another that they add up to 2 to 5, and together they are
-1 and 1. So the report chooses once for the whole document:
+sections are each safe alone can still give a small count away when read whole: one section prints the
+children adopted (boys "<5", girls "<5") and those leaving to special guardianship ("<5"), 7 in all,
+another the same boys and girls beside 6 who left for other reasons, 11 in all; alone each small count
+could be 1 to 4, together boys and girls are 5 and special guardianship 2. So the report chooses once for
+the whole document:
 
 1. **Kernel side.** In a run (``open_section`` with the run's cache), every ledger that publishes a
    figure writes what ``protect`` was given (true values, relations, signed, implicit, kept and forced

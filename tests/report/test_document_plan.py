@@ -1,32 +1,31 @@
 """The report's suppression chosen once for the whole document (``cpkit.publish.plan``,
 ``cpkit.report.runner.settle_disclosure``), on real ledgers, real records in a run's cache and real notebook
-files read back by the document audit.
+files read back by the document audit, under the report's default disclosure test (``interval``) and the
+same figures under ``exact``.
 
 Two sections of a small council each print the children who left care in 2024-25 by adoption, boys and
-girls (shared keys: the same two figures in both sections), 1 and 1, so both "<5":
+girls (shared keys: the same two figures in both sections), 2 and 3, so both "<5":
 
-- section ``a``: adopted boys + adopted girls + other reasons (8) = all who left (10). Alone, its ledger
-  hides "other reasons": [c] is 0 or 5 and more, so it is 5 to 8 and boys + girls is 2 to 5; boys can be
-  1 to 4 (girls 1): nothing pinned.
-- section ``b``: adopted boys + adopted girls + placed for adoption (5) = 7. Alone it hides "placed": [c]
-  is 0 or 5 (6 would leave 1 for two small counts), so boys + girls is 7 or 2; boys can be 1, 3 or 4:
-  nothing pinned (narrowed, which the exact test allows).
-- together: boys + girls is in 2..5 and in {2, 7}, so it is 2: boys 1, girls 1. Each section is safe alone
-  and the report gives both away; before the document's plan the run was refused (``DisclosureLeak``).
+- section ``a`` (leaving care to a permanent home): adopted boys + adopted girls + special guardianship (2)
+  = 7. Alone, three "<5" adding up to 7: each can be 1 to 4 (boys 1: girls and SGO 2+4, 3+3 or 4+2; boys
+  4: 1+2 or 2+1), so nothing is pinned or narrowed, and nothing needs hiding.
+- section ``b`` (every child who left care): adopted boys + adopted girls + other reasons (6) = 11. Alone,
+  boys + girls = 5: boys can be 1 to 4 (girls 4 to 1): nothing pinned or narrowed.
+- together: boys + girls is 5 (from b), so special guardianship is 7 - 5 = 2 in a: pinned. Each section is
+  safe alone and the report gives a count away; before the document's plan the run was refused
+  (``DisclosureLeak``).
 
-These are the ``exact`` test's cases (``disclosure_test: exact``; the DfE's): under the ``interval`` test,
-the default, section b alone sees its boys narrowed to 1, 3 or 4 and hides its own total, so the document
-has nothing left to plan here. Under ``exact`` only the document can see the leak.
-
-The plan: ``protect`` over both sections, starting from what they hid, hides the smaller of the two
-unkept totals, b's 7; b is run again with it forced: its total [c] and "placed" 5 shown, so boys + girls
-is T - 5 for a hidden T (0 or 5 and more): anything from 2 to 8, and with a's 2 to 5 boys can still be 1
-to 4. The audit passes; section a is not run again.
+The plan: ``protect`` over both sections, starting from what they hid, hides the smaller shown count in a
+relation of the pinned one, b's other reasons (6 before the 11); b is run again with it forced: other
+reasons [c] (0 or 5 and more), so boys + girls is 11 - 5 = 6, 11 - 6 = 5 ... 11 - 9 = 2 (11 with [c] 0
+cannot be made by two "<5"): 2 to 6, and SGO = 7 - (2 to 6) is 1 to 4 again, boys too. The audit passes;
+section a is not run again.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -57,23 +56,22 @@ from cpkit.report.runner import (
 )
 from cpkit.report.sections import Section
 
-RULE = Rule(5, "<5", test="exact")  # the exact test: narrowing alone is no leak (the module docstring)
-CONFIG = Config(disclosure_test="exact")
+RULE, CONFIG = Rule(5, "<5"), Config()  # the report's default: threshold 5, the interval test
 BOYS, GIRLS = shared_key("adopted_boys", "2024-25"), shared_key("adopted_girls", "2024-25")
-FIGURES = {"a": ("other reasons", 8, 10), "b": ("placed for adoption", 5, 7)}
+FIGURES = {"a": ("special guardianship", 2, 7), "b": ("other reasons", 6, 11)}
 
 
-def _kernel(section: str, cache: Path, folder: Path, *, totals_kept: bool = False) -> SectionRun:
+def _kernel(section: str, cache: Path, folder: Path, *, kept: bool = False, rule: Rule = RULE) -> SectionRun:
     """What a section's kernel does: ``open_section`` starts the plan's context (``plan.begin``), the ledger
     chooses its cells (with any the plan hides) and records them, the table is shown as a block."""
     plan.begin(section, cache)
     try:
         other, n, total = FIGURES[section]
-        ledger = Ledger(RULE, name=section)
-        ledger.add(BOYS, 1, shared=BOYS)
-        ledger.add(GIRLS, 1, shared=GIRLS)
-        ledger.add(other, n)
-        ledger.add("all", total, shared=totals_kept)
+        ledger = Ledger(rule, name=section)
+        ledger.add(BOYS, 2, shared=BOYS)
+        ledger.add(GIRLS, 3, shared=GIRLS)
+        ledger.add(other, n, shared=kept)
+        ledger.add("all", total, shared=kept)
         ledger.total("all", [BOYS, GIRLS, other])
         ledger.resolve()
         rows = [[k, ledger.text(k)] for k in (BOYS, GIRLS, other, "all")]
@@ -105,7 +103,7 @@ def _cells(run: SectionRun) -> dict[str, str]:
 class Rerun:
     """The runner's ``rerun``: the sections' kernels again, counting what was run."""
 
-    def __init__(self, cache: Path, folder: Path, **kw: bool) -> None:
+    def __init__(self, cache: Path, folder: Path, **kw: object) -> None:
         self.cache, self.folder, self.kw, self.calls = cache, folder, kw, []
 
     def __call__(self, sections: list[Section]) -> list[SectionRun]:
@@ -113,40 +111,42 @@ class Rerun:
         return [_kernel(s.name, self.cache, self.folder, **self.kw) for s in sections]
 
 
-def test_sections_safe_alone_that_leak_together_get_one_plan_for_the_document(tmp_path):
+@pytest.mark.parametrize("test", ["interval", "exact"])
+def test_sections_safe_alone_that_leak_together_get_one_plan_for_the_document(tmp_path, test):
+    rule, config = Rule(5, "<5", test=test), Config(disclosure_test=test)
     cache, work, analyst = tmp_path / "cache", tmp_path / "work", tmp_path / "_analyst" / "2025"
-    runs = [_kernel(s, cache, work) for s in FIGURES]
-    # each section alone: the other reasons and the placed are hidden, the totals shown
-    assert _cells(runs[0]) == {BOYS: "<5", GIRLS: "<5", "other reasons": "[c]", "all": "10"}
-    assert _cells(runs[1]) == {BOYS: "<5", GIRLS: "<5", "placed for adoption": "[c]", "all": "7"}
+    runs = [_kernel(s, cache, work, rule=rule) for s in FIGURES]
+    # each section alone hides nothing but its small counts
+    assert _cells(runs[0]) == {BOYS: "<5", GIRLS: "<5", "special guardianship": "<5", "all": "7"}
+    assert _cells(runs[1]) == {BOYS: "<5", GIRLS: "<5", "other reasons": "6", "all": "11"}
     # what the runner did before the plan: the report refused (the audit alone, on a copy of the run)
-    before = [_kernel(s, tmp_path / "before" / "cache", tmp_path / "before" / "work") for s in FIGURES]
+    before = [_kernel(s, tmp_path / "b4" / "cache", tmp_path / "b4" / "work", rule=rule) for s in FIGURES]
     with pytest.raises(DisclosureLeak) as refused:
-        _audit_disclosure(before, CONFIG, tmp_path / "before" / "_analyst")
-    assert f"{BOYS} can be worked out exactly" in str(refused.value)
+        _audit_disclosure(before, config, tmp_path / "b4" / "_analyst")
+    assert "a/a:special guardianship can be worked out exactly (a/left-care)" in str(refused.value)
 
-    rerun = Rerun(cache, work)
-    settled, _, found = settle_disclosure(runs, _plan(), CONFIG, cache, analyst, rerun)
+    rerun = Rerun(cache, work, rule=rule)
+    settled, _, found = settle_disclosure(runs, _plan(), config, cache, analyst, rerun)
     assert found.ok
     assert rerun.calls == [["b"]]  # only the section the plan changes runs again
     assert settled[0] is runs[0]
-    # b's total is hidden for the whole document, and b chose again around it: placed shown
-    assert _cells(settled[1]) == {BOYS: "<5", GIRLS: "<5", "placed for adoption": "5", "all": "[c]"}
-    assert _cells(settled[0]) == {BOYS: "<5", GIRLS: "<5", "other reasons": "[c]", "all": "10"}
+    # b's other reasons are hidden for the whole document; a is as it was
+    assert _cells(settled[1]) == {BOYS: "<5", GIRLS: "<5", "other reasons": "[c]", "all": "11"}
+    assert _cells(settled[0]) == {BOYS: "<5", GIRLS: "<5", "special guardianship": "<5", "all": "7"}
     # the plan names b's ledger by its digest and the figure's key, in the run's cache only
     ((section, _, key),) = plan.read_plan(plan.plan_path(cache))
-    assert (section, key) == ("b", "all")
+    assert (section, key) == ("b", "other reasons")
 
 
 def test_when_no_choice_protects_the_document_the_run_is_still_refused(tmp_path):
-    # the same figures with both totals printed across the report (kept): no section may hide them, and
-    # the union has nothing else to hide (the other cells already are), so 1 and 1 stay recoverable
+    # the same figures with the other reasons and the totals printed across the report (kept): no section
+    # may hide them and the small counts are hidden already, so the special guardianship's 2 stays pinned
     cache, work = tmp_path / "cache", tmp_path / "work"
-    runs = [_kernel(s, cache, work, totals_kept=True) for s in FIGURES]
-    rerun = Rerun(cache, work, totals_kept=True)
+    runs = [_kernel(s, cache, work, kept=True) for s in FIGURES]
+    rerun = Rerun(cache, work, kept=True)
     with pytest.raises(DisclosureLeak) as refused:
         settle_disclosure(runs, _plan(), CONFIG, cache, tmp_path / "_analyst" / "2025", rerun)
-    assert f"{BOYS} can be worked out exactly" in str(refused.value)
+    assert "a/a:special guardianship can be worked out exactly" in str(refused.value)
     assert rerun.calls == []  # nothing is run again for a plan that cannot protect the report
     assert not plan.plan_path(cache).exists()
 
@@ -158,8 +158,9 @@ def test_the_plan_of_a_published_report_lets_the_next_run_on_the_same_data_run_o
     settled, _, _ = settle_disclosure(runs, _plan(), CONFIG, cache, analyst, Rerun(cache, work))
     _keep_plan(cache, analyst, [r.name for r in settled])  # as the swap does
     kept = json.loads((analyst / plan.KEPT_PLAN).read_text(encoding="utf-8"))
-    assert [(s, k) for s, _, k in kept["hide"]] == [("b", "all")]
-    assert "1.0" not in json.dumps(kept)  # entries name cells, never the values
+    assert [(s, k) for s, _, k in kept["hide"]] == [("b", "other reasons")]
+    # entries name cells (section, the ledger's digest, the key), never the values
+    assert set(kept) == {"hide"} and all(re.fullmatch("[0-9a-f]{16}", e[1]) for e in kept["hide"])
 
     # the next run: the kept plan is read into the new cache before any section runs
     cache2, work2 = tmp_path / "run2" / "cache", tmp_path / "run2" / "work"
@@ -168,37 +169,38 @@ def test_the_plan_of_a_published_report_lets_the_next_run_on_the_same_data_run_o
     rerun = Rerun(cache2, work2)
     settled2, _, found = settle_disclosure(runs2, _plan(), CONFIG, cache2, analyst, rerun)
     assert found.ok and rerun.calls == []  # one pass
-    assert _cells(settled2[1])["all"] == "[c]"
+    assert _cells(settled2[1])["other reasons"] == "[c]"
 
 
 def test_a_plan_keyed_by_a_digest_that_does_not_change_when_the_plan_hides_more(tmp_path):
-    # the namespace digests the figures as published, so hiding b's total renames b's figures in the
-    # document; the plan's key (Ledger.digest, of what the ledger was given) stays, else the second pass
-    # would never find its entry
+    # the namespace digests the figures as published, so hiding b's other reasons renames b's figures in
+    # the document; the plan's key (Ledger.digest, of what the ledger was given) stays, else the second
+    # pass would never find its entry
     cache = tmp_path / "cache"
     plan.begin("b", cache)
     try:
         first = Ledger(RULE, name=None)
-        first.add("placed", 5)
-        first.add("all", 7)
-        first.add(BOYS, 1, shared=BOYS)
-        first.add(GIRLS, 1, shared=GIRLS)
-        first.total("all", ["placed", BOYS, GIRLS])
+        first.add("other", 6)
+        first.add("all", 11)
+        first.add(BOYS, 2, shared=BOYS)
+        first.add(GIRLS, 3, shared=GIRLS)
+        first.total("all", ["other", BOYS, GIRLS])
         first.resolve()
+        assert not first.hidden("other")
         before, digest = first.namespace, first.digest()
-        plan.write_plan(plan.plan_path(cache), {("b", digest, "all")})
+        plan.write_plan(plan.plan_path(cache), {("b", digest, "other")})
     finally:
         plan.end()
     plan.begin("b", cache)
     try:
         again = Ledger(RULE)
-        again.add("placed", 5)
-        again.add("all", 7)
-        again.add(BOYS, 1, shared=BOYS)
-        again.add(GIRLS, 1, shared=GIRLS)
-        again.total("all", ["placed", BOYS, GIRLS])
+        again.add("other", 6)
+        again.add("all", 11)
+        again.add(BOYS, 2, shared=BOYS)
+        again.add(GIRLS, 3, shared=GIRLS)
+        again.total("all", ["other", BOYS, GIRLS])
         again.resolve()
-        assert again.digest() == digest and again.hidden("all")
+        assert again.digest() == digest and again.hidden("other")
         assert again.namespace != before
     finally:
         plan.end()
@@ -236,21 +238,14 @@ ctx = open_section("{name}", year=year, period=period, data_dir=data_dir, la_nam
                    config_file=config_file, cache_dir=cache_dir)
 boys, girls = shared_key("adopted_boys", "2024-25"), shared_key("adopted_girls", "2024-25")
 ledger = Ledger(ctx.config, name="{name}")
-ledger.add(boys, 1, shared=boys)
-ledger.add(girls, 1, shared=girls)
+ledger.add(boys, 2, shared=boys)
+ledger.add(girls, 3, shared=girls)
 ledger.add("{other}", {n})
 ledger.add("all", {total})
 ledger.total("all", [boys, girls, "{other}"])
 ledger.resolve()
 rows = [[k, ledger.text(k)] for k in (boys, girls, "{other}", "all")]
 show_table(frame(rows, columns=["Group", "Children"]), "Left care", ledger=ledger)"""
-
-
-def _exact(data: Path) -> Path:
-    """The council's settings with the exact test (the module docstring): its kernels protect by it."""
-    with (data / "cpkit.yaml").open("a", encoding="utf-8") as settings:
-        settings.write("\ndisclosure_test: exact\n")
-    return data
 
 
 @pytest.mark.slow
@@ -267,7 +262,7 @@ def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run
         registry.append(Section(f"0{i}_{name}", name, name, path=notebook))
     request = ReportRequest(
         year=2025,
-        data_dir=_exact(write_council(tmp_path / "data")),
+        data_dir=write_council(tmp_path / "data"),  # the sample's settings: the interval test
         out_dir=tmp_path / "reports",
         registry=tuple(registry),
         jobs=1,
@@ -297,19 +292,19 @@ def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run
         return runs, again, prepared
 
     runs, again, prepared = run(tmp_path / "work1")
-    # b ran again with the document's plan; its total is hidden in the notebook the pages are made from
+    # b ran again with the document's plan; its other reasons are hidden in the notebook the pages are made from
     assert again == ["02_b"]
     cells = _cells(runs[1])
-    assert cells["all"] == "[c]" and cells["placed for adoption"] == "5"
-    assert _cells(runs[0])["all"] == "10"
+    assert cells["other reasons"] == "[c]" and cells["all"] == "11"
+    assert _cells(runs[0])["special guardianship"] == "<5" and _cells(runs[0])["all"] == "7"
     analyst = tmp_path / "reports" / "_analyst" / "2025"
-    assert [(s, k) for s, _, k in plan.read_plan(analyst / plan.KEPT_PLAN)] == [("02_b", "all")]
+    assert [(s, k) for s, _, k in plan.read_plan(analyst / plan.KEPT_PLAN)] == [("02_b", "other reasons")]
     # cpkit region's render task runs b again in a kernel of its own (a Dask worker may not start the
     # runner's process pool): the same plan read, the same cells hidden
     (redone,) = _rerun_in_task(prepared)([registry[1]])
-    assert redone.ok and _cells(redone)["all"] == "[c]"
+    assert redone.ok and _cells(redone)["other reasons"] == "[c]"
 
     # the next run on the same data: the kept plan is read from the start, every section runs once
     runs, again, _ = run(tmp_path / "work2")
     assert again == []
-    assert _cells(runs[1])["all"] == "[c]"
+    assert _cells(runs[1])["other reasons"] == "[c]"
