@@ -659,13 +659,16 @@ def breakdown_ledger(
     *,
     total_keys: Mapping[Hashable, str | None] | None = None,
     part_keys: Mapping[Hashable, Mapping[Hashable, str]] | None = None,
+    shared_parts: Iterable[Hashable] = (),
 ) -> tuple[Ledger, list[Hashable]]:
     """``breakdown_status`` as one ledger over every column (keys (part, column) and ("Total", column)), so
     a table's cells are ``Ledger.text`` figures with document keys and its block records the relations;
     ``total_keys`` gives a column's total its shared key (``shared_key``: the children in care on a day,
     the same figure in every table and section that prints it), and ``part_keys`` (column -> part ->
     key) a part the document key the report gives the same count elsewhere (``Ledger.add(alias=)``: a
-    measure's numerator, whose percentage other sections print). Each column is protected on its own
+    measure's numerator, whose percentage other sections print); a part in ``shared_parts`` is printed
+    as a count elsewhere under that key (the adoptions of the exits table are the scorecard's), so it is
+    kept like a total (``shared``): one status for the report. Each column is protected on its own
     (its relation is its own), and the columns nothing protects are returned to be withheld."""
     rule = Rule.of(rule) if rule is not None else Rule()
     combined = Ledger(rule)
@@ -675,9 +678,15 @@ def breakdown_ledger(
     for col, (parts, total) in columns.items():
         one = ones[col] = Ledger(rule)
         aliases = (part_keys or {}).get(col) or {}
+        printed = set(shared_parts)
         for part, n in parts.items():
-            one.add((part, col), n)
-            combined.add((part, col), n, alias=aliases.get(part))
+            key = aliases.get(part)
+            if key and part in printed:
+                one.add((part, col), n, shared=True)
+                combined.add((part, col), n, shared=key)
+            else:
+                one.add((part, col), n)
+                combined.add((part, col), n, alias=key)
         shared = (total_keys or {}).get(col) or True
         one.add(("Total", col), total, shared=True)
         combined.add(("Total", col), total, shared=shared)

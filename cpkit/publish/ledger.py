@@ -15,16 +15,20 @@ for it), and so is a count from 1 to ``threshold - 1`` printed as a number.
 
 A printed percentage names the counts it divides (``Figure.numerator``/``denominator``, document keys),
 and its block gathers it into ``shares`` when it is made, so it is searched with them ("80%" of a
-printed 5 is 4): ``Ledger.share``'s, every breakdown's % column (its count and the Total), and the
-figures table's rows wherever a section prints them (``cpkit.present.figure_text.shown``: the keys of
-``cpkit.figures.keys``, where the registry says which printed count is a measure's base, such as the
-children in care at 31 March for the placement shares, and the placement table's counts carry their
-measures' numerator keys). ``DocumentAudit.shares`` says how many were searched.
+printed 5 is 4): ``Ledger.share``'s; every breakdown's % column (its count and the Total), the in-house,
+activity, SDQ band and ethnic-minority shares (over their ledgers' keys); the figures table's rows
+wherever a section prints them (``cpkit.present.figure_text.shown``, the scorecard and trends tables and
+their charts' data) and the measure tables of the placements, health and care leavers sections (their
+"Number" and "Out of" carry the same keys), all with the keys of ``cpkit.figures.keys``, where the
+registry says which printed count is a measure's base (the children in care at 31 March for the
+placement shares) and the placement and exits tables' counts carry their measures' numerator keys.
+``DocumentAudit.shares`` says how many were searched.
 
-Not yet gathered: percentages a section makes with ``Rule.pct`` or ``fmt_pct`` from counts of its own
-without naming them (the ethnic-minority, in-house, stability, health, care-leaver and education tables,
-a local KPI's figures), percentages in charts' data and alt text, and figures printed in sentences
-(they are not blocks). Rates per 10,000 and averages are not shares: their bases are not counts a
+Not yet gathered: a local KPI's figures (the education tables, the scorecard's local measures: their
+counts come from the council's KPI file and are printed nowhere), percentages in alt text and figures
+printed in sentences (they are not blocks). The ethnic-minority share's base (children whose ethnicity is
+known) is printed nowhere, so that share binds nothing. England's and the neighbours' figures are not
+the council's counts, and rates per 10,000 and averages are not shares: their bases are not counts a
 reader sees.
 
 Which test it applies is the council's ``disclosure_test`` (``cpkit.present.disclosure.Rule.test``), the

@@ -132,7 +132,7 @@ def outcomes_table(
             _fig(figs["current"], sp),
         )
     )
-    return measure_table(rows, when(period), config, benchmarks)
+    return measure_table(rows, when(period), config, benchmarks, periods=(period.previous(), period))
 
 
 def outcomes_note() -> str:
@@ -180,14 +180,16 @@ def activity_table(data: Data903, period: Period, config: Config) -> pd.DataFram
         ledger.resolve()
         total = int(grid.loc["Total", g])
         out[f"Aged {g.replace('-', ' to ')}"] = [ledger.text(a) for a in grid.index]
-        out[f"%, aged {g.replace('-', ' to ')}"] = [
-            hidden_figure(100 * grid.at[a, g] / total if total else None)
-            if ledger.hidden(a)
-            else (
-                fmt_pct(100 * grid.at[a, g] / total)
-                if total
-                else published.not_applicable("percent", NO_GROUP)
-            )
+        out[f"%, aged {g.replace('-', ' to ')}"] = [  # each names its count and the total, for the audit
+            (
+                hidden_figure(100 * grid.at[a, g] / total if total else None)
+                if ledger.hidden(a)
+                else (
+                    fmt_pct(100 * grid.at[a, g] / total)
+                    if total
+                    else published.not_applicable("percent", NO_GROUP)
+                )
+            ).with_counts(ledger.key_of(a), ledger.key_of("Total"))
             for a in grid.index
         ]
     return typed_frame(out)

@@ -26,6 +26,7 @@ from cpkit.care import (
 )
 from cpkit.care.codes import ETHNICITY_NOT_KNOWN, OTHER_REASON, REC_GROUPS, WHITE_BRITISH
 from cpkit.config import Config, Period
+from cpkit.figures.keys import row_keys
 from cpkit.measures import code_span, measure
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import (
@@ -408,6 +409,15 @@ def exits_note() -> str:
     )
 
 
+# the exits table's groups that are a registry measure's numerator (the same REC codes, each child's last
+# exit: ``cpkit.care.indicators``)
+EXIT_MEASURES = {
+    "Adopted": "ceased_adopted_pct",
+    "Special guardianship order": "ceased_sgo_pct",
+    "Returned home to parents or relatives": "ceased_returned_home_pct",
+}
+
+
 def exits_table(tables: dict[str, pd.DataFrame], period: Period, config: Config) -> pd.DataFrame:
     """Exits by grouped reason, both periods, counts under the small-number rule with a total row."""
     return breakdown_table(
@@ -424,6 +434,14 @@ def exits_table(tables: dict[str, pd.DataFrame], period: Period, config: Config)
             shared_key("cla_ceased", period.previous().label),
             shared_key("cla_ceased", period.label),
         ),
+        # adoptions, special guardianship orders and returns home are the ceased_*_pct measures'
+        # numerators (cpkit.figures.keys), whose shares the trends print; adoptions are also the
+        # scorecard's count, so that one has one status for the report
+        part_keys=tuple(
+            {group: row_keys(m, "percent", p)[0] for group, m in EXIT_MEASURES.items()}
+            for p in (period.previous(), period)
+        ),
+        shared_parts=("Adopted",),
     )
 
 
@@ -508,7 +526,7 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
                 and rule.is_small(ledger.values[("o", b)])
                 or rule.is_small(frame.at[b, "not_recorded"])
                 else rule.pct(frame.at[b, "pct"], frame.at[b, "ethnic_minority"], k)
-            )
+            ).with_counts(ledger.key_of(("m", b)), ledger.key_of(("known", b)))  # its base: not printed
             for b, k in zip(bands, known, strict=True)
         ]
     return typed_frame(columns)

@@ -308,6 +308,7 @@ def breakdown_table(
     preposition: str = "at",
     total_keys: tuple[str | None, str | None] = (None, None),
     part_keys: tuple[Mapping[str, str] | None, Mapping[str, str] | None] = (None, None),
+    shared_parts: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Two ``count_share`` tables (previous, current) side by side: count and % per group, and a total row.
 
@@ -323,7 +324,8 @@ def breakdown_table(
     the totals' shared document keys (``shared_key``: children in care on the day, printed across the
     report), so the report's audit takes them as the same figure wherever they are printed; ``part_keys``
     (previous, current; group -> key) the document keys other sections give a group's count (a measure's
-    numerator, ``cpkit.figures.keys``). The cells are the ledger's figures and ``attrs["ledger"]`` its
+    numerator, ``cpkit.figures.keys``), and ``shared_parts`` the groups whose count other sections print
+    as a count under that key (kept: one status for the report, ``breakdown_ledger``). The cells are the ledger's figures and ``attrs["ledger"]`` its
     relations (``show_table`` records them); each % names its count and the total (``Figure.numerator``,
     ``denominator``), so the audit reads it with them.
     """
@@ -346,6 +348,7 @@ def breakdown_table(
         rule,
         total_keys=dict(zip(("p", "c"), total_keys, strict=True)),
         part_keys=dict(zip(("p", "c"), part_keys, strict=True)),
+        shared_parts=shared_parts,
     )
     status = ledger.status
     hidden = {  # (group, "previous"/"current") -> status, for sentences about the same figures
@@ -453,6 +456,21 @@ def paired_bar_chart(
     return fig
 
 
+def _share_keys(
+    measure_id: str | None, periods: tuple[Period, Period] | None, average: bool
+) -> tuple[tuple[str | None, str | None], tuple[str | None, str | None]]:
+    """(previous, current) (numerator key, denominator key) of a ``measure_table`` row's share, or Nones
+    where it names no registry percentage (an average, no ``periods``)."""
+    from cpkit.figures.keys import row_keys
+    from cpkit.measures import registry
+
+    ids = {m.id: m.unit for m in registry()}
+    if average or periods is None or not measure_id or ids.get(measure_id) != "percent":
+        return (None, None), (None, None)
+    prev, cur = (row_keys(measure_id, "percent", p) for p in periods)
+    return prev, cur
+
+
 def measure_table(
     rows: list[tuple[str, str | None, Figure, Figure]],
     when: tuple[str, str],
@@ -460,8 +478,14 @@ def measure_table(
     benchmarks: pd.DataFrame | None = None,
     averages: tuple[str, ...] = (),
     masked: dict[str, tuple[bool, bool]] | None = None,
+    periods: tuple[Period, Period] | None = None,
 ) -> pd.DataFrame:
     """One row per measure: last year, this year, change, this year's counts, and England and neighbours.
+
+    ``periods`` (previous, current): the periods the two columns' figures are the figures table's rows
+    for, so each share names its counts by their document keys (``cpkit.figures.keys``: the measure's
+    numerator, the children in care on the day for a share of them) and so do "Number" and "Out of": the
+    report's audit reads them with the same figures the scorecard and the trends print.
 
     ``masked`` maps a label to (previous, current): that year's count is hidden in another table of the
     section to protect a small one, so its share, its "Number" and the change are hidden here too.
@@ -486,17 +510,23 @@ def measure_table(
         average = label in averages
         unit = "score" if average else "percent"
         mask = masked.get(label, (False, False))
+        keys = _share_keys(bench_id, periods, average)
         out["Measure"].append(label)
-        for col, fig, hide in ((when[0], prev, mask[0]), (when[1], cur, mask[1])):
+        for col, fig, hide, (num, den) in (
+            (when[0], prev, mask[0], keys[0]),
+            (when[1], cur, mask[1], keys[1]),
+        ):
             cell = (
                 rule.average(fig["pct"], fig["denominator"], unit=unit)
                 if average
                 else share_text(fig, config)
             )
-            out[col].append(hidden_figure(fig["pct"], unit, 1 if average else 0) if hide and cell else cell)
+            cell = hidden_figure(fig["pct"], unit, 1 if average else 0) if hide and cell else cell
+            out[col].append(cell.with_counts(num, den) if num and isinstance(cell, Published) else cell)
+        num, den = keys[1]
         if any(mask) and not average:
             out["Change (points)"].append(hidden_figure(None, "points", 1))
-            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], mask[1]))
+            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], mask[1], key=num))
         elif average:
             both = (
                 prev["denominator"]
@@ -515,8 +545,8 @@ def measure_table(
             out["Change (points)"].append(change_text(prev, cur, config))
             # "Number" beside "Out of" gives the complement: hidden ([c]) when that is a small count
             complement = cur["denominator"] - cur["numerator"] if cur["denominator"] else 0
-            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], rule.is_small(complement)))
-        out[f"Out of, {when[1]}"].append(rule.count(cur["denominator"]))
+            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], rule.is_small(complement), key=num))
+        out[f"Out of, {when[1]}"].append(rule.count(cur["denominator"], key=den))
         for key, col in bench_cols.items():
             value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan
             out[col].append(

@@ -148,7 +148,9 @@ def checks_table(
     ]
     ledger = sdq_ledger(figs, config)
     masked = {CHECKS["sdq_received_pct"]: _masked(ledger, "received")}
-    return measure_table(rows, when(period), config, benchmarks, masked=masked)
+    return measure_table(
+        rows, when(period), config, benchmarks, masked=masked, periods=(period.previous(), period)
+    )
 
 
 def sdq_table(
@@ -163,7 +165,13 @@ def sdq_table(
     ledger = sdq_ledger(figs, config)
     masked = {SDQ[key]: _masked(ledger, name) for key, name in SDQ_BANDS.items()}
     return measure_table(
-        rows, when(period), config, benchmarks, averages=(SDQ["sdq_average"],), masked=masked
+        rows,
+        when(period),
+        config,
+        benchmarks,
+        averages=(SDQ["sdq_average"],),
+        masked=masked,
+        periods=(period.previous(), period),
     )
 
 
@@ -177,14 +185,16 @@ def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, co
     for year, label in zip(("previous", "current"), when(period), strict=True):
         total = ledger.values[("cohort", year)]
         columns[f"Children, {label}"] = [ledger.text((n, year)) for n in names]
-        columns[f"%, {label}"] = [
-            hidden_figure(100 * ledger.values[(n, year)] / total if total else None)
-            if ledger.hidden((n, year)) or ledger.hidden(("cohort", year))
-            else (
-                fmt_pct(100 * ledger.values[(n, year)] / total)
-                if total
-                else published.not_applicable("percent", NO_GROUP)
-            )
+        columns[f"%, {label}"] = [  # each names its count and the cohort, for the report's audit
+            (
+                hidden_figure(100 * ledger.values[(n, year)] / total if total else None)
+                if ledger.hidden((n, year)) or ledger.hidden(("cohort", year))
+                else (
+                    fmt_pct(100 * ledger.values[(n, year)] / total)
+                    if total
+                    else published.not_applicable("percent", NO_GROUP)
+                )
+            ).with_counts(ledger.key_of((n, year)), ledger.key_of(("cohort", year)))
             for n in names
         ]
     out = typed_frame(columns)

@@ -378,17 +378,19 @@ def inhouse_table(
         day = day_label(tables[key].attrs["day"])
         out[f"Children, {day}"] = [ledger.text((key, "children", g)) for g in groups]
         out[f"In-house, {day}"] = [ledger.text((key, "inhouse", g)) for g in groups]
-        out[f"% in-house, {day}"] = [
-            hidden_figure(frame.at[g, "pct"])
-            if ledger.hidden((key, "children", g)) or ledger.hidden((key, "inhouse", g))
-            else share_text(
-                {
-                    "numerator": frame.at[g, "inhouse"],
-                    "denominator": frame.at[g, "children"],
-                    "pct": frame.at[g, "pct"],
-                },
-                config,
-            )
+        out[f"% in-house, {day}"] = [  # each names its two counts for the report's audit
+            (
+                hidden_figure(frame.at[g, "pct"])
+                if ledger.hidden((key, "children", g)) or ledger.hidden((key, "inhouse", g))
+                else share_text(
+                    {
+                        "numerator": frame.at[g, "inhouse"],
+                        "denominator": frame.at[g, "children"],
+                        "pct": frame.at[g, "pct"],
+                    },
+                    config,
+                )
+            ).with_counts(ledger.key_of((key, "inhouse", g)), ledger.key_of((key, "children", g)))
             for g in groups
         ]
     table = typed_frame(out)
@@ -452,7 +454,9 @@ def stability_table(
     rows = [
         (label, key, figs["previous"][key], figs["current"][key]) for key, label in STABILITY_LABELS.items()
     ]
-    return measure_table(rows, (period.previous().label, period.label), config, benchmarks)
+    return measure_table(
+        rows, (period.previous().label, period.label), config, benchmarks, periods=(period.previous(), period)
+    )
 
 
 def stability_sentences(

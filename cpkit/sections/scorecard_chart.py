@@ -13,9 +13,10 @@ from cpkit.config import Config
 from cpkit.figures.headline import SSDA903, Headline
 from cpkit.present import comparators
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.figure_text import join_names, lower_first, upper_first, visible
+from cpkit.present.figure_text import counts_of, join_names, lower_first, upper_first, visible
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
+from cpkit.publish.figure import at_precision
 
 # --- Chart -------------------------------------------------------------------------------------------
 
@@ -28,33 +29,39 @@ def chart_rows(card: Headline, config: Config) -> pd.DataFrame:
     rows = f[keep]
     # a boolean Series, not a list: an empty list would select no columns (KeyError with no England rows)
     rows = rows[pd.Series([visible(r, config) for _, r in rows.iterrows()], index=rows.index, dtype=bool)]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Measure": [upper_first(x) for x in rows["short"]],
-            "Council": rows["value"].round(0).tolist(),
+            # rounded as every figure is printed (half away from zero, the scorecard's "9%" for 8.5), not
+            # pandas' half to even: the two would be different percentages of the same counts
+            "Council": [at_precision(float(v), 0) for v in rows["value"]],
             "England": rows["england"].tolist(),
             "Statistical neighbours": rows["neighbour_avg"].round(1).tolist(),
             "Better direction": rows["polarity"].map({"high": "higher", "low": "lower"}).tolist(),
             "Standing": [_standing(r) for _, r in rows.iterrows()],
         }
     )
+    # the document keys of the counts each council figure divides (``counts_of``), for its block
+    out.attrs["counts"] = [counts_of(r) for _, r in rows.iterrows()]
+    return out
 
 
 def published_rows(data: pd.DataFrame) -> pd.DataFrame:
     """``chart_rows`` as the chart's data is published (its block): the council's, England's and the
-    neighbours' figures as percent ``Figure``s, printed as before ("47", "55.9"), the unit in the figure."""
+    neighbours' figures as percent ``Figure``s, printed as before ("47", "55.9"), the unit in the figure;
+    the council's name the counts they divide (``chart_rows``' ``attrs["counts"]``) for the report's audit."""
     out = data.astype(object)
+    counts = data.attrs.get("counts") or [(None, None)] * len(data)
     for column in ("Council", "England", "Statistical neighbours"):
-        out[column] = pd.Series(
-            [
-                published.not_available("percent", "not published")
-                if pd.isna(v)
-                else printed(float(v), 0 if float(v).is_integer() else 1, "percent")
-                for v in data[column]
-            ],
-            index=data.index,
-            dtype=object,
-        )
+        cells = [
+            published.not_available("percent", "not published")
+            if pd.isna(v)
+            else printed(float(v), 0 if float(v).is_integer() else 1, "percent")
+            for v in data[column]
+        ]
+        if column == "Council":
+            cells = [c.with_counts(*keys) if keys[0] else c for c, keys in zip(cells, counts, strict=True)]
+        out[column] = pd.Series(cells, index=data.index, dtype=object)
     return out
 
 

@@ -152,3 +152,41 @@ def test_the_monthly_table_hides_the_stock_that_would_give_a_small_admission_bac
     )
     assert "8" not in sentences[1] and "6" not in sentences[1] and len(sentences) == 2
     assert cic.stock_chart(movements, Config()) is None  # only the end of June could be plotted
+
+
+def test_measure_table_names_the_counts_of_each_share():
+    # 37 of the 476 children in care at 31 March 2025 had three or more placements: 7.8%, printed "8%".
+    # Its base is the children in care that day (the registry's denominator: cla_at_end), so the share,
+    # "Number" and "Out of" carry the keys the figures table and every breakdown's Total use; last year's
+    # share (49 of 477) names last year's. An average names nothing (its base is not a count).
+    rows = [
+        (
+            "Three or more placements",
+            "placements_3plus_pct",
+            {"numerator": 49, "denominator": 477, "pct": 100 * 49 / 477},
+            {"numerator": 37, "denominator": 476, "pct": 100 * 37 / 476},
+        ),
+        (
+            "Average",
+            None,
+            {"numerator": 0, "denominator": 40, "pct": 12.5},
+            {"numerator": 0, "denominator": 40, "pct": 13.0},
+        ),
+    ]
+    periods = (Period.from_year(2024), Period.from_year(2025))
+    out = measure_table(rows, ("2023-24", "2024-25"), Config(), averages=("Average",), periods=periods)
+    share, before = out.at[0, "2024-25"], out.at[0, "2023-24"]
+    assert (str(share), share.numerator, share.denominator) == (
+        "8%",
+        "placements_3plus_pct:numerator@2024-25",
+        "cla@2025-03-31",
+    )
+    assert (before.numerator, before.denominator) == (
+        "placements_3plus_pct:numerator@2023-24",
+        "cla@2024-03-31",
+    )
+    assert (out.at[0, "Number, 2024-25"].key, out.at[0, "Out of, 2024-25"].key) == (
+        "placements_3plus_pct:numerator@2024-25",
+        "cla@2025-03-31",
+    )
+    assert out.at[1, "2024-25"].numerator is None and out.at[1, "Out of, 2024-25"].key is None

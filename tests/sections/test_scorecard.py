@@ -204,3 +204,22 @@ def test_scorecard_notebook_runs_on_the_sample(root, tmp_path, request, year, pe
         assert "for the year ending 31 March 2024 (2023-24)" in html
     else:
         assert 'class="rag rag-red cp-text">Red' in html
+
+
+def test_the_chart_prints_the_council_s_share_as_the_table_does_and_names_its_counts():
+    # stab 2024-25 is 17 of 200 = 8.5%: printed half away from zero, "9%" in the table; pandas' round
+    # (half to even) made the chart's 8, a different percentage of the same two counts (7.5-8.5 against
+    # 8.5-9.5), which the report's audit reads as figures no whole numbers fit
+    card = _card()
+    stab = card.frame["indicator"] == "stab"
+    card.frame.loc[stab, ["value", "numerator", "denominator"]] = [8.5, 17.0, 200.0]
+    cfg = Config()
+    table, _ = sc.scorecard_table(card, cfg)
+    cell = table.loc[table["Indicator"] == "stab", "2024-25"].iloc[0]
+    council = (
+        chart.published_rows(chart.chart_rows(card, cfg)).set_index("Measure").at["Stability", "Council"]
+    )
+    keys = ("stab:numerator@2024-25", "stab:denominator@2024-25")  # cpkit.figures.keys: not a registry id
+    assert (str(cell), cell.numerator, cell.denominator) == ("9%", *keys)
+    assert (str(council), council.numerator, council.denominator) == ("9", *keys)
+    assert council.share() == cell.share()  # one share of the same counts, searched once
