@@ -653,6 +653,11 @@ def breakdown_status(
     return dict(ledger.status), withheld  # type: ignore[arg-type]
 
 
+# A percentage printed to whole percent (or finer) of a total of at most this many gives its count
+# exactly: the printed p% means 100 n / m is in [p - 0.5, p + 0.5), a range of m / 100 <= 1 counts.
+PINNED_BY_SHARE = 100
+
+
 def breakdown_ledger(
     columns: Mapping[Hashable, tuple[Mapping[Hashable, float], float]],
     rule: Rule | Any | None = None,
@@ -669,7 +674,13 @@ def breakdown_ledger(
     measure's numerator, whose percentage other sections print); a part in ``shared_parts`` is printed
     as a count elsewhere under that key (the adoptions of the exits table are the scorecard's), so it is
     kept like a total (``shared``): one status for the report. Each column is protected on its own
-    (its relation is its own), and the columns nothing protects are returned to be withheld."""
+    (its relation is its own), and the columns nothing protects are returned to be withheld.
+
+    A part with such a key whose percentage of the same total is printed elsewhere (the rule does not
+    hide the share) is never chosen as a secondary cell when the total is at most 100 (``PINNED_BY_SHARE``):
+    a whole percent of at most 100 children is one count ("82%" of 28 is 23), so hiding it here would
+    hide nothing from a reader of the scorecard, and the other parts must be protected, or the column
+    withheld, with it known."""
     rule = Rule.of(rule) if rule is not None else Rule()
     combined = Ledger(rule)
     status: dict[Hashable, Status] = {}
@@ -687,6 +698,9 @@ def breakdown_ledger(
             else:
                 one.add((part, col), n)
                 combined.add((part, col), n, alias=key)
+            if key and total <= PINNED_BY_SHARE and not rule.share_hidden(n, total):
+                one.keep((part, col))  # its share, printed elsewhere, gives the count (the docstring)
+                combined.keep((part, col))
         shared = (total_keys or {}).get(col) or True
         one.add(("Total", col), total, shared=True)
         combined.add(("Total", col), total, shared=shared)
