@@ -115,6 +115,18 @@ def write_site(
         sections = reading_order(sections)
         meta = page_meta(config, period)
         by_name = {r.name: r for r in runs}
+        with stage("writers", "the Board's own sections read"):
+            authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
+        cover: tuple | None = None
+        if data_dir is not None:
+            cover = (staging, Path(data_dir), cache_dir, authored, config, period, meta)
+        early: dict[Future, str] = {}
+        if cover is not None and any(s.annex for s in sections):
+            # The cover report reads no page, only whether there is a technical annex (its Appendix 2),
+            # and a section of the annex is in the run: written now, by a writer process beside the
+            # pages, instead of after the two PDFs on the same two processes.
+            early = _submit(pool, [("cover report (Word and PDF)", _cover_report, (*cover, True), {})])
+            cover = None
         pages = []
         with stage("writers", "section pages"):
             for section in sections:
@@ -124,7 +136,6 @@ def write_site(
                 (staging / f"{section.name}.html").write_text(page, encoding="utf-8")
                 pages.append((section, page))
         with stage("writers", "single document and annex (HTML)"):
-            authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
             audit_text = disclosure.sentence() if disclosure is not None else ""
             documents = build_documents(pages, config, period, meta, authored, disclosure=audit_text)
             document, numbered = documents.report, documents.numbered
@@ -140,18 +151,10 @@ def write_site(
         ]
         if documents.annex is not None:
             jobs.append(("PDF: technical annex", write_pdf, (documents.annex, staging / ANNEX_PDF_NAME), {}))
-        if data_dir is not None:
-            cover = (
-                staging,
-                Path(data_dir),
-                cache_dir,
-                authored,
-                config,
-                period,
-                meta,
-                documents.annex is not None,
+        if cover is not None:
+            jobs.append(
+                ("cover report (Word and PDF)", _cover_report, (*cover, documents.annex is not None), {})
             )
-            jobs.append(("cover report (Word and PDF)", _cover_report, cover, {}))
         jobs.append(
             (
                 "workbook",
@@ -171,7 +174,7 @@ def write_site(
                 {"blocks": blocks, "numbered": numbered},
             )
         )
-        _write_side_by_side(pool, jobs)
+        _write_side_by_side(pool, jobs, early)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -229,16 +232,26 @@ class _InThisProcess:
         return future
 
 
-def _write_side_by_side(
+def _submit(
     pool: ProcessPoolExecutor, jobs: list[tuple[str, Callable[..., object], tuple, dict]]
+) -> dict[Future, str]:
+    """Each ``(stage, writer, args, kwargs)`` started on ``pool``: its future and its stage's name."""
+    return {pool.submit(_written, writer, *args, **kwargs): name for name, writer, args, kwargs in jobs}
+
+
+def _write_side_by_side(
+    pool: ProcessPoolExecutor,
+    jobs: list[tuple[str, Callable[..., object], tuple, dict]],
+    started: dict[Future, str] | None = None,
 ) -> None:
-    """Run each ``(stage, writer, args, kwargs)`` on ``pool``, timing each as a writers' stage; a PDF
-    WeasyPrint cannot make is a warning (the HTML and the data still make a report), as are the warnings
-    the writers log (re-logged here, where the command line shows them)."""
+    """Run each ``(stage, writer, args, kwargs)`` on ``pool`` and wait for them and the writers already
+    ``started`` (``_submit``), timing each as a writers' stage; a PDF WeasyPrint cannot make is a warning
+    (the HTML and the data still make a report), as are the warnings the writers log (re-logged here,
+    where the command line shows them)."""
     from cpkit.report.runner import pause_for_test
 
     unavailable: list[PdfUnavailable] = []
-    futures = {pool.submit(_written, writer, *args, **kwargs): name for name, writer, args, kwargs in jobs}
+    futures = {**(started or {}), **_submit(pool, jobs)}
     pause_for_test("writers")
     for future in as_completed(futures):
         try:
