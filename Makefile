@@ -111,6 +111,7 @@ bench: $(STAMP) csdm
 	$(BIN)/python benchmarks/bench_903.py
 	$(BIN)/python benchmarks/bench_release.py
 	$(BIN)/python benchmarks/bench_stack.py
+	$(BIN)/python benchmarks/bench_kernel.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_forecast.py
 
