@@ -913,11 +913,19 @@ class Ledger:
         (``shared_key``, the same figure wherever it is published) as it is, else the ledger's namespace
         and the key ("ledger-1a2b3c4d:start/children/All placements"). The document audit
         (``cpkit.publish.ledger``) prefixes the section of the block."""
+        return self._key_in(key, None)
+
+    def doc_keys(self) -> dict[Hashable, str]:
+        """``key_of`` of every figure, the namespace worked out once (the document's plan records them)."""
+        namespace = self.namespace
+        return {k: self._key_in(k, namespace) for k in self.values}
+
+    def _key_in(self, key: Hashable, namespace: str | None) -> str:
         if key in self.aliases:
             return self.aliases[key]
         if is_shared_key(key):
             return str(key)
-        return f"{self.namespace}:{published.key_text(key)}"
+        return f"{namespace or self.namespace}:{published.key_text(key)}"
 
     def relations(self) -> list[dict[str, int]]:
         """The ledger's equations over document keys (what ``show_table(..., ledger=)`` records)."""

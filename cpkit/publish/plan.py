@@ -138,7 +138,7 @@ def record(ledger: Ledger) -> None:
         ctx.slots += 1
         slot = ledger._slot = ctx.slots  # type: ignore[attr-defined]
         ledger._slot_token = ctx.token  # type: ignore[attr-defined]
-    doc = {k: ledger.key_of(k) for k in ledger.values}
+    doc = ledger.doc_keys()
 
     def keys(items: Iterable[Hashable]) -> list[str]:
         return sorted({doc[k] for k in items if k in doc})
