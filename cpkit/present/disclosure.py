@@ -33,7 +33,8 @@ every report note, ``Rule.note``):
   totals are what the rest of a report prints, so a small part is protected by hiding other parts.
 - **Withheld breakdowns.** Where no choice of secondary cells protects a breakdown whose total is
   published (two groups: "<5" + "[c]" = 6 pins the small one whatever else is hidden, as "[c]" is 0 or
-  at least the threshold; under the ``interval`` test "<5" + "[c]" = 8 narrows it to 1 to 3), its parts are not published at all, and the block says so in words
+  at least the threshold; under the ``interval`` test "<5" + "[c]" = 8 narrows it to 1 to 3), its
+  parts are not published at all, and the block says so in words
   (``withheld_reason``: "Not shown: with 6 children in care at 31 March 2025 the breakdown would
   identify some of them."). Precisely: a breakdown is withheld when, with its total kept, ``disclosed``
   still finds a small count after ``protect`` has hidden every part it can. The same holds for the

@@ -42,10 +42,11 @@ council workbook's cover, notes and shorthand), numbers from the typed values, n
 text. The page prints a small count as the region's symbol ("<5"); the workbook holds GSS ``[c]``.
 
 Disclosure. Every published figure passes the one rule (``cpkit.present.disclosure``) at the region's
-threshold and by its disclosure test (``Rule.test``: under ``interval``, the default, a small count a reader
-can narrow is open like one worked out exactly). The councils' counts and the region's total of them are one relation (region = the sum of the
-councils), as are the councils' numerators and complements of each percentage (a percentage printed
-beside a published denominator gives its numerator back): they go into a ``Ledger`` per relation
+threshold and by its disclosure test (``Rule.test``: under ``interval``, the default, a small count a
+reader can narrow is open like one worked out exactly). The councils' counts and the region's total of
+them are one relation (region = the sum of the councils), as are the councils' numerators and
+complements of each percentage (a percentage printed beside a published denominator gives its numerator
+back): they go into a ``Ledger`` per relation
 (``regional_ledger``), whose secondary suppression hides enough councils' figures that no small count can
 be worked out from the region's total (a council read into the region but not shown is an implicit part of
 it, protected the same way). The exact audit is made once per relation, as its hidden figures are chosen
