@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +98,13 @@ def begin(section: str, cache_dir: Path | None) -> None:
         if sec == section:
             hides.setdefault((sec, ledger), set()).add(key)
     digest = hashlib.sha1(repr(sorted(entries)).encode()).hexdigest()[:12]
+    # the token is new at every start, so a kernel kept warm never reuses (or skips recording) a ledger
+    # of an earlier section or pass, whatever the plan
     _CONTEXT = _Context(
-        section, folder, {k: frozenset(v) for k, v in hides.items()}, f"{section}|{folder}|{digest}"
+        section,
+        folder,
+        {k: frozenset(v) for k, v in hides.items()},
+        f"{section}|{folder}|{digest}|{os.getpid()}-{time.monotonic_ns()}",
     )
     _CONTEXT.records.unlink(missing_ok=True)
 
@@ -110,9 +116,9 @@ def end() -> None:
 
 
 def token() -> str:
-    """What a ledger's choice depends on besides its figures: the section and the plan in force ("" outside
-    a run). A cache of ledgers (``functools.lru_cache``) takes it as an argument, so a kernel kept warm for
-    the next section or pass never hands back a ledger chosen under another plan."""
+    """The section run in progress ("" outside a run): its name, the plan in force, and when it started. A
+    cache of ledgers (``functools.lru_cache``) takes it as an argument, so a kernel kept warm for the next
+    section or pass never hands back a ledger chosen under another plan, or one it recorded before."""
     return _CONTEXT.token if _CONTEXT is not None else ""
 
 
