@@ -71,10 +71,12 @@ from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
 from cpkit.publish.audit import DISCLOSURE_TESTS, INTERVAL, NARROWED, PINNED, PROTECTED, audit
 from cpkit.publish.figure import Figure
+from cpkit.publish.text import Sentence, sentence, with_relations
 
 log = logging.getLogger(__name__)
 
 SECONDARY_SYMBOL = "[c]"
+NOT_SHOWN = "not shown, to protect small numbers"  # a sentence's words for a count a table hides
 DEFAULT_THRESHOLD = 5
 DEFAULT_SYMBOL = "<5"
 MIN_THRESHOLD = 3  # cpkit.yaml cannot go below this; the DfE's own practice is stricter (fewer than 5)
@@ -188,31 +190,53 @@ class Rule:
             )
         return published.shown(printed(float(value), decimals), value, unit, decimals)  # type: ignore[arg-type]
 
-    def words(self, n: object) -> Figure:
-        """A count for a sentence: "fewer than 5" for a small one, else the number ("1,234")."""
+    def words(self, n: object, *, key: Hashable = None, hidden: bool = False) -> Figure:
+        """A count for a sentence: "fewer than 5" for a small one, ``NOT_SHOWN`` when ``hidden`` (a table
+        hides it to protect another figure), else the number ("1,234"). A ``Figure`` whose ``key`` (a
+        document key, ``Ledger.key_of``) ties it to the table cell of the same count."""
+        if isinstance(n, float) and n.is_integer():
+            n = int(n)  # a count's value is a whole number, as its table cell's
         if self.is_small(n):
-            return published.small(f"fewer than {self.threshold}", n, self.threshold)
-        return published.shown(printed(float(n)), n, "count")  # type: ignore[arg-type]
+            return published.small(f"fewer than {self.threshold}", n, self.threshold, key=key)
+        if hidden:
+            return published.secondary(NOT_SHOWN, n, "count", 0, key)
+        return published.shown(printed(float(n)), n, "count", key=key)  # type: ignore[arg-type]
 
-    def n_of_m(self, n: object, m: object, decimals: int = 0, *, hidden: bool = False) -> str:
+    def n_of_m(
+        self,
+        n: object,
+        m: object,
+        decimals: int = 0,
+        *,
+        hidden: bool = False,
+        keys: tuple[Hashable, Hashable] = (None, None),
+    ) -> Sentence:
         """ "38 of 90 (42%)" for a sentence, worded without any figure the rule hides.
 
         A small part: "fewer than 5 of 90"; a small group: "fewer than 5" (the part is not given);
         a small complement ("38 of 40" would say 2 did not): "all but fewer than 5 of 40"; ``hidden``
-        (a table hides the part to protect another figure): "some of the 90", no share.
+        (a table hides the part to protect another figure): ``NOT_SHOWN``, no share (not "some of the
+        90", which says the hidden part is not 0, so at least the threshold: more than its ``[c]``
+        tells, and more than the audit can search). A ``Sentence``
+        (``cpkit.publish.text``) carrying the counts it prints, under ``keys`` (the part's and the
+        group's document keys) when given, and the share it prints of them.
         """
+        kn, km = (published.key_text(k) for k in keys)
         if _missing(m) or not float(m):  # type: ignore[arg-type]
-            return "none of 0"
+            return sentence("none of 0", self.words(0, key=kn), self.words(0, key=km))
         n_, m_ = float(n), float(m)  # type: ignore[arg-type]
-        if self.is_small(m_):
-            return f"{self.words(n_) if not n_ else 'fewer than ' + str(self.threshold)} of {self.words(m_)}"
-        if self.is_small(n_):
-            return f"fewer than {self.threshold} of {self.words(m_)}"
-        if hidden and n_:
-            return f"some of the {self.words(m_)}"
+        whole = self.words(m_, key=km)
+        if self.is_small(m_) or self.is_small(n_):  # "fewer than 5 of 90", "0 of fewer than 5"
+            part = self.words(n_, key=kn)
+            return sentence(f"{part} of {whole}", part, whole)
+        if hidden:  # "0 of 90" would print it, and "some of the 90" say it is not 0 (so 5 or more)
+            return sentence(NOT_SHOWN, self.words(n_, key=kn, hidden=True))
         if self.is_small(m_ - n_):
-            return f"all but fewer than {self.threshold} of {self.words(m_)}"
-        return f"{self.words(n_)} of {self.words(m_)} ({printed(100 * n_ / m_, decimals)}%)"
+            return sentence(f"all but fewer than {self.threshold} of {whole}", whole)
+        part = self.words(n_, key=kn)
+        # the share names its two counts: the sentence's block records it (``Figure.share``)
+        pct = self.pct(100 * n_ / m_, n_, m_, decimals).with_counts(kn, km)
+        return Sentence(f"{part} of {whole} ({pct})", (part, whole, pct))
 
     def is_hidden_text(self, text: object) -> bool:
         """True for a published cell that hides its figure (either symbol)."""
@@ -968,6 +992,30 @@ class Ledger:
                 return published.secondary(self.rule.secondary, value, "count", 0, doc)
             return published.shown(f"{value:+,.0f}" if value else "0", int(round(value)), "count", 0, doc)
         return self.rule.count(value, self._status(key) == SECONDARY, key=doc)
+
+    def words(self, key: Hashable) -> Sentence:
+        """The figure as a sentence prints it, with the status the tables give it: the number, "fewer than
+        5" for a small one, ``NOT_SHOWN`` for one hidden to protect another. A phrase carrying the
+        ``Figure`` under the ledger's document key (the report's audit reads it as the same figure as the
+        table cell) and the ledger's relations (a reader of "fewer than 5 ended" holds what it adds up to,
+        even where no table prints the months)."""
+        figure = self.rule.words(self.values[key], key=self.key_of(key), hidden=self.hidden(key))
+        return with_relations(figure, self.relations(), self.signed_keys())
+
+    def n_of_m(self, part: Hashable, whole: Hashable, decimals: int = 0) -> Sentence:
+        """ "38 of 90 (42%)" from two of the ledger's counts, worded as ``Rule.n_of_m`` with the ledger's
+        statuses (a part hidden to protect another figure is ``NOT_SHOWN``), its document keys and its
+        relations; a group hidden to protect another figure is not given at all (``NOT_SHOWN``)."""
+        if self._status(whole) == SECONDARY:
+            return sentence(NOT_SHOWN, self.words(whole))
+        phrase = self.rule.n_of_m(
+            self.values[part],
+            self.values[whole],
+            decimals,
+            hidden=self.hidden(part),
+            keys=(self.key_of(part), self.key_of(whole)),
+        )
+        return with_relations(phrase, self.relations(), self.signed_keys())
 
     def open(self, cache: dict | None = None) -> list[Hashable]:
         """Figures still disclosed after ``resolve`` (empty unless nothing was left to hide); ``resolve``

@@ -115,6 +115,17 @@ def counts_of(row: Row, which: str = "") -> tuple[str | None, str | None]:
     return key("numerator"), key("denominator")
 
 
+def said(row: Row, config: Config, which: str = "") -> str:
+    """``shown`` for a sentence: a local KPI's period in words beside the figure ("92.9% (2024-25)"), as a
+    phrase (``cpkit.publish.text.Sentence``) carrying the bare ``Figure``, whose text is the number alone
+    like every Figure's (``shown`` puts the period in the Figure's text, for the pages that print it)."""
+    from cpkit.publish.text import Sentence
+
+    figure = shown(row, config, which, period=False)
+    when = period_of(row, which)
+    return Sentence(f"{figure} ({when})", [figure]) if when else figure
+
+
 def period_of(row: Row, which: str = "") -> str:
     """The period a local KPI's figure is for ("2024-25 Q4; no full-year figure"), or "" (a DfE measure's
     figure is for the report's year)."""

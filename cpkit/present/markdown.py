@@ -1,5 +1,11 @@
 """Prose in the report: generated paragraphs and the analyst's own commentary.
 
+Generated prose is shown with ``show_markdown``: beside the Markdown it records, in a ``kind="text"``
+block under the tables' MIME type, every figure its sentences print (the sentences the kit filled and
+registered in the kernel whose text it shows: ``cpkit.publish.text``), so the report's disclosure audit
+checks the words with the tables. Only the Markdown is rendered; the block is for the writers that read
+blocks (the audit; the workbook leaves text blocks out).
+
 Commentary is the analyst's Markdown, which would let raw HTML through; it is rendered, then cleaned to
 text, lists, tables and https links (``cpkit.present.sanitise.clean_commentary_html``): no script, event
 handler, frame, style or image, so nothing in it runs or is fetched when an officer opens the page.
@@ -14,8 +20,18 @@ from IPython.display import HTML, Markdown, display
 
 
 def show_markdown(text: str) -> None:
-    """Display generated prose (Markdown) as part of the section."""
-    display(Markdown(text))
+    """Display generated prose (Markdown) as part of the section, with the figures its sentences print
+    as a text block beside it (``cpkit.publish.text``: the registered sentences it shows)."""
+    from cpkit.present.tables import BLOCK_MIME, block_slug
+    from cpkit.publish.text import gather, text_block
+
+    sentences = gather(text)
+    block = text_block(sentences) if sentences else None
+    if block is None:
+        display(Markdown(text))
+        return
+    block.id = block_slug(block.caption)
+    display({"text/markdown": str(text), BLOCK_MIME: block.to_json()}, raw=True)
 
 
 def commentary_path(data_dir: str | Path, year: int, section: str) -> Path:

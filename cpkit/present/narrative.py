@@ -5,6 +5,10 @@ The wording lives in ``narrative.yaml`` beside this module; a council can overri
 change smaller than ``stable`` is "about the same", up to ``slight`` is "slight", beyond is a plain rise or
 fall. Counts pass through the small-number rule before they reach a sentence.
 
+A filled sentence is a ``cpkit.publish.text.Sentence``: it carries the Figures put into it (with the
+document keys of the ledgers that hold them), and ``Narrative.say`` registers it, so the Markdown output
+that shows it records them in a text block and the report's disclosure audit checks them with the tables.
+
 Templates are data a council edits, so they are filled by :func:`fill`, not ``str.format``: a placeholder
 is a bare name (``{start}``); attribute or index access (``{x.__class__}``, ``{x[0]}``), conversions and
 format specs are refused, because ``str.format`` would evaluate them on the kit's objects. A council's
@@ -31,6 +35,7 @@ from cpkit.errors import NarrativeError
 from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import printed
 from cpkit.publish.figure import Figure
+from cpkit.publish.text import Sentence, register, sentence
 
 _KIT_FILE = "cpkit/present/narrative.yaml"
 
@@ -55,9 +60,12 @@ def placeholders(template: str, where: str = "template") -> list[str]:
     return names
 
 
-def fill(template: str, values: dict[str, Any], where: str = "template") -> str:
-    """``template`` with each ``{name}`` replaced by ``str(values[name])``; nothing is evaluated."""
+def fill(template: str, values: dict[str, Any], where: str = "template") -> Sentence:
+    """``template`` with each ``{name}`` replaced by ``str(values[name])``; nothing is evaluated. A
+    ``Sentence`` (``cpkit.publish.text``): it carries the Figures (and the phrases' figures and relations)
+    put into it, in the order printed, for the document's audit."""
     out = []
+    put: list[Any] = []
     for literal, name, _, _ in string.Formatter().parse(template):
         out.append(literal)
         if name is None:
@@ -68,8 +76,9 @@ def fill(template: str, values: dict[str, Any], where: str = "template") -> str:
                 f"{where}: placeholder {{{name}}} has no value (the kit fills: {', '.join(sorted(values)) or 'none'})"
             )
         out.append(str(values[name]))
+        put.append(values[name])
     placeholders(template, where)
-    return "".join(out)
+    return sentence("".join(out), *put)
 
 
 def fmt_number(x: float | int, decimals: int = 0) -> str:
@@ -89,7 +98,7 @@ def fmt_count(n: int | float, threshold: int = 5) -> str:
     return Rule(threshold).words(n)
 
 
-def n_of_m(n: int, m: int, threshold: int = 5, decimals: int = 0) -> str:
+def n_of_m(n: int, m: int, threshold: int = 5, decimals: int = 0) -> Sentence:
     """ "38 of 45 (84%)", worded without any figure the small-number rule hides (``Rule.n_of_m``)."""
     return Rule(threshold).n_of_m(n, m, decimals)
 
@@ -207,14 +216,16 @@ class Narrative:
                 sources.update({f"{section}.{key}": str(override) for key in entries or {}})
         return cls(config=config or Config(), templates=templates, sources=sources)
 
-    def say(self, key: str, **values: Any) -> str:
-        """Fill template ``section.name`` with ``values``; a missing placeholder is an error, not blank."""
+    def say(self, key: str, **values: Any) -> Sentence:
+        """Fill template ``section.name`` with ``values``; a missing placeholder is an error, not blank. The
+        sentence carries the figures it prints and is registered for the output that shows it."""
         section, name = key.split(".", 1)
         try:
             template = self.templates[section][name]
         except KeyError as exc:
             raise NarrativeError(f"no narrative template {key!r}") from exc
-        return fill(template, values, f"{self.sources.get(key, _KIT_FILE)}, template {key}")
+        # registered: the Markdown output that shows it records its figures (``cpkit.publish.text``)
+        return register(fill(template, values, f"{self.sources.get(key, _KIT_FILE)}, template {key}"))
 
     def change(self, old: float, new: float, decimals: int = 6) -> str:
         """ "rose slightly", "fell"...: the judgement rule on the two figures as printed at ``decimals``."""
@@ -223,6 +234,9 @@ class Narrative:
     def count(self, n: int | float) -> str:
         return fmt_count(n, self.config.small_number_threshold)
 
-    def n_of_m(self, n: int, m: int, *, hidden: bool = False) -> str:
-        """ "38 of 90 (42%)"; ``hidden``: a table hides ``n`` to protect another figure (``Rule.n_of_m``)."""
-        return Rule.of(self.config).n_of_m(n, m, hidden=hidden)
+    def n_of_m(
+        self, n: int, m: int, *, hidden: bool = False, keys: tuple[Any, Any] = (None, None)
+    ) -> Sentence:
+        """ "38 of 90 (42%)"; ``hidden``: a table hides ``n`` to protect another figure; ``keys``: the two
+        counts' document keys (``Rule.n_of_m``)."""
+        return Rule.of(self.config).n_of_m(n, m, hidden=hidden, keys=keys)

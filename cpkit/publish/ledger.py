@@ -25,8 +25,7 @@ placement shares) and the placement and exits tables' counts carry their measure
 ``DocumentAudit.shares`` says how many were searched.
 
 Not yet gathered: a local KPI's figures (the education tables, the scorecard's local measures: their
-counts come from the council's KPI file and are printed nowhere), percentages in alt text and figures
-printed in sentences (they are not blocks). The ethnic-minority share's base (children whose ethnicity is
+counts come from the council's KPI file and are printed nowhere), and percentages in alt text. The ethnic-minority share's base (children whose ethnicity is
 known) is printed nowhere, so that share binds nothing. England's and the neighbours' figures are not
 the council's counts, and rates per 10,000 and averages are not shares: their bases are not counts a
 reader sees.
@@ -34,6 +33,23 @@ reader sees.
 Which test it applies is the council's ``disclosure_test`` (``cpkit.present.disclosure.Rule.test``), the
 same one every ledger protected its figures with: ``"interval"`` (the default) fails a small count a reader
 can narrow to fewer values than its symbol allows, ``"exact"`` only one a reader can work out exactly.
+
+Sentences are blocks too: the figures a generated sentence prints travel in a ``kind="text"`` block beside
+its Markdown (``cpkit.publish.text``), keyed like the table cells of the same counts (a breakdown's part
+"38 of 90" under its table's keys, the headline stock and flows under ``cla@<day>`` and the movement
+ledger's keys, the entries' and exits' totals under ``cla_started@<year>`` and ``cla_ceased@<year>``),
+with the percentages they print naming their two counts and the relations of the ledgers they come from
+(how the parts of a withheld breakdown, or the months of "fewer than 5 ended", add up). So a sentence
+that prints a count a table hides is "shown in one place and hidden in another", one that prints a small
+count as a number is found like a cell, and "fewer than 5" ended in the year is searched with the months
+that add up to it. A sentence's count no ledger holds is unkeyed: it can only leak by being printed when
+small. What words say beyond a figure's status is not searched ("the largest group", "some of"), so the
+sentences do not say it of a hidden count (``cpkit.sections.common.largest_part``, ``Rule.n_of_m``).
+
+Not yet keyed: the counts the stability, location, education, data-quality and summary sentences print
+(from the figures table or their own measures; a table that prints the same figure does it under another
+key or none), and the in-house and SDQ counts' keys are their own ledgers', not the placement-type
+table's (each ledger keeps its statuses in line with the other's by hand).
 """
 
 from __future__ import annotations

@@ -327,7 +327,10 @@ def build_workbook(
     titles = {s.name: s.title for s in sections}
     by_section: dict[str, list[Block]] = {}
     for b in blocks:
-        by_section.setdefault(b.section, []).append(b)
+        # a book of tables: the figures a section's sentences print travel in text blocks, for the audit
+        # (``cpkit.publish.text``); the sentences are the report's, not sheets of their own
+        if b.kind != "text":
+            by_section.setdefault(b.section, []).append(b)
     ordered = [b for s in sections for b in by_section.get(s.name, [])]
     sheets: list[Sheet] = []
     unnumbered = 0

@@ -209,6 +209,7 @@ def sentences(
             int(counts.loc[g, "current"]),
             phrases,
             (ledger.hidden((g, "previous")), ledger.hidden((g, "current"))),
+            keys=(ledger.key_of((g, "previous")), ledger.key_of((g, "current"))),  # the table's cells
         )
         for g in AGE_GROUPS
     ]

@@ -54,10 +54,13 @@ from cpkit.sections.common import (
     day_label,
     end_labels,
     hidden_figure,
+    largest_part,
     mark_uncovered,
     paired_bar_chart,
     period_labels,
+    share_keys,
     table_hidden,
+    table_keys,
     year_phrases,
 )
 from cpkit.ssda903.codes import label as code_label
@@ -241,11 +244,13 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
     last = len(movements) - 1
     first_n, last_n = int(movements["start"].iloc[0]), int(movements["end"].iloc[-1])
     start_hidden, end_hidden = ledger.hidden(("stock", -1)), ledger.hidden(("stock", last))
+    # every count is the ledger's figure under its document key (the start and end are children in care
+    # on those days, ``cla@<day>``): the report's audit reads the sentence with the table
     if start_hidden or end_hidden:
         opening = narrative.say(
             "children_in_care.stock_hidden",
-            start=_words(ledger, ("stock", -1), narrative),
-            end=_words(ledger, ("stock", last), narrative),
+            start=ledger.words(("stock", -1)),
+            end=ledger.words(("stock", last)),
         )
     else:
         diff = last_n - first_n
@@ -254,32 +259,32 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
             opening = narrative.say(
                 "children_in_care.stock_flat",
                 change=change,
-                start=narrative.count(first_n),
-                end=narrative.count(last_n),
+                start=ledger.words(("stock", -1)),
+                end=ledger.words(("stock", last)),
             )
         else:
             opening = narrative.say(
                 "children_in_care.stock_change",
                 change=change,
-                start=narrative.count(first_n),
-                end=narrative.count(last_n),
+                start=ledger.words(("stock", -1)),
+                end=ledger.words(("stock", last)),
                 diff=f"{diff:+,d}",
                 pct=fmt_pct(100 * diff / first_n, 1) if first_n else "n/a",
             )
-    admissions, ceased = int(movements["admissions"].sum()), int(movements["ceased"].sum())
-    if _words(ledger, "admissions", narrative) == _words(ledger, "ceased", narrative) == NOT_SHOWN:
+    admissions = int(movements["admissions"].sum())
+    if ledger.words("admissions") == ledger.words("ceased") == NOT_SHOWN:
         flows = narrative.say("children_in_care.flows_not_shown")
     elif ledger.hidden("admissions") or ledger.hidden("ceased"):
         flows = narrative.say(
             "children_in_care.flows_hidden",
-            admissions=_words(ledger, "admissions", narrative),
-            ceased=_words(ledger, "ceased", narrative),
+            admissions=ledger.words("admissions"),
+            ceased=ledger.words("ceased"),
         )
     else:
         flows = narrative.say(
             "children_in_care.flows",
-            admissions=narrative.count(admissions),
-            ceased=narrative.count(ceased),
+            admissions=ledger.words("admissions"),
+            ceased=ledger.words("ceased"),
             avg_admissions=fmt_number(admissions / len(movements), 1),
         )
     sentences = [opening, flows]
@@ -293,22 +298,10 @@ def headline_sentences(movements: pd.DataFrame, narrative: Narrative) -> list[st
                 narrative.say(
                     "children_in_care.busiest",
                     month=month_label(movements["month"].iloc[busiest]),
-                    n=narrative.count(n),
+                    n=ledger.words(("admissions", busiest)),
                 )
             )
     return sentences
-
-
-def _words(ledger: Ledger, key: object, narrative: Narrative) -> str:
-    """A count for a sentence: the number, "fewer than 5" for a small one, "not shown, to protect small numbers" for one
-    hidden to protect another."""
-    if not ledger.hidden(key):
-        return narrative.count(ledger.values[key])
-    return (
-        narrative.count(ledger.values[key])
-        if ledger.rule.is_small(ledger.values[key])
-        else "not shown, to protect small numbers"
-    )
 
 
 # --- Entries, exits, UASC and profile, this period against the previous one -------------------------
@@ -535,6 +528,8 @@ def ethnic_minority_table(tables: dict[str, pd.DataFrame], period: Period, confi
 def entries_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
     """How many started to be looked after against last year, and the commonest category of need."""
     prev, cur = (int(tables[k]["children"].sum()) for k in ("previous", "current"))
+    # the counts are the entries table's (its Totals are cla_started@<year>): the same keys in the audit
+    table = entries_table(tables, period, narrative.config)
     out = [
         compare_counts(
             narrative,
@@ -542,43 +537,55 @@ def entries_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative
             prev,
             cur,
             year_phrases(period),
+            keys=(table_keys(table, "Total", "previous")[0], table_keys(table, "Total", "current")[0]),
         )
     ]
     top = tables["current"].sort_values("children", ascending=False, kind="stable").iloc[0]
     if cur and top["children"]:
-        table = entries_table(tables, period, narrative.config)
-        out.append(
-            narrative.say(
-                "children_in_care.entries_top",
-                need=str(top["description"]).lower(),
-                n_of_m=narrative.n_of_m(
-                    int(top["children"]), cur, hidden=table_hidden(table, top["category_of_need"])[1]
-                ),
+        # the largest group under the table's keys; not named when the table hides its count
+        largest = largest_part(narrative, table, top["category_of_need"], int(top["children"]), cur)
+        if largest is not None:
+            out.append(
+                narrative.say(
+                    "children_in_care.entries_top",
+                    need=str(top["description"]).lower(),
+                    n_of_m=largest,
+                )
             )
-        )
     return out
 
 
 def exits_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> list[str]:
     """How many ceased to be looked after against last year, the commonest reason, and adoptions."""
     prev, cur = (int(tables[k]["children"].sum()) for k in ("previous", "current"))
+    # the counts are the exits table's (its Totals are cla_ceased@<year>): the same keys in the audit
+    table = exits_table(tables, period, narrative.config)
     out = [
         compare_counts(
-            narrative, "The number of children who ceased to be looked after", prev, cur, year_phrases(period)
+            narrative,
+            "The number of children who ceased to be looked after",
+            prev,
+            cur,
+            year_phrases(period),
+            keys=(table_keys(table, "Total", "previous")[0], table_keys(table, "Total", "current")[0]),
         )
     ]
     frame = tables["current"].set_index("reason")
     top = frame["children"].sort_values(ascending=False, kind="stable")
-    table = exits_table(tables, period, narrative.config)
     if cur and top.iloc[0]:
-        out.append(
-            narrative.say(
-                "children_in_care.exits_top",
-                reason=str(top.index[0]).lower(),
-                n_of_m=narrative.n_of_m(int(top.iloc[0]), cur, hidden=table_hidden(table, top.index[0])[1]),
+        # the largest group under the table's keys; not named when the table hides its count
+        largest = largest_part(narrative, table, top.index[0], int(top.iloc[0]), cur)
+        if largest is not None:
+            out.append(
+                narrative.say(
+                    "children_in_care.exits_top",
+                    reason=str(top.index[0]).lower(),
+                    n_of_m=largest,
+                )
             )
-        )
-    figs = {k: _share_of(tables[k], "reason", "Adopted") for k in ("previous", "current")}
+    figs = share_keys(
+        table, "Adopted", {k: _share_of(tables[k], "reason", "Adopted") for k in ("previous", "current")}
+    )
     out.append(
         compare_share(
             narrative,
@@ -601,6 +608,9 @@ def _share_of(frame: pd.DataFrame, key: str, value: str) -> Figure:
 def uasc_sentence(tables: dict[str, pd.DataFrame], period: Period, narrative: Narrative) -> str:
     """Unaccompanied asylum-seeking children at the end of the period, against a year earlier."""
     figs = {k: _share_of(v, "uasc", "UASC") for k, v in tables.items()}
+    # the group is the children in care on the day, printed across the report (``cla@<day>``)
+    for k, day in (("previous", period.previous().end), ("current", period.end)):
+        figs[k]["keys"] = (None, shared_key(CLA, day))  # type: ignore[assignment]
     return compare_share(
         narrative,
         "The share of children in care who were unaccompanied asylum-seeking children (UASC)",
@@ -621,18 +631,19 @@ def profile_sentences(
     if total:
         top = age.sort_values("children", ascending=False, kind="stable").iloc[0]
         table = profile_table(tables["age"], "age", "Age band", period, narrative.config)
-        out.append(
-            narrative.say(
-                "children_in_care.age_top",
-                date=day_label(period.end),
-                band=str(top["age_band"]).lower(),
-                n_of_m=narrative.n_of_m(
-                    int(top["children"]), total, hidden=table_hidden(table, top["age_band"])[1]
-                ),
+        # the largest group under the table's keys; not named when the table hides its count
+        largest = largest_part(narrative, table, top["age_band"], int(top["children"]), total)
+        if largest is not None:
+            out.append(
+                narrative.say(
+                    "children_in_care.age_top",
+                    date=day_label(period.end),
+                    band=str(top["age_band"]).lower(),
+                    n_of_m=largest,
+                )
             )
-        )
-    sex = {k: _share_of(v, "sex", "M") for k, v in tables["sex"].items()}
     sex_table = profile_table(tables["sex"], "sex", "Sex", period, narrative.config)
+    sex = share_keys(sex_table, "M", {k: _share_of(v, "sex", "M") for k, v in tables["sex"].items()})
     out.append(
         compare_share(
             narrative,
@@ -715,8 +726,8 @@ def legal_status_sentences(
         ("C2", "The share of children in care on a full care order"),
         ("V2", "The share of children in care accommodated by agreement under section 20"),
     ):
-        figs = {k: _share_of(v, "legal_status", code) for k, v in tables.items()}
         table = profile_table(tables, "legal_status", "Legal status", period, narrative.config)
+        figs = share_keys(table, code, {k: _share_of(v, "legal_status", code) for k, v in tables.items()})
         out.append(
             compare_share(
                 narrative,

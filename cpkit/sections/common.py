@@ -18,6 +18,7 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.present.charts import af_colours, chart_style
 from cpkit.present.disclosure import (
+    NOT_SHOWN,
     SECONDARY_SYMBOL,
     Rule,
     breakdown_ledger,
@@ -29,6 +30,7 @@ from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.publish import figure as published
 from cpkit.publish.block import frame as typed_frame
 from cpkit.publish.figure import Figure as Published
+from cpkit.publish.text import with_relations
 from cpkit.ssda903.model import Data903
 
 Figure = dict[str, float]  # numerator, denominator, pct: the care library's headline shape
@@ -167,9 +169,6 @@ def hidden(fig: Figure, threshold: int) -> bool:
     )
 
 
-NOT_SHOWN = "not shown, to protect small numbers"
-
-
 def compare_share(
     narrative: Narrative,
     measure: str,
@@ -183,16 +182,20 @@ def compare_share(
     The direction word compares the two percentages (``Narrative.change``); when either year's share is
     hidden by the small-number rule no direction is given, so it cannot be worked back.
     ``hidden_in_table`` (previous, current): a table of the section hides that year's numerator to
-    protect another figure, so the sentence does not give it either ("some of the 90").
+    protect another figure, so the sentence does not give it either (``NOT_SHOWN``). A figure's
+    ``"keys"`` (numerator, denominator), when it has them, are the document keys of the table cells that
+    print the same counts (``Ledger.key_of``): the sentence's figures are then the tables' in the audit,
+    with the table's ``"relations"``; ``"withheld"``: the table withholds that year's breakdown, so no
+    part of it is given in words either (``share_keys`` sets all three); ``"base_hidden"``: a table
+    hides the group the share is of, so neither it nor the share is given.
     """
     t = narrative.config.small_number_threshold
-    now = narrative.n_of_m(int(current["numerator"]), int(current["denominator"]), hidden=hidden_in_table[1])
+    now = _share_words(narrative, current, hidden_in_table[1])
     if not narrative.covers(getattr(when, "needs", None)):
         return narrative.no_previous(measure, now, when[1], when[0])
-    then = narrative.n_of_m(
-        int(previous["numerator"]), int(previous["denominator"]), hidden=hidden_in_table[0]
-    )
-    if hidden(previous, t) or hidden(current, t) or any(hidden_in_table):
+    then = _share_words(narrative, previous, hidden_in_table[0])
+    based = any(f.get("base_hidden") or f.get("withheld") for f in (previous, current))
+    if hidden(previous, t) or hidden(current, t) or any(hidden_in_table) or based:
         if then == now == NOT_SHOWN:
             return narrative.say("children_in_care.not_shown", measure=measure)
         return narrative.say(
@@ -215,12 +218,38 @@ def compare_share(
     )
 
 
-def count_words(narrative: Narrative, n: float, hidden_in_table: bool = False) -> str:
-    """A count for a sentence: "183", "fewer than 5", or "not shown, to protect small numbers" when a
-    table hides it to protect another figure."""
-    if hidden_in_table and not Rule.of(narrative.config).is_small(n):
+def _share_words(narrative: Narrative, fig: Figure, hidden_in_table: bool) -> str:
+    """One year of ``compare_share``: "38 of 90 (42%)", worded by ``Rule.n_of_m`` under the figure's keys
+    and with its table's relations; ``NOT_SHOWN`` for a year whose breakdown the table withholds."""
+    if fig.get("withheld") or fig.get("base_hidden"):  # no part of it, or its group hidden in a table
         return NOT_SHOWN
-    return narrative.count(n)
+    phrase = narrative.n_of_m(
+        int(fig["numerator"]),
+        int(fig["denominator"]),
+        hidden=hidden_in_table,
+        keys=fig.get("keys", (None, None)),  # type: ignore[arg-type]
+    )
+    return with_relations(phrase, fig.get("relations", ()))  # type: ignore[arg-type]
+
+
+def largest_part(narrative: Narrative, table: pd.DataFrame, group: object, n: int, m: int) -> str | None:
+    """ "38 of 90 (42%)" for the largest group of a ``breakdown_table`` this year, under the table's keys
+    and with its relations; None when the table hides or withholds that group's count: naming the
+    largest group of a breakdown whose count is hidden says how the other groups compare (with 6
+    children, a largest group of 5 or more leaves at most 1 to the rest), so no sentence is written."""
+    if table_hidden(table, group)[1]:
+        return None
+    phrase = narrative.n_of_m(n, m, keys=table_keys(table, group, "current"))
+    return with_relations(phrase, table.attrs.get("relations", ()))
+
+
+def count_words(
+    narrative: Narrative, n: float, hidden_in_table: bool = False, key: object = None
+) -> Published:
+    """A count for a sentence: "183", "fewer than 5", or "not shown, to protect small numbers" when a
+    table hides it to protect another figure (a Figure; ``key`` the document key of the table cell that
+    prints the same count)."""
+    return Rule.of(narrative.config).words(n, key=key, hidden=hidden_in_table)  # type: ignore[arg-type]
 
 
 def compare_counts(
@@ -230,17 +259,20 @@ def compare_counts(
     current: int,
     when: tuple[str, str],
     hidden_in_table: tuple[bool, bool] = (False, False),
+    keys: tuple[str | None, str | None] = (None, None),
 ) -> str:
     """ "{measure} rose, from 183 in 2023-24 to 200 in 2024-25" (no direction if either count is hidden,
-    by the small-number rule or, ``hidden_in_table``, by a table protecting another figure)."""
+    by the small-number rule or, ``hidden_in_table``, by a table protecting another figure). ``keys``
+    (previous, current): the counts' document keys, those of the tables that print them (a breakdown's
+    Total: ``shared_key("cla_started", "2024-25")``), so the report's audit holds them as one figure."""
     t = narrative.config.small_number_threshold
     if not narrative.covers(getattr(when, "needs", None)):
         return narrative.no_previous(
-            measure, count_words(narrative, current, hidden_in_table[1]), when[1], when[0]
+            measure, count_words(narrative, current, hidden_in_table[1], keys[1]), when[1], when[0]
         )
     values = dict(
-        then=count_words(narrative, previous, hidden_in_table[0]),
-        now=count_words(narrative, current, hidden_in_table[1]),
+        then=count_words(narrative, previous, hidden_in_table[0], keys[0]),
+        now=count_words(narrative, current, hidden_in_table[1], keys[1]),
         previous=when[0],
         current=when[1],
     )
@@ -257,6 +289,30 @@ def table_hidden(table: pd.DataFrame, group: object) -> tuple[bool, bool]:
     """(previous, current): whether a ``breakdown_table`` hides ``group``'s count in each year."""
     status = table.attrs.get("hidden", {})
     return bool(status.get((group, "previous"))), bool(status.get((group, "current")))
+
+
+def table_keys(table: pd.DataFrame, group: object, when: str) -> tuple[str | None, str | None]:
+    """(part, total): the document keys of a ``breakdown_table``'s cells for ``group`` and the Total in
+    ``when`` ("previous" or "current"), so a sentence's "38 of 90" are the same figures as the table's
+    in the report's audit; None where the table has no such figure."""
+    keys = table.attrs.get("keys", {})
+    return keys.get((group, when)), keys.get(("Total", when))
+
+
+def share_keys(table: pd.DataFrame, group: object, figures: dict[str, Figure]) -> dict[str, Figure]:
+    """``figures`` ({"previous": share, "current": share}) with each year's ``"keys"`` (the table cells
+    that print its numerator, ``group``, and denominator, the Total), the table's ``"relations"``, and
+    whether the table withholds that year's breakdown (``"withheld"``), for ``compare_share``."""
+    status = table.attrs.get("hidden", {})
+    return {
+        k: {  # type: ignore[misc]
+            **f,
+            "keys": table_keys(table, group, k),
+            "relations": table.attrs.get("relations", []),
+            "withheld": status.get((group, k)) == WITHHELD or k in table.attrs.get("withheld_years", ()),
+        }
+        for k, f in figures.items()
+    }
 
 
 def share_text(fig: Figure, config: Config, decimals: int = 0) -> Published:
@@ -356,6 +412,12 @@ def breakdown_table(
         for g in frame.index
         for col, k in (("p", "previous"), ("c", "current"))
     }
+    keys = {  # (group, "previous"/"current") -> the figure's document key, for the same sentences
+        (g, k): ledger.key_of((g, col))
+        for g in frame.index
+        for col, k in (("p", "previous"), ("c", "current"))
+        if (g, col) in ledger.values
+    }
     if withheld:
         years = [
             (int(frame.at["Total", col]), f"{preposition} {when[i]}")
@@ -366,6 +428,13 @@ def breakdown_table(
         out.attrs["population"] = f"{population} {preposition} {when[0]} and {when[1]}"
         out.attrs["withheld"] = out.iloc[0, 0]
         out.attrs["hidden"] = {k: (v or WITHHELD) if k[0] != "Total" else v for k, v in hidden.items()}
+        out.attrs["keys"] = keys
+        out.attrs["withheld_years"] = [
+            k for col, k in (("p", "previous"), ("c", "current")) if col in withheld
+        ]
+        # how the parts add up is known even where they are not printed: a sentence that gives one (the
+        # year not withheld) carries it to the audit
+        out.attrs["relations"] = ledger.relations()
         return out
     out = pd.DataFrame({name: [(labels or {}).get(g, g) for g in frame.index]})
     for col, label in (("p", when[0]), ("c", when[1])):
@@ -390,6 +459,8 @@ def breakdown_table(
             ]
         )
     out.attrs["hidden"] = hidden
+    out.attrs["keys"] = keys
+    out.attrs["relations"] = ledger.relations()
     out.attrs["ledger"] = ledger
     out.attrs["population"] = f"{population} {preposition} {when[0]} and {when[1]}"  # the block's
     return out

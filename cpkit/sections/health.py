@@ -133,6 +133,28 @@ def sdq_ledger(figs: dict[str, dict[str, Figure] | None], config: Config) -> Led
     return ledger.resolve()
 
 
+def _keyed(ledger: Ledger, fig: Figure, names: tuple[str, str] | None, year: str) -> Figure:
+    """``fig`` with the document keys of its numerator and denominator (``compare_share``'s ``"keys"``)
+    where the SDQ ledger holds the same counts (``names``: numerator, denominator), the ledger's
+    relations, and whether the ledger hides the denominator."""
+    if names is None:
+        return fig
+    keys = tuple(
+        ledger.key_of((name, year))
+        if (name, year) in ledger.values and ledger.values[(name, year)] == float(fig[part])
+        else None
+        for name, part in zip(names, ("numerator", "denominator"), strict=True)
+    )
+    base = (names[1], year)
+    return {  # type: ignore[return-value]
+        **fig,
+        "keys": keys,
+        "relations": ledger.relations(),
+        # the SDQ tables hide the group it is of ("received" to protect a band): not printed in words
+        "base_hidden": base in ledger.values and ledger.hidden(base),
+    }
+
+
 def _masked(ledger: Ledger, name: str) -> tuple[bool, bool]:
     return ledger.hidden((name, "previous")), ledger.hidden((name, "current"))
 
@@ -229,12 +251,14 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
     }
     ledger = sdq_ledger(figs, narrative.config)
     masked = {"sdq_received_pct": _masked(ledger, "received"), "sdq_concern_pct": _masked(ledger, "concern")}
+    # the SDQ counts under the SDQ ledger's keys (the band table prints them), for the report's audit
+    parts = {"sdq_received_pct": ("received", "cohort"), "sdq_concern_pct": ("concern", "received")}
     out = [
         compare_share(
             narrative,
             text,
-            _fig(figs["previous"], key),
-            _fig(figs["current"], key),
+            _keyed(ledger, _fig(figs["previous"], key), parts.get(key), "previous"),
+            _keyed(ledger, _fig(figs["current"], key), parts.get(key), "current"),
             phrases,
             masked.get(key, (False, False)),
         )

@@ -39,6 +39,7 @@ from cpkit.present.disclosure import CLA, Ledger, shared_key
 from cpkit.present.figure_text import lower_first
 from cpkit.present.narrative import Narrative, fmt_pct
 from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.text import keyed_share, with_relations
 from cpkit.sections.common import (
     NOT_SHOWN,
     Figure,
@@ -49,8 +50,10 @@ from cpkit.sections.common import (
     end_labels,
     hidden,
     hidden_figure,
+    largest_part,
     measure_table,
     paired_bar_chart,
+    share_keys,
     share_text,
     table_hidden,
     year_phrases,
@@ -147,21 +150,23 @@ def mix_sentences(tables: dict[str, pd.DataFrame], period: Period, narrative: Na
     table = mix_table(tables, period, narrative.config)
     if total:
         top = cur.sort_values("children", ascending=False, kind="stable").iloc[0]
-        out.append(
-            narrative.say(
-                "placements.mix_top",
-                date=day_label(period.end),
-                group=str(top["placement_group"]).lower(),
-                n_of_m=narrative.n_of_m(
-                    int(top["children"]), total, hidden=table_hidden(table, top["placement_group"])[1]
-                ),
+        # the largest group under the table's keys; not named when the table hides its count
+        largest = largest_part(narrative, table, top["placement_group"], int(top["children"]), total)
+        if largest is not None:
+            out.append(
+                narrative.say(
+                    "placements.mix_top",
+                    date=day_label(period.end),
+                    group=str(top["placement_group"]).lower(),
+                    n_of_m=largest,
+                )
             )
-        )
     for group, words in (
         ("Foster placements", "The share of children in care living in foster placements"),
         ("Secure homes and children's homes", "The share living in secure or children's homes"),
     ):
-        figs = {k: _group_figure(v, group) for k, v in tables.items()}
+        # the counts are the placement-type table's (its Totals are cla@<day>): the same keys in the audit
+        figs = share_keys(table, group, {k: _group_figure(v, group) for k, v in tables.items()})
         out.append(
             compare_share(
                 narrative,
@@ -276,6 +281,14 @@ def inhouse_sentences(
     in_table = {k: ledger.hidden((k, "inhouse", "All placements")) for k in ("start", "end")}
     # a base the ledger hides (it would give the children placed with parents back) is not printed
     base_hidden = {k: ledger.hidden((k, "children", "All placements")) for k in ("start", "end")}
+    # the in-house count and its base under the in-house table's keys, for the report's audit (the day
+    # before the previous period is in no table: its figures are unkeyed)
+    keys = {
+        k: (ledger.key_of((k, "inhouse", "All placements")), ledger.key_of((k, "children", "All placements")))
+        for k in ("start", "end")
+        if (k, "children", "All placements") in ledger.values
+    }
+    relations = ledger.relations()  # how they add up, for the same audit
     out = []
     for first, second, key in (
         ("start", "end", "inhouse_move"),
@@ -290,8 +303,15 @@ def inhouse_sentences(
         bases = (base_hidden.get(first, False), base_hidden.get(second, False))
         if hidden(a, t) or hidden(b, t) or any(masked) or any(bases):
             then, now = (
-                NOT_SHOWN if base else narrative.n_of_m(f["numerator"], f["denominator"], hidden=mask)
-                for f, base, mask in zip((a, b), bases, masked, strict=True)
+                NOT_SHOWN
+                if base
+                else with_relations(
+                    narrative.n_of_m(
+                        f["numerator"], f["denominator"], hidden=mask, keys=keys.get(day, (None, None))
+                    ),
+                    relations,
+                )
+                for f, base, mask, day in zip((a, b), bases, masked, (first, second), strict=True)
             )
             out.append(
                 narrative.say("placements.inhouse_hidden", start=days[0], end=days[1], then=then, now=now)
@@ -301,12 +321,16 @@ def inhouse_sentences(
             narrative.say(
                 f"placements.{key}",
                 change=narrative.change(a["pct"], b["pct"], 0),
-                start_pct=fmt_pct(a["pct"]),
-                end_pct=fmt_pct(b["pct"]),
+                start_pct=with_relations(
+                    keyed_share(fmt_pct(a["pct"]), *keys.get(first, (None, None))), relations
+                ),
+                end_pct=keyed_share(fmt_pct(b["pct"]), *keys.get(second, (None, None))),
                 start=days[0],
                 end=days[1],
                 previous=period.previous().label,
-                n_of_m=narrative.n_of_m(b["numerator"], b["denominator"]),
+                n_of_m=narrative.n_of_m(
+                    b["numerator"], b["denominator"], keys=keys.get(second, (None, None))
+                ),
             )
         )
     return out

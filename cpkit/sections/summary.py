@@ -21,6 +21,7 @@ from cpkit.present.figure_text import (
     labelled,
     period_covered,
     rank_phrase,
+    said,
     shown,
     visible,
 )
@@ -110,8 +111,8 @@ def moves_sentences(top: pd.DataFrame, narrative: Narrative) -> list[str]:
                 "executive_summary.moved",
                 label=_sentence_label(r["label"]),
                 change=narrative.templates["change"][r["change_kind"]],
-                then=shown(r, narrative.config, "previous_"),
-                now=shown(r, narrative.config),
+                then=said(r, narrative.config, "previous_"),
+                now=said(r, narrative.config),
                 judgement=judgement,
             )
         )
@@ -170,7 +171,7 @@ def standing_sentences(
                     label=r["label"].removesuffix(" (%)"),
                     value=labelled(r, config)
                     if card.bench_year and not card.bench_differs
-                    else shown(r, config),
+                    else said(r, config),
                     comparators=comparators.figures_clause(r),
                     rank=f"; {rank}" if rank else "",
                 )
@@ -296,7 +297,7 @@ def focus(
                 "executive_summary.focus_measure",
                 label=r["label"].removesuffix(" (%)"),
                 against=comparators.standing(r).words,
-                value=shown(r, config),
+                value=said(r, config),
                 comparators=comparators.figures_clause(r),
             )
             + _why(card, r)
@@ -307,7 +308,7 @@ def focus(
                 narrative.say(
                     "executive_summary.focus_red",
                     label=r["label"],
-                    value=shown(r, config),
+                    value=said(r, config),
                     target=fmt_value(r["target"], r["unit"], int(r["decimals"])),
                 )
                 + _why(card, r)

@@ -33,3 +33,28 @@ def test_analyst_commentary_appears_in_a_marked_box_in_its_section(small_council
     for other in ("02_placements", "03_health"):
         assert "sibling group" not in (small_council / f"{other}.html").read_text(encoding="utf-8")
     assert "sibling group placement review" in (small_council / DOCUMENT_NAME).read_text(encoding="utf-8")
+
+
+def test_the_sample_reports_sentences_are_audited_with_its_tables(sample_report):
+    """Issue 22: every section's generated sentences travel as text blocks beside their Markdown, their
+    counts keyed like the tables' (the headline's start and end are the children in care on 31 March of
+    each year, ``cla@<day>``, the same figure as every table's Total), and the report's audit of all its
+    blocks, sentences included, finds nothing. The page prints each sentence once."""
+    from cpkit.publish.ledger import audit_blocks
+    from cpkit.publish.read import blocks_of
+    from cpkit.report.runner import ANALYST_DIR
+
+    analyst = sample_report.parent / ANALYST_DIR / sample_report.name
+    blocks = [b for nb in sorted(analyst.glob("*.ipynb")) for b in blocks_of(nb)]
+    words = [b for b in blocks if b.kind == "text"]
+    sections = {b.section for b in words}
+    assert {"01_children_in_care", "02_placements", "03_health", "05_care_leavers"} <= sections
+    headline = next(b for b in words if b.section == "01_children_in_care")
+    assert {"cla@2024-03-31", "cla@2025-03-31"} <= {f.key for f in headline.figures()}
+    tables = {f.key for b in blocks if b.kind == "table" for f in b.figures() if f.key}
+    assert {"cla@2024-03-31", "cla@2025-03-31"} <= tables  # the same figures as the tables print
+    found = audit_blocks(blocks, 5)
+    assert found.ok, found.problems()
+    page = _text(sample_report / "01_children_in_care.html")
+    first = headline.rows[0][0]
+    assert page.count(first) == 1, first

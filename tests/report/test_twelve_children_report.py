@@ -84,6 +84,14 @@ def test_the_document_audit_finds_no_count_a_reader_can_work_out(report):
         if "@" in str(getattr(c, "key", ""))
     }
     assert {"cla@2024-03-31", "cla@2025-03-31"} <= shared
+    # the sentences are in it: the headline's "from 8 at the start to 6 at the end" are the tables' figures
+    words = [b for b in blocks if b.kind == "text"]
+    assert {"01_children_in_care", "02_placements"} <= {b.section for b in words}
+    headline = words[0]
+    assert [(str(f), f.key) for f in headline.figures()[:2]] == [
+        ("8", "cla@2024-03-31"),
+        ("6", "cla@2025-03-31"),
+    ]
     result = audit_blocks(blocks, 5)  # the interval test, the report's default: nothing narrowed either
     assert result.ok, result.problems()
     assert result.test == "interval" and "nor narrowed" in result.sentence()

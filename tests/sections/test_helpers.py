@@ -100,9 +100,12 @@ def test_compare_counts_without_a_count_a_table_hides():
 
 
 def test_compare_share_without_a_numerator_a_table_hides():
-    # 7 of 20 adopted; the exits table hides the 7 to protect a 3: "some of the 20", no share, no direction
+    # 7 of 20 adopted; the exits table hides the 7 to protect a 3: not shown, no share, no direction
+    # ("some of the 20" said it was not 0, so 5 or more: more than the table's [c] tells)
     text = compare_share(Narrative(), "Adopted", fig(10, 30), fig(7, 20), WHEN, (False, True))
-    assert text == "Adopted: some of the 20 in 2024-25, compared with 10 of 30 (33%) in 2023-24."
+    assert text == (
+        "Adopted: not shown, to protect small numbers in 2024-25, compared with 10 of 30 (33%) in 2023-24."
+    )
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,25 @@ def test_the_withheld_placement_breakdown_says_why_and_the_sentences_give_no_sha
     assert "%" not in sentences and "all but" not in sentences, sentences
 
 
+def test_the_sentences_about_a_withheld_breakdown_name_no_largest_group_and_give_no_part():
+    """31 March 2025: foster 5, homes 1 of 6, the breakdown withheld. The sentences said "the largest group
+    of children in care were in foster placements: some of the 6" ("some" is not 0 and not "fewer than
+    5", so 5 or 6) and "in secure or children's homes: fewer than 5 of 6" (1 to 4): with the 6, homes is
+    1 and foster 5. Now the largest group is not named and neither year's parts are given in words."""
+    mix = placements.mix(NoFigures(), PERIOD, council())
+    said = placements.mix_sentences(mix, PERIOD, Narrative(config=CONFIG))
+    text = " ".join(said)
+    assert "largest" not in text and "some of the" not in text, text
+    assert "fewer than 5 of 6" not in text and "5 of 6" not in text, text
+    # 31 March 2024 (foster 5, homes 2, with parents 1 of 8) can be protected: foster hidden, homes "<5"
+    assert said == [
+        "The share of children in care living in foster placements is not shown for either year, to "
+        "protect small numbers.",
+        "The share living in secure or children's homes: not shown, to protect small numbers at 31 March "
+        "2025, compared with fewer than 5 of 8 at 31 March 2024.",
+    ]
+
+
 def test_a_two_group_breakdown_of_a_published_total_is_withheld():
     """Sex at 31 March 2024: boys 4 (C01, C03, C05, C06), girls 4 (C02, C04, C07, C08), 8 in all; the
     headline prints the 8 ("from 8 at the start"). Today the table shows "<5", "<5" and a Total "[c]":
@@ -416,6 +435,25 @@ def test_every_table_names_the_children_in_care_on_the_day_by_one_key_and_the_do
         "01_children_in_care/movements": cic.movement_table(movements, CONFIG),
     }
     blocks = [table_block(df, name, block_id=name) for name, df in tables.items()]
+    # and the sentences the two sections print beside them, each a text block of keyed figures
+    from cpkit.publish.text import text_block
+
+    narrative = Narrative(config=CONFIG)
+    inhouse_tables = placements.inhouse(data, PERIOD, CONFIG)
+    said = {
+        "01_children_in_care/headline": cic.headline_sentences(movements, narrative),
+        "01_children_in_care/profile": cic.profile_sentences(profile, PERIOD, narrative),
+        "01_children_in_care/legal-status": cic.legal_status_sentences(
+            profile["legal_status"], PERIOD, narrative
+        ),
+        "02_placements/mix": placements.mix_sentences(mix, PERIOD, narrative),
+        "02_placements/inhouse": placements.inhouse_sentences(inhouse_tables, PERIOD, narrative, mix),
+    }
+    words = [text_block(list(s), block_id=name) for name, s in said.items()]
+    assert all(w is not None for w in words)
+    # the headline's start and end are the tables' children in care on the day (cla@<day>)
+    assert {f.key for f in words[0].figures()} >= {"cla@2024-03-31", "cla@2025-03-31"}
+    blocks += [w for w in words if w is not None]
     keyed = {
         block.id: {str(c) for row in block.rows for c in row if getattr(c, "key", None) == "cla@2025-03-31"}
         for block in blocks

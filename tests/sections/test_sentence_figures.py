@@ -1,0 +1,63 @@
+"""The sections' sentences in the report's audit (issue 22): each sentence's figures carry the keys of the
+table cells that print the same counts, so a sentence that gives back a count a table hides is found.
+Figures built by hand; what a reader can work out is worked in the comments."""
+
+from __future__ import annotations
+
+from cpkit.config import Config, Period
+from cpkit.present.narrative import Narrative
+from cpkit.publish.block import Block
+from cpkit.publish.ledger import audit_blocks
+from cpkit.publish.text import text_block
+from cpkit.sections import health
+
+
+def _share(n: int, m: int) -> dict[str, float]:
+    return {"numerator": n, "denominator": m, "pct": 100 * n / m if m else float("nan")}
+
+
+def _year(cohort: int, received: int, normal: int, borderline: int, concern: int) -> dict:
+    """One year of the OC2 figures: 45 in the 12-month cohort (40 with each check), and the SDQ: the 5-16
+    cohort, those with a score, and the three bands of the scores received."""
+    return {
+        "health_assessment_pct": _share(40, 45),
+        "teeth_check_pct": _share(40, 45),
+        "immunisations_pct": _share(40, 45),
+        "health_surveillance_pct": _share(0, 0),
+        "sdq_received_pct": _share(received, cohort),
+        "sdq_normal_pct": _share(normal, received),
+        "sdq_borderline_pct": _share(borderline, received),
+        "sdq_concern_pct": _share(concern, received),
+        "sdq_average": {"numerator": 0, "denominator": received, "pct": 14.0},
+    }
+
+
+def _published(block: Block) -> Block:
+    back = Block.from_json(block.to_json())
+    back.id = f"03_health/{back.id}"
+    return back
+
+
+def test_the_sdq_concern_sentence_does_not_print_the_scores_received_the_tables_hide():
+    # 2024-25: 30 children aged 5 to 16, 27 with a score, so 3 without ("<5"); 27 = 15 normal + 8
+    # borderline + 4 a cause for concern ("<5"). With the 30 printed, the 27 would give the 3 back
+    # (30 - 27), so the SDQ ledger hides the 27 ([c]), and the borderline 8 with it.
+    figs = {"previous": _year(30, 24, 16, 5, 3), "current": _year(30, 27, 15, 8, 4)}
+    ledger = health.sdq_ledger(figs, Config())
+    assert ledger.hidden(("received", "current")) and ledger.hidden(("none", "current"))
+    said = health.sentences(figs, Period.from_year(2025), Narrative())
+    concern = said[5]
+    # Before: "...a cause for concern: fewer than 5 of 27 in 2024-25" printed the hidden 27, and with it
+    # the 3 without a score. Now neither the share nor its group is given for that year.
+    assert "of 27" not in " ".join(said)
+    assert concern == (
+        "The share of SDQ scores that were a cause for concern: not shown, to protect small numbers in "
+        "2024-25, compared with fewer than 5 of 24 in 2023-24."
+    )
+    # the sentences' figures are the SDQ ledger's: no key is printed in one and hidden in another, and
+    # the audit of the sentences with the ledger's relations finds nothing
+    words = _published(text_block(said))
+    keyed = {f.key: f.status for f in words.figures() if f.key}
+    assert keyed[ledger.key_of(("received", "previous"))] == "shown"
+    found = audit_blocks([words], 5)
+    assert found.ok, found.problems()
