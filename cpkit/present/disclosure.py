@@ -999,7 +999,12 @@ class Ledger:
         ``Figure`` under the ledger's document key (the report's audit reads it as the same figure as the
         table cell) and the ledger's relations (a reader of "fewer than 5 ended" holds what it adds up to,
         even where no table prints the months)."""
-        figure = self.rule.words(self.values[key], key=self.key_of(key), hidden=self.hidden(key))
+        value = self.values[key]
+        if self._status(key) == SECONDARY and self.rule.is_small(value):
+            # a small count the ledger hides further because even "fewer than 5" would give it away (the
+            # year's flows beside the stock): not given at all, so it is no figure of the sentence
+            return with_relations(NOT_SHOWN, self.relations(), self.signed_keys())
+        figure = self.rule.words(value, key=self.key_of(key), hidden=self.hidden(key))
         return with_relations(figure, self.relations(), self.signed_keys())
 
     def n_of_m(self, part: Hashable, whole: Hashable, decimals: int = 0) -> Sentence:

@@ -144,7 +144,9 @@ def _movement_ledger(
     period.choose()
     if period.open():  # even the year's flows would give a small count back: the sentences say neither
         for flow in ("admissions", "ceased"):
-            period.status[flow] = period.status[flow] or SECONDARY
+            # a small one too: "fewer than 5" started and ended, from 8 to 6, makes them 1 or 2 and 3 or 4
+            # (``Ledger.words`` gives a small count hidden this way no figure at all)
+            period.status[flow] = SECONDARY
     period.withheld = withheld_reason(
         [(rows[0][0], "at the start of the year"), (rows[-1][1], "at the end")], "children in care", rule
     )
