@@ -25,8 +25,9 @@ placement shares) and the placement and exits tables' counts carry their measure
 ``DocumentAudit.shares`` says how many were searched.
 
 Not yet gathered: a local KPI's figures (the education tables, the scorecard's local measures: their
-counts come from the council's KPI file and are printed nowhere), and percentages in alt text. The ethnic-minority share's base (children whose ethnicity is
-known) is printed nowhere, so that share binds nothing. England's and the neighbours' figures are not
+counts come from the council's KPI file and are printed nowhere), and percentages in alt text. The
+ethnic-minority share's base (children whose ethnicity is known) is printed nowhere, so that share binds
+nothing. England's and the neighbours' figures are not
 the council's counts, and rates per 10,000 and averages are not shares: their bases are not counts a
 reader sees.
 
