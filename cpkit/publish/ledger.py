@@ -47,10 +47,11 @@ that add up to it. A sentence's count no ledger holds is unkeyed: it can only le
 small. What words say beyond a figure's status is not searched ("the largest group", "some of"), so the
 sentences do not say it of a hidden count (``cpkit.sections.common.largest_part``, ``Rule.n_of_m``).
 
-Not yet keyed: the counts the stability, location, education, data-quality and summary sentences print
-(from the figures table or their own measures; a table that prints the same figure does it under another
-key or none), and the in-house and SDQ counts' keys are their own ledgers', not the placement-type
-table's (each ledger keeps its statuses in line with the other's by hand).
+The stability, health checks' and care leavers' sentences print their counts under the keys the measure
+tables print them under (``cpkit.sections.common.measure_keys``). Not yet keyed: the counts the location,
+ethnicity, education, data-quality and summary sentences print (a table that prints the same figure does
+it under another key or none); the in-house and SDQ sentences' keys are their own ledgers', not the
+placement-type or measure table's (each ledger keeps its statuses in line with the other's by hand).
 """
 
 from __future__ import annotations

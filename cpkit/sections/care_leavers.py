@@ -34,6 +34,7 @@ from cpkit.sections.common import (
     compare_counts,
     compare_share,
     hidden_figure,
+    measure_keys,
     measure_table,
     percent_chart,
     return_label,
@@ -200,6 +201,7 @@ def sentences(
 ) -> list[str]:
     """Numbers against last year, then in touch, suitable accommodation and EET for each age group."""
     phrases = collection_phrases(period)
+    periods = (period.previous(), period)
     ledger = numbers_ledger(counts, narrative.config)
     out = [
         compare_counts(
@@ -221,19 +223,16 @@ def sentences(
             ("eet", f"The share aged {words} in education, employment or training"),
         ):
             mid = f"leavers_{key}_{ages}_pct"
-            out.append(
-                compare_share(
-                    narrative, text, _fig(figs["previous"], mid), _fig(figs["current"], mid), phrases
-                )
-            )
+            # the counts under the outcomes table's keys (its "Number" and "Out of")
+            both = measure_keys(_fig(figs["previous"], mid), _fig(figs["current"], mid), mid, periods)
+            out.append(compare_share(narrative, text, *both, phrases))
     sp = "leavers_staying_put_18_pct"
     if _fig(figs["current"], sp)["denominator"]:
         out.append(
             compare_share(
                 narrative,
                 "The share of 18 year olds who left foster care at 18 and stayed put with their carers",
-                _fig(figs["previous"], sp),
-                _fig(figs["current"], sp),
+                *measure_keys(_fig(figs["previous"], sp), _fig(figs["current"], sp), sp, periods),
                 phrases,
             )
         )

@@ -299,6 +299,16 @@ def table_keys(table: pd.DataFrame, group: object, when: str) -> tuple[str | Non
     return keys.get((group, when)), keys.get(("Total", when))
 
 
+def measure_keys(
+    previous: Figure, current: Figure, measure_id: str, periods: tuple[Period, Period]
+) -> tuple[Figure, Figure]:
+    """A figures-table percentage's two years with ``"keys"``: the document keys ``measure_table``'s
+    "Number" and "Out of" print its counts under (``cpkit.figures.keys``), for ``compare_share``, so a
+    sentence's "38 of 90" are the measure table's figures in the report's audit."""
+    prev, cur = _share_keys(measure_id, periods, False)
+    return {**previous, "keys": prev}, {**current, "keys": cur}  # type: ignore[dict-item]
+
+
 def share_keys(table: pd.DataFrame, group: object, figures: dict[str, Figure]) -> dict[str, Figure]:
     """``figures`` ({"previous": share, "current": share}) with each year's ``"keys"`` (the table cells
     that print its numerator, ``group``, and denominator, the Total), the table's ``"relations"``, and

@@ -26,6 +26,7 @@ from cpkit.sections.common import (
     compare_counts,
     compare_share,
     hidden_figure,
+    measure_keys,
     measure_table,
     percent_chart,
     return_label,
@@ -253,12 +254,20 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
     masked = {"sdq_received_pct": _masked(ledger, "received"), "sdq_concern_pct": _masked(ledger, "concern")}
     # the SDQ counts under the SDQ ledger's keys (the band table prints them), for the report's audit
     parts = {"sdq_received_pct": ("received", "cohort"), "sdq_concern_pct": ("concern", "received")}
+    # the checks' counts under the checks table's keys (its "Number" and "Out of", ``measure_keys``)
+    periods = (period.previous(), period)
     out = [
         compare_share(
             narrative,
             text,
-            _keyed(ledger, _fig(figs["previous"], key), parts.get(key), "previous"),
-            _keyed(ledger, _fig(figs["current"], key), parts.get(key), "current"),
+            *(
+                (
+                    _keyed(ledger, _fig(figs["previous"], key), parts[key], "previous"),
+                    _keyed(ledger, _fig(figs["current"], key), parts[key], "current"),
+                )
+                if key in parts
+                else measure_keys(_fig(figs["previous"], key), _fig(figs["current"], key), key, periods)
+            ),
             phrases,
             masked.get(key, (False, False)),
         )

@@ -51,6 +51,7 @@ from cpkit.sections.common import (
     hidden,
     hidden_figure,
     largest_part,
+    measure_keys,
     measure_table,
     paired_bar_chart,
     share_keys,
@@ -500,9 +501,9 @@ def stability_sentences(
             "The share of children in care for two and a half years or more who had lived with the same carer for at least two years",
         ),
     ):
-        out.append(
-            compare_share(narrative, words, figs["previous"][key], figs["current"][key], year_phrases(period))
-        )
+        # the counts under the stability table's keys (its "Number" and "Out of")
+        both = measure_keys(figs["previous"][key], figs["current"][key], key, (period.previous(), period))
+        out.append(compare_share(narrative, words, *both, year_phrases(period)))
         out.extend(benchmark_sentence(benchmarks, key, narrative))
     return out
 

@@ -61,3 +61,29 @@ def test_the_sdq_concern_sentence_does_not_print_the_scores_received_the_tables_
     assert keyed[ledger.key_of(("received", "previous"))] == "shown"
     found = audit_blocks([words], 5)
     assert found.ok, found.problems()
+
+
+def test_the_stability_sentences_print_the_stability_tables_counts_under_its_keys():
+    # 2024-25: 12 of 60 children had three or more placements (20%); 2023-24: 9 of 50 (18%). The table's
+    # "Number" and "Out of" and the sentence's "12 of 60" are one figure each in the report's audit.
+    from cpkit.present.tables import table_block
+    from cpkit.sections import placements
+
+    period = Period.from_year(2025)
+    figs = {
+        "previous": {"placements_3plus_pct": _share(9, 50), "long_term_stability_pct": _share(20, 30)},
+        "current": {"placements_3plus_pct": _share(12, 60), "long_term_stability_pct": _share(22, 30)},
+    }
+    table = table_block(placements.stability_table(figs, period, Config()), "Stability")
+    said = placements.stability_sentences(figs, period, Narrative())
+    assert said[0] == (
+        "The share of children in care with three or more placements during the year rose, from "
+        "9 of 50 (18%) in 2023-24 to 12 of 60 (20%) in 2024-25."
+    )
+    words = text_block(said)
+    printed = {(str(f), f.key) for f in words.figures() if f.unit == "count"}
+    in_table = {(str(f), f.key) for f in table.figures() if f.unit == "count" and f.key}
+    assert {("12", k) for s, k in in_table if s == "12"} and printed >= {
+        p for p in in_table if p[0] in ("12", "60")
+    }
+    assert audit_blocks([_published(table), _published(words)], 5).ok
