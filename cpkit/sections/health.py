@@ -99,6 +99,7 @@ def cohort_sizes(figures: Figures, period: Period) -> tuple[int, int]:
     return tuple(int(figures.figure("health_assessment_pct", y)["denominator"]) for y in (year - 1, year))  # type: ignore[return-value]
 
 
+NO_RETURN = "the returns supplied give no OC2 (health) figures for the year"
 _EMPTY: Figure = {"numerator": 0, "denominator": 0, "pct": float("nan")}
 
 
@@ -207,6 +208,10 @@ def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, co
     columns: dict[str, list] = {"SDQ band": list(names.values())}
     for year, label in zip(("previous", "current"), when(period), strict=True):
         total = ledger.values[("cohort", year)]
+        if figs[year] is None:  # no OC2 figures for the year: not "0 children" in every band (GSS [x])
+            columns[f"Children, {label}"] = [published.not_available("count", NO_RETURN) for _ in names]
+            columns[f"%, {label}"] = [published.not_available("percent", NO_RETURN) for _ in names]
+            continue
         columns[f"Children, {label}"] = [ledger.text((n, year)) for n in names]
         columns[f"%, {label}"] = [  # each names its count and the cohort, for the report's audit
             (

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cpkit.config import Config, Period
 from cpkit.present.narrative import Narrative
+from cpkit.publish.figure import Status
 from cpkit.sections import care_leavers, health, placements
 from cpkit.sections import children_in_care as cic
 from tests.care.conftest import build
@@ -120,6 +121,9 @@ def test_health_uses_the_return_year_ending_in_the_period_year():
     # 1..4 (4 + 11 + 5 ... 1 + 14 + 5). Under the DfE's exact test the 12 stays (3 is not pinned).
     assert bands["Children, 2024-25"].tolist() == ["[c]", "<5", "[c]", "10", "30"]
     assert bands["%, 2024-25"].tolist() == ["[c]", "[c]", "[c]", "33%", "100%"]
+    # no OC2 figures for 2023-24 (previous is None): not "0 children" in every band, but not available
+    assert [f.status for f in bands["Children, 2023-24"]] == [Status.NOT_AVAILABLE] * 5
+    assert [f.shorthand() for f in bands["%, 2023-24"]] == ["[x]"] * 5
     exact = health.sdq_band_table(figs, PERIOD, Config(disclosure_test="exact"))
     assert exact["Children, 2024-25"].tolist() == ["12", "<5", "[c]", "10", "30"]
     assert exact["%, 2024-25"].tolist() == ["40%", "[c]", "[c]", "33%", "100%"]
