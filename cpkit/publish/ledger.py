@@ -24,6 +24,9 @@ registry says which printed count is a measure's base (the children in care at 3
 placement shares) and the placement and exits tables' counts carry their measures' numerator keys.
 ``DocumentAudit.shares`` says how many were searched.
 
+The committee cover report's key issues are a text block too (``cover_report/key-issues``, audited by the
+runner with the sections' blocks, ``cpkit.report.cover_report.key_issues_block``).
+
 Not yet gathered: a local KPI's figures (the education tables, the scorecard's local measures: their
 counts come from the council's KPI file and are printed nowhere), and percentages in alt text. The
 ethnic-minority share's base (children whose ethnicity is known) is printed nowhere, so that share binds

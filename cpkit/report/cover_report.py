@@ -20,6 +20,16 @@ read from the run's figures table through the same small-number rule as every ot
 (``cpkit.present.figure_text.shown``). A comparison the data do not give is not written half: the paragraph
 says which comparator is not published.
 
+The key issues print the report's own figures, so they are in the report's one disclosure audit
+(``cpkit.publish.ledger``): each paragraph is a ``cpkit.publish.text.Sentence`` carrying the council's
+figures it prints (this year's and last year's, or last year's hidden one it says is too small to publish)
+under the figures table's document keys (``cpkit.figures.keys``: ``cla@2025-03-31``, a percentage naming its
+numerator and denominator), and ``key_issues_block`` gives them as a ``kind="text"`` block,
+``cover_report/key-issues``, which the runner audits with every section's blocks before anything is
+written (``cpkit.report.runner.render_stage``), then hands the same paragraphs to the writer. A figure the
+cover report prints that the report hides elsewhere, or a small count it would give back, refuses the run
+like any other (``DisclosureLeak``). England's and the neighbours' figures are not the council's counts.
+
 Without ``cover_report.yaml`` no cover report is made (the kit does not invent a committee paper's
 recommendations); the folder's contents page says so. The Word file and the PDF are written from one HTML
 page by the kit's own writers (``cpkit.report.docx``, ``cpkit.report.pdf``), so they carry the same words.
@@ -38,6 +48,8 @@ from cpkit.config import Config, Period
 from cpkit.errors import AuthoredError
 from cpkit.figures.headline import Headline
 from cpkit.present.figure_text import fmt_published, shown, visible
+from cpkit.publish.block import Block
+from cpkit.publish.text import Sentence, text_block
 
 COVER_REPORT_FILE = "cover_report.yaml"
 DOCX_NAME = "cover-report.docx"
@@ -98,6 +110,7 @@ KEY_MEASURES = (
     "leavers_eet_19_21_pct",
 )
 COUNT_UNITS = {"number"}  # a count is compared with last year only: England's count is not a comparator
+BLOCK_ID = "cover_report/key-issues"  # the key issues' figures in the report's disclosure audit
 
 
 @dataclass(frozen=True)
@@ -163,21 +176,32 @@ def _row(card: Headline, measure: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def key_issue(row: pd.Series, card: Headline, config: Config) -> str | None:
+def key_issue(row: pd.Series, card: Headline, config: Config) -> Sentence | None:
     """One paragraph for a headline figure: this year, last year and (for a rate or a percentage) England
     and the statistical neighbours; None when the small-number rule hides this year's figure or there is
-    none. A hidden or missing comparison is named, never printed as a blank."""
+    none. A hidden or missing comparison is named, never printed as a blank. A ``Sentence`` carrying the
+    council's figures it prints with their document keys, last year's too where it says it is hidden (a
+    reader learns its status), for the report's audit."""
     if not visible(row, config):
         return None
     label = str(row["label"]).removesuffix(" (%)")
     period = card.period
-    text = f"{label}: {shown(row, config)} in {period.label}"
+    now = shown(row, config)
+    figures = [now]
+    text = f"{label}: {now} in {period.label}"
     if visible(row, config, "previous_"):
-        text += f", against {shown(row, config, 'previous_')} in {period.previous().label}"
+        figures.append(before := shown(row, config, "previous_"))
+        text += f", against {before} in {period.previous().label}"
     elif not pd.isna(row["previous_value"]):
+        figures.append(shown(row, config, "previous_"))
         text += f" (the {period.previous().label} figure is too small to publish)"
     else:
         text += f" (no figure for {period.previous().label})"
+    return Sentence(_comparison(text, row, card), figures)
+
+
+def _comparison(text: str, row: pd.Series, card: Headline) -> str:
+    """The paragraph's end: England's and the neighbours' figures for a rate or a percentage."""
     if str(row["unit"]) in COUNT_UNITS:
         return text + "."
     unit = str(row["unit"])
@@ -195,7 +219,7 @@ def key_issue(row: pd.Series, card: Headline, config: Config) -> str | None:
     return text + ". The DfE publishes no England or statistical neighbour figure for it to compare with."
 
 
-def key_issues(card: Headline, config: Config) -> list[str]:
+def key_issues(card: Headline, config: Config) -> list[Sentence]:
     """Section 2's generated paragraphs, in ``KEY_MEASURES`` order (figures the data do not hold, or that
     the small-number rule hides, are left out)."""
     out = []
@@ -204,6 +228,28 @@ def key_issues(card: Headline, config: Config) -> list[str]:
         if row is not None and (paragraph := key_issue(row, card, config)) is not None:
             out.append(paragraph)
     return out
+
+
+def key_issues_block(paragraphs: list[Sentence]) -> Block | None:
+    """The key issues' figures as the report's audit reads them: a ``kind="text"`` block ``BLOCK_ID`` (its
+    section ``cover_report``; every key is a shared one, the same figure as the scorecard's); None when
+    they print none."""
+    return text_block(list(paragraphs), BLOCK_ID)
+
+
+def report_key_issues(
+    data_dir: Path, cache_dir: Path | None, config: Config, period: Period
+) -> list[Sentence] | None:
+    """The cover report's key issues from the run's figures table, worked out once by the runner before
+    the report's audit (the writer prints these very paragraphs); None when the council has no
+    ``cover_report.yaml`` (no cover report, nothing printed)."""
+    if read_fields(data_dir, period.year) is None:
+        return None
+    from cpkit.figures.headline import gather
+    from cpkit.report.context import SectionContext
+
+    card = gather(SectionContext("cover_report", config, period, data_dir, cache_dir))
+    return key_issues(card, config)
 
 
 def _paragraphs(value: str | list[str]) -> str:

@@ -416,10 +416,20 @@ def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None
     if failed:  # the executed notebooks go to the analyst, the failed one to be looked at
         runs = _keep_for_analyst(runs, analyst_dir)
         raise ReportFailed(_failure_message([r for r in runs if not r.ok], analyst_dir), runs)
+    in_year = period.kind in IN_YEAR_KINDS
+    # the committee cover report's key issues print the report's figures: worked out now and audited with
+    # the sections' blocks, then printed as they are (None: the council has no cover report)
+    cover_issues = None if in_year else _cover_key_issues(prepared)
     # every section's blocks, read once from the executed notebooks: the audit and every writer take them;
     # the report's suppression is settled for the whole document first (sections run again if need be)
     runs, blocks, disclosure = settle_disclosure(
-        runs, plan, config, prepared.cache_dir, analyst_dir, rerun or _rerun_here(prepared)
+        runs,
+        plan,
+        config,
+        prepared.cache_dir,
+        analyst_dir,
+        rerun or _rerun_here(prepared),
+        outside=_cover_blocks(cover_issues),
     )
     used = prepared.used | provenance.logged_reads(
         prepared.log_dir, data_dir / SSDA903_DIR, provenance.ssda903_files(prepared.ssda903)
@@ -434,7 +444,6 @@ def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None
     from cpkit.report.poap_site import write_poap_site
     from cpkit.report.site import write_site
 
-    in_year = period.kind in IN_YEAR_KINDS
     pause_for_test("render")
     _stage(request, "writing the report")
     staging = prepared.work / "site"
@@ -466,6 +475,7 @@ def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None
             cache_dir=prepared.cache_dir,
             disclosure=disclosure,
             blocks=blocks,
+            cover_issues=cover_issues,
         )
     timings.wall("writers", time.perf_counter() - began)
     pause_for_test("swap")
@@ -480,6 +490,27 @@ def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None
             _keep_plan(prepared.cache_dir, analyst_dir, [r.name for r in runs])
         timings.write(analyst_dir / timings.TIMINGS_NAME)
     return report
+
+
+def _cover_key_issues(prepared: Prepared) -> list[str] | None:
+    """The committee cover report's key issues (``cpkit.report.cover_report.report_key_issues``), worked
+    out before the report's audit; None without ``board/cover_report.yaml``. An officer's mistake in the
+    file is reported by the report's first step, so it is no cover report here either."""
+    from cpkit.report.cover_report import report_key_issues
+
+    with timings.stage("sections", "cover report's figures"):
+        try:
+            return report_key_issues(prepared.data_dir, prepared.cache_dir, prepared.config, prepared.period)
+        except AuthoredError:
+            return None
+
+
+def _cover_blocks(issues: list[str] | None) -> list[Block]:
+    """The cover report's key issues as a text block for the report's audit (none without them)."""
+    from cpkit.report.cover_report import key_issues_block
+
+    block = key_issues_block(issues or [])  # type: ignore[arg-type]
+    return [block] if block is not None else []
 
 
 def read_blocks(runs: list[SectionRun]) -> list[Block]:
@@ -502,6 +533,7 @@ def settle_disclosure(
     cache_dir: Path,
     analyst_dir: Path,
     rerun: Rerun,
+    outside: list[Block] | None = None,
 ) -> tuple[list[SectionRun], list[Block], DocumentAudit]:
     """The report's suppression chosen once for the whole document (``cpkit.publish.plan``), then audited.
 
@@ -512,14 +544,21 @@ def settle_disclosure(
     written to the run's plan, only the sections they fall in are run again (``rerun``), reading the plan
     as forced hides, and the report is audited again. ``DisclosureLeak`` as before when no choice of cells
     protects it (or it still leaks after ``MAX_PLAN_PASSES``). Returns the runs (those run again
-    replaced), their blocks (``read_blocks``, for the writers) and the audit."""
+    replaced), their blocks (``read_blocks``, for the writers) and the audit.
+
+    ``outside``: blocks of the report's figures printed outside the section notebooks (the committee cover
+    report's key issues, ``cpkit.report.cover_report.key_issues_block``), audited with the sections' and
+    not handed to the writers (their own writer prints them); the plan cannot hide them, so a leak they
+    take part in that no section's cell protects refuses the report."""
     from cpkit.errors import DisclosureLeak
     from cpkit.present.disclosure import Rule
     from cpkit.publish import plan as document_plan
 
     blocks = read_blocks([*runs, *plan.reused])
     with timings.stage("sections", "disclosure audit"):
-        found = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks, refuse=False)
+        found = _audit_disclosure(
+            [*runs, *plan.reused], config, analyst_dir, [*blocks, *(outside or [])], refuse=False
+        )
     by_name = {s.name: s for s in plan.run}
     for _ in range(MAX_PLAN_PASSES):
         if found.ok:
@@ -550,7 +589,9 @@ def settle_disclosure(
         runs = [fresh.get(r.name, r) for r in runs]
         blocks = read_blocks([*runs, *plan.reused])
         with timings.stage("sections", "disclosure audit (again)"):
-            found = _audit_disclosure([*runs, *plan.reused], config, analyst_dir, blocks, refuse=False)
+            found = _audit_disclosure(
+                [*runs, *plan.reused], config, analyst_dir, [*blocks, *(outside or [])], refuse=False
+            )
     if not found.ok:
         from cpkit.publish.ledger import leak_message
 

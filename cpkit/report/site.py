@@ -61,20 +61,21 @@ def _cover_report(
     config: Config,
     period: Period,
     meta: dict[str, object],
+    issues: list[str] | None = None,
     annex: bool = False,
 ) -> None:
     """The committee cover report, where the council wrote ``board/cover_report.yaml``: its key issues
-    from the same headline figures as the scorecard and the executive summary; the technical annex among
-    its appendices where the run made one."""
-    from cpkit.figures.headline import gather
-    from cpkit.report.context import SectionContext
-    from cpkit.report.cover_report import key_issues, load_cover_report, write_cover_report
+    from the same headline figures as the scorecard and the executive summary (``issues``, as the runner
+    worked them out and audited them with the report; worked out here only for a caller that gives none);
+    the technical annex among its appendices where the run made one."""
+    from cpkit.report.cover_report import load_cover_report, report_key_issues, write_cover_report
 
     report = load_cover_report(data_dir, period.year, authored.cover, period, annex)
     if report is None:
         return
-    card = gather(SectionContext("cover_report", config, period, data_dir, cache_dir))
-    report = dataclasses.replace(report, key_issues=key_issues(card, config))
+    if issues is None:
+        issues = report_key_issues(data_dir, cache_dir, config, period) or []
+    report = dataclasses.replace(report, key_issues=list(issues))
     write_cover_report(staging, report, config, period, meta)
 
 
@@ -90,6 +91,7 @@ def write_site(
     cache_dir: Path | None = None,
     disclosure: DocumentAudit | None = None,
     blocks: list[Block] | None = None,
+    cover_issues: list[str] | None = None,
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
 
@@ -102,7 +104,10 @@ def write_site(
 
     ``blocks``: every section's typed blocks (``cpkit.publish``), as the runner read them once for its
     audit (``cpkit.report.runner.read_blocks``); read here from ``runs`` when not given. Every writer that
-    reads blocks takes them from here (the workbook; the Word file's tables and charts, ``cpkit.report.docx``)."""
+    reads blocks takes them from here (the workbook; the Word file's tables and charts, ``cpkit.report.docx``).
+
+    ``cover_issues``: the cover report's key issues as the runner audited them with the report
+    (``cpkit.report.cover_report.report_key_issues``), printed as they are."""
     staging.mkdir(parents=True)
     if blocks is None:
         from cpkit.publish.read import report_blocks
@@ -119,7 +124,7 @@ def write_site(
             authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
         cover: tuple | None = None
         if data_dir is not None:
-            cover = (staging, Path(data_dir), cache_dir, authored, config, period, meta)
+            cover = (staging, Path(data_dir), cache_dir, authored, config, period, meta, cover_issues)
         early: dict[Future, str] = {}
         if cover is not None and any(s.annex for s in sections):
             # The cover report reads no page, only whether there is a technical annex (its Appendix 2),

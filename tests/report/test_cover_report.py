@@ -3,16 +3,31 @@ figures with their comparators, one rule for small numbers, and the Word and PDF
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from docx import Document
 
 from cpkit.config import Config, Period
-from cpkit.errors import AuthoredError
+from cpkit.errors import AuthoredError, DisclosureLeak
 from cpkit.figures.headline import COLUMNS, Headline
+from cpkit.publish.block import MIME, Block
+from cpkit.publish.figure import Figure, Status
 from cpkit.report.authored import authored_problems
-from cpkit.report.cover_report import DOCX_NAME, PDF_NAME, key_issue, key_issues, load_cover_report
+from cpkit.report.cover_report import (
+    DOCX_NAME,
+    PDF_NAME,
+    key_issue,
+    key_issues,
+    key_issues_block,
+    load_cover_report,
+)
+from cpkit.report.execute import SectionRun
+from cpkit.report.runner import _cover_blocks, _Plan, settle_disclosure
+from cpkit.report.sections import Section
 
 PERIOD = Period.from_year(2025)
 
@@ -153,3 +168,111 @@ def test_the_sample_report_has_its_cover_report_in_word_and_pdf(sample_report):
     assert details["Committee"] == "Improving Lives Select Commission"
     assert details["Date of meeting"] == "14 July 2025"  # from cover.yaml
     assert (sample_report / PDF_NAME).stat().st_size > 10_000
+
+
+# --- The key issues in the report's disclosure audit -----------------------------------------------------
+
+CEASED = "cla_ceased@2024-25"  # the figures table's key for the year's exits (cpkit.figures.keys)
+
+
+def _ceased_row(value: float) -> dict:
+    # the year's exits this year and last (15), a count: its own document key
+    return _row(
+        "cla_ceased",
+        "Children who ceased to be looked after",
+        "number",
+        value,
+        value,
+        np.nan,
+        15,
+        15,
+        np.nan,
+        numerator_key=CEASED,
+        previous_numerator_key="cla_ceased@2023-24",
+    )
+
+
+def _section(tmp_path, cells: list) -> SectionRun:
+    """A section notebook showing one table block of the year's exits by reason (``cells``: its figures),
+    whose ledger says the exits are the sum of the reasons (the total itself printed nowhere)."""
+    block = Block(
+        id="exits/reasons",
+        kind="table",
+        caption="Children who ceased to be looked after by reason",
+        columns=["Reason", "Children"],
+        rows=cells,
+        relations=[{CEASED: 1, "home": -1, "sgo": -1}],
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_table(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<table/>", MIME: block.to_json()})
+    ]
+    nb.cells = [cell]
+    path = tmp_path / "exits.ipynb"
+    nbformat.write(nb, str(path))
+    return SectionRun("exits", path, True, 0.1)
+
+
+def _settle(tmp_path, run: SectionRun, issues: list) -> None:
+    section = Section("exits", "exits", "exits", path=Path("exits.ipynb"))
+    plan = _Plan([section], [], [section], Path("report"), False, [])
+
+    def rerun(sections):  # the plan has nothing to rerun: no section recorded a ledger
+        raise AssertionError(sections)
+
+    analyst = tmp_path / "_analyst" / "2025"
+    settle_disclosure(
+        [run], plan, config_(), tmp_path / "cache", analyst, rerun, outside=_cover_blocks(issues)
+    )
+
+
+def config_() -> Config:
+    return Config(la_name="Anytown Council", la_code="E06000999", population_0_17=10000)
+
+
+def test_a_key_issue_carries_the_figures_it_prints_with_their_document_keys(config):
+    # 12 exits this year, 15 last: both printed, each under the figures table's key
+    issue = key_issue(pd.Series(_ceased_row(12)), card(_ceased_row(12)), config)
+    assert str(issue) == "Children who ceased to be looked after: 12 in 2024-25, against 15 in 2023-24."
+    assert [(f.key, f.value, f.status) for f in issue.figures] == [
+        (CEASED, 12, Status.SHOWN),
+        ("cla_ceased@2023-24", 15, Status.SHOWN),
+    ]
+    block = key_issues_block([issue])
+    assert block.id == "cover_report/key-issues" and block.kind == "text"
+    assert [f.key for f in block.figures()] == [CEASED, "cla_ceased@2023-24"]
+
+
+def test_a_cover_report_figure_that_gives_back_a_small_count_refuses_the_report(tmp_path, config):
+    # The exits section prints 9 returned home and special guardianship "<5", the exits being their sum
+    # (its total printed nowhere): alone, special guardianship is any of 1 to 4. The cover report prints
+    # the year's 12 exits: 12 - 9 = 3 special guardianship orders, worked out exactly.
+    run = _section(
+        tmp_path,
+        [
+            ["Returned home", Figure("9", 9, "count", key="home")],
+            ["Special guardianship", Figure("<5", 3, "count", status=Status.SMALL, key="sgo")],
+        ],
+    )
+    _settle(tmp_path / "alone", run, [])  # the section alone: safe, the report goes on
+    issues = key_issues(card(_ceased_row(12)), config)
+    with pytest.raises(DisclosureLeak) as refused:
+        _settle(tmp_path / "with", run, issues)
+    assert "exits/sgo can be worked out exactly (exits/reasons)" in str(refused.value)
+
+
+def test_a_cover_report_figure_the_report_hides_elsewhere_refuses_the_report(tmp_path, config):
+    # The exits section hides the year's exits ([c], to protect a reason); the cover report would print
+    # them as 14: one figure shown in one place and hidden in another.
+    run = _section(
+        tmp_path,
+        [
+            ["Returned home", Figure("10", 10, "count", key="home")],
+            ["Special guardianship", Figure("<5", 4, "count", status=Status.SMALL, key="sgo")],
+            ["All", Figure("[c]", 14, "count", status=Status.SECONDARY, key=CEASED)],
+        ],
+    )
+    with pytest.raises(DisclosureLeak) as refused:
+        _settle(tmp_path, run, key_issues(card(_ceased_row(14)), config))
+    assert CEASED in str(refused.value) and "cover_report/key-issues" in str(refused.value)
