@@ -637,6 +637,7 @@ def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrativ
         ),
     ):
         previous, current = figs["previous"][key], figs["current"][key]
+        current = _location_keys(ledger, key, current)  # this year's counts are the location table's
         if key == "placed_inside_pct" and any(base_hidden):
             out.append(
                 _share_without_base(narrative, words, (previous, current), base_hidden, masked[key], period)
@@ -644,6 +645,23 @@ def location_sentences(tables: dict[str, pd.DataFrame], period: Period, narrativ
             continue
         out.append(compare_share(narrative, words, previous, current, date_phrases(period), masked[key]))
     return out + ([warning] if warning else [])
+
+
+def _location_keys(ledger: Ledger, measure_id: str, fig: Figure) -> Figure:
+    """This year's share with the location table's keys for the counts it prints where the table holds
+    the same figures (inside the boundary: its Total; outside and over 20 miles: that cell, of all the
+    children in the table), and the table's relations, for the report's audit."""
+    parts = {
+        "placed_inside_pct": ((INSIDE, "Total"), None),
+        "placed_outside_over20_pct": ((OUTSIDE, FAR), "all"),
+    }
+    keys = tuple(
+        ledger.key_of(k)
+        if k is not None and k in ledger.values and ledger.values[k] == float(fig[name])
+        else None
+        for k, name in zip(parts[measure_id], ("numerator", "denominator"), strict=True)
+    )
+    return {**fig, "keys": keys, "relations": ledger.relations()}  # type: ignore[dict-item]
 
 
 def _share_without_base(
@@ -659,7 +677,17 @@ def _share_without_base(
     if all(base_hidden):
         return narrative.say("children_in_care.not_shown", measure=words)
     then, now = (
-        NOT_SHOWN if gone else narrative.n_of_m(int(f["numerator"]), int(f["denominator"]), hidden=hide)
+        NOT_SHOWN
+        if gone
+        else with_relations(
+            narrative.n_of_m(
+                int(f["numerator"]),
+                int(f["denominator"]),
+                hidden=hide,
+                keys=f.get("keys", (None, None)),  # type: ignore[arg-type]
+            ),
+            f.get("relations", ()),  # type: ignore[arg-type]
+        )
         for f, gone, hide in zip(figs, base_hidden, masked, strict=True)
     )
     when = date_phrases(period)
