@@ -125,16 +125,8 @@ def test_inside_share_is_of_children_whose_placement_is_known():
     assert location_figures({"current": summary})["current"]["placed_inside_pct"]["denominator"] == 3
 
 
-def test_inside_share_sentence_does_not_give_away_a_hidden_not_known_count():
-    # Ten children in care on both 31 March 2024 and 31 March 2025, home S1 1AA. At 31/03/2024 eight are
-    # placed inside (S2 2BB) and two outside (M1 1AA), none unknown. On 01/04/2024 two of the inside ones
-    # move to a placement with no postcode. At 31/03/2025: inside 6, outside 2, not known 2. The table
-    # hides "not known" (2, under 5); the children in care (10) are published, so "6 of 8 (75%)" would
-    # give the 2 away: this year's share is not shown, last year's (no one unknown) is.
-    from cpkit.config import Period
-    from cpkit.present.narrative import Narrative
-    from cpkit.sections.placements import location_sentences
-
+def _ten_children() -> dict[str, pd.DataFrame]:
+    """The location summaries of the ten children of the next test, on 31 March 2024 and 2025."""
     lookup = pd.concat(
         [
             LOOKUP,
@@ -168,8 +160,48 @@ def test_inside_share_sentence_does_not_give_away_a_hidden_not_known_count():
         "previous": location_summary(d, "2024-03-31", CONFIG, lookup),
         "current": location_summary(d, "2025-03-31", CONFIG, lookup),
     }
+    return tables
+
+
+def test_inside_share_sentence_does_not_give_away_a_hidden_not_known_count():
+    # Ten children in care on both 31 March 2024 and 31 March 2025, home S1 1AA. At 31/03/2024 eight are
+    # placed inside (S2 2BB) and two outside (M1 1AA), none unknown. On 01/04/2024 two of the inside ones
+    # move to a placement with no postcode. At 31/03/2025: inside 6, outside 2, not known 2. The table
+    # hides "not known" (2, under 5); the children in care (10) are published, so "6 of 8 (75%)" would
+    # give the 2 away: this year's share is not shown, last year's (no one unknown) is.
+    from cpkit.config import Period
+    from cpkit.present.narrative import Narrative
+    from cpkit.sections.placements import location_sentences
+
+    tables = _ten_children()
     sentence = location_sentences(tables, Period.from_year(2025), Narrative(config=CONFIG))[0]
     assert "of 8" not in sentence and "75%" not in sentence
     assert "not shown, to protect small numbers" in sentence
     # Last year no one was unknown: its base (10) hides nothing (2 outside: "all but fewer than 5").
     assert "all but fewer than 5 of 10 at 31 March 2024" in sentence
+
+
+def test_the_location_sentences_print_the_location_tables_counts_under_its_keys():
+    # The same ten children: at 31 March 2025 two are outside the boundary and over 20 miles away (M1 1AA
+    # from S1 1AA), "<5" in the location table. The sentence's "fewer than 5 of 10" is that cell and all
+    # the table's children (10), one figure each in the report's audit, which finds nothing.
+    from cpkit.config import Period
+    from cpkit.present.narrative import Narrative
+    from cpkit.present.tables import table_block
+    from cpkit.publish.ledger import audit_blocks
+    from cpkit.publish.text import text_block
+    from cpkit.sections.placements import location_sentences, location_table
+
+    tables = _ten_children()
+    period = Period.from_year(2025)
+    table = table_block(
+        location_table(tables, period, CONFIG), "Where placed", block_id="02_placements/where"
+    )
+    said = location_sentences(tables, period, Narrative(config=CONFIG))
+    assert said[1].startswith(
+        "The share placed outside the boundary and more than 20 miles from home: fewer than 5 of 10"
+    )
+    words = text_block(said, block_id="02_placements/words")
+    far = next(f for f in words.figures() if str(f) == "fewer than 5")
+    assert far.key in {f.key for f in table.figures() if str(f) == "<5"}
+    assert audit_blocks([table, words], 5).ok
