@@ -51,10 +51,14 @@ small. What words say beyond a figure's status is not searched ("the largest gro
 sentences do not say it of a hidden count (``cpkit.sections.common.largest_part``, ``Rule.n_of_m``).
 
 The stability, health checks' and care leavers' sentences print their counts under the keys the measure
-tables print them under (``cpkit.sections.common.measure_keys``). Not yet keyed: the counts the location,
-ethnicity, education, data-quality and summary sentences print (a table that prints the same figure does
-it under another key or none); the in-house and SDQ sentences' keys are their own ledgers', not the
-placement-type or measure table's (each ledger keeps its statuses in line with the other's by hand).
+tables print them under (``cpkit.sections.common.measure_keys``), this year's location sentences and the
+forecast's "against 476 now" under their tables'. Not yet keyed: last year's location counts and the
+ethnicity, education, data-quality and summary sentences' counts (a table that prints the same figure
+does it under another key or none); the in-house and SDQ sentences' keys are their own ledgers', not the
+placement-type or measure table's (each ledger keeps its statuses in line with the other's by hand). Not
+registered at all (their figures are in no block): sentences written without ``Narrative.say`` or
+``cpkit.publish.text.register``, such as the trends', the forecast's scenarios and method, the action
+plan's and the scorecard's introduction.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from cpkit.present.disclosure import (
 )
 from cpkit.publish.block import frame as typed_frame
 from cpkit.publish.figure import Figure
+from cpkit.publish.text import register, sentence
 from cpkit.sections.common import breakdown_table, day_label, end_labels
 from cpkit.ssda903.model import Data903
 
@@ -170,18 +171,29 @@ def group_sentences(result: Forecast, config: Config, published: pd.DataFrame | 
         if n_now == 0 and _n(row["hi80"]) == 0:
             continue
         cell = shown_now.get(group, "")  # a Figure: its status says whether the table shows it
+        # today's number is the table's figure (its document key), for the report's audit
+        key = getattr(cell, "key", None)
+        if group == ALL_PLACEMENTS and key is None:  # the children in care on the day, as every table
+            key = shared_key(CLA, pd.Timestamp(result.as_of).date())
+        now_figure = Rule.of(config).words(n_now, key=key)
         if group == ALL_PLACEMENTS or getattr(cell, "shown", False):  # the total: printed everywhere
             now_text = f"against {_now(n_now, t)} now"
         elif is_small(n_now, t) and group in shown_now:
             now_text = f"against fewer than {t} now"
-        elif group not in shown_now:  # the table withholds today's breakdown
-            now_text = "(today's number is not shown: with so few children it would identify some of them)"
         else:
-            now_text = "(today's number is not shown: with the total it would reveal a small count)"
-        out.append(
+            now_figure = None
+            if group not in shown_now:  # the table withholds today's breakdown
+                now_text = (
+                    "(today's number is not shown: with so few children it would identify some of them)"
+                )
+            else:
+                now_text = "(today's number is not shown: with the total it would reveal a small count)"
+        text = (
             f"By {when} the council should expect {_range(row['lo80'], row['hi80'], t)} children "
             f"{GROUP_WORDS[group]}{',' if now_text.startswith('against') else ''} {now_text}."
         )
+        # a sentence carrying today's figure, registered for the output that shows it (``show_markdown``)
+        out.append(register(sentence(text, now_figure)) if now_figure is not None else text)
     return out
 
 

@@ -409,9 +409,13 @@ def test_the_forecast_table_and_sentences_give_no_count_back_through_the_total()
             assert re.match(
                 r"Not shown: with .*\b6 (children in care )?at 31 March 2025", table.attrs["withheld"]
             )
-        sentences = " ".join(sufficiency.group_sentences(result, CONFIG, published))
+        said = sufficiency.group_sentences(result, CONFIG, published)
+        sentences = " ".join(said)
         assert "in foster care, against 5 now" not in sentences, sentences
         assert "children in care, against 6 now" in sentences  # the total, printed everywhere, stays
+        if published is not None:  # the 6 is the children in care on the day, as every table prints it
+            figures = [f for s in said for f in getattr(s, "figures", ())]
+            assert [(str(f), f.key) for f in figures][:1] == [("6", "cla@2025-03-31")]
 
 
 # --- one key for the figure every table prints: the document's audit sees them as one ----------------
