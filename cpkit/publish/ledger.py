@@ -54,8 +54,10 @@ The stability, health checks' and care leavers' sentences print their counts und
 tables print them under (``cpkit.sections.common.measure_keys``), this year's location sentences and the
 forecast's "against 476 now" under their tables'. Not yet keyed: last year's location counts and the
 ethnicity, education, data-quality and summary sentences' counts (a table that prints the same figure
-does it under another key or none); the in-house and SDQ sentences' keys are their own ledgers', not the
-placement-type or measure table's (each ledger keeps its statuses in line with the other's by hand). Not
+does it under another key or none); the in-house sentences' keys are their own ledger's, not the
+placement-type table's (each ledger keeps its statuses in line with the other's by hand). The SDQ counts
+are one key each wherever the health section prints them (the band table, the SDQ and checks tables'
+"Number" and "Out of", the sentences: ``cpkit.sections.health.sdq_keys``, the registry's keys). Not
 registered at all (their figures are in no block): sentences written without ``Narrative.say`` or
 ``cpkit.publish.text.register``, such as the trends', the forecast's scenarios and method, the action
 plan's and the scorecard's introduction.

@@ -560,6 +560,8 @@ def measure_table(
     averages: tuple[str, ...] = (),
     masked: dict[str, tuple[bool, bool]] | None = None,
     periods: tuple[Period, Period] | None = None,
+    keys: Mapping[str, tuple[tuple[str | None, str | None], tuple[str | None, str | None]]] | None = None,
+    bases: Mapping[str, bool] | None = None,
 ) -> pd.DataFrame:
     """One row per measure: last year, this year, change, this year's counts, and England and neighbours.
 
@@ -570,6 +572,13 @@ def measure_table(
 
     ``masked`` maps a label to (previous, current): that year's count is hidden in another table of the
     section to protect a small one, so its share, its "Number" and the change are hidden here too.
+
+    ``keys`` maps a label to its (previous, current) (numerator key, denominator key) where a ledger of
+    the section protects the same counts (the SDQ ledger: ``cpkit.sections.health.sdq_keys``; the SDQ
+    bands' base is the children with a score), instead of the registry's; that ledger then decides
+    whether "Number" is hidden (``masked``), not the complement rule. ``bases`` maps a label to
+    (previous, current): that year's base is hidden in another table, so its share (a shown count over
+    it gives it back), the change and this year's "Out of" are hidden too; an average keeps its value.
 
     ``rows`` are (label, benchmark measure id or None, previous figure, current figure). Labels in
     ``averages`` are averages (value to one decimal, "Out of" the children it averages over), not shares.
@@ -587,15 +596,17 @@ def measure_table(
             out[col] = []
     rule = Rule.of(config)
     masked = masked or {}
+    keys_given, bases = keys or {}, bases or {}
     for label, bench_id, prev, cur in rows:
         average = label in averages
         unit = "score" if average else "percent"
         mask = masked.get(label, (False, False))
-        keys = _share_keys(bench_id, periods, average)
+        base = bases.get(label, (False, False))
+        keys = keys_given.get(label) or _share_keys(bench_id, periods, average)
         out["Measure"].append(label)
         for col, fig, hide, (num, den) in (
-            (when[0], prev, mask[0], keys[0]),
-            (when[1], cur, mask[1], keys[1]),
+            (when[0], prev, mask[0] or (base[0] and not average), keys[0]),
+            (when[1], cur, mask[1] or (base[1] and not average), keys[1]),
         ):
             cell = (
                 rule.average(fig["pct"], fig["denominator"], unit=unit)
@@ -605,7 +616,7 @@ def measure_table(
             cell = hidden_figure(fig["pct"], unit, 1 if average else 0) if hide and cell else cell
             out[col].append(cell.with_counts(num, den) if num and isinstance(cell, Published) else cell)
         num, den = keys[1]
-        if any(mask) and not average:
+        if (any(mask) or any(base)) and not average:
             out["Change (points)"].append(hidden_figure(None, "points", 1))
             out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], mask[1], key=num))
         elif average:
@@ -624,10 +635,12 @@ def measure_table(
             )
         else:
             out["Change (points)"].append(change_text(prev, cur, config))
-            # "Number" beside "Out of" gives the complement: hidden ([c]) when that is a small count
+            # "Number" beside "Out of" gives the complement: hidden ([c]) when that is a small count;
+            # a row whose counts a ledger names (``keys``) is that ledger's to protect (``masked``)
             complement = cur["denominator"] - cur["numerator"] if cur["denominator"] else 0
-            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], rule.is_small(complement), key=num))
-        out[f"Out of, {when[1]}"].append(rule.count(cur["denominator"], key=den))
+            small_rest = rule.is_small(complement) and label not in keys_given
+            out[f"Number, {when[1]}"].append(rule.count(cur["numerator"], small_rest, key=num))
+        out[f"Out of, {when[1]}"].append(rule.count(cur["denominator"], base[1], key=den))
         for key, col in bench_cols.items():
             value = benchmarks[key].get(bench_id, np.nan) if bench_id else np.nan
             out[col].append(

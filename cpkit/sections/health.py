@@ -114,22 +114,42 @@ SDQ_BANDS = {
 }
 
 
-def sdq_ledger(figs: dict[str, dict[str, Figure] | None], config: Config) -> Ledger:
+def sdq_keys(period: Period) -> dict[str, str]:
+    """The document keys of the year's SDQ counts (``cpkit.figures.keys``): the cohort and the children
+    with a score are the SDQ completion share's denominator and numerator, each band the numerator of its
+    share. Every SDQ table and sentence prints these counts under them (the band table's cells, the
+    measure tables' "Number" and "Out of", the sentences' "n of m"), so the report's audit sees one figure
+    where a reader sees one; the band shares' own denominators are the children with a score."""
+    from cpkit.figures.keys import row_keys
+
+    received, cohort = row_keys("sdq_received_pct", "percent", period)
+    keys = {"received": received, "cohort": cohort}
+    for measure_id, name in SDQ_BANDS.items():
+        keys[name] = row_keys(measure_id, "percent", period)[0]
+    return keys
+
+
+def sdq_ledger(
+    figs: dict[str, dict[str, Figure] | None], config: Config, period: Period | None = None
+) -> Ledger:
     """The SDQ counts of both years, protected together: the checks table ("SDQ completed": received out
     of the 5-16 cohort), the SDQ table (each band out of those received) and the band table (each band,
     no score, and the cohort) publish the same children. Relations: cohort = received + no score;
-    received = normal + borderline + concern (when the return's bands add up, as they should)."""
+    received = normal + borderline + concern (when the return's bands add up, as they should). With the
+    report's ``period``, each count's document key is the one the measure tables print it under
+    (``sdq_keys``: ``Ledger.add(alias=)``)."""
     ledger = Ledger(config)
     for year in ("previous", "current"):
+        keys = sdq_keys(period if year == "current" else period.previous()) if period is not None else {}
         received = _fig(figs[year], "sdq_received_pct")
         n_cohort, n_received = int(received["denominator"]), int(received["numerator"])
-        ledger.add(("cohort", year), n_cohort)
-        ledger.add(("received", year), n_received)
+        ledger.add(("cohort", year), n_cohort, alias=keys.get("cohort"))
+        ledger.add(("received", year), n_received, alias=keys.get("received"))
         ledger.add(("none", year), n_cohort - n_received)
         ledger.total(("cohort", year), [("received", year), ("none", year)])
         bands = {name: int(_fig(figs[year], key)["numerator"]) for key, name in SDQ_BANDS.items()}
         for name, n in bands.items():
-            ledger.add((name, year), n)
+            ledger.add((name, year), n, alias=keys.get(name))
         if sum(bands.values()) == n_received:
             ledger.total(("received", year), [(name, year) for name in SDQ_BANDS.values()])
     return ledger.resolve()
@@ -170,10 +190,18 @@ def checks_table(
     rows = [
         (label, key, _fig(figs["previous"], key), _fig(figs["current"], key)) for key, label in CHECKS.items()
     ]
-    ledger = sdq_ledger(figs, config)
-    masked = {CHECKS["sdq_received_pct"]: _masked(ledger, "received")}
+    ledger = sdq_ledger(figs, config, period)
+    label = CHECKS["sdq_received_pct"]
+    years = ("previous", "current")
     return measure_table(
-        rows, when(period), config, benchmarks, masked=masked, periods=(period.previous(), period)
+        rows,
+        when(period),
+        config,
+        benchmarks,
+        masked={label: _masked(ledger, "received")},
+        periods=(period.previous(), period),
+        keys={label: tuple((ledger.key_of(("received", y)), ledger.key_of(("cohort", y))) for y in years)},  # type: ignore[dict-item]
+        bases={label: _masked(ledger, "cohort")},
     )
 
 
@@ -186,8 +214,16 @@ def sdq_table(
     rows = [
         (label, key, _fig(figs["previous"], key), _fig(figs["current"], key)) for key, label in SDQ.items()
     ]
-    ledger = sdq_ledger(figs, config)
+    ledger = sdq_ledger(figs, config, period)
     masked = {SDQ[key]: _masked(ledger, name) for key, name in SDQ_BANDS.items()}
+    # a band's share is of the children with a score: its "Out of" is that count, under its one key
+    years = ("previous", "current")
+    keys = {
+        SDQ[key]: tuple((ledger.key_of((name, y)), ledger.key_of(("received", y))) for y in years)
+        for key, name in SDQ_BANDS.items()
+    }
+    # the average's "Out of" is the children with a score too (the average itself names no count)
+    keys[SDQ["sdq_average"]] = tuple((None, ledger.key_of(("received", y))) for y in years)
     return measure_table(
         rows,
         when(period),
@@ -196,13 +232,15 @@ def sdq_table(
         averages=(SDQ["sdq_average"],),
         masked=masked,
         periods=(period.previous(), period),
+        keys=keys,  # type: ignore[arg-type]
+        bases={label: _masked(ledger, "received") for label in keys},
     )
 
 
 def sdq_band_table(figs: dict[str, dict[str, Figure] | None], period: Period, config: Config) -> pd.DataFrame:
     """Children aged 5-16 in the cohort by SDQ band (and no score), both years, counts with a total row,
     from ``sdq_ledger`` so it hides what the other SDQ tables hide."""
-    ledger = sdq_ledger(figs, config)
+    ledger = sdq_ledger(figs, config, period)
     names = {"normal": SDQ["sdq_normal_pct"], "borderline": SDQ["sdq_borderline_pct"]}
     names |= {"concern": SDQ["sdq_concern_pct"], "none": "No score received", "cohort": "Total"}
     columns: dict[str, list] = {"SDQ band": list(names.values())}
@@ -255,7 +293,7 @@ def sentences(figs: dict[str, dict[str, Figure] | None], period: Period, narrati
         "sdq_received_pct": "The share of children aged 5 to 16 with an SDQ score",
         "sdq_concern_pct": "The share of SDQ scores that were a cause for concern",
     }
-    ledger = sdq_ledger(figs, narrative.config)
+    ledger = sdq_ledger(figs, narrative.config, period)
     masked = {"sdq_received_pct": _masked(ledger, "received"), "sdq_concern_pct": _masked(ledger, "concern")}
     # the SDQ counts under the SDQ ledger's keys (the band table prints them), for the report's audit
     parts = {"sdq_received_pct": ("received", "cohort"), "sdq_concern_pct": ("concern", "received")}

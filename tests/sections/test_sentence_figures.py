@@ -43,7 +43,7 @@ def test_the_sdq_concern_sentence_does_not_print_the_scores_received_the_tables_
     # borderline + 4 a cause for concern ("<5"). With the 30 printed, the 27 would give the 3 back
     # (30 - 27), so the SDQ ledger hides the 27 ([c]), and the borderline 8 with it.
     figs = {"previous": _year(30, 24, 16, 5, 3), "current": _year(30, 27, 15, 8, 4)}
-    ledger = health.sdq_ledger(figs, Config())
+    ledger = health.sdq_ledger(figs, Config(), Period.from_year(2025))  # keyed as the tables print them
     assert ledger.hidden(("received", "current")) and ledger.hidden(("none", "current"))
     said = health.sentences(figs, Period.from_year(2025), Narrative())
     concern = said[5]
