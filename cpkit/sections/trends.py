@@ -38,6 +38,7 @@ from cpkit.present.figure_text import (
 from cpkit.publish import figure as published
 from cpkit.publish.block import frame as typed_frame
 from cpkit.publish.figure import Figure
+from cpkit.publish.text import Sentence, register, sentence
 
 COUNCIL, ENGLAND, NEIGHBOURS = "Council", "England", "Statistical neighbours"
 PUBLISHED = "Council, as published by the DfE"  # shown when the published figure differs from the own one
@@ -197,19 +198,23 @@ def not_available(figures: Figures, measure: str) -> str:
     return f"Not available for {join_names(years)}: {why}."
 
 
-def trend_sentence(figures: Figures, measure: str, config: Config) -> str:
+def trend_sentence(figures: Figures, measure: str, config: Config) -> Sentence:
     """The direction over the period in one sentence, by the one judgement rule; worded without any
     figure the disclosure rule hides. The trend starts where the data allows: years the data cannot give
-    (``not_available``) are named with their reason, never taken as the start."""
-    parts = [
-        _trend(figures, measure, config),
-        not_available(figures, measure),
-        published_differs(figures, measure),
-    ]
-    return " ".join(p for p in parts if p)
+    (``not_available``) are named with their reason, never taken as the start.
+
+    A ``Sentence`` carrying the figures it prints: the council's first and last figures are the trend
+    table's cells for those years (``figure_text.shown``), with the same document keys (a count's own
+    key, ``cla@2021-03-31``; a percentage naming its two counts, from the figures table's
+    ``numerator_key``/``denominator_key``), so the report's audit reads "from 100 to 101" with the
+    tables that print the same counts; England's figures are published and key nothing. Not registered
+    here (the chart's alt text repeats it): ``sentences`` registers the ones the section shows."""
+    trend = _trend(figures, measure, config)
+    parts = [trend, not_available(figures, measure), published_differs(figures, measure)]
+    return sentence(" ".join(p for p in parts if p), trend)
 
 
-def _trend(figures: Figures, measure: str, config: Config) -> str:
+def _trend(figures: Figures, measure: str, config: Config) -> Sentence | str:
     rule = Rule.of(config)
     series = figures.series(measure)
     short = HEADLINE.get(measure, lower_first(str(series["label"].iloc[0])))
@@ -242,9 +247,11 @@ def _trend(figures: Figures, measure: str, config: Config) -> str:
     if direction.verdict in VERDICT_WORDS:
         text += f", {VERDICT_WORDS[direction.verdict]}"
     unit = str(last["unit"])
+    england: tuple[Figure, ...] = ()
     if unit not in COUNT_UNITS and not pd.isna(first["england"]) and not pd.isna(last["england"]):
-        text += f"; England {fmt_published(first['england'], unit)} to {fmt_published(last['england'], unit)}"
-    return text + "."
+        england = (fmt_published(first["england"], unit), fmt_published(last["england"], unit))
+        text += f"; England {england[0]} to {england[1]}"
+    return sentence(text + ".", a, b, *england)
 
 
 def _plotted(text: str, value: float, rule: Rule) -> float:
@@ -317,8 +324,10 @@ def theme_title(theme: str) -> str:
     return upper_first(theme)
 
 
-def sentences(figures: Figures, measures: list[str], config: Config) -> list[str]:
-    return [trend_sentence(figures, m, config) for m in measures]
+def sentences(figures: Figures, measures: list[str], config: Config) -> list[Sentence]:
+    """The section's trend sentences, one per measure, registered (``cpkit.publish.text.register``) so
+    the Markdown list the notebook shows records their figures for the report's audit."""
+    return [register(trend_sentence(figures, m, config)) for m in measures]
 
 
 def caption(figures: Figures, theme: str, table: bool = False) -> str:

@@ -48,7 +48,11 @@ def test_the_sample_reports_sentences_are_audited_with_its_tables(sample_report)
     blocks = [b for nb in sorted(analyst.glob("*.ipynb")) for b in blocks_of(nb)]
     words = [b for b in blocks if b.kind == "text"]
     sections = {b.section for b in words}
-    assert {"01_children_in_care", "02_placements", "03_health", "05_care_leavers"} <= sections
+    assert {"01_children_in_care", "02_placements", "03_health", "05_care_leavers", "07_trends"} <= sections
+    # the trend sentences' counts are the trends table's, under the same keys (children in care on the
+    # first and last 31 March the returns cover)
+    trend_keys = {f.key for b in words if b.section == "07_trends" for f in b.figures() if f.key}
+    assert "cla@2025-03-31" in trend_keys
     headline = next(b for b in words if b.section == "01_children_in_care")
     assert {"cla@2024-03-31", "cla@2025-03-31"} <= {f.key for f in headline.figures()}
     tables = {f.key for b in blocks if b.kind == "table" for f in b.figures() if f.key}

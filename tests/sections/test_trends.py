@@ -130,3 +130,36 @@ def test_themes_follow_the_report_order(figures):
         "children in care": ["cla_at_end", "uasc_at_end"],
         "health": ["health_assessment_pct"],
     }
+
+
+def test_the_trend_sentences_carry_the_trend_tables_keyed_figures_to_the_audit(figures):
+    # The figures table names each row's counts (cpkit.figures.keys): children in care at 31 March 2021
+    # is cla@2021-03-31, at 31 March 2025 cla@2025-03-31; the health share 45 of 50 names its numerator and
+    # denominator. The sentence "from 100 to 101" prints the two counts the trends table prints under
+    # those keys, and "from 80% to 90%" the two shares with their counts, so the report's audit reads them.
+    from cpkit.config import Period
+    from cpkit.figures.keys import row_keys
+    from cpkit.publish.text import forget, gather, text_block
+
+    frame = figures.frame.copy()
+    keys = [
+        row_keys(m, u, Period.from_year(int(y)))
+        for m, u, y in zip(frame["measure"], frame["unit"], frame["year"], strict=True)
+    ]
+    frame["numerator_key"] = [n for n, _ in keys]
+    frame["denominator_key"] = [d for _, d in keys]
+    keyed = Figures(frame, figures.meta)
+    forget()
+    said = trends.sentences(keyed, ["cla_at_end", "health_assessment_pct", "uasc_at_end"], CONFIG)
+    # the notebook joins them into a Markdown list, a plain str: the register finds them by their text
+    shown = gather("\n".join(f"- {s}" for s in said))
+    # uasc's sentence prints no figure (its first year, 3, is "<5"), so two sentences are recorded
+    assert [str(s) for s in shown] == [str(said[0]), str(said[1])]
+    block = text_block(shown)
+    cla = block.rows[0][1:3]
+    assert [(f.key, f.value) for f in cla] == [("cla@2021-03-31", 100), ("cla@2025-03-31", 101)]
+    health = block.rows[1][1:5]
+    assert [str(f) for f in health] == ["80%", "90%", "88%", "90%"]  # the council's two, England's two
+    n, d = row_keys("health_assessment_pct", "percent", Period.from_year(2025))
+    assert (health[1].numerator, health[1].denominator) == (n, d)
+    forget()
