@@ -43,6 +43,7 @@ from cpkit.present.narrative import Narrative, fmt_number, fmt_pct
 from cpkit.publish import figure as published
 from cpkit.publish import plan
 from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.text import with_relations
 from cpkit.sections.common import (
     NO_GROUP,
     NOT_SHOWN,
@@ -50,6 +51,7 @@ from cpkit.sections.common import (
     breakdown_table,
     compare_counts,
     compare_share,
+    count_words,
     date_phrases,
     day_label,
     end_labels,
@@ -672,6 +674,17 @@ def profile_sentences(
         k: table[f"%, {label}"].map(lambda cell: bool(getattr(cell, "hidden", False)))
         for k, label in zip(("previous", "current"), end_labels(period), strict=True)
     }
+    # the counts a sentence prints are the ethnicity table's, under its keys: "38 of 90" is the band's
+    # ethnic minority count (the table's cell) of the children with an ethnicity recorded (the share's
+    # base), and children = recorded + not recorded ties the base to the table's Children column
+    eth_keys = {
+        k: _ethnicity_keys(table, label)
+        for k, label in zip(("previous", "current"), end_labels(period), strict=True)
+    }
+    figs = {
+        k: {**f, "keys": eth_keys[k]["All ages"][:2], "relations": eth_keys[k]["All ages"][3]}
+        for k, f in figs.items()
+    }
     measure = "The share of children in care from ethnic minority backgrounds"
     if pct_hidden["previous"].get("All ages") and pct_hidden["current"].get("All ages"):
         out.append(narrative.say("children_in_care.not_shown", measure=measure))
@@ -681,7 +694,9 @@ def profile_sentences(
         words = {
             k: NOT_SHOWN
             if pct_hidden[k].get("All ages")
-            else narrative.n_of_m(f["numerator"], f["denominator"])
+            else with_relations(
+                narrative.n_of_m(f["numerator"], f["denominator"], keys=f["keys"]), f["relations"]
+            )
             for k, f in figs.items()
         }
         out.append(
@@ -703,19 +718,51 @@ def profile_sentences(
     ]
     if len(bands) and bands["pct"].notna().any():
         band = bands["pct"].idxmax()
+        m_key, known_key, _, relations = eth_keys["current"][band]
         out.append(
             narrative.say(
                 "children_in_care.minority_top",
                 band=str(band).lower(),
-                n_of_m=narrative.n_of_m(
-                    int(bands.loc[band, "ethnic_minority"]),
-                    int(bands.loc[band, "children"] - bands.loc[band, "not_recorded"]),
+                n_of_m=with_relations(
+                    narrative.n_of_m(
+                        int(bands.loc[band, "ethnic_minority"]),
+                        int(bands.loc[band, "children"] - bands.loc[band, "not_recorded"]),
+                        keys=(m_key, known_key),
+                    ),
+                    relations,
                 ),
             )
         )
     not_recorded = int(eth["current"].loc["All ages", "not_recorded"])
     if not_recorded:
-        out.append(narrative.say("children_in_care.ethnicity_not_recorded", n=narrative.count(not_recorded)))
+        _, _, none_key, relations = eth_keys["current"]["All ages"]
+        out.append(
+            narrative.say(
+                "children_in_care.ethnicity_not_recorded",
+                n=with_relations(count_words(narrative, not_recorded, key=none_key), relations),
+            )
+        )
+    return out
+
+
+def _ethnicity_keys(table: pd.DataFrame, label: str) -> dict[Any, tuple[Any, Any, Any, list[dict[str, int]]]]:
+    """Per age band of ``ethnic_minority_table`` (indexed by band) in the year ``label``: the document keys
+    of its ethnic minority count and of the share's base (the children with an ethnicity recorded: the
+    share's ``numerator``/``denominator``), the key of the children with none recorded, and the relation
+    children = recorded + not recorded over the Children cell's key, so a sentence printing the base
+    or the not-recorded count holds them to the table's figures in the report's audit."""
+    out = {}
+    for band in table.index:
+        pct = table.at[band, f"%, {label}"]
+        children = table.at[band, f"Children, {label}"]
+        m_key = getattr(pct, "numerator", None) or getattr(
+            table.at[band, f"Ethnic minority, {label}"], "key", None
+        )
+        known_key = getattr(pct, "denominator", None)
+        none_key = f"{known_key}:not recorded" if known_key else None
+        n_key = getattr(children, "key", None)
+        relations = [{n_key: 1, known_key: -1, none_key: -1}] if n_key and known_key and none_key else []
+        out[band] = (m_key, known_key, none_key, relations)
     return out
 
 

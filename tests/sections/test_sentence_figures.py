@@ -87,3 +87,52 @@ def test_the_stability_sentences_print_the_stability_tables_counts_under_its_key
         p for p in in_table if p[0] in ("12", "60")
     }
     assert audit_blocks([_published(table), _published(words)], 5).ok
+
+
+def test_the_ethnicity_sentences_print_the_ethnicity_tables_counts_under_its_keys():
+    # 20 children, all aged 10 to 15 (born 2012) and in care since May 2022, so in care at both 31 Marches:
+    # 7 from an ethnic minority background (AIND), 8 White British, 5 with none recorded (NOBT). The share
+    # is 7 of the 15 recorded (47%); 20 = 15 recorded + 5 not. The sentences' "7 of 15" are the ethnicity
+    # table's 7 and the share's base, and "5 children had no ethnicity recorded" is tied to the table's
+    # 20 by children = recorded + not recorded, so the audit reads them with the table.
+    from cpkit.present.tables import table_block
+    from cpkit.sections import children_in_care as cic
+    from tests.care.conftest import build
+
+    period = Period.from_year(2025)
+    kids = [f"C{i:02d}" for i in range(1, 21)]
+    ethnic = ["AIND"] * 7 + ["WBRI"] * 8 + ["NOBT"] * 5
+    data = build(
+        [(c, "01/05/2022", None, "S", "C2", "N1", "U4", None) for c in kids],
+        [(c, "1", "01/01/2012", e) for c, e in zip(kids, ethnic, strict=True)],
+    )
+    profile = cic.profile(data, period)
+    table = cic.ethnic_minority_table(profile["ethnic_minority"], period, Config())
+    said = cic.profile_sentences(profile, period, Narrative())
+    share, top, unrecorded = said[2:5]
+    assert share == (
+        "The share of children in care from ethnic minority backgrounds stayed about the same, from 7 of 15 "
+        "(47%) at 31 March 2024 to 7 of 15 (47%) at 31 March 2025."
+    )
+    assert (
+        top
+        == "The share from ethnic minority backgrounds was highest for children aged 10 to 15: 7 of 15 (47%)."
+    )
+    assert unrecorded == "5 children had no ethnicity recorded and are left out of these shares."
+    cells = table.set_index("Age band")
+    seven = cells.at["All ages", "Ethnic minority, 31 March 2025"]
+    base = cells.at["All ages", "%, 31 March 2025"].denominator
+    children = cells.at["All ages", "Children, 31 March 2025"].key
+    assert [(str(f), f.key) for f in share.figures if f.key][2:] == [("7", seven.key), ("15", base)]
+    (five,) = unrecorded.figures
+    assert five.value == 5 and {children: 1, base: -1, five.key: -1} in unrecorded.relations
+    words = _published(text_block([share, top, unrecorded]))
+    words.id = "01_children_in_care/text-ethnicity"
+    found = audit_blocks([words, _in_section(table_block(table, "Ethnicity"))], 5)
+    assert found.ok, found.problems()
+
+
+def _in_section(block: Block) -> Block:
+    back = Block.from_json(block.to_json())
+    back.id = f"01_children_in_care/{back.id}"
+    return back
