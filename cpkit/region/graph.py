@@ -58,6 +58,7 @@ from cpkit.report.runner import (
     RunLock,
     _deferred,
     _environment,
+    _kernel_env,
     _on_hard_exit,
     _Plan,
     _plan,
@@ -223,6 +224,50 @@ def _worker_kernels(env: dict[str, str]) -> Kernels:
         _KERNELS, _KERNEL_ENV = Kernels(), dict(env)
         atexit.register(_KERNELS.close)
     return _KERNELS
+
+
+def _warm_task(job: _Job, split: dict[str, Path | str] | None, cwd: Path) -> bool:
+    """Start this worker's kernel for the council's sections while its prepare step runs on another worker
+    (a region of one council: ``Kernels.warm``, as ``cpkit report``'s section workers do), so its first
+    section does not wait for a kernel. Nothing once the prepare step has finished (this worker ran it, or
+    was busy): its sections start their kernel then, as before. The kernel's environment is the one the
+    prepare step gives its sections (``_kernel_env``, worked out after the split, whose links decide
+    where the settings' files resolve); were it not, the first section would start a kernel of its own
+    (``_worker_kernels``), so a warm-up can cost time but never change a report."""
+    if (job.staging / ".tasks" / "prepare.pickle").exists():
+        return False
+    request = job.request
+    if split is not None:
+        where = split.get(job.slug)
+        if not isinstance(where, Path):
+            return False
+        request = replace(request, data_dir=where)
+    env = _kernel_env_of(request, job.staging)
+    if env is None:
+        return False
+    with _environment(env):
+        return _worker_kernels(env).warm(cwd)
+
+
+def _kernel_env_of(request: ReportRequest, staging: Path) -> dict[str, str] | None:
+    """The sections' kernel environment the council's prepare step works out (``prepare_stage``: its
+    data folder, settings, report folder and staging folder), or None where its settings cannot be read
+    (its prepare step will say why)."""
+    from cpkit.config import Config
+
+    if request.config_file is None:
+        return None
+    try:
+        config = Config.load(request.config_file)
+    except CpkitError:
+        return None
+    return _kernel_env(
+        Path(request.data_dir).resolve(),
+        config,
+        request.config_file,
+        Path(request.out_dir).resolve(),
+        staging,
+    )
 
 
 def _section_task(prep: _Outcome, section: Section) -> _Outcome:
@@ -499,8 +544,16 @@ def _run_graph(
     per: dict[str, dict[str, Any]] = {}
     for job in jobs:
         prep = client.submit(_prepare_task, job, split, key=f"prepare-{job.slug}-{run_id}", pure=False)
+        first = _first_of(job.plan.run) if alone else {}
         sections = [
-            client.submit(_section_task, prep, s, key=f"section-{job.slug}-{s.name}-{run_id}", pure=False)
+            client.submit(
+                _section_task,
+                prep,
+                s,
+                key=f"section-{job.slug}-{s.name}-{run_id}",
+                priority=first.get(s.name, 0),
+                pure=False,
+            )
             for s in job.plan.run
         ]
         render = client.submit(_render_task, prep, *sections, key=f"render-{job.slug}-{run_id}", pure=False)
@@ -529,6 +582,10 @@ def _run_graph(
             key=f"pooled-{run_id}",
             pure=False,
         )
+    # submitted last, so a worker given the prepare step takes it first
+    warming: list[Any] = []  # held for the run: a future let go is a task cancelled
+    if alone and jobs[0].plan.run:
+        warming = _warm_workers(client, jobs[0], split, jobs[0].plan.run[0].notebook.parent, run_id)
     on_terminal = request.progress and sys.stderr.isatty()
     total_sections = sum(len(p["sections"]) for p in per.values())
     bars = {
@@ -555,6 +612,7 @@ def _run_graph(
         for bar in bars.values():
             bar.close()
     results = [_council_result(c, per[c.slug]) for c in councils]
+    del warming  # done, or never run (no worker was idle), either way no longer wanted
     if alone:
         return results, None, ALONE.format(name=councils[0].name), 0.0
     began = time.monotonic()
@@ -562,6 +620,38 @@ def _run_graph(
         client, region, period, results, per, pooled, work, Path(request.out_dir).resolve()
     )
     return results, regional, note, time.monotonic() - began
+
+
+def _first_of(sections: list[Section]) -> dict[str, int]:
+    """A region of one council: its sections' priorities, the longest first as ``cpkit report`` starts
+    them (``runner._longest_first``, by the sample's typical seconds), so its two longest do not start
+    last on the two workers and leave one idle at the end. (Dask runs tasks of equal priority in no order
+    a council's sections can count on; with more councils the workers share out the councils instead.)"""
+    from cpkit.report.runner import _longest_first
+
+    order = _longest_first(list(sections), {})
+    return {s.name: len(order) - i for i, s in enumerate(order)}
+
+
+def _warm_workers(client: Any, job: _Job, split: Any, cwd: Path, run_id: str) -> list[Any]:
+    """A warm-up (``_warm_task``) pinned to each worker, below every other task in priority, so only a
+    worker with nothing else to do runs it: for a region of one council, the workers the prepare step
+    leaves idle. (With more councils every worker has a council to prepare, and a kernel warmed for one
+    council is of no use to another's sections.)"""
+    return [
+        client.submit(
+            _warm_task,
+            job,
+            split,
+            cwd,
+            key=f"warm-{job.slug}-{address}-{run_id}",
+            workers=[address],
+            allow_other_workers=False,
+            priority=-1,
+            pure=False,
+        )
+        for address in client.scheduler_info().get("workers", {})
+    ]
 
 
 def _result(future: Any) -> _Outcome:
