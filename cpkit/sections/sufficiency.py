@@ -40,7 +40,7 @@ from cpkit.present.disclosure import (
 from cpkit.publish.block import frame as typed_frame
 from cpkit.publish.figure import Figure
 from cpkit.publish.text import register, sentence
-from cpkit.sections.common import breakdown_table, day_label, end_labels
+from cpkit.sections.common import breakdown_table, day_label, end_labels, hidden_figure
 from cpkit.ssda903.model import Data903
 
 FOSTER = "Foster placements"
@@ -573,14 +573,42 @@ def _chartable(result: Forecast, t: int) -> list[str]:
     return out
 
 
-def chart(result: Forecast, config: Config) -> tuple[plt.Figure, str, pd.DataFrame] | None:
+def _today(result: Forecast, config: Config, published: pd.DataFrame | None) -> dict[str, object]:
+    """Each chart group's children today as the report publishes them: the placement-type table's figure
+    (``_now_ledger``: keyed, hidden as there; the total, ``("Total", column)``, never hidden), None where
+    its ledger holds none; a hidden figure for every group where that table withholds the breakdown."""
+    ledger, column, withheld = _now_ledger(result, config, published)
+    out: dict[str, object] = {}
+    for g in CHART_GROUPS:
+        if withheld and g != ALL_PLACEMENTS:
+            out[g] = hidden_figure(None, "count", 0, withheld)
+        else:
+            out[g] = _ledger_cell(ledger, ("Total" if g == ALL_PLACEMENTS else g, column))
+    return out
+
+
+def chart(
+    result: Forecast, config: Config, published: pd.DataFrame | None = None
+) -> tuple[plt.Figure, str, pd.DataFrame] | None:
     """History and forecast (central line, 80% and 95% bands, scenario lines) per main placement group.
 
     Returns the figure, its alt text and the chart's data as published (small counts suppressed); None
     when every group's monthly history has a count the small-number rule hides (no line can be drawn).
+
+    A group's line ends at today's children, the placement-type table's figure for the same day
+    (``published``: ``placements.mix_table``), which the alt text repeats ("against 210 now"): a group
+    that table hides (to protect another, or because it withholds the breakdown) is not drawn, since its
+    line, its data and its alt text would give the hidden count, and today's point in the chart's data is
+    that table's figure with its document key, so the report's audit reads the chart, its alt text and
+    the table as one figure.
     """
     t = config.small_number_threshold
-    groups = _chartable(result, t)
+    today = _today(result, config, published)
+    groups = [
+        g
+        for g in _chartable(result, t)
+        if not (isinstance(today.get(g), Figure) and today[g].hidden)  # type: ignore[union-attr]
+    ]
     if not groups:
         return None
     proj = result.projection[result.projection["age_band"] == ALL_AGES]
@@ -638,20 +666,26 @@ def chart(result: Forecast, config: Config) -> tuple[plt.Figure, str, pd.DataFra
     end = horizon_end(result)
     at = result.at(end).set_index("placement_group")
     now = result.now()
+    said = {g: today.get(g) if isinstance(today.get(g), Figure) else _now(now[g], t) for g in groups}
     parts = [
-        f"{GROUP_WORDS[g]} {_range(at.loc[g, 'lo80'], at.loc[g, 'hi80'], t)} against {_now(now[g], t)} now"
+        f"{GROUP_WORDS[g]} {_range(at.loc[g, 'lo80'], at.loc[g, 'hi80'], t)} against {said[g]} now"
         for g in groups
     ]
-    alt = (
+    alt = sentence(  # carries today's figures as the table prints them (keyed), as the chart's data does
         f"Line charts of the number of children in care each month since {day_label(result.history['month_end'].min())} "
         f"and the forecast to {end.strftime('%B %Y')} with its 80% and 95% ranges. By {end.strftime('%B %Y')} "
-        "the forecast expects children " + "; ".join(parts) + "."
+        "the forecast expects children " + "; ".join(parts) + ".",
+        *said.values(),
     )
-    return fig, alt, chart_data(result, groups, config)
+    return fig, alt, chart_data(result, groups, config, today)
 
 
-def chart_data(result: Forecast, groups: list[str], config: Config) -> pd.DataFrame:
-    """The chart's numbers: month, group, actual or forecast with its ranges, whole numbers, suppressed."""
+def chart_data(
+    result: Forecast, groups: list[str], config: Config, today: dict[str, object] | None = None
+) -> pd.DataFrame:
+    """The chart's numbers: month, group, actual or forecast with its ranges, whole numbers, suppressed.
+    ``today`` (``_today``): each group's children on the forecast's first day as the placement-type table
+    prints them, in place of the history's own cell for that day (the same count, with its key)."""
     t, sym = config.small_number_threshold, config.suppression_symbol
     h = result.history[result.history["placement_group"].isin(groups)]
     p = result.projection[
@@ -678,6 +712,13 @@ def chart_data(result: Forecast, groups: list[str], config: Config) -> pd.DataFr
     pub = suppress_counts(frame, cols, t, sym)
     for c in cols:
         pub[c] = pub[c].where(frame[c].notna(), "")
+    if today:
+        pub["actual"] = pub["actual"].astype(object)
+        on_day = (pd.to_datetime(frame["month_end"]) == pd.Timestamp(result.as_of)) & frame["actual"].notna()
+        for i in pub.index[on_day]:
+            figure = today.get(str(frame.at[i, "placement_group"]))
+            if isinstance(figure, Figure):
+                pub.at[i, "actual"] = figure
     pub["month_end"] = pd.to_datetime(frame["month_end"]).dt.strftime("%B %Y")
     return pub.rename(
         columns={

@@ -155,3 +155,22 @@ def test_backtest_table_hides_whether_a_hidden_actual_fell_inside_the_range():
     # homes' range 2 to 8: the small low end is the count symbol, not a figure; its own cell either way
     assert list(out["80% range low"]) == ["180", "<5", "184"]
     assert list(out["80% range high"]) == ["210", "8", "214"]
+
+
+def test_the_forecast_chart_does_not_draw_or_say_today_s_number_the_table_hides():
+    # Today: foster 196, homes 3, adoption 0, 199 in all. The table hides the 196 ([c]): with the 199 it
+    # would give the homes' 3 back (199 - 196 - 0). The chart drew foster care's line to 196 and its alt
+    # text and data said "against 196 now": the same leak, in a chart. Foster care is not drawn now; the
+    # total is, its today's point the table's 199 under the table's key.
+    drawn = sufficiency.chart(hand_forecast(), Config())
+    assert drawn is not None
+    fig, alt, data = drawn
+    assert "196" not in str(alt) and "foster" not in str(alt)
+    assert set(data["Placement type"]) == {ALL_PLACEMENTS}  # homes: a small history, never drawn
+    today = data[(data["Month end"] == "March 2025") & data["Children in care"].map(lambda c: c != "")]
+    (cell,) = today["Children in care"]
+    table = sufficiency.forecast_table(hand_forecast(), Config()).set_index("Placement type")
+    total = table.loc[ALL_PLACEMENTS, "Children, 31 March 2025"]
+    assert (str(cell), cell.key) == ("199", total.key) and total.key == "cla@2025-03-31"
+    # the alt text carries the figure it prints, keyed like the table's
+    assert [(str(f), f.key) for f in alt.figures] == [("199", "cla@2025-03-31")]
