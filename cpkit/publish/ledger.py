@@ -28,7 +28,10 @@ The committee cover report's key issues are a text block too (``cover_report/key
 runner with the sections' blocks, ``cpkit.report.cover_report.key_issues_block``).
 
 Not yet gathered: a local KPI's figures (the education tables, the scorecard's local measures: their
-counts come from the council's KPI file and are printed nowhere), and percentages in alt text. The
+counts come from the council's KPI file and are printed nowhere). Alt text is not searched on its own:
+each chart's alt text prints only figures its data block (or the table beside it) prints, with the same
+status (the monthly stock, placement, ethnicity, health, care leavers' and trends charts), and the
+forecast chart's today's counts are the placement-type table's keyed figures. The
 ethnic-minority share's base (children whose ethnicity is known) is printed nowhere, so that share binds
 nothing. England's and the neighbours' figures are not
 the council's counts, and rates per 10,000 and averages are not shares: their bases are not counts a

@@ -815,9 +815,17 @@ def ethnic_minority_chart(
     )
     cur = dict(zip(bands, values["current"], strict=True))
     shown = {b: v for b, v in cur.items() if v is not None and not pd.isna(v) and b != "All ages"}
+    # all ages as the table prints it: its own figure (with its counts' keys), or why it is not given
+    cell = dict(zip(bands, data[f"%, {labels[1]}"], strict=True)).get("All ages")
+    if isinstance(cell, published.Figure) and cell.shown:
+        whole = f"it was {cell} across all ages"
+    elif isinstance(cell, published.Figure) and cell.hidden:
+        whole = "the share across all ages is not shown, to protect small numbers"
+    else:
+        whole = "no share across all ages is available"
     alt = (
         f"Bar chart of the share of children in care from ethnic minority backgrounds by age band at "
-        f"{labels[0]} and {labels[1]}. At {labels[1]} it was {fmt_pct(cur.get('All ages'))} across all ages"
+        f"{labels[0]} and {labels[1]}. At {labels[1]} {whole}"
     )
     if shown:
         hi, lo = max(shown, key=shown.get), min(shown, key=shown.get)

@@ -539,3 +539,17 @@ def test_the_ethnicity_chart_draws_only_what_its_table_shows_where_the_age_bands
     assert [str(data.iloc[0, i]) for i in (1, 2, 4, 5)] == ["8", "0", "6", "0"]
     assert "across all ages" in alt and "highest" not in alt
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["All ages"]
+
+
+def test_the_ethnicity_chart_s_alt_text_says_a_hidden_all_ages_share_is_hidden_not_unavailable():
+    """20 of 22 children from an ethnic minority background (9 of 10 under 10, 11 of 12 aged 10 and
+    over): the 2 (and the 1 in each band) who are not are small counts, so every share is hidden ([c]).
+    The alt text said the all-ages share was "not available", which a reader takes for missing data."""
+    rows = [("Under 10", 10, 9), ("10 and over", 12, 11), ("All ages", 22, 20)]
+    frame = pd.DataFrame(
+        [dict(age_band=b, children=n, ethnic_minority=m, not_recorded=0, pct=100 * m / n) for b, n, m in rows]
+    )
+    fig, alt, data = cic.ethnic_minority_chart({"previous": frame, "current": frame}, PERIOD, CONFIG)
+    assert str(data.set_index("Age band").at["All ages", "%, 31 March 2025"]) == "[c]"
+    assert alt.endswith("At 31 March 2025 the share across all ages is not shown, to protect small numbers.")
+    assert "not available" not in alt
