@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.present.disclosure import Ledger, suppress_value
+from cpkit.present.disclosure import Ledger, Rule, suppress_value
 from cpkit.present.narrative import Narrative
 from cpkit.publish.block import frame as typed_frame
+from cpkit.publish.text import with_relations
 from cpkit.resources import INSTALLED
 from cpkit.ssda903.checks import summarise
 from cpkit.ssda903.model import Data903
@@ -251,11 +252,18 @@ def counts_ledger(
 
 
 def _said(ledger: Ledger, key: object, narrative: Narrative) -> str:
-    """A total for a sentence: the number, "fewer than 5", or "some" when it is hidden to protect a row."""
+    """A total for a sentence: the number, "fewer than 5", or "some" when it is hidden to protect a row.
+
+    A printed total is a phrase carrying its ``Figure`` under the ledger's document key, with the ledger's
+    relations (the total is its table's rows added up), so the report's audit reads "12 rows were set
+    aside" with the table's rows it adds up; "some" prints no figure."""
     if key not in ledger.values:
         return "0"
     n = ledger.values[key]
-    return "some" if ledger.hidden(key) and not ledger.rule.is_small(n) else narrative.count(n)
+    if ledger.hidden(key) and not ledger.rule.is_small(n):
+        return "some"
+    figure = Rule(narrative.config.small_number_threshold).words(n, key=ledger.key_of(key))
+    return with_relations(figure, ledger.relations(), ledger.signed_keys())
 
 
 # --- check_903 problems ---------------------------------------------------------------------------------

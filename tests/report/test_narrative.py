@@ -53,6 +53,9 @@ def test_the_sample_reports_sentences_are_audited_with_its_tables(sample_report)
     # first and last 31 March the returns cover)
     trend_keys = {f.key for b in words if b.section == "07_trends" for f in b.figures() if f.key}
     assert "cla@2025-03-31" in trend_keys
+    # the data quality section's totals are its tables' rows added up, under their ledgers' keys
+    dq_keys = {f.key for b in words if b.section == "08_data_quality" for f in b.figures() if f.key}
+    assert any(k.startswith("dq-") for k in dq_keys), dq_keys
     headline = next(b for b in words if b.section == "01_children_in_care")
     assert {"cla@2024-03-31", "cla@2025-03-31"} <= {f.key for f in headline.figures()}
     tables = {f.key for b in blocks if b.kind == "table" for f in b.figures() if f.key}

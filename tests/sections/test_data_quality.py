@@ -259,3 +259,44 @@ def test_one_return_needs_no_sources_table(data):
     assert dq.sources_sentences(data, Narrative(EXACT)) == [
         "One return was supplied, for 2024-25: every figure comes from it."
     ]
+
+
+def test_the_sentence_total_is_the_tables_rows_added_up_in_the_reports_audit():
+    # The same five kinds of note, 6, 6, 6, 5 and 2, 25 in all. The sentence's "25 notes" is the
+    # problems ledger's total under its document key, with the ledger's relation 25 = the five rows, so
+    # the audit of the table and the sentence together finds nothing; a table printing 6, 6, 6 and 5
+    # beside the sentence's 25 gives the small row back (25 - 23 = 2), and the audit finds it.
+    from cpkit.present.tables import table_block
+    from cpkit.publish.block import Block
+    from cpkit.publish.ledger import audit_blocks
+    from cpkit.publish.text import text_block
+
+    rules = ["empty_file", "blank_rows", "extra_columns", "file_skipped", "encoding_fallback"]
+    problems = pd.DataFrame({"table": list("ABCDE"), "rule": rules, "severity": ["info"] * 5}).loc[
+        [0] * 6 + [1] * 6 + [2] * 6 + [3] * 5 + [4] * 2
+    ]
+    said = dq.problems_sentences(problems, Narrative(config=DEFAULT))
+    ledger = dq.counts_ledger([6, 6, 6, 5, 2], ["info"] * 5, DEFAULT, overall=False, name="dq-problems")
+    total = ledger.key_of(("total", "info"))
+    (twenty_five,) = [f for f in said[0].figures if f.key == total]
+    assert twenty_five.value == 25 and str(twenty_five) == "25"
+    assert {total: 1, **{ledger.key_of(i): -1 for i in range(5)}} in [
+        {k: c for k, c in r.items()} for r in said[0].relations
+    ]
+
+    def placed(block: Block) -> Block:
+        back = Block.from_json(block.to_json())
+        back.id = f"08_data_quality/{back.id}"
+        return back
+
+    words = placed(text_block(said))
+    table = placed(table_block(dq.problems_table(problems, DEFAULT), "Problems"))
+    found = audit_blocks([table, words], 5)
+    assert found.ok, found.problems()
+    shown_rows = Block.from_json(table.to_json())
+    rule = ledger.rule
+    shown_rows.rows = [
+        [*row[:3], rule.count(n, False, key=ledger.key_of(i)), *row[4:]]
+        for i, (row, n) in enumerate(zip(table.rows, [6, 6, 6, 5, 2], strict=True))
+    ]
+    assert not audit_blocks([shown_rows, words], 5).ok
