@@ -232,7 +232,11 @@ def _how_long(due: pd.Timestamp, as_of: pd.Timestamp) -> str:
 def narrative(
     plan: pd.DataFrame, start: date | str, end: date | str, as_of: date | str | pd.Timestamp
 ) -> list[str]:
-    """The section's paragraphs (Markdown): counts, delayed actions and by how long, overdue, new."""
+    """The section's paragraphs (Markdown): counts, delayed actions and by how long, overdue, new.
+
+    Their counts are of the Board's actions, not of children: no child can be worked out from them, so
+    they are printed as they are (never "fewer than 5"), carry no document key and are not registered
+    for the report's disclosure audit (``cpkit.publish.text``), which searches counts of children."""
     as_of_ts = pd.Timestamp(as_of).normalize()
     totals = summary(plan).iloc[-1]
     counts = [f"{int(totals[s])} {'are ' if i == 0 else ''}{s}" for i, s in enumerate(STATUSES)]

@@ -170,11 +170,15 @@ def labelled(row: Row, config: Config) -> str:
     "79%" when they agree (or only one exists); "from the council's return: 79%; published by the DfE: 85%"
     when they differ at the published precision.
     """
+    from cpkit.publish.text import sentence
+
     published = row.get("published")
     own = shown(row, config, "check_") if not pd.isna(row.get("check_value")) else ""
     if row.get("own_vs_published") == "differs" and own:
         pub = fmt_published(published, str(row["unit"]))  # type: ignore[arg-type]
-        return f"{OWN}: {own}; {PUBLISHED}: {pub}"
+        # a phrase carrying both figures (the own one keyed like the tables'), so a sentence that prints
+        # it gives them to the report's audit, as it does the lone figure
+        return sentence(f"{OWN}: {own}; {PUBLISHED}: {pub}", own, pub)
     if own:
         return own
     return f"{PUBLISHED}: {fmt_published(published, str(row['unit']))}" if not pd.isna(published) else ""

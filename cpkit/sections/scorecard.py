@@ -271,7 +271,11 @@ def theme_sentences(card: Headline, narrative: Narrative) -> list[str]:
 
 
 def introduction(card: Headline, narrative: Narrative) -> str:
-    """What the section covers and, when they differ, which DfE year it is compared with."""
+    """What the section covers and, when they differ, which DfE year it is compared with.
+
+    It prints no figure (periods only), and ``theme_sentences``' counts are of measures ("2 of 3
+    measures met their target"), not of children: neither carries a figure for the report's disclosure
+    audit (``cpkit.publish.text``); the figures they speak of are the scorecard table's, audited there."""
     text = f"This scorecard covers {card.period.long_label}, against {card.period.previous().label}."
     if card.bench_differs:
         text += " " + narrative.say(

@@ -250,6 +250,10 @@ def action_position(
     With ``position`` (``cpkit.actions.as_at.position``), the plan counted is the one it gives (as at the
     period end where the tracker's dates allow) and, when that is not plainly the period end's plan, the
     sentence saying what it is follows: today's plan, or one rebuilt from dated updates.
+
+    Its counts are of actions, not children: they name no child and no document key (a number printed
+    by ``fmt_number``, unit "number", which the report's audit leaves aside), so "3 delayed" is printed
+    as it is, never suppressed.
     """
     from cpkit.actions import summary
     from cpkit.actions.summary import UNKNOWN_THEN

@@ -126,3 +126,25 @@ def test_summary_notebook_runs_on_the_sample(root, sample_report):
     assert nbformat.read(str(root / "notebooks" / "09_executive_summary.ipynb"), as_version=4).metadata[
         "cpkit"
     ]["first"]
+
+
+def test_the_labelled_figure_carries_the_councils_own_share_under_its_counts_keys():
+    # The scorecard's card: three moves, own 12% but published 14% for the DfE year, so the sentence
+    # labels both. The own 12% is the figures table's row for the DfE year, whose counts are named by
+    # check_numerator_key and check_denominator_key (cpkit.figures.keys); before, the labelled phrase
+    # was a plain string and the sentence carried neither figure to the report's audit.
+    card = scorecard_card()
+    frame = card.frame
+    moves = frame["indicator"] == "moves"
+    frame.loc[moves, "check_numerator_key"] = "moves:numerator@2024-25"
+    frame.loc[moves, "check_denominator_key"] = "moves:denominator@2024-25"
+    found = su.standing(card, Config())
+    (worst,) = su.standing_sentences(found, card, Narrative(config=Config()))["worst"]
+    assert worst.startswith("moves: from the council's return: 12%; published by the DfE: 14%;")
+    own, published = worst.figures[:2]
+    assert (str(own), own.numerator, own.denominator) == (
+        "12%",
+        "moves:numerator@2024-25",
+        "moves:denominator@2024-25",
+    )
+    assert str(published) == "14%"
