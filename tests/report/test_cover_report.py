@@ -3,6 +3,7 @@ figures with their comparators, one rule for small numbers, and the Word and PDF
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -168,6 +169,11 @@ def test_the_sample_report_has_its_cover_report_in_word_and_pdf(sample_report):
     assert details["Committee"] == "Improving Lives Select Commission"
     assert details["Date of meeting"] == "14 July 2025"  # from cover.yaml
     assert (sample_report / PDF_NAME).stat().st_size > 10_000
+    # its key issues were worked out before the report's audit, which read them (runner._cover_key_issues)
+    analyst = sample_report.parent / "_analyst" / sample_report.name
+    stages = json.loads((analyst / "timings.json").read_text(encoding="utf-8"))["stages"]
+    names = [s["stage"] for s in stages if s["group"] == "sections"]
+    assert names.index("cover report's figures") < names.index("disclosure audit")
 
 
 # --- The key issues in the report's disclosure audit -----------------------------------------------------
