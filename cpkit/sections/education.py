@@ -29,7 +29,7 @@ from cpkit.config import Config, Period
 from cpkit.kpis import NO_FULL_YEAR, load_kpis, year_figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, shared_key
 from cpkit.present.figure_text import PERIOD_COVERED
 from cpkit.present.narrative import Narrative
 from cpkit.present.sanitise import escape_markdown
@@ -220,21 +220,31 @@ def _hidden(row: pd.Series, config: Config) -> bool:
 UNITS = {"percent": "percent", "number": "count", "score": "score"}
 
 
-def value_text(value: float | None, unit: str, config: Config, hidden: bool = False) -> Figure | str:
+def count_key(indicator: str, label: str, unit: str) -> str | None:
+    """The document key of a KPI count ("education:<indicator>@2024-25"): the table cell and the sentence
+    that print the same count are one figure in the report's audit; None for a share or a score (its
+    counts are not in the KPI file)."""
+    return shared_key(f"education:{indicator}", label) if unit == "number" else None
+
+
+def value_text(
+    value: float | None, unit: str, config: Config, hidden: bool = False, key: str | None = None
+) -> Figure | str:
     """A KPI value as printed: "87.4%", "20.5", "2" (counts under the small-number rule); a ``Figure``
-    (``cpkit.publish.figure``) in the KPI's unit, "" for no value."""
+    (``cpkit.publish.figure``) in the KPI's unit, "" for no value; ``key``: a count's document key
+    (``count_key``)."""
     if value is None or pd.isna(value):
         return ""
     kind = UNITS.get(unit, "number")
     if hidden:  # a small count shows its symbol; a share or score of a small group shows [c]
         rule = Rule.of(config)
         if unit == "number" and rule.is_small(value):
-            return published.small(rule.symbol, value, rule.threshold, kind)
+            return published.small(rule.symbol, value, rule.threshold, kind, key)
         return published.secondary(rule.secondary, value, kind, 1, why="a figure of a small group")
     if unit == "percent":
         return Figure(f"{judgement.printed(value, 1)}%", value, kind, 1)
     if unit == "number":
-        return Rule.of(config).count(value)
+        return Rule.of(config).count(value, key=key)
     return judgement.printed(value, 1, kind)
 
 
@@ -269,8 +279,12 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
     parts: list[str] = []
     for f in figures.itertuples(index=False):
         out["Indicator"].append(f.indicator)
-        out[then].append(value_text(f.previous, f.unit, config, f.previous_hidden))
-        out[now].append(value_text(f.current, f.unit, config, f.current_hidden))
+        out[then].append(
+            value_text(f.previous, f.unit, config, f.previous_hidden, count_key(f.indicator, then, f.unit))
+        )
+        out[now].append(
+            value_text(f.current, f.unit, config, f.current_hidden, count_key(f.indicator, now, f.unit))
+        )
         parts.append("; ".join(p for p in (f.previous_period, f.current_period) if isinstance(p, str) and p))
         out[CHANGE].append(change_text(f.change, f.unit, f.hidden))
         out["Direction of travel"].append(
@@ -292,14 +306,15 @@ def education_table(figures: pd.DataFrame, period: Period, config: Config) -> tu
     return table, classes
 
 
-def _words(value: float | None, unit: str, config: Config, hidden: bool) -> str:
+def _words(value: float | None, unit: str, config: Config, hidden: bool, key: str | None = None) -> str:
     """A KPI value for a sentence: as the table prints it, but a hidden one in words ("fewer than 5" for
-    a small count, "not shown, to protect small numbers" for a share or score of a small group)."""
+    a small count, "not shown, to protect small numbers" for a share or score of a small group); a count
+    under the table cell's key (``count_key``)."""
     if not hidden:
-        return value_text(value, unit, config)
+        return value_text(value, unit, config, key=key)
     rule = Rule.of(config)
     return (
-        rule.words(value)
+        rule.words(value, key=key)
         if unit == "number" and rule.is_small(value)
         else "not shown, to protect small numbers"
     )
@@ -322,7 +337,10 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
             )
         )
     for f in figures.itertuples(index=False):
-        cur = _words(f.current, f.unit, config, f.current_hidden)
+        # a count is the education table's cell of the same year, under its key
+        key_then = count_key(f.indicator, period.previous().label, f.unit)
+        key_now = count_key(f.indicator, period.label, f.unit)
+        cur = _words(f.current, f.unit, config, f.current_hidden, key_now)
         then, now = f.previous_words, f.current_words  # "in 2024-25", or the part of the year it covers
         if pd.isna(f.previous):
             text = narrative.say("education.new", measure=f.indicator, now=cur, current=now)
@@ -332,7 +350,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
                 measure=f.indicator,
                 now=cur,
                 current=now,
-                then=_words(f.previous, f.unit, config, f.previous_hidden),
+                then=_words(f.previous, f.unit, config, f.previous_hidden, key_then),
                 previous=then,
             )
         else:
@@ -341,7 +359,7 @@ def education_sentences(figures: pd.DataFrame, period: Period, narrative: Narrat
                 "education.flat" if f.direction == SAME else "education.compare",
                 measure=f.indicator,
                 change=narrative.change(f.previous, f.current, _decimals(f.unit)),
-                then=value_text(f.previous, f.unit, config),
+                then=value_text(f.previous, f.unit, config, key=key_then),
                 previous=then,
                 now=cur,
                 current=now,

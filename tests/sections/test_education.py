@@ -193,3 +193,38 @@ def test_notebook_says_so_when_there_are_no_education_figures(tmp_path):
     shutil.copy(SAMPLE_DIR / "cpkit.yaml", tmp_path / "cpkit.yaml")  # a council's settings, no KPI file
     out = run_section("04_education", tmp_path / "out", year=2025, data_dir=str(tmp_path))
     assert "No local KPI file was found (kpis.csv)" in shown(out)
+
+
+def test_the_exclusions_sentence_prints_the_tables_counts_under_its_keys(kpis):
+    # Exclusions, a count: 2 in 2023-24 (small: "<5" in the table, "fewer than 5" in the sentence) and 6
+    # in 2024-25. The table's two cells and the sentence's two figures carry one key per year, so the
+    # report's audit holds each as one figure: "fewer than 5" and "<5" agree, and the 6 is printed once.
+    from cpkit.present.tables import table_block
+    from cpkit.publish.block import Block
+    from cpkit.publish.ledger import audit_blocks
+    from cpkit.publish.text import forget, gather, text_block
+
+    figures = ed.education_figures(kpis, P2025, CONFIG)
+    table, _ = ed.education_table(figures, P2025, CONFIG)
+    exc = table.iloc[2]
+    assert (exc["2023-24"].key, exc["2024-25"].key) == (
+        "education:Exclusions@2023-24",
+        "education:Exclusions@2024-25",
+    )
+    forget()
+    said = ed.education_sentences(figures, P2025, Narrative(config=CONFIG))
+    (exclusions,) = [s for s in gather(" ".join(said)) if str(s).startswith("Exclusions")]
+    assert [(f.key, f.value, str(f)) for f in exclusions.figures] == [
+        ("education:Exclusions@2024-25", 6, "6"),
+        ("education:Exclusions@2023-24", 2, "fewer than 5"),
+    ]
+
+    def placed(block: Block) -> Block:
+        back = Block.from_json(block.to_json())
+        back.id = f"04_education/{back.id}"
+        return back
+
+    blocks = [placed(table_block(table, "Education")), placed(text_block([exclusions]))]
+    found = audit_blocks(blocks, 5)
+    assert found.ok, found.problems()
+    forget()
