@@ -198,7 +198,12 @@ def group_sentences(result: Forecast, config: Config, published: pd.DataFrame | 
 
 
 def scenario_sentences(result: Forecast, config: Config) -> list[str]:
-    """What each scenario in the settings changes, by the end of the forecast, in one sentence each."""
+    """What each scenario in the settings changes, by the end of the forecast, in one sentence each.
+
+    Its figures are forecasts (the middle of many simulated futures and their 80% ranges), expectations
+    rather than children: a small one is worded "fewer than 5" like a count, with no secondary hiding, as
+    in the forecast and scenario tables, whose cells carry no document key either; so the sentences are
+    not registered for the report's disclosure audit (it searches counts of children)."""
     t = config.small_number_threshold
     end = horizon_end(result)
     when = end.strftime("%B %Y")
@@ -259,7 +264,12 @@ def _entries_period(result: Forecast) -> str:
 
 
 def method_text(result: Forecast, config: Config) -> str:
-    """How the forecast is made, in plain words, with the window and the numbers it rests on."""
+    """How the forecast is made, in plain words, with the window and the numbers it rests on.
+
+    The children it leaves out (missing from a later return, no date of birth) are counts of children:
+    the text is registered (``cpkit.publish.text.register``) carrying them as count Figures ("fewer than
+    5" for a small one, as printed), so the report's audit sees them; no table prints them, so they have
+    no document key. The entries a month is an average, not a count, and carries no figure."""
     s, notes = result.settings, result.notes
     t = config.small_number_threshold
     entries = notes["entries_per_month"]
@@ -282,6 +292,7 @@ def method_text(result: Forecast, config: Config) -> str:
         f"{notes['window_months'] // 12 or 1}; a change in policy, in the courts or in the number of "
         "unaccompanied children is not in it unless a scenario below sets it."
     )
+    counts = [Rule.of(config).words(int(notes[k])) for k in ("lost", "no_dob") if notes.get(k)]
     if notes.get("lost"):
         text += (
             f" {_now(notes['lost'], t).capitalize()} children had an open episode in an earlier return but were missing from the "
@@ -293,7 +304,7 @@ def method_text(result: Forecast, config: Config) -> str:
             f" {_now(notes['no_dob'], t).capitalize()} children with no date of birth in the Header are left out (their age band "
             "cannot be known); the data quality section lists them."
         )
-    return text
+    return register(sentence(text, *counts)) if counts else text
 
 
 def backtest_counts(table: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:

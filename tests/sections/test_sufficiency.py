@@ -174,3 +174,24 @@ def test_the_forecast_chart_does_not_draw_or_say_today_s_number_the_table_hides(
     assert (str(cell), cell.key) == ("199", total.key) and total.key == "cla@2025-03-31"
     # the alt text carries the figure it prints, keyed like the table's
     assert [(str(f), f.key) for f in alt.figures] == [("199", "cla@2025-03-31")]
+
+
+def test_the_method_text_carries_the_children_it_leaves_out_to_the_audit():
+    # The hand forecast with 3 children missing from a later return (small: "Fewer than 5 children ...")
+    # and 12 with no date of birth ("12 children ..."): the text registered for the Markdown that shows it
+    # carries both as counts, the 3 as a small count, so the audit would catch either printed as a number.
+    from cpkit.publish.figure import Status
+    from cpkit.publish.text import forget, gather
+
+    fc = hand_forecast()
+    fc.notes.update(lost=3, no_dob=12)
+    forget()
+    text = sufficiency.method_text(fc, Config())
+    assert " Fewer than 5 children had an open episode in an earlier return" in text
+    assert " 12 children with no date of birth in the Header are left out" in text
+    (said,) = gather(f"### How the forecast is made\n\n{text}")
+    assert [(f.value, f.status, f.unit) for f in said.figures] == [
+        (3, Status.SMALL, "count"),
+        (12, Status.SHOWN, "count"),
+    ]
+    forget()
