@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cpkit.config import Config, Period
-from cpkit.present.disclosure import Ledger, Rule, suppress_value
+from cpkit.present.disclosure import Ledger, Rule
 from cpkit.present.narrative import Narrative
 from cpkit.publish.block import frame as typed_frame
 from cpkit.publish.text import with_relations
@@ -225,10 +225,6 @@ TRACKER_ACTIONS = {
     "overdue but not marked delayed": "Mark the action delayed, or record a revised date, at the next meeting.",
     "row set aside": "None needed if the row is a note; move progress notes into the action's update cell.",
 }
-
-
-def _count(n: int, config: Config) -> str:
-    return suppress_value(n, config.small_number_threshold, config.suppression_symbol)
 
 
 def counts_ledger(
@@ -537,11 +533,26 @@ def oc2_table(mismatches: pd.DataFrame, config: Config) -> pd.DataFrame:
     for reason, (label, action) in OC2_ACTIONS.items():
         n = int((mismatches["reason"] == reason).sum()) if len(mismatches) else 0
         if n:
-            rows.append({"What was found": label, "Children": _count(n, config), "What to do": action})
+            rows.append(
+                {
+                    "What was found": label,
+                    "Children": Rule.of(config).count(n, key=_oc2_key(reason)),
+                    "What to do": action,
+                }
+            )
     return typed_frame(rows, columns=["What was found", "Children", "What to do"])
 
 
+def _oc2_key(reason: str) -> str:
+    """The document key of the children counted for one OC2 mismatch: the table's cell and the
+    sentence's count are one figure in the report's audit."""
+    return f"dq-oc2:{list(OC2_ACTIONS).index(reason)}"
+
+
 def oc2_sentences(mismatches: pd.DataFrame, year: int, narrative: Narrative) -> list[str]:
+    """How many OC2 rows are for children outside the cohort and how many in it have none, each under
+    the OC2 table's key for its row (``_oc2_key``)."""
+    rule = Rule.of(narrative.config)
     counts = mismatches["reason"].value_counts() if len(mismatches) else pd.Series(dtype="int64")
     outside = int(counts.get(next(iter(OC2_ACTIONS)), 0))
     missing = int(counts.get(list(OC2_ACTIONS)[1], 0))
@@ -549,7 +560,10 @@ def oc2_sentences(mismatches: pd.DataFrame, year: int, narrative: Narrative) -> 
         return [narrative.say("data_quality.oc2_match", year=year)]
     return [
         narrative.say(
-            "data_quality.oc2", year=year, outside=narrative.count(outside), missing=narrative.count(missing)
+            "data_quality.oc2",
+            year=year,
+            outside=rule.words(outside, key=_oc2_key(list(OC2_ACTIONS)[0])),
+            missing=rule.words(missing, key=_oc2_key(list(OC2_ACTIONS)[1])),
         )
     ]
 

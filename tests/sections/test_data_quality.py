@@ -300,3 +300,22 @@ def test_the_sentence_total_is_the_tables_rows_added_up_in_the_reports_audit():
         for i, (row, n) in enumerate(zip(table.rows, [6, 6, 6, 5, 2], strict=True))
     ]
     assert not audit_blocks([shown_rows, words], 5).ok
+
+
+def test_the_oc2_sentence_prints_the_oc2_tables_counts_under_its_keys(data):
+    # The hand-built data: 1 OC2 row for a child outside the cohort (CH9002) and 1 child in the cohort
+    # with none (CH9001), each "<5" in the table and "fewer than 5" in the sentence, under one key per
+    # row, so the report's audit holds each as one figure.
+    from cpkit.publish.text import forget, gather
+
+    mismatches = oc2_mismatches(data, 2025)
+    table = dq.oc2_table(mismatches, DEFAULT)
+    keys = [cell.key for cell in table["Children"]]
+    assert keys == ["dq-oc2:0", "dq-oc2:1"] and list(table["Children"]) == ["<5", "<5"]
+    forget()
+    (said,) = gather(" ".join(dq.oc2_sentences(mismatches, 2025, Narrative(config=DEFAULT))))
+    assert [(f.key, f.value, str(f)) for f in said.figures] == [
+        ("dq-oc2:0", 1, "fewer than 5"),
+        ("dq-oc2:1", 1, "fewer than 5"),
+    ]
+    forget()
