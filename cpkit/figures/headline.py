@@ -19,6 +19,7 @@ import pandas as pd
 from cpkit.config import Config, Period
 from cpkit.figures.columns import COLUMNS as FIGURE_COLUMNS
 from cpkit.figures.columns import EMPTY
+from cpkit.figures.keys import kpi_key
 from cpkit.figures.table import Figures
 from cpkit.present import judgement
 
@@ -210,7 +211,9 @@ def kpi_rows(kpis: pd.DataFrame, period: Period, config: Config | None = None) -
                 "check_value": np.nan,
                 "check_numerator": np.nan,
                 "check_denominator": np.nan,
-                "previous_numerator_key": "",
+                # a count under the key the education table prints it under (``kpi_key``)
+                "numerator_key": kpi_key(c["indicator"], period.label, c["unit"]),
+                "previous_numerator_key": kpi_key(c["indicator"], period.previous().label, c["unit"]),
                 "previous_denominator_key": "",
                 "check_numerator_key": "",
                 "check_denominator_key": "",

@@ -51,3 +51,11 @@ def row_keys(measure_id: str, unit: str, period: Period) -> tuple[str, str]:
         if denominator
         else shared_key(f"{measure_id}:denominator", period.label),
     )
+
+
+def kpi_key(indicator: str, label: str, unit: str) -> str:
+    """The document key of a local KPI's count for the year ``label`` ("kpi:Exclusions@2024-25"): the
+    education table, the scorecard and the executive summary print the same KPI file's count under it,
+    so the report's audit holds it as one figure; "" for a share or a score (the file's counts behind
+    those are not printed)."""
+    return shared_key(f"kpi:{indicator}", label) if unit == "number" else ""

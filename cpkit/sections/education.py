@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from cpkit.config import Config, Period
+from cpkit.figures.keys import kpi_key
 from cpkit.kpis import NO_FULL_YEAR, load_kpis, year_figures
 from cpkit.present import judgement
 from cpkit.present.charts import af_colours, chart_style
-from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule, shared_key
+from cpkit.present.disclosure import SECONDARY_SYMBOL, Rule
 from cpkit.present.figure_text import PERIOD_COVERED
 from cpkit.present.narrative import Narrative
 from cpkit.present.sanitise import escape_markdown
@@ -221,10 +222,11 @@ UNITS = {"percent": "percent", "number": "count", "score": "score"}
 
 
 def count_key(indicator: str, label: str, unit: str) -> str | None:
-    """The document key of a KPI count ("education:<indicator>@2024-25"): the table cell and the sentence
-    that print the same count are one figure in the report's audit; None for a share or a score (its
-    counts are not in the KPI file)."""
-    return shared_key(f"education:{indicator}", label) if unit == "number" else None
+    """The document key of a KPI count ("kpi:<indicator>@2024-25", ``cpkit.figures.keys.kpi_key``): the
+    table cell and the sentence that print the same count, here and in the scorecard and the executive
+    summary, are one figure in the report's audit; None for a share or a score (its counts are not
+    printed)."""
+    return kpi_key(indicator, label, unit) or None
 
 
 def value_text(

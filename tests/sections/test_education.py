@@ -208,15 +208,15 @@ def test_the_exclusions_sentence_prints_the_tables_counts_under_its_keys(kpis):
     table, _ = ed.education_table(figures, P2025, CONFIG)
     exc = table.iloc[2]
     assert (exc["2023-24"].key, exc["2024-25"].key) == (
-        "education:Exclusions@2023-24",
-        "education:Exclusions@2024-25",
+        "kpi:Exclusions@2023-24",
+        "kpi:Exclusions@2024-25",
     )
     forget()
     said = ed.education_sentences(figures, P2025, Narrative(config=CONFIG))
     (exclusions,) = [s for s in gather(" ".join(said)) if str(s).startswith("Exclusions")]
     assert [(f.key, f.value, str(f)) for f in exclusions.figures] == [
-        ("education:Exclusions@2024-25", 6, "6"),
-        ("education:Exclusions@2023-24", 2, "fewer than 5"),
+        ("kpi:Exclusions@2024-25", 6, "6"),
+        ("kpi:Exclusions@2023-24", 2, "fewer than 5"),
     ]
 
     def placed(block: Block) -> Block:
@@ -228,3 +228,16 @@ def test_the_exclusions_sentence_prints_the_tables_counts_under_its_keys(kpis):
     found = audit_blocks(blocks, 5)
     assert found.ok, found.problems()
     forget()
+    # the scorecard and the executive summary print the same KPI's row (cpkit.figures.headline): the
+    # same two counts under the same keys, so a report printing 6 and "<5" there is one figure each
+    from cpkit.figures.headline import kpi_rows
+    from cpkit.present.figure_text import shown
+
+    row = kpi_rows(kpis, P2025, CONFIG).set_index("indicator").loc["Exclusions"]
+    now, then = shown(row, CONFIG), shown(row, CONFIG, "previous_")
+    assert (now.key, now.value, then.key, then.status) == (
+        "kpi:Exclusions@2024-25",
+        6,
+        "kpi:Exclusions@2023-24",
+        "small",
+    )
