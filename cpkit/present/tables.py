@@ -18,6 +18,7 @@ from cpkit.present.judgement import printed
 from cpkit.publish.block import MIME as BLOCK_MIME
 from cpkit.publish.block import Block, frame, relations_for, slug, typed_cell
 from cpkit.publish.figure import Figure
+from cpkit.publish.text import section_state
 
 Formatter = Callable[[object], str]
 
@@ -119,15 +120,9 @@ def block_slug(caption: str) -> str:
     section (``%reset``, ``cpkit.report.execute``), so they are the section's and nothing carries over;
     outside IPython every block gets the plain slug (``blocks_of`` numbers repeats when it reads them)."""
     wanted = slug(caption)
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:  # pragma: no cover - IPython comes with the kit
-        shell = None
-    if shell is None:
+    seen = section_state("_cpkit_blocks", {})
+    if seen is None:
         return wanted
-    seen = shell.user_ns.setdefault("_cpkit_blocks", {})
     seen[wanted] = seen.get(wanted, 0) + 1
     return wanted if seen[wanted] == 1 else f"{wanted}-{seen[wanted]}"
 

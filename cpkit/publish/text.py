@@ -124,10 +124,12 @@ KEEP = 400
 _outside: list[Sentence] = []  # the register outside IPython (a test, a script)
 
 
-def _pending() -> list[Sentence]:
-    """The register: in a kernel it lives in the user namespace, which the runner clears between the
-    sections a kept kernel runs (``%reset``, ``cpkit.report.execute``), so no sentence carries over to
-    the next section and the kit keeps no per-run state in a module; outside IPython, a module list."""
+def section_state(name: str, default: Any) -> Any:
+    """What the running section keeps under ``name`` (set to ``default`` the first time), or None outside
+    IPython. It lives in the kernel's user namespace, which the runner clears between the sections a kept
+    kernel runs (``%reset``, ``cpkit.report.execute``), so nothing carries over to the next section and
+    the kit keeps no per-run state in a module: the sentences waiting for their Markdown output (here),
+    the block ids met so far (``cpkit.present.tables``)."""
     try:
         from IPython import get_ipython
 
@@ -135,8 +137,14 @@ def _pending() -> list[Sentence]:
     except ImportError:  # pragma: no cover - IPython comes with the kit
         shell = None
     if shell is None:
-        return _outside
-    return shell.user_ns.setdefault("_cpkit_sentences", [])
+        return None
+    return shell.user_ns.setdefault(name, default)
+
+
+def _pending() -> list[Sentence]:
+    """The register: the running section's (``section_state``); outside IPython, a module list."""
+    pending = section_state("_cpkit_sentences", [])
+    return _outside if pending is None else pending
 
 
 def register(text: Sentence) -> Sentence:
