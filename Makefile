@@ -96,7 +96,7 @@ lint: $(STAMP)
 test: $(STAMP) browser validator csdm pdf-libs
 	$(BIN)/ruff check cpkit tests benchmarks
 	$(BIN)/ruff format --check cpkit tests benchmarks
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --cov=cpkit --cov-report=term
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --cov=cpkit --cov-report=term --durations=15
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

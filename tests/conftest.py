@@ -63,6 +63,8 @@ LONGEST_FIRST = (  # measured alone on the loaded 2-core machine, 6 December 202
     "tests/report/test_faults.py",  # about 570 s: some twenty stopped, killed and timed-out report runs
     "tests/report/test_document.py",  # about 130 s in one test: a report built for each of two years
     "tests/region/test_region_run.py",  # about 95 s: one cpkit region run of three councils, two reports
+    "tests/report/test_document_plan.py",  # about 30 s: real kernels through the runner's stages, a rerun
+    "tests/region/test_region_of_one.py",  # a cpkit region run of one council on a LocalCluster
 )
 
 

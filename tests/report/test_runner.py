@@ -114,7 +114,8 @@ def test_report_pages_meet_the_html_contract(tmp_path, good):
         assert stage in stages, stage
     assert stages[("sections", "kernel start-up (01_good)")] < stages[("sections", "01_good")]
     assert set(record["groups"]) == {"prepare", "sections", "writers"}
-    assert sum(record["groups"].values()) <= record["total"]
+    # the stages follow one another (each figure rounded to 0.01 s, so their sum may pass the total by that)
+    assert sum(record["groups"].values()) <= record["total"] + 0.01 * len(record["groups"])
 
 
 def test_a_failing_section_leaves_the_previous_report_intact(tmp_path, good, bad):
