@@ -472,7 +472,6 @@ def render_stage(prepared: Prepared, runs: list[SectionRun], rerun: Rerun | None
             shared,
             inputs,
             data_dir=data_dir,
-            cache_dir=prepared.cache_dir,
             disclosure=disclosure,
             blocks=blocks,
             cover_issues=cover_issues,

@@ -56,7 +56,6 @@ def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, obj
 def _cover_report(
     staging: Path,
     data_dir: Path,
-    cache_dir: Path | None,
     authored: Authored,
     config: Config,
     period: Period,
@@ -65,17 +64,15 @@ def _cover_report(
     annex: bool = False,
 ) -> None:
     """The committee cover report, where the council wrote ``board/cover_report.yaml``: its key issues
-    from the same headline figures as the scorecard and the executive summary (``issues``, as the runner
-    worked them out and audited them with the report; worked out here only for a caller that gives none);
-    the technical annex among its appendices where the run made one."""
-    from cpkit.report.cover_report import load_cover_report, report_key_issues, write_cover_report
+    are ``issues`` exactly as the runner worked them out and audited them with the report, never worked
+    out again here (a paragraph made after the audit would be a figure no audit saw; none given: the
+    cover report has no key issues); the technical annex among its appendices where the run made one."""
+    from cpkit.report.cover_report import load_cover_report, write_cover_report
 
     report = load_cover_report(data_dir, period.year, authored.cover, period, annex)
     if report is None:
         return
-    if issues is None:
-        issues = report_key_issues(data_dir, cache_dir, config, period) or []
-    report = dataclasses.replace(report, key_issues=list(issues))
+    report = dataclasses.replace(report, key_issues=list(issues or []))
     write_cover_report(staging, report, config, period, meta)
 
 
@@ -87,10 +84,10 @@ def write_site(
     period: Period,
     parameters: dict[str, object],
     inputs: list[dict[str, object]],
+    *,
+    blocks: list[Block],
     data_dir: Path | None = None,
-    cache_dir: Path | None = None,
     disclosure: DocumentAudit | None = None,
-    blocks: list[Block] | None = None,
     cover_issues: list[str] | None = None,
 ) -> Path:
     """Render every section page, then the contents page and ``manifest.json``, into ``staging``.
@@ -99,20 +96,16 @@ def write_site(
     annex's "About the figures" and recorded in the manifest.
 
     ``data_dir`` (the council's data folder) gives the Board's authored sections (``cpkit.report.authored``)
-    and the committee cover report (``cpkit.report.cover_report``, with the run's figures table from
-    ``cache_dir``); without it the document has the data sections only.
+    and the committee cover report (``cpkit.report.cover_report``); without it the document has the data
+    sections only.
 
     ``blocks``: every section's typed blocks (``cpkit.publish``), as the runner read them once for its
-    audit (``cpkit.report.runner.read_blocks``); read here from ``runs`` when not given. Every writer that
-    reads blocks takes them from here (the workbook; the Word file's tables and charts, ``cpkit.report.docx``).
+    audit (``cpkit.report.runner.read_blocks``), never read again here. Every writer that reads blocks
+    takes them from here (the workbook; the Word file's tables and charts, ``cpkit.report.docx``).
 
     ``cover_issues``: the cover report's key issues as the runner audited them with the report
     (``cpkit.report.cover_report.report_key_issues``), printed as they are."""
     staging.mkdir(parents=True)
-    if blocks is None:
-        from cpkit.publish.read import report_blocks
-
-        blocks = report_blocks((r.name, r.output) for r in runs)
     # the writer processes start now, importing their libraries while the pages are rendered
     with _writers() as pool:
         for _ in range(WRITERS_AT_ONCE):
@@ -124,7 +117,7 @@ def write_site(
             authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
         cover: tuple | None = None
         if data_dir is not None:
-            cover = (staging, Path(data_dir), cache_dir, authored, config, period, meta, cover_issues)
+            cover = (staging, Path(data_dir), authored, config, period, meta, cover_issues)
         early: dict[Future, str] = {}
         if cover is not None and any(s.annex for s in sections):
             # The cover report reads no page, only whether there is a technical annex (its Appendix 2),
