@@ -42,7 +42,8 @@ every report note, ``Rule.note``):
   totals, the monthly rows are withheld and only the period's figures are published.
 
 ``protect`` chooses the secondary cells for any set of figures tied by linear relations (a total is the
-sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself), and
+sum of its parts; end = start + admissions - ceased; a figure shown twice is equal to itself) and by the
+percentages of them printed elsewhere whatever it hides (``Ledger.printed_share``: "20%" of 150 is 30), and
 ``disclosed`` audits a choice exactly (``cpkit.publish.audit``): a small count is disclosed when the
 relations, the figures shown and what a reader knows of each symbol (``<5`` is 1 to ``threshold - 1``;
 ``[c]`` is 0 or at least ``threshold`` for a count, any value for a signed figure such as a net change)
@@ -69,7 +70,7 @@ import pandas as pd
 
 from cpkit.present.judgement import printed
 from cpkit.publish import figure as published
-from cpkit.publish.audit import DISCLOSURE_TESTS, INTERVAL, NARROWED, PINNED, PROTECTED, audit
+from cpkit.publish.audit import DISCLOSURE_TESTS, INTERVAL, NARROWED, PINNED, PROTECTED, Share, audit
 from cpkit.publish.figure import Figure
 from cpkit.publish.text import Sentence, sentence, with_relations
 
@@ -274,6 +275,7 @@ def protect(
     keep: Iterable[Hashable] = (),
     cache: dict | None = None,
     hidden: Iterable[Hashable] = (),
+    shares: Sequence[Share] = (),
 ) -> dict[Hashable, Status]:
     """Which figures to hide, and why: PRIMARY (a small count), SECONDARY (to protect another) or "".
 
@@ -292,9 +294,19 @@ def protect(
     exact one catches what only a search of whole numbers over several relations at once can see.
     ``cache``: the exact audit's memo (``cpkit.publish.audit.audit``), kept by a caller that audits the
     chosen statuses afterwards (``Ledger.resolve``), so that audit does not search them a second time.
+
+    ``shares``: percentages of two of the figures (``cpkit.publish.audit.Share``, over the keys of
+    ``values``) printed whatever is hidden here (the scorecard's share of a placement group, in another
+    section): a reader has them, so the exact audit searches with them, as the report's audit does ("27%"
+    of 30 is 8, so hiding the 8 protects nothing), and a cell they give away is not worth hiding: the
+    search moves on to a cell they do not reach, or the caller's audit finds the leak (a breakdown is
+    then withheld). A percentage that follows the statuses chosen here (``Ledger.share``: hidden with
+    its count) is no constraint: printed, its two counts are shown. A share naming a figure not in
+    ``values`` is left out (nothing here can be searched with it).
     """
     rule = rule or Rule()
     signed = set(signed)
+    shares = [sh for sh in shares if sh.numerator in values and sh.denominator in values]
     status: dict[Hashable, Status] = {
         k: (PRIMARY if k not in signed and rule.is_small(v) else "") for k, v in values.items()
     }
@@ -308,6 +320,7 @@ def protect(
     if not any(status.values()):
         return status
     kept = set(keep)
+    chosen: list[Hashable] = []  # the secondary cells chosen here, in the order they were
     for _ in range(len(values) + 1):
         open_cells = quick_disclosed(values, equations, status, rule, signed=signed, protect=must)
         if not open_cells:
@@ -316,6 +329,7 @@ def protect(
         if pick is None:
             return status  # nothing left to hide near the disclosed cells; the caller's audit will say
         status[pick] = SECONDARY
+        chosen.append(pick)
     # the exact audit: hide more while it helps; a cell that does not lower the number of figures left
     # open (after a few tries, since a rectangle of cells may need two) is given back, so a leak no
     # choice of cells can close (the caller's audit says) does not hide a table's every zero
@@ -324,20 +338,34 @@ def protect(
     def exact(
         _values: Any, _equations: Any, st: Mapping[Hashable, Status], *_: Any, **__: Any
     ) -> list[Hashable]:
-        return disclosed(values, equations, st, rule, signed=signed, protect=must, cache=cache)
+        return disclosed(values, equations, st, rule, signed=signed, protect=must, cache=cache, shares=shares)
 
+    # a share ties its two counts as a relation does, for which cells are near a disclosed one
+    links = [*equations, *({sh.numerator: 1, sh.denominator: 1} for sh in shares)]
     best, best_open = dict(status), exact(values, equations, status)
     open_cells, tries = best_open, 0
     while open_cells and tries < 3:
-        pick = _next_to_hide(values, equations, status, open_cells, signed, rule, must, kept, exact)
+        pick = _next_to_hide(values, links, status, open_cells, signed, rule, must, kept, exact)
         if pick is None:
             break
         status[pick] = SECONDARY
+        chosen.append(pick)
         open_cells = exact(values, equations, status)
         if len(open_cells) < len(best_open):
             best, best_open, tries = dict(status), open_cells, 0
         else:
             tries += 1
+    if shares:
+        # the fast pass chose without the shares, so a cell a printed share gives back (foster hidden
+        # beside "20%" of a printed total) may be hidden for nothing where the exact pass then hid
+        # another: each is given back, first chosen first, when the exact audit finds no more open
+        for k in chosen:
+            if best.get(k) != SECONDARY:
+                continue
+            trial = {**best, k: ""}
+            left = exact(values, equations, trial)
+            if set(left) <= set(best_open):
+                best, best_open = trial, left
     return best
 
 
@@ -428,12 +456,14 @@ def disclosed(
     signed: Iterable[Hashable] = (),
     protect: Iterable[Hashable] = (),
     cache: dict | None = None,
+    shares: Sequence[Share] = (),
 ) -> list[Hashable]:
     """Small counts (PRIMARY), figures in ``protect`` and small IMPLICIT figures that a reader could
     work out, by the exact audit (``cpkit.publish.audit.audit``): a small count pinned to one value or,
     under the rule's ``"interval"`` test, narrowed by the figures shown to fewer values than its symbol
     allows; a protected figure pinned. (Another ``[c]`` figure worked out is no harm in itself: it is not
-    a small count; if it leads to one, that one is reported.)"""
+    a small count; if it leads to one, that one is reported.) ``shares``: percentages printed of two of
+    the figures, searched with them (``protect``)."""
     rule = rule or Rule()
     if not any(status.get(k) for k in values):
         return []
@@ -443,6 +473,7 @@ def disclosed(
         equations,
         rule.threshold,
         signed=signed,
+        shares=[sh for sh in shares if sh.numerator in values and sh.denominator in values],
         protect=protect,
         narrowing=rule.narrowing,
         cache=cache,
@@ -678,11 +709,6 @@ def breakdown_status(
     return dict(ledger.status), withheld  # type: ignore[arg-type]
 
 
-# A percentage printed to whole percent (or finer) of a total of at most this many gives its count
-# exactly: the printed p% means 100 n / m is in [p - 0.5, p + 0.5), a range of m / 100 <= 1 counts.
-PINNED_BY_SHARE = 100
-
-
 def breakdown_ledger(
     columns: Mapping[Hashable, tuple[Mapping[Hashable, float], float]],
     rule: Rule | Any | None = None,
@@ -690,6 +716,7 @@ def breakdown_ledger(
     total_keys: Mapping[Hashable, str | None] | None = None,
     part_keys: Mapping[Hashable, Mapping[Hashable, str]] | None = None,
     shared_parts: Iterable[Hashable] = (),
+    share_decimals: int = 0,
 ) -> tuple[Ledger, list[Hashable]]:
     """``breakdown_status`` as one ledger over every column (keys (part, column) and ("Total", column)), so
     a table's cells are ``Ledger.text`` figures with document keys and its block records the relations;
@@ -701,11 +728,13 @@ def breakdown_ledger(
     kept like a total (``shared``): one status for the report. Each column is protected on its own
     (its relation is its own), and the columns nothing protects are returned to be withheld.
 
-    A part with such a key whose percentage of the same total is printed elsewhere (the rule does not
-    hide the share) is never chosen as a secondary cell when the total is at most 100 (``PINNED_BY_SHARE``):
-    a whole percent of at most 100 children is one count ("82%" of 28 is 23), so hiding it here would
-    hide nothing from a reader of the scorecard, and the other parts must be protected, or the column
-    withheld, with it known."""
+    A part with such a key has its percentage of the same total printed elsewhere (the scorecard's and
+    the trends' ``placed_*_pct``, ``ceased_*_pct``, to ``share_decimals`` places: the registry prints
+    them as whole percents), whatever this table hides, unless the rule hides the share (a small part or
+    complement): ``Ledger.printed_share``, so ``protect`` chooses the cells with it in view ("82%" of 28
+    is 23: hiding foster here hides nothing from a reader of the scorecard, so another part is hidden,
+    or, with none left that helps, the column withheld; "82%" of 280 is 229 or 230, so foster hidden is
+    one of two values, which the search weighs like any other relation)."""
     rule = Rule.of(rule) if rule is not None else Rule()
     combined = Ledger(rule)
     status: dict[Hashable, Status] = {}
@@ -723,21 +752,28 @@ def breakdown_ledger(
             else:
                 one.add((part, col), n)
                 combined.add((part, col), n, alias=key)
-            if key and total <= PINNED_BY_SHARE and not rule.share_hidden(n, total):
-                one.keep((part, col))  # its share, printed elsewhere, gives the count (the docstring)
-                combined.keep((part, col))
         shared = (total_keys or {}).get(col) or True
         one.add(("Total", col), total, shared=True)
         combined.add(("Total", col), total, shared=shared)
         one.total(("Total", col), [(part, col) for part in parts])
         combined.total(("Total", col), [(part, col) for part in parts])
+        for part, n in parts.items():  # a keyed part's share is printed elsewhere (the docstring)
+            if aliases.get(part) and not rule.share_hidden(n, total):
+                for ledger in (one, combined):
+                    ledger.printed_share((part, col), ("Total", col), share_decimals)
     from cpkit.publish import plan
 
     combined.planned = plan.planned(combined)  # cells the document's plan hides in this table
     for col, one in ones.items():
         one.forced = {k for k in combined.planned if k in one.values}
         one.status = protect(
-            one.values, one.equations, rule, keep=one.kept, signed=one.signed, hide=one.forced
+            one.values,
+            one.equations,
+            rule,
+            keep=one.kept,
+            signed=one.signed,
+            hide=one.forced,
+            shares=one.printed_shares,
         )
         if one.open():
             withheld.append(col)
@@ -770,6 +806,9 @@ class Ledger:
         self.withheld = ""
         # percentages printed from the ledger's counts (``share``), over document keys, for the audit
         self.shares: list[dict[str, Any]] = []
+        # percentages of its figures other blocks print whatever it hides (``printed_share``), over its
+        # own keys: ``protect`` and ``open`` search with them
+        self.printed_shares: list[Share] = []
         self.aliases: dict[Hashable, str] = {}  # a figure's shared document key (``add(..., shared=)``)
         self.left: list[Hashable] = []  # what the last ``resolve``'s audit found still open
         # figures the document's plan hides here (``cpkit.publish.plan``): forced, chosen for the report
@@ -830,6 +869,18 @@ class Ledger:
         self.forced.add(key)
         self.status = {}
 
+    def printed_share(self, numerator: Hashable, denominator: Hashable, decimals: int = 0) -> Share:
+        """The percentage ``numerator`` / ``denominator`` (two of the ledger's counts) is printed in another
+        block whatever this ledger hides (the scorecard prints a placement group's share of the children in
+        care from the figures table, not from this table), to ``decimals`` places: a reader holds it, so
+        the hidden cells are chosen, and audited, with it (``protect(shares=)``): "27%" of 30 is 8, and
+        hiding the 8 would protect nothing."""
+        share = Share.of(numerator, denominator, self.values[numerator], self.values[denominator], decimals)
+        if share not in self.printed_shares:
+            self.printed_shares.append(share)
+            self.status = {}
+        return share
+
     def keep(self, key: Hashable) -> None:
         """``key`` is published elsewhere anyway: never hide it to protect another figure here."""
         self.kept.add(key)
@@ -851,6 +902,7 @@ class Ledger:
             implicit=self.implicit,
             keep=self.kept,
             cache=cache,
+            shares=self.printed_shares,
         )
         return self
 
@@ -885,6 +937,10 @@ class Ledger:
                 )
             ),  # fmt: skip
             *sorted(f"alias:{text(k)}={a}" for k, a in self.aliases.items()),
+            *sorted(  # only when there are any: the digests of ledgers without stay as they were
+                f"share:{text(x.numerator)}/{text(x.denominator)}={x.percent!r}.{x.decimals}"
+                for x in self.printed_shares
+            ),
         ]
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -1033,6 +1089,7 @@ class Ledger:
             signed=self.signed,
             protect=self.forced | self.planned,
             cache=cache,
+            shares=self.printed_shares,
         )
 
 

@@ -82,6 +82,22 @@ class Share:
     percent: float
     decimals: int = 0
 
+    @classmethod
+    def of(cls, numerator: Hashable, denominator: Hashable, n: float, m: float, decimals: int = 0) -> Share:
+        """The share of counts ``n`` of ``m`` (keys ``numerator``, ``denominator``) as printed at
+        ``decimals`` places, by the kit's one rounding rule (``cpkit.publish.figure.at_precision``)."""
+        from cpkit.publish.figure import at_precision
+
+        return cls(numerator, denominator, float(at_precision(100 * float(n) / float(m), decimals)), decimals)
+
+    def holds(self, values: Mapping[Hashable, float | None]) -> bool:
+        """True when the true counts in ``values`` print as this share (both known, the group not 0)."""
+        n, m = values.get(self.numerator), values.get(self.denominator)
+        if n is None or m is None or not float(m) > 0:
+            return False
+        a, b_lo, b_hi, _ = _share_rows(self)
+        return a * float(n) >= b_lo * float(m) and a * float(n) <= b_hi * float(m) - 1
+
 
 @dataclass(frozen=True)
 class Finding:

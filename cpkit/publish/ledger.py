@@ -141,9 +141,9 @@ def audit_blocks(blocks: Iterable[Block], threshold: int, *, test: str = INTERVA
     equations: list[dict[str, int]] = []
     signed: set[str] = set()
     relation_seen: set[frozenset[tuple[str, int]]] = set()
-    shares: list[Share] = []
     unkeyed = 0
     twice: list[str] = []
+    blocks = list(blocks)
     for block in blocks:
         section = block.section
         for fig in block.figures():
@@ -175,15 +175,7 @@ def audit_blocks(blocks: Iterable[Block], threshold: int, *, test: str = INTERVA
                 relation_seen.add(frozen)
                 equations.append(named)
         signed |= {document_key(section, k) for k in block.signed}
-        for x in block.shares:
-            share = Share(
-                document_key(section, str(x["numerator"])),
-                document_key(section, str(x["denominator"])),
-                float(x["percent"]),
-                int(x.get("decimals", 0)),
-            )
-            if share not in shares:
-                shares.append(share)
+    shares = document_shares(blocks)
     # a figure a relation names but no block prints: the reader knows only that it is a whole number
     named = [k for eq in equations for k in eq] + [k for x in shares for k in (x.numerator, x.denominator)]
     for k in named:
@@ -209,6 +201,24 @@ def audit_blocks(blocks: Iterable[Block], threshold: int, *, test: str = INTERVA
     result.findings = findings + located
     result.hidden = sum(1 for k, st in seen.items() if st - {""})  # hidden in at least one block
     return DocumentAudit(result, where, contradictions, len(shares), test)
+
+
+def document_shares(blocks: Iterable[Block]) -> list[Share]:
+    """Every percentage the blocks print, over document keys (``document_key``), each once: what a reader
+    knows of the counts they divide. The document audit searches with them, and the document's plan
+    (``cpkit.publish.plan.solve``) chooses its cells with the same ones: one model of what is printed."""
+    shares: list[Share] = []
+    for block in blocks:
+        for x in block.shares:
+            share = Share(
+                document_key(block.section, str(x["numerator"])),
+                document_key(block.section, str(x["denominator"])),
+                float(x["percent"]),
+                int(x.get("decimals", 0)),
+            )
+            if share not in shares:
+                shares.append(share)
+    return shares
 
 
 def audit_notebooks(

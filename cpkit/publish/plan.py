@@ -17,7 +17,9 @@ the whole document:
    (``planned``).
 2. **Runner side.** When the document audit (``cpkit.publish.ledger``) finds a recoverable count,
    ``solve`` merges every section's records under their document keys and runs ``protect`` once over
-   the union, starting from what the sections hid and never hiding a figure a section keeps (a total
+   the union, with the percentages the report prints (the ones the audit searched,
+   ``cpkit.publish.ledger.document_shares``: a count only a percentage in another section gives away is
+   protected too), starting from what the sections hid and never hiding a figure a section keeps (a total
    printed across the report). The cells it adds become plan entries; only the sections they fall in are
    run again, and the audit runs again on the whole report, which is still refused when no choice of
    cells protects it. A report whose sections are safe together runs once: nothing is solved.
@@ -38,11 +40,12 @@ import json
 import logging
 import os
 import time
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cpkit.publish.audit import Share
 from cpkit.publish.figure import key_text
 
 if TYPE_CHECKING:
@@ -245,11 +248,18 @@ class Solution:
         return sorted({s for s, _, _ in self.entries})
 
 
-def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule) -> Solution:
+def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule, shares: Sequence[Share] = ()) -> Solution:
     """``protect`` once over every section's ledgers, merged under their document keys (a key from
     ``shared_key`` is the same figure in every section; any other is its section's, as in the document
     audit), starting from every cell some section hid and never choosing one a section keeps. Returns the
-    cells it adds, each in every ledger that prints it."""
+    cells it adds, each in every ledger that prints it.
+
+    ``shares``: the percentages the report prints, over document keys, as the document audit reads them
+    (``cpkit.publish.ledger.document_shares``): the cells are chosen with them in view, so a count that
+    only a printed percentage gives away (the scorecard's "20%" of 150 children is 30, the foster count
+    a placement table hid) is protected by hiding another cell rather than refused. One that names a
+    count no ledger recorded, or that the recorded values do not print as, is left out here (the audit
+    after still reads it)."""
     from cpkit.present.disclosure import IMPLICIT, PRIMARY, SECONDARY, disclosed, protect
     from cpkit.publish.ledger import document_key
 
@@ -285,8 +295,21 @@ def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule) -> Solution:
             signed |= {doc[d] for d in rec["signed"] if d in doc}
             implicit |= {doc[d] for d in rec["implicit"] if d in doc}
             kept |= {doc[d] for d in rec["kept"] if d in doc}
+    printed = [sh for sh in shares if sh.holds(values)]
+    if len(printed) < len(shares):
+        log.info(
+            "document plan: %d printed percentages name counts no ledger recorded", len(shares) - len(printed)
+        )
     status = protect(
-        values, equations, rule, signed=signed, hide=hide, implicit=implicit, keep=kept, hidden=hidden
+        values,
+        equations,
+        rule,
+        signed=signed,
+        hide=hide,
+        implicit=implicit,
+        keep=kept,
+        hidden=hidden,
+        shares=printed,
     )
     entries: set[Entry] = set()
     conflict = ""
@@ -300,5 +323,5 @@ def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule) -> Solution:
                 conflict = conflict or key
                 continue
             entries.add((section, ledger, local))
-    left = disclosed(values, equations, status, rule, signed=signed, protect=hide)
+    left = disclosed(values, equations, status, rule, signed=signed, protect=hide, shares=printed)
     return Solution(entries, not left and not conflict, conflict)

@@ -552,6 +552,7 @@ def settle_disclosure(
     from cpkit.errors import DisclosureLeak
     from cpkit.present.disclosure import Rule
     from cpkit.publish import plan as document_plan
+    from cpkit.publish.ledger import document_shares
 
     blocks = read_blocks([*runs, *plan.reused])
     with timings.stage("sections", "disclosure audit"):
@@ -564,7 +565,9 @@ def settle_disclosure(
             return runs, blocks, found
         began = time.perf_counter()
         records = document_plan.read_records(cache_dir, [r.name for r in runs])
-        solution = document_plan.solve(records, Rule.of(config))
+        # the percentages the report prints, as the audit read them: the plan chooses with them in view
+        printed = document_shares([*blocks, *(outside or [])])
+        solution = document_plan.solve(records, Rule.of(config), printed)
         timings.add("sections", "disclosure plan chosen", time.perf_counter() - began)
         again = [by_name[name] for name in solution.sections if name in by_name]
         if not solution.entries or len(again) < len(solution.sections):

@@ -259,3 +259,53 @@ def test_a_figures_table_percentage_gives_back_a_count_another_table_hides():
     fixed = placements(kept=True)
     assert [str(r[1]) for r in fixed.rows] == ["8", "<5", "[c]", "20"]
     assert audit_blocks([fixed, scorecard], 5).ok
+
+
+def test_a_breakdown_whose_part_s_share_is_printed_elsewhere_is_protected_with_that_share_in_view():
+    # 150 children in care at 31 March 2025 (cla@2025-03-31, printed across the report): foster 30,
+    # kinship 117, children's homes 3 ("<5"). The scorecard prints foster's share from the figures table,
+    # "20%" (30 of 150: no small part, group or complement, so the rule prints it whatever the placement
+    # table hides): 100n/150 in [19.5, 20.5) means n in [29.25, 30.75), so 30 only.
+    # Before, the placement table chose with counts alone: homes is given by 150 - 30 - 117, so it hid the
+    # smallest other part, foster (30 < 117): foster + homes = 33, foster 29 to 32 and homes 1 to 4 for a
+    # reader of the table; with the scorecard's 20% foster is 30 and homes 3, pinned: the report refused.
+    # (A total above 100 was outside the old special case, a part kept when its share pins it.)
+    # Now the share is in protect's model: hiding foster protects nothing, so kinship is hidden instead:
+    # 150 = 30 + [c] + <5, kinship + homes = 120 with kinship 0 or 5 and more, so homes 1 to 4 (kinship
+    # 119 to 116) whatever "20%" says: published, foster 30 shown, and the document audit finds nothing.
+    from cpkit.config import Period
+    from cpkit.figures.keys import row_keys
+    from cpkit.present.disclosure import breakdown_ledger
+    from cpkit.present.figure_text import shown
+
+    numerator, denominator = row_keys("placed_foster_pct", "percent", Period.from_year(2025))
+    assert denominator == TOTAL
+    row = {
+        **_foster_row(),
+        "value": 20.0,
+        "numerator": 30,
+        "denominator": 150,
+        "numerator_key": numerator,
+    }
+    pct = shown(row, RULE)
+    assert str(pct) == "20%"
+    scorecard = _published(
+        table_block(frame([["Children in foster care", pct]], columns=["Indicator", "2024-25"]), "Scorecard"),
+        "scorecard",
+    )
+    parts = {"foster": 30, "kinship": 117, "homes": 3}
+    for rule in (RULE, Rule(5, "<5", test="exact")):
+        ledger, withheld = breakdown_ledger(
+            {"c": (parts, 150)}, rule, total_keys={"c": TOTAL}, part_keys={"c": {"foster": numerator}}
+        )
+        assert withheld == []
+        cells = [ledger.text((p, "c")) for p in parts] + [ledger.text(("Total", "c"))]
+        assert [str(c) for c in cells] == ["30", "[c]", "<5", "150"]
+        assert cells[0].key == numerator  # foster's count is the share's numerator for the audit
+        rows = [[p, c] for p, c in zip([*parts, "Total"], cells, strict=True)]
+        table = _published(
+            table_block(frame(rows, columns=["Placement type", "Children"]), "Placement type", ledger=ledger),
+            "placements",
+        )
+        found = audit_blocks([table, scorecard], 5, test=rule.test)
+        assert found.ok and found.shares == 1, found.problems()

@@ -308,3 +308,93 @@ def test_two_such_sections_run_by_the_runner_s_stages_settle_on_the_plan_and_run
     runs, again, _ = run(tmp_path / "work2")
     assert again == []
     assert _cells(runs[1])["other reasons"] == "[c]"
+
+
+# --- a leak only a printed percentage makes ------------------------------------------------------------
+
+CLA_DAY = shared_key("cla", "2025-03-31")
+FOSTER = shared_key("placed_foster_pct:numerator", "2025-03-31")  # the measure's numerator, as a key
+PLACED = {"foster": 30, "kinship": 117, "homes": 3}  # 150 children in care at 31 March 2025
+
+
+def _notebook(section: str, block, folder: Path) -> SectionRun:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_table(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<table/>", MIME: block.to_json()})
+    ]
+    nb.cells = [cell]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{section}.ipynb"
+    nbformat.write(nb, str(path))
+    return SectionRun(section, path, True, 0.1)
+
+
+def _share_kernel(section: str, cache: Path, folder: Path) -> SectionRun:
+    """``placements`` prints the placement-type table from a ledger that knows nothing of any percentage
+    (foster's count under its measure's numerator key, ``alias``; the total under the shared key);
+    ``scorecard`` prints foster's share of the same total from the figures table, with no ledger."""
+    from cpkit.present.disclosure import Rule as _Rule
+
+    plan.begin(section, cache)
+    try:
+        if section == "placements":
+            ledger = Ledger(RULE, name="types")
+            ledger.add("foster", PLACED["foster"], alias=FOSTER)
+            ledger.add("kinship", PLACED["kinship"])
+            ledger.add("homes", PLACED["homes"])
+            ledger.add(CLA_DAY, 150, shared=CLA_DAY)
+            ledger.total(CLA_DAY, list(PLACED))
+            ledger.resolve()
+            rows = [[k, ledger.text(k)] for k in (*PLACED, CLA_DAY)]
+            block = table_block(
+                frame(rows, columns=["Placement", "Children"]), "Placement type", ledger=ledger
+            )
+        else:
+            pct = _Rule(5, "<5").pct(20.0, 30, 150).with_counts(FOSTER, CLA_DAY)
+            block = table_block(frame([["Foster care", pct]], columns=["Indicator", "2024-25"]), "Scorecard")
+    finally:
+        plan.end()
+    return _notebook(section, block, folder)
+
+
+def test_a_leak_only_a_percentage_in_another_section_makes_is_repaired_by_the_document_s_plan(tmp_path):
+    # 150 children in care at 31 March 2025: foster 30, kinship 117, children's homes 3 ("<5").
+    # placements alone: homes = 150 - 30 - 117, so its ledger hides the smallest other part, foster (30 <
+    # 117): foster [c] + homes <5 = 33, foster 29 to 32 and homes 1 to 4: safe alone.
+    # scorecard: foster's share, "20%" of the 150 (no small part, group or complement: printed). 100n/150
+    # in [19.5, 20.5) means n in [29.25, 30.75): 30 only. Together: homes = 33 - 30 = 3, pinned. No count
+    # relation joins the two sections, only the percentage, so before the plan read the printed
+    # percentages it chose nothing and the report was refused.
+    # The plan with the percentages in view: hiding foster protects nothing (the 20% gives it), so it
+    # hides kinship in placements; placements is run again with kinship forced: 150 = foster + [c] + <5,
+    # and its ledger no longer needs foster hidden (kinship + homes = 120 with kinship 0 or 5 and more:
+    # homes 1 to 4): foster 30 is printed, as the 20% says, and the audit passes. The scorecard is not run
+    # again (the plan cannot hide its percentage, and need not).
+    cache, work, analyst = tmp_path / "cache", tmp_path / "work", tmp_path / "_analyst" / "2025"
+    names = ("placements", "scorecard")
+    runs = [_share_kernel(s, cache, work) for s in names]
+    placed = _cells(runs[0])
+    assert [placed[k] for k in (*PLACED, CLA_DAY)] == ["[c]", "117", "<5", "150"]
+    # what the runner did before the plan read percentages: refused (the audit alone, on a copy of the run)
+    before = [_share_kernel(s, tmp_path / "b4" / "cache", tmp_path / "b4" / "work") for s in names]
+    with pytest.raises(DisclosureLeak) as refused:
+        _audit_disclosure(before, CONFIG, tmp_path / "b4" / "_analyst")
+    assert "placements/types:homes can be worked out exactly" in str(refused.value)
+
+    calls: list[list[str]] = []
+
+    def rerun(sections: list[Section]) -> list[SectionRun]:
+        calls.append([s.name for s in sections])
+        return [_share_kernel(s.name, cache, work) for s in sections]
+
+    sections = [Section(name, name, name, path=Path(f"{name}.ipynb")) for name in names]
+    chosen = _Plan(sections, [], sections, Path("report"), False, [])
+    settled, _, found = settle_disclosure(runs, chosen, CONFIG, cache, analyst, rerun)
+    assert found.ok and found.shares == 1
+    assert calls == [["placements"]]
+    placed = _cells(settled[0])
+    assert [placed[k] for k in (*PLACED, CLA_DAY)] == ["30", "[c]", "<5", "150"]
+    assert settled[1] is runs[1]
+    ((section, _, key),) = plan.read_plan(plan.plan_path(cache))
+    assert (section, key) == ("placements", "kinship")
