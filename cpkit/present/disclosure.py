@@ -869,12 +869,14 @@ class Ledger:
         self.forced.add(key)
         self.status = {}
 
-    def printed_share(self, numerator: Hashable, denominator: Hashable, decimals: int = 0) -> Share:
+    def printed_share(self, numerator: Hashable, denominator: Hashable, decimals: int = 0) -> Share | None:
         """The percentage ``numerator`` / ``denominator`` (two of the ledger's counts) is printed in another
         block whatever this ledger hides (the scorecard prints a placement group's share of the children in
         care from the figures table, not from this table), to ``decimals`` places: a reader holds it, so
         the hidden cells are chosen, and audited, with it (``protect(shares=)``): "27%" of 30 is 8, and
-        hiding the 8 would protect nothing."""
+        hiding the 8 would protect nothing. A share of no one is printed nowhere: None."""
+        if not float(self.values[denominator]) > 0:
+            return None
         share = Share.of(numerator, denominator, self.values[numerator], self.values[denominator], decimals)
         if share not in self.printed_shares:
             self.printed_shares.append(share)

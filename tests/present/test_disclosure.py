@@ -394,3 +394,16 @@ def test_a_breakdown_whose_total_is_published_elsewhere_is_withheld_when_nothing
     assert withheld_reason([(6, "at 31 March 2025")], "children in care", RULE) == (
         "Not shown: with 6 children in care at 31 March 2025 the breakdown would identify some of them."
     )
+
+
+def test_a_share_of_no_one_is_printed_nowhere_and_binds_nothing():
+    # no child in the group: "0 of 0" has no percentage (GSS [z]), so no reader holds one; the ledger takes
+    # none (a share of 0 would divide by zero), and its other printed share is kept: 6 of 24 is 25%
+    ledger = Ledger(RULE)
+    ledger.add("none", 0)
+    ledger.add("empty", 0)
+    ledger.add("a", 6)
+    ledger.add("all", 24)
+    assert ledger.printed_share("none", "empty") is None
+    share = ledger.printed_share("a", "all")
+    assert ledger.printed_shares == [share] and share.percent == 25.0
