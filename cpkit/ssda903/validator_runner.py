@@ -89,8 +89,68 @@ def why_failed(code: str, registry, validator) -> str:
 def deep_copy(data_store: dict) -> dict:
     """Each rule's own copy of the tables. The validator hands each rule a shallow copy, and some rules
     write into it (365 fills every blank DEC with 31 March): every rule after them then read open
-    episodes as ended, which made 575 and 577 flag missing periods still open at 31 March."""
+    episodes as ended, which made 575 and 577 flag missing periods still open at 31 March.
+
+    The shared tables are consolidated (one block per dtype) before they are copied, once, where the
+    copy consolidated its result again for every rule (most of the copying's time): the rule gets the
+    same values in the same layout, as deep a copy as before."""
+    for key, table in data_store.items():
+        if key != "metadata":
+            table._consolidate_inplace()  # a no-op once done: pandas remembers it
     return {k: v.copy(deep=True) if k != "metadata" else v for k, v in data_store.items()}
+
+
+class _Rows:
+    """The postcode directory as :func:`one_directory` shows it to the validator's merge: only the rows
+    the merge can match, already loaded."""
+
+    def __init__(self, frame) -> None:
+        self.dataframe = frame
+
+    def load_postcodes(self, letters) -> None:
+        pass  # loaded by one_directory's merge before it hands this over
+
+
+def one_directory(datastore):
+    """The validator's ``merge_postcodes`` merging with only the directory's rows the table can match.
+
+    It left-merges every table's postcodes with the whole directory of their first letters (more than a
+    million rows for the sample's S, D, H and W) six times a run (home and placement postcodes of both
+    years' Episodes, and rule 392c's own two): a second of the run's five. The directory is still loaded
+    by the validator's own reader (its letters, once each); the merge is the validator's own, given
+    the directory's rows whose key is one of the table's (in the directory's order), so each left row
+    meets the same rows in the same order and the result is the same frame."""
+    import numpy as np
+    import pandas as pd
+
+    merge = datastore.merge_postcodes
+    directory = datastore.postcodes
+    index: dict[str, object] = {}  # the directory's keys as an index, for the frame it was built from
+
+    def merged(df, postcode_field):
+        written = df[postcode_field].str.upper()
+        directory.load_postcodes(written.str[0].dropna().unique())
+        frame = directory.dataframe
+        if index.get("frame") is not frame:
+            index.update(frame=frame, keys=pd.Index(frame["pcd_abbr"]))
+        keys = pd.Index(written.str.replace(" ", "").unique())
+        found = index["keys"].get_indexer_non_unique(keys)[0]
+        rows = frame.take(np.unique(found[found >= 0]))
+        datastore.postcodes = _Rows(rows)
+        try:
+            return merge(df, postcode_field)
+        finally:
+            datastore.postcodes = directory
+
+    return merged
+
+
+def patch_everywhere(name: str, old, new) -> None:
+    """Point every loaded module of the validator that holds ``old`` under ``name`` at ``new`` (rule 392c
+    imports ``merge_postcodes`` by name from the datastore)."""
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("lac_validator") and getattr(module, name, None) is old:
+            setattr(module, name, new)
 
 
 def ending_at_cut(process):
@@ -135,17 +195,37 @@ def with_fixes(registry: dict) -> dict:
     return rules
 
 
+def flagged(data_store: dict):
+    """Every table's rows with the rules that flagged them (``ERR_<code>`` True), one frame in the order
+    the validator's ``Report`` lays them out (tables in turn, its columns ``CHILD``, the ``ERR_`` ones,
+    ``Table``, ``RowID``), without the report's ``Context`` column: a dict of every row's cells, built
+    row by row (a tenth of the run), that the runner never reads (it is the child's data, kept out of
+    OUT)."""
+    import pandas as pd
+
+    frames = []
+    for table, value in data_store.items():
+        if table == "metadata":
+            continue
+        frame = value[["CHILD"] + [c for c in value.columns if c[:4] == "ERR_"]].copy()
+        frame["Table"] = table
+        frame["RowID"] = frame.index
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
 def main(job_path: str, out_path: str) -> int:
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
     from lac_validator import datastore, lac_validator
-    from lac_validator.report import Report
     from lac_validator.utils import process_uploaded_files
 
     with open(job_path, encoding="utf-8") as f:
         job = json.load(f)
     datastore.la_df = authorities(datastore.la_df, job["la_code"], list(job.get("districts") or []))
     lac_validator.copy_datastore = deep_copy  # the name the validator runs each rule with
+    merge_postcodes = datastore.merge_postcodes
+    directory_merge = one_directory(datastore)
     datastore._process_metadata = ending_at_cut(datastore._process_metadata)
     results: list[dict[str, object]] = []
     rulesets: dict[str, str] = {}
@@ -155,6 +235,7 @@ def main(job_path: str, out_path: str) -> int:
         name = ruleset_for(year)
         rulesets[str(year)] = name
         registry = with_fixes(importlib.import_module(f"lac_validator.rules.{name}").registry)
+        patch_everywhere("merge_postcodes", merge_postcodes, directory_merge)
         files = process_uploaded_files({"This year": run["this_year"], "Prev year": run["prev_year"]})
         v = lac_validator.LacValidator(
             metadata={"collectionYear": str(year), "localAuthority": job["la_code"], "cut": run.get("cut")},
@@ -163,10 +244,9 @@ def main(job_path: str, out_path: str) -> int:
             selected_rules=None,
         )
         failed[str(year)] = {code: why_failed(code, registry, v) for code in v.fails}
-        report = Report(v.ds_results, registry)
         messages = {rule.code: rule.message for rule in registry.values()}
         fields = {rule.code: list(rule.affected_fields) for rule in registry.values()}
-        frame = report.report
+        frame = flagged(v.ds_results)
         for col in [c for c in frame.columns if c.startswith("ERR_")]:
             code = col[4:]
             hit = frame[frame[col] == True]  # noqa: E712 (object column of True/NaN)

@@ -206,3 +206,47 @@ def test_a_rule_cannot_change_the_tables_the_next_rule_reads_and_an_extract_ends
     rules = set(zip(found["rule"], found["year"], strict=True))
     assert ("dfe_575", 2025) not in rules and ("dfe_577", 2025) not in rules
     assert ("dfe_359", 2026) not in rules
+
+
+@needs_validator
+def test_placement_postcodes_are_found_read_and_measured_as_the_validator_reads_them(tmp_path, monkeypatch):
+    """The runner merges each table's postcodes with only the directory's rows they can match (the whole
+    directory of their letters took a second of every run): a valid postcode in any case is still found
+    and an invalid one is not (rule 392c, whose own import of the merge is patched too), and the distances
+    from home are still worked out for both years (rule 503G: the first episode's distance against the
+    open episode's last year). From the directory's grid references (metres), miles = metres / 1000 /
+    1.6093 to one decimal: S1 1AA (435732, 387312) to S10 2TN (434120, 387290) is 1612 m, 1.0 miles;
+    S1 1AA to S2 2BB (437332, 384530) is 3209 m, 2.0 miles.
+    C1: placed at S10 2TN in the 2024 return, at S2 2BB in 2025's: 1.0 then 2.0 miles, 503G.
+    C2: S2 2BB in both, written "s2 2bb" in 2025: 2.0 and 2.0, no 503G, and a valid postcode.
+    C3: placed at "S99 9ZZ", no postcode: 392c."""
+    head = csv(
+        HEADER,
+        "C1,M,01/06/2010,WBRI,A123456789012,,",
+        "C2,M,01/06/2010,WBRI,A123456789013,,",
+        "C3,M,01/06/2010,WBRI,A123456789014,,",
+    )
+    write(tmp_path / "2023-24" / "header.csv", head.replace(",M,", ",1,"))
+    write(
+        tmp_path / "2023-24" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,C2,N1,U4,PR1,,,,S1 1AA,S10 2TN,",
+            "C2,01/05/2023,S,C2,N1,U4,PR1,,,,S1 1AA,S2 2BB,",
+        ),
+    )
+    write(tmp_path / "2024-25" / "header.csv", head)
+    write(
+        tmp_path / "2024-25" / "episodes.csv",
+        csv(
+            EPISODES,
+            "C1,01/05/2023,S,C2,N1,U4,PR1,,,,S1 1AA,S2 2BB,",  # row 2
+            "C2,01/05/2023,S,C2,N1,U4,PR1,,,,s1 1aa,s2 2bb,",  # row 3
+            "C3,01/05/2024,S,C2,N1,U4,PR1,,,,S1 1AA,S99 9ZZ,",  # row 4
+        ),
+    )
+    monkeypatch.setenv("CPKIT_DFE_RULES", "on")
+    found = dfe_findings(load_903(tmp_path), [2025], la_code="E08000039")
+    rows = lambda rule: sorted(found.loc[found["rule"] == rule, "row"].astype(int))  # noqa: E731
+    assert rows("dfe_392c") == [4]
+    assert rows("dfe_503G") == [2]
