@@ -53,17 +53,23 @@ def csdm_samples() -> Path:
     return Path(found.stdout.strip())
 
 
-# The longest files start first, one on each worker. `make test` runs `pytest -n 2 --dist loadfile
-# --no-loadscope-reorder`: every test of a file goes to one worker (so a module's real run, such as the
-# region run, is made once, not once on each worker as `--dist load` may split it), files are handed
-# out in collection order, the first to the first worker and the second to the second. Left near the end,
-# the fault tests alone would keep one worker busy for minutes after the other had finished. docs/development.md
-# gives the measured costs.
-LONGEST_FIRST = (  # measured alone on the loaded 2-core machine, 6 December 2026 (docs/development.md)
-    "tests/report/test_faults.py",  # about 570 s: some twenty stopped, killed and timed-out report runs
-    "tests/report/test_document.py",  # about 130 s in one test: a report built for each of two years
-    "tests/region/test_region_run.py",  # about 95 s: one cpkit region run of three councils, two reports
+# The longest files start first. `make test` runs `pytest -n 2 --dist loadfile --no-loadscope-reorder`:
+# every test of a file goes to one worker (so a module's real run, such as the region run, is made once, not
+# once on each worker as `--dist load` may split it), and files are handed out in collection order, the
+# first to the first worker and the second to the second, then each to the worker that runs out first. A
+# long file handed out last keeps one worker busy after the other has finished: the longest go first
+# (longest first is close to the best split of files of unequal length over two workers) and only short
+# files are left for the end, where the collection order had put the validator, the notebook runs for 2024
+# and the wheel. docs/development.md gives the measured costs.
+LONGEST_FIRST = (  # seconds in the fresh clone's `make test` of 6 December 2026 (the slowest tests it lists)
+    "tests/report/test_faults.py",  # 16 stopped runs, each under 15 s; 260 s alone here at load 7
+    "tests/report/test_document.py",  # builds the sample's report (39 s) for the file; two one-section years
+    "tests/report/test_blocking.py",  # 34 + 24 + 15 s: three real runs on a copy of the sample
+    "tests/region/test_region_run.py",  # 62 s: one cpkit region run of three councils, two reports
+    "tests/sections/test_notebooks_run.py",  # four section notebooks on the sample for 2024, 12-15 s each
     "tests/report/test_document_plan.py",  # about 30 s: real kernels through the runner's stages, a rerun
+    "tests/ssda903/test_validator.py",  # 14 s and three of 3-5 s: the DfE rules' own environment
+    "tests/test_packaging.py",  # 15 s: a wheel built and its report run (last in collection order)
     "tests/region/test_region_of_one.py",  # a cpkit region run of one council on a LocalCluster
 )
 
