@@ -13,10 +13,14 @@ import html
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 from cpkit.errors import AltTextError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 matplotlib.use("Agg")  # report runs are headless; the backend must not need a display
 
@@ -55,16 +59,68 @@ SCREEN_DPI = 96
 
 
 def png_bytes(fig: plt.Figure, dpi: int = PRINT_DPI) -> tuple[bytes, tuple[int, int]]:
-    """The figure as a 256-colour PNG at ``dpi`` and its size in pixels."""
+    """The figure as a 256-colour PNG at ``dpi`` cut to its tight box, and its size in pixels.
+
+    Drawn once (``_drawn_tight``) where ``savefig(bbox_inches="tight")`` laid the figure out and measured
+    it in one pass, drew it in a second and wrote a PNG that was decoded again here. zlib level 8, not 9
+    (``optimize``): the same pixels, 1% more bytes, a third of the time."""
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    with Image.open(io.BytesIO(buf.getvalue())) as image:
-        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-        out = io.BytesIO()
-        small.save(out, format="PNG", optimize=True, dpi=(dpi, dpi))
-        return out.getvalue(), image.size
+    image = _drawn_tight(fig, dpi)
+    if image is None:  # something is drawn outside the figure: only savefig's second pass shows it whole
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        with Image.open(io.BytesIO(buf.getvalue())) as saved:
+            image = saved.convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    small.save(out, format="PNG", compress_level=8, dpi=(dpi, dpi))
+    return out.getvalue(), image.size
+
+
+def _drawn_tight(fig: plt.Figure, dpi: int) -> Image.Image | None:
+    """The figure drawn once at ``dpi`` and cut to the box ``savefig(bbox_inches="tight")`` saves: the tight
+    box of what is drawn, padded by ``savefig.pad_inches``, the same size in pixels (the padding outside
+    the figure is its background, as savefig paints it). None when something drawn lies outside the
+    figure, which a drawing of the figure's own size clips, or when the style asks savefig for other
+    colours than the figure's.
+
+    Against savefig's picture the content may sit up to a pixel apart (savefig draws it at the box's
+    fractional offset, this cuts at a whole pixel), and a figure legend stays where the layout put it
+    (savefig's second pass moves it to the bottom of the cut box, a few pixels)."""
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+
+    rc = mpl.rcParams
+    if rc["savefig.transparent"] or rc["savefig.facecolor"] != "auto" or rc["savefig.edgecolor"] != "auto":
+        return None
+    before_canvas, before_dpi = fig.canvas, fig.dpi
+    canvas = before_canvas if isinstance(before_canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    try:
+        fig.dpi = dpi
+        canvas.draw()
+        tight = fig.get_tightbbox(canvas.get_renderer())  # inches
+        height_px = fig.bbox.height
+        pixels = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.dpi = before_dpi
+        if canvas is not before_canvas:
+            fig.set_canvas(before_canvas)
+    width_in, height_in = fig.get_size_inches()
+    if tight.x0 < 0 or tight.y0 < 0 or tight.x1 > width_in or tight.y1 > height_in:
+        return None
+    box = tight.padded(rc["savefig.pad_inches"])
+    width, height = int(box.width * dpi), int(box.height * dpi)  # as savefig's canvas (Agg truncates)
+    left, top = round(box.x0 * dpi), round(height_px - box.y1 * dpi)
+    out = np.empty((height, width, 3), dtype=np.uint8)
+    out[:] = [round(c * 255) for c in to_rgba(fig.get_facecolor())[:3]]
+    rows = slice(max(top, 0), min(top + height, pixels.shape[0]))
+    cols = slice(max(left, 0), min(left + width, pixels.shape[1]))
+    out[rows.start - top : rows.stop - top, cols.start - left : cols.stop - left] = pixels[rows, cols, :3]
+    return Image.fromarray(out)
 
 
 def figure_html(

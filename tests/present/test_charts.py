@@ -8,12 +8,13 @@ import io
 import re
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from cpkit.present.charts import PRINT_DPI, figure_html  # noqa: E402
+from cpkit.present.charts import PRINT_DPI, figure_html, png_bytes  # noqa: E402
 
 
 def test_a_chart_is_drawn_at_print_resolution_and_shown_at_screen_size():
@@ -31,3 +32,53 @@ def test_a_chart_is_drawn_at_print_resolution_and_shown_at_screen_size():
     assert shown == round(width * 96 / PRINT_DPI)  # the page shows it as large as before, no larger
     assert colours is not None and len(colours) <= 256  # reduced to a palette: the document stays small
     assert 'alt="Most children in care live with foster carers: 300 of 375"' in page
+
+
+def _savefig_tight(fig: plt.Figure) -> Image.Image:
+    """Matplotlib's own cut of the figure, what the kit saved before it drew each chart once."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PRINT_DPI, bbox_inches="tight")
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _chart(layout: str | None) -> plt.Figure:
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), layout=layout)
+    for ax in axes:
+        ax.plot(["2020-21", "2021-22", "2022-23"], [441, 468, 490], marker="o")
+        ax.set_title("Children looked after at the end of the period", fontsize=9, loc="left")
+        ax.tick_params(axis="x", rotation=45)
+    fig.legend(["Council"], loc="outside lower center" if layout == "constrained" else "lower center")
+    if layout is None:
+        fig.tight_layout()
+    return fig
+
+
+def test_a_chart_drawn_once_is_the_size_and_picture_savefig_cuts():
+    # The chart is drawn once and cut to its tight box where savefig(bbox_inches="tight") drew it twice: the
+    # same pixels across and down, and the same picture but for antialiased edges a fraction of a pixel
+    # apart (a shifted line changes only the pixels along its edges: a few in a hundred, never the colours).
+    for layout in (None, "constrained"):
+        expected = np.asarray(_savefig_tight(_chart(layout))).astype(int)
+        png, size = png_bytes(_chart(layout))
+        with Image.open(io.BytesIO(png)) as image:
+            drawn = np.asarray(image.convert("RGB")).astype(int)
+        assert size == (expected.shape[1], expected.shape[0]) == (drawn.shape[1], drawn.shape[0])
+        assert (np.abs(drawn - expected).sum(axis=2) > 48).mean() < 0.15
+        plt.close("all")
+
+
+def test_a_label_beyond_the_figure_edge_is_not_cut_off():
+    # A note placed past the figure's right edge (x = 1.02 of its width) is outside the drawing of the figure's
+    # own size: the chart is then saved as savefig cuts it, wide enough to hold the note (8 in at 150 dpi is
+    # 1,200 px; the note makes it wider) and with the note's letters in it (dark pixels in the right-most
+    # 100 columns, past the figure's edge: the cut's padding is 15), not a blank strip where it was clipped.
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.bar(["Foster", "Homes"], [300, 55])
+    fig.text(1.02, 0.5, "Source: SSDA903 returns", ha="left")
+    expected = _savefig_tight(fig)
+    png, size = png_bytes(fig)
+    assert size == expected.size and size[0] > 8 * PRINT_DPI
+    with Image.open(io.BytesIO(png)) as image:
+        right = np.asarray(image.convert("L"))[:, -100:]
+    assert (right < 128).sum() > 50
+    plt.close("all")
