@@ -524,21 +524,29 @@ def year_sources(
 def _compare(pairs: pd.DataFrame, with_end: bool) -> pd.Series:
     """Names of the fields that differ between the two versions in each row of ``pairs``."""
     cols = [*COMPARED, *(END_FIELDS if with_end else ())]
-    out = pd.Series("", index=pairs.index, dtype="object")
+    # one list of names per row, joined at the end (a Series set through a mask of rows cost more than
+    # the comparisons themselves)
+    names: list[list[str]] = [[] for _ in range(len(pairs))]
+
+    def add(col: str, differs: np.ndarray) -> None:
+        for pos in np.flatnonzero(differs):
+            names[pos].append(col)
+
     for col in cols:
         if f"{col}_s" not in pairs.columns:
             continue
-        d = _differs(_same_meaning(col, pairs[f"{col}_s"]), _same_meaning(col, pairs[f"{col}_r"])).to_numpy()
-        out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
+        add(
+            col,
+            _differs(_same_meaning(col, pairs[f"{col}_s"]), _same_meaning(col, pairs[f"{col}_r"])).to_numpy(),
+        )
     if not with_end:
         # An episode the earlier return had closed and the later one ends differently.
         closed = pairs["DEC_s"].notna().to_numpy()
         for col in END_FIELDS:
             if f"{col}_s" not in pairs.columns:
                 continue
-            d = closed & _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy()
-            out[d] = out[d] + np.where(out[d] == "", col, ", " + col)
-    return out
+            add(col, closed & _differs(pairs[f"{col}_s"], pairs[f"{col}_r"]).to_numpy())
+    return pd.Series([", ".join(n) for n in names], index=pairs.index, dtype="object")
 
 
 def _same_meaning(col: str, values: pd.Series) -> pd.Series:
