@@ -1028,7 +1028,11 @@ class Ledger:
         n, m = self.values[numerator], self.values[denominator]
         pct = 100 * n / m if m else None
         counts = (self.key_of(numerator), self.key_of(denominator))
-        if pct is not None and (self.hidden(numerator) or self.hidden(denominator)):
+        from cpkit.publish import plan
+
+        if pct is not None and (
+            self.hidden(numerator) or self.hidden(denominator) or plan.share_hidden(*counts)
+        ):  # hidden with its count, or by the document's plan (a share of a count hidden elsewhere)
             return published.secondary(self.rule.secondary, pct, "percent", decimals).with_counts(*counts)
         figure = self.rule.pct(pct, n, m, decimals).with_counts(*counts)
         share = figure.share()

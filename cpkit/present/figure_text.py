@@ -18,6 +18,7 @@ from cpkit.present.disclosure import Rule
 from cpkit.present.judgement import published_decimals
 from cpkit.present.narrative import fmt_number
 from cpkit.publish import figure as published
+from cpkit.publish import plan
 from cpkit.publish.figure import Figure
 
 SUFFIX = {"percent": "%"}
@@ -80,7 +81,10 @@ def shown(row: Row, config: Config, which: str = "", *, period: bool = True) -> 
     if pd.isna(value):
         return published.not_available(figure_unit(unit))
     decimals = int(row["decimals"])  # type: ignore[arg-type]
-    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit):  # type: ignore[arg-type]
+    numerator, denominator = counts_of(row, which)
+    if is_hidden(row[f"{which}numerator"], row[f"{which}denominator"], config, value, unit) or (  # type: ignore[arg-type]
+        unit == "percent" and plan.share_hidden(numerator, denominator)
+    ):  # the rule hides it, or the document's plan: a share of a count hidden elsewhere in the report
         rule = Rule.of(config)
         if unit == "number" and rule.is_small(value):
             figure = published.small(rule.symbol, value, rule.threshold, figure_unit(unit))
@@ -88,7 +92,6 @@ def shown(row: Row, config: Config, which: str = "", *, period: bool = True) -> 
             figure = published.secondary(rule.secondary, value, figure_unit(unit), decimals)
     else:
         figure = fmt_value(value, unit, decimals)  # type: ignore[arg-type]
-    numerator, denominator = counts_of(row, which)
     when = period_of(row, which) if period else ""
     return Figure(
         f"{figure} ({when})" if when else str(figure),

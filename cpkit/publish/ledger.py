@@ -207,7 +207,15 @@ def document_shares(blocks: Iterable[Block]) -> list[Share]:
     """Every percentage the blocks print, over document keys (``document_key``), each once: what a reader
     knows of the counts they divide. The document audit searches with them, and the document's plan
     (``cpkit.publish.plan.solve``) chooses its cells with the same ones: one model of what is printed."""
-    shares: list[Share] = []
+    return list(share_printers(blocks))
+
+
+def share_printers(blocks: Iterable[Block]) -> dict[Share, set[tuple[str, str]]]:
+    """Every percentage the blocks print (``document_shares``, in order), with where: the sections that
+    print it and its key there (``cpkit.publish.plan.share_key``), for a plan that hides it."""
+    from cpkit.publish.plan import share_key
+
+    out: dict[Share, set[tuple[str, str]]] = {}
     for block in blocks:
         for x in block.shares:
             share = Share(
@@ -216,9 +224,8 @@ def document_shares(blocks: Iterable[Block]) -> list[Share]:
                 float(x["percent"]),
                 int(x.get("decimals", 0)),
             )
-            if share not in shares:
-                shares.append(share)
-    return shares
+            out.setdefault(share, set()).add((block.section, share_key(x["numerator"], x["denominator"])))
+    return out
 
 
 def audit_notebooks(

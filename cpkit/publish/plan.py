@@ -20,7 +20,9 @@ the whole document:
    the union, with the percentages the report prints (the ones the audit searched,
    ``cpkit.publish.ledger.document_shares``: a count only a percentage in another section gives away is
    protected too), starting from what the sections hid and never hiding a figure a section keeps (a total
-   printed across the report). The cells it adds become plan entries; only the sections they fall in are
+   printed across the report). When no choice of cells protects the report with every percentage
+   printed, a percentage of a count hidden is hidden too, in the sections that print it (entries under
+   ``SHARES``, read by ``share_hidden`` in ``figure_text.shown`` and ``Ledger.share``). The cells it adds become plan entries; only the sections they fall in are
    run again, and the audit runs again on the whole report, which is still refused when no choice of
    cells protects it. A report whose sections are safe together runs once: nothing is solved.
 3. **Cached.** The plan of a published report is kept in ``_analyst/<year>/disclosure-plan.json`` (beside
@@ -58,6 +60,10 @@ PLAN_FILE = "plan.json"
 KEPT_PLAN = "disclosure-plan.json"  # in _analyst/<year>/: the plan of the last published report
 
 Entry = tuple[str, str, str]  # (section, ledger digest, figure's key as text)
+# the "ledger" of a plan entry that hides a printed percentage, keyed "<numerator>|<denominator>" (the
+# document keys the percentage names in its section, ``Figure.numerator``/``denominator``)
+SHARES = "%"
+SHARES_SLOT = 0  # the slot of a section's record of the percentages it hid (a ledger's slot is 1 and up)
 
 
 # --- the kernel's side -------------------------------------------------------------------------------
@@ -72,6 +78,7 @@ class _Context:
     hides: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     token: str = ""
     slots: int = 0
+    shares_hidden: set[str] = field(default_factory=set)  # percentages hidden by the plan so far
 
     @property
     def records(self) -> Path:
@@ -133,6 +140,38 @@ def planned(ledger: Ledger) -> set[Hashable]:
     if not texts:
         return set()
     return {k for k in ledger.values if key_text(k) in texts}
+
+
+def share_key(numerator: object, denominator: object) -> str:
+    """A printed percentage's key in a plan entry: its two counts' document keys as its section names them."""
+    return f"{key_text(numerator)}|{key_text(denominator)}"
+
+
+def share_hidden(numerator: object, denominator: object) -> bool:
+    """True when the document's plan hides the percentage ``numerator`` / ``denominator`` in the section
+    running (a share of a count the plan hides elsewhere: ``solve``'s last resort). Outside a run, or with
+    no plan for it, False. A hidden one is recorded (slot ``SHARES_SLOT``), so the plan kept for the next
+    run keeps it (``used_entries``)."""
+    ctx = _CONTEXT
+    if ctx is None or numerator is None or denominator is None:
+        return False
+    key = share_key(numerator, denominator)
+    if key not in ctx.hides.get((ctx.section, SHARES), frozenset()):
+        return False
+    if key not in ctx.shares_hidden:
+        ctx.shares_hidden.add(key)
+        line = {
+            "slot": SHARES_SLOT,
+            "ledger": SHARES,
+            "keys": {},
+            "values": {},
+            "status": {},
+            "equations": [],
+        }
+        line |= {"signed": [], "implicit": [], "kept": [], "forced": [], "planned": sorted(ctx.shares_hidden)}
+        with open(ctx.records, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+    return True
 
 
 def record(ledger: Ledger) -> None:
@@ -248,7 +287,12 @@ class Solution:
         return sorted({s for s, _, _ in self.entries})
 
 
-def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule, shares: Sequence[Share] = ()) -> Solution:
+def solve(
+    records: Mapping[str, list[dict[str, Any]]],
+    rule: Rule,
+    shares: Sequence[Share] = (),
+    printers: Mapping[Share, Iterable[tuple[str, str]]] | None = None,
+) -> Solution:
     """``protect`` once over every section's ledgers, merged under their document keys (a key from
     ``shared_key`` is the same figure in every section; any other is its section's, as in the document
     audit), starting from every cell some section hid and never choosing one a section keeps. Returns the
@@ -259,7 +303,15 @@ def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule, shares: Seque
     only a printed percentage gives away (the scorecard's "20%" of 150 children is 30, the foster count
     a placement table hid) is protected by hiding another cell rather than refused. One that names a
     count no ledger recorded, or that the recorded values do not print as, is left out here (the audit
-    after still reads it)."""
+    after still reads it).
+
+    When no choice of cells protects the report with every percentage printed (the cells that would
+    are kept: printed across the report), the plan falls back on the usual answer of statistical
+    disclosure control, a percentage of a hidden count is hidden too: the cells are chosen from the
+    counts alone, and every printed percentage of a count hidden then is hidden where it is printed
+    (``printers``: each percentage's sections and its key there, ``cpkit.publish.ledger.share_printers``;
+    entries ``(section, SHARES, "<numerator>|<denominator>")``, read by ``share_hidden``). Hiding cells
+    is tried first, so a headline percentage is hidden only when nothing else protects the report."""
     from cpkit.present.disclosure import IMPLICIT, PRIMARY, SECONDARY, disclosed, protect
     from cpkit.publish.ledger import document_key
 
@@ -300,28 +352,41 @@ def solve(records: Mapping[str, list[dict[str, Any]]], rule: Rule, shares: Seque
         log.info(
             "document plan: %d printed percentages name counts no ledger recorded", len(shares) - len(printed)
         )
-    status = protect(
-        values,
-        equations,
-        rule,
-        signed=signed,
-        hide=hide,
-        implicit=implicit,
-        keep=kept,
-        hidden=hidden,
-        shares=printed,
-    )
-    entries: set[Entry] = set()
-    conflict = ""
-    for key, st in status.items():
-        if st in ("", PRIMARY, IMPLICIT):
-            continue
-        for section, ledger, local, was, keeps in owners.get(key, []):
-            if was:
+
+    def choose(with_shares: list[Share]) -> tuple[dict, set[Entry], str]:
+        status = protect(
+            values,
+            equations,
+            rule,
+            signed=signed,
+            hide=hide,
+            implicit=implicit,
+            keep=kept,
+            hidden=hidden,
+            shares=with_shares,
+        )
+        entries: set[Entry] = set()
+        conflict = ""
+        for key, st in status.items():
+            if st in ("", PRIMARY, IMPLICIT):
                 continue
-            if keeps:
-                conflict = conflict or key
-                continue
-            entries.add((section, ledger, local))
+            for section, ledger, local, was, keeps in owners.get(key, []):
+                if was:
+                    continue
+                if keeps:
+                    conflict = conflict or key
+                    continue
+                entries.add((section, ledger, local))
+        return status, entries, conflict
+
+    status, entries, conflict = choose(printed)
     left = disclosed(values, equations, status, rule, signed=signed, protect=hide, shares=printed)
+    if (left or conflict) and printers and printed:
+        alone, cells, clash = choose([])  # the counts alone; a percentage of a count hidden is hidden
+        dropped = [sh for sh in printed if alone.get(sh.numerator) or alone.get(sh.denominator)]
+        rest = [sh for sh in printed if sh not in dropped]
+        if dropped and not clash:
+            if not disclosed(values, equations, alone, rule, signed=signed, protect=hide, shares=rest):
+                where = {(section, SHARES, key) for sh in dropped for section, key in printers.get(sh, ())}
+                return Solution(cells | where, True)
     return Solution(entries, not left and not conflict, conflict)

@@ -552,7 +552,7 @@ def settle_disclosure(
     from cpkit.errors import DisclosureLeak
     from cpkit.present.disclosure import Rule
     from cpkit.publish import plan as document_plan
-    from cpkit.publish.ledger import document_shares
+    from cpkit.publish.ledger import share_printers
 
     blocks = read_blocks([*runs, *plan.reused])
     with timings.stage("sections", "disclosure audit"):
@@ -566,8 +566,8 @@ def settle_disclosure(
         began = time.perf_counter()
         records = document_plan.read_records(cache_dir, [r.name for r in runs])
         # the percentages the report prints, as the audit read them: the plan chooses with them in view
-        printed = document_shares([*blocks, *(outside or [])])
-        solution = document_plan.solve(records, Rule.of(config), printed)
+        printed = share_printers([*blocks, *(outside or [])])
+        solution = document_plan.solve(records, Rule.of(config), list(printed), printed)
         timings.add("sections", "disclosure plan chosen", time.perf_counter() - began)
         again = [by_name[name] for name in solution.sections if name in by_name]
         if not solution.entries or len(again) < len(solution.sections):

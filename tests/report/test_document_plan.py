@@ -330,18 +330,19 @@ def _notebook(section: str, block, folder: Path) -> SectionRun:
     return SectionRun(section, path, True, 0.1)
 
 
-def _share_kernel(section: str, cache: Path, folder: Path) -> SectionRun:
+def _share_kernel(section: str, cache: Path, folder: Path, *, kept: bool = False) -> SectionRun:
     """``placements`` prints the placement-type table from a ledger that knows nothing of any percentage
-    (foster's count under its measure's numerator key, ``alias``; the total under the shared key);
-    ``scorecard`` prints foster's share of the same total from the figures table, with no ledger."""
-    from cpkit.present.disclosure import Rule as _Rule
+    (foster's count under its measure's numerator key, ``alias``; the total under the shared key; kinship
+    ``kept``: printed across the report); ``scorecard`` prints foster's share of the same total from the
+    figures table's row (``figure_text.shown``, as the scorecard does), with no ledger."""
+    from cpkit.present.figure_text import shown
 
     plan.begin(section, cache)
     try:
         if section == "placements":
             ledger = Ledger(RULE, name="types")
             ledger.add("foster", PLACED["foster"], alias=FOSTER)
-            ledger.add("kinship", PLACED["kinship"])
+            ledger.add("kinship", PLACED["kinship"], shared=kept)
             ledger.add("homes", PLACED["homes"])
             ledger.add(CLA_DAY, 150, shared=CLA_DAY)
             ledger.total(CLA_DAY, list(PLACED))
@@ -351,7 +352,8 @@ def _share_kernel(section: str, cache: Path, folder: Path) -> SectionRun:
                 frame(rows, columns=["Placement", "Children"]), "Placement type", ledger=ledger
             )
         else:
-            pct = _Rule(5, "<5").pct(20.0, 30, 150).with_counts(FOSTER, CLA_DAY)
+            row = {"value": 20.0, "unit": "percent", "decimals": 0, "numerator": 30, "denominator": 150}
+            pct = shown({**row, "numerator_key": FOSTER, "denominator_key": CLA_DAY}, CONFIG)
             block = table_block(frame([["Foster care", pct]], columns=["Indicator", "2024-25"]), "Scorecard")
     finally:
         plan.end()
@@ -398,3 +400,33 @@ def test_a_leak_only_a_percentage_in_another_section_makes_is_repaired_by_the_do
     assert settled[1] is runs[1]
     ((section, _, key),) = plan.read_plan(plan.plan_path(cache))
     assert (section, key) == ("placements", "kinship")
+
+
+def test_when_no_cell_can_protect_it_the_plan_hides_the_percentage_of_the_hidden_count(tmp_path):
+    # The same 150 children, kinship printed across the report too (kept): placements can hide only foster
+    # (homes is given by 150 - 30 - 117 otherwise), and the scorecard's "20%" says foster is 30, so homes
+    # is 3 whatever cell is chosen: no choice of cells protects the report. The usual answer of
+    # statistical disclosure control: a percentage of a hidden count is hidden too. The plan hides the
+    # scorecard's 20% ("[c]"), only the scorecard runs again, and a reader holds foster [c] + homes <5 =
+    # 33: foster 29 to 32, homes 1 to 4. The audit passes; the plan kept for the next run holds the entry.
+    cache, work, analyst = tmp_path / "cache", tmp_path / "work", tmp_path / "_analyst" / "2025"
+    names = ("placements", "scorecard")
+    runs = [_share_kernel(s, cache, work, kept=True) for s in names]
+    assert _cells(runs[1]) == {"Foster care": "20%"}
+    calls: list[list[str]] = []
+
+    def rerun(sections: list[Section]) -> list[SectionRun]:
+        calls.append([s.name for s in sections])
+        return [_share_kernel(s.name, cache, work, kept=True) for s in sections]
+
+    sections = [Section(name, name, name, path=Path(f"{name}.ipynb")) for name in names]
+    chosen = _Plan(sections, [], sections, Path("report"), False, [])
+    settled, _, found = settle_disclosure(runs, chosen, CONFIG, cache, analyst, rerun)
+    assert found.ok and found.shares == 0
+    assert calls == [["scorecard"]] and settled[0] is runs[0]
+    placed = _cells(settled[0])
+    assert [placed[k] for k in (*PLACED, CLA_DAY)] == ["[c]", "117", "<5", "150"]
+    assert _cells(settled[1]) == {"Foster care": "[c]"}
+    assert plan.read_plan(plan.plan_path(cache)) == [("scorecard", plan.SHARES, f"{FOSTER}|{CLA_DAY}")]
+    _keep_plan(cache, analyst, list(names))  # as the swap does: the entry the scorecard applied is kept
+    assert plan.read_plan(analyst / plan.KEPT_PLAN) == [("scorecard", plan.SHARES, f"{FOSTER}|{CLA_DAY}")]
