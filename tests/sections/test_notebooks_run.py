@@ -1,7 +1,8 @@
 """Each care section notebook runs top to bottom on the sample, for 2024 and 2025, and prints no child ids.
 
 The 2025 runs are those of the sample's 2025 report (``sample_report``, built once for the whole test run),
-so the notebooks are not run a second time on the same data; 2024 is run here."""
+so the notebooks are not run a second time on the same data; 2024 is run here, on the cache the report's
+prepare step writes for 2024 (``sample_cache_2024``)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_notebook_runs_on_the_sample(name, year, request, child_ids, tmp_path):
     if year == 2025:  # the sample's 2025 report ran this notebook on the sample already: read its run
         out = in_sample_report(request.getfixturevalue("sample_report"), name)
     else:
-        cache = request.getfixturevalue("sample_cache")
+        cache = request.getfixturevalue("sample_cache_2024")  # as `cpkit report --year 2024` prepares it
         out = run_section(
             name, tmp_path, year=year, period="financial", data_dir=str(SAMPLE_DIR), cache_dir=str(cache)
         )
