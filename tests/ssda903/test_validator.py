@@ -250,3 +250,91 @@ def test_placement_postcodes_are_found_read_and_measured_as_the_validator_reads_
     rows = lambda rule: sorted(found.loc[found["rule"] == rule, "row"].astype(int))  # noqa: E731
     assert rows("dfe_392c") == [4]
     assert rows("dfe_503G") == [2]
+
+
+# Run in the validator's environment (pandas 1.5): the runner's idxmin/idxmax against pandas' own.
+_FIRST_OF_EACH = r"""
+import sys, warnings
+import numpy as np, pandas as pd
+sys.path.insert(0, sys.argv[1])
+from pandas.core.groupby.generic import SeriesGroupBy
+import validator_runner as vr
+warnings.simplefilter("ignore")
+
+OWN = {name: getattr(SeriesGroupBy, name) for name in ("idxmin", "idxmax")}
+
+def both(frame, by, col, name, **kw):
+    pandas_own = getattr(frame.groupby(by, **kw)[col], name)()
+    setattr(SeriesGroupBy, name, vr.first_of_each(name))
+    try:
+        ours = getattr(frame.groupby(by, **kw)[col], name)()
+    finally:
+        setattr(SeriesGroupBy, name, OWN[name])
+    pd.testing.assert_series_equal(ours, pandas_own, check_index_type=True)
+    return ours.to_dict()
+
+d = pd.to_datetime
+eps = pd.DataFrame(
+    {"CHILD": ["B", "A", "B", "A", None, "B", "B"],
+     "DECOM": d(["2024-05-01", "2024-03-01", "2024-01-01", "2024-03-01", "2020-01-01", None, "2024-01-01"])},
+    index=[10, 11, 12, 13, 14, 15, 16],
+)
+print(both(eps, "CHILD", "DECOM", "idxmin"), both(eps, ["CHILD"], "DECOM", "idxmax"))
+print(list(both(eps, "CHILD", "DECOM", "idxmin", sort=False)))
+# a child whose only date is missing: pandas raises (the rule is reported failed), and so does the runner's
+nat = pd.concat([eps, pd.DataFrame({"CHILD": ["C"], "DECOM": d([None])}, index=[17])])
+for name in ("idxmin", "idxmax"):
+    try:
+        getattr(nat.groupby("CHILD")["DECOM"], name)()
+    except ValueError as err:
+        own = str(err)
+    setattr(SeriesGroupBy, name, vr.first_of_each(name))
+    try:
+        getattr(nat.groupby("CHILD")["DECOM"], name)()
+    except ValueError as err:
+        print(name, "raises", str(err) == own)
+    finally:
+        setattr(SeriesGroupBy, name, OWN[name])
+# days of the year (numbers, not dates): pandas' own
+print(both(eps.assign(DECOM=eps["DECOM"].dt.dayofyear), "CHILD", "DECOM", "idxmin"))
+# many children, ties and missing dates, a shuffled index
+rng = np.random.default_rng(7)
+n = 5000
+many = pd.DataFrame(
+    {"CHILD": rng.integers(0, 800, n).astype(str),
+     "DECOM": pd.Series(d("2020-01-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D")).mask(rng.random(n) < 0.1)},
+)
+many.index = rng.permutation(n) + 100
+many = many[many.groupby("CHILD")["DECOM"].transform("count") > 0]
+both(many, "CHILD", "DECOM", "idxmin"), both(many, ["CHILD"], "DECOM", "idxmax")
+print("same")
+"""
+
+
+@needs_validator
+def test_each_childs_first_and_last_episode_are_found_as_pandas_finds_them(tmp_path):
+    """The runner's groupby idxmin/idxmax (cpkit/ssda903/validator_runner.py first_of_each: the rules ask
+    for each child's first or last episode about forty times a run, a third of their time) against pandas'
+    own, in the validator's environment. By hand: A's dates are 1 March twice (rows 11 and 13), so its
+    first and last are both row 11 (the first of a tie, as pandas takes it); B's are 1 May (10), 1 Jan (12),
+    missing (15) and 1 Jan (16): first 12, last 10; row 14 has no child and is left out, however early.
+    Unsorted, the groups come in the order met, B then A. A child whose only date is missing makes pandas
+    raise (the rule is then reported as failed), and the runner's the same; numbers, not dates, and 5,000 rows of
+    random dates with ties and gaps give pandas' own answer, same dtype, index and name."""
+    import subprocess
+
+    script = tmp_path / "first_of_each.py"
+    script.write_text(_FIRST_OF_EACH, encoding="utf-8")
+    runner_dir = Path(__file__).resolve().parents[2] / "cpkit" / "ssda903"
+    done = subprocess.run(
+        [str(validator_python()), str(script), str(runner_dir)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "{'A': 11, 'B': 12} {'A': 11, 'B': 10}",
+        "['B', 'A']",
+        "idxmin raises True",
+        "idxmax raises True",
+        "{'A': 11, 'B': 12}",
+        "same",
+    ]
