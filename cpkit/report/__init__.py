@@ -1,7 +1,7 @@
 """Building the report: run each section notebook with papermill, render officer HTML with nbconvert.
 
 The names below are imported when first asked for (PEP 562), not with the package: a section worker
-process and a writer process import ``cpkit.report.execute`` or ``cpkit.report.site`` through this
+process and a writer process import ``cpkit.report.execute`` or ``cpkit.report.writer_pool`` through this
 package, and importing ``open_section`` here pulled pandas, pandera, matplotlib and the kit's
 presentation code into each of them (about 1 s of a quiet core each) for code they never run.
 """

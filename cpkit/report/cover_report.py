@@ -312,25 +312,12 @@ def cover_report_html(report: CoverReport, config: Config, period: Period) -> li
     return parts
 
 
-def write_cover_report(
-    staging: Path, report: CoverReport, config: Config, period: Period, meta: dict[str, object]
-) -> list[Path]:
-    """``cover-report.docx`` and (where WeasyPrint can load) ``cover-report.pdf`` into ``staging``."""
-    import logging
-
-    from cpkit.errors import PdfUnavailable
-    from cpkit.report.docx import write_docx
-    from cpkit.report.pdf import write_pdf
+def cover_report_page(report: CoverReport, config: Config, period: Period, meta: dict[str, object]) -> str:
+    """The cover report as one HTML page, which its Word file and its PDF are both written from."""
     from cpkit.report.render import page_from_html
 
-    page = page_from_html(
+    return page_from_html(
         cover_report_html(report, config, period),
         f"{config.la_name}: {report.text('title')}",
         {**meta, "nav": False},
     )
-    written = [write_docx(page, staging / DOCX_NAME, title=str(report.text("title")))]
-    try:
-        written.append(write_pdf(page, staging / PDF_NAME))
-    except PdfUnavailable as error:
-        logging.getLogger(__name__).warning("%s", str(error).replace("annual-report.pdf", PDF_NAME))
-    return written

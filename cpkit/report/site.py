@@ -13,12 +13,9 @@ import dataclasses
 import html
 import json
 import logging
-import os
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -35,6 +32,7 @@ from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.timings import add, stage
 from cpkit.report.workbook import WORKBOOK_NAME, build_workbook
+from cpkit.report.writer_pool import WRITERS_AT_ONCE, started, writers, written
 
 if TYPE_CHECKING:
     from cpkit.publish.block import Block
@@ -53,8 +51,7 @@ def page_meta(config: Config, period: Period, nav: bool = True) -> dict[str, obj
     }
 
 
-def _cover_report(
-    staging: Path,
+def _cover_page(
     data_dir: Path,
     authored: Authored,
     config: Config,
@@ -62,18 +59,19 @@ def _cover_report(
     meta: dict[str, object],
     issues: list[str] | None = None,
     annex: bool = False,
-) -> None:
-    """The committee cover report, where the council wrote ``board/cover_report.yaml``: its key issues
-    are ``issues`` exactly as the runner worked them out and audited them with the report, never worked
-    out again here (a paragraph made after the audit would be a figure no audit saw; none given: the
-    cover report has no key issues); the technical annex among its appendices where the run made one."""
-    from cpkit.report.cover_report import load_cover_report, write_cover_report
+) -> tuple[str, str] | None:
+    """The committee cover report's page and title, where the council wrote ``board/cover_report.yaml``
+    (None otherwise): its key issues are ``issues`` exactly as the runner worked them out and audited them
+    with the report, never worked out again here (a paragraph made after the audit would be a figure no
+    audit saw; none given: the cover report has no key issues); the technical annex among its appendices
+    where the run made one. Its Word file and its PDF are both written from the page."""
+    from cpkit.report.cover_report import cover_report_page, load_cover_report
 
     report = load_cover_report(data_dir, period.year, authored.cover, period, annex)
     if report is None:
-        return
+        return None
     report = dataclasses.replace(report, key_issues=list(issues or []))
-    write_cover_report(staging, report, config, period, meta)
+    return cover_report_page(report, config, period, meta), str(report.text("title"))
 
 
 def write_site(
@@ -105,26 +103,32 @@ def write_site(
 
     ``cover_issues``: the cover report's key issues as the runner audited them with the report
     (``cpkit.report.cover_report.report_key_issues``), printed as they are."""
+    from cpkit.report.cover_report import DOCX_NAME as COVER_DOCX
+    from cpkit.report.cover_report import PDF_NAME as COVER_PDF
+    from cpkit.report.runner import pause_for_test
+
     staging.mkdir(parents=True)
-    # the writer processes start now, importing their libraries while the pages are rendered
-    with _writers() as pool:
+    # The PDFs are laid out by writer processes (``cpkit.report.writer_pool``), which start now and import
+    # WeasyPrint while the pages are rendered; the workbook and the Word files are written here meanwhile.
+    with writers() as pool:
         for _ in range(WRITERS_AT_ONCE):
-            pool.submit(_started)
+            pool.submit(started)
         sections = reading_order(sections)
         meta = page_meta(config, period)
         by_name = {r.name: r for r in runs}
         with stage("writers", "the Board's own sections read"):
             authored = _authored(Path(data_dir), config, period) if data_dir is not None else Authored()
-        cover: tuple | None = None
-        if data_dir is not None:
-            cover = (staging, Path(data_dir), authored, config, period, meta, cover_issues)
-        early: dict[Future, str] = {}
-        if cover is not None and any(s.annex for s in sections):
+        cover: tuple[str, str] | None = None
+        pdfs: dict[Future, str] = {}
+        annex_sections = any(s.annex for s in sections)
+        if data_dir is not None and annex_sections:
             # The cover report reads no page, only whether there is a technical annex (its Appendix 2),
-            # and a section of the annex is in the run: written now, by a writer process beside the
-            # pages, instead of after the two PDFs on the same two processes.
-            early = _submit(pool, [("cover report (Word and PDF)", _cover_report, (*cover, True), {})])
-            cover = None
+            # and a section of the annex is in the run: its PDF is laid out now, by a writer process
+            # beside the pages, instead of after the report's two.
+            with stage("writers", "cover report (HTML)"):
+                cover = _cover_page(Path(data_dir), authored, config, period, meta, cover_issues, True)
+            if cover is not None:
+                pdfs = _submit(pool, [("cover report (PDF)", write_pdf, (cover[0], staging / COVER_PDF), {})])
         pages = []
         with stage("writers", "section pages"):
             for section in sections:
@@ -140,39 +144,42 @@ def write_site(
             (staging / DOCUMENT_NAME).write_text(paper_ready(document), encoding="utf-8")
             if documents.annex is not None:
                 (staging / ANNEX_NAME).write_text(paper_ready(documents.annex), encoding="utf-8")
-        # The PDFs, the Word file, the cover report and the workbook each read the finished HTML and write
-        # their own file: written side by side in a pool of processes (the Board report's PDF alone was 6 s,
-        # one writer after another 20 s), the longest first. A stop signal ends the pool's processes at once
-        # (``process_pool``) and the staging folder goes with them.
+        # The PDFs each read the finished HTML and write their own file, the longest first, on the writer
+        # processes (the Board report's PDF alone was 6 s, one writer after another 20 s). A stop signal
+        # ends the pool's processes at once (``process_pool``) and the staging folder goes with them.
         jobs: list[tuple[str, Callable[..., object], tuple, dict]] = [
             ("PDF: Board report", write_pdf, (document, staging / PDF_NAME), {}),
         ]
         if documents.annex is not None:
             jobs.append(("PDF: technical annex", write_pdf, (documents.annex, staging / ANNEX_PDF_NAME), {}))
+        if data_dir is not None and not annex_sections:
+            with stage("writers", "cover report (HTML)"):
+                cover = _cover_page(
+                    Path(data_dir), authored, config, period, meta, cover_issues, documents.annex is not None
+                )
+            if cover is not None:
+                jobs.append(("cover report (PDF)", write_pdf, (cover[0], staging / COVER_PDF), {}))
+        pdfs.update(_submit(pool, jobs))
+        pause_for_test("writers")
+        # Meanwhile, in this process, which has the figures, blocks and settings they read already
+        # imported: the workbook, the longest, first.
+        with stage("writers", "workbook"):
+            build_workbook(
+                staging / WORKBOOK_NAME,
+                sections,
+                blocks,
+                numbered,
+                config,
+                period,
+                contact=authored.cover.get("contact"),
+                published=authored.cover.get("date"),  # the report's date, as its cover prints it
+            )
+        with stage("writers", "Word: Board report"):
+            write_docx(document, staging / DOCX_NAME, blocks=blocks, numbered=numbered)
         if cover is not None:
-            jobs.append(
-                ("cover report (Word and PDF)", _cover_report, (*cover, documents.annex is not None), {})
-            )
-        jobs.append(
-            (
-                "workbook",
-                build_workbook,
-                (staging / WORKBOOK_NAME, sections, blocks, numbered, config, period),
-                {
-                    "contact": authored.cover.get("contact"),
-                    "published": authored.cover.get("date"),  # the report's date, as its cover prints it
-                },
-            )
-        )
-        jobs.append(
-            (
-                "Word: Board report",
-                write_docx,
-                (document, staging / DOCX_NAME),
-                {"blocks": blocks, "numbered": numbered},
-            )
-        )
-        _write_side_by_side(pool, jobs, early)
+            with stage("writers", "cover report (Word)"):
+                write_docx(cover[0], staging / COVER_DOCX, title=cover[1])
+        _wait_for(pdfs)
     manifest = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpkit_version": version("cpkit"),
@@ -201,56 +208,19 @@ def write_site(
     return staging
 
 
-# processes writing the files side by side: two, one a core of the 2-core machine (one on a 1-core one)
-WRITERS_AT_ONCE = max(1, min(2, os.cpu_count() or 1))
-
-
-def _writers() -> AbstractContextManager:
-    """The pool the files are written by (``cpkit.report.runner.process_pool``); in a process that may not
-    start processes of its own (a Dask worker of ``cpkit region``, which is daemonic and already runs a
-    council per core), this process, one writer after another."""
-    import multiprocessing
-
-    from cpkit.report.runner import process_pool
-
-    if multiprocessing.current_process().daemon:
-        return nullcontext(_InThisProcess())
-    return process_pool(WRITERS_AT_ONCE, _start_writer)
-
-
-class _InThisProcess:
-    """``submit`` as a pool's, running the call at once in this process."""
-
-    def submit(self, fn: Callable[..., object], *args: object, **kwargs: object) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 - handed to the caller as a pool would hand it
-            future.set_exception(error)
-        return future
-
-
 def _submit(
     pool: ProcessPoolExecutor, jobs: list[tuple[str, Callable[..., object], tuple, dict]]
 ) -> dict[Future, str]:
     """Each ``(stage, writer, args, kwargs)`` started on ``pool``: its future and its stage's name."""
-    return {pool.submit(_written, writer, *args, **kwargs): name for name, writer, args, kwargs in jobs}
+    return {pool.submit(written, writer, *args, **kwargs): name for name, writer, args, kwargs in jobs}
 
 
-def _write_side_by_side(
-    pool: ProcessPoolExecutor,
-    jobs: list[tuple[str, Callable[..., object], tuple, dict]],
-    started: dict[Future, str] | None = None,
-) -> None:
-    """Run each ``(stage, writer, args, kwargs)`` on ``pool`` and wait for them and the writers already
-    ``started`` (``_submit``), timing each as a writers' stage; a PDF WeasyPrint cannot make is a warning
-    (the HTML and the data still make a report), as are the warnings the writers log (re-logged here,
-    where the command line shows them)."""
-    from cpkit.report.runner import pause_for_test
-
+def _wait_for(futures: dict[Future, str]) -> None:
+    """Wait for the writer processes' ``futures`` (``_submit``), timing each as a writers' stage; a PDF
+    WeasyPrint cannot make is a warning naming every PDF not made (the HTML, the Word files and the data
+    still make a report), as are the warnings the writers log (re-logged here, where the command line
+    shows them)."""
     unavailable: list[PdfUnavailable] = []
-    futures = {**(started or {}), **_submit(pool, jobs)}
-    pause_for_test("writers")
     for future in as_completed(futures):
         try:
             seconds, records = future.result()
@@ -265,45 +235,8 @@ def _write_side_by_side(
         add("writers", futures[future], seconds)
         for name, level, message in records:
             logging.getLogger(name).log(level, "%s", message)
-    if unavailable:  # both PDFs fail for the one reason: said once
+    if unavailable:  # every PDF fails for the one reason: said once
         logging.getLogger(__name__).warning("%s", unavailable[0])
-
-
-def _started() -> None:
-    """A task that only makes the pool start a process (``_start_writer`` runs as it starts)."""
-
-
-def _start_writer() -> None:
-    """A writer process imports the writers' libraries as it starts, while the pages are rendered."""
-    import docx  # noqa: F401
-    import gptables  # noqa: F401
-
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):  # no Pango: ``write_pdf`` says so
-        pass
-
-
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
-def _written(writer: Callable[..., object], *args: object, **kwargs: object) -> tuple[float, list]:
-    """Run one writer in a writer process: its seconds, and the warnings it logged for the run to show."""
-    handler = _Records()
-    logger = logging.getLogger("cpkit")
-    logger.addHandler(handler)
-    began = time.perf_counter()
-    try:
-        writer(*args, **kwargs)
-    finally:
-        logger.removeHandler(handler)
-    return time.perf_counter() - began, handler.records
 
 
 def _authored(data_dir: Path, config: Config, period: Period) -> Authored:
