@@ -66,7 +66,7 @@ LONGEST_FIRST = (  # seconds in the fresh clone's `make test` of 6 December 2026
     "tests/report/test_document.py",  # builds the sample's report (39 s) for the file; two one-section years
     "tests/report/test_blocking.py",  # 34 + 24 + 15 s: three real runs on a copy of the sample
     "tests/region/test_region_run.py",  # 62 s: one cpkit region run of three councils, two reports
-    "tests/sections/test_notebooks_run.py",  # four section notebooks on the sample for 2024, 12-15 s each
+    "tests/sections/test_notebooks_run.py",  # four section notebooks run on the sample for 2024 (50 s at load 6)
     "tests/report/test_document_plan.py",  # about 30 s: real kernels through the runner's stages, a rerun
     "tests/ssda903/test_validator.py",  # 14 s and three of 3-5 s: the DfE rules' own environment
     "tests/test_packaging.py",  # 15 s: a wheel built and its report run (last in collection order)

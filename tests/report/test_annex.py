@@ -7,6 +7,7 @@ that links to the trends. Each table note ends with the small-number rule, as th
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nbformat
@@ -196,10 +197,12 @@ def _text(path) -> str:
     return " ".join(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
 
 
-def _pdf(path) -> list[str]:
+@functools.cache
+def _pdf(path) -> tuple[str, ...]:
+    """Each page's text; read once for the file (two tests read both sample PDFs: about 2.6 s each time)."""
     import pypdf
 
-    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+    return tuple(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
 @pytest.mark.slow
