@@ -28,7 +28,7 @@ import math
 import pandas as pd
 
 from cpkit.care.codes import ADOPTED_REC, ADOPTION_PLACEMENTS, PLACEMENT_ORDER_LS
-from cpkit.care.episodes import DateLike, as_timestamp, care_episodes
+from cpkit.care.episodes import DateLike, as_timestamp, care_episodes, memo
 from cpkit.care.flows import children_ceased
 from cpkit.care.history import coverage_start, cut_short
 from cpkit.care.stability import carer_starts
@@ -55,8 +55,11 @@ def adopted_children(data: Data903, start: DateLike, end: DateLike) -> pd.DataFr
     ceased = children_ceased(data, start, end)
     adopted = ceased[ceased["end_reason"].isin(ADOPTED_REC)][["CHILD", "period", "start", "end"]]
     eps = care_episodes(data)
-    flag = carer_starts(eps)
-    eps = eps.assign(carer_start=eps["DECOM"].where(flag).groupby(eps["period"]).ffill())
+    eps = memo(  # the same for every window: once per Episodes table
+        eps,
+        "carer_start",
+        lambda: eps.assign(carer_start=eps["DECOM"].where(carer_starts(eps)).groupby(eps["period"]).ffill()),
+    )
     eps = eps[eps["period"].isin(set(adopted["period"]))]
     eps = eps.assign(cut=cut_short(eps, coverage_start(data))["period_cut"])
     first_adoptive = eps[eps["PLACE"].isin(ADOPTION_PLACEMENTS)].drop_duplicates("period").set_index("period")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cpkit.care.codes import AGE_18_PLUS, AGE_BANDS, NOT_RECORDED
-from cpkit.care.episodes import DateLike, as_timestamp
+from cpkit.care.episodes import DateLike, as_timestamp, memo
 from cpkit.ssda903.model import Data903
 
 
@@ -59,9 +59,18 @@ def with_header(
     frame: pd.DataFrame, data: Data903, columns: tuple[str, ...] = ("SEX", "DOB", "ETHNIC")
 ) -> pd.DataFrame:
     """Add Header columns by CHILD (one Header row per child: the latest return's, if stacked)."""
-    head = data.header.sort_values(["return_year", "source_row"], na_position="first", kind="stable")
-    head = head.drop_duplicates("CHILD", keep="last").set_index("CHILD")[list(columns)]
-    return frame.join(head, on="CHILD")
+    return frame.join(header_by_child(data)[list(columns)], on="CHILD")
+
+
+def header_by_child(data: Data903) -> pd.DataFrame:
+    """One Header row per child (the latest return's, if stacked), indexed by CHILD; built once per
+    Header table (the measures join it some 35 times for five years); do not modify it."""
+    return memo(data.header, "header_by_child", lambda: _header_by_child(data.header))
+
+
+def _header_by_child(header: pd.DataFrame) -> pd.DataFrame:
+    head = header.sort_values(["return_year", "source_row"], na_position="first", kind="stable")
+    return head.drop_duplicates("CHILD", keep="last").set_index("CHILD")
 
 
 def count_share(values: pd.Series, order: list[str] | None = None, name: str = "group") -> pd.DataFrame:

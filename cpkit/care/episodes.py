@@ -39,7 +39,7 @@ DateLike = str | date | pd.Timestamp
 _OPEN = np.iinfo("int64").max
 
 T = TypeVar("T")
-_cache: dict[tuple[int, str], tuple[weakref.ref, Any]] = {}
+_cache: dict[tuple[tuple[int, ...], str], tuple[tuple[weakref.ref, ...], Any]] = {}
 
 
 def as_timestamp(value: DateLike) -> pd.Timestamp:
@@ -49,18 +49,21 @@ def as_timestamp(value: DateLike) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-def memo(frame: pd.DataFrame, name: str, build: Callable[[], T]) -> T:
+def memo(frame: pd.DataFrame | tuple[pd.DataFrame, ...], name: str, build: Callable[[], T]) -> T:
     """Compute ``build()`` once per (``frame`` object, ``name``): the measures share derived tables.
 
     Keyed by the frame's identity and checked through a weak reference, so a new or replaced Episodes
-    table is never served a stale result. Callers must not modify what they get back.
+    table is never served a stale result. ``frame`` may be a tuple of the frames a result is built from
+    (the OC3 table and the Header): a new or replaced one of them builds it again. Callers must not
+    modify what they get back.
     """
-    key = (id(frame), name)
+    frames = frame if isinstance(frame, tuple) else (frame,)
+    key = (tuple(id(f) for f in frames), name)
     hit = _cache.get(key)
-    if hit is not None and hit[0]() is frame:
+    if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
     result = build()
-    _cache[key] = (weakref.ref(frame), result)
+    _cache[key] = (tuple(weakref.ref(f) for f in frames), result)
     return result
 
 

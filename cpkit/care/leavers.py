@@ -22,7 +22,7 @@ import pandas as pd
 
 from cpkit.care.codes import FOSTER_PLACEMENTS
 from cpkit.care.common import age_on, pct, rows_for_year, with_header
-from cpkit.care.episodes import care_episodes
+from cpkit.care.episodes import care_episodes, memo
 from cpkit.ssda903.codes import suitable_accommodation
 from cpkit.ssda903.model import Data903
 
@@ -38,7 +38,14 @@ STAYING_PUT_ACCOM = "Z"  # ACCOM first letter: with former foster carers (stayin
 
 
 def care_leavers(data: Data903, year: int) -> pd.DataFrame:
-    """OC3 rows of return ``year`` with ``age`` (at 31 March), ``age_group`` and ``excluded`` (DIED/RHOM)."""
+    """OC3 rows of return ``year`` with ``age`` (at 31 March), ``age_group`` and ``excluded`` (DIED/RHOM).
+
+    Built once per OC3 and Header table and year (each year's measures ask three times); do not modify it.
+    """
+    return memo((data.oc3, data.header), f"care_leavers:{year}", lambda: _care_leavers(data, year))
+
+
+def _care_leavers(data: Data903, year: int) -> pd.DataFrame:
     oc3 = rows_for_year(data.oc3, year).drop_duplicates("CHILD", keep="last")
     oc3 = with_header(oc3.rename(columns={"DOB": "OC3_DOB"}), data, ("DOB",))
     dob = oc3["OC3_DOB"].fillna(oc3["DOB"])
@@ -78,14 +85,23 @@ def staying_put(data: Data903, year: int, ages: tuple[int, ...] = (18,)) -> dict
     """
     cl = care_leavers(data, year)
     cl = cl[cl["age"].isin(ages).fillna(False).to_numpy(dtype=bool) & ~cl["excluded"]]
-    eps = care_episodes(data)
-    ends = eps[eps["DEC"].notna() & eps["REC"].ne("X1") & eps["PLACE"].isin(FOSTER_PLACEMENTS)]
-    ends = with_header(ends[["CHILD", "DEC"]], data, ("DOB",))
-    birthday = ends["DOB"] + pd.DateOffset(years=18)
-    ceased_at_18 = set(ends.loc[ends["DEC"].eq(birthday), "CHILD"])
-    den_rows = cl[cl["CHILD"].isin(ceased_at_18)]
+    den_rows = cl[cl["CHILD"].isin(_ceased_in_foster_care_at_18(data))]
     num = int(den_rows["ACCOM"].str.startswith(STAYING_PUT_ACCOM).fillna(False).sum())
     return {"numerator": num, "denominator": len(den_rows), "pct": pct(num, len(den_rows))}
+
+
+def _ceased_in_foster_care_at_18(data: Data903) -> frozenset[str]:
+    """The children whose period of care ended on their 18th birthday in a foster placement (whatever
+    the year: once per Episodes and Header table)."""
+
+    def build() -> frozenset[str]:
+        eps = care_episodes(data)
+        ends = eps[eps["DEC"].notna() & eps["REC"].ne("X1") & eps["PLACE"].isin(FOSTER_PLACEMENTS)]
+        ends = with_header(ends[["CHILD", "DEC"]], data, ("DOB",))
+        birthday = ends["DOB"] + pd.DateOffset(years=18)
+        return frozenset(ends.loc[ends["DEC"].eq(birthday), "CHILD"])
+
+    return memo((data.episodes, data.header), "ceased_in_foster_care_at_18", build)
 
 
 def leaver_outcomes(data: Data903, year: int) -> dict[str, dict[str, float]]:

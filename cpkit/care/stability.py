@@ -65,11 +65,17 @@ def placements(data: Data903, config: Config | None = None) -> pd.DataFrame:
     """One row per placement: CHILD, period, start, end (NaT while open), PLACE, days (NaN while open).
 
     A placement runs from an episode that starts one (``placement_starts``) to the next such episode or
-    the end of the period of care.
+    the end of the period of care. Built once per Episodes table and settings (every year's 3+ placements
+    reads it); do not modify it.
     """
-    config = config or Config()
+    settings = (config or Config()).stability
     eps = care_episodes(data)
-    flag = placement_starts(eps, config.stability)
+    name = f"placements:{settings.count_same_carer_changes}:{settings.count_temporary_moves}"
+    return memo(eps, name, lambda: _placements(eps, settings))
+
+
+def _placements(eps: pd.DataFrame, settings: StabilitySettings) -> pd.DataFrame:
+    flag = placement_starts(eps, settings)
     pl = eps.loc[flag, ["CHILD", "period", "DECOM", "PLACE", "period_end"]].rename(columns={"DECOM": "start"})
     next_start = pl["start"].shift(-1).where(pl["period"].eq(pl["period"].shift(-1)))
     pl["end"] = next_start.fillna(pl["period_end"]).astype("datetime64[ns]")
@@ -197,8 +203,9 @@ def long_term_stability_children(data: Data903, day: DateLike) -> pd.DataFrame:
     """
     d = as_timestamp(day)
     eps = care_episodes(data)
-    eps = eps.assign(carer_since=carer_since(eps))
-    eps = eps.join(cut_short(eps, coverage_start(data)))
+    first_day = coverage_start(data)
+    # the same for every day: once per Episodes table and first day
+    eps = memo(eps, f"carer_since_cut:{first_day}", lambda: _with_carer_since(eps, first_day))
     on = eps[in_care_mask(eps, d)].drop_duplicates("CHILD", keep="last")
     on = with_header(on[["CHILD", "period_start", "carer_since", "period_cut", "carer_cut"]], data, ("DOB",))
     on["age"] = age_on(on["DOB"], d)
@@ -212,6 +219,12 @@ def long_term_stability_children(data: Data903, day: DateLike) -> pd.DataFrame:
     out["stable"] = stable[under_16 & long_enough]
     out.attrs["unknown_history"] = int((under_16 & unsure).sum())
     return out
+
+
+def _with_carer_since(eps: pd.DataFrame, first_day: pd.Timestamp | None) -> pd.DataFrame:
+    """``eps`` with ``carer_since`` and its cut-short flags (``cut_short`` reads ``carer_since``)."""
+    eps = eps.assign(carer_since=carer_since(eps))
+    return eps.join(cut_short(eps, first_day))
 
 
 def long_term_stability(data: Data903, day: DateLike) -> dict[str, float]:
