@@ -154,7 +154,8 @@ def first_of_each(name: str):
     over the non-missing values) finds it in the group pandas cut out in that order. The result is built
     as pandas builds it (a Series of those labels on the groups' index, named for the column). Anything
     else goes to pandas' own: another dtype, a group with no date (pandas raises there, and the rule is
-    reported as failed), ``skipna=False``, arguments, several or categorical groupings, no rows."""
+    reported as failed), ``skipna=False``, arguments, several or categorical groupings, ``as_index=False``,
+    no rows."""
     import numpy as np
     import pandas as pd
 
@@ -166,6 +167,7 @@ def first_of_each(name: str):
             and set(kwargs) <= {"skipna"}
             and kwargs.get("skipna", True) is True
             and self.axis == 0
+            and self.as_index
             and isinstance(obj, pd.Series)
             and obj.dtype == np.dtype("datetime64[ns]")
             and len(obj) > 0
