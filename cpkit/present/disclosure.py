@@ -814,6 +814,7 @@ class Ledger:
         # figures the document's plan hides here (``cpkit.publish.plan``): forced, chosen for the report
         self.planned: set[Hashable] = set()
         self._recorded: tuple[str, object] | None = None  # (plan token, status) last recorded
+        self._namespace: tuple[object, tuple[int, int], dict, str] | None = None  # ``namespace``'s memo
 
     def add(
         self,
@@ -981,6 +982,19 @@ class Ledger:
         and a digest over "homes=3" would give the 3 back to anyone who tries 1 to 4."""
         if self.name:
             return self.name
+        if self.values:
+            self._status(next(iter(self.values)))  # chosen and recorded, as every figure's status is
+        # Worked out again only when what it digests changed: every figure's key asks for it (thousands of
+        # times a section). The figures and relations change only through add/relate, which start a new
+        # status; a status is also changed in place (a section hiding a figure by hand), so it is compared.
+        seen = self._namespace
+        if (
+            seen is not None
+            and seen[0] is self.status
+            and seen[1] == (len(self.values), len(self.equations))
+            and seen[2] == self.status
+        ):
+            return seen[3]
         figures = sorted(
             f"{published.key_text(k)}={'hidden' if self.hidden(k) else format(v, 'g')}"
             for k, v in self.values.items()
@@ -989,7 +1003,10 @@ class Ledger:
             ",".join(sorted(f"{published.key_text(k)}*{c}" for k, c in eq.items())) for eq in self.equations
         )
         text = "\n".join(figures + ["--"] + relations)
-        return "ledger-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+        name = "ledger-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+        # the status object itself is held, so a later status cannot be a new dict at the same address
+        self._namespace = (self.status, (len(self.values), len(self.equations)), dict(self.status), name)
+        return name
 
     def key_of(self, key: Hashable) -> str:
         """The figure's key in the document (``Figure.key``, a block's ``relations``): a shared key
