@@ -339,11 +339,12 @@ def _simulate_block(
     group = np.tile(start_group.astype(np.int64), n)
     age = np.tile(start_age.astype(np.int64), n)
     clock = np.tile(np.minimum(start_clock.astype(np.int64), cap), n)
+    class_of_clock = clock_class(np.arange(cap + 1), edges)  # a clock is 0 to cap: looked up, not searched
     out = np.zeros((n, horizon, G, B), dtype=np.int32)
     for m in range(horizon):
         # Most children stay where they are: test that first with one number per child, then place only
         # the movers by inverse CDF over the other destinations (their own group's stretch skipped).
-        row = ((sim * B + BAND_OF_AGE[age]) * D + clock_class(clock, edges)) * G + group
+        row = ((sim * B + BAND_OF_AGE[age]) * D + class_of_clock[clock]) * G + group
         u = rng.random(len(row))
         p_stay = stay[row]
         moves = np.nonzero(u >= p_stay)[0]
