@@ -179,3 +179,63 @@ def test_a_section_that_turns_landscape_stays_so_with_a_short_part_after_it():
     # the scorecard from its heading (nothing but text before its wide table) and the contact after it;
     # the next section with a table of its own starts its own (portrait) pages
     assert runs == {"scorecard", "contact"}
+
+
+def _png(image) -> str:  # noqa: ANN001 - a Pillow image
+    import base64
+    import io
+
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+@needs_engine
+def test_a_chart_is_printed_with_its_own_pixels_and_alt_text(tmp_path: Path):
+    """The charts (256-colour PNGs) reach WeasyPrint as RGB pixels by their own address
+    (``_charts_as_rgb``): the PDF's picture is the chart's pixels exactly, its description is still the
+    PDF's alternative text, and a picture with a transparent part keeps its mask."""
+    from PIL import Image
+
+    # three stripes of known colours, reduced to a palette as the charts are; a palette of 3 loses no
+    # colour, so the PDF's pixels must be these exactly
+    chart = Image.new("RGB", (60, 30), (255, 255, 255))
+    for x in range(60):
+        for y in range(30):
+            chart.putpixel((x, y), [(29, 112, 184), (244, 119, 56), (255, 255, 255)][x // 20])
+    palette = chart.quantize(colors=3)
+    assert palette.mode == "P"
+    see_through = Image.new("RGBA", (20, 20), (0, 0, 0, 0))
+    see_through.putpixel((5, 5), (212, 53, 28, 255))
+    html = _document(
+        f'<figure class="cp-figure"><img src="{_png(palette)}" alt="Three stripes: blue, orange, white"/>'
+        "<figcaption>Figure 1: stripes</figcaption></figure>",
+        f'<figure class="cp-figure"><img src="{_png(see_through)}" alt="A red dot"/></figure>',
+    )
+    reader = PdfReader(str(write_pdf(html, tmp_path / PDF_NAME)))
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 2
+    stripes = images[0].image.convert("RGB")
+    assert stripes.size == (60, 30)
+    assert stripes.tobytes() == palette.convert("RGB").tobytes()
+    dot = [x.get_object() for page in reader.pages for x in page["/Resources"]["/XObject"].values()]
+    assert sum("/SMask" in x for x in dot) == 1  # the transparent picture's mask, as before
+    assert {"Three stripes: blue, orange, white", "A red dot"} <= _alt_texts(
+        reader.trailer["/Root"]["/StructTreeRoot"]
+    )
+
+
+def _alt_texts(element) -> set[str]:  # noqa: ANN001 - a node of the PDF's structure tree
+    """Every alternative text in the tagged PDF's structure tree under ``element``."""
+    element = element.get_object()
+    found = set()
+    if hasattr(element, "get"):
+        if "/Alt" in element:
+            found.add(str(element["/Alt"]))
+        kids = element.get("/K", [])
+    else:
+        kids = element
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid.get_object(), "get") or isinstance(kid.get_object(), list):
+            found |= _alt_texts(kid)
+    return found
