@@ -18,6 +18,7 @@ import json
 import logging
 import sys
 import warnings
+from collections.abc import MutableMapping
 
 # Councils whose ONS codes changed after the 2021 authorities table the validator derives the placement's
 # council from (``lac_validator.datastore.la_df``), while its postcode directory already uses the new
@@ -86,18 +87,58 @@ def why_failed(code: str, registry, validator) -> str:
     return "it stopped with an error"
 
 
-def deep_copy(data_store: dict) -> dict:
+def deep_copy(data_store: dict) -> Copies:
     """Each rule's own copy of the tables. The validator hands each rule a shallow copy, and some rules
     write into it (365 fills every blank DEC with 31 March): every rule after them then read open
-    episodes as ended, which made 575 and 577 flag missing periods still open at 31 March.
+    episodes as ended, which made 575 and 577 flag missing periods still open at 31 March."""
+    return Copies(data_store)
 
-    The shared tables are consolidated (one block per dtype) before they are copied, once, where the
-    copy consolidated its result again for every rule (most of the copying's time): the rule gets the
-    same values in the same layout, as deep a copy as before."""
-    for key, table in data_store.items():
-        if key != "metadata":
-            table._consolidate_inplace()  # a no-op once done: pandas remembers it
-    return {k: v.copy(deep=True) if k != "metadata" else v for k, v in data_store.items()}
+
+class Copies(MutableMapping):
+    """One rule's tables (:func:`deep_copy`): a table is deep-copied from the shared ones when the rule
+    first reads it, so a rule writes only into its own copies, and a table it never reads (most: a rule
+    reads one to three of about twenty) is never copied. A table written under a name is the rule's own.
+
+    The shared tables are consolidated (one block per dtype) once before they are copied, where the copy
+    consolidated its result again for every rule (most of the copying's time): the rule gets the same
+    values in the same layout, as deep a copy as before. ``metadata`` (settings, not tables) is shared,
+    as the validator shares it."""
+
+    def __init__(self, shared: dict) -> None:
+        self._shared = shared
+        self._own: dict = {}
+        self._names = list(shared)
+
+    def __getitem__(self, name):
+        if name not in self._own:
+            if name not in self._names:
+                raise KeyError(name)
+            table = self._shared[name]
+            if name != "metadata":
+                table._consolidate_inplace()  # a no-op once done: pandas remembers it
+                table = table.copy(deep=True)
+            self._own[name] = table
+        return self._own[name]
+
+    def __setitem__(self, name, value) -> None:
+        if name not in self._names:
+            self._names.append(name)
+        self._own[name] = value
+
+    def __delitem__(self, name) -> None:
+        if name not in self._names:
+            raise KeyError(name)
+        self._names.remove(name)
+        self._own.pop(name, None)
+
+    def __iter__(self):
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
 
 
 class _Rows:

@@ -252,6 +252,65 @@ def test_placement_postcodes_are_found_read_and_measured_as_the_validator_reads_
     assert rows("dfe_503G") == [2]
 
 
+def _in_validator_env(tmp_path: Path, script: str) -> list[str]:
+    """The lines ``script`` prints, run in the validator's environment (pandas 1.5) with the runner's
+    folder as its first argument (it imports nothing from cpkit)."""
+    import subprocess
+
+    path = tmp_path / "script.py"
+    path.write_text(script, encoding="utf-8")
+    runner_dir = Path(__file__).resolve().parents[2] / "cpkit" / "ssda903"
+    done = subprocess.run(
+        [str(validator_python()), str(path), str(runner_dir)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.splitlines()
+
+
+_COPIES = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+import pandas as pd
+import validator_runner as vr
+
+shared = {"Episodes": pd.DataFrame({"CHILD": ["C1", "C2"], "DEC": ["", None]}),
+          "Header": pd.DataFrame({"CHILD": ["C1"]}), "metadata": {"collectionYear": "2025"}}
+shared["Episodes"]["N"] = [1, 2]
+first = vr.deep_copy(shared)  # one rule's tables
+eps = first["Episodes"]
+eps["DEC"] = eps["DEC"].fillna("31/03/2025")
+eps.loc[0, "N"] = 99
+eps.reset_index(inplace=True)
+first["Extra"] = pd.DataFrame()
+del first["Header"]
+second = vr.deep_copy(shared)  # the next rule's
+print(second["Episodes"].to_dict("list"), shared["Episodes"].to_dict("list") == second["Episodes"].to_dict("list"))
+print(list(first), list(second), len(first))
+print(first["Episodes"] is eps, "Header" in first, "Header" in second, second["metadata"] is shared["metadata"])
+try:
+    first["Header"]
+except KeyError:
+    print("no Header")
+print({name: len(table) for name, table in dict(second).items() if name != "metadata"})
+"""
+
+
+@needs_validator
+def test_a_rule_writes_only_into_its_own_copies_of_the_tables(tmp_path):
+    """Each rule's tables (validator_runner.deep_copy, copied when the rule first reads one): the first
+    rule fills a blank DEC (as rule 365 did into the tables every rule shared), changes a number, resets
+    the index in place, adds a table and drops one; the next rule still reads the tables as the return
+    held them (C1 and C2, DEC blank and missing, N 1 and 2), has the Header, and sees nothing the first
+    added; the first rule reads its own changed table again, not a fresh copy."""
+    assert _in_validator_env(tmp_path, _COPIES) == [
+        "{'CHILD': ['C1', 'C2'], 'DEC': ['', None], 'N': [1, 2]} True",
+        "['Episodes', 'metadata', 'Extra'] ['Episodes', 'Header', 'metadata'] 3",
+        "True False True True",
+        "no Header",
+        "{'Episodes': 2, 'Header': 1}",
+    ]
+
+
 # Run in the validator's environment (pandas 1.5): the runner's idxmin/idxmax against pandas' own.
 _FIRST_OF_EACH = r"""
 import sys, warnings
@@ -324,16 +383,7 @@ def test_each_childs_first_and_last_episode_are_found_as_pandas_finds_them(tmp_p
     Unsorted, the groups come in the order met, B then A. A child whose only date is missing makes pandas
     raise (the rule is then reported as failed), and the runner's the same; numbers, not dates, and 5,000 rows of
     random dates with ties and gaps give pandas' own answer, same dtype, index and name."""
-    import subprocess
-
-    script = tmp_path / "first_of_each.py"
-    script.write_text(_FIRST_OF_EACH, encoding="utf-8")
-    runner_dir = Path(__file__).resolve().parents[2] / "cpkit" / "ssda903"
-    done = subprocess.run(
-        [str(validator_python()), str(script), str(runner_dir)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == [
+    assert _in_validator_env(tmp_path, _FIRST_OF_EACH) == [
         "{'A': 11, 'B': 12} {'A': 11, 'B': 10}",
         "['B', 'A']",
         "idxmin raises True",
