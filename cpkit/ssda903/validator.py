@@ -314,16 +314,25 @@ def start_dfe_findings(
     tmp = tempfile.TemporaryDirectory(prefix="cpkit-dfe-")
     try:
         tmpdir = Path(tmp.name)
+        # each return as written for the validator, with the rows written (the findings' rows are named
+        # by them); a previous year in other codes than the year it is compared with is written in that
+        # year's codes, and in its own only when it is checked itself
         written: dict[int, tuple[list[str], dict[str, pd.DataFrame]]] = {}
-        for y in sorted({*wanted, *(y - 1 for y in wanted if y - 1 in present)}):
-            written[y] = _write_return(tables, y, tmpdir / str(y))
         runs = []
         for y in wanted:
+            if y not in written:
+                written[y] = _write_return(tables, y, tmpdir / str(y))
             if not written[y][0]:
                 continue
-            prev = written.get(y - 1, ([], {}))[0]
-            if prev and (y - 1 < SEX_LETTERS_FROM) != (y < SEX_LETTERS_FROM):
-                prev = _write_return(tables, y - 1, tmpdir / f"{y - 1}-as-{y}", codes_of=y)[0]
+            prev: list[str] = []
+            if y - 1 in present and (y - 1 < SEX_LETTERS_FROM) == (y < SEX_LETTERS_FROM):
+                if y - 1 not in written:
+                    written[y - 1] = _write_return(tables, y - 1, tmpdir / str(y - 1))
+                prev = written[y - 1][0]
+            elif y - 1 in present:
+                as_this = _write_return(tables, y - 1, tmpdir / f"{y - 1}-as-{y}", codes_of=y)
+                written.setdefault(y - 1, as_this)  # the same rows, in other codes
+                prev = as_this[0]
             run = {"year": y, "this_year": written[y][0], "prev_year": prev}
             if cut is not None and y == cut.year + (cut.month >= 4) and (cut.month, cut.day) != (3, 31):
                 run["cut"] = cut.strftime("%d/%m/%Y")
