@@ -397,6 +397,13 @@ def audit(
     return Audit(counted, findings, solves)
 
 
+# Groups searched in this process, by everything their search reads (``_audit_group``): the views of one
+# section (its table, its sentences, its chart) each build the same ledger and have it searched, and the
+# sample's sections asked for the same group again in 54 of 72 searches (0.57 of 0.98 CPU-seconds).
+_SEARCHED: dict[tuple, tuple[Finding, ...]] = {}
+_SEARCHED_MAX = 4096
+
+
 def _audit_group(
     values: Mapping[Hashable, float],
     st: Mapping[Hashable, str],
@@ -408,7 +415,49 @@ def _audit_group(
     target: Callable[[Hashable], bool],
     narrowing: bool,
 ) -> tuple[list[Finding], int]:
-    """The findings of one group of hidden figures tied by relations, and the solves they took."""
+    """The findings of one group of hidden figures tied by relations, and the solves they took: none when
+    a group of the very same figures, statuses, relations and shares was searched before in this
+    process (its findings are read back). The search reads nothing else: the true value, status and
+    signedness of each figure its relations and shares name, which of its figures it looks for (the
+    targets), the threshold and the test."""
+    named = dict.fromkeys(
+        [
+            *keys,
+            *(k for eq in equations for k in eq),
+            *(k for sh in shares for k in (sh.numerator, sh.denominator)),
+        ]
+    )
+    memo = (
+        t,
+        narrowing,
+        tuple(keys),
+        tuple(tuple(eq.items()) for eq in equations),
+        tuple(shares),
+        tuple((k, _number(values, k), st.get(k, SHOWN), k in signed) for k in named),
+        tuple(bool(target(k)) for k in keys),
+    )
+    found = _SEARCHED.get(memo)
+    if found is not None:
+        return list(found), 0
+    searched, n = _search_group(values, st, keys, equations, shares, t, signed, target, narrowing)
+    if len(_SEARCHED) >= _SEARCHED_MAX:
+        _SEARCHED.clear()
+    _SEARCHED[memo] = tuple(searched)
+    return searched, n
+
+
+def _search_group(
+    values: Mapping[Hashable, float],
+    st: Mapping[Hashable, str],
+    keys: Sequence[Hashable],
+    equations: Sequence[Mapping[Hashable, int]],
+    shares: Sequence[Share],
+    t: int,
+    signed: set[Hashable],
+    target: Callable[[Hashable], bool],
+    narrowing: bool,
+) -> tuple[list[Finding], int]:
+    """``_audit_group``'s search, by the integer programme."""
     named = {k for eq in equations for k in eq} | set(keys) | {sh.denominator for sh in shares}
     scale = sum(abs(_number(values, k) or 0.0) for k in named)
     bound = int(2 * scale + 10 * t)
