@@ -63,7 +63,9 @@ def memo(frame: pd.DataFrame | tuple[pd.DataFrame, ...], name: str, build: Calla
     if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
     result = build()
-    _cache[key] = (tuple(weakref.ref(f) for f in frames), result)
+    # each reference drops the entry when its frame goes: a long-lived process (a Dask worker of ``cpkit
+    # region`` prepares council after council) must not keep every council's derived tables
+    _cache[key] = (tuple(weakref.ref(f, lambda _, key=key: _cache.pop(key, None)) for f in frames), result)
     return result
 
 
