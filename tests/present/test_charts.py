@@ -80,5 +80,9 @@ def test_a_label_beyond_the_figure_edge_is_not_cut_off():
     assert size == expected.size and size[0] > 8 * PRINT_DPI
     with Image.open(io.BytesIO(png)) as image:
         right = np.asarray(image.convert("L"))[:, -100:]
+        drawn = np.asarray(image.convert("RGB"))
     assert (right < 128).sum() > 50
+    # and it is savefig's picture, pixel for pixel (reduced to the same 256 colours)
+    reduced = expected.quantize(colors=256, method=Image.Quantize.MEDIANCUT).convert("RGB")
+    assert np.array_equal(drawn, np.asarray(reduced))
     plt.close("all")
