@@ -25,6 +25,7 @@ from pathlib import Path
 from cpkit.config import Period
 from cpkit.errors import ConfigError, DataNotThere
 from cpkit.ssda903.model import Data903
+from cpkit.ssda903.tables import SOURCE_FILE
 
 INYEAR_DIR = "inyear"
 SSDA903_DIR = "ssda903"
@@ -95,7 +96,30 @@ def load_with_extract(data_dir: Path, extract: Extract | None) -> Data903:
         for f in sorted(extract.folder.iterdir()):
             if f.is_file() and f.suffix.lower() in TABLE_SUFFIXES and not f.name.startswith((".", "~$")):
                 shutil.copy(f, year_dir / f.name)
-        return load_903([*sources, year_dir])
+        return _named_as_extract(load_903([*sources, year_dir]), year_dir, extract.folder)
+
+
+def _named_as_extract(data: Data903, copied: Path, folder: Path) -> Data903:
+    """``data`` with every file name under ``copied`` (the temporary folder the extract was laid out in)
+    given as the extract's own file in ``folder``: a message about a row names the file the council can
+    open, and the manifest the file it gave, never a folder gone when the run ends."""
+
+    def own(value: object) -> object:
+        if isinstance(value, str) and value.startswith(str(copied)):
+            return str(folder / Path(value).relative_to(copied).name)
+        return value
+
+    for frame, column in (
+        *((t, SOURCE_FILE) for t in data.tables.values()),
+        (data.issues, "file"),
+        (data.set_aside, "file"),
+        (data.sources, "path"),
+        (data.returns_episodes, SOURCE_FILE),
+        (data.returns_header, SOURCE_FILE),
+    ):
+        if frame is not None and column in frame.columns:
+            frame[column] = frame[column].map(own).astype(frame[column].dtype)
+    return data
 
 
 def last_day_with_data(data: Data903, extract: Extract | None) -> date:

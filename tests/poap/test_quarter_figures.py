@@ -334,3 +334,18 @@ def test_a_child_entering_care_twice_in_the_year_keeps_the_quarters_protected():
     assert pub.ledger.open() == []
     texts = [pub.text(m, q) for m, q, _ in rows]
     assert "3" not in texts
+
+
+def test_a_problem_in_the_extract_names_the_extracts_own_file(council):
+    # the extract is laid out in a temporary folder to be read as its year's return; a message about its
+    # rows (and the manifest's list of inputs) must name the file the council gave, not that folder
+    from cpkit.poap.inyear import load_with_extract
+
+    extract = council / "inyear" / "2025-12-31" / "episodes.csv"
+    _write(extract, EPISODES, [*EXTRACT, "J,31/02/2025,S,C2,N1,U4,PR1,,,,,,"])  # no 31 February
+    data = load_with_extract(council, latest_extract(council))
+    named = set(data.issues.loc[data.issues["rule"] == "unparseable_date", "file"])
+    assert named == {str(extract)}
+    assert str(extract) in set(data.sources["path"])
+    assert {str(extract)} <= set(data.episodes["source_file"])
+    assert not any("cpkit-inyear" in str(v) for v in [*data.sources["path"], *data.episodes["source_file"]])
