@@ -373,7 +373,7 @@ def write_pdf(document: str, path: Path, title: str | None = None) -> Path:
     soup = _print_soup(document)
     fetcher = _picture_fetcher(soup)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         HTML(string=str(soup), base_url=None, url_fetcher=fetcher).write_pdf(
             str(path), pdf_tags=True, media_type="print"
         )
@@ -381,10 +381,11 @@ def write_pdf(document: str, path: Path, title: str | None = None) -> Path:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector held off while WeasyPrint lays a document out, and set as it was after.
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector held off while a writer makes a document, and set as it was after.
 
-    Laying out the Board report makes hundreds of thousands of objects that live until the PDF is
+    Used round WeasyPrint's layout and round the writers of the run's process (``cpkit.report.site``),
+    whose heap holds the whole run besides. Laying out the Board report makes hundreds of thousands of objects that live until the PDF is
     written (the document tree, its styles, the boxes of every page), so the collector, which starts on
     every 700 new objects, scanned them all again and again, finding almost nothing to free:
     about a fifth of the annex's PDF and a tenth of the Board report's. Their memory is the same either

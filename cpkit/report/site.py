@@ -27,7 +27,7 @@ from cpkit.report.authored import Authored, load_authored, tracker_people
 from cpkit.report.document import ANNEX_NAME, DOCUMENT_NAME, build_documents
 from cpkit.report.docx import DOCX_NAME, write_docx
 from cpkit.report.execute import SectionRun
-from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME, paper_ready, write_pdf
+from cpkit.report.pdf import ANNEX_PDF_NAME, PDF_NAME, no_cycle_collection, paper_ready, write_pdf
 from cpkit.report.render import page_from_html, render_file
 from cpkit.report.sections import Section, reading_order
 from cpkit.report.timings import add, stage
@@ -110,7 +110,9 @@ def write_site(
     staging.mkdir(parents=True)
     # The PDFs are laid out by writer processes (``cpkit.report.writer_pool``), which start now and import
     # WeasyPrint while the pages are rendered; the workbook and the Word files are written here meanwhile.
-    with writers() as pool:
+    # the writers here make many objects that live until their file is written: no cycle collection
+    # meanwhile (``no_cycle_collection``)
+    with writers() as pool, no_cycle_collection():
         for _ in range(WRITERS_AT_ONCE):
             pool.submit(started)
         sections = reading_order(sections)
