@@ -31,6 +31,11 @@ class Figures:
 
     frame: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    # ``series`` per measure, for the frame it was cut from (the trends section asks for each measure's
+    # series about ten times: its table, chart, sentence, the years not available, the published check)
+    _series: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # --- the run ---------------------------------------------------------------------------------------
 
@@ -71,9 +76,13 @@ class Figures:
         return float(self.get(measure, year)["value"]) if self.has(measure, year) else math.nan
 
     def series(self, measure: str) -> pd.DataFrame:
-        """Every year held for one measure, oldest first (the five-year trend)."""
-        rows = self.frame[self.frame["measure"] == measure]
-        return rows.sort_values("year").reset_index(drop=True)
+        """Every year held for one measure, oldest first (the five-year trend): a copy of the rows cut once
+        from the frame (a new frame is cut again), which the caller may change."""
+        held = self._series.get(measure)
+        if held is None or held[0] is not self.frame:
+            rows = self.frame[self.frame["measure"] == measure]
+            held = self._series[measure] = (self.frame, rows.sort_values("year").reset_index(drop=True))
+        return held[1].copy()
 
     def figure(self, measure: str, year: int | None = None) -> Figure:
         """The own figure as the section helpers take it: numerator, denominator, pct (empty: 0, 0, NaN)."""

@@ -210,3 +210,27 @@ def test_own_against_published_is_flagged_in_every_year_it_differs_not_only_the_
     assert (differs.status, differs.value) == (Status.SHOWN, 4)
     assert (matches.status, matches.value, matches.shorthand()) == (Status.NOT_APPLICABLE, None, "[z]")
     assert table.loc["Council", ["2023-24", "2024-25"]].tolist() == ["<5", "<5"]
+
+
+def test_a_measures_series_is_its_rows_oldest_first_whoever_changed_the_last_one():
+    # The series is cut from the table once per measure and handed out as a copy: a section that changes
+    # what it was given (a column it adds) does not change the next section's, and a table given a new
+    # frame is cut again. Rows by hand: children in care 2025 (476) before 2024 (477), a rate between.
+    def rows(cla_2025: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "measure": ["cla", "cla_rate", "cla"],
+                "year": [2025, 2025, 2024],
+                "value": [cla_2025, 74.4, 477.0],
+            }
+        )
+
+    figures = Figures(rows(476.0), {"year": 2025})
+    first = figures.series("cla")
+    assert first["year"].tolist() == [2024, 2025] and first["value"].tolist() == [477.0, 476.0]
+    first["value"] = 0.0
+    first["note"] = "changed by a caller"
+    again = figures.series("cla")
+    assert again["value"].tolist() == [477.0, 476.0] and "note" not in again
+    figures.frame = rows(480.0)
+    assert figures.series("cla")["value"].tolist() == [477.0, 480.0]
