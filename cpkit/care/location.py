@@ -52,20 +52,14 @@ def _lookup(wanted: tuple[str, ...]) -> pd.DataFrame:
     letters = sorted({p[0] for p in wanted})
     if not letters:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LOOKUP_COLUMNS})
-    try:
-        return _directory_rows(letters, frozenset(wanted))
-    except _UnknownLayout:
-        return _library_rows(letters, frozenset(wanted))
-
-
-class _UnknownLayout(Exception):
-    """The directory's files are not laid out as ``_directory_rows`` expects (a new package version)."""
+    rows = _directory_rows(letters, frozenset(wanted))
+    return rows if rows is not None else _library_rows(letters, frozenset(wanted))
 
 
 _DIRECTORY_COLUMNS = ("pcd", "oseast1m", "osnrth1m", "laua")
 
 
-def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
+def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame | None:
     """The directory's rows for ``wanted``, read straight from its files (one per postcode area letter).
 
     ``Postcodes.load_postcodes`` builds a table of every postcode of each area (760,000 rows for four
@@ -74,7 +68,7 @@ def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
     format and rules:
     a letter without a file holds no postcodes, ``QLAC_DISABLE_PC`` loads none, a postcode matches
     with its spaces removed (``pcd_abbr``). Rows keep the file's order, areas in letter order. A file
-    laid out otherwise raises ``_UnknownLayout`` and the package's loader is used instead.
+    laid out otherwise (a new package version) gives None, and the package's loader is used instead.
     """
     import os
 
@@ -84,7 +78,7 @@ def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
 
     directory = Postcodes()
     if not hasattr(directory, "_get_filename"):
-        raise _UnknownLayout
+        return None
     found: dict[str, list] = {c: [] for c in _DIRECTORY_COLUMNS}
     for letter in [] if os.getenv("QLAC_DISABLE_PC") else letters:
         try:  # the errors the package's loader skips a letter for
@@ -96,7 +90,7 @@ def _directory_rows(letters: list[str], wanted: frozenset[str]) -> pd.DataFrame:
         if not isinstance(columns, dict) or not all(
             isinstance(columns.get(c), list) for c in _DIRECTORY_COLUMNS
         ):
-            raise _UnknownLayout
+            return None
         hit = [i for i, c in enumerate(columns["pcd"]) if type(c) is str and c.replace(" ", "") in wanted]
         for c in _DIRECTORY_COLUMNS:
             found[c].extend(columns[c][i] for i in hit)
