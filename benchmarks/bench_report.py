@@ -1,4 +1,4 @@
-"""Time the full sample report against its floor, and print the ratio (target: at most 1.5).
+"""Time the full sample report against its floor, and print the ratio (target: at most 1.2).
 
 - **report**: ``cpkit report`` on the shipped sample in its own process, every section, as a user runs it (sections
   on one worker per core, each keeping one kernel for the sections it runs);
@@ -96,6 +96,9 @@ def run_in_process(work: Path) -> float:
     config_file = find_config(data_dir)
     config = Config.load(config_file)
     period = Period.from_year(YEAR)
+    import gc
+
+    gc.freeze()  # what was imported is out of the cycle collector's sight, as in a report's warmed kernel
     start = time.perf_counter()
     cache, _ = prepare_data(data_dir, work / "cache", period, config)
     parameters = {
@@ -179,7 +182,7 @@ def main() -> None:
         f"floor: {floor:.1f} s = computations in one process {computations:.1f} s + one kernel start "
         f"{kernel:.1f} s + HTML rendering {html:.1f} s"
     )
-    print(f"ratio report / floor: {report / floor:.2f} (target <= 1.5)")
+    print(f"ratio report / floor: {report / floor:.2f} (target <= 1.2, issue 22)")
 
 
 if __name__ == "__main__":
