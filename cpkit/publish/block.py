@@ -108,7 +108,7 @@ class Block:
             "measures": list(self.measures),
             "population": self.population,
             "relations": [{str(k): int(v) for k, v in r.items()} for r in self.relations],
-            "signed": [str(k) for k in self.signed],
+            "signed": sorted(str(k) for k in self.signed),  # gathered from sets: one order, run after run
             "shares": [dict(x) for x in self.shares],
             "alt": self.alt,
             "classes": [[int(i), int(j), str(c)] for i, j, c in self.classes],
